@@ -1,0 +1,1 @@
+"""The ``gridnode`` command line: one module per command group, parsing only."""

@@ -1,0 +1,75 @@
+"""What every gridnode command shares: JSON output, typed errors to exit codes, logging.
+
+DESIGN.md, "The command line, one voice": with ``--json`` a command prints exactly one
+JSON document on stdout; people-facing text and progress go to stderr. Exit codes: 0
+success, 1 a check that failed, 2 bad usage or configuration, 3 a dependency unreachable.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from gridnode.errors import GridnodeError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def emit_json(document: object) -> None:
+    """Print one JSON document on stdout."""
+    click.echo(json.dumps(document, indent=2, sort_keys=False, default=str))
+
+
+def say(message: str) -> None:
+    """A line for a person, on stderr."""
+    click.echo(message, err=True)
+
+
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a :class:`GridnodeError` into its sentence on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except GridnodeError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        doc: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        for key in ("session_id", "peer", "node"):
+            value = getattr(record, key, None)
+            if value is not None:
+                doc[key] = value
+        if record.exc_info:
+            doc["exception"] = self.formatException(record.exc_info)
+        return json.dumps(doc)
+
+
+def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
+    """One line per event on stderr, as text or as JSON."""
+    handler = logging.StreamHandler(sys.stderr)
+    if log_format == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

@@ -1,0 +1,42 @@
+"""The ``gridnode`` entry point: a click group that each command module joins."""
+
+from __future__ import annotations
+
+import click
+
+from gridnode import __version__
+from gridnode.cli.common import configure_logging
+from gridnode.cli.regtest import regtest
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gridnode")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How log lines on stderr are written.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+def cli(log_format: str, verbose: bool) -> None:
+    """gridnode: buy and sell electricity peer to peer, paid over Lightning.
+
+    \b
+    Example:
+      gridnode regtest up --json     start a local regtest Lightning network
+    """
+    import logging
+
+    configure_logging(log_format, logging.DEBUG if verbose else logging.INFO)
+
+
+cli.add_command(regtest)
+
+
+def main() -> None:
+    cli(prog_name="gridnode")
+
+
+if __name__ == "__main__":
+    main()

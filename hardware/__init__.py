@@ -1,0 +1,1 @@
+"""Meter and relay drivers, device profiles and simulators (imported as gridnode.hardware)."""

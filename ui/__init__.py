@@ -1,0 +1,1 @@
+"""The Textual terminal dashboard (imported as gridnode.ui)."""
