@@ -1,0 +1,215 @@
+"""Sale terms (the seller's offer) and the buyer's limits.
+
+Amounts are :class:`Msat`; times are Unix ms; voltages and currents are integer milli-
+units per phase. Each dataclass checks its own consistency on construction and raises
+:class:`TermsError` with a sentence naming the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gridnode.money import Msat
+from gridnode.trade.errors import TermsError
+from gridnode.trade.profiles import RateProfile
+from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MilliWatt, Mwh
+
+# Immutable defaults (dataclass fields must not call at class creation).
+_NO_MSAT = Msat(0)
+_ONE_MSAT = Msat(1)
+_TWO_SECONDS = DurationMs(2_000)
+_FIVE_SECONDS = DurationMs(5_000)
+_THREE_MINUTES = DurationMs(180_000)
+_TEN_MINUTES = DurationMs(600_000)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentTerms:
+    """How the buyer pays: invoice sizes, how far ahead, and the deposit."""
+
+    min_payment: Msat
+    max_payment: Msat
+    #: The most the buyer keeps paid ahead of its metered use, in msat...
+    prepayment: Msat
+    #: ...and in ms of energy at the contracted maximum power (the lesser binds).
+    prepayment_ms: DurationMs
+    #: Locked in a hold invoice; settled only if the buyer defaults.
+    initial_deposit: Msat
+
+    def __post_init__(self) -> None:
+        if not Msat(0) < self.min_payment <= self.max_payment:
+            raise TermsError(
+                f"Payment sizes need 0 < min_payment <= max_payment; got {self.min_payment} "
+                f"and {self.max_payment}."
+            )
+        if self.prepayment < self.max_payment:
+            raise TermsError(
+                f"prepayment ({self.prepayment}) must be at least max_payment "
+                f"({self.max_payment}), or no invoice could ever be paid."
+            )
+        if self.prepayment_ms <= 0 or self.initial_deposit < Msat(0):
+            raise TermsError("prepayment_ms must be positive and initial_deposit not negative.")
+
+
+@dataclass(frozen=True, slots=True)
+class ElectricalGuarantees:
+    """What the seller guarantees per phase, and the most current it allows."""
+
+    phases: int
+    voltage_min_mv: MilliVolt
+    voltage_nominal_mv: MilliVolt
+    voltage_max_mv: MilliVolt
+    current_max_ma: MilliAmp
+
+    def __post_init__(self) -> None:
+        if self.phases not in (1, 3):
+            raise TermsError(f"phases must be 1 or 3; got {self.phases}.")
+        if not 0 < self.voltage_min_mv <= self.voltage_nominal_mv <= self.voltage_max_mv:
+            raise TermsError(
+                "Voltages need 0 < voltage_min_mv <= voltage_nominal_mv <= voltage_max_mv; got "
+                f"{self.voltage_min_mv}, {self.voltage_nominal_mv}, {self.voltage_max_mv}."
+            )
+        if self.current_max_ma <= 0:
+            raise TermsError(f"current_max_ma must be positive; got {self.current_max_ma}.")
+
+    @property
+    def max_power_mw(self) -> MilliWatt:
+        """Nominal voltage times maximum current, times phases."""
+        return MilliWatt(self.voltage_nominal_mv * self.current_max_ma * self.phases // 1_000)
+
+
+@dataclass(frozen=True, slots=True)
+class MeteringTolerance:
+    """How far two meters may disagree: a share of the energy plus a fixed amount."""
+
+    share_ppm: int
+    fixed_mwh: Mwh
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.share_ppm <= 200_000 or self.fixed_mwh < 0:
+            raise TermsError(
+                "A metering tolerance needs share_ppm in 0..200000 (0-20 %) and fixed_mwh >= 0; "
+                f"got {self.share_ppm} and {self.fixed_mwh}."
+            )
+
+    def allowance_mwh(self, energy_mwh: int) -> int:
+        """The most another meter may read above ``energy_mwh`` (rounded up)."""
+        return -(-energy_mwh * self.share_ppm // 1_000_000) + self.fixed_mwh
+
+    def covers(self, other: MeteringTolerance) -> bool:
+        return self.share_ppm >= other.share_ppm and self.fixed_mwh >= other.fixed_mwh
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyPolicy:
+    """How the seller runs the contactor. Real-install defaults; the demo uses
+    :data:`DEMO_POLICY`."""
+
+    #: Relay off when the buyer's credit (paid - cost, seller's meter) falls below this.
+    cutoff: Msat = _NO_MSAT
+    #: The buyer is warned when credit falls below this (>= cutoff).
+    warn: Msat = _NO_MSAT
+    #: After a cut, power returns only once credit is at or above this (> cutoff).
+    restore: Msat = _ONE_MSAT
+    min_off_ms: DurationMs = _THREE_MINUTES
+    max_switches_per_hour: int = 6
+    #: A meter reading older than this is stale: relay off.
+    reading_max_age_ms: DurationMs = _FIVE_SECONDS
+    #: The seller offers a renewal this long before the period ends.
+    renewal_lead_ms: DurationMs = _TEN_MINUTES
+
+    def __post_init__(self) -> None:
+        if not self.cutoff <= self.warn < self.restore:
+            raise TermsError(
+                f"A supply policy needs cutoff <= warn < restore; got {self.cutoff}, "
+                f"{self.warn}, {self.restore}."
+            )
+        if min(self.min_off_ms, self.reading_max_age_ms, self.max_switches_per_hour) <= 0:
+            raise TermsError("min_off_ms, reading_max_age_ms, max_switches_per_hour must be > 0.")
+
+
+DEMO_POLICY = SupplyPolicy(
+    cutoff=Msat(0),
+    warn=Msat(200),
+    restore=Msat(500),
+    min_off_ms=DurationMs(3_000),
+    max_switches_per_hour=60,
+    reading_max_age_ms=DurationMs(1_500),
+    renewal_lead_ms=DurationMs(10_000),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The seller's sale terms for [start_ms, stop_ms)."""
+
+    start_ms: int
+    stop_ms: int
+    profile: RateProfile
+    payments: PaymentTerms
+    electrical: ElectricalGuarantees
+    meter_id: str
+    tolerance: MeteringTolerance
+    policy: SupplyPolicy = field(default_factory=SupplyPolicy)
+    #: A renewal continues an accepted sale; it carries no new deposit.
+    is_renewal: bool = False
+
+    def __post_init__(self) -> None:
+        if self.stop_ms <= self.start_ms:
+            raise TermsError(
+                f"The sale period must end after it starts; got {self.start_ms}..{self.stop_ms}."
+            )
+        if not self.meter_id:
+            raise TermsError("meter_id must name the meter the energy is sold from.")
+        if self.is_renewal and self.payments.initial_deposit:
+            raise TermsError("A renewal carries no new deposit: set initial_deposit to 0.")
+
+    @property
+    def period_ms(self) -> int:
+        return self.stop_ms - self.start_ms
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerLimits:
+    """What a buyer will accept."""
+
+    min_period_ms: DurationMs
+    max_period_ms: DurationMs
+    ceiling: RateProfile
+    min_payment: Msat
+    max_payment: Msat
+    desired_payment: Msat
+    max_prepayment: Msat
+    max_prepayment_ms: DurationMs
+    max_deposit: Msat
+    #: The guaranteed voltage range must lie inside this one.
+    voltage_min_mv: MilliVolt
+    voltage_max_mv: MilliVolt
+    #: The nominal voltage must lie inside this range.
+    nominal_min_mv: MilliVolt
+    nominal_max_mv: MilliVolt
+    phases: int
+    current_needed_ma: MilliAmp
+    expected_meter_id: str
+    #: The buyer's own meter accuracy: a tighter agreed tolerance would cause false
+    #: breaches.
+    own_tolerance: MeteringTolerance
+    #: The loosest tolerance the buyer accepts (how much over-billing it puts up with).
+    max_tolerance: MeteringTolerance
+    #: The most a full period may cost at the contracted maximum power.
+    max_period_cost: Msat
+    #: How long voltage may stay outside the agreed range before the buyer stops paying.
+    voltage_grace_ms: DurationMs = _TWO_SECONDS
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_period_ms <= self.max_period_ms:
+            raise TermsError("Buyer limits need 0 < min_period_ms <= max_period_ms.")
+        if not self.min_payment <= self.desired_payment <= self.max_payment:
+            raise TermsError(
+                "Buyer limits need min_payment <= desired_payment <= max_payment; got "
+                f"{self.min_payment}, {self.desired_payment}, {self.max_payment}."
+            )
+        if not self.voltage_min_mv <= self.voltage_max_mv:
+            raise TermsError("Buyer limits need voltage_min_mv <= voltage_max_mv.")
+        if not self.nominal_min_mv <= self.nominal_max_mv:
+            raise TermsError("Buyer limits need nominal_min_mv <= nominal_max_mv.")
