@@ -1,0 +1,144 @@
+"""One RS-485 bus: one serial port, queries serialized, a minimum gap between them.
+
+Several meters (and a relay board) share a bus by slave address. Every query goes
+through :meth:`ModbusBus.transact`, which holds the bus lock, waits until the gap since
+the end of the previous answer has passed (some meters reboot when polled too fast),
+runs the query and records when the bus went quiet again. The blocking serial work runs
+in a worker thread (``asyncio.to_thread``) so the event loop never waits on the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import minimalmodbus
+import serial
+
+from gridnode.hardware.errors import (
+    CrcError,
+    IllegalAddressError,
+    MalformedAnswerError,
+    MeterProtocolError,
+    MeterUnreachableError,
+    NoAnswerError,
+)
+
+T = TypeVar("T")
+
+#: Default minimum time between the end of one answer and the next query.
+DEFAULT_GAP_S = 0.100
+#: Default time to wait for an answer.
+DEFAULT_TIMEOUT_S = 0.5
+
+
+class ModbusBus:
+    """A serial port shared by the Modbus slaves on one RS-485 segment."""
+
+    def __init__(
+        self,
+        port: str,
+        baud: int = 9600,
+        *,
+        parity: str = "N",
+        stopbits: int = 1,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        gap_s: float = DEFAULT_GAP_S,
+    ) -> None:
+        self.port = port
+        self.baud = baud
+        self.parity = parity
+        self.stopbits = stopbits
+        self.gap_s = gap_s
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()
+        self._quiet_since = 0.0
+        try:
+            self.serial = serial.Serial(
+                port=port,
+                baudrate=baud,
+                bytesize=8,
+                parity=parity,
+                stopbits=stopbits,
+                timeout=timeout_s,
+                write_timeout=2.0,
+            )
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise MeterUnreachableError(
+                f"Cannot open the serial port {port} at {baud} baud ({exc}); check the "
+                "RS-485 adapter is plugged in and that this user may use it (group dialout)."
+            ) from exc
+
+    def instrument(self, address: int) -> minimalmodbus.Instrument:
+        """A minimalmodbus instrument for one slave address on this bus's port."""
+        inst = minimalmodbus.Instrument(self.serial, address)
+        inst.clear_buffers_before_each_transaction = True
+        return inst
+
+    def transact(self, query: Callable[[], T], what: str) -> T:
+        """Run one query with the bus to itself (blocking; call from a worker thread).
+
+        ``what`` names the query in error sentences. Modbus and serial failures become
+        gridnode's typed errors.
+        """
+        with self._lock:
+            wait = self._quiet_since + self.gap_s - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                return query()
+            except minimalmodbus.NoResponseError as exc:
+                raise NoAnswerError(
+                    f"No answer to {what} on {self.port} within {self.timeout_s} s; check the "
+                    "meter's address, baud rate and wiring (A to A, B to B)."
+                ) from exc
+            except minimalmodbus.InvalidResponseError as exc:
+                if "Checksum" in str(exc):
+                    raise CrcError(
+                        f"The answer to {what} on {self.port} failed its CRC check; check the "
+                        "RS-485 termination and that no other master is on the bus."
+                    ) from exc
+                raise MalformedAnswerError(
+                    f"The answer to {what} on {self.port} was cut short or malformed ({exc})."
+                ) from exc
+            except minimalmodbus.SlaveReportedException as exc:
+                raise _slave_exception(str(exc), what) from exc
+            except (serial.SerialException, OSError) as exc:
+                raise MeterUnreachableError(
+                    f"The serial port {self.port} failed during {what} ({exc}); "
+                    "check the RS-485 adapter."
+                ) from exc
+            finally:
+                self._quiet_since = time.monotonic()
+
+    async def run(self, query: Callable[[], T], what: str) -> T:
+        """:meth:`transact` off the event loop."""
+        return await asyncio.to_thread(self.transact, query, what)
+
+    def close(self) -> None:
+        with self._lock:
+            self.serial.close()
+
+    def __enter__(self) -> ModbusBus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _slave_exception(message: str, what: str) -> MeterProtocolError:
+    text = message.lower()
+    if "illegal data address" in text:
+        return IllegalAddressError(
+            f"The meter answered {what} with 'illegal data address' (Modbus exception 2); "
+            "the profile does not fit this meter model.",
+            2,
+        )
+    code = 1 if "illegal function" in text else 3 if "illegal data value" in text else 4
+    return MeterProtocolError(
+        f"The meter answered {what} with a Modbus exception ({message}); check the profile.",
+        code,
+    )

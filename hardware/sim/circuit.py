@@ -1,0 +1,257 @@
+"""A simulated circuit: a supply, loads, the seller's relay, and the meters on it.
+
+Energy flows (and integrates) only while the relay is on. Every meter measures the same
+circuit with its own error: a fixed gain (its accuracy class, drawn once, plus a bias to
+play a miscalibrated or dishonest meter) and noise on the instantaneous values. Time is
+simulated: :class:`SimClock` runs ``time_scale`` times faster than the wall clock, so the
+demo can run a day in minutes; tests step it by hand.
+
+The relay lives here, in the circuit's process, not in the seller's: when the seller
+dies the relay stays as it was until the simulated watchdog, no longer kicked, drops it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from gridnode.hardware.sim.loads import Load
+
+#: mW x ms in one mWh.
+MW_MS_PER_MWH = 3_600_000
+
+
+class SimClock:
+    """Simulated seconds since start: wall time times ``time_scale``, or stepped by hand."""
+
+    def __init__(self, time_scale: float = 1.0, *, manual: bool = False) -> None:
+        self.time_scale = time_scale
+        self.manual = manual
+        self._origin = time.monotonic()
+        self._manual_s = 0.0
+
+    def now_s(self) -> float:
+        if self.manual:
+            return self._manual_s
+        return (time.monotonic() - self._origin) * self.time_scale
+
+    def advance(self, seconds: float) -> None:
+        """Step a manual clock (tests)."""
+        if not self.manual:
+            raise RuntimeError("only a manual SimClock is stepped by hand")
+        self._manual_s += seconds
+
+
+@dataclass
+class Supply:
+    """The grid side: nominal voltage with noise, and sags or swells at given times."""
+
+    nominal_v: float = 230.0
+    noise_v: float = 0.0
+    frequency_hz: float = 50.0
+    #: (start_s, end_s, factor): between start and end the voltage is multiplied by factor.
+    events: list[tuple[float, float, float]] = field(default_factory=list)
+
+    def voltage(self, t_s: float, rng: random.Random) -> float:
+        factor = 1.0
+        for start, end, f in self.events:
+            if start <= t_s < end:
+                factor = f
+        noise = rng.gauss(0.0, self.noise_v) if self.noise_v > 0 else 0.0
+        return max(0.0, self.nominal_v * factor + noise)
+
+
+class SimWatchdog:
+    """An external watchdog: drops the relay if not kicked for ``timeout_s`` wall seconds."""
+
+    def __init__(self, timeout_s: float | None) -> None:
+        self.timeout_s = timeout_s
+        self._last_kick = time.monotonic()
+
+    def kick(self) -> None:
+        self._last_kick = time.monotonic()
+
+    def expired(self) -> bool:
+        if self.timeout_s is None:
+            return False
+        return time.monotonic() - self._last_kick > self.timeout_s
+
+
+@dataclass(frozen=True, slots=True)
+class TrueReading:
+    """The circuit's own values at one moment (no meter error)."""
+
+    t_s: float
+    voltages_v: tuple[float, ...]
+    currents_a: tuple[float, ...]
+    powers_w: tuple[float, ...]
+    frequency_hz: float
+    import_mwh: int
+    export_mwh: int
+
+
+class Circuit:
+    """A supply, loads on one to three phases, one relay, energy counters in mWh."""
+
+    def __init__(
+        self,
+        supply: Supply | None = None,
+        loads: Sequence[Load] = (),
+        *,
+        phases: int = 1,
+        clock: SimClock | None = None,
+        watchdog_timeout_s: float | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.supply = supply or Supply()
+        self.loads = list(loads)
+        self.phases = phases
+        self.clock = clock or SimClock()
+        self.watchdog = SimWatchdog(watchdog_timeout_s)
+        self.rng = random.Random(seed)
+        self._lock = threading.RLock()
+        self._relay_on = False
+        self._t_s = self.clock.now_s()
+        self._import_mw_ms = 0
+        self._export_mw_ms = 0
+        self.relay_listeners: list[Callable[[bool], None]] = []
+
+    # The relay: only the circuit's own process switches it; the seller asks over Modbus.
+    @property
+    def relay_on(self) -> bool:
+        with self._lock:
+            self._advance()
+            return self._relay_on
+
+    def set_relay(self, on: bool) -> None:
+        with self._lock:
+            self._advance()
+            if on and self.watchdog.expired():
+                self.watchdog.kick()  # a command is itself a sign of life
+            self._relay_on = on
+        for listener in self.relay_listeners:
+            listener(on)
+
+    def kick_watchdog(self) -> None:
+        with self._lock:
+            self._advance()
+            self.watchdog.kick()
+
+    def _net_powers_w(self, t_s: float) -> list[float]:
+        per_phase = [0.0] * self.phases
+        for load in self.loads:
+            per_phase[(load.phase - 1) % self.phases] += load.power_w(t_s)
+        return per_phase
+
+    def _advance(self) -> None:
+        """Integrate energy up to now (rectangles at the power of the interval's start)."""
+        now = self.clock.now_s()
+        if self._relay_on and self.watchdog.expired():
+            self._relay_on = False
+        if now <= self._t_s:
+            return
+        if self._relay_on:
+            net_mw = round(sum(self._net_powers_w(self._t_s)) * 1000)
+            dt_ms = round((now - self._t_s) * 1000)
+            if net_mw >= 0:
+                self._import_mw_ms += net_mw * dt_ms
+            else:
+                self._export_mw_ms += -net_mw * dt_ms
+        self._t_s = now
+
+    def reading(self) -> TrueReading:
+        with self._lock:
+            self._advance()
+            t = self._t_s
+            volts = tuple(self.supply.voltage(t, self.rng) for _ in range(self.phases))
+            if self._relay_on:
+                powers = tuple(self._net_powers_w(t))
+            else:
+                powers = tuple(0.0 for _ in range(self.phases))
+            currents = tuple(
+                abs(p) / v if v > 1.0 else 0.0 for p, v in zip(powers, volts, strict=True)
+            )
+            return TrueReading(
+                t_s=t,
+                voltages_v=volts,
+                currents_a=currents,
+                powers_w=powers,
+                frequency_hz=self.supply.frequency_hz,
+                import_mwh=self._import_mw_ms // MW_MS_PER_MWH,
+                export_mwh=self._export_mw_ms // MW_MS_PER_MWH,
+            )
+
+
+@dataclass
+class MeterError:
+    """How one meter gets the circuit wrong.
+
+    ``accuracy_class`` is in percent (class 1 = within 1 %): a fixed gain error is drawn
+    once from that band. ``bias`` is an extra fixed gain (0.05 reads 5 % high).
+    ``noise`` is the relative noise on instantaneous values.
+    """
+
+    accuracy_class: float = 0.0
+    bias: float = 0.0
+    noise: float = 0.0
+
+
+class SimMeter:
+    """One meter's view of a circuit: its error, its counters, a serial number."""
+
+    def __init__(
+        self,
+        circuit: Circuit,
+        error: MeterError | None = None,
+        *,
+        serial_number: int = 1,
+        seed: int = 1,
+    ) -> None:
+        self.circuit = circuit
+        self.error = error or MeterError()
+        self.serial_number = serial_number
+        self._rng = random.Random(seed)
+        drawn = self._rng.uniform(-1.0, 1.0) * self.error.accuracy_class / 100
+        self.gain = 1.0 + drawn + self.error.bias
+        self._import_offset_mwh = 0
+        self._export_offset_mwh = 0
+
+    def reset_counters(self) -> None:
+        """What a counter reset on the meter's keypad does: both counters restart at 0."""
+        now = self.circuit.reading()
+        self._import_offset_mwh = round(now.import_mwh * self.gain)
+        self._export_offset_mwh = round(now.export_mwh * self.gain)
+
+    def _noisy(self, value: float) -> float:
+        if self.error.noise <= 0:
+            return value
+        return value * (1.0 + self._rng.gauss(0.0, self.error.noise))
+
+    def values(self) -> dict[tuple[str, int | None], float]:
+        """Values by (quantity, phase) in the profile's units (V, A, W, Hz, kWh)."""
+        r = self.circuit.reading()
+        out: dict[tuple[str, int | None], float] = {}
+        for n in range(1, 4):  # a phase the circuit lacks reads 0 V, as on a real meter
+            i = n - 1
+            v = r.voltages_v[i] if i < len(r.voltages_v) else 0.0
+            a = r.currents_a[i] if i < len(r.currents_a) else 0.0
+            p = r.powers_w[i] if i < len(r.powers_w) else 0.0
+            out[("voltage", n)] = self._noisy(v)
+            out[("current", n)] = max(0.0, self._noisy(a * self.gain))
+            out[("power", n)] = self._noisy(p * self.gain)
+        phases = range(1, len(r.voltages_v) + 1)
+        out[("voltage", None)] = math.fsum(out[("voltage", n)] for n in phases) / len(phases)
+        out[("current", None)] = math.fsum(out[("current", n)] for n in phases)
+        out[("power", None)] = math.fsum(out[("power", n)] for n in phases)
+        out[("frequency", None)] = r.frequency_hz
+        out[("import_energy", None)] = (
+            round(r.import_mwh * self.gain) - self._import_offset_mwh
+        ) / 1e6
+        out[("export_energy", None)] = (
+            round(r.export_mwh * self.gain) - self._export_offset_mwh
+        ) / 1e6
+        return out

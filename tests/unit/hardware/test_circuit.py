@@ -1,0 +1,94 @@
+"""The simulated circuit: energy flows only while the relay is on, meters err as told,
+the watchdog drops a relay nobody kicks."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from gridnode.hardware.sim.circuit import Circuit, MeterError, SimClock, SimMeter, Supply
+from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad, DailySchedule
+
+
+def _circuit(**kwargs: object) -> tuple[Circuit, SimClock]:
+    clock = SimClock(manual=True)
+    circuit = Circuit(loads=[ConstantLoad(1000.0)], clock=clock, **kwargs)  # type: ignore[arg-type]
+    return circuit, clock
+
+
+def test_energy_integrates_only_while_the_relay_is_on() -> None:
+    circuit, clock = _circuit()
+    clock.advance(3600)
+    assert circuit.reading().import_mwh == 0
+    circuit.set_relay(True)
+    clock.advance(3600)  # 1 kW for an hour
+    assert circuit.reading().import_mwh == 1_000_000
+    circuit.set_relay(False)
+    clock.advance(3600)
+    reading = circuit.reading()
+    assert reading.import_mwh == 1_000_000
+    assert reading.powers_w == (0.0,)
+
+
+def test_a_biased_meter_reads_high_and_an_honest_one_does_not() -> None:
+    circuit, clock = _circuit()
+    honest = SimMeter(circuit)
+    dishonest = SimMeter(circuit, MeterError(bias=0.05))
+    circuit.set_relay(True)
+    clock.advance(3600)
+    assert honest.values()[("import_energy", None)] == pytest.approx(1.0)
+    assert dishonest.values()[("import_energy", None)] == pytest.approx(1.05)
+
+
+def test_accuracy_class_bounds_the_gain() -> None:
+    circuit, _ = _circuit()
+    gains = [SimMeter(circuit, MeterError(accuracy_class=1.0), seed=s).gain for s in range(50)]
+    assert all(0.99 <= g <= 1.01 for g in gains)
+    assert len(set(gains)) > 1
+
+
+def test_counter_reset_restarts_the_meter_not_the_circuit() -> None:
+    circuit, clock = _circuit()
+    meter = SimMeter(circuit)
+    circuit.set_relay(True)
+    clock.advance(3600)
+    meter.reset_counters()
+    assert meter.values()[("import_energy", None)] == 0.0
+    assert circuit.reading().import_mwh == 1_000_000
+
+
+def test_sags_and_swells() -> None:
+    clock = SimClock(manual=True)
+    circuit = Circuit(Supply(events=[(10, 20, 0.5), (30, 40, 1.1)]), clock=clock)
+    clock.advance(15)
+    assert circuit.reading().voltages_v == (115.0,)
+    clock.advance(20)
+    assert circuit.reading().voltages_v[0] == pytest.approx(253.0)
+
+
+def test_watchdog_drops_a_relay_nobody_kicks() -> None:
+    circuit = Circuit(loads=[ConstantLoad(100.0)], watchdog_timeout_s=0.05)
+    circuit.set_relay(True)
+    assert circuit.relay_on
+    time.sleep(0.03)
+    circuit.kick_watchdog()
+    time.sleep(0.03)
+    assert circuit.relay_on  # kicked in time
+    time.sleep(0.08)
+    assert not circuit.relay_on
+
+
+def test_time_scale_runs_a_day_in_seconds() -> None:
+    clock = SimClock(time_scale=86_400 / 1.0)
+    time.sleep(0.01)
+    assert clock.now_s() > 0.01 * 86_400 * 0.9
+
+
+def test_loads() -> None:
+    cycling = CyclingLoad(on_watts=500.0, on_s=10, off_s=20)
+    assert [cycling.power_w(t) for t in (0, 9, 10, 29, 30)] == [500.0, 500.0, 0.0, 0.0, 500.0]
+    schedule = DailySchedule([(0, 100.0), (3600 * 18, 2000.0)])
+    assert schedule.power_w(3600 * 12) == 100.0
+    assert schedule.power_w(3600 * 19) == 2000.0
+    assert schedule.power_w(86_400 + 3600 * 19) == 2000.0
