@@ -1,0 +1,514 @@
+"""A local regtest Lightning network: btcd and N LND nodes with funded channels.
+
+Two btcd processes run: ``btcd`` is the chain backend every LND connects to, and
+``miner`` (its peer) mines to the LND nodes' own addresses. btcd has no
+``generatetoaddress``, and its ``--miningaddr`` is fixed at start, so the miner can only
+start once the LND nodes exist to give it their addresses; this avoids restarting the
+backend under running LND nodes.
+
+btcd on regtest activates segwit only after a few hundred blocks, so ``up`` mines
+:data:`INITIAL_BLOCKS` before any channel is funded, and it counts the network as up
+only when a probe payment has crossed every channel in both directions (a channel that
+shows active can still refuse a payment for a second or two).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gridnode.regtest.btcd import BtcdRpc
+from gridnode.regtest.lnd_admin import LndAdmin
+from gridnode.regtest.processes import Daemon, RegtestError, free_ports, log_errors, spawn
+
+INITIAL_BLOCKS = 500
+CHANNEL_CAPACITY_SAT = 10_000_000
+CHANNEL_PUSH_SAT = 5_000_000
+RPC_USER = "gridnode"
+RPC_PASS = "regtest"  # loopback-only regtest credentials, never a real network
+STATE_FILE = "network.json"
+
+Progress = Callable[[str], None]
+
+# Lines at [ERR] level that LND and btcd write on a healthy regtest run.
+ALLOWED_LOG_ERRORS = [
+    re.compile(p)
+    for p in (
+        r"Unable to .*(lookup|query) .*fee",  # no fee estimates on a fresh regtest chain
+        r"unable to get fee estimate",
+        r"Failed to estimate fee",
+        r"can't find peer for graph sync",
+        r"Received error from peer",
+        r"RPC server is in the process of starting up",  # our readiness polling
+        r"already have transaction in mempool",  # LND rebroadcasting its own funding tx
+    )
+]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("GRIDNODE_CACHE", Path.home() / ".cache" / "gridnode"))
+
+
+def bin_dir() -> Path:
+    return Path(os.environ.get("GRIDNODE_BIN", cache_dir() / "bin"))
+
+
+def _binary(name: str) -> str:
+    path = bin_dir() / name
+    if not os.access(path, os.X_OK):
+        raise RegtestError(
+            f"{name} is not built yet (looked for {path}); run 'make setup' first, which "
+            "builds btcd and lnd from their Go modules."
+        )
+    return str(path)
+
+
+@dataclass
+class LndNode:
+    name: str
+    lnddir: Path
+    grpc_host: str
+    p2p_host: str
+    daemon: Daemon
+    pubkey: str = ""
+
+    @property
+    def tls_cert(self) -> Path:
+        return self.lnddir / "tls.cert"
+
+    @property
+    def macaroon_dir(self) -> Path:
+        return self.lnddir / "data" / "chain" / "bitcoin" / "regtest"
+
+    @property
+    def admin_macaroon(self) -> Path:
+        return self.macaroon_dir / "admin.macaroon"
+
+    @property
+    def invoice_macaroon(self) -> Path:
+        return self.macaroon_dir / "invoice.macaroon"
+
+    @property
+    def log_file(self) -> Path:
+        return self.lnddir / "logs" / "bitcoin" / "regtest" / "lnd.log"
+
+    def admin(self) -> LndAdmin:
+        return LndAdmin(self.grpc_host, self.tls_cert, self.admin_macaroon)
+
+    def lncli_args(self) -> list[str]:
+        return [
+            f"--rpcserver={self.grpc_host}",
+            f"--tlscertpath={self.tls_cert}",
+            f"--macaroonpath={self.admin_macaroon}",
+            "--network=regtest",
+        ]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "grpc": self.grpc_host,
+            "p2p": self.p2p_host,
+            "tls_cert": str(self.tls_cert),
+            "admin_macaroon": str(self.admin_macaroon),
+            "invoice_macaroon": str(self.invoice_macaroon),
+            "pubkey": self.pubkey,
+            "lnddir": str(self.lnddir),
+            "pid": self.daemon.pid,
+            "lncli": [_binary_path("lncli"), *self.lncli_args()],
+            "daemon": self.daemon.to_json(),
+        }
+
+
+def _binary_path(name: str) -> str:
+    return str(bin_dir() / name)
+
+
+@dataclass
+class Btcd:
+    rpc: BtcdRpc
+    p2p_host: str
+    daemon: Daemon
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rpc": self.rpc.host,
+            "p2p": self.p2p_host,
+            "rpcuser": self.rpc.user,
+            "rpcpass": self.rpc.password,
+            "rpccert": str(self.rpc.cert),
+            "pid": self.daemon.pid,
+            "daemon": self.daemon.to_json(),
+        }
+
+
+class RegtestNetwork:
+    """A running (or recorded) regtest network under one directory."""
+
+    def __init__(self, root: Path, btcd: Btcd, miner: Btcd, nodes: list[LndNode]) -> None:
+        #: payment hashes of probes that failed on purpose while a channel warmed up;
+        #: LND logs those at error level, and the log check knows them.
+        self.probe_failures: list[str] = []
+        self.root = root
+        self.btcd = btcd
+        self.miner = miner
+        self.nodes = nodes
+
+    # -- lifecycle ------------------------------------------------------------------
+    @classmethod
+    def up(
+        cls, root: Path | None = None, nodes: int = 2, progress: Progress | None = None
+    ) -> RegtestNetwork:
+        if nodes < 1:
+            raise RegtestError("--nodes must be at least 1")
+        say = progress or (lambda _msg: None)
+        root = Path(tempfile.mkdtemp(prefix="gridnode-regtest-")) if root is None else root
+        root = root.resolve()
+        if (root / STATE_FILE).exists() and cls.load(root).any_running():
+            raise RegtestError(
+                f"a regtest network already runs in {root}; stop it first with "
+                f"'gridnode regtest down --dir {root}'."
+            )
+        root.mkdir(parents=True, exist_ok=True)
+        started: list[Daemon] = []
+        try:
+            network = cls._start(root, nodes, say, started)
+        except BaseException:
+            for daemon in reversed(started):
+                daemon.stop(timeout_s=5.0)
+            raise
+        network.save()
+        _current_pointer().parent.mkdir(parents=True, exist_ok=True)
+        _current_pointer().write_text(str(root))
+        return network
+
+    @classmethod
+    def _start(cls, root: Path, count: int, say: Progress, started: list[Daemon]) -> RegtestNetwork:
+        t0 = time.monotonic()
+        ports = free_ports(3 + 2 * count)
+        say(f"starting btcd (regtest) in {root}")
+        btcd = _start_btcd(root / "btcd", rpc_port=ports[0], p2p_port=ports[1], extra=[])
+        started.append(btcd.daemon)
+        btcd.rpc.wait_ready()
+
+        nodes: list[LndNode] = []
+        for i in range(count):
+            node = _start_lnd(root, f"node{i}", btcd, ports[3 + 2 * i], ports[4 + 2 * i])
+            started.append(node.daemon)
+            nodes.append(node)
+        addresses = []
+        for node in nodes:
+            admin = node.admin()
+            node.pubkey = admin.wait_ready().identity_pubkey
+            addresses.append(admin.new_address())
+            admin.close()
+            say(f"{node.name} up: {node.grpc_host} {node.pubkey[:16]}…")
+
+        miner = _start_btcd(
+            root / "miner",
+            rpc_port=ports[2],
+            p2p_port=None,
+            extra=[f"--connect={btcd.p2p_host}", *(f"--miningaddr={a}" for a in addresses)],
+        )
+        started.append(miner.daemon)
+        miner.rpc.wait_ready()
+        network = cls(root, btcd, miner, nodes)
+        say(f"mining {INITIAL_BLOCKS} blocks to the nodes' wallets (segwit activates on the way)")
+        network.mine(INITIAL_BLOCKS)
+        for node in nodes:
+            admin = node.admin()
+            _wait(
+                functools.partial(_has_funds, admin, CHANNEL_CAPACITY_SAT * 2),
+                f"{node.name} to see its mined funds",
+                60.0,
+            )
+            admin.close()
+        for left, right in itertools.pairwise(nodes):
+            say(f"opening a channel {left.name} -> {right.name}")
+            admin = left.admin()
+            admin.connect(right.pubkey, right.p2p_host)
+            admin.open_channel(right.pubkey, CHANNEL_CAPACITY_SAT, CHANNEL_PUSH_SAT)
+            admin.close()
+        network.mine(6)
+        network.wait_channels_active()
+        say("probing every channel both ways")
+        network.wait_payable()
+        say(f"regtest network up in {time.monotonic() - t0:.1f} s")
+        return network
+
+    def down(self) -> list[str]:
+        """Stop exactly the processes this network started; returns their names."""
+        stopped = []
+        for daemon in [n.daemon for n in self.nodes] + [self.miner.daemon, self.btcd.daemon]:
+            if daemon.is_running():
+                daemon.stop()
+                stopped.append(daemon.name)
+        return stopped
+
+    def any_running(self) -> bool:
+        return any(d.is_running() for d in self.daemons())
+
+    def daemons(self) -> list[Daemon]:
+        return [self.btcd.daemon, self.miner.daemon, *(n.daemon for n in self.nodes)]
+
+    # -- operations -------------------------------------------------------------------
+    def mine(self, blocks: int) -> int:
+        """Mine ``blocks`` and wait until the backend and every LND node have them.
+
+        Transactions the LND nodes broadcast reach the backend first; wait until the
+        miner has them too, so the next block confirms them.
+        """
+        pending = set(self.btcd.rpc.mempool())
+        _wait(
+            lambda: pending <= set(self.miner.rpc.mempool()),
+            "the miner to receive the pending transactions",
+            30.0,
+        )
+        self.miner.rpc.generate(blocks)
+        height = self.miner.rpc.block_count()
+        _wait(lambda: self.btcd.rpc.block_count() >= height, f"btcd to reach height {height}", 60.0)
+        for node in self.nodes:
+            if node.daemon.is_running():
+                admin = node.admin()
+                _wait(
+                    functools.partial(_synced_to, admin, height),
+                    f"{node.name} to sync to height {height}",
+                    60.0,
+                )
+                admin.close()
+        return height
+
+    def wait_channels_active(self, timeout_s: float = 60.0) -> None:
+        for i, node in enumerate(self.nodes):
+            wanted = (1 if i > 0 else 0) + (1 if i < len(self.nodes) - 1 else 0)
+            admin = node.admin()
+            _wait(
+                functools.partial(_has_active_channels, admin, wanted),
+                f"{node.name}'s channels to become active",
+                timeout_s,
+            )
+            admin.close()
+
+    def wait_payable(self, timeout_s: float = 60.0) -> None:
+        for left, right in itertools.pairwise(self.nodes):
+            for payer, payee in ((left, right), (right, left)):
+                self.probe_failures += _probe(payer, payee, timeout_s)
+
+    def kill_lnd(self, index: int) -> None:
+        """SIGKILL one LND node, as a crash would."""
+        self.nodes[index].daemon.kill()
+
+    def start_lnd(self, index: int) -> None:
+        """Start a stopped LND node again with the same command line; waits until ready."""
+        node = self.nodes[index]
+        if node.daemon.is_running():
+            raise RegtestError(f"{node.name} is still running")
+        node.daemon = spawn(node.name, node.daemon.argv, node.daemon.log)
+        admin = node.admin()
+        admin.wait_ready()
+        _wait(lambda: admin.get_info().synced_to_chain, f"{node.name} to sync", 60.0)
+        admin.close()
+        self.save()
+
+    def unexpected_log_errors(self) -> dict[str, list[str]]:
+        """Error lines in the daemons' logs that a healthy run does not write."""
+        found: dict[str, list[str]] = {}
+        logs = {n.name: n.log_file for n in self.nodes}
+        logs["btcd"] = self.btcd.rpc.cert.parent / "logs" / "regtest" / "btcd.log"
+        logs["miner"] = self.miner.rpc.cert.parent / "logs" / "regtest" / "btcd.log"
+        allowed = ALLOWED_LOG_ERRORS + [re.compile(h) for h in self.probe_failures]
+        for name, log in logs.items():
+            lines = log_errors(log, allowed)
+            if lines:
+                found[name] = lines
+        return found
+
+    def status(self) -> dict[str, object]:
+        doc = self.to_json()
+        try:
+            doc["block_height"] = self.btcd.rpc.block_count()
+        except RegtestError:
+            doc["block_height"] = None
+        nodes = doc["nodes"]
+        assert isinstance(nodes, list)
+        for node, entry in zip(self.nodes, nodes, strict=True):
+            entry["running"] = node.daemon.is_running()
+            if entry["running"]:
+                admin = node.admin()
+                try:
+                    entry["active_channels"] = len(admin.active_channels())
+                except RegtestError as exc:
+                    entry["error"] = str(exc)
+                finally:
+                    admin.close()
+        doc["running"] = {d.name: d.is_running() for d in self.daemons()}
+        return doc
+
+    # -- persistence -------------------------------------------------------------------
+    def to_json(self) -> dict[str, object]:
+        return {
+            "dir": str(self.root),
+            "nodes": [n.to_json() for n in self.nodes],
+            "btcd": self.btcd.to_json(),
+            "miner": self.miner.to_json(),
+            "probe_failures": self.probe_failures,
+        }
+
+    def save(self) -> None:
+        (self.root / STATE_FILE).write_text(json.dumps(self.to_json(), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> RegtestNetwork:
+        if root is None:
+            pointer = _current_pointer()
+            if not pointer.exists():
+                raise RegtestError(
+                    "no regtest network is recorded; start one with 'gridnode regtest up'."
+                )
+            root = Path(pointer.read_text().strip())
+        state = root / STATE_FILE
+        try:
+            doc = json.loads(state.read_text())
+        except FileNotFoundError as exc:
+            raise RegtestError(
+                f"no regtest network is recorded in {root} ({STATE_FILE} is missing)."
+            ) from exc
+        return cls(
+            root,
+            _btcd_from(doc["btcd"]),
+            _btcd_from(doc["miner"]),
+            [_node_from(n) for n in doc["nodes"]],
+        )
+
+
+def _current_pointer() -> Path:
+    return cache_dir() / "regtest" / "current"
+
+
+def _btcd_from(doc: dict[str, object]) -> Btcd:
+    rpc = BtcdRpc(
+        str(doc["rpc"]), str(doc["rpcuser"]), str(doc["rpcpass"]), Path(str(doc["rpccert"]))
+    )
+    daemon = doc["daemon"]
+    assert isinstance(daemon, dict)
+    return Btcd(rpc, str(doc["p2p"]), Daemon.from_json(daemon))
+
+
+def _node_from(doc: dict[str, object]) -> LndNode:
+    daemon = doc["daemon"]
+    assert isinstance(daemon, dict)
+    return LndNode(
+        name=str(doc["name"]),
+        lnddir=Path(str(doc["lnddir"])),
+        grpc_host=str(doc["grpc"]),
+        p2p_host=str(doc["p2p"]),
+        daemon=Daemon.from_json(daemon),
+        pubkey=str(doc["pubkey"]),
+    )
+
+
+def _start_btcd(home: Path, rpc_port: int, p2p_port: int | None, extra: list[str]) -> Btcd:
+    home.mkdir(parents=True, exist_ok=True)
+    argv = [
+        _binary("btcd"),
+        "--regtest",
+        f"--datadir={home / 'data'}",
+        f"--logdir={home / 'logs'}",
+        f"--rpcuser={RPC_USER}",
+        f"--rpcpass={RPC_PASS}",
+        f"--rpclisten=127.0.0.1:{rpc_port}",
+        f"--rpccert={home / 'rpc.cert'}",
+        f"--rpckey={home / 'rpc.key'}",
+        "--txindex",
+        "--debuglevel=info",
+        "--trickleinterval=50ms",  # relay transactions to the miner at once, not every 10 s
+    ]
+    p2p_host = ""
+    if p2p_port is not None:
+        p2p_host = f"127.0.0.1:{p2p_port}"
+        argv.append(f"--listen={p2p_host}")
+    argv += extra
+    daemon = spawn(home.name, argv, home / "stdout.log")
+    rpc = BtcdRpc(f"127.0.0.1:{rpc_port}", RPC_USER, RPC_PASS, home / "rpc.cert")
+    _wait(lambda: rpc.cert.exists(), f"{home.name} to write its RPC certificate", 30.0)
+    return Btcd(rpc, p2p_host, daemon)
+
+
+def _start_lnd(root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int) -> LndNode:
+    lnddir = root / name
+    lnddir.mkdir(parents=True, exist_ok=True)
+    argv = [
+        _binary("lnd"),
+        f"--lnddir={lnddir}",
+        f"--alias={name}",
+        "--bitcoin.regtest",
+        "--bitcoin.node=btcd",
+        f"--btcd.rpchost={btcd.rpc.host}",
+        f"--btcd.rpcuser={RPC_USER}",
+        f"--btcd.rpcpass={RPC_PASS}",
+        f"--btcd.rpccert={btcd.rpc.cert}",
+        f"--rpclisten=127.0.0.1:{rpc_port}",
+        f"--listen=127.0.0.1:{p2p_port}",
+        "--norest",
+        "--noseedbackup",
+        "--nobootstrap",
+        "--debuglevel=info",
+        "--trickledelay=50",
+        "--bitcoin.defaultchanconfs=1",
+    ]
+    daemon = spawn(name, argv, lnddir / "stdout.log")
+    return LndNode(name, lnddir, f"127.0.0.1:{rpc_port}", f"127.0.0.1:{p2p_port}", daemon)
+
+
+def _probe(payer: LndNode, payee: LndNode, timeout_s: float) -> list[str]:
+    """Pay 1 sat until it goes through; returns the hashes of the attempts that failed."""
+    receiver, sender = payee.admin(), payer.admin()
+    deadline = time.monotonic() + timeout_s
+    last = ""
+    failed: list[str] = []
+    try:
+        while time.monotonic() < deadline:
+            bolt11, payment_hash = receiver.add_invoice(1, f"probe {payer.name}->{payee.name}")
+            ok, last = sender.pay(bolt11)
+            if ok:
+                return failed
+            failed.append(payment_hash)
+            time.sleep(0.5)
+    finally:
+        receiver.close()
+        sender.close()
+    raise RegtestError(f"no payment went {payer.name} -> {payee.name} in {timeout_s} s ({last})")
+
+
+def _has_funds(admin: LndAdmin, sat: int) -> bool:
+    return admin.confirmed_balance_sat() > sat
+
+
+def _synced_to(admin: LndAdmin, height: int) -> bool:
+    info = admin.get_info()
+    return info.synced_to_chain and info.block_height >= height
+
+
+def _has_active_channels(admin: LndAdmin, count: int) -> bool:
+    return len(admin.active_channels()) >= count
+
+
+def _wait(check: Callable[[], bool], what: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except RegtestError as exc:
+            last_error = exc
+        time.sleep(0.1)
+    detail = f" (last error: {last_error})" if last_error else ""
+    raise RegtestError(f"timed out after {timeout_s:.0f} s waiting for {what}{detail}")

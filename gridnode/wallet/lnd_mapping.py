@@ -1,0 +1,187 @@
+"""LND's protobuf replies and gRPC errors, turned into the wallet port's domain types.
+
+The only module (with :mod:`gridnode.wallet.lnd`) that touches LND's generated types;
+nothing protobuf leaves it. proto3 gives every absent field its default (0, "", b""),
+so each mapping says what a default means rather than trusting it.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+from gridnode.money import Msat
+from gridnode.wallet.lnrpc import lightning_pb2 as ln
+from gridnode.wallet.port import (
+    AlreadyPaidError,
+    Balances,
+    DecodedInvoice,
+    InvalidInvoiceError,
+    InvoiceNotFoundError,
+    InvoiceState,
+    InvoiceStatus,
+    NodeInfo,
+    PaymentFailure,
+    PaymentHash,
+    PaymentInFlightError,
+    PaymentResult,
+    PaymentStatus,
+    Preimage,
+    WalletAuthError,
+    WalletError,
+    WalletTlsError,
+    WalletUnreachableError,
+)
+
+_INVOICE_STATES = {
+    ln.Invoice.OPEN: InvoiceState.OPEN,
+    ln.Invoice.SETTLED: InvoiceState.SETTLED,
+    ln.Invoice.CANCELED: InvoiceState.CANCELED,
+    ln.Invoice.ACCEPTED: InvoiceState.ACCEPTED,
+}
+
+_PAYMENT_STATES = {
+    ln.Payment.IN_FLIGHT: PaymentStatus.IN_FLIGHT,
+    ln.Payment.INITIATED: PaymentStatus.IN_FLIGHT,  # created, HTLCs may go out any moment
+    ln.Payment.SUCCEEDED: PaymentStatus.SUCCEEDED,
+    ln.Payment.FAILED: PaymentStatus.FAILED,
+}
+
+_FAILURES = {
+    ln.FAILURE_REASON_TIMEOUT: PaymentFailure.TIMEOUT,
+    ln.FAILURE_REASON_NO_ROUTE: PaymentFailure.NO_ROUTE,
+    ln.FAILURE_REASON_ERROR: PaymentFailure.ERROR,
+    ln.FAILURE_REASON_INCORRECT_PAYMENT_DETAILS: PaymentFailure.INCORRECT_PAYMENT_DETAILS,
+    ln.FAILURE_REASON_INSUFFICIENT_BALANCE: PaymentFailure.INSUFFICIENT_BALANCE,
+    ln.FAILURE_REASON_CANCELED: PaymentFailure.CANCELED,
+}
+
+
+def node_info(reply: ln.GetInfoResponse) -> NodeInfo:
+    return NodeInfo(
+        pubkey=reply.identity_pubkey,
+        alias=reply.alias,
+        version=reply.version,
+        block_height=reply.block_height,
+        synced_to_chain=reply.synced_to_chain,
+        synced_to_graph=reply.synced_to_graph,
+        active_channels=reply.num_active_channels,
+    )
+
+
+def invoice_status(invoice: ln.Invoice) -> InvoiceStatus:
+    try:
+        state = _INVOICE_STATES[invoice.state]
+    except KeyError as exc:
+        raise WalletError(f"LND reported an unknown invoice state {invoice.state}") from exc
+    # LND fills r_preimage for invoices it made; a hold invoice has none until settled.
+    preimage = Preimage(invoice.r_preimage) if len(invoice.r_preimage) == 32 else None
+    return InvoiceStatus(
+        payment_hash=PaymentHash(invoice.r_hash),
+        state=state,
+        amount=Msat(invoice.value_msat),
+        amount_paid=Msat(invoice.amt_paid_msat),
+        add_index=invoice.add_index,
+        settle_index=invoice.settle_index,
+        settled_at_s=invoice.settle_date,
+        memo=invoice.memo,
+        preimage=preimage,
+    )
+
+
+def decoded_invoice(reply: ln.PayReq) -> DecodedInvoice:
+    return DecodedInvoice(
+        payment_hash=PaymentHash.from_hex(reply.payment_hash),
+        amount=Msat(reply.num_msat),
+        destination=reply.destination,
+        description=reply.description,
+        created_at_s=reply.timestamp,
+        expiry_s=reply.expiry or 3600,  # BOLT 11: absent expiry means one hour
+        cltv_expiry=reply.cltv_expiry or 18,  # BOLT 11: absent min_final_cltv means 18
+    )
+
+
+def payment_result(payment: ln.Payment) -> PaymentResult:
+    status = _PAYMENT_STATES.get(payment.status)
+    if status is None:
+        raise WalletError(f"LND reported an unknown payment status {payment.status}")
+    preimage = None
+    failure = None
+    if status is PaymentStatus.SUCCEEDED:
+        preimage = Preimage(bytes.fromhex(payment.payment_preimage))
+    elif status is PaymentStatus.FAILED:
+        failure = _FAILURES.get(payment.failure_reason, PaymentFailure.UNKNOWN)
+    return PaymentResult(
+        payment_hash=PaymentHash.from_hex(payment.payment_hash),
+        status=status,
+        amount=Msat(payment.value_msat),
+        fee=Msat(payment.fee_msat),
+        preimage=preimage,
+        failure=failure,
+    )
+
+
+def balances(channel: ln.ChannelBalanceResponse, wallet: ln.WalletBalanceResponse) -> Balances:
+    return Balances(
+        channel_local=Msat(channel.local_balance.msat),
+        channel_remote=Msat(channel.remote_balance.msat),
+        channel_pending_open_local=Msat(channel.pending_open_local_balance.msat),
+        onchain_confirmed=Msat.from_sat(wallet.confirmed_balance),
+        onchain_unconfirmed=Msat.from_sat(wallet.unconfirmed_balance),
+    )
+
+
+def rpc_error(
+    exc: grpc.RpcError, target: str, payment_hash: PaymentHash | None = None
+) -> WalletError:
+    """The typed error for a failed gRPC call to LND at ``target``."""
+    code = _call_attr(exc, "code")
+    details = str(_call_attr(exc, "details") or exc)
+    lowered = details.lower()
+    if code is grpc.StatusCode.UNAVAILABLE:
+        if any(word in lowered for word in ("ssl", "handshake", "certificate", "tls")):
+            return WalletTlsError(
+                f"LND at {target} presented a TLS certificate that does not match the "
+                "configured one; point tls_cert at that node's tls.cert."
+            )
+        return WalletUnreachableError(
+            f"LND at {target} is unreachable ({details}); check that lnd runs and that "
+            "host and port are right."
+        )
+    if code is grpc.StatusCode.DEADLINE_EXCEEDED:
+        return WalletUnreachableError(f"LND at {target} did not answer in time ({details}).")
+    if (
+        "verification failed" in lowered
+        or "permission denied" in lowered
+        or ("macaroon" in lowered and "unable to" not in lowered)
+    ):
+        return WalletAuthError(
+            f"LND at {target} refused the macaroon ({details}); use a macaroon baked by "
+            "that node with the permissions this role needs."
+        )
+    if payment_hash is not None:
+        if "already paid" in lowered or "already succeeded" in lowered:
+            return AlreadyPaidError(
+                f"payment {payment_hash} was already made; its proof is in track_payment",
+                payment_hash,
+            )
+        if "in transition" in lowered or "in flight" in lowered:
+            return PaymentInFlightError(
+                f"payment {payment_hash} is already in flight; wait for it, do not pay again",
+                payment_hash,
+            )
+    if "unable to locate invoice" in lowered or "there are no existing invoices" in lowered:
+        return InvoiceNotFoundError(f"LND at {target} has no such invoice ({details}).")
+    if code is grpc.StatusCode.NOT_FOUND:
+        return InvoiceNotFoundError(f"LND at {target} has no such record ({details}).")
+    if "invalid" in lowered and (
+        "payreq" in lowered or "bech32" in lowered or "checksum" in lowered
+    ):
+        return InvalidInvoiceError(f"not a valid payment request ({details}).")
+    name = code.name if isinstance(code, grpc.StatusCode) else "unknown"
+    return WalletError(f"LND at {target} failed the call ({name}: {details}).")
+
+
+def _call_attr(exc: grpc.RpcError, name: str) -> object:
+    """``code()`` or ``details()`` of an error that is also a call (most are)."""
+    method = getattr(exc, name, None)
+    return method() if callable(method) else None
