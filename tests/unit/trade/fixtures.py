@@ -12,7 +12,7 @@ from gridnode.trade.terms import (
     Offer,
     PaymentTerms,
 )
-from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, Mwh, MsatPerKwh
+from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MsatPerKwh, Mwh
 
 T0 = 1_795_000_000_000  # an instant in late 2026
 MINUTE = 60_000

@@ -11,7 +11,7 @@ from gridnode.trade.errors import TermsError
 from gridnode.trade.evaluate import Acceptance, Rejection, Term, evaluate
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance, PaymentTerms
-from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, Mwh, MsatPerKwh
+from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MsatPerKwh, Mwh
 
 from .fixtures import ELECTRICAL, MINUTE, PAYMENTS, T0, demo_limits, demo_offer
 

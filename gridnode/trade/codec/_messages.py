@@ -1,0 +1,212 @@
+"""Message bodies to and from their protobuf messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gridnode.money import Msat
+from gridnode.trade.codec._terms import offer_from_pb, offer_to_pb
+from gridnode.trade.errors import MalformedMessageError, UnknownMessageError
+from gridnode.trade.evaluate import Reason, Term
+from gridnode.trade.messages import (
+    AcceptanceMessage,
+    Body,
+    Cause,
+    Close,
+    ErrorMessage,
+    Heartbeat,
+    Hello,
+    InvoiceMessage,
+    InvoicePurpose,
+    MeterReadingMessage,
+    MeterReadingRecord,
+    OfferMessage,
+    PaymentNotice,
+    RejectionMessage,
+    RenewalMessage,
+    Resume,
+    Role,
+    SignedReading,
+    Suspend,
+)
+from gridnode.trade.pb import trade_pb2 as pb
+
+
+def reading_to_pb(record: MeterReadingRecord) -> pb.MeterReading:
+    return pb.MeterReading(
+        meter_id=record.meter_id,
+        counter=record.counter,
+        at_ms=record.at_ms,
+        energy_mwh=record.energy_mwh,
+        register_mwh=record.register_mwh,
+        power_mw=record.power_mw,
+        voltages_mv=list(record.voltages_mv),
+        currents_ma=list(record.currents_ma),
+    )
+
+
+def reading_from_pb(record_bytes: bytes) -> MeterReadingRecord:
+    m = pb.MeterReading()
+    m.ParseFromString(record_bytes)
+    return MeterReadingRecord(
+        m.meter_id,
+        m.counter,
+        m.at_ms,
+        m.energy_mwh,
+        m.register_mwh,
+        m.power_mw,
+        tuple(m.voltages_mv),
+        tuple(m.currents_ma),
+    )
+
+
+def _signed_to_pb(reading: SignedReading, out: pb.SignedReading) -> None:
+    out.reading = reading.record_bytes
+    out.signature = reading.signature
+
+
+def _signed_from_pb(msg: pb.SignedReading) -> SignedReading:
+    return SignedReading(reading_from_pb(msg.reading), msg.reading, msg.signature)
+
+
+def _cause(value: int) -> Cause:
+    try:
+        return Cause(value)
+    except ValueError:
+        raise UnknownMessageError(f"Cause code {value} is not one this node knows.") from None
+
+
+def body_to_pb(body: Body, out: pb.Envelope) -> None:
+    match body:
+        case Hello():
+            out.hello.CopyFrom(
+                pb.Hello(
+                    protocol_version=body.protocol_version,
+                    node_id=body.node_id,
+                    role=int(body.role),  # type: ignore[arg-type]
+                    meter_id=body.meter_id,
+                )
+            )
+        case OfferMessage():
+            offer_to_pb(body.offer, out.offer)
+        case RenewalMessage():
+            offer_to_pb(body.offer, out.renewal)
+        case AcceptanceMessage():
+            out.acceptance.offer_digest = body.offer_digest
+            out.acceptance.payment_size_msat = body.payment_size.msat
+        case RejectionMessage():
+            out.rejection.offer_digest = body.offer_digest
+            for r in body.reasons:
+                out.rejection.reasons.add(
+                    term=int(r.term), offered=r.offered, limit=r.limit, text=r.text
+                )
+        case InvoiceMessage():
+            out.invoice.CopyFrom(
+                pb.Invoice(
+                    bolt11=body.bolt11,
+                    payment_hash=body.payment_hash,
+                    amount_msat=body.amount.msat,
+                    purpose=int(body.purpose),  # type: ignore[arg-type]
+                    energy_from_mwh=body.energy_from_mwh,
+                    energy_to_mwh=body.energy_to_mwh,
+                    reading_counter=body.reading_counter,
+                )
+            )
+        case MeterReadingMessage():
+            _signed_to_pb(body.reading, out.meter_reading)
+        case PaymentNotice():
+            out.payment_notice.payment_hash = body.payment_hash
+            out.payment_notice.preimage = body.preimage
+            out.payment_notice.amount_msat = body.amount.msat
+            if body.buyer_reading is not None:
+                _signed_to_pb(body.buyer_reading, out.payment_notice.buyer_reading)
+        case Suspend():
+            out.suspend.cause = int(body.cause)  # type: ignore[assignment]
+            out.suspend.text = body.text
+        case Resume():
+            out.resume.cause = int(body.cause)  # type: ignore[assignment]
+        case Close():
+            out.close.cause = int(body.cause)  # type: ignore[assignment]
+            out.close.text = body.text
+        case ErrorMessage():
+            out.error.code = body.code
+            out.error.text = body.text
+        case Heartbeat():
+            out.heartbeat.at_ms = body.at_ms
+
+
+def _hello(m: pb.Envelope) -> Body:
+    h = m.hello
+    try:
+        role = Role(h.role)
+    except ValueError:
+        raise MalformedMessageError(f"A hello must name a role; got {h.role}.") from None
+    return Hello(h.protocol_version, h.node_id, role, h.meter_id)
+
+
+def _rejection(m: pb.Envelope) -> Body:
+    reasons = []
+    for r in m.rejection.reasons:
+        try:
+            term = Term(r.term)
+        except ValueError:
+            raise UnknownMessageError(f"Rejection term {r.term} is unknown.") from None
+        reasons.append(Reason(term, r.offered, r.limit, r.text))
+    return RejectionMessage(m.rejection.offer_digest, tuple(reasons))
+
+
+def _invoice(m: pb.Envelope) -> Body:
+    i = m.invoice
+    try:
+        purpose = InvoicePurpose(i.purpose)
+    except ValueError:
+        raise MalformedMessageError(f"An invoice needs a purpose; got {i.purpose}.") from None
+    if len(i.payment_hash) != 32 or not i.bolt11:
+        raise MalformedMessageError("An invoice needs a BOLT11 string and a 32-byte payment hash.")
+    return InvoiceMessage(
+        i.bolt11,
+        i.payment_hash,
+        Msat(i.amount_msat),
+        purpose,
+        i.energy_from_mwh,
+        i.energy_to_mwh,
+        i.reading_counter,
+    )
+
+
+def _payment(m: pb.Envelope) -> Body:
+    p = m.payment_notice
+    reading = _signed_from_pb(p.buyer_reading) if p.HasField("buyer_reading") else None
+    if len(p.payment_hash) != 32 or len(p.preimage) != 32:
+        raise MalformedMessageError("A payment notice needs a 32-byte hash and preimage.")
+    return PaymentNotice(p.payment_hash, p.preimage, Msat(p.amount_msat), reading)
+
+
+_FROM_PB: dict[str, Callable[[pb.Envelope], Any]] = {
+    "hello": _hello,
+    "offer": lambda m: OfferMessage(offer_from_pb(m.offer)),
+    "renewal": lambda m: RenewalMessage(offer_from_pb(m.renewal)),
+    "acceptance": lambda m: AcceptanceMessage(
+        m.acceptance.offer_digest, Msat(m.acceptance.payment_size_msat)
+    ),
+    "rejection": _rejection,
+    "invoice": _invoice,
+    "meter_reading": lambda m: MeterReadingMessage(_signed_from_pb(m.meter_reading)),
+    "payment_notice": _payment,
+    "suspend": lambda m: Suspend(_cause(m.suspend.cause), m.suspend.text),
+    "resume": lambda m: Resume(_cause(m.resume.cause)),
+    "close": lambda m: Close(_cause(m.close.cause), m.close.text),
+    "error": lambda m: ErrorMessage(m.error.code, m.error.text),
+    "heartbeat": lambda m: Heartbeat(m.heartbeat.at_ms),
+}
+
+
+def body_from_pb(message: pb.Envelope) -> Body:
+    which = message.WhichOneof("body")
+    if which is None:
+        raise UnknownMessageError(
+            "The envelope carries no message this node knows (a newer kind, or none)."
+        )
+    body: Body = _FROM_PB[which](message)
+    return body

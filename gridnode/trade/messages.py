@@ -1,0 +1,223 @@
+"""The trade protocol's messages as frozen dataclasses: one type per message, an enum of
+message kinds, and the envelope (session id and sequence number) every message travels in.
+
+Sessions work with these types only; :mod:`gridnode.trade.codec` turns them into bytes
+and back.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import ClassVar
+
+from gridnode.money import Msat
+from gridnode.trade.evaluate import Reason
+from gridnode.trade.terms import Offer
+
+PROTOCOL_VERSION = 1
+SESSION_ID_BYTES = 16
+
+
+class MessageKind(enum.Enum):
+    HELLO = "hello"
+    OFFER = "offer"
+    ACCEPTANCE = "acceptance"
+    REJECTION = "rejection"
+    INVOICE = "invoice"
+    PAYMENT_NOTICE = "payment_notice"
+    METER_READING = "meter_reading"
+    RENEWAL = "renewal"
+    SUSPEND = "suspend"
+    RESUME = "resume"
+    CLOSE = "close"
+    ERROR = "error"
+    HEARTBEAT = "heartbeat"
+
+
+#: Messages that bind their sender: signed over the exact envelope bytes, stored verbatim.
+SIGNED_KINDS = frozenset(
+    {MessageKind.OFFER, MessageKind.ACCEPTANCE, MessageKind.RENEWAL, MessageKind.PAYMENT_NOTICE}
+)
+
+
+class Role(enum.IntEnum):
+    SELLER = 1
+    BUYER = 2
+
+
+class Cause(enum.IntEnum):
+    """Why supply was suspended or a session closed (wire codes)."""
+
+    CREDIT = 1
+    PERIOD_END = 2
+    STALE_READING = 3
+    OVERCURRENT = 4
+    VOLTAGE = 5
+    METER_DISAGREEMENT = 6
+    OVER_INVOICED = 7
+    PROTOCOL = 8
+    REQUESTED = 9
+    REJECTED = 10
+    DEPOSIT = 11
+
+
+class InvoicePurpose(enum.IntEnum):
+    DEPOSIT = 1
+    PREPAYMENT = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    kind: ClassVar[MessageKind] = MessageKind.HELLO
+    protocol_version: int
+    node_id: str
+    role: Role
+    meter_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMessage:
+    kind: ClassVar[MessageKind] = MessageKind.OFFER
+    offer: Offer
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalMessage:
+    kind: ClassVar[MessageKind] = MessageKind.RENEWAL
+    offer: Offer
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptanceMessage:
+    kind: ClassVar[MessageKind] = MessageKind.ACCEPTANCE
+    offer_digest: bytes
+    payment_size: Msat
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionMessage:
+    kind: ClassVar[MessageKind] = MessageKind.REJECTION
+    offer_digest: bytes
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceMessage:
+    kind: ClassVar[MessageKind] = MessageKind.INVOICE
+    bolt11: str
+    payment_hash: bytes
+    amount: Msat
+    purpose: InvoicePurpose
+    energy_from_mwh: int
+    energy_to_mwh: int
+    reading_counter: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeterReadingRecord:
+    """One meter reading as signed: energy billed since the session began, and the rest."""
+
+    meter_id: str
+    counter: int
+    at_ms: int
+    energy_mwh: int
+    register_mwh: int
+    power_mw: int
+    voltages_mv: tuple[int, ...]
+    currents_ma: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SignedReading:
+    """A reading with its signer's signature over exactly ``record_bytes``."""
+
+    record: MeterReadingRecord
+    record_bytes: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MeterReadingMessage:
+    kind: ClassVar[MessageKind] = MessageKind.METER_READING
+    reading: SignedReading
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentNotice:
+    kind: ClassVar[MessageKind] = MessageKind.PAYMENT_NOTICE
+    payment_hash: bytes
+    preimage: bytes
+    amount: Msat
+    buyer_reading: SignedReading | None
+
+
+@dataclass(frozen=True, slots=True)
+class Suspend:
+    kind: ClassVar[MessageKind] = MessageKind.SUSPEND
+    cause: Cause
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    kind: ClassVar[MessageKind] = MessageKind.RESUME
+    cause: Cause
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    kind: ClassVar[MessageKind] = MessageKind.CLOSE
+    cause: Cause
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorMessage:
+    kind: ClassVar[MessageKind] = MessageKind.ERROR
+    code: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Heartbeat:
+    kind: ClassVar[MessageKind] = MessageKind.HEARTBEAT
+    at_ms: int
+
+
+Body = (
+    Hello
+    | OfferMessage
+    | RenewalMessage
+    | AcceptanceMessage
+    | RejectionMessage
+    | InvoiceMessage
+    | MeterReadingMessage
+    | PaymentNotice
+    | Suspend
+    | Resume
+    | Close
+    | ErrorMessage
+    | Heartbeat
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A message in flight: its session, its sender's sequence number and its body."""
+
+    session_id: bytes
+    seq: int
+    body: Body
+    protocol_version: int = PROTOCOL_VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A decoded frame: the envelope, the exact bytes it was decoded from, and the
+    signature over them (empty when unsigned). Sessions store these verbatim."""
+
+    envelope: Envelope
+    envelope_bytes: bytes
+    signature: bytes
+    frame_bytes: bytes

@@ -1,0 +1,203 @@
+"""The wire codec: every message round-trips, binding messages are signed, and any bytes
+either decode or raise a typed DecodeError."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gridnode.money import Msat
+from gridnode.trade import codec
+from gridnode.trade.errors import (
+    DecodeError,
+    MalformedMessageError,
+    OversizedMessageError,
+    SignatureError,
+    UnknownMessageError,
+)
+from gridnode.trade.evaluate import Reason, Term
+from gridnode.trade.messages import (
+    AcceptanceMessage,
+    Body,
+    Cause,
+    Close,
+    Envelope,
+    ErrorMessage,
+    Heartbeat,
+    Hello,
+    InvoiceMessage,
+    InvoicePurpose,
+    MessageKind,
+    MeterReadingMessage,
+    MeterReadingRecord,
+    OfferMessage,
+    PaymentNotice,
+    RejectionMessage,
+    RenewalMessage,
+    Resume,
+    Role,
+    Suspend,
+)
+from gridnode.trade.pb import trade_pb2 as pb
+from gridnode.trade.signing import P256Signer, P256Verifier, fingerprint
+from gridnode.trade.terms import Offer
+
+from .fixtures import PAYMENTS, T0, demo_offer
+from .strategies import any_profiles
+
+SESSION = bytes(range(16))
+SIGNER = P256Signer.generate()
+RECORD = MeterReadingRecord("SDM120-0042", 7, T0, 1_234, 1_000, 3_680_000, (230_000,), (16_000,))
+
+
+def _bodies() -> list[Body]:
+    reading = codec.sign_reading(RECORD, SIGNER)
+    renewal = demo_offer(
+        start=T0 + 600_000,
+        payments=dataclasses.replace(PAYMENTS, initial_deposit=Msat(0)),
+        is_renewal=True,
+    )
+    return [
+        Hello(1, fingerprint(SIGNER.public_key_der), Role.SELLER, "SDM120-0042"),
+        OfferMessage(demo_offer()),
+        RenewalMessage(renewal),
+        AcceptanceMessage(b"\x01" * 32, Msat(400)),
+        RejectionMessage(b"\x02" * 32, (Reason(Term.DEPOSIT, 150_000, 100_000, "too much"),)),
+        InvoiceMessage("lnbcrt1...", b"\x03" * 32, Msat(400), InvoicePurpose.PREPAYMENT, 5, 7, 7),
+        MeterReadingMessage(reading),
+        PaymentNotice(b"\x03" * 32, b"\x04" * 32, Msat(400), reading),
+        PaymentNotice(b"\x03" * 32, b"\x04" * 32, Msat(400), None),
+        Suspend(Cause.CREDIT, "credit below cut-off"),
+        Resume(Cause.CREDIT),
+        Close(Cause.PERIOD_END, "period over"),
+        ErrorMessage(3, "malformed"),
+        Heartbeat(T0),
+    ]
+
+
+# Encoded once: ECDSA signatures are randomised, and hypothesis needs stable inputs.
+FRAMES = [codec.encode(Envelope(SESSION, 3, body), SIGNER) for body in _bodies()]
+
+
+def test_every_message_kind_is_covered() -> None:
+    assert {b.kind for b in _bodies()} == set(MessageKind)
+
+
+@pytest.mark.parametrize("body", _bodies(), ids=lambda b: type(b).__name__)
+def test_every_message_round_trips_through_bytes(body: Body) -> None:
+    envelope = Envelope(SESSION, 5, body)
+    received = codec.decode(codec.encode(envelope, SIGNER))
+    assert received.envelope == envelope
+    codec.verify(received, SIGNER.verifier())
+
+
+@given(any_profiles)
+def test_every_rate_profile_round_trips_inside_an_offer(profile: object) -> None:
+    offer = demo_offer(profile=profile)
+    received = codec.decode(codec.encode(Envelope(SESSION, 1, OfferMessage(offer)), SIGNER))
+    assert isinstance(received.envelope.body, OfferMessage)
+    decoded: Offer = received.envelope.body.offer
+    assert decoded == offer
+
+
+def test_a_binding_message_needs_a_signer() -> None:
+    with pytest.raises(SignatureError, match="must be signed"):
+        codec.encode(Envelope(SESSION, 1, OfferMessage(demo_offer())))
+
+
+def test_a_signature_by_another_key_is_refused() -> None:
+    frame = codec.encode(Envelope(SESSION, 1, OfferMessage(demo_offer())), SIGNER)
+    received = codec.decode(frame)
+    with pytest.raises(SignatureError, match="not signed by its pinned key"):
+        codec.verify(received, P256Signer.generate().verifier())
+
+
+def test_a_tampered_envelope_fails_its_signature() -> None:
+    frame = pb.Frame()
+    frame.ParseFromString(codec.encode(Envelope(SESSION, 1, OfferMessage(demo_offer())), SIGNER))
+    envelope = pb.Envelope()
+    envelope.ParseFromString(frame.envelope)
+    envelope.offer.payments.initial_deposit_msat += 1
+    frame.envelope = envelope.SerializeToString()
+    with pytest.raises(SignatureError):
+        codec.verify(codec.decode(frame.SerializeToString()), SIGNER.verifier())
+
+
+def test_a_signed_reading_verifies_and_a_forged_one_does_not() -> None:
+    reading = codec.sign_reading(RECORD, SIGNER)
+    codec.verify_reading(reading, SIGNER.verifier())
+    forged = dataclasses.replace(
+        reading, signature=P256Signer.generate().sign(reading.record_bytes)
+    )
+    with pytest.raises(SignatureError, match="Meter reading 7"):
+        codec.verify_reading(forged, SIGNER.verifier())
+
+
+def test_the_node_id_is_the_sha256_of_the_der_public_key() -> None:
+    import hashlib
+
+    der = SIGNER.public_key_der
+    assert fingerprint(der) == hashlib.sha256(der).hexdigest()
+    assert P256Verifier(der).public_key_der == der
+    with pytest.raises(SignatureError, match="DER"):
+        P256Verifier(b"not a key")
+
+
+def test_oversized_frames_are_refused_before_parsing() -> None:
+    with pytest.raises(OversizedMessageError, match="over the 65536-byte limit"):
+        codec.decode(b"\x00" * (codec.MAX_FRAME_BYTES + 1))
+
+
+def test_an_envelope_without_a_known_body_is_unknown() -> None:
+    envelope = pb.Envelope(protocol_version=1, session_id=SESSION, seq=1)
+    frame = pb.Frame(envelope=envelope.SerializeToString() + b"\xfa\x01\x00")  # field 31
+    with pytest.raises(UnknownMessageError):
+        codec.decode(frame.SerializeToString())
+
+
+def test_a_newer_protocol_version_is_unknown_not_malformed() -> None:
+    envelope = pb.Envelope(protocol_version=2, session_id=SESSION, seq=1)
+    envelope.heartbeat.at_ms = 1
+    with pytest.raises(UnknownMessageError, match="version 2"):
+        codec.decode(pb.Frame(envelope=envelope.SerializeToString()).SerializeToString())
+
+
+def test_out_of_range_terms_are_malformed() -> None:
+    frame = pb.Frame()
+    frame.ParseFromString(codec.encode(Envelope(SESSION, 1, OfferMessage(demo_offer())), SIGNER))
+    envelope = pb.Envelope()
+    envelope.ParseFromString(frame.envelope)
+    envelope.offer.stop_ms = envelope.offer.start_ms
+    frame.envelope = envelope.SerializeToString()
+    with pytest.raises(MalformedMessageError, match="end after it starts"):
+        codec.decode(frame.SerializeToString())
+
+
+def test_a_short_session_id_is_malformed() -> None:
+    envelope = pb.Envelope(protocol_version=1, session_id=b"x", seq=1)
+    envelope.heartbeat.at_ms = 1
+    with pytest.raises(MalformedMessageError, match="16 bytes"):
+        codec.decode(pb.Frame(envelope=envelope.SerializeToString()).SerializeToString())
+
+
+@given(st.binary(max_size=512))
+def test_any_bytes_decode_or_raise_a_typed_decode_error(data: bytes) -> None:
+    with contextlib.suppress(DecodeError):
+        codec.decode(data)
+
+
+@given(st.data())
+def test_mutated_valid_frames_decode_or_raise_a_typed_decode_error(data: st.DataObject) -> None:
+    frame = bytearray(data.draw(st.sampled_from(FRAMES)))
+    for _ in range(data.draw(st.integers(1, 4))):
+        frame[data.draw(st.integers(0, len(frame) - 1))] = data.draw(st.integers(0, 255))
+    code = 0
+    try:
+        codec.decode(bytes(frame))
+    except DecodeError as exc:
+        code = exc.code
+    assert code in (0, 2, 3, 4)
