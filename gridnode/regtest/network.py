@@ -156,6 +156,8 @@ class RegtestNetwork:
         #: payment hashes of probes that failed on purpose while a channel warmed up;
         #: LND logs those at error level, and the log check knows them.
         self.probe_failures: list[str] = []
+        #: patterns of error lines that a test provoked on purpose (a wrong macaroon, ...)
+        self.expected_errors: list[str] = []
         self.root = root
         self.btcd = btcd
         self.miner = miner
@@ -317,13 +319,19 @@ class RegtestNetwork:
         admin.close()
         self.save()
 
+    def expect_log_errors(self, *patterns: str) -> None:
+        """Tell the log check that error lines matching ``patterns`` are provoked on purpose."""
+        self.expected_errors.extend(patterns)
+
     def unexpected_log_errors(self) -> dict[str, list[str]]:
         """Error lines in the daemons' logs that a healthy run does not write."""
         found: dict[str, list[str]] = {}
         logs = {n.name: n.log_file for n in self.nodes}
         logs["btcd"] = self.btcd.rpc.cert.parent / "logs" / "regtest" / "btcd.log"
         logs["miner"] = self.miner.rpc.cert.parent / "logs" / "regtest" / "btcd.log"
-        allowed = ALLOWED_LOG_ERRORS + [re.compile(h) for h in self.probe_failures]
+        allowed = ALLOWED_LOG_ERRORS + [
+            re.compile(p) for p in [*self.probe_failures, *self.expected_errors]
+        ]
         for name, log in logs.items():
             lines = log_errors(log, allowed)
             if lines:
