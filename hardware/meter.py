@@ -68,18 +68,13 @@ class ModbusMeter:
         self._reads = 0
         self.serial_number: int | None = None
 
-    def _read_block(self, block: Block) -> list[int]:
-        what = (
-            f"a read of {block.count} registers at {block.address} "
-            f"(function {int(block.function)}) from slave {self.address}"
-        )
+    def _query(self, function: int, address: int, count: int, what: str) -> list[int]:
+        """One register read, retried ``retries`` times on a missing or broken answer."""
         attempt = 0
         while True:
             try:
                 words: list[int] = self.bus.transact(
-                    lambda: self._instrument.read_registers(
-                        block.address, block.count, functioncode=int(block.function)
-                    ),
+                    lambda: self._instrument.read_registers(address, count, functioncode=function),
                     what,
                 )
                 return words
@@ -88,16 +83,19 @@ class ModbusMeter:
                 if attempt > self.retries:
                     raise
 
+    def _read_block(self, block: Block) -> list[int]:
+        what = (
+            f"a read of {block.count} registers at {block.address} "
+            f"(function {int(block.function)}) from slave {self.address}"
+        )
+        return self._query(int(block.function), block.address, block.count, what)
+
     def _read_serial(self) -> int | None:
         spec = self.profile.serial_number
         if spec is None:
             return None
-        words: list[int] = self.bus.transact(
-            lambda: self._instrument.read_registers(
-                spec.address, 2, functioncode=int(spec.function)
-            ),
-            f"a read of the serial number from slave {self.address}",
-        )
+        what = f"a read of the serial number from slave {self.address}"
+        words = self._query(int(spec.function), spec.address, 2, what)
         return registers_to_uint32(words, spec.word_order)
 
     def read_blocking(self) -> MeterSample:

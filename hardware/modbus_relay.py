@@ -7,6 +7,7 @@ circuit's process and only the watchdog drops it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from gridnode.hardware.bus import ModbusBus
@@ -37,13 +38,13 @@ class ModbusRelay:
 
     async def switch_on(self) -> None:
         try:
-            await self.bus.run(lambda: self._write(True), "switch on")
+            await asyncio.to_thread(self._write, True)
         except HardwareError as exc:
             raise RelayError(f"The relay board could not be switched on: {exc}") from exc
 
     async def switch_off(self) -> None:
         try:
-            await self.bus.run(lambda: self._write(False), "switch off")
+            await asyncio.to_thread(self._write, False)
         except HardwareError as exc:
             raise RelayError(f"The relay board could not be switched off: {exc}") from exc
 

@@ -23,6 +23,7 @@ import tty
 from collections import deque
 from dataclasses import dataclass
 
+from gridnode.hardware.budget import char_time_s
 from gridnode.hardware.codec import (
     COIL_OFF,
     COIL_ON,
@@ -56,11 +57,6 @@ class Fault(enum.Enum):
     NO_ANSWER = "no_answer"
     BAD_CRC = "bad_crc"
     SLOW_ANSWER = "slow_answer"
-
-
-def char_time_s(baud: int, parity: bool = False, stopbits: int = 1) -> float:
-    """Seconds one character takes on the wire: start bit, 8 data bits, parity, stop."""
-    return (1 + 8 + (1 if parity else 0) + stopbits) / baud
 
 
 class MeterDevice:

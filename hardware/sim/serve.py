@@ -1,0 +1,141 @@
+"""Run a simulated bus: a circuit, its meters and relay board, on one pseudo-terminal.
+
+``python -m gridnode.hardware.sim`` starts one, prints one JSON line naming the port
+(for the demo, the benchmark and the subprocess tests), and serves until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gridnode.hardware.profile import load_profile
+from gridnode.hardware.sim.circuit import Circuit, MeterError, SimClock, SimMeter, Supply
+from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad
+from gridnode.hardware.sim.slave import Device, MeterDevice, PtySlave, RelayBoardDevice
+
+
+@dataclass
+class SimulatedBus:
+    """What :func:`build` made: the circuit, the meters by address, the running slave."""
+
+    circuit: Circuit
+    meters: dict[int, SimMeter]
+    slave: PtySlave
+    relay_address: int | None
+    models: dict[int, str] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "port": self.slave.port,
+            "baud": self.slave.baud,
+            "meters": [{"address": a, "model": m} for a, m in sorted(self.models.items())],
+            "relay_board": self.relay_address,
+            "time_scale": self.circuit.clock.time_scale,
+        }
+
+
+def build(
+    meters: Sequence[tuple[str, int]],
+    *,
+    baud: int | None = None,
+    relay_address: int | None = None,
+    load_watts: float = 2300.0,
+    cycling_watts: float = 0.0,
+    phases: int = 1,
+    time_scale: float = 1.0,
+    watchdog_timeout_s: float | None = None,
+    relay_on: bool = False,
+    noise_v: float = 0.0,
+    bias: dict[int, float] | None = None,
+    accuracy_class: float = 0.0,
+) -> SimulatedBus:
+    """Make (but do not start) a simulated bus; ``meters`` are (model, address) pairs."""
+    loads: list[ConstantLoad | CyclingLoad] = [
+        ConstantLoad(load_watts / phases, phase=n) for n in range(1, phases + 1)
+    ]
+    if cycling_watts:
+        loads.append(CyclingLoad(cycling_watts, on_s=600, off_s=1200))
+    circuit = Circuit(
+        Supply(noise_v=noise_v),
+        loads,
+        phases=phases,
+        clock=SimClock(time_scale),
+        watchdog_timeout_s=watchdog_timeout_s,
+    )
+    devices: dict[int, Device] = {}
+    sim_meters: dict[int, SimMeter] = {}
+    models: dict[int, str] = {}
+    for model, address in meters:
+        error = MeterError(accuracy_class=accuracy_class, bias=(bias or {}).get(address, 0.0))
+        meter = SimMeter(circuit, error, serial_number=10_000 + address, seed=address)
+        sim_meters[address] = meter
+        models[address] = model
+        devices[address] = MeterDevice(meter, load_profile(model))
+    if relay_address is not None:
+        devices[relay_address] = RelayBoardDevice(circuit)
+    if relay_on:
+        circuit.set_relay(True)
+    return SimulatedBus(circuit, sim_meters, PtySlave(devices, baud=baud), relay_address, models)
+
+
+def _meter_arg(text: str) -> tuple[str, int]:
+    model, _, address = text.partition(":")
+    return model, int(address or "1")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m gridnode.hardware.sim",
+        description="Serve simulated SDM meters and a relay board on a pseudo-terminal.",
+        epilog="Example: python -m gridnode.hardware.sim --meter sdm120:1 --relay 10 --baud 9600",
+    )
+    parser.add_argument(
+        "--meter",
+        action="append",
+        type=_meter_arg,
+        default=[],
+        help="MODEL:ADDRESS, repeatable (default sdm120:1)",
+    )
+    parser.add_argument("--relay", type=int, default=None, help="slave address of a relay board")
+    parser.add_argument("--baud", type=int, default=None, help="emulate line timing at this baud")
+    parser.add_argument("--load-watts", type=float, default=2300.0)
+    parser.add_argument("--phases", type=int, default=1, choices=[1, 2, 3])
+    parser.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="simulated seconds per wall second (1440 runs a day in a minute)",
+    )
+    parser.add_argument(
+        "--watchdog-timeout",
+        type=float,
+        default=None,
+        help="drop the relay when its watchdog coil is not written this long",
+    )
+    parser.add_argument("--relay-on", action="store_true", help="start with the relay closed")
+    args = parser.parse_args(argv)
+    sim = build(
+        args.meter or [("sdm120", 1)],
+        baud=args.baud,
+        relay_address=args.relay,
+        load_watts=args.load_watts,
+        phases=args.phases,
+        time_scale=args.time_scale,
+        watchdog_timeout_s=args.watchdog_timeout,
+        relay_on=args.relay_on,
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    with sim.slave:
+        sys.stdout.write(json.dumps(sim.describe()) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            pass
+    return 0
