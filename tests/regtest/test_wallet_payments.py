@@ -16,6 +16,7 @@ from gridnode.wallet.port import (
     InvoiceState,
     PaymentFailure,
     PaymentHash,
+    PaymentInFlightError,
     PaymentStatus,
     Preimage,
 )
@@ -126,3 +127,31 @@ async def test_hold_invoice_paid_held_then_cancelled_refunds_the_payer(
     assert after.channel_local == before.channel_local  # refunded in full
     # LND's record of the cancelled invoice can be pruned once its proof is stored.
     await payee.delete_canceled_invoice(payment_hash)
+
+
+async def test_a_payment_still_in_flight_at_its_timeout_is_tracked_never_paid_again(
+    regtest_network: RegtestNetwork, payee: LndWallet, payer: LndWallet
+) -> None:
+    # A held hold-invoice keeps the payer's HTLC in flight for as long as the payee likes.
+    preimage = Preimage(os.urandom(32))
+    payment_hash = PaymentHash(hashlib.sha256(preimage.value).digest())
+    regtest_network.expect_log_errors(
+        f"{payment_hash.hex}: payment is in transition",
+        r"SendPaymentV2\]: rpc error: code = AlreadyExists desc = payment is in transition",
+    )
+    hold = await payee.create_hold_invoice(payment_hash, Msat(7_000), "slow", 600, 40)
+
+    result = await payer.pay_invoice(hold.bolt11, FEE, timeout_s=1)
+
+    assert result.status is PaymentStatus.IN_FLIGHT  # a timeout is not a failure
+    assert result.payment_hash == payment_hash
+    assert result.preimage is None
+    with pytest.raises(PaymentInFlightError):
+        await payer.pay_invoice(hold.bolt11, FEE, timeout_s=1)
+    still = await payer.track_payment(payment_hash, timeout_s=1)
+    assert still.status is PaymentStatus.IN_FLIGHT
+
+    await payee.settle_hold_invoice(preimage)
+    final = await payer.track_payment(payment_hash, timeout_s=30)
+    assert final.status is PaymentStatus.SUCCEEDED
+    assert final.preimage == preimage
