@@ -14,7 +14,10 @@ DAY_S = 86_400.0
 
 
 class Load(Protocol):
-    phase: int
+    @property
+    def phase(self) -> int:
+        """The phase (1 to 3) the load hangs on."""
+        ...
 
     def power_w(self, t_s: float) -> float:
         """Power at simulated second ``t_s``."""
