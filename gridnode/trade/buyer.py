@@ -1,0 +1,379 @@
+"""The buyer's session: answers offers by :func:`evaluate`, pays the deposit and small
+invoices only within the agreed terms, and stops paying, saying why, when the seller
+breaches (DESIGN.md invariant 4)."""
+
+from __future__ import annotations
+
+import enum
+from fractions import Fraction
+
+from gridnode.money import Msat
+from gridnode.trade import codec
+from gridnode.trade.actions import (
+    Action,
+    CloseSession,
+    LedgerKind,
+    Notify,
+    PayInvoice,
+    PublishRate,
+    Record,
+)
+from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch
+from gridnode.trade.evaluate import Acceptance, evaluate
+from gridnode.trade.events import (
+    CloseRequested,
+    Event,
+    FrameReceived,
+    MeterSample,
+    PaymentFailed,
+    PaymentSucceeded,
+)
+from gridnode.trade.machine import Inbox, Outbox, StateMachine
+from gridnode.trade.messages import (
+    PROTOCOL_VERSION,
+    AcceptanceMessage,
+    Cause,
+    Close,
+    ErrorMessage,
+    Heartbeat,
+    Hello,
+    InvoiceMessage,
+    InvoicePurpose,
+    MeterReadingMessage,
+    MeterReadingRecord,
+    OfferMessage,
+    PaymentNotice,
+    Received,
+    RejectionMessage,
+    RenewalMessage,
+    Resume,
+    Role,
+    SignedReading,
+    Suspend,
+)
+from gridnode.trade.metering import CostMeter, EnergyReconciler
+from gridnode.trade.peer_io import illegal, receive
+from gridnode.trade.signing import Signer, Verifier, fingerprint
+from gridnode.trade.terms import BuyerLimits, Offer
+from gridnode.trade.units import MWH_PER_KWH
+
+
+class BuyerState(enum.Enum):
+    AWAITING_OFFER = "awaiting_offer"  # waiting for the seller's hello and offer
+    AWAITING_DEPOSIT = "awaiting_deposit"  # offer accepted; no deposit invoice paid yet
+    RECEIVING = "receiving"  # deposit sent; paying ahead as energy is used
+    SUSPENDED = "suspended"  # the seller says supply is off (credit or fault)
+    STOPPED = "stopped"  # the seller breached: no more payments; close sent
+    CLOSED = "closed"  # nothing left to do
+
+
+_B = BuyerState
+BUYER_TRANSITIONS: dict[BuyerState, frozenset[BuyerState]] = {
+    _B.AWAITING_OFFER: frozenset({_B.AWAITING_DEPOSIT, _B.CLOSED}),
+    _B.AWAITING_DEPOSIT: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSED}),
+    _B.RECEIVING: frozenset({_B.SUSPENDED, _B.STOPPED, _B.CLOSED}),
+    _B.SUSPENDED: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSED}),
+    _B.STOPPED: frozenset({_B.CLOSED}),
+    _B.CLOSED: frozenset(),
+}
+_PAYING = frozenset({_B.AWAITING_DEPOSIT, _B.RECEIVING, _B.SUSPENDED})
+#: More unpaid prepayment invoices than this at once is over-invoicing.
+MAX_DEFERRED_INVOICES = 3
+#: After the period ends without renewal, wait this long for the seller's close.
+CLOSE_WAIT_MS = 60_000
+
+
+class BuyerSession:
+    def __init__(
+        self,
+        limits: BuyerLimits,
+        *,
+        signer: Signer,
+        seller: Verifier,
+        register_step_mwh: int,
+        meter_id: str,
+        skew_ms: int = 1_000,
+    ) -> None:
+        self.limits = limits
+        self.machine = StateMachine("buyer", _B.AWAITING_OFFER, BUYER_TRANSITIONS)
+        self.inbox = Inbox(None)
+        self.outbox = Outbox(b"", signer)
+        self.signer, self.seller = signer, seller
+        self.meter_id = meter_id
+        self.meter = CostMeter(EnergyReconciler(register_step_mwh))
+        self.voltage = VoltageWatch(limits.voltage_grace_ms)
+        self.comparison = MeterComparison(skew_ms)
+        self.offer: Offer | None = None
+        self.renewal: Offer | None = None
+        self.payment_size = Msat(0)
+        self.committed = Msat(0)  # prepayments succeeded or in flight
+        self.deposit_sent = False
+        self.seen_hashes: set[bytes] = set()
+        self.in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = {}
+        self.deferred: list[InvoiceMessage] = []
+        self.last_sample: MeterSample | None = None
+        self.reading_counter = 0
+        self.last_rate: int | None = None
+
+    @property
+    def state(self) -> BuyerState:
+        return self.machine.state
+
+    def allowance(self, now_ms: int) -> Fraction:
+        """The most the seller may have billed (msat) for the buyer's own metered use,
+        widened by the agreed metering tolerance."""
+        if self.offer is None:
+            return Fraction(0)
+        tol = self.offer.tolerance
+        scaled = self.meter.cost_msat * (1_000_000 + tol.share_ppm) / 1_000_000
+        return scaled + tol.fixed_mwh * self.offer.profile.price_at(now_ms) / MWH_PER_KWH
+
+    def paid_ahead(self, now_ms: int) -> Fraction:
+        return self.committed.msat - self.allowance(now_ms)
+
+    # -- the one entry point ----------------------------------------------------------
+    def handle(self, event: Event, now_ms: int) -> list[Action]:
+        out: list[Action] = []
+        match event:
+            case FrameReceived():
+                self._on_frame(event.frame, now_ms, out)
+            case MeterSample():
+                self._on_sample(event, now_ms, out)
+            case PaymentSucceeded() if event.payment_hash in self.in_flight:
+                amount, purpose = self.in_flight.pop(event.payment_hash)
+                text = f"{purpose.name.lower()} paid"
+                out.append(
+                    Record(
+                        LedgerKind.PAYMENT_MADE,
+                        now_ms,
+                        text,
+                        data=event.preimage,
+                        amount=event.amount,
+                        payment_hash=event.payment_hash,
+                    )
+                )
+                if purpose is InvoicePurpose.PREPAYMENT and self.state in _PAYING:
+                    notice = PaymentNotice(
+                        event.payment_hash, event.preimage, amount, self._signed_reading(now_ms)
+                    )
+                    out.extend(self.outbox.send(notice, now_ms))
+            case PaymentFailed() if event.payment_hash in self.in_flight:
+                amount, purpose = self.in_flight.pop(event.payment_hash)
+                if purpose is InvoicePurpose.PREPAYMENT:
+                    self.committed -= amount
+                text = f"{purpose.name.lower()} payment failed or refunded: {event.reason}"
+                out.append(
+                    Record(LedgerKind.PAYMENT_MADE, now_ms, text, payment_hash=event.payment_hash)
+                )
+            case CloseRequested() if self.state is not _B.CLOSED:
+                self._close(Cause.REQUESTED, event.text, now_ms, out, tell_seller=True)
+            case _:
+                pass  # ticks, wallet events that are not ours, link events
+        self._roll_period(now_ms, out)
+        self._pay_due(now_ms, out)
+        self._publish_rate(now_ms, out)
+        return out
+
+    # -- messages ----------------------------------------------------------------------
+    def _on_frame(self, frame: bytes, now_ms: int, out: list[Action]) -> None:
+        received = receive(frame, self.inbox, self.seller, self.outbox, now_ms, out)
+        if received is None:
+            return
+        self.outbox.session_id = received.envelope.session_id
+        body, state = received.envelope.body, self.state
+        match body:
+            case Hello() if state is _B.AWAITING_OFFER and self.outbox.next_seq == 1:
+                node_id = fingerprint(self.signer.public_key_der)
+                out.extend(
+                    self.outbox.send(
+                        Hello(PROTOCOL_VERSION, node_id, Role.BUYER, self.meter_id), now_ms
+                    )
+                )
+            case OfferMessage() if state is _B.AWAITING_OFFER:
+                self._answer(body.offer, received, now_ms, out, renewal=False)
+            case RenewalMessage() if state in _PAYING and self.offer is not None:
+                self._answer(body.offer, received, now_ms, out, renewal=True)
+            case InvoiceMessage() if state in _PAYING:
+                self._on_invoice(body, now_ms, out)
+            case MeterReadingMessage():
+                self.comparison.add_claim(body.reading.record.at_ms, body.reading.record.energy_mwh)
+                self._check_meters(now_ms, out)
+            case Suspend() if state is _B.RECEIVING:
+                self.machine.move(_B.SUSPENDED)
+                out.append(Notify(f"the seller suspended supply: {body.text}"))
+            case Resume() if state is _B.SUSPENDED:
+                self.machine.move(_B.RECEIVING)
+            case Close():
+                self._close(body.cause, f"the seller closed: {body.text}", now_ms, out, False)
+            case ErrorMessage():
+                out.append(Notify(f"the seller reported error {body.code}: {body.text}"))
+            case Hello() | Suspend() | Resume() | InvoiceMessage() | Heartbeat():
+                pass  # harmless outside their state (already recorded on receipt)
+            case _:
+                out.extend(illegal(self.outbox, body.kind.value, "buyer", state.value, now_ms))
+
+    def _answer(
+        self, offer: Offer, received: Received, now_ms: int, out: list[Action], *, renewal: bool
+    ) -> None:
+        result = evaluate(offer, self.limits, now_ms, continues=self.offer if renewal else None)
+        digest = codec.digest(received)
+        if isinstance(result, Acceptance):
+            out.append(
+                Record(
+                    LedgerKind.TERMS_ACCEPTED,
+                    now_ms,
+                    "renewal accepted" if renewal else "offer accepted",
+                    data=received.frame_bytes,
+                )
+            )
+            out.extend(self.outbox.send(AcceptanceMessage(digest, result.payment_size), now_ms))
+            if renewal:
+                self.renewal = offer
+            else:
+                self.offer, self.payment_size = offer, result.payment_size
+                self.machine.move(_B.AWAITING_DEPOSIT)
+            return
+        out.append(Notify(f"offer rejected: {result.describe()}"))
+        out.extend(self.outbox.send(RejectionMessage(digest, result.reasons), now_ms))
+        if not renewal:
+            self.machine.move(_B.CLOSED)
+            out.append(CloseSession(Cause.REJECTED))
+
+    def _on_invoice(self, invoice: InvoiceMessage, now_ms: int, out: list[Action]) -> None:
+        offer = self.offer
+        assert offer is not None  # in a paying state
+        if invoice.payment_hash in self.seen_hashes:
+            text = "an invoice repeats a payment hash already seen: not paid again"
+            out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
+            return
+        self.seen_hashes.add(invoice.payment_hash)
+        if invoice.purpose is InvoicePurpose.DEPOSIT:
+            if self.deposit_sent or invoice.amount > offer.payments.initial_deposit:
+                self._breach(
+                    Cause.OVER_INVOICED,
+                    f"deposit invoice of {invoice.amount} refused "
+                    f"(agreed {offer.payments.initial_deposit})",
+                    now_ms,
+                    out,
+                )
+                return
+            self.deposit_sent = True
+            self._pay(invoice, now_ms, out)
+            if self.state is _B.AWAITING_DEPOSIT:
+                self.machine.move(_B.RECEIVING)
+            return
+        if invoice.amount > self.payment_size or len(self.deferred) >= MAX_DEFERRED_INVOICES:
+            self._breach(
+                Cause.OVER_INVOICED,
+                f"prepayment invoice of {invoice.amount} refused: "
+                f"agreed size {self.payment_size}, {len(self.deferred)} unpaid",
+                now_ms,
+                out,
+            )
+            return
+        self.deferred.append(invoice)
+
+    def _pay_due(self, now_ms: int, out: list[Action]) -> None:
+        """Pay deferred invoices, oldest first, while each keeps paid-ahead within the
+        agreed prepayment of the buyer's own metered use."""
+        offer = self.offer
+        if offer is None or self.state not in _PAYING:
+            return
+        while self.deferred and offer.start_ms <= now_ms < offer.stop_ms:
+            invoice = self.deferred[0]
+            ahead = self.paid_ahead(now_ms) + invoice.amount.msat
+            if ahead > offer.payments.prepayment.msat:
+                return
+            self.deferred.pop(0)
+            self.committed += invoice.amount
+            self._pay(invoice, now_ms, out)
+
+    def _pay(self, invoice: InvoiceMessage, now_ms: int, out: list[Action]) -> None:
+        self.in_flight[invoice.payment_hash] = (invoice.amount, invoice.purpose)
+        out.append(
+            Record(
+                LedgerKind.INVOICE,
+                now_ms,
+                f"paying {invoice.purpose.name.lower()}",
+                amount=invoice.amount,
+                payment_hash=invoice.payment_hash,
+            )
+        )
+        out.append(PayInvoice(invoice.bolt11, invoice.payment_hash, invoice.amount))
+
+    # -- metering and breaches ---------------------------------------------------------
+    def _on_sample(self, sample: MeterSample, now_ms: int, out: list[Action]) -> None:
+        if self.last_sample is not None and sample.at_ms <= self.last_sample.at_ms:
+            return
+        self.last_sample = sample
+        if self.offer is None or self.state not in _PAYING:
+            return
+        self.meter.add(sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile)
+        self.comparison.add_own(sample.at_ms, self.meter.energy_mwh)
+        sag = self.voltage.check(sample.at_ms, sample.voltages_mv, self.offer.electrical)
+        if sag is not None:
+            self._breach(Cause.VOLTAGE, sag, now_ms, out)
+            return
+        self._check_meters(now_ms, out)
+
+    def _check_meters(self, now_ms: int, out: list[Action]) -> None:
+        if self.offer is not None and self.state in _PAYING:
+            problem = self.comparison.check(self.offer.tolerance)
+            if problem is not None:
+                self._breach(Cause.METER_DISAGREEMENT, problem, now_ms, out)
+
+    def _breach(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
+        self.deferred.clear()
+        out.append(Record(LedgerKind.BREACH, now_ms, text))
+        out.append(Notify(f"stopped paying: {text}"))
+        self.machine.move(_B.STOPPED)
+        out.extend(self.outbox.send(Close(cause, text), now_ms))
+
+    def _signed_reading(self, now_ms: int) -> SignedReading | None:
+        sample = self.last_sample
+        if sample is None:
+            return None
+        self.reading_counter += 1
+        record = MeterReadingRecord(
+            self.meter_id,
+            self.reading_counter,
+            sample.at_ms,
+            self.meter.energy_mwh,
+            sample.register_mwh,
+            max(sample.power_mw, 0),
+            sample.voltages_mv,
+            sample.currents_ma,
+        )
+        return codec.sign_reading(record, self.signer)
+
+    # -- time --------------------------------------------------------------------------
+    def _roll_period(self, now_ms: int, out: list[Action]) -> None:
+        offer = self.offer
+        if offer is None or self.state is _B.CLOSED or now_ms < offer.stop_ms:
+            return
+        if self.renewal is not None and self.renewal.start_ms <= now_ms:
+            self.offer, self.renewal = self.renewal, None
+            out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
+        elif now_ms >= offer.stop_ms + CLOSE_WAIT_MS:
+            self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)
+
+    def _publish_rate(self, now_ms: int, out: list[Action]) -> None:
+        if self.offer is None or self.state is _B.CLOSED:
+            return
+        price = self.offer.profile.price_at(now_ms)
+        rate = price.numerator // price.denominator
+        if rate != self.last_rate:
+            self.last_rate = rate
+            out.append(PublishRate(rate, now_ms))
+
+    def _close(
+        self, cause: Cause, text: str, now_ms: int, out: list[Action], tell_seller: bool
+    ) -> None:
+        if self.state is _B.CLOSED:
+            return
+        self.deferred.clear()
+        if tell_seller and self.outbox.session_id:
+            out.extend(self.outbox.send(Close(cause, text), now_ms))
+        self.machine.move(_B.CLOSED)
+        out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
+        out.append(CloseSession(cause))

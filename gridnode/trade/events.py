@@ -1,0 +1,128 @@
+"""What the runtime feeds into a session: one frozen dataclass per event.
+
+The clock is not an event: every ``handle(event, now_ms)`` call passes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gridnode.money import Msat
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Begin the session (the seller sends hello and its offer; the buyer its hello)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameReceived:
+    """Opaque bytes the peer link delivered (one trade frame)."""
+
+    frame: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class MeterSample:
+    """One reading of this node's own meter, mapped from the hardware sample.
+
+    ``register_mwh`` is the meter's (coarse) import energy register; ``integrated_mwh`` is
+    the node's running integral of active power over the same meter (fine, may drift);
+    the session reconciles the two. Voltages and currents are per phase.
+    """
+
+    at_ms: int
+    register_mwh: int
+    integrated_mwh: int
+    power_mw: int
+    voltages_mv: tuple[int, ...]
+    currents_ma: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceCreated:
+    request_id: int
+    bolt11: str
+    payment_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceCreateFailed:
+    request_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSettled:
+    """A plain invoice was paid, or a hold invoice was settled by us."""
+
+    payment_hash: bytes
+    amount: Msat
+
+
+@dataclass(frozen=True, slots=True)
+class HoldInvoiceAccepted:
+    """The buyer's payment to a hold invoice is locked (the deposit is in place)."""
+
+    payment_hash: bytes
+    amount: Msat
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceCanceled:
+    """An invoice expired or was cancelled; it can no longer be paid."""
+
+    payment_hash: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentSucceeded:
+    payment_hash: bytes
+    preimage: bytes
+    amount: Msat
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFailed:
+    payment_hash: bytes
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """The control tick: time has passed (checks staleness, period end, renewal)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDown:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class LinkUp:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CloseRequested:
+    """The person running the node asked to end the session."""
+
+    text: str = "closed by the operator"
+
+
+Event = (
+    Start
+    | FrameReceived
+    | MeterSample
+    | InvoiceCreated
+    | InvoiceCreateFailed
+    | InvoiceSettled
+    | HoldInvoiceAccepted
+    | InvoiceCanceled
+    | PaymentSucceeded
+    | PaymentFailed
+    | Tick
+    | LinkDown
+    | LinkUp
+    | CloseRequested
+)

@@ -1,0 +1,72 @@
+"""Receiving a peer frame: decode, sequence check, signature check, ledger record.
+
+Every refusal answers the peer with an Error message (its code says why) and tells the
+operator; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from gridnode.trade import codec
+from gridnode.trade.actions import Action, LedgerKind, Notify, Record
+from gridnode.trade.errors import DecodeError, SignatureError
+from gridnode.trade.machine import ErrorCode, Inbox, Outbox
+from gridnode.trade.messages import ErrorMessage, MeterReadingMessage, PaymentNotice, Received
+from gridnode.trade.signing import Verifier
+
+
+def receive(
+    frame: bytes,
+    inbox: Inbox,
+    peer: Verifier,
+    outbox: Outbox,
+    now_ms: int,
+    out: list[Action],
+) -> Received | None:
+    """The received message, or None after answering the peer with an Error."""
+    try:
+        received = codec.decode(frame)
+    except DecodeError as exc:
+        out.extend(refuse(outbox, exc.code, str(exc), now_ms))
+        return None
+    problem = inbox.check(received)
+    if problem is not None:
+        text = (
+            f"{received.envelope.body.kind.value} #{received.envelope.seq} refused: "
+            f"{problem.name.lower().replace('_', ' ')} (expected #{inbox.last_seq + 1})"
+        )
+        out.extend(refuse(outbox, problem, text, now_ms))
+        return None
+    inbox.accept(received)
+    try:
+        codec.verify(received, peer)
+        body = received.envelope.body
+        if isinstance(body, MeterReadingMessage):
+            codec.verify_reading(body.reading, peer)
+        if isinstance(body, PaymentNotice) and body.buyer_reading is not None:
+            codec.verify_reading(body.buyer_reading, peer)
+    except SignatureError as exc:
+        out.extend(refuse(outbox, ErrorCode.BAD_SIGNATURE, str(exc), now_ms))
+        return None
+    kind = received.envelope.body.kind.value
+    out.append(
+        Record(
+            LedgerKind.FRAME_RECEIVED,
+            now_ms,
+            f"received {kind} #{received.envelope.seq}",
+            data=received.frame_bytes,
+        )
+    )
+    return received
+
+
+def refuse(outbox: Outbox, code: int, text: str, now_ms: int) -> list[Action]:
+    return [
+        Record(LedgerKind.REFUSAL, now_ms, text),
+        Notify(text),
+        *outbox.send(ErrorMessage(int(code), text[:500]), now_ms),
+    ]
+
+
+def illegal(outbox: Outbox, what: str, role: str, state: str, now_ms: int) -> list[Action]:
+    text = f"a {what} message is not allowed while the {role} is {state}"
+    return refuse(outbox, ErrorCode.ILLEGAL_IN_STATE, text, now_ms)

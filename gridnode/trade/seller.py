@@ -1,0 +1,440 @@
+"""The seller's session: negotiates, locks the deposit, invoices ahead in small steps
+and keeps the relay on only while every condition of DESIGN.md invariant 1 holds.
+
+One entry point, :meth:`SellerSession.handle`; the control step runs after every event,
+so any failing condition switches the relay off within the event (and at the latest on
+the next tick, for conditions that only time can break).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from fractions import Fraction
+
+from gridnode.trade import codec
+from gridnode.trade.actions import (
+    Action,
+    CancelHoldInvoice,
+    CloseSession,
+    LedgerKind,
+    Notify,
+    PublishRate,
+    Record,
+    SendMessage,
+    SettleHoldInvoice,
+    SwitchRelay,
+)
+from gridnode.trade.events import (
+    CloseRequested,
+    Event,
+    FrameReceived,
+    HoldInvoiceAccepted,
+    InvoiceCanceled,
+    InvoiceCreated,
+    InvoiceCreateFailed,
+    InvoiceSettled,
+    LinkDown,
+    LinkUp,
+    MeterSample,
+    Start,
+)
+from gridnode.trade.machine import Inbox, Outbox, StateMachine
+from gridnode.trade.messages import (
+    PROTOCOL_VERSION,
+    AcceptanceMessage,
+    Cause,
+    Close,
+    ErrorMessage,
+    Heartbeat,
+    Hello,
+    InvoiceMessage,
+    InvoicePurpose,
+    MeterReadingMessage,
+    MeterReadingRecord,
+    OfferMessage,
+    PaymentNotice,
+    Received,
+    RejectionMessage,
+    RenewalMessage,
+    Resume,
+    Role,
+    Suspend,
+)
+from gridnode.trade.metering import CostMeter, EnergyReconciler
+from gridnode.trade.peer_io import illegal, receive
+from gridnode.trade.seller_billing import SellerBilling
+from gridnode.trade.signing import Signer, Verifier, fingerprint
+from gridnode.trade.supply import Supply
+from gridnode.trade.terms import Offer
+
+
+class SellerState(enum.Enum):
+    NEGOTIATING = "negotiating"  # hello and offer sent; waiting for the buyer's answer
+    AWAITING_DEPOSIT = "awaiting_deposit"  # accepted; the deposit hold invoice is not locked
+    SUPPLYING = "supplying"  # relay on: every condition of invariant 1 holds
+    SUSPENDED_CREDIT = "suspended_credit"  # relay off: credit at or below the cut-off
+    SUSPENDED_FAULT = "suspended_fault"  # relay off: stale reading, overcurrent, outside
+    #                                      the period, or the contactor resting
+    CLOSING = "closing"  # relay off for good; the deposit is being released or settled
+    CLOSED = "closed"  # nothing left to do
+
+
+_S = SellerState
+SELLER_TRANSITIONS: dict[SellerState, frozenset[SellerState]] = {
+    _S.NEGOTIATING: frozenset({_S.AWAITING_DEPOSIT, _S.CLOSED}),
+    _S.AWAITING_DEPOSIT: frozenset(
+        {_S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT, _S.CLOSING}
+    ),
+    _S.SUPPLYING: frozenset({_S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT, _S.CLOSING}),
+    _S.SUSPENDED_CREDIT: frozenset({_S.SUPPLYING, _S.SUSPENDED_FAULT, _S.CLOSING}),
+    _S.SUSPENDED_FAULT: frozenset({_S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.CLOSING}),
+    _S.CLOSING: frozenset({_S.CLOSED}),
+    _S.CLOSED: frozenset(),
+}
+_LIVE = frozenset({_S.AWAITING_DEPOSIT, _S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT})
+
+#: Given the current offer, the renewal to propose (or None to let the period end).
+RenewalPolicy = Callable[[Offer], Offer | None]
+
+
+class SellerSession:
+    def __init__(
+        self,
+        offer: Offer,
+        *,
+        session_id: bytes,
+        signer: Signer,
+        buyer: Verifier,
+        register_step_mwh: int,
+        renewal: RenewalPolicy | None = None,
+    ) -> None:
+        self.offer = offer
+        self.machine = StateMachine("seller", _S.NEGOTIATING, SELLER_TRANSITIONS)
+        self.outbox = Outbox(session_id, signer)
+        self.inbox = Inbox(session_id)
+        self.signer, self.buyer = signer, buyer
+        self.renewal_policy = renewal
+        self.meter = CostMeter(EnergyReconciler(register_step_mwh))
+        self.supply = Supply(offer.policy)
+        self.billing = SellerBilling()
+        self.offer_digest = b""
+        self.renewal: tuple[Offer, bytes] | None = None  # proposed, with its digest
+        self.accepted_renewal: Offer | None = None
+        self.renewal_sent = False
+        self.last_sample: MeterSample | None = None
+        self.reading_counter = 0
+        self.last_rate: int | None = None
+        self.link_up = True
+        self.suspended_cause: Cause | None = None
+        self.close_cause = Cause.REQUESTED
+
+    @property
+    def state(self) -> SellerState:
+        return self.machine.state
+
+    @property
+    def credit(self) -> Fraction:
+        """Paid minus cost by the seller's meter, exact, in msat."""
+        return self.billing.paid.msat - self.meter.cost_msat
+
+    # -- the one entry point ----------------------------------------------------------
+    def handle(self, event: Event, now_ms: int) -> list[Action]:
+        out: list[Action] = []
+        match event:
+            case Start() if self.state is _S.NEGOTIATING and self.outbox.next_seq == 1:
+                self._start(now_ms, out)
+            case FrameReceived():
+                self._on_frame(event.frame, now_ms, out)
+            case MeterSample():
+                self._on_sample(event)
+            case InvoiceCreated():
+                self._on_invoice_created(event, now_ms, out)
+            case InvoiceCreateFailed():
+                purpose = self.billing.failed(event.request_id)
+                out.append(Notify(f"the wallet could not create an invoice: {event.reason}"))
+                if purpose is InvoicePurpose.DEPOSIT and self.state in _LIVE:
+                    self._begin_close(Cause.DEPOSIT, "no deposit invoice", now_ms, out)
+            case InvoiceSettled():
+                self._on_settled(event, now_ms, out)
+            case HoldInvoiceAccepted() if (
+                event.payment_hash == self.billing.deposit_hash
+                and self.state in _LIVE
+                and event.amount >= self.offer.payments.initial_deposit
+            ):
+                self.billing.deposit_locked = True
+                out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event))
+            case InvoiceCanceled():
+                self._on_canceled(event.payment_hash, now_ms, out)
+            case LinkDown() | LinkUp():
+                self.link_up = isinstance(event, LinkUp)
+                text = f"link {'up' if self.link_up else 'down'}"
+                out.append(Record(LedgerKind.STATE, now_ms, text))
+            case CloseRequested() if self.state is _S.NEGOTIATING:
+                self._close_now(Cause.REQUESTED, event.text, now_ms, out)
+            case CloseRequested() if self.state in _LIVE:
+                self._begin_close(Cause.REQUESTED, event.text, now_ms, out)
+            case _:
+                pass  # ticks, and payment events (the seller pays nothing), drive control only
+        if self.state in _LIVE:
+            self._control(now_ms, out)
+        self._publish_rate(now_ms, out)
+        return out
+
+    # -- negotiation -------------------------------------------------------------------
+    def _start(self, now_ms: int, out: list[Action]) -> None:
+        node_id = fingerprint(self.signer.public_key_der)
+        hello = Hello(PROTOCOL_VERSION, node_id, Role.SELLER, self.offer.meter_id)
+        out.extend(self.outbox.send(hello, now_ms))
+        sent = self.outbox.send(OfferMessage(self.offer), now_ms)
+        self.offer_digest = _digest_of(sent)
+        out.extend(sent)
+
+    def _on_frame(self, frame: bytes, now_ms: int, out: list[Action]) -> None:
+        received = receive(frame, self.inbox, self.buyer, self.outbox, now_ms, out)
+        if received is None:
+            return
+        body, state = received.envelope.body, self.state
+        match body:
+            case Hello() | Heartbeat() | PaymentNotice() | Suspend():
+                pass  # recorded on receipt (a payment notice carries the buyer's reading)
+            case ErrorMessage():
+                out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
+            case AcceptanceMessage() if state is _S.NEGOTIATING:
+                self._on_acceptance(body, received, now_ms, out)
+            case AcceptanceMessage() if self.renewal and body.offer_digest == self.renewal[1]:
+                self.accepted_renewal = self.renewal[0]
+                out.append(
+                    Record(
+                        LedgerKind.TERMS_ACCEPTED,
+                        now_ms,
+                        "renewal accepted",
+                        data=received.frame_bytes,
+                    )
+                )
+            case RejectionMessage() if state is _S.NEGOTIATING:
+                text = "; ".join(r.text for r in body.reasons)
+                self._close_now(Cause.REJECTED, f"offer rejected: {text}", now_ms, out)
+            case RejectionMessage() if self.renewal is not None:
+                self.renewal = None
+                out.append(Notify("the buyer rejected the renewal; the sale ends with the period"))
+            case Close() if state in _LIVE:
+                self._begin_close(body.cause, f"the buyer closed: {body.text}", now_ms, out)
+            case Close() if state is _S.NEGOTIATING:
+                self._close_now(body.cause, f"the buyer closed: {body.text}", now_ms, out)
+            case _:
+                out.extend(illegal(self.outbox, body.kind.value, "seller", state.value, now_ms))
+
+    def _on_acceptance(
+        self, body: AcceptanceMessage, received: Received, now_ms: int, out: list[Action]
+    ) -> None:
+        pay = self.offer.payments
+        if body.offer_digest != self.offer_digest or not (
+            pay.min_payment <= body.payment_size <= pay.max_payment
+        ):
+            what = "acceptance of other terms"
+            out.extend(illegal(self.outbox, what, "seller", self.state.value, now_ms))
+            return
+        self.billing.payment_size = body.payment_size
+        out.append(
+            Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=received.frame_bytes)
+        )
+        self.machine.move(_S.AWAITING_DEPOSIT)
+        if pay.initial_deposit:
+            out.append(
+                self.billing.request(pay.initial_deposit, InvoicePurpose.DEPOSIT, self.offer)
+            )
+        else:
+            self.billing.deposit_locked = True
+
+    # -- wallet events -----------------------------------------------------------------
+    def _on_invoice_created(self, event: InvoiceCreated, now_ms: int, out: list[Action]) -> None:
+        if self.state not in _LIVE:
+            return
+        entry = self.billing.created(event.request_id, event.payment_hash)
+        if entry is None:
+            return
+        amount, purpose = entry
+        energy_from = energy_to = self.meter.energy_mwh
+        if purpose is InvoicePurpose.PREPAYMENT:
+            price = max(self.offer.profile.price_at(now_ms), Fraction(1))
+            energy_to += int(amount.msat * 1_000_000 / price)
+        counter = self._sign_reading(now_ms, out)
+        out.append(
+            Record(
+                LedgerKind.INVOICE,
+                now_ms,
+                f"{purpose.name.lower()} invoice",
+                amount=amount,
+                payment_hash=event.payment_hash,
+            )
+        )
+        message = InvoiceMessage(
+            event.bolt11, event.payment_hash, amount, purpose, energy_from, energy_to, counter
+        )
+        out.extend(self.outbox.send(message, now_ms))
+
+    def _on_settled(self, event: InvoiceSettled, now_ms: int, out: list[Action]) -> None:
+        if event.payment_hash == self.billing.deposit_hash:
+            out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit settled (default)", event))
+            self._finish_close(now_ms, out)
+        elif event.payment_hash in self.billing.outstanding:
+            # Recorded before it counts as credit (and so before it can switch power on).
+            out.append(_money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
+            self.billing.settled(event.payment_hash, event.amount)
+
+    def _on_canceled(self, payment_hash: bytes, now_ms: int, out: list[Action]) -> None:
+        self.billing.outstanding.pop(payment_hash, None)
+        if payment_hash != self.billing.deposit_hash:
+            return
+        if self.state is _S.CLOSING:
+            out.append(
+                Record(LedgerKind.DEPOSIT, now_ms, "deposit refunded", payment_hash=payment_hash)
+            )
+            self._finish_close(now_ms, out)
+        elif self.state in _LIVE and not self.billing.deposit_locked:
+            self._begin_close(Cause.DEPOSIT, "the deposit invoice expired unpaid", now_ms, out)
+
+    # -- metering ----------------------------------------------------------------------
+    def _on_sample(self, sample: MeterSample) -> None:
+        if self.last_sample is not None and sample.at_ms <= self.last_sample.at_ms:
+            return  # not newer than what we have: it never refreshes freshness
+        self.last_sample = sample
+        if self.state in _LIVE:
+            self.meter.add(
+                sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile
+            )
+
+    def _sign_reading(self, now_ms: int, out: list[Action]) -> int:
+        sample = self.last_sample
+        self.reading_counter += 1
+        record = MeterReadingRecord(
+            self.offer.meter_id,
+            self.reading_counter,
+            sample.at_ms if sample else now_ms,
+            self.meter.energy_mwh,
+            sample.register_mwh if sample else 0,
+            max(sample.power_mw, 0) if sample else 0,
+            sample.voltages_mv if sample else (),
+            sample.currents_ma if sample else (),
+        )
+        signed = codec.sign_reading(record, self.signer)
+        text = f"signed reading {self.reading_counter}"
+        out.append(Record(LedgerKind.READING, now_ms, text, data=signed.record_bytes))
+        out.extend(self.outbox.send(MeterReadingMessage(signed), now_ms))
+        return self.reading_counter
+
+    # -- control -----------------------------------------------------------------------
+    def _control(self, now_ms: int, out: list[Action]) -> None:
+        if now_ms >= self.offer.stop_ms:
+            renewal = self.accepted_renewal
+            if renewal is None or renewal.start_ms > now_ms:
+                self._begin_close(Cause.PERIOD_END, "the sale period ended", now_ms, out)
+                return
+            self.offer, self.accepted_renewal, self.renewal = renewal, None, None
+            self.renewal_sent = False
+            self.supply.policy = renewal.policy
+            out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
+        fault = self._fault(now_ms)
+        credit = self.credit
+        credit_ok = credit > self.offer.policy.cutoff.msat
+        switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
+        if switch is not None:
+            out.append(switch)
+            self._tell_buyer(switch, now_ms, out)
+        if self.billing.deposit_locked:
+            if self.supply.relay_on:
+                self.machine.move(_S.SUPPLYING)
+            elif fault is None and credit < self.offer.policy.restore.msat:
+                self.machine.move(_S.SUSPENDED_CREDIT)
+            else:
+                self.machine.move(_S.SUSPENDED_FAULT)
+        size = self.billing.next_invoice(self.offer, now_ms, int(credit))
+        if size is not None:
+            out.append(self.billing.request(size, InvoicePurpose.PREPAYMENT, self.offer))
+        self._offer_renewal(now_ms, out)
+
+    def _tell_buyer(self, switch: SwitchRelay, now_ms: int, out: list[Action]) -> None:
+        """Suspend and resume notices carry the cause, so the buyer can say why."""
+        if not switch.on and switch.cause is not None:
+            self.suspended_cause = switch.cause
+            out.extend(self.outbox.send(Suspend(switch.cause, switch.text), now_ms))
+        elif switch.on and self.suspended_cause is not None:
+            out.extend(self.outbox.send(Resume(self.suspended_cause), now_ms))
+            self.suspended_cause = None
+
+    def _fault(self, now_ms: int) -> tuple[Cause, str] | None:
+        """Why the relay must be off, credit aside; None when nothing forbids it."""
+        offer, sample = self.offer, self.last_sample
+        if not self.billing.deposit_locked:
+            return Cause.DEPOSIT, "the deposit is not locked"
+        if not offer.start_ms <= now_ms < offer.stop_ms:
+            return Cause.PERIOD_END, "outside the sale period"
+        if sample is None or now_ms - sample.at_ms > offer.policy.reading_max_age_ms:
+            return Cause.STALE_READING, "no fresh meter reading"
+        if sample.at_ms > now_ms:
+            return Cause.STALE_READING, "the meter reading is from the future (clock jump)"
+        if any(c > offer.electrical.current_max_ma for c in sample.currents_ma):
+            return Cause.OVERCURRENT, f"current {max(sample.currents_ma)} mA over the maximum"
+        return None
+
+    def _offer_renewal(self, now_ms: int, out: list[Action]) -> None:
+        lead = self.offer.policy.renewal_lead_ms
+        if self.renewal_sent or self.renewal_policy is None or now_ms < self.offer.stop_ms - lead:
+            return
+        self.renewal_sent = True
+        proposal = self.renewal_policy(self.offer)
+        if proposal is not None:
+            sent = self.outbox.send(RenewalMessage(proposal), now_ms)
+            self.renewal = (proposal, _digest_of(sent))
+            out.extend(sent)
+
+    def _publish_rate(self, now_ms: int, out: list[Action]) -> None:
+        price = self.offer.profile.price_at(now_ms)
+        rate = price.numerator // price.denominator
+        if self.state is not _S.CLOSED and rate != self.last_rate:
+            self.last_rate = rate
+            out.append(PublishRate(rate, now_ms))
+
+    # -- closing -----------------------------------------------------------------------
+    def _begin_close(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
+        switch = self.supply.force_off(now_ms, cause, text, out)
+        if switch is not None:
+            out.append(switch)
+        self.machine.move(_S.CLOSING)
+        self.close_cause = cause
+        self._sign_reading(now_ms, out)
+        out.extend(self.outbox.send(Close(cause, text), now_ms))
+        deposit = self.billing.deposit_hash
+        if self.billing.deposit_locked and deposit and self.credit < 0:
+            out.append(Record(LedgerKind.BREACH, now_ms, "the buyer owes at close: deposit kept"))
+            out.append(SettleHoldInvoice(deposit))
+        elif self.billing.deposit_locked and deposit:
+            out.append(CancelHoldInvoice(deposit))
+        else:
+            if deposit:
+                out.append(CancelHoldInvoice(deposit))
+            self._finish_close(now_ms, out)
+
+    def _close_now(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
+        out.extend(self.outbox.send(Close(cause, text), now_ms))
+        self.machine.move(_S.CLOSED)
+        out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
+        out.append(CloseSession(cause))
+
+    def _finish_close(self, now_ms: int, out: list[Action]) -> None:
+        if self.state is _S.CLOSING:
+            self.machine.move(_S.CLOSED)
+            out.append(Record(LedgerKind.STATE, now_ms, "closed"))
+            out.append(CloseSession(self.close_cause))
+
+
+def _money(
+    kind: LedgerKind, now_ms: int, text: str, event: InvoiceSettled | HoldInvoiceAccepted
+) -> Record:
+    return Record(kind, now_ms, text, amount=event.amount, payment_hash=event.payment_hash)
+
+
+def _digest_of(sent: list[Record | SendMessage]) -> bytes:
+    frame = next(a.frame for a in sent if isinstance(a, SendMessage))
+    return codec.digest(codec.decode(frame))

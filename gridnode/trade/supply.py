@@ -1,0 +1,84 @@
+"""Contactor care and payment windows, shared rules of the seller's control step.
+
+:class:`Supply` decides when the relay switches: off at once when anything forbids it;
+on only when nothing does, credit is at or above the restore threshold, the contactor
+has rested its minimum off time, and the hourly switch cap is not used up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from gridnode.trade.actions import Action, LedgerKind, Record, SwitchRelay
+from gridnode.trade.messages import Cause
+from gridnode.trade.profiles import cost_exact
+from gridnode.trade.terms import Offer, SupplyPolicy
+from gridnode.trade.units import MS_PER_HOUR, energy_at_power_mwh
+
+#: Bitcoin's target block interval, for sizing a hold invoice's CLTV delta.
+_MS_PER_BLOCK = 600_000
+#: Blocks added to the period so the deposit outlives it with room to settle.
+_CLTV_MARGIN_BLOCKS = 40
+
+
+def cltv_blocks(offer: Offer) -> int:
+    """A deposit hold invoice's CLTV delta: the sale period in blocks plus a margin."""
+    return -(-offer.period_ms // _MS_PER_BLOCK) + _CLTV_MARGIN_BLOCKS
+
+
+def prepayment_window(offer: Offer, now_ms: int) -> int:
+    """How much credit (msat) the seller asks to have ahead at ``now_ms``: the lesser of
+    the agreed prepayment and ``prepayment_ms`` of energy at maximum power at the current
+    price, but never below the restore threshold (or power could never return)."""
+    pay = offer.payments
+    energy = energy_at_power_mwh(offer.electrical.max_power_mw, pay.prepayment_ms)
+    by_time = cost_exact(offer.profile, energy, now_ms, now_ms)
+    window = min(pay.prepayment.msat, by_time.numerator // by_time.denominator)
+    return min(max(window, offer.policy.restore.msat), pay.prepayment.msat)
+
+
+@dataclass(slots=True)
+class Supply:
+    policy: SupplyPolicy
+    relay_on: bool = False
+    off_since_ms: int | None = None
+    on_times_ms: list[int] = field(default_factory=list)
+
+    def decide(
+        self,
+        now_ms: int,
+        fault: tuple[Cause, str] | None,
+        credit_ok: bool,
+        credit: Fraction,
+        out: list[Action],
+    ) -> SwitchRelay | None:
+        if self.relay_on:
+            if fault is not None:
+                return self.force_off(now_ms, fault[0], fault[1], out)
+            if not credit_ok:
+                return self.force_off(now_ms, Cause.CREDIT, "credit at or below the cut-off", out)
+            return None
+        if fault is not None or not credit_ok or credit < self.policy.restore.msat:
+            return None
+        if self.off_since_ms is not None and not (
+            now_ms - self.off_since_ms >= 0 and now_ms - self.off_since_ms >= self.policy.min_off_ms
+        ):
+            return None
+        self.on_times_ms = [t for t in self.on_times_ms if 0 <= now_ms - t < MS_PER_HOUR]
+        if len(self.on_times_ms) >= self.policy.max_switches_per_hour:
+            return None
+        self.relay_on = True
+        self.on_times_ms.append(now_ms)
+        out.append(Record(LedgerKind.RELAY, now_ms, "relay on"))
+        return SwitchRelay(True, None, "supply conditions hold")
+
+    def force_off(
+        self, now_ms: int, cause: Cause, text: str, out: list[Action]
+    ) -> SwitchRelay | None:
+        if not self.relay_on:
+            return None
+        self.relay_on = False
+        self.off_since_ms = now_ms
+        out.append(Record(LedgerKind.RELAY, now_ms, f"relay off: {text}"))
+        return SwitchRelay(False, cause, text)

@@ -1,0 +1,222 @@
+"""An in-process world for scenario tests: a seller and a buyer session wired through
+their codec, a simulated circuit (energy flows only while the relay is on), two meters,
+a fake Lightning wallet and a peer link with latency."""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from gridnode.money import Msat
+from gridnode.trade.actions import (
+    Action,
+    CancelHoldInvoice,
+    CloseSession,
+    CreateInvoice,
+    PayInvoice,
+    SendMessage,
+    SettleHoldInvoice,
+    SwitchRelay,
+)
+from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.events import (
+    Event,
+    FrameReceived,
+    HoldInvoiceAccepted,
+    InvoiceCanceled,
+    InvoiceCreated,
+    InvoiceSettled,
+    LinkDown,
+    LinkUp,
+    MeterSample,
+    PaymentFailed,
+    PaymentSucceeded,
+    Start,
+    Tick,
+)
+from gridnode.trade.seller import SellerSession
+
+SELLER, BUYER = "seller", "buyer"
+REGISTER_STEP_MWH = 10_000  # an SDM120's 0.01 kWh register step
+
+
+@dataclass
+class Invoice:
+    amount: Msat
+    hold: bool
+    preimage: bytes
+    state: str = "open"  # open, accepted, settled, canceled
+
+
+@dataclass
+class World:
+    seller: SellerSession
+    buyer: BuyerSession
+    load_mw: Callable[[int], int] = lambda t: 3_680_000
+    voltage_mv: Callable[[int], int] = lambda t: 230_000
+    seller_meter_ppm: int = 0  # the seller's meter over-reports by this share
+    tick_ms: int = 250
+    sample_ms: int = 500
+    link_ms: int = 20
+    pay_ms: Callable[[int], int] = lambda t: 80
+    drop_payments_after_ms: int | None = None
+    start_ms: int = 0
+    # state
+    now_ms: int = 0
+    relay_on: bool = False
+    energy_mwh: Fraction = field(default_factory=Fraction)
+    last_ms: int = 0
+    queue: list[tuple[int, int, str, Event]] = field(default_factory=list)
+    order: itertools.count[int] = field(default_factory=itertools.count)
+    invoices: dict[bytes, Invoice] = field(default_factory=dict)
+    actions: list[tuple[int, str, Action]] = field(default_factory=list)
+    events: list[tuple[int, str, Event]] = field(default_factory=list)
+    relay_timeline: list[tuple[int, bool]] = field(default_factory=list)
+    link_up: bool = True
+    held_frames: list[tuple[str, bytes]] = field(default_factory=list)
+    closed: set[str] = field(default_factory=set)
+    max_seller_unpaid_msat: Fraction = field(default_factory=Fraction)
+    max_buyer_ahead_msat: Fraction = field(default_factory=Fraction)
+    observers: list[Callable[[World, str, Event, list[Action]], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.now_ms = self.last_ms = self.start_ms
+        self.at(self.start_ms, SELLER, Start())
+        self.at(self.start_ms, BUYER, Start())
+        self.at(self.start_ms, SELLER, Tick())
+        self.at(self.start_ms, BUYER, Tick())
+        self.at(self.start_ms, SELLER, SampleDue())  # type: ignore[arg-type]
+        self.at(self.start_ms, BUYER, SampleDue())  # type: ignore[arg-type]
+
+    # -- scheduling --------------------------------------------------------------------
+    def at(self, t: int, who: str, event: Event) -> None:
+        heapq.heappush(self.queue, (t, next(self.order), who, event))
+
+    def run(self, until_ms: int) -> None:
+        while self.queue and self.queue[0][0] <= until_ms:
+            t, _, who, event = heapq.heappop(self.queue)
+            self._advance(t)
+            if isinstance(event, SampleDue):
+                event = self.sample(who, t)
+            if who in self.closed and not isinstance(event, Tick | MeterSample):
+                continue
+            session = self.seller if who == SELLER else self.buyer
+            out = session.handle(event, t)
+            self.events.append((t, who, event))
+            for action in out:
+                self.actions.append((t, who, action))
+                self._carry_out(who, action)
+            for observe in self.observers:
+                observe(self, who, event, out)
+            self._measure()
+            self._reschedule(who, event)
+        self._advance(until_ms)
+
+    def _reschedule(self, who: str, event: Event) -> None:
+        if who in self.closed:
+            return
+        if isinstance(event, Tick):
+            self.at(self.now_ms + self.tick_ms, who, Tick())
+        elif isinstance(event, MeterSample):
+            self.at(self.now_ms + self.sample_ms, who, SampleDue())  # type: ignore[arg-type]
+
+    def set_link(self, t: int, up: bool) -> None:
+        self.at(t, SELLER, LinkUp() if up else LinkDown())
+        self.at(t, BUYER, LinkUp() if up else LinkDown())
+
+    # -- the physical world ------------------------------------------------------------
+    def _advance(self, t: int) -> None:
+        if t > self.last_ms and self.relay_on:
+            self.energy_mwh += Fraction(self.load_mw(self.last_ms) * (t - self.last_ms), 3_600_000)
+        self.last_ms = max(self.last_ms, t)
+        self.now_ms = t
+
+    def sample(self, who: str, t: int) -> MeterSample:
+        """What ``who``'s meter reads now: a coarse register, the fine integral, and
+        voltage and current (zero while the relay is open)."""
+        energy = self.meter_energy(who)
+        fine = energy.numerator // energy.denominator
+        register = fine // REGISTER_STEP_MWH * REGISTER_STEP_MWH
+        if not self.relay_on:
+            return MeterSample(t, register, fine, 0, (0,), (0,))
+        power, volts = self.load_mw(t), self.voltage_mv(t)
+        return MeterSample(t, register, fine, power, (volts,), (power * 1000 // volts,))
+
+    def meter_energy(self, who: str) -> Fraction:
+        if who == SELLER:
+            return self.energy_mwh * (1_000_000 + self.seller_meter_ppm) / 1_000_000
+        return self.energy_mwh
+
+    def _measure(self) -> None:
+        self.max_seller_unpaid_msat = max(self.max_seller_unpaid_msat, -self.seller.credit)
+        self.max_buyer_ahead_msat = max(
+            self.max_buyer_ahead_msat, self.buyer.committed.msat - self.buyer.meter.cost_msat
+        )
+
+    # -- the fake wallet and the link --------------------------------------------------
+    def _carry_out(self, who: str, action: Action) -> None:
+        t = self.now_ms
+        other = BUYER if who == SELLER else SELLER
+        match action:
+            case SendMessage():
+                if self.link_up:
+                    self.at(t + self.link_ms, other, FrameReceived(action.frame))
+                else:
+                    self.held_frames.append((other, action.frame))
+            case CreateInvoice():
+                preimage = hashlib.sha256(
+                    b"pre" + bytes([action.request_id % 256]) + action.request_id.to_bytes(8, "big")
+                ).digest()
+                payment_hash = hashlib.sha256(preimage).digest()
+                self.invoices[payment_hash] = Invoice(action.amount, action.hold, preimage)
+                bolt11 = f"lnbcrt{action.amount.msat}n1fake{action.request_id}"
+                self.at(t + 5, SELLER, InvoiceCreated(action.request_id, bolt11, payment_hash))
+            case PayInvoice():
+                if self.drop_payments_after_ms is not None and t >= self.drop_payments_after_ms:
+                    return  # the buyer's wallet silently never pays
+                invoice = self.invoices.get(action.payment_hash)
+                done = t + self.pay_ms(t)
+                if invoice is None or invoice.state != "open":
+                    self.at(done, BUYER, PaymentFailed(action.payment_hash, "no such invoice"))
+                elif invoice.hold:
+                    invoice.state = "accepted"
+                    self.at(done, SELLER, HoldInvoiceAccepted(action.payment_hash, action.amount))
+                else:
+                    invoice.state = "settled"
+                    self.at(done, SELLER, InvoiceSettled(action.payment_hash, action.amount))
+                    self.at(
+                        done,
+                        BUYER,
+                        PaymentSucceeded(action.payment_hash, invoice.preimage, action.amount),
+                    )
+            case SettleHoldInvoice():
+                invoice = self.invoices[action.payment_hash]
+                invoice.state = "settled"
+                self.at(t + 5, SELLER, InvoiceSettled(action.payment_hash, invoice.amount))
+                self.at(
+                    t + 5,
+                    BUYER,
+                    PaymentSucceeded(action.payment_hash, invoice.preimage, invoice.amount),
+                )
+            case CancelHoldInvoice():
+                invoice = self.invoices[action.payment_hash]
+                was_paid = invoice.state == "accepted"
+                invoice.state = "canceled"
+                self.at(t + 5, SELLER, InvoiceCanceled(action.payment_hash))
+                if was_paid:
+                    self.at(t + 5, BUYER, PaymentFailed(action.payment_hash, "refunded"))
+            case SwitchRelay():
+                self.relay_on = action.on
+                self.relay_timeline.append((t, action.on))
+            case CloseSession():
+                self.closed.add(who)
+            case _:
+                pass
+
+
+class SampleDue:
+    """Internal: read the meter when this comes up in the queue."""
