@@ -7,7 +7,9 @@ step from ``poll_period_s``.
 
 Timing of one query, Modbus over serial line V1.02, section 2.5.1.1: each frame is
 preceded by a silence of 3.5 characters (1.75 ms fixed above 19200 baud), and each
-character is start bit, 8 data bits, parity (if any) and stop bit(s).
+character is start bit, 8 data bits, parity (if any) and stop bit(s). The gap between
+queries includes the silence before a request (it is the longer of the two), so a gap
+of 100 ms costs 100 ms per query, not 100 ms plus 3.5 characters.
 """
 
 from __future__ import annotations
@@ -79,13 +81,15 @@ def meter_budget(
     silence = silence_s(baud, parity=parity)
     frames = frame_bytes(profile)
     nbytes = sum(req + ans for req, ans in frames)
-    wire = nbytes * char + 2 * silence * len(frames) + turnaround_s * len(frames)
+    # Per query: request, silence, (turnaround), answer, then the quiet time before the
+    # next request: the 3.5-character silence, or the gap when that is longer.
+    on_wire = nbytes * char + (silence + turnaround_s) * len(frames)
     return MeterBudget(
         model=profile.model,
         queries=len(frames),
         bytes_on_wire=nbytes,
-        wire_time_s=wire,
-        sample_time_s=wire + gap_s * len(frames),
+        wire_time_s=on_wire + silence * len(frames),
+        sample_time_s=on_wire + max(gap_s, silence) * len(frames),
     )
 
 

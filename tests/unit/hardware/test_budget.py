@@ -20,6 +20,7 @@ def test_sdm120_at_2400_baud_with_100_ms_gaps_takes_about_a_second() -> None:
     assert m.bytes_on_wire == 4 * 8 + 9 * 3 + 17
     expected_wire = (76 + 4 * 2 * 3.5) * char_time_s(2400)
     assert m.wire_time_s == pytest.approx(expected_wire)
+    assert m.sample_time_s == pytest.approx((76 + 4 * 3.5) * char_time_s(2400) + 4 * 0.1)
     assert 0.7 < m.sample_time_s < 1.1
 
 

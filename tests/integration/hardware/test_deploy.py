@@ -1,0 +1,91 @@
+"""The Pi deployment files: systemd units pass ``systemd-analyze verify`` with no
+warning, run unprivileged with a watchdog and only their devices, and the udev rule
+gives the adapter the name the units allow."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DEPLOY = Path(__file__).resolve().parents[3] / "hardware" / "deploy"
+UNITS = sorted(DEPLOY.glob("*.service"))
+INSTALLED_BINARY = "/opt/gridnode/venv/bin/gridnode"
+
+
+def _systemd_analyze() -> str:
+    tool = shutil.which("systemd-analyze")
+    if tool is None:
+        pytest.fail(
+            "systemd-analyze is not installed, so the systemd units cannot be verified. "
+            "Run scripts/setup_system as root (it installs the Debian package systemd) "
+            "and run the tests again."
+        )
+    return tool
+
+
+def _unit(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(path.read_text())
+    return parser
+
+
+def test_the_three_units_are_there() -> None:
+    assert [u.name for u in UNITS] == [
+        "gridnode-buyer.service",
+        "gridnode-loads.service",
+        "gridnode-seller.service",
+    ]
+
+
+def test_systemd_analyze_verify_passes_without_warnings(tmp_path: Path) -> None:
+    tool = _systemd_analyze()
+    gridnode = Path(sys.executable).parent / "gridnode"
+    assert gridnode.exists(), f"{gridnode} is missing: install gridnode into the venv"
+    copies = []
+    for unit in UNITS:
+        text = unit.read_text()
+        assert INSTALLED_BINARY in text
+        # verify checks that ExecStart's binary exists: point it at this checkout's.
+        copy = tmp_path / unit.name
+        copy.write_text(text.replace(INSTALLED_BINARY, str(gridnode)))
+        copies.append(str(copy))
+    result = subprocess.run(
+        [tool, "verify", *copies], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", f"systemd-analyze warned:\n{result.stderr}"
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda p: p.name)
+def test_units_run_unprivileged_with_a_watchdog_and_restart(unit: Path) -> None:
+    service = _unit(unit)["Service"]
+    assert service["User"] not in ("", "root")
+    assert service["Type"] == "notify"
+    assert int(service["WatchdogSec"]) > 0
+    assert service["Restart"] == "on-failure"
+    assert service["DevicePolicy"] == "closed"
+    assert service["NoNewPrivileges"] == "yes"
+    assert service["ProtectSystem"] == "strict"
+
+
+def test_the_seller_may_use_the_adapter_the_udev_rule_names() -> None:
+    rules = [
+        line
+        for line in (DEPLOY / "99-gridnode-rs485.rules").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert rules
+    for rule in rules:
+        assert 'SUBSYSTEM=="tty"' in rule
+        assert 'SYMLINK+="gridnode-rs485"' in rule
+        assert re.search(r'ATTRS\{idVendor\}=="[0-9a-f]{4}"', rule)
+    seller = (DEPLOY / "gridnode-seller.service").read_text()
+    assert "DeviceAllow=/dev/gridnode-rs485 rw" in seller
+    assert "DeviceAllow=char-gpiochip rw" in seller
