@@ -102,6 +102,8 @@ class World:
             self._advance(t)
             if isinstance(event, SampleDue):
                 event = self.sample(who, t)
+            if isinstance(event, LinkDown | LinkUp) and who == SELLER:
+                self._switch_link(isinstance(event, LinkUp))
             if who in self.closed and not isinstance(event, Tick | MeterSample):
                 continue
             session = self.seller if who == SELLER else self.buyer
@@ -127,6 +129,13 @@ class World:
     def set_link(self, t: int, up: bool) -> None:
         self.at(t, SELLER, LinkUp() if up else LinkDown())
         self.at(t, BUYER, LinkUp() if up else LinkDown())
+
+    def _switch_link(self, up: bool) -> None:
+        self.link_up = up
+        if up:  # the peer link re-sends what it held, in order
+            for k, (other, frame) in enumerate(self.held_frames):
+                self.at(self.now_ms + self.link_ms + k, other, FrameReceived(frame))
+            self.held_frames.clear()
 
     # -- the physical world ------------------------------------------------------------
     def _advance(self, t: int) -> None:

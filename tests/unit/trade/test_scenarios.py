@@ -1,31 +1,65 @@
 """Scenario tests: a seller and a buyer session wired in-process through their codec,
-with a simulated circuit, two meters and a fake wallet. Each asserts energy, money and
-the relay timeline."""
+with a simulated circuit (energy flows only while the relay is on), two meters, a fake
+wallet and a peer link. Each asserts energy, money and the relay timeline."""
 
 from __future__ import annotations
 
-from gridnode.trade.buyer import BuyerSession
+import dataclasses
+from fractions import Fraction
+from typing import TypeVar
+
+from gridnode.money import Msat
+from gridnode.trade.actions import (
+    Action,
+    CancelHoldInvoice,
+    PayInvoice,
+    Record,
+    SettleHoldInvoice,
+    SwitchRelay,
+)
+from gridnode.trade.buyer import BuyerSession, BuyerState
+from gridnode.trade.events import Event
+from gridnode.trade.messages import Cause
 from gridnode.trade.seller import SellerSession, SellerState
 from gridnode.trade.signing import P256Signer
 from gridnode.trade.terms import Offer
 
 from .fixtures import T0, demo_limits, demo_offer
-from .sim import REGISTER_STEP_MWH, World
+from .sim import BUYER, REGISTER_STEP_MWH, SELLER, World
 
 SELLER_KEY = P256Signer.generate()
 BUYER_KEY = P256Signer.generate()
 SESSION = b"S" * 16
+MINUTE = 60_000
 #: Cost of one second at the contracted maximum power (3.68 kW at 200 sat/kWh), msat.
-MSAT_PER_SECOND_AT_MAX = 204
+MSAT_PER_SECOND_AT_MAX = Fraction(3_680_000 * 1_000 * 200_000, 3_600_000 * 1_000_000)
+#: 10 minutes at 3.68 kW, in mWh.
+FULL_PERIOD_MWH = 613_333
 
 
-def make_world(offer: Offer | None = None, **world: object) -> World:
+def renew(offer: Offer) -> Offer | None:
+    """Renew once: the first period is followed by one more of the same length."""
+    if offer.is_renewal:
+        return None
+    no_deposit = dataclasses.replace(offer.payments, initial_deposit=Msat(0))
+    length = offer.stop_ms - offer.start_ms
+    return dataclasses.replace(
+        offer,
+        start_ms=offer.stop_ms,
+        stop_ms=offer.stop_ms + length,
+        payments=no_deposit,
+        is_renewal=True,
+    )
+
+
+def make_world(offer: Offer | None = None, *, renewal: bool = False, **world: object) -> World:
     seller = SellerSession(
         offer or demo_offer(),
         session_id=SESSION,
         signer=SELLER_KEY,
         buyer=BUYER_KEY.verifier(),
         register_step_mwh=REGISTER_STEP_MWH,
+        renewal=renew if renewal else None,
     )
     buyer = BuyerSession(
         demo_limits(),
@@ -37,9 +71,151 @@ def make_world(offer: Offer | None = None, **world: object) -> World:
     return World(seller, buyer, start_ms=T0, **world)  # type: ignore[arg-type]
 
 
-def test_a_full_period_supplies_and_bills_within_the_demo_exposure_targets() -> None:
-    world = make_world()
-    world.run(T0 + 11 * 60_000)
+A = TypeVar("A", bound=Action)
+
+
+def actions_of(world: World, who: str, kind: type[A]) -> list[tuple[int, A]]:
+    return [(t, a) for t, w, a in world.actions if w == who and isinstance(a, kind)]
+
+
+def breaches(world: World, who: str) -> list[str]:
+    return [a.text for _, a in actions_of(world, who, Record) if a.kind.value == "breach"]
+
+
+def test_a_full_period_with_renewal_supplies_continuously_within_exposure_targets() -> None:
+    world = make_world(renewal=True)
+    world.run(T0 + 21 * MINUTE)
+    # One switch on after the deposit and first payment, off only when period two ends.
+    assert [on for _, on in world.relay_timeline] == [True, False]
+    (on_at, _), (off_at, _) = world.relay_timeline
+    assert on_at - T0 < 1_000
+    assert off_at == T0 + 20 * MINUTE
+    # Energy: 20 minutes at 3.68 kW less the first moments, on both meters alike.
+    assert 2 * FULL_PERIOD_MWH - 1_000 <= world.seller.meter.energy_mwh <= 2 * FULL_PERIOD_MWH
+    # Money: what was paid covers the cost, and exceeds it by no more than the window.
+    credit = world.seller.credit
+    assert 0 <= credit <= 1_000
+    # Demo targets: paid-ahead within 5 s, unpaid within 2 s of energy at max power.
+    assert world.max_buyer_ahead_msat <= 5 * MSAT_PER_SECOND_AT_MAX
+    assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+    # A clean close refunds the deposit; both sides end closed.
+    assert actions_of(world, SELLER, CancelHoldInvoice)
+    assert not actions_of(world, SELLER, SettleHoldInvoice)
     assert world.seller.state is SellerState.CLOSED
-    print(world.relay_timeline[:5], world.seller.billing.paid, world.seller.meter.energy_mwh)
-    print(float(world.max_seller_unpaid_msat), float(world.max_buyer_ahead_msat))
+    assert world.buyer.state is BuyerState.CLOSED
+
+
+def test_a_buyer_that_stops_paying_is_cut_off_within_two_seconds_and_loses_its_deposit() -> None:
+    stop_paying = T0 + 2 * MINUTE
+    world = make_world(drop_payments_after_ms=stop_paying)
+    world.run(T0 + 11 * MINUTE)
+    (_, on), (off_at, off) = world.relay_timeline
+    assert (on, off) == (True, False)
+    # The last paid credit (at most the prepayment window) lasts about 5 s at 3.68 kW.
+    assert stop_paying < off_at <= stop_paying + 6_000
+    assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+    assert world.seller.credit < 0  # it consumed a little more than it paid
+    assert actions_of(world, SELLER, SettleHoldInvoice)
+    assert world.seller.state is SellerState.CLOSED
+
+
+def test_a_seller_that_over_invoices_is_never_paid_more_than_the_agreed_size() -> None:
+    def inflate(world: World, who: str, event: Event, out: list[Action]) -> None:
+        if world.now_ms >= T0 + MINUTE:
+            world.seller.billing.payment_size = Msat(600)  # agreed: 400
+
+    world = make_world(observers=[inflate])
+    world.run(T0 + 3 * MINUTE)
+    paid = [a for _, a in actions_of(world, BUYER, PayInvoice) if a.amount != Msat(50_000)]
+    assert paid
+    assert all(a.amount <= Msat(400) for a in paid)
+    (text,) = breaches(world, BUYER)
+    assert "prepayment invoice of 0.600 sat refused: agreed size 0.400 sat" in text
+    breach_at = next(t for t, a in actions_of(world, BUYER, Record) if a.kind.value == "breach")
+    assert world.buyer.state is BuyerState.CLOSED
+    # The buyer's close reaches the seller over the link, which cuts at once.
+    off_at, on = world.relay_timeline[-1]
+    assert on is False
+    assert off_at <= breach_at + 2 * world.link_ms
+
+
+def test_a_seller_meter_over_reporting_by_5_percent_is_caught_and_not_paid() -> None:
+    world = make_world(seller_meter_ppm=50_000)
+    world.run(T0 + 2 * MINUTE)
+    (text,) = breaches(world, BUYER)
+    assert "the seller claims" in text
+    assert world.buyer.state is BuyerState.CLOSED
+    # Caught once 4 % of the energy exceeds 20 mWh plus 1 s of clock skew at 3.68 kW
+    # (about 26 Wh, 25 s); the seller then closes at once.
+    off_at, on = world.relay_timeline[-1]
+    assert on is False
+    assert off_at - T0 < 30_000
+    # Paid ahead of its own metered use: the window plus at most the agreed tolerance,
+    # still inside the 5 s demo target.
+    assert world.max_buyer_ahead_msat <= 5 * MSAT_PER_SECOND_AT_MAX
+
+
+def test_a_seller_meter_within_tolerance_is_paid_for_the_whole_period() -> None:
+    world = make_world(seller_meter_ppm=5_000)  # 0.5 %, inside the agreed 1 % + 20 mWh
+    world.run(T0 + 11 * MINUTE)
+    assert breaches(world, BUYER) == []
+    assert [on for _, on in world.relay_timeline] == [True, False]
+    assert world.seller.credit >= 0
+
+
+def test_a_voltage_sag_longer_than_the_grace_period_stops_payment() -> None:
+    sag_from, sag_to = T0 + MINUTE, T0 + MINUTE + 10_000
+
+    def voltage(t: int) -> int:
+        return 190_000 if sag_from <= t < sag_to else 230_000
+
+    # A 2 kW load, so the sag does not also push current over the 16 A maximum.
+    world = make_world(voltage_mv=voltage, load_mw=lambda t: 2_000_000)
+    world.run(T0 + 2 * MINUTE)
+    (text,) = breaches(world, BUYER)
+    assert "190000 mV" in text
+    breach_at = next(t for t, a in actions_of(world, BUYER, Record) if a.kind.value == "breach")
+    assert sag_from + 2_000 < breach_at <= sag_from + 3_000
+    assert not [t for t, _ in actions_of(world, BUYER, PayInvoice) if t > breach_at]
+    assert world.relay_timeline[-1][1] is False
+
+
+def test_a_voltage_dip_shorter_than_the_grace_period_is_tolerated() -> None:
+    def voltage(t: int) -> int:
+        return 190_000 if T0 + MINUTE <= t < T0 + MINUTE + 1_500 else 230_000
+
+    world = make_world(voltage_mv=voltage, load_mw=lambda t: 2_000_000)
+    world.run(T0 + 2 * MINUTE)
+    assert breaches(world, BUYER) == []
+    assert world.relay_timeline == [(world.relay_timeline[0][0], True)]
+
+
+def test_power_is_restored_after_a_late_payment_once_above_restore_and_rested() -> None:
+    def pay_ms(t: int) -> int:
+        return 8_000 if T0 + MINUTE <= t < T0 + MINUTE + 2_000 else 80
+
+    world = make_world(pay_ms=pay_ms)
+    world.run(T0 + 3 * MINUTE)
+    switches = [a for _, a in actions_of(world, SELLER, SwitchRelay)]
+    assert [(s.on, s.cause) for s in switches] == [
+        (True, None),
+        (False, Cause.CREDIT),
+        (True, None),
+    ]
+    off_at, on_again = world.relay_timeline[1][0], world.relay_timeline[2][0]
+    # Back on once the late payment and the next one put credit above restore, and not
+    # before the contactor's minimum off time.
+    assert world.seller.offer.policy.min_off_ms <= on_again - off_at <= 10_000
+    assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+    assert world.buyer.state is BuyerState.RECEIVING
+
+
+def test_a_link_outage_is_ridden_out_on_credit_and_supply_resumes() -> None:
+    world = make_world()
+    world.set_link(T0 + MINUTE, up=False)
+    world.set_link(T0 + MINUTE + 15_000, up=True)
+    world.run(T0 + 3 * MINUTE)
+    ons = [on for _, on in world.relay_timeline]
+    assert ons[:3] == [True, False, True]
+    assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+    assert world.seller.state is SellerState.SUPPLYING
