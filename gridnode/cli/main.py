@@ -6,6 +6,7 @@ import click
 
 from gridnode import __version__
 from gridnode.cli.common import configure_logging
+from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.meter import meter
 from gridnode.cli.regtest import regtest
 
@@ -33,6 +34,8 @@ def cli(log_format: str, verbose: bool) -> None:
 
 
 cli.add_command(regtest)
+cli.add_command(init)
+cli.add_command(fingerprint)
 cli.add_command(meter)
 
 

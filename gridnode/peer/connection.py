@@ -1,0 +1,231 @@
+"""One TLS connection: frames in and out, heartbeats, timeouts, a clean close.
+
+Each connection runs its own reader, writer and heartbeat tasks, with a bounded write
+buffer and a drain timeout, so a slow, silent or hostile peer only ever stalls itself.
+The delivery rules (seq, ack_seq, resend) live in :mod:`gridnode.peer.link`; this class
+calls back into a :class:`FrameSink` for each frame after the hello.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+import time
+from dataclasses import replace
+from typing import Protocol
+
+from gridnode.peer.errors import (
+    CloseCode,
+    LinkTimeoutError,
+    MalformedFrameError,
+    PeerLinkError,
+    PeerRefusedError,
+)
+from gridnode.peer.frames import (
+    PREFIX,
+    Frame,
+    FrameKind,
+    check_length,
+    close_frame,
+    decode_body,
+    encode,
+    ping_frame,
+)
+from gridnode.peer.settings import LinkSettings
+
+log = logging.getLogger("gridnode.peer")
+
+
+class FrameSink(Protocol):
+    """What a running connection reports to its link."""
+
+    def received_seq(self) -> int:
+        """The ack_seq to put on outgoing frames."""
+        ...
+
+    def on_frame(self, connection: Connection, frame: Frame) -> None:
+        """A DATA or ACK frame arrived (after the hello). May raise a PeerLinkError."""
+        ...
+
+
+class Connection:
+    """Frames over one established TLS stream."""
+
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        settings: LinkSettings,
+        label: str,
+    ) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.settings = settings
+        self.label = label
+        self.rtt_s: float | None = None
+        self._queue: asyncio.Queue[Frame | None] = asyncio.Queue()
+        self._ack_queued = False
+        self._close_sent: tuple[CloseCode, str] | None = None
+        self._abort_timer: asyncio.TimerHandle | None = None
+        transport = writer.transport
+        transport.set_write_buffer_limits(high=settings.write_buffer_bytes)
+
+    @property
+    def ssl_object(self) -> ssl.SSLObject | None:
+        obj = self.writer.get_extra_info("ssl_object")
+        return obj if isinstance(obj, ssl.SSLObject) else None
+
+    async def read_frame(self, first_byte_timeout: float) -> Frame:
+        """Read one frame: the prefix within ``first_byte_timeout``, the rest within the
+        read timeout. Raises PeerLinkError, or EOFError when the peer hung up."""
+        try:
+            async with asyncio.timeout(first_byte_timeout):
+                prefix = await self.reader.readexactly(PREFIX.size)
+        except TimeoutError:
+            raise LinkTimeoutError(
+                f"Nothing arrived for {first_byte_timeout:g} s; the link is considered dead."
+            ) from None
+        except asyncio.IncompleteReadError as exc:
+            raise EOFError(_eof_sentence(exc)) from None
+        (length,) = PREFIX.unpack(prefix)
+        check_length(length, self.settings.max_frame_bytes)
+        try:
+            async with asyncio.timeout(self.settings.read_timeout_s):
+                body = await self.reader.readexactly(length)
+        except TimeoutError:
+            raise LinkTimeoutError(
+                f"A frame of {length} bytes did not arrive whole within "
+                f"{self.settings.read_timeout_s:g} s."
+            ) from None
+        except asyncio.IncompleteReadError as exc:
+            raise EOFError(f"The peer hung up in the middle of a frame ({exc}).") from None
+        return decode_body(body)
+
+    async def write_now(self, frame: Frame) -> None:
+        """Write one frame directly (used for the hello, before the writer task runs)."""
+        self.writer.write(encode(frame))
+        await self._drain()
+
+    def send(self, frame: Frame) -> None:
+        """Queue a frame; it goes out in order with the current ack_seq."""
+        if self._close_sent is None:
+            self._queue.put_nowait(frame)
+
+    def queue_ack(self) -> None:
+        if not self._ack_queued:
+            self._ack_queued = True
+            self.send(Frame(FrameKind.ACK))
+
+    def close(self, code: CloseCode, reason: str) -> None:
+        """Send CLOSE after what is queued, then end; abort if that takes too long."""
+        if self._close_sent is not None:
+            return
+        self._queue.put_nowait(close_frame(code, reason))
+        self._queue.put_nowait(None)
+        self._close_sent = (code, reason)
+        loop = asyncio.get_running_loop()
+        self._abort_timer = loop.call_later(self.settings.close_grace_s, self.abort)
+
+    def abort(self) -> None:
+        self.writer.transport.abort()
+
+    async def run(self, sink: FrameSink) -> tuple[CloseCode, str]:
+        """Serve the connection until it ends; return why, as (code, sentence)."""
+        tasks = [
+            asyncio.create_task(self._read_loop(sink), name=f"peer-read {self.label}"),
+            asyncio.create_task(self._write_loop(sink), name=f"peer-write {self.label}"),
+            asyncio.create_task(self._heartbeat_loop(), name=f"peer-ping {self.label}"),
+        ]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        result = self._outcome(next(iter(done)))
+        if result[0] is not CloseCode.NORMAL and self._close_sent is None:
+            # Tell the peer why before hanging up, if it is still listening.
+            code = result[0] if result[0] != CloseCode.REPLACED else CloseCode.PROTOCOL
+            self._close_sent = (code, result[1])
+            with contextlib.suppress(Exception):
+                self.writer.write(encode(close_frame(code, result[1])))
+        await self.shutdown()
+        return result
+
+    async def shutdown(self) -> None:
+        """Close the stream, aborting if the peer does not finish the TLS close."""
+        if self._abort_timer is not None:
+            self._abort_timer.cancel()
+        self.writer.close()
+        try:
+            await asyncio.wait_for(self.writer.wait_closed(), self.settings.close_grace_s)
+        except (TimeoutError, OSError, ssl.SSLError):
+            self.abort()
+
+    def _outcome(self, task: asyncio.Task[None]) -> tuple[CloseCode, str]:
+        exc = task.exception()
+        if exc is None:
+            if self._close_sent is not None:
+                return self._close_sent
+            return CloseCode.NORMAL, "the connection ended"
+        if isinstance(exc, PeerRefusedError):
+            return exc.code, f"the peer closed the link: {exc.reason}"
+        if isinstance(exc, PeerLinkError):
+            return exc.code, str(exc)
+        if isinstance(exc, EOFError):
+            return CloseCode.NORMAL, str(exc)
+        if isinstance(exc, ssl.SSLError | OSError):
+            return CloseCode.PROTOCOL, f"the connection failed: {exc}"
+        log.error("peer link %s: unexpected error", self.label, exc_info=exc)
+        return CloseCode.PROTOCOL, f"an internal error ended the connection: {exc!r}"
+
+    async def _read_loop(self, sink: FrameSink) -> None:
+        while True:
+            frame = await self.read_frame(self.settings.idle_timeout_s)
+            if frame.kind is FrameKind.PING:
+                self.send(ping_frame(FrameKind.PONG, frame.nonce()))
+            elif frame.kind is FrameKind.PONG:
+                self.rtt_s = (time.monotonic_ns() - frame.nonce()) / 1e9
+            elif frame.kind is FrameKind.CLOSE:
+                code, reason = frame.close_reason()
+                raise PeerRefusedError(code, reason)
+            elif frame.kind is FrameKind.HELLO:
+                raise MalformedFrameError("The peer sent a second HELLO on one connection.")
+            sink.on_frame(self, frame)
+
+    async def _write_loop(self, sink: FrameSink) -> None:
+        while True:
+            frame = await self._queue.get()
+            if frame is None:
+                return
+            if frame.kind is FrameKind.ACK:
+                self._ack_queued = False
+            if frame.kind is not FrameKind.CLOSE:
+                frame = replace(frame, ack_seq=sink.received_seq())
+            self.writer.write(encode(frame))
+            if self._queue.empty() or self.writer.transport.get_write_buffer_size() > (
+                self.settings.write_buffer_bytes
+            ):
+                await self._drain()
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_interval_s)
+            self.send(ping_frame(FrameKind.PING, time.monotonic_ns()))
+
+    async def _drain(self) -> None:
+        try:
+            async with asyncio.timeout(self.settings.drain_timeout_s):
+                await self.writer.drain()
+        except TimeoutError:
+            raise LinkTimeoutError(
+                f"The peer has not read what we sent for {self.settings.drain_timeout_s:g} s."
+            ) from None
+
+
+def _eof_sentence(exc: asyncio.IncompleteReadError) -> str:
+    if exc.partial:
+        return f"The peer hung up after {len(exc.partial)} bytes of a frame's length."
+    return "The peer hung up."

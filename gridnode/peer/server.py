@@ -1,0 +1,176 @@
+"""The seller's side: one listening socket, one :class:`PeerLink` per pinned buyer.
+
+Each accepted socket gets its own task: the TLS handshake (with a timeout), the explicit
+fingerprint check, the hello, then the connection's own reader, writer and heartbeat
+tasks. Nothing one connection does can block another: there is no shared lock and no
+await on another connection's I/O. Refusals are logged with the peer's address and
+both fingerprints where TLS lets us see them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gridnode.identity import NodeIdentity, Role
+from gridnode.peer.connection import Connection
+from gridnode.peer.errors import FingerprintMismatchError, PeerLinkError
+from gridnode.peer.link import PeerLink
+from gridnode.peer.outbox import Outbox, outbox_path
+from gridnode.peer.settings import LinkSettings
+from gridnode.peer.tls import PinnedPeer, check_peer, server_context
+
+log = logging.getLogger("gridnode.peer")
+
+
+class SellerServer:
+    """Serves many pinned buyers at once."""
+
+    def __init__(
+        self,
+        identity: NodeIdentity,
+        buyers: Sequence[PinnedPeer],
+        store_dir: Path,
+        settings: LinkSettings | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.identity = identity
+        self.settings = settings or LinkSettings()
+        self._pinned = {b.fingerprint: b for b in buyers}
+        self._context = server_context(identity, buyers)
+        self.links: dict[str, PeerLink] = {
+            b.fingerprint: PeerLink(
+                identity,
+                Role.SELLER,
+                b,
+                Outbox(
+                    outbox_path(store_dir, b.fingerprint),
+                    synchronous=self.settings.outbox_synchronous,
+                ),
+                self.settings,
+                clock,
+            )
+            for b in buyers
+        }
+        self._server: asyncio.Server | None = None
+        self._handlers: set[asyncio.Task[None]] = set()
+        self.refused = 0
+
+    def link(self, name_or_fingerprint: str) -> PeerLink:
+        """The link to one buyer, by its configured name or fingerprint."""
+        if name_or_fingerprint in self.links:
+            return self.links[name_or_fingerprint]
+        for link in self.links.values():
+            if link.peer.name == name_or_fingerprint:
+                return link
+        raise KeyError(name_or_fingerprint)
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
+        """Listen; return the bound address (port 0 picks a free port)."""
+        self._server = await asyncio.start_server(self._accept, host, port)
+        sockname = self._server.sockets[0].getsockname()
+        log.info(
+            "seller listening on %s:%d for %d buyers", sockname[0], sockname[1], len(self.links)
+        )
+        return str(sockname[0]), int(sockname[1])
+
+    async def close(self) -> None:
+        """Close every link cleanly (CLOSE frames), then stop listening."""
+        if self._server is not None:
+            self._server.close()
+        for link in self.links.values():
+            link.close("the seller is shutting down")
+        if self._handlers:
+            await asyncio.wait(self._handlers, timeout=self.settings.close_grace_s * 2)
+        for task in list(self._handlers):
+            task.cancel()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+        for link in self.links.values():
+            link.close_store()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._handlers.add(task)
+        address = _address(writer)
+        try:
+            await self._serve_socket(reader, writer, address)
+        except asyncio.CancelledError:
+            writer.transport.abort()
+            raise
+        except Exception:
+            log.exception("peer link: unexpected error serving %s", address)
+            writer.transport.abort()
+        finally:
+            self._handlers.discard(task)
+
+    async def _serve_socket(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, address: str
+    ) -> None:
+        try:
+            # Not asyncio.wait_for: it runs start_tls in another task, which breaks the
+            # stream's TLS upgrade on Python 3.11 (the handshake never completes).
+            async with asyncio.timeout(self.settings.handshake_timeout_s + 1):
+                await writer.start_tls(
+                    self._context, ssl_handshake_timeout=self.settings.handshake_timeout_s
+                )
+        except (ssl.SSLError, OSError, TimeoutError, EOFError) as exc:
+            self.refused += 1
+            log.warning(
+                "peer link: refused %s during the TLS handshake: %s (pinned buyers: %s)",
+                address,
+                explain_tls_failure(exc, self.settings.handshake_timeout_s),
+                ", ".join(sorted(self._pinned)) or "none",
+            )
+            writer.transport.abort()
+            return
+        connection = Connection(reader, writer, self.settings, address)
+        try:
+            buyer = check_peer(connection.ssl_object, self._pinned)
+        except FingerprintMismatchError as exc:
+            self.refused += 1
+            log.warning("peer link: refused %s: %s", address, exc)
+            writer.transport.abort()
+            return
+        link = self.links[buyer.fingerprint]
+        connection.label = f"{buyer.name}@{address}"
+        try:
+            await link.serve(connection)
+        except PeerLinkError as exc:
+            self.refused += 1
+            log.warning("peer link: %s did not get past the hello: %s", connection.label, exc)
+
+
+def explain_tls_failure(exc: BaseException, timeout_s: float) -> str:
+    """A sentence for a failed TLS handshake, naming the likely cause."""
+    text = str(exc)
+    if isinstance(exc, TimeoutError) or (
+        isinstance(exc, ConnectionAbortedError) and "longer" in text
+    ):
+        return f"no TLS handshake within {timeout_s:g} s (a silent or very slow client)"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"its certificate is not one this node pins ({exc.verify_message})"
+    if (
+        "CERTIFICATE_REQUIRED" in text.upper()
+        or "PEER DID NOT RETURN A CERTIFICATE" in text.upper()
+    ):
+        return "it presented no client certificate"
+    if "UNSUPPORTED_PROTOCOL" in text.upper() or "VERSION" in text.upper():
+        return f"it does not speak TLS 1.3 ({text})"
+    if "WRONG_VERSION_NUMBER" in text.upper() or "HTTP_REQUEST" in text.upper():
+        return f"it is not speaking TLS ({text})"
+    return text or type(exc).__name__
+
+
+def _address(writer: asyncio.StreamWriter) -> str:
+    peer = writer.get_extra_info("peername")
+    with contextlib.suppress(TypeError, IndexError):
+        return f"{peer[0]}:{peer[1]}"
+    return str(peer)
