@@ -92,6 +92,7 @@ class TrueReading:
     frequency_hz: float
     import_mwh: int
     export_mwh: int
+    relay_on: bool
 
 
 class Circuit:
@@ -183,6 +184,7 @@ class Circuit:
                 frequency_hz=self.supply.frequency_hz,
                 import_mwh=self._import_mw_ms // MW_MS_PER_MWH,
                 export_mwh=self._export_mw_ms // MW_MS_PER_MWH,
+                relay_on=self._relay_on,
             )
 
 
@@ -201,7 +203,11 @@ class MeterError:
 
 
 class SimMeter:
-    """One meter's view of a circuit: its error, its counters, a serial number."""
+    """One meter's view of a circuit: its error, its counters, a serial number.
+
+    A meter on the load side of the relay (the default: the buyer's meter, and where
+    the seller's meter belongs, deploy/WIRING.md) reads 0 V while the relay is open.
+    """
 
     def __init__(
         self,
@@ -210,8 +216,10 @@ class SimMeter:
         *,
         serial_number: int = 1,
         seed: int = 1,
+        load_side: bool = True,
     ) -> None:
         self.circuit = circuit
+        self.load_side = load_side
         self.error = error or MeterError()
         self.serial_number = serial_number
         self._rng = random.Random(seed)
@@ -238,6 +246,8 @@ class SimMeter:
         for n in range(1, 4):  # a phase the circuit lacks reads 0 V, as on a real meter
             i = n - 1
             v = r.voltages_v[i] if i < len(r.voltages_v) else 0.0
+            if self.load_side and not r.relay_on:
+                v = 0.0
             a = r.currents_a[i] if i < len(r.currents_a) else 0.0
             p = r.powers_w[i] if i < len(r.powers_w) else 0.0
             out[("voltage", n)] = self._noisy(v)

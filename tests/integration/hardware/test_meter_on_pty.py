@@ -17,7 +17,9 @@ from gridnode.hardware.errors import (
     NoAnswerError,
 )
 from gridnode.hardware.meter import Meter, ModbusMeter
+from gridnode.hardware.modbus_relay import ModbusRelay
 from gridnode.hardware.profile import load_profile
+from gridnode.hardware.relay import FailSafeRelay
 from gridnode.hardware.sim.slave import Fault
 
 from .conftest import BusFactory
@@ -93,7 +95,7 @@ async def test_slow_answer_past_the_timeout_is_no_answer(sim_bus: BusFactory) ->
 
 
 async def test_slow_answer_within_the_timeout_is_read(sim_bus: BusFactory) -> None:
-    sim = sim_bus([("sdm120", 1)])
+    sim = sim_bus([("sdm120", 1)], relay_on=True)
     sim.slave.inject(Fault.SLOW_ANSWER, delay_s=0.05)
     with _bus(sim.slave.port, timeout_s=0.3) as bus:
         sample = await ModbusMeter(bus, SDM120, 1, retries=0).read()
@@ -133,6 +135,23 @@ async def test_illegal_address_from_a_wrong_profile(sim_bus: BusFactory, tmp_pat
     ):
         await ModbusMeter(bus, load_profile(str(path)), 1, retries=0).read()
     assert info.value.exception_code == 2
+
+
+async def test_a_load_side_meter_reads_0_volts_while_the_relay_is_open(
+    sim_bus: BusFactory,
+) -> None:
+    sim = sim_bus([("sdm120", 1)], relay_address=10)
+    with _bus(sim.slave.port) as bus:
+        meter = ModbusMeter(bus, SDM120, 1, retries=0)
+        relay = FailSafeRelay(ModbusRelay(bus, 10))
+        async with relay:
+            assert (await meter.read()).voltage_mv == 0
+            await relay.switch_on()
+            on = await meter.read()
+            assert on.voltage_mv == 230_000
+            assert on.power_mw == 2_300_000
+        assert not sim.circuit.relay_on
+        assert (await meter.read()).voltage_mv == 0
 
 
 def _profile_doc(model: str) -> dict[str, object]:
