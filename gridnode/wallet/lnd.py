@@ -128,13 +128,12 @@ class LndWallet:
 
     async def balances(self) -> Balances:
         try:
-            channel, wallet = await asyncio.gather(
-                self._ln.ChannelBalance(ln.ChannelBalanceRequest(), timeout=self._timeout),
-                self._ln.WalletBalance(ln.WalletBalanceRequest(), timeout=self._timeout),
+            channel = await self._ln.ChannelBalance(
+                ln.ChannelBalanceRequest(), timeout=self._timeout
             )
         except grpc.RpcError as exc:
             raise mapping.rpc_error(exc, self._target) from exc
-        return mapping.balances(channel, wallet)
+        return mapping.balances(channel)
 
     # -- invoices ------------------------------------------------------------------
     async def create_invoice(self, amount: Msat, memo: str, expiry_s: int) -> CreatedInvoice:

@@ -120,13 +120,11 @@ def payment_result(payment: ln.Payment) -> PaymentResult:
     )
 
 
-def balances(channel: ln.ChannelBalanceResponse, wallet: ln.WalletBalanceResponse) -> Balances:
+def balances(channel: ln.ChannelBalanceResponse) -> Balances:
     return Balances(
         channel_local=Msat(channel.local_balance.msat),
         channel_remote=Msat(channel.remote_balance.msat),
         channel_pending_open_local=Msat(channel.pending_open_local_balance.msat),
-        onchain_confirmed=Msat.from_sat(wallet.confirmed_balance),
-        onchain_unconfirmed=Msat.from_sat(wallet.unconfirmed_balance),
     )
 
 

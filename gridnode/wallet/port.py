@@ -151,11 +151,11 @@ class PaymentResult:
 
 @dataclass(frozen=True, slots=True)
 class Balances:
+    """Lightning channel balances (on-chain funds are not the node's business)."""
+
     channel_local: Msat
     channel_remote: Msat
     channel_pending_open_local: Msat
-    onchain_confirmed: Msat
-    onchain_unconfirmed: Msat
 
 
 # -- errors ------------------------------------------------------------------------------

@@ -130,11 +130,9 @@ def test_balances_are_msat() -> None:
     channel = ln.ChannelBalanceResponse(
         local_balance=ln.Amount(sat=1, msat=1_500), remote_balance=ln.Amount(msat=2_000)
     )
-    wallet = ln.WalletBalanceResponse(confirmed_balance=3, unconfirmed_balance=4)
-    balances = mapping.balances(channel, wallet)
+    balances = mapping.balances(channel)
     assert balances.channel_local == Msat(1_500)
-    assert balances.onchain_confirmed == Msat(3_000)
-    assert balances.onchain_unconfirmed == Msat(4_000)
+    assert balances.channel_remote == Msat(2_000)
 
 
 @pytest.mark.parametrize(

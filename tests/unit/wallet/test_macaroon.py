@@ -1,0 +1,96 @@
+"""Reading an LND macaroon's permissions from its bytes, and the least-privilege check."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gridnode.wallet.macaroon import (
+    BUYER_PERMISSIONS,
+    SELLER_PERMISSIONS,
+    MacaroonError,
+    check_role,
+    parse,
+)
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, n = n & 0x7F, n >> 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _pb(number: int, value: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(value)) + value
+
+
+def _field(kind: int, value: bytes) -> bytes:
+    return bytes([kind]) + _varint(len(value)) + value
+
+
+def bake(permissions: list[str], caveats: list[bytes] = ()) -> bytes:  # type: ignore[assignment]
+    """A macaroon laid out as LND writes one (the signature is not checked here)."""
+    by_entity: dict[str, list[str]] = {}
+    for permission in permissions:
+        entity, action = permission.split(":", 1)
+        by_entity.setdefault(entity, []).append(action)
+    ops = b"".join(
+        _pb(3, _pb(1, e.encode()) + b"".join(_pb(2, a.encode()) for a in actions))
+        for e, actions in by_entity.items()
+    )
+    identifier = b"\x03" + _pb(1, b"n" * 16) + _pb(2, b"0") + ops
+    body = b"\x02" + _field(1, b"lnd") + _field(2, identifier) + b"\x00"
+    for caveat in caveats:
+        body += _field(2, caveat) + b"\x00"
+    return body + b"\x00" + _field(6, b"s" * 32)
+
+
+def test_reads_entity_and_uri_permissions() -> None:
+    macaroon = parse(bake(["invoices:read", "uri:/lnrpc.Lightning/GetInfo"], [b"ipaddr 1.2.3.4"]))
+    assert macaroon.permissions == {"invoices:read", "uri:/lnrpc.Lightning/GetInfo"}
+    assert macaroon.caveats == (b"ipaddr 1.2.3.4",)
+
+
+def test_the_seller_and_buyer_bakes_pass_their_own_role() -> None:
+    check_role(parse(bake(sorted(SELLER_PERMISSIONS))), "seller")
+    check_role(parse(bake(sorted(BUYER_PERMISSIONS))), "buyer")
+
+
+def test_a_broader_macaroon_is_refused_naming_the_excess_and_the_bake() -> None:
+    broad = parse(bake([*SELLER_PERMISSIONS, "onchain:write", "offchain:write"]))
+    with pytest.raises(MacaroonError, match="also allows offchain:write, onchain:write") as caught:
+        check_role(broad, "seller")
+    assert "lncli bakemacaroon" in str(caught.value)
+    check_role(broad, "seller", allow_excess=True)  # told to accept it
+
+
+def test_a_narrower_macaroon_is_refused_naming_what_is_missing() -> None:
+    with pytest.raises(MacaroonError, match=r"lacks .*uri:/routerrpc\.Router/SendPaymentV2"):
+        check_role(parse(bake(["uri:/lnrpc.Lightning/GetInfo"])), "buyer")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\x01abc", b"0201", bytes.fromhex("0201036c6e64"), bake(["info:read"])[:-10]],
+)
+def test_unreadable_macaroons_are_a_sentence_not_a_crash(data: bytes) -> None:
+    with pytest.raises(MacaroonError, match=r"^macaroon: "):
+        parse(data)
+
+
+@given(st.binary(max_size=200))
+def test_any_bytes_either_parse_or_raise_macaroon_error(data: bytes) -> None:
+    with contextlib.suppress(MacaroonError):
+        parse(data)
+
+
+def test_coarse_permissions_cover_the_buyers_methods_but_count_as_excess() -> None:
+    coarse = parse(bake(["offchain:read", "offchain:write", "info:read"]))
+    assert coarse.missing_for("buyer") == []
+    assert coarse.excess_for("buyer") == ["info:read", "offchain:read", "offchain:write"]
