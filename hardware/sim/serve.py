@@ -68,25 +68,54 @@ def build(
         clock=SimClock(time_scale),
         watchdog_timeout_s=watchdog_timeout_s,
     )
+    if relay_on:
+        circuit.set_relay(True)
+    return attach_bus(
+        circuit,
+        meters,
+        baud=baud,
+        relay_address=relay_address,
+        bias=bias,
+        accuracy_class=accuracy_class,
+    )
+
+
+def attach_bus(
+    circuit: Circuit,
+    meters: Sequence[tuple[str, int]],
+    *,
+    baud: int | None = None,
+    relay_address: int | None = None,
+    bias: dict[int, float] | None = None,
+    accuracy_class: float = 0.0,
+    serial_base: int = 10_000,
+) -> SimulatedBus:
+    """Another bus on the same circuit, on its own pty: the buyer's meter beside the
+    seller's. Each meter gets its own error; the relay board, if any, is the circuit's."""
     devices: dict[int, Device] = {}
     sim_meters: dict[int, SimMeter] = {}
     models: dict[int, str] = {}
     for model, address in meters:
         error = MeterError(accuracy_class=accuracy_class, bias=(bias or {}).get(address, 0.0))
-        meter = SimMeter(circuit, error, serial_number=10_000 + address, seed=address)
+        meter = SimMeter(
+            circuit, error, serial_number=serial_base + address, seed=serial_base + address
+        )
         sim_meters[address] = meter
         models[address] = model
         devices[address] = MeterDevice(meter, load_profile(model))
     if relay_address is not None:
         devices[relay_address] = RelayBoardDevice(circuit)
-    if relay_on:
-        circuit.set_relay(True)
     return SimulatedBus(circuit, sim_meters, PtySlave(devices, baud=baud), relay_address, models)
 
 
 def _meter_arg(text: str) -> tuple[str, int]:
     model, _, address = text.partition(":")
     return model, int(address or "1")
+
+
+def _bias_arg(text: str) -> tuple[int, float]:
+    address, _, fraction = text.partition(":")
+    return int(address), float(fraction)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +148,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="drop the relay when its watchdog coil is not written this long",
     )
     parser.add_argument("--relay-on", action="store_true", help="start with the relay closed")
+    parser.add_argument(
+        "--noise-v", type=float, default=0.0, help="supply voltage noise (V, 1 sigma)"
+    )
+    parser.add_argument(
+        "--accuracy-class",
+        type=float,
+        default=0.0,
+        help="each meter's gain error is drawn within this many percent",
+    )
+    parser.add_argument(
+        "--bias",
+        action="append",
+        type=_bias_arg,
+        default=[],
+        help="ADDRESS:FRACTION, a meter reading high (0.05) or low (-0.05)",
+    )
     args = parser.parse_args(argv)
     sim = build(
         args.meter or [("sdm120", 1)],
@@ -129,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         time_scale=args.time_scale,
         watchdog_timeout_s=args.watchdog_timeout,
         relay_on=args.relay_on,
+        noise_v=args.noise_v,
+        accuracy_class=args.accuracy_class,
+        bias=dict(args.bias),
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

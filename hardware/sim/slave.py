@@ -57,6 +57,8 @@ class Fault(enum.Enum):
     NO_ANSWER = "no_answer"
     BAD_CRC = "bad_crc"
     SLOW_ANSWER = "slow_answer"
+    #: The meter's energy counters restart at 0 just before it answers (a keypad reset).
+    COUNTER_RESET = "counter_reset"
 
 
 class MeterDevice:
@@ -242,6 +244,10 @@ class PtySlave:
         # The request took its time on the wire, then the line must be silent 3.5 chars.
         _sleep_until(arrived + (len(frame) + 3.5) * char_s)
         fault = self._take_fault(request.slave)
+        if fault is not None and fault.fault is Fault.COUNTER_RESET:
+            if isinstance(device, MeterDevice):
+                device.meter.reset_counters()
+            fault = None
         try:
             answer = device.handle(request)
         except Exception:  # a simulator bug must show as a device failure, not kill the bus

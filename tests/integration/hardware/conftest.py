@@ -25,3 +25,21 @@ def sim_bus() -> Iterator[BusFactory]:
     yield make
     for sim in started:
         sim.slave.stop()
+
+
+@pytest.fixture
+def second_bus() -> Iterator[Callable[..., SimulatedBus]]:
+    """Attach more buses to an existing circuit; each is stopped at teardown."""
+    from gridnode.hardware.sim.serve import attach_bus
+
+    started: list[SimulatedBus] = []
+
+    def make(*args: object, **kwargs: object) -> SimulatedBus:
+        sim = attach_bus(*args, **kwargs)  # type: ignore[arg-type]
+        sim.slave.start()
+        started.append(sim)
+        return sim
+
+    yield make
+    for sim in started:
+        sim.slave.stop()

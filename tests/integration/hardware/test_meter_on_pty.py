@@ -108,7 +108,7 @@ async def test_counter_reset_is_detected_not_billed(sim_bus: BusFactory) -> None
         meter = ModbusMeter(bus, SDM120, 1, retries=0)
         first = await meter.read()
         assert first.import_energy_mwh > 0
-        sim.meters[1].reset_counters()
+        sim.slave.inject(Fault.COUNTER_RESET, slave=1)
         with pytest.raises(CounterWentBackwardsError, match="went back"):
             await meter.read()
 
