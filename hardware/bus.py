@@ -65,8 +65,14 @@ class ModbusBus:
                 stopbits=stopbits,
                 timeout=timeout_s,
                 write_timeout=2.0,
+                exclusive=True,  # two masters on one bus garble each other's frames
             )
         except (serial.SerialException, OSError, ValueError) as exc:
+            if "lock" in str(exc).lower():
+                raise MeterUnreachableError(
+                    f"The serial port {port} is in use by another process; stop it (two "
+                    "masters on one RS-485 bus garble each other's frames)."
+                ) from exc
             raise MeterUnreachableError(
                 f"Cannot open the serial port {port} at {baud} baud ({exc}); check the "
                 "RS-485 adapter is plugged in and that this user may use it (group dialout)."

@@ -7,6 +7,7 @@ implements it over a :class:`~gridnode.hardware.bus.ModbusBus` with minimalmodbu
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -65,6 +66,7 @@ class ModbusMeter:
         self._clock = clock
         self._instrument = bus.instrument(address)
         self._guard = CounterGuard()
+        self._read_lock = threading.Lock()  # one sample at a time, in order, per meter
         self._reads = 0
         self.serial_number: int | None = None
 
@@ -100,6 +102,10 @@ class ModbusMeter:
 
     def read_blocking(self) -> MeterSample:
         """One sample, blocking on the wire (the async :meth:`read` runs this in a thread)."""
+        with self._read_lock:
+            return self._read_locked()
+
+    def _read_locked(self) -> MeterSample:
         serial_number: int | None = None
         if self.profile.serial_number is not None and self._reads % self.serial_check_every == 0:
             serial_number = self._read_serial()

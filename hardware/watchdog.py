@@ -55,6 +55,9 @@ async def run_watchdog(
 ) -> None:
     """Kick ``output`` and systemd every ``period_s`` while ``healthy()``; runs until cancelled.
 
+    Start it once the node is up: it first tells systemd ``READY=1`` (the units are
+    ``Type=notify``), then ``WATCHDOG=1`` with every kick.
+
     An unhealthy node stops kicking and says so once; a failed kick is logged and
     retried on the next period (the external watchdog tolerates a missed kick).
     """

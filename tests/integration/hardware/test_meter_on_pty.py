@@ -3,6 +3,7 @@ pseudo-terminal: real frames, real CRCs, real timeouts."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from gridnode.hardware.errors import (
     CrcError,
     IllegalAddressError,
     MeterSwappedError,
+    MeterUnreachableError,
     NoAnswerError,
 )
 from gridnode.hardware.meter import Meter, ModbusMeter
@@ -160,3 +162,17 @@ def _profile_doc(model: str) -> dict[str, object]:
         (root / "hardware" / "profiles" / f"{model}.json").read_text()
     )
     return doc
+
+
+def test_a_second_master_on_the_same_port_is_refused(sim_bus: BusFactory) -> None:
+    sim = sim_bus([("sdm120", 1)])
+    with _bus(sim.slave.port), pytest.raises(MeterUnreachableError, match="in use"):
+        _bus(sim.slave.port)
+
+
+async def test_concurrent_reads_of_one_meter_come_out_in_order(sim_bus: BusFactory) -> None:
+    sim = sim_bus([("sdm120", 1)], relay_on=True, time_scale=3600.0)
+    with _bus(sim.slave.port) as bus:
+        meter = ModbusMeter(bus, SDM120, 1, retries=0)
+        samples = await asyncio.gather(*(meter.read() for _ in range(4)))
+    assert len(samples) == 4  # no CounterWentBackwardsError from interleaved reads
