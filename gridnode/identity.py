@@ -242,13 +242,19 @@ def config_skeleton(role: Role) -> str:
 
 
 def _self_signed(key: ec.EllipticCurvePrivateKey, role: Role) -> x509.Certificate:
+    public_key = key.public_key()
+    # The subject must differ between nodes: OpenSSL finds a trust anchor by subject name,
+    # and a seller's trust store holds every buyer's certificate. Two buyers with the same
+    # subject would make the second one's handshake fail against the first one's key.
     name = x509.Name(
         [
-            x509.NameAttribute(NameOID.COMMON_NAME, f"gridnode {role.value}"),
+            x509.NameAttribute(
+                NameOID.COMMON_NAME,
+                f"gridnode {role.value} {fingerprint_of_public_key(public_key)[:16]}",
+            ),
             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "gridnode"),
         ]
     )
-    public_key = key.public_key()
     return (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -279,6 +285,9 @@ def _self_signed(key: ec.EllipticCurvePrivateKey, role: Role) -> x509.Certificat
             critical=False,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(public_key), critical=False
+        )
         .sign(key, hashes.SHA256())
     )
 

@@ -150,3 +150,11 @@ def test_cli_fingerprint_without_identity_exits_2(tmp_path: Path) -> None:
     shown = CliRunner().invoke(cli, ["fingerprint", "--dir", str(tmp_path / "none")])
     assert shown.exit_code == 2
     assert "gridnode init" in shown.stderr
+
+
+def test_every_node_has_its_own_subject(tmp_path: Path) -> None:
+    # A seller's trust store holds all its buyers' certificates; OpenSSL picks a trust
+    # anchor by subject, so two buyers sharing one would lock the second one out.
+    a = create_identity(tmp_path / "a", Role.BUYER)
+    b = create_identity(tmp_path / "b", Role.BUYER)
+    assert a.certificate.subject != b.certificate.subject
