@@ -27,6 +27,13 @@ def regtest() -> None:
 @regtest.command()
 @click.option("--nodes", default=2, show_default=True, help="How many LND nodes.")
 @click.option(
+    "--topology",
+    type=click.Choice(["chain", "star"]),
+    default="chain",
+    show_default=True,
+    help="chain: a channel between neighbours; star: from node0 to every other node.",
+)
+@click.option(
     "--dir",
     "root",
     type=click.Path(path_type=Path),
@@ -34,14 +41,16 @@ def regtest() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object describing it.")
 @guarded
-def up(nodes: int, root: Path | None, as_json: bool) -> None:
+def up(nodes: int, topology: str, root: Path | None, as_json: bool) -> None:
     """Start btcd and N LND nodes, fund them and open channels between neighbours.
 
     \b
     Example:
       gridnode regtest up --nodes 3 --dir /tmp/net --json
     """
-    network = RegtestNetwork.up(root, nodes, progress=lambda m: say(f"[regtest] {m}"))
+    network = RegtestNetwork.up(
+        root, nodes, progress=lambda m: say(f"[regtest] {m}"), topology=topology
+    )
     if as_json:
         emit_json(network.to_json())
         return

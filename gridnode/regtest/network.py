@@ -35,6 +35,7 @@ CHANNEL_PUSH_SAT = 5_000_000
 RPC_USER = "gridnode"
 RPC_PASS = "regtest"  # loopback-only regtest credentials, never a real network
 STATE_FILE = "network.json"
+TOPOLOGIES = ("chain", "star")
 
 Progress = Callable[[str], None]
 
@@ -158,6 +159,7 @@ class RegtestNetwork:
         self.probe_failures: list[str] = []
         #: patterns of error lines that a test provoked on purpose (a wrong macaroon, ...)
         self.expected_errors: list[str] = []
+        self.topology = "chain"
         self.root = root
         self.btcd = btcd
         self.miner = miner
@@ -166,10 +168,19 @@ class RegtestNetwork:
     # -- lifecycle ------------------------------------------------------------------
     @classmethod
     def up(
-        cls, root: Path | None = None, nodes: int = 2, progress: Progress | None = None
+        cls,
+        root: Path | None = None,
+        nodes: int = 2,
+        progress: Progress | None = None,
+        topology: str = "chain",
     ) -> RegtestNetwork:
+        """Start a network. ``topology``: ``chain`` opens a channel between each pair of
+        neighbours; ``star`` one from node0 to every other node (a seller with a direct
+        channel to each buyer, as the README recommends)."""
         if nodes < 1:
             raise RegtestError("--nodes must be at least 1")
+        if topology not in TOPOLOGIES:
+            raise RegtestError(f"topology must be one of {', '.join(TOPOLOGIES)}, not {topology}")
         say = progress or (lambda _msg: None)
         root = Path(tempfile.mkdtemp(prefix="gridnode-regtest-")) if root is None else root
         root = root.resolve()
@@ -181,7 +192,7 @@ class RegtestNetwork:
         root.mkdir(parents=True, exist_ok=True)
         started: list[Daemon] = []
         try:
-            network = cls._start(root, nodes, say, started)
+            network = cls._start(root, nodes, topology, say, started)
         except BaseException:
             for daemon in reversed(started):
                 daemon.stop(timeout_s=5.0)
@@ -192,7 +203,9 @@ class RegtestNetwork:
         return network
 
     @classmethod
-    def _start(cls, root: Path, count: int, say: Progress, started: list[Daemon]) -> RegtestNetwork:
+    def _start(
+        cls, root: Path, count: int, topology: str, say: Progress, started: list[Daemon]
+    ) -> RegtestNetwork:
         t0 = time.monotonic()
         ports = free_ports(3 + 2 * count)
         say(f"starting btcd (regtest) in {root}")
@@ -222,6 +235,7 @@ class RegtestNetwork:
         started.append(miner.daemon)
         miner.rpc.wait_ready()
         network = cls(root, btcd, miner, nodes)
+        network.topology = topology
         say(f"mining {INITIAL_BLOCKS} blocks to the nodes' wallets (segwit activates on the way)")
         network.mine(INITIAL_BLOCKS)
         for node in nodes:
@@ -232,7 +246,7 @@ class RegtestNetwork:
                 60.0,
             )
             admin.close()
-        for left, right in itertools.pairwise(nodes):
+        for left, right in network.channel_pairs():
             say(f"opening a channel {left.name} -> {right.name}")
             admin = left.admin()
             admin.connect(right.pubkey, right.p2p_host)
@@ -287,9 +301,16 @@ class RegtestNetwork:
                 admin.close()
         return height
 
+    def channel_pairs(self) -> list[tuple[LndNode, LndNode]]:
+        """The (opener, peer) pairs the topology puts a channel between."""
+        if self.topology == "star":
+            return [(self.nodes[0], other) for other in self.nodes[1:]]
+        return list(itertools.pairwise(self.nodes))
+
     def wait_channels_active(self, timeout_s: float = 60.0) -> None:
-        for i, node in enumerate(self.nodes):
-            wanted = (1 if i > 0 else 0) + (1 if i < len(self.nodes) - 1 else 0)
+        pairs = self.channel_pairs()
+        for node in self.nodes:
+            wanted = sum(node in pair for pair in pairs)
             admin = node.admin()
             _wait(
                 functools.partial(_has_active_channels, admin, wanted),
@@ -299,7 +320,7 @@ class RegtestNetwork:
             admin.close()
 
     def wait_payable(self, timeout_s: float = 60.0) -> None:
-        for left, right in itertools.pairwise(self.nodes):
+        for left, right in self.channel_pairs():
             for payer, payee in ((left, right), (right, left)):
                 self.probe_failures += _probe(payer, payee, timeout_s)
 
@@ -366,6 +387,7 @@ class RegtestNetwork:
             "nodes": [n.to_json() for n in self.nodes],
             "btcd": self.btcd.to_json(),
             "miner": self.miner.to_json(),
+            "topology": self.topology,
             "probe_failures": self.probe_failures,
         }
 
