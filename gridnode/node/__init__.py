@@ -1,0 +1,1 @@
+"""The node runtime: settings, daemons, ledger wiring, status interface."""
