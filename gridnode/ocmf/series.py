@@ -1,0 +1,382 @@
+"""The writer: one :class:`MeterSeries` per (node key, meter) issues signed readings.
+
+A series numbers its records ``T1, T2, ...`` with one counter that never resets and never
+skips: not per session, not on restart. Its whole state is a small
+:class:`SeriesState` that the node's ledger stores in the same database transaction as
+each record (write the record and ``series.state`` together, then send the record), and
+hands back through ``MeterSeries(..., state=...)`` after a restart. A number is used
+once: the state advances only when a record has been signed.
+
+Transactions follow the specification: a Begin (``B``) opens one, then any of intermediate
+(``C``), tariff change (``T``), suspended (``S``) or exception (``X``), and an end code
+(``E``, or the more precise ``L``, ``R``, ``A``, ``P``) closes it; the next record is a
+Begin again. Times never go back and the register never decreases; the writer refuses
+a record that would break its own series rather than sign it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from gridnode import __version__
+from gridnode.ocmf.errors import OcmfSequenceError, OcmfValueError
+from gridnode.ocmf.fields import (
+    FORMAT_VERSION,
+    IDENTIFICATION_FLAGS,
+    ClockStatus,
+    CurrentType,
+    ErrorFlag,
+    IdentificationLevel,
+    IdentificationType,
+    MeterStatus,
+    Register,
+    Transaction,
+)
+from gridnode.ocmf.record import OcmfRecord, Payload, Reading, encode_payload, encode_signature
+from gridnode.ocmf.signing import NodeSigner
+from gridnode.ocmf.values import EnergyFormat, OcmfTime
+
+#: ``GI``: what signs our records.
+GATEWAY_IDENTIFICATION = "gridnode"
+_MAX_ID_LENGTH = 40  # Table 17: up to 40 bytes of identification data
+_MAX_TARIFF_TEXT = 250
+_STATE_VERSION = 1
+
+
+def clock_status(synchronized: bool | None, *, set_since_boot: bool = False) -> ClockStatus:
+    """The clock-status flag from the caller's view of the system clock.
+
+    ``synchronized`` is what the time daemon says now (None: it cannot be asked). S when it
+    is synchronised; I when it is not, but the clock was set since boot (by an earlier
+    synchronisation or a real-time clock), so the time is informative; U otherwise (a Pi
+    without a real-time clock boots into a stale time). R is never chosen here: it claims
+    legally accurate relative timing, which a Pi cannot give.
+    """
+    if synchronized:
+        return ClockStatus.SYNCHRONIZED
+    if synchronized is False and set_since_boot:
+        return ClockStatus.INFORMATIVE
+    return ClockStatus.UNKNOWN
+
+
+@dataclass(frozen=True)
+class MeterIdentity:
+    """The meter a series reads (``MS``, ``MV``, ``MM``, ``MF``)."""
+
+    serial: str
+    vendor: str | None = None
+    model: str | None = None
+    firmware: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.serial:
+            raise OcmfValueError("A meter serial (MS) is required; give the meter's serial.")
+
+
+@dataclass(frozen=True)
+class UserAssignment:
+    """Who a transaction is for (``IS``, ``IL``, ``IF``, ``IT``, ``ID``; Table 4)."""
+
+    IS: bool = False
+    IL: IdentificationLevel | None = None
+    IF: tuple[str, ...] = ()
+    IT: IdentificationType = IdentificationType.NONE
+    ID: str | None = None
+
+    def __post_init__(self) -> None:
+        unknown = [flag for flag in self.IF if flag not in IDENTIFICATION_FLAGS]
+        if unknown or len(self.IF) > 4:
+            raise OcmfValueError(f"IF holds at most 4 of OCMF's flags; got {list(self.IF)}.")
+        if self.ID is not None and len(self.ID.encode("utf-8")) > _MAX_ID_LENGTH:
+            raise OcmfValueError(
+                f"ID carries at most {_MAX_ID_LENGTH} bytes; {self.ID!r} is longer."
+            )
+
+    @classmethod
+    def session(cls, session_id: str) -> UserAssignment:
+        """A gridnode session: the buyer is the peer whose pinned key the node verified."""
+        return cls(True, IdentificationLevel.VERIFIED, (), IdentificationType.LOCAL, session_id)
+
+    def to_json(self) -> dict[str, object]:
+        return {"IS": self.IS, "IL": self.IL, "IF": list(self.IF), "IT": self.IT, "ID": self.ID}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> UserAssignment:
+        level, flags, data_id = data["IL"], data["IF"], data["ID"]
+        return cls(
+            IS=data["IS"] is True,
+            IL=None if level is None else IdentificationLevel(str(level)),
+            IF=tuple(str(flag) for flag in flags) if isinstance(flags, list) else (),
+            IT=IdentificationType(str(data["IT"])),
+            ID=None if data_id is None else str(data_id),
+        )
+
+
+@dataclass(frozen=True)
+class SeriesState:
+    """Everything a series needs to continue after a restart. Persist it with each record."""
+
+    key_fingerprint: str  # the signing key this state belongs to
+    meter_serial: str  # and the meter
+    next_page: int = 1  # the number the next record gets
+    open: UserAssignment | None = None  # the open transaction's user; None when idle
+    last_unix_ms: int | None = None  # time of the last record
+    last_energy_mwh: int | None = None  # register value of the last record
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict (plain strings, ints, bools and None)."""
+        return {
+            "version": _STATE_VERSION,
+            "key_fingerprint": self.key_fingerprint,
+            "meter_serial": self.meter_serial,
+            "next_page": self.next_page,
+            "open": None if self.open is None else self.open.to_json(),
+            "last_unix_ms": self.last_unix_ms,
+            "last_energy_mwh": self.last_energy_mwh,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> SeriesState:
+        """Read back :meth:`to_json`; a damaged or foreign state is refused with a sentence."""
+        try:
+            if data["version"] != _STATE_VERSION:
+                raise OcmfValueError(
+                    f"The stored OCMF series state is version {data['version']!r}; this node "
+                    f"reads version {_STATE_VERSION}. Upgrade gridnode; never edit the state."
+                )
+            opened = data["open"]
+            state = cls(
+                key_fingerprint=str(data["key_fingerprint"]),
+                meter_serial=str(data["meter_serial"]),
+                next_page=_int(data["next_page"]),
+                open=None if opened is None else UserAssignment.from_json(_mapping(opened)),
+                last_unix_ms=_optional_int(data["last_unix_ms"]),
+                last_energy_mwh=_optional_int(data["last_energy_mwh"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise OcmfValueError(
+                f"The stored OCMF series state is damaged ({exc!r}); restore it from the "
+                "ledger's last record rather than starting a new counter."
+            ) from None
+        if state.next_page < 1:
+            raise OcmfValueError("The stored OCMF series state has a next page below 1.")
+        return state
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
+
+
+def _optional_int(value: object) -> int | None:
+    return None if value is None else _int(value)
+
+
+def _mapping(value: object) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object, got {value!r}")
+    return value
+
+
+class MeterSeries:
+    """Issues the signed readings of one meter under one node key.
+
+    ``state`` continues a series after a restart; without it the series starts at T1.
+    """
+
+    def __init__(
+        self,
+        signer: NodeSigner,
+        meter: MeterIdentity,
+        *,
+        register: Register = Register.IMPORT,
+        energy_format: EnergyFormat | None = None,
+        current_type: CurrentType = CurrentType.AC,
+        gateway_version: str = __version__,
+        state: SeriesState | None = None,
+    ) -> None:
+        if state is None:
+            state = SeriesState(signer.fingerprint, meter.serial)
+        elif state.key_fingerprint != signer.fingerprint:
+            raise OcmfValueError(
+                "The series state belongs to another node key; each key has its own series."
+            )
+        elif state.meter_serial != meter.serial:
+            raise OcmfValueError(
+                f"The series state belongs to meter {state.meter_serial!r}, not "
+                f"{meter.serial!r}; each meter has its own series."
+            )
+        self.signer = signer
+        self.meter = meter
+        self.register = register
+        self.energy_format = energy_format or EnergyFormat()
+        self.current_type = current_type
+        self.gateway_version = gateway_version
+        self._state = state
+
+    @property
+    def state(self) -> SeriesState:
+        """The state to persist with the record just issued."""
+        return self._state
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._state.open is not None
+
+    def begin(
+        self,
+        at_ms: int,
+        energy_mwh: int,
+        clock: ClockStatus,
+        user: UserAssignment,
+        *,
+        status: MeterStatus = MeterStatus.GOOD,
+        error_flags: str = "",
+        tariff_text: str | None = None,
+    ) -> OcmfRecord:
+        """Open a transaction for ``user`` (B)."""
+        return self.issue(
+            Transaction.BEGIN,
+            at_ms,
+            energy_mwh,
+            clock,
+            user=user,
+            status=status,
+            error_flags=error_flags,
+            tariff_text=tariff_text,
+        )
+
+    def end(
+        self,
+        at_ms: int,
+        energy_mwh: int,
+        clock: ClockStatus,
+        reason: Transaction = Transaction.END,
+        *,
+        status: MeterStatus = MeterStatus.GOOD,
+        error_flags: str = "",
+        tariff_text: str | None = None,
+    ) -> OcmfRecord:
+        """Close the open transaction (E, or the more precise L, R, A, P)."""
+        if not reason.is_end:
+            raise OcmfSequenceError(f"{reason.value!r} is not an end code (E, L, R, A, P).")
+        return self.issue(
+            reason,
+            at_ms,
+            energy_mwh,
+            clock,
+            status=status,
+            error_flags=error_flags,
+            tariff_text=tariff_text,
+        )
+
+    def issue(
+        self,
+        tx: Transaction,
+        at_ms: int,
+        energy_mwh: int,
+        clock: ClockStatus,
+        *,
+        user: UserAssignment | None = None,
+        status: MeterStatus = MeterStatus.GOOD,
+        error_flags: str = "",
+        tariff_text: str | None = None,
+    ) -> OcmfRecord:
+        """Sign one reading with transaction code ``tx`` and advance the state."""
+        state = self._state
+        user = self._check_order(state, tx, at_ms, energy_mwh, user)
+        if not set(error_flags) <= {flag.value for flag in ErrorFlag}:
+            raise OcmfValueError(f"EF holds only 'E' and 't'; got {error_flags!r}.")
+        if tariff_text is not None and len(tariff_text) > _MAX_TARIFF_TEXT:
+            raise OcmfValueError(f"TT carries at most {_MAX_TARIFF_TEXT} characters.")
+        reading = Reading(
+            TM=OcmfTime(at_ms, 0, clock),
+            ST=status,
+            TX=tx,
+            RV=Decimal(self.energy_format.to_text(energy_mwh)),
+            RI=self.register.value,
+            RU=self.energy_format.unit,
+            RT=self.current_type,
+            EF="".join(sorted(set(error_flags))),
+        )
+        payload = Payload(
+            FV=FORMAT_VERSION,
+            GI=GATEWAY_IDENTIFICATION,
+            GS=self.signer.fingerprint,
+            GV=self.gateway_version,
+            PG=f"T{state.next_page}",
+            MV=self.meter.vendor,
+            MM=self.meter.model,
+            MS=self.meter.serial,
+            MF=self.meter.firmware,
+            IS=user.IS,
+            IL=user.IL,
+            IF=user.IF,
+            IT=user.IT,
+            ID=user.ID,
+            TT=tariff_text,
+            RD=(reading,),
+        )
+        payload_text = encode_payload(payload)
+        signature = self.signer.sign(payload_text)
+        record = OcmfRecord(payload, signature, payload_text, encode_signature(signature))
+        self._state = replace(
+            state,
+            next_page=state.next_page + 1,
+            open=None if tx.is_end else user,
+            last_unix_ms=at_ms,
+            last_energy_mwh=energy_mwh,
+        )
+        return record
+
+    @staticmethod
+    def _check_order(
+        state: SeriesState,
+        tx: Transaction,
+        at_ms: int,
+        energy_mwh: int,
+        user: UserAssignment | None,
+    ) -> UserAssignment:
+        page = state.next_page
+        if state.open is None:
+            if tx is not Transaction.BEGIN:
+                raise OcmfSequenceError(
+                    f"No transaction is open, so T{page} cannot be {tx.name} ({tx.value}); "
+                    "a transaction starts with a Begin (B).",
+                    field="TX",
+                    page=page,
+                )
+            if user is None:
+                raise OcmfSequenceError(
+                    "A Begin (B) names who the transaction is for: pass user=.", page=page
+                )
+        elif tx is Transaction.BEGIN:
+            raise OcmfSequenceError(
+                f"A transaction is already open, so T{page} cannot be another Begin; end the "
+                "open one first (E).",
+                field="TX",
+                page=page,
+            )
+        elif user is not None and user != state.open:
+            raise OcmfSequenceError(
+                "The user of a transaction is fixed at its Begin; it cannot change.", page=page
+            )
+        if state.last_unix_ms is not None and at_ms < state.last_unix_ms:
+            raise OcmfSequenceError(
+                f"T{page} would be dated {at_ms - state.last_unix_ms} ms before the previous "
+                "record; a series never goes back in time (hold the reading until the clock "
+                "passes the last one, and mark the clock status).",
+                field="TM",
+                page=page,
+            )
+        if state.last_energy_mwh is not None and energy_mwh < state.last_energy_mwh:
+            raise OcmfSequenceError(
+                f"T{page} would read {energy_mwh} mWh, below the previous {state.last_energy_mwh} "
+                "mWh; an energy register never decreases (a replaced meter starts a new series).",
+                field="RV",
+                page=page,
+            )
+        return user if user is not None else (state.open or UserAssignment())
