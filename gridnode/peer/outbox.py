@@ -10,8 +10,10 @@ WAL mode. It holds:
 A payload is written here before it goes on the wire, so it survives a dropped link and
 a kill -9; after a reconnect everything above the peer's ``ack_seq`` is resent. The
 receive point is written before a payload is handed to the upper layer, so a resent
-payload is never delivered twice. ``synchronous=FULL`` by default so a power cut keeps
-them too (a Pi's usual way to stop). Calls are short and synchronous on the event loop.
+payload is never delivered twice. WAL with ``synchronous=NORMAL`` (the default) keeps
+all of this through a crash or kill -9; a power cut may roll back the last few commits,
+so a consumer that must survive one too dedupes by the payload's seq (see
+docs/peer-link.md). Calls are short and synchronous on the event loop.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def outbox_path(store_dir: Path, peer_fingerprint: str) -> Path:
 class Outbox:
     """Persistent delivery state for one peer."""
 
-    def __init__(self, path: Path, *, synchronous: str = "FULL") -> None:
+    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None)
         os.chmod(path, 0o600)

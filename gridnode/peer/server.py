@@ -28,6 +28,31 @@ from gridnode.peer.tls import PinnedPeer, check_peer, server_context
 log = logging.getLogger("gridnode.peer")
 
 
+class RefusalLog:
+    """Logs refused connections, at most one line per source host per interval.
+
+    A flooder must not be able to fill the Pi's SD card with log lines: further refusals
+    from the same host are counted and the count goes on its next line.
+    """
+
+    def __init__(self, interval_s: float = 10.0) -> None:
+        self.interval_s = interval_s
+        self._last: dict[str, tuple[float, int]] = {}
+
+    def refused(self, address: str, sentence: str) -> None:
+        host = address.rsplit(":", 1)[0]
+        now = time.monotonic()
+        last, suppressed = self._last.get(host, (-self.interval_s, 0))
+        if now - last < self.interval_s:
+            self._last[host] = (last, suppressed + 1)
+            return
+        if len(self._last) > 10_000:
+            self._last.clear()
+        self._last[host] = (now, 0)
+        more = f" [{suppressed} more refusals from {host} not logged]" if suppressed else ""
+        log.warning("peer link: refused %s: %s%s", address, sentence, more)
+
+
 class SellerServer:
     """Serves many pinned buyers at once."""
 
@@ -60,6 +85,7 @@ class SellerServer:
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self.refused = 0
+        self.refusals = RefusalLog()
 
     def link(self, name_or_fingerprint: str) -> PeerLink:
         """The link to one buyer, by its configured name or fingerprint."""
@@ -123,11 +149,10 @@ class SellerServer:
                 )
         except (ssl.SSLError, OSError, TimeoutError, EOFError) as exc:
             self.refused += 1
-            log.warning(
-                "peer link: refused %s during the TLS handshake: %s (pinned buyers: %s)",
-                address,
-                explain_tls_failure(exc, self.settings.handshake_timeout_s),
-                ", ".join(sorted(self._pinned)) or "none",
+            reason = explain_tls_failure(exc, self.settings.handshake_timeout_s)
+            pins = ", ".join(sorted(self._pinned)) or "none"
+            self.refusals.refused(
+                address, f"TLS handshake failed: {reason} (pinned buyers: {pins})"
             )
             writer.transport.abort()
             return
@@ -136,7 +161,7 @@ class SellerServer:
             buyer = check_peer(connection.ssl_object, self._pinned)
         except FingerprintMismatchError as exc:
             self.refused += 1
-            log.warning("peer link: refused %s: %s", address, exc)
+            self.refusals.refused(address, str(exc))
             writer.transport.abort()
             return
         link = self.links[buyer.fingerprint]
@@ -145,7 +170,7 @@ class SellerServer:
             await link.serve(connection)
         except PeerLinkError as exc:
             self.refused += 1
-            log.warning("peer link: %s did not get past the hello: %s", connection.label, exc)
+            self.refusals.refused(address, f"{buyer.name} did not get past the hello: {exc}")
 
 
 def explain_tls_failure(exc: BaseException, timeout_s: float) -> str:
@@ -157,15 +182,13 @@ def explain_tls_failure(exc: BaseException, timeout_s: float) -> str:
         return f"no TLS handshake within {timeout_s:g} s (a silent or very slow client)"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"its certificate is not one this node pins ({exc.verify_message})"
-    if (
-        "CERTIFICATE_REQUIRED" in text.upper()
-        or "PEER DID NOT RETURN A CERTIFICATE" in text.upper()
-    ):
+    upper = text.upper()
+    if "CERTIFICATE_REQUIRED" in upper or "PEER DID NOT RETURN A CERTIFICATE" in upper:
         return "it presented no client certificate"
-    if "UNSUPPORTED_PROTOCOL" in text.upper() or "VERSION" in text.upper():
-        return f"it does not speak TLS 1.3 ({text})"
-    if "WRONG_VERSION_NUMBER" in text.upper() or "HTTP_REQUEST" in text.upper():
+    if "WRONG_VERSION_NUMBER" in upper or "HTTP_REQUEST" in upper:
         return f"it is not speaking TLS ({text})"
+    if "UNSUPPORTED_PROTOCOL" in upper or "VERSION" in upper:
+        return f"it does not speak TLS 1.3 ({text})"
     return text or type(exc).__name__
 
 
