@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from gridnode import __version__
+from gridnode.ledger.evidence import EvidenceMixin
 from gridnode.ledger.rows import (
     DuplicatePaymentError,
     InvoiceRow,
@@ -37,7 +38,7 @@ from gridnode.ledger.schema import MIGRATIONS, SCHEMA_VERSION
 from gridnode.money import Msat
 
 
-class Ledger:
+class Ledger(EvidenceMixin):
     """One node's ledger file."""
 
     def __init__(self, db: sqlite3.Connection, path: Path, role: str) -> None:
@@ -173,13 +174,45 @@ class Ledger:
         purpose: str,
         hold: bool,
         at_ms: int,
+        preimage: bytes | None = None,
     ) -> None:
+        """An invoice this node issued. A hold invoice is written twice: first with its
+        preimage and no BOLT11 (:meth:`hold_invoice_planned`, before the wallet knows
+        it), then with the BOLT11 the wallet returned."""
         with self._tx() as db:
             db.execute(
                 "INSERT INTO invoices (payment_hash, session_id, purpose, hold, bolt11,"
-                " amount_msat, state, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
-                (payment_hash, session_id, purpose, hold, bolt11, amount.msat, at_ms),
+                " amount_msat, state, created_at_ms, preimage)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)"
+                " ON CONFLICT (payment_hash) DO UPDATE SET bolt11 = excluded.bolt11"
+                " WHERE invoices.bolt11 = ''",
+                (payment_hash, session_id, purpose, hold, bolt11, amount.msat, at_ms, preimage),
             )
+
+    def hold_invoice_planned(
+        self,
+        session_id: str,
+        payment_hash: bytes,
+        preimage: bytes,
+        amount: Msat,
+        purpose: str,
+        at_ms: int,
+    ) -> None:
+        """Keep a hold invoice's preimage before the invoice exists, so a crash between
+        the two can never leave a payment we cannot settle."""
+        self.invoice_created(session_id, payment_hash, "", amount, purpose, True, at_ms, preimage)
+
+    def hold_preimage(self, payment_hash: bytes) -> bytes | None:
+        rows = self._query(
+            "SELECT preimage FROM invoices WHERE payment_hash = ? AND hold", (payment_hash,)
+        )
+        return bytes(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def invoice_session(self, payment_hash: bytes) -> str | None:
+        rows = self._query(
+            "SELECT session_id FROM invoices WHERE payment_hash = ?", (payment_hash,)
+        )
+        return str(rows[0][0]) if rows else None
 
     def invoice_settled(
         self,
@@ -312,67 +345,6 @@ class Ledger:
                 f"UPDATE {table} SET pruned = 1 WHERE payment_hash = ?",
                 [(h,) for h in payment_hashes],
             )
-
-    # -- readings, relay, breaches -----------------------------------------------------------------
-    def next_ocmf_page(self, meter_id: str) -> int:
-        """Reserve the next OCMF pagination number for ``meter_id`` (never reused)."""
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO ocmf_pagination VALUES (?, 1) ON CONFLICT (meter_id)"
-                " DO UPDATE SET next_page = next_page + 1",
-                (meter_id,),
-            )
-            (page,) = db.execute(
-                "SELECT next_page FROM ocmf_pagination WHERE meter_id = ?", (meter_id,)
-            ).fetchone()
-            return int(page)
-
-    def reading(
-        self, session_id: str, side: str, meter_id: str, pagination: int, at_ms: int, record: str
-    ) -> None:
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO readings (session_id, side, meter_id, pagination, at_ms, record)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, side, meter_id, pagination, at_ms, record),
-            )
-
-    def readings(self, session_id: str, side: str) -> list[str]:
-        rows = self._query(
-            "SELECT record FROM readings WHERE session_id = ? AND side = ? ORDER BY pagination",
-            (session_id, side),
-        )
-        return [str(r[0]) for r in rows]
-
-    def relay_switch(self, session_id: str | None, on: bool, cause: str, at_ms: int) -> None:
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO relay_switches (session_id, relay_on, cause, at_ms)"
-                " VALUES (?, ?, ?, ?)",
-                (session_id, on, cause, at_ms),
-            )
-
-    def relay_switches(self, session_id: str) -> list[tuple[bool, str, int]]:
-        rows = self._query(
-            "SELECT relay_on, cause, at_ms FROM relay_switches WHERE session_id = ? ORDER BY id",
-            (session_id,),
-        )
-        return [(bool(o), str(c), int(t)) for o, c, t in rows]
-
-    def breach(self, session_id: str, kind: str, text: str, at_ms: int) -> None:
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO breaches (session_id, kind, text, at_ms) VALUES (?, ?, ?, ?)",
-                (session_id, kind, text, at_ms),
-            )
-
-    def breaches(self, session_id: str | None = None) -> list[tuple[str, str, str, int]]:
-        rows = self._query(
-            "SELECT session_id, kind, text, at_ms FROM breaches"
-            " WHERE (?1 IS NULL OR session_id = ?1) ORDER BY id",
-            (session_id,),
-        )
-        return [(str(s), str(k), str(t), int(a)) for s, k, t, a in rows]
 
 
 def _migrate(db: sqlite3.Connection, number: int) -> None:

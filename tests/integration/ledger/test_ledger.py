@@ -166,3 +166,13 @@ def test_every_committed_payment_survives_kill_9(tmp_path: Path) -> None:
     assert len(rows) - len(succeeded) <= 1  # at most the one attempt cut short, in flight
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_hold_invoice_keeps_its_preimage_before_the_wallet_knows_it(seller: Ledger) -> None:
+    seller.hold_invoice_planned("s1", H1, PRE, Msat(100_000), "deposit", at_ms=1)
+    assert seller.hold_preimage(H1) == PRE
+    seller.invoice_created("s1", H1, "lnbcrt1hold", Msat(100_000), "deposit", True, at_ms=2)
+    (row,) = seller.invoices()
+    assert (row.bolt11, row.hold, row.state) == ("lnbcrt1hold", True, "open")
+    assert seller.invoice_session(H1) == "s1"
+    assert seller.hold_preimage(H2) is None
