@@ -1,0 +1,70 @@
+"""Interoperability: an independent OCMF library (pyocmf, PyPI) accepts every record we
+write, in its strict mode, checks our signatures, and rejects what we reject."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import given, settings
+
+from gridnode.ocmf import MeterSeries, NodeSigner, OcmfRecord, Register
+from tests.unit.ocmf.helpers import GOLDEN_KEY, golden_series, session
+from tests.unit.ocmf.strategies import sessions
+
+pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
+
+KEY_HEX = NodeSigner(GOLDEN_KEY).public_key_hex
+
+
+def _accepted_by_pyocmf(record: OcmfRecord) -> object:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a SpecWarning fails the test too
+        parsed = pyocmf.OCMF.from_string(record.text, strict=True)
+        assert parsed.verify_signature(KEY_HEX) is True
+    return parsed
+
+
+@settings(max_examples=50)
+@given(sessions())
+def test_pyocmf_accepts_every_record_we_write(drawn: tuple[MeterSeries, list[OcmfRecord]]) -> None:
+    _, records = drawn
+    for record in records:
+        parsed = _accepted_by_pyocmf(record)
+        assert parsed.payload.PG == record.payload.PG  # type: ignore[attr-defined]
+        reading = parsed.payload.RD[0]  # type: ignore[attr-defined]
+        assert str(reading.TM) == record.payload.RD[0].TM.to_text()
+        assert reading.RV == record.payload.RD[0].RV
+
+
+def test_pyocmf_reads_the_same_values() -> None:
+    records = session(golden_series())
+    begin = _accepted_by_pyocmf(records[0])
+    payload = begin.payload  # type: ignore[attr-defined]
+    assert (
+        "SDM120-0042",
+        NodeSigner(GOLDEN_KEY).fingerprint,
+        True,
+        "LOCAL",
+        "sess-01",
+    ) == (payload.MS, payload.GS, payload.IS, payload.IT, payload.ID)
+    assert str(payload.RD[0].RI) == Register.IMPORT.value
+
+
+def test_pyocmf_finds_our_sessions_eichrecht_compliant() -> None:
+    """Begin and End of an import series pass the Transparenzsoftware's rules in pyocmf."""
+    records = session(golden_series())
+    begin, end = _accepted_by_pyocmf(records[0]), _accepted_by_pyocmf(records[-1])
+    assert begin.check_eichrecht(end) == []  # type: ignore[attr-defined]
+    for record in records:
+        assert _accepted_by_pyocmf(record).check_eichrecht() == []  # type: ignore[attr-defined]
+
+
+def test_pyocmf_rejects_what_we_reject() -> None:
+    record = session(golden_series())[1]
+    changed_value = record.text.replace('"RV":1.235678', '"RV":1.235679')
+    assert changed_value != record.text
+    assert pyocmf.OCMF.from_string(changed_value).verify_signature(KEY_HEX) is False
+    other = NodeSigner(ec.generate_private_key(ec.SECP256R1()))
+    assert pyocmf.OCMF.from_string(record.text).verify_signature(other.public_key_hex) is False
