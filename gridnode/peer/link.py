@@ -157,14 +157,7 @@ class PeerLink:
     async def serve(self, connection: Connection) -> None:
         """Run the hello, then the connection, until it ends. Never raises PeerLinkError."""
         expected_role = Role.BUYER if self.role is Role.SELLER else Role.SELLER
-        mine = Hello(
-            role=self.role,
-            clock_ms=int(self._clock() * 1000),
-            fingerprint=bytes.fromhex(self.identity.fingerprint),
-            stream_id=self._outbox.stream_id,
-            ack_stream_id=self._outbox.peer_stream_id,
-            heartbeat_ms=int(self.settings.heartbeat_interval_s * 1000),
-        )
+        mine = self.make_hello()
         try:
             theirs = await exchange_hello(
                 connection,
@@ -182,9 +175,20 @@ class PeerLink:
         except (PeerLinkError, EOFError, OSError) as exc:
             await connection.shutdown()
             raise _as_link_error(exc) from exc
-        self._attach(connection, theirs.hello, theirs.ack_seq)
+        self.attach(connection, theirs.hello, theirs.ack_seq)
         code, reason = await connection.run(self)
-        self._detach(connection, code, reason)
+        self.detach(connection, code, reason)
+
+    def make_hello(self) -> Hello:
+        """Our hello: who we are, our clock, our stream and how far we have theirs."""
+        return Hello(
+            role=self.role,
+            clock_ms=int(self._clock() * 1000),
+            fingerprint=bytes.fromhex(self.identity.fingerprint),
+            stream_id=self._outbox.stream_id,
+            ack_stream_id=self._outbox.peer_stream_id,
+            heartbeat_ms=int(self.settings.heartbeat_interval_s * 1000),
+        )
 
     # FrameSink
 
@@ -197,6 +201,20 @@ class PeerLink:
         self._on_ack(frame.ack_seq)
         if frame.kind is FrameKind.DATA:
             expected = self._outbox.received_seq + 1
+            if expected == 1 and frame.seq > 1:
+                # Nothing received on this stream yet, and the peer's oldest unacknowledged
+                # payload is above 1: this node lost its store after acknowledging the
+                # earlier ones. Those are gone with it; start from here instead of
+                # refusing the stream forever.
+                log.warning(
+                    "peer %s: their stream resumes at seq %d but this node has no record "
+                    "of seq 1 to %d (its link store was lost or replaced)",
+                    self.peer.name,
+                    frame.seq,
+                    frame.seq - 1,
+                    extra={"peer": self.peer.name},
+                )
+                expected = frame.seq
             if frame.seq > expected:
                 raise MalformedFrameError(
                     f"DATA seq {frame.seq} arrived while {expected} was expected: a gap."
@@ -211,7 +229,8 @@ class PeerLink:
             self._acked_seq = ack_seq
             self._unacked -= self._outbox.acknowledge(ack_seq)
 
-    def _attach(self, connection: Connection, hello: Hello, ack_seq: int) -> None:
+    def attach(self, connection: Connection, hello: Hello, ack_seq: int) -> None:
+        """Make ``connection`` current after the hellos: resend what the peer lacks."""
         old = self._connection
         if old is not None:
             old.close(CloseCode.REPLACED, "the same peer connected again")
@@ -234,7 +253,8 @@ class PeerLink:
         )
         self._events.put_nowait(LinkUp(self.peer.name))
 
-    def _detach(self, connection: Connection, code: CloseCode, reason: str) -> None:
+    def detach(self, connection: Connection, code: CloseCode, reason: str) -> None:
+        """``connection`` ended; if it was current, the link is down."""
         if connection is not self._connection:
             return
         self._connection = None
