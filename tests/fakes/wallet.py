@@ -202,7 +202,7 @@ class FakeWallet:
             self.payments[h] = PaymentResult(
                 PaymentHash(h), PaymentStatus.IN_FLIGHT, amount, Msat(0)
             )
-            await invoice.payee._update(invoice, state=InvoiceState.ACCEPTED)
+            await invoice.payee._update(invoice, state=InvoiceState.ACCEPTED, amount_paid=amount)
             return await self.track_payment(PaymentHash(h), timeout_s)
         self.network.settle_index += 1
         invoice.payee.remote += amount

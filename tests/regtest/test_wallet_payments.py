@@ -93,7 +93,9 @@ async def test_hold_invoice_paid_held_then_settled(payee: LndWallet, payer: LndW
     assert (await anext(updates)).state is InvoiceState.OPEN
 
     payment = asyncio.create_task(payer.pay_invoice(hold.bolt11, FEE, timeout_s=60))
-    assert (await asyncio.wait_for(anext(updates), 30)).state is InvoiceState.ACCEPTED
+    accepted = await asyncio.wait_for(anext(updates), 30)
+    assert accepted.state is InvoiceState.ACCEPTED
+    assert accepted.amount_paid == Msat(200_000)  # what the held HTLC carries
     assert not payment.done()  # the payer's HTLC is held
 
     await payee.settle_hold_invoice(preimage)

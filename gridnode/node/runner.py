@@ -1,0 +1,368 @@
+"""Drives one pure trade session: feeds it events, carries out its actions.
+
+One :class:`SessionRunner` per session, each its own asyncio task, so one slow wallet
+call, meter or peer never holds up another session's control tick. Inside a runner:
+
+- events arrive on a queue (peer messages, meter samples, wallet results) and a control
+  tick is fed every ``tick_ms`` whatever else happens;
+- actions run in the order the session returned them; ledger records are written before
+  the action they back (DESIGN.md invariant 5), relay switches are written, then made;
+- wallet calls never block the loop: each runs as its own task and comes back as an
+  event (``InvoiceCreated``, ``PaymentSucceeded``, ...), so the relay can always be
+  switched off within one tick (invariant 2).
+
+Payments follow the wallet port's rules: the attempt is in the ledger before the wallet
+sees it, a hash is never attempted twice, and a payment still in flight is tracked until
+LND says how it ended, never paid again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from gridnode.hardware.relay import Relay
+from gridnode.ledger import DuplicatePaymentError, Ledger
+from gridnode.money import Msat
+from gridnode.trade.actions import (
+    Action,
+    CancelHoldInvoice,
+    CloseSession,
+    CreateInvoice,
+    LedgerKind,
+    Notify,
+    PayInvoice,
+    PublishRate,
+    Record,
+    SendMessage,
+    SettleHoldInvoice,
+    SwitchRelay,
+)
+from gridnode.trade.events import (
+    Event,
+    HoldInvoiceAccepted,
+    InvoiceCanceled,
+    InvoiceCreated,
+    InvoiceCreateFailed,
+    PaymentFailed,
+    PaymentSucceeded,
+    Tick,
+)
+from gridnode.wallet.port import (
+    InvoiceNotFoundError,
+    InvoiceState,
+    PaymentHash,
+    PaymentResult,
+    PaymentStatus,
+    Preimage,
+    Wallet,
+    WalletError,
+)
+
+log = logging.getLogger("gridnode.node")
+
+
+class Session(Protocol):
+    """The pure session the runner drives (SellerSession or BuyerSession)."""
+
+    def handle(self, event: Event, now_ms: int) -> list[Action]: ...
+
+
+@dataclass
+class RunnerPorts:
+    """Everything a runner touches, injected."""
+
+    ledger: Ledger
+    wallet: Wallet
+    #: Hands an encoded frame to the peer link (which stores and delivers it).
+    send: Callable[[bytes], object]
+    #: The relay this session switches (a seller's buyer slot); None for a buyer.
+    relay: Relay | None
+    #: Publishes the live rate (msat per kWh, at ms) to the rate feed and status.
+    publish_rate: Callable[[int, int], None]
+    #: Milliseconds since the epoch.
+    clock_ms: Callable[[], int]
+    #: Routes a payment hash's wallet events to this runner (the node's settled stream).
+    register_invoice: Callable[[bytes, SessionRunner], None] = lambda _h, _r: None
+
+
+@dataclass(frozen=True)
+class PaymentPolicy:
+    #: The most a payment may pay in routing fees.
+    max_fee: Msat = Msat(10_000)
+    #: How long one pay call waits before reporting the payment as in flight.
+    timeout_s: float = 30.0
+
+
+class SessionRunner:
+    def __init__(
+        self,
+        session_id: str,
+        session: Session,
+        ports: RunnerPorts,
+        *,
+        tick_ms: int = 250,
+        payments: PaymentPolicy | None = None,
+    ) -> None:
+        self.session_id = session_id
+        self.session = session
+        self.ports = ports
+        self.tick_ms = tick_ms
+        self.payments = payments or PaymentPolicy()
+        self.events: asyncio.Queue[Event] = asyncio.Queue()
+        self.closed = asyncio.Event()
+        self.notes: list[str] = []
+        self.rate_msat_per_kwh: int | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._log = logging.LoggerAdapter(log, {"session_id": session_id})
+
+    def post(self, event: Event) -> None:
+        """Hand the session an event; it is handled in order on the runner's task."""
+        self.events.put_nowait(event)
+
+    async def run(self) -> None:
+        """Handle events and ticks until the session closes (or the task is cancelled)."""
+        loop = asyncio.get_running_loop()
+        next_tick = loop.time()
+        try:
+            while not self.closed.is_set():
+                timeout = max(0.0, next_tick - loop.time())
+                try:
+                    event: Event = await asyncio.wait_for(self.events.get(), timeout)
+                except TimeoutError:
+                    event = Tick()
+                    next_tick = loop.time() + self.tick_ms / 1000
+                await self.step(event)
+        finally:
+            for task in self._tasks:
+                task.cancel()
+
+    async def step(self, event: Event) -> None:
+        """One event through the session, and its actions carried out in order."""
+        actions = self.session.handle(event, self.ports.clock_ms())
+        for action in actions:
+            await self._carry_out(action)
+
+    # -- actions ---------------------------------------------------------------------------
+    async def _carry_out(self, action: Action) -> None:
+        match action:
+            case Record():
+                await self._record(action)
+            case SendMessage():
+                self.ports.send(action.frame)
+            case SwitchRelay():
+                await self._switch(action)
+            case CreateInvoice():
+                self._spawn(self._create_invoice(action))
+            case SettleHoldInvoice():
+                self._spawn(self._settle_hold(action.payment_hash))
+            case CancelHoldInvoice():
+                self._spawn(self._cancel_hold(action.payment_hash))
+            case PayInvoice():
+                await self._pay(action)
+            case PublishRate():
+                self.rate_msat_per_kwh = action.price_msat_per_kwh
+                self.ports.publish_rate(action.price_msat_per_kwh, action.at_ms)
+            case Notify():
+                self.notes.append(action.text)
+                self._log.info("%s", action.text)
+            case CloseSession():
+                now = self.ports.clock_ms()
+                await asyncio.to_thread(
+                    self.ports.ledger.session_state, self.session_id, "closed", now, True
+                )
+                self._log.info("session closed: %s", action.cause.name.lower())
+                self.closed.set()
+
+    async def _record(self, record: Record) -> None:
+        ledger = self.ports.ledger
+        await asyncio.to_thread(
+            ledger.journal,
+            self.session_id,
+            record.kind.value,
+            record.at_ms,
+            record.text,
+            record.data,
+            record.amount,
+            record.payment_hash,
+        )
+        if record.kind is LedgerKind.BREACH:
+            await asyncio.to_thread(
+                ledger.breach, self.session_id, "breach", record.text, record.at_ms
+            )
+
+    async def _switch(self, action: SwitchRelay) -> None:
+        cause = action.cause.name.lower() if action.cause else "supply conditions met"
+        now = self.ports.clock_ms()
+        await asyncio.to_thread(
+            self.ports.ledger.relay_switch, self.session_id, action.on, cause, now
+        )
+        relay = self.ports.relay
+        if relay is None:
+            return
+        if action.on:
+            await relay.switch_on()
+        else:
+            await relay.switch_off()
+        self._log.info("relay %s: %s", "on" if action.on else "off", action.text or cause)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- invoices (seller) ----------------------------------------------------------------------
+    async def _create_invoice(self, action: CreateInvoice) -> None:
+        ledger, wallet = self.ports.ledger, self.ports.wallet
+        purpose = action.purpose.name.lower()
+        now = self.ports.clock_ms()
+        try:
+            if action.hold:
+                preimage = os.urandom(32)
+                payment_hash = hashlib.sha256(preimage).digest()
+                await asyncio.to_thread(
+                    ledger.hold_invoice_planned,
+                    self.session_id,
+                    payment_hash,
+                    preimage,
+                    action.amount,
+                    purpose,
+                    now,
+                )
+                self.ports.register_invoice(payment_hash, self)
+                created = await wallet.create_hold_invoice(
+                    PaymentHash(payment_hash),
+                    action.amount,
+                    action.memo,
+                    action.expiry_s,
+                    action.cltv_expiry_delta,
+                )
+            else:
+                created = await wallet.create_invoice(action.amount, action.memo, action.expiry_s)
+                self.ports.register_invoice(created.payment_hash.value, self)
+            await asyncio.to_thread(
+                ledger.invoice_created,
+                self.session_id,
+                created.payment_hash.value,
+                created.bolt11,
+                action.amount,
+                purpose,
+                action.hold,
+                now,
+            )
+        except WalletError as exc:
+            self._log.warning("could not create an invoice: %s", exc)
+            self.post(InvoiceCreateFailed(action.request_id, str(exc)))
+            return
+        self.post(InvoiceCreated(action.request_id, created.bolt11, created.payment_hash.value))
+        if action.hold:
+            self._spawn(self._watch_hold(created.payment_hash))
+        else:
+            self._spawn(self._expire(created.payment_hash, action.expiry_s))
+
+    async def _watch_hold(self, payment_hash: PaymentHash) -> None:
+        """A hold invoice's ACCEPTED and CANCELED states (the settled stream has neither)."""
+        async for status in self.ports.wallet.invoice_updates(payment_hash):
+            if status.state is InvoiceState.ACCEPTED:
+                await asyncio.to_thread(
+                    self.ports.ledger.invoice_state, payment_hash.value, "accepted"
+                )
+                self.post(HoldInvoiceAccepted(payment_hash.value, status.amount_paid))
+            elif status.state is InvoiceState.CANCELED:
+                await asyncio.to_thread(
+                    self.ports.ledger.invoice_state, payment_hash.value, "canceled"
+                )
+                self.post(InvoiceCanceled(payment_hash.value))
+
+    async def _expire(self, payment_hash: PaymentHash, expiry_s: int) -> None:
+        """Tell the session when an invoice expired unpaid, so it stops counting on it."""
+        await asyncio.sleep(expiry_s + 1)
+        try:
+            status = await self.ports.wallet.lookup_invoice(payment_hash)
+        except WalletError as exc:
+            self._log.warning("could not look up invoice %s: %s", payment_hash, exc)
+            return
+        if status.state in (InvoiceState.OPEN, InvoiceState.CANCELED):
+            await asyncio.to_thread(self.ports.ledger.invoice_state, payment_hash.value, "canceled")
+            self.post(InvoiceCanceled(payment_hash.value))
+
+    async def _settle_hold(self, payment_hash: bytes) -> None:
+        preimage = await asyncio.to_thread(self.ports.ledger.hold_preimage, payment_hash)
+        if preimage is None:
+            self._log.error("no preimage for hold invoice %s: cannot settle", payment_hash.hex())
+            return
+        try:
+            await self.ports.wallet.settle_hold_invoice(Preimage(preimage))
+        except WalletError as exc:
+            self._log.error("could not settle hold invoice %s: %s", payment_hash.hex(), exc)
+
+    async def _cancel_hold(self, payment_hash: bytes) -> None:
+        try:
+            await self.ports.wallet.cancel_invoice(PaymentHash(payment_hash))
+        except WalletError as exc:
+            self._log.error("could not cancel hold invoice %s: %s", payment_hash.hex(), exc)
+
+    # -- payments (buyer) -----------------------------------------------------------------------
+    async def _pay(self, action: PayInvoice) -> None:
+        now = self.ports.clock_ms()
+        try:
+            await asyncio.to_thread(
+                self.ports.ledger.payment_started,
+                self.session_id,
+                action.payment_hash,
+                action.bolt11,
+                action.amount,
+                now,
+            )
+        except DuplicatePaymentError as exc:
+            self._log.error("%s", exc)
+            self.post(PaymentFailed(action.payment_hash, str(exc)))
+            return
+        self._spawn(self._settle_payment(action))
+
+    async def _settle_payment(self, action: PayInvoice) -> None:
+        wallet, payment_hash = self.ports.wallet, PaymentHash(action.payment_hash)
+        result: PaymentResult | None = None
+        try:
+            result = await wallet.pay_invoice(
+                action.bolt11, self.payments.max_fee, self.payments.timeout_s
+            )
+        except WalletError as exc:
+            self._log.warning("pay %s: %s; tracking it", payment_hash, exc)
+        delay = 0.5
+        while result is None or result.status is PaymentStatus.IN_FLIGHT:
+            try:
+                result = await wallet.track_payment(payment_hash, self.payments.timeout_s)
+            except InvoiceNotFoundError:
+                result = None  # LND never started it: it failed before any HTLC went out
+                break
+            except WalletError as exc:
+                self._log.warning("track %s: %s", payment_hash, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+        await self._resolved(action, result)
+
+    async def _resolved(self, action: PayInvoice, result: PaymentResult | None) -> None:
+        ledger, now = self.ports.ledger, self.ports.clock_ms()
+        if result is not None and result.status is PaymentStatus.SUCCEEDED:
+            assert result.preimage is not None
+            await asyncio.to_thread(
+                ledger.payment_resolved,
+                action.payment_hash,
+                "succeeded",
+                now,
+                result.preimage.value,
+                result.fee,
+            )
+            self.post(PaymentSucceeded(action.payment_hash, result.preimage.value, result.amount))
+            return
+        reason = result.failure.value if result and result.failure else "not started by LND"
+        await asyncio.to_thread(
+            ledger.payment_resolved, action.payment_hash, "failed", now, None, None, reason
+        )
+        self.post(PaymentFailed(action.payment_hash, reason))

@@ -1,0 +1,57 @@
+"""The seller's one stream of settled invoices, credited once and routed to sessions.
+
+The wallet streams settlements after the settle index stored in the ledger; each one is
+credited in the ledger (the invoice and the cursor in one transaction) before the
+session that issued the invoice hears of it. A settlement the ledger has already
+credited (a replay after a restart) changes nothing and reaches no session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from gridnode.ledger import Ledger
+from gridnode.trade.events import Event, InvoiceSettled
+from gridnode.wallet.port import Wallet
+
+log = logging.getLogger("gridnode.node")
+
+
+class Postable(Protocol):
+    def post(self, event: Event) -> None: ...
+
+
+class SettlementRouter:
+    def __init__(self, wallet: Wallet, ledger: Ledger, clock_ms: Callable[[], int]) -> None:
+        self.wallet = wallet
+        self.ledger = ledger
+        self.clock_ms = clock_ms
+        self._routes: dict[bytes, Postable] = {}
+        self.credited = 0
+
+    def register(self, payment_hash: bytes, session: Postable) -> None:
+        self._routes[payment_hash] = session
+
+    async def run(self) -> None:
+        start = await asyncio.to_thread(self.ledger.settle_index)
+        async for invoice in self.wallet.settled_invoices(start):
+            preimage = invoice.preimage.value if invoice.preimage else None
+            new = await asyncio.to_thread(
+                self.ledger.invoice_settled,
+                invoice.payment_hash.value,
+                invoice.settle_index,
+                invoice.amount_paid,
+                preimage,
+                self.clock_ms(),
+            )
+            if not new:
+                continue
+            self.credited += 1
+            session = self._routes.pop(invoice.payment_hash.value, None)
+            if session is None:
+                log.warning("settled invoice %s belongs to no live session", invoice.payment_hash)
+                continue
+            session.post(InvoiceSettled(invoice.payment_hash.value, invoice.amount_paid))
