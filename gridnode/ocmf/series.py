@@ -100,7 +100,8 @@ class UserAssignment:
         return cls(True, IdentificationLevel.VERIFIED, (), IdentificationType.LOCAL, session_id)
 
     def to_json(self) -> dict[str, object]:
-        return {"IS": self.IS, "IL": self.IL, "IF": list(self.IF), "IT": self.IT, "ID": self.ID}
+        level = None if self.IL is None else self.IL.value
+        return {"IS": self.IS, "IL": level, "IF": list(self.IF), "IT": self.IT.value, "ID": self.ID}
 
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> UserAssignment:

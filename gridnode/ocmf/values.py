@@ -16,6 +16,7 @@ from gridnode.ocmf.errors import OcmfMalformedError, OcmfUnknownError, OcmfValue
 from gridnode.ocmf.fields import ClockStatus, Unit
 
 _EPOCH = datetime.datetime(1970, 1, 1)  # naive on purpose: offsets are applied by hand
+_MINUTE = datetime.timedelta(minutes=1)
 _MAX_OFFSET_MINUTES = 99 * 60 + 59  # the widest offset four digits (+HHMM) can carry
 _TIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})T(?P<hms>\d{2}:\d{2}:\d{2}),(?P<ms>\d{3})"
@@ -122,9 +123,6 @@ class OcmfTime:
             offset = -offset
         local_ms = (local - _EPOCH) // datetime.timedelta(milliseconds=1) + int(match["ms"])
         return cls(local_ms - offset * 60_000, offset, status)
-
-
-_MINUTE = datetime.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
