@@ -76,9 +76,15 @@ class Finding:
 
 
 def verify_series(
-    records: Sequence[str | bytes | OcmfRecord], public_key: bytes | str | None
+    records: Sequence[str | bytes | OcmfRecord],
+    public_key: bytes | str | None,
+    *,
+    complete: bool = True,
 ) -> list[Finding]:
     """Every problem of the series; an empty list when it holds.
+
+    ``complete=False`` checks a session still in progress (a buyer checking the seller's
+    records as they arrive): everything except that the last record is an end.
 
     ``public_key`` is the signer's DER SubjectPublicKeyInfo (bytes or hex), obtained out of
     band; pass None only for records whose signatures were already checked. A key that
@@ -103,7 +109,7 @@ def verify_series(
         findings.append(Finding(FindingCode.EMPTY, "The series has no records.", 0, None))
     findings.extend(_pagination(parsed))
     findings.extend(_one_source(parsed))
-    findings.extend(_transaction(parsed))
+    findings.extend(_transaction(parsed, complete=complete))
     findings.extend(_progress(parsed))
     return sorted(findings, key=lambda f: f.position)
 
@@ -213,7 +219,7 @@ def _readings(parsed: list[tuple[int, OcmfRecord]]) -> list[tuple[int, OcmfRecor
     return [(position, record, r) for position, record in parsed for r in record.payload.RD]
 
 
-def _transaction(parsed: list[tuple[int, OcmfRecord]]) -> Iterator[Finding]:
+def _transaction(parsed: list[tuple[int, OcmfRecord]], *, complete: bool) -> Iterator[Finding]:
     readings = _readings(parsed)
     last = len(readings) - 1
     for index, (position, record, reading) in enumerate(readings):
@@ -240,7 +246,7 @@ def _transaction(parsed: list[tuple[int, OcmfRecord]]) -> Iterator[Finding]:
                 position,
                 record,
             )
-        if index == last and (tx is None or not tx.is_end):
+        if complete and index == last and (tx is None or not tx.is_end):
             yield _finding(
                 FindingCode.END_MISSING,
                 f"is the last record but is {_tx(tx)}, not an end (E, L, R, A, P): the end "

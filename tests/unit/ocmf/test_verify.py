@@ -196,3 +196,14 @@ def test_fiscal_records_do_not_belong_in_a_transaction_series(records: list[str]
     fiscal = parse_record(records[0].replace('"PG":"T1"', '"PG":"F1"'))
     findings = verify_series([fiscal, *records[1:]], None)
     assert (FindingCode.PAGINATION_CONTEXT, 1) in _codes(findings)
+
+
+def test_a_session_in_progress_is_checked_without_its_end(records: list[str]) -> None:
+    """The buyer checks each arriving record against those before it, before paying."""
+    for count in range(1, len(records)):
+        assert verify_series(records[:count], KEY_HEX, complete=False) == []
+    assert _codes(verify_series(records[:3], KEY_HEX)) == {(FindingCode.END_MISSING, 3)}
+    del records[2]
+    assert _codes(verify_series(records[:3], KEY_HEX, complete=False)) == {
+        (FindingCode.PAGINATION_GAP, 4)
+    }
