@@ -34,7 +34,11 @@ def receive(
             f"{received.envelope.body.kind.value} #{received.envelope.seq} refused: "
             f"{problem.name.lower().replace('_', ' ')} (expected #{inbox.last_seq + 1})"
         )
-        out.extend(refuse(outbox, problem, text, now_ms))
+        if isinstance(received.envelope.body, ErrorMessage):
+            # Never answer an error with an error: two nodes must not ping-pong.
+            out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
+        else:
+            out.extend(refuse(outbox, problem, text, now_ms))
         return None
     inbox.accept(received)
     try:

@@ -10,8 +10,9 @@ from gridnode.trade.messages import InvoicePurpose
 from gridnode.trade.supply import cltv_blocks, prepayment_window
 from gridnode.trade.terms import Offer
 
-#: A prepayment invoice expires quickly: it is for the next few seconds of energy.
-PREPAYMENT_EXPIRY_S = 120
+#: A prepayment invoice expires quickly: it is for the next few seconds of energy, and
+#: while one is unpaid no other is issued.
+PREPAYMENT_EXPIRY_S = 30
 PREPAYMENT_CLTV_DELTA = 40
 #: The deposit invoice must be paid (locked) within this time after acceptance.
 DEPOSIT_EXPIRY_S = 600

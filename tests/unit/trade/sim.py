@@ -64,6 +64,15 @@ class World:
     link_ms: int = 20
     pay_ms: Callable[[int], int] = lambda t: 80
     drop_payments_after_ms: int | None = None
+    # Perturbations for property tests (defaults: a well-behaved world).
+    #: For each frame: the delays (ms) of its deliveries: [] drops it, two replays it.
+    deliveries: Callable[[str, bytes], list[int]] | None = None
+    #: For each payment: "ok", "fail" or "never" (stuck in flight).
+    pay_outcome: Callable[[int], str] = lambda t: "ok"
+    #: Whether a meter sample due at t is lost.
+    sample_lost: Callable[[str, int], bool] = lambda who, t: False
+    #: What each session's clock reads, given the true time (clock jumps).
+    clock: Callable[[str, int], int] = lambda who, t: t
     start_ms: int = 0
     # state
     now_ms: int = 0
@@ -79,6 +88,7 @@ class World:
     link_up: bool = True
     held_frames: list[tuple[str, bytes]] = field(default_factory=list)
     closed: set[str] = field(default_factory=set)
+    expiries: list[tuple[int, bytes]] = field(default_factory=list)
     max_seller_unpaid_msat: Fraction = field(default_factory=Fraction)
     max_buyer_ahead_msat: Fraction = field(default_factory=Fraction)
     observers: list[Callable[[World, str, Event, list[Action]], None]] = field(default_factory=list)
@@ -106,8 +116,12 @@ class World:
                 self._switch_link(isinstance(event, LinkUp))
             if who in self.closed and not isinstance(event, Tick | MeterSample):
                 continue
+            self._expire(t)
+            if isinstance(event, MeterSample) and self.sample_lost(who, t):
+                self._reschedule(who, event)
+                continue
             session = self.seller if who == SELLER else self.buyer
-            out = session.handle(event, t)
+            out = session.handle(event, self.clock(who, t))
             self.events.append((t, who, event))
             for action in out:
                 self.actions.append((t, who, action))
@@ -129,6 +143,16 @@ class World:
     def set_link(self, t: int, up: bool) -> None:
         self.at(t, SELLER, LinkUp() if up else LinkDown())
         self.at(t, BUYER, LinkUp() if up else LinkDown())
+
+    def _expire(self, t: int) -> None:
+        """Open invoices past their expiry are cancelled by the wallet."""
+        due = [(at, h) for at, h in self.expiries if at <= t]
+        self.expiries = [(at, h) for at, h in self.expiries if at > t]
+        for at, payment_hash in due:
+            invoice = self.invoices[payment_hash]
+            if invoice.state == "open":
+                invoice.state = "canceled"
+                self.at(at, SELLER, InvoiceCanceled(payment_hash))
 
     def _switch_link(self, up: bool) -> None:
         self.link_up = up
@@ -173,7 +197,9 @@ class World:
         match action:
             case SendMessage():
                 if self.link_up:
-                    self.at(t + self.link_ms, other, FrameReceived(action.frame))
+                    delays = [0] if self.deliveries is None else self.deliveries(who, action.frame)
+                    for delay in delays:
+                        self.at(t + self.link_ms + delay, other, FrameReceived(action.frame))
                 else:
                     self.held_frames.append((other, action.frame))
             case CreateInvoice():
@@ -184,12 +210,16 @@ class World:
                 self.invoices[payment_hash] = Invoice(action.amount, action.hold, preimage)
                 bolt11 = f"lnbcrt{action.amount.msat}n1fake{action.request_id}"
                 self.at(t + 5, SELLER, InvoiceCreated(action.request_id, bolt11, payment_hash))
+                self.expiries.append((t + action.expiry_s * 1000, payment_hash))
             case PayInvoice():
                 if self.drop_payments_after_ms is not None and t >= self.drop_payments_after_ms:
                     return  # the buyer's wallet silently never pays
                 invoice = self.invoices.get(action.payment_hash)
                 done = t + self.pay_ms(t)
-                if invoice is None or invoice.state != "open":
+                outcome = self.pay_outcome(t)
+                if outcome == "never":
+                    return
+                if invoice is None or invoice.state != "open" or outcome == "fail":
                     self.at(done, BUYER, PaymentFailed(action.payment_hash, "no such invoice"))
                 elif invoice.hold:
                     invoice.state = "accepted"

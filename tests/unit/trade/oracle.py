@@ -1,0 +1,209 @@
+"""An independent oracle for DESIGN.md invariants 1, 2 and 4.
+
+It replays the action log and the events a session saw, keeping its own books; it reads
+no session field. Invariant 2 (off within one tick) follows from checking invariant 1
+after every event, ticks included: the first event after a condition fails must leave
+the relay off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from gridnode.money import Msat
+from gridnode.trade import codec
+from gridnode.trade.actions import (
+    Action,
+    CreateInvoice,
+    LedgerKind,
+    PayInvoice,
+    Record,
+    SendMessage,
+    SwitchRelay,
+)
+from gridnode.trade.events import (
+    Event,
+    HoldInvoiceAccepted,
+    InvoiceCreated,
+    InvoiceSettled,
+    MeterSample,
+    PaymentFailed,
+)
+from gridnode.trade.messages import AcceptanceMessage
+from gridnode.trade.profiles import cost_exact
+from gridnode.trade.terms import Offer
+
+from .sim import BUYER, SELLER, World
+
+
+@dataclass
+class _Meter:
+    """Energy from the fine integral (the sim's register never contradicts it) and its
+    exact cost, from the first sample after the terms were accepted."""
+
+    first: MeterSample | None = None
+    last: MeterSample | None = None
+    cost: Fraction = field(default_factory=Fraction)
+
+    def add(self, sample: MeterSample, offer: Offer) -> None:
+        if self.last is not None and sample.at_ms <= self.last.at_ms:
+            return
+        if self.first is None or self.last is None:
+            self.first = self.last = sample
+            return
+        added = sample.integrated_mwh - self.last.integrated_mwh
+        if added > 0:
+            self.cost += cost_exact(offer.profile, added, self.last.at_ms, sample.at_ms)
+        self.last = sample
+
+
+@dataclass
+class Oracle:
+    offer: Offer
+    violations: list[str] = field(default_factory=list)
+    # seller books
+    relay_on: bool = False
+    hold_requests: set[int] = field(default_factory=set)
+    plain_requests: set[int] = field(default_factory=set)
+    deposit_hashes: set[bytes] = field(default_factory=set)
+    prepay_hashes: set[bytes] = field(default_factory=set)
+    deposit_locked: bool = False
+    settled: set[bytes] = field(default_factory=set)
+    paid: int = 0
+    seller_accepted: bool = False
+    seller_meter: _Meter = field(default_factory=_Meter)
+    seller_latest: MeterSample | None = None
+    # buyer books
+    payment_size: Msat | None = None
+    paid_hashes: set[bytes] = field(default_factory=set)
+    committed: int = 0
+    prepay_amounts: dict[bytes, int] = field(default_factory=dict)
+    buyer_meter: _Meter = field(default_factory=_Meter)
+    buyer_accepted: bool = False
+    out_of_range_since: int | None = None
+    voltage_breached: bool = False
+    buyer_breached: bool = False
+
+    def __call__(self, world: World, who: str, event: Event, out: list[Action]) -> None:
+        now = world.clock(who, world.now_ms)
+        if who == SELLER:
+            self._seller(event, out, now)
+        else:
+            self._buyer(event, out, now)
+
+    # -- seller: invariants 1 and 2 --------------------------------------------------------
+    def _seller(self, event: Event, out: list[Action], now: int) -> None:
+        match event:
+            case InvoiceCreated() if event.request_id in self.hold_requests:
+                self.deposit_hashes.add(event.payment_hash)
+            case InvoiceCreated() if event.request_id in self.plain_requests:
+                self.prepay_hashes.add(event.payment_hash)
+            case HoldInvoiceAccepted() if event.payment_hash in self.deposit_hashes:
+                self.deposit_locked = event.amount >= self.offer.payments.initial_deposit
+            case InvoiceSettled() if event.payment_hash in self.prepay_hashes:
+                if event.payment_hash not in self.settled:
+                    self.settled.add(event.payment_hash)
+                    self.paid += event.amount.msat
+            case MeterSample():
+                if self.seller_latest is None or event.at_ms > self.seller_latest.at_ms:
+                    self.seller_latest = event
+                if self.seller_accepted:
+                    self.seller_meter.add(event, self.offer)
+            case _:
+                pass
+        for action in out:
+            match action:
+                case CreateInvoice():
+                    requests = self.hold_requests if action.hold else self.plain_requests
+                    requests.add(action.request_id)
+                case SwitchRelay():
+                    self.relay_on = action.on
+                case Record() if action.kind is LedgerKind.TERMS_ACCEPTED:
+                    self.seller_accepted = True
+                case _:
+                    pass
+        if self.relay_on:
+            self._check_relay_may_be_on(now)
+
+    def _check_relay_may_be_on(self, now: int) -> None:
+        offer, sample = self.offer, self.seller_latest
+        credit = self.paid - self.seller_meter.cost
+        problems = []
+        if not self.deposit_locked:
+            problems.append("deposit not locked")
+        if not offer.start_ms <= now < offer.stop_ms:
+            problems.append("outside the sale period")
+        if credit <= offer.policy.cutoff.msat:
+            problems.append(f"credit {float(credit):.1f} at or below the cut-off")
+        if sample is None or not 0 <= now - sample.at_ms <= offer.policy.reading_max_age_ms:
+            problems.append("reading not fresh")
+        elif max(sample.currents_ma) > offer.electrical.current_max_ma:
+            problems.append("over current")
+        if problems:
+            self.violations.append(f"relay on at {now}: {', '.join(problems)}")
+
+    # -- buyer: invariant 4 ----------------------------------------------------------------
+    def _buyer(self, event: Event, out: list[Action], now: int) -> None:
+        match event:
+            case MeterSample():
+                if self.buyer_accepted:
+                    self.buyer_meter.add(event, self.offer)
+                    self._watch_voltage(event)
+            case PaymentFailed() if event.payment_hash in self.prepay_amounts:
+                self.committed -= self.prepay_amounts.pop(event.payment_hash)
+            case _:
+                pass
+        for action in out:
+            match action:
+                case SendMessage() if (
+                    action.kind.value == "acceptance" and self.payment_size is None
+                ):
+                    body = codec.decode(action.frame).envelope.body
+                    assert isinstance(body, AcceptanceMessage)
+                    self.payment_size = body.payment_size
+                    self.buyer_accepted = True
+                case Record() if action.kind is LedgerKind.BREACH:
+                    self.buyer_breached = True
+                case PayInvoice():
+                    self._check_payment(action, now)
+                case _:
+                    pass
+
+    def _watch_voltage(self, sample: MeterSample) -> None:
+        low, high = self.offer.electrical.voltage_min_mv, self.offer.electrical.voltage_max_mv
+        present = [v for v in sample.voltages_mv if 2 * v >= low]
+        if any(not low <= v <= high for v in present):
+            if self.out_of_range_since is None:
+                self.out_of_range_since = sample.at_ms
+            elif sample.at_ms - self.out_of_range_since > 2_000:
+                self.voltage_breached = True
+        else:
+            self.out_of_range_since = None
+
+    def _check_payment(self, pay: PayInvoice, now: int) -> None:
+        offer = self.offer
+        if pay.payment_hash in self.paid_hashes:
+            self.violations.append(f"paid hash {pay.payment_hash.hex()[:8]} twice")
+        self.paid_hashes.add(pay.payment_hash)
+        if self.voltage_breached or self.buyer_breached:
+            self.violations.append(f"paid at {now} after a breach")
+        if pay.payment_hash in self.deposit_hashes:
+            if pay.amount > offer.payments.initial_deposit:
+                self.violations.append(f"paid a deposit of {pay.amount}, above the agreed one")
+            return
+        if self.payment_size is None or pay.amount > self.payment_size:
+            self.violations.append(f"paid {pay.amount} above the agreed size {self.payment_size}")
+        self.committed += pay.amount.msat
+        self.prepay_amounts[pay.payment_hash] = pay.amount.msat
+        tol = offer.tolerance
+        allowance = self.buyer_meter.cost * (1_000_000 + tol.share_ppm) / 1_000_000
+        allowance += tol.fixed_mwh * offer.profile.price_at(now) / 1_000_000
+        if self.committed - allowance > offer.payments.prepayment.msat:
+            self.violations.append(
+                f"paid ahead {float(self.committed - allowance):.1f} msat at {now}, over "
+                f"the agreed {offer.payments.prepayment}"
+            )
+
+
+__all__ = ["BUYER", "Oracle"]

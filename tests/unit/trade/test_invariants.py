@@ -1,0 +1,191 @@
+"""Property tests: DESIGN.md invariants 1, 2 and 4 hold after every event under random
+loads, voltages, lost / replayed / delayed messages, failed, stuck and late payments,
+lost meter readings, link outages and clock jumps; no sequence reaches an illegal state
+(an illegal transition raises and fails the test)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import cast
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from gridnode.trade.actions import SwitchRelay
+from gridnode.trade.buyer import BuyerSession, BuyerState
+from gridnode.trade.seller import SellerSession, SellerState
+from gridnode.trade.signing import P256Signer
+from gridnode.trade.supply import Supply
+
+from .fixtures import T0, demo_limits, demo_offer
+from .oracle import Oracle
+from .sim import REGISTER_STEP_MWH, SELLER, World
+
+SELLER_KEY = P256Signer.generate()
+BUYER_KEY = P256Signer.generate()
+RUN_MS = 90_000
+
+
+def _steps(values: list[tuple[int, int]], default: int) -> Callable[[int], int]:
+    """A step function of time from (duration s, value) pairs, repeating."""
+    if not values:
+        return lambda t: default
+    edges = list(itertools.accumulate(d * 1000 for d, _ in values))
+    total = edges[-1]
+
+    def at(t: int) -> int:
+        offset = (t - T0) % total
+        return next(v for edge, (_, v) in zip(edges, values, strict=True) if offset < edge)
+
+    return at
+
+
+def _cycle(choices: list[str], default: str) -> Callable[[int], str]:
+    source = itertools.cycle(choices or [default])
+    return lambda t: next(source)
+
+
+world_settings = st.fixed_dictionaries(
+    {
+        "loads": st.lists(st.tuples(st.integers(1, 20), st.integers(0, 4_500_000)), max_size=5),
+        "volts": st.lists(
+            st.tuples(
+                st.integers(1, 10),
+                st.one_of(st.just(230_000), st.integers(150_000, 260_000)),
+            ),
+            max_size=4,
+        ),
+        "payments": st.lists(st.sampled_from(["ok", "ok", "ok", "fail", "never"]), max_size=8),
+        "pay_ms": st.lists(st.tuples(st.integers(1, 10), st.integers(20, 6_000)), max_size=4),
+        "frames": st.lists(
+            st.sampled_from(["ok", "ok", "ok", "drop", "replay", "late"]), max_size=12
+        ),
+        "lost_samples": st.lists(st.tuples(st.integers(0, 80), st.integers(1, 10)), max_size=3),
+        "outages": st.lists(st.tuples(st.integers(1, 80), st.integers(1, 20)), max_size=2),
+        "jump": st.tuples(
+            st.sampled_from(["seller", "buyer"]), st.integers(0, 80), st.integers(-10_000, 10_000)
+        ),
+        "seller_ppm": st.sampled_from([0, 0, 5_000, 50_000]),
+    }
+)
+
+
+def build(spec: dict[str, object]) -> tuple[World, Oracle]:
+    offer = demo_offer(minutes=1)  # ends inside the run: period end is exercised
+    seller = SellerSession(
+        offer,
+        session_id=b"P" * 16,
+        signer=SELLER_KEY,
+        buyer=BUYER_KEY.verifier(),
+        register_step_mwh=REGISTER_STEP_MWH,
+    )
+    buyer = BuyerSession(
+        demo_limits(),
+        signer=BUYER_KEY,
+        seller=SELLER_KEY.verifier(),
+        register_step_mwh=REGISTER_STEP_MWH,
+        meter_id="buyer-meter",
+    )
+    frames = _cycle(spec["frames"], "ok")  # type: ignore[arg-type]
+    delays = {"ok": [0], "drop": [], "replay": [0, 700], "late": [2_500]}
+    lost = spec["lost_samples"]
+    jump_who, jump_at, jump_by = cast(tuple[str, int, int], spec["jump"])
+    oracle = Oracle(offer)
+    outcomes = _cycle(spec["payments"], "ok")  # type: ignore[arg-type]
+    world: World
+    world = World(
+        seller,
+        buyer,
+        start_ms=T0,
+        load_mw=_steps(spec["loads"], 3_000_000),  # type: ignore[arg-type]
+        voltage_mv=_steps(spec["volts"], 230_000),  # type: ignore[arg-type]
+        pay_ms=_steps(spec["pay_ms"], 80),  # type: ignore[arg-type]
+        pay_outcome=lambda t: outcomes(t) if t >= T0 + 3_000 else "ok",
+        # Negotiation gets 3 s in peace, so most worlds reach supply; then anything goes.
+        deliveries=lambda who, frame: delays[frames(0)] if world.now_ms >= T0 + 3_000 else [0],
+        sample_lost=lambda who, t: any(
+            T0 + a * 1000 <= t < T0 + (a + n) * 1000
+            for a, n in lost  # type: ignore[attr-defined]
+        ),
+        clock=lambda who, t: t + (jump_by if who == jump_who and t >= T0 + jump_at * 1000 else 0),
+        seller_meter_ppm=spec["seller_ppm"],  # type: ignore[arg-type]
+        observers=[oracle],
+    )
+    for start, length in spec["outages"]:  # type: ignore[attr-defined]
+        world.set_link(T0 + start * 1000, up=False)
+        world.set_link(T0 + (start + length) * 1000, up=True)
+    return world, oracle
+
+
+@settings(max_examples=150)
+@given(world_settings)
+def test_invariants_hold_after_every_event_of_a_random_world(spec: dict[str, object]) -> None:
+    world, oracle = build(spec)
+    world.run(T0 + RUN_MS)
+    event(f"relay switched {len(world.relay_timeline)} times")
+    event(f"buyer ended {world.buyer.state.value}")
+    assert oracle.violations == []
+    assert isinstance(world.seller.state, SellerState)
+    assert isinstance(world.buyer.state, BuyerState)
+    # The period (one minute) is over: the seller has let go of the relay for good.
+    assert world.seller.state in (SellerState.CLOSING, SellerState.CLOSED) or (
+        world.seller.state is SellerState.NEGOTIATING
+    )
+    assert not world.relay_on
+
+
+class _StuckOn(Supply):
+    """A broken contactor policy: switches on at once and never off."""
+
+    def decide(self, now_ms: int, *args: object) -> SwitchRelay | None:
+        if self.relay_on:
+            return None
+        self.relay_on = True
+        return SwitchRelay(True, None, "stuck on")
+
+    def force_off(self, *args: object) -> SwitchRelay | None:
+        return None
+
+
+def test_the_oracle_catches_a_seller_that_leaves_the_relay_on() -> None:
+    """The oracle is not vacuous: it reports a relay on without deposit or credit."""
+    world, oracle = build(
+        {
+            "loads": [],
+            "volts": [],
+            "payments": [],
+            "pay_ms": [],
+            "frames": [],
+            "lost_samples": [],
+            "outages": [],
+            "jump": (SELLER, 0, 0),
+            "seller_ppm": 0,
+        }
+    )
+    world.seller.supply = _StuckOn(world.seller.offer.policy)
+    world.drop_payments_after_ms = T0 + 20_000
+    world.run(T0 + 40_000)
+    assert any("deposit not locked" in v for v in oracle.violations)
+    assert any("at or below the cut-off" in v for v in oracle.violations)
+
+
+def test_random_worlds_do_supply_energy_most_of_the_time() -> None:
+    """Guard against a vacuous property: the default world trades and supplies."""
+    world, oracle = build(
+        {
+            "loads": [],
+            "volts": [],
+            "payments": [],
+            "pay_ms": [],
+            "frames": [],
+            "lost_samples": [],
+            "outages": [],
+            "jump": (SELLER, 0, 0),
+            "seller_ppm": 0,
+        }
+    )
+    world.run(T0 + RUN_MS)
+    assert oracle.violations == []
+    assert world.relay_timeline[0][1] is True
+    assert world.seller.meter.energy_mwh > 45_000  # about a minute at 3 kW
