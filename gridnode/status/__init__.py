@@ -1,0 +1,1 @@
+"""The node's local status interface: typed messages on a Unix socket, mode 0600."""

@@ -1,0 +1,78 @@
+"""Reading a node's status socket (the dashboard, the demo, scripts)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from gridnode.errors import DependencyUnreachableError, GridnodeError
+from gridnode.status.framing import Decoder, encode
+from gridnode.status.pb import status_pb2 as pb
+
+
+class StatusUnavailableError(DependencyUnreachableError):
+    """No node answers on the status socket."""
+
+
+class StatusRefusedError(GridnodeError):
+    """The node answered the request with an error."""
+
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+
+
+async def _open(path: Path) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    try:
+        return await asyncio.open_unix_connection(str(path))
+    except (FileNotFoundError, ConnectionRefusedError) as exc:
+        raise StatusUnavailableError(
+            f"no node answers on {path}; is 'gridnode sell' or 'gridnode buy' running "
+            "with that status_socket?"
+        ) from exc
+
+
+async def _updates(reader: asyncio.StreamReader) -> AsyncIterator[pb.Update]:
+    decoder = Decoder(pb.Update)
+    while True:
+        data = await reader.read(65536)
+        if not data:
+            return
+        for update in decoder.feed(data):
+            if update.WhichOneof("kind") == "error":
+                raise StatusRefusedError(update.error.code, update.error.text)
+            yield update
+
+
+async def subscribe(path: Path, max_interval_ms: int = 0) -> AsyncIterator[pb.NodeStatus]:
+    """Every snapshot the node sends, until it goes away."""
+    reader, writer = await _open(path)
+    try:
+        request = pb.Request(subscribe=pb.Subscribe(max_interval_ms=max_interval_ms))
+        writer.write(encode(request))
+        await writer.drain()
+        async for update in _updates(reader):
+            if update.WhichOneof("kind") == "status":
+                yield update.status
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
+
+
+async def stop_session(path: Path, session_id: str, reason: str) -> str:
+    """Ask a seller to stop a session; returns its sentence, raises if refused."""
+    reader, writer = await _open(path)
+    try:
+        request = pb.Request(stop_session=pb.StopSession(session_id=session_id, reason=reason))
+        writer.write(encode(request))
+        await writer.drain()
+        async for update in _updates(reader):
+            return update.control.text
+        raise StatusUnavailableError(f"the node on {path} closed without answering")
+    finally:
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()

@@ -1,0 +1,1 @@
+"""Generated from protos/gridnode/status/v1/status.proto by scripts/gen_protos."""

@@ -1,0 +1,166 @@
+"""Serves the node's live status on a local Unix socket, mode 0600.
+
+Each client sends one request. ``Subscribe`` gets a snapshot at once, again whenever the
+node says something changed (at most every ``min_interval_s``) and at least every
+``max_interval_s``. ``StopSession`` is the one control and is refused unless the node
+runs with ``--allow-control``. A client that sends garbage gets an error and is closed;
+one that stops reading is dropped; neither slows the node or another reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import stat
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from gridnode.errors import UsageError
+from gridnode.status.framing import Decoder, StatusFrameError, encode
+from gridnode.status.pb import status_pb2 as pb
+
+log = logging.getLogger("gridnode.status")
+
+Snapshot = Callable[[], pb.NodeStatus]
+StopSession = Callable[[str, str], Awaitable[str | None]]  # returns an error sentence or None
+
+ERROR_BAD_REQUEST = 400
+ERROR_CONTROL_REFUSED = 403
+ERROR_UNKNOWN_SESSION = 404
+
+
+class StatusServer:
+    def __init__(
+        self,
+        path: Path,
+        snapshot: Snapshot,
+        *,
+        allow_control: bool = False,
+        stop_session: StopSession | None = None,
+        min_interval_s: float = 0.2,
+        max_interval_s: float = 1.0,
+        request_timeout_s: float = 5.0,
+        write_timeout_s: float = 5.0,
+    ) -> None:
+        self.path = path
+        self.snapshot = snapshot
+        self.allow_control = allow_control
+        self.stop_session = stop_session
+        self.min_interval_s = min_interval_s
+        self.max_interval_s = max_interval_s
+        self.request_timeout_s = request_timeout_s
+        self.write_timeout_s = write_timeout_s
+        self._changed = asyncio.Condition()
+        self._server: asyncio.Server | None = None
+        self.readers = 0
+
+    async def start(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_socket(self.path)
+        old_umask = os.umask(0o177)  # the socket is born 0600: no window for others
+        try:
+            self._server = await asyncio.start_unix_server(self._client, path=str(self.path))
+        finally:
+            os.umask(old_umask)
+        os.chmod(self.path, 0o600)
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2.0)
+            self._server = None
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+    async def changed(self) -> None:
+        """Wake every subscriber: the node's state has changed."""
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            request = await asyncio.wait_for(self._read_request(reader), self.request_timeout_s)
+            match request.WhichOneof("kind"):
+                case "subscribe":
+                    self.readers += 1
+                    try:
+                        await self._stream(writer, request.subscribe)
+                    finally:
+                        self.readers -= 1
+                case "stop_session":
+                    await self._send(writer, await self._control(request.stop_session))
+                case _:
+                    await self._error(writer, ERROR_BAD_REQUEST, "the request names no action")
+        except StatusFrameError as exc:
+            await self._error(writer, ERROR_BAD_REQUEST, str(exc))
+        except (TimeoutError, ConnectionError, asyncio.IncompleteReadError) as exc:
+            log.debug("status reader gone: %s", exc)
+        finally:
+            writer.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer.wait_closed(), 1.0)
+
+    async def _read_request(self, reader: asyncio.StreamReader) -> pb.Request:
+        decoder = Decoder(pb.Request)
+        while True:
+            data = await reader.read(4096)
+            if not data:
+                raise asyncio.IncompleteReadError(b"", None)
+            for request in decoder.feed(data):
+                return request
+
+    async def _stream(self, writer: asyncio.StreamWriter, subscribe: pb.Subscribe) -> None:
+        ceiling = subscribe.max_interval_ms / 1000 if subscribe.max_interval_ms else 0
+        interval = max(self.min_interval_s, ceiling or self.max_interval_s)
+        while True:
+            await self._send(writer, pb.Update(status=self.snapshot()))
+            async with self._changed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), interval)
+            await asyncio.sleep(self.min_interval_s)
+
+    async def _control(self, stop: pb.StopSession) -> pb.Update:
+        if not self.allow_control or self.stop_session is None:
+            return _error_update(
+                ERROR_CONTROL_REFUSED,
+                "stopping a session by hand is refused: start the node with --allow-control",
+            )
+        problem = await self.stop_session(stop.session_id, stop.reason or "stopped by hand")
+        if problem is not None:
+            return _error_update(ERROR_UNKNOWN_SESSION, problem)
+        return pb.Update(control=pb.ControlResult(ok=True, text=f"stopping {stop.session_id}"))
+
+    async def _send(self, writer: asyncio.StreamWriter, update: pb.Update) -> None:
+        writer.write(encode(update))
+        await asyncio.wait_for(writer.drain(), self.write_timeout_s)
+
+    async def _error(self, writer: asyncio.StreamWriter, code: int, text: str) -> None:
+        with contextlib.suppress(Exception):
+            await self._send(writer, _error_update(code, text))
+
+
+def _error_update(code: int, text: str) -> pb.Update:
+    return pb.Update(error=pb.Error(code=code, text=text))
+
+
+def _remove_stale_socket(path: Path) -> None:
+    """Remove a socket left by a node that died; refuse to clobber anything else."""
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISSOCK(mode):
+        raise UsageError(f"status_socket: {path} exists and is not a socket; choose another path.")
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except (ConnectionRefusedError, FileNotFoundError):
+        path.unlink()
+        return
+    finally:
+        probe.close()
+    raise UsageError(f"status_socket: another node is already serving {path}.")
