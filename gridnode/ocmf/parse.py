@@ -40,10 +40,13 @@ from gridnode.ocmf.fields import (
 from gridnode.ocmf.record import OcmfRecord, Payload, Reading, Signature
 from gridnode.ocmf.values import OcmfTime
 
-_PAGINATION = re.compile(r"[TF](0|[1-9][0-9]*)")
+_PAGINATION = re.compile(r"[TF](0|[1-9][0-9]{0,17})")  # up to 10**18 records
 _KNOWN_MAJOR_VERSIONS = ("0.", "1.")
 _MAX_TARIFF_TEXT = 250
 _MAX_FLAGS = 4
+# A reading value's order of magnitude (10**-12 to 10**24): any energy register fits, and
+# exact arithmetic on it cannot overflow.
+_MIN_EXPONENT, _MAX_EXPONENT = -12, 24
 # Reading fields a later reading in the same record may leave out to repeat the previous
 # one's (the specification's rule; RV and CL are always the reading's own).
 _INHERITED = ("TM", "TX", "RI", "RU", "RT", "EF", "ST")
@@ -171,8 +174,8 @@ def _pagination(data: Mapping[str, object]) -> int | None:
     value = data.get("PG")
     if not isinstance(value, str) or not _PAGINATION.fullmatch(value):
         raise OcmfMalformedError(
-            f"The pagination (PG) is {value!r}; OCMF writes 'T' or 'F' and a number without "
-            "leading zeros, for example 'T17'.",
+            f"The pagination (PG) is {value!r:.40}; OCMF writes 'T' or 'F' and a number "
+            "without leading zeros, for example 'T17'.",
             field="PG",
         )
     return int(value[1:])
@@ -247,9 +250,11 @@ def _reading(data: Mapping[str, object], where: str, page: int | None) -> Readin
             f"Reading {where} has no meter status (ST).", field=f"{where}.ST", page=page
         )
     value = data.get("RV")
-    if value is not None and not isinstance(value, Decimal):
+    if value is not None and not (
+        isinstance(value, Decimal) and _MIN_EXPONENT <= value.adjusted() <= _MAX_EXPONENT
+    ):
         raise OcmfMalformedError(
-            f"The value of reading {where} (RV) must be a JSON number.",
+            f"The value of reading {where} (RV) must be a JSON number of a sensible size.",
             field=f"{where}.RV",
             page=page,
         )
@@ -333,6 +338,8 @@ def _load_object(text: str, section: str) -> dict[str, object]:
         raise OcmfMalformedError(
             f"The {section} section is not valid JSON ({exc.msg} at character {exc.pos})."
         ) from None
+    except RecursionError:
+        raise OcmfMalformedError(f"The {section} section nests too deeply to be OCMF.") from None
     except _DuplicateKeyError as exc:
         raise OcmfMalformedError(
             f"The {section} section names the field {exc.key!r} twice; a record must read "

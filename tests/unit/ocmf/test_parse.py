@@ -194,3 +194,17 @@ def test_extension_fields_and_the_fiscal_context_are_accepted() -> None:
     assert record.payload.IS is None
     assert record.payload.RD[0].TX is None
     assert record.payload.extras == {"XVENDOR": {"a": [Decimal(1), True, None]}}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _with(_payload(head='"PG":"T' + "9" * 5000 + '"')),  # beyond int()'s digit limit
+        _with(_payload(reading=_GOOD_READING.replace('"RV":1', '"RV":1e999999999'))),
+        _with(_payload(reading=_GOOD_READING.replace('"RV":1', '"RV":1e-999999999'))),
+        _with("[" * 100_000 + "]" * 100_000),
+    ],
+)
+def test_hostile_input_is_malformed_not_a_crash(text: str) -> None:
+    with pytest.raises(OcmfMalformedError):
+        parse_record(text)

@@ -3,6 +3,8 @@ any payload is rejected (the receipt verifier's guarantee, issue 9)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,3 +73,32 @@ def test_parsing_our_records_never_changes_them(
     _, records = drawn
     for record in records:
         assert parse_record(record.text).text == record.text
+
+
+@given(sessions(), st.data())
+def test_damaged_records_fail_only_with_typed_errors(
+    drawn: tuple[MeterSeries, list[OcmfRecord]], data: st.DataObject
+) -> None:
+    """Several random edits anywhere in a record: a typed error or a clean result, no crash."""
+    _, records = drawn
+    raw = bytearray(records[0].text.encode("utf-8"))
+    for _ in range(data.draw(st.integers(min_value=1, max_value=8), label="edits")):
+        offset = data.draw(st.integers(min_value=0, max_value=len(raw) - 1))
+        edit = data.draw(st.sampled_from(["replace", "delete", "insert"]))
+        byte = data.draw(st.sampled_from(b'{}[]",:|0123456789.eE-+ TtFfnNaAsSBCX\\\x00\xff'))
+        if edit == "replace":
+            raw[offset] = byte
+        elif edit == "delete" and len(raw) > 1:
+            del raw[offset]
+        else:
+            raw.insert(offset, byte)
+    with contextlib.suppress(OcmfError):
+        parse_record(bytes(raw))
+    verify_series([bytes(raw), *[r.text for r in records[1:]]], KEY_HEX)
+
+
+@given(st.binary(max_size=300) | st.text(max_size=300))
+def test_arbitrary_input_fails_only_with_typed_errors(junk: bytes | str) -> None:
+    with contextlib.suppress(OcmfError):
+        parse_record(junk)
+    assert verify_series([junk], KEY_HEX)
