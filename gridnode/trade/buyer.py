@@ -4,7 +4,6 @@ breaches (DESIGN.md invariant 4)."""
 
 from __future__ import annotations
 
-import enum
 from fractions import Fraction
 
 from gridnode.money import Msat
@@ -40,7 +39,6 @@ from gridnode.trade.messages import (
     InvoiceMessage,
     InvoicePurpose,
     MeterReadingMessage,
-    MeterReadingRecord,
     OfferMessage,
     PaymentNotice,
     Received,
@@ -51,31 +49,14 @@ from gridnode.trade.messages import (
     SignedReading,
     Suspend,
 )
-from gridnode.trade.metering import CostMeter, EnergyReconciler
+from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
 from gridnode.trade.peer_io import illegal, receive
 from gridnode.trade.signing import Signer, Verifier, fingerprint
+from gridnode.trade.states import BUYER_TRANSITIONS, BuyerState
 from gridnode.trade.terms import BuyerLimits, Offer
 from gridnode.trade.units import MWH_PER_KWH
 
-
-class BuyerState(enum.Enum):
-    AWAITING_OFFER = "awaiting_offer"  # waiting for the seller's hello and offer
-    AWAITING_DEPOSIT = "awaiting_deposit"  # offer accepted; no deposit invoice paid yet
-    RECEIVING = "receiving"  # deposit sent; paying ahead as energy is used
-    SUSPENDED = "suspended"  # the seller says supply is off (credit or fault)
-    STOPPED = "stopped"  # the seller breached: no more payments; close sent
-    CLOSED = "closed"  # nothing left to do
-
-
 _B = BuyerState
-BUYER_TRANSITIONS: dict[BuyerState, frozenset[BuyerState]] = {
-    _B.AWAITING_OFFER: frozenset({_B.AWAITING_DEPOSIT, _B.CLOSED}),
-    _B.AWAITING_DEPOSIT: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSED}),
-    _B.RECEIVING: frozenset({_B.SUSPENDED, _B.STOPPED, _B.CLOSED}),
-    _B.SUSPENDED: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSED}),
-    _B.STOPPED: frozenset({_B.CLOSED}),
-    _B.CLOSED: frozenset(),
-}
 _PAYING = frozenset({_B.AWAITING_DEPOSIT, _B.RECEIVING, _B.SUSPENDED})
 #: More unpaid prepayment invoices than this at once is over-invoicing.
 MAX_DEFERRED_INVOICES = 3
@@ -330,19 +311,11 @@ class BuyerSession:
         out.extend(self.outbox.send(Close(cause, text), now_ms))
 
     def _signed_reading(self, now_ms: int) -> SignedReading | None:
-        sample = self.last_sample
-        if sample is None:
+        if self.last_sample is None:
             return None
         self.reading_counter += 1
-        record = MeterReadingRecord(
-            self.meter_id,
-            self.reading_counter,
-            sample.at_ms,
-            self.meter.energy_mwh,
-            sample.register_mwh,
-            max(sample.power_mw, 0),
-            sample.voltages_mv,
-            sample.currents_ma,
+        record = reading_record(
+            self.meter_id, self.reading_counter, self.last_sample, self.meter.energy_mwh, now_ms
         )
         return codec.sign_reading(record, self.signer)
 

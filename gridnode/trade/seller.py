@@ -8,7 +8,6 @@ the next tick, for conditions that only time can break).
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -51,7 +50,6 @@ from gridnode.trade.messages import (
     InvoiceMessage,
     InvoicePurpose,
     MeterReadingMessage,
-    MeterReadingRecord,
     OfferMessage,
     PaymentNotice,
     Received,
@@ -61,37 +59,16 @@ from gridnode.trade.messages import (
     Role,
     Suspend,
 )
-from gridnode.trade.metering import CostMeter, EnergyReconciler
+from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
 from gridnode.trade.peer_io import illegal, receive
 from gridnode.trade.seller_billing import SellerBilling
 from gridnode.trade.signing import Signer, Verifier, fingerprint
+from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
 from gridnode.trade.supply import Supply
+from gridnode.trade.supply import fault as supply_fault
 from gridnode.trade.terms import Offer
 
-
-class SellerState(enum.Enum):
-    NEGOTIATING = "negotiating"  # hello and offer sent; waiting for the buyer's answer
-    AWAITING_DEPOSIT = "awaiting_deposit"  # accepted; the deposit hold invoice is not locked
-    SUPPLYING = "supplying"  # relay on: every condition of invariant 1 holds
-    SUSPENDED_CREDIT = "suspended_credit"  # relay off: credit at or below the cut-off
-    SUSPENDED_FAULT = "suspended_fault"  # relay off: stale reading, overcurrent, outside
-    #                                      the period, or the contactor resting
-    CLOSING = "closing"  # relay off for good; the deposit is being released or settled
-    CLOSED = "closed"  # nothing left to do
-
-
 _S = SellerState
-SELLER_TRANSITIONS: dict[SellerState, frozenset[SellerState]] = {
-    _S.NEGOTIATING: frozenset({_S.AWAITING_DEPOSIT, _S.CLOSED}),
-    _S.AWAITING_DEPOSIT: frozenset(
-        {_S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT, _S.CLOSING}
-    ),
-    _S.SUPPLYING: frozenset({_S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT, _S.CLOSING}),
-    _S.SUSPENDED_CREDIT: frozenset({_S.SUPPLYING, _S.SUSPENDED_FAULT, _S.CLOSING}),
-    _S.SUSPENDED_FAULT: frozenset({_S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.CLOSING}),
-    _S.CLOSING: frozenset({_S.CLOSED}),
-    _S.CLOSED: frozenset(),
-}
 _LIVE = frozenset({_S.AWAITING_DEPOSIT, _S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT})
 
 #: Given the current offer, the renewal to propose (or None to let the period end).
@@ -306,17 +283,13 @@ class SellerSession:
             )
 
     def _sign_reading(self, now_ms: int, out: list[Action]) -> int:
-        sample = self.last_sample
         self.reading_counter += 1
-        record = MeterReadingRecord(
+        record = reading_record(
             self.offer.meter_id,
             self.reading_counter,
-            sample.at_ms if sample else now_ms,
+            self.last_sample,
             self.meter.energy_mwh,
-            sample.register_mwh if sample else 0,
-            max(sample.power_mw, 0) if sample else 0,
-            sample.voltages_mv if sample else (),
-            sample.currents_ma if sample else (),
+            now_ms,
         )
         signed = codec.sign_reading(record, self.signer)
         text = f"signed reading {self.reading_counter}"
@@ -335,7 +308,7 @@ class SellerSession:
             self.renewal_sent = False
             self.supply.policy = renewal.policy
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
-        fault = self._fault(now_ms)
+        fault = supply_fault(self.offer, self.billing.deposit_locked, self.last_sample, now_ms)
         credit = self.credit
         credit_ok = credit > self.offer.policy.cutoff.msat
         switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
@@ -362,21 +335,6 @@ class SellerSession:
         elif switch.on and self.suspended_cause is not None:
             out.extend(self.outbox.send(Resume(self.suspended_cause), now_ms))
             self.suspended_cause = None
-
-    def _fault(self, now_ms: int) -> tuple[Cause, str] | None:
-        """Why the relay must be off, credit aside; None when nothing forbids it."""
-        offer, sample = self.offer, self.last_sample
-        if not self.billing.deposit_locked:
-            return Cause.DEPOSIT, "the deposit is not locked"
-        if not offer.start_ms <= now_ms < offer.stop_ms:
-            return Cause.PERIOD_END, "outside the sale period"
-        if sample is None or now_ms - sample.at_ms > offer.policy.reading_max_age_ms:
-            return Cause.STALE_READING, "no fresh meter reading"
-        if sample.at_ms > now_ms:
-            return Cause.STALE_READING, "the meter reading is from the future (clock jump)"
-        if any(c > offer.electrical.current_max_ma for c in sample.currents_ma):
-            return Cause.OVERCURRENT, f"current {max(sample.currents_ma)} mA over the maximum"
-        return None
 
     def _offer_renewal(self, now_ms: int, out: list[Action]) -> None:
         lead = self.offer.policy.renewal_lead_ms

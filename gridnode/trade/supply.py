@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from gridnode.trade.actions import Action, LedgerKind, Record, SwitchRelay
+from gridnode.trade.events import MeterSample
 from gridnode.trade.messages import Cause
 from gridnode.trade.profiles import cost_exact
 from gridnode.trade.terms import Offer, SupplyPolicy
@@ -36,6 +37,24 @@ def prepayment_window(offer: Offer, now_ms: int) -> int:
     by_time = cost_exact(offer.profile, energy, now_ms, now_ms)
     window = min(pay.prepayment.msat, by_time.numerator // by_time.denominator)
     return min(max(window, offer.policy.restore.msat), pay.prepayment.msat)
+
+
+def fault(
+    offer: Offer, deposit_locked: bool, sample: MeterSample | None, now_ms: int
+) -> tuple[Cause, str] | None:
+    """Why the relay must be off, credit aside (DESIGN.md invariant 1); None when
+    nothing forbids it."""
+    if not deposit_locked:
+        return Cause.DEPOSIT, "the deposit is not locked"
+    if not offer.start_ms <= now_ms < offer.stop_ms:
+        return Cause.PERIOD_END, "outside the sale period"
+    if sample is None or now_ms - sample.at_ms > offer.policy.reading_max_age_ms:
+        return Cause.STALE_READING, "no fresh meter reading"
+    if sample.at_ms > now_ms:
+        return Cause.STALE_READING, "the meter reading is from the future (clock jump)"
+    if any(c > offer.electrical.current_max_ma for c in sample.currents_ma):
+        return Cause.OVERCURRENT, f"current {max(sample.currents_ma)} mA over the maximum"
+    return None
 
 
 @dataclass(slots=True)

@@ -13,9 +13,10 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from gridnode.trade.actions import SwitchRelay
-from gridnode.trade.buyer import BuyerSession, BuyerState
-from gridnode.trade.seller import SellerSession, SellerState
+from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
+from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.supply import Supply
 
 from .fixtures import T0, demo_limits, demo_offer

@@ -17,11 +17,12 @@ from gridnode.trade.actions import (
     SettleHoldInvoice,
     SwitchRelay,
 )
-from gridnode.trade.buyer import BuyerSession, BuyerState
+from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import Event
 from gridnode.trade.messages import Cause
-from gridnode.trade.seller import SellerSession, SellerState
+from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
+from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 
 from .fixtures import T0, demo_limits, demo_offer
