@@ -49,6 +49,10 @@ class FrameSink(Protocol):
         """A DATA or ACK frame arrived (after the hello). May raise a PeerLinkError."""
         ...
 
+    async def wait_for_room(self) -> None:
+        """Return when the application has room for more messages (backpressure)."""
+        ...
+
 
 class Connection:
     """Frames over one established TLS stream."""
@@ -194,6 +198,9 @@ class Connection:
             elif frame.kind is FrameKind.HELLO:
                 raise MalformedFrameError("The peer sent a second HELLO on one connection.")
             sink.on_frame(self, frame)
+            # An application that falls behind stops us reading, so TCP pushes back on
+            # the peer instead of messages piling up in memory.
+            await sink.wait_for_room()
 
     async def _write_loop(self, sink: FrameSink) -> None:
         while True:

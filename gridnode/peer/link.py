@@ -99,6 +99,9 @@ class PeerLink:
         self._expiry: asyncio.TimerHandle | None = None
         self._down_since = time.monotonic()
         self._max_payload = settings.max_frame_bytes - HEADER.size - PREFIX.size
+        self._max_backlog = settings.max_backlog_events
+        self._room = asyncio.Event()
+        self._room.set()
 
     @property
     def up(self) -> bool:
@@ -115,13 +118,29 @@ class PeerLink:
         return self._connection.rtt_s if self._connection is not None else None
 
     async def next_event(self) -> LinkEvent:
-        return await self._events.get()
+        event = await self._events.get()
+        self._after_get()
+        return event
 
     def event_nowait(self) -> LinkEvent | None:
         try:
-            return self._events.get_nowait()
+            event = self._events.get_nowait()
         except asyncio.QueueEmpty:
             return None
+        self._after_get()
+        return event
+
+    @property
+    def backlog(self) -> int:
+        """Events waiting for the application."""
+        return self._events.qsize()
+
+    async def wait_for_room(self) -> None:
+        await self._room.wait()
+
+    def _after_get(self) -> None:
+        if not self._room.is_set() and self._events.qsize() <= self._max_backlog // 2:
+            self._room.set()
 
     def send(self, payload: bytes) -> int:
         """Store ``payload`` for the peer and send it if the link is up; return its seq.
@@ -222,6 +241,15 @@ class PeerLink:
             if frame.seq == expected:
                 self._outbox.mark_received(frame.seq)
                 self._events.put_nowait(Message(self.peer.name, frame.seq, frame.body))
+                if self._events.qsize() >= self._max_backlog and self._room.is_set():
+                    self._room.clear()
+                    log.warning(
+                        "peer %s: the application is %d events behind; reading from the "
+                        "peer pauses until it catches up",
+                        self.peer.name,
+                        self._events.qsize(),
+                        extra={"peer": self.peer.name},
+                    )
             connection.queue_ack()
 
     def _on_ack(self, ack_seq: int) -> None:

@@ -85,6 +85,8 @@ class SellerServer:
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self.refused = 0
+        self._pending: dict[str, int] = {}
+        self._pending_total = 0
         self.refusals = RefusalLog()
 
     def link(self, name_or_fingerprint: str) -> PeerLink:
@@ -140,6 +142,35 @@ class SellerServer:
     async def _serve_socket(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, address: str
     ) -> None:
+        host = address.rsplit(":", 1)[0]
+        if (
+            self._pending_total >= self.settings.max_pending_handshakes
+            or self._pending.get(host, 0) >= self.settings.max_pending_handshakes_per_host
+        ):
+            # Bounded so a flood of silent sockets cannot take every file descriptor
+            # (the meter's serial port and the ledger need theirs).
+            self.refused += 1
+            self.refusals.refused(
+                address,
+                f"too many unfinished handshakes ({self._pending.get(host, 0)} from this "
+                f"host, {self._pending_total} in all)",
+            )
+            writer.transport.abort()
+            return
+        self._pending[host] = self._pending.get(host, 0) + 1
+        self._pending_total += 1
+        try:
+            ready = await self._handshake(writer, address)
+        finally:
+            self._pending_total -= 1
+            self._pending[host] -= 1
+            if not self._pending[host]:
+                del self._pending[host]
+        if ready:
+            await self._serve_link(reader, writer, address)
+
+    async def _handshake(self, writer: asyncio.StreamWriter, address: str) -> bool:
+        """TLS; True if it completed (else the refusal is logged and the socket gone)."""
         try:
             # Not asyncio.wait_for: it runs start_tls in another task, which breaks the
             # stream's TLS upgrade on Python 3.11 (the handshake never completes).
@@ -155,7 +186,12 @@ class SellerServer:
                 address, f"TLS handshake failed: {reason} (pinned buyers: {pins})"
             )
             writer.transport.abort()
-            return
+            return False
+        return True
+
+    async def _serve_link(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, address: str
+    ) -> None:
         connection = Connection(reader, writer, self.settings, address)
         try:
             buyer = check_peer(connection.ssl_object, self._pinned)

@@ -23,6 +23,13 @@ class LinkSettings:
     handshake_timeout_s: float = 10.0
     """Time allowed for the TLS handshake, and again for the exchange of hellos."""
 
+    max_pending_handshakes: int = 256
+    """Connections the seller lets sit in the TLS handshake at once; more are closed at
+    once (a flood of silent sockets must not take every file descriptor)."""
+
+    max_pending_handshakes_per_host: int = 64
+    """The same, from one source address (buyers behind one NAT share it)."""
+
     read_timeout_s: float = 10.0
     """Time allowed from a frame's length prefix to its last byte (a frame cut in half)."""
 
@@ -55,6 +62,10 @@ class LinkSettings:
     outbox_max_messages: int = 10_000
     """Most payloads that may wait for the peer's acknowledgement; sending more fails."""
 
+    max_backlog_events: int = 1_000
+    """Messages received but not yet taken by the application; at this many the link
+    stops reading from the peer (TCP pushes back) until half have been taken."""
+
     session_expiry_s: float = 600.0
     """How long after a link goes down the link reports ``LinkExpired``: the seller keeps
     supplying a disconnected buyer against existing credit until then."""
@@ -85,6 +96,8 @@ class LinkSettings:
                 "peer link setting idle_timeout_s must exceed heartbeat_interval_s "
                 "(three intervals is usual), or a quiet but healthy link is dropped."
             )
+        if self.max_backlog_events < 2:
+            raise UsageError("peer link setting max_backlog_events must be at least 2.")
         if self.max_frame_bytes < 1024:
             raise UsageError("peer link setting max_frame_bytes must be at least 1024.")
         if self.outbox_synchronous not in {"FULL", "NORMAL", "EXTRA"}:

@@ -8,6 +8,7 @@ import os
 import ssl
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -247,3 +248,43 @@ async def test_buyer_that_stops_reading_is_cut_without_delaying_others(
     pinger.cancel()
     writer.transport.abort()
     await _honest_round_trip(site)
+
+
+async def test_buyer_flooding_valid_messages_is_held_back_by_backpressure(
+    site: Site, no_link_errors: pytest.LogCaptureFixture
+) -> None:
+    site.settings = replace(site.settings, max_backlog_events=50)
+    await _with_honest_buyer(site)
+    assert site.server is not None
+    flooder = site.buyer(1)
+    await expect(flooder.link, LinkUp)
+    seller_side = site.server.link("buyer1")
+    await expect(seller_side, LinkUp)
+    for i in range(2000):
+        flooder.link.send(str(i).encode())
+    await asyncio.sleep(0.5)  # the seller's application is busy: takes nothing
+    assert seller_side.backlog <= 50
+    assert await _logged(no_link_errors, "buyer1", "events behind")
+    await _honest_round_trip(site)  # the other buyer is not held up
+    got = [int((await expect(seller_side, Message)).payload) for _ in range(2000)]
+    assert got == list(range(2000))
+
+
+async def test_silent_sockets_beyond_the_per_host_cap_are_closed_at_once(
+    site: Site, no_link_errors: pytest.LogCaptureFixture
+) -> None:
+    site.settings = replace(site.settings, max_pending_handshakes_per_host=3)
+    await site.start_seller()
+    silent = [await asyncio.open_connection(site.host, site.port) for _ in range(3)]
+    await asyncio.sleep(0.1)
+    reader, writer = await asyncio.open_connection(site.host, site.port)
+    started = time.monotonic()
+    await _closed_within(reader, 0.5)
+    assert time.monotonic() - started < 0.3
+    writer.close()
+    assert await _logged(no_link_errors, "too many unfinished handshakes")
+    # Once the silent ones time out, a real buyer gets in.
+    client = site.buyer(0)
+    await expect(client.link, LinkUp, within_s=site.settings.handshake_timeout_s + 3)
+    for _, w in silent:
+        w.close()
