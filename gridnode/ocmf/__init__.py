@@ -33,13 +33,7 @@ from gridnode.ocmf.fields import (
 )
 from gridnode.ocmf.parse import parse_record
 from gridnode.ocmf.record import OcmfRecord, Payload, Reading, Signature
-from gridnode.ocmf.series import (
-    MeterIdentity,
-    MeterSeries,
-    SeriesState,
-    UserAssignment,
-    clock_status,
-)
+from gridnode.ocmf.series import MeterSeries, clock_status
 from gridnode.ocmf.signing import (
     NodeSigner,
     check_signature,
@@ -48,6 +42,7 @@ from gridnode.ocmf.signing import (
     public_key_der,
     verify_record,
 )
+from gridnode.ocmf.state import MeterIdentity, SeriesState, UserAssignment
 from gridnode.ocmf.values import EnergyFormat, OcmfTime
 
 __all__ = [

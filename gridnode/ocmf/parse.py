@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -37,7 +36,7 @@ from gridnode.ocmf.fields import (
     Transaction,
     Unit,
 )
-from gridnode.ocmf.record import OcmfRecord, Payload, Reading, Signature
+from gridnode.ocmf.record import OcmfRecord, Payload, Reading, Signature, load_object
 from gridnode.ocmf.values import OcmfTime
 
 _PAGINATION = re.compile(r"[TF](0|[1-9][0-9]{0,17})")  # up to 10**18 records
@@ -92,7 +91,7 @@ def parse_record(text: str | bytes) -> OcmfRecord:
 
 def parse_payload(text: str) -> Payload:
     """Parse the payload section alone."""
-    data = _load_object(text, "payload")
+    data = load_object(text, "payload")
     page = _pagination(data)
     for key in data:
         known = key in _PAYLOAD_KEYS or key in UNMODELLED_PAYLOAD_KEYS
@@ -289,7 +288,7 @@ def _reading(data: Mapping[str, object], where: str, page: int | None) -> Readin
 
 def parse_signature(text: str) -> Signature:
     """Parse the signature section alone."""
-    data = _load_object(text, "signature")
+    data = load_object(text, "signature")
     for key in data:
         if key not in {"SA", "SE", "SM", "SD"} and key[:1] not in SIGNATURE_EXTENSION_INITIALS:
             raise OcmfUnknownError(
@@ -323,51 +322,6 @@ def signature_bytes(signature: Signature) -> bytes:
             f"The signature data (SD) is missing or is not {signature.SE.value}.", field="SD"
         )
     return raw
-
-
-def _load_object(text: str, section: str) -> dict[str, object]:
-    try:
-        data = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_int=Decimal,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_refuse_duplicates,
-        )
-    except json.JSONDecodeError as exc:
-        raise OcmfMalformedError(
-            f"The {section} section is not valid JSON ({exc.msg} at character {exc.pos})."
-        ) from None
-    except RecursionError:
-        raise OcmfMalformedError(f"The {section} section nests too deeply to be OCMF.") from None
-    except _DuplicateKeyError as exc:
-        raise OcmfMalformedError(
-            f"The {section} section names the field {exc.key!r} twice; a record must read "
-            "the same to every parser.",
-            field=exc.key,
-        ) from None
-    if not isinstance(data, dict):
-        raise OcmfMalformedError(f"The {section} section is not a JSON object.")
-    return data
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKeyError(key)
-        result[key] = value
-    return result
-
-
-def _refuse_constant(name: str) -> object:
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
 
 
 def _optional_str(data: Mapping[str, object], key: str, where: _Where) -> str | None:

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from gridnode.ocmf.errors import OcmfMalformedError
 from gridnode.ocmf.fields import (
     HEADER,
     SEPARATOR,
@@ -182,3 +183,49 @@ def encode_json(value: object) -> str:
     if isinstance(value, list | tuple):
         return "[" + ",".join(encode_json(v) for v in value) + "]"
     raise TypeError(f"cannot encode {type(value).__name__} as OCMF JSON")
+
+
+def load_object(text: str, section: str) -> dict[str, object]:
+    """A JSON object, numbers as exact decimals; duplicates and NaN are malformed."""
+    try:
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_refuse_duplicates,
+        )
+    except json.JSONDecodeError as exc:
+        raise OcmfMalformedError(
+            f"The {section} section is not valid JSON ({exc.msg} at character {exc.pos})."
+        ) from None
+    except RecursionError:
+        raise OcmfMalformedError(f"The {section} section nests too deeply to be OCMF.") from None
+    except _DuplicateKeyError as exc:
+        raise OcmfMalformedError(
+            f"The {section} section names the field {exc.key!r} twice; a record must read "
+            "the same to every parser.",
+            field=exc.key,
+        ) from None
+    if not isinstance(data, dict):
+        raise OcmfMalformedError(f"The {section} section is not a JSON object.")
+    return data
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKeyError(key)
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> object:
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)

@@ -16,33 +16,28 @@ a record that would break its own series rather than sign it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from gridnode import __version__
 from gridnode.ocmf.errors import OcmfSequenceError, OcmfValueError
 from gridnode.ocmf.fields import (
     FORMAT_VERSION,
-    IDENTIFICATION_FLAGS,
     ClockStatus,
     CurrentType,
     ErrorFlag,
-    IdentificationLevel,
-    IdentificationType,
     MeterStatus,
     Register,
     Transaction,
 )
 from gridnode.ocmf.record import OcmfRecord, Payload, Reading, encode_payload, encode_signature
 from gridnode.ocmf.signing import NodeSigner
+from gridnode.ocmf.state import MeterIdentity, SeriesState, UserAssignment
 from gridnode.ocmf.values import EnergyFormat, OcmfTime
 
 #: ``GI``: what signs our records.
 GATEWAY_IDENTIFICATION = "gridnode"
-_MAX_ID_LENGTH = 40  # Table 17: up to 40 bytes of identification data
 _MAX_TARIFF_TEXT = 250
-_STATE_VERSION = 1
 
 
 def clock_status(synchronized: bool | None, *, set_since_boot: bool = False) -> ClockStatus:
@@ -59,127 +54,6 @@ def clock_status(synchronized: bool | None, *, set_since_boot: bool = False) -> 
     if synchronized is False and set_since_boot:
         return ClockStatus.INFORMATIVE
     return ClockStatus.UNKNOWN
-
-
-@dataclass(frozen=True)
-class MeterIdentity:
-    """The meter a series reads (``MS``, ``MV``, ``MM``, ``MF``)."""
-
-    serial: str
-    vendor: str | None = None
-    model: str | None = None
-    firmware: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.serial:
-            raise OcmfValueError("A meter serial (MS) is required; give the meter's serial.")
-
-
-@dataclass(frozen=True)
-class UserAssignment:
-    """Who a transaction is for (``IS``, ``IL``, ``IF``, ``IT``, ``ID``; Table 4)."""
-
-    IS: bool = False
-    IL: IdentificationLevel | None = None
-    IF: tuple[str, ...] = ()
-    IT: IdentificationType = IdentificationType.NONE
-    ID: str | None = None
-
-    def __post_init__(self) -> None:
-        unknown = [flag for flag in self.IF if flag not in IDENTIFICATION_FLAGS]
-        if unknown or len(self.IF) > 4:
-            raise OcmfValueError(f"IF holds at most 4 of OCMF's flags; got {list(self.IF)}.")
-        if self.ID is not None and len(self.ID.encode("utf-8")) > _MAX_ID_LENGTH:
-            raise OcmfValueError(
-                f"ID carries at most {_MAX_ID_LENGTH} bytes; {self.ID!r} is longer."
-            )
-
-    @classmethod
-    def session(cls, session_id: str) -> UserAssignment:
-        """A gridnode session: the buyer is the peer whose pinned key the node verified."""
-        return cls(True, IdentificationLevel.VERIFIED, (), IdentificationType.LOCAL, session_id)
-
-    def to_json(self) -> dict[str, object]:
-        level = None if self.IL is None else self.IL.value
-        return {"IS": self.IS, "IL": level, "IF": list(self.IF), "IT": self.IT.value, "ID": self.ID}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> UserAssignment:
-        level, flags, data_id = data["IL"], data["IF"], data["ID"]
-        return cls(
-            IS=data["IS"] is True,
-            IL=None if level is None else IdentificationLevel(str(level)),
-            IF=tuple(str(flag) for flag in flags) if isinstance(flags, list) else (),
-            IT=IdentificationType(str(data["IT"])),
-            ID=None if data_id is None else str(data_id),
-        )
-
-
-@dataclass(frozen=True)
-class SeriesState:
-    """Everything a series needs to continue after a restart. Persist it with each record."""
-
-    key_fingerprint: str  # the signing key this state belongs to
-    meter_serial: str  # and the meter
-    next_page: int = 1  # the number the next record gets
-    open: UserAssignment | None = None  # the open transaction's user; None when idle
-    last_unix_ms: int | None = None  # time of the last record
-    last_energy_mwh: int | None = None  # register value of the last record
-
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict (plain strings, ints, bools and None)."""
-        return {
-            "version": _STATE_VERSION,
-            "key_fingerprint": self.key_fingerprint,
-            "meter_serial": self.meter_serial,
-            "next_page": self.next_page,
-            "open": None if self.open is None else self.open.to_json(),
-            "last_unix_ms": self.last_unix_ms,
-            "last_energy_mwh": self.last_energy_mwh,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> SeriesState:
-        """Read back :meth:`to_json`; a damaged or foreign state is refused with a sentence."""
-        try:
-            if data["version"] != _STATE_VERSION:
-                raise OcmfValueError(
-                    f"The stored OCMF series state is version {data['version']!r}; this node "
-                    f"reads version {_STATE_VERSION}. Upgrade gridnode; never edit the state."
-                )
-            opened = data["open"]
-            state = cls(
-                key_fingerprint=str(data["key_fingerprint"]),
-                meter_serial=str(data["meter_serial"]),
-                next_page=_int(data["next_page"]),
-                open=None if opened is None else UserAssignment.from_json(_mapping(opened)),
-                last_unix_ms=_optional_int(data["last_unix_ms"]),
-                last_energy_mwh=_optional_int(data["last_energy_mwh"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise OcmfValueError(
-                f"The stored OCMF series state is damaged ({exc!r}); restore it from the "
-                "ledger's last record rather than starting a new counter."
-            ) from None
-        if state.next_page < 1:
-            raise OcmfValueError("The stored OCMF series state has a next page below 1.")
-        return state
-
-
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected an integer, got {value!r}")
-    return value
-
-
-def _optional_int(value: object) -> int | None:
-    return None if value is None else _int(value)
-
-
-def _mapping(value: object) -> Mapping[str, object]:
-    if not isinstance(value, Mapping):
-        raise TypeError(f"expected an object, got {value!r}")
-    return value
 
 
 class MeterSeries:

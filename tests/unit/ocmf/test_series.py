@@ -22,6 +22,7 @@ from gridnode.ocmf import (
     Unit,
     UserAssignment,
     clock_status,
+    parse_record,
     verify_record,
     verify_series,
 )
@@ -261,3 +262,28 @@ def test_clock_status_rule(
     synchronized: bool | None, set_since_boot: bool, flag: ClockStatus
 ) -> None:
     assert clock_status(synchronized, set_since_boot=set_since_boot) is flag
+
+
+def test_the_state_can_be_rebuilt_from_the_last_record_alone() -> None:
+    """Recovery when the ledger kept the records but lost the state: the same state back."""
+    series = golden_series()
+    user = UserAssignment.session("sess-01")
+    steps = [
+        lambda: series.begin(T0_MS, 1_000, SYNCED, user),
+        lambda: series.issue(Transaction.CHARGING, T0_MS + 1, 2_000, SYNCED),
+        lambda: series.issue(Transaction.SUSPENDED, T0_MS + 2, 2_000, SYNCED),
+        lambda: series.end(T0_MS + 3, 3_000, SYNCED),
+    ]
+    for step in steps:
+        record = step()
+        assert SeriesState.following(parse_record(record.text)) == series.state
+
+
+def test_a_state_is_not_rebuilt_from_a_foreign_record() -> None:
+    from tests.unit.ocmf.test_parse import SPEC_EXAMPLE
+
+    record = parse_record(SPEC_EXAMPLE)  # GS is a serial, and RV 2935.6 kWh is fine...
+    assert SeriesState.following(record).next_page == 12346
+    fiscal = parse_record(SPEC_EXAMPLE.replace('"PG": "T12345"', '"PG": "F7"'))
+    with pytest.raises(OcmfValueError, match="cannot be rebuilt"):
+        SeriesState.following(fiscal)
