@@ -54,15 +54,19 @@ def build(
     noise_v: float = 0.0,
     bias: dict[int, float] | None = None,
     accuracy_class: float = 0.0,
+    voltage_events: Sequence[tuple[float, float, float]] = (),
 ) -> SimulatedBus:
-    """Make (but do not start) a simulated bus; ``meters`` are (model, address) pairs."""
+    """Make (but do not start) a simulated bus; ``meters`` are (model, address) pairs.
+
+    ``voltage_events`` are sags and swells: (start_s, end_s, factor) in simulated time.
+    """
     loads: list[ConstantLoad | CyclingLoad] = [
         ConstantLoad(load_watts / phases, phase=n) for n in range(1, phases + 1)
     ]
     if cycling_watts:
         loads.append(CyclingLoad(cycling_watts, on_s=600, off_s=1200))
     circuit = Circuit(
-        Supply(noise_v=noise_v),
+        Supply(noise_v=noise_v, events=list(voltage_events)),
         loads,
         phases=phases,
         clock=SimClock(time_scale),
@@ -118,6 +122,11 @@ def _bias_arg(text: str) -> tuple[int, float]:
     return int(address), float(fraction)
 
 
+def _event_arg(text: str) -> tuple[float, float, float]:
+    start, end, factor = (float(part) for part in text.split(":"))
+    return start, end, factor
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m gridnode.hardware.sim",
@@ -164,6 +173,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="ADDRESS:FRACTION, a meter reading high (0.05) or low (-0.05)",
     )
+    parser.add_argument(
+        "--sag",
+        action="append",
+        type=_event_arg,
+        default=[],
+        help="START_S:END_S:FACTOR, a sag (0.8) or swell (1.1) in simulated time",
+    )
     args = parser.parse_args(argv)
     sim = build(
         args.meter or [("sdm120", 1)],
@@ -177,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         noise_v=args.noise_v,
         accuracy_class=args.accuracy_class,
         bias=dict(args.bias),
+        voltage_events=args.sag,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

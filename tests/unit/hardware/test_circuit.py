@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gridnode.hardware.sim.circuit import Circuit, MeterError, SimClock, SimMeter, Supply
 from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad, DailySchedule
@@ -92,3 +94,24 @@ def test_loads() -> None:
     assert schedule.power_w(3600 * 12) == 100.0
     assert schedule.power_w(3600 * 19) == 2000.0
     assert schedule.power_w(86_400 + 3600 * 19) == 2000.0
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.integers(0, 7_200_000)),  # relay state, ms in that state
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 10_000),
+)
+def test_energy_is_power_times_time_on(steps: list[tuple[bool, int]], watts: int) -> None:
+    """Energy integrates only while the relay is on, exactly, in integer mWh."""
+    clock = SimClock(manual=True)
+    circuit = Circuit(loads=[ConstantLoad(float(watts))], clock=clock)
+    on_ms = 0
+    for relay_on, ms in steps:
+        circuit.set_relay(relay_on)
+        clock.advance(ms / 1000)
+        if relay_on:
+            on_ms += ms
+    assert circuit.reading().import_mwh == pytest.approx(watts * on_ms // 3600, abs=len(steps))
