@@ -159,26 +159,29 @@ def parse_hardware(doc: Mapping[str, Any]) -> HardwareConfig:
             f"hardware.meters share a slave address ({addresses}); each device on a bus "
             "needs its own. Change one in the meter's menu and here."
         )
-    relay = _parse_relay(doc["relay"]) if "relay" in doc else None
+    relay = parse_relay(doc["relay"]) if "relay" in doc else None
     watchdog = _parse_watchdog(doc.get("watchdog", {"kind": "none"}))
     return HardwareConfig(bus, tuple(meters), relay, watchdog)
 
 
-def _parse_relay(doc: Mapping[str, Any]) -> RelayConfig:
-    kind = _field(doc, "kind", "hardware.relay", str)
+def parse_relay(doc: Mapping[str, Any], where: str = "hardware.relay") -> RelayConfig:
+    """Check one relay table; ``where`` names it in errors (a landlord has one per tenant)."""
+    if not isinstance(doc, Mapping):
+        raise UsageError(f'{where} must be a table with kind = "gpio" or "modbus".')
+    kind = _field(doc, "kind", where, str)
     if kind == "gpio":
         return RelayConfig(
             "gpio",
-            pin=_field(doc, "pin", "hardware.relay", int),
-            active_high=_field(doc, "active_high", "hardware.relay", bool, True),
+            pin=_field(doc, "pin", where, int),
+            active_high=_field(doc, "active_high", where, bool, True),
         )
     if kind == "modbus":
         return RelayConfig(
             "modbus",
-            address=_address(doc, "hardware.relay"),
-            coil=_field(doc, "coil", "hardware.relay", int, 0),
+            address=_address(doc, where),
+            coil=_field(doc, "coil", where, int, 0),
         )
-    raise UsageError(f'hardware.relay.kind is "{kind}"; use "gpio" or "modbus".')
+    raise UsageError(f'{where}.kind is "{kind}"; use "gpio" or "modbus".')
 
 
 def _parse_watchdog(doc: Mapping[str, Any]) -> WatchdogConfig:

@@ -11,7 +11,7 @@ from typing import Any
 
 from gridnode.hardware.budget import BusBudget, bus_budget
 from gridnode.hardware.bus import ModbusBus
-from gridnode.hardware.config import HardwareConfig
+from gridnode.hardware.config import HardwareConfig, RelayConfig
 from gridnode.hardware.meter import ModbusMeter
 from gridnode.hardware.modbus_relay import ModbusRelay, ModbusWatchdogOutput
 from gridnode.hardware.profile import load_profile
@@ -37,6 +37,34 @@ class HardwarePorts:
         self.bus.close()
 
 
+def open_relay(
+    config: RelayConfig,
+    bus: ModbusBus,
+    *,
+    name: str = "relay",
+    pin_factory: Any = None,
+    closers: list[Any] | None = None,
+) -> FailSafeRelay:
+    """One relay (a landlord has one per tenant), switched off before it is returned.
+
+    A GPIO driver is appended to ``closers`` (its pin is released at close).
+    """
+    driver: RelayDriver
+    if config.kind == "gpio":
+        from gridnode.hardware.gpio import GpioRelay
+
+        assert config.pin is not None
+        gpio = GpioRelay(config.pin, active_high=config.active_high, pin_factory=pin_factory)
+        if closers is not None:
+            closers.append(gpio)
+        driver = gpio
+    else:
+        assert config.address is not None
+        driver = ModbusRelay(bus, config.address, config.coil)
+    driver.off_now()
+    return FailSafeRelay(driver, name=name)
+
+
 def open_hardware(config: HardwareConfig, *, pin_factory: Any = None) -> HardwarePorts:
     """Open the bus and make every port; the relay starts (and is held) off."""
     bus = ModbusBus(
@@ -52,21 +80,7 @@ def open_hardware(config: HardwareConfig, *, pin_factory: Any = None) -> Hardwar
     closers: list[Any] = []
     relay: FailSafeRelay | None = None
     if config.relay is not None:
-        driver: RelayDriver
-        if config.relay.kind == "gpio":
-            from gridnode.hardware.gpio import GpioRelay
-
-            assert config.relay.pin is not None
-            gpio = GpioRelay(
-                config.relay.pin, active_high=config.relay.active_high, pin_factory=pin_factory
-            )
-            closers.append(gpio)
-            driver = gpio
-        else:
-            assert config.relay.address is not None
-            driver = ModbusRelay(bus, config.relay.address, config.relay.coil)
-        driver.off_now()
-        relay = FailSafeRelay(driver)
+        relay = open_relay(config.relay, bus, pin_factory=pin_factory, closers=closers)
     watchdog: WatchdogOutput | None = None
     if config.watchdog.kind == "gpio":
         from gridnode.hardware.gpio import GpioWatchdogOutput

@@ -63,3 +63,17 @@ async def test_gpio_relay_from_configuration(sim_bus: BusFactory) -> None:
         ports.close()
     assert factory.pin(17).state is True
     factory.reset()
+
+
+async def test_one_relay_per_tenant_on_one_relay_board(sim_bus: BusFactory) -> None:
+    from gridnode.hardware.bus import ModbusBus
+    from gridnode.hardware.config import parse_relay
+    from gridnode.hardware.ports import open_relay
+
+    sim = sim_bus([("sdm120", 1)], relay_address=10)
+    with ModbusBus(sim.slave.port, 19200, timeout_s=0.3, gap_s=0.0) as bus:
+        relay = open_relay(parse_relay({"kind": "modbus", "address": 10}), bus, name="flat 1")
+        async with relay:
+            await relay.switch_on()
+            assert sim.circuit.relay_on
+        assert not sim.circuit.relay_on

@@ -83,3 +83,12 @@ def test_a_seller_without_a_relay_is_refused() -> None:
     del doc["relay"]
     with pytest.raises(UsageError, match=r"hardware\.relay is missing"):
         parse_hardware(doc).require_seller_safety()
+
+
+def test_a_tenant_relay_table_is_checked_under_its_own_name() -> None:
+    from gridnode.hardware.config import parse_relay
+
+    relay = parse_relay({"kind": "modbus", "address": 10, "coil": 3}, "buyers[2].relay")
+    assert (relay.address, relay.coil) == (10, 3)
+    with pytest.raises(UsageError, match=r"buyers\[2\]\.relay\.address is 300"):
+        parse_relay({"kind": "modbus", "address": 300}, "buyers[2].relay")
