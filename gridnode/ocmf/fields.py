@@ -11,8 +11,10 @@ from enum import StrEnum
 #: The header of every record, and the section separator.
 HEADER = "OCMF"
 SEPARATOR = "|"
-#: The format version we write (``FV``).
+#: The format version we write (``FV``): 1.0, or 1.1 when a record carries a tariff text
+#: (``TT`` arrived in revision 1.1.0 of the specification).
 FORMAT_VERSION = "1.0"
+FORMAT_VERSION_WITH_TARIFF_TEXT = "1.1"
 
 
 class Transaction(StrEnum):

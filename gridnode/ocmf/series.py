@@ -23,6 +23,7 @@ from gridnode import __version__
 from gridnode.ocmf.errors import OcmfSequenceError, OcmfValueError
 from gridnode.ocmf.fields import (
     FORMAT_VERSION,
+    FORMAT_VERSION_WITH_TARIFF_TEXT,
     ClockStatus,
     CurrentType,
     ErrorFlag,
@@ -178,7 +179,7 @@ class MeterSeries:
             EF="".join(sorted(set(error_flags))),
         )
         payload = Payload(
-            FV=FORMAT_VERSION,
+            FV=FORMAT_VERSION if tariff_text is None else FORMAT_VERSION_WITH_TARIFF_TEXT,
             GI=GATEWAY_IDENTIFICATION,
             GS=self.signer.fingerprint,
             GV=self.gateway_version,

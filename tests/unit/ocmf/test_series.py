@@ -230,6 +230,7 @@ def test_tariff_text_and_pipes_never_break_the_sections() -> None:
         T0_MS, 1, SYNCED, UserAssignment.session("a|b"), tariff_text="150000 msat/kWh | night"
     )
     assert record.text.count("|") == 2
+    assert record.payload.FV == "1.1"  # TT is a 1.1 field
     assert record.payload.ID == "a|b"
     assert verify_record(record.text, GOLDEN_PUBLIC_KEY).payload.TT == "150000 msat/kWh | night"
 
