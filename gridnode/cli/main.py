@@ -8,6 +8,7 @@ from gridnode import __version__
 from gridnode.cli.common import configure_logging
 from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.meter import meter
+from gridnode.cli.node import buy, sell
 from gridnode.cli.regtest import regtest
 
 
@@ -37,6 +38,8 @@ cli.add_command(regtest)
 cli.add_command(init)
 cli.add_command(fingerprint)
 cli.add_command(meter)
+cli.add_command(sell)
+cli.add_command(buy)
 
 
 def main() -> None:

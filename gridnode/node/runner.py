@@ -118,6 +118,7 @@ class SessionRunner:
         self.closed = asyncio.Event()
         self.notes: list[str] = []
         self.rate_msat_per_kwh: int | None = None
+        self.relay_on = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
 
@@ -203,6 +204,7 @@ class SessionRunner:
             self.ports.ledger.relay_switch, self.session_id, action.on, cause, now
         )
         relay = self.ports.relay
+        self.relay_on = action.on
         if relay is None:
             return
         if action.on:

@@ -100,6 +100,8 @@ class NodeSettings:
     rate_feed: str
     #: The folder of the configuration file; relative paths start here.
     base: Path
+    #: The meters' energy register step (an SDM120 counts in 0.01 kWh).
+    register_step_mwh: int = 10_000
 
 
 def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> NodeSettings:
@@ -127,6 +129,7 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
     listen = seller_address = seller_fingerprint = None
     seller_certificate = None
     rate_feed = "tcp://127.0.0.1:5556"
+    register_step_mwh = top.positive("register_step_mwh", 10_000, hint="0.01 kWh is 10000")
     if role == "seller":
         listen = top.get("listen", str, hint='address and port, like "0.0.0.0:9735"')
         buyers = tuple(_read_buyer(t, base) for t in top.tables("buyers"))
@@ -160,6 +163,7 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
         limits=limits,
         rate_feed=rate_feed,
         base=base,
+        register_step_mwh=register_step_mwh,
     )
 
 

@@ -1,0 +1,61 @@
+"""``gridnode sell`` and ``gridnode buy``: the two daemons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gridnode.cli.common import guarded
+from gridnode.node.settings import load_settings
+
+_CONFIG = click.option(
+    "--config",
+    "config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The node's TOML configuration (written by 'gridnode init').",
+)
+
+
+@click.command()
+@_CONFIG
+@click.option(
+    "--allow-control",
+    is_flag=True,
+    help="Let the status socket's one control (stopping a session by hand) work.",
+)
+@guarded
+def sell(config: Path, allow_control: bool) -> None:
+    """Sell energy to the buyers in the configuration until SIGTERM.
+
+    \b
+    Example:
+      gridnode sell --config /etc/gridnode/seller.toml
+    """
+    from gridnode.errors import UsageError
+    from gridnode.node.seller_node import run_seller
+
+    settings = load_settings(config)
+    if settings.role != "seller":
+        raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode buy'.")
+    run_seller(settings, allow_control=allow_control)
+
+
+@click.command()
+@_CONFIG
+@guarded
+def buy(config: Path) -> None:
+    """Buy energy from the seller in the configuration until SIGTERM.
+
+    \b
+    Example:
+      gridnode buy --config /etc/gridnode/buyer.toml
+    """
+    from gridnode.errors import UsageError
+    from gridnode.node.buyer_node import run_buyer
+
+    settings = load_settings(config)
+    if settings.role != "buyer":
+        raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode sell'.")
+    run_buyer(settings)

@@ -1,0 +1,216 @@
+"""``gridnode buy``: a buyer that keeps one pinned link to its seller and pays ahead.
+
+One :class:`BuyerSession` at a time answers the seller's offer and pays within the
+limits; when a session ends a fresh one waits for the seller's next offer. The buyer's
+own meter is polled into the session, which compares it with the seller's signed
+readings and stops paying on a breach.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from dataclasses import dataclass, field
+
+from gridnode.errors import UsageError
+from gridnode.hardware.meter import Meter
+from gridnode.identity import NodeIdentity
+from gridnode.ledger import Ledger
+from gridnode.node import wiring
+from gridnode.node.metering import MeterPoller
+from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.settings import NodeSettings
+from gridnode.node.status_view import buyer_status
+from gridnode.peer.client import BuyerClient
+from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
+from gridnode.peer.tls import PinnedPeer
+from gridnode.status.server import StatusServer
+from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.events import CloseRequested, FrameReceived, Start
+from gridnode.trade.events import LinkDown as SessionLinkDown
+from gridnode.trade.events import LinkUp as SessionLinkUp
+from gridnode.trade.signing import P256Signer
+from gridnode.trade.terms import BuyerLimits
+from gridnode.wallet.lnd import LndWallet
+
+log = logging.getLogger("gridnode.node")
+
+
+def clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class Rates:
+    """The live rate, kept for the status socket (the ZeroMQ feed is the smart-loads
+    issue)."""
+
+    rate_msat_per_kwh: int | None = None
+    at_ms: int = 0
+    history: list[tuple[int, int]] = field(default_factory=list)
+
+    def publish(self, rate: int, at_ms: int) -> None:
+        if rate != self.rate_msat_per_kwh:
+            self.history.append((at_ms, rate))
+            del self.history[:-500]
+        self.rate_msat_per_kwh, self.at_ms = rate, at_ms
+
+
+class BuyerNode:
+    def __init__(self, settings: NodeSettings, *, tick_ms: int = 250) -> None:
+        assert settings.limits is not None
+        assert settings.seller_address is not None
+        self.settings = settings
+        self.limits: BuyerLimits = settings.limits
+        self.seller_address: str = settings.seller_address
+        self.tick_ms = tick_ms
+        self.runner: SessionRunner | None = None
+        self.session: BuyerSession | None = None
+        self.sessions_started = 0
+        self.rates = Rates()
+        self.ready = asyncio.Event()
+        self.client: BuyerClient | None = None
+        self.poller: MeterPoller | None = None
+        self.peer: PinnedPeer | None = None
+        self._session_task: asyncio.Task[None] | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        settings = self.settings
+        identity, signer = wiring.open_identity(settings)
+        hardware_config = wiring.read_hardware(settings)
+        if len(hardware_config.meters) != 1:
+            raise UsageError(
+                "hardware.meters: a buyer reads exactly one meter (its own); "
+                f"{len(hardware_config.meters)} are configured."
+            )
+        ledger = wiring.open_ledger(settings)
+        wallet = await wiring.open_wallet(settings)
+        ports = wiring.open_node_hardware(hardware_config)
+        meter_config = hardware_config.meters[0]
+        meter: Meter = ports.meters[meter_config.id]
+        assert settings.seller_fingerprint
+        assert settings.seller_certificate
+        self.peer = PinnedPeer.from_files(
+            "seller", settings.seller_fingerprint, settings.seller_certificate
+        )
+        host, port = self.seller_address.rsplit(":", 1)
+        client = self.client = BuyerClient(
+            identity, self.peer, host, int(port), wiring.private_dir(settings.base / "links")
+        )
+        poll_s = ports.budget.poll_period_s if ports.budget else 1.0
+        self.poller = MeterPoller(
+            meter,
+            lambda e: self.runner.post(e) if self.runner else None,
+            period_s=poll_s,
+            name=meter_config.id,
+        )
+        status = StatusServer(settings.status_socket, lambda: buyer_status(self, identity))
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            await status.start()
+            client.start()
+            tasks = [
+                asyncio.create_task(self.poller.run(), name="meter"),
+                asyncio.create_task(
+                    self._serve(signer, identity, ledger, wallet, meter_config.id, status),
+                    name="link",
+                ),
+            ]
+            self.ready.set()
+            log.info("buyer ready; connecting to the seller at %s", self.seller_address)
+            await stop.wait()
+            log.info("shutting down: closing the session")
+        finally:
+            await self._close_session()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await client.close()
+            await status.close()
+            await wallet.close()
+            ports.close()
+            ledger.close()
+
+    async def _close_session(self) -> None:
+        runner = self.runner
+        if runner is not None and not runner.closed.is_set():
+            runner.post(CloseRequested("the buyer is shutting down"))
+            await asyncio.wait([asyncio.create_task(runner.closed.wait())], timeout=10)
+
+    async def _serve(
+        self,
+        signer: P256Signer,
+        identity: NodeIdentity,
+        ledger: Ledger,
+        wallet: LndWallet,
+        meter_id: str,
+        status: StatusServer,
+    ) -> None:
+        assert self.client is not None
+        link = self.client.link
+        self._start_session(signer, ledger, wallet, meter_id)
+        while True:
+            event: LinkEvent = await link.next_event()
+            if self.runner is not None and self.runner.closed.is_set():
+                self._start_session(signer, ledger, wallet, meter_id)
+            runner = self.runner
+            assert runner is not None
+            match event:
+                case Message():
+                    runner.post(FrameReceived(event.payload))
+                case LinkUp():
+                    runner.post(SessionLinkUp())
+                case LinkDown():
+                    runner.post(SessionLinkDown())
+                case LinkExpired():
+                    runner.post(CloseRequested("the seller stayed away too long"))
+            await status.changed()
+
+    def _start_session(
+        self, signer: P256Signer, ledger: Ledger, wallet: LndWallet, meter_id: str
+    ) -> None:
+        assert self.peer is not None
+        assert self.client is not None
+        session = BuyerSession(
+            self.limits,
+            signer=signer,
+            seller=wiring.verifier_of(self.peer.certificate),
+            register_step_mwh=self.settings.register_step_mwh,
+            meter_id=meter_id,
+        )
+        self.sessions_started += 1
+        session_id = f"buyer-{clock_ms()}-{self.sessions_started}"
+        ledger.open_session(session_id, self.peer.fingerprint, meter_id, clock_ms())
+        runner = SessionRunner(
+            session_id,
+            session,
+            RunnerPorts(
+                ledger=ledger,
+                wallet=wallet,
+                send=self.client.link.send,
+                relay=None,
+                publish_rate=self.rates.publish,
+                clock_ms=clock_ms,
+            ),
+            tick_ms=self.tick_ms,
+        )
+        self.session, self.runner = session, runner
+        runner.post(Start())
+        if self.client.link.up:
+            runner.post(SessionLinkUp())
+        self._session_task = asyncio.create_task(runner.run(), name=f"session {session_id}")
+
+
+def run_buyer(settings: NodeSettings) -> None:
+    """Run until SIGTERM or SIGINT."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await BuyerNode(settings).run(stop)
+
+    asyncio.run(main())

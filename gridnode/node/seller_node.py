@@ -1,0 +1,310 @@
+"""``gridnode sell``: one seller, many buyers, each with its own meter, relay and session.
+
+Every configured buyer gets a slot: its pinned peer link, its meter poller, its relay and,
+while the buyer is connected and trading, a :class:`SessionRunner` for a
+:class:`SellerSession`. Slots share nothing but the wallet and the ledger, whose calls
+never block a runner's control tick. All relays start off and are switched off first on
+SIGTERM; then sessions close cleanly (the deposit is refunded) within a grace period.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+from gridnode.errors import UsageError
+from gridnode.hardware.meter import Meter
+from gridnode.hardware.ports import HardwarePorts
+from gridnode.hardware.relay import FailSafeRelay
+from gridnode.hardware.watchdog import run_watchdog
+from gridnode.identity import NodeIdentity
+from gridnode.ledger import Ledger
+from gridnode.node import wiring
+from gridnode.node.metering import MeterPoller
+from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.settings import BuyerEntry, NodeSettings
+from gridnode.node.settings_trade import OfferTemplate
+from gridnode.node.settlements import SettlementRouter
+from gridnode.node.status_view import seller_status
+from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message, PeerLink
+from gridnode.peer.server import SellerServer
+from gridnode.peer.tls import PinnedPeer
+from gridnode.status.server import StatusServer
+from gridnode.trade.events import CloseRequested, FrameReceived, Start
+from gridnode.trade.events import LinkDown as SessionLinkDown
+from gridnode.trade.events import LinkUp as SessionLinkUp
+from gridnode.trade.seller import SellerSession
+from gridnode.trade.signing import P256Signer
+from gridnode.trade.states import SellerState
+from gridnode.trade.terms import Offer
+from gridnode.wallet.lnd import LndWallet
+
+log = logging.getLogger("gridnode.node")
+
+
+def clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class BuyerSlot:
+    entry: BuyerEntry
+    peer: PinnedPeer
+    link: PeerLink
+    meter: Meter
+    relay: FailSafeRelay
+    poller: MeterPoller
+    runner: SessionRunner | None = None
+    session: SellerSession | None = None
+    sessions_started: int = 0
+    quiet_until_ms: int = 0
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+class SellerNode:
+    def __init__(
+        self,
+        settings: NodeSettings,
+        *,
+        allow_control: bool = False,
+        tick_ms: int = 250,
+        retry_after_close_s: float = 10.0,
+        close_grace_s: float = 10.0,
+    ) -> None:
+        assert settings.terms is not None
+        assert settings.listen is not None
+        self.settings = settings
+        self.terms: OfferTemplate = settings.terms
+        self.listen: str = settings.listen
+        self.allow_control = allow_control
+        self.tick_ms = tick_ms
+        self.retry_after_close_ms = int(retry_after_close_s * 1000)
+        self.close_grace_s = close_grace_s
+        self.slots: dict[str, BuyerSlot] = {}
+        self.ready = asyncio.Event()
+        self.address: tuple[str, int] | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        settings = self.settings
+        identity, signer = wiring.open_identity(settings)
+        hardware_config = wiring.read_hardware(settings)
+        wiring.require_watchdog(hardware_config)
+        ledger = wiring.open_ledger(settings)
+        wallet = await wiring.open_wallet(settings)
+        ports = wiring.open_node_hardware(hardware_config)
+        poll_s = ports.budget.poll_period_s if ports.budget else 1.0
+        peers = [
+            PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in settings.buyers
+        ]
+        server = SellerServer(identity, peers, wiring.private_dir(settings.base / "links"))
+        router = SettlementRouter(wallet, ledger, clock_ms)
+        status = StatusServer(
+            settings.status_socket,
+            lambda: seller_status(self, identity),
+            allow_control=self.allow_control,
+            stop_session=self.stop_session,
+        )
+        background: list[asyncio.Task[None]] = []
+        try:
+            for entry, peer in zip(settings.buyers, peers, strict=True):
+                self.slots[entry.name] = self._slot(
+                    entry, peer, server.link(peer.fingerprint), ports, poll_s
+                )
+            host, port = self.listen.rsplit(":", 1)
+            self.address = await server.start(host, int(port))
+            await status.start()
+            background = [
+                asyncio.create_task(router.run(), name="settled invoices"),
+                asyncio.create_task(run_watchdog(ports.watchdog, self.healthy), name="watchdog"),
+            ]
+            for slot in self.slots.values():
+                slot.tasks = [
+                    asyncio.create_task(slot.poller.run(), name=f"meter {slot.entry.name}"),
+                    asyncio.create_task(
+                        self._serve_slot(slot, signer, identity, ledger, wallet, router, status),
+                        name=f"slot {slot.entry.name}",
+                    ),
+                ]
+            self.ready.set()
+            log.info("seller ready on %s:%d with %d buyers", *self.address, len(self.slots))
+            await stop.wait()
+            log.info("shutting down: relays off, then closing sessions")
+        finally:
+            for slot in self.slots.values():
+                slot.relay.driver.off_now()
+            await self._close_sessions()
+            for slot in self.slots.values():
+                for task in slot.tasks:
+                    task.cancel()
+            for task in background:
+                task.cancel()
+            await asyncio.gather(
+                *background,
+                *(t for s in self.slots.values() for t in s.tasks),
+                return_exceptions=True,
+            )
+            await status.close()
+            await server.close()
+            await wallet.close()
+            ports.close()
+            ledger.close()
+
+    def _slot(
+        self,
+        entry: BuyerEntry,
+        peer: PinnedPeer,
+        link: PeerLink,
+        ports: HardwarePorts,
+        poll_s: float,
+    ) -> BuyerSlot:
+        meter = ports.meters.get(entry.meter)
+        if meter is None:
+            raise UsageError(
+                f"buyers entry {entry.name!r} names meter {entry.meter!r}, which is not in "
+                "[[hardware.meters]]; add it there or fix the name."
+            )
+        relay = wiring.relay_for(ports, entry.relay, f"buyers[{entry.name}].relay", entry.name)
+        slot = BuyerSlot(
+            entry,
+            peer,
+            link,
+            meter,
+            relay,
+            MeterPoller(meter, lambda _e: None, period_s=poll_s, name=entry.meter),
+        )
+        slot.poller.sink = lambda event: slot.runner.post(event) if slot.runner else None
+        return slot
+
+    def healthy(self) -> bool:
+        """The external watchdog is kicked only while this holds: the event loop runs (or
+        this would not be called) and every meter answered its last poll."""
+        return all(s.poller.last_error is None for s in self.slots.values())
+
+    async def stop_session(self, session_id: str, reason: str) -> str | None:
+        for slot in self.slots.values():
+            if slot.runner is not None and slot.runner.session_id == session_id:
+                slot.runner.post(CloseRequested(reason))
+                return None
+        return f"no live session {session_id}"
+
+    async def _close_sessions(self) -> None:
+        live = [s.runner for s in self.slots.values() if s.runner and not s.runner.closed.is_set()]
+        for runner in live:
+            runner.post(CloseRequested("the seller is shutting down"))
+        if live:
+            await asyncio.wait(
+                [asyncio.create_task(r.closed.wait()) for r in live], timeout=self.close_grace_s
+            )
+
+    # -- one buyer ---------------------------------------------------------------------------
+    async def _serve_slot(
+        self,
+        slot: BuyerSlot,
+        signer: P256Signer,
+        identity: NodeIdentity,
+        ledger: Ledger,
+        wallet: LndWallet,
+        router: SettlementRouter,
+        status: StatusServer,
+    ) -> None:
+        while True:
+            try:
+                event: LinkEvent | None = await asyncio.wait_for(slot.link.next_event(), 1.0)
+            except TimeoutError:
+                event = None
+            if slot.runner is not None and slot.runner.closed.is_set():
+                slot.runner = None
+                slot.quiet_until_ms = clock_ms() + self.retry_after_close_ms
+            if slot.link.up and self._may_start(slot):
+                self._start_session(slot, signer, ledger, wallet, router)
+            runner = slot.runner
+            if runner is None or event is None:
+                continue
+            match event:
+                case Message():
+                    runner.post(FrameReceived(event.payload))
+                case LinkUp():
+                    runner.post(SessionLinkUp())
+                case LinkDown():
+                    runner.post(SessionLinkDown())
+                case LinkExpired():
+                    runner.post(CloseRequested("the buyer stayed away too long"))
+            await status.changed()
+
+    def _may_start(self, slot: BuyerSlot) -> bool:
+        return slot.runner is None and clock_ms() >= slot.quiet_until_ms
+
+    def _start_session(
+        self,
+        slot: BuyerSlot,
+        signer: P256Signer,
+        ledger: Ledger,
+        wallet: LndWallet,
+        router: SettlementRouter,
+    ) -> None:
+        now = clock_ms()
+        session_id = os.urandom(16)
+        meter_id = slot.entry.meter
+        offer = self.terms.offer(now, meter_id)
+
+        def renewal(current: Offer) -> Offer | None:
+            return self.terms.offer(current.stop_ms, meter_id, renewal=True)
+
+        session = SellerSession(
+            offer,
+            session_id=session_id,
+            signer=signer,
+            buyer=wiring.verifier_of(slot.peer.certificate),
+            register_step_mwh=self.settings.register_step_mwh,
+            renewal=renewal,
+        )
+        ledger.open_session(session_id.hex(), slot.peer.fingerprint, meter_id, now)
+        runner = SessionRunner(
+            session_id.hex(),
+            session,
+            RunnerPorts(
+                ledger=ledger,
+                wallet=wallet,
+                send=slot.link.send,
+                relay=slot.relay,
+                publish_rate=lambda price, at: None,
+                clock_ms=clock_ms,
+                register_invoice=router.register,
+            ),
+            tick_ms=self.tick_ms,
+        )
+        slot.session, slot.runner = session, runner
+        slot.sessions_started += 1
+        runner.post(Start())
+        log.info("session %s with %s: offer sent", session_id.hex(), slot.entry.name)
+        task = asyncio.create_task(runner.run(), name=f"session {session_id.hex()}")
+        task.add_done_callback(lambda t: _session_ended(slot, t))
+        slot.tasks.append(task)
+
+    @property
+    def live_states(self) -> dict[str, SellerState]:
+        return {n: s.session.state for n, s in self.slots.items() if s.session is not None}
+
+
+def _session_ended(slot: BuyerSlot, task: asyncio.Task[None]) -> None:
+    slot.relay.driver.off_now()  # whatever ended the session, the supply is cut
+    if not task.cancelled() and task.exception() is not None:
+        log.error("session with %s failed: %r", slot.entry.name, task.exception())
+
+
+def run_seller(settings: NodeSettings, *, allow_control: bool) -> None:
+    """Run until SIGTERM or SIGINT."""
+    import signal
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await SellerNode(settings, allow_control=allow_control).run(stop)
+
+    asyncio.run(main())

@@ -1,0 +1,94 @@
+"""Snapshots of a running node for the status socket (what the dashboard shows)."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from gridnode.identity import NodeIdentity
+from gridnode.status.pb import status_pb2 as pb
+
+if TYPE_CHECKING:
+    from gridnode.node.buyer_node import BuyerNode
+    from gridnode.node.seller_node import BuyerSlot, SellerNode
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def seller_status(node: SellerNode, identity: NodeIdentity) -> pb.NodeStatus:
+    status = pb.NodeStatus(
+        role="seller",
+        fingerprint=identity.fingerprint,
+        at_ms=_now_ms(),
+        lnd_reachable=True,
+        control_allowed=node.allow_control,
+    )
+    for slot in node.slots.values():
+        status.sessions.append(_slot_status(slot))
+        if slot.poller.last_error:
+            status.warnings.append(f"meter {slot.entry.meter}: {slot.poller.last_error}")
+    return status
+
+
+def _slot_status(slot: BuyerSlot) -> pb.SessionStatus:
+    entry = pb.SessionStatus(
+        peer_name=slot.entry.name,
+        peer_fingerprint=slot.peer.fingerprint,
+        peer_connected=slot.link.up,
+        state="waiting for the buyer",
+    )
+    sample = slot.poller.last
+    if sample is not None:
+        entry.voltage_mv = sample.voltage_mv
+        entry.current_ma = sample.current_ma
+        entry.power_mw = sample.power_mw
+        entry.energy_total_mwh = sample.import_energy_mwh
+        entry.reading_at_ms = int(sample.timestamp.timestamp() * 1000)
+    runner, session = slot.runner, slot.session
+    if runner is not None and session is not None:
+        entry.session_id = runner.session_id
+        entry.state = session.state.value
+        entry.relay_on = runner.relay_on
+        entry.rate_msat_per_kwh = runner.rate_msat_per_kwh or 0
+        entry.credit_msat = int(session.credit)
+        entry.period_start_ms = session.offer.start_ms
+        entry.period_stop_ms = session.offer.stop_ms
+        if runner.notes:
+            entry.cause = runner.notes[-1]
+    return entry
+
+
+def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
+    status = pb.NodeStatus(
+        role="buyer", fingerprint=identity.fingerprint, at_ms=_now_ms(), lnd_reachable=True
+    )
+    entry = pb.SessionStatus(peer_name="seller", state="waiting for an offer")
+    if node.peer is not None:
+        entry.peer_fingerprint = node.peer.fingerprint
+    if node.client is not None:
+        entry.peer_connected = node.client.link.up
+    poller = node.poller
+    if poller is not None and poller.last is not None:
+        sample = poller.last
+        entry.voltage_mv = sample.voltage_mv
+        entry.current_ma = sample.current_ma
+        entry.power_mw = sample.power_mw
+        entry.energy_total_mwh = sample.import_energy_mwh
+        entry.reading_at_ms = int(sample.timestamp.timestamp() * 1000)
+        if poller.last_error:
+            status.warnings.append(f"meter: {poller.last_error}")
+    runner, session = node.runner, node.session
+    if runner is not None and session is not None:
+        entry.session_id = runner.session_id
+        entry.state = session.state.value
+        entry.rate_msat_per_kwh = node.rates.rate_msat_per_kwh or 0
+        entry.exposure_msat = int(session.paid_ahead(_now_ms()))
+        if session.offer is not None:
+            entry.period_start_ms = session.offer.start_ms
+            entry.period_stop_ms = session.offer.stop_ms
+        if runner.notes:
+            entry.cause = runner.notes[-1]
+    status.sessions.append(entry)
+    return status
