@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from gridnode.ocmf import (
@@ -64,10 +66,32 @@ def test_golden_begin_record_payload_is_byte_for_byte_stable() -> None:
     assert verify_record(record.text, GOLDEN_PUBLIC_KEY) == record
 
 
-def test_golden_record_signature_is_deterministic() -> None:
-    first = golden_series().begin(T0_MS, 1_234_567, SYNCED, UserAssignment.session("sess-01"))
-    again = golden_series().begin(T0_MS, 1_234_567, SYNCED, UserAssignment.session("sess-01"))
-    assert first.text == again.text
+# Signed once with GOLDEN_KEY (RFC 6979): a record from the past must keep verifying.
+GOLDEN_BEGIN_SD = (
+    "304502202b53efbfc59de94a0309f2486daefe7d142b57399be5cf4082459693f23eb3e202210097a6aab"
+    "eeed74b71ea77d710adcf7e76c02933009be14176460e8e424a9063c9"
+)
+GOLDEN_BEGIN_RECORD = (
+    f"OCMF|{GOLDEN_BEGIN_PAYLOAD}|"
+    '{"SA":"ECDSA-secp256r1-SHA256","SE":"hex","SM":"application/x-der","SD":"'
+    + GOLDEN_BEGIN_SD
+    + '"}'
+)
+
+
+def test_golden_record_from_the_past_verifies() -> None:
+    record = verify_record(GOLDEN_BEGIN_RECORD, GOLDEN_PUBLIC_KEY)
+    assert record.payload.RD[0].energy_mwh == 1_234_567
+    assert record.text == GOLDEN_BEGIN_RECORD
+
+
+def test_golden_record_is_reproduced_where_signing_is_deterministic() -> None:
+    record = golden_series().begin(T0_MS, 1_234_567, SYNCED, UserAssignment.session("sess-01"))
+    try:
+        GOLDEN_KEY.sign(b"probe", ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    except UnsupportedAlgorithm:
+        pytest.skip("this OpenSSL signs with random nonces (RFC 6979 needs OpenSSL 3.2)")
+    assert record.text == GOLDEN_BEGIN_RECORD
 
 
 def test_pagination_is_gap_free_and_never_resets_across_sessions() -> None:
