@@ -1,9 +1,11 @@
 """A load generator for the peer link: many buyers echoing through one seller, under flood.
 
 Used by the soak test (tests/integration/peer/test_many_buyers.py) and by
-scripts/bench_peer.py, and useful on a real Pi to see how many buyers it carries. Every
-node runs in this one event loop on 127.0.0.1 with free ports; identities are made fresh
-in ``work_dir``.
+scripts/bench_peer.py, and useful on a real Pi to see how many buyers it carries. The
+seller and the honest buyers run in this one event loop on 127.0.0.1 with free ports;
+the flooders run in a child process of their own, as a real attacker would, so their
+busy loops do not stall the loop being measured. Identities are made fresh in
+``work_dir``.
 
 Each honest buyer sends a payload, the seller's application echoes it back as a new
 message, and the buyer times the round trip (send to echo delivered, through the whole
@@ -16,13 +18,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing as mp
 import os
 import time
 from dataclasses import asdict, dataclass, field
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from gridnode.identity import NodeIdentity, Role, create_identity
+from gridnode.identity import (
+    NodeIdentity,
+    Role,
+    create_identity,
+    load_certificate,
+    load_identity,
+)
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.frames import PREFIX, Hello, encode, hello_frame
 from gridnode.peer.link import LinkDown, Message, PeerLink
@@ -61,6 +71,8 @@ class LoadReport:
     flood_bytes: int = 0
     seller_refusals: int = 0
     heartbeat_rtt_p99_ms: float = 0.0
+    loop_lag_p99_ms: float = 0.0
+    loop_lag_max_ms: float = 0.0
     per_buyer: list[int] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
@@ -101,7 +113,10 @@ async def run_load(
     report = LoadReport(buyers=buyers, duration_s=duration_s, flood=flood)
     stats = [_BuyerStats() for _ in clients]
     heartbeat_rtts: list[float] = []
+    lags: list[float] = []
     tasks: list[asyncio.Task[None]] = []
+    flooder: BaseProcess | None = None
+    counters: Any = None
     try:
         tasks += [asyncio.create_task(_echo(server.link(f"buyer{i}"))) for i in range(buyers)]
         tasks.append(asyncio.create_task(_drain(server.link("hostile"))))
@@ -109,12 +124,18 @@ async def run_load(
             client.start()
         await asyncio.gather(*(_wait_up(c.link) for c in clients))
         if flood:
-            tasks.append(asyncio.create_task(_flood_plain(host, port, report)))
-            tasks.append(
-                asyncio.create_task(_flood_framed(host, port, hostile_id, seller_pin, report))
+            spawn = mp.get_context("spawn")
+            counters = spawn.Array("q", 2)
+            flooder = spawn.Process(
+                target=_flood_main,
+                args=(host, port, str(hostile_id.directory), str(seller_id.certificate_path)),
+                kwargs={"counters": counters},
+                daemon=True,
             )
+            flooder.start()
         deadline = time.monotonic() + duration_s
         tasks.append(asyncio.create_task(_sample_heartbeats(clients, heartbeat_rtts)))
+        tasks.append(asyncio.create_task(_loop_lag(lags)))
         await asyncio.gather(
             *(
                 _round_trips(c.link, s, deadline, pause_s)
@@ -122,6 +143,10 @@ async def run_load(
             )
         )
     finally:
+        if flooder is not None:
+            flooder.terminate()
+            flooder.join(5)
+            report.flood_connections, report.flood_bytes = counters[0], counters[1]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -139,7 +164,46 @@ async def run_load(
     report.longest_wait_for_echo_ms = _ms(max((s.longest_s for s in stats), default=0.0))
     report.honest_link_drops = sum(s.drops for s in stats)
     report.heartbeat_rtt_p99_ms = _ms(_quantile(sorted(heartbeat_rtts), 0.99))
+    lags.sort()
+    report.loop_lag_p99_ms = _ms(_quantile(lags, 0.99))
+    report.loop_lag_max_ms = _ms(lags[-1] if lags else 0.0)
     return report
+
+
+async def _loop_lag(into: list[float], tick_s: float = 0.01) -> None:
+    """How late the event loop wakes a 10 ms sleep: time it spent busy elsewhere."""
+    while True:
+        started = time.monotonic()
+        await asyncio.sleep(tick_s)
+        into.append(max(0.0, time.monotonic() - started - tick_s))
+
+
+class _Tally:
+    """Flood counters in shared memory, read by the parent."""
+
+    def __init__(self, counters: Any) -> None:
+        self._counters = counters
+
+    def connection(self) -> None:
+        self._counters[0] += 1
+
+    def sent(self, count: int) -> None:
+        self._counters[1] += count
+
+
+def _flood_main(host: str, port: int, hostile_dir: str, seller_cert: str, counters: Any) -> None:
+    """The flooders' child process: both floods until terminated."""
+    hostile = load_identity(Path(hostile_dir))
+    seller = PinnedPeer.of("seller", load_certificate(Path(seller_cert)))
+    asyncio.run(_flood_forever(host, port, hostile, seller, _Tally(counters)))
+
+
+async def _flood_forever(
+    host: str, port: int, hostile: NodeIdentity, seller: PinnedPeer, tally: _Tally
+) -> None:
+    await asyncio.gather(
+        _flood_plain(host, port, tally), _flood_framed(host, port, hostile, seller, tally)
+    )
 
 
 async def _wait_up(link: PeerLink) -> None:
@@ -183,18 +247,18 @@ async def _sample_heartbeats(clients: list[BuyerClient], into: list[float]) -> N
         into.extend(c.link.rtt_s for c in clients if c.link.rtt_s is not None)
 
 
-async def _flood_plain(host: str, port: int, report: LoadReport) -> None:
+async def _flood_plain(host: str, port: int, tally: _Tally) -> None:
     """Random bytes over plain TCP, as fast as the seller takes them, reconnecting."""
     junk = os.urandom(64 * 1024)
     while True:
-        report.flood_connections += 1
+        tally.connection()
         with contextlib.suppress(OSError):
             _, writer = await asyncio.open_connection(host, port)
             try:
                 while True:
                     writer.write(junk)
                     await writer.drain()
-                    report.flood_bytes += len(junk)
+                    tally.sent(len(junk))
             except OSError:
                 pass
             finally:
@@ -203,13 +267,13 @@ async def _flood_plain(host: str, port: int, report: LoadReport) -> None:
 
 
 async def _flood_framed(
-    host: str, port: int, hostile: NodeIdentity, seller: PinnedPeer, report: LoadReport
+    host: str, port: int, hostile: NodeIdentity, seller: PinnedPeer, tally: _Tally
 ) -> None:
     """A pinned buyer that says hello, then floods garbage frames, reconnecting."""
     ctx = client_context(hostile, seller)
     junk = PREFIX.pack(1024) + os.urandom(1024)
     while True:
-        report.flood_connections += 1
+        tally.connection()
         with contextlib.suppress(OSError, TimeoutError):
             async with asyncio.timeout(5):
                 _, writer = await asyncio.open_connection(host, port, ssl=ctx)
@@ -226,7 +290,7 @@ async def _flood_framed(
                 while True:
                     writer.write(junk * 16)
                     await writer.drain()
-                    report.flood_bytes += len(junk) * 16
+                    tally.sent(len(junk) * 16)
             except OSError:
                 pass
             finally:
