@@ -58,4 +58,5 @@ async def test_line_timing_matches_the_budget(sim_bus: BusFactory, baud: int) ->
         elapsed = time.monotonic() - start
     wire = meter_budget(SDM120, baud, 0.0).wire_time_s
     print(f"{baud} baud: one SDM120 sample took {elapsed * 1000:.1f} ms; wire {wire * 1000:.1f} ms")
-    assert wire * 0.95 <= elapsed <= wire + 4 * 0.015  # up to 15 ms overhead per query
+    assert elapsed >= wire * 0.95  # the emulated line is never faster than the wire
+    assert elapsed <= wire * 1.5 + 0.05  # and adds little on top (generous on a busy machine)
