@@ -54,7 +54,9 @@ class ModbusBus:
         self.stopbits = stopbits
         self.gap_s = gap_s
         self.timeout_s = timeout_s
-        self._lock = threading.Lock()
+        # Reentrant: a SIGTERM handler that opens a relay on this bus runs in the main
+        # thread, possibly while that same thread is inside a query.
+        self._lock = threading.RLock()
         self._quiet_since = 0.0
         try:
             self.serial = serial.Serial(
@@ -90,7 +92,12 @@ class ModbusBus:
         ``what`` names the query in error sentences. Modbus and serial failures become
         gridnode's typed errors.
         """
-        with self._lock:
+        if not self._lock.acquire(timeout=4 * self.timeout_s + 1.0):
+            raise MeterUnreachableError(
+                f"The bus on {self.port} stayed busy too long for {what}; another query "
+                "is stuck. Check the adapter."
+            )
+        try:
             wait = self._quiet_since + self.gap_s - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
@@ -99,7 +106,7 @@ class ModbusBus:
             except minimalmodbus.NoResponseError as exc:
                 raise NoAnswerError(
                     f"No answer to {what} on {self.port} within {self.timeout_s} s; check the "
-                    "meter's address, baud rate and wiring (A to A, B to B)."
+                    "slave address, the baud rate and the wiring (A to A, B to B)."
                 ) from exc
             except minimalmodbus.InvalidResponseError as exc:
                 if "Checksum" in str(exc):
@@ -119,6 +126,8 @@ class ModbusBus:
                 ) from exc
             finally:
                 self._quiet_since = time.monotonic()
+        finally:
+            self._lock.release()
 
     async def run(self, query: Callable[[], T], what: str) -> T:
         """:meth:`transact` off the event loop."""
