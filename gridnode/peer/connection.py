@@ -71,6 +71,7 @@ class Connection:
         self.rtt_s: float | None = None
         self._queue: asyncio.Queue[Frame | None] = asyncio.Queue()
         self._ack_queued = False
+        self._pong_queued = False
         self._close_sent: tuple[CloseCode, str] | None = None
         self._abort_timer: asyncio.TimerHandle | None = None
         transport = writer.transport
@@ -189,7 +190,11 @@ class Connection:
         while True:
             frame = await self.read_frame(self.settings.idle_timeout_s)
             if frame.kind is FrameKind.PING:
-                self.send(ping_frame(FrameKind.PONG, frame.nonce()))
+                # One PONG in the queue at a time: a peer pinging at line rate must not
+                # grow our queue while its own reading is slow.
+                if not self._pong_queued:
+                    self._pong_queued = True
+                    self.send(ping_frame(FrameKind.PONG, frame.nonce()))
             elif frame.kind is FrameKind.PONG:
                 self.rtt_s = (time.monotonic_ns() - frame.nonce()) / 1e9
             elif frame.kind is FrameKind.CLOSE:
@@ -209,6 +214,8 @@ class Connection:
                 return
             if frame.kind is FrameKind.ACK:
                 self._ack_queued = False
+            elif frame.kind is FrameKind.PONG:
+                self._pong_queued = False
             if frame.kind is not FrameKind.CLOSE:
                 frame = replace(frame, ack_seq=sink.received_seq())
             self.writer.write(encode(frame))

@@ -102,6 +102,7 @@ class PeerLink:
         self._max_backlog = settings.max_backlog_events
         self._room = asyncio.Event()
         self._room.set()
+        self._closed = False
 
     @property
     def up(self) -> bool:
@@ -165,6 +166,7 @@ class PeerLink:
 
     def close(self, reason: str = "the node is shutting down") -> None:
         """Close the current connection cleanly (the peer sees a CLOSE with ``reason``)."""
+        self._closed = True
         if self._connection is not None:
             self._connection.close(CloseCode.NORMAL, reason)
         if self._expiry is not None:
@@ -195,7 +197,12 @@ class PeerLink:
             await connection.shutdown()
             raise _as_link_error(exc) from exc
         self.attach(connection, theirs.hello, theirs.ack_seq)
-        code, reason = await connection.run(self)
+        try:
+            code, reason = await connection.run(self)
+        except asyncio.CancelledError:
+            connection.abort()
+            self.detach(connection, CloseCode.NORMAL, "the node stopped serving this link")
+            raise
         self.detach(connection, code, reason)
 
     def make_hello(self) -> Hello:
@@ -289,8 +296,9 @@ class PeerLink:
         self._down_since = time.monotonic()
         log.info("peer %s: link down: %s", self.peer.name, reason, extra={"peer": self.peer.name})
         self._events.put_nowait(LinkDown(self.peer.name, code, reason))
-        loop = asyncio.get_running_loop()
-        self._expiry = loop.call_later(self.settings.session_expiry_s, self._expire)
+        if not self._closed:
+            loop = asyncio.get_running_loop()
+            self._expiry = loop.call_later(self.settings.session_expiry_s, self._expire)
 
     def _expire(self) -> None:
         self._expiry = None
