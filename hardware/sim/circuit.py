@@ -119,6 +119,7 @@ class Circuit:
         self._t_s = self.clock.now_s()
         self._import_mw_ms = 0
         self._export_mw_ms = 0
+        #: Called with the new state after every switch (for a demo display).
         self.relay_listeners: list[Callable[[bool], None]] = []
 
     # The relay: only the circuit's own process switches it; the seller asks over Modbus.

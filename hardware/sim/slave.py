@@ -164,6 +164,8 @@ class PtySlave:
         self.baud = baud
         self.slow_delay_s = slow_delay_s
         self.exchanges: list[Exchange] = []
+        #: Simulator bugs seen while serving; tests fail at teardown when any occurred.
+        self.device_failures: list[str] = []
         self._faults: deque[_Injected] = deque()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -252,6 +254,7 @@ class PtySlave:
             answer = device.handle(request)
         except Exception:  # a simulator bug must show as a device failure, not kill the bus
             log.exception("simulated device %d failed on %s", request.slave, request)
+            self.device_failures.append(f"slave {request.slave}: {request}")
             answer = encode_exception(
                 request.slave, request.function, ExceptionCode.SLAVE_DEVICE_FAILURE
             )

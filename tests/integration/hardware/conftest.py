@@ -25,6 +25,8 @@ def sim_bus() -> Iterator[BusFactory]:
     yield make
     for sim in started:
         sim.slave.stop()
+    failures = [f for sim in started for f in sim.slave.device_failures]
+    assert not failures, f"the simulated slave failed while serving: {failures}"
 
 
 @pytest.fixture
@@ -43,3 +45,5 @@ def second_bus() -> Iterator[Callable[..., SimulatedBus]]:
     yield make
     for sim in started:
         sim.slave.stop()
+    failures = [f for sim in started for f in sim.slave.device_failures]
+    assert not failures, f"the simulated slave failed while serving: {failures}"
