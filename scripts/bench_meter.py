@@ -13,7 +13,9 @@ from frame sizes (no gaps).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import statistics
 import sys
 import time
 
@@ -35,6 +37,12 @@ def run(model: str, baud: int, gap_s: float, samples: int) -> dict[str, object]:
         for _ in range(samples):
             meter.read_blocking()
         elapsed = time.monotonic() - start
+    exchanges = sim.slave.exchanges[-samples * len(profile.blocks()) :]
+    gaps = [
+        after.received_at - before.answered_at
+        for before, after in itertools.pairwise(exchanges)
+        if before.answered_at is not None
+    ]
     budget = bus_budget([profile], baud, gap_s)
     return {
         "model": profile.model,
@@ -46,6 +54,10 @@ def run(model: str, baud: int, gap_s: float, samples: int) -> dict[str, object]:
         "budget_samples_per_s": round(budget.samples_per_s, 3),
         "budget_sample_time_ms": round(budget.poll_period_s * 1000, 1),
         "line_rate_limit_samples_per_s": round(budget.line_rate_samples_per_s, 3),
+        "measured_query_gap_ms": {
+            "min": round(min(gaps) * 1000, 1),
+            "mean": round(statistics.fmean(gaps) * 1000, 1),
+        },
         "bytes_per_sample": budget.meters[0].bytes_on_wire,
         "queries_per_sample": budget.meters[0].queries,
     }
