@@ -58,8 +58,6 @@ from gridnode.trade.units import MWH_PER_KWH
 
 _B = BuyerState
 _PAYING = frozenset({_B.AWAITING_DEPOSIT, _B.RECEIVING, _B.SUSPENDED})
-#: More unpaid prepayment invoices than this at once is over-invoicing.
-MAX_DEFERRED_INVOICES = 3
 #: After the period ends without renewal, wait this long for the seller's close.
 CLOSE_WAIT_MS = 60_000
 
@@ -243,16 +241,15 @@ class BuyerSession:
             if self.state is _B.AWAITING_DEPOSIT:
                 self.machine.move(_B.RECEIVING)
             return
-        if invoice.amount > self.payment_size or len(self.deferred) >= MAX_DEFERRED_INVOICES:
-            self._breach(
-                Cause.OVER_INVOICED,
-                f"prepayment invoice of {invoice.amount} refused: "
-                f"agreed size {self.payment_size}, {len(self.deferred)} unpaid",
-                now_ms,
-                out,
+        if invoice.amount > self.payment_size:
+            text = (
+                f"prepayment invoice of {invoice.amount} refused: agreed size {self.payment_size}"
             )
+            self._breach(Cause.OVER_INVOICED, text, now_ms, out)
             return
-        self.deferred.append(invoice)
+        # The seller has one prepayment invoice open at a time: a new one supersedes any
+        # still waiting here (it expired or was cancelled on the seller's side).
+        self.deferred = [invoice]
 
     def _pay_due(self, now_ms: int, out: list[Action]) -> None:
         """Pay deferred invoices, oldest first, while each keeps paid-ahead within the

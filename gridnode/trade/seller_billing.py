@@ -14,8 +14,9 @@ from gridnode.trade.terms import Offer
 #: while one is unpaid no other is issued.
 PREPAYMENT_EXPIRY_S = 30
 PREPAYMENT_CLTV_DELTA = 40
-#: The deposit invoice must be paid (locked) within this time after acceptance.
-DEPOSIT_EXPIRY_S = 600
+#: The deposit invoice must be paid (locked) within this time after acceptance, or the
+#: session closes: no power flows before it.
+DEPOSIT_EXPIRY_S = 120
 _NOTHING = Msat(0)
 
 
