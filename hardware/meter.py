@@ -113,7 +113,11 @@ class ModbusMeter:
         timestamp = self._clock()
         answers = {block: self._read_block(block) for block in self.profile.blocks()}
         sample = build_sample(
-            self.meter_id, timestamp, decode_blocks(self.profile, answers), self.profile.phases
+            self.meter_id,
+            timestamp,
+            decode_blocks(self.profile, answers),
+            self.profile.phases,
+            self.profile.max_current_ma,
         )
         self._guard.check(sample, serial_number)
         self._reads += 1

@@ -115,6 +115,9 @@ class Profile:
     max_registers_per_read: int
     registers: tuple[RegisterSpec, ...]
     serial_number: SerialNumberSpec | None
+    #: Above this current a reading is a fault, not a measurement: twice the model's
+    #: Imax (SDM120 45 A, SDM630 100 A), so a real overcurrent still reads as one.
+    max_current_ma: int = 200_000
 
     def blocks(self) -> tuple[Block, ...]:
         """Group registers into as few queries as possible, only where they are contiguous.
@@ -192,6 +195,7 @@ def parse_profile(doc: dict[str, Any]) -> Profile:
         default_baud=int(doc["default_baud"]),
         default_address=int(doc["default_address"]),
         max_registers_per_read=int(doc.get("max_registers_per_read", 40)),
+        max_current_ma=int(Decimal(str(doc.get("max_plausible_current_a", 200))) * 1000),
         registers=registers,
         serial_number=(
             SerialNumberSpec(

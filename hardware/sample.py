@@ -97,6 +97,7 @@ def build_sample(
     timestamp: datetime,
     values: dict[tuple[Quantity, int | None], int],
     phases: int,
+    max_current_ma: int = MAX_CURRENT_MA,
 ) -> MeterSample:
     """Assemble a sample from decoded values; derive totals a multi-phase map lacks.
 
@@ -133,11 +134,11 @@ def build_sample(
         export_energy_mwh=values[(Quantity.EXPORT_ENERGY, None)],
         phases=per_phase,
     )
-    check_physics(sample)
+    check_physics(sample, max_current_ma)
     return sample
 
 
-def check_physics(sample: MeterSample) -> None:
+def check_physics(sample: MeterSample, max_current_ma: int = MAX_CURRENT_MA) -> None:
     """Raise :class:`ImplausibleReadingError` for a value no real installation shows."""
     volts = [sample.voltage_mv, *(ph.voltage_mv for ph in sample.phases)]
     for mv in volts:
@@ -148,10 +149,10 @@ def check_physics(sample: MeterSample) -> None:
             )
     amps = [sample.current_ma, *(ph.current_ma for ph in sample.phases)]
     for ma in amps:
-        if not 0 <= ma <= MAX_CURRENT_MA:
+        if not 0 <= ma <= max_current_ma:
             raise ImplausibleReadingError(
                 f"Meter {sample.meter_id} reports {ma / 1000} A, outside 0 to "
-                f"{MAX_CURRENT_MA // 1000} A; the reading is not used."
+                f"{max_current_ma / 1000} A; the reading is not used."
             )
     low, high = FREQUENCY_BAND_MHZ
     if sample.voltage_mv > 50_000 and not low <= sample.frequency_mhz <= high:

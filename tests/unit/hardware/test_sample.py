@@ -77,3 +77,14 @@ def test_values_outside_physics_are_refused(overrides: dict[str, int]) -> None:
 def test_zero_volts_with_any_frequency_is_a_supply_that_is_off() -> None:
     sample = build_sample("m1", T0, _values(voltage=0, frequency=0), phases=1)
     assert isinstance(sample, MeterSample)
+
+
+def test_an_overcurrent_still_reads_but_a_wild_current_does_not() -> None:
+    from gridnode.hardware.profile import load_profile
+
+    limit = load_profile("sdm120").max_current_ma
+    assert limit == 90_000  # twice the SDM120's 45 A Imax
+    sample = build_sample("m1", T0, _values(current=60_000), phases=1, max_current_ma=limit)
+    assert sample.current_ma == 60_000  # over Imax: a real overcurrent the node must see
+    with pytest.raises(ImplausibleReadingError, match="outside 0 to 90"):
+        build_sample("m1", T0, _values(current=150_000), phases=1, max_current_ma=limit)
