@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict
 
 import click
 
@@ -15,6 +16,7 @@ from gridnode.hardware.budget import bus_budget
 from gridnode.hardware.bus import DEFAULT_GAP_S, DEFAULT_TIMEOUT_S, ModbusBus
 from gridnode.hardware.meter import ModbusMeter
 from gridnode.hardware.profile import builtin_models, load_profile
+from gridnode.hardware.scan import scan_bus
 
 
 @click.group()
@@ -22,8 +24,10 @@ def meter() -> None:
     """Read revenue meters on an RS-485 bus (Modbus RTU).
 
     \b
-    Example:
+    Examples:
       gridnode meter read --port /dev/gridnode-rs485 --model sdm120 --json
+      gridnode meter scan --port /dev/gridnode-rs485 --baud 9600
+      gridnode meter budget --model sdm120 --model sdm120 --baud 2400
     """
 
 
@@ -90,6 +94,36 @@ def read(
                     click.echo(sample.describe())
         except KeyboardInterrupt:
             say(f"stopped after {taken} samples")
+
+
+@meter.command("scan")
+@click.option("--port", required=True, help="Serial port of the RS-485 adapter.")
+@click.option("--model", default="sdm120", show_default=True, help="Profile to ask with.")
+@click.option("--baud", type=int, default=None, help="Baud rate (default: the model's).")
+@click.option("--first", type=click.IntRange(1, 247), default=1, show_default=True)
+@click.option("--last", type=click.IntRange(1, 247), default=10, show_default=True)
+@click.option("--timeout", type=float, default=0.2, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print what answered as JSON.")
+@guarded
+def scan(
+    port: str, model: str, baud: int | None, first: int, last: int, timeout: float, as_json: bool
+) -> None:
+    """List the slave addresses that answer on a bus, with serial numbers.
+
+    \b
+    Example:
+      gridnode meter scan --port /dev/gridnode-rs485 --baud 9600 --last 20
+    """
+    profile = load_profile(model)
+    with ModbusBus(port, baud or profile.default_baud, timeout_s=timeout, gap_s=0.1) as bus:
+        found = scan_bus(bus, profile, range(first, last + 1))
+    if as_json:
+        emit_json({"port": port, "found": [asdict(f) for f in found]})
+        return
+    if not found:
+        say(f"nothing answered at addresses {first} to {last}; check baud, wiring and A/B")
+    for f in found:
+        click.echo(f"address {f.address}: serial number {f.serial_number}")
 
 
 @meter.command("budget")

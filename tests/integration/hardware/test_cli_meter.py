@@ -114,3 +114,29 @@ def test_budget_json() -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert 0.7 < doc["poll_period_s"] < 1.1
+
+
+def test_meter_scan_finds_the_meters_on_the_bus(sim_bus: BusFactory) -> None:
+    sim = sim_bus([("sdm120", 2), ("sdm120", 4)], baud=None)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "meter",
+            "scan",
+            "--port",
+            sim.slave.port,
+            "--baud",
+            "19200",
+            "--last",
+            "5",
+            "--timeout",
+            "0.05",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["found"]
+    assert found == [
+        {"address": 2, "serial_number": 10_002},
+        {"address": 4, "serial_number": 10_004},
+    ]
