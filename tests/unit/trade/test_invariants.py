@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Callable
 from typing import cast
 
-from hypothesis import event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from gridnode.trade.actions import SwitchRelay
@@ -119,7 +119,6 @@ def build(spec: dict[str, object]) -> tuple[World, Oracle]:
     return world, oracle
 
 
-@settings(max_examples=150)
 @given(world_settings)
 def test_invariants_hold_after_every_event_of_a_random_world(spec: dict[str, object]) -> None:
     world, oracle = build(spec)
