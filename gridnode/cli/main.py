@@ -6,6 +6,7 @@ import click
 
 from gridnode import __version__
 from gridnode.cli.common import configure_logging
+from gridnode.cli.demo import demo
 from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
@@ -40,6 +41,7 @@ cli.add_command(fingerprint)
 cli.add_command(meter)
 cli.add_command(sell)
 cli.add_command(buy)
+cli.add_command(demo)
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ def seller_status(node: SellerNode, identity: NodeIdentity) -> pb.NodeStatus:
 
 def _slot_status(slot: BuyerSlot) -> pb.SessionStatus:
     entry = pb.SessionStatus(
+        meter_id=slot.entry.meter,
         peer_name=slot.entry.name,
         peer_fingerprint=slot.peer.fingerprint,
         peer_connected=slot.link.up,
@@ -55,6 +56,8 @@ def _slot_status(slot: BuyerSlot) -> pb.SessionStatus:
         entry.credit_msat = int(session.credit)
         entry.period_start_ms = session.offer.start_ms
         entry.period_stop_ms = session.offer.stop_ms
+        entry.max_power_mw = session.offer.electrical.max_power_mw
+        entry.exposure_msat = max(0, -int(session.credit))
         if runner.notes:
             entry.cause = runner.notes[-1]
     return entry
@@ -70,6 +73,8 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
     if node.client is not None:
         entry.peer_connected = node.client.link.up
     poller = node.poller
+    if poller is not None:
+        entry.meter_id = poller.name
     if poller is not None and poller.last is not None:
         sample = poller.last
         entry.voltage_mv = sample.voltage_mv
@@ -88,6 +93,7 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
         if session.offer is not None:
             entry.period_start_ms = session.offer.start_ms
             entry.period_stop_ms = session.offer.stop_ms
+            entry.max_power_mw = session.offer.electrical.max_power_mw
         if runner.notes:
             entry.cause = runner.notes[-1]
     status.sessions.append(entry)

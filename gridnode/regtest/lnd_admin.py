@@ -87,6 +87,7 @@ class LndAdmin:
             local_funding_amount=capacity_sat,
             push_sat=push_sat,
             sat_per_vbyte=2,
+            min_htlc_msat=1,
         )
         self._call("OpenChannelSync", request, timeout_s=60.0)
 
@@ -94,6 +95,18 @@ class LndAdmin:
         reply = self._call("ListChannels", ln.ListChannelsRequest(active_only=True))
         assert isinstance(reply, ln.ListChannelsResponse)
         return list(reply.channels)
+
+    def bake_macaroon(self, permissions: list[str]) -> bytes:
+        """A macaroon allowing exactly ``permissions`` ("entity:action" or "uri:/...")."""
+        request = ln.BakeMacaroonRequest(
+            permissions=[
+                ln.MacaroonPermission(entity=p.split(":", 1)[0], action=p.split(":", 1)[1])
+                for p in permissions
+            ]
+        )
+        reply = self._call("BakeMacaroon", request)
+        assert isinstance(reply, ln.BakeMacaroonResponse)
+        return bytes.fromhex(reply.macaroon)
 
     def add_invoice(self, amount_sat: int, memo: str) -> tuple[str, str]:
         """A new invoice: (BOLT11, payment hash in hex)."""

@@ -492,6 +492,10 @@ def _start_lnd(root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int) 
         "--debuglevel=info",
         "--trickledelay=50",
         "--bitcoin.defaultchanconfs=1",
+        # gridnode pays in steps of a few hundred msat over a direct channel: accept and
+        # send HTLCs from 1 msat (LND's default floor is 1 sat).
+        "--bitcoin.minhtlc=1",
+        "--bitcoin.minhtlcout=1",
     ]
     daemon = spawn(name, argv, lnddir / "stdout.log")
     return LndNode(name, lnddir, f"127.0.0.1:{rpc_port}", f"127.0.0.1:{p2p_port}", daemon)

@@ -1,0 +1,52 @@
+"""``gridnode demo``: a seller and buyers trading over regtest Lightning on this machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gridnode.cli.common import emit_json, guarded, say
+
+
+@click.command()
+@click.option("--buyers", default=1, show_default=True, help="How many buyers.")
+@click.option("--seconds", type=float, default=None, help="Run this long, then close cleanly.")
+@click.option("--dir", "root", type=click.Path(path_type=Path), help="Keep every file here.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
+@click.option("--keep-network", is_flag=True, help="Leave the regtest network running.")
+@click.option("--seller-bias", type=float, default=0.0, help="The seller's meters read high.")
+@click.option("--sag", multiple=True, help="START_S:END_S:FACTOR, a voltage sag or swell.")
+@guarded
+def demo(
+    buyers: int,
+    seconds: float | None,
+    root: Path | None,
+    as_json: bool,
+    keep_network: bool,
+    seller_bias: float,
+    sag: tuple[str, ...],
+) -> None:
+    """Run a seller and buyers trading energy for real Lightning payments.
+
+    \b
+    Example:
+      gridnode demo --seconds 60 --json
+      gridnode demo --buyers 3 --dir /tmp/demo
+    """
+    from gridnode.demo.run import DemoOptions, run_demo
+
+    options = DemoOptions(
+        buyers=buyers,
+        seconds=seconds,
+        root=root,
+        keep_network=keep_network,
+        seller_bias=seller_bias,
+        sags=list(sag),
+    )
+    summary = run_demo(options, lambda m: say(f"[demo] {m}"))
+    if as_json:
+        emit_json(summary)
+    else:
+        for key, value in summary.items():
+            say(f"{key}: {value}")

@@ -1,0 +1,204 @@
+"""The demo's electrical world, in a process of its own: one circuit per buyer.
+
+``python -m gridnode.demo.circuit --buyers N`` builds N circuits (supply, loads, relay)
+sharing one external watchdog, and serves them over Modbus RTU on pseudo-terminals:
+
+- the seller's bus: meter ``i`` (address ``i``) on circuit ``i`` and a relay board
+  (address ``100 + i``, coil 0 the relay, coil 1 the watchdog kick) for each buyer;
+- one bus per buyer with that buyer's own meter (address 1) on the same circuit.
+
+The relays live here, not in the seller's process: when the seller dies they stay as they
+are until the watchdog, no longer kicked, drops them (a killed seller is tested
+honestly). It prints one JSON line describing the ports, then every second rewrites
+``--state FILE`` with each circuit's true energy and relay timeline, for the demo's
+summary and the tests. Runs until SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gridnode.hardware.profile import load_profile
+from gridnode.hardware.sim.circuit import (
+    Circuit,
+    MeterError,
+    SimClock,
+    SimMeter,
+    SimWatchdog,
+    Supply,
+)
+from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad, Load
+from gridnode.hardware.sim.slave import Device, MeterDevice, PtySlave, RelayBoardDevice
+
+RELAY_BASE = 100
+
+
+@dataclass
+class Estate:
+    circuits: list[Circuit]
+    seller_bus: PtySlave
+    buyer_buses: list[PtySlave]
+    timelines: list[list[tuple[float, bool]]] = field(default_factory=list)
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "seller_port": self.seller_bus.port,
+            "buyer_ports": [b.port for b in self.buyer_buses],
+            "meters": [i + 1 for i in range(len(self.circuits))],
+            "relays": [RELAY_BASE + i + 1 for i in range(len(self.circuits))],
+            "watchdog": {"address": RELAY_BASE + 1, "coil": 1},
+            "pid": os.getpid(),
+        }
+
+    def state(self) -> dict[str, object]:
+        circuits = []
+        for circuit, timeline in zip(self.circuits, self.timelines, strict=True):
+            reading = circuit.reading()
+            circuits.append(
+                {
+                    "relay_on": reading.relay_on,
+                    "import_mwh": reading.import_mwh,
+                    "power_w": sum(reading.powers_w),
+                    "voltage_v": reading.voltages_v[0],
+                    "relay_timeline": timeline,
+                }
+            )
+        return {"at": time.time(), "circuits": circuits}
+
+    def start(self) -> None:
+        self.seller_bus.start()
+        for bus in self.buyer_buses:
+            bus.start()
+
+    def stop(self) -> None:
+        self.seller_bus.stop()
+        for bus in self.buyer_buses:
+            bus.stop()
+
+
+def build_estate(
+    buyers: int,
+    *,
+    load_watts: float = 2300.0,
+    cycling_watts: float = 1000.0,
+    time_scale: float = 1.0,
+    watchdog_timeout_s: float | None = 3.0,
+    seller_bias: float = 0.0,
+    buyer_bias: float = 0.0,
+    sags: Sequence[tuple[float, float, float]] = (),
+    accuracy_class: float = 0.0,
+) -> Estate:
+    clock = SimClock(time_scale)
+    watchdog = SimWatchdog(watchdog_timeout_s)
+    profile = load_profile("sdm120")
+    circuits: list[Circuit] = []
+    seller_devices: dict[int, Device] = {}
+    buyer_buses: list[PtySlave] = []
+    timelines: list[list[tuple[float, bool]]] = []
+    for i in range(buyers):
+        loads: list[Load] = [ConstantLoad(load_watts)]
+        if cycling_watts:
+            loads.append(CyclingLoad(cycling_watts, on_s=90, off_s=60, offset_s=37.0 * i))
+        circuit = Circuit(Supply(noise_v=0.3, events=list(sags)), loads, clock=clock, seed=i)
+        circuit.watchdog = watchdog  # one external watchdog drops every relay
+        timeline: list[tuple[float, bool]] = []
+        circuit.relay_listeners.append(functools.partial(_note_switch, timeline))
+        circuits.append(circuit)
+        timelines.append(timeline)
+        seller_meter = SimMeter(
+            circuit,
+            MeterError(accuracy_class=accuracy_class, bias=seller_bias),
+            serial_number=10_000 + i + 1,
+            seed=10_000 + i + 1,
+        )
+        seller_devices[i + 1] = MeterDevice(seller_meter, profile)
+        seller_devices[RELAY_BASE + i + 1] = RelayBoardDevice(circuit)
+        buyer_meter = SimMeter(
+            circuit,
+            MeterError(accuracy_class=accuracy_class, bias=buyer_bias),
+            serial_number=20_000 + i + 1,
+            seed=20_000 + i + 1,
+        )
+        buyer_buses.append(PtySlave({1: MeterDevice(buyer_meter, profile)}))
+    return Estate(circuits, PtySlave(seller_devices), buyer_buses, timelines)
+
+
+def _note_switch(timeline: list[tuple[float, bool]], on: bool) -> None:
+    timeline.append((time.time(), on))
+
+
+def _sag(text: str) -> tuple[float, float, float]:
+    start, end, factor = text.split(":")
+    return float(start), float(end), float(factor)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m gridnode.demo.circuit",
+        description="Serve the demo's circuits, meters and relays on pseudo-terminals.",
+        epilog="Example: python -m gridnode.demo.circuit --buyers 2 --state /tmp/state.json",
+    )
+    parser.add_argument("--buyers", type=int, default=1)
+    parser.add_argument("--load-watts", type=float, default=2300.0)
+    parser.add_argument("--cycling-watts", type=float, default=1000.0)
+    parser.add_argument("--time-scale", type=float, default=1.0)
+    parser.add_argument("--watchdog-timeout", type=float, default=3.0)
+    parser.add_argument(
+        "--seller-bias",
+        type=float,
+        default=0.0,
+        help="the seller's meters read this share high (0.05)",
+    )
+    parser.add_argument("--buyer-bias", type=float, default=0.0)
+    parser.add_argument(
+        "--sag",
+        type=_sag,
+        action="append",
+        default=[],
+        help="START_S:END_S:FACTOR in simulated seconds (0.85 is a sag)",
+    )
+    parser.add_argument(
+        "--state", type=Path, default=None, help="rewrite this JSON file every second"
+    )
+    args = parser.parse_args(argv)
+    estate = build_estate(
+        args.buyers,
+        load_watts=args.load_watts,
+        cycling_watts=args.cycling_watts,
+        time_scale=args.time_scale,
+        watchdog_timeout_s=args.watchdog_timeout or None,
+        seller_bias=args.seller_bias,
+        buyer_bias=args.buyer_bias,
+        sags=args.sag,
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    estate.start()
+    try:
+        sys.stdout.write(json.dumps(estate.describe()) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(1.0 if args.state else 0.5):
+            if args.state:
+                tmp = args.state.with_suffix(".tmp")
+                tmp.write_text(json.dumps(estate.state()))
+                tmp.replace(args.state)
+    finally:
+        if args.state:
+            args.state.write_text(json.dumps(estate.state()))
+        estate.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

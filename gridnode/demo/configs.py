@@ -1,0 +1,237 @@
+"""Everything the demo's seller and buyers need on disk: identities, least-privilege
+macaroons baked by their own LND, and TOML configurations like a real installation's.
+
+The demo's terms are a realistic supply (230 V, 16 A, a 2.3 kW base load with a 1 kW
+appliance cycling on top) with short periods and a contactor policy of their own, and a
+rate that moves between cheap and dear every few minutes.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from gridnode.demo.circuit import RELAY_BASE
+from gridnode.identity import NodeIdentity, Role, create_identity
+from gridnode.regtest.network import LndNode
+from gridnode.wallet import macaroon
+
+#: The rate swings between these every ``SWING_MINUTES`` (msat per kWh).
+CHEAP, DEAR = 150_000, 250_000
+SWING_MINUTES = 3
+
+
+@dataclass(frozen=True)
+class DemoTerms:
+    period_s: int = 120
+    min_payment_msat: int = 100
+    max_payment_msat: int = 600
+    prepayment_msat: int = 900
+    prepayment_s: float = 5.0
+    deposit_msat: int = 50_000
+
+
+@dataclass
+class NodeFiles:
+    name: str
+    directory: Path
+    config: Path
+    identity: NodeIdentity
+    status_socket: Path
+    ledger: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _bake(node: LndNode, role: str, path: Path) -> Path:
+    admin = node.admin()
+    try:
+        path.write_bytes(admin.bake_macaroon(sorted(macaroon.ROLE_PERMISSIONS[role])))
+    finally:
+        admin.close()
+    path.chmod(0o600)
+    return path
+
+
+def _knots() -> str:
+    """A daily table that swings between cheap and dear every few minutes, today in UTC."""
+    knots = []
+    for minute in range(0, 24 * 60, SWING_MINUTES):
+        price = CHEAP if (minute // SWING_MINUTES) % 2 == 0 else DEAR
+        knots.append(f'["{minute // 60:02d}:{minute % 60:02d}", {price}]')
+    return "[" + ", ".join(knots) + "]"
+
+
+def _lnd_table(node: LndNode, macaroon_path: Path) -> str:
+    return (
+        f'[lnd]\nhost = "{node.grpc_host}"\ntls_cert = "{node.tls_cert}"\n'
+        f'macaroon = "{macaroon_path}"\n'
+    )
+
+
+def write_seller(
+    root: Path,
+    lnd: LndNode,
+    circuit: dict[str, object],
+    buyers: list[NodeFiles],
+    terms: DemoTerms,
+) -> tuple[NodeFiles, str]:
+    directory = root / "seller"
+    identity = create_identity(directory, Role.SELLER, force=True)
+    mac = _bake(lnd, "seller", directory / "seller.macaroon")
+    listen = f"127.0.0.1:{free_port()}"
+    lines = [
+        "# The demo seller (written by gridnode demo).",
+        'role = "seller"',
+        f'listen = "{listen}"',
+        'identity_dir = "."',
+        'ledger = "ledger.sqlite"',
+        'status_socket = "status.sock"',
+        "",
+        _lnd_table(lnd, mac),
+        "[hardware.bus]",
+        f'port = "{circuit["seller_port"]}"',
+        "baud = 9600",
+        "gap_ms = 20",
+        "",
+        "[hardware.watchdog]",
+        'kind = "modbus"',
+        f"address = {RELAY_BASE + 1}",
+        "coil = 1",
+        "period_ms = 500",
+        "",
+    ]
+    for i in range(1, len(buyers) + 1):
+        lines += [
+            "[[hardware.meters]]",
+            f'id = "seller-meter-{i}"',
+            'model = "sdm120"',
+            f"address = {i}",
+            "",
+        ]
+    for i, buyer in enumerate(buyers, start=1):
+        lines += [
+            "[[buyers]]",
+            f'name = "{buyer.name}"',
+            f'fingerprint = "{buyer.identity.fingerprint}"',
+            f'certificate = "{buyer.identity.certificate_path}"',
+            f'meter = "seller-meter-{i}"',
+            f'relay = {{ kind = "modbus", address = {RELAY_BASE + i}, coil = 0 }}',
+            "",
+        ]
+    lines += [
+        "[terms]",
+        f"period_s = {terms.period_s}",
+        f"min_payment_msat = {terms.min_payment_msat}",
+        f"max_payment_msat = {terms.max_payment_msat}",
+        f"prepayment_msat = {terms.prepayment_msat}",
+        f'prepayment_s = "{terms.prepayment_s}"',
+        f"deposit_msat = {terms.deposit_msat}",
+        'voltage_min_v = "207"',
+        'voltage_nominal_v = "230"',
+        'voltage_max_v = "253"',
+        'current_max_a = "16"',
+        'tolerance_percent = "1"',
+        "tolerance_fixed_mwh = 20",
+        "",
+        "[terms.policy]",
+        'preset = "demo"',
+        "",
+        "[terms.profile]",
+        'kind = "daily"',
+        'zone = "UTC"',
+        f"knots = {_knots()}",
+        "",
+    ]
+    config = directory / "seller.toml"
+    config.write_text("\n".join(lines))
+    return _files("seller", directory, config, identity), listen
+
+
+def prepare_buyer(root: Path, index: int) -> NodeFiles:
+    name = f"buyer-{index}"
+    directory = root / name
+    identity = create_identity(directory, Role.BUYER, force=True)
+    return _files(name, directory, directory / "buyer.toml", identity)
+
+
+def write_buyer(
+    files: NodeFiles,
+    index: int,
+    lnd: LndNode,
+    circuit: dict[str, object],
+    seller: NodeFiles,
+    listen: str,
+) -> None:
+    mac = _bake(lnd, "buyer", files.directory / "buyer.macaroon")
+    ports = circuit["buyer_ports"]
+    assert isinstance(ports, list)
+    files.config.write_text(
+        "\n".join(
+            [
+                f"# Demo buyer {index} (written by gridnode demo).",
+                'role = "buyer"',
+                'identity_dir = "."',
+                'ledger = "ledger.sqlite"',
+                'status_socket = "status.sock"',
+                "",
+                _lnd_table(lnd, mac),
+                "[hardware.bus]",
+                f'port = "{ports[index - 1]}"',
+                "baud = 9600",
+                "gap_ms = 20",
+                "",
+                "[[hardware.meters]]",
+                f'id = "house-{index}"',
+                'model = "sdm120"',
+                "address = 1",
+                "",
+                "[seller]",
+                f'address = "{listen}"',
+                f'fingerprint = "{seller.identity.fingerprint}"',
+                f'certificate = "{seller.identity.certificate_path}"',
+                "",
+                "[limits]",
+                "min_period_s = 60",
+                "max_period_s = 3600",
+                "min_payment_msat = 50",
+                "max_payment_msat = 600",
+                "desired_payment_msat = 400",
+                "max_prepayment_msat = 1_100",
+                "max_prepayment_s = 5",
+                "max_deposit_msat = 100_000",
+                "voltage_min_v = 200",
+                "voltage_max_v = 260",
+                "nominal_min_v = 220",
+                "nominal_max_v = 240",
+                "current_needed_a = 10",
+                f'seller_meter_id = "seller-meter-{index}"',
+                'own_tolerance_percent = "1"',
+                "own_tolerance_fixed_mwh = 10",
+                'max_tolerance_percent = "2"',
+                "max_tolerance_fixed_mwh = 50",
+                "max_period_cost_msat = 10_000_000",
+                "",
+                "[limits.ceiling]",
+                'kind = "constant"',
+                f"price_msat_per_kwh = {DEAR}",
+                "",
+            ]
+        )
+    )
+
+
+def _files(name: str, directory: Path, config: Path, identity: NodeIdentity) -> NodeFiles:
+    return NodeFiles(
+        name, directory, config, identity, directory / "status.sock", directory / "ledger.sqlite"
+    )
+
+
+def started_at() -> float:
+    return time.time()

@@ -1,0 +1,191 @@
+"""``gridnode demo``: a seller and buyers trading for real on one machine.
+
+It starts a regtest Lightning network (a seller with a direct channel to each buyer),
+the circuit process (meters and relays served over Modbus RTU on pseudo-terminals), one
+seller and ``--buyers`` buyer processes talking over the pinned TLS link, and watches
+them through their status sockets. ``--seconds S`` ends it cleanly after S seconds;
+otherwise it runs until interrupted. Every file of the run is under ``--dir``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gridnode.demo import configs
+from gridnode.demo.summary import Sampler, summarize
+from gridnode.errors import GridnodeError
+from gridnode.regtest.network import RegtestNetwork
+from gridnode.regtest.processes import Daemon, spawn
+from gridnode.status import client
+from gridnode.status.pb import status_pb2 as pb
+
+Say = Callable[[str], None]
+
+
+class DemoError(GridnodeError):
+    """The demo could not start or a part of it died."""
+
+
+@dataclass
+class DemoOptions:
+    buyers: int = 1
+    seconds: float | None = None
+    root: Path | None = None
+    keep_network: bool = False
+    seller_bias: float = 0.0
+    sags: list[str] = field(default_factory=list)
+    terms: configs.DemoTerms = field(default_factory=configs.DemoTerms)
+
+
+@dataclass
+class Parts:
+    network: RegtestNetwork
+    circuit: subprocess.Popen[str]
+    circuit_info: dict[str, object]
+    seller: configs.NodeFiles
+    buyers: list[configs.NodeFiles]
+    processes: dict[str, Daemon] = field(default_factory=dict)
+
+
+def run_demo(options: DemoOptions, say: Say) -> dict[str, object]:
+    root = (options.root or Path(tempfile.mkdtemp(prefix="gridnode-demo-"))).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    parts = _start(root, options, say)
+    sampler = Sampler()
+    started = time.time()
+    try:
+        asyncio.run(_watch(parts, options, say, sampler))
+    except KeyboardInterrupt:
+        say("interrupted: closing the sessions")
+    finally:
+        _stop(parts, options, say)
+    return summarize(root, parts.seller, parts.buyers, sampler, started, options.terms)
+
+
+def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
+    say(f"demo files in {root}")
+    network = RegtestNetwork.up(
+        root / "regtest",
+        nodes=1 + options.buyers,
+        topology="star",
+        progress=lambda m: say(f"[regtest] {m}"),
+    )
+    argv = [
+        sys.executable,
+        "-m",
+        "gridnode.demo.circuit",
+        "--buyers",
+        str(options.buyers),
+        "--state",
+        str(root / "circuit.json"),
+    ]
+    if options.seller_bias:
+        argv += ["--seller-bias", str(options.seller_bias)]
+    for sag in options.sags:
+        argv += ["--sag", sag]
+    circuit = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=(root / "circuit.log").open("ab"), text=True
+    )
+    assert circuit.stdout is not None
+    line = circuit.stdout.readline()
+    if not line:
+        network.down()
+        raise DemoError(f"the circuit process did not start; see {root / 'circuit.log'}")
+    info = json.loads(line)
+    say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
+    buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
+    seller, listen = configs.write_seller(root, network.nodes[0], info, buyers, options.terms)
+    for i, buyer in enumerate(buyers, start=1):
+        configs.write_buyer(buyer, i, network.nodes[i], info, seller, listen)
+    parts = Parts(network, circuit, info, seller, buyers)
+    _launch(
+        parts,
+        "seller",
+        ["sell", "--config", str(seller.config), "--allow-control"],
+        seller.directory,
+    )
+    for buyer in buyers:
+        _launch(parts, buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
+    say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
+    return parts
+
+
+def _launch(parts: Parts, name: str, args: list[str], directory: Path) -> None:
+    argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
+    parts.processes[name] = spawn(name, argv, directory / f"{name}.log")
+
+
+async def _watch(parts: Parts, options: DemoOptions, say: Say, sampler: Sampler) -> None:
+    deadline = None if options.seconds is None else time.monotonic() + options.seconds
+    nodes = {"seller": parts.seller, **{b.name: b for b in parts.buyers}}
+    latest: dict[str, pb.NodeStatus] = {}
+    readers = [
+        asyncio.create_task(_follow(n, f.status_socket, latest, sampler)) for n, f in nodes.items()
+    ]
+    last_line = 0.0
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+            for name, daemon in parts.processes.items():
+                if not daemon.is_running():
+                    raise DemoError(f"{name} stopped; see {daemon.log}")
+            if time.monotonic() - last_line >= 5 and latest:
+                last_line = time.monotonic()
+                for name in nodes:
+                    if name in latest:
+                        say(_line(name, latest[name]))
+    finally:
+        for reader in readers:
+            reader.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+
+
+async def _follow(
+    name: str, socket: Path, latest: dict[str, pb.NodeStatus], sampler: Sampler
+) -> None:
+    while True:
+        with contextlib.suppress(GridnodeError, OSError):
+            async for status in client.subscribe(socket, max_interval_ms=200):
+                latest[name] = status
+                sampler.add(name, status)
+        await asyncio.sleep(0.5)
+
+
+def _line(name: str, status: pb.NodeStatus) -> str:
+    if not status.sessions:
+        return f"{name}: no session"
+    parts = []
+    for s in status.sessions:
+        parts.append(
+            f"{s.peer_name if status.role == 'seller' else name}: {s.state}"
+            f"{' (relay on)' if s.relay_on else ''}, {s.power_mw / 1e6:.2f} kW, "
+            f"rate {s.rate_msat_per_kwh / 1000:.0f} sat/kWh, credit {s.credit_msat} msat"
+        )
+    return f"{name}: " + "; ".join(parts)
+
+
+def _stop(parts: Parts, options: DemoOptions, say: Say) -> None:
+    seller = parts.processes.get("seller")
+    if seller is not None:
+        seller.stop(timeout_s=20.0, sig=signal.SIGTERM)
+    for name, daemon in parts.processes.items():
+        if name != "seller":
+            daemon.stop(timeout_s=20.0, sig=signal.SIGTERM)
+    parts.circuit.send_signal(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        parts.circuit.wait(10)
+    if parts.circuit.poll() is None:
+        parts.circuit.kill()
+    if not options.keep_network:
+        parts.network.down()
+        say("stopped the seller, the buyers, the circuit and the regtest network")
