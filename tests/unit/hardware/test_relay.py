@@ -120,3 +120,24 @@ async def test_watchdog_toggles_only_while_healthy(factory: MockFactory) -> None
     assert notes[0] == "READY=1"
     assert "WATCHDOG=1" in notes
     out.close()
+
+
+async def test_sigterm_opens_every_relay_of_a_landlord() -> None:
+    """One relay per tenant: the handlers chain, so SIGTERM opens all of them."""
+    import signal
+
+    first, second = MemoryRelay(), MemoryRelay()
+    before = signal.getsignal(signal.SIGTERM)
+
+    async def run() -> None:
+        async with FailSafeRelay(first) as a, FailSafeRelay(second) as b:
+            await a.switch_on()
+            await b.switch_on()
+            signal.raise_signal(signal.SIGTERM)
+
+    with pytest.raises(SystemExit) as info:
+        await run()
+    assert info.value.code == 128 + signal.SIGTERM
+    assert not first.on
+    assert not second.on
+    assert signal.getsignal(signal.SIGTERM) == before  # handlers restored
