@@ -375,6 +375,7 @@ class SellerSession:
             self._finish_close(now_ms, out)
 
     def _close_now(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
+        self.close_cause = cause
         out.extend(self.outbox.send(Close(cause, text), now_ms))
         self.machine.move(_S.CLOSED)
         out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))

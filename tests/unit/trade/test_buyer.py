@@ -1,0 +1,161 @@
+"""The buyer session, rule by rule (DESIGN.md invariant 4)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from gridnode.money import Msat
+from gridnode.trade.actions import Action, PayInvoice, SendMessage
+from gridnode.trade.events import FrameReceived, MeterSample
+from gridnode.trade.messages import (
+    Cause,
+    Close,
+    InvoiceMessage,
+    InvoicePurpose,
+    RejectionMessage,
+)
+from gridnode.trade.profiles import ConstantProfile
+from gridnode.trade.states import BuyerState, SellerState
+from gridnode.trade.units import MsatPerKwh
+
+from .fixtures import T0, demo_offer
+from .sim import World
+from .test_scenarios import make_world
+from .test_seller import errors_in
+
+
+def receiving_world(seconds: int = 10) -> World:
+    world = make_world()
+    world.run(T0 + seconds * 1000)
+    assert world.buyer.state is BuyerState.RECEIVING
+    return world
+
+
+def from_seller(world: World, body: object) -> bytes:
+    """A frame from the seller, next in its sequence."""
+    (frame,) = [
+        a.frame
+        for a in world.seller.outbox.send(body, world.now_ms)  # type: ignore[arg-type]
+        if isinstance(a, SendMessage)
+    ]
+    return frame
+
+
+def invoice(
+    n: int, amount: int, purpose: InvoicePurpose = InvoicePurpose.PREPAYMENT
+) -> InvoiceMessage:
+    payment_hash = hashlib.sha256(f"test invoice {n}".encode()).digest()
+    return InvoiceMessage(f"lnbcrt{n}", payment_hash, Msat(amount), purpose, 0, 0, 0)
+
+
+def pays(out: list[Action]) -> list[PayInvoice]:
+    return [a for a in out if isinstance(a, PayInvoice)]
+
+
+def use_up(world: World, energy_mwh: int) -> list[Action]:
+    """Feed the buyer a reading showing more energy used."""
+    last = world.buyer.last_sample
+    assert last is not None
+    at = last.at_ms + 100
+    integrated = last.integrated_mwh + energy_mwh
+    sample = MeterSample(
+        at, integrated // 10_000 * 10_000, integrated, 3_000_000, (230_000,), (13_000,)
+    )
+    return world.buyer.handle(sample, at)
+
+
+def test_an_offer_outside_the_limits_is_rejected_with_every_reason_on_the_wire() -> None:
+    dear = demo_offer(profile=ConstantProfile(MsatPerKwh(900_000)), meter_id="other")
+    world = make_world(dear)
+    world.run(T0 + 1_000)
+    rejections = [
+        a
+        for _, who, a in world.actions
+        if isinstance(a, SendMessage) and a.kind.value == "rejection"
+    ]
+    assert len(rejections) == 1
+    assert world.buyer.state is BuyerState.CLOSED
+    assert world.seller.state is SellerState.CLOSED
+    assert world.seller.close_cause is Cause.REJECTED
+
+
+def test_rejection_message_names_each_term() -> None:
+    world = make_world(demo_offer(profile=ConstantProfile(MsatPerKwh(900_000)), meter_id="x"))
+    world.run(T0 + 1_000)
+    from gridnode.trade import codec
+
+    (frame,) = [
+        a.frame
+        for _, _, a in world.actions
+        if isinstance(a, SendMessage) and a.kind.value == "rejection"
+    ]
+    body = codec.decode(frame).envelope.body
+    assert isinstance(body, RejectionMessage)
+    assert {r.term.name for r in body.reasons} >= {"RATE_ABOVE_CEILING", "METER_ID"}
+
+
+def test_an_invoice_repeating_a_payment_hash_is_never_paid_twice() -> None:
+    world = receiving_world()
+    use_up(world, 20_000)  # plenty of room under the prepayment
+    first = world.buyer.handle(FrameReceived(from_seller(world, invoice(1, 100))), world.now_ms)
+    again = world.buyer.handle(FrameReceived(from_seller(world, invoice(1, 100))), world.now_ms)
+    assert len(pays(first)) == 1
+    assert pays(again) == []
+
+
+def test_an_invoice_above_the_agreed_size_is_a_breach_and_stops_payment() -> None:
+    world = receiving_world()
+    out = world.buyer.handle(FrameReceived(from_seller(world, invoice(2, 401))), world.now_ms)
+    assert pays(out) == []
+    assert world.buyer.state is BuyerState.STOPPED
+    later = world.buyer.handle(FrameReceived(from_seller(world, invoice(3, 100))), world.now_ms)
+    assert pays(later) == []
+
+
+def test_an_invoice_ahead_of_use_waits_until_use_catches_up() -> None:
+    world = receiving_world()
+    size = 400
+    while world.buyer.paid_ahead(world.now_ms) + size <= 900:  # fill the window
+        n = world.buyer.outbox.next_seq + 100
+        world.buyer.handle(FrameReceived(from_seller(world, invoice(n, size))), world.now_ms)
+    out = world.buyer.handle(FrameReceived(from_seller(world, invoice(4, size))), world.now_ms)
+    assert pays(out) == []
+    assert world.buyer.paid_ahead(world.now_ms) <= 900
+    # 2 Wh at 200 sat/kWh is 400 msat of use: now it fits.
+    assert [p.amount for p in pays(use_up(world, 2_000))] == [Msat(size)]
+
+
+def test_a_deposit_invoice_above_the_agreed_deposit_is_refused() -> None:
+    world = make_world()
+    world.run(T0 + 25)  # accepted, no deposit invoice yet
+    assert world.buyer.state is BuyerState.AWAITING_DEPOSIT
+    out = world.buyer.handle(
+        FrameReceived(from_seller(world, invoice(5, 50_001, InvoicePurpose.DEPOSIT))), world.now_ms
+    )
+    assert pays(out) == []
+    assert world.buyer.machine.state is BuyerState.STOPPED
+
+
+def test_no_payment_before_the_sale_period_starts() -> None:
+    world = make_world(demo_offer(start=T0 + 60_000))
+    world.run(T0 + 50_000)
+    prepayments = [
+        a for _, who, a in world.actions if isinstance(a, PayInvoice) and a.amount < Msat(50_000)
+    ]
+    assert prepayments == []
+
+
+def test_the_seller_closing_closes_the_buyer() -> None:
+    world = receiving_world()
+    world.buyer.handle(
+        FrameReceived(from_seller(world, Close(Cause.REQUESTED, "bye"))), world.now_ms
+    )
+    assert world.buyer.state is BuyerState.CLOSED
+
+
+def test_a_frame_from_the_wrong_session_is_refused() -> None:
+    world = receiving_world()
+    world.seller.outbox.session_id = b"X" * 16
+    out = world.buyer.handle(FrameReceived(from_seller(world, invoice(6, 100))), world.now_ms)
+    assert pays(out) == []
+    assert [e.code for e in errors_in(out)] == [9]
