@@ -14,7 +14,6 @@ from gridnode.trade.actions import (
     LedgerKind,
     Notify,
     PayInvoice,
-    PublishRate,
     Record,
 )
 from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch
@@ -33,6 +32,7 @@ from gridnode.trade.messages import (
     AcceptanceMessage,
     Cause,
     Close,
+    CreditWarning,
     ErrorMessage,
     Heartbeat,
     Hello,
@@ -40,6 +40,7 @@ from gridnode.trade.messages import (
     InvoicePurpose,
     MeterReadingMessage,
     OfferMessage,
+    PaymentFailure,
     PaymentNotice,
     Received,
     RejectionMessage,
@@ -50,7 +51,7 @@ from gridnode.trade.messages import (
     Suspend,
 )
 from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
-from gridnode.trade.peer_io import illegal, receive
+from gridnode.trade.peer_io import illegal, rate_change, receive
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import BUYER_TRANSITIONS, BuyerState
 from gridnode.trade.terms import BuyerLimits, Offer
@@ -140,6 +141,9 @@ class BuyerSession:
                 amount, purpose = self.in_flight.pop(event.payment_hash)
                 if purpose is InvoicePurpose.PREPAYMENT:
                     self.committed -= amount
+                    if self.state in _PAYING:
+                        failure = PaymentFailure(event.payment_hash, event.reason[:200])
+                        out.extend(self.outbox.send(failure, now_ms))
                 text = f"{purpose.name.lower()} payment failed or refunded: {event.reason}"
                 out.append(
                     Record(LedgerKind.PAYMENT_MADE, now_ms, text, payment_hash=event.payment_hash)
@@ -186,6 +190,8 @@ class BuyerSession:
                 self._close(body.cause, f"the seller closed: {body.text}", now_ms, out, False)
             case ErrorMessage():
                 out.append(Notify(f"the seller reported error {body.code}: {body.text}"))
+            case CreditWarning():
+                out.append(Notify(f"the seller warns: {body.text}"))
             case Hello() | Suspend() | Resume() | InvoiceMessage() | Heartbeat():
                 pass  # harmless outside their state (already recorded on receipt)
             case _:
@@ -328,13 +334,11 @@ class BuyerSession:
             self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)
 
     def _publish_rate(self, now_ms: int, out: list[Action]) -> None:
-        if self.offer is None or self.state is _B.CLOSED:
-            return
-        price = self.offer.profile.price_at(now_ms)
-        rate = price.numerator // price.denominator
-        if rate != self.last_rate:
-            self.last_rate = rate
-            out.append(PublishRate(rate, now_ms))
+        if self.offer is not None and self.state is not _B.CLOSED:
+            change = rate_change(self.offer.profile, now_ms, self.last_rate)
+            if change is not None:
+                self.last_rate = change.price_msat_per_kwh
+                out.append(change)
 
     def _close(
         self, cause: Cause, text: str, now_ms: int, out: list[Action], tell_seller: bool

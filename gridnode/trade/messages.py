@@ -33,6 +33,8 @@ class MessageKind(enum.Enum):
     CLOSE = "close"
     ERROR = "error"
     HEARTBEAT = "heartbeat"
+    CREDIT_WARNING = "credit_warning"
+    PAYMENT_FAILURE = "payment_failure"
 
 
 #: Messages that bind their sender: signed over the exact envelope bytes, stored verbatim.
@@ -185,6 +187,25 @@ class Heartbeat:
     at_ms: int
 
 
+@dataclass(frozen=True, slots=True)
+class CreditWarning:
+    """Credit is under the warning threshold: power goes off at the cut-off."""
+
+    kind: ClassVar[MessageKind] = MessageKind.CREDIT_WARNING
+    credit_msat: int
+    cutoff_msat: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFailure:
+    """Paying an invoice failed; the seller may issue another without waiting for expiry."""
+
+    kind: ClassVar[MessageKind] = MessageKind.PAYMENT_FAILURE
+    payment_hash: bytes
+    reason: str
+
+
 Body = (
     Hello
     | OfferMessage
@@ -199,6 +220,8 @@ Body = (
     | Close
     | ErrorMessage
     | Heartbeat
+    | CreditWarning
+    | PaymentFailure
 )
 
 

@@ -7,10 +7,11 @@ operator; nothing is dropped silently.
 from __future__ import annotations
 
 from gridnode.trade import codec
-from gridnode.trade.actions import Action, LedgerKind, Notify, Record
+from gridnode.trade.actions import Action, LedgerKind, Notify, PublishRate, Record, SendMessage
 from gridnode.trade.errors import DecodeError, SignatureError
 from gridnode.trade.machine import ErrorCode, Inbox, Outbox
 from gridnode.trade.messages import ErrorMessage, MeterReadingMessage, PaymentNotice, Received
+from gridnode.trade.profiles import RateProfile
 from gridnode.trade.signing import Verifier
 
 
@@ -74,3 +75,16 @@ def refuse(outbox: Outbox, code: int, text: str, now_ms: int) -> list[Action]:
 def illegal(outbox: Outbox, what: str, role: str, state: str, now_ms: int) -> list[Action]:
     text = f"a {what} message is not allowed while the {role} is {state}"
     return refuse(outbox, ErrorCode.ILLEGAL_IN_STATE, text, now_ms)
+
+
+def digest_of_sent(sent: list[Record | SendMessage]) -> bytes:
+    """The digest an acceptance will quote for a message we just sent."""
+    frame = next(a.frame for a in sent if isinstance(a, SendMessage))
+    return codec.digest(codec.decode(frame))
+
+
+def rate_change(profile: RateProfile, now_ms: int, last: int | None) -> PublishRate | None:
+    """A PublishRate when the whole-msat price differs from the last one published."""
+    price = profile.price_at(now_ms)
+    rate = price.numerator // price.denominator
+    return None if rate == last else PublishRate(rate, now_ms)

@@ -18,11 +18,8 @@ from gridnode.trade.actions import (
     CloseSession,
     LedgerKind,
     Notify,
-    PublishRate,
     Record,
-    SendMessage,
     SettleHoldInvoice,
-    SwitchRelay,
 )
 from gridnode.trade.events import (
     CloseRequested,
@@ -51,16 +48,16 @@ from gridnode.trade.messages import (
     InvoicePurpose,
     MeterReadingMessage,
     OfferMessage,
+    PaymentFailure,
     PaymentNotice,
     Received,
     RejectionMessage,
     RenewalMessage,
-    Resume,
     Role,
     Suspend,
 )
 from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
-from gridnode.trade.peer_io import illegal, receive
+from gridnode.trade.peer_io import digest_of_sent, illegal, rate_change, receive
 from gridnode.trade.seller_billing import SellerBilling
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
@@ -103,7 +100,6 @@ class SellerSession:
         self.reading_counter = 0
         self.last_rate: int | None = None
         self.link_up = True
-        self.suspended_cause: Cause | None = None
         self.close_cause = Cause.REQUESTED
 
     @property
@@ -164,7 +160,7 @@ class SellerSession:
         hello = Hello(PROTOCOL_VERSION, node_id, Role.SELLER, self.offer.meter_id)
         out.extend(self.outbox.send(hello, now_ms))
         sent = self.outbox.send(OfferMessage(self.offer), now_ms)
-        self.offer_digest = _digest_of(sent)
+        self.offer_digest = digest_of_sent(sent)
         out.extend(sent)
 
     def _on_frame(self, frame: bytes, now_ms: int, out: list[Action]) -> None:
@@ -177,6 +173,8 @@ class SellerSession:
                 pass  # recorded on receipt (a payment notice carries the buyer's reading)
             case ErrorMessage():
                 out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
+            case PaymentFailure():
+                self.billing.payment_failed(body.payment_hash)
             case AcceptanceMessage() if state is _S.NEGOTIATING:
                 self._on_acceptance(body, received, now_ms, out)
             case AcceptanceMessage() if self.renewal and body.offer_digest == self.renewal[1]:
@@ -255,13 +253,13 @@ class SellerSession:
         if event.payment_hash == self.billing.deposit_hash:
             out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit settled (default)", event))
             self._finish_close(now_ms, out)
-        elif event.payment_hash in self.billing.outstanding:
+        elif self.billing.is_ours(event.payment_hash):
             # Recorded before it counts as credit (and so before it can switch power on).
             out.append(_money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
             self.billing.settled(event.payment_hash, event.amount)
 
     def _on_canceled(self, payment_hash: bytes, now_ms: int, out: list[Action]) -> None:
-        self.billing.outstanding.pop(payment_hash, None)
+        self.billing.forget(payment_hash)
         if payment_hash != self.billing.deposit_hash:
             return
         if self.state is _S.CLOSING:
@@ -314,7 +312,8 @@ class SellerSession:
         switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
         if switch is not None:
             out.append(switch)
-            self._tell_buyer(switch, now_ms, out)
+        for notice in self.supply.notices(switch, credit):
+            out.extend(self.outbox.send(notice, now_ms))
         if self.billing.deposit_locked:
             if self.supply.relay_on:
                 self.machine.move(_S.SUPPLYING)
@@ -327,15 +326,6 @@ class SellerSession:
             out.append(self.billing.request(size, InvoicePurpose.PREPAYMENT, self.offer))
         self._offer_renewal(now_ms, out)
 
-    def _tell_buyer(self, switch: SwitchRelay, now_ms: int, out: list[Action]) -> None:
-        """Suspend and resume notices carry the cause, so the buyer can say why."""
-        if not switch.on and switch.cause is not None:
-            self.suspended_cause = switch.cause
-            out.extend(self.outbox.send(Suspend(switch.cause, switch.text), now_ms))
-        elif switch.on and self.suspended_cause is not None:
-            out.extend(self.outbox.send(Resume(self.suspended_cause), now_ms))
-            self.suspended_cause = None
-
     def _offer_renewal(self, now_ms: int, out: list[Action]) -> None:
         lead = self.offer.policy.renewal_lead_ms
         if self.renewal_sent or self.renewal_policy is None or now_ms < self.offer.stop_ms - lead:
@@ -344,15 +334,14 @@ class SellerSession:
         proposal = self.renewal_policy(self.offer)
         if proposal is not None:
             sent = self.outbox.send(RenewalMessage(proposal), now_ms)
-            self.renewal = (proposal, _digest_of(sent))
+            self.renewal = (proposal, digest_of_sent(sent))
             out.extend(sent)
 
     def _publish_rate(self, now_ms: int, out: list[Action]) -> None:
-        price = self.offer.profile.price_at(now_ms)
-        rate = price.numerator // price.denominator
-        if self.state is not _S.CLOSED and rate != self.last_rate:
-            self.last_rate = rate
-            out.append(PublishRate(rate, now_ms))
+        change = rate_change(self.offer.profile, now_ms, self.last_rate)
+        if change is not None and self.state is not _S.CLOSED:
+            self.last_rate = change.price_msat_per_kwh
+            out.append(change)
 
     # -- closing -----------------------------------------------------------------------
     def _begin_close(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
@@ -392,8 +381,3 @@ def _money(
     kind: LedgerKind, now_ms: int, text: str, event: InvoiceSettled | HoldInvoiceAccepted
 ) -> Record:
     return Record(kind, now_ms, text, amount=event.amount, payment_hash=event.payment_hash)
-
-
-def _digest_of(sent: list[Record | SendMessage]) -> bytes:
-    frame = next(a.frame for a in sent if isinstance(a, SendMessage))
-    return codec.digest(codec.decode(frame))

@@ -28,6 +28,9 @@ class SellerBilling:
     deposit_locked: bool = False
     requests: dict[int, tuple[Msat, InvoicePurpose]] = field(default_factory=dict)
     outstanding: dict[bytes, Msat] = field(default_factory=dict)
+    #: Invoices the buyer reported failed: no longer block a new one, still credited if
+    #: they settle after all.
+    superseded: dict[bytes, Msat] = field(default_factory=dict)
     next_request: int = 1
 
     def request(self, amount: Msat, purpose: InvoicePurpose, offer: Offer) -> CreateInvoice:
@@ -63,10 +66,26 @@ class SellerBilling:
     def settled(self, payment_hash: bytes, amount: Msat) -> bool:
         """Credit a settled prepayment; False when it is not one of ours in flight (LND
         replays settlements after a reconnect: each counts once)."""
-        if self.outstanding.pop(payment_hash, None) is None:
+        if not self.is_ours(payment_hash):
             return False
+        self.outstanding.pop(payment_hash, None)
+        self.superseded.pop(payment_hash, None)
         self.paid += amount
         return True
+
+    def is_ours(self, payment_hash: bytes) -> bool:
+        """A prepayment invoice of ours not yet settled."""
+        return payment_hash in self.outstanding or payment_hash in self.superseded
+
+    def forget(self, payment_hash: bytes) -> None:
+        """The wallet cancelled or expired it: it can no longer be paid."""
+        self.outstanding.pop(payment_hash, None)
+        self.superseded.pop(payment_hash, None)
+
+    def payment_failed(self, payment_hash: bytes) -> None:
+        amount = self.outstanding.pop(payment_hash, None)
+        if amount is not None:
+            self.superseded[payment_hash] = amount
 
     def in_flight(self) -> bool:
         pending = any(p is InvoicePurpose.PREPAYMENT for _, p in self.requests.values())

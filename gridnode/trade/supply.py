@@ -1,4 +1,4 @@
-"""Contactor care and payment windows, shared rules of the seller's control step.
+"""Contactor care, warnings and payment windows: rules of the seller's control step.
 
 :class:`Supply` decides when the relay switches: off at once when anything forbids it;
 on only when nothing does, credit is at or above the restore threshold, the contactor
@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from gridnode.trade.actions import Action, LedgerKind, Record, SwitchRelay
 from gridnode.trade.events import MeterSample
-from gridnode.trade.messages import Cause
+from gridnode.trade.messages import Cause, CreditWarning, Resume, Suspend
 from gridnode.trade.profiles import cost_exact
 from gridnode.trade.terms import Offer, SupplyPolicy
 from gridnode.trade.units import MS_PER_HOUR, energy_at_power_mwh
@@ -63,6 +63,29 @@ class Supply:
     relay_on: bool = False
     off_since_ms: int | None = None
     on_times_ms: list[int] = field(default_factory=list)
+    suspended_cause: Cause | None = None
+    warned: bool = False
+
+    def notices(
+        self, switch: SwitchRelay | None, credit: Fraction
+    ) -> list[Suspend | Resume | CreditWarning]:
+        """What to tell the buyer about this control step: Suspend / Resume with the
+        cause, and one CreditWarning each time credit dips under the warning threshold."""
+        found: list[Suspend | Resume | CreditWarning] = []
+        if switch is not None and not switch.on and switch.cause is not None:
+            self.suspended_cause = switch.cause
+            found.append(Suspend(switch.cause, switch.text))
+        elif switch is not None and switch.on and self.suspended_cause is not None:
+            found.append(Resume(self.suspended_cause))
+            self.suspended_cause = None
+        policy = self.policy
+        if credit >= policy.restore.msat:
+            self.warned = False
+        elif self.relay_on and credit < policy.warn.msat and not self.warned:
+            self.warned = True
+            text = f"credit {int(credit)} msat: power goes off at {policy.cutoff.msat} msat"
+            found.append(CreditWarning(int(credit), policy.cutoff.msat, text))
+        return found
 
     def decide(
         self,

@@ -14,6 +14,7 @@ from gridnode.trade.messages import (
     Body,
     Cause,
     Close,
+    CreditWarning,
     ErrorMessage,
     Heartbeat,
     Hello,
@@ -22,6 +23,7 @@ from gridnode.trade.messages import (
     MeterReadingMessage,
     MeterReadingRecord,
     OfferMessage,
+    PaymentFailure,
     PaymentNotice,
     RejectionMessage,
     RenewalMessage,
@@ -134,6 +136,13 @@ def body_to_pb(body: Body, out: pb.Envelope) -> None:
             out.error.text = body.text
         case Heartbeat():
             out.heartbeat.at_ms = body.at_ms
+        case CreditWarning():
+            out.credit_warning.credit_msat = body.credit_msat
+            out.credit_warning.cutoff_msat = body.cutoff_msat
+            out.credit_warning.text = body.text
+        case PaymentFailure():
+            out.payment_failure.payment_hash = body.payment_hash
+            out.payment_failure.reason = body.reason
 
 
 def _hello(m: pb.Envelope) -> Body:
@@ -199,6 +208,12 @@ _FROM_PB: dict[str, Callable[[pb.Envelope], Any]] = {
     "close": lambda m: Close(_cause(m.close.cause), m.close.text),
     "error": lambda m: ErrorMessage(m.error.code, m.error.text),
     "heartbeat": lambda m: Heartbeat(m.heartbeat.at_ms),
+    "credit_warning": lambda m: CreditWarning(
+        m.credit_warning.credit_msat, m.credit_warning.cutoff_msat, m.credit_warning.text
+    ),
+    "payment_failure": lambda m: PaymentFailure(
+        m.payment_failure.payment_hash, m.payment_failure.reason
+    ),
 }
 
 

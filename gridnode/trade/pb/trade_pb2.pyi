@@ -61,7 +61,7 @@ class Frame(_message.Message):
     def __init__(self, envelope: _Optional[bytes] = ..., signature: _Optional[bytes] = ...) -> None: ...
 
 class Envelope(_message.Message):
-    __slots__ = ("protocol_version", "session_id", "seq", "hello", "offer", "acceptance", "rejection", "invoice", "payment_notice", "meter_reading", "renewal", "suspend", "resume", "close", "error", "heartbeat")
+    __slots__ = ("protocol_version", "session_id", "seq", "hello", "offer", "acceptance", "rejection", "invoice", "payment_notice", "meter_reading", "renewal", "suspend", "resume", "close", "error", "heartbeat", "credit_warning", "payment_failure")
     PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -78,6 +78,8 @@ class Envelope(_message.Message):
     CLOSE_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_WARNING_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_FAILURE_FIELD_NUMBER: _ClassVar[int]
     protocol_version: int
     session_id: bytes
     seq: int
@@ -94,7 +96,9 @@ class Envelope(_message.Message):
     close: Close
     error: Error
     heartbeat: Heartbeat
-    def __init__(self, protocol_version: _Optional[int] = ..., session_id: _Optional[bytes] = ..., seq: _Optional[int] = ..., hello: _Optional[_Union[Hello, _Mapping]] = ..., offer: _Optional[_Union[Offer, _Mapping]] = ..., acceptance: _Optional[_Union[Acceptance, _Mapping]] = ..., rejection: _Optional[_Union[Rejection, _Mapping]] = ..., invoice: _Optional[_Union[Invoice, _Mapping]] = ..., payment_notice: _Optional[_Union[PaymentNotice, _Mapping]] = ..., meter_reading: _Optional[_Union[SignedReading, _Mapping]] = ..., renewal: _Optional[_Union[Offer, _Mapping]] = ..., suspend: _Optional[_Union[Suspend, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ...) -> None: ...
+    credit_warning: CreditWarning
+    payment_failure: PaymentFailure
+    def __init__(self, protocol_version: _Optional[int] = ..., session_id: _Optional[bytes] = ..., seq: _Optional[int] = ..., hello: _Optional[_Union[Hello, _Mapping]] = ..., offer: _Optional[_Union[Offer, _Mapping]] = ..., acceptance: _Optional[_Union[Acceptance, _Mapping]] = ..., rejection: _Optional[_Union[Rejection, _Mapping]] = ..., invoice: _Optional[_Union[Invoice, _Mapping]] = ..., payment_notice: _Optional[_Union[PaymentNotice, _Mapping]] = ..., meter_reading: _Optional[_Union[SignedReading, _Mapping]] = ..., renewal: _Optional[_Union[Offer, _Mapping]] = ..., suspend: _Optional[_Union[Suspend, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., credit_warning: _Optional[_Union[CreditWarning, _Mapping]] = ..., payment_failure: _Optional[_Union[PaymentFailure, _Mapping]] = ...) -> None: ...
 
 class Hello(_message.Message):
     __slots__ = ("protocol_version", "node_id", "role", "meter_id")
@@ -367,6 +371,24 @@ class Error(_message.Message):
     code: int
     text: str
     def __init__(self, code: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+
+class CreditWarning(_message.Message):
+    __slots__ = ("credit_msat", "cutoff_msat", "text")
+    CREDIT_MSAT_FIELD_NUMBER: _ClassVar[int]
+    CUTOFF_MSAT_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    credit_msat: int
+    cutoff_msat: int
+    text: str
+    def __init__(self, credit_msat: _Optional[int] = ..., cutoff_msat: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+
+class PaymentFailure(_message.Message):
+    __slots__ = ("payment_hash", "reason")
+    PAYMENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    payment_hash: bytes
+    reason: str
+    def __init__(self, payment_hash: _Optional[bytes] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Heartbeat(_message.Message):
     __slots__ = ("at_ms",)

@@ -152,7 +152,7 @@ class World:
             invoice = self.invoices[payment_hash]
             if invoice.state == "open":
                 invoice.state = "canceled"
-                self.at(at, SELLER, InvoiceCanceled(payment_hash))
+                self.at(max(at, t), SELLER, InvoiceCanceled(payment_hash))
 
     def _switch_link(self, up: bool) -> None:
         self.link_up = up

@@ -25,6 +25,7 @@ from gridnode.trade.messages import (
     Body,
     Cause,
     Close,
+    CreditWarning,
     Envelope,
     ErrorMessage,
     Heartbeat,
@@ -35,6 +36,7 @@ from gridnode.trade.messages import (
     MeterReadingMessage,
     MeterReadingRecord,
     OfferMessage,
+    PaymentFailure,
     PaymentNotice,
     RejectionMessage,
     RenewalMessage,
@@ -76,6 +78,8 @@ def _bodies() -> list[Body]:
         Close(Cause.PERIOD_END, "period over"),
         ErrorMessage(3, "malformed"),
         Heartbeat(T0),
+        CreditWarning(150, 0, "credit low: pay the open invoice"),
+        PaymentFailure(b"\x05" * 32, "no route"),
     ]
 
 

@@ -12,8 +12,10 @@ from gridnode.money import Msat
 from gridnode.trade.actions import (
     Action,
     CancelHoldInvoice,
+    Notify,
     PayInvoice,
     Record,
+    SendMessage,
     SettleHoldInvoice,
     SwitchRelay,
 )
@@ -220,3 +222,28 @@ def test_a_link_outage_is_ridden_out_on_credit_and_supply_resumes() -> None:
     assert ons[:3] == [True, False, True]
     assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
     assert world.seller.state is SellerState.SUPPLYING
+
+
+def test_the_buyer_is_warned_before_power_is_cut() -> None:
+    world = make_world(drop_payments_after_ms=T0 + 2 * MINUTE)
+    world.run(T0 + 3 * MINUTE)
+    kinds = [a.kind.value for _, a in actions_of(world, SELLER, SendMessage)]
+    assert "credit_warning" in kinds
+    assert kinds.index("credit_warning") < kinds.index("suspend")
+    warned = [t for t, a in actions_of(world, BUYER, Notify) if "the seller warns" in a.text]
+    assert warned
+    assert warned[0] < world.relay_timeline[1][0]
+
+
+def test_a_failed_payment_is_reported_and_the_seller_invoices_again_without_a_cut() -> None:
+    failing = T0 + MINUTE
+
+    def outcome(t: int) -> str:
+        return "fail" if failing <= t < failing + 1_500 else "ok"
+
+    world = make_world(pay_outcome=outcome)
+    world.run(T0 + 2 * MINUTE)
+    kinds = [a.kind.value for _, a in actions_of(world, BUYER, SendMessage)]
+    assert "payment_failure" in kinds
+    assert [on for _, on in world.relay_timeline] == [True]
+    assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
