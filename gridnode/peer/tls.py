@@ -67,6 +67,7 @@ def server_context(identity: NodeIdentity, pinned: Iterable[PinnedPeer]) -> ssl.
     """A seller's context: TLS 1.3 only, a client certificate required, pinned buyers only."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     _common(ctx, identity, pinned)
+    ctx.num_tickets = 0  # TLS 1.3 issues (stateful) tickets despite OP_NO_TICKET otherwise
     return ctx
 
 

@@ -158,3 +158,22 @@ def test_every_node_has_its_own_subject(tmp_path: Path) -> None:
     a = create_identity(tmp_path / "a", Role.BUYER)
     b = create_identity(tmp_path / "b", Role.BUYER)
     assert a.certificate.subject != b.certificate.subject
+
+
+def test_tls_contexts_are_13_only_with_required_client_certificates(tmp_path: Path) -> None:
+    import ssl
+
+    from gridnode.peer.tls import PinnedPeer, client_context, server_context
+
+    seller = create_identity(tmp_path / "s", Role.SELLER)
+    buyer = create_identity(tmp_path / "b", Role.BUYER)
+    server = server_context(seller, [PinnedPeer.of("b", buyer.certificate)])
+    client = client_context(buyer, PinnedPeer.of("s", seller.certificate))
+    for ctx in (server, client):
+        assert ctx.minimum_version is ssl.TLSVersion.TLSv1_3
+        assert ctx.maximum_version is ssl.TLSVersion.TLSv1_3
+        assert ctx.verify_mode is ssl.CERT_REQUIRED
+        # The trust store is exactly the pinned peer: no CA bundle, no system store.
+        assert len(ctx.get_ca_certs()) == 1
+    assert client.check_hostname is False
+    assert server.num_tickets == 0
