@@ -74,7 +74,7 @@ def test_a_resumed_seller_commands_the_relay_off_and_waits_for_the_wallet() -> N
     assert credit == seller.billing.paid.msat - facts.cost_msat
     assert credit >= seller.offer.policy.restore.msat  # paid ahead when the node stopped
     assert _switches(out) == [True]
-    assert seller.state is SellerState.SUPPLYING
+    assert seller.machine.state is SellerState.SUPPLYING
 
 
 def test_a_resumed_seller_without_the_deposit_never_switches_on() -> None:
