@@ -8,6 +8,8 @@ import dataclasses
 from fractions import Fraction
 from typing import TypeVar
 
+import pytest
+
 from gridnode.money import Msat
 from gridnode.trade.actions import (
     Action,
@@ -22,10 +24,19 @@ from gridnode.trade.actions import (
 from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import Event
 from gridnode.trade.messages import Cause
+from gridnode.trade.profiles import (
+    DailyKnot,
+    DailyTableProfile,
+    RateProfile,
+    TimeOfUseBlock,
+    TimeOfUseProfile,
+)
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
+from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
+from gridnode.trade.units import MsatPerKwh
 
 from .fixtures import T0, demo_limits, demo_offer
 from .sim import BUYER, REGISTER_STEP_MWH, SELLER, World
@@ -246,4 +257,34 @@ def test_a_failed_payment_is_reported_and_the_seller_invoices_again_without_a_cu
     kinds = [a.kind.value for _, a in actions_of(world, BUYER, SendMessage)]
     assert "payment_failure" in kinds
     assert [on for _, on in world.relay_timeline] == [True]
+    assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        SinusoidProfile(
+            MsatPerKwh(180_000), MsatPerKwh(30_000), 0, MsatPerKwh(10_000), 0, "Europe/Berlin"
+        ),
+        DailyTableProfile(
+            (DailyKnot(0, MsatPerKwh(150_000)), DailyKnot(600, MsatPerKwh(240_000))),
+            "America/New_York",
+        ),
+        TimeOfUseProfile(
+            (TimeOfUseBlock(0b1111111, 0, 720, MsatPerKwh(120_000)),),
+            MsatPerKwh(240_000),
+            "Europe/Berlin",
+        ),
+    ],
+    ids=["sinusoid", "daily-table", "time-of-use"],
+)
+def test_both_sides_bill_a_time_varying_profile_to_the_same_exact_cost(
+    profile: RateProfile,
+) -> None:
+    world = make_world(demo_offer(profile=profile))
+    world.run(T0 + 11 * MINUTE)
+    assert [on for _, on in world.relay_timeline] == [True, False]
+    assert world.seller.meter.cost_msat == world.buyer.meter.cost_msat
+    assert world.seller.meter.cost_msat > 0
+    assert world.seller.credit >= 0
     assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
