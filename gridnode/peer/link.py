@@ -103,6 +103,7 @@ class PeerLink:
         self._room = asyncio.Event()
         self._room.set()
         self._closed = False
+        self._close_reason = ""
 
     @property
     def up(self) -> bool:
@@ -167,6 +168,7 @@ class PeerLink:
     def close(self, reason: str = "the node is shutting down") -> None:
         """Close the current connection cleanly (the peer sees a CLOSE with ``reason``)."""
         self._closed = True
+        self._close_reason = reason
         if self._connection is not None:
             self._connection.close(CloseCode.NORMAL, reason)
         if self._expiry is not None:
@@ -279,6 +281,9 @@ class PeerLink:
         pending = self._outbox.pending()
         for seq, payload in pending:
             connection.send(Frame(FrameKind.DATA, seq, 0, payload))
+        if self._closed:
+            # close() came while this connection was still in its hello: end it cleanly.
+            connection.close(CloseCode.NORMAL, self._close_reason)
         log.info(
             "peer %s: link up, resent %d unacknowledged, resuming after their seq %d",
             self.peer.name,

@@ -67,9 +67,7 @@ def server_context(identity: NodeIdentity, pinned: Iterable[PinnedPeer]) -> ssl.
     """A seller's context: TLS 1.3 only, a client certificate required, pinned buyers only."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     _common(ctx, identity, pinned)
-    # Not num_tickets = 0: with it, a CLOSE frame written just before closing went missing
-    # in the clean-close test (asyncio's TLS transport). Tickets are harmless here: asyncio
-    # never offers a session to resume, so every connection shows its certificate.
+    ctx.num_tickets = 0  # no resumption: TLS 1.3 would issue tickets despite OP_NO_TICKET
     return ctx
 
 

@@ -70,3 +70,13 @@ async def test_second_connection_of_a_buyer_replaces_the_first(site: Site) -> No
     second.link.send(b"after reconnect")
     message = await expect(server.link("buyer0"), Message)
     assert message.payload == b"after reconnect"
+
+
+async def test_close_during_the_hello_still_closes_cleanly(site: Site) -> None:
+    """close() before the link is up must not leave the coming connection running."""
+    server = await site.start_seller()
+    client = site.buyer(2)
+    await asyncio.sleep(0)  # the client is mid-connect
+    await client.close()
+    down = await expect(server.link("buyer2"), LinkDown)
+    assert "buyer is shutting down" in down.reason
