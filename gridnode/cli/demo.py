@@ -17,6 +17,14 @@ from gridnode.cli.common import emit_json, guarded, say
 @click.option("--keep-network", is_flag=True, help="Leave the regtest network running.")
 @click.option("--seller-bias", type=float, default=0.0, help="The seller's meters read high.")
 @click.option("--sag", multiple=True, help="START_S:END_S:FACTOR, a voltage sag or swell.")
+@click.option(
+    "--period",
+    "period_s",
+    type=int,
+    default=60,
+    show_default=True,
+    help="Length of each sale period in seconds (renewals follow).",
+)
 @guarded
 def demo(
     buyers: int,
@@ -26,6 +34,7 @@ def demo(
     keep_network: bool,
     seller_bias: float,
     sag: tuple[str, ...],
+    period_s: int,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
 
@@ -34,6 +43,7 @@ def demo(
       gridnode demo --seconds 60 --json
       gridnode demo --buyers 3 --dir /tmp/demo
     """
+    from gridnode.demo.configs import DemoTerms
     from gridnode.demo.run import DemoOptions, run_demo
 
     options = DemoOptions(
@@ -43,6 +53,7 @@ def demo(
         keep_network=keep_network,
         seller_bias=seller_bias,
         sags=list(sag),
+        terms=DemoTerms(period_s=period_s),
     )
     summary = run_demo(options, lambda m: say(f"[demo] {m}"))
     if as_json:

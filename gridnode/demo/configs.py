@@ -25,7 +25,7 @@ SWING_MINUTES = 3
 
 @dataclass(frozen=True)
 class DemoTerms:
-    period_s: int = 120
+    period_s: int = 60
     min_payment_msat: int = 100
     max_payment_msat: int = 600
     prepayment_msat: int = 900
@@ -198,7 +198,7 @@ def write_buyer(
                 f'certificate = "{seller.identity.certificate_path}"',
                 "",
                 "[limits]",
-                "min_period_s = 60",
+                "min_period_s = 10",
                 "max_period_s = 3600",
                 "min_payment_msat = 50",
                 "max_payment_msat = 600",

@@ -55,21 +55,62 @@ class Parts:
     seller: configs.NodeFiles
     buyers: list[configs.NodeFiles]
     processes: dict[str, Daemon] = field(default_factory=dict)
+    #: nodes a test stopped on purpose (the watcher does not treat them as crashed)
+    paused: dict[str, bool] = field(default_factory=dict)
 
 
 def run_demo(options: DemoOptions, say: Say) -> dict[str, object]:
-    root = (options.root or Path(tempfile.mkdtemp(prefix="gridnode-demo-"))).resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    parts = _start(root, options, say)
-    sampler = Sampler()
-    started = time.time()
+    harness = DemoHarness(options, say)
+    harness.start()
     try:
-        asyncio.run(_watch(parts, options, say, sampler))
+        asyncio.run(harness.watch(options.seconds))
     except KeyboardInterrupt:
         say("interrupted: closing the sessions")
     finally:
-        _stop(parts, options, say)
-    return summarize(root, parts.seller, parts.buyers, sampler, started, options.terms)
+        harness.stop()
+    return harness.summary()
+
+
+class DemoHarness:
+    """The demo's parts, startable and stoppable one by one (the end-to-end tests use it)."""
+
+    def __init__(self, options: DemoOptions, say: Say) -> None:
+        self.options = options
+        self.say = say
+        self.root = (options.root or Path(tempfile.mkdtemp(prefix="gridnode-demo-"))).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.sampler = Sampler()
+        self.started = time.time()
+        self.parts: Parts | None = None
+        self.latest: dict[str, pb.NodeStatus] = {}
+
+    def start(self) -> Parts:
+        self.parts = _start(self.root, self.options, self.say)
+        self.started = time.time()
+        return self.parts
+
+    async def watch(self, seconds: float | None) -> None:
+        assert self.parts is not None
+        await _watch(self.parts, seconds, self.say, self.sampler, self.latest)
+
+    def restart(self, name: str) -> None:
+        """Start a node process again after it was stopped or killed."""
+        assert self.parts is not None
+        old = self.parts.processes[name]
+        if old.is_running():
+            raise DemoError(f"{name} is still running")
+        self.parts.processes[name] = spawn(name, old.argv, old.log)
+
+    def stop(self) -> None:
+        if self.parts is not None:
+            _stop(self.parts, self.options, self.say)
+
+    def summary(self) -> dict[str, object]:
+        assert self.parts is not None
+        parts = self.parts
+        return summarize(
+            self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
+        )
 
 
 def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
@@ -125,10 +166,15 @@ def _launch(parts: Parts, name: str, args: list[str], directory: Path) -> None:
     parts.processes[name] = spawn(name, argv, directory / f"{name}.log")
 
 
-async def _watch(parts: Parts, options: DemoOptions, say: Say, sampler: Sampler) -> None:
-    deadline = None if options.seconds is None else time.monotonic() + options.seconds
+async def _watch(
+    parts: Parts,
+    seconds: float | None,
+    say: Say,
+    sampler: Sampler,
+    latest: dict[str, pb.NodeStatus],
+) -> None:
+    deadline = None if seconds is None else time.monotonic() + seconds
     nodes = {"seller": parts.seller, **{b.name: b for b in parts.buyers}}
-    latest: dict[str, pb.NodeStatus] = {}
     readers = [
         asyncio.create_task(_follow(n, f.status_socket, latest, sampler)) for n, f in nodes.items()
     ]
@@ -137,7 +183,7 @@ async def _watch(parts: Parts, options: DemoOptions, say: Say, sampler: Sampler)
         while deadline is None or time.monotonic() < deadline:
             await asyncio.sleep(0.5)
             for name, daemon in parts.processes.items():
-                if not daemon.is_running():
+                if not daemon.is_running() and not parts.paused.get(name):
                     raise DemoError(f"{name} stopped; see {daemon.log}")
             if time.monotonic() - last_line >= 5 and latest:
                 last_line = time.monotonic()

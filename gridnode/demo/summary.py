@@ -81,7 +81,9 @@ def summarize(
         for k, t in _rows(seller.ledger, "SELECT kind, text FROM breaches")
     ]
     invoices = len(_rows(seller.ledger, "SELECT 1 FROM invoices"))
-    renewals = len(_rows(seller.ledger, "SELECT 1 FROM journal WHERE text LIKE 'sent renewal%'"))
+    renewals = len(
+        _rows(seller.ledger, "SELECT 1 FROM journal WHERE text LIKE 'renewal accepted%'")
+    )
     switches = len(_rows(seller.ledger, "SELECT 1 FROM relay_switches"))
     return {
         "energy_delivered_wh": {m: e / 1000 for m, e in sorted(sampler.energy_mwh.items())},

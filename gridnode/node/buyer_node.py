@@ -20,6 +20,7 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
+from gridnode.node.routing import frame_session
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.settings import NodeSettings
 from gridnode.node.status_view import buyer_status
@@ -153,20 +154,42 @@ class BuyerNode:
         self._start_session(signer, ledger, wallet, meter_id)
         while True:
             event: LinkEvent = await link.next_event()
-            if self.runner is not None and self.runner.closed.is_set():
-                self._start_session(signer, ledger, wallet, meter_id)
             runner = self.runner
             assert runner is not None
+            live = not runner.closed.is_set()
             match event:
                 case Message():
-                    runner.post(FrameReceived(event.payload))
-                case LinkUp():
+                    self._route(event.payload, signer, ledger, wallet, meter_id)
+                case LinkUp() if live:
                     runner.post(SessionLinkUp())
-                case LinkDown():
+                case LinkDown() if live:
                     runner.post(SessionLinkDown())
-                case LinkExpired():
+                case LinkExpired() if live:
                     runner.post(CloseRequested("the seller stayed away too long"))
             await status.changed()
+
+    def _route(
+        self, frame: bytes, signer: P256Signer, ledger: Ledger, wallet: LndWallet, meter_id: str
+    ) -> None:
+        """Hand a frame to the session it belongs to; a new hello starts a new session."""
+        runner, session = self.runner, self.session
+        assert runner is not None and session is not None
+        live = not runner.closed.is_set()
+        current = session.inbox.session_id
+        peek = frame_session(frame)
+        if peek is None or (live and current == peek.session_id):
+            if live:
+                runner.post(FrameReceived(frame))
+            return
+        if not peek.is_hello:
+            log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
+            return
+        if live and current is not None:
+            runner.post(CloseRequested("the seller started a new session"))
+        if not live or current is not None:
+            self._start_session(signer, ledger, wallet, meter_id)
+        assert self.runner is not None
+        self.runner.post(FrameReceived(frame))
 
     def _start_session(
         self, signer: P256Signer, ledger: Ledger, wallet: LndWallet, meter_id: str

@@ -24,6 +24,7 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
+from gridnode.node.routing import frame_session
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.settings import BuyerEntry, NodeSettings
 from gridnode.node.settings_trade import OfferTemplate
@@ -59,6 +60,7 @@ class BuyerSlot:
     poller: MeterPoller
     runner: SessionRunner | None = None
     session: SellerSession | None = None
+    session_id: bytes = b""
     sessions_started: int = 0
     quiet_until_ms: int = 0
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -226,7 +228,13 @@ class SellerNode:
                 continue
             match event:
                 case Message():
-                    runner.post(FrameReceived(event.payload))
+                    peek = frame_session(event.payload)
+                    if peek is not None and slot.session_id != peek.session_id:
+                        log.info(
+                            "dropping a frame of session %s, which is over", peek.session_id.hex()
+                        )
+                    else:
+                        runner.post(FrameReceived(event.payload))
                 case LinkUp():
                     runner.post(SessionLinkUp())
                 case LinkDown():
@@ -277,7 +285,7 @@ class SellerNode:
             ),
             tick_ms=self.tick_ms,
         )
-        slot.session, slot.runner = session, runner
+        slot.session, slot.runner, slot.session_id = session, runner, session_id
         slot.sessions_started += 1
         runner.post(Start())
         log.info("session %s with %s: offer sent", session_id.hex(), slot.entry.name)

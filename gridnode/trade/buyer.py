@@ -87,7 +87,11 @@ class BuyerSession:
         self.renewal: Offer | None = None
         self.payment_size = Msat(0)
         self.committed = Msat(0)  # prepayments succeeded or in flight
-        self.deposit_sent = False
+        self.deposit = Msat(0)  # agreed with the first offer; renewals carry none
+        self.deposits_paid = 0
+        #: One deposit per session, plus one per renewal (which may need a replacement
+        #: when it outlives the first deposit's time lock).
+        self.deposits_allowed = 1
         self.seen_hashes: set[bytes] = set()
         self.in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = {}
         self.deferred: list[InvoiceMessage] = []
@@ -216,6 +220,7 @@ class BuyerSession:
                 self.renewal = offer
             else:
                 self.offer, self.payment_size = offer, result.payment_size
+                self.deposit = offer.payments.initial_deposit
                 self.machine.move(_B.AWAITING_DEPOSIT)
             return
         out.append(Notify(f"offer rejected: {result.describe()}"))
@@ -233,7 +238,7 @@ class BuyerSession:
             return
         self.seen_hashes.add(invoice.payment_hash)
         if invoice.purpose is InvoicePurpose.DEPOSIT:
-            if self.deposit_sent or invoice.amount > offer.payments.initial_deposit:
+            if self.deposits_paid >= self.deposits_allowed or invoice.amount > self.deposit:
                 self._breach(
                     Cause.OVER_INVOICED,
                     f"deposit invoice of {invoice.amount} refused "
@@ -242,7 +247,7 @@ class BuyerSession:
                     out,
                 )
                 return
-            self.deposit_sent = True
+            self.deposits_paid += 1
             self._pay(invoice, now_ms, out)
             if self.state is _B.AWAITING_DEPOSIT:
                 self.machine.move(_B.RECEIVING)
@@ -329,6 +334,7 @@ class BuyerSession:
             return
         if self.renewal is not None and self.renewal.start_ms <= now_ms:
             self.offer, self.renewal = self.renewal, None
+            self.deposits_allowed += 1
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
         elif now_ms >= offer.stop_ms + CLOSE_WAIT_MS:
             self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)

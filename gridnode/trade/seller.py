@@ -130,13 +130,14 @@ class SellerSession:
                     self._begin_close(Cause.DEPOSIT, "no deposit invoice", now_ms, out)
             case InvoiceSettled():
                 self._on_settled(event, now_ms, out)
-            case HoldInvoiceAccepted() if (
-                event.payment_hash == self.billing.deposit_hash
-                and self.state in _LIVE
-                and event.amount >= self.offer.payments.initial_deposit
-            ):
-                self.billing.deposit_locked = True
-                out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event))
+            case HoldInvoiceAccepted() if self.state in _LIVE:
+                was_locked = self.billing.deposit_locked
+                replaced = self.billing.lock_deposit(event.payment_hash, event.amount, now_ms)
+                if replaced is not None:
+                    out.append(_money(LedgerKind.DEPOSIT, now_ms, "new deposit locked", event))
+                    out.append(CancelHoldInvoice(replaced))
+                elif self.billing.deposit_locked and not was_locked:
+                    out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event))
             case InvoiceCanceled():
                 self._on_canceled(event.payment_hash, now_ms, out)
             case LinkDown() | LinkUp():
@@ -306,7 +307,11 @@ class SellerSession:
             self.renewal_sent = False
             self.supply.policy = renewal.policy
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
-        fault = supply_fault(self.offer, self.billing.deposit_locked, self.last_sample, now_ms)
+            if self.billing.needs_new_deposit(renewal):
+                amount = self.billing.deposit_amount
+                out.append(self.billing.request(amount, InvoicePurpose.DEPOSIT, renewal))
+        deposit_ok = self.billing.deposit_holds(now_ms)
+        fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms)
         credit = self.credit
         credit_ok = credit > self.offer.policy.cutoff.msat
         switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
@@ -353,6 +358,8 @@ class SellerSession:
         self._sign_reading(now_ms, out)
         out.extend(self.outbox.send(Close(cause, text), now_ms))
         deposit = self.billing.deposit_hash
+        if self.billing.next_deposit_hash:
+            out.append(CancelHoldInvoice(self.billing.next_deposit_hash))
         if self.billing.deposit_locked and deposit and self.credit < 0:
             out.append(Record(LedgerKind.BREACH, now_ms, "the buyer owes at close: deposit kept"))
             out.append(SettleHoldInvoice(deposit))

@@ -17,6 +17,11 @@ PREPAYMENT_CLTV_DELTA = 40
 #: The deposit invoice must be paid (locked) within this time after acceptance, or the
 #: session closes: no power flows before it.
 DEPOSIT_EXPIRY_S = 120
+#: A deposit counts only while at least this many blocks of its time lock remain, so
+#: the seller can still settle it; a renewal that runs past that takes a new deposit.
+DEPOSIT_SAFETY_BLOCKS = 20
+_MS_PER_BLOCK = 600_000
+_FOREVER_MS = 2**62
 _NOTHING = Msat(0)
 
 
@@ -26,6 +31,13 @@ class SellerBilling:
     payment_size: Msat = _NOTHING
     deposit_hash: bytes = b""
     deposit_locked: bool = False
+    deposit_amount: Msat = _NOTHING
+    #: Until when the locked deposit can be relied on (its time lock less the safety).
+    deposit_cover_until_ms: int = _FOREVER_MS
+    #: A replacement deposit asked for when a renewal outlives the current one.
+    next_deposit_hash: bytes = b""
+    deposit_cltv: dict[bytes, int] = field(default_factory=dict)
+    _request_cltv: dict[int, int] = field(default_factory=dict)
     requests: dict[int, tuple[Msat, InvoicePurpose]] = field(default_factory=dict)
     outstanding: dict[bytes, Msat] = field(default_factory=dict)
     #: Invoices the buyer reported failed: no longer block a new one, still credited if
@@ -38,6 +50,9 @@ class SellerBilling:
         self.next_request += 1
         self.requests[request_id] = (amount, purpose)
         hold = purpose is InvoicePurpose.DEPOSIT
+        if hold:
+            self.deposit_amount = amount
+            self._request_cltv[request_id] = cltv_blocks(offer)
         return CreateInvoice(
             request_id,
             amount,
@@ -54,7 +69,11 @@ class SellerBilling:
         if entry is None:
             return None
         if entry[1] is InvoicePurpose.DEPOSIT:
-            self.deposit_hash = payment_hash
+            self.deposit_cltv[payment_hash] = self._request_cltv.pop(request_id)
+            if self.deposit_locked:
+                self.next_deposit_hash = payment_hash
+            else:
+                self.deposit_hash = payment_hash
         else:
             self.outstanding[payment_hash] = entry[0]
         return entry
@@ -73,12 +92,44 @@ class SellerBilling:
         self.paid += amount
         return True
 
+    def lock_deposit(self, payment_hash: bytes, amount: Msat, now_ms: int) -> bytes | None:
+        """A deposit hold invoice was accepted. Returns the hash of a deposit it replaces
+        (to be cancelled), or None."""
+        if amount < self.deposit_amount or payment_hash not in self.deposit_cltv:
+            return None
+        blocks = self.deposit_cltv[payment_hash] - DEPOSIT_SAFETY_BLOCKS
+        cover = now_ms + blocks * _MS_PER_BLOCK
+        if payment_hash == self.deposit_hash and not self.deposit_locked:
+            self.deposit_locked, self.deposit_cover_until_ms = True, cover
+        elif payment_hash == self.next_deposit_hash:
+            old = self.deposit_hash
+            self.deposit_hash, self.next_deposit_hash = payment_hash, b""
+            self.deposit_cover_until_ms = cover
+            return old
+        return None
+
+    def deposit_holds(self, now_ms: int) -> bool:
+        """The deposit is locked and its time lock still leaves room to settle it."""
+        return self.deposit_locked and now_ms < self.deposit_cover_until_ms
+
+    def needs_new_deposit(self, offer: Offer) -> bool:
+        """A renewal runs past what the current deposit covers."""
+        return (
+            self.deposit_locked
+            and self.deposit_amount > _NOTHING
+            and not self.next_deposit_hash
+            and not any(p is InvoicePurpose.DEPOSIT for _, p in self.requests.values())
+            and offer.stop_ms > self.deposit_cover_until_ms
+        )
+
     def is_ours(self, payment_hash: bytes) -> bool:
         """A prepayment invoice of ours not yet settled."""
         return payment_hash in self.outstanding or payment_hash in self.superseded
 
     def forget(self, payment_hash: bytes) -> None:
         """The wallet cancelled or expired it: it can no longer be paid."""
+        if payment_hash == self.next_deposit_hash:
+            self.next_deposit_hash = b""
         self.outstanding.pop(payment_hash, None)
         self.superseded.pop(payment_hash, None)
 

@@ -1,0 +1,83 @@
+"""Helpers for the node's end-to-end tests: run the demo's parts, read their ledgers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from gridnode.demo.run import DemoHarness, DemoOptions
+from tests.regtest.conftest import lndgrpc
+
+
+def harness(tmp_path: Path, **options: Any) -> DemoHarness:
+    return DemoHarness(DemoOptions(root=tmp_path / "demo", **options), lambda m: None)
+
+
+def run_for(demo: DemoHarness, seconds: float) -> None:
+    asyncio.run(demo.watch(seconds))
+
+
+def rows(ledger: Path, sql: str) -> list[tuple[Any, ...]]:
+    db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
+    try:
+        return list(db.execute(sql).fetchall())
+    finally:
+        db.close()
+
+
+def pause(demo: DemoHarness, name: str) -> None:
+    """SIGSTOP a node: it holds its sockets but does nothing (a stalled peer)."""
+    assert demo.parts is not None
+    demo.parts.paused[name] = True
+    demo.parts.processes[name].stop(timeout_s=0, sig=signal.SIGSTOP)
+
+
+def resume(demo: DemoHarness, name: str) -> None:
+    assert demo.parts is not None
+    import os
+
+    os.kill(demo.parts.processes[name].pid, signal.SIGCONT)
+    demo.parts.paused[name] = False
+
+
+def circuit_state(demo: DemoHarness) -> dict[str, Any]:
+    state = json.loads((demo.root / "circuit.json").read_text())
+    assert isinstance(state, dict)
+    return state
+
+
+def assert_ledgers_match_wallets(demo: DemoHarness) -> None:
+    """Every payment and settlement in the ledgers is what LND says, and nothing twice."""
+    assert demo.parts is not None
+    network, seller = demo.parts.network, demo.parts.seller
+    lnd_invoices = {i["payment_hash"]: i for i in lndgrpc("invoices", network.nodes[0])}
+    settled = rows(
+        seller.ledger,
+        "SELECT hex(payment_hash), amount_paid_msat FROM invoices WHERE state = 'settled'",
+    )
+    for payment_hash, amount in settled:
+        lnd = lnd_invoices[payment_hash.lower()]
+        assert lnd["state"] == "SETTLED"
+        assert lnd["amt_paid_msat"] == amount
+    lnd_settled = {h for h, i in lnd_invoices.items() if i["state"] == "SETTLED"}
+    ours = {h.lower() for h, _ in rows(seller.ledger, "SELECT hex(payment_hash) FROM invoices")}
+    assert lnd_settled & ours == {h.lower() for h, _ in settled}  # none missed
+    for index, buyer in enumerate(demo.parts.buyers, start=1):
+        lnd_payments = {p["payment_hash"]: p for p in lndgrpc("payments", network.nodes[index])}
+        paid = rows(
+            buyer.ledger,
+            "SELECT hex(payment_hash), amount_msat, hex(preimage) FROM payments"
+            " WHERE status = 'succeeded'",
+        )
+        for payment_hash, amount, preimage in paid:
+            lnd = lnd_payments[payment_hash.lower()]
+            assert lnd["status"] == "SUCCEEDED"
+            assert lnd["value_msat"] == amount
+            assert lnd["preimage"] == preimage.lower()
+            assert payment_hash.lower() in {h for h in lnd_settled}
+        attempts = rows(buyer.ledger, "SELECT payment_hash FROM payments")
+        assert len(attempts) == len({a for (a,) in attempts})  # never the same hash twice
