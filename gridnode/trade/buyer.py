@@ -241,8 +241,7 @@ class BuyerSession:
             if self.deposits_paid >= self.deposits_allowed or invoice.amount > self.deposit:
                 self._breach(
                     Cause.OVER_INVOICED,
-                    f"deposit invoice of {invoice.amount} refused "
-                    f"(agreed {offer.payments.initial_deposit})",
+                    f"deposit invoice of {invoice.amount} refused (agreed {self.deposit})",
                     now_ms,
                     out,
                 )

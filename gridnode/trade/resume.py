@@ -34,6 +34,10 @@ class SellerLedgerFacts:
     offer_digest: bytes
     payment_size: Msat
     deposit_hash: bytes
+    deposit_amount: Msat
+    deposit_cltv_blocks: int
+    #: Until when the deposit's time lock leaves room to settle it (Unix ms).
+    deposit_cover_until_ms: int
     #: Every prepayment invoice issued in the session (settled or not) and its amount.
     prepayments: tuple[tuple[bytes, Msat], ...]
     energy_mwh: int
@@ -51,6 +55,9 @@ def facts_of(session: SellerSession, prepayments: dict[bytes, Msat]) -> SellerLe
         offer_digest=session.offer_digest,
         payment_size=session.billing.payment_size,
         deposit_hash=session.billing.deposit_hash,
+        deposit_amount=session.billing.deposit_amount,
+        deposit_cltv_blocks=session.billing.deposit_cltv.get(session.billing.deposit_hash, 0),
+        deposit_cover_until_ms=session.billing.deposit_cover_until_ms,
         prepayments=tuple(prepayments.items()),
         energy_mwh=session.meter.energy_mwh,
         cost_msat=session.meter.cost_msat,
@@ -84,6 +91,9 @@ def resume_seller(
     session.offer_digest = facts.offer_digest
     session.billing.payment_size = facts.payment_size
     session.billing.deposit_hash = facts.deposit_hash
+    session.billing.deposit_amount = facts.deposit_amount
+    session.billing.deposit_cltv[facts.deposit_hash] = facts.deposit_cltv_blocks
+    session.billing.deposit_cover_until_ms = facts.deposit_cover_until_ms
     # Not blocking a new invoice; each is credited once if the wallet replays its settlement.
     session.billing.superseded = dict(facts.prepayments)
     session.meter = CostMeter(

@@ -100,7 +100,9 @@ class SellerBilling:
         blocks = self.deposit_cltv[payment_hash] - DEPOSIT_SAFETY_BLOCKS
         cover = now_ms + blocks * _MS_PER_BLOCK
         if payment_hash == self.deposit_hash and not self.deposit_locked:
-            self.deposit_locked, self.deposit_cover_until_ms = True, cover
+            # min(): after a restart the ledger's cover (from the first lock) stands.
+            self.deposit_locked = True
+            self.deposit_cover_until_ms = min(cover, self.deposit_cover_until_ms)
         elif payment_hash == self.next_deposit_hash:
             old = self.deposit_hash
             self.deposit_hash, self.next_deposit_hash = payment_hash, b""

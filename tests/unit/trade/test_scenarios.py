@@ -11,9 +11,11 @@ from typing import TypeVar
 import pytest
 
 from gridnode.money import Msat
+from gridnode.trade import seller_billing
 from gridnode.trade.actions import (
     Action,
     CancelHoldInvoice,
+    CreateInvoice,
     Notify,
     PayInvoice,
     Record,
@@ -22,7 +24,7 @@ from gridnode.trade.actions import (
     SwitchRelay,
 )
 from gridnode.trade.buyer import BuyerSession
-from gridnode.trade.events import Event
+from gridnode.trade.events import Event, PaymentFailed
 from gridnode.trade.messages import Cause
 from gridnode.trade.profiles import (
     DailyKnot,
@@ -288,3 +290,22 @@ def test_both_sides_bill_a_time_varying_profile_to_the_same_exact_cost(
     assert world.seller.meter.cost_msat > 0
     assert world.seller.credit >= 0
     assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+
+
+def test_a_renewal_that_outlives_the_deposit_time_lock_takes_a_new_deposit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # No safety margin: the first deposit covers just its own 10-minute period.
+    monkeypatch.setattr(seller_billing, "DEPOSIT_SAFETY_BLOCKS", 40)
+    world = make_world(renewal=True)
+    world.run(T0 + 21 * MINUTE)
+    deposits = [(t, a) for t, a in actions_of(world, SELLER, CreateInvoice) if a.hold]
+    assert [t - T0 for t, _ in deposits] == [40, 10 * MINUTE]
+    cancels = [t - T0 for t, _ in actions_of(world, SELLER, CancelHoldInvoice)]
+    # The first deposit is released once its replacement is locked; the second at close.
+    assert len(cancels) == 2
+    assert 10 * MINUTE < cancels[0] < 10 * MINUTE + 1_000
+    assert cancels[1] == 20 * MINUTE
+    assert [on for _, on in world.relay_timeline] == [True, False]
+    refunds = [e for _, w, e in world.events if w == BUYER and isinstance(e, PaymentFailed)]
+    assert len(refunds) == 2
