@@ -215,26 +215,30 @@ def load_certificate(path: Path) -> x509.Certificate:
 
 
 def config_skeleton(role: Role) -> str:
-    """The configuration `gridnode init` writes; the node issue fills in the rest."""
+    """The start of the node's configuration, in the layout of gridnode.node.settings.
+
+    The peer link's part only; the node's settings add [lnd], terms, meters and relays.
+    """
     head = (
-        "# gridnode node configuration, written by `gridnode init`.\n"
-        "# Pairing: see docs/peer-link.md. Compare fingerprints aloud before pinning one.\n\n"
-        f'[node]\nrole = "{role.value}"\n\n'
+        "# gridnode node configuration, started by `gridnode init`.\n"
+        "# The node's settings add [lnd], terms or limits, meters and relays (README).\n"
+        "# Pairing: docs/peer-link.md. Compare fingerprints aloud before pinning one.\n\n"
+        f'role = "{role.value}"\n'
+        'identity_dir = "."\n\n'
     )
     if role is Role.SELLER:
         return head + (
-            "[peer]\n"
-            "# Address the seller listens on for its buyers.\n"
+            "# Where this seller listens for its buyers.\n"
             'listen = "0.0.0.0:7878"\n\n'
-            "# One [[peer.buyers]] table per buyer this seller sells to.\n"
-            "# [[peer.buyers]]\n"
+            "# One [[buyers]] table per buyer this seller sells to.\n"
+            "# [[buyers]]\n"
             '# name = "flat-2"\n'
             '# fingerprint = "<64 hex digits from `gridnode fingerprint` on the buyer>"\n'
             '# certificate = "peers/flat-2.crt"\n'
         )
     return head + (
-        "[peer.seller]\n"
         "# The one seller this buyer buys from.\n"
+        "[seller]\n"
         '# address = "192.0.2.10:7878"\n'
         '# fingerprint = "<64 hex digits from `gridnode fingerprint` on the seller>"\n'
         '# certificate = "peers/seller.crt"\n'

@@ -1,18 +1,20 @@
-"""The ``[peer]`` part of ``gridnode.toml``: where to listen or connect, and whom to pin.
+"""The peer link's part of ``gridnode.toml``: where to listen or connect, whom to pin.
 
-The node's full settings model (a later issue) will embed this; until then
-:func:`load_peer_config` reads it straight from the identity directory. Every error
-names the field and the fix (exit code 2). Certificate paths are relative to the
-identity directory. Layout (docs/peer-link.md, section 2)::
+The same layout as the node's settings (:mod:`gridnode.node.settings`, which reads the
+whole file for the daemons); this reads only the link's keys and ignores the rest, for
+tools and tests that need a link without a whole node. Every error names the field and
+the fix (exit code 2). Certificate paths are relative to the file's folder
+(docs/peer-link.md, section 2)::
 
-    [peer]                       # seller
+    role = "seller"              # a seller
     listen = "0.0.0.0:7878"
-    [[peer.buyers]]
+    [[buyers]]
     name = "ben"
     fingerprint = "..."
     certificate = "peers/ben.crt"
 
-    [peer.seller]                # buyer
+    role = "buyer"               # a buyer
+    [seller]
     address = "192.0.2.10:7878"
     fingerprint = "..."
     certificate = "peers/seller.crt"
@@ -67,38 +69,35 @@ def load_peer_config(directory: Path) -> SellerPeerConfig | BuyerPeerConfig:
 def peer_config_from_dict(
     doc: dict[str, Any], base: Path, source: str = CONFIG_FILE
 ) -> SellerPeerConfig | BuyerPeerConfig:
-    role_text = _table(doc, "node", source).get("role")
+    role_text = doc.get("role")
     try:
         role = Role(str(role_text))
     except ValueError:
         raise UsageError(
-            f'node.role in {source} must be "seller" or "buyer", got {role_text!r}.'
+            f'role in {source} must be "seller" or "buyer", got {role_text!r}.'
         ) from None
-    peer = _table(doc, "peer", source)
     if role is Role.SELLER:
-        host, port = parse_address(peer.get("listen", f"0.0.0.0:{DEFAULT_PORT}"), "peer.listen")
-        entries = peer.get("buyers", [])
+        host, port = parse_address(doc.get("listen", f"0.0.0.0:{DEFAULT_PORT}"), "listen")
+        entries = doc.get("buyers", [])
         if not isinstance(entries, list):
-            raise UsageError(f"peer.buyers in {source} must be a list of [[peer.buyers]] tables.")
-        buyers = tuple(
-            _pin(entry, f"peer.buyers[{i}]", base, source) for i, entry in enumerate(entries)
-        )
+            raise UsageError(f"buyers in {source} must be a list of [[buyers]] tables.")
+        buyers = tuple(_pin(entry, f"buyers[{i}]", base, source) for i, entry in enumerate(entries))
         names = [b.name for b in buyers]
         fingerprints = [b.fingerprint for b in buyers]
         if len(set(names)) != len(names) or len(set(fingerprints)) != len(fingerprints):
             raise UsageError(
-                f"peer.buyers in {source} lists a name or fingerprint twice; each buyer "
+                f"buyers in {source} lists a name or fingerprint twice; each buyer "
                 "needs its own name and its own key."
             )
         return SellerPeerConfig(host, port, buyers)
-    seller = peer.get("seller")
+    seller = doc.get("seller")
     if not isinstance(seller, dict) or "address" not in seller:
         raise UsageError(
-            f"peer.seller.address is missing in {source}: add a [peer.seller] table with the "
+            f"seller.address is missing in {source}: fill in the [seller] table with the "
             "seller's address, fingerprint and certificate (docs/peer-link.md, section 2)."
         )
-    host, port = parse_address(seller["address"], "peer.seller.address")
-    return BuyerPeerConfig(host, port, _pin(seller, "peer.seller", base, source, "seller"))
+    host, port = parse_address(seller["address"], "seller.address")
+    return BuyerPeerConfig(host, port, _pin(seller, "seller", base, source, "seller"))
 
 
 def parse_address(text: object, field: str) -> tuple[str, int]:
@@ -128,10 +127,3 @@ def _pin(
         )
     assert isinstance(name, str)
     return PinnedPeer.from_files(name, entry["fingerprint"], base / cert)
-
-
-def _table(doc: dict[str, Any], key: str, source: str) -> dict[str, Any]:
-    value = doc.get(key, {})
-    if not isinstance(value, dict):
-        raise UsageError(f"[{key}] in {source} must be a table.")
-    return value
