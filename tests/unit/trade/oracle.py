@@ -30,7 +30,7 @@ from gridnode.trade.events import (
     MeterSample,
     PaymentFailed,
 )
-from gridnode.trade.messages import AcceptanceMessage
+from gridnode.trade.messages import AcceptanceMessage, MessageKind, RenewalMessage
 from gridnode.trade.profiles import cost_exact
 from gridnode.trade.terms import Offer
 
@@ -62,6 +62,10 @@ class _Meter:
 class Oracle:
     offer: Offer
     violations: list[str] = field(default_factory=list)
+    # agreed sale periods: the first offer's, plus each renewal the seller logged as
+    # accepted with the exact acceptance frame of a renewal it had proposed
+    periods: list[tuple[int, int]] = field(default_factory=list)
+    proposed: dict[bytes, Offer] = field(default_factory=dict)
     # seller books
     relay_on: bool = False
     hold_requests: set[int] = field(default_factory=set)
@@ -84,6 +88,9 @@ class Oracle:
     out_of_range_since: int | None = None
     voltage_breached: bool = False
     buyer_breached: bool = False
+
+    def __post_init__(self) -> None:
+        self.periods.append((self.offer.start_ms, self.offer.stop_ms))
 
     def __call__(self, world: World, who: str, event: Event, out: list[Action]) -> None:
         now = world.clock(who, world.now_ms)
@@ -119,8 +126,16 @@ class Oracle:
                     requests.add(action.request_id)
                 case SwitchRelay():
                     self.relay_on = action.on
+                case SendMessage() if action.kind is MessageKind.RENEWAL:
+                    received = codec.decode(action.frame)
+                    assert isinstance(received.envelope.body, RenewalMessage)
+                    self.proposed[codec.digest(received)] = received.envelope.body.offer
                 case Record() if action.kind is LedgerKind.TERMS_ACCEPTED:
                     self.seller_accepted = True
+                    body = codec.decode(action.data).envelope.body
+                    if isinstance(body, AcceptanceMessage) and body.offer_digest in self.proposed:
+                        renewal = self.proposed[body.offer_digest]
+                        self.periods.append((renewal.start_ms, renewal.stop_ms))
                 case _:
                     pass
         if self.relay_on:
@@ -132,7 +147,7 @@ class Oracle:
         problems = []
         if not self.deposit_locked:
             problems.append("deposit not locked")
-        if not offer.start_ms <= now < offer.stop_ms:
+        if not any(start <= now < stop for start, stop in self.periods):
             problems.append("outside the sale period")
         if credit <= offer.policy.cutoff.msat:
             problems.append(f"credit {float(credit):.1f} at or below the cut-off")

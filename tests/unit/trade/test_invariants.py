@@ -22,6 +22,7 @@ from gridnode.trade.supply import Supply
 from .fixtures import T0, demo_limits, demo_offer
 from .oracle import Oracle
 from .sim import REGISTER_STEP_MWH, SELLER, World
+from .test_scenarios import renew
 
 SELLER_KEY = P256Signer.generate()
 BUYER_KEY = P256Signer.generate()
@@ -68,6 +69,7 @@ world_settings = st.fixed_dictionaries(
             st.sampled_from(["seller", "buyer"]), st.integers(0, 80), st.integers(-10_000, 10_000)
         ),
         "seller_ppm": st.sampled_from([0, 0, 5_000, 50_000]),
+        "renew": st.booleans(),
     }
 )
 
@@ -80,6 +82,7 @@ def build(spec: dict[str, object]) -> tuple[World, Oracle]:
         signer=SELLER_KEY,
         buyer=BUYER_KEY.verifier(),
         register_step_mwh=REGISTER_STEP_MWH,
+        renewal=renew if spec.get("renew") else None,
     )
     buyer = BuyerSession(
         demo_limits(),
@@ -122,7 +125,8 @@ def build(spec: dict[str, object]) -> tuple[World, Oracle]:
 @given(world_settings)
 def test_invariants_hold_after_every_event_of_a_random_world(spec: dict[str, object]) -> None:
     world, oracle = build(spec)
-    world.run(T0 + RUN_MS)
+    world.run(T0 + (RUN_MS + 60_000 if spec["renew"] else RUN_MS))
+    event(f"renewed: {len(oracle.periods) > 1}")
     event(f"relay switched {len(world.relay_timeline)} times")
     event(f"buyer ended {world.buyer.state.value}")
     assert oracle.violations == []

@@ -18,6 +18,7 @@ from gridnode.trade.actions import (
     CreateInvoice,
     Notify,
     PayInvoice,
+    PublishRate,
     Record,
     SendMessage,
     SettleHoldInvoice,
@@ -309,3 +310,21 @@ def test_a_renewal_that_outlives_the_deposit_time_lock_takes_a_new_deposit(
     assert [on for _, on in world.relay_timeline] == [True, False]
     refunds = [e for _, w, e in world.events if w == BUYER and isinstance(e, PaymentFailed)]
     assert len(refunds) == 2
+
+
+def test_both_sides_publish_the_rate_on_every_change() -> None:
+    minute = T0 // 60_000 % 1_440
+    boundary = (T0 // 60_000 + 1) * 60_000  # the next whole minute
+    profile = TimeOfUseProfile(
+        (TimeOfUseBlock(0b1111111, minute + 1, minute + 2, MsatPerKwh(100_000)),),
+        MsatPerKwh(200_000),
+        "UTC",
+    )
+    world = make_world(demo_offer(profile=profile))
+    world.run(T0 + 3 * MINUTE)
+    for who in (SELLER, BUYER):
+        rates = [(t, a.price_msat_per_kwh) for t, a in actions_of(world, who, PublishRate)]
+        assert [r for _, r in rates] == [200_000, 100_000, 200_000]
+        changes = [t for t, _ in rates[1:]]
+        assert boundary <= changes[0] < boundary + world.tick_ms
+        assert boundary + MINUTE <= changes[1] < boundary + MINUTE + world.tick_ms
