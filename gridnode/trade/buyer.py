@@ -218,6 +218,7 @@ class BuyerSession:
             out.extend(self.outbox.send(AcceptanceMessage(digest, result.payment_size), now_ms))
             if renewal:
                 self.renewal = offer
+                self.deposits_allowed += 1  # it may need a replacement deposit
             else:
                 self.offer, self.payment_size = offer, result.payment_size
                 self.deposit = offer.payments.initial_deposit
@@ -333,7 +334,6 @@ class BuyerSession:
             return
         if self.renewal is not None and self.renewal.start_ms <= now_ms:
             self.offer, self.renewal = self.renewal, None
-            self.deposits_allowed += 1
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
         elif now_ms >= offer.stop_ms + CLOSE_WAIT_MS:
             self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)

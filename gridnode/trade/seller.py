@@ -138,6 +138,8 @@ class SellerSession:
                     out.append(CancelHoldInvoice(replaced))
                 elif self.billing.deposit_locked and not was_locked:
                     out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event))
+                elif event.amount < self.billing.deposit_amount:
+                    out.append(Notify(f"a deposit payment of {event.amount} is below the agreed"))
             case InvoiceCanceled():
                 self._on_canceled(event.payment_hash, now_ms, out)
             case LinkDown() | LinkUp():
@@ -268,8 +270,11 @@ class SellerSession:
                 Record(LedgerKind.DEPOSIT, now_ms, "deposit refunded", payment_hash=payment_hash)
             )
             self._finish_close(now_ms, out)
-        elif self.state in _LIVE and not self.billing.deposit_locked:
-            self._begin_close(Cause.DEPOSIT, "the deposit invoice expired unpaid", now_ms, out)
+        elif self.state in _LIVE:
+            # Expired unpaid, or cancelled under us while locked: either way it is gone.
+            text = "the deposit was cancelled" if self.billing.deposit_locked else "unpaid"
+            self.billing.deposit_locked, self.billing.deposit_hash = False, b""
+            self._begin_close(Cause.DEPOSIT, f"no deposit: {text}", now_ms, out)
 
     # -- metering ----------------------------------------------------------------------
     def _on_sample(self, sample: MeterSample) -> None:

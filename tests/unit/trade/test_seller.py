@@ -11,15 +11,24 @@ from gridnode.money import Msat
 from gridnode.trade import codec
 from gridnode.trade.actions import (
     Action,
+    CancelHoldInvoice,
     CreateInvoice,
     LedgerKind,
     PayInvoice,
     Record,
     SendMessage,
+    SettleHoldInvoice,
     SwitchRelay,
 )
 from gridnode.trade.errors import IllegalTransitionError
-from gridnode.trade.events import Event, FrameReceived, InvoiceSettled, MeterSample, Tick
+from gridnode.trade.events import (
+    Event,
+    FrameReceived,
+    InvoiceCanceled,
+    InvoiceSettled,
+    MeterSample,
+    Tick,
+)
 from gridnode.trade.machine import ErrorCode, StateMachine
 from gridnode.trade.messages import Cause, Envelope, ErrorMessage, Heartbeat, OfferMessage
 from gridnode.trade.signing import P256Signer
@@ -220,3 +229,12 @@ def test_ticks_are_harmless_before_start_and_after_close() -> None:
     world.run(T0 + 11 * 60_000)
     assert world.seller.handle(Tick(), world.now_ms) == []
     assert world.seller.state is SellerState.CLOSED
+
+
+def test_a_deposit_cancelled_under_the_seller_cuts_power_and_ends_the_session() -> None:
+    world = supplying_world()
+    deposit = world.seller.billing.deposit_hash
+    out = world.seller.handle(InvoiceCanceled(deposit), world.now_ms)
+    assert [(a.on, a.cause) for a in out if isinstance(a, SwitchRelay)] == [(False, Cause.DEPOSIT)]
+    assert not [a for a in out if isinstance(a, CancelHoldInvoice | SettleHoldInvoice)]
+    assert world.seller.machine.state is SellerState.CLOSED
