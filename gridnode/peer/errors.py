@@ -79,7 +79,7 @@ class FingerprintMismatchError(PeerLinkError):
 
     def __init__(self, presented: str | None, expected: list[str], detail: str = "") -> None:
         shown = presented or "no certificate"
-        pins = ", ".join(expected) or "none"
+        pins = describe_pins(expected)
         extra = f" ({detail})" if detail else ""
         super().__init__(
             f"The peer presented key {shown}, which is not pinned here (pinned: {pins}){extra}. "
@@ -95,3 +95,12 @@ class OutboxFullError(PeerLinkError):
 
 class PeerUnreachableError(DependencyUnreachableError):
     """The peer could not be reached or refused the link (exit code 3)."""
+
+
+def describe_pins(fingerprints: list[str], most: int = 3) -> str:
+    """The pinned keys for a log line: listed when few, counted when many."""
+    if not fingerprints:
+        return "none"
+    if len(fingerprints) <= most:
+        return ", ".join(fingerprints)
+    return f"{len(fingerprints)} keys"

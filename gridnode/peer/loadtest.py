@@ -17,28 +17,20 @@ sends garbage frames right after its hello, reconnecting each time it is thrown 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import multiprocessing as mp
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from gridnode.identity import (
-    NodeIdentity,
-    Role,
-    create_identity,
-    load_certificate,
-    load_identity,
-)
+from gridnode.identity import CERT_FILE, Role, create_identity, load_certificate, load_identity
 from gridnode.peer.client import BuyerClient
-from gridnode.peer.frames import PREFIX, Hello, encode, hello_frame
 from gridnode.peer.link import LinkDown, Message, PeerLink
+from gridnode.peer.loadflood import flood_main
 from gridnode.peer.server import SellerServer
 from gridnode.peer.settings import LinkSettings
-from gridnode.peer.tls import PinnedPeer, client_context
+from gridnode.peer.tls import PinnedPeer
 
 SOAK_SETTINGS = LinkSettings(
     handshake_timeout_s=2.0,
@@ -60,6 +52,7 @@ class LoadReport:
     buyers: int
     duration_s: float
     flood: bool
+    seller_process: bool = False
     round_trips: int = 0
     rtt_p50_ms: float = 0.0
     rtt_p99_ms: float = 0.0
@@ -96,21 +89,30 @@ async def run_load(
     flood: bool = True,
     pause_s: float = 0.05,
     settings: LinkSettings = SOAK_SETTINGS,
+    seller_process: bool = False,
 ) -> LoadReport:
-    """Run the load for ``duration_s`` and report the round trips."""
+    """Run the load for ``duration_s`` and report the round trips.
+
+    With ``seller_process`` the seller runs in a child process of its own (as on its
+    own Pi), so the figures separate the seller's work from the buyers'.
+    """
     seller_id = create_identity(work_dir / "seller", Role.SELLER)
     buyer_ids = [create_identity(work_dir / f"buyer{i}", Role.BUYER) for i in range(buyers)]
     hostile_id = create_identity(work_dir / "hostile", Role.BUYER)
-    pins = [PinnedPeer.of(f"buyer{i}", b.certificate) for i, b in enumerate(buyer_ids)]
-    pins.append(PinnedPeer.of("hostile", hostile_id.certificate))
-    server = SellerServer(seller_id, pins, work_dir / "seller-store", settings)
-    host, port = await server.start()
+    seller: _InProcessSeller | _ChildSeller = (
+        _ChildSeller(work_dir, buyers, settings)
+        if seller_process
+        else _InProcessSeller(work_dir, buyers, settings)
+    )
+    host, port = await seller.start()
     seller_pin = PinnedPeer.of("seller", seller_id.certificate)
     clients = [
         BuyerClient(b, seller_pin, host, port, work_dir / f"store{i}", settings)
         for i, b in enumerate(buyer_ids)
     ]
-    report = LoadReport(buyers=buyers, duration_s=duration_s, flood=flood)
+    report = LoadReport(
+        buyers=buyers, duration_s=duration_s, flood=flood, seller_process=seller_process
+    )
     stats = [_BuyerStats() for _ in clients]
     heartbeat_rtts: list[float] = []
     lags: list[float] = []
@@ -118,8 +120,6 @@ async def run_load(
     flooder: BaseProcess | None = None
     counters: Any = None
     try:
-        tasks += [asyncio.create_task(_echo(server.link(f"buyer{i}"))) for i in range(buyers)]
-        tasks.append(asyncio.create_task(_drain(server.link("hostile"))))
         for client in clients:
             client.start()
         await asyncio.gather(*(_wait_up(c.link) for c in clients))
@@ -127,7 +127,7 @@ async def run_load(
             spawn = mp.get_context("spawn")
             counters = spawn.Array("q", 2)
             flooder = spawn.Process(
-                target=_flood_main,
+                target=flood_main,
                 args=(host, port, str(hostile_id.directory), str(seller_id.certificate_path)),
                 kwargs={"counters": counters},
                 daemon=True,
@@ -152,8 +152,8 @@ async def run_load(
         await asyncio.gather(*tasks, return_exceptions=True)
         for client in clients:
             await client.close()
-        report.seller_refusals = server.refused
-        await server.close()
+        report.seller_refusals = seller.refused()
+        await seller.close()
     rtts = sorted(r for s in stats for r in s.rtts_s)
     report.round_trips = len(rtts)
     report.per_buyer = [len(s.rtts_s) for s in stats]
@@ -178,32 +178,82 @@ async def _loop_lag(into: list[float], tick_s: float = 0.01) -> None:
         into.append(max(0.0, time.monotonic() - started - tick_s))
 
 
-class _Tally:
-    """Flood counters in shared memory, read by the parent."""
-
-    def __init__(self, counters: Any) -> None:
-        self._counters = counters
-
-    def connection(self) -> None:
-        self._counters[0] += 1
-
-    def sent(self, count: int) -> None:
-        self._counters[1] += count
+def _seller_server(work_dir: Path, buyers: int, settings: LinkSettings) -> SellerServer:
+    pins = [
+        PinnedPeer.of(f"buyer{i}", load_certificate(work_dir / f"buyer{i}" / CERT_FILE))
+        for i in range(buyers)
+    ]
+    pins.append(PinnedPeer.of("hostile", load_certificate(work_dir / "hostile" / CERT_FILE)))
+    identity = load_identity(work_dir / "seller")
+    return SellerServer(identity, pins, work_dir / "seller-store", settings)
 
 
-def _flood_main(host: str, port: int, hostile_dir: str, seller_cert: str, counters: Any) -> None:
-    """The flooders' child process: both floods until terminated."""
-    hostile = load_identity(Path(hostile_dir))
-    seller = PinnedPeer.of("seller", load_certificate(Path(seller_cert)))
-    asyncio.run(_flood_forever(host, port, hostile, seller, _Tally(counters)))
+def _seller_app(server: SellerServer, buyers: int) -> list[asyncio.Task[None]]:
+    """The seller's application: echo each buyer, drain the hostile one."""
+    tasks = [asyncio.create_task(_echo(server.link(f"buyer{i}"))) for i in range(buyers)]
+    tasks.append(asyncio.create_task(_drain(server.link("hostile"))))
+    return tasks
 
 
-async def _flood_forever(
-    host: str, port: int, hostile: NodeIdentity, seller: PinnedPeer, tally: _Tally
+class _InProcessSeller:
+    def __init__(self, work_dir: Path, buyers: int, settings: LinkSettings) -> None:
+        self._server = _seller_server(work_dir, buyers, settings)
+        self._buyers = buyers
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> tuple[str, int]:
+        address = await self._server.start()
+        self._tasks = _seller_app(self._server, self._buyers)
+        return address
+
+    def refused(self) -> int:
+        return self._server.refused
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.close()
+
+
+class _ChildSeller:
+    def __init__(self, work_dir: Path, buyers: int, settings: LinkSettings) -> None:
+        spawn = mp.get_context("spawn")
+        self._ports: Any = spawn.Queue()
+        self._refused: Any = spawn.Value("q", 0)
+        self._process = spawn.Process(
+            target=_seller_main,
+            args=(str(work_dir), buyers, settings, self._ports, self._refused),
+            daemon=True,
+        )
+
+    async def start(self) -> tuple[str, int]:
+        self._process.start()
+        host, port = await asyncio.to_thread(self._ports.get, True, 30)
+        return str(host), int(port)
+
+    def refused(self) -> int:
+        return int(self._refused.value)
+
+    async def close(self) -> None:
+        self._process.terminate()
+        await asyncio.to_thread(self._process.join, 5)
+
+
+def _seller_main(
+    work_dir: str, buyers: int, settings: LinkSettings, ports: Any, refused: Any
 ) -> None:
-    await asyncio.gather(
-        _flood_plain(host, port, tally), _flood_framed(host, port, hostile, seller, tally)
-    )
+    """The seller's child process: serve and echo until terminated."""
+
+    async def serve() -> None:
+        server = _seller_server(Path(work_dir), buyers, settings)
+        ports.put(await server.start())
+        _seller_app(server, buyers)
+        while True:
+            await asyncio.sleep(0.2)
+            refused.value = server.refused
+
+    asyncio.run(serve())
 
 
 async def _wait_up(link: PeerLink) -> None:
@@ -245,57 +295,6 @@ async def _sample_heartbeats(clients: list[BuyerClient], into: list[float]) -> N
     while True:
         await asyncio.sleep(0.5)
         into.extend(c.link.rtt_s for c in clients if c.link.rtt_s is not None)
-
-
-async def _flood_plain(host: str, port: int, tally: _Tally) -> None:
-    """Random bytes over plain TCP, as fast as the seller takes them, reconnecting."""
-    junk = os.urandom(64 * 1024)
-    while True:
-        tally.connection()
-        with contextlib.suppress(OSError):
-            _, writer = await asyncio.open_connection(host, port)
-            try:
-                while True:
-                    writer.write(junk)
-                    await writer.drain()
-                    tally.sent(len(junk))
-            except OSError:
-                pass
-            finally:
-                writer.transport.abort()
-        await asyncio.sleep(0.001)
-
-
-async def _flood_framed(
-    host: str, port: int, hostile: NodeIdentity, seller: PinnedPeer, tally: _Tally
-) -> None:
-    """A pinned buyer that says hello, then floods garbage frames, reconnecting."""
-    ctx = client_context(hostile, seller)
-    junk = PREFIX.pack(1024) + os.urandom(1024)
-    while True:
-        tally.connection()
-        with contextlib.suppress(OSError, TimeoutError):
-            async with asyncio.timeout(5):
-                _, writer = await asyncio.open_connection(host, port, ssl=ctx)
-            try:
-                hello = Hello(
-                    Role.BUYER,
-                    int(time.time() * 1000),
-                    bytes.fromhex(hostile.fingerprint),
-                    os.urandom(16),
-                    bytes(16),
-                    500,
-                )
-                writer.write(encode(hello_frame(hello, 0)))
-                while True:
-                    writer.write(junk * 16)
-                    await writer.drain()
-                    tally.sent(len(junk) * 16)
-            except OSError:
-                pass
-            finally:
-                writer.transport.abort()
-        await asyncio.sleep(0.01)
 
 
 def _quantile(ordered: list[float], q: float) -> float:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from gridnode.identity import NodeIdentity, Role
 from gridnode.peer.connection import Connection
-from gridnode.peer.errors import FingerprintMismatchError, PeerLinkError
+from gridnode.peer.errors import FingerprintMismatchError, PeerLinkError, describe_pins
 from gridnode.peer.link import PeerLink
 from gridnode.peer.outbox import Outbox, outbox_path
 from gridnode.peer.settings import LinkSettings
@@ -181,7 +181,7 @@ class SellerServer:
         except (ssl.SSLError, OSError, TimeoutError, EOFError) as exc:
             self.refused += 1
             reason = explain_tls_failure(exc, self.settings.handshake_timeout_s)
-            pins = ", ".join(sorted(self._pinned)) or "none"
+            pins = describe_pins(sorted(self._pinned))
             self.refusals.refused(
                 address, f"TLS handshake failed: {reason} (pinned buyers: {pins})"
             )
