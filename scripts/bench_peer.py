@@ -3,8 +3,9 @@
 
 Round trips: N buyers each send a message that the seller's application echoes back,
 timed from ``send`` to the echo's delivery (outbox write, framing, TLS 1.3, ack), with
-and without flooders (plain TCP garbage and a pinned buyer sending garbage frames). All
-nodes share one event loop on 127.0.0.1, so the figures include the buyers' own work.
+and without flooders (plain TCP garbage and a pinned buyer sending garbage frames, in a
+process of their own). The buyers share one event loop on 127.0.0.1; the seller shares
+it too, except in the last run, where it has a process of its own as on its Pi.
 
 Throughput: one seller sends ``--messages`` payloads of 200 bytes to one buyer as fast
 as the outbox allows, with the outbox at synchronous=FULL (survives a power cut, an
@@ -76,12 +77,27 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "round_trips": [],
         "throughput": [],
     }
-    runs = [(1, False), (args.buyers, False), (args.buyers, True)]
-    for buyers, flood in runs:
+    runs = [
+        (1, False, False),
+        (args.buyers, False, False),
+        (args.buyers, True, False),
+        (args.buyers, True, True),
+    ]
+    for buyers, flood, seller_process in runs:
         with tempfile.TemporaryDirectory() as work:
-            report = await run_load(Path(work), buyers=buyers, duration_s=args.seconds, flood=flood)
+            report = await run_load(
+                Path(work),
+                buyers=buyers,
+                duration_s=args.seconds,
+                flood=flood,
+                seller_process=seller_process,
+            )
         results["round_trips"].append(report.as_json())
-        print(f"round trips: {buyers} buyers, flood={flood}: done", file=sys.stderr)
+        print(
+            f"round trips: {buyers} buyers, flood={flood}, "
+            f"seller in its own process={seller_process}: done",
+            file=sys.stderr,
+        )
     for synchronous in ("FULL", "NORMAL"):
         with tempfile.TemporaryDirectory() as work:
             results["throughput"].append(await throughput(Path(work), args.messages, synchronous))
