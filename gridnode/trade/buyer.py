@@ -51,7 +51,7 @@ from gridnode.trade.messages import (
     Suspend,
 )
 from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
-from gridnode.trade.peer_io import illegal, rate_change, receive
+from gridnode.trade.peer_io import hello_problem, illegal, rate_change, receive
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import BUYER_TRANSITIONS, BuyerState
 from gridnode.trade.terms import BuyerLimits, Offer
@@ -169,6 +169,8 @@ class BuyerSession:
         self.outbox.session_id = received.envelope.session_id
         body, state = received.envelope.body, self.state
         match body:
+            case Hello() if problem := hello_problem(body, self.seller, Role.SELLER):
+                self._close(Cause.PROTOCOL, problem, now_ms, out, tell_seller=True)
             case Hello() if state is _B.AWAITING_OFFER and self.outbox.next_seq == 1:
                 node_id = fingerprint(self.signer.public_key_der)
                 out.extend(
@@ -182,6 +184,13 @@ class BuyerSession:
                 self._answer(body.offer, received, now_ms, out, renewal=True)
             case InvoiceMessage() if state in _PAYING:
                 self._on_invoice(body, now_ms, out)
+            case MeterReadingMessage() if self.offer and body.reading.record.meter_id != (
+                self.offer.meter_id
+            ):
+                text = f"readings come from meter {body.reading.record.meter_id!r}, not the agreed"
+                self._breach(
+                    Cause.METER_DISAGREEMENT, f"{text} {self.offer.meter_id!r}", now_ms, out
+                )
             case MeterReadingMessage():
                 self.comparison.add_claim(body.reading.record.at_ms, body.reading.record.energy_mwh)
                 self._check_meters(now_ms, out)

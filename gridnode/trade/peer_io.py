@@ -10,9 +10,16 @@ from gridnode.trade import codec
 from gridnode.trade.actions import Action, LedgerKind, Notify, PublishRate, Record, SendMessage
 from gridnode.trade.errors import DecodeError, SignatureError
 from gridnode.trade.machine import ErrorCode, Inbox, Outbox
-from gridnode.trade.messages import ErrorMessage, MeterReadingMessage, PaymentNotice, Received
+from gridnode.trade.messages import (
+    ErrorMessage,
+    Hello,
+    MeterReadingMessage,
+    PaymentNotice,
+    Received,
+    Role,
+)
 from gridnode.trade.profiles import RateProfile
-from gridnode.trade.signing import Verifier
+from gridnode.trade.signing import Verifier, fingerprint
 
 
 def receive(
@@ -88,3 +95,15 @@ def rate_change(profile: RateProfile, now_ms: int, last: int | None) -> PublishR
     price = profile.price_at(now_ms)
     rate = price.numerator // price.denominator
     return None if rate == last else PublishRate(rate, now_ms)
+
+
+def hello_problem(hello: Hello, peer: Verifier, role: Role) -> str | None:
+    """Why a peer's hello does not match the key we pinned for it, or None."""
+    expected = fingerprint(peer.public_key_der)
+    if hello.node_id != expected:
+        return (
+            f"the peer says it is node {hello.node_id[:16]}..., not the pinned {expected[:16]}..."
+        )
+    if hello.role is not role:
+        return f"the peer says it is a {hello.role.name.lower()}, not a {role.name.lower()}"
+    return None

@@ -57,7 +57,7 @@ from gridnode.trade.messages import (
     Suspend,
 )
 from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
-from gridnode.trade.peer_io import digest_of_sent, illegal, rate_change, receive
+from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_change, receive
 from gridnode.trade.seller_billing import SellerBilling
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
@@ -172,6 +172,8 @@ class SellerSession:
             return
         body, state = received.envelope.body, self.state
         match body:
+            case Hello() if problem := hello_problem(body, self.buyer, Role.BUYER):
+                self._close_now(Cause.PROTOCOL, problem, now_ms, out)
             case Hello() | Heartbeat() | PaymentNotice() | Suspend():
                 pass  # recorded on receipt (a payment notice carries the buyer's reading)
             case ErrorMessage():

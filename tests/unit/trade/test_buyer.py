@@ -5,22 +5,28 @@ from __future__ import annotations
 import hashlib
 
 from gridnode.money import Msat
+from gridnode.trade import codec
 from gridnode.trade.actions import Action, PayInvoice, SendMessage
 from gridnode.trade.events import FrameReceived, MeterSample
 from gridnode.trade.messages import (
     Cause,
     Close,
+    Hello,
     InvoiceMessage,
     InvoicePurpose,
+    MeterReadingMessage,
+    MeterReadingRecord,
     RejectionMessage,
+    Role,
 )
 from gridnode.trade.profiles import ConstantProfile
+from gridnode.trade.signing import P256Signer, fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.units import MsatPerKwh
 
 from .fixtures import T0, demo_offer
 from .sim import World
-from .test_scenarios import make_world
+from .test_scenarios import SELLER_KEY, make_world
 from .test_seller import errors_in
 
 
@@ -82,8 +88,6 @@ def test_an_offer_outside_the_limits_is_rejected_with_every_reason_on_the_wire()
 def test_rejection_message_names_each_term() -> None:
     world = make_world(demo_offer(profile=ConstantProfile(MsatPerKwh(900_000)), meter_id="x"))
     world.run(T0 + 1_000)
-    from gridnode.trade import codec
-
     (frame,) = [
         a.frame
         for _, _, a in world.actions
@@ -159,3 +163,23 @@ def test_a_frame_from_the_wrong_session_is_refused() -> None:
     out = world.buyer.handle(FrameReceived(from_seller(world, invoice(6, 100))), world.now_ms)
     assert pays(out) == []
     assert [e.code for e in errors_in(out)] == [9]
+
+
+def test_a_hello_from_another_node_than_the_pinned_seller_ends_the_session() -> None:
+    stranger = P256Signer.generate()
+    world = make_world()
+    hello = Hello(1, fingerprint(stranger.public_key_der), Role.SELLER, "SDM120-0042")
+    out = world.buyer.handle(FrameReceived(from_seller(world, hello)), T0)
+    assert world.buyer.state is BuyerState.CLOSED
+    sent = [codec.decode(a.frame).envelope.body for a in out if isinstance(a, SendMessage)]
+    assert [(type(b), b.cause) for b in sent if isinstance(b, Close)] == [(Close, Cause.PROTOCOL)]
+
+
+def test_signed_readings_from_another_meter_than_the_agreed_one_stop_payment() -> None:
+    world = receiving_world()
+    record = MeterReadingRecord("another-meter", 99, world.now_ms, 0, 0, 0, (), ())
+    reading = codec.sign_reading(record, SELLER_KEY)
+    world.buyer.handle(
+        FrameReceived(from_seller(world, MeterReadingMessage(reading))), world.now_ms
+    )
+    assert world.buyer.state is BuyerState.STOPPED
