@@ -8,6 +8,7 @@ the relay off.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -22,15 +23,22 @@ from gridnode.trade.actions import (
     SendMessage,
     SwitchRelay,
 )
+from gridnode.trade.errors import DecodeError
 from gridnode.trade.events import (
     Event,
+    FrameReceived,
     HoldInvoiceAccepted,
     InvoiceCreated,
     InvoiceSettled,
     MeterSample,
     PaymentFailed,
 )
-from gridnode.trade.messages import AcceptanceMessage, MessageKind, RenewalMessage
+from gridnode.trade.messages import (
+    AcceptanceMessage,
+    MessageKind,
+    MeterReadingMessage,
+    RenewalMessage,
+)
 from gridnode.trade.profiles import cost_exact
 from gridnode.trade.terms import Offer
 
@@ -88,6 +96,9 @@ class Oracle:
     out_of_range_since: int | None = None
     voltage_breached: bool = False
     buyer_breached: bool = False
+    own_energy: list[tuple[int, int]] = field(default_factory=list)  # (at, mWh since start)
+    claims: list[tuple[int, int]] = field(default_factory=list)  # the seller's, received
+    meter_breached: bool = False
 
     def __post_init__(self) -> None:
         self.periods.append((self.offer.start_ms, self.offer.stop_ms))
@@ -165,10 +176,21 @@ class Oracle:
                 if self.buyer_accepted:
                     self.buyer_meter.add(event, self.offer)
                     self._watch_voltage(event)
+                    first = self.buyer_meter.first
+                    if first is not None and event is self.buyer_meter.last:
+                        energy = event.integrated_mwh - first.integrated_mwh
+                        self.own_energy.append((event.at_ms, energy))
+            case FrameReceived():
+                with contextlib.suppress(DecodeError):
+                    body = codec.decode(event.frame).envelope.body
+                    if isinstance(body, MeterReadingMessage):
+                        record = body.reading.record
+                        self.claims.append((record.at_ms, record.energy_mwh))
             case PaymentFailed() if event.payment_hash in self.prepay_amounts:
                 self.committed -= self.prepay_amounts.pop(event.payment_hash)
             case _:
                 pass
+        self._compare_meters()
         for action in out:
             match action:
                 case SendMessage() if (
@@ -196,12 +218,25 @@ class Oracle:
         else:
             self.out_of_range_since = None
 
+    def _compare_meters(self) -> None:
+        """A seller claim beyond the tolerance of the buyer's own energy at the claim's
+        time plus 1 s of skew (with 5 mWh of slack for the buyer's integer rounding)."""
+        tol = self.offer.tolerance
+        waiting = []
+        for at_ms, claimed in self.claims:
+            own = _energy_at(self.own_energy, at_ms + 1_000)
+            if own is None:
+                waiting.append((at_ms, claimed))
+            elif claimed > own + tol.allowance_mwh(int(own)) + 5:
+                self.meter_breached = True
+        self.claims = waiting
+
     def _check_payment(self, pay: PayInvoice, now: int) -> None:
         offer = self.offer
         if pay.payment_hash in self.paid_hashes:
             self.violations.append(f"paid hash {pay.payment_hash.hex()[:8]} twice")
         self.paid_hashes.add(pay.payment_hash)
-        if self.voltage_breached or self.buyer_breached:
+        if self.voltage_breached or self.buyer_breached or self.meter_breached:
             self.violations.append(f"paid at {now} after a breach")
         if pay.payment_hash in self.deposit_hashes:
             if pay.amount > offer.payments.initial_deposit:
@@ -222,3 +257,18 @@ class Oracle:
 
 
 __all__ = ["BUYER", "Oracle"]
+
+
+def _energy_at(series: list[tuple[int, int]], t: int) -> Fraction | None:
+    """Energy at t, linear between readings; None before a reading at or after t."""
+    if not series or series[-1][0] < t:
+        return None
+    previous: tuple[int, int] | None = None
+    for at, energy in series:
+        if at >= t:
+            if previous is None:
+                return Fraction(energy)
+            p_at, p_energy = previous
+            return p_energy + Fraction((energy - p_energy) * (t - p_at), at - p_at)
+        previous = (at, energy)
+    return None

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from gridnode.trade.actions import SwitchRelay
 from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.buyer_checks import MeterComparison
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.supply import Supply
+from gridnode.trade.terms import MeteringTolerance
 
 from .fixtures import T0, demo_limits, demo_offer
 from .oracle import Oracle
@@ -72,6 +74,21 @@ world_settings = st.fixed_dictionaries(
         "renew": st.booleans(),
     }
 )
+
+
+#: A world without perturbations.
+QUIET: dict[str, object] = {
+    "loads": [],
+    "volts": [],
+    "payments": [],
+    "pay_ms": [],
+    "frames": [],
+    "lost_samples": [],
+    "outages": [],
+    "jump": (SELLER, 0, 0),
+    "seller_ppm": 0,
+    "renew": False,
+}
 
 
 def build(spec: dict[str, object]) -> tuple[World, Oracle]:
@@ -193,3 +210,23 @@ def test_random_worlds_do_supply_energy_most_of_the_time() -> None:
     assert oracle.violations == []
     assert world.relay_timeline[0][1] is True
     assert world.seller.meter.energy_mwh > 45_000  # about a minute at 3 kW
+
+
+def test_the_oracle_catches_a_buyer_that_ignores_an_over_reporting_meter() -> None:
+    """Non-vacuous for invariant 4: with the buyer's own check disabled, the oracle sees it
+    pay after the seller's claims went beyond the tolerance."""
+    spec = {**QUIET, "seller_ppm": 50_000}
+    world, oracle = build(spec)
+    world.run(T0 + 60_000)
+    assert oracle.meter_breached
+    assert oracle.violations == []  # the real buyer stopped in time
+
+    world, oracle = build(spec)
+    world.buyer.comparison = _Blind(skew_ms=1_000)
+    world.run(T0 + 60_000)
+    assert any("after a breach" in v for v in oracle.violations)
+
+
+class _Blind(MeterComparison):
+    def check(self, tolerance: MeteringTolerance) -> str | None:
+        return None
