@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from gridnode.cli.common import emit_json, guarded, say
-from gridnode.identity import Role, create_identity, load_identity, read_aloud
+from gridnode.identity import (
+    Role,
+    create_identity,
+    fingerprint_of_certificate,
+    load_certificate,
+    load_identity,
+    read_aloud,
+)
 
 DEFAULT_DIR = Path("~/.gridnode")
 _DIR_OPTION = click.option(
@@ -51,21 +58,31 @@ def init(role: str, directory: Path, force: bool, as_json: bool) -> None:
 
 @click.command()
 @_DIR_OPTION
+@click.option(
+    "--certificate",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Instead, the fingerprint of this certificate file (one a peer sent you).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @guarded
-def fingerprint(directory: Path, as_json: bool) -> None:
+def fingerprint(directory: Path, certificate: Path | None, as_json: bool) -> None:
     """Print this node's fingerprint: the SHA-256 of its public key.
 
     \b
-    Example:
+    Examples:
       gridnode fingerprint --json
+      gridnode fingerprint --certificate peers/ben.crt   check a peer's file
     """
-    identity = load_identity(directory.expanduser())
+    if certificate is not None:
+        fp, path = fingerprint_of_certificate(load_certificate(certificate)), certificate
+    else:
+        identity = load_identity(directory.expanduser())
+        fp, path = identity.fingerprint, identity.certificate_path
     if as_json:
-        emit_json(_document(identity.fingerprint, identity.certificate_path))
+        emit_json(_document(fp, path))
         return
-    say(f"Certificate: {identity.certificate_path}")
-    click.echo(read_aloud(identity.fingerprint))
+    say(f"Certificate: {path}")
+    click.echo(read_aloud(fp))
 
 
 def _document(fp: str, certificate: Path, role: str | None = None) -> dict[str, str]:

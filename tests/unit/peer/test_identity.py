@@ -176,3 +176,15 @@ def test_tls_contexts_are_13_only_with_required_client_certificates(tmp_path: Pa
         # The trust store is exactly the pinned peer: no CA bundle, no system store.
         assert ctx.cert_store_stats() == {"x509": 1, "crl": 0, "x509_ca": 0}
     assert client.check_hostname is False
+
+
+def test_cli_fingerprint_of_a_peers_certificate_file(tmp_path: Path) -> None:
+    peer = create_identity(tmp_path / "peer", Role.BUYER)
+    copy = tmp_path / "ben.crt"
+    shutil.copy(peer.certificate_path, copy)
+    shown = CliRunner().invoke(cli, ["fingerprint", "--certificate", str(copy), "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout) == {"fingerprint": peer.fingerprint, "certificate": str(copy)}
+    missing = CliRunner().invoke(cli, ["fingerprint", "--certificate", str(tmp_path / "no.crt")])
+    assert missing.exit_code == 2
+    assert "does not exist" in missing.stderr
