@@ -7,13 +7,15 @@ Layers, bottom up (each its own module; see docs/peer-link.md):
 - ``connection``: one TLS stream: frames, heartbeats, timeouts, bounded writes, close;
 - ``handshake``: the hello (role, identity, clock, resume point);
 - ``outbox`` and ``link``: exactly-once, ordered delivery across reconnects;
-- ``server`` and ``client``: the seller serving many buyers, the buyer reconnecting.
+- ``server`` and ``client``: the seller serving many buyers, the buyer reconnecting;
+- ``config`` and ``fetch``: pins from gridnode.toml, or from a fingerprint on first contact.
 
 Payloads are opaque bytes: the trade engine's encoded messages.
 """
 
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.errors import CloseCode, PeerLinkError
+from gridnode.peer.fetch import pin_on_first_contact
 from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message, PeerLink
 from gridnode.peer.server import SellerServer
 from gridnode.peer.settings import LinkSettings
@@ -33,5 +35,6 @@ __all__ = [
     "PinnedPeer",
     "SellerServer",
     "client_context",
+    "pin_on_first_contact",
     "server_context",
 ]

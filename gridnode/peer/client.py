@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gridnode.identity import NodeIdentity, Role, fingerprint_of_der
+from gridnode.identity import NodeIdentity, Role, fingerprint_of_certificate
 from gridnode.peer.connection import Connection
 from gridnode.peer.errors import FingerprintMismatchError, PeerLinkError
+from gridnode.peer.fetch import fetch_certificate
 from gridnode.peer.link import PeerLink
 from gridnode.peer.outbox import Outbox, outbox_path
 from gridnode.peer.settings import LinkSettings
-from gridnode.peer.tls import PinnedPeer, check_peer, client_context, probe_context
+from gridnode.peer.tls import PinnedPeer, check_peer, client_context
 
 log = logging.getLogger("gridnode.peer")
 
@@ -128,15 +129,9 @@ class BuyerClient:
     async def _probe_fingerprint(self) -> str | None:
         """Fetch the key the seller presents, only to name it in the log line."""
         try:
-            _, writer = await asyncio.wait_for(
-                asyncio.open_connection(self.host, self.port, ssl=probe_context()),
-                self.settings.handshake_timeout_s,
+            certificate = await fetch_certificate(
+                self.host, self.port, self.settings.handshake_timeout_s
             )
-        except (OSError, TimeoutError):
+        except PeerLinkError:
             return None
-        try:
-            ssl_object = writer.get_extra_info("ssl_object")
-            der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-            return fingerprint_of_der(der) if der else None
-        finally:
-            writer.transport.abort()
+        return fingerprint_of_certificate(certificate)
