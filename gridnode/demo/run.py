@@ -44,6 +44,9 @@ class DemoOptions:
     keep_network: bool = False
     seller_bias: float = 0.0
     sags: list[str] = field(default_factory=list)
+    #: the household: a constant base load and an appliance cycling on top (watts)
+    load_watts: float = 2300.0
+    cycling_watts: float = 1000.0
     terms: configs.DemoTerms = field(default_factory=configs.DemoTerms)
 
 
@@ -130,6 +133,8 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         "--state",
         str(root / "circuit.json"),
     ]
+    argv += ["--load-watts", str(options.load_watts),
+             "--cycling-watts", str(options.cycling_watts)]
     if options.seller_bias:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:

@@ -131,6 +131,13 @@ class Ledger(EvidenceMixin):
                 (state, closed, at_ms, session_id),
             )
 
+    def open_sessions(self) -> list[str]:
+        """Sessions not closed (after a restart: the ones the crash cut short)."""
+        return [
+            str(r[0])
+            for r in self._query("SELECT session_id FROM sessions WHERE closed_at_ms IS NULL")
+        ]
+
     def journal(
         self,
         session_id: str,

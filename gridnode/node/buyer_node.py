@@ -20,7 +20,8 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
-from gridnode.node.routing import frame_session
+from gridnode.node.reconcile import reconcile_buyer
+from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.settings import NodeSettings
 from gridnode.node.status_view import buyer_status
@@ -76,6 +77,7 @@ class BuyerNode:
         self.poller: MeterPoller | None = None
         self.peer: PinnedPeer | None = None
         self._session_task: asyncio.Task[None] | None = None
+        self.known_sessions: set[bytes] = set()
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
@@ -108,11 +110,12 @@ class BuyerNode:
             name=meter_config.id,
         )
         status = StatusServer(settings.status_socket, lambda: buyer_status(self, identity))
-        tasks: list[asyncio.Task[None]] = []
+        tasks: list[asyncio.Task[object]] = []
         try:
             await status.start()
             client.start()
             tasks = [
+                asyncio.create_task(reconcile_buyer(ledger, wallet, clock_ms), name="reconcile"),
                 asyncio.create_task(self.poller.run(), name="meter"),
                 asyncio.create_task(
                     self._serve(signer, identity, ledger, wallet, meter_config.id, status),
@@ -182,8 +185,19 @@ class BuyerNode:
                 runner.post(FrameReceived(frame))
             return
         if not peek.is_hello:
-            log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
+            if peek.session_id not in self.known_sessions:
+                # a session this node lost (a restart): ask the seller to close it
+                log.info(
+                    "asking the seller to close session %s, which this node lost",
+                    peek.session_id.hex(),
+                )
+                self.known_sessions.add(peek.session_id)
+                assert self.client is not None
+                self.client.link.send(unknown_session_frame(peek.session_id, signer))
+            else:
+                log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
             return
+        self.known_sessions.add(peek.session_id)
         if live and current is not None:
             runner.post(CloseRequested("the seller started a new session"))
         if not live or current is not None:

@@ -13,13 +13,26 @@ from dataclasses import dataclass
 
 from gridnode.trade import codec
 from gridnode.trade.errors import DecodeError
-from gridnode.trade.messages import Hello
+from gridnode.trade.machine import ErrorCode
+from gridnode.trade.messages import Envelope, ErrorMessage, Hello
+from gridnode.trade.signing import Signer
 
 
 @dataclass(frozen=True, slots=True)
 class FrameSession:
     session_id: bytes
     is_hello: bool
+    #: The peer says it does not know this session (it lost it, e.g. in a restart).
+    is_unknown_session: bool = False
+
+
+def unknown_session_frame(session_id: bytes, signer: Signer) -> bytes:
+    """Tell the peer we do not know ``session_id``, so it closes it and starts anew.
+
+    Sent outside the session's numbering (it has none here); the peer's node reads it
+    before the session would."""
+    body = ErrorMessage(int(ErrorCode.WRONG_SESSION), "this node does not know the session")
+    return codec.encode(Envelope(session_id, 1, body), signer)
 
 
 def frame_session(frame: bytes) -> FrameSession | None:
@@ -30,4 +43,6 @@ def frame_session(frame: bytes) -> FrameSession | None:
     except DecodeError:
         return None
     envelope = received.envelope
-    return FrameSession(envelope.session_id, isinstance(envelope.body, Hello))
+    body = envelope.body
+    unknown = isinstance(body, ErrorMessage) and body.code == ErrorCode.WRONG_SESSION
+    return FrameSession(envelope.session_id, isinstance(body, Hello), unknown)

@@ -24,6 +24,7 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
+from gridnode.node.reconcile import reconcile_seller
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.settings import BuyerEntry, NodeSettings
@@ -98,6 +99,7 @@ class SellerNode:
         ledger = wiring.open_ledger(settings)
         wallet = await wiring.open_wallet(settings)
         ports = wiring.open_node_hardware(hardware_config)
+        await reconcile_seller(ledger, wallet, clock_ms)
         poll_s = ports.budget.poll_period_s if ports.budget else 1.0
         peers = [
             PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in settings.buyers
@@ -229,7 +231,10 @@ class SellerNode:
             match event:
                 case Message():
                     peek = frame_session(event.payload)
-                    if peek is not None and slot.session_id != peek.session_id:
+                    if peek is not None and peek.is_unknown_session:
+                        if slot.session_id == peek.session_id:
+                            runner.post(CloseRequested("the buyer lost this session (restarted)"))
+                    elif peek is not None and slot.session_id != peek.session_id:
                         log.info(
                             "dropping a frame of session %s, which is over", peek.session_id.hex()
                         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from gridnode.money import Msat
 from gridnode.trade.errors import TermsError
 from gridnode.trade.profiles import RateProfile
-from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MilliWatt, Mwh
+from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MilliWatt, Mwh, max_power_mw
 
 # Immutable defaults (dataclass fields must not call at class creation).
 _NO_MSAT = Msat(0)
@@ -75,7 +75,7 @@ class ElectricalGuarantees:
     @property
     def max_power_mw(self) -> MilliWatt:
         """Nominal voltage times maximum current, times phases."""
-        return MilliWatt(self.voltage_nominal_mv * self.current_max_ma * self.phases // 1_000)
+        return max_power_mw(self.voltage_nominal_mv, self.current_max_ma, self.phases)
 
 
 @dataclass(frozen=True, slots=True)

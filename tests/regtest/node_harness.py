@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import sqlite3
 from pathlib import Path
@@ -14,7 +15,21 @@ from tests.regtest.conftest import lndgrpc
 
 
 def harness(tmp_path: Path, **options: Any) -> DemoHarness:
-    return DemoHarness(DemoOptions(root=tmp_path / "demo", **options), lambda m: None)
+    """The demo's parts; the regtest network stays up after ``stop()`` so the ledgers
+    can be compared with LND; ``finish()`` takes it down."""
+    return DemoHarness(
+        DemoOptions(root=tmp_path / "demo", keep_network=True, **options), lambda m: None
+    )
+
+
+def finish(demo: DemoHarness) -> None:
+    """Stop the nodes and the circuit (closing sessions cleanly), keep the network."""
+    demo.stop()
+
+
+def network_down(demo: DemoHarness) -> None:
+    if demo.parts is not None:
+        demo.parts.network.down()
 
 
 def run_for(demo: DemoHarness, seconds: float) -> None:
@@ -33,13 +48,11 @@ def pause(demo: DemoHarness, name: str) -> None:
     """SIGSTOP a node: it holds its sockets but does nothing (a stalled peer)."""
     assert demo.parts is not None
     demo.parts.paused[name] = True
-    demo.parts.processes[name].stop(timeout_s=0, sig=signal.SIGSTOP)
+    os.kill(demo.parts.processes[name].pid, signal.SIGSTOP)
 
 
 def resume(demo: DemoHarness, name: str) -> None:
     assert demo.parts is not None
-    import os
-
     os.kill(demo.parts.processes[name].pid, signal.SIGCONT)
     demo.parts.paused[name] = False
 
@@ -64,7 +77,7 @@ def assert_ledgers_match_wallets(demo: DemoHarness) -> None:
         assert lnd["state"] == "SETTLED"
         assert lnd["amt_paid_msat"] == amount
     lnd_settled = {h for h, i in lnd_invoices.items() if i["state"] == "SETTLED"}
-    ours = {h.lower() for h, _ in rows(seller.ledger, "SELECT hex(payment_hash) FROM invoices")}
+    ours = {h.lower() for (h,) in rows(seller.ledger, "SELECT hex(payment_hash) FROM invoices")}
     assert lnd_settled & ours == {h.lower() for h, _ in settled}  # none missed
     for index, buyer in enumerate(demo.parts.buyers, start=1):
         lnd_payments = {p["payment_hash"]: p for p in lndgrpc("payments", network.nodes[index])}

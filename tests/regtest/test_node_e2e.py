@@ -3,15 +3,19 @@ relays over Modbus RTU on pseudo-terminals, seller and buyers as separate proces
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gridnode.demo.configs import DemoTerms
+from gridnode.demo.run import DemoHarness
 from tests.regtest.node_harness import (
     assert_ledgers_match_wallets,
     circuit_state,
     harness,
+    network_down,
     pause,
     resume,
     rows,
@@ -20,9 +24,26 @@ from tests.regtest.node_harness import (
 
 pytestmark = pytest.mark.regtest
 
+Make = Callable[..., DemoHarness]
 
-def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(tmp_path: Path) -> None:
-    demo = harness(tmp_path, terms=DemoTerms(period_s=20))
+
+@pytest.fixture
+def make_demo(tmp_path: Path) -> Iterator[Make]:
+    """Demo harnesses whose regtest networks go down when the test ends."""
+    made: list[DemoHarness] = []
+
+    def make(**options: Any) -> DemoHarness:
+        demo = harness(tmp_path, **options)
+        made.append(demo)
+        return demo
+
+    yield make
+    for demo in made:
+        network_down(demo)
+
+
+def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(make_demo: Make) -> None:
+    demo = make_demo(terms=DemoTerms(period_s=20))
     demo.start()
     try:
         run_for(demo, 45)
@@ -41,9 +62,9 @@ def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(tmp_path: Path
 
 
 def test_a_buyer_that_stops_paying_loses_power_and_regains_it_when_it_pays(
-    tmp_path: Path,
+    make_demo: Make,
 ) -> None:
-    demo = harness(tmp_path)
+    demo = make_demo()
     demo.start()
     try:
         run_for(demo, 20)
@@ -65,8 +86,8 @@ def test_a_buyer_that_stops_paying_loses_power_and_regains_it_when_it_pays(
     assert_ledgers_match_wallets(demo)
 
 
-def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(tmp_path: Path) -> None:
-    demo = harness(tmp_path, seller_bias=0.05)
+def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(make_demo: Make) -> None:
+    demo = make_demo(seller_bias=0.05)
     demo.start()
     try:
         run_for(demo, 40)
@@ -78,8 +99,9 @@ def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(tmp_path
     assert_ledgers_match_wallets(demo)
 
 
-def test_a_voltage_sag_stops_the_buyer_paying_after_its_grace(tmp_path: Path) -> None:
-    demo = harness(tmp_path, sags=["15:60:0.85"])  # 195.5 V, below the agreed 207 V
+def test_a_voltage_sag_stops_the_buyer_paying_after_its_grace(make_demo: Make) -> None:
+    # 195.5 V, below the agreed 207 V, with a load that stays under the 16 A maximum
+    demo = make_demo(sags=["15:60:0.85"], load_watts=2000.0, cycling_watts=0.0)
     demo.start()
     try:
         run_for(demo, 40)
@@ -107,3 +129,85 @@ def test_a_bad_configuration_exits_2_with_a_sentence_per_field(tmp_path: Path) -
     assert "listen must be a string" in result.stderr
     assert "lnd.tls_cert is missing" in result.stderr
     assert "[terms] is missing" in result.stderr
+
+
+def relay_never_on_before_deposit(demo_root: Path, on_times: list[float]) -> None:
+    """Every switch-on of the relay came after a deposit was locked for that session."""
+    locks = [
+        at / 1000
+        for (at,) in rows(
+            demo_root / "seller" / "ledger.sqlite",
+            "SELECT at_ms FROM journal WHERE text = 'deposit locked'",
+        )
+    ]
+    for on in on_times:
+        assert any(lock <= on + 0.5 for lock in locks), (on, locks)
+
+
+def test_seller_lnd_restart_and_seller_and_buyer_kill_9_leave_ledgers_equal_to_wallets(
+    make_demo: Make,
+) -> None:
+    demo = make_demo()
+    demo.start()
+    assert demo.parts is not None
+    network = demo.parts.network
+    network.expect_log_errors(".")  # this test kills daemons: their logs say so
+    try:
+        run_for(demo, 15)
+        # the seller's LND goes down and comes back while the session runs
+        network.kill_lnd(0)
+        run_for(demo, 3)
+        network.start_lnd(0)
+        run_for(demo, 15)
+        # the seller is killed: its relay holds until the watchdog drops it
+        demo.parts.paused["seller"] = True
+        demo.parts.processes["seller"].kill()
+        run_for(demo, 6)
+        assert not circuit_state(demo)["circuits"][0]["relay_on"]  # the watchdog dropped it
+        demo.parts.paused["seller"] = False
+        demo.restart("seller")
+        run_for(demo, 25)
+        assert circuit_state(demo)["circuits"][0]["relay_on"]  # trading again
+        # the buyer is killed and restarts
+        demo.parts.paused["buyer-1"] = True
+        demo.parts.processes["buyer-1"].kill()
+        run_for(demo, 3)
+        demo.parts.paused["buyer-1"] = False
+        demo.restart("buyer-1")
+        run_for(demo, 30)
+        assert circuit_state(demo)["circuits"][0]["relay_on"]  # and again
+    finally:
+        demo.stop()
+    assert_ledgers_match_wallets(demo)
+    timeline = circuit_state(demo)["circuits"][0]["relay_timeline"]
+    relay_never_on_before_deposit(demo.root, [t for t, on in timeline if on])
+
+
+def test_three_buyers_one_stalled_the_others_keep_trading(make_demo: Make) -> None:
+    demo = make_demo(buyers=3)
+    demo.start()
+    try:
+        run_for(demo, 25)
+        assert all(c["relay_on"] for c in circuit_state(demo)["circuits"])
+        pause(demo, "buyer-2")  # stops reading its socket and paying
+        before = {
+            b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
+            for b in demo.parts.buyers  # type: ignore[union-attr]
+        }
+        run_for(demo, 20)
+        circuits = circuit_state(demo)["circuits"]
+        assert circuits[0]["relay_on"]
+        assert not circuits[1]["relay_on"]  # the stalled buyer's supply was cut
+        assert circuits[2]["relay_on"]
+        after = {
+            b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
+            for b in demo.parts.buyers  # type: ignore[union-attr]
+        }
+        assert after["buyer-1"] > before["buyer-1"] + 10
+        assert after["buyer-3"] > before["buyer-3"] + 10
+        off = [t for t, on in circuits[1]["relay_timeline"] if not on]
+        assert off  # cut, and in time: within the prepaid window and a tick of the stall
+        resume(demo, "buyer-2")
+    finally:
+        demo.stop()
+    assert_ledgers_match_wallets(demo)
