@@ -179,3 +179,18 @@ def test_a_file_that_is_not_toml_is_one_problem(tmp_path: Path) -> None:
     path.write_text("role = seller = buyer")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(path, env={})
+
+
+@pytest.mark.parametrize("role", ["seller", "buyer"])
+def test_the_example_configurations_load(tmp_path: Path, role: str) -> None:
+    from importlib import resources
+
+    text = resources.files("gridnode.node.examples").joinpath(f"{role}.toml").read_text()
+    (tmp_path / f"{role}.macaroon").write_text("x")
+    tls = tmp_path / "tls.cert"
+    tls.write_text("x")
+    text = text.replace("/home/gridnode/.lnd/tls.cert", str(tls))
+    path = tmp_path / f"{role}.toml"
+    path.write_text(text)
+    settings = load_settings(path, env={})
+    assert settings.role == role
