@@ -270,6 +270,13 @@ class PeerLink:
         """Make ``connection`` current after the hellos: resend what the peer lacks."""
         old = self._connection
         if old is not None:
+            log.warning(
+                "peer %s: a new connection replaces the open one (%s): a dead link not yet "
+                "noticed, or two nodes sharing one key",
+                self.peer.name,
+                old.label,
+                extra={"peer": self.peer.name},
+            )
             old.close(CloseCode.REPLACED, "the same peer connected again")
         self._outbox.received_from(hello.stream_id)
         if hello.ack_stream_id == self._outbox.stream_id:

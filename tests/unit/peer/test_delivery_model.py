@@ -36,6 +36,7 @@ class FakeConnection:
         self.out: list[Frame] = []
         self.closed = False
         self.rtt_s = None
+        self.label = "fake"
 
     def send(self, frame: Frame) -> None:
         if not self.closed:
