@@ -17,6 +17,10 @@ from gridnode.trade.terms import BuyerLimits, Offer
 from gridnode.trade.units import energy_at_power_mwh
 
 
+#: Profile checks run for periods up to this many times the buyer's longest.
+PROFILE_CHECK_FACTOR = 10
+
+
 class Term(enum.IntEnum):
     """The terms a rejection can name (the numbers are the wire codes)."""
 
@@ -90,7 +94,16 @@ def evaluate(
         now_ms,
         f"the sale period ended at {offer.stop_ms}, before now ({now_ms})",
     )
-    for violation in check_ceiling(offer.profile, limits.ceiling, offer.start_ms, offer.stop_ms):
+    # The profile checks walk the whole period: skipped for a period over ten times the
+    # longest the buyer accepts (already a reason), so an absurd offer cannot make the
+    # buyer compute for minutes.
+    period_ok = offer.period_ms <= PROFILE_CHECK_FACTOR * limits.max_period_ms
+    ceiling = (
+        check_ceiling(offer.profile, limits.ceiling, offer.start_ms, offer.stop_ms)
+        if period_ok
+        else []
+    )
+    for violation in ceiling:
         need(
             False,
             Term.RATE_ABOVE_CEILING,
@@ -193,12 +206,8 @@ def evaluate(
         f"buyer's own meter ({limits.own_tolerance.share_ppm} ppm + "
         f"{limits.own_tolerance.fixed_mwh} mWh)",
     )
-    full = cost(
-        offer.profile,
-        energy_at_power_mwh(elec.max_power_mw, offer.period_ms),
-        offer.start_ms,
-        offer.stop_ms,
-    )
+    energy = energy_at_power_mwh(elec.max_power_mw, offer.period_ms)
+    full = cost(offer.profile, energy, offer.start_ms, offer.stop_ms) if period_ok else Msat(0)
     need(
         full <= limits.max_period_cost,
         Term.PERIOD_COST,

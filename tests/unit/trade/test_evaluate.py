@@ -92,3 +92,13 @@ def test_inconsistent_terms_are_refused_with_the_field_named() -> None:
         dataclasses.replace(ELECTRICAL, voltage_nominal_mv=MilliVolt(300_000))
     with pytest.raises(TermsError, match="end after it starts"):
         demo_offer(minutes=0)
+
+
+def test_a_century_long_offer_is_rejected_quickly_for_its_length() -> None:
+    import time
+
+    century = demo_offer(minutes=100 * 365 * 24 * 60)
+    started = time.perf_counter()
+    result = evaluate(century, demo_limits(), T0)
+    assert time.perf_counter() - started < 0.5
+    assert _terms(result) == [Term.PERIOD_LENGTH]
