@@ -16,7 +16,6 @@ from gridnode.trade.profiles import cost
 from gridnode.trade.terms import BuyerLimits, Offer
 from gridnode.trade.units import energy_at_power_mwh
 
-
 #: Profile checks run for periods up to this many times the buyer's longest.
 PROFILE_CHECK_FACTOR = 10
 
