@@ -64,11 +64,16 @@ class LinkExpired:
 
 @dataclass(frozen=True)
 class Message:
-    """One payload from the peer, in order, exactly once. ``seq`` is the peer's."""
+    """One payload from the peer, in order, exactly once. ``seq`` is the peer's.
+
+    ``redelivered``: handed up before a restart and not marked consumed since (only with
+    ``keep_until_consumed``); the application skips it if it already applied ``seq``.
+    """
 
     peer: str
     seq: int
     payload: bytes
+    redelivered: bool = False
 
 
 LinkEvent = LinkUp | LinkDown | LinkExpired | Message
@@ -104,6 +109,10 @@ class PeerLink:
         self._room.set()
         self._closed = False
         self._close_reason = ""
+        self._keep = settings.keep_until_consumed
+        if self._keep:
+            for seq, payload in outbox.unconsumed():
+                self._events.put_nowait(Message(peer.name, seq, payload, redelivered=True))
 
     @property
     def up(self) -> bool:
@@ -164,6 +173,12 @@ class PeerLink:
         if self._connection is not None:
             self._connection.send(Frame(FrameKind.DATA, seq, 0, payload))
         return seq
+
+    def consumed(self, seq: int) -> None:
+        """The application has durably applied every payload up to ``seq`` (with
+        ``keep_until_consumed``; otherwise there is nothing to do)."""
+        if self._keep:
+            self._outbox.consumed(seq)
 
     def close(self, reason: str = "the node is shutting down") -> None:
         """Close the current connection cleanly (the peer sees a CLOSE with ``reason``)."""
@@ -248,7 +263,7 @@ class PeerLink:
                     f"DATA seq {frame.seq} arrived while {expected} was expected: a gap."
                 )
             if frame.seq == expected:
-                self._outbox.mark_received(frame.seq)
+                self._outbox.mark_received(frame.seq, frame.body if self._keep else None)
                 self._events.put_nowait(Message(self.peer.name, frame.seq, frame.body))
                 if self._events.qsize() >= self._max_backlog and self._room.is_set():
                     self._room.clear()

@@ -7,6 +7,9 @@ WAL mode. It holds:
 - ``state``: this node's outgoing ``stream_id`` and next seq, and how far the peer's
   stream has been received (``peer_stream_id``, ``received_seq``).
 
+- ``inbox`` (only with ``keep_until_consumed``): received payloads the application has
+  not yet marked consumed, redelivered after a restart.
+
 A payload is written here before it goes on the wire, so it survives a dropped link and
 a kill -9; after a reconnect everything above the peer's ``ack_seq`` is resent. The
 receive point is written before a payload is handed to the upper layer, so a resent
@@ -25,6 +28,7 @@ from pathlib import Path
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS inbox (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);
 """
 _ZERO_STREAM = bytes(16)
 
@@ -85,13 +89,31 @@ class Outbox:
             with self._tx():
                 self._put("peer_stream_id", peer_stream_id)
                 self._put("received_seq", 0)
+                # Seqs of the old stream mean nothing in the new one.
+                self._db.execute("DELETE FROM inbox")
             self.peer_stream_id = peer_stream_id
             self.received_seq = 0
         return self.received_seq
 
-    def mark_received(self, seq: int) -> None:
-        self._put("received_seq", seq)
+    def mark_received(self, seq: int, payload: bytes | None = None) -> None:
+        """Move the receive point to ``seq``; with ``payload``, also keep it in the inbox
+        until :meth:`consumed`, in the same transaction."""
+        with self._tx():
+            if payload is not None:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO inbox (seq, payload) VALUES (?, ?)", (seq, payload)
+                )
+            self._put("received_seq", seq)
         self.received_seq = seq
+
+    def consumed(self, seq: int) -> None:
+        """The application has durably handled every payload up to ``seq``."""
+        self._db.execute("DELETE FROM inbox WHERE seq <= ?", (seq,))
+
+    def unconsumed(self) -> list[tuple[int, bytes]]:
+        """Payloads received but not yet marked consumed, oldest first."""
+        rows = self._db.execute("SELECT seq, payload FROM inbox ORDER BY seq").fetchall()
+        return [(int(seq), bytes(payload)) for seq, payload in rows]
 
     def close(self) -> None:
         self._db.close()

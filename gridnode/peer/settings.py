@@ -66,6 +66,13 @@ class LinkSettings:
     """Messages received but not yet taken by the application; at this many the link
     stops reading from the peer (TCP pushes back) until half have been taken."""
 
+    keep_until_consumed: bool = False
+    """Keep each received payload on disk until the application calls
+    ``PeerLink.consumed(seq)``, and hand the unconsumed ones up again (``redelivered``)
+    after a restart: at-least-once to the application across a crash, deduplicated by
+    seq there. Off: a payload is handed up once, and a crash between hand-up and the
+    application's own write loses it."""
+
     session_expiry_s: float = 600.0
     """How long after a link goes down the link reports ``LinkExpired``: the seller keeps
     supplying a disconnected buyer against existing credit until then."""

@@ -53,6 +53,7 @@ class FakeConnection:
 class Side:
     role: Role
     store: Path
+    settings: LinkSettings = SETTINGS
     link: PeerLink = field(init=False)
     conn: FakeConnection | None = None
     sent: list[bytes] = field(default_factory=list)
@@ -69,7 +70,7 @@ class Side:
             self.role,
             PinnedPeer.of("peer", other.certificate),
             Outbox(self.store / "o.sqlite3"),
-            SETTINGS,
+            self.settings,
         )
 
     def collect(self) -> None:
@@ -190,5 +191,33 @@ async def test_a_node_that_lost_its_store_still_accepts_the_peer_stream(tmp_path
     a.link.send(b"after")
     _deliver(a, b, 10)
     assert b.got == [b"unacknowledged", b"after"]
+    for side in (a, b):
+        side.link.close_store()
+
+
+async def test_unconsumed_messages_are_handed_up_again_after_a_crash(tmp_path: Path) -> None:
+    keep = replace(SETTINGS, keep_until_consumed=True)
+    a = Side(Role.SELLER, tmp_path / "s")
+    b = Side(Role.BUYER, tmp_path / "b", settings=keep)
+    _connect(a, b)
+    for i in range(4):
+        a.link.send(f"m{i}".encode())
+    _deliver(a, b, 10)
+    assert b.got == [b"m0", b"m1", b"m2", b"m3"]
+    b.link.consumed(2)  # the application applied m0 and m1, then the process dies
+    _drop(a, b)
+    b.link.close_store()
+    b.open()
+    redelivered = []
+    while (event := b.link.event_nowait()) is not None:
+        assert isinstance(event, Message)
+        redelivered.append((event.seq, event.payload, event.redelivered))
+    assert redelivered == [(3, b"m2", True), (4, b"m3", True)]
+    # From the peer, only what is new: the received point survived the crash.
+    b.got.clear()
+    _connect(a, b)
+    a.link.send(b"m4")
+    _deliver(a, b, 10)
+    assert b.got == [b"m4"]
     for side in (a, b):
         side.link.close_store()

@@ -42,3 +42,19 @@ def test_receive_point_is_per_peer_stream(tmp_path: Path) -> None:
     assert again.received_from(b"s" * 16) == 5
     # The peer lost its store and started a new stream: start counting again.
     assert again.received_from(b"t" * 16) == 0
+
+
+def test_inbox_keeps_payloads_until_consumed(tmp_path: Path) -> None:
+    path = tmp_path / "o.sqlite3"
+    box = Outbox(path)
+    box.received_from(b"s" * 16)
+    box.mark_received(1, b"one")
+    box.mark_received(2, b"two")
+    box.mark_received(3)  # not kept
+    box.consumed(1)
+    box.close()
+    again = Outbox(path)
+    assert again.received_seq == 3
+    assert again.unconsumed() == [(2, b"two")]
+    again.received_from(b"t" * 16)  # a new peer stream: the old seqs mean nothing
+    assert again.unconsumed() == []
