@@ -146,11 +146,16 @@ async def _authenticated_raw(
     return await asyncio.open_connection(site.host, site.port, ssl=ctx)
 
 
-def _hello(identity: NodeIdentity) -> bytes:
+def _hello(
+    identity: NodeIdentity,
+    role: Role = Role.BUYER,
+    skew_s: float = 0.0,
+    fingerprint: str | None = None,
+) -> bytes:
     hello = Hello(
-        Role.BUYER,
-        int(time.time() * 1000),
-        bytes.fromhex(identity.fingerprint),
+        role,
+        int((time.time() + skew_s) * 1000),
+        bytes.fromhex(fingerprint or identity.fingerprint),
         os.urandom(16),
         bytes(16),
         200,
@@ -292,3 +297,33 @@ async def test_silent_sockets_beyond_the_per_host_cap_are_closed_at_once(
     await expect(client.link, LinkUp, within_s=site.settings.handshake_timeout_s + 3)
     for _, w in silent:
         w.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "hello_kwargs", "code", "words"),
+    [
+        ("a buyer claiming to be a seller", {"role": Role.SELLER}, CloseCode.WRONG_ROLE, "seller"),
+        ("a hello naming another key", {"fingerprint": "ab" * 32}, CloseCode.IDENTITY, "abab"),
+        ("a clock a minute ahead", {"skew_s": 60.0}, CloseCode.CLOCK_SKEW, "synchronised"),
+    ],
+)
+async def test_bad_hello_is_refused_with_a_close_frame_that_says_why(
+    site: Site,
+    no_link_errors: pytest.LogCaptureFixture,
+    name: str,
+    hello_kwargs: dict[str, object],
+    code: CloseCode,
+    words: str,
+) -> None:
+    await _with_honest_buyer(site)
+    reader, writer = await _authenticated_raw(site, 1)
+    writer.write(_hello(site.buyer_ids[1], **hello_kwargs))  # type: ignore[arg-type]
+    received = await _closed_within(reader, site.settings.handshake_timeout_s + 1.0)
+    writer.close()
+    frames = [f for f in FrameDecoder().feed(received) if f.kind is FrameKind.CLOSE]
+    assert frames, name
+    got_code, sentence = frames[-1].close_reason()
+    assert got_code is code, name
+    assert words in sentence, name
+    assert await _logged(no_link_errors, "buyer1", "refused")
+    await _honest_round_trip(site)
