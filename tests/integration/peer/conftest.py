@@ -77,6 +77,15 @@ class Site:
         self.host, self.port = await self.server.start()
         return self.server
 
+    async def start_seller_on(self, port: int) -> SellerServer:
+        """A new seller process, as after a restart: same identity, store and port."""
+        buyers = [PinnedPeer.of(f"buyer{i}", b.certificate) for i, b in enumerate(self.buyer_ids)]
+        self.server = SellerServer(
+            self.seller_id, buyers, self.root / "seller-store", self.settings
+        )
+        self.host, self.port = await self.server.start(self.host, port)
+        return self.server
+
     def buyer(
         self,
         index: int,

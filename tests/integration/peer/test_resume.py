@@ -105,3 +105,25 @@ async def test_seller_side_expires_a_buyer_that_stays_away(site: Site) -> None:
     await expect(link, LinkDown)
     expired = await expect(link, LinkExpired, within_s=2.0)
     assert expired.down_for_s >= 0.5
+
+
+async def test_seller_restart_is_resumed_by_the_buyer(site: Site) -> None:
+    """The seller shuts down cleanly and comes back on the same store and port: the buyer
+    sees why, reconnects by itself, and nothing queued meanwhile is lost or doubled."""
+    server = await site.start_seller()
+    client = site.buyer(0)
+    await expect(server.link("buyer0"), LinkUp)
+    await expect(client.link, LinkUp)
+    server.link("buyer0").send(b"before")
+    assert (await expect(client.link, Message)).payload == b"before"
+    await server.close()
+    down = await expect(client.link, LinkDown)
+    assert "seller is shutting down" in down.reason
+    client.link.send(b"while the seller was away")
+    # Same store, same port (the one the OS gave the first seller).
+    restarted = await site.start_seller_on(site.port)
+    got = await expect(restarted.link("buyer0"), Message, within_s=5.0)
+    assert (got.seq, got.payload) == (1, b"while the seller was away")
+    restarted.link("buyer0").send(b"after")
+    message = await expect(client.link, Message)
+    assert (message.seq, message.payload) == (2, b"after")
