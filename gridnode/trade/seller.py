@@ -58,6 +58,7 @@ from gridnode.trade.messages import (
 )
 from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
 from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_change, receive
+from gridnode.trade.profiles import floor_msat
 from gridnode.trade.seller_billing import SellerBilling
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
@@ -333,7 +334,7 @@ class SellerSession:
                 self.machine.move(_S.SUSPENDED_CREDIT)
             else:
                 self.machine.move(_S.SUSPENDED_FAULT)
-        size = self.billing.next_invoice(self.offer, now_ms, int(credit))
+        size = self.billing.next_invoice(self.offer, now_ms, floor_msat(credit).msat)
         if size is not None:
             out.append(self.billing.request(size, InvoicePurpose.PREPAYMENT, self.offer))
         self._offer_renewal(now_ms, out)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from gridnode.trade.actions import Action, LedgerKind, Record, SwitchRelay
 from gridnode.trade.events import MeterSample
 from gridnode.trade.messages import Cause, CreditWarning, Resume, Suspend
-from gridnode.trade.profiles import cost_exact
+from gridnode.trade.profiles import cost_exact, floor_msat
 from gridnode.trade.terms import Offer, SupplyPolicy
 from gridnode.trade.units import MS_PER_HOUR, energy_at_power_mwh
 
@@ -83,8 +83,9 @@ class Supply:
             self.warned = False
         elif self.relay_on and credit < policy.warn.msat and not self.warned:
             self.warned = True
-            text = f"credit {int(credit)} msat: power goes off at {policy.cutoff.msat} msat"
-            found.append(CreditWarning(int(credit), policy.cutoff.msat, text))
+            left = floor_msat(credit).msat
+            text = f"credit {left} msat: power goes off at {policy.cutoff.msat} msat"
+            found.append(CreditWarning(left, policy.cutoff.msat, text))
         return found
 
     def decide(
