@@ -12,6 +12,7 @@ from gridnode.trade.actions import LedgerKind, Record
 from gridnode.trade.codec._messages import reading_from_pb
 from gridnode.trade.messages import (
     AcceptanceMessage,
+    MeterReadingMessage,
     OfferMessage,
     PaymentNotice,
 )
@@ -42,7 +43,7 @@ def test_a_third_party_checks_the_agreement_readings_and_payments_from_the_selle
     # Every signed reading the seller recorded verifies against the seller's key.
     readings = [r for r in ledger if r.kind is LedgerKind.READING and r.text.startswith("signed")]
     signed = [
-        f.envelope.body.reading for f in frames if f.envelope.body.kind.value == "meter_reading"
+        body.reading for f in frames if isinstance(body := f.envelope.body, MeterReadingMessage)
     ]
     assert len(signed) == len(readings) > 10
     for reading in signed:
