@@ -66,28 +66,52 @@ class SellerServer:
     ) -> None:
         self.identity = identity
         self.settings = settings or LinkSettings()
+        self._store_dir = store_dir
+        self._clock = clock
         self._pinned = {b.fingerprint: b for b in buyers}
         self._context = server_context(identity, buyers)
-        self.links: dict[str, PeerLink] = {
-            b.fingerprint: PeerLink(
-                identity,
-                Role.SELLER,
-                b,
-                Outbox(
-                    outbox_path(store_dir, b.fingerprint),
-                    synchronous=self.settings.outbox_synchronous,
-                ),
-                self.settings,
-                clock,
-            )
-            for b in buyers
-        }
+        self.links: dict[str, PeerLink] = {b.fingerprint: self._make_link(b) for b in buyers}
+        self._retired: list[PeerLink] = []
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self.refused = 0
         self._pending: dict[str, int] = {}
         self._pending_total = 0
         self.refusals = RefusalLog()
+
+    def update_buyers(self, buyers: Sequence[PinnedPeer]) -> list[PeerLink]:
+        """Pin a new set of buyers without a restart (a restart would switch every
+        tenant's relay off until its session is proven paid up again).
+
+        New connections are checked against the new set at once. Links of buyers still
+        pinned are untouched, connected or not; removed buyers are disconnected with a
+        sentence. Returns the links of the buyers added.
+        """
+        wanted = {b.fingerprint: b for b in buyers}
+        self._context = server_context(self.identity, buyers)
+        self._pinned = wanted
+        added = [self._make_link(b) for fp, b in wanted.items() if fp not in self.links]
+        for link in added:
+            self.links[link.peer.fingerprint] = link
+        removed = [fp for fp in self.links if fp not in wanted]
+        for fp in removed:
+            link = self.links.pop(fp)
+            link.close("this seller no longer sells to this buyer")
+            self._retired.append(link)  # its store closes with the server
+        log.info(
+            "seller now pins %d buyers (%d added, %d removed)",
+            len(wanted),
+            len(added),
+            len(removed),
+        )
+        return added
+
+    def _make_link(self, buyer: PinnedPeer) -> PeerLink:
+        outbox = Outbox(
+            outbox_path(self._store_dir, buyer.fingerprint),
+            synchronous=self.settings.outbox_synchronous,
+        )
+        return PeerLink(self.identity, Role.SELLER, buyer, outbox, self.settings, self._clock)
 
     def link(self, name_or_fingerprint: str) -> PeerLink:
         """The link to one buyer, by its configured name or fingerprint."""
@@ -120,7 +144,7 @@ class SellerServer:
         await asyncio.gather(*self._handlers, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
-        for link in self.links.values():
+        for link in [*self.links.values(), *self._retired]:
             link.close_store()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from gridnode.peer import CloseCode, LinkDown, LinkUp, Message
+from gridnode.peer import CloseCode, LinkDown, LinkUp, Message, PinnedPeer
 from gridnode.peer.errors import FrameTooLargeError
 
 from .conftest import Site, expect, wait_until
@@ -80,3 +80,27 @@ async def test_close_during_the_hello_still_closes_cleanly(site: Site) -> None:
     await client.close()
     down = await expect(server.link("buyer2"), LinkDown)
     assert "buyer is shutting down" in down.reason
+
+
+async def test_buyers_are_added_and_removed_without_a_restart(site: Site) -> None:
+    server = await site.start_seller()
+    first = site.buyer(0)
+    await expect(server.link("buyer0"), LinkUp)
+    await expect(first.link, LinkUp)
+    pins = [PinnedPeer.of(f"buyer{i}", b.certificate) for i, b in enumerate(site.buyer_ids)]
+    # A new tenant: buyer0's link stays up, untouched.
+    server.update_buyers(pins[:1])
+    added = server.update_buyers(pins)
+    assert [link.peer.name for link in added] == ["buyer1", "buyer2"]
+    site.buyer(1)
+    await expect(server.link("buyer1"), LinkUp)
+    assert server.link("buyer0").up
+    assert server.link("buyer0").event_nowait() is None
+    # buyer0 moves out: disconnected with a sentence, and refused from now on.
+    server.update_buyers(pins[1:])
+    down = await expect(first.link, LinkDown)
+    assert "no longer sells" in down.reason
+    with pytest.raises(KeyError):
+        server.link("buyer0")
+    await wait_until(lambda: first.last_error is not None, 3.0)
+    assert not first.link.up
