@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import ClassVar, Protocol
 
 from gridnode.money import Msat
@@ -115,7 +116,7 @@ class _PiecewiseLinear:
         raise NotImplementedError
 
     def price_at(self, t_ms: int) -> Fraction:
-        return self.pieces(t_ms, t_ms + 1)[0].price_start
+        return _price_at(self, t_ms)
 
     def integral(self, start_ms: int, stop_ms: int) -> Fraction:
         return sum((p.integral() for p in self.pieces(start_ms, stop_ms)), Fraction(0))
@@ -133,6 +134,12 @@ class _PiecewiseLinear:
     def bounds(self, start_ms: int, stop_ms: int) -> tuple[Fraction, Fraction]:
         values = [v for p in self.pieces(start_ms, stop_ms) for v in (p.price_start, p.price_stop)]
         return min(values), max(values)
+
+
+@lru_cache(maxsize=1024)
+def _price_at(profile: _PiecewiseLinear, t_ms: int) -> Fraction:
+    """Cached: both sessions ask for the price at the same instants several times."""
+    return profile.pieces(t_ms, t_ms + 1)[0].price_start
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import ClassVar
 
 from gridnode.trade._localtime import offset_runs
@@ -45,6 +46,9 @@ class SineTerms:
 
     def antiderivative(self, t_ms: int, offset_ms: int) -> Fraction:
         """F with F' = value, within a run of constant offset (units (msat/kWh)*ms)."""
+        return _antiderivative(self, t_ms, offset_ms)
+
+    def _antiderivative(self, t_ms: int, offset_ms: int) -> Fraction:
         day = cos_turns(Fraction(t_ms + offset_ms - self.day_phase_ms, MS_PER_DAY))
         year = cos_turns(Fraction(t_ms - self.year_phase_ms, MS_PER_YEAR))
         return (
@@ -149,8 +153,7 @@ class SinusoidProfile:
         )
 
     def price_at(self, t_ms: int) -> Fraction:
-        ((_, _, offset),) = offset_runs(self.zone_name, t_ms, t_ms + 1)
-        return self.terms.value(t_ms, offset)
+        return _price_at(self, t_ms)
 
     def integral(self, start_ms: int, stop_ms: int) -> Fraction:
         return self.terms.integral(start_ms, stop_ms)
@@ -163,3 +166,16 @@ class SinusoidProfile:
 
     def ends(self, start_ms: int, stop_ms: int) -> tuple[Fraction, Fraction]:
         raise TypeError("a sinusoid is not piecewise linear; use bounds()")
+
+
+@lru_cache(maxsize=1024)
+def _price_at(profile: SinusoidProfile, t_ms: int) -> Fraction:
+    """Cached: both sessions ask for the price at the same instants several times."""
+    ((_, _, offset),) = offset_runs(profile.zone_name, t_ms, t_ms + 1)
+    return profile.terms.value(t_ms, offset)
+
+
+@lru_cache(maxsize=1024)
+def _antiderivative(terms: SineTerms, t_ms: int, offset_ms: int) -> Fraction:
+    """Cached: each instant ends one increment and starts the next, on both nodes."""
+    return terms._antiderivative(t_ms, offset_ms)
