@@ -100,6 +100,7 @@ class PeerLink:
         self._events: asyncio.Queue[LinkEvent] = asyncio.Queue()
         self._connection: Connection | None = None
         self._unacked = outbox.pending_count()
+        self._unacked_bytes = outbox.pending_bytes()
         self._acked_seq = 0
         self._expiry: asyncio.TimerHandle | None = None
         self._down_since = time.monotonic()
@@ -163,13 +164,19 @@ class PeerLink:
                 f"A payload of {len(payload)} bytes exceeds the link's limit of "
                 f"{self._max_payload} bytes."
             )
-        if self._unacked >= self.settings.outbox_max_messages:
+        if (
+            self._unacked >= self.settings.outbox_max_messages
+            or self._unacked_bytes + len(payload) > self.settings.outbox_max_bytes
+        ):
             raise OutboxFullError(
-                f"{self._unacked} messages to {self.peer.name} wait for acknowledgement "
-                f"(limit {self.settings.outbox_max_messages}); the peer is not keeping up."
+                f"{self._unacked} messages ({self._unacked_bytes} bytes) to {self.peer.name} "
+                f"wait for acknowledgement (limits {self.settings.outbox_max_messages} "
+                f"messages, {self.settings.outbox_max_bytes} bytes); the peer is not "
+                "keeping up or has been away too long."
             )
         seq = self._outbox.append(payload)
         self._unacked += 1
+        self._unacked_bytes += len(payload)
         if self._connection is not None:
             self._connection.send(Frame(FrameKind.DATA, seq, 0, payload))
         return seq
@@ -279,7 +286,9 @@ class PeerLink:
     def _on_ack(self, ack_seq: int) -> None:
         if ack_seq > self._acked_seq:
             self._acked_seq = ack_seq
-            self._unacked -= self._outbox.acknowledge(ack_seq)
+            count, size = self._outbox.acknowledge(ack_seq)
+            self._unacked -= count
+            self._unacked_bytes -= size
 
     def attach(self, connection: Connection, hello: Hello, ack_seq: int) -> None:
         """Make ``connection`` current after the hellos: resend what the peer lacks."""

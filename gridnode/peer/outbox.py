@@ -66,10 +66,16 @@ class Outbox:
         self._next_seq = seq + 1
         return seq
 
-    def acknowledge(self, ack_seq: int) -> int:
-        """Drop every payload up to ``ack_seq``; return how many were dropped."""
-        cursor = self._db.execute("DELETE FROM outbox WHERE seq <= ?", (ack_seq,))
-        return cursor.rowcount
+    def acknowledge(self, ack_seq: int) -> tuple[int, int]:
+        """Drop every payload up to ``ack_seq``; return how many, and their bytes."""
+        with self._tx():
+            count, size = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(LENGTH(payload)), 0) FROM outbox WHERE seq <= ?",
+                (ack_seq,),
+            ).fetchone()
+            if count:
+                self._db.execute("DELETE FROM outbox WHERE seq <= ?", (ack_seq,))
+        return int(count), int(size)
 
     def pending(self) -> list[tuple[int, bytes]]:
         """Unacknowledged payloads, oldest first."""
@@ -78,6 +84,10 @@ class Outbox:
 
     def pending_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+    def pending_bytes(self) -> int:
+        row = self._db.execute("SELECT COALESCE(SUM(LENGTH(payload)), 0) FROM outbox").fetchone()
+        return int(row[0])
 
     @property
     def last_seq(self) -> int:

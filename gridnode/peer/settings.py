@@ -62,6 +62,10 @@ class LinkSettings:
     outbox_max_messages: int = 10_000
     """Most payloads that may wait for the peer's acknowledgement; sending more fails."""
 
+    outbox_max_bytes: int = 16 * 1024 * 1024
+    """Most payload bytes that may wait for the peer's acknowledgement (they are also
+    queued in memory while the link is up); sending more fails."""
+
     max_backlog_events: int = 1_000
     """Messages received but not yet taken by the application; at this many the link
     stops reading from the peer (TCP pushes back) until half have been taken."""

@@ -13,11 +13,13 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.peer import CloseCode, LinkSettings, Message, PeerLink, PinnedPeer
+from gridnode.peer.errors import OutboxFullError
 from gridnode.peer.frames import Frame, FrameKind
 from gridnode.peer.outbox import Outbox
 
@@ -219,5 +221,22 @@ async def test_unconsumed_messages_are_handed_up_again_after_a_crash(tmp_path: P
     a.link.send(b"m4")
     _deliver(a, b, 10)
     assert b.got == [b"m4"]
+    for side in (a, b):
+        side.link.close_store()
+
+
+async def test_sending_beyond_the_outbox_limits_fails_with_a_sentence(tmp_path: Path) -> None:
+    tight = replace(SETTINGS, outbox_max_messages=3, outbox_max_bytes=10)
+    a = Side(Role.SELLER, tmp_path / "s", settings=tight)
+    a.link.send(b"12345")
+    a.link.send(b"12345")
+    with pytest.raises(OutboxFullError, match="10 bytes"):
+        a.link.send(b"1")  # 11 bytes would wait
+    b = Side(Role.BUYER, tmp_path / "b")
+    _connect(a, b)
+    _deliver(a, b, 10)
+    _deliver(b, a, 10)  # acknowledged: room again
+    a.link.send(b"1")
+    assert a.link.unacknowledged == 1
     for side in (a, b):
         side.link.close_store()

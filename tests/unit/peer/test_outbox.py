@@ -12,7 +12,7 @@ def test_unacknowledged_payloads_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "o.sqlite3"
     box = Outbox(path)
     assert [box.append(p) for p in (b"a", b"b", b"c")] == [1, 2, 3]
-    assert box.acknowledge(1) == 1
+    assert box.acknowledge(1) == (1, 1)
     stream = box.stream_id
     box.close()
     again = Outbox(path)
@@ -58,3 +58,14 @@ def test_inbox_keeps_payloads_until_consumed(tmp_path: Path) -> None:
     assert again.unconsumed() == [(2, b"two")]
     again.received_from(b"t" * 16)  # a new peer stream: the old seqs mean nothing
     assert again.unconsumed() == []
+
+
+def test_acknowledge_reports_count_and_bytes(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "o.sqlite3")
+    box.append(b"abc")
+    box.append(b"de")
+    box.append(b"f")
+    assert box.pending_bytes() == 6
+    assert box.acknowledge(2) == (2, 5)
+    assert box.acknowledge(2) == (0, 0)
+    assert box.pending_bytes() == 1
