@@ -332,9 +332,16 @@ class PeerLink:
         self._down_since = time.monotonic()
         log.info("peer %s: link down: %s", self.peer.name, reason, extra={"peer": self.peer.name})
         self._events.put_nowait(LinkDown(self.peer.name, code, reason))
-        if not self._closed:
-            loop = asyncio.get_running_loop()
-            self._expiry = loop.call_later(self.settings.session_expiry_s, self._expire)
+        self.arm_expiry()
+
+    def arm_expiry(self) -> None:
+        """Report LinkExpired if the link is still down ``session_expiry_s`` from now.
+        Armed when the link goes down, and by the seller at start-up, so a buyer that
+        never comes back after a restart is noticed too."""
+        if self._closed or self._connection is not None or self._expiry is not None:
+            return
+        loop = asyncio.get_running_loop()
+        self._expiry = loop.call_later(self.settings.session_expiry_s, self._expire)
 
     def _expire(self) -> None:
         self._expiry = None

@@ -93,6 +93,8 @@ class SellerServer:
         added = [self._make_link(b) for fp, b in wanted.items() if fp not in self.links]
         for link in added:
             self.links[link.peer.fingerprint] = link
+            if self._server is not None:
+                link.arm_expiry()
         removed = [fp for fp in self.links if fp not in wanted]
         for fp in removed:
             link = self.links.pop(fp)
@@ -125,6 +127,8 @@ class SellerServer:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> tuple[str, int]:
         """Listen; return the bound address (port 0 picks a free port)."""
         self._server = await asyncio.start_server(self._accept, host, port)
+        for link in self.links.values():
+            link.arm_expiry()
         sockname = self._server.sockets[0].getsockname()
         log.info(
             "seller listening on %s:%d for %d buyers", sockname[0], sockname[1], len(self.links)

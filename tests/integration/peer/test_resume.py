@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
-from gridnode.peer import LinkDown, LinkUp, Message, PeerLink
+from gridnode.peer import LinkDown, LinkExpired, LinkUp, Message, PeerLink
 
 from .conftest import Site, expect, wait_until
 from .proxy import CablePuller
@@ -92,10 +93,6 @@ async def test_unacknowledged_messages_survive_a_buyer_restart(site: Site) -> No
 
 
 async def test_seller_side_expires_a_buyer_that_stays_away(site: Site) -> None:
-    from dataclasses import replace
-
-    from gridnode.peer import LinkExpired
-
     site.settings = replace(site.settings, session_expiry_s=0.5)
     server = await site.start_seller()
     client = site.buyer(2)
@@ -127,3 +124,10 @@ async def test_seller_restart_is_resumed_by_the_buyer(site: Site) -> None:
     restarted.link("buyer0").send(b"after")
     message = await expect(client.link, Message)
     assert (message.seq, message.payload) == (2, b"after")
+
+
+async def test_a_buyer_that_never_comes_back_after_a_seller_start_expires(site: Site) -> None:
+    site.settings = replace(site.settings, session_expiry_s=0.5)
+    server = await site.start_seller()
+    expired = await expect(server.link("buyer1"), LinkExpired, within_s=2.0)
+    assert expired.down_for_s >= 0.5
