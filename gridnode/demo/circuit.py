@@ -133,6 +133,12 @@ def build_estate(
     return Estate(circuits, PtySlave(seller_devices), buyer_buses, timelines)
 
 
+def _write_state(estate: Estate, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(estate.state()))
+    tmp.replace(path)
+
+
 def _note_switch(timeline: list[tuple[float, bool]], on: bool) -> None:
     timeline.append((time.time(), on))
 
@@ -186,13 +192,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     estate.start()
     try:
+        if args.state:
+            _write_state(estate, args.state)
         sys.stdout.write(json.dumps(estate.describe()) + "\n")
         sys.stdout.flush()
-        while not stop.wait(1.0 if args.state else 0.5):
+        while not stop.wait(0.5):
             if args.state:
-                tmp = args.state.with_suffix(".tmp")
-                tmp.write_text(json.dumps(estate.state()))
-                tmp.replace(args.state)
+                _write_state(estate, args.state)
     finally:
         if args.state:
             args.state.write_text(json.dumps(estate.state()))

@@ -133,8 +133,7 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         "--state",
         str(root / "circuit.json"),
     ]
-    argv += ["--load-watts", str(options.load_watts),
-             "--cycling-watts", str(options.cycling_watts)]
+    argv += ["--load-watts", str(options.load_watts), "--cycling-watts", str(options.cycling_watts)]
     if options.seller_bias:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:

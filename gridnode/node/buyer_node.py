@@ -78,6 +78,8 @@ class BuyerNode:
         self.peer: PinnedPeer | None = None
         self._session_task: asyncio.Task[None] | None = None
         self.known_sessions: set[bytes] = set()
+        #: the seller's id of the session the live runner serves (None until its hello)
+        self.current_session_id: bytes | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
@@ -108,6 +110,7 @@ class BuyerNode:
             lambda e: self.runner.post(e) if self.runner else None,
             period_s=poll_s,
             name=meter_config.id,
+            register_step_mwh=settings.register_step_mwh,
         )
         status = StatusServer(settings.status_socket, lambda: buyer_status(self, identity))
         tasks: list[asyncio.Task[object]] = []
@@ -175,12 +178,11 @@ class BuyerNode:
         self, frame: bytes, signer: P256Signer, ledger: Ledger, wallet: LndWallet, meter_id: str
     ) -> None:
         """Hand a frame to the session it belongs to; a new hello starts a new session."""
-        runner, session = self.runner, self.session
-        assert runner is not None and session is not None
+        runner = self.runner
+        assert runner is not None
         live = not runner.closed.is_set()
-        current = session.inbox.session_id
         peek = frame_session(frame)
-        if peek is None or (live and current == peek.session_id):
+        if peek is None or (live and self.current_session_id == peek.session_id):
             if live:
                 runner.post(FrameReceived(frame))
             return
@@ -198,10 +200,11 @@ class BuyerNode:
                 log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
             return
         self.known_sessions.add(peek.session_id)
-        if live and current is not None:
+        if live and self.current_session_id is not None:
             runner.post(CloseRequested("the seller started a new session"))
-        if not live or current is not None:
+        if not live or self.current_session_id is not None:
             self._start_session(signer, ledger, wallet, meter_id)
+        self.current_session_id = peek.session_id
         assert self.runner is not None
         self.runner.post(FrameReceived(frame))
 
@@ -234,6 +237,7 @@ class BuyerNode:
             tick_ms=self.tick_ms,
         )
         self.session, self.runner = session, runner
+        self.current_session_id = None
         runner.post(Start())
         if self.client.link.up:
             runner.post(SessionLinkUp())

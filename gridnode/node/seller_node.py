@@ -178,7 +178,13 @@ class SellerNode:
             link,
             meter,
             relay,
-            MeterPoller(meter, lambda _e: None, period_s=poll_s, name=entry.meter),
+            MeterPoller(
+                meter,
+                lambda _e: None,
+                period_s=poll_s,
+                name=entry.meter,
+                register_step_mwh=self.settings.register_step_mwh,
+            ),
         )
         slot.poller.sink = lambda event: slot.runner.post(event) if slot.runner else None
         return slot

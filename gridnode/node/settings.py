@@ -8,7 +8,7 @@ of the configuration file.
 .. code-block:: toml
 
     role = "seller"                    # or "buyer"
-    identity_dir = "."                 # key.pem and cert.pem from 'gridnode init'
+    identity_dir = "."                 # node.key and node.crt from 'gridnode init'
     ledger = "ledger.sqlite"
     status_socket = "status.sock"
 
@@ -75,7 +75,7 @@ class BuyerEntry:
 @dataclass(frozen=True, slots=True)
 class NodeSettings:
     role: str
-    #: Folder holding the node's key.pem and cert.pem.
+    #: Folder holding the node's node.key and node.crt (from 'gridnode init').
     identity_dir: Path
     #: The SQLite ledger.
     ledger: Path
@@ -131,7 +131,7 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
     rate_feed = "tcp://127.0.0.1:5556"
     register_step_mwh = top.positive("register_step_mwh", 10_000, hint="0.01 kWh is 10000")
     if role == "seller":
-        listen = top.get("listen", str, hint='address and port, like "0.0.0.0:9735"')
+        listen = top.get("listen", str, hint='address and port, like "0.0.0.0:7878"')
         buyers = tuple(_read_buyer(t, base) for t in top.tables("buyers"))
         if not buyers and "buyers" not in doc:
             problems.add("[[buyers]] is missing: a seller needs at least one buyer to sell to")

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,18 @@ def assert_ledgers_match_wallets(demo: DemoHarness) -> None:
             assert payment_hash.lower() in {h for h in lnd_settled}
         attempts = rows(buyer.ledger, "SELECT payment_hash FROM payments")
         assert len(attempts) == len({a for (a,) in attempts})  # never the same hash twice
+
+
+def wait_until(demo: DemoHarness, what: str, check: Callable[[], bool], timeout_s: float) -> float:
+    """Run the demo until ``check()`` holds; returns the seconds it took."""
+    waited = 0.0
+    while not check():
+        if waited >= timeout_s:
+            raise AssertionError(f"{what}: not within {timeout_s} s")
+        run_for(demo, 1.0)
+        waited += 1.0
+    return waited
+
+
+def relay_on(demo: DemoHarness, index: int = 0) -> bool:
+    return bool(circuit_state(demo)["circuits"][index]["relay_on"])

@@ -3,6 +3,7 @@ relays over Modbus RTU on pseudo-terminals, seller and buyers as separate proces
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ from tests.regtest.node_harness import (
     harness,
     network_down,
     pause,
+    relay_on,
     resume,
     rows,
     run_for,
+    wait_until,
 )
 
 pytestmark = pytest.mark.regtest
@@ -67,18 +70,18 @@ def test_a_buyer_that_stops_paying_loses_power_and_regains_it_when_it_pays(
     demo = make_demo()
     demo.start()
     try:
-        run_for(demo, 20)
-        assert circuit_state(demo)["circuits"][0]["relay_on"]
+        wait_until(demo, "power on", lambda: relay_on(demo), 30)
+        run_for(demo, 5)
         pause(demo, "buyer-1")  # the buyer stops paying (and everything else)
-        run_for(demo, 10)
+        cut_after = wait_until(demo, "power cut", lambda: not relay_on(demo), 20)
         timeline = circuit_state(demo)["circuits"][0]["relay_timeline"]
-        assert not circuit_state(demo)["circuits"][0]["relay_on"]
         resume(demo, "buyer-1")
-        run_for(demo, 15)
-        assert circuit_state(demo)["circuits"][0]["relay_on"]  # restored after paying up
+        wait_until(demo, "power restored after paying up", lambda: relay_on(demo), 30)
     finally:
         demo.stop()
-    # the cut came within the prepaid window (~5 s at this power) plus a tick
+    # the cut came within the prepaid window (~5 s at this power) plus a tick, and the
+    # status sampling's own second
+    assert cut_after <= 8
     on_times = [t for t, on in timeline if on]
     off_times = [t for t, on in timeline if not on]
     assert on_times
@@ -153,29 +156,37 @@ def test_seller_lnd_restart_and_seller_and_buyer_kill_9_leave_ledgers_equal_to_w
     network = demo.parts.network
     network.expect_log_errors(".")  # this test kills daemons: their logs say so
     try:
-        run_for(demo, 15)
+        wait_until(demo, "power on", lambda: relay_on(demo), 30)
         # the seller's LND goes down and comes back while the session runs
         network.kill_lnd(0)
         run_for(demo, 3)
         network.start_lnd(0)
-        run_for(demo, 15)
+        wait_until(demo, "power on after LND's restart", lambda: relay_on(demo), 40)
         # the seller is killed: its relay holds until the watchdog drops it
         demo.parts.paused["seller"] = True
         demo.parts.processes["seller"].kill()
-        run_for(demo, 6)
-        assert not circuit_state(demo)["circuits"][0]["relay_on"]  # the watchdog dropped it
+        wait_until(demo, "the watchdog drops the relay", lambda: not relay_on(demo), 8)
         demo.parts.paused["seller"] = False
         demo.restart("seller")
-        run_for(demo, 25)
-        assert circuit_state(demo)["circuits"][0]["relay_on"]  # trading again
+        wait_until(demo, "trading again after the seller's restart", lambda: relay_on(demo), 60)
         # the buyer is killed and restarts
         demo.parts.paused["buyer-1"] = True
         demo.parts.processes["buyer-1"].kill()
         run_for(demo, 3)
         demo.parts.paused["buyer-1"] = False
+        restarted_ms = int(time.time() * 1000)
         demo.restart("buyer-1")
-        run_for(demo, 30)
-        assert circuit_state(demo)["circuits"][0]["relay_on"]  # and again
+        buyer_ledger = demo.parts.buyers[0].ledger
+
+        def paying_again() -> bool:
+            paid = rows(
+                buyer_ledger,
+                "SELECT count(*) FROM payments WHERE status = 'succeeded'"
+                f" AND attempted_at_ms > {restarted_ms}",
+            )
+            return bool(paid[0][0] >= 5) and relay_on(demo)
+
+        wait_until(demo, "the restarted buyer pays and has power", paying_again, 60)
     finally:
         demo.stop()
     assert_ledgers_match_wallets(demo)
@@ -187,8 +198,10 @@ def test_three_buyers_one_stalled_the_others_keep_trading(make_demo: Make) -> No
     demo = make_demo(buyers=3)
     demo.start()
     try:
-        run_for(demo, 25)
-        assert all(c["relay_on"] for c in circuit_state(demo)["circuits"])
+        wait_until(
+            demo, "power on for all three", lambda: all(relay_on(demo, i) for i in range(3)), 45
+        )
+        run_for(demo, 5)
         pause(demo, "buyer-2")  # stops reading its socket and paying
         before = {
             b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))

@@ -16,7 +16,7 @@ FPR = "ab" * 32
 
 SELLER = f"""
 role = "seller"
-listen = "0.0.0.0:9735"
+listen = "0.0.0.0:7878"
 
 [lnd]
 host = "127.0.0.1:10009"
@@ -141,7 +141,7 @@ def test_environment_overrides_fields(tmp_path: Path) -> None:
 
 def test_every_bad_field_gets_its_own_sentence(tmp_path: Path) -> None:
     bad = (
-        SELLER.replace('listen = "0.0.0.0:9735"\n', "")
+        SELLER.replace('listen = "0.0.0.0:7878"\n', "")
         .replace("period_s = 3600", 'period_s = "an hour"')
         .replace(f'fingerprint = "{FPR}"', 'fingerprint = "abc"')
         .replace('current_max_a = "16"', 'current_max_a = "sixteen"')
