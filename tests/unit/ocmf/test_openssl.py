@@ -13,10 +13,12 @@ import pytest
 from tests.unit.ocmf.helpers import golden_series, session
 
 ROOT = Path(__file__).resolve().parents[3]
-pytestmark = pytest.mark.skipif(
-    shutil.which("openssl") is None or shutil.which("xxd") is None,
-    reason="needs openssl and xxd",
-)
+
+
+@pytest.fixture(autouse=True)
+def _tools() -> None:
+    for tool in ("openssl", "xxd"):
+        assert shutil.which(tool), f"{tool} is missing: run scripts/setup_system (make setup)"
 
 
 def _recipe() -> str:
