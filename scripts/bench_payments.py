@@ -27,7 +27,8 @@ import grpc
 import grpc.aio
 
 from gridnode.money import Msat
-from gridnode.regtest.network import LndNode, RegtestNetwork
+from gridnode.regtest.daemons import LndNode
+from gridnode.regtest.network import RegtestNetwork
 from gridnode.wallet.lnd import LndWallet
 from gridnode.wallet.lnd_connect import LndConnection
 from gridnode.wallet.lnrpc import lightning_pb2 as ln

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gridnode.demo.circuit import RELAY_BASE
 from gridnode.identity import NodeIdentity, Role, create_identity
-from gridnode.regtest.network import LndNode
+from gridnode.regtest.daemons import LndNode
 from gridnode.wallet import macaroon
 
 #: The rate swings between these every ``SWING_MINUTES`` (msat per kWh).

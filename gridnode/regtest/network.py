@@ -17,23 +17,27 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import os
 import re
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from gridnode.regtest.btcd import BtcdRpc
+from gridnode.regtest.daemons import (
+    Btcd,
+    LndNode,
+    btcd_from,
+    cache_dir,
+    node_from,
+    start_btcd,
+    start_lnd,
+)
 from gridnode.regtest.lnd_admin import LndAdmin
-from gridnode.regtest.processes import Daemon, RegtestError, free_ports, log_errors, spawn
+from gridnode.regtest.processes import Daemon, RegtestError, free_ports, log_errors, spawn, wait_for
 
 INITIAL_BLOCKS = 500
 CHANNEL_CAPACITY_SAT = 10_000_000
 CHANNEL_PUSH_SAT = 5_000_000
-RPC_USER = "gridnode"
-RPC_PASS = "regtest"  # loopback-only regtest credentials, never a real network
 STATE_FILE = "network.json"
 TOPOLOGIES = ("chain", "star")
 
@@ -52,102 +56,6 @@ ALLOWED_LOG_ERRORS = [
         r"already have transaction in mempool",  # LND rebroadcasting its own funding tx
     )
 ]
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get("GRIDNODE_CACHE", Path.home() / ".cache" / "gridnode"))
-
-
-def bin_dir() -> Path:
-    return Path(os.environ.get("GRIDNODE_BIN", cache_dir() / "bin"))
-
-
-def _binary(name: str) -> str:
-    path = bin_dir() / name
-    if not os.access(path, os.X_OK):
-        raise RegtestError(
-            f"{name} is not built yet (looked for {path}); run 'make setup' first, which "
-            "builds btcd and lnd from their Go modules."
-        )
-    return str(path)
-
-
-@dataclass
-class LndNode:
-    name: str
-    lnddir: Path
-    grpc_host: str
-    p2p_host: str
-    daemon: Daemon
-    pubkey: str = ""
-
-    @property
-    def tls_cert(self) -> Path:
-        return self.lnddir / "tls.cert"
-
-    @property
-    def macaroon_dir(self) -> Path:
-        return self.lnddir / "data" / "chain" / "bitcoin" / "regtest"
-
-    @property
-    def admin_macaroon(self) -> Path:
-        return self.macaroon_dir / "admin.macaroon"
-
-    @property
-    def invoice_macaroon(self) -> Path:
-        return self.macaroon_dir / "invoice.macaroon"
-
-    @property
-    def log_file(self) -> Path:
-        return self.lnddir / "logs" / "bitcoin" / "regtest" / "lnd.log"
-
-    def admin(self) -> LndAdmin:
-        return LndAdmin(self.grpc_host, self.tls_cert, self.admin_macaroon)
-
-    def lncli_args(self) -> list[str]:
-        return [
-            f"--rpcserver={self.grpc_host}",
-            f"--tlscertpath={self.tls_cert}",
-            f"--macaroonpath={self.admin_macaroon}",
-            "--network=regtest",
-        ]
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "grpc": self.grpc_host,
-            "p2p": self.p2p_host,
-            "tls_cert": str(self.tls_cert),
-            "admin_macaroon": str(self.admin_macaroon),
-            "invoice_macaroon": str(self.invoice_macaroon),
-            "pubkey": self.pubkey,
-            "lnddir": str(self.lnddir),
-            "pid": self.daemon.pid,
-            "lncli": [_binary_path("lncli"), *self.lncli_args()],
-            "daemon": self.daemon.to_json(),
-        }
-
-
-def _binary_path(name: str) -> str:
-    return str(bin_dir() / name)
-
-
-@dataclass
-class Btcd:
-    rpc: BtcdRpc
-    p2p_host: str
-    daemon: Daemon
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "rpc": self.rpc.host,
-            "p2p": self.p2p_host,
-            "rpcuser": self.rpc.user,
-            "rpcpass": self.rpc.password,
-            "rpccert": str(self.rpc.cert),
-            "pid": self.daemon.pid,
-            "daemon": self.daemon.to_json(),
-        }
 
 
 class RegtestNetwork:
@@ -209,13 +117,13 @@ class RegtestNetwork:
         t0 = time.monotonic()
         ports = free_ports(3 + 2 * count)
         say(f"starting btcd (regtest) in {root}")
-        btcd = _start_btcd(root / "btcd", rpc_port=ports[0], p2p_port=ports[1], extra=[])
+        btcd = start_btcd(root / "btcd", rpc_port=ports[0], p2p_port=ports[1], extra=[])
         started.append(btcd.daemon)
         btcd.rpc.wait_ready()
 
         nodes: list[LndNode] = []
         for i in range(count):
-            node = _start_lnd(root, f"node{i}", btcd, ports[3 + 2 * i], ports[4 + 2 * i])
+            node = start_lnd(root, f"node{i}", btcd, ports[3 + 2 * i], ports[4 + 2 * i])
             started.append(node.daemon)
             nodes.append(node)
         addresses = []
@@ -226,7 +134,7 @@ class RegtestNetwork:
             admin.close()
             say(f"{node.name} up: {node.grpc_host} {node.pubkey[:16]}…")
 
-        miner = _start_btcd(
+        miner = start_btcd(
             root / "miner",
             rpc_port=ports[2],
             p2p_port=None,
@@ -240,7 +148,7 @@ class RegtestNetwork:
         network.mine(INITIAL_BLOCKS)
         for node in nodes:
             admin = node.admin()
-            _wait(
+            wait_for(
                 functools.partial(_has_funds, admin, CHANNEL_CAPACITY_SAT * 2),
                 f"{node.name} to see its mined funds",
                 60.0,
@@ -282,18 +190,20 @@ class RegtestNetwork:
         miner has them too, so the next block confirms them.
         """
         pending = set(self.btcd.rpc.mempool())
-        _wait(
+        wait_for(
             lambda: pending <= set(self.miner.rpc.mempool()),
             "the miner to receive the pending transactions",
             30.0,
         )
         self.miner.rpc.generate(blocks)
         height = self.miner.rpc.block_count()
-        _wait(lambda: self.btcd.rpc.block_count() >= height, f"btcd to reach height {height}", 60.0)
+        wait_for(
+            lambda: self.btcd.rpc.block_count() >= height, f"btcd to reach height {height}", 60.0
+        )
         for node in self.nodes:
             if node.daemon.is_running():
                 admin = node.admin()
-                _wait(
+                wait_for(
                     functools.partial(_synced_to, admin, height),
                     f"{node.name} to sync to height {height}",
                     60.0,
@@ -312,7 +222,7 @@ class RegtestNetwork:
         for node in self.nodes:
             wanted = sum(node in pair for pair in pairs)
             admin = node.admin()
-            _wait(
+            wait_for(
                 functools.partial(_has_active_channels, admin, wanted),
                 f"{node.name}'s channels to become active",
                 timeout_s,
@@ -336,7 +246,7 @@ class RegtestNetwork:
         node.daemon = spawn(node.name, node.daemon.argv, node.daemon.log)
         admin = node.admin()
         admin.wait_ready()
-        _wait(lambda: admin.get_info().synced_to_chain, f"{node.name} to sync", 60.0)
+        wait_for(lambda: admin.get_info().synced_to_chain, f"{node.name} to sync", 60.0)
         admin.close()
         self.save()
 
@@ -412,93 +322,14 @@ class RegtestNetwork:
             ) from exc
         return cls(
             root,
-            _btcd_from(doc["btcd"]),
-            _btcd_from(doc["miner"]),
-            [_node_from(n) for n in doc["nodes"]],
+            btcd_from(doc["btcd"]),
+            btcd_from(doc["miner"]),
+            [node_from(n) for n in doc["nodes"]],
         )
 
 
 def _current_pointer() -> Path:
     return cache_dir() / "regtest" / "current"
-
-
-def _btcd_from(doc: dict[str, object]) -> Btcd:
-    rpc = BtcdRpc(
-        str(doc["rpc"]), str(doc["rpcuser"]), str(doc["rpcpass"]), Path(str(doc["rpccert"]))
-    )
-    daemon = doc["daemon"]
-    assert isinstance(daemon, dict)
-    return Btcd(rpc, str(doc["p2p"]), Daemon.from_json(daemon))
-
-
-def _node_from(doc: dict[str, object]) -> LndNode:
-    daemon = doc["daemon"]
-    assert isinstance(daemon, dict)
-    return LndNode(
-        name=str(doc["name"]),
-        lnddir=Path(str(doc["lnddir"])),
-        grpc_host=str(doc["grpc"]),
-        p2p_host=str(doc["p2p"]),
-        daemon=Daemon.from_json(daemon),
-        pubkey=str(doc["pubkey"]),
-    )
-
-
-def _start_btcd(home: Path, rpc_port: int, p2p_port: int | None, extra: list[str]) -> Btcd:
-    home.mkdir(parents=True, exist_ok=True)
-    argv = [
-        _binary("btcd"),
-        "--regtest",
-        f"--datadir={home / 'data'}",
-        f"--logdir={home / 'logs'}",
-        f"--rpcuser={RPC_USER}",
-        f"--rpcpass={RPC_PASS}",
-        f"--rpclisten=127.0.0.1:{rpc_port}",
-        f"--rpccert={home / 'rpc.cert'}",
-        f"--rpckey={home / 'rpc.key'}",
-        "--txindex",
-        "--debuglevel=info",
-        "--trickleinterval=50ms",  # relay transactions to the miner at once, not every 10 s
-    ]
-    p2p_host = ""
-    if p2p_port is not None:
-        p2p_host = f"127.0.0.1:{p2p_port}"
-        argv.append(f"--listen={p2p_host}")
-    argv += extra
-    daemon = spawn(home.name, argv, home / "stdout.log")
-    rpc = BtcdRpc(f"127.0.0.1:{rpc_port}", RPC_USER, RPC_PASS, home / "rpc.cert")
-    _wait(lambda: rpc.cert.exists(), f"{home.name} to write its RPC certificate", 30.0)
-    return Btcd(rpc, p2p_host, daemon)
-
-
-def _start_lnd(root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int) -> LndNode:
-    lnddir = root / name
-    lnddir.mkdir(parents=True, exist_ok=True)
-    argv = [
-        _binary("lnd"),
-        f"--lnddir={lnddir}",
-        f"--alias={name}",
-        "--bitcoin.regtest",
-        "--bitcoin.node=btcd",
-        f"--btcd.rpchost={btcd.rpc.host}",
-        f"--btcd.rpcuser={RPC_USER}",
-        f"--btcd.rpcpass={RPC_PASS}",
-        f"--btcd.rpccert={btcd.rpc.cert}",
-        f"--rpclisten=127.0.0.1:{rpc_port}",
-        f"--listen=127.0.0.1:{p2p_port}",
-        "--norest",
-        "--noseedbackup",
-        "--nobootstrap",
-        "--debuglevel=info",
-        "--trickledelay=50",
-        "--bitcoin.defaultchanconfs=1",
-        # gridnode pays in steps of a few hundred msat over a direct channel: accept and
-        # send HTLCs from 1 msat (LND's default floor is 1 sat).
-        "--bitcoin.minhtlc=1",
-        "--bitcoin.minhtlcout=1",
-    ]
-    daemon = spawn(name, argv, lnddir / "stdout.log")
-    return LndNode(name, lnddir, f"127.0.0.1:{rpc_port}", f"127.0.0.1:{p2p_port}", daemon)
 
 
 def _probe(payer: LndNode, payee: LndNode, timeout_s: float) -> list[str]:
@@ -532,17 +363,3 @@ def _synced_to(admin: LndAdmin, height: int) -> bool:
 
 def _has_active_channels(admin: LndAdmin, count: int) -> bool:
     return len(admin.active_channels()) >= count
-
-
-def _wait(check: Callable[[], bool], what: str, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    last_error: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except RegtestError as exc:
-            last_error = exc
-        time.sleep(0.1)
-    detail = f" (last error: {last_error})" if last_error else ""
-    raise RegtestError(f"timed out after {timeout_s:.0f} s waiting for {what}{detail}")

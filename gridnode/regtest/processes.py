@@ -9,7 +9,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,3 +124,17 @@ def log_errors(log: Path, allowed: Iterable[re.Pattern[str]]) -> list[str]:
     return [
         line for line in lines if _LEVEL.search(line) and not any(p.search(line) for p in patterns)
     ]
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except RegtestError as exc:
+            last_error = exc
+        time.sleep(0.1)
+    detail = f" (last error: {last_error})" if last_error else ""
+    raise RegtestError(f"timed out after {timeout_s:.0f} s waiting for {what}{detail}")

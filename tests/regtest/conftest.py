@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from gridnode.regtest.network import LndNode, RegtestNetwork
+from gridnode.regtest.daemons import LndNode
+from gridnode.regtest.network import RegtestNetwork
 from gridnode.wallet.lnd import LndWallet
 from gridnode.wallet.lnd_connect import LndConnection
 

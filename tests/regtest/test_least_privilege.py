@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from gridnode.money import Msat
-from gridnode.regtest.network import LndNode, RegtestNetwork, bin_dir
+from gridnode.regtest.daemons import LndNode, bin_dir
+from gridnode.regtest.network import RegtestNetwork
 from gridnode.wallet import macaroon
 from gridnode.wallet.lnd import LndWallet
 from gridnode.wallet.lnd_connect import LndConnection
