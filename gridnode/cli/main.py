@@ -6,6 +6,7 @@ import click
 
 from gridnode import __version__
 from gridnode.cli.common import configure_logging
+from gridnode.cli.dashboard import dashboard
 from gridnode.cli.demo import demo
 from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.meter import meter
@@ -42,6 +43,7 @@ cli.add_command(meter)
 cli.add_command(sell)
 cli.add_command(buy)
 cli.add_command(demo)
+cli.add_command(dashboard)
 
 
 def main() -> None:

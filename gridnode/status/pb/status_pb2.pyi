@@ -39,7 +39,7 @@ class Update(_message.Message):
     def __init__(self, status: _Optional[_Union[NodeStatus, _Mapping]] = ..., control: _Optional[_Union[ControlResult, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
 
 class NodeStatus(_message.Message):
-    __slots__ = ("role", "fingerprint", "at_ms", "sessions", "warnings", "lnd_reachable", "control_allowed")
+    __slots__ = ("role", "fingerprint", "at_ms", "sessions", "warnings", "lnd_reachable", "control_allowed", "ledger_path")
     ROLE_FIELD_NUMBER: _ClassVar[int]
     FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     AT_MS_FIELD_NUMBER: _ClassVar[int]
@@ -47,6 +47,7 @@ class NodeStatus(_message.Message):
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     LND_REACHABLE_FIELD_NUMBER: _ClassVar[int]
     CONTROL_ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    LEDGER_PATH_FIELD_NUMBER: _ClassVar[int]
     role: str
     fingerprint: str
     at_ms: int
@@ -54,7 +55,8 @@ class NodeStatus(_message.Message):
     warnings: _containers.RepeatedScalarFieldContainer[str]
     lnd_reachable: bool
     control_allowed: bool
-    def __init__(self, role: _Optional[str] = ..., fingerprint: _Optional[str] = ..., at_ms: _Optional[int] = ..., sessions: _Optional[_Iterable[_Union[SessionStatus, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., lnd_reachable: _Optional[bool] = ..., control_allowed: _Optional[bool] = ...) -> None: ...
+    ledger_path: str
+    def __init__(self, role: _Optional[str] = ..., fingerprint: _Optional[str] = ..., at_ms: _Optional[int] = ..., sessions: _Optional[_Iterable[_Union[SessionStatus, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., lnd_reachable: _Optional[bool] = ..., control_allowed: _Optional[bool] = ..., ledger_path: _Optional[str] = ...) -> None: ...
 
 class SessionStatus(_message.Message):
     __slots__ = ("session_id", "peer_name", "peer_fingerprint", "peer_connected", "state", "cause", "relay_on", "voltage_mv", "current_ma", "power_mw", "energy_period_mwh", "energy_total_mwh", "reading_at_ms", "rate_msat_per_kwh", "forecast", "paid_msat", "cost_msat", "credit_msat", "exposure_msat", "exposure_ms", "recent", "breaches", "period_start_ms", "period_stop_ms", "meter_id", "max_power_mw")

@@ -1,0 +1,227 @@
+"""The dashboard app: wires the source, the panels and the keys together.
+
+Reading the node runs in a worker; every snapshot replaces the last one on screen. When
+the node goes away the top bar says so and the worker reconnects with a backoff. Errors
+become notifications; nothing the node sends (or leaves out) stops the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer
+
+from gridnode.errors import GridnodeError
+from gridnode.status.pb import status_pb2 as pb
+from gridnode.ui import view
+from gridnode.ui.history import History
+from gridnode.ui.screens import ConfirmStop, ReceiptInfo
+from gridnode.ui.settings import DashboardSettings
+from gridnode.ui.sources import StatusRefusedError, StatusSource
+from gridnode.ui.widgets import Events, PowerRatePlot, SessionDetail, SessionTable, TopBar
+
+
+class Dashboard(App[None]):
+    TITLE = "gridnode"
+    CSS = """
+/* 80x24 over SSH is the smallest screen: every panel has a minimum that fits it. */
+#top { height: 1; background: $panel; padding: 0 1; }
+#sessions { height: auto; max-height: 6; }
+#main { height: 1fr; }
+#detail { width: 46; min-width: 40; padding: 0 1; border-right: vkey $panel-lighten-2; }
+#plot { width: 1fr; height: 1fr; min-height: 8; }
+#events { height: auto; max-height: 5; padding: 0 1; border-top: hkey $panel-lighten-2; }
+"""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_session", "Next buyer"),
+        Binding("p", "toggle_pause", "Pause plot"),
+        Binding("r", "receipt", "Receipt"),
+        Binding("s", "stop_session", "Stop session"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, settings: DashboardSettings, source: StatusSource) -> None:
+        super().__init__()
+        self.settings = settings
+        self.source = source
+        self.status: pb.NodeStatus | None = None
+        self.history = History(window_ms=settings.history_s * 1000)
+        self.selected: str | None = None
+        self.paused = False
+        self.connected = False
+        self.link_text = f"connecting to {source.name}…"
+        self.last_snapshot_ms = 0
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="top")
+        yield SessionTable(id="sessions")
+        with Horizontal(id="main"):
+            yield SessionDetail(id="detail")
+            yield PowerRatePlot(id="plot")
+        yield Events(id="events")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TopBar).show(None, self.link_text, False)
+        self.query_one(SessionTable).display = False
+        self.set_interval(1.0, self._check_stale)
+        self.follow()
+
+    # -- reading the node ---------------------------------------------------------------
+    @work(exclusive=True, group="status")
+    async def follow(self) -> None:
+        delay = self.settings.reconnect_min_s
+        while True:
+            try:
+                async for status in self.source.updates():
+                    delay = self.settings.reconnect_min_s
+                    self.apply(status)
+                reason = "the node closed its status stream"
+            except StatusRefusedError as exc:
+                reason = f"the node refused: {exc}"
+            except (GridnodeError, OSError) as exc:
+                reason = str(exc) or type(exc).__name__
+            self._gone(reason, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.settings.reconnect_max_s)
+
+    def _gone(self, reason: str, retry_s: float) -> None:
+        if self.connected or (self.status is None and self.last_snapshot_ms == 0):
+            self.notify(reason, title="node gone", severity="error", timeout=6)
+        self.connected = False
+        self.last_snapshot_ms = self.last_snapshot_ms or -1
+        self.link_text = f"✖ NODE GONE, reconnecting every {retry_s:g} s: {reason}"
+        self._show_top()
+
+    def apply(self, status: pb.NodeStatus) -> None:
+        """Show one snapshot (public: tests and scripts may feed the app directly)."""
+        if not self.connected and self.last_snapshot_ms:
+            self.notify("reconnected to the node", title="node back", timeout=4)
+        self.connected = True
+        self.last_snapshot_ms = self.settings.clock_ms()
+        self.link_text = f"✔ live {view.clock(status.at_ms)} UTC"
+        self.status = status
+        self.history.add(status)
+        table = self.query_one(SessionTable)
+        table.display = status.role == "seller" or len(status.sessions) > 1
+        table.show(status)
+        keys = [view.session_key(s, i) for i, s in enumerate(status.sessions)]
+        if self.selected not in keys:
+            self.selected = keys[0] if keys else None
+        self._show_top()
+        self._show_selected(plot=not self.paused)
+        self.refresh_bindings()
+
+    def _show_top(self) -> None:
+        self.query_one(TopBar).show(self.status, self.link_text, self.connected)
+
+    def _check_stale(self) -> None:
+        if not self.connected or self.last_snapshot_ms <= 0:
+            return
+        silent_ms = self.settings.clock_ms() - self.last_snapshot_ms
+        if silent_ms > self.settings.stale_after_s * 1000:
+            self.link_text = f"? STALE: no snapshot for {view.duration_ms(silent_ms)}"
+            self._show_top()
+
+    # -- the selected session -----------------------------------------------------------
+    def selected_session(self) -> tuple[int, pb.SessionStatus] | None:
+        if self.status is None:
+            return None
+        for index, session in enumerate(self.status.sessions):
+            if view.session_key(session, index) == self.selected:
+                return index, session
+        return None
+
+    def _show_selected(self, plot: bool = True) -> None:
+        if self.status is None:
+            return
+        found = self.selected_session()
+        session = found[1] if found else None
+        self.query_one(SessionDetail).show(self.status, session)
+        self.query_one(Events).show(self.status, session)
+        if plot:
+            samples = self.history.samples(self.selected) if self.selected else []
+            forecast = list(session.forecast) if session else []
+            self.query_one(PowerRatePlot).show(
+                samples, forecast, self.status.at_ms, self.paused, self.history.window_ms
+            )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key is not None and key != self.selected:
+            self.selected = str(key)
+            self._show_selected()
+
+    # -- keys -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the keys that do nothing here: stopping on a buyer, switching with one."""
+        if self.status is None:
+            return True
+        if action == "stop_session" and self.status.role != "seller":
+            return None
+        if action == "next_session" and len(self.status.sessions) < 2:
+            return None
+        return True
+
+    def action_next_session(self) -> None:
+        if self.status is None or not self.status.sessions:
+            self.notify("no session to switch to", severity="warning")
+            return
+        keys = [view.session_key(s, i) for i, s in enumerate(self.status.sessions)]
+        index = (keys.index(self.selected) + 1) % len(keys) if self.selected in keys else 0
+        self.selected = keys[index]
+        table = self.query_one(SessionTable)
+        if table.row_count > index:
+            table.move_cursor(row=index)
+        self._show_selected()
+
+    def action_toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self._show_selected()
+        self.notify("plot paused" if self.paused else "plot live", timeout=2)
+
+    def action_receipt(self) -> None:
+        found = self.selected_session()
+        if self.status is None or found is None:
+            self.notify("no session selected", severity="warning")
+            return
+        index, session = found
+        label = view.session_label(session, index)
+        self.push_screen(ReceiptInfo(label, session.session_id, self.status.ledger_path))
+
+    def action_stop_session(self) -> None:
+        found = self.selected_session()
+        if self.status is None or found is None:
+            self.notify("no session selected", severity="warning")
+            return
+        if self.status.role != "seller":
+            self.notify("only a seller can stop a session by hand", severity="warning")
+            return
+        index, session = found
+        if not session.session_id:
+            self.notify("that buyer has no session to stop yet", severity="warning")
+            return
+        label = view.session_label(session, index)
+        screen = ConfirmStop(label, session.session_id, self.status.control_allowed)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.request_stop(session.session_id, label)
+
+        self.push_screen(screen, answered)
+
+    @work(group="control")
+    async def request_stop(self, session_id: str, label: str) -> None:
+        try:
+            text = await self.source.stop_session(session_id, "stopped by hand on the dashboard")
+        except StatusRefusedError as exc:
+            self.notify(str(exc), title="the node refused", severity="error", timeout=10)
+        except (GridnodeError, OSError) as exc:
+            self.notify(str(exc), title="could not ask the node", severity="error", timeout=10)
+        else:
+            self.notify(text or f"stopping the session with {label}", title="stop sent")

@@ -1,0 +1,163 @@
+"""How numbers and states read on the dashboard (pure: no Textual, no I/O).
+
+Every function takes proto3 values as they arrive, where a field the node did not fill
+is 0 or "", and says "-" or a word for it rather than a misleading zero. States and
+connections always carry a symbol and a word, so they keep their meaning without colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gridnode.status.pb import status_pb2 as pb
+
+MISSING = "-"
+
+#: state -> (symbol, word, style). Symbols and words carry the meaning; style only helps.
+_STATES: dict[str, tuple[str, str, str]] = {
+    "supplying": ("▶", "supplying", "green"),
+    "receiving": ("▶", "receiving", "green"),
+    "negotiating": ("…", "negotiating", "yellow"),
+    "awaiting_offer": ("…", "awaiting offer", "yellow"),
+    "awaiting_deposit": ("…", "awaiting deposit", "yellow"),
+    "suspended_credit": ("■", "suspended: credit", "red"),
+    "suspended_fault": ("■", "suspended: fault", "red"),
+    "suspended": ("■", "suspended", "red"),
+    "stopped": ("✖", "stopped: breach", "red"),
+    "closing": ("◌", "closing", "yellow"),
+    "closed": ("◌", "closed", "dim"),
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    symbol: str
+    word: str
+    style: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.symbol} {self.word}"
+
+
+def state_badge(state: str) -> Badge:
+    if not state:
+        return Badge("?", "no state yet", "dim")
+    symbol, word, style = _STATES.get(state, ("•", state.replace("_", " "), ""))
+    return Badge(symbol, word, style)
+
+
+def relay_badge(session: pb.SessionStatus, role: str) -> Badge:
+    if role != "seller":
+        return Badge("", "", "")
+    return Badge("●", "ON", "green") if session.relay_on else Badge("○", "off", "dim")
+
+
+def link_badge(connected: bool) -> Badge:
+    return Badge("✔", "connected", "green") if connected else Badge("✖", "not connected", "red")
+
+
+def short_fingerprint(fingerprint: str, keep: int = 16) -> str:
+    if not fingerprint:
+        return MISSING
+    return fingerprint if len(fingerprint) <= keep else fingerprint[:keep] + "…"
+
+
+def power(mw: int) -> str:
+    if abs(mw) >= 1_000_000:
+        return f"{mw / 1e6:.2f} kW"
+    return f"{mw / 1e3:.0f} W"
+
+
+def voltage(mv: int) -> str:
+    return f"{mv / 1e3:.1f} V" if mv else MISSING
+
+
+def current(ma: int) -> str:
+    return f"{ma / 1e3:.2f} A"
+
+
+def energy(mwh: int) -> str:
+    if abs(mwh) >= 1_000_000:
+        return f"{mwh / 1e6:.3f} kWh"
+    return f"{mwh / 1e3:.1f} Wh"
+
+
+def msat(amount_msat: int) -> str:
+    """Satoshis with the millisatoshis kept: 12,345.678 sat."""
+    sign = "-" if amount_msat < 0 else ""
+    whole, rest = divmod(abs(amount_msat), 1000)
+    return f"{sign}{whole:,}.{rest:03d} sat"
+
+
+def rate(msat_per_kwh: int) -> str:
+    if not msat_per_kwh:
+        return MISSING
+    return f"{msat_per_kwh / 1000:,.1f} sat/kWh"
+
+
+def duration_ms(ms: int) -> str:
+    seconds = max(0, ms) // 1000
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def age(now_ms: int, at_ms: int) -> str:
+    """How old a reading is, or '-' when there is none."""
+    if not at_ms:
+        return "no reading yet"
+    return f"{duration_ms(now_ms - at_ms)} ago"
+
+
+def clock(at_ms: int) -> str:
+    """HH:MM:SS UTC of an instant (the node's snapshot time, never the local clock)."""
+    if not at_ms:
+        return MISSING
+    seconds = at_ms // 1000 % 86400
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def owed_msat(session: pb.SessionStatus) -> int:
+    """Delivered and not yet paid: what a negative credit means, in plain words."""
+    return max(0, -session.credit_msat)
+
+
+def exposure(session: pb.SessionStatus) -> str:
+    text = msat(session.exposure_msat)
+    if session.exposure_ms:
+        text += f" ({duration_ms(session.exposure_ms)} at max power)"
+    return text
+
+
+def period(session: pb.SessionStatus, now_ms: int) -> str:
+    if not session.period_stop_ms:
+        return "no sale period yet"
+    left = session.period_stop_ms - now_ms
+    if left <= 0:
+        return f"ended {clock(session.period_stop_ms)}"
+    span = f"{clock(session.period_start_ms)}-{clock(session.period_stop_ms)}"
+    return f"{span}, {duration_ms(left)} left"
+
+
+def payment_line(payment: pb.PaymentInfo) -> str:
+    hash_hex = payment.payment_hash.hex()[:10] or MISSING
+    return (
+        f"{clock(payment.at_ms)} {payment.kind or 'payment'} {msat(payment.amount_msat)} "
+        f"{payment.status or '?'} {hash_hex}"
+    )
+
+
+def breach_line(breach: pb.Breach) -> str:
+    return f"{clock(breach.at_ms)} ! {breach.kind or 'breach'}: {breach.text}"
+
+
+def session_label(session: pb.SessionStatus, index: int) -> str:
+    return session.peer_name or session.meter_id or session.session_id[:8] or f"session {index + 1}"
+
+
+def session_key(session: pb.SessionStatus, index: int) -> str:
+    """A stable key for a row: the peer's name or fingerprint outlives its session ids."""
+    return session.peer_fingerprint or session.peer_name or session.meter_id or f"#{index}"
