@@ -1,0 +1,208 @@
+"""The dashboard against an in-process fake node: values appear, state changes show,
+keys work, the node going away and coming back is said on screen."""
+
+from __future__ import annotations
+
+from gridnode.status.client import StatusRefusedError
+from gridnode.status.pb import status_pb2 as pb
+from gridnode.ui.screens import ConfirmStop, ReceiptInfo
+from gridnode.ui.sources import FakeSource
+from tests.unit.ui import samples
+from tests.unit.ui.helpers import dashboard, screen_text, shows, until
+
+SIZE = (100, 30)
+
+
+async def test_a_sellers_values_appear_one_row_per_buyer() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "gridnode seller", "flat-1", "flat-2", "flat-3", "✔ live 12:00:00")
+        text = screen_text(app)
+        assert "230.4 V" in text
+        assert "11.00 A" in text
+        assert "2.53 kW" in text  # the first buyer's power, in the row and the detail
+        assert "120.0 sat/kWh" in text
+        assert "500.000 sat" in text  # paid
+        assert "41.200 sat" in text  # credit
+        assert "supplying: deposit locked" in text  # the cause, in words
+        assert "● ON" in text  # the relay, as a symbol and a word
+        assert "prepayment 50.000 sat settled" in text
+
+
+async def test_a_state_change_shows_with_its_cause() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "▶ supplying")
+        status = samples.seller_status(samples.T0_MS + 1000)
+        first = status.sessions[0]
+        first.state, first.relay_on = "suspended_credit", False
+        first.cause, first.credit_msat = "suspended: credit below cut-off", -2_500
+        first.breaches.append(pb.Breach(kind="overcurrent", text="16.2 A over 16 A", at_ms=1))
+        source.publish(status)
+        await shows(pilot, "■ suspended: credit", "suspended: credit below cut-off")
+        text = screen_text(app)
+        assert "○ off" in text
+        assert "owed 2.500 sat" in text
+        assert "! overcurrent: 16.2 A over 16 A" in text
+
+
+async def test_a_snapshot_with_nothing_filled_in_does_not_crash() -> None:
+    source = FakeSource()
+    source.publish(pb.NodeStatus())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "no session yet")
+        status = pb.NodeStatus(role="buyer", warnings=["LND: connection refused"])
+        status.sessions.append(pb.SessionStatus())
+        source.publish(status)
+        await shows(pilot, "no state yet", "no reading yet", "no sale period yet")
+        assert "! warning: LND: connection refused" in screen_text(app)
+        for key in "nprs":
+            await pilot.press(key)
+        await pilot.press("escape")
+        assert app.is_running
+
+
+async def test_n_switches_buyer_and_the_detail_follows() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "flat-1   ✔ connected")
+        await pilot.press("n")
+        await shows(pilot, "flat-2   ✔ connected", "meter-2")
+        await pilot.press("n", "n")
+        await shows(pilot, "flat-1   ✔ connected", "meter-1")
+        await pilot.press("down")  # the table's cursor selects too
+        await shows(pilot, "flat-2   ✔ connected")
+
+
+async def test_p_pauses_the_plot_and_resumes_it() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "flat-1")
+        await pilot.press("p")
+        await shows(pilot, "PAUSED")
+        assert app.paused
+        source.publish(samples.seller_status(samples.T0_MS + 2000))
+        await shows(pilot, "✔ live 12:00:02")  # the numbers stay live while the plot rests
+        assert "PAUSED" in screen_text(app)
+        await pilot.press("p")
+        await until(pilot, lambda: "PAUSED" not in screen_text(app))
+
+
+async def test_r_says_receipts_are_not_built_yet_and_where_the_ledger_is() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "flat-1")
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptInfo))
+        await shows(pilot, "not available yet", "/var/lib/gridnode/ledger.sqlite", "s-flat-1-0001")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ReceiptInfo))
+
+
+async def test_s_stops_a_session_only_after_confirmation() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "flat-1")
+        await pilot.press("n", "s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmStop))
+        await shows(pilot, "Stop the session with flat-2")
+        await pilot.press("n")  # no: nothing is sent
+        await until(pilot, lambda: not isinstance(app.screen, ConfirmStop))
+        assert source.stop_requests == []
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmStop))
+        await shows(pilot, "Stop the session with flat-2")
+        await pilot.pause()
+        await pilot.press("y")
+        await until(pilot, lambda: len(source.stop_requests) == 1)
+        assert source.stop_requests[0][0] == "s-flat-2-0001"
+        await shows(pilot, "stopping")
+
+
+async def test_a_refused_stop_shows_the_nodes_sentence() -> None:
+    source = FakeSource()
+    status = samples.seller_status()
+    status.control_allowed = False
+    source.publish(status)
+    refusal = "stopping a session by hand is refused: start the node with --allow-control"
+    source.stop_answer = StatusRefusedError(403, refusal)
+    app = dashboard(source)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await shows(pilot, "flat-1")
+        await pilot.press("s")
+        await shows(pilot, "runs without --allow-control")  # warned before asking
+        await pilot.pause()
+        await pilot.press("y")
+        await shows(pilot, "the node refused", "stopping a session by hand is refused")
+        assert app.is_running
+
+
+async def test_a_buyer_cannot_stop_a_session() -> None:
+    source = FakeSource()
+    source.publish(samples.buyer_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "gridnode buyer", "▶ receiving", "12.345 sat (4 s at max power)")
+        await until(pilot, lambda: "Stop session" not in screen_text(app))
+        await pilot.press("s")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, ConfirmStop)
+        assert source.stop_requests == []
+
+
+async def test_the_node_going_away_is_said_and_it_reconnects() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "✔ live 12:00:00")
+        source.go_away()
+        await shows(pilot, "NODE GONE")
+        await pilot.pause(0.3)  # several refused attempts while it is away
+        assert "NODE GONE" in screen_text(app)
+        source.come_back()
+        source.publish(samples.seller_status(samples.T0_MS + 5000))
+        await shows(pilot, "✔ live 12:00:05")
+        assert source.connects == 2
+
+
+async def test_no_node_at_start_is_said_and_then_found() -> None:
+    source = FakeSource(up=False)
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "NODE GONE", "no node answers on fake node")
+        source.publish(samples.buyer_status())
+        source.come_back()
+        await shows(pilot, "✔ live", "gridnode buyer")
+
+
+async def test_a_silent_node_is_shown_as_stale() -> None:
+    now = [samples.T0_MS]
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source, clock_ms=lambda: now[0], stale_after_s=2.0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "✔ live")
+        now[0] += 10_000
+        await shows(pilot, "STALE: no snapshot for 10 s", timeout_s=3)
+
+
+async def test_q_quits() -> None:
+    source = FakeSource()
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("q")
+        await until(pilot, lambda: not app.is_running)
