@@ -30,7 +30,8 @@ class Dashboard(App[None]):
     TITLE = "gridnode"
     CSS = """
 /* 80x24 over SSH is the smallest screen: every panel has a minimum that fits it. */
-#top { height: 1; background: $panel; padding: 0 1; }
+#top { height: auto; max-height: 3; background: $panel; padding: 0 1; }
+.-gone { opacity: 60%; }
 #sessions { height: auto; max-height: 6; }
 #main { height: 1fr; }
 #detail { width: 46; min-width: 40; padding: 0 1; border-right: vkey $panel-lighten-2; }
@@ -94,8 +95,11 @@ class Dashboard(App[None]):
         if self.connected or (self.status is None and self.last_snapshot_ms == 0):
             self.notify(reason, title="node gone", severity="error", timeout=6)
         self.connected = False
+        self._mark_gone(True)
         self.last_snapshot_ms = self.last_snapshot_ms or -1
-        self.link_text = f"✖ NODE GONE, reconnecting every {retry_s:g} s: {reason}"
+        self.link_text = (
+            f"✖ NODE GONE (figures below are the last seen), retrying every {retry_s:g} s: {reason}"
+        )
         self._show_top()
 
     def apply(self, status: pb.NodeStatus) -> None:
@@ -103,6 +107,7 @@ class Dashboard(App[None]):
         if not self.connected and self.last_snapshot_ms:
             self.notify("reconnected to the node", title="node back", timeout=4)
         self.connected = True
+        self._mark_gone(False)
         self.last_snapshot_ms = self.settings.clock_ms()
         self.link_text = f"✔ live {view.clock(status.at_ms)} UTC"
         self.status = status
@@ -116,6 +121,10 @@ class Dashboard(App[None]):
         self._show_top()
         self._show_selected(plot=not self.paused)
         self.refresh_bindings()
+
+    def _mark_gone(self, gone: bool) -> None:
+        for widget in self.query("#sessions, #main, #events"):
+            widget.set_class(gone, "-gone")
 
     def _show_top(self) -> None:
         self.query_one(TopBar).show(self.status, self.link_text, self.connected)

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 DIALOG_CSS = """
-ModalScreen { align: center middle; }
+ConfirmStop, ReceiptInfo { align: center middle; }
 #dialog { width: 64; max-width: 95%; height: auto; border: thick $accent; padding: 0 1;
           background: $surface; }
 #dialog Horizontal { height: auto; align-horizontal: right; }
@@ -44,8 +44,8 @@ class ConfirmStop(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Static(text)
             with Horizontal():
-                yield Button("[y] Stop session", variant="error", id="yes")
-                yield Button("[n] Keep it", variant="primary", id="no")
+                yield Button("Stop session (y)", variant="error", id="yes")
+                yield Button("Keep it (n)", variant="primary", id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
