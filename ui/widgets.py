@@ -55,7 +55,7 @@ class SessionTable(DataTable[Text | str]):
             for column, cell in zip(
                 self.COLUMNS, self._cells(session, index, status.role), strict=True
             ):
-                self.update_cell(key, column, cell)
+                self.update_cell(key, column, cell, update_width=True)
 
     def _selected_key(self) -> str | None:
         if not self.row_count:
