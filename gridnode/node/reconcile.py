@@ -108,3 +108,32 @@ async def reconcile_seller(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[]
             ledger.session_state, session_id, "closed: the node restarted", clock_ms(), True
         )
     return released
+
+
+async def sweep_open_invoices(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int]) -> int:
+    """Credit invoices LND settled that the ledger still holds open (one that settled as
+    the node was stopping); the same as the settled stream would do at the next start.
+    Returns how many were credited."""
+    credited = 0
+    for invoice in await asyncio.to_thread(ledger.invoices, None, "open"):
+        if not invoice.bolt11:
+            continue
+        try:
+            status = await wallet.lookup_invoice(PaymentHash(invoice.payment_hash))
+        except WalletError as exc:
+            log.warning(
+                "could not look up invoice %s at shutdown: %s", invoice.payment_hash.hex(), exc
+            )
+            continue
+        if status.state is InvoiceState.SETTLED:
+            preimage = status.preimage.value if status.preimage else None
+            new = await asyncio.to_thread(
+                ledger.invoice_settled,
+                invoice.payment_hash,
+                status.settle_index,
+                status.amount_paid,
+                preimage,
+                clock_ms(),
+            )
+            credited += int(new)
+    return credited

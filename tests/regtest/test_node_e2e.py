@@ -216,8 +216,9 @@ def test_three_buyers_one_stalled_the_others_keep_trading(make_demo: Make) -> No
             b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
             for b in demo.parts.buyers  # type: ignore[union-attr]
         }
-        assert after["buyer-1"] > before["buyer-1"] + 10
-        assert after["buyer-3"] > before["buyer-3"] + 10
+        # at ~3.3 kW and 200 sat/kWh a 400 msat step is paid about every 2 s
+        assert after["buyer-1"] >= before["buyer-1"] + 5
+        assert after["buyer-3"] >= before["buyer-3"] + 5
         off = [t for t, on in circuits[1]["relay_timeline"] if not on]
         assert off  # cut, and in time: within the prepaid window and a tick of the stall
         resume(demo, "buyer-2")
