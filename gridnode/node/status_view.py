@@ -24,6 +24,7 @@ def seller_status(node: SellerNode, identity: NodeIdentity) -> pb.NodeStatus:
         at_ms=_now_ms(),
         lnd_reachable=True,
         control_allowed=node.allow_control,
+        ledger_path=str(node.settings.ledger),
     )
     for slot in node.slots.values():
         status.sessions.append(_slot_status(slot))
@@ -54,6 +55,8 @@ def _slot_status(slot: BuyerSlot) -> pb.SessionStatus:
         entry.relay_on = runner.relay_on
         entry.rate_msat_per_kwh = runner.rate_msat_per_kwh or 0
         entry.credit_msat = int(session.credit)
+        entry.paid_msat = session.billing.paid.msat
+        entry.cost_msat = int(session.meter.cost_msat)
         entry.period_start_ms = session.offer.start_ms
         entry.period_stop_ms = session.offer.stop_ms
         entry.max_power_mw = session.offer.electrical.max_power_mw
@@ -65,7 +68,11 @@ def _slot_status(slot: BuyerSlot) -> pb.SessionStatus:
 
 def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
     status = pb.NodeStatus(
-        role="buyer", fingerprint=identity.fingerprint, at_ms=_now_ms(), lnd_reachable=True
+        role="buyer",
+        fingerprint=identity.fingerprint,
+        at_ms=_now_ms(),
+        lnd_reachable=True,
+        ledger_path=str(node.settings.ledger),
     )
     entry = pb.SessionStatus(peer_name="seller", state="waiting for an offer")
     if node.peer is not None:
@@ -90,11 +97,28 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
         entry.state = session.state.value
         entry.rate_msat_per_kwh = node.rates.rate_msat_per_kwh or 0
         entry.exposure_msat = int(session.paid_ahead(_now_ms()))
+        entry.paid_msat = session.committed.msat
+        entry.cost_msat = int(session.meter.cost_msat)
+        entry.credit_msat = entry.paid_msat - entry.cost_msat
         if session.offer is not None:
             entry.period_start_ms = session.offer.start_ms
             entry.period_stop_ms = session.offer.stop_ms
             entry.max_power_mw = session.offer.electrical.max_power_mw
+        entry.exposure_ms = _exposure_ms(entry)
         if runner.notes:
             entry.cause = runner.notes[-1]
     status.sessions.append(entry)
     return status
+
+
+def _exposure_ms(entry: pb.SessionStatus) -> int:
+    """The paid-ahead amount as time at the contracted maximum power and today's rate:
+    msat / (msat/kWh) = kWh; x 1e6 = mWh; / mW = h; x 3.6e6 = ms."""
+    if entry.exposure_msat <= 0 or entry.rate_msat_per_kwh <= 0 or entry.max_power_mw <= 0:
+        return 0
+    return (
+        entry.exposure_msat
+        * 1_000_000
+        * 3_600_000
+        // (entry.rate_msat_per_kwh * entry.max_power_mw)
+    )

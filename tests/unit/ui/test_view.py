@@ -1,0 +1,82 @@
+"""How figures and states read: units in words, no misleading zero for a missing field,
+meaning kept without colour."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gridnode.node.status_view import _exposure_ms
+from gridnode.status.pb import status_pb2 as pb
+from gridnode.ui import view
+from gridnode.ui.history import History
+from tests.unit.ui import samples
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_msat_keeps_every_millisatoshi(amount: int) -> None:
+    text = view.msat(amount)
+    assert text.endswith(" sat")
+    assert int(text[:-4].replace(",", "").replace(".", "")) == amount
+
+
+@pytest.mark.parametrize(
+    ("mw", "text"),
+    [(0, "0 W"), (850_000, "850 W"), (2_300_000, "2.30 kW"), (-1_500_000, "-1.50 kW")],
+)
+def test_power_reads_in_watts_or_kilowatts(mw: int, text: str) -> None:
+    assert view.power(mw) == text
+
+
+def test_missing_fields_read_as_words_not_zero() -> None:
+    empty = pb.SessionStatus()
+    assert view.voltage(0) == "-"
+    assert view.rate(0) == "-"
+    assert view.age(1000, 0) == "no reading yet"
+    assert view.period(empty, 1000) == "no sale period yet"
+    assert view.state_badge("").word == "no state yet"
+    assert view.session_label(empty, 2) == "session 3"
+    assert view.short_fingerprint("") == "-"
+
+
+def test_every_state_has_a_symbol_and_a_word() -> None:
+    states = [
+        "negotiating", "awaiting_deposit", "supplying", "suspended_credit", "suspended_fault",
+        "closing", "closed", "awaiting_offer", "receiving", "suspended", "stopped",
+    ]  # fmt: skip
+    for state in states:
+        badge = view.state_badge(state)
+        assert badge.symbol, state
+        assert badge.word, state
+    assert view.state_badge("a_new_state").text == "• a new state"  # unknown: still readable
+    # off and on differ by symbol and word, not only by colour
+    on = view.relay_badge(pb.SessionStatus(relay_on=True), "seller")
+    off = view.relay_badge(pb.SessionStatus(relay_on=False), "seller")
+    assert on.symbol != off.symbol
+    assert on.word != off.word
+
+
+def test_owed_is_negative_credit() -> None:
+    assert view.owed_msat(pb.SessionStatus(credit_msat=-2500)) == 2500
+    assert view.owed_msat(pb.SessionStatus(credit_msat=2500)) == 0
+
+
+def test_history_keeps_the_window_and_ignores_repeats_and_untimed_snapshots() -> None:
+    history = History(window_ms=10_000)
+    for status in samples.seller_history(steps=20, step_ms=1000):
+        history.add(status)
+        history.add(status)  # the same snapshot twice
+    history.add(pb.NodeStatus(role="seller"))  # no time: cannot be placed
+    kept = history.samples("01" * 32)
+    assert [s.at_ms for s in kept] == list(range(samples.T0_MS - 10_000, samples.T0_MS + 1, 1000))
+    assert history.samples("nobody") == []
+
+
+def test_exposure_in_time_at_max_power() -> None:
+    # 1,000 sat ahead at 100 sat/kWh = 10 kWh... at 10 kW max power = 1 h
+    entry = pb.SessionStatus(
+        exposure_msat=1_000_000, rate_msat_per_kwh=100_000, max_power_mw=10_000_000
+    )
+    assert _exposure_ms(entry) == 3_600_000
+    assert _exposure_ms(pb.SessionStatus(exposure_msat=5)) == 0  # no rate or power yet
