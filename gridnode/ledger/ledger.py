@@ -228,17 +228,22 @@ class Ledger(EvidenceMixin):
         amount_paid: Msat,
         preimage: bytes | None,
         at_ms: int,
+        *,
+        advance_cursor: bool = True,
     ) -> bool:
         """Credit a settlement once. Returns False if it was credited before (or unknown).
 
         The wallet cursor advances in the same transaction, so a restart resumes the
-        wallet's settled-invoice stream exactly after the last credited settlement.
+        wallet's settled-invoice stream exactly after the last credited settlement. A
+        settlement found out of order (by looking an invoice up) must not advance it:
+        ``advance_cursor=False``, or earlier ones still to come would be skipped.
         """
         with self._tx() as db:
-            db.execute(
-                "UPDATE wallet_cursor SET settle_index = max(settle_index, ?) WHERE id = 1",
-                (settle_index,),
-            )
+            if advance_cursor:
+                db.execute(
+                    "UPDATE wallet_cursor SET settle_index = max(settle_index, ?) WHERE id = 1",
+                    (settle_index,),
+                )
             cursor = db.execute(
                 "UPDATE invoices SET state = 'settled', settle_index = ?, amount_paid_msat = ?,"
                 " preimage = coalesce(?, preimage), settled_at_ms = ?"

@@ -14,6 +14,7 @@ before it switches on (DESIGN.md invariant 3).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 
@@ -127,8 +128,9 @@ async def sweep_open_invoices(ledger: Ledger, wallet: Wallet, clock_ms: Callable
             continue
         if status.state is InvoiceState.SETTLED:
             preimage = status.preimage.value if status.preimage else None
+            credit = functools.partial(ledger.invoice_settled, advance_cursor=False)
             new = await asyncio.to_thread(
-                ledger.invoice_settled,
+                credit,
                 invoice.payment_hash,
                 status.settle_index,
                 status.amount_paid,

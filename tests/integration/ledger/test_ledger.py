@@ -176,3 +176,13 @@ def test_a_hold_invoice_keeps_its_preimage_before_the_wallet_knows_it(seller: Le
     assert (row.bolt11, row.hold, row.state) == ("lnbcrt1hold", True, "open")
     assert seller.invoice_session(H1) == "s1"
     assert seller.hold_preimage(H2) is None
+
+
+def test_a_settlement_found_out_of_order_does_not_move_the_cursor(seller: Ledger) -> None:
+    seller.invoice_created("s1", H1, "lnbcrt1a", Msat(1_000), "prepayment", False, at_ms=1)
+    seller.invoice_created("s1", H2, "lnbcrt1b", Msat(1_000), "prepayment", False, at_ms=1)
+    assert seller.invoice_settled(H2, 11, Msat(1_000), PRE, at_ms=2, advance_cursor=False)
+    assert seller.settle_index() == 0  # the stream still replays 10 and 11 at the next start
+    assert seller.invoice_settled(H1, 10, Msat(1_000), PRE, at_ms=3) is True
+    assert seller.invoice_settled(H2, 11, Msat(1_000), PRE, at_ms=3) is False  # once only
+    assert seller.settle_index() == 11
