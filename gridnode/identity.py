@@ -215,34 +215,11 @@ def load_certificate(path: Path) -> x509.Certificate:
 
 
 def config_skeleton(role: Role) -> str:
-    """The start of the node's configuration, in the layout of gridnode.node.settings.
+    """The node's whole commented example configuration (gridnode/node/examples), with
+    the pairing section left as placeholders to fill in after comparing fingerprints."""
+    from gridnode.node.examples import for_init
 
-    The peer link's part only; the node's settings add [lnd], terms, meters and relays.
-    """
-    head = (
-        "# gridnode node configuration, started by `gridnode init`.\n"
-        "# The node's settings add [lnd], terms or limits, meters and relays (README).\n"
-        "# Pairing: docs/peer-link.md. Compare fingerprints aloud before pinning one.\n\n"
-        f'role = "{role.value}"\n'
-        'identity_dir = "."\n\n'
-    )
-    if role is Role.SELLER:
-        return head + (
-            "# Where this seller listens for its buyers.\n"
-            'listen = "0.0.0.0:7878"\n\n'
-            "# One [[buyers]] table per buyer this seller sells to.\n"
-            "# [[buyers]]\n"
-            '# name = "flat-2"\n'
-            '# fingerprint = "<64 hex digits from `gridnode fingerprint` on the buyer>"\n'
-            '# certificate = "peers/flat-2.crt"\n'
-        )
-    return head + (
-        "# The one seller this buyer buys from.\n"
-        "[seller]\n"
-        '# address = "192.0.2.10:7878"\n'
-        '# fingerprint = "<64 hex digits from `gridnode fingerprint` on the seller>"\n'
-        '# certificate = "peers/seller.crt"\n'
-    )
+    return for_init(role.value)
 
 
 def _self_signed(key: ec.EllipticCurvePrivateKey, role: Role) -> x509.Certificate:

@@ -194,3 +194,27 @@ def test_the_example_configurations_load(tmp_path: Path, role: str) -> None:
     path.write_text(text)
     settings = load_settings(path, env={})
     assert settings.role == role
+
+
+def test_gridnode_init_writes_the_whole_example_with_pairing_to_fill_in(tmp_path: Path) -> None:
+    from gridnode.identity import Role, create_identity
+
+    node = create_identity(tmp_path / "n", Role.BUYER)
+    text = node.config_path.read_text()
+    assert "[limits]" in text
+    assert "[lnd]" in text
+    assert '# fingerprint = "<64 hex digits' in text  # pairing left to fill in
+    filled = (
+        text.replace('# address = "192.0.2.10:7878"', 'address = "10.0.0.1:7878"')
+        .replace(
+            '# fingerprint = "<64 hex digits from `gridnode fingerprint` on the seller>"',
+            f'fingerprint = "{FPR}"',
+        )
+        .replace('# certificate = "peers/seller.crt"', 'certificate = "peers/seller.crt"')
+    )
+    tls = tmp_path / "tls.cert"
+    tls.write_text("x")
+    (node.directory / "buyer.macaroon").write_text("x")
+    node.config_path.write_text(filled.replace("/home/gridnode/.lnd/tls.cert", str(tls)))
+    settings = load_settings(node.config_path, env={})
+    assert settings.seller_fingerprint == FPR
