@@ -347,6 +347,22 @@ class Ledger(EvidenceMixin):
             for h, s, b, a, st, f, p, t in rows
         ]
 
+    def unpruned_payments(self, limit: int) -> list[bytes]:
+        """Resolved payments whose LND record has not been deleted yet, oldest first."""
+        rows = self._query(
+            "SELECT payment_hash FROM payments WHERE status != 'in_flight' AND NOT pruned"
+            " ORDER BY attempted_at_ms, rowid LIMIT ?",
+            (limit,),
+        )
+        return [bytes(r[0]) for r in rows]
+
+    def unpruned_canceled_invoices(self) -> list[bytes]:
+        rows = self._query(
+            "SELECT payment_hash FROM invoices WHERE state = 'canceled' AND NOT pruned"
+            " AND bolt11 != ''"
+        )
+        return [bytes(r[0]) for r in rows]
+
     def mark_pruned(self, table: str, payment_hashes: list[bytes]) -> None:
         """Note that LND's own record of these was deleted (the proof stays here)."""
         if table not in ("payments", "invoices"):

@@ -1,0 +1,31 @@
+"""LND's records are deleted only once the ledger holds their proof."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gridnode.ledger import Ledger
+from gridnode.money import Msat
+from gridnode.node.pruning import Pruner
+from tests.fakes.wallet import FakeLightning, FakeWallet
+
+
+async def test_only_resolved_payments_are_pruned_in_batches(tmp_path: Path) -> None:
+    lightning = FakeLightning()
+    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
+    ledger.open_session("s", "f" * 64, "m", 0)
+    for n in range(7):
+        invoice = await seller.create_invoice(Msat(100 + n), "step", 600)
+        h = invoice.payment_hash.value
+        ledger.payment_started("s", h, invoice.bolt11, Msat(100 + n), n)
+        result = await buyer.pay_invoice(invoice.bolt11, Msat(0), 5)
+        if n < 6:  # the last one stays in flight in the ledger
+            assert result.preimage is not None
+            ledger.payment_resolved(h, "succeeded", n, result.preimage.value)
+    in_flight = ledger.payments(status="in_flight")[0].payment_hash
+    pruner = Pruner(ledger, buyer, batch=4)
+    assert await pruner.prune_payments() == 6
+    assert set(buyer.payments) == {in_flight}  # LND keeps only what the ledger has not proven
+    assert await pruner.prune_payments() == 0
+    assert ledger.unpruned_payments(10) == []
