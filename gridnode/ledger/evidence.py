@@ -46,6 +46,16 @@ class EvidenceMixin:
         )
         return [str(r[0]) for r in rows]
 
+    def last_reading(self, side: str, meter_id: str) -> tuple[str, str] | None:
+        """The session id and record of the highest-numbered reading of a series, or None;
+        a node continues its OCMF series for a meter from its own last record."""
+        rows = self._query(
+            "SELECT session_id, record FROM readings WHERE side = ? AND meter_id = ?"
+            " ORDER BY pagination DESC LIMIT 1",
+            (side, meter_id),
+        )
+        return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
     def relay_switch(self, session_id: str | None, on: bool, cause: str, at_ms: int) -> None:
         with self._tx() as db:
             db.execute(

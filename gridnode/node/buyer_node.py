@@ -20,11 +20,13 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
+from gridnode.node.readings import series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.settings import NodeSettings
 from gridnode.node.status_view import buyer_status
+from gridnode.ocmf import SeriesState
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
@@ -33,6 +35,7 @@ from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkDown as SessionLinkDown
 from gridnode.trade.events import LinkUp as SessionLinkUp
+from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer
 from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.lnd import LndWallet
@@ -213,12 +216,20 @@ class BuyerNode:
     ) -> None:
         assert self.peer is not None
         assert self.client is not None
+        clock = system_clock_status()
+        previous = self.session
+        if previous is not None and self.runner is not None and not self.runner.closed.is_set():
+            series: SeriesState | OwnSeries | None = previous.readings.own  # still closing
+        else:
+            series = series_state(ledger, signer, meter_id, clock, clock_ms())
         session = BuyerSession(
             self.limits,
             signer=signer,
             seller=wiring.verifier_of(self.peer.certificate),
             register_step_mwh=self.settings.register_step_mwh,
             meter_id=meter_id,
+            series=series,
+            clock_status=clock,
         )
         self.sessions_started += 1
         session_id = f"buyer-{clock_ms()}-{self.sessions_started}"

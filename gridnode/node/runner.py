@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from gridnode.hardware.relay import Relay
 from gridnode.ledger import DuplicatePaymentError, Ledger
 from gridnode.money import Msat
+from gridnode.ocmf import parse_record
 from gridnode.trade.actions import (
     Action,
     CancelHoldInvoice,
@@ -195,6 +196,21 @@ class SessionRunner:
         if record.kind is LedgerKind.BREACH:
             await asyncio.to_thread(
                 ledger.breach, self.session_id, "breach", record.text, record.at_ms
+            )
+        elif record.kind in (LedgerKind.READING, LedgerKind.PEER_READING):
+            # An OCMF record: our own series by meter, the peer's by its key and meter.
+            reading = parse_record(record.data)
+            own = record.kind is LedgerKind.READING
+            series = reading.payload.MS if own else f"{reading.payload.GS}:{reading.payload.MS}"
+            side = "own" if own else "peer"
+            await asyncio.to_thread(
+                ledger.reading,
+                self.session_id,
+                side,
+                series,
+                reading.page,
+                record.at_ms,
+                reading.text,
             )
 
     async def _switch(self, action: SwitchRelay) -> None:

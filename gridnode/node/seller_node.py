@@ -24,6 +24,7 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
+from gridnode.node.readings import series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_seller
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import RunnerPorts, SessionRunner
@@ -273,6 +274,7 @@ class SellerNode:
         def renewal(current: Offer) -> Offer | None:
             return self.terms.offer(current.stop_ms, meter_id, renewal=True)
 
+        clock = system_clock_status()
         session = SellerSession(
             offer,
             session_id=session_id,
@@ -280,6 +282,8 @@ class SellerNode:
             buyer=wiring.verifier_of(slot.peer.certificate),
             register_step_mwh=self.settings.register_step_mwh,
             renewal=renewal,
+            series=series_state(ledger, signer, meter_id, clock, now),
+            clock_status=clock,
         )
         ledger.open_session(session_id.hex(), slot.peer.fingerprint, meter_id, now)
         runner = SessionRunner(

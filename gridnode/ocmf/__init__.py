@@ -36,6 +36,7 @@ from gridnode.ocmf.record import OcmfRecord, Payload, Reading, Signature
 from gridnode.ocmf.series import MeterSeries, clock_status
 from gridnode.ocmf.signing import (
     NodeSigner,
+    PayloadSigner,
     check_signature,
     fingerprint,
     load_public_key,
@@ -67,6 +68,7 @@ __all__ = [
     "OcmfUnknownError",
     "OcmfValueError",
     "Payload",
+    "PayloadSigner",
     "Reading",
     "Register",
     "SeriesState",

@@ -32,7 +32,7 @@ from gridnode.ocmf.fields import (
     Transaction,
 )
 from gridnode.ocmf.record import OcmfRecord, Payload, Reading, encode_payload, encode_signature
-from gridnode.ocmf.signing import NodeSigner
+from gridnode.ocmf.signing import PayloadSigner
 from gridnode.ocmf.state import MeterIdentity, SeriesState, UserAssignment
 from gridnode.ocmf.values import EnergyFormat, OcmfTime
 
@@ -65,7 +65,7 @@ class MeterSeries:
 
     def __init__(
         self,
-        signer: NodeSigner,
+        signer: PayloadSigner,
         meter: MeterIdentity,
         *,
         register: Register = Register.IMPORT,

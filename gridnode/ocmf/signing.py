@@ -13,6 +13,7 @@ signed twice gives the same record.
 from __future__ import annotations
 
 import hashlib
+from typing import Protocol
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -66,6 +67,20 @@ def load_public_key(public_key: bytes | str) -> ec.EllipticCurvePublicKey:
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise OcmfKeyError("The public key is not an elliptic-curve (ECDSA) key.")
     return key
+
+
+class PayloadSigner(Protocol):
+    """What a :class:`gridnode.ocmf.MeterSeries` signs with: :class:`NodeSigner`, or an
+    adapter around a key held elsewhere (the trade engine's signing port)."""
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 hex of the signer's DER SubjectPublicKeyInfo (the record's ``GS``)."""
+        ...
+
+    def sign(self, payload_text: str) -> Signature:
+        """The signature section for exactly these payload bytes."""
+        ...
 
 
 class NodeSigner:

@@ -76,7 +76,8 @@ class LedgerKind(enum.Enum):
     FRAME_SENT = "frame_sent"
     FRAME_RECEIVED = "frame_received"
     TERMS_ACCEPTED = "terms_accepted"
-    READING = "reading"
+    READING = "reading"  # an OCMF record this node signed (data: its text)
+    PEER_READING = "peer_reading"  # an OCMF record the peer signed, checked on receipt
     INVOICE = "invoice"
     PAYMENT_SETTLED = "payment_settled"
     PAYMENT_MADE = "payment_made"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from gridnode.money import Msat
+from gridnode.ocmf import ClockStatus, OcmfRecord, SeriesState, Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import (
     Action,
@@ -47,11 +48,11 @@ from gridnode.trade.messages import (
     RenewalMessage,
     Resume,
     Role,
-    SignedReading,
     Suspend,
 )
-from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
+from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.peer_io import hello_problem, illegal, rate_change, receive
+from gridnode.trade.readings import OwnSeries, PeerSeries, SessionReadings, tariff_text
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import BUYER_TRANSITIONS, BuyerState
 from gridnode.trade.terms import BuyerLimits, Offer
@@ -73,7 +74,11 @@ class BuyerSession:
         register_step_mwh: int,
         meter_id: str,
         skew_ms: int = 1_000,
+        series: SeriesState | OwnSeries | None = None,
+        clock_status: ClockStatus = ClockStatus.UNKNOWN,
     ) -> None:
+        """``series``: this node's OCMF series to continue for its meter, or the series of
+        a predecessor session that is still closing."""
         self.limits = limits
         self.machine = StateMachine("buyer", _B.AWAITING_OFFER, BUYER_TRANSITIONS)
         self.inbox = Inbox(None)
@@ -96,7 +101,12 @@ class BuyerSession:
         self.in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = {}
         self.deferred: list[InvoiceMessage] = []
         self.last_sample: MeterSample | None = None
-        self.reading_counter = 0
+        if isinstance(series, OwnSeries):  # a predecessor still closing on this meter
+            own = OwnSeries.following(series, clock_status)
+        else:
+            own = OwnSeries(signer, meter_id, series, clock_status)
+        self.readings = SessionReadings(own, self.outbox)
+        self.seller_readings: PeerSeries | None = None  # from the acceptance on
         self.last_rate: int | None = None
 
     @property
@@ -137,9 +147,8 @@ class BuyerSession:
                     )
                 )
                 if purpose is InvoicePurpose.PREPAYMENT and self.state in _PAYING:
-                    notice = PaymentNotice(
-                        event.payment_hash, event.preimage, amount, self._signed_reading(now_ms)
-                    )
+                    reading = self._sign(Transaction.CHARGING, now_ms, out)
+                    notice = PaymentNotice(event.payment_hash, event.preimage, amount, reading)
                     out.extend(self.outbox.send(notice, now_ms))
             case PaymentFailed() if event.payment_hash in self.in_flight:
                 amount, purpose = self.in_flight.pop(event.payment_hash)
@@ -183,20 +192,14 @@ class BuyerSession:
             case RenewalMessage() if state in _PAYING and self.offer is not None:
                 self._answer(body.offer, received, now_ms, out, renewal=True)
             case InvoiceMessage() if state in _PAYING:
-                self._on_invoice(body, now_ms, out)
-            case MeterReadingMessage() if self.offer and body.reading.record.meter_id != (
-                self.offer.meter_id
-            ):
-                text = f"readings come from meter {body.reading.record.meter_id!r}, not the agreed"
-                self._breach(
-                    Cause.METER_DISAGREEMENT, f"{text} {self.offer.meter_id!r}", now_ms, out
-                )
-            case MeterReadingMessage():
-                self.comparison.add_claim(body.reading.record.at_ms, body.reading.record.energy_mwh)
-                self._check_meters(now_ms, out)
+                if self._on_seller_reading(body.reading, now_ms, out):
+                    self._on_invoice(body, now_ms, out)
+            case MeterReadingMessage() if state in _PAYING:
+                self._on_seller_reading(body.reading, now_ms, out)
             case Suspend() if state is _B.RECEIVING:
                 self.machine.move(_B.SUSPENDED)
                 out.append(Notify(f"the seller suspended supply: {body.text}"))
+                self._send_reading(Transaction.SUSPENDED, now_ms, out)
             case Resume() if state is _B.SUSPENDED:
                 self.machine.move(_B.RECEIVING)
             case Close():
@@ -207,6 +210,8 @@ class BuyerSession:
                 out.append(Notify(f"the seller warns: {body.text}"))
             case Hello() | Suspend() | Resume() | InvoiceMessage() | Heartbeat():
                 pass  # harmless outside their state (already recorded on receipt)
+            case MeterReadingMessage():
+                pass  # after a breach or the close: recorded on receipt, nothing to check
             case _:
                 out.extend(illegal(self.outbox, body.kind.value, "buyer", state.value, now_ms))
 
@@ -232,6 +237,8 @@ class BuyerSession:
                 self.offer, self.payment_size = offer, result.payment_size
                 self.deposit = offer.payments.initial_deposit
                 self.machine.move(_B.AWAITING_DEPOSIT)
+                self.seller_readings = PeerSeries(offer.meter_id)
+                self.readings.begin(now_ms, out)
             return
         out.append(Notify(f"offer rejected: {result.describe()}"))
         out.extend(self.outbox.send(RejectionMessage(digest, result.reasons), now_ms))
@@ -325,16 +332,32 @@ class BuyerSession:
         out.append(Record(LedgerKind.BREACH, now_ms, text))
         out.append(Notify(f"stopped paying: {text}"))
         self.machine.move(_B.STOPPED)
+        self._send_reading(Transaction.END, now_ms, out)
         out.extend(self.outbox.send(Close(cause, text), now_ms))
 
-    def _signed_reading(self, now_ms: int) -> SignedReading | None:
-        if self.last_sample is None:
-            return None
-        self.reading_counter += 1
-        record = reading_record(
-            self.meter_id, self.reading_counter, self.last_sample, self.meter.energy_mwh, now_ms
-        )
-        return codec.sign_reading(record, self.signer)
+    def _on_seller_reading(self, record: OcmfRecord, now_ms: int, out: list[Action]) -> bool:
+        """Check the seller's next signed reading (its signature was checked on receipt)
+        and compare its energy with the buyer's own meter; False after a breach."""
+        series = self.seller_readings
+        if series is None:  # pragma: no cover - readings are checked in paying states only
+            return False
+        problem = series.accept(record)
+        if problem is not None:
+            self._breach(Cause.METER_DISAGREEMENT, f"the seller's {problem}", now_ms, out)
+            return False
+        self.comparison.add_claim(record.payload.RD[-1].TM.unix_ms, series.energy_mwh(record))
+        self._check_meters(now_ms, out)
+        return self.state in _PAYING
+
+    def _sign(self, tx: Transaction, now_ms: int, out: list[Action]) -> OcmfRecord:
+        return self.readings.sign(tx, self.last_sample, self.meter.energy_mwh, now_ms, out)
+
+    def _send_reading(
+        self, tx: Transaction, now_ms: int, out: list[Action], tariff: str | None = None
+    ) -> None:
+        if self.readings.own.open:
+            energy = self.meter.energy_mwh
+            self.readings.send(tx, self.last_sample, energy, now_ms, out, tariff)
 
     # -- time --------------------------------------------------------------------------
     def _roll_period(self, now_ms: int, out: list[Action]) -> None:
@@ -344,6 +367,9 @@ class BuyerSession:
         if self.renewal is not None and self.renewal.start_ms <= now_ms:
             self.offer, self.renewal = self.renewal, None
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
+            if self.state in _PAYING:
+                tariff = tariff_text(self.offer.profile, now_ms)
+                self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
         elif now_ms >= offer.stop_ms + CLOSE_WAIT_MS:
             self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)
 
@@ -361,7 +387,10 @@ class BuyerSession:
             return
         self.deferred.clear()
         if tell_seller and self.outbox.session_id:
+            self._send_reading(Transaction.END, now_ms, out)
             out.extend(self.outbox.send(Close(cause, text), now_ms))
+        elif self.readings.own.open:  # the seller closed: the End is ours to keep
+            self._sign(Transaction.END, now_ms, out)
         self.machine.move(_B.CLOSED)
         out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
         out.append(CloseSession(cause))

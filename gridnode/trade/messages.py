@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from gridnode.money import Msat
+from gridnode.ocmf import OcmfRecord
 from gridnode.trade.evaluate import Reason
 from gridnode.trade.terms import Offer
 
@@ -113,36 +114,16 @@ class InvoiceMessage:
     purpose: InvoicePurpose
     energy_from_mwh: int
     energy_to_mwh: int
-    reading_counter: int
-
-
-@dataclass(frozen=True, slots=True)
-class MeterReadingRecord:
-    """One meter reading as signed: energy billed since the session began, and the rest."""
-
-    meter_id: str
-    counter: int
-    at_ms: int
-    energy_mwh: int
-    register_mwh: int
-    power_mw: int
-    voltages_mv: tuple[int, ...]
-    currents_ma: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SignedReading:
-    """A reading with its signer's signature over exactly ``record_bytes``."""
-
-    record: MeterReadingRecord
-    record_bytes: bytes
-    signature: bytes
+    #: The seller's signed OCMF reading (C) that backs the invoice.
+    reading: OcmfRecord
 
 
 @dataclass(frozen=True, slots=True)
 class MeterReadingMessage:
+    """One signed OCMF reading no invoice or payment notice carries (B, T, S, E)."""
+
     kind: ClassVar[MessageKind] = MessageKind.METER_READING
-    reading: SignedReading
+    reading: OcmfRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +132,8 @@ class PaymentNotice:
     payment_hash: bytes
     preimage: bytes
     amount: Msat
-    buyer_reading: SignedReading | None
+    #: The buyer's own signed OCMF reading (C) when it paid.
+    buyer_reading: OcmfRecord | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from gridnode.trade.events import MeterSample
-from gridnode.trade.messages import MeterReadingRecord
 from gridnode.trade.profiles import RateProfile, cost_exact
 
 
@@ -68,22 +66,3 @@ class CostMeter:
             self.energy_mwh = energy
         self.last_at_ms = at_ms
         return added
-
-
-def reading_record(
-    meter_id: str, counter: int, sample: MeterSample | None, energy_mwh: int, now_ms: int
-) -> MeterReadingRecord:
-    """What a node signs about its meter: billed energy since the session began and the
-    latest sample (or an empty one at ``now_ms`` before the first sample)."""
-    if sample is None:
-        return MeterReadingRecord(meter_id, counter, now_ms, energy_mwh, 0, 0, (), ())
-    return MeterReadingRecord(
-        meter_id,
-        counter,
-        sample.at_ms,
-        energy_mwh,
-        sample.register_mwh,
-        max(sample.power_mw, 0),
-        sample.voltages_mv,
-        sample.currents_ma,
-    )

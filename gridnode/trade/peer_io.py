@@ -6,13 +6,16 @@ operator; nothing is dropped silently.
 
 from __future__ import annotations
 
+from gridnode.ocmf import OcmfRecord
 from gridnode.trade import codec
 from gridnode.trade.actions import Action, LedgerKind, Notify, PublishRate, Record, SendMessage
 from gridnode.trade.errors import DecodeError, SignatureError
 from gridnode.trade.machine import ErrorCode, Inbox, Outbox
 from gridnode.trade.messages import (
+    Body,
     ErrorMessage,
     Hello,
+    InvoiceMessage,
     MeterReadingMessage,
     PaymentNotice,
     Received,
@@ -51,11 +54,9 @@ def receive(
     inbox.accept(received)
     try:
         codec.verify(received, peer)
-        body = received.envelope.body
-        if isinstance(body, MeterReadingMessage):
-            codec.verify_reading(body.reading, peer)
-        if isinstance(body, PaymentNotice) and body.buyer_reading is not None:
-            codec.verify_reading(body.buyer_reading, peer)
+        reading = reading_of(received.envelope.body)
+        if reading is not None:
+            codec.verify_reading(reading, peer)
     except SignatureError as exc:
         out.extend(refuse(outbox, ErrorCode.BAD_SIGNATURE, str(exc), now_ms))
         return None
@@ -68,7 +69,22 @@ def receive(
             data=received.frame_bytes,
         )
     )
+    if reading is not None:  # the peer's series, stored before anything acts on it
+        text = f"peer's OCMF reading {reading.payload.PG} of meter {reading.payload.MS}"
+        at_ms = reading.payload.RD[-1].TM.unix_ms
+        out.append(Record(LedgerKind.PEER_READING, at_ms, text, data=reading.text.encode()))
     return received
+
+
+def reading_of(body: Body) -> OcmfRecord | None:
+    """The signed OCMF reading a message carries, if any."""
+    match body:
+        case MeterReadingMessage() | InvoiceMessage():
+            return body.reading
+        case PaymentNotice():
+            return body.buyer_reading
+        case _:
+            return None
 
 
 def refuse(outbox: Outbox, code: int, text: str, now_ms: int) -> list[Action]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from gridnode.money import Msat
+from gridnode.ocmf import ClockStatus, SeriesState
 from gridnode.trade.actions import Action, LedgerKind, Record, SwitchRelay
 from gridnode.trade.machine import StateMachine
 from gridnode.trade.messages import Cause
@@ -44,7 +45,10 @@ class SellerLedgerFacts:
     cost_msat: Fraction
     last_sent_seq: int
     last_received_seq: int
-    reading_counter: int
+    #: This node's OCMF series for the meter after its last stored record (rebuilt with
+    #: ``SeriesState.following``), and the register value (RV) of the session's Begin.
+    reading_series: SeriesState | None
+    reading_begin_mwh: int
 
 
 def facts_of(session: SellerSession, prepayments: dict[bytes, Msat]) -> SellerLedgerFacts:
@@ -63,7 +67,8 @@ def facts_of(session: SellerSession, prepayments: dict[bytes, Msat]) -> SellerLe
         cost_msat=session.meter.cost_msat,
         last_sent_seq=session.outbox.next_seq - 1,
         last_received_seq=session.inbox.last_seq,
-        reading_counter=session.reading_counter,
+        reading_series=session.readings.own.state,
+        reading_begin_mwh=session.readings.own.begin_mwh or 0,
     )
 
 
@@ -76,6 +81,7 @@ def resume_seller(
     register_step_mwh: int,
     now_ms: int,
     renewal: RenewalPolicy | None = None,
+    clock_status: ClockStatus = ClockStatus.UNKNOWN,
 ) -> tuple[SellerSession, list[Action]]:
     """A seller session picking up where the ledger left off, with the relay commanded
     off and no credit or deposit counted until the wallet proves them."""
@@ -86,7 +92,11 @@ def resume_seller(
         buyer=buyer,
         register_step_mwh=register_step_mwh,
         renewal=renewal,
+        series=facts.reading_series,
+        clock_status=clock_status,
     )
+    if session.readings.own.state.open is not None:  # the session's transaction goes on
+        session.readings.own.resume(facts.reading_begin_mwh)
     session.machine = StateMachine("seller", SellerState.SUSPENDED_FAULT, SELLER_TRANSITIONS)
     session.offer_digest = facts.offer_digest
     session.billing.payment_size = facts.payment_size
@@ -104,7 +114,6 @@ def resume_seller(
     )
     session.outbox.next_seq = facts.last_sent_seq + 1
     session.inbox.last_seq = facts.last_received_seq
-    session.reading_counter = facts.reading_counter
     text = "resumed after a restart: relay off until the wallet proves deposit and credit"
     return session, [
         Record(LedgerKind.STATE, now_ms, text),

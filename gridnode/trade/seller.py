@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from gridnode.trade import codec
+from gridnode.ocmf import ClockStatus, SeriesState, Transaction
 from gridnode.trade.actions import (
     Action,
     CancelHoldInvoice,
@@ -56,10 +56,11 @@ from gridnode.trade.messages import (
     Role,
     Suspend,
 )
-from gridnode.trade.metering import CostMeter, EnergyReconciler, reading_record
+from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_change, receive
 from gridnode.trade.profiles import floor_msat
-from gridnode.trade.seller_billing import SellerBilling
+from gridnode.trade.readings import OwnSeries, SessionReadings, tariff_text
+from gridnode.trade.seller_billing import SellerBilling, money
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
 from gridnode.trade.supply import Supply
@@ -83,6 +84,8 @@ class SellerSession:
         buyer: Verifier,
         register_step_mwh: int,
         renewal: RenewalPolicy | None = None,
+        series: SeriesState | None = None,
+        clock_status: ClockStatus = ClockStatus.UNKNOWN,
     ) -> None:
         self.offer = offer
         self.machine = StateMachine("seller", _S.NEGOTIATING, SELLER_TRANSITIONS)
@@ -98,7 +101,8 @@ class SellerSession:
         self.accepted_renewal: Offer | None = None
         self.renewal_sent = False
         self.last_sample: MeterSample | None = None
-        self.reading_counter = 0
+        own = OwnSeries(signer, offer.meter_id, series, clock_status)
+        self.readings = SessionReadings(own, self.outbox)
         self.last_rate: int | None = None
         self.link_up = True
         self.close_cause = Cause.REQUESTED
@@ -135,10 +139,10 @@ class SellerSession:
                 was_locked = self.billing.deposit_locked
                 replaced = self.billing.lock_deposit(event.payment_hash, event.amount, now_ms)
                 if replaced is not None:
-                    out.append(_money(LedgerKind.DEPOSIT, now_ms, "new deposit locked", event))
+                    out.append(money(LedgerKind.DEPOSIT, now_ms, "new deposit locked", event))
                     out.append(CancelHoldInvoice(replaced))
                 elif self.billing.deposit_locked and not was_locked:
-                    out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event))
+                    out.append(money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event))
                 elif event.amount < self.billing.deposit_amount:
                     out.append(Notify(f"a deposit payment of {event.amount} is below the agreed"))
             case InvoiceCanceled():
@@ -175,8 +179,8 @@ class SellerSession:
         match body:
             case Hello() if problem := hello_problem(body, self.buyer, Role.BUYER):
                 self._close_now(Cause.PROTOCOL, problem, now_ms, out)
-            case Hello() | Heartbeat() | PaymentNotice() | Suspend():
-                pass  # recorded on receipt (a payment notice carries the buyer's reading)
+            case Hello() | Heartbeat() | PaymentNotice() | Suspend() | MeterReadingMessage():
+                pass  # recorded on receipt, with the buyer's OCMF reading a message carries
             case ErrorMessage():
                 out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
             case PaymentFailure():
@@ -221,6 +225,7 @@ class SellerSession:
             Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=received.frame_bytes)
         )
         self.machine.move(_S.AWAITING_DEPOSIT)
+        self.readings.begin(now_ms, out)
         if pay.initial_deposit:
             out.append(
                 self.billing.request(pay.initial_deposit, InvoicePurpose.DEPOSIT, self.offer)
@@ -240,7 +245,8 @@ class SellerSession:
         if purpose is InvoicePurpose.PREPAYMENT:
             price = max(self.offer.profile.price_at(now_ms), Fraction(1))
             energy_to += int(amount.msat * 1_000_000 / price)
-        counter = self._sign_reading(now_ms, out)
+        energy = self.meter.energy_mwh
+        reading = self.readings.sign(Transaction.CHARGING, self.last_sample, energy, now_ms, out)
         out.append(
             Record(
                 LedgerKind.INVOICE,
@@ -251,17 +257,17 @@ class SellerSession:
             )
         )
         message = InvoiceMessage(
-            event.bolt11, event.payment_hash, amount, purpose, energy_from, energy_to, counter
+            event.bolt11, event.payment_hash, amount, purpose, energy_from, energy_to, reading
         )
         out.extend(self.outbox.send(message, now_ms))
 
     def _on_settled(self, event: InvoiceSettled, now_ms: int, out: list[Action]) -> None:
         if event.payment_hash == self.billing.deposit_hash:
-            out.append(_money(LedgerKind.DEPOSIT, now_ms, "deposit settled (default)", event))
+            out.append(money(LedgerKind.DEPOSIT, now_ms, "deposit settled (default)", event))
             self._finish_close(now_ms, out)
         elif self.billing.is_ours(event.payment_hash):
             # Recorded before it counts as credit (and so before it can switch power on).
-            out.append(_money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
+            out.append(money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
             self.billing.settled(event.payment_hash, event.amount)
 
     def _on_canceled(self, payment_hash: bytes, now_ms: int, out: list[Action]) -> None:
@@ -289,20 +295,10 @@ class SellerSession:
                 sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile
             )
 
-    def _sign_reading(self, now_ms: int, out: list[Action]) -> int:
-        self.reading_counter += 1
-        record = reading_record(
-            self.offer.meter_id,
-            self.reading_counter,
-            self.last_sample,
-            self.meter.energy_mwh,
-            now_ms,
-        )
-        signed = codec.sign_reading(record, self.signer)
-        text = f"signed reading {self.reading_counter}"
-        out.append(Record(LedgerKind.READING, now_ms, text, data=signed.record_bytes))
-        out.extend(self.outbox.send(MeterReadingMessage(signed), now_ms))
-        return self.reading_counter
+    def _send_reading(
+        self, tx: Transaction, now_ms: int, out: list[Action], tariff: str | None = None
+    ) -> None:
+        self.readings.send(tx, self.last_sample, self.meter.energy_mwh, now_ms, out, tariff)
 
     # -- control -----------------------------------------------------------------------
     def _control(self, now_ms: int, out: list[Action]) -> None:
@@ -315,6 +311,8 @@ class SellerSession:
             self.renewal_sent = False
             self.supply.policy = renewal.policy
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
+            tariff = tariff_text(renewal.profile, now_ms)
+            self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
             if self.billing.needs_new_deposit(renewal):
                 amount = self.billing.deposit_amount
                 out.append(self.billing.request(amount, InvoicePurpose.DEPOSIT, renewal))
@@ -322,9 +320,12 @@ class SellerSession:
         fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms)
         credit = self.credit
         credit_ok = credit > self.offer.policy.cutoff.msat
+        was_on = self.supply.relay_on
         switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
         if switch is not None:
             out.append(switch)
+            if was_on and not switch.on and self.readings.own.open:
+                self._send_reading(Transaction.SUSPENDED, now_ms, out)
         for notice in self.supply.notices(switch, credit):
             out.extend(self.outbox.send(notice, now_ms))
         if self.billing.deposit_locked:
@@ -363,7 +364,8 @@ class SellerSession:
             out.append(switch)
         self.machine.move(_S.CLOSING)
         self.close_cause = cause
-        self._sign_reading(now_ms, out)
+        if self.readings.own.open:  # the End goes before the Close
+            self._send_reading(Transaction.END, now_ms, out)
         out.extend(self.outbox.send(Close(cause, text), now_ms))
         deposit = self.billing.deposit_hash
         if self.billing.next_deposit_hash:
@@ -390,9 +392,3 @@ class SellerSession:
             self.machine.move(_S.CLOSED)
             out.append(Record(LedgerKind.STATE, now_ms, "closed"))
             out.append(CloseSession(self.close_cause))
-
-
-def _money(
-    kind: LedgerKind, now_ms: int, text: str, event: InvoiceSettled | HoldInvoiceAccepted
-) -> Record:
-    return Record(kind, now_ms, text, amount=event.amount, payment_hash=event.payment_hash)

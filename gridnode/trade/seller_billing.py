@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gridnode.money import Msat
-from gridnode.trade.actions import CreateInvoice
+from gridnode.trade.actions import CreateInvoice, LedgerKind, Record
+from gridnode.trade.events import HoldInvoiceAccepted, InvoiceSettled
 from gridnode.trade.messages import InvoicePurpose
 from gridnode.trade.supply import cltv_blocks, prepayment_window
 from gridnode.trade.terms import Offer
@@ -154,3 +155,10 @@ class SellerBilling:
         if credit_msat + size.msat <= window:
             return size
         return None
+
+
+def money(
+    kind: LedgerKind, now_ms: int, text: str, event: InvoiceSettled | HoldInvoiceAccepted
+) -> Record:
+    """A ledger entry for money the wallet reported."""
+    return Record(kind, now_ms, text, amount=event.amount, payment_hash=event.payment_hash)

@@ -14,7 +14,8 @@ import hashlib
 
 from google.protobuf.message import DecodeError as ProtobufDecodeError
 
-from gridnode.trade.codec._messages import body_from_pb, body_to_pb, reading_to_pb
+from gridnode.ocmf import OcmfError, OcmfRecord, check_signature
+from gridnode.trade.codec._messages import body_from_pb, body_to_pb
 from gridnode.trade.errors import (
     DecodeError,
     MalformedMessageError,
@@ -28,9 +29,7 @@ from gridnode.trade.messages import (
     SESSION_ID_BYTES,
     SIGNED_KINDS,
     Envelope,
-    MeterReadingRecord,
     Received,
-    SignedReading,
 )
 from gridnode.trade.pb import trade_pb2 as pb
 from gridnode.trade.signing import Signer, Verifier
@@ -40,7 +39,6 @@ __all__ = [
     "decode",
     "digest",
     "encode",
-    "sign_reading",
     "verify",
     "verify_reading",
 ]
@@ -121,14 +119,12 @@ def verify(received: Received, verifier: Verifier) -> None:
         )
 
 
-def sign_reading(record: MeterReadingRecord, signer: Signer) -> SignedReading:
-    record_bytes = reading_to_pb(record).SerializeToString(deterministic=True)
-    return SignedReading(record, record_bytes, signer.sign(record_bytes))
-
-
-def verify_reading(reading: SignedReading, verifier: Verifier) -> None:
-    if not verifier.verify(reading.record_bytes, reading.signature):
+def verify_reading(reading: OcmfRecord, verifier: Verifier) -> None:
+    """Raise :class:`SignatureError` unless the OCMF reading is signed by the peer's key."""
+    try:
+        check_signature(reading, verifier.public_key_der)
+    except OcmfError as exc:
         raise SignatureError(
-            f"Meter reading {reading.record.counter} from {reading.record.meter_id!r} is not "
-            "signed by the peer's pinned key."
-        )
+            f"Meter reading {reading.payload.PG} of meter {reading.payload.MS!r} is not signed "
+            f"by the peer's pinned key: {exc}"
+        ) from None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gridnode.money import Msat
+from gridnode.ocmf import OcmfError, OcmfRecord, parse_record
 from gridnode.trade.codec._terms import offer_from_pb, offer_to_pb
 from gridnode.trade.errors import MalformedMessageError, UnknownMessageError
 from gridnode.trade.evaluate import Reason, Term
@@ -21,7 +22,6 @@ from gridnode.trade.messages import (
     InvoiceMessage,
     InvoicePurpose,
     MeterReadingMessage,
-    MeterReadingRecord,
     OfferMessage,
     PaymentFailure,
     PaymentNotice,
@@ -29,47 +29,19 @@ from gridnode.trade.messages import (
     RenewalMessage,
     Resume,
     Role,
-    SignedReading,
     Suspend,
 )
 from gridnode.trade.pb import trade_pb2 as pb
 
 
-def reading_to_pb(record: MeterReadingRecord) -> pb.MeterReading:
-    return pb.MeterReading(
-        meter_id=record.meter_id,
-        counter=record.counter,
-        at_ms=record.at_ms,
-        energy_mwh=record.energy_mwh,
-        register_mwh=record.register_mwh,
-        power_mw=record.power_mw,
-        voltages_mv=list(record.voltages_mv),
-        currents_ma=list(record.currents_ma),
-    )
-
-
-def reading_from_pb(record_bytes: bytes) -> MeterReadingRecord:
-    m = pb.MeterReading()
-    m.ParseFromString(record_bytes)
-    return MeterReadingRecord(
-        m.meter_id,
-        m.counter,
-        m.at_ms,
-        m.energy_mwh,
-        m.register_mwh,
-        m.power_mw,
-        tuple(m.voltages_mv),
-        tuple(m.currents_ma),
-    )
-
-
-def _signed_to_pb(reading: SignedReading, out: pb.SignedReading) -> None:
-    out.reading = reading.record_bytes
-    out.signature = reading.signature
-
-
-def _signed_from_pb(msg: pb.SignedReading) -> SignedReading:
-    return SignedReading(reading_from_pb(msg.reading), msg.reading, msg.signature)
+def reading_from_text(text: str, where: str) -> OcmfRecord:
+    """An OCMF record from the wire (its signature is checked on receipt, not here)."""
+    if not text:
+        raise MalformedMessageError(f"{where} needs the sender's signed OCMF reading.")
+    try:
+        return parse_record(text)
+    except OcmfError as exc:
+        raise MalformedMessageError(f"{where} carries a reading that is not OCMF: {exc}") from None
 
 
 def _cause(value: int) -> Cause:
@@ -112,17 +84,17 @@ def body_to_pb(body: Body, out: pb.Envelope) -> None:
                     purpose=int(body.purpose),  # type: ignore[arg-type]
                     energy_from_mwh=body.energy_from_mwh,
                     energy_to_mwh=body.energy_to_mwh,
-                    reading_counter=body.reading_counter,
+                    reading=body.reading.text,
                 )
             )
         case MeterReadingMessage():
-            _signed_to_pb(body.reading, out.meter_reading)
+            out.meter_reading.record = body.reading.text
         case PaymentNotice():
             out.payment_notice.payment_hash = body.payment_hash
             out.payment_notice.preimage = body.preimage
             out.payment_notice.amount_msat = body.amount.msat
             if body.buyer_reading is not None:
-                _signed_to_pb(body.buyer_reading, out.payment_notice.buyer_reading)
+                out.payment_notice.buyer_reading = body.buyer_reading.text
         case Suspend():
             out.suspend.cause = int(body.cause)  # type: ignore[assignment]
             out.suspend.text = body.text
@@ -180,13 +152,13 @@ def _invoice(m: pb.Envelope) -> Body:
         purpose,
         i.energy_from_mwh,
         i.energy_to_mwh,
-        i.reading_counter,
+        reading_from_text(i.reading, "An invoice"),
     )
 
 
 def _payment(m: pb.Envelope) -> Body:
     p = m.payment_notice
-    reading = _signed_from_pb(p.buyer_reading) if p.HasField("buyer_reading") else None
+    reading = reading_from_text(p.buyer_reading, "A payment notice") if p.buyer_reading else None
     if len(p.payment_hash) != 32 or len(p.preimage) != 32:
         raise MalformedMessageError("A payment notice needs a 32-byte hash and preimage.")
     return PaymentNotice(p.payment_hash, p.preimage, Msat(p.amount_msat), reading)
@@ -201,7 +173,9 @@ _FROM_PB: dict[str, Callable[[pb.Envelope], Any]] = {
     ),
     "rejection": _rejection,
     "invoice": _invoice,
-    "meter_reading": lambda m: MeterReadingMessage(_signed_from_pb(m.meter_reading)),
+    "meter_reading": lambda m: MeterReadingMessage(
+        reading_from_text(m.meter_reading.record, "A meter reading message")
+    ),
     "payment_notice": _payment,
     "suspend": lambda m: Suspend(_cause(m.suspend.cause), m.suspend.text),
     "resume": lambda m: Resume(_cause(m.resume.cause)),

@@ -89,7 +89,7 @@ class Envelope(_message.Message):
     rejection: Rejection
     invoice: Invoice
     payment_notice: PaymentNotice
-    meter_reading: SignedReading
+    meter_reading: MeterReading
     renewal: Offer
     suspend: Suspend
     resume: Resume
@@ -98,7 +98,7 @@ class Envelope(_message.Message):
     heartbeat: Heartbeat
     credit_warning: CreditWarning
     payment_failure: PaymentFailure
-    def __init__(self, protocol_version: _Optional[int] = ..., session_id: _Optional[bytes] = ..., seq: _Optional[int] = ..., hello: _Optional[_Union[Hello, _Mapping]] = ..., offer: _Optional[_Union[Offer, _Mapping]] = ..., acceptance: _Optional[_Union[Acceptance, _Mapping]] = ..., rejection: _Optional[_Union[Rejection, _Mapping]] = ..., invoice: _Optional[_Union[Invoice, _Mapping]] = ..., payment_notice: _Optional[_Union[PaymentNotice, _Mapping]] = ..., meter_reading: _Optional[_Union[SignedReading, _Mapping]] = ..., renewal: _Optional[_Union[Offer, _Mapping]] = ..., suspend: _Optional[_Union[Suspend, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., credit_warning: _Optional[_Union[CreditWarning, _Mapping]] = ..., payment_failure: _Optional[_Union[PaymentFailure, _Mapping]] = ...) -> None: ...
+    def __init__(self, protocol_version: _Optional[int] = ..., session_id: _Optional[bytes] = ..., seq: _Optional[int] = ..., hello: _Optional[_Union[Hello, _Mapping]] = ..., offer: _Optional[_Union[Offer, _Mapping]] = ..., acceptance: _Optional[_Union[Acceptance, _Mapping]] = ..., rejection: _Optional[_Union[Rejection, _Mapping]] = ..., invoice: _Optional[_Union[Invoice, _Mapping]] = ..., payment_notice: _Optional[_Union[PaymentNotice, _Mapping]] = ..., meter_reading: _Optional[_Union[MeterReading, _Mapping]] = ..., renewal: _Optional[_Union[Offer, _Mapping]] = ..., suspend: _Optional[_Union[Suspend, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., credit_warning: _Optional[_Union[CreditWarning, _Mapping]] = ..., payment_failure: _Optional[_Union[PaymentFailure, _Mapping]] = ...) -> None: ...
 
 class Hello(_message.Message):
     __slots__ = ("protocol_version", "node_id", "role", "meter_id")
@@ -285,50 +285,28 @@ class Rejection(_message.Message):
     def __init__(self, offer_digest: _Optional[bytes] = ..., reasons: _Optional[_Iterable[_Union[Reason, _Mapping]]] = ...) -> None: ...
 
 class Invoice(_message.Message):
-    __slots__ = ("bolt11", "payment_hash", "amount_msat", "purpose", "energy_from_mwh", "energy_to_mwh", "reading_counter")
+    __slots__ = ("bolt11", "payment_hash", "amount_msat", "purpose", "energy_from_mwh", "energy_to_mwh", "reading")
     BOLT11_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_HASH_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_MSAT_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     ENERGY_FROM_MWH_FIELD_NUMBER: _ClassVar[int]
     ENERGY_TO_MWH_FIELD_NUMBER: _ClassVar[int]
-    READING_COUNTER_FIELD_NUMBER: _ClassVar[int]
+    READING_FIELD_NUMBER: _ClassVar[int]
     bolt11: str
     payment_hash: bytes
     amount_msat: int
     purpose: InvoicePurpose
     energy_from_mwh: int
     energy_to_mwh: int
-    reading_counter: int
-    def __init__(self, bolt11: _Optional[str] = ..., payment_hash: _Optional[bytes] = ..., amount_msat: _Optional[int] = ..., purpose: _Optional[_Union[InvoicePurpose, str]] = ..., energy_from_mwh: _Optional[int] = ..., energy_to_mwh: _Optional[int] = ..., reading_counter: _Optional[int] = ...) -> None: ...
+    reading: str
+    def __init__(self, bolt11: _Optional[str] = ..., payment_hash: _Optional[bytes] = ..., amount_msat: _Optional[int] = ..., purpose: _Optional[_Union[InvoicePurpose, str]] = ..., energy_from_mwh: _Optional[int] = ..., energy_to_mwh: _Optional[int] = ..., reading: _Optional[str] = ...) -> None: ...
 
 class MeterReading(_message.Message):
-    __slots__ = ("meter_id", "counter", "at_ms", "energy_mwh", "register_mwh", "power_mw", "voltages_mv", "currents_ma")
-    METER_ID_FIELD_NUMBER: _ClassVar[int]
-    COUNTER_FIELD_NUMBER: _ClassVar[int]
-    AT_MS_FIELD_NUMBER: _ClassVar[int]
-    ENERGY_MWH_FIELD_NUMBER: _ClassVar[int]
-    REGISTER_MWH_FIELD_NUMBER: _ClassVar[int]
-    POWER_MW_FIELD_NUMBER: _ClassVar[int]
-    VOLTAGES_MV_FIELD_NUMBER: _ClassVar[int]
-    CURRENTS_MA_FIELD_NUMBER: _ClassVar[int]
-    meter_id: str
-    counter: int
-    at_ms: int
-    energy_mwh: int
-    register_mwh: int
-    power_mw: int
-    voltages_mv: _containers.RepeatedScalarFieldContainer[int]
-    currents_ma: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, meter_id: _Optional[str] = ..., counter: _Optional[int] = ..., at_ms: _Optional[int] = ..., energy_mwh: _Optional[int] = ..., register_mwh: _Optional[int] = ..., power_mw: _Optional[int] = ..., voltages_mv: _Optional[_Iterable[int]] = ..., currents_ma: _Optional[_Iterable[int]] = ...) -> None: ...
-
-class SignedReading(_message.Message):
-    __slots__ = ("reading", "signature")
-    READING_FIELD_NUMBER: _ClassVar[int]
-    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
-    reading: bytes
-    signature: bytes
-    def __init__(self, reading: _Optional[bytes] = ..., signature: _Optional[bytes] = ...) -> None: ...
+    __slots__ = ("record",)
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    record: str
+    def __init__(self, record: _Optional[str] = ...) -> None: ...
 
 class PaymentNotice(_message.Message):
     __slots__ = ("payment_hash", "preimage", "amount_msat", "buyer_reading")
@@ -339,8 +317,8 @@ class PaymentNotice(_message.Message):
     payment_hash: bytes
     preimage: bytes
     amount_msat: int
-    buyer_reading: SignedReading
-    def __init__(self, payment_hash: _Optional[bytes] = ..., preimage: _Optional[bytes] = ..., amount_msat: _Optional[int] = ..., buyer_reading: _Optional[_Union[SignedReading, _Mapping]] = ...) -> None: ...
+    buyer_reading: str
+    def __init__(self, payment_hash: _Optional[bytes] = ..., preimage: _Optional[bytes] = ..., amount_msat: _Optional[int] = ..., buyer_reading: _Optional[str] = ...) -> None: ...
 
 class Suspend(_message.Message):
     __slots__ = ("cause", "text")

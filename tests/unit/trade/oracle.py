@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from gridnode.money import Msat
+from gridnode.ocmf import OcmfRecord, Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import (
     Action,
@@ -35,6 +36,7 @@ from gridnode.trade.events import (
 )
 from gridnode.trade.messages import (
     AcceptanceMessage,
+    InvoiceMessage,
     MessageKind,
     MeterReadingMessage,
     RenewalMessage,
@@ -98,6 +100,7 @@ class Oracle:
     buyer_breached: bool = False
     own_energy: list[tuple[int, int]] = field(default_factory=list)  # (at, mWh since start)
     claims: list[tuple[int, int]] = field(default_factory=list)  # the seller's, received
+    seller_begin_mwh: int | None = None  # RV of the seller's Begin (OCMF)
     meter_breached: bool = False
 
     def __post_init__(self) -> None:
@@ -183,9 +186,8 @@ class Oracle:
             case FrameReceived():
                 with contextlib.suppress(DecodeError):
                     body = codec.decode(event.frame).envelope.body
-                    if isinstance(body, MeterReadingMessage):
-                        record = body.reading.record
-                        self.claims.append((record.at_ms, record.energy_mwh))
+                    if isinstance(body, MeterReadingMessage | InvoiceMessage):
+                        self._claim(body.reading)
             case PaymentFailed() if event.payment_hash in self.prepay_amounts:
                 self.committed -= self.prepay_amounts.pop(event.payment_hash)
             case _:
@@ -217,6 +219,16 @@ class Oracle:
                 self.voltage_breached = True
         else:
             self.out_of_range_since = None
+
+    def _claim(self, record: OcmfRecord) -> None:
+        """A seller's OCMF reading as a claim: energy since its Begin, at its time."""
+        reading = record.payload.RD[-1]
+        energy = reading.energy_mwh
+        assert energy is not None
+        if reading.TX is Transaction.BEGIN:
+            self.seller_begin_mwh = energy
+        if self.seller_begin_mwh is not None:
+            self.claims.append((reading.TM.unix_ms, energy - self.seller_begin_mwh))
 
     def _compare_meters(self) -> None:
         """A seller claim beyond the tolerance of the buyer's own energy at the claim's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from gridnode.money import Msat
+from gridnode.ocmf import Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import Action, PayInvoice, SendMessage
 from gridnode.trade.events import FrameReceived, MeterSample
@@ -15,11 +16,11 @@ from gridnode.trade.messages import (
     InvoiceMessage,
     InvoicePurpose,
     MeterReadingMessage,
-    MeterReadingRecord,
     RejectionMessage,
     Role,
 )
 from gridnode.trade.profiles import ConstantProfile
+from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.units import MsatPerKwh
@@ -48,10 +49,18 @@ def from_seller(world: World, body: object) -> bytes:
 
 
 def invoice(
-    n: int, amount: int, purpose: InvoicePurpose = InvoicePurpose.PREPAYMENT
+    world: World, n: int, amount: int, purpose: InvoicePurpose = InvoicePurpose.PREPAYMENT
 ) -> InvoiceMessage:
+    """An invoice from the seller, backed by the seller's next signed OCMF reading."""
     payment_hash = hashlib.sha256(f"test invoice {n}".encode()).digest()
-    return InvoiceMessage(f"lnbcrt{n}", payment_hash, Msat(amount), purpose, 0, 0, 0)
+    seller = world.seller
+    energy = seller.meter.energy_mwh
+    if not seller.readings.own.open:  # the seller's Begin reaches the buyer first
+        (begin,) = seller.readings.own.begin(seller.outbox.session_id.hex(), world.now_ms)
+        frame = from_seller(world, MeterReadingMessage(begin))
+        world.buyer.handle(FrameReceived(frame), world.now_ms)
+    reading = seller.readings.own.sign(Transaction.CHARGING, world.now_ms, energy)
+    return InvoiceMessage(f"lnbcrt{n}", payment_hash, Msat(amount), purpose, 0, 0, reading)
 
 
 def pays(out: list[Action]) -> list[PayInvoice]:
@@ -101,18 +110,26 @@ def test_rejection_message_names_each_term() -> None:
 def test_an_invoice_repeating_a_payment_hash_is_never_paid_twice() -> None:
     world = receiving_world()
     use_up(world, 20_000)  # plenty of room under the prepayment
-    first = world.buyer.handle(FrameReceived(from_seller(world, invoice(1, 100))), world.now_ms)
-    again = world.buyer.handle(FrameReceived(from_seller(world, invoice(1, 100))), world.now_ms)
+    first = world.buyer.handle(
+        FrameReceived(from_seller(world, invoice(world, 1, 100))), world.now_ms
+    )
+    again = world.buyer.handle(
+        FrameReceived(from_seller(world, invoice(world, 1, 100))), world.now_ms
+    )
     assert len(pays(first)) == 1
     assert pays(again) == []
 
 
 def test_an_invoice_above_the_agreed_size_is_a_breach_and_stops_payment() -> None:
     world = receiving_world()
-    out = world.buyer.handle(FrameReceived(from_seller(world, invoice(2, 401))), world.now_ms)
+    out = world.buyer.handle(
+        FrameReceived(from_seller(world, invoice(world, 2, 401))), world.now_ms
+    )
     assert pays(out) == []
     assert world.buyer.state is BuyerState.STOPPED
-    later = world.buyer.handle(FrameReceived(from_seller(world, invoice(3, 100))), world.now_ms)
+    later = world.buyer.handle(
+        FrameReceived(from_seller(world, invoice(world, 3, 100))), world.now_ms
+    )
     assert pays(later) == []
 
 
@@ -121,8 +138,10 @@ def test_an_invoice_ahead_of_use_waits_until_use_catches_up() -> None:
     size = 400
     while world.buyer.paid_ahead(world.now_ms) + size <= 900:  # fill the window
         n = world.buyer.outbox.next_seq + 100
-        world.buyer.handle(FrameReceived(from_seller(world, invoice(n, size))), world.now_ms)
-    out = world.buyer.handle(FrameReceived(from_seller(world, invoice(4, size))), world.now_ms)
+        world.buyer.handle(FrameReceived(from_seller(world, invoice(world, n, size))), world.now_ms)
+    out = world.buyer.handle(
+        FrameReceived(from_seller(world, invoice(world, 4, size))), world.now_ms
+    )
     assert pays(out) == []
     assert world.buyer.paid_ahead(world.now_ms) <= 900
     # 2 Wh at 200 sat/kWh is 400 msat of use: now it fits.
@@ -134,7 +153,8 @@ def test_a_deposit_invoice_above_the_agreed_deposit_is_refused() -> None:
     world.run(T0 + 25)  # accepted, no deposit invoice yet
     assert world.buyer.state is BuyerState.AWAITING_DEPOSIT
     out = world.buyer.handle(
-        FrameReceived(from_seller(world, invoice(5, 50_001, InvoicePurpose.DEPOSIT))), world.now_ms
+        FrameReceived(from_seller(world, invoice(world, 5, 50_001, InvoicePurpose.DEPOSIT))),
+        world.now_ms,
     )
     assert pays(out) == []
     assert world.buyer.machine.state is BuyerState.STOPPED
@@ -160,7 +180,9 @@ def test_the_seller_closing_closes_the_buyer() -> None:
 def test_a_frame_from_the_wrong_session_is_refused() -> None:
     world = receiving_world()
     world.seller.outbox.session_id = b"X" * 16
-    out = world.buyer.handle(FrameReceived(from_seller(world, invoice(6, 100))), world.now_ms)
+    out = world.buyer.handle(
+        FrameReceived(from_seller(world, invoice(world, 6, 100))), world.now_ms
+    )
     assert pays(out) == []
     assert [e.code for e in errors_in(out)] == [9]
 
@@ -177,8 +199,8 @@ def test_a_hello_from_another_node_than_the_pinned_seller_ends_the_session() -> 
 
 def test_signed_readings_from_another_meter_than_the_agreed_one_stop_payment() -> None:
     world = receiving_world()
-    record = MeterReadingRecord("another-meter", 99, world.now_ms, 0, 0, 0, (), ())
-    reading = codec.sign_reading(record, SELLER_KEY)
+    other = OwnSeries(SELLER_KEY, "another-meter", None)
+    (reading,) = other.begin("a session", world.now_ms)
     world.buyer.handle(
         FrameReceived(from_seller(world, MeterReadingMessage(reading))), world.now_ms
     )

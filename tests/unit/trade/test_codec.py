@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gridnode.money import Msat
+from gridnode.ocmf import ClockStatus, Transaction, parse_record
 from gridnode.trade import codec
 from gridnode.trade.errors import (
     DecodeError,
@@ -34,7 +35,6 @@ from gridnode.trade.messages import (
     InvoicePurpose,
     MessageKind,
     MeterReadingMessage,
-    MeterReadingRecord,
     OfferMessage,
     PaymentFailure,
     PaymentNotice,
@@ -45,6 +45,7 @@ from gridnode.trade.messages import (
     Suspend,
 )
 from gridnode.trade.pb import trade_pb2 as pb
+from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, P256Verifier, fingerprint
 from gridnode.trade.terms import Offer
 
@@ -53,11 +54,13 @@ from .strategies import any_profiles
 
 SESSION = bytes(range(16))
 SIGNER = P256Signer.generate()
-RECORD = MeterReadingRecord("SDM120-0042", 7, T0, 1_234, 1_000, 3_680_000, (230_000,), (16_000,))
+SERIES = OwnSeries(SIGNER, "SDM120-0042", None, ClockStatus.SYNCHRONIZED)
+(BEGIN,) = SERIES.begin(SESSION.hex(), T0)
+READING = SERIES.sign(Transaction.CHARGING, T0 + 1_000, 1_234)
 
 
 def _bodies() -> list[Body]:
-    reading = codec.sign_reading(RECORD, SIGNER)
+    reading = READING
     renewal = demo_offer(
         start=T0 + 600_000,
         payments=dataclasses.replace(PAYMENTS, initial_deposit=Msat(0)),
@@ -69,7 +72,9 @@ def _bodies() -> list[Body]:
         RenewalMessage(renewal),
         AcceptanceMessage(b"\x01" * 32, Msat(400)),
         RejectionMessage(b"\x02" * 32, (Reason(Term.DEPOSIT, 150_000, 100_000, "too much"),)),
-        InvoiceMessage("lnbcrt1...", b"\x03" * 32, Msat(400), InvoicePurpose.PREPAYMENT, 5, 7, 7),
+        InvoiceMessage(
+            "lnbcrt1...", b"\x03" * 32, Msat(400), InvoicePurpose.PREPAYMENT, 5, 7, reading
+        ),
         MeterReadingMessage(reading),
         PaymentNotice(b"\x03" * 32, b"\x04" * 32, Msat(400), reading),
         PaymentNotice(b"\x03" * 32, b"\x04" * 32, Msat(400), None),
@@ -132,13 +137,31 @@ def test_a_tampered_envelope_fails_its_signature() -> None:
 
 
 def test_a_signed_reading_verifies_and_a_forged_one_does_not() -> None:
-    reading = codec.sign_reading(RECORD, SIGNER)
-    codec.verify_reading(reading, SIGNER.verifier())
+    codec.verify_reading(READING, SIGNER.verifier())
+    other = OwnSeries(P256Signer.generate(), "SDM120-0042", None)
+    other.begin(SESSION.hex(), T0)
     forged = dataclasses.replace(
-        reading, signature=P256Signer.generate().sign(reading.record_bytes)
+        READING, signature=other.sign(Transaction.CHARGING, T0 + 1_000, 1_234).signature
     )
-    with pytest.raises(SignatureError, match="Meter reading 7"):
+    with pytest.raises(SignatureError, match="Meter reading T2"):
         codec.verify_reading(forged, SIGNER.verifier())
+
+
+def test_a_changed_reading_payload_no_longer_verifies() -> None:
+    tampered = READING.text.replace('"RV":0.001234', '"RV":0.001000')
+    assert tampered != READING.text
+    with pytest.raises(SignatureError):
+        codec.verify_reading(parse_record(tampered), SIGNER.verifier())
+
+
+def test_an_invoice_without_its_reading_is_malformed() -> None:
+    message = pb.Envelope(protocol_version=1, session_id=SESSION, seq=1)
+    message.invoice.bolt11 = "lnbcrt1"
+    message.invoice.payment_hash = b"\x03" * 32
+    message.invoice.purpose = 2  # type: ignore[assignment]
+    frame = pb.Frame(envelope=message.SerializeToString())
+    with pytest.raises(MalformedMessageError, match="OCMF"):
+        codec.decode(frame.SerializeToString())
 
 
 def test_the_node_id_is_the_sha256_of_the_der_public_key() -> None:

@@ -28,7 +28,7 @@ IO_LIBRARIES = {
     "time",
 }
 # Within gridnode, the core may lean only on these pure modules.
-ALLOWED_GRIDNODE = ("gridnode.money", "gridnode.errors", "gridnode.trade")
+ALLOWED_GRIDNODE = ("gridnode.money", "gridnode.errors", "gridnode.trade", "gridnode.ocmf")
 CORE_MODULES = sorted(p for p in TRADE.rglob("*.py") if "pb" not in p.relative_to(TRADE).parts)
 
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 import hashlib
 
 from gridnode.money import Msat
+from gridnode.ocmf import verify_series
 from gridnode.trade import codec
 from gridnode.trade.actions import LedgerKind, Record
-from gridnode.trade.codec._messages import reading_from_pb
 from gridnode.trade.messages import (
     AcceptanceMessage,
-    MeterReadingMessage,
     OfferMessage,
     PaymentNotice,
 )
+from gridnode.trade.peer_io import reading_of
+from gridnode.trade.signing import fingerprint
 
 from .fixtures import T0
 from .sim import SELLER
@@ -40,17 +41,23 @@ def test_a_third_party_checks_the_agreement_readings_and_payments_from_the_selle
     assert isinstance(acceptance.envelope.body, AcceptanceMessage)
     assert acceptance.envelope.body.offer_digest == codec.digest(offer)
 
-    # Every signed reading the seller recorded verifies against the seller's key.
-    readings = [r for r in ledger if r.kind is LedgerKind.READING and r.text.startswith("signed")]
-    signed = [
-        body.reading for f in frames if isinstance(body := f.envelope.body, MeterReadingMessage)
+    # Every OCMF reading the seller signed verifies against the seller's key as one
+    # gap-free series (still open: the session goes on), and the readings it sent are
+    # exactly the ones it recorded; the buyer's readings it received verify likewise.
+    own = [r.data.decode() for r in ledger if r.kind is LedgerKind.READING]
+    sent = [
+        reading.text
+        for f in frames
+        if f.envelope.seq
+        and (reading := reading_of(f.envelope.body)) is not None
+        and fingerprint(SELLER_KEY.public_key_der) == reading.payload.GS
     ]
-    assert len(signed) == len(readings) > 10
-    for reading in signed:
-        codec.verify_reading(reading, seller_key)
-        assert reading_from_pb(reading.record_bytes) == reading.record
-    counters = [r.record.counter for r in signed]
-    assert counters == list(range(1, len(counters) + 1))  # gap-free
+    assert len(own) > 10
+    assert sent == own
+    assert verify_series(own, SELLER_KEY.public_key_der, complete=False) == []
+    peer = [r.data.decode() for r in ledger if r.kind is LedgerKind.PEER_READING]
+    assert len(peer) > 5
+    assert verify_series(peer, BUYER_KEY.public_key_der, complete=False) == []
 
     # Every payment notice is signed by the buyer, carries the preimage of its hash and
     # the buyer's own signed reading; together they add up to what the seller credited.
@@ -63,6 +70,7 @@ def test_a_third_party_checks_the_agreement_readings_and_payments_from_the_selle
         assert hashlib.sha256(notice.preimage).digest() == notice.payment_hash
         assert notice.buyer_reading is not None
         codec.verify_reading(notice.buyer_reading, buyer_key)
+        assert notice.buyer_reading.text in peer
         total += notice.amount
     settled = sum(
         (r.amount for r in ledger if r.kind is LedgerKind.PAYMENT_SETTLED and r.amount),

@@ -1,0 +1,297 @@
+"""Signed readings as OCMF records (DESIGN.md invariants 5 and 6): every reading a session
+signs is an OCMF record that gridnode.ocmf and an independent library (pyocmf) verify,
+one gap-free series per meter that continues across sessions, and a buyer that refuses
+to pay on a reading that is not the seller's."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+
+import pytest
+
+from gridnode.ledger import Ledger
+from gridnode.node.readings import series_state, system_clock_status
+from gridnode.ocmf import (
+    ClockStatus,
+    OcmfRecord,
+    SeriesState,
+    Transaction,
+    parse_record,
+    verify_series,
+)
+from gridnode.trade.actions import LedgerKind, Record, SendMessage
+from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.events import CloseRequested, FrameReceived
+from gridnode.trade.messages import InvoiceMessage, MeterReadingMessage
+from gridnode.trade.readings import OwnSeries
+from gridnode.trade.seller import SellerSession
+from gridnode.trade.states import BuyerState
+from gridnode.trade.terms import Offer
+
+from .fixtures import T0, demo_limits, demo_offer
+from .sim import BUYER, SELLER, World
+from .test_buyer import from_seller, invoice, pays, receiving_world
+from .test_scenarios import BUYER_KEY, MINUTE, REGISTER_STEP_MWH, SELLER_KEY, SESSION, renew
+from .test_seller import errors_in
+
+pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
+
+SELLER_HEX = SELLER_KEY.public_key_der.hex()
+BUYER_HEX = BUYER_KEY.public_key_der.hex()
+
+
+def world_with(
+    *,
+    offer: Offer | None = None,
+    seller_series: SeriesState | None = None,
+    buyer_series: SeriesState | None = None,
+    session_id: bytes = SESSION,
+    renewal: bool = False,
+    start_ms: int = T0,
+) -> World:
+    seller = SellerSession(
+        offer or demo_offer(start=start_ms),
+        session_id=session_id,
+        signer=SELLER_KEY,
+        buyer=BUYER_KEY.verifier(),
+        register_step_mwh=REGISTER_STEP_MWH,
+        renewal=renew if renewal else None,
+        series=seller_series,
+        clock_status=ClockStatus.SYNCHRONIZED,
+    )
+    buyer = BuyerSession(
+        demo_limits(),
+        signer=BUYER_KEY,
+        seller=SELLER_KEY.verifier(),
+        register_step_mwh=REGISTER_STEP_MWH,
+        meter_id="buyer-meter",
+        series=buyer_series,
+    )
+    return World(seller, buyer, start_ms=start_ms)
+
+
+def readings(world: World, who: str, kind: LedgerKind = LedgerKind.READING) -> list[str]:
+    return [
+        a.data.decode()
+        for _, w, a in world.actions
+        if w == who and isinstance(a, Record)
+        if a.kind is kind
+    ]
+
+
+def codes(records: list[str]) -> str:
+    return "".join(str(parse_record(r).payload.RD[-1].TX) for r in records)
+
+
+def by_pyocmf(text: str, key_hex: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a SpecWarning fails the test too
+        parsed = pyocmf.OCMF.from_string(text, strict=True)
+        assert parsed.verify_signature(key_hex) is True
+
+
+def test_every_reading_of_a_renewed_session_verifies_with_gridnode_ocmf_and_pyocmf() -> None:
+    world = world_with(renewal=True)
+    world.run(T0 + 21 * MINUTE)
+    seller, buyer = readings(world, SELLER), readings(world, BUYER)
+    # Begin, intermediate readings (one per invoice or payment), a tariff change when
+    # the renewed period's terms take over, and an End at the close.
+    for series in (codes(seller), codes(buyer)):
+        assert series[0] == "B"
+        assert series[-1] == "E"
+        assert "T" in series
+        assert series.count("C") > 20
+    assert verify_series(seller, SELLER_HEX) == []
+    assert verify_series(buyer, BUYER_HEX) == []
+    for text in seller:
+        by_pyocmf(text, SELLER_HEX)
+    for text in buyer:
+        by_pyocmf(text, BUYER_HEX)
+    # Each side stored the other's series as it was sent; the buyer keeps the End it
+    # signs when the seller has closed (the seller's session is over by then).
+    assert readings(world, BUYER, LedgerKind.PEER_READING) == seller
+    assert readings(world, SELLER, LedgerKind.PEER_READING) == buyer[:-1]
+    # The clock flag is the node's word: the seller was told its clock is synchronised.
+    assert all(parse_record(r).payload.RD[-1].TM.to_text().endswith(" S") for r in seller)
+    assert all(parse_record(r).payload.RD[-1].TM.to_text().endswith(" U") for r in buyer)
+
+
+def test_the_register_is_the_energy_billed_since_the_series_began() -> None:
+    world = world_with()
+    world.run(T0 + 3 * MINUTE)
+    first, *_, last = (parse_record(r) for r in readings(world, SELLER))
+    assert SESSION.hex() == first.payload.ID  # the transaction names the session
+    assert first.payload.RD[-1].energy_mwh == 0  # a new series
+    billed = last.payload.RD[-1].energy_mwh
+    assert billed is not None
+    assert 0 < billed <= world.seller.meter.energy_mwh
+
+
+def test_an_invoice_carries_the_reading_that_backs_it() -> None:
+    world = world_with()
+    world.run(T0 + MINUTE)
+    sent = [
+        body
+        for _, w, a in world.actions
+        if w == SELLER and isinstance(a, SendMessage)
+        if isinstance(body := _decode(a.frame), InvoiceMessage)
+    ]
+    own = readings(world, SELLER)
+    assert sent
+    for message in sent:
+        assert message.reading.payload.RD[-1].TX is Transaction.CHARGING
+        assert message.reading.text in own
+        assert message.reading.payload.RD[-1].energy_mwh == message.energy_from_mwh
+
+
+def test_pagination_continues_across_two_sessions_of_the_same_meter() -> None:
+    first = world_with()
+    first.run(T0 + 2 * MINUTE)
+    first.at(first.now_ms, SELLER, CloseRequested("done"))
+    first.run(T0 + 3 * MINUTE)
+    one = readings(first, SELLER)
+    assert codes(one)[-1] == "E"
+    state = SeriesState.following(parse_record(one[-1]))
+    assert state == first.seller.readings.own.state
+
+    start = T0 + 10 * MINUTE
+    second = world_with(seller_series=state, session_id=bytes(range(1, 17)), start_ms=start)
+    second.run(start + 2 * MINUTE)
+    two = readings(second, SELLER)
+    pages = [parse_record(r).page for r in one + two]
+    assert pages == list(range(1, len(pages) + 1))  # gap-free, never reset
+    begin = parse_record(two[0]).payload.RD[-1]
+    assert begin.TX is Transaction.BEGIN
+    assert begin.energy_mwh == parse_record(one[-1]).payload.RD[-1].energy_mwh
+    assert verify_series(one, SELLER_HEX) == []
+    assert verify_series(two, SELLER_HEX, complete=False) == []
+    # The buyer checks the second session's series from its own Begin: no breach.
+    assert second.buyer.state is BuyerState.RECEIVING
+
+
+def test_a_transaction_left_open_by_a_stopped_node_is_ended_as_aborted() -> None:
+    series = OwnSeries(SELLER_KEY, "seller-meter", None)
+    series.begin("an old session", T0)
+    series.sign(Transaction.CHARGING, T0 + 1_000, 5_000)
+    fresh = OwnSeries(SELLER_KEY, "seller-meter", series.state)
+    aborted, begin = fresh.begin("a new session", T0 + 2_000)
+    assert [aborted.payload.RD[-1].TX, begin.payload.RD[-1].TX] == [
+        Transaction.END_ABORT,
+        Transaction.BEGIN,
+    ]
+    assert [aborted.page, begin.page] == [3, 4]
+    assert fresh.sign(Transaction.CHARGING, T0 + 3_000, 100).payload.RD[-1].energy_mwh == 5_100
+
+
+def test_another_keys_state_starts_a_new_series() -> None:
+    series = OwnSeries(BUYER_KEY, "seller-meter", None)
+    series.begin("a session", T0)
+    fresh = OwnSeries(SELLER_KEY, "seller-meter", series.state)
+    (begin,) = fresh.begin("a session", T0)
+    assert begin.page == 1
+
+
+def _tampered(record: OcmfRecord) -> OcmfRecord:
+    payload = record.payload_text
+    energy = record.payload.RD[-1].RV
+    changed = payload.replace(f'"RV":{energy}', f'"RV":{energy + 1}')
+    assert changed != payload
+    return dataclasses.replace(parse_record(record.text), payload_text=changed)
+
+
+def test_a_tampered_seller_reading_makes_the_buyer_refuse_to_pay() -> None:
+    world = receiving_world()
+    message = invoice(world, 7, 100)
+    forged = dataclasses.replace(message, reading=_tampered(message.reading))
+    out = world.buyer.handle(FrameReceived(from_seller(world, forged)), world.now_ms)
+    assert pays(out) == []
+    assert [e.code for e in errors_in(out)] == [8]  # bad signature
+    assert not world.buyer.deferred
+
+
+def test_a_reading_signed_by_another_key_makes_the_buyer_refuse_to_pay() -> None:
+    world = receiving_world()
+    message = invoice(world, 8, 100)
+    stranger = OwnSeries(BUYER_KEY, world.seller.offer.meter_id, None)
+    stranger.begin(SESSION.hex(), world.now_ms)
+    forged = dataclasses.replace(
+        message, reading=stranger.sign(Transaction.CHARGING, world.now_ms, 1)
+    )
+    out = world.buyer.handle(FrameReceived(from_seller(world, forged)), world.now_ms)
+    assert pays(out) == []
+    assert errors_in(out)
+
+
+def test_a_gap_in_the_sellers_pagination_stops_payment() -> None:
+    world = receiving_world()
+    world.seller.readings.own.sign(Transaction.CHARGING, world.now_ms, 0)  # never sent
+    world.buyer.handle(FrameReceived(from_seller(world, invoice(world, 9, 100))), world.now_ms)
+    assert world.buyer.state is BuyerState.STOPPED
+
+
+def test_a_second_begin_from_the_seller_stops_payment() -> None:
+    world = receiving_world()
+    other = OwnSeries(SELLER_KEY, world.seller.offer.meter_id, None)
+    (begin,) = other.begin(SESSION.hex(), world.now_ms)
+    world.buyer.handle(FrameReceived(from_seller(world, MeterReadingMessage(begin))), world.now_ms)
+    assert world.buyer.state is BuyerState.STOPPED
+
+
+def _decode(frame: bytes) -> object:
+    from gridnode.trade import codec
+
+    return codec.decode(frame).envelope.body
+
+
+def test_the_node_continues_its_series_from_the_ledger_and_aborts_what_a_crash_left_open(
+    tmp_path: Path,
+) -> None:
+    """The node's wiring (gridnode.node.readings): the state a new session continues from
+    is rebuilt from the last record in the ledger; an open transaction is ended first."""
+    ledger = Ledger.open(tmp_path / "seller.sqlite", "seller")
+    meter = "seller-meter-1"
+    assert series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0) is None
+    ledger.open_session("old", "f" * 64, meter, T0)
+    series = OwnSeries(SELLER_KEY, meter, None)
+    for record in [*series.begin("old", T0), series.sign(Transaction.CHARGING, T0 + 1, 42)]:
+        at_ms = record.payload.RD[-1].TM.unix_ms
+        ledger.reading("old", "own", meter, record.page, at_ms, record.text)
+
+    state = series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0 + 5)
+    assert state is not None
+    assert (state.next_page, state.open, state.last_energy_mwh) == (4, None, 42)
+    old = ledger.readings("old", "own")
+    assert codes(old) == "BCA"  # ended as aborted, with the session it belongs to
+    assert verify_series(old, SELLER_HEX) == []
+    # Another node key starts its own series.
+    assert series_state(ledger, BUYER_KEY, meter, ClockStatus.UNKNOWN, T0 + 6) is None
+
+
+def test_the_clock_status_is_synchronised_or_unknown() -> None:
+    assert system_clock_status() in {ClockStatus.SYNCHRONIZED, ClockStatus.UNKNOWN}
+
+
+def test_a_session_following_one_still_closing_shares_its_counter() -> None:
+    """The buyer starts a new session when the seller does, while its old one closes."""
+    old = OwnSeries(BUYER_KEY, "buyer-meter", None)
+    old.begin("old", T0)
+    old.sign(Transaction.CHARGING, T0 + 1_000, 10)
+    new = OwnSeries.following(old, ClockStatus.UNKNOWN)
+    end = old.sign(Transaction.END, T0 + 2_000, 20)  # the old session closes first
+    (begin,) = new.begin("new", T0 + 3_000)
+    assert [end.page, begin.page] == [3, 4]
+    assert new.open
+    assert not old.open
+
+    # Had the new session begun first, the old transaction is ended as aborted, and the
+    # old session no longer signs (no page is used twice).
+    late = OwnSeries.following(new, ClockStatus.UNKNOWN)
+    aborted, again = late.begin("newer", T0 + 4_000)
+    assert [aborted.payload.RD[-1].TX, aborted.page, again.page] == [
+        Transaction.END_ABORT,
+        5,
+        6,
+    ]
+    assert not new.open
