@@ -238,6 +238,14 @@ class RegtestNetwork:
         """SIGKILL one LND node, as a crash would."""
         self.nodes[index].daemon.kill()
 
+    def restart_lnd(self, index: int, extra_args: tuple[str, ...] = ()) -> None:
+        """Stop one LND node cleanly and start it again, with ``extra_args`` this time."""
+        node = self.nodes[index]
+        node.daemon.stop()
+        base = tuple(a for a in node.daemon.argv if a not in extra_args)
+        node.daemon = Daemon(node.name, node.daemon.pid, (*base, *extra_args), node.daemon.log)
+        self.start_lnd(index)
+
     def start_lnd(self, index: int) -> None:
         """Start a stopped LND node again with the same command line; waits until ready."""
         node = self.nodes[index]
