@@ -12,7 +12,7 @@ import asyncio
 import logging
 import math
 from collections.abc import AsyncIterator, Sequence
-from typing import Final
+from typing import Any, Final
 
 import grpc
 import grpc.aio
@@ -102,12 +102,16 @@ class LndWallet:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    # -- info ----------------------------------------------------------------------
-    async def node_info(self) -> NodeInfo:
+    async def _unary(self, rpc: Any, request: object) -> Any:
+        """One unary call with the deadline; a gRPC failure becomes its typed error."""
         try:
-            reply = await self._ln.GetInfo(ln.GetInfoRequest(), timeout=self._timeout)
+            return await rpc(request, timeout=self._timeout)
         except grpc.RpcError as exc:
             raise mapping.rpc_error(exc, self._target) from exc
+
+    # -- info ----------------------------------------------------------------------
+    async def node_info(self) -> NodeInfo:
+        reply = await self._unary(self._ln.GetInfo, ln.GetInfoRequest())
         return mapping.node_info(reply)
 
     async def wait_ready(self, attempts: int = 5, first_delay_s: float = 0.5) -> NodeInfo:
@@ -127,21 +131,13 @@ class LndWallet:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def balances(self) -> Balances:
-        try:
-            channel = await self._ln.ChannelBalance(
-                ln.ChannelBalanceRequest(), timeout=self._timeout
-            )
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        channel = await self._unary(self._ln.ChannelBalance, ln.ChannelBalanceRequest())
         return mapping.balances(channel)
 
     # -- invoices ------------------------------------------------------------------
     async def create_invoice(self, amount: Msat, memo: str, expiry_s: int) -> CreatedInvoice:
         request = ln.Invoice(value_msat=amount.msat, memo=memo, expiry=expiry_s)
-        try:
-            reply = await self._ln.AddInvoice(request, timeout=self._timeout)
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        reply = await self._unary(self._ln.AddInvoice, request)
         return CreatedInvoice(
             payment_hash=PaymentHash(reply.r_hash),
             bolt11=reply.payment_request,
@@ -164,10 +160,7 @@ class LndWallet:
             expiry=expiry_s,
             cltv_expiry=cltv_expiry,
         )
-        try:
-            reply = await self._invoices.AddHoldInvoice(request, timeout=self._timeout)
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        reply = await self._unary(self._invoices.AddHoldInvoice, request)
         return CreatedInvoice(
             payment_hash=payment_hash,
             bolt11=reply.payment_request,
@@ -176,37 +169,21 @@ class LndWallet:
         )
 
     async def settle_hold_invoice(self, preimage: Preimage) -> None:
-        try:
-            await self._invoices.SettleInvoice(
-                inv.SettleInvoiceMsg(preimage=preimage.value), timeout=self._timeout
-            )
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        await self._unary(
+            self._invoices.SettleInvoice, inv.SettleInvoiceMsg(preimage=preimage.value)
+        )
 
     async def cancel_invoice(self, payment_hash: PaymentHash) -> None:
-        try:
-            await self._invoices.CancelInvoice(
-                inv.CancelInvoiceMsg(payment_hash=payment_hash.value), timeout=self._timeout
-            )
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        await self._unary(
+            self._invoices.CancelInvoice, inv.CancelInvoiceMsg(payment_hash=payment_hash.value)
+        )
 
     async def decode_invoice(self, bolt11: str) -> DecodedInvoice:
-        try:
-            reply = await self._ln.DecodePayReq(
-                ln.PayReqString(pay_req=bolt11), timeout=self._timeout
-            )
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        reply = await self._unary(self._ln.DecodePayReq, ln.PayReqString(pay_req=bolt11))
         return mapping.decoded_invoice(reply)
 
     async def lookup_invoice(self, payment_hash: PaymentHash) -> InvoiceStatus:
-        try:
-            reply = await self._ln.LookupInvoice(
-                ln.PaymentHash(r_hash=payment_hash.value), timeout=self._timeout
-            )
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        reply = await self._unary(self._ln.LookupInvoice, ln.PaymentHash(r_hash=payment_hash.value))
         return mapping.invoice_status(reply)
 
     async def list_invoices(self) -> list[InvoiceStatus]:
@@ -215,22 +192,16 @@ class LndWallet:
         offset = 0
         while True:
             request = ln.ListInvoiceRequest(index_offset=offset, num_max_invoices=_LIST_PAGE)
-            try:
-                reply = await self._ln.ListInvoices(request, timeout=self._timeout)
-            except grpc.RpcError as exc:
-                raise mapping.rpc_error(exc, self._target) from exc
+            reply = await self._unary(self._ln.ListInvoices, request)
             found.extend(mapping.invoice_status(i) for i in reply.invoices)
             if len(reply.invoices) < _LIST_PAGE:
                 return found
             offset = reply.last_index_offset
 
     async def delete_canceled_invoice(self, payment_hash: PaymentHash) -> None:
-        try:
-            await self._ln.DeleteCanceledInvoice(
-                ln.DelCanceledInvoiceReq(invoice_hash=payment_hash.hex), timeout=self._timeout
-            )
-        except grpc.RpcError as exc:
-            raise mapping.rpc_error(exc, self._target) from exc
+        await self._unary(
+            self._ln.DeleteCanceledInvoice, ln.DelCanceledInvoiceReq(invoice_hash=payment_hash.hex)
+        )
 
     # -- invoice streams -------------------------------------------------------------
     async def settled_invoices(self, after_settle_index: int) -> AsyncIterator[InvoiceStatus]:
@@ -371,12 +342,13 @@ class LndWallet:
         for payment_hash in payment_hashes:
             request = ln.DeletePaymentRequest(payment_hash=payment_hash.value)
             try:
-                await self._ln.DeletePayment(request, timeout=self._timeout)
-            except grpc.RpcError as exc:
-                error = mapping.rpc_error(exc, self._target)
-                if isinstance(error, InvoiceNotFoundError) or "not found" in str(error).lower():
+                await self._unary(self._ln.DeletePayment, request)
+            except InvoiceNotFoundError:
+                continue  # already gone
+            except WalletError as exc:
+                if "not found" in str(exc).lower():
                     continue
-                raise error from exc
+                raise
             deleted += 1
         return deleted
 
