@@ -20,6 +20,7 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
+from gridnode.node.pruning import Pruner
 from gridnode.node.readings import series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
@@ -122,6 +123,7 @@ class BuyerNode:
             client.start()
             tasks = [
                 asyncio.create_task(reconcile_buyer(ledger, wallet, clock_ms), name="reconcile"),
+                asyncio.create_task(Pruner(ledger, wallet).run(), name="pruning"),
                 asyncio.create_task(self.poller.run(), name="meter"),
                 asyncio.create_task(
                     self._serve(signer, identity, ledger, wallet, meter_config.id, status),

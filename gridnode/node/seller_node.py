@@ -10,6 +10,7 @@ SIGTERM; then sessions close cleanly (the deposit is refunded) within a grace pe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -24,8 +25,9 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
 from gridnode.node.metering import MeterPoller
+from gridnode.node.pruning import Pruner
 from gridnode.node.readings import series_state, system_clock_status
-from gridnode.node.reconcile import reconcile_seller
+from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.settings import BuyerEntry, NodeSettings
@@ -124,6 +126,7 @@ class SellerNode:
             await status.start()
             background = [
                 asyncio.create_task(router.run(), name="settled invoices"),
+                asyncio.create_task(Pruner(ledger, wallet).run(), name="pruning"),
                 asyncio.create_task(run_watchdog(ports.watchdog, self.healthy), name="watchdog"),
             ]
             for slot in self.slots.values():
@@ -142,6 +145,8 @@ class SellerNode:
             for slot in self.slots.values():
                 slot.relay.driver.off_now()
             await self._close_sessions()
+            with contextlib.suppress(Exception):  # best effort: the next start replays anyway
+                await asyncio.wait_for(sweep_open_invoices(ledger, wallet, clock_ms), 5.0)
             for slot in self.slots.values():
                 for task in slot.tasks:
                     task.cancel()
