@@ -8,12 +8,11 @@ the relay off.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from gridnode.money import Msat
-from gridnode.ocmf import OcmfRecord, Transaction
+from gridnode.ocmf import OcmfRecord, Transaction, parse_record
 from gridnode.trade import codec
 from gridnode.trade.actions import (
     Action,
@@ -24,10 +23,8 @@ from gridnode.trade.actions import (
     SendMessage,
     SwitchRelay,
 )
-from gridnode.trade.errors import DecodeError
 from gridnode.trade.events import (
     Event,
-    FrameReceived,
     HoldInvoiceAccepted,
     InvoiceCreated,
     InvoiceSettled,
@@ -36,9 +33,7 @@ from gridnode.trade.events import (
 )
 from gridnode.trade.messages import (
     AcceptanceMessage,
-    InvoiceMessage,
     MessageKind,
-    MeterReadingMessage,
     RenewalMessage,
 )
 from gridnode.trade.profiles import cost_exact
@@ -183,15 +178,15 @@ class Oracle:
                     if first is not None and event is self.buyer_meter.last:
                         energy = event.integrated_mwh - first.integrated_mwh
                         self.own_energy.append((event.at_ms, energy))
-            case FrameReceived():
-                with contextlib.suppress(DecodeError):
-                    body = codec.decode(event.frame).envelope.body
-                    if isinstance(body, MeterReadingMessage | InvoiceMessage):
-                        self._claim(body.reading)
             case PaymentFailed() if event.payment_hash in self.prepay_amounts:
                 self.committed -= self.prepay_amounts.pop(event.payment_hash)
             case _:
                 pass
+        # The seller's signed readings the buyer accepted (a frame refused for its
+        # sequence or signature is no claim the buyer could act on).
+        for action in out:
+            if isinstance(action, Record) and action.kind is LedgerKind.PEER_READING:
+                self._claim(parse_record(action.data))
         self._compare_meters()
         for action in out:
             match action:

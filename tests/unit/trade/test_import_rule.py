@@ -70,3 +70,13 @@ def test_only_the_codec_imports_protobuf(path: Path) -> None:
 def test_the_rule_sees_every_core_module() -> None:
     names = {p.name for p in CORE_MODULES}
     assert {"profiles.py", "evaluate.py", "messages.py", "__init__.py"} <= names
+
+
+OCMF_MODULES = sorted((ROOT / "gridnode" / "ocmf").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", OCMF_MODULES, ids=lambda p: p.name)
+def test_the_ocmf_package_the_core_signs_with_is_sans_io_too(path: Path) -> None:
+    imported = _imports(path)
+    bad = {name for name in imported if name.split(".")[0] in IO_LIBRARIES}
+    assert not bad, f"{path.relative_to(ROOT)} imports I/O: {sorted(bad)}"

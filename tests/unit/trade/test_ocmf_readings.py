@@ -13,6 +13,7 @@ import pytest
 
 from gridnode.ledger import Ledger
 from gridnode.node.readings import series_state, system_clock_status
+from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.ocmf import (
     ClockStatus,
     OcmfRecord,
@@ -21,12 +22,13 @@ from gridnode.ocmf import (
     parse_record,
     verify_series,
 )
-from gridnode.trade.actions import LedgerKind, Record, SendMessage
+from gridnode.trade.actions import Action, LedgerKind, Record, SendMessage
 from gridnode.trade.buyer import BuyerSession
-from gridnode.trade.events import CloseRequested, FrameReceived
+from gridnode.trade.events import CloseRequested, Event, FrameReceived, Tick
 from gridnode.trade.messages import InvoiceMessage, MeterReadingMessage
-from gridnode.trade.readings import OwnSeries
+from gridnode.trade.readings import OwnSeries, ledger_record
 from gridnode.trade.seller import SellerSession
+from gridnode.trade.signing import fingerprint
 from gridnode.trade.states import BuyerState
 from gridnode.trade.terms import Offer
 
@@ -40,6 +42,7 @@ pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
 
 SELLER_HEX = SELLER_KEY.public_key_der.hex()
 BUYER_HEX = BUYER_KEY.public_key_der.hex()
+SELLER_KEY_FPR = fingerprint(SELLER_KEY.public_key_der)
 
 
 def world_with(
@@ -295,3 +298,34 @@ def test_a_session_following_one_still_closing_shares_its_counter() -> None:
         6,
     ]
     assert not new.open
+
+
+async def test_the_runner_stores_own_and_peer_readings_before_acting(tmp_path: Path) -> None:
+    """gridnode.node.runner writes READING and PEER_READING records to the ledger's
+    readings table: the own series by meter, the peer's by its key and meter."""
+    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
+    ledger.open_session("s1", "f" * 64, "buyer-meter", T0)
+    own, peer = OwnSeries(BUYER_KEY, "buyer-meter", None), OwnSeries(SELLER_KEY, "m", None)
+    mine = [*own.begin("s", T0), own.sign(Transaction.CHARGING, T0 + 1, 5)]
+    theirs = peer.begin("s", T0)
+    actions: list[Action] = [ledger_record(r) for r in mine]
+    actions += [Record(LedgerKind.PEER_READING, T0, "peer", data=r.text.encode()) for r in theirs]
+
+    class Scripted:
+        def handle(self, event: Event, now_ms: int) -> list[Action]:
+            return actions
+
+    ports = RunnerPorts(
+        ledger=ledger,
+        wallet=None,  # type: ignore[arg-type]  # not used by ledger records
+        send=lambda frame: None,
+        relay=None,
+        publish_rate=lambda price, at: None,
+        clock_ms=lambda: T0,
+    )
+    await SessionRunner("s1", Scripted(), ports).step(Tick())
+    assert ledger.readings("s1", "own") == [r.text for r in mine]
+    assert ledger.readings("s1", "peer") == [r.text for r in theirs]
+    last = ledger.last_reading("own", "buyer-meter")
+    assert last == ("s1", mine[-1].text)
+    assert ledger.last_reading("peer", f"{SELLER_KEY_FPR}:m") == ("s1", theirs[-1].text)
