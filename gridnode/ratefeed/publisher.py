@@ -1,0 +1,164 @@
+"""The rate feed's PUB socket and the loop that keeps it current.
+
+:class:`RatePublisher` binds (127.0.0.1 by default, see the buyer's ``rate_feed``),
+optionally as a CurveZMQ server whose subscribers must hold a key on the allow-list: a
+ZAP handler (:class:`zmq.auth.asyncio.AsyncioAuthenticator`) checks every client key,
+since CurveZMQ alone accepts any. :class:`RateFeed` publishes a change at once (the
+node calls :meth:`RateFeed.changed`; the loop also notices state changes within
+``poll_s``) and re-sends the last value every ``resend_s`` so late subscribers catch up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import zmq
+import zmq.asyncio
+from zmq.auth.asyncio import AsyncioAuthenticator
+
+from gridnode.errors import UsageError
+from gridnode.ratefeed.keys import CurvePair
+from gridnode.ratefeed.message import RateMessage
+from gridnode.ratefeed.state import FeedState, build_message
+
+log = logging.getLogger("gridnode.ratefeed")
+
+#: The issue's bound: the last value is re-sent at least this often.
+MAX_RESEND_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class CurveServer:
+    """The publisher's key pair and the public keys of the subscribers it admits."""
+
+    pair: CurvePair
+    allowed: frozenset[str]
+
+
+class _AllowList:
+    def __init__(self, allowed: frozenset[str]) -> None:
+        self.allowed = {k.encode() for k in allowed}
+
+    def callback(self, domain: str, key: bytes) -> bool:
+        ok = key in self.allowed
+        if not ok:
+            log.warning("rate feed: refused a subscriber with key %s", key.decode())
+        return ok
+
+
+def _is_local(endpoint: str) -> bool:
+    return endpoint.startswith(
+        ("ipc://", "inproc://", "tcp://127.", "tcp://[::1]", "tcp://localhost")
+    )
+
+
+class RatePublisher:
+    def __init__(self, endpoint: str, *, curve: CurveServer | None = None) -> None:
+        self.endpoint = endpoint
+        self.curve = curve
+        self.context = zmq.asyncio.Context()
+        self.socket: zmq.asyncio.Socket | None = None
+        self.auth: AsyncioAuthenticator | None = None
+        #: the endpoint actually bound (port 0 becomes a real port)
+        self.bound = ""
+
+    def start(self) -> str:
+        socket = self.context.socket(zmq.PUB)
+        socket.setsockopt(zmq.LINGER, 0)
+        socket.setsockopt(zmq.SNDHWM, 100)
+        if self.curve is not None:
+            if not self.curve.allowed:
+                raise UsageError(
+                    "rate_feed_curve.allowed_clients is empty: with CurveZMQ every client key "
+                    "would be accepted. List the load agents' public keys."
+                )
+            self.auth = AsyncioAuthenticator(self.context)
+            self.auth.start()
+            self.auth.configure_curve_callback("*", _AllowList(self.curve.allowed))
+            socket.curve_server = True
+            socket.curve_publickey = self.curve.pair.public.encode()
+            socket.curve_secretkey = self.curve.pair.secret.encode()
+        elif not _is_local(self.endpoint):
+            log.warning(
+                "rate feed on %s without CurveZMQ: anyone who reaches it reads your price",
+                self.endpoint,
+            )
+        try:
+            socket.bind(self.endpoint)
+        except zmq.ZMQError as exc:
+            socket.close()
+            raise UsageError(
+                f"rate_feed: cannot bind {self.endpoint} ({exc.strerror}); choose a free "
+                'endpoint such as "tcp://127.0.0.1:5557"'
+            ) from exc
+        self.socket = socket
+        self.bound = socket.getsockopt_string(zmq.LAST_ENDPOINT)
+        log.info("rate feed published on %s%s", self.bound, " (CurveZMQ)" if self.curve else "")
+        return self.bound
+
+    async def send(self, message: RateMessage) -> None:
+        assert self.socket is not None
+        await self.socket.send_multipart(message.encode())
+
+    def close(self) -> None:
+        if self.auth is not None:
+            self.auth.stop()
+        if self.socket is not None:
+            self.socket.close(linger=0)
+        self.context.term()
+
+
+class RateFeed:
+    """Publishes ``snapshot()`` on every change and re-sends it every ``resend_s``."""
+
+    def __init__(
+        self,
+        publisher: RatePublisher,
+        snapshot: Callable[[], FeedState],
+        clock_ms: Callable[[], int],
+        *,
+        resend_s: float = 2.0,
+        poll_s: float = 0.2,
+    ) -> None:
+        if not 0 < resend_s <= MAX_RESEND_S:
+            raise ValueError(f"resend_s must be in (0, {MAX_RESEND_S}]; got {resend_s}")
+        self.publisher = publisher
+        self.snapshot = snapshot
+        self.clock_ms = clock_ms
+        self.resend_s = resend_s
+        self.poll_s = poll_s
+        self.seq = 0
+        self.sent: RateMessage | None = None
+        self._wake = asyncio.Event()
+
+    def changed(self) -> None:
+        """The rate changed: publish now (safe to call from the node's callbacks)."""
+        self._wake.set()
+
+    async def publish_now(self) -> RateMessage:
+        self.seq += 1
+        message = build_message(self.seq, self.clock_ms(), self.snapshot())
+        await self.publisher.send(message)
+        self.sent = message
+        return message
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_key = None
+        last_at = -1e9
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+            self._wake.clear()
+            key = self.snapshot().key()
+            if key != last_key or loop.time() - last_at >= self.resend_s:
+                try:
+                    await self.publish_now()
+                except zmq.ZMQError as exc:  # never silent: the agent's fail-safe will act
+                    log.error("rate feed: could not publish (%s)", exc)
+                    continue
+                last_key, last_at = key, loop.time()
