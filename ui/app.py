@@ -8,6 +8,7 @@ become notifications; nothing the node sends (or leaves out) stops the app.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import ClassVar
 
 from textual import work
@@ -24,6 +25,8 @@ from gridnode.ui.screens import ConfirmStop, ReceiptInfo
 from gridnode.ui.settings import DashboardSettings
 from gridnode.ui.sources import StatusRefusedError, StatusSource
 from gridnode.ui.widgets import Events, PowerRatePlot, SessionDetail, SessionTable, TopBar
+
+log = logging.getLogger("gridnode.ui")
 
 
 class Dashboard(App[None]):
@@ -59,17 +62,25 @@ class Dashboard(App[None]):
         self.last_snapshot_ms = 0
 
     def compose(self) -> ComposeResult:
-        yield TopBar(id="top")
-        yield SessionTable(id="sessions")
-        with Horizontal(id="main"):
-            yield SessionDetail(id="detail")
-            yield PowerRatePlot(id="plot")
-        yield Events(id="events")
+        # Kept by reference: snapshots keep arriving while a dialog is the active screen,
+        # and a query would search the dialog.
+        self.top = TopBar(id="top")
+        self.table = SessionTable(id="sessions")
+        self.main = Horizontal(id="main")
+        self.detail = SessionDetail(id="detail")
+        self.plot = PowerRatePlot(id="plot")
+        self.events = Events(id="events")
+        yield self.top
+        yield self.table
+        with self.main:
+            yield self.detail
+            yield self.plot
+        yield self.events
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(TopBar).show(None, self.link_text, False)
-        self.query_one(SessionTable).display = False
+        self.top.show(None, self.link_text, False)
+        self.table.display = False
         self.set_interval(1.0, self._check_stale)
         self.follow()
 
@@ -81,7 +92,7 @@ class Dashboard(App[None]):
             try:
                 async for status in self.source.updates():
                     delay = self.settings.reconnect_min_s
-                    self.apply(status)
+                    self._apply_safely(status)
                 reason = "the node closed its status stream"
             except StatusRefusedError as exc:
                 reason = f"the node refused: {exc}"
@@ -102,6 +113,14 @@ class Dashboard(App[None]):
         )
         self._show_top()
 
+    def _apply_safely(self, status: pb.NodeStatus) -> None:
+        """A snapshot the dashboard cannot draw is said on screen; the next one is tried."""
+        try:
+            self.apply(status)
+        except Exception as exc:
+            log.exception("could not show a snapshot")
+            self.notify(f"{type(exc).__name__}: {exc}", title="could not show", severity="error")
+
     def apply(self, status: pb.NodeStatus) -> None:
         """Show one snapshot (public: tests and scripts may feed the app directly)."""
         if not self.connected and self.last_snapshot_ms:
@@ -112,7 +131,7 @@ class Dashboard(App[None]):
         self.link_text = f"✔ live {view.clock(status.at_ms)} UTC"
         self.status = status
         self.history.add(status)
-        table = self.query_one(SessionTable)
+        table = self.table
         table.display = status.role == "seller" or len(status.sessions) > 1
         table.show(status)
         keys = [view.session_key(s, i) for i, s in enumerate(status.sessions)]
@@ -123,11 +142,11 @@ class Dashboard(App[None]):
         self.refresh_bindings()
 
     def _mark_gone(self, gone: bool) -> None:
-        for widget in self.query("#sessions, #main, #events"):
+        for widget in (self.table, self.main, self.events):
             widget.set_class(gone, "-gone")
 
     def _show_top(self) -> None:
-        self.query_one(TopBar).show(self.status, self.link_text, self.connected)
+        self.top.show(self.status, self.link_text, self.connected)
 
     def _check_stale(self) -> None:
         if not self.connected or self.last_snapshot_ms <= 0:
@@ -151,12 +170,12 @@ class Dashboard(App[None]):
             return
         found = self.selected_session()
         session = found[1] if found else None
-        self.query_one(SessionDetail).show(self.status, session)
-        self.query_one(Events).show(self.status, session)
+        self.detail.show(self.status, session)
+        self.events.show(self.status, session)
         if plot:
             samples = self.history.samples(self.selected) if self.selected else []
             forecast = list(session.forecast) if session else []
-            self.query_one(PowerRatePlot).show(
+            self.plot.show(
                 samples, forecast, self.status.at_ms, self.paused, self.history.window_ms
             )
 
@@ -184,7 +203,7 @@ class Dashboard(App[None]):
         keys = [view.session_key(s, i) for i, s in enumerate(self.status.sessions)]
         index = (keys.index(self.selected) + 1) % len(keys) if self.selected in keys else 0
         self.selected = keys[index]
-        table = self.query_one(SessionTable)
+        table = self.table
         if table.row_count > index:
             table.move_cursor(row=index)
         self._show_selected()

@@ -29,6 +29,26 @@ _STATES: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: What a state means, said when the node gives no cause (from gridnode/trade/states.py).
+_MEANINGS: dict[str, str] = {
+    "negotiating": "offer sent; waiting for the buyer's answer",
+    "awaiting_deposit": "terms agreed; the deposit is not locked yet",
+    "supplying": "relay on: deposit locked, credit above the cut-off, reading fresh",
+    "suspended_credit": "relay off: credit at or below the cut-off",
+    "suspended_fault": "relay off: a stale reading, overcurrent or outside the period",
+    "closing": "relay off for good; the deposit is being released or settled",
+    "closed": "nothing left to do",
+    "awaiting_offer": "waiting for the seller's hello and offer",
+    "receiving": "paying ahead as energy is used",
+    "suspended": "the seller says supply is off (credit or fault)",
+    "stopped": "the seller breached the terms: no more payments",
+}
+
+
+def state_meaning(state: str) -> str:
+    return _MEANINGS.get(state, "no cause given")
+
+
 @dataclass(frozen=True)
 class Badge:
     symbol: str

@@ -95,7 +95,10 @@ class SessionDetail(Static):
             head.append("  relay ")
             head.append(relay.text, style=relay.style)
         head.append("\n")
-        head.append(session.cause or "no cause given", style="italic")
+        if session.cause:
+            head.append(session.cause, style="italic")
+        else:
+            head.append(view.state_meaning(session.state), style="dim italic")
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
@@ -111,7 +114,7 @@ class SessionDetail(Static):
         )
         grid.add_row(
             "energy",
-            f"{view.energy(session.energy_period_mwh)} period, "
+            f"{view.energy(session.energy_period_mwh)} session, "
             f"{view.energy(session.energy_total_mwh)} total",
         )
         grid.add_row("rate", view.rate(session.rate_msat_per_kwh))
@@ -179,8 +182,12 @@ class PowerRatePlot(PlotextPlot):
                 color="orange",
                 yside="right",
             )
-        last_ahead_ms = max((p.at_ms - now_ms for p in ahead), default=0)
-        plt.xlim(-window_ms / 60_000, max(min(last_ahead_ms, window_ms), 0) / 60_000 or None)
+        # the past as far as there is history (a minute at least), the future as far as
+        # the profile ahead goes, neither beyond the window
+        oldest_ms = max((now_ms - s.at_ms for s in samples), default=0)
+        past_ms = min(max(oldest_ms, 60_000), window_ms)
+        ahead_ms = min(max((p.at_ms - now_ms for p in ahead), default=0), window_ms)
+        plt.xlim(-past_ms / 60_000, ahead_ms / 60_000 if ahead_ms else None)
         if not samples and not ahead:
             plt.title(title + "  (waiting for readings)")
         self.refresh()

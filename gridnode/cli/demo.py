@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -25,6 +26,12 @@ from gridnode.cli.common import emit_json, guarded, say
     show_default=True,
     help="Length of each sale period in seconds (renewals follow).",
 )
+@click.option(
+    "--dashboard/--no-dashboard",
+    default=None,
+    help="Open the dashboard on the seller once the demo runs. Default: when a terminal "
+    "is attached (and no --json).",
+)
 @guarded
 def demo(
     buyers: int,
@@ -35,6 +42,7 @@ def demo(
     seller_bias: float,
     sag: tuple[str, ...],
     period_s: int,
+    dashboard: bool | None,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
 
@@ -55,7 +63,14 @@ def demo(
         sags=list(sag),
         terms=DemoTerms(period_s=period_s),
     )
-    summary = run_demo(options, lambda m: say(f"[demo] {m}"))
+    if dashboard is None:
+        dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
+    if dashboard:
+        from gridnode.ui.demo import run_demo_with_dashboard
+
+        summary = run_demo_with_dashboard(options, lambda m: say(f"[demo] {m}"))
+    else:
+        summary = run_demo(options, lambda m: say(f"[demo] {m}"))
     if as_json:
         emit_json(summary)
     else:

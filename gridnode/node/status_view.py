@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from gridnode.identity import NodeIdentity
 from gridnode.status.pb import status_pb2 as pb
+from gridnode.trade.profiles import RateProfile
 
 if TYPE_CHECKING:
     from gridnode.node.buyer_node import BuyerNode
@@ -27,13 +28,13 @@ def seller_status(node: SellerNode, identity: NodeIdentity) -> pb.NodeStatus:
         ledger_path=str(node.settings.ledger),
     )
     for slot in node.slots.values():
-        status.sessions.append(_slot_status(slot))
+        status.sessions.append(_slot_status(slot, status.at_ms))
         if slot.poller.last_error:
             status.warnings.append(f"meter {slot.entry.meter}: {slot.poller.last_error}")
     return status
 
 
-def _slot_status(slot: BuyerSlot) -> pb.SessionStatus:
+def _slot_status(slot: BuyerSlot, status_at_ms: int) -> pb.SessionStatus:
     entry = pb.SessionStatus(
         meter_id=slot.entry.meter,
         peer_name=slot.entry.name,
@@ -57,6 +58,8 @@ def _slot_status(slot: BuyerSlot) -> pb.SessionStatus:
         entry.credit_msat = int(session.credit)
         entry.paid_msat = session.billing.paid.msat
         entry.cost_msat = int(session.meter.cost_msat)
+        entry.energy_period_mwh = session.meter.energy_mwh
+        _forecast(entry, session.offer.profile, status_at_ms)
         entry.period_start_ms = session.offer.start_ms
         entry.period_stop_ms = session.offer.stop_ms
         entry.max_power_mw = session.offer.electrical.max_power_mw
@@ -99,11 +102,13 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
         entry.exposure_msat = int(session.paid_ahead(_now_ms()))
         entry.paid_msat = session.committed.msat
         entry.cost_msat = int(session.meter.cost_msat)
+        entry.energy_period_mwh = session.meter.energy_mwh
         entry.credit_msat = entry.paid_msat - entry.cost_msat
         if session.offer is not None:
             entry.period_start_ms = session.offer.start_ms
             entry.period_stop_ms = session.offer.stop_ms
             entry.max_power_mw = session.offer.electrical.max_power_mw
+            _forecast(entry, session.offer.profile, status.at_ms)
         entry.exposure_ms = _exposure_ms(entry)
         if runner.notes:
             entry.cause = runner.notes[-1]
@@ -122,3 +127,17 @@ def _exposure_ms(entry: pb.SessionStatus) -> int:
         * 3_600_000
         // (entry.rate_msat_per_kwh * entry.max_power_mw)
     )
+
+
+#: The rate profile ahead, as the dashboard plots it: points on a fixed grid (so the
+#: profile's memoised price_at answers most of them) over the next five minutes.
+FORECAST_STEP_MS = 15_000
+FORECAST_POINTS = 21
+
+
+def _forecast(entry: pb.SessionStatus, profile: RateProfile, now_ms: int) -> None:
+    first = now_ms // FORECAST_STEP_MS * FORECAST_STEP_MS
+    for k in range(FORECAST_POINTS):
+        at_ms = first + k * FORECAST_STEP_MS
+        rate = int(profile.price_at(at_ms))
+        entry.forecast.append(pb.RatePoint(at_ms=at_ms, rate_msat_per_kwh=rate))

@@ -45,7 +45,7 @@ def screen_text(app: App[object]) -> str:
 
 
 async def until(
-    pilot: Pilot[object], condition: Callable[[], bool], timeout_s: float = 5.0
+    pilot: Pilot[object], condition: Callable[[], bool], timeout_s: float = 10.0
 ) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
@@ -55,6 +55,6 @@ async def until(
         await pilot.pause(0.02)
 
 
-async def shows(pilot: Pilot[object], *texts: str, timeout_s: float = 5.0) -> None:
+async def shows(pilot: Pilot[object], *texts: str, timeout_s: float = 10.0) -> None:
     """Wait until every text is on the screen."""
     await until(pilot, lambda: all(t in screen_text(pilot.app) for t in texts), timeout_s)

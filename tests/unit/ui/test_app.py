@@ -132,6 +132,22 @@ async def test_s_stops_a_session_only_after_confirmation() -> None:
         await shows(pilot, "stopping")
 
 
+async def test_snapshots_arriving_under_a_dialog_are_shown_after_it() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "flat-1")
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmStop))
+        source.publish(samples.seller_status(samples.T0_MS + 9000))
+        await until(pilot, lambda: app.status is not None and app.status.at_ms > samples.T0_MS)
+        assert isinstance(app.screen, ConfirmStop)  # the dialog stays while figures move
+        await pilot.press("escape")
+        await shows(pilot, "✔ live 12:00:09")
+        assert source.stop_requests == []
+
+
 async def test_a_refused_stop_shows_the_nodes_sentence() -> None:
     source = FakeSource()
     status = samples.seller_status()

@@ -1,0 +1,48 @@
+"""``gridnode demo`` with the dashboard: the demo's parts start as usual (progress on
+stderr), then the dashboard takes the terminal, attached to the seller's status socket
+(one row per buyer; the seller runs with --allow-control, so a session can be stopped
+by hand). Quitting the dashboard ends the demo cleanly; so does ``--seconds``, and a
+part that dies ends it with the demo's own error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+
+from gridnode.demo.run import DemoHarness, DemoOptions
+from gridnode.ui.factory import build_app
+from gridnode.ui.settings import DashboardSettings
+
+Say = Callable[[str], None]
+
+
+def run_demo_with_dashboard(options: DemoOptions, say: Say) -> dict[str, object]:
+    harness = DemoHarness(options, say)
+    harness.start()
+    try:
+        asyncio.run(_watch_with_dashboard(harness, options.seconds))
+    except KeyboardInterrupt:
+        say("interrupted: closing the sessions")
+    finally:
+        harness.say = say
+        harness.stop()
+    return harness.summary()
+
+
+async def _watch_with_dashboard(harness: DemoHarness, seconds: float | None) -> None:
+    assert harness.parts is not None
+    harness.say = lambda _m: None  # the dashboard has the terminal: no progress lines
+    app = build_app(DashboardSettings(node=harness.parts.seller.status_socket))
+    watch = asyncio.create_task(harness.watch(seconds))
+    ui = asyncio.create_task(app.run_async())
+    done, _ = await asyncio.wait({watch, ui}, return_when=asyncio.FIRST_COMPLETED)
+    if watch in done:
+        app.exit()
+        await ui
+        watch.result()  # a part that died: the demo's error, after the terminal is back
+        return
+    watch.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watch
