@@ -386,11 +386,10 @@ class BuyerSession:
         if self.state is _B.CLOSED:
             return
         self.deferred.clear()
-        if tell_seller and self.outbox.session_id:
+        if self.outbox.session_id:  # the End goes to the seller too, closing or not
             self._send_reading(Transaction.END, now_ms, out)
+        if tell_seller and self.outbox.session_id:
             out.extend(self.outbox.send(Close(cause, text), now_ms))
-        elif self.readings.own.open:  # the seller closed: the End is ours to keep
-            self._sign(Transaction.END, now_ms, out)
         self.machine.move(_B.CLOSED)
         out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
         out.append(CloseSession(cause))

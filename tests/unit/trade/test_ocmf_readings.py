@@ -25,11 +25,11 @@ from gridnode.ocmf import (
 from gridnode.trade.actions import Action, LedgerKind, Record, SendMessage
 from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import CloseRequested, Event, FrameReceived, Tick
-from gridnode.trade.messages import InvoiceMessage, MeterReadingMessage
+from gridnode.trade.messages import Cause, Close, InvoiceMessage, MeterReadingMessage
 from gridnode.trade.readings import OwnSeries, ledger_record
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import fingerprint
-from gridnode.trade.states import BuyerState
+from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 
 from .fixtures import T0, demo_limits, demo_offer
@@ -112,8 +112,9 @@ def test_every_reading_of_a_renewed_session_verifies_with_gridnode_ocmf_and_pyoc
         by_pyocmf(text, SELLER_HEX)
     for text in buyer:
         by_pyocmf(text, BUYER_HEX)
-    # Each side stored the other's series as it was sent; the buyer keeps the End it
-    # signs when the seller has closed (the seller's session is over by then).
+    # Each side stored the other's series as it was sent. The buyer's End follows the
+    # seller's Close: the seller stores it while its session still closes (waiting for
+    # the deposit refund); here the fake wallet refunds at once, so only the buyer has it.
     assert readings(world, BUYER, LedgerKind.PEER_READING) == seller
     assert readings(world, SELLER, LedgerKind.PEER_READING) == buyer[:-1]
     # The clock flag is the node's word: the seller was told its clock is synchronised.
@@ -329,3 +330,20 @@ async def test_the_runner_stores_own_and_peer_readings_before_acting(tmp_path: P
     last = ledger.last_reading("own", "buyer-meter")
     assert last == ("s1", mine[-1].text)
     assert ledger.last_reading("peer", f"{SELLER_KEY_FPR}:m") == ("s1", theirs[-1].text)
+
+
+def test_the_buyer_sends_its_end_after_the_sellers_close_and_a_closing_seller_stores_it() -> None:
+    world = receiving_world()
+    close = from_seller(world, Close(Cause.PERIOD_END, "period over"))
+    out = world.buyer.handle(FrameReceived(close), world.now_ms)
+    (frame,) = [a.frame for a in out if isinstance(a, SendMessage)]
+    body = _decode(frame)
+    assert isinstance(body, MeterReadingMessage)
+    assert body.reading.payload.RD[-1].TX is Transaction.END
+    assert world.buyer.state is BuyerState.CLOSED
+
+    world.seller.machine.move(SellerState.CLOSING)  # waiting for its deposit refund
+    stored = world.seller.handle(FrameReceived(frame), world.now_ms)
+    peer = [a for a in stored if isinstance(a, Record) and a.kind is LedgerKind.PEER_READING]
+    assert [a.data.decode() for a in peer] == [body.reading.text]
+    assert errors_in(stored) == []
