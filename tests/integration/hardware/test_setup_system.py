@@ -21,10 +21,11 @@ def _run(path: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_nothing_to_do_when_systemd_analyze_is_there(tmp_path: Path) -> None:
-    tool = shutil.which("systemd-analyze")
-    assert tool, "systemd-analyze is missing: run scripts/setup_system as root"
-    (tmp_path / "systemd-analyze").symlink_to(tool)
+def test_nothing_to_do_when_the_tools_are_there(tmp_path: Path) -> None:
+    for name in ("systemd-analyze", "openssl", "xxd"):
+        tool = shutil.which(name)
+        assert tool, f"{name} is missing: run scripts/setup_system as root"
+        (tmp_path / name).symlink_to(tool)
     result = _run(str(tmp_path))
     assert result.returncode == 0
     assert "present" in result.stderr
@@ -37,4 +38,4 @@ def test_not_root_says_what_to_install_and_exits_0(tmp_path: Path) -> None:
     result = _run(str(tmp_path))  # no systemd-analyze, no apt-get on this PATH
     assert result.returncode == 0
     assert "Not root" in result.stderr
-    assert "apt-get install -y systemd" in result.stderr
+    assert "apt-get install -y systemd openssl xxd" in result.stderr
