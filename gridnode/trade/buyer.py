@@ -166,6 +166,9 @@ class BuyerSession:
             case _:
                 pass  # ticks, wallet events that are not ours, link events
         self._roll_period(now_ms, out)
+        if self.offer is not None and self.state in _PAYING:
+            energy, sample = self.meter.energy_mwh, self.last_sample
+            self.readings.mark_price_steps(self.offer.profile, sample, energy, now_ms, out)
         self._pay_due(now_ms, out)
         self._publish_rate(now_ms, out)
         return out

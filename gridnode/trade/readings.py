@@ -164,6 +164,7 @@ class SessionReadings:
 
     own: OwnSeries
     outbox: Outbox
+    checked_ms: int = 0  # price steps are looked for after this instant
 
     def begin(self, now_ms: int, out: list[Action]) -> None:
         """The Begin, recorded and sent (an abort record closing an earlier session's
@@ -190,6 +191,20 @@ class SessionReadings:
         out.append(ledger_record(record))
         return record
 
+    def mark_price_steps(
+        self,
+        profile: RateProfile,
+        sample: MeterSample | None,
+        energy_mwh: int,
+        now_ms: int,
+        out: list[Action],
+    ) -> None:
+        """A tariff-change reading (T) when the price stepped since the last call."""
+        since_ms, self.checked_ms = self.checked_ms, max(self.checked_ms, now_ms)
+        if since_ms and self.own.open and price_steps(profile, since_ms, now_ms):
+            text = tariff_text(profile, now_ms, "price step")
+            self.send(Transaction.TARIFF_CHANGE, sample, energy_mwh, now_ms, out, text)
+
     def send(
         self,
         tx: Transaction,
@@ -204,10 +219,21 @@ class SessionReadings:
         out.extend(self.outbox.send(MeterReadingMessage(record), now_ms))
 
 
-def tariff_text(profile: RateProfile, now_ms: int) -> str:
-    """``TT`` of a tariff-change reading: the rate the new terms set, now."""
+def tariff_text(profile: RateProfile, now_ms: int, why: str = "renewed terms") -> str:
+    """``TT`` of a tariff-change reading: why, and the rate from now."""
     price = profile.price_at(now_ms)
-    return f"renewed terms: {price.numerator // price.denominator} msat/kWh"
+    return f"{why}: {price.numerator // price.denominator} msat/kWh"
+
+
+def price_steps(profile: RateProfile, since_ms: int, now_ms: int) -> bool:
+    """True when the price jumps in (since_ms, now_ms]: a time-of-use block begins or
+    ends. A continuous price (a sinusoid, an interpolated table) never steps."""
+    if not profile.is_piecewise_linear or now_ms <= since_ms:
+        return False
+    for at_ms in profile.breakpoints(since_ms, now_ms + 1)[1:-1]:
+        if profile.ends(at_ms - 1, at_ms)[1] != profile.price_at(at_ms):
+            return True
+    return False
 
 
 def ledger_record(record: OcmfRecord) -> Record:

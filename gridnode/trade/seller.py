@@ -316,6 +316,8 @@ class SellerSession:
             if self.billing.needs_new_deposit(renewal):
                 amount = self.billing.deposit_amount
                 out.append(self.billing.request(amount, InvoicePurpose.DEPOSIT, renewal))
+        energy = self.meter.energy_mwh
+        self.readings.mark_price_steps(self.offer.profile, self.last_sample, energy, now_ms, out)
         deposit_ok = self.billing.deposit_holds(now_ms)
         fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms)
         credit = self.credit

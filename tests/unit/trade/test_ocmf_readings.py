@@ -26,11 +26,13 @@ from gridnode.trade.actions import Action, LedgerKind, Record, SendMessage
 from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import CloseRequested, Event, FrameReceived, Tick
 from gridnode.trade.messages import Cause, Close, InvoiceMessage, MeterReadingMessage
+from gridnode.trade.profiles import TimeOfUseBlock, TimeOfUseProfile
 from gridnode.trade.readings import OwnSeries, ledger_record
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
+from gridnode.trade.units import MsatPerKwh
 
 from .fixtures import T0, demo_limits, demo_offer
 from .sim import BUYER, SELLER, World
@@ -347,3 +349,21 @@ def test_the_buyer_sends_its_end_after_the_sellers_close_and_a_closing_seller_st
     peer = [a for a in stored if isinstance(a, Record) and a.kind is LedgerKind.PEER_READING]
     assert [a.data.decode() for a in peer] == [body.reading.text]
     assert errors_in(stored) == []
+
+
+def test_a_time_of_use_price_step_is_marked_with_a_tariff_change_reading() -> None:
+    # T0 is 11:06:40 UTC; the block ends at 11:09, where the price drops.
+    block = TimeOfUseBlock(127, 0, 11 * 60 + 9, MsatPerKwh(200_000))
+    profile = TimeOfUseProfile((block,), MsatPerKwh(150_000), "UTC")
+    world = world_with(offer=demo_offer(profile=profile))
+    world.run(T0 + 4 * MINUTE)
+    step_ms = T0 + 2 * MINUTE + 20_000
+    for who, key in ((SELLER, SELLER_HEX), (BUYER, BUYER_HEX)):
+        records = [parse_record(r) for r in readings(world, who)]
+        marks = [r for r in records if r.payload.RD[-1].TX is Transaction.TARIFF_CHANGE]
+        assert len(marks) == 1, who
+        assert marks[0].payload.TT == "price step: 150000 msat/kWh"
+        assert step_ms <= marks[0].payload.RD[-1].TM.unix_ms < step_ms + 1_000
+        assert verify_series([r.text for r in records], key, complete=False) == []
+        by_pyocmf(marks[0].text, key)
+    assert world.buyer.state is BuyerState.RECEIVING
