@@ -9,6 +9,8 @@ from gridnode.cli.common import configure_logging
 from gridnode.cli.dashboard import dashboard
 from gridnode.cli.demo import demo
 from gridnode.cli.identity import fingerprint, init
+from gridnode.cli.keys import keys
+from gridnode.cli.loads import loads
 from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
 from gridnode.cli.regtest import regtest
@@ -44,6 +46,8 @@ cli.add_command(sell)
 cli.add_command(buy)
 cli.add_command(demo)
 cli.add_command(dashboard)
+cli.add_command(keys)
+cli.add_command(loads)
 
 
 def main() -> None:

@@ -1,0 +1,156 @@
+"""The load agent's asyncio runtime: the feed in, the decision core, the relays out.
+
+Every relay is off at start, on exit and on any error (the relays are
+:class:`~gridnode.hardware.relay.FailSafeRelay`, each switch read back). A switch that
+fails is logged, the load is held off and rests its minimum off time. Decisions are
+logged with the price that caused them and, when asked, written as one JSON object a
+line. Under systemd (``Type=notify``) it says READY=1 once up and WATCHDOG=1 while its
+loop runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from gridnode.errors import GridnodeError
+from gridnode.hardware.relay import FailSafeRelay, MemoryRelay, RelayDriver
+from gridnode.hardware.watchdog import sd_notify, systemd_watchdog_period_s
+from gridnode.loads.decide import Core, Decision
+from gridnode.loads.settings import LoadsSettings
+from gridnode.ratefeed.subscriber import RateSubscriber
+
+log = logging.getLogger("gridnode.loads")
+
+
+def clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class SimulatedRelay(MemoryRelay):
+    """A relay that only remembers its state (the demo's loads, a dry run)."""
+
+
+def open_drivers(settings: LoadsSettings, *, pin_factory: Any = None) -> dict[str, RelayDriver]:
+    """One driver per load, every one off; gpio and modbus as a real installation has."""
+    drivers: dict[str, RelayDriver] = {}
+    bus = None
+    for entry in settings.loads:
+        config = entry.relay
+        if config is None:
+            drivers[entry.spec.name] = SimulatedRelay()
+        elif config.kind == "gpio":
+            from gridnode.hardware.gpio import GpioRelay
+
+            assert config.pin is not None
+            drivers[entry.spec.name] = GpioRelay(
+                config.pin, active_high=config.active_high, pin_factory=pin_factory
+            )
+        else:
+            from gridnode.hardware.bus import ModbusBus
+            from gridnode.hardware.modbus_relay import ModbusRelay
+
+            assert settings.bus is not None
+            assert config.address is not None
+            if bus is None:
+                b = settings.bus
+                bus = ModbusBus(
+                    b.port, b.baud, timeout_s=b.timeout_ms / 1000, gap_s=b.gap_ms / 1000
+                )
+            drivers[entry.spec.name] = ModbusRelay(bus, config.address, config.coil)
+    for driver in drivers.values():
+        driver.off_now()
+    return drivers
+
+
+class LoadAgent:
+    def __init__(
+        self,
+        settings: LoadsSettings,
+        drivers: dict[str, RelayDriver],
+        *,
+        clock: Callable[[], int] = clock_ms,
+        on_decision: Callable[[Decision], None] | None = None,
+        notify: Callable[[str], bool] = sd_notify,
+    ) -> None:
+        self.settings = settings
+        self.drivers = drivers
+        self.relays = {name: FailSafeRelay(d, name=name) for name, d in drivers.items()}
+        self.clock = clock
+        self.on_decision = on_decision
+        self.notify = notify
+        self.core = Core(
+            tuple(e.spec for e in settings.loads),
+            silence_ms=settings.silence_ms,
+            zone=settings.zone,
+            max_power_w=settings.max_power_w,
+            slot_ms=settings.slot_ms,
+        )
+        self.decisions: list[Decision] = []
+        self.ready = asyncio.Event()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        subscriber = RateSubscriber(self.settings.endpoint, curve=self.settings.curve)
+        listener = asyncio.create_task(self._listen(subscriber), name="rate feed")
+        watchdog_s = systemd_watchdog_period_s()
+        last_kick = 0.0
+        log.info(
+            "load agent: %d load(s), following %s", len(self.settings.loads), self.settings.endpoint
+        )
+        try:
+            self.notify("READY=1")
+            self.ready.set()
+            while not stop.is_set():
+                await self.step()
+                if watchdog_s is not None and time.monotonic() - last_kick >= watchdog_s:
+                    self.notify("WATCHDOG=1")
+                    last_kick = time.monotonic()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.settings.tick_ms / 1000)
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
+            subscriber.close()
+            for name, driver in self.drivers.items():
+                driver.off_now()
+                log.info("%s off: the load agent stops", name)
+
+    async def _listen(self, subscriber: RateSubscriber) -> None:
+        async for message in subscriber.messages():
+            self.core.heard(message, self.clock())
+
+    async def step(self) -> list[Decision]:
+        """One decision round; switches the relays it names."""
+        decisions = self.core.tick(self.clock())
+        for decision in decisions:
+            await self._apply(decision)
+        return decisions
+
+    async def _apply(self, decision: Decision) -> None:
+        relay = self.relays[decision.load]
+        price = decision.price_msat_per_kwh
+        log.info(
+            "%s %s at %s msat/kWh: %s",
+            decision.load,
+            "on" if decision.on else "off",
+            "no price" if price is None else price,
+            decision.reason,
+        )
+        try:
+            await (relay.switch_on() if decision.on else relay.switch_off())
+        except GridnodeError as exc:
+            log.error(
+                "%s could not be switched %s: %s",
+                decision.load,
+                "on" if decision.on else "off",
+                exc,
+            )
+            self.core.switch_failed(decision.load, self.clock())
+            return
+        self.decisions.append(decision)
+        if self.on_decision is not None:
+            self.on_decision(decision)
