@@ -27,6 +27,12 @@ from gridnode.cli.common import emit_json, guarded, say
     help="Length of each sale period in seconds (renewals follow).",
 )
 @click.option(
+    "--rate-feed",
+    default=None,
+    help="Bind the first buyer's live rate feed (ZeroMQ) here, like tcp://127.0.0.1:5556 "
+    "(default: a free loopback port).",
+)
+@click.option(
     "--dashboard/--no-dashboard",
     default=None,
     help="Open the dashboard on the seller once the demo runs. Default: when a terminal "
@@ -42,6 +48,7 @@ def demo(
     seller_bias: float,
     sag: tuple[str, ...],
     period_s: int,
+    rate_feed: str | None,
     dashboard: bool | None,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
@@ -50,6 +57,7 @@ def demo(
     Example:
       gridnode demo --seconds 60 --json
       gridnode demo --buyers 3 --dir /tmp/demo
+      gridnode demo --rate-feed tcp://127.0.0.1:5556   # then: gridnode loads
     """
     from gridnode.demo.configs import DemoTerms
     from gridnode.demo.run import DemoOptions, run_demo
@@ -62,6 +70,7 @@ def demo(
         seller_bias=seller_bias,
         sags=list(sag),
         terms=DemoTerms(period_s=period_s),
+        rate_feed=rate_feed,
     )
     if dashboard is None:
         dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json

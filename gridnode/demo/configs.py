@@ -168,8 +168,12 @@ def write_buyer(
     circuit: dict[str, object],
     seller: NodeFiles,
     listen: str,
-) -> None:
+    rate_feed: str | None = None,
+) -> str:
+    """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
+    a free loopback port when None, so buyers on one machine never collide)."""
     mac = _bake(lnd, "buyer", files.directory / "buyer.macaroon")
+    rate_feed = rate_feed or f"tcp://127.0.0.1:{free_port()}"
     ports = circuit["buyer_ports"]
     assert isinstance(ports, list)
     files.config.write_text(
@@ -180,6 +184,7 @@ def write_buyer(
                 'identity_dir = "."',
                 'ledger = "ledger.sqlite"',
                 'status_socket = "status.sock"',
+                f'rate_feed = "{rate_feed}"',
                 "",
                 _lnd_table(lnd, mac),
                 "[hardware.bus]",
@@ -225,6 +230,7 @@ def write_buyer(
             ]
         )
     )
+    return rate_feed
 
 
 def _files(name: str, directory: Path, config: Path, identity: NodeIdentity) -> NodeFiles:

@@ -48,6 +48,8 @@ class DemoOptions:
     load_watts: float = 2300.0
     cycling_watts: float = 1000.0
     terms: configs.DemoTerms = field(default_factory=configs.DemoTerms)
+    #: where the first buyer publishes its live rate (ZeroMQ); others get free ports
+    rate_feed: str | None = None
 
 
 @dataclass
@@ -151,7 +153,9 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     seller, listen = configs.write_seller(root, network.nodes[0], info, buyers, options.terms)
     for i, buyer in enumerate(buyers, start=1):
-        configs.write_buyer(buyer, i, network.nodes[i], info, seller, listen)
+        feed = options.rate_feed if i == 1 else None
+        feed = configs.write_buyer(buyer, i, network.nodes[i], info, seller, listen, feed)
+        say(f"{buyer.name} publishes its live rate on {feed}")
     parts = Parts(network, circuit, info, seller, buyers)
     _launch(
         parts,

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gridnode.errors import UsageError
@@ -31,6 +32,8 @@ from gridnode.ocmf import SeriesState
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
+from gridnode.ratefeed.buyer import buyer_feed_state
+from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.status.server import StatusServer
 from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
@@ -50,18 +53,21 @@ def clock_ms() -> int:
 
 @dataclass
 class Rates:
-    """The live rate, kept for the status socket (the ZeroMQ feed is the smart-loads
-    issue)."""
+    """The live rate, kept for the status socket; ``listener`` wakes the ZeroMQ rate
+    feed (gridnode.ratefeed) on every change."""
 
     rate_msat_per_kwh: int | None = None
     at_ms: int = 0
     history: list[tuple[int, int]] = field(default_factory=list)
+    listener: Callable[[], None] | None = None
 
     def publish(self, rate: int, at_ms: int) -> None:
         if rate != self.rate_msat_per_kwh:
             self.history.append((at_ms, rate))
             del self.history[:-500]
         self.rate_msat_per_kwh, self.at_ms = rate, at_ms
+        if self.listener is not None:
+            self.listener()
 
 
 class BuyerNode:
@@ -117,11 +123,16 @@ class BuyerNode:
             register_step_mwh=settings.register_step_mwh,
         )
         status = StatusServer(settings.status_socket, lambda: buyer_status(self, identity))
+        publisher = RatePublisher(settings.rate_feed, curve=settings.rate_feed_curve)
+        feed = RateFeed(publisher, lambda: buyer_feed_state(self), clock_ms)
         tasks: list[asyncio.Task[object]] = []
         try:
             await status.start()
+            publisher.start()
+            self.rates.listener = feed.changed
+            tasks.append(asyncio.create_task(feed.run(), name="rate feed"))
             client.start()
-            tasks = [
+            tasks += [
                 asyncio.create_task(reconcile_buyer(ledger, wallet, clock_ms), name="reconcile"),
                 asyncio.create_task(Pruner(ledger, wallet).run(), name="pruning"),
                 asyncio.create_task(self.poller.run(), name="meter"),
@@ -141,6 +152,7 @@ class BuyerNode:
             await asyncio.gather(*tasks, return_exceptions=True)
             await client.close()
             await status.close()
+            publisher.close()
             await wallet.close()
             ports.close()
             ledger.close()

@@ -29,6 +29,8 @@ from typing import Any
 from gridnode.errors import UsageError
 from gridnode.node.config_reader import Problems, Table, load_toml
 from gridnode.node.settings_trade import OfferTemplate, read_limits, read_terms
+from gridnode.ratefeed.config import read_feed_curve
+from gridnode.ratefeed.publisher import CurveServer
 from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.lnd_connect import LndConnection
 
@@ -102,6 +104,8 @@ class NodeSettings:
     base: Path
     #: The meters' energy register step (an SDM120 counts in 0.01 kWh).
     register_step_mwh: int = 10_000
+    #: Buyer: the rate feed's CurveZMQ keys and subscriber allow-list (docs/loads.md).
+    rate_feed_curve: CurveServer | None = None
 
 
 def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> NodeSettings:
@@ -129,6 +133,7 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
     listen = seller_address = seller_fingerprint = None
     seller_certificate = None
     rate_feed = "tcp://127.0.0.1:5556"
+    rate_feed_curve = None
     register_step_mwh = top.positive("register_step_mwh", 10_000, hint="0.01 kWh is 10000")
     if role == "seller":
         listen = top.get("listen", str, hint='address and port, like "0.0.0.0:7878"')
@@ -144,7 +149,10 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
         seller.unknown_keys()
         limits = read_limits(top.table("limits"), "")
         rate_feed = top.get("rate_feed", str, rate_feed)
-    top.unknown_keys({"buyers", "terms", "seller", "limits", "listen", "rate_feed"})
+        rate_feed_curve = read_feed_curve(top, base)
+    top.unknown_keys(
+        {"buyers", "terms", "seller", "limits", "listen", "rate_feed", "rate_feed_curve"}
+    )
     if problems.items:
         return None
     return NodeSettings(
@@ -164,6 +172,7 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
         rate_feed=rate_feed,
         base=base,
         register_step_mwh=register_step_mwh,
+        rate_feed_curve=rate_feed_curve,
     )
 
 
