@@ -8,6 +8,7 @@ become notifications; nothing the node sends (or leaves out) stops the app.
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from typing import ClassVar
 
@@ -27,6 +28,15 @@ from gridnode.ui.sources import StatusRefusedError, StatusSource
 from gridnode.ui.widgets import Events, PowerRatePlot, SessionDetail, SessionTable, TopBar
 
 log = logging.getLogger("gridnode.ui")
+
+
+class Link(enum.Enum):
+    """How the dashboard is attached to its node (said in the top bar)."""
+
+    CONNECTING = "connecting"  # started; no snapshot and no failure yet
+    LIVE = "live"  # snapshots arriving
+    STALE = "stale"  # the stream is open but silent for longer than stale_after_s
+    GONE = "gone"  # the stream ended or the socket refused; retrying with a backoff
 
 
 class Dashboard(App[None]):
@@ -57,9 +67,13 @@ class Dashboard(App[None]):
         self.history = History(window_ms=settings.history_s * 1000)
         self.selected: str | None = None
         self.paused = False
-        self.connected = False
+        self.link = Link.CONNECTING
         self.link_text = f"connecting to {source.name}…"
         self.last_snapshot_ms = 0
+
+    @property
+    def connected(self) -> bool:
+        return self.link in (Link.LIVE, Link.STALE)
 
     def compose(self) -> ComposeResult:
         # Kept by reference: snapshots keep arriving while a dialog is the active screen,
@@ -103,11 +117,10 @@ class Dashboard(App[None]):
             delay = min(delay * 2, self.settings.reconnect_max_s)
 
     def _gone(self, reason: str, retry_s: float) -> None:
-        if self.connected or (self.status is None and self.last_snapshot_ms == 0):
+        if self.link is not Link.GONE:  # said once, not at every retry
             self.notify(reason, title="node gone", severity="error", timeout=6)
-        self.connected = False
+        self.link = Link.GONE
         self._mark_gone(True)
-        self.last_snapshot_ms = self.last_snapshot_ms or -1
         self.link_text = (
             f"✖ NODE GONE (figures below are the last seen), retrying every {retry_s:g} s: {reason}"
         )
@@ -123,9 +136,9 @@ class Dashboard(App[None]):
 
     def apply(self, status: pb.NodeStatus) -> None:
         """Show one snapshot (public: tests and scripts may feed the app directly)."""
-        if not self.connected and self.last_snapshot_ms:
-            self.notify("reconnected to the node", title="node back", timeout=4)
-        self.connected = True
+        if self.link is Link.GONE:
+            self.notify(f"reconnected to {self.source.name}", title="node back", timeout=4)
+        self.link = Link.LIVE
         self._mark_gone(False)
         self.last_snapshot_ms = self.settings.clock_ms()
         self.link_text = f"✔ live {view.clock(status.at_ms)} UTC"
@@ -146,13 +159,14 @@ class Dashboard(App[None]):
             widget.set_class(gone, "-gone")
 
     def _show_top(self) -> None:
-        self.top.show(self.status, self.link_text, self.connected)
+        self.top.show(self.status, self.link_text, self.link is Link.LIVE)
 
     def _check_stale(self) -> None:
-        if not self.connected or self.last_snapshot_ms <= 0:
+        if not self.connected:
             return
         silent_ms = self.settings.clock_ms() - self.last_snapshot_ms
         if silent_ms > self.settings.stale_after_s * 1000:
+            self.link = Link.STALE
             self.link_text = f"? STALE: no snapshot for {view.duration_ms(silent_ms)}"
             self._show_top()
 
