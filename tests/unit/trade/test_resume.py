@@ -4,6 +4,7 @@ from the ledger and the wallet, that the buyer is paid up."""
 from __future__ import annotations
 
 from gridnode.money import Msat
+from gridnode.ocmf import Transaction
 from gridnode.trade.actions import Action, CreateInvoice, SwitchRelay
 from gridnode.trade.events import (
     HoldInvoiceAccepted,
@@ -98,3 +99,15 @@ def test_a_resumed_seller_continues_the_energy_count_and_the_sequence() -> None:
     seller.handle(MeterSample(now, 500_000, 500_000, 0, (230_000,), (0,)), now)
     seller.handle(MeterSample(now + 500, 500_000, 500_400, 0, (230_000,), (0,)), now + 500)
     assert seller.meter.energy_mwh == facts.energy_mwh + 400
+
+
+def test_a_resumed_seller_continues_its_ocmf_transaction_where_the_ledger_left_it() -> None:
+    world, facts, _ = _stopped_world()
+    before = world.seller.readings.own.state
+    seller, _ = _resume(world, facts)
+    assert seller.readings.own.open  # the session's transaction goes on: no new Begin
+    now = world.now_ms + 5_000
+    record = seller.readings.own.sign(Transaction.CHARGING, now, seller.meter.energy_mwh)
+    assert record.page == before.next_page
+    begin = facts.reading_begin_mwh
+    assert record.payload.RD[-1].energy_mwh == begin + seller.meter.energy_mwh
