@@ -26,6 +26,9 @@ _STATES: dict[str, tuple[str, str, str]] = {
     "stopped": ("✖", "stopped: breach", "red"),
     "closing": ("◌", "closing", "yellow"),
     "closed": ("◌", "closed", "dim"),
+    # what the node says before a session exists (gridnode/node/status_view.py)
+    "waiting for the buyer": ("…", "waiting for the buyer", "yellow"),
+    "waiting for an offer": ("…", "waiting for an offer", "yellow"),
 }
 
 
@@ -42,6 +45,8 @@ _MEANINGS: dict[str, str] = {
     "receiving": "paying ahead as energy is used",
     "suspended": "the seller says supply is off (credit or fault)",
     "stopped": "the seller breached the terms: no more payments",
+    "waiting for the buyer": "no session yet: the buyer has not connected and agreed",
+    "waiting for an offer": "no session yet: the seller has not made an offer",
 }
 
 

@@ -104,11 +104,14 @@ class SessionDetail(Static):
         grid.add_column(no_wrap=True, overflow="ellipsis")
         peer = session.peer_name or "peer"
         grid.add_row(peer, Text(f"{link.text}  {view.short_fingerprint(session.peer_fingerprint)}"))
-        grid.add_row(
-            "meter",
-            f"{view.voltage(session.voltage_mv)}  {view.current(session.current_ma)}  "
-            f"{view.power(session.power_mw)}",
-        )
+        if session.reading_at_ms:
+            meter = (
+                f"{view.voltage(session.voltage_mv)}  {view.current(session.current_ma)}  "
+                f"{view.power(session.power_mw)}"
+            )
+        else:
+            meter = "no reading yet"
+        grid.add_row("meter", meter)
         grid.add_row(
             "reading", f"{session.meter_id or '-'}, {view.age(now, session.reading_at_ms)}"
         )

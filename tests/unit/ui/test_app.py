@@ -61,6 +61,7 @@ async def test_a_snapshot_with_nothing_filled_in_does_not_crash() -> None:
         source.publish(status)
         await shows(pilot, "no state yet", "no reading yet", "no sale period yet")
         assert "! warning: LND: connection refused" in screen_text(app)
+        assert "0.00 A" not in screen_text(app)  # no reading: no made-up zeros
         for key in "nprs":
             await pilot.press(key)
         await pilot.press("escape")
