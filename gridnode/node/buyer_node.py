@@ -152,6 +152,8 @@ class BuyerNode:
             await asyncio.gather(*tasks, return_exceptions=True)
             await client.close()
             await status.close()
+            if publisher.socket is not None:
+                await feed.farewell()
             publisher.close()
             await wallet.close()
             ports.close()

@@ -108,7 +108,7 @@ class RatePublisher:
         if self.auth is not None:
             self.auth.stop()
         if self.socket is not None:
-            self.socket.close(linger=0)
+            self.socket.close(linger=200)  # time for the farewell to leave
         self.context.term()
 
 
@@ -145,6 +145,17 @@ class RateFeed:
         await self.publisher.send(message)
         self.sent = message
         return message
+
+    async def farewell(self) -> None:
+        """Say the node is going away (no price, state ``offline``), so agents switch
+        their loads off at once instead of after their silence time."""
+        last = self.snapshot()
+        self.seq += 1
+        message = build_message(self.seq, self.clock_ms(), FeedState(None, "offline", last.seller))
+        try:
+            await self.publisher.send(message)
+        except zmq.ZMQError as exc:
+            log.warning("rate feed: could not send the farewell (%s)", exc)
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()

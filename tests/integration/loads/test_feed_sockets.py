@@ -164,3 +164,21 @@ def test_curve_without_an_allow_list_is_refused() -> None:
     with pytest.raises(UsageError, match="allowed_clients"):
         publisher.start()
     publisher.close()
+
+
+async def test_a_stopping_buyer_says_farewell_with_no_price() -> None:
+    publisher, feed, task = await _feed(Source(), resend_s=0.5)
+    subscriber = RateSubscriber(publisher.bound)
+    try:
+        await asyncio.wait_for(subscriber.receive(), 5.0)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await feed.farewell()
+        last = await asyncio.wait_for(subscriber.receive(), 2.0)
+        while last.session_state != "offline":
+            last = await asyncio.wait_for(subscriber.receive(), 2.0)
+        assert last.rate_msat_per_kwh is None
+        assert last.seller == SELLER
+    finally:
+        subscriber.close()
+        publisher.close()

@@ -163,3 +163,9 @@ def test_prices_inside_the_band_never_switch(prices: list[int]) -> None:
         for price in prices:
             now += S
             assert feed(core, price, now) == []
+
+
+def test_a_farewell_switches_off_at_once() -> None:
+    core = Core((HEATER,), silence_ms=30 * S)
+    assert feed(core, 100, T0) == [("heater", True)]
+    assert feed(core, None, T0 + S, state="offline") == [("heater", False)]
