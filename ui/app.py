@@ -41,6 +41,10 @@ class Link(enum.Enum):
 
 class Dashboard(App[None]):
     TITLE = "gridnode"
+    #: every key is in the footer, which must fit 80 columns; the palette adds nothing here
+    ENABLE_COMMAND_PALETTE = False
+    #: the buyer table takes focus when it is shown (a buyer's dashboard never shows it)
+    AUTO_FOCUS = None
     CSS = """
 /* 80x24 over SSH is the smallest screen: every panel has a minimum that fits it. */
 #top { height: auto; max-height: 3; background: $panel; padding: 0 1; }
@@ -53,6 +57,7 @@ class Dashboard(App[None]):
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_session", "Next buyer"),
+        Binding("enter", "toggle_drill", "One/all"),
         Binding("p", "toggle_pause", "Pause plot"),
         Binding("r", "receipt", "Receipt"),
         Binding("s", "stop_session", "Stop session"),
@@ -67,6 +72,8 @@ class Dashboard(App[None]):
         self.history = History(window_ms=settings.history_s * 1000)
         self.selected: str | None = None
         self.paused = False
+        #: drilled into one buyer: the buyer table is hidden to give the detail the room
+        self.drilled = False
         self.link = Link.CONNECTING
         self.link_text = f"connecting to {source.name}…"
         self.last_snapshot_ms = 0
@@ -145,7 +152,11 @@ class Dashboard(App[None]):
         self.status = status
         self.history.add(status)
         table = self.table
-        table.display = status.role == "seller" or len(status.sessions) > 1
+        table.display = self._table_wanted()
+        if not table.display and self.focused is table:
+            self.set_focus(None)  # a hidden table must not take the keys (enter)
+        elif table.display and self.focused is None and self.screen is self.screen_stack[0]:
+            table.focus()
         table.show(status)
         keys = [view.session_key(s, i) for i, s in enumerate(status.sessions)]
         if self.selected not in keys:
@@ -205,10 +216,29 @@ class Dashboard(App[None]):
         if self.status is None:
             return True
         if action == "stop_session" and self.status.role != "seller":
-            return None
-        if action == "next_session" and len(self.status.sessions) < 2:
-            return None
-        return True
+            return False
+        one_session = len(self.status.sessions) < 2
+        return not (one_session and action in ("next_session", "toggle_drill"))
+
+    def _table_wanted(self) -> bool:
+        if self.status is None or self.drilled:
+            return False
+        return self.status.role == "seller" or len(self.status.sessions) > 1
+
+    def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
+        self.action_toggle_drill()
+
+    def action_toggle_drill(self) -> None:
+        """Enter on a buyer shows only that buyer; enter again shows them all."""
+        if self.status is None or len(self.status.sessions) < 2:
+            return
+        self.drilled = not self.drilled
+        self.table.display = self._table_wanted()
+        if self.table.display:
+            self.table.focus()
+        elif self.focused is self.table:
+            self.set_focus(None)
+        self.refresh_bindings()
 
     def action_next_session(self) -> None:
         if self.status is None or not self.status.sessions:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
@@ -34,6 +37,9 @@ class SessionTable(DataTable[Text | str]):
     """A seller's buyers, one row each; the highlighted row is the one drilled into."""
 
     COLUMNS = ("buyer", "link", "state", "relay", "power", "credit")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "One/all", show=True)
+    ]
 
     def on_mount(self) -> None:
         self.cursor_type = "row"

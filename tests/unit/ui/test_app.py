@@ -82,6 +82,23 @@ async def test_n_switches_buyer_and_the_detail_follows() -> None:
         await shows(pilot, "flat-2   ✔ connected")
 
 
+async def test_enter_drills_into_one_buyer_and_back_at_80x24() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status(buyers=5))
+    app = dashboard(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shows(pilot, "flat-5")
+        await pilot.press("down", "enter")  # flat-2, alone on the screen
+        await until(pilot, lambda: not app.table.display)
+        await shows(pilot, "flat-2   ✔ connected", "period   11:59:30")
+        assert "flat-5" not in screen_text(app)
+        await pilot.press("n")  # switching still works while drilled in
+        await shows(pilot, "flat-3   ✔ connected")
+        await pilot.press("enter")
+        await shows(pilot, "flat-5")
+        assert app.table.display
+
+
 async def test_p_pauses_the_plot_and_resumes_it() -> None:
     source = FakeSource()
     source.publish(samples.seller_status())

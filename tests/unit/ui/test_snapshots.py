@@ -28,6 +28,7 @@ def _feed(
     async def run_before(pilot: Pilot[None]) -> None:
         for status in statuses:
             app.apply(status)
+        await pilot.pause(0.1)  # the footer's keys follow the snapshot a frame later
         await pilot.pause()
 
     return run_before
@@ -86,7 +87,7 @@ def test_confirm_stop(snap_compare: Snap) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         app.apply(samples.seller_status())
         await pilot.press("n", "s")
-        await pilot.pause()
+        await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
@@ -113,3 +114,21 @@ def test_plot_paused(snap_compare: Snap) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_five_buyers_drilled_into_one(snap_compare: Snap) -> None:
+    app = dashboard(FakeSource())
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app.apply(samples.seller_status(buyers=5))
+        await pilot.press("down", "enter")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_five_buyers(snap_compare: Snap) -> None:
+    app = dashboard(FakeSource())
+    assert snap_compare(
+        app, terminal_size=(80, 24), run_before=_feed(app, [samples.seller_status(buyers=5)])
+    )
