@@ -74,6 +74,7 @@ class Dashboard(App[None]):
         self.paused = False
         #: drilled into one buyer: the buyer table is hidden to give the detail the room
         self.drilled = False
+        self._keys_shape: tuple[str, bool] | None = None
         self.link = Link.CONNECTING
         self.link_text = f"connecting to {source.name}…"
         self.last_snapshot_ms = 0
@@ -163,7 +164,10 @@ class Dashboard(App[None]):
             self.selected = keys[0] if keys else None
         self._show_top()
         self._show_selected(plot=not self.paused)
-        self.refresh_bindings()
+        shape = (status.role, len(status.sessions) > 1)
+        if shape != self._keys_shape:  # which keys apply changes rarely: redraw then only
+            self._keys_shape = shape
+            self.refresh_bindings()
 
     def _mark_gone(self, gone: bool) -> None:
         for widget in (self.table, self.main, self.events):
