@@ -21,6 +21,7 @@ from gridnode.errors import GridnodeError
 from gridnode.hardware.relay import FailSafeRelay, MemoryRelay, RelayDriver
 from gridnode.hardware.watchdog import sd_notify, systemd_watchdog_period_s
 from gridnode.loads.decide import Core, Decision
+from gridnode.loads.needs_file import load_needs, save_needs
 from gridnode.loads.settings import LoadsSettings
 from gridnode.ratefeed.subscriber import RateSubscriber
 
@@ -92,12 +93,14 @@ class LoadAgent:
         )
         self.decisions: list[Decision] = []
         self.ready = asyncio.Event()
+        if settings.state_file is not None:
+            self.core.restore_needs(load_needs(settings.state_file), clock())
 
     async def run(self, stop: asyncio.Event) -> None:
         subscriber = RateSubscriber(self.settings.endpoint, curve=self.settings.curve)
         listener = asyncio.create_task(self._listen(subscriber), name="rate feed")
         watchdog_s = systemd_watchdog_period_s()
-        last_kick = 0.0
+        last_kick = last_save = 0.0
         log.info(
             "load agent: %d load(s), following %s", len(self.settings.loads), self.settings.endpoint
         )
@@ -109,15 +112,23 @@ class LoadAgent:
                 if watchdog_s is not None and time.monotonic() - last_kick >= watchdog_s:
                     self.notify("WATCHDOG=1")
                     last_kick = time.monotonic()
+                if time.monotonic() - last_save >= 60:
+                    self._save_needs()
+                    last_save = time.monotonic()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.settings.tick_ms / 1000)
         finally:
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
             subscriber.close()
+            self._save_needs()
             for name, driver in self.drivers.items():
                 driver.off_now()
                 log.info("%s off: the load agent stops", name)
+
+    def _save_needs(self) -> None:
+        if self.settings.state_file is not None:
+            save_needs(self.settings.state_file, self.core.needs())
 
     async def _listen(self, subscriber: RateSubscriber) -> None:
         async for message in subscriber.messages():

@@ -99,6 +99,23 @@ class Core:
         state = self.states[name]
         state.on, state.changed_ms = False, now_ms
 
+    def needs(self) -> dict[str, tuple[int, int]]:
+        """Run time counted toward each need and its deadline, to keep across restarts."""
+        return {
+            name: (state.run_ms, state.deadline_ms)
+            for name, state in self.states.items()
+            if state.deadline_ms is not None
+        }
+
+    def restore_needs(self, saved: dict[str, tuple[int, int]], now_ms: int) -> None:
+        """Take back run time saved before a restart, for needs whose deadline is ahead."""
+        for load in self.loads:
+            if load.need_ms and load.name in saved:
+                run_ms, deadline_ms = saved[load.name]
+                if now_ms < deadline_ms <= now_ms + 2 * 86_400_000 and run_ms >= 0:
+                    state = self.states[load.name]
+                    state.run_ms, state.deadline_ms = run_ms, deadline_ms
+
     # -- the decision ----------------------------------------------------------------
     def tick(self, now_ms: int) -> list[Decision]:
         if self.started_ms is None:

@@ -4,6 +4,7 @@
 
     zone = "Europe/Berlin"          # the local day of the daily needs
     max_power_w = 11000             # optional: loads share this budget by priority
+    state_file = "/var/lib/gridnode-loads/needs.json"  # run time kept across restarts
 
     [feed]
     endpoint = "tcp://127.0.0.1:5556"   # the buyer's rate_feed
@@ -72,6 +73,8 @@ class LoadsSettings:
     #: The RS-485 bus, when a load is on a Modbus relay board.
     bus: BusConfig | None
     loads: tuple[LoadEntry, ...]
+    #: Where run time toward the daily needs is kept across restarts (None: memory only).
+    state_file: Path | None = None
 
 
 def load_loads_settings(path: Path | str, env: Mapping[str, str] | None = None) -> LoadsSettings:
@@ -98,6 +101,9 @@ def read_loads_settings(
         problems.add(f"max_power_w must be above 0, not {max_power} (or leave it out)")
     slot_min = top.positive("slot_minutes", 15, hint="the planning slot, like 15")
     tick_ms = top.positive("tick_ms", 500)
+    state_file = top.path_value("state_file", base) if top.has("state_file") else None
+    if state_file is not None and not state_file.parent.is_dir():
+        problems.add(f"state_file: the folder {state_file.parent} does not exist; create it")
     feed = top.table("feed")
     endpoint = feed.get("endpoint", str, "tcp://127.0.0.1:5556")
     if not endpoint.startswith(("tcp://", "ipc://")):
@@ -141,6 +147,7 @@ def read_loads_settings(
         tick_ms=tick_ms,
         bus=bus,
         loads=tuple(entries),
+        state_file=state_file,
     )
 
 
