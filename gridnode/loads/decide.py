@@ -144,6 +144,10 @@ class Core:
         return out
 
     def _fail_safe(self, now_ms: int) -> str | None:
+        if self.heard_ms is not None and now_ms < self.heard_ms:
+            # the wall clock went back: count the silence from now, so the fail-safe is
+            # late by at most one silence time instead of blind until the clock catches up
+            self.heard_ms = now_ms
         if self.latest is None or self.heard_ms is None:
             waited = now_ms - (self.started_ms or now_ms)
             return f"no rate heard yet ({waited / 1000:.0f} s)"

@@ -169,3 +169,11 @@ def test_a_farewell_switches_off_at_once() -> None:
     core = Core((HEATER,), silence_ms=30 * S)
     assert feed(core, 100, T0) == [("heater", True)]
     assert feed(core, None, T0 + S, state="offline") == [("heater", False)]
+
+
+def test_a_clock_that_jumps_back_does_not_blind_the_fail_safe() -> None:
+    core = Core((HEATER,), silence_ms=30 * S)
+    assert feed(core, 100, T0 + HOUR) == [("heater", True)]
+    assert core.tick(T0 + 10 * S) == []  # the clock went back an hour: silence restarts
+    (off,) = core.tick(T0 + 41 * S)  # 31 s of silence by the new clock
+    assert not off.on
