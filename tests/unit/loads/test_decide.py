@@ -177,3 +177,39 @@ def test_a_clock_that_jumps_back_does_not_blind_the_fail_safe() -> None:
     assert core.tick(T0 + 10 * S) == []  # the clock went back an hour: silence restarts
     (off,) = core.tick(T0 + 41 * S)  # 31 s of silence by the new clock
     assert not off.on
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 5 * MIN), st.integers(0, 400), st.integers(0, 400)),
+        min_size=1,
+        max_size=60,
+    ),
+    need=st.integers(1, 6 * 60),
+    budget=st.one_of(st.none(), st.integers(0, 5000)),
+)
+def test_loads_with_needs_and_a_budget_never_flap(
+    steps: list[tuple[int, int, int]], need: int, budget: int | None
+) -> None:
+    """Planning and the power budget obey the minimum times too."""
+    specs = (
+        LoadSpec(
+            "ev", 1, min_on_ms=10 * MIN, min_off_ms=10 * MIN, power_w=3000, need_ms=need * MIN
+        ),
+        LoadSpec("heater", 2, 150, 200, min_on_ms=5 * MIN, min_off_ms=5 * MIN, power_w=2000),
+    )
+    core = Core(specs, silence_ms=10 * MIN, max_power_w=budget)
+    now = T0
+    last: dict[str, tuple[bool, int]] = {}
+    for gap, rate, later in steps:
+        now += gap
+        forecast = ((now, rate), (now + HOUR, later), (now + 2 * HOUR, rate))
+        core.heard(msg(rate, now, forecast=forecast), now)
+        for d in core.tick(now):
+            if d.load in last:
+                was_on, at = last[d.load]
+                spec = next(s for s in specs if s.name == d.load)
+                rest = spec.min_on_ms if was_on else spec.min_off_ms
+                assert d.price_msat_per_kwh is None or now - at >= rest, (d, last)
+            last[d.load] = (d.on, now)
