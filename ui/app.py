@@ -75,6 +75,8 @@ class Dashboard(App[None]):
         #: drilled into one buyer: the buyer table is hidden to give the detail the room
         self.drilled = False
         self._keys_shape: tuple[str, bool] | None = None
+        #: notes already seen per session (by notes_total): only new ones are notified
+        self._notes_seen: dict[str, int] = {}
         self.link = Link.CONNECTING
         self.link_text = f"connecting to {source.name}…"
         self.last_snapshot_ms = 0
@@ -160,6 +162,7 @@ class Dashboard(App[None]):
             table.focus()
         table.show(status)
         keys = [view.session_key(s, i) for i, s in enumerate(status.sessions)]
+        self._notify_new_notes(status, keys)
         if self.selected not in keys:
             self.selected = keys[0] if keys else None
         self._show_top()
@@ -168,6 +171,18 @@ class Dashboard(App[None]):
         if shape != self._keys_shape:  # which keys apply changes rarely: redraw then only
             self._keys_shape = shape
             self.refresh_bindings()
+
+    def _notify_new_notes(self, status: pb.NodeStatus, keys: list[str]) -> None:
+        """A session's notes are meant for a person: each new one is a notification
+        (not those already there when the dashboard first sees the session)."""
+        for index, (key, session) in enumerate(zip(keys, status.sessions, strict=True)):
+            seen = self._notes_seen.get(key)
+            self._notes_seen[key] = session.notes_total
+            if seen is None or session.notes_total <= seen:
+                continue
+            new = min(session.notes_total - seen, len(session.notes))
+            for note in session.notes[len(session.notes) - new :]:
+                self.notify(note, title=view.session_label(session, index), timeout=6)
 
     def _mark_gone(self, gone: bool) -> None:
         for widget in (self.table, self.main, self.events):

@@ -140,13 +140,16 @@ class SessionDetail(Static):
 
 
 class Events(Static):
-    """Recent payments and invoices, breaches and the node's warnings, newest first."""
+    """The node's warnings, then the session's notes, breaches, and recent payments and
+    invoices, each newest first."""
 
     def show(self, status: pb.NodeStatus, session: pb.SessionStatus | None) -> None:
         text = Text()
         for warning in status.warnings:
             text.append(f"! warning: {warning}\n", style="bold yellow")
         if session is not None:
+            for note in reversed(session.notes):
+                text.append(f"· {note}\n")
             for breach in sorted(session.breaches, key=lambda b: -b.at_ms):
                 text.append(view.breach_line(breach) + "\n", style="bold red")
             for payment in sorted(session.recent, key=lambda p: -p.at_ms):

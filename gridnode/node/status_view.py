@@ -66,6 +66,8 @@ def _slot_status(slot: BuyerSlot, status_at_ms: int) -> pb.SessionStatus:
         entry.exposure_msat = max(0, -int(session.credit))
         if runner.notes:
             entry.cause = runner.notes[-1]
+        entry.notes.extend(runner.notes[-NOTES_SHOWN:])
+        entry.notes_total = len(runner.notes)
     return entry
 
 
@@ -112,6 +114,8 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
         entry.exposure_ms = _exposure_ms(entry)
         if runner.notes:
             entry.cause = runner.notes[-1]
+        entry.notes.extend(runner.notes[-NOTES_SHOWN:])
+        entry.notes_total = len(runner.notes)
     status.sessions.append(entry)
     return status
 
@@ -128,6 +132,9 @@ def _exposure_ms(entry: pb.SessionStatus) -> int:
         // (entry.rate_msat_per_kwh * entry.max_power_mw)
     )
 
+
+#: How many of a session's latest notes a snapshot carries.
+NOTES_SHOWN = 5
 
 #: The rate profile ahead, as the dashboard plots it: points on a fixed grid (so the
 #: profile's memoised price_at answers most of them) over the next five minutes.

@@ -50,6 +50,27 @@ async def test_a_state_change_shows_with_its_cause() -> None:
         assert "! overcurrent: 16.2 A over 16 A" in text
 
 
+async def test_new_notes_become_notifications_old_ones_do_not() -> None:
+    source = FakeSource()
+    status = samples.seller_status()
+    status.sessions[0].notes.extend(["deposit locked"])
+    status.sessions[0].notes_total = 1
+    source.publish(status)
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "· deposit locked")  # listed, not notified: it is old news
+        assert not any("deposit locked" in n.message for n in app._notifications)
+        status = samples.seller_status(samples.T0_MS + 1000)
+        status.sessions[0].notes.extend(["deposit locked", "a", "b", "credit below cut-off"])
+        status.sessions[0].notes_total = 9  # more came than a snapshot carries
+        source.publish(status)
+        await until(pilot, lambda: len(list(app._notifications)) == 4)
+        assert [n.message for n in app._notifications] == [
+            "deposit locked", "a", "b", "credit below cut-off"
+        ]  # fmt: skip
+        assert all(n.title == "flat-1" for n in app._notifications)
+
+
 async def test_a_snapshot_with_nothing_filled_in_does_not_crash() -> None:
     source = FakeSource()
     source.publish(pb.NodeStatus())
