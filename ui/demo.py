@@ -18,11 +18,14 @@ from gridnode.ui.settings import DashboardSettings
 Say = Callable[[str], None]
 
 
-def run_demo_with_dashboard(options: DemoOptions, say: Say) -> dict[str, object]:
+def run_demo_with_dashboard(
+    options: DemoOptions, say: Say, *, headless: bool = False
+) -> dict[str, object]:
+    """``headless`` runs the dashboard without a terminal (the tests)."""
     harness = DemoHarness(options, say)
     harness.start()
     try:
-        asyncio.run(_watch_with_dashboard(harness, options.seconds))
+        asyncio.run(_watch_with_dashboard(harness, options.seconds, headless))
     except KeyboardInterrupt:
         say("interrupted: closing the sessions")
     finally:
@@ -31,12 +34,14 @@ def run_demo_with_dashboard(options: DemoOptions, say: Say) -> dict[str, object]
     return harness.summary()
 
 
-async def _watch_with_dashboard(harness: DemoHarness, seconds: float | None) -> None:
+async def _watch_with_dashboard(
+    harness: DemoHarness, seconds: float | None, headless: bool
+) -> None:
     assert harness.parts is not None
     harness.say = lambda _m: None  # the dashboard has the terminal: no progress lines
     app = build_app(DashboardSettings(node=harness.parts.seller.status_socket))
     watch = asyncio.create_task(harness.watch(seconds))
-    ui = asyncio.create_task(app.run_async())
+    ui = asyncio.create_task(app.run_async(headless=headless, size=(100, 30) if headless else None))
     done, _ = await asyncio.wait({watch, ui}, return_when=asyncio.FIRST_COMPLETED)
     if watch in done:
         app.exit()

@@ -73,3 +73,16 @@ async def test_the_dashboard_on_a_demo_seller(tmp_path: Path) -> None:
             assert kept.state == "supplying"  # the other buyer is untouched
     finally:
         await asyncio.to_thread(demo.stop)
+
+
+def test_gridnode_demo_with_the_dashboard_runs_and_ends_cleanly(tmp_path: Path) -> None:
+    """The demo's dashboard path (headless here): the dashboard runs for --seconds while
+    the seller and buyer trade, then the demo closes cleanly and summarises."""
+    from gridnode.ui.demo import run_demo_with_dashboard
+
+    lines: list[str] = []
+    summary = run_demo_with_dashboard(
+        DemoOptions(root=tmp_path / "demo", seconds=15), lines.append, headless=True
+    )
+    assert int(str(summary["payments"])) > 0
+    assert any("stopped the seller" in line for line in lines)  # progress back after the UI
