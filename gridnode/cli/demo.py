@@ -33,6 +33,12 @@ from gridnode.cli.common import emit_json, guarded, say
     "(default: a free loopback port).",
 )
 @click.option(
+    "--smart-loads",
+    is_flag=True,
+    help="Give the first buyer a water heater and an EV charger on a Modbus load board, "
+    "switched by 'gridnode loads' from its live rate.",
+)
+@click.option(
     "--dashboard/--no-dashboard",
     default=None,
     help="Open the dashboard on the seller once the demo runs. Default: when a terminal "
@@ -49,6 +55,7 @@ def demo(
     sag: tuple[str, ...],
     period_s: int,
     rate_feed: str | None,
+    smart_loads: bool,
     dashboard: bool | None,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
@@ -71,7 +78,10 @@ def demo(
         sags=list(sag),
         terms=DemoTerms(period_s=period_s),
         rate_feed=rate_feed,
+        smart_loads=smart_loads,
     )
+    if smart_loads:  # room under the 16 A maximum for 2.5 kW of appliances
+        options.load_watts, options.cycling_watts = 1000.0, 0.0
     if dashboard is None:
         dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     if dashboard:

@@ -27,7 +27,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from gridnode.demo.loadboard import DEMO_LOADS, LOAD_BOARD_ADDRESS, LoadBoardDevice, SwitchedLoad
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.sim.circuit import (
     Circuit,
@@ -49,9 +51,23 @@ class Estate:
     seller_bus: PtySlave
     buyer_buses: list[PtySlave]
     timelines: list[list[tuple[float, bool]]] = field(default_factory=list)
+    #: the first buyer's smart loads and the board that switches them, if asked for
+    smart_loads: list[SwitchedLoad] = field(default_factory=list)
+    load_bus: PtySlave | None = None
 
     def describe(self) -> dict[str, object]:
+        loads = None
+        if self.load_bus is not None:
+            loads = {
+                "port": self.load_bus.port,
+                "address": LOAD_BOARD_ADDRESS,
+                "loads": [
+                    {"name": s.name, "watts": s.watts, "coil": i}
+                    for i, s in enumerate(self.smart_loads)
+                ],
+            }
         return {
+            "smart_loads": loads,
             "seller_port": self.seller_bus.port,
             "buyer_ports": [b.port for b in self.buyer_buses],
             "meters": [i + 1 for i in range(len(self.circuits))],
@@ -73,16 +89,19 @@ class Estate:
                     "relay_timeline": timeline,
                 }
             )
-        return {"at": time.time(), "circuits": circuits}
+        smart = {s.name: s.on for s in self.smart_loads}
+        return {"at": time.time(), "circuits": circuits, "smart_loads": smart}
+
+    def _buses(self) -> list[PtySlave]:
+        extra = [self.load_bus] if self.load_bus is not None else []
+        return [self.seller_bus, *self.buyer_buses, *extra]
 
     def start(self) -> None:
-        self.seller_bus.start()
-        for bus in self.buyer_buses:
+        for bus in self._buses():
             bus.start()
 
     def stop(self) -> None:
-        self.seller_bus.stop()
-        for bus in self.buyer_buses:
+        for bus in self._buses():
             bus.stop()
 
 
@@ -97,6 +116,7 @@ def build_estate(
     buyer_bias: float = 0.0,
     sags: Sequence[tuple[float, float, float]] = (),
     accuracy_class: float = 0.0,
+    smart_loads: bool = False,
 ) -> Estate:
     clock = SimClock(time_scale)
     watchdog = SimWatchdog(watchdog_timeout_s)
@@ -130,7 +150,14 @@ def build_estate(
             seed=20_000 + i + 1,
         )
         buyer_buses.append(PtySlave({1: MeterDevice(buyer_meter, profile)}))
-    return Estate(circuits, PtySlave(seller_devices), buyer_buses, timelines)
+    estate = Estate(circuits, PtySlave(seller_devices), buyer_buses, timelines)
+    if smart_loads and circuits:
+        # the first buyer's appliances, switched by `gridnode loads` over Modbus coils
+        estate.smart_loads = [SwitchedLoad(name, watts) for name, watts in DEMO_LOADS]
+        circuits[0].loads.extend(estate.smart_loads)
+        board: dict[int, Any] = {LOAD_BOARD_ADDRESS: LoadBoardDevice(estate.smart_loads)}
+        estate.load_bus = PtySlave(board)
+    return estate
 
 
 def _write_state(estate: Estate, path: Path) -> None:
@@ -167,6 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--buyer-bias", type=float, default=0.0)
     parser.add_argument(
+        "--smart-loads",
+        action="store_true",
+        help="the first buyer's appliances on a Modbus load board of their own",
+    )
+    parser.add_argument(
         "--sag",
         type=_sag,
         action="append",
@@ -186,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seller_bias=args.seller_bias,
         buyer_bias=args.buyer_bias,
         sags=args.sag,
+        smart_loads=args.smart_loads,
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

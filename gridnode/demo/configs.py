@@ -241,3 +241,44 @@ def _files(name: str, directory: Path, config: Path, identity: NodeIdentity) -> 
 
 def started_at() -> float:
     return time.time()
+
+
+def write_loads(
+    files: NodeFiles, feed: str, board: dict[str, object], band: tuple[int, int] | None = None
+) -> Path:
+    """The first buyer's load agent: its appliances on the demo's Modbus load board,
+    on when the rate is cheap and off when it is dear (with a few seconds of hysteresis
+    in time, since the demo's rate swings every few minutes)."""
+    loads = board["loads"]
+    assert isinstance(loads, list)
+    on_below, off_above = band or ((CHEAP + DEAR) // 2 - 10_000, (CHEAP + DEAR) // 2 + 10_000)
+    lines = [
+        "# The demo's smart loads (written by gridnode demo).",
+        'zone = "UTC"',
+        "",
+        "[feed]",
+        f'endpoint = "{feed}"',
+        "silence_s = 15",
+        "",
+        "[bus]",
+        f'port = "{board["port"]}"',
+        "baud = 9600",
+        "gap_ms = 20",
+        "",
+    ]
+    for load in loads:
+        assert isinstance(load, dict)
+        lines += [
+            "[[loads]]",
+            f'name = "{load["name"]}"',
+            f'relay = {{ kind = "modbus", address = {board["address"]}, coil = {load["coil"]} }}',
+            f"power_w = {int(load['watts'])}",
+            f"on_below_msat_per_kwh = {on_below}",
+            f"off_above_msat_per_kwh = {off_above}",
+            "min_on_s = 10",
+            "min_off_s = 10",
+            "",
+        ]
+    path = files.directory / "loads.toml"
+    path.write_text("\n".join(lines))
+    return path

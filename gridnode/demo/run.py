@@ -50,6 +50,11 @@ class DemoOptions:
     terms: configs.DemoTerms = field(default_factory=configs.DemoTerms)
     #: where the first buyer publishes its live rate (ZeroMQ); others get free ports
     rate_feed: str | None = None
+    #: the first buyer's appliances (a water heater, an EV charger) on a Modbus load
+    #: board, switched by `gridnode loads` from its live rate
+    smart_loads: bool = False
+    #: the load agent's (on below, off above) prices; default: around the rate's middle
+    smart_load_band: tuple[int, int] | None = None
 
 
 @dataclass
@@ -140,6 +145,8 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:
         argv += ["--sag", sag]
+    if options.smart_loads:
+        argv.append("--smart-loads")
     circuit = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=(root / "circuit.log").open("ab"), text=True
     )
@@ -152,9 +159,11 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     seller, listen = configs.write_seller(root, network.nodes[0], info, buyers, options.terms)
+    feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
         feed = configs.write_buyer(buyer, i, network.nodes[i], info, seller, listen, feed)
+        feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
     parts = Parts(network, circuit, info, seller, buyers)
     _launch(
@@ -165,6 +174,11 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     )
     for buyer in buyers:
         _launch(parts, buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
+    board = info.get("smart_loads")
+    if isinstance(board, dict):
+        loads_config = configs.write_loads(buyers[0], feeds[0], board, options.smart_load_band)
+        _launch(parts, "loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
+        say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
     return parts
 

@@ -225,3 +225,33 @@ def test_three_buyers_one_stalled_the_others_keep_trading(make_demo: Make) -> No
     finally:
         demo.stop()
     assert_ledgers_match_wallets(demo)
+
+
+def test_smart_loads_switch_as_modbus_coils_and_the_buyer_meter_sees_them(
+    make_demo: Make,
+) -> None:
+    # a band every demo price is under: the agent switches both appliances on at once
+    demo = make_demo(
+        smart_loads=True, load_watts=1000.0, cycling_watts=0.0, smart_load_band=(400_000, 500_000)
+    )
+    demo.start()
+    try:
+        wait_until(demo, "power on", lambda: relay_on(demo), 30)
+
+        def appliances_on() -> bool:
+            state = circuit_state(demo)
+            return all(state["smart_loads"].values()) and state["circuits"][0]["power_w"] > 3000
+
+        wait_until(demo, "the appliances on through their coils", appliances_on, 30)
+        demo.latest.clear()
+        wait_until(
+            demo, "the buyer's meter sees them", lambda: _buyer_power_mw(demo) > 3_000_000, 15
+        )
+    finally:
+        demo.stop()
+    assert not any(circuit_state(demo)["smart_loads"].values())  # off when the agent stops
+
+
+def _buyer_power_mw(demo: DemoHarness) -> int:
+    status = demo.latest.get("buyer-1")
+    return status.sessions[0].power_mw if status is not None and status.sessions else 0
