@@ -19,6 +19,7 @@ LND says how it ended, never paid again.
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import logging
 import os
@@ -66,6 +67,10 @@ from gridnode.wallet.port import (
 )
 
 log = logging.getLogger("gridnode.node")
+
+_MONEY_KINDS = frozenset(
+    {LedgerKind.INVOICE, LedgerKind.PAYMENT_SETTLED, LedgerKind.PAYMENT_MADE, LedgerKind.DEPOSIT}
+)
 
 
 class Session(Protocol):
@@ -120,6 +125,10 @@ class SessionRunner:
         self.notes: list[str] = []
         self.rate_msat_per_kwh: int | None = None
         self.relay_on = False
+        #: the latest money records (invoices, payments, deposits) and every breach, kept
+        #: for the status socket so a snapshot never reads the ledger
+        self.recent: collections.deque[Record] = collections.deque(maxlen=20)
+        self.breaches: list[Record] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
 
@@ -193,7 +202,10 @@ class SessionRunner:
             record.amount,
             record.payment_hash,
         )
+        if record.kind in _MONEY_KINDS:
+            self.recent.append(record)  # for the status socket: the latest money events
         if record.kind is LedgerKind.BREACH:
+            self.breaches.append(record)
             await asyncio.to_thread(
                 ledger.breach, self.session_id, "breach", record.text, record.at_ms
             )

@@ -11,6 +11,7 @@ from gridnode.trade.profiles import RateProfile
 
 if TYPE_CHECKING:
     from gridnode.node.buyer_node import BuyerNode
+    from gridnode.node.runner import SessionRunner
     from gridnode.node.seller_node import BuyerSlot, SellerNode
 
 
@@ -68,6 +69,7 @@ def _slot_status(slot: BuyerSlot, status_at_ms: int) -> pb.SessionStatus:
             entry.cause = runner.notes[-1]
         entry.notes.extend(runner.notes[-NOTES_SHOWN:])
         entry.notes_total = len(runner.notes)
+        _money_and_breaches(entry, runner)
     return entry
 
 
@@ -116,6 +118,7 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
             entry.cause = runner.notes[-1]
         entry.notes.extend(runner.notes[-NOTES_SHOWN:])
         entry.notes_total = len(runner.notes)
+        _money_and_breaches(entry, runner)
     status.sessions.append(entry)
     return status
 
@@ -148,3 +151,19 @@ def _forecast(entry: pb.SessionStatus, profile: RateProfile, now_ms: int) -> Non
         at_ms = first + k * FORECAST_STEP_MS
         rate = int(profile.price_at(at_ms))
         entry.forecast.append(pb.RatePoint(at_ms=at_ms, rate_msat_per_kwh=rate))
+
+
+def _money_and_breaches(entry: pb.SessionStatus, runner: SessionRunner) -> None:
+    """The runner's latest invoices, payments and deposits, and every breach."""
+    for record in reversed(runner.recent):
+        entry.recent.append(
+            pb.PaymentInfo(
+                payment_hash=record.payment_hash,
+                amount_msat=record.amount.msat if record.amount is not None else 0,
+                kind=record.kind.value,
+                status=record.text,
+                at_ms=record.at_ms,
+            )
+        )
+    for record in runner.breaches:
+        entry.breaches.append(pb.Breach(kind="breach", text=record.text, at_ms=record.at_ms))

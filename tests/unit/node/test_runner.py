@@ -138,3 +138,7 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
     assert router.credited == len(settled)
     assert seller_ledger.settle_index() == lightning.settle_index
     assert rates  # the buyer published the live rate
+    # the latest money records are kept for the status socket, newest last
+    assert {r.kind.value for r in seller.recent} >= {"invoice", "payment_settled"}
+    assert "payment_made" in {r.kind.value for r in buyer.recent}
+    assert seller.breaches == []
