@@ -152,7 +152,7 @@ def create_identity(directory: Path, role: Role, *, force: bool = False) -> Node
     _make_private_dir(directory / PEERS_DIR)
     key = ec.generate_private_key(ec.SECP256R1())
     certificate = _self_signed(key, role)
-    _write_private(
+    write_private(
         key_path,
         key.private_bytes(
             serialization.Encoding.PEM,
@@ -160,10 +160,10 @@ def create_identity(directory: Path, role: Role, *, force: bool = False) -> Node
             serialization.NoEncryption(),
         ),
     )
-    _write_private(directory / CERT_FILE, certificate.public_bytes(serialization.Encoding.PEM))
+    write_private(directory / CERT_FILE, certificate.public_bytes(serialization.Encoding.PEM))
     config = directory / CONFIG_FILE
     if not config.exists():
-        _write_private(config, config_skeleton(role).encode())
+        write_private(config, config_skeleton(role).encode())
     return NodeIdentity(directory=directory, key=key, certificate=certificate)
 
 
@@ -278,7 +278,7 @@ def _make_private_dir(path: Path) -> None:
     os.chmod(path, 0o700)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically, mode 0600 from the first byte."""
     tmp = path.with_name(path.name + ".tmp")
     tmp.unlink(missing_ok=True)

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from gridnode.identity import NodeIdentity, fingerprint_of_certificate, normalize_fingerprint
+from gridnode.identity import (
+    NodeIdentity,
+    fingerprint_of_certificate,
+    normalize_fingerprint,
+    write_private,
+)
 from gridnode.peer.errors import FingerprintMismatchError, PeerUnreachableError
 from gridnode.peer.tls import PinnedPeer, probe_context
 
@@ -89,12 +93,4 @@ async def pin_on_first_contact(
 
 def _save_private(path: Path, data: bytes) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_private(path, data)
