@@ -106,6 +106,13 @@ class NodeSettings:
     register_step_mwh: int = 10_000
     #: Buyer: the rate feed's CurveZMQ keys and subscriber allow-list (docs/loads.md).
     rate_feed_curve: CurveServer | None = None
+    #: How much the node's storage (ledger and LND) may grow per day, in MB; faster
+    #: growth, or a week's growth above the free space, is a warning (docs/storage.md).
+    storage_budget_mb_per_day: int = 20
+    #: Days the ledger keeps the raw entries no receipt needs (docs/storage.md).
+    ledger_raw_window_days: int = 7
+    #: LND's data folder (lnddir), measured with the ledger for the storage warning.
+    lnd_data_dir: Path | None = None
 
 
 def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> NodeSettings:
@@ -135,6 +142,9 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
     rate_feed = "tcp://127.0.0.1:5556"
     rate_feed_curve = None
     register_step_mwh = top.positive("register_step_mwh", 10_000, hint="0.01 kWh is 10000")
+    budget_mb = top.positive("storage_budget_mb_per_day", 20, hint="MB per day, like 20")
+    raw_window_days = top.positive("ledger_raw_window_days", 7, hint="days, like 7")
+    lnd_data_dir = top.path_value("lnd_data_dir", base) if top.has("lnd_data_dir") else None
     if role == "seller":
         listen = top.get("listen", str, hint='address and port, like "0.0.0.0:7878"')
         buyers = tuple(_read_buyer(t, base) for t in top.tables("buyers"))
@@ -173,6 +183,9 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
         base=base,
         register_step_mwh=register_step_mwh,
         rate_feed_curve=rate_feed_curve,
+        storage_budget_mb_per_day=budget_mb,
+        ledger_raw_window_days=raw_window_days,
+        lnd_data_dir=lnd_data_dir,
     )
 
 
