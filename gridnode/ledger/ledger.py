@@ -26,10 +26,13 @@ from typing import Any
 
 from gridnode import __version__
 from gridnode.ledger.evidence import EvidenceMixin
+from gridnode.ledger.hygiene import HygieneMixin
+from gridnode.ledger.lock import LedgerLock
 from gridnode.ledger.rows import (
     DuplicatePaymentError,
     InvoiceRow,
     LedgerError,
+    LedgerMissingError,
     LedgerRoleError,
     LedgerVersionError,
     PaymentRow,
@@ -38,21 +41,58 @@ from gridnode.ledger.schema import MIGRATIONS, SCHEMA_VERSION
 from gridnode.money import Msat
 
 
-class Ledger(EvidenceMixin):
+class Ledger(EvidenceMixin, HygieneMixin):
     """One node's ledger file."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path, role: str) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, path: Path, role: str, held: LedgerLock | None = None
+    ) -> None:
         self._db = db
         self._lock = threading.Lock()
+        self._held = held
         self.path = path
         self.role = role
 
     # -- opening ------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str, role: str) -> Ledger:
-        """Open (creating or migrating) the ledger at ``path`` for a node of ``role``."""
+    def open(cls, path: Path | str, role: str, *, exclusive: bool = False) -> Ledger:
+        """Open (creating or migrating) the ledger at ``path`` for a node of ``role``.
+
+        Every opener shares the ledger's lock; ``exclusive`` (the archiving prune) refuses
+        to open while anyone else has it open, and keeps everyone else out until closed.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
+        held = LedgerLock.take(path, exclusive=exclusive)
+        try:
+            return cls._open_locked(path, role, held)
+        except BaseException:
+            held.release()
+            raise
+
+    @classmethod
+    def open_existing(cls, path: Path | str, *, exclusive: bool = False) -> Ledger:
+        """Open a ledger that must already exist, whatever its role (for tools)."""
+        path = Path(path)
+        if not path.is_file():
+            raise LedgerMissingError(
+                f"ledger: {path} does not exist; give the node's ledger file (the 'ledger' "
+                "field of its configuration)."
+            )
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                row = db.execute("SELECT role FROM node").fetchone()
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(f"ledger: {path} is not a gridnode ledger ({exc}).") from exc
+        if row is None:
+            raise LedgerError(f"ledger: {path} is not a gridnode ledger (no node role in it).")
+        return cls.open(path, str(row[0]), exclusive=exclusive)
+
+    @classmethod
+    def _open_locked(cls, path: Path, role: str, held: LedgerLock) -> Ledger:
         try:
             db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode = WAL")
@@ -70,8 +110,12 @@ class Ledger(EvidenceMixin):
             )
         for number in range(version, SCHEMA_VERSION):
             _migrate(db, number)
-        ledger = cls(db, path, role)
-        ledger._claim_role(role)
+        ledger = cls(db, path, role, held)
+        try:
+            ledger._claim_role(role)
+        except BaseException:
+            db.close()
+            raise
         return ledger
 
     def _claim_role(self, role: str) -> None:
@@ -92,6 +136,35 @@ class Ledger(EvidenceMixin):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if self._held is not None:
+                self._held.release()
+
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back to the file system (VACUUM, then the WAL
+        truncated). Needs the file to itself: the archiving prune calls it."""
+        with self._lock:
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _rows_of(self, table: str, session_id: str) -> list[dict[str, object]]:
+        if table not in (
+            "sessions",
+            "readings",
+            "journal",
+            "breaches",
+            "relay_switches",
+            "payments",
+            "invoices",
+        ):
+            raise ValueError(table)
+        with self._lock:
+            # ``table`` is one of the fixed names checked above
+            cursor = self._db.execute(f"SELECT * FROM {table} WHERE session_id = ?", (session_id,))
+            names = [d[0] for d in cursor.description]
+            return [
+                {n: v.hex() if isinstance(v, bytes) else v for n, v in zip(names, row, strict=True)}
+                for row in cursor.fetchall()
+            ]
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -119,7 +192,8 @@ class Ledger(EvidenceMixin):
     ) -> None:
         with self._tx() as db:
             db.execute(
-                "INSERT OR IGNORE INTO sessions VALUES (?, ?, ?, 'opened', ?, NULL)",
+                "INSERT OR IGNORE INTO sessions (session_id, peer_fingerprint, meter_id, state,"
+                " opened_at_ms) VALUES (?, ?, ?, 'opened', ?)",
                 (session_id, peer_fingerprint, meter_id, at_ms),
             )
 

@@ -20,6 +20,18 @@ class LedgerRoleError(LedgerError, UsageError):
     """The ledger belongs to a node of the other role."""
 
 
+class LedgerInUseError(LedgerError, UsageError):
+    """Another process holds the ledger in a way this one cannot share (docs/storage.md)."""
+
+
+class LedgerMissingError(LedgerError, UsageError):
+    """A tool was pointed at a ledger file that does not exist."""
+
+
+class ArchiveError(LedgerError):
+    """A session could not be archived; nothing of it was deleted."""
+
+
 class DuplicatePaymentError(LedgerError):
     """This payment hash was attempted before: it is never paid twice."""
 

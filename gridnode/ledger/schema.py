@@ -104,6 +104,12 @@ MIGRATIONS: tuple[str, ...] = (
         next_page INTEGER NOT NULL
     );
     """,
+    # 2: sessions archived by 'gridnode ledger prune': the row stays (its last signed
+    # reading may anchor its meter's OCMF series); the rest is in its receipt file
+    """
+    ALTER TABLE sessions ADD COLUMN archived_at_ms INTEGER;
+    ALTER TABLE sessions ADD COLUMN archive TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,166 @@
+"""Keeping the ledger compact: the raw window and archiving closed sessions.
+
+What the ledger keeps and why is in docs/storage.md. In short:
+
+- *Raw entries* are the journal's copies of frames no receipt needs: heartbeats, and the
+  meter-reading frames whose signed OCMF record is kept verbatim in ``readings``. They
+  are deleted once older than the raw window (``ledger_raw_window_days``).
+- *Archiving* (``gridnode ledger prune --before DATE``) writes a closed session's receipt
+  to a file, then deletes the session's rows. The session's row stays, marked archived,
+  and so does the last signed reading of every meter series: a node continues its OCMF
+  pagination from it. The wallet cursor and the OCMF counters are never touched.
+
+Nothing unproven is deleted: a session with a payment in flight, a deposit still held,
+an invoice that could still be paid, or an LND record the node has not yet deleted is
+skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from gridnode.ledger.rows import ArchiveError
+
+#: Message kinds whose journalled frames are raw entries (see the module docstring).
+RAW_FRAME_KINDS = ("heartbeat", "meter_reading")
+
+#: An unpaid invoice older than this can no longer be paid (the seller issues them for
+#: seconds to minutes), so it does not hold its session back from the archive.
+UNPAID_INVOICE_DEAD_MS = 24 * 3600 * 1000
+
+_RAW_PATTERNS = tuple(
+    f"{verb} {kind} #*" for kind in RAW_FRAME_KINDS for verb in ("sent", "received")
+)
+
+#: The tables whose rows belong to one session, deleted when it is archived.
+_SESSION_TABLES = ("journal", "breaches", "relay_switches", "payments", "invoices")
+
+
+class HygieneMixin:
+    """Mixed into :class:`gridnode.ledger.Ledger`, which provides the two helpers."""
+
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError
+
+    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    # -- the raw window -----------------------------------------------------------------
+    def prune_raw(self, before_ms: int) -> int:
+        """Delete the raw journal entries written before ``before_ms``; returns how many."""
+        globs = " OR ".join("text GLOB ?" for _ in _RAW_PATTERNS)
+        with self._tx() as db:
+            cursor = db.execute(
+                "DELETE FROM journal WHERE at_ms < ? AND kind IN ('frame_sent', 'frame_received')"
+                f" AND ({globs})",
+                (before_ms, *_RAW_PATTERNS),
+            )
+            return int(cursor.rowcount)
+
+    # -- archiving ------------------------------------------------------------------------
+    def archive_candidates(
+        self, before_ms: int, now_ms: int
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        """Sessions closed before ``before_ms`` and not archived yet: those that may be
+        archived, and those that may not, each with the reason."""
+        ready: list[str] = []
+        skipped: list[tuple[str, str]] = []
+        with self._tx() as db:  # one consistent view
+            closed = db.execute(
+                "SELECT session_id FROM sessions WHERE closed_at_ms IS NOT NULL"
+                " AND closed_at_ms < ? AND archived_at_ms IS NULL ORDER BY closed_at_ms",
+                (before_ms,),
+            ).fetchall()
+            for (session_id,) in closed:
+                reason = _holds_back(db, str(session_id), now_ms)
+                if reason is None:
+                    ready.append(str(session_id))
+                else:
+                    skipped.append((str(session_id), reason))
+        return ready, skipped
+
+    def delete_archived(self, archives: Iterable[tuple[str, str]], at_ms: int) -> int:
+        """Delete the rows of sessions whose receipts are written (``(session_id, file)``
+        pairs), keeping each session's row and every meter series' last reading; one
+        transaction. The reasons to hold a session back are checked again inside it."""
+        pairs = list(archives)
+        with self._tx() as db:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS prune_ids (session_id TEXT PRIMARY KEY)")
+            db.execute("DELETE FROM temp.prune_ids")
+            for session_id, _ in pairs:
+                reason = _holds_back(db, session_id, at_ms)
+                if reason is not None:
+                    raise ArchiveError(
+                        f"ledger: session {session_id} changed while it was archived ({reason}); "
+                        "nothing was deleted."
+                    )
+            db.executemany("INSERT INTO temp.prune_ids VALUES (?)", [(s,) for s, _ in pairs])
+            for table in _SESSION_TABLES:
+                # ``table`` is one of the fixed names above
+                db.execute(
+                    f"DELETE FROM {table} WHERE session_id IN (SELECT session_id FROM prune_ids)"
+                )
+            db.execute(
+                "DELETE FROM readings WHERE session_id IN (SELECT session_id FROM prune_ids)"
+                " AND id NOT IN (SELECT id FROM (SELECT id, max(pagination) FROM readings"
+                " GROUP BY side, meter_id))"
+            )
+            db.executemany(
+                "UPDATE sessions SET archived_at_ms = ?, archive = ? WHERE session_id = ?",
+                [(at_ms, name, s) for s, name in pairs],
+            )
+            db.execute("DELETE FROM temp.prune_ids")
+            return len(pairs)
+
+    def session_rows(self, session_id: str) -> dict[str, object]:
+        """Every row of one session as JSON-ready values (bytes as hex), table by table."""
+        dump: dict[str, object] = {"session_id": session_id}
+        for table in ("sessions", "readings", *_SESSION_TABLES):
+            dump[table] = self._rows_of(table, session_id)
+        return dump
+
+    def _rows_of(self, table: str, session_id: str) -> list[dict[str, object]]:
+        raise NotImplementedError
+
+
+def _holds_back(db: sqlite3.Connection, session_id: str, now_ms: int) -> str | None:
+    """Why this session's rows may not go yet, or None."""
+    (in_flight, unpruned) = db.execute(
+        "SELECT count(*) FILTER (WHERE status = 'in_flight'),"
+        " count(*) FILTER (WHERE status != 'in_flight' AND NOT pruned)"
+        " FROM payments WHERE session_id = ?",
+        (session_id,),
+    ).fetchone()
+    if in_flight:
+        return (
+            f"{in_flight} payment(s) still in flight; start the node, which tracks them "
+            "until LND says how they ended"
+        )
+    if unpruned:
+        return (
+            f"LND still keeps {unpruned} of its payment record(s); start the node, whose "
+            "pruner deletes them, then prune again"
+        )
+    (held, live, canceled) = db.execute(
+        "SELECT count(*) FILTER (WHERE state = 'accepted'),"
+        " count(*) FILTER (WHERE state = 'open' AND created_at_ms >= ?),"
+        " count(*) FILTER (WHERE state = 'canceled' AND NOT pruned AND bolt11 != '')"
+        " FROM invoices WHERE session_id = ?",
+        (now_ms - UNPAID_INVOICE_DEAD_MS, session_id),
+    ).fetchone()
+    if held:
+        return (
+            f"{held} held payment(s) (accepted hold invoices) are neither settled nor "
+            "released; start the node, which releases them"
+        )
+    if live:
+        return f"{live} unpaid invoice(s) younger than a day could still be paid"
+    if canceled:
+        return (
+            f"LND still keeps {canceled} cancelled invoice(s); start the node, whose "
+            "pruner deletes them, then prune again"
+        )
+    return None
