@@ -13,6 +13,7 @@ from gridnode.cli.keys import keys
 from gridnode.cli.loads import loads
 from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
+from gridnode.cli.receipt import receipt, verify
 from gridnode.cli.regtest import regtest
 
 
@@ -48,6 +49,8 @@ cli.add_command(demo)
 cli.add_command(dashboard)
 cli.add_command(keys)
 cli.add_command(loads)
+cli.add_command(receipt)
+cli.add_command(verify)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from gridnode.hardware.meter import Meter
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
+from gridnode.node.evidence import keep_late_reading, record_party_keys
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.readings import series_state, system_clock_status
@@ -90,6 +91,8 @@ class BuyerNode:
         self.known_sessions: set[bytes] = set()
         #: the seller's id of the session the live runner serves (None until its hello)
         self.current_session_id: bytes | None = None
+        #: the ledger's name of each session by its protocol id (for late readings)
+        self.ledger_names: dict[bytes, str] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
@@ -215,7 +218,7 @@ class BuyerNode:
                 self.known_sessions.add(peek.session_id)
                 assert self.client is not None
                 self.client.link.send(unknown_session_frame(peek.session_id, signer))
-            else:
+            elif not self._late_reading(peek.session_id, frame, ledger):
                 log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
             return
         self.known_sessions.add(peek.session_id)
@@ -225,7 +228,16 @@ class BuyerNode:
             self._start_session(signer, ledger, wallet, meter_id)
         self.current_session_id = peek.session_id
         assert self.runner is not None
+        self.ledger_names[peek.session_id] = self.runner.session_id
         self.runner.post(FrameReceived(frame))
+
+    def _late_reading(self, protocol_id: bytes, frame: bytes, ledger: Ledger) -> bool:
+        """Keep the seller's last signed reading of a session that closed here first."""
+        name = self.ledger_names.get(protocol_id)
+        if name is None or self.peer is None:
+            return False
+        verifier = wiring.verifier_of(self.peer.certificate)
+        return keep_late_reading(ledger, name, protocol_id, frame, verifier, clock_ms())
 
     def _start_session(
         self, signer: P256Signer, ledger: Ledger, wallet: LndWallet, meter_id: str
@@ -250,6 +262,13 @@ class BuyerNode:
         self.sessions_started += 1
         session_id = f"buyer-{clock_ms()}-{self.sessions_started}"
         ledger.open_session(session_id, self.peer.fingerprint, meter_id, clock_ms())
+        record_party_keys(
+            ledger,
+            session_id,
+            seller_der=wiring.verifier_of(self.peer.certificate).public_key_der,
+            buyer_der=signer.public_key_der,
+            at_ms=clock_ms(),
+        )
         runner = SessionRunner(
             session_id,
             session,

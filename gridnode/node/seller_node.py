@@ -24,6 +24,7 @@ from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
+from gridnode.node.evidence import keep_late_reading, record_party_keys
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.readings import series_state, system_clock_status
@@ -238,6 +239,16 @@ class SellerNode:
             if slot.link.up and self._may_start(slot):
                 self._start_session(slot, signer, ledger, wallet, router)
             runner = slot.runner
+            if runner is None and isinstance(event, Message) and slot.session_id:
+                # the buyer's last reading of a session that closed here first
+                keep_late_reading(
+                    ledger,
+                    slot.session_id.hex(),
+                    slot.session_id,
+                    event.payload,
+                    wiring.verifier_of(slot.peer.certificate),
+                    clock_ms(),
+                )
             if runner is None or event is None:
                 continue
             match event:
@@ -291,6 +302,13 @@ class SellerNode:
             clock_status=clock,
         )
         ledger.open_session(session_id.hex(), slot.peer.fingerprint, meter_id, now)
+        record_party_keys(
+            ledger,
+            session_id.hex(),
+            seller_der=signer.public_key_der,
+            buyer_der=wiring.verifier_of(slot.peer.certificate).public_key_der,
+            at_ms=now,
+        )
         runner = SessionRunner(
             session_id.hex(),
             session,

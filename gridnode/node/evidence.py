@@ -1,0 +1,93 @@
+"""What a node keeps so that its sessions' receipts are complete.
+
+- When a session opens, both parties' public keys go into its journal (a receipt names
+  the keys; the verifier checks them against fingerprints given out of band).
+- A session is over for one side before the other: the peer's last signed reading (its
+  End) often arrives just after this side closed. It is still evidence of the session,
+  so the node checks it like a live one (the peer's pinned key, the session id, the
+  next page of the peer's series) and stores it, instead of dropping it. Nothing acts
+  on it: the session is over.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+
+from gridnode.ledger import Ledger
+from gridnode.receipt.export import KEYS_KIND
+from gridnode.trade import codec
+from gridnode.trade.errors import DecodeError, SignatureError
+from gridnode.trade.messages import MeterReadingMessage
+from gridnode.trade.signing import Verifier
+
+log = logging.getLogger("gridnode.node")
+
+
+def record_party_keys(
+    ledger: Ledger, session_id: str, *, seller_der: bytes, buyer_der: bytes, at_ms: int
+) -> None:
+    """Journal both parties' public keys (DER SubjectPublicKeyInfo) for the session."""
+    keys = {"seller": seller_der.hex(), "buyer": buyer_der.hex()}
+    ledger.journal(
+        session_id,
+        KEYS_KIND,
+        at_ms,
+        "public keys of both parties",
+        json.dumps(keys, sort_keys=True).encode(),
+    )
+
+
+def keep_late_reading(
+    ledger: Ledger,
+    session_id: str,
+    protocol_id: bytes,
+    frame: bytes,
+    peer: Verifier,
+    at_ms: int,
+) -> bool:
+    """Store the peer's signed reading that arrived after ``session_id`` closed on this
+    side; True when it was one and it held. Anything else is left for the caller to log."""
+    try:
+        received = codec.decode(frame)
+    except DecodeError:
+        return False
+    body = received.envelope.body
+    if received.envelope.session_id != protocol_id or not isinstance(body, MeterReadingMessage):
+        return False
+    reading = body.reading
+    try:
+        codec.verify_reading(reading, peer)
+    except SignatureError as exc:
+        log.warning("a late reading for session %s was refused: %s", session_id, exc)
+        return False
+    series = f"{reading.payload.GS}:{reading.payload.MS}"
+    if protocol_id.hex() != reading.payload.ID:
+        log.warning("a late reading names session %r, not %s", reading.payload.ID, session_id)
+        return False
+    try:
+        ledger.journal(
+            session_id,
+            "frame_received",
+            at_ms,
+            f"received meter_reading #{received.envelope.seq} (after the close)",
+            frame,
+        )
+        ledger.reading(
+            session_id,
+            "peer",
+            series,
+            reading.page,
+            reading.payload.RD[-1].TM.unix_ms,
+            reading.text,
+        )
+    except sqlite3.IntegrityError as exc:  # a page the series already has
+        log.info("a late reading for session %s repeats a page: %s", session_id, exc)
+        return False
+    log.info(
+        "kept the peer's reading %s that came after session %s closed",
+        reading.payload.PG,
+        session_id,
+    )
+    return True
