@@ -89,6 +89,7 @@ class BuyerNode:
         self.peer: PinnedPeer | None = None
         self._session_task: asyncio.Task[None] | None = None
         self.known_sessions: set[bytes] = set()
+        self.pruner: Pruner | None = None  # storage hygiene and its warnings
         #: the seller's id of the session the live runner serves (None until its hello)
         self.current_session_id: bytes | None = None
         #: the ledger's name of each session by its protocol id (for late readings)
@@ -135,9 +136,10 @@ class BuyerNode:
             self.rates.listener = feed.changed
             tasks.append(asyncio.create_task(feed.run(), name="rate feed"))
             client.start()
+            self.pruner = Pruner.for_node(settings, ledger, wallet)
             tasks += [
                 asyncio.create_task(reconcile_buyer(ledger, wallet, clock_ms), name="reconcile"),
-                asyncio.create_task(Pruner(ledger, wallet).run(), name="pruning"),
+                asyncio.create_task(self.pruner.run(), name="pruning"),
                 asyncio.create_task(self.poller.run(), name="meter"),
                 asyncio.create_task(
                     self._serve(signer, identity, ledger, wallet, meter_config.id, status),

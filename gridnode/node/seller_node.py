@@ -93,6 +93,7 @@ class SellerNode:
         self.slots: dict[str, BuyerSlot] = {}
         self.ready = asyncio.Event()
         self.address: tuple[str, int] | None = None
+        self.pruner: Pruner | None = None  # storage hygiene and its warnings
 
     # -- lifecycle ------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -125,9 +126,10 @@ class SellerNode:
             host, port = self.listen.rsplit(":", 1)
             self.address = await server.start(host, int(port))
             await status.start()
+            self.pruner = Pruner.for_node(settings, ledger, wallet)
             background = [
                 asyncio.create_task(router.run(), name="settled invoices"),
-                asyncio.create_task(Pruner(ledger, wallet).run(), name="pruning"),
+                asyncio.create_task(self.pruner.run(), name="pruning"),
                 asyncio.create_task(run_watchdog(ports.watchdog, self.healthy), name="watchdog"),
             ]
             for slot in self.slots.values():

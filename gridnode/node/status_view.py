@@ -32,6 +32,8 @@ def seller_status(node: SellerNode, identity: NodeIdentity) -> pb.NodeStatus:
         status.sessions.append(_slot_status(slot, status.at_ms))
         if slot.poller.last_error:
             status.warnings.append(f"meter {slot.entry.meter}: {slot.poller.last_error}")
+    if node.pruner is not None:
+        status.warnings.extend(node.pruner.warnings)
     return status
 
 
@@ -98,6 +100,8 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
         entry.reading_at_ms = int(sample.timestamp.timestamp() * 1000)
         if poller.last_error:
             status.warnings.append(f"meter: {poller.last_error}")
+    if node.pruner is not None:
+        status.warnings.extend(node.pruner.warnings)
     runner, session = node.runner, node.session
     if runner is not None and session is not None:
         entry.session_id = runner.session_id
