@@ -10,6 +10,7 @@ from gridnode.cli.dashboard import dashboard
 from gridnode.cli.demo import demo
 from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.keys import keys
+from gridnode.cli.ledger import ledger
 from gridnode.cli.loads import loads
 from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
@@ -51,6 +52,7 @@ cli.add_command(keys)
 cli.add_command(loads)
 cli.add_command(receipt)
 cli.add_command(verify)
+cli.add_command(ledger)
 
 
 def main() -> None:

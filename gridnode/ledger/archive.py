@@ -1,10 +1,10 @@
 """``gridnode ledger prune``: archive what receipts already cover, then give the space back.
 
 For every session closed before the cut-off that nothing holds back (see
-:meth:`HygieneMixin.archive_candidates`): its receipt is written to ``ARCHIVE/<session>.json``
-(atomically, synced to disk), then the session's rows are deleted in one transaction,
-then the file is vacuumed. A crash between the two leaves the receipt and the rows; the
-next run writes the receipt again and deletes them. The receipt comes from an injected
+:meth:`HygieneMixin.archive_candidates`): its receipt is written to
+``ARCHIVE/receipt-<session>.json`` (atomically, synced to disk), then the session's rows
+are deleted in one transaction, then the file is vacuumed. A crash between the two
+leaves the receipt and the rows; the next run writes the receipt again and deletes them. The receipt comes from an injected
 ``receipt_of`` (the receipt builder), so this module stays testable without it.
 """
 
@@ -77,7 +77,7 @@ def prune_ledger(
             _make_folder(folder)
         for session_id in ready:
             receipt = receipt_of(ledger, session_id)
-            target = folder / f"{_safe_name(session_id)}.json"
+            target = folder / f"receipt-{_safe_name(session_id)}.json"
             write_receipt(target, receipt)
             written.append((session_id, target.name))
         if written:
@@ -100,7 +100,7 @@ def write_receipt(target: Path, receipt: Mapping[str, object]) -> None:
     """Write one receipt atomically and durably (temporary file, fsync, rename, fsync of
     the folder): the session's rows are deleted only after this returns."""
     try:
-        text = json.dumps(receipt, indent=1, sort_keys=True)
+        text = json.dumps(receipt, indent=1, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise ArchiveError(
             f"ledger: the receipt for {target.stem} is not JSON ({exc}); nothing was deleted."
@@ -108,7 +108,7 @@ def write_receipt(target: Path, receipt: Mapping[str, object]) -> None:
     temporary = target.with_name(target.name + ".tmp")
     try:
         with temporary.open("w", encoding="utf-8") as out:
-            out.write(text + "\n")
+            out.write(text + "\n")  # as 'gridnode receipt' writes it
             out.flush()
             os.fsync(out.fileno())
         temporary.replace(target)

@@ -38,7 +38,7 @@ def test_closed_sessions_are_archived_as_receipts_then_deleted_and_the_file_shri
     assert report.skipped == []
     folder = default_archive_dir(path)
     assert folder == tmp_path / "buyer-archive"
-    assert json.loads((folder / "s0.json").read_text()) == {"session_id": "s0", "payments": 200}
+    assert json.loads((folder / "receipt-s0.json").read_text()) == {"session_id": "s0", "payments": 200}
     assert report.bytes_after < report.bytes_before / 2
     ledger = Ledger.open(path, "buyer")
     assert count(ledger, "payments", "s0") == count(ledger, "payments", "s1") == 0
@@ -108,7 +108,7 @@ def test_the_receipt_builder_may_open_the_ledger_it_is_archiving(tmp_path: Path)
             reader.close()
 
     assert prune_ledger(path, DAY_MS, receipt).archived == ["s0"]
-    dump = json.loads((default_archive_dir(path) / "s0.json").read_text())
+    dump = json.loads((default_archive_dir(path) / "receipt-s0.json").read_text())
     assert len(dump["payments"]) == 3
     assert dump["payments"][0]["preimage"] == "aa" * 32
     assert len(dump["readings"]) == 3
