@@ -4,8 +4,9 @@ For every session closed before the cut-off that nothing holds back (see
 :meth:`HygieneMixin.archive_candidates`): its receipt is written to
 ``ARCHIVE/receipt-<session>.json`` (atomically, synced to disk), then the session's rows
 are deleted in one transaction, then the file is vacuumed. A crash between the two
-leaves the receipt and the rows; the next run writes the receipt again and deletes them. The receipt comes from an injected
-``receipt_of`` (the receipt builder), so this module stays testable without it.
+leaves the receipt and the rows; the next run writes the receipt again and deletes them.
+The receipt comes from an injected ``receipt_of`` (the receipt builder), so this module
+stays testable without it.
 """
 
 from __future__ import annotations

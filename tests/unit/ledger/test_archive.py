@@ -38,7 +38,10 @@ def test_closed_sessions_are_archived_as_receipts_then_deleted_and_the_file_shri
     assert report.skipped == []
     folder = default_archive_dir(path)
     assert folder == tmp_path / "buyer-archive"
-    assert json.loads((folder / "receipt-s0.json").read_text()) == {"session_id": "s0", "payments": 200}
+    assert json.loads((folder / "receipt-s0.json").read_text()) == {
+        "session_id": "s0",
+        "payments": 200,
+    }
     assert report.bytes_after < report.bytes_before / 2
     ledger = Ledger.open(path, "buyer")
     assert count(ledger, "payments", "s0") == count(ledger, "payments", "s1") == 0
