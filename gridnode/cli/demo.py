@@ -95,3 +95,18 @@ def demo(
     else:
         for key, value in summary.items():
             say(f"{key}: {value}")
+        _say_how_to_verify(summary)
+
+
+def _say_how_to_verify(summary: dict[str, object]) -> None:
+    receipts = summary.get("receipts")
+    fingerprints = summary.get("fingerprints")
+    if not isinstance(receipts, list) or not receipts or not isinstance(fingerprints, dict):
+        return
+    first = Path(str(receipts[0]))
+    text = first.read_text(encoding="utf-8") if first.is_file() else ""
+    buyer = next((f for n, f in fingerprints.items() if n != "seller" and f in text), "...")
+    say(
+        "check a receipt as a third party would, with the fingerprints from pairing:\n"
+        f"  gridnode verify {first} --seller-fpr {fingerprints['seller']} --buyer-fpr {buyer}"
+    )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,44 +20,6 @@ def _ledger_path(ledger: Path | None, config: Path | None) -> Path:
 
         return load_settings(config.expanduser()).ledger
     raise UsageError("Say which ledger: --ledger PATH, or --config FILE of the node.")
-
-
-def write_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a reader never sees half a receipt)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        # a receipt is for sharing: its preimages prove payments already made
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_receipts(ledger: Path, folder: Path) -> list[Path]:
-    """One receipt file per session of the ledger, named by the protocol session id;
-    sessions that cannot give one (no keys recorded, nothing exchanged) are skipped with
-    a line on stderr."""
-    from gridnode.receipt.errors import ReceiptError
-    from gridnode.receipt.export import build_receipt, receipt_sessions
-    from gridnode.receipt.model import dumps
-
-    written = []
-    for name, protocol_id in receipt_sessions(ledger):
-        try:
-            receipt = build_receipt(ledger, name)
-        except ReceiptError as exc:
-            say(f"skipped session {name}: {exc}")
-            continue
-        path = folder / f"receipt-{protocol_id}.json"
-        write_file(path, dumps(receipt))
-        written.append(path)
-    return written
 
 
 @click.command()
@@ -113,6 +73,7 @@ def receipt(
       gridnode receipt --all --out receipts/ --config seller.toml
     """
     from gridnode.receipt.export import build_receipt, receipt_sessions
+    from gridnode.receipt.files import write_file, write_receipts
     from gridnode.receipt.model import dumps
     from gridnode.receipt.text import receipt_text
 

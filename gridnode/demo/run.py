@@ -24,6 +24,8 @@ from pathlib import Path
 from gridnode.demo import configs
 from gridnode.demo.summary import Sampler, summarize
 from gridnode.errors import GridnodeError
+from gridnode.receipt.errors import ReceiptError
+from gridnode.receipt.files import write_receipts
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn
 from gridnode.status import client
@@ -116,11 +118,30 @@ class DemoHarness:
             _stop(self.parts, self.options, self.say)
 
     def summary(self) -> dict[str, object]:
+        """The closing summary; the seller's receipt of every session is written first
+        (into ``receipts/``), and listed under ``receipts``."""
         assert self.parts is not None
         parts = self.parts
-        return summarize(
+        receipts = self.write_receipts()
+        summary = summarize(
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
+        summary["receipts"] = [str(p) for p in receipts]
+        summary["fingerprints"] = {
+            files.name: files.identity.fingerprint for files in [parts.seller, *parts.buyers]
+        }
+        return summary
+
+    def write_receipts(self) -> list[Path]:
+        assert self.parts is not None
+        ledger = self.parts.seller.ledger
+        if not ledger.exists():
+            return []
+        try:
+            return write_receipts(ledger, self.root / "receipts")
+        except ReceiptError as exc:
+            self.say(f"no receipts: {exc}")
+            return []
 
 
 def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
