@@ -72,7 +72,7 @@ def prune_ledger(
     bytes_before = stored_bytes(ledger_path)
     ledger = Ledger.open_existing(ledger_path, exclusive=True)
     try:
-        ready, skipped = ledger.archive_candidates(before_ms, now())
+        ready, skipped = ledger.archive_candidates(before_ms)
         written: list[tuple[str, str]] = []
         if ready:
             _make_folder(folder)

@@ -11,8 +11,8 @@ What the ledger keeps and why is in docs/storage.md. In short:
   pagination from it. The wallet cursor and the OCMF counters are never touched.
 
 Nothing unproven is deleted: a session with a payment in flight, a deposit still held,
-an invoice that could still be paid, or an LND record the node has not yet deleted is
-skipped, with the reason.
+an invoice that may have been paid while the node was down, or an LND record the node
+has not yet deleted is skipped, with the reason.
 """
 
 from __future__ import annotations
@@ -22,14 +22,16 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
+import bolt11
+
 from gridnode.ledger.rows import ArchiveError
 
 #: Message kinds whose journalled frames are raw entries (see the module docstring).
 RAW_FRAME_KINDS = ("heartbeat", "meter_reading")
 
-#: An unpaid invoice older than this can no longer be paid (the seller issues them for
-#: seconds to minutes), so it does not hold its session back from the archive.
-UNPAID_INVOICE_DEAD_MS = 24 * 3600 * 1000
+#: Allowance between the node's clock and its LND's when comparing an invoice's expiry
+#: (LND's clock, in the BOLT11) with when the node wrote a later invoice.
+CLOCK_SKEW_MS = 60_000
 
 _RAW_PATTERNS = tuple(
     f"{verb} {kind} #*" for kind in RAW_FRAME_KINDS for verb in ("sent", "received")
@@ -61,9 +63,7 @@ class HygieneMixin:
             return int(cursor.rowcount)
 
     # -- archiving ------------------------------------------------------------------------
-    def archive_candidates(
-        self, before_ms: int, now_ms: int
-    ) -> tuple[list[str], list[tuple[str, str]]]:
+    def archive_candidates(self, before_ms: int) -> tuple[list[str], list[tuple[str, str]]]:
         """Sessions closed before ``before_ms`` and not archived yet: those that may be
         archived, and those that may not, each with the reason."""
         ready: list[str] = []
@@ -75,7 +75,7 @@ class HygieneMixin:
                 (before_ms,),
             ).fetchall()
             for (session_id,) in closed:
-                reason = _holds_back(db, str(session_id), now_ms)
+                reason = _holds_back(db, str(session_id))
                 if reason is None:
                     ready.append(str(session_id))
                 else:
@@ -91,7 +91,7 @@ class HygieneMixin:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS prune_ids (session_id TEXT PRIMARY KEY)")
             db.execute("DELETE FROM temp.prune_ids")
             for session_id, _ in pairs:
-                reason = _holds_back(db, session_id, at_ms)
+                reason = _holds_back(db, session_id)
                 if reason is not None:
                     raise ArchiveError(
                         f"ledger: session {session_id} changed while it was archived ({reason}); "
@@ -126,7 +126,7 @@ class HygieneMixin:
         raise NotImplementedError
 
 
-def _holds_back(db: sqlite3.Connection, session_id: str, now_ms: int) -> str | None:
+def _holds_back(db: sqlite3.Connection, session_id: str) -> str | None:
     """Why this session's rows may not go yet, or None."""
     (in_flight, unpruned) = db.execute(
         "SELECT count(*) FILTER (WHERE status = 'in_flight'),"
@@ -144,23 +144,64 @@ def _holds_back(db: sqlite3.Connection, session_id: str, now_ms: int) -> str | N
             f"LND still keeps {unpruned} of its payment record(s); start the node, whose "
             "pruner deletes them, then prune again"
         )
-    (held, live, canceled) = db.execute(
+    (held, canceled) = db.execute(
         "SELECT count(*) FILTER (WHERE state = 'accepted'),"
-        " count(*) FILTER (WHERE state = 'open' AND created_at_ms >= ?),"
         " count(*) FILTER (WHERE state = 'canceled' AND NOT pruned AND bolt11 != '')"
         " FROM invoices WHERE session_id = ?",
-        (now_ms - UNPAID_INVOICE_DEAD_MS, session_id),
+        (session_id,),
     ).fetchone()
+    live = _maybe_paid(db, session_id)
     if held:
         return (
             f"{held} held payment(s) (accepted hold invoices) are neither settled nor "
             "released; start the node, which releases them"
         )
-    if live:
-        return f"{live} unpaid invoice(s) younger than a day could still be paid"
     if canceled:
         return (
             f"LND still keeps {canceled} cancelled invoice(s); start the node, whose "
             "pruner deletes them, then prune again"
         )
+    if live:
+        return (
+            f"{live} unpaid invoice(s) may have been paid while the node was not looking; "
+            "start the node and prune again once it has been paid for invoices written "
+            "after they expired"
+        )
     return None
+
+
+def _maybe_paid(db: sqlite3.Connection, session_id: str) -> int:
+    """How many of the session's unpaid ('open') invoices are not proven dead.
+
+    An invoice LND settled while the node was down is still 'open' in the ledger until
+    the node's settled-invoice stream replays it. Offline, the ledger proves an invoice
+    can no longer be settled when it has expired (BOLT11 timestamp + expiry) and a
+    *later* invoice, written after that expiry, is credited at or below the wallet
+    cursor: LND numbers settlements in order, the stream delivers every one up to the
+    cursor, and the expired one would have been settled (and credited) before it. A
+    hold invoice planned but never given to LND (no BOLT11) cannot be paid at all.
+    """
+    unpaid = db.execute(
+        "SELECT bolt11 FROM invoices WHERE session_id = ? AND state = 'open' AND bolt11 != ''",
+        (session_id,),
+    ).fetchall()
+    if not unpaid:
+        return 0
+    (proven_until,) = db.execute(
+        "SELECT max(created_at_ms) FROM invoices WHERE settle_index IS NOT NULL"
+        " AND settle_index <= (SELECT settle_index FROM wallet_cursor)"
+    ).fetchone()
+    alive = 0
+    for (text,) in unpaid:
+        expires_ms = _expiry_ms(str(text))
+        if proven_until is None or expires_ms is None or proven_until <= expires_ms + CLOCK_SKEW_MS:
+            alive += 1
+    return alive
+
+
+def _expiry_ms(text: str) -> int | None:
+    """When a BOLT11 invoice expires (Unix ms), or None when it does not decode."""
+    try:
+        return int(bolt11.decode(text).expiry_date.timestamp() * 1000)
+    except Exception:  # the package raises many types; all mean "cannot tell"
+        return None
