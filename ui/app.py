@@ -22,6 +22,7 @@ from gridnode.errors import GridnodeError
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui import view
 from gridnode.ui.history import History
+from gridnode.ui.receipts import ReceiptView, load_receipt
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
 from gridnode.ui.settings import DashboardSettings
 from gridnode.ui.sources import StatusRefusedError, StatusSource
@@ -283,7 +284,18 @@ class Dashboard(App[None]):
             return
         index, session = found
         label = view.session_label(session, index)
-        self.push_screen(ReceiptInfo(label, session.session_id, self.status.ledger_path))
+        status = self.status
+
+        def load() -> ReceiptView:
+            return load_receipt(
+                status.ledger_path,
+                session.session_id,
+                status.role,
+                status.fingerprint,
+                session.peer_fingerprint,
+            )
+
+        self.push_screen(ReceiptInfo(label, load))
 
     def action_stop_session(self) -> None:
         found = self.selected_session()

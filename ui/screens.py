@@ -1,14 +1,18 @@
-"""The two dialogs: stopping a session by hand, and a session's receipt."""
+"""The two dialogs: stopping a session by hand, and a session's receipt, checked."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from gridnode.ui.receipts import ReceiptView
 
 DIALOG_CSS = """
 ConfirmStop, ReceiptInfo { align: center middle; }
@@ -16,6 +20,13 @@ ConfirmStop, ReceiptInfo { align: center middle; }
           background: $surface; }
 #dialog Horizontal { height: auto; align-horizontal: right; }
 #dialog Button { margin: 0 1; min-width: 10; }
+#receipt { width: 100%; height: 100%; border: thick $accent; padding: 0 1;
+           background: $surface; }
+#receipt-title { text-style: bold; }
+#verdict { height: auto; max-height: 8; color: $success; }
+#verdict.-bad { color: $error; text-style: bold; }
+#receipt-body { height: 1fr; }
+#receipt Horizontal { height: auto; align-horizontal: right; }
 """
 
 
@@ -55,31 +66,35 @@ class ConfirmStop(ModalScreen[bool]):
 
 
 class ReceiptInfo(ModalScreen[None]):
-    """Where a session's receipt will come from. Receipts are not built yet: this says
-    so, and where the ledger that backs them is, rather than showing a made-up one."""
+    """A session's receipt, from the node's ledger, checked with both fingerprints the
+    dashboard knows; loaded off the event loop (a long session's receipt takes a moment)."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [("escape,enter,r,q", "close", "Close")]
 
-    def __init__(self, label: str, session_id: str, ledger_path: str) -> None:
+    def __init__(self, label: str, load: Callable[[], ReceiptView]) -> None:
         super().__init__()
         self.label = label
-        self.session_id = session_id
-        self.ledger_path = ledger_path
+        self.load = load
 
     def compose(self) -> ComposeResult:
-        ledger = self.ledger_path or "not reported by this node (see its gridnode.toml, 'ledger')"
-        text = (
-            f"Receipt of the session with {self.label}\n\n"
-            "Receipts are not available yet in this version of gridnode.\n"
-            "Every reading, payment and switch of the session is in the node's ledger:\n"
-            f"  session id  {self.session_id or '-'}\n"
-            f"  ledger      {ledger}\n"
-        )
-        with Vertical(id="dialog"):
-            yield Static(text)
+        with Vertical(id="receipt"):
+            yield Static(f"Receipt of the session with {self.label}", id="receipt-title")
+            yield Static("reading the ledger…", id="verdict")
+            with VerticalScroll(id="receipt-body"):
+                yield Static("", id="receipt-text")
             with Horizontal():
                 yield Button("Close", id="close")
+
+    async def on_mount(self) -> None:
+        shown = await asyncio.to_thread(self.load)
+        verdict = self.query_one("#verdict", Static)
+        verdict.update(shown.verdict)
+        verdict.set_class(not shown.ok, "-bad")
+        body = shown.text
+        if shown.command:
+            body += f"\nExport it for someone else to check:\n  {shown.command}\n"
+        self.query_one("#receipt-text", Static).update(body)
 
     def on_button_pressed(self, _: Button.Pressed) -> None:
         self.dismiss(None)

@@ -45,7 +45,7 @@ KEYS_KIND = "keys"
 
 def _connect(ledger: Path) -> sqlite3.Connection:
     if not ledger.is_file():
-        raise ReceiptError(f"There is no ledger at {ledger}; pass --ledger or --config.")
+        raise ReceiptError(f"There is no ledger at {ledger}.")
     try:
         db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
         db.execute("SELECT role FROM node").fetchone()

@@ -49,40 +49,55 @@ def _paid_in(step: Interval, payments: list[dict[str, Any]]) -> int:
     return total
 
 
+def _span(start_ms: int, stop_ms: int) -> str:
+    start, stop = iso_ms(start_ms), iso_ms(stop_ms)
+    end = stop[11:19] if stop[:10] == start[:10] else f"{stop[:10]} {stop[11:19]}"
+    return f"{start[:10]} {start[11:19]} .. {end} UTC"
+
+
 def receipt_text(receipt: Mapping[str, Any]) -> str:
+    """The receipt as a person reads it, in 76 columns."""
     offers = _accepted(receipt)
     lines = [f"Receipt of session {receipt.get('session_id')}"]
     for party in receipt.get("parties", []):
         lines.append(f"  {party.get('role'):<6}  {party.get('fingerprint')}")
+    if offers:
+        lines.append(f"  meter   {offers[0].meter_id} (the seller's)")
     for offer in offers:
         lines.append(
-            f"  terms   {iso_ms(offer.start_ms)} .. {iso_ms(offer.stop_ms)}  meter "
-            f"{offer.meter_id}  prepayment {offer.payments.prepayment.msat} msat"
+            f"  period  {_span(offer.start_ms, offer.stop_ms)}, "
+            f"prepay {offer.payments.prepayment.msat} msat"
         )
     lines.append("")
-    header = f"{'from (UTC)':<24} {'to':<12} {'energy Wh':>10} {'rate sat/kWh':>13} "
-    header += f"{'cost msat':>10} {'paid msat':>10}"
-    lines.append(header)
+    lines.append(
+        f"{'from':<12}  {'to':<12}  {'energy Wh':>9}  {'sat/kWh':>8}  {'cost msat':>9}  "
+        f"{'paid msat':>9}"
+    )
     payments = [p for p in receipt.get("payments", []) if isinstance(p, dict)]
     steps = intervals(receipt.get("readings", {}).get("seller", []), offers) if offers else []
+    day = ""
     for step in steps:
+        start = iso_ms(step.start_ms)
+        if start[:10] != day:
+            day = start[:10]
+            lines.append(f"{day} (UTC)")
         cost = step.cost_msat.numerator // step.cost_msat.denominator
         rate = float(step.price_msat_per_kwh) / 1000
         lines.append(
-            f"{iso_ms(step.start_ms):<24} {iso_ms(step.stop_ms)[11:23]:<12} "
-            f"{step.energy_mwh / 1000:>10.3f} {rate:>13.3f} {cost:>10} "
-            f"{_paid_in(step, payments):>10}"
+            f"{start[11:23]:<12}  {iso_ms(step.stop_ms)[11:23]:<12}  "
+            f"{step.energy_mwh / 1000:>9.3f}  {rate:>8.3f}  {cost:>9}  "
+            f"{_paid_in(step, payments):>9}"
         )
     totals = receipt.get("totals", {})
     energy = totals.get("energy_wh", {})
     cost = totals.get("cost_msat", {})
     lines += [
         "",
-        f"energy   seller's meter {energy.get('seller', 0):.3f} Wh, "
+        f"energy  seller's meter {energy.get('seller', 0):.3f} Wh, "
         f"buyer's meter {energy.get('buyer', 0):.3f} Wh",
-        f"cost     by the seller's meter {cost.get('seller')} msat, "
-        f"by the buyer's meter {cost.get('buyer')} msat",
-        f"paid     {totals.get('paid_msat')} msat in {len(payments)} payments "
+        f"cost    {cost.get('seller')} msat by the seller's meter, "
+        f"{cost.get('buyer')} msat by the buyer's",
+        f"paid    {totals.get('paid_msat')} msat in {len(payments)} payments "
         f"(routing fees {totals.get('fees_msat', 0)} msat)",
     ]
     return "\n".join(lines) + "\n"

@@ -136,3 +136,38 @@ def test_the_text_format_shows_intervals_and_totals(
     assert "energy Wh" in done.stdout
     assert "paid" in done.stdout
     assert session in done.stdout
+
+
+def test_the_dashboard_shows_a_real_sessions_receipt_verified(
+    demo: tuple[DemoHarness, dict[str, Any]],
+) -> None:
+    from gridnode.ui.receipts import load_receipt
+
+    made, summary = demo
+    assert made.parts is not None
+    receipt = json.loads(Path(summary["receipts"][0]).read_text())
+    fingerprints = {p["role"]: p["fingerprint"] for p in receipt["parties"]}
+    seller, buyer = made.parts.seller, made.parts.buyers[0]
+    # as the seller's dashboard asks: its own fingerprint and the buyer's it pinned
+    shown = load_receipt(
+        str(seller.ledger),
+        receipt["session_id"],
+        "seller",
+        seller.identity.fingerprint,
+        buyer.identity.fingerprint,
+    )
+    assert shown.ok, shown.verdict
+    assert "✔ verified" in shown.verdict
+    assert "energy Wh" in shown.text
+    # the buyer's dashboard names the session by its own ledger name
+    name = build_receipt(buyer.ledger, receipt["session_id"])["exported"]["ledger_session"]
+    shown = load_receipt(
+        str(buyer.ledger), name, "buyer", buyer.identity.fingerprint, fingerprints["seller"]
+    )
+    assert shown.ok, shown.verdict
+    # a peer fingerprint that is not the one in the receipt: the dialog says so
+    shown = load_receipt(
+        str(seller.ledger), receipt["session_id"], "seller", seller.identity.fingerprint, "ab" * 32
+    )
+    assert not shown.ok
+    assert "buyer's public key" in shown.verdict

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gridnode.status.client import StatusRefusedError
 from gridnode.status.pb import status_pb2 as pb
+from gridnode.ui.receipts import ReceiptView
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
 from gridnode.ui.sources import FakeSource
 from tests.unit.ui import samples
@@ -136,7 +137,7 @@ async def test_p_pauses_the_plot_and_resumes_it() -> None:
         await until(pilot, lambda: "PAUSED" not in screen_text(app))
 
 
-async def test_r_says_receipts_are_not_built_yet_and_where_the_ledger_is() -> None:
+async def test_r_shows_the_sessions_receipt_checked_and_closes() -> None:
     source = FakeSource()
     source.publish(samples.seller_status())
     app = dashboard(source)
@@ -144,8 +145,27 @@ async def test_r_says_receipts_are_not_built_yet_and_where_the_ledger_is() -> No
         await shows(pilot, "flat-1")
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ReceiptInfo))
-        await shows(pilot, "not available yet", "/var/lib/gridnode/ledger.sqlite", "s-flat-1-0001")
+        # the sample node names a ledger that is not on this machine: said, not crashed
+        await shows(pilot, "There is no ledger at /var/lib/gridnode/ledger.sqlite")
+        await shows(pilot, "gridnode receipt s-flat-1-0001")
         await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ReceiptInfo))
+
+
+async def test_the_receipt_dialog_shows_the_verdict_and_the_table() -> None:
+    shown = ReceiptView(
+        "Receipt of session 5d9e",
+        "✔ verified: every signature, preimage and amount holds",
+        True,
+        "from (UTC)  energy Wh  rate sat/kWh\n2026-12-05T23:22:40  2.093  193.780\n",
+        "gridnode receipt 5d9e --ledger l.sqlite --out receipt.json",
+    )
+    app = dashboard(FakeSource())
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(ReceiptInfo("flat-1", lambda: shown))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptInfo))
+        await shows(pilot, "✔ verified", "193.780", "Receipt of the session with flat-1")
+        await pilot.press("q")
         await until(pilot, lambda: not isinstance(app.screen, ReceiptInfo))
 
 

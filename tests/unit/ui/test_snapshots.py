@@ -7,13 +7,19 @@ random is drawn, so a changed SVG means a changed screen. Update on purpose with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
+from gridnode.receipt.text import receipt_text
+from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui.app import Dashboard
+from gridnode.ui.receipts import ReceiptView
+from gridnode.ui.screens import ReceiptInfo
 from gridnode.ui.sources import FakeSource
 from tests.unit.ui import samples
 from tests.unit.ui.helpers import dashboard, until
@@ -92,15 +98,34 @@ def test_confirm_stop(snap_compare: Snap) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-def test_receipt(snap_compare: Snap) -> None:
+def _demo_receipt() -> ReceiptView:
+    """The dialog's content for the real demo receipt of tests/unit/receipt, checked."""
+    data = Path(__file__).parents[1] / "receipt" / "data"
+    receipt = json.loads((data / "demo-receipt.json").read_text())
+    fprs = json.loads((data / "fingerprints.json").read_text())
+    report = verify_receipt(receipt, VerifyOptions(fprs["seller"], fprs["buyer"]))
+    assert report.ok
+    return ReceiptView(
+        f"Receipt of session {receipt['session_id']}",
+        "✔ verified: every signature, preimage and amount holds",
+        True,
+        receipt_text(receipt),
+        f"gridnode receipt {receipt['session_id']} --ledger ledger.sqlite --out receipt.json",
+    )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_receipt(snap_compare: Snap, size: tuple[int, int]) -> None:
     app = dashboard(FakeSource())
+    shown = _demo_receipt()
 
     async def run_before(pilot: Pilot[None]) -> None:
         app.apply(samples.seller_status())
-        await pilot.press("r")
-        await pilot.pause()
+        app.push_screen(ReceiptInfo("flat-1", lambda: shown))
+        await until(pilot, lambda: isinstance(app.screen, ReceiptInfo))
+        await pilot.pause(0.3)  # the receipt is loaded off the event loop
 
-    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_plot_paused(snap_compare: Snap) -> None:
