@@ -82,6 +82,8 @@ class OfferTemplate:
                 payments.prepayment,
                 payments.prepayment_ms,
                 Msat(0),
+                payments.unpaid,
+                payments.unpaid_ms,
             )
         return Offer(
             start_ms=start_ms,

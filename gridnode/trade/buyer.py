@@ -18,6 +18,8 @@ from gridnode.trade.actions import (
     Record,
 )
 from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch
+from gridnode.trade.cadence import PowerWindow
+from gridnode.trade.cadence import budgets as cadence_budgets
 from gridnode.trade.evaluate import Acceptance, evaluate
 from gridnode.trade.events import (
     CloseRequested,
@@ -108,6 +110,8 @@ class BuyerSession:
         self.readings = SessionReadings(own, self.outbox)
         self.seller_readings: PeerSeries | None = None  # from the acceptance on
         self.last_rate: int | None = None
+        #: This buyer's own recent use, for the ahead budget in seconds of energy.
+        self.window = PowerWindow(0)
 
     @property
     def state(self) -> BuyerState:
@@ -124,6 +128,13 @@ class BuyerSession:
 
     def paid_ahead(self, now_ms: int) -> Fraction:
         return self.committed.msat - self.allowance(now_ms)
+
+    def ahead_budget(self, now_ms: int) -> Msat:
+        """The most this buyer may have paid ahead now: the agreed msat, or the agreed
+        seconds of energy at its own current power (gridnode.trade.cadence)."""
+        if self.offer is None:
+            return Msat(0)
+        return cadence_budgets(self.offer, self.window, now_ms).ahead
 
     # -- the one entry point ----------------------------------------------------------
     def handle(self, event: Event, now_ms: int) -> list[Action]:
@@ -283,14 +294,14 @@ class BuyerSession:
 
     def _pay_due(self, now_ms: int, out: list[Action]) -> None:
         """Pay deferred invoices, oldest first, while each keeps paid-ahead within the
-        agreed prepayment of the buyer's own metered use."""
+        agreed ahead budget (msat, and seconds of the buyer's own current use)."""
         offer = self.offer
         if offer is None or self.state not in _PAYING:
             return
         while self.deferred and offer.start_ms <= now_ms < offer.stop_ms:
             invoice = self.deferred[0]
             ahead = self.paid_ahead(now_ms) + invoice.amount.msat
-            if ahead > offer.payments.prepayment.msat:
+            if ahead > self.ahead_budget(now_ms).msat:
                 return
             self.deferred.pop(0)
             self.committed += invoice.amount
@@ -317,6 +328,8 @@ class BuyerSession:
         if self.offer is None or self.state not in _PAYING:
             return
         self.meter.add(sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile)
+        self.window.span_ms = self.offer.payments.prepayment_ms
+        self.window.add(sample.at_ms, self.meter.energy_mwh)
         self.comparison.add_own(sample.at_ms, self.meter.energy_mwh)
         sag = self.voltage.check(sample.at_ms, sample.voltages_mv, self.offer.electrical)
         if sag is not None:

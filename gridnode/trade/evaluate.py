@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 
 from gridnode.money import Msat
+from gridnode.trade.cadence import ahead_floor
 from gridnode.trade.ceiling import check_ceiling
 from gridnode.trade.profiles import cost
 from gridnode.trade.terms import BuyerLimits, Offer
@@ -38,6 +39,7 @@ class Term(enum.IntEnum):
     TOLERANCE = 13
     PERIOD_COST = 14
     RENEWAL = 15
+    UNPAID_TIME = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +136,25 @@ def evaluate(
         Term.PREPAYMENT_TIME,
         pay.prepayment_ms,
         limits.max_prepayment_ms,
-        f"prepayment window {pay.prepayment_ms} ms is above {limits.max_prepayment_ms} ms",
+        f"prepayment window {pay.prepayment_ms} ms of energy is above "
+        f"{limits.max_prepayment_ms} ms",
+    )
+    floor = ahead_floor(offer)
+    need(
+        floor <= limits.max_prepayment,
+        Term.PREPAYMENT,
+        floor.msat,
+        limits.max_prepayment.msat,
+        f"the buyer would always be {floor} ahead (the smallest payment or the restore "
+        f"threshold), above the limit {limits.max_prepayment}",
+    )
+    need(
+        pay.unpaid_ms >= limits.min_unpaid_ms,
+        Term.UNPAID_TIME,
+        pay.unpaid_ms,
+        limits.min_unpaid_ms,
+        f"the seller waits {pay.unpaid_ms} ms of energy for a payment, less than the "
+        f"{limits.min_unpaid_ms} ms this buyer's payments need to arrive",
     )
     need(
         pay.initial_deposit <= limits.max_deposit,

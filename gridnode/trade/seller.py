@@ -21,6 +21,8 @@ from gridnode.trade.actions import (
     Record,
     SettleHoldInvoice,
 )
+from gridnode.trade.cadence import PowerWindow
+from gridnode.trade.cadence import budgets as cadence_budgets
 from gridnode.trade.events import (
     CloseRequested,
     Event,
@@ -86,7 +88,10 @@ class SellerSession:
         renewal: RenewalPolicy | None = None,
         series: SeriesState | None = None,
         clock_status: ClockStatus = ClockStatus.UNKNOWN,
+        min_interval_ms: int = 0,
     ) -> None:
+        """``min_interval_ms``: the storage budget's shortest time between payments; a
+        cadence that pays more often is reported once (exposure is agreed and wins)."""
         self.offer = offer
         self.machine = StateMachine("seller", _S.NEGOTIATING, SELLER_TRANSITIONS)
         self.outbox = Outbox(session_id, signer)
@@ -95,7 +100,9 @@ class SellerSession:
         self.renewal_policy = renewal
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.supply = Supply(offer.policy)
-        self.billing = SellerBilling()
+        self.billing = SellerBilling(min_interval_ms=min_interval_ms)
+        self.window = PowerWindow(_window_span(offer))
+        self.storage_warned = False
         self.offer_digest = b""
         self.renewal: tuple[Offer, bytes] | None = None  # proposed, with its digest
         self.accepted_renewal: Offer | None = None
@@ -294,6 +301,7 @@ class SellerSession:
             self.meter.add(
                 sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile
             )
+            self.window.add(sample.at_ms, self.meter.energy_mwh)
 
     def _send_reading(
         self, tx: Transaction, now_ms: int, out: list[Action], tariff: str | None = None
@@ -310,6 +318,7 @@ class SellerSession:
             self.offer, self.accepted_renewal, self.renewal = renewal, None, None
             self.renewal_sent = False
             self.supply.policy = renewal.policy
+            self.window.span_ms = _window_span(renewal)
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
             tariff = tariff_text(renewal.profile, now_ms)
             self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
@@ -321,14 +330,16 @@ class SellerSession:
         deposit_ok = self.billing.deposit_holds(now_ms)
         fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms)
         credit = self.credit
-        credit_ok = credit > self.offer.policy.cutoff.msat
+        budgets = cadence_budgets(self.offer, self.window, now_ms)
+        # the seller delivers at most the unpaid budget beyond the cut-off
+        credit_ok = credit > self.offer.policy.cutoff.msat - budgets.unpaid.msat
         was_on = self.supply.relay_on
         switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
         if switch is not None:
             out.append(switch)
             if was_on and not switch.on and self.readings.own.open:
                 self._send_reading(Transaction.SUSPENDED, now_ms, out)
-        for notice in self.supply.notices(switch, credit):
+        for notice in self.supply.notices(switch, credit, budgets.unpaid.msat):
             out.extend(self.outbox.send(notice, now_ms))
         if self.billing.deposit_locked:
             if self.supply.relay_on:
@@ -337,10 +348,26 @@ class SellerSession:
                 self.machine.move(_S.SUSPENDED_CREDIT)
             else:
                 self.machine.move(_S.SUSPENDED_FAULT)
-        size = self.billing.next_invoice(self.offer, now_ms, floor_msat(credit).msat)
+        power = self.last_sample.power_mw if self.last_sample is not None else 0
+        size = self.billing.next_invoice(
+            self.offer, now_ms, floor_msat(credit).msat, budgets, power, self.supply.relay_on
+        )
         if size is not None:
             out.append(self.billing.request(size, InvoicePurpose.PREPAYMENT, self.offer))
+            self._check_storage(now_ms, out)
         self._offer_renewal(now_ms, out)
+
+    def _check_storage(self, now_ms: int, out: list[Action]) -> None:
+        pace = self.billing.pace
+        if pace is None or pace.within_storage or self.storage_warned:
+            return
+        self.storage_warned = True
+        text = (
+            f"payments every {pace.interval_ms} ms at this power come more often than the "
+            f"storage budget's {self.billing.min_interval_ms} ms: raise max_payment_msat and "
+            "the exposure budgets, or the storage budget"
+        )
+        out.extend([Record(LedgerKind.STATE, now_ms, text), Notify(text)])
 
     def _offer_renewal(self, now_ms: int, out: list[Action]) -> None:
         lead = self.offer.policy.renewal_lead_ms
@@ -394,3 +421,8 @@ class SellerSession:
             self.machine.move(_S.CLOSED)
             out.append(Record(LedgerKind.STATE, now_ms, "closed"))
             out.append(CloseSession(self.close_cause))
+
+
+def _window_span(offer: Offer) -> int:
+    """How far back the power window must reach for the offer's budgets."""
+    return max(offer.payments.prepayment_ms, offer.payments.unpaid_ms)

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from gridnode.money import Msat
 from gridnode.trade.actions import CreateInvoice, LedgerKind, Record
+from gridnode.trade.cadence import PAYMENT_LEAD_MS, Budgets, Cadence, cadence
 from gridnode.trade.events import HoldInvoiceAccepted, InvoiceSettled
 from gridnode.trade.messages import InvoicePurpose
-from gridnode.trade.supply import cltv_blocks, prepayment_window
+from gridnode.trade.supply import cltv_blocks
 from gridnode.trade.terms import Offer
 
 #: A prepayment invoice expires quickly: it is for the next few seconds of energy, and
@@ -45,6 +46,12 @@ class SellerBilling:
     #: they settle after all.
     superseded: dict[bytes, Msat] = field(default_factory=dict)
     next_request: int = 1
+    #: Allowed from asking for an invoice to its settlement (gridnode.trade.cadence).
+    lead_ms: int = PAYMENT_LEAD_MS
+    #: The storage budget's shortest time between payments (0: none).
+    min_interval_ms: int = 0
+    #: The cadence of the latest step chosen.
+    pace: Cadence | None = None
 
     def request(self, amount: Msat, purpose: InvoicePurpose, offer: Offer) -> CreateInvoice:
         request_id = self.next_request
@@ -145,15 +152,36 @@ class SellerBilling:
         pending = any(p is InvoicePurpose.PREPAYMENT for _, p in self.requests.values())
         return pending or bool(self.outstanding)
 
-    def next_invoice(self, offer: Offer, now_ms: int, credit_msat: int) -> Msat | None:
+    def next_invoice(
+        self,
+        offer: Offer,
+        now_ms: int,
+        credit_msat: int,
+        budgets: Budgets,
+        power_mw: int,
+        supply_on: bool = True,
+    ) -> Msat | None:
         """The size of the next prepayment invoice, if one is due: one in flight at a
-        time, and only while paying it keeps credit within the prepayment window."""
+        time, of the largest step within both budgets (:func:`cadence`), and only while
+        paying it keeps the buyer within the ahead budget; while the supply is off for
+        credit, what fits when a whole step does not."""
         if self.payment_size <= Msat(0) or now_ms >= offer.stop_ms or self.in_flight():
             return None
-        window = prepayment_window(offer, now_ms)
-        size = min(self.payment_size, Msat(window))
-        if credit_msat + size.msat <= window:
-            return size
+        self.pace = cadence(
+            power_mw=min(power_mw, offer.electrical.max_power_mw),
+            price_msat_per_kwh=offer.profile.price_at(now_ms),
+            budgets=budgets,
+            smallest=offer.payments.min_payment,
+            largest=self.payment_size,
+            lead_ms=self.lead_ms,
+            min_interval_ms=self.min_interval_ms,
+        )
+        room = budgets.ahead.msat - credit_msat
+        if self.pace.step.msat <= room:
+            return self.pace.step
+        restoring = not supply_on and credit_msat < offer.policy.restore.msat
+        if restoring and room >= offer.payments.min_payment.msat:
+            return Msat(room)  # what is missing to put the supply back on
         return None
 
 

@@ -13,9 +13,9 @@ from fractions import Fraction
 from gridnode.trade.actions import Action, LedgerKind, Record, SwitchRelay
 from gridnode.trade.events import MeterSample
 from gridnode.trade.messages import Cause, CreditWarning, Resume, Suspend
-from gridnode.trade.profiles import cost_exact, floor_msat
+from gridnode.trade.profiles import floor_msat
 from gridnode.trade.terms import Offer, SupplyPolicy
-from gridnode.trade.units import MS_PER_HOUR, energy_at_power_mwh
+from gridnode.trade.units import MS_PER_HOUR
 
 #: Bitcoin's target block interval, for sizing a hold invoice's CLTV delta.
 _MS_PER_BLOCK = 600_000
@@ -26,17 +26,6 @@ _CLTV_MARGIN_BLOCKS = 40
 def cltv_blocks(offer: Offer) -> int:
     """A deposit hold invoice's CLTV delta: the sale period in blocks plus a margin."""
     return -(-offer.period_ms // _MS_PER_BLOCK) + _CLTV_MARGIN_BLOCKS
-
-
-def prepayment_window(offer: Offer, now_ms: int) -> int:
-    """How much credit (msat) the seller asks to have ahead at ``now_ms``: the lesser of
-    the agreed prepayment and ``prepayment_ms`` of energy at maximum power at the current
-    price, but never below the restore threshold (or power could never return)."""
-    pay = offer.payments
-    energy = energy_at_power_mwh(offer.electrical.max_power_mw, pay.prepayment_ms)
-    by_time = cost_exact(offer.profile, energy, now_ms, now_ms)
-    window = min(pay.prepayment.msat, by_time.numerator // by_time.denominator)
-    return min(max(window, offer.policy.restore.msat), pay.prepayment.msat)
 
 
 def fault(
@@ -67,10 +56,11 @@ class Supply:
     warned: bool = False
 
     def notices(
-        self, switch: SwitchRelay | None, credit: Fraction
+        self, switch: SwitchRelay | None, credit: Fraction, unpaid_msat: int = 0
     ) -> list[Suspend | Resume | CreditWarning]:
         """What to tell the buyer about this control step: Suspend / Resume with the
-        cause, and one CreditWarning each time credit dips under the warning threshold."""
+        cause, and one CreditWarning each time credit dips under the warning threshold
+        (both thresholds lowered by the unpaid budget the seller allows now)."""
         found: list[Suspend | Resume | CreditWarning] = []
         if switch is not None and not switch.on and switch.cause is not None:
             self.suspended_cause = switch.cause
@@ -81,11 +71,11 @@ class Supply:
         policy = self.policy
         if credit >= policy.restore.msat:
             self.warned = False
-        elif self.relay_on and credit < policy.warn.msat and not self.warned:
+        elif self.relay_on and credit < policy.warn.msat - unpaid_msat and not self.warned:
             self.warned = True
-            left = floor_msat(credit).msat
-            text = f"credit {left} msat: power goes off at {policy.cutoff.msat} msat"
-            found.append(CreditWarning(left, policy.cutoff.msat, text))
+            left, cutoff = floor_msat(credit).msat, policy.cutoff.msat - unpaid_msat
+            text = f"credit {left} msat: power goes off at {cutoff} msat"
+            found.append(CreditWarning(left, cutoff, text))
         return found
 
     def decide(

@@ -17,6 +17,7 @@ from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MilliWatt, Mwh
 # Immutable defaults (dataclass fields must not call at class creation).
 _NO_MSAT = Msat(0)
 _ONE_MSAT = Msat(1)
+_NO_TIME = DurationMs(0)
 _TWO_SECONDS = DurationMs(2_000)
 _FIVE_SECONDS = DurationMs(5_000)
 _THREE_MINUTES = DurationMs(180_000)
@@ -28,13 +29,22 @@ class PaymentTerms:
     """How the buyer pays: invoice sizes, how far ahead, and the deposit."""
 
     min_payment: Msat
+    #: The largest step (invoice); the session pays in the largest step that keeps
+    #: within both budgets below (gridnode.trade.cadence).
     max_payment: Msat
     #: The most the buyer keeps paid ahead of its metered use, in msat...
     prepayment: Msat
-    #: ...and in ms of energy at the contracted maximum power (the lesser binds).
+    #: ...and in ms of energy at the current power: the mean power over the last
+    #: ``prepayment_ms``, at most the contracted maximum (the lesser bound binds; see
+    #: docs/cadence.md).
     prepayment_ms: DurationMs
     #: Locked in a hold invoice; settled only if the buyer defaults.
     initial_deposit: Msat
+    #: The most the seller delivers unpaid before it cuts the supply, in msat...
+    unpaid: Msat = _NO_MSAT
+    #: ...and in ms of energy at the current power (the energy of the last ``unpaid_ms``:
+    #: how long the seller waits for a payment). 0 and 0: credit must stay above the cut-off.
+    unpaid_ms: DurationMs = _NO_TIME
 
     def __post_init__(self) -> None:
         if not Msat(0) < self.min_payment <= self.max_payment:
@@ -49,6 +59,10 @@ class PaymentTerms:
             )
         if self.prepayment_ms <= 0 or self.initial_deposit < Msat(0):
             raise TermsError("prepayment_ms must be positive and initial_deposit not negative.")
+        if self.unpaid < Msat(0) or self.unpaid_ms < 0:
+            raise TermsError(
+                f"The unpaid budget cannot be negative; got {self.unpaid} and {self.unpaid_ms} ms."
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +214,9 @@ class BuyerLimits:
     max_period_cost: Msat
     #: How long voltage may stay outside the agreed range before the buyer stops paying.
     voltage_grace_ms: DurationMs = _TWO_SECONDS
+    #: The seller must wait at least this long (ms of energy) for a payment before it
+    #: cuts the supply: the time this buyer's payments need to arrive.
+    min_unpaid_ms: DurationMs = _NO_TIME
 
     def __post_init__(self) -> None:
         if not 0 < self.min_period_ms <= self.max_period_ms:

@@ -95,6 +95,8 @@ def offer_to_pb(offer: Offer, out: pb.Offer) -> None:
     out.payments.prepayment_msat = p.prepayment.msat
     out.payments.prepayment_ms = p.prepayment_ms
     out.payments.initial_deposit_msat = p.initial_deposit.msat
+    out.payments.unpaid_msat = p.unpaid.msat
+    out.payments.unpaid_ms = p.unpaid_ms
     e = offer.electrical
     out.electrical.phases = e.phases
     out.electrical.voltage_min_mv = e.voltage_min_mv
@@ -130,6 +132,8 @@ def offer_from_pb(msg: pb.Offer) -> Offer:
             Msat(p.prepayment_msat),
             DurationMs(p.prepayment_ms),
             Msat(p.initial_deposit_msat),
+            Msat(p.unpaid_msat),
+            DurationMs(p.unpaid_ms),
         ),
         electrical=ElectricalGuarantees(
             e.phases,

@@ -24,19 +24,19 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dgridnode/trade/v1/trade.proto\x12\x11gridnode.trade.v1\",\n\x05\x46rame\x12\x10\n\x08\x65nvelope\x18\x01 \x01(\x0c\x12\x11\n\tsignature\x18\x02 \x01(\x0c\"\xc2\x06\n\x08\x45nvelope\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x12\n\nsession_id\x18\x02 \x01(\x0c\x12\x0b\n\x03seq\x18\x03 \x01(\x04\x12)\n\x05hello\x18\n \x01(\x0b\x32\x18.gridnode.trade.v1.HelloH\x00\x12)\n\x05offer\x18\x0b \x01(\x0b\x32\x18.gridnode.trade.v1.OfferH\x00\x12\x33\n\nacceptance\x18\x0c \x01(\x0b\x32\x1d.gridnode.trade.v1.AcceptanceH\x00\x12\x31\n\trejection\x18\r \x01(\x0b\x32\x1c.gridnode.trade.v1.RejectionH\x00\x12-\n\x07invoice\x18\x0e \x01(\x0b\x32\x1a.gridnode.trade.v1.InvoiceH\x00\x12:\n\x0epayment_notice\x18\x0f \x01(\x0b\x32 .gridnode.trade.v1.PaymentNoticeH\x00\x12\x38\n\rmeter_reading\x18\x19 \x01(\x0b\x32\x1f.gridnode.trade.v1.MeterReadingH\x00\x12+\n\x07renewal\x18\x11 \x01(\x0b\x32\x18.gridnode.trade.v1.OfferH\x00\x12-\n\x07suspend\x18\x12 \x01(\x0b\x32\x1a.gridnode.trade.v1.SuspendH\x00\x12+\n\x06resume\x18\x13 \x01(\x0b\x32\x19.gridnode.trade.v1.ResumeH\x00\x12)\n\x05\x63lose\x18\x14 \x01(\x0b\x32\x18.gridnode.trade.v1.CloseH\x00\x12)\n\x05\x65rror\x18\x15 \x01(\x0b\x32\x18.gridnode.trade.v1.ErrorH\x00\x12\x31\n\theartbeat\x18\x16 \x01(\x0b\x32\x1c.gridnode.trade.v1.HeartbeatH\x00\x12:\n\x0e\x63redit_warning\x18\x17 \x01(\x0b\x32 .gridnode.trade.v1.CreditWarningH\x00\x12<\n\x0fpayment_failure\x18\x18 \x01(\x0b\x32!.gridnode.trade.v1.PaymentFailureH\x00\x42\x06\n\x04\x62odyJ\x04\x08\x10\x10\x11\"k\n\x05Hello\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x0f\n\x07node_id\x18\x02 \x01(\t\x12%\n\x04role\x18\x03 \x01(\x0e\x32\x17.gridnode.trade.v1.Role\x12\x10\n\x08meter_id\x18\x04 \x01(\t\"-\n\x0f\x43onstantProfile\x12\x1a\n\x12price_msat_per_kwh\x18\x01 \x01(\x04\">\n\tDailyKnot\x12\x15\n\rminute_of_day\x18\x01 \x01(\r\x12\x1a\n\x12price_msat_per_kwh\x18\x02 \x01(\x04\"@\n\x11\x44\x61ilyTableProfile\x12+\n\x05knots\x18\x01 \x03(\x0b\x32\x1c.gridnode.trade.v1.DailyKnot\"\xa2\x01\n\x0fSinusoidProfile\x12\x19\n\x11mean_msat_per_kwh\x18\x01 \x01(\x04\x12\"\n\x1a\x64\x61y_amplitude_msat_per_kwh\x18\x02 \x01(\x04\x12\x14\n\x0c\x64\x61y_phase_ms\x18\x03 \x01(\x03\x12#\n\x1byear_amplitude_msat_per_kwh\x18\x04 \x01(\x04\x12\x15\n\ryear_phase_ms\x18\x05 \x01(\x03\"m\n\x0eTimeOfUseBlock\x12\x14\n\x0cweekday_mask\x18\x01 \x01(\r\x12\x14\n\x0cstart_minute\x18\x02 \x01(\r\x12\x13\n\x0bstop_minute\x18\x03 \x01(\r\x12\x1a\n\x12price_msat_per_kwh\x18\x04 \x01(\x04\"c\n\x10TimeOfUseProfile\x12\x31\n\x06\x62locks\x18\x01 \x03(\x0b\x32!.gridnode.trade.v1.TimeOfUseBlock\x12\x1c\n\x14\x64\x65\x66\x61ult_msat_per_kwh\x18\x02 \x01(\x04\"\x91\x02\n\x0bRateProfile\x12\x11\n\tzone_name\x18\x01 \x01(\t\x12\x36\n\x08\x63onstant\x18\n \x01(\x0b\x32\".gridnode.trade.v1.ConstantProfileH\x00\x12;\n\x0b\x64\x61ily_table\x18\x0b \x01(\x0b\x32$.gridnode.trade.v1.DailyTableProfileH\x00\x12\x36\n\x08sinusoid\x18\x0c \x01(\x0b\x32\".gridnode.trade.v1.SinusoidProfileH\x00\x12:\n\x0btime_of_use\x18\r \x01(\x0b\x32#.gridnode.trade.v1.TimeOfUseProfileH\x00\x42\x06\n\x04kind\"\x90\x01\n\x0cPaymentTerms\x12\x18\n\x10min_payment_msat\x18\x01 \x01(\x04\x12\x18\n\x10max_payment_msat\x18\x02 \x01(\x04\x12\x17\n\x0fprepayment_msat\x18\x03 \x01(\x04\x12\x15\n\rprepayment_ms\x18\x04 \x01(\x04\x12\x1c\n\x14initial_deposit_msat\x18\x05 \x01(\x04\"\x8a\x01\n\x14\x45lectricalGuarantees\x12\x0e\n\x06phases\x18\x01 \x01(\r\x12\x16\n\x0evoltage_min_mv\x18\x02 \x01(\x04\x12\x1a\n\x12voltage_nominal_mv\x18\x03 \x01(\x04\x12\x16\n\x0evoltage_max_mv\x18\x04 \x01(\x04\x12\x16\n\x0e\x63urrent_max_ma\x18\x05 \x01(\x04\"9\n\x11MeteringTolerance\x12\x11\n\tshare_ppm\x18\x01 \x01(\r\x12\x11\n\tfixed_mwh\x18\x02 \x01(\x04\"\xb4\x01\n\x0cSupplyPolicy\x12\x13\n\x0b\x63utoff_msat\x18\x01 \x01(\x03\x12\x11\n\twarn_msat\x18\x02 \x01(\x03\x12\x14\n\x0crestore_msat\x18\x03 \x01(\x03\x12\x12\n\nmin_off_ms\x18\x04 \x01(\x04\x12\x1d\n\x15max_switches_per_hour\x18\x05 \x01(\r\x12\x1a\n\x12reading_max_age_ms\x18\x06 \x01(\x04\x12\x17\n\x0frenewal_lead_ms\x18\x07 \x01(\x04\"\xdb\x02\n\x05Offer\x12\x10\n\x08start_ms\x18\x01 \x01(\x03\x12\x0f\n\x07stop_ms\x18\x02 \x01(\x03\x12/\n\x07profile\x18\x03 \x01(\x0b\x32\x1e.gridnode.trade.v1.RateProfile\x12\x31\n\x08payments\x18\x04 \x01(\x0b\x32\x1f.gridnode.trade.v1.PaymentTerms\x12;\n\nelectrical\x18\x05 \x01(\x0b\x32\'.gridnode.trade.v1.ElectricalGuarantees\x12\x10\n\x08meter_id\x18\x06 \x01(\t\x12\x37\n\ttolerance\x18\x07 \x01(\x0b\x32$.gridnode.trade.v1.MeteringTolerance\x12/\n\x06policy\x18\x08 \x01(\x0b\x32\x1f.gridnode.trade.v1.SupplyPolicy\x12\x12\n\nis_renewal\x18\t \x01(\x08\"=\n\nAcceptance\x12\x14\n\x0coffer_digest\x18\x01 \x01(\x0c\x12\x19\n\x11payment_size_msat\x18\x02 \x01(\x04\"D\n\x06Reason\x12\x0c\n\x04term\x18\x01 \x01(\r\x12\x0f\n\x07offered\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x03\x12\x0c\n\x04text\x18\x04 \x01(\t\"M\n\tRejection\x12\x14\n\x0coffer_digest\x18\x01 \x01(\x0c\x12*\n\x07reasons\x18\x02 \x03(\x0b\x32\x19.gridnode.trade.v1.Reason\"\xd0\x01\n\x07Invoice\x12\x0e\n\x06\x62olt11\x18\x01 \x01(\t\x12\x14\n\x0cpayment_hash\x18\x02 \x01(\x0c\x12\x13\n\x0b\x61mount_msat\x18\x03 \x01(\x04\x12\x32\n\x07purpose\x18\x04 \x01(\x0e\x32!.gridnode.trade.v1.InvoicePurpose\x12\x17\n\x0f\x65nergy_from_mwh\x18\x05 \x01(\x04\x12\x15\n\renergy_to_mwh\x18\x06 \x01(\x04\x12\x0f\n\x07reading\x18\x08 \x01(\tJ\x04\x08\x07\x10\x08R\x0freading_counter\"\x1e\n\x0cMeterReading\x12\x0e\n\x06record\x18\x01 \x01(\t\"i\n\rPaymentNotice\x12\x14\n\x0cpayment_hash\x18\x01 \x01(\x0c\x12\x10\n\x08preimage\x18\x02 \x01(\x0c\x12\x13\n\x0b\x61mount_msat\x18\x03 \x01(\x04\x12\x15\n\rbuyer_reading\x18\x05 \x01(\tJ\x04\x08\x04\x10\x05\"@\n\x07Suspend\x12\'\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x18.gridnode.trade.v1.Cause\x12\x0c\n\x04text\x18\x02 \x01(\t\"1\n\x06Resume\x12\'\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x18.gridnode.trade.v1.Cause\">\n\x05\x43lose\x12\'\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x18.gridnode.trade.v1.Cause\x12\x0c\n\x04text\x18\x02 \x01(\t\"#\n\x05\x45rror\x12\x0c\n\x04\x63ode\x18\x01 \x01(\r\x12\x0c\n\x04text\x18\x02 \x01(\t\"G\n\rCreditWarning\x12\x13\n\x0b\x63redit_msat\x18\x01 \x01(\x03\x12\x13\n\x0b\x63utoff_msat\x18\x02 \x01(\x03\x12\x0c\n\x04text\x18\x03 \x01(\t\"6\n\x0ePaymentFailure\x12\x14\n\x0cpayment_hash\x18\x01 \x01(\x0c\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x1a\n\tHeartbeat\x12\r\n\x05\x61t_ms\x18\x01 \x01(\x03*=\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_SELLER\x10\x01\x12\x0e\n\nROLE_BUYER\x10\x02*n\n\x0eInvoicePurpose\x12\x1f\n\x1bINVOICE_PURPOSE_UNSPECIFIED\x10\x00\x12\x1b\n\x17INVOICE_PURPOSE_DEPOSIT\x10\x01\x12\x1e\n\x1aINVOICE_PURPOSE_PREPAYMENT\x10\x02*\x90\x02\n\x05\x43\x61use\x12\x15\n\x11\x43\x41USE_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43\x41USE_CREDIT\x10\x01\x12\x14\n\x10\x43\x41USE_PERIOD_END\x10\x02\x12\x17\n\x13\x43\x41USE_STALE_READING\x10\x03\x12\x15\n\x11\x43\x41USE_OVERCURRENT\x10\x04\x12\x11\n\rCAUSE_VOLTAGE\x10\x05\x12\x1c\n\x18\x43\x41USE_METER_DISAGREEMENT\x10\x06\x12\x17\n\x13\x43\x41USE_OVER_INVOICED\x10\x07\x12\x12\n\x0e\x43\x41USE_PROTOCOL\x10\x08\x12\x13\n\x0f\x43\x41USE_REQUESTED\x10\t\x12\x12\n\x0e\x43\x41USE_REJECTED\x10\n\x12\x11\n\rCAUSE_DEPOSIT\x10\x0b\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dgridnode/trade/v1/trade.proto\x12\x11gridnode.trade.v1\",\n\x05\x46rame\x12\x10\n\x08\x65nvelope\x18\x01 \x01(\x0c\x12\x11\n\tsignature\x18\x02 \x01(\x0c\"\xc2\x06\n\x08\x45nvelope\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x12\n\nsession_id\x18\x02 \x01(\x0c\x12\x0b\n\x03seq\x18\x03 \x01(\x04\x12)\n\x05hello\x18\n \x01(\x0b\x32\x18.gridnode.trade.v1.HelloH\x00\x12)\n\x05offer\x18\x0b \x01(\x0b\x32\x18.gridnode.trade.v1.OfferH\x00\x12\x33\n\nacceptance\x18\x0c \x01(\x0b\x32\x1d.gridnode.trade.v1.AcceptanceH\x00\x12\x31\n\trejection\x18\r \x01(\x0b\x32\x1c.gridnode.trade.v1.RejectionH\x00\x12-\n\x07invoice\x18\x0e \x01(\x0b\x32\x1a.gridnode.trade.v1.InvoiceH\x00\x12:\n\x0epayment_notice\x18\x0f \x01(\x0b\x32 .gridnode.trade.v1.PaymentNoticeH\x00\x12\x38\n\rmeter_reading\x18\x19 \x01(\x0b\x32\x1f.gridnode.trade.v1.MeterReadingH\x00\x12+\n\x07renewal\x18\x11 \x01(\x0b\x32\x18.gridnode.trade.v1.OfferH\x00\x12-\n\x07suspend\x18\x12 \x01(\x0b\x32\x1a.gridnode.trade.v1.SuspendH\x00\x12+\n\x06resume\x18\x13 \x01(\x0b\x32\x19.gridnode.trade.v1.ResumeH\x00\x12)\n\x05\x63lose\x18\x14 \x01(\x0b\x32\x18.gridnode.trade.v1.CloseH\x00\x12)\n\x05\x65rror\x18\x15 \x01(\x0b\x32\x18.gridnode.trade.v1.ErrorH\x00\x12\x31\n\theartbeat\x18\x16 \x01(\x0b\x32\x1c.gridnode.trade.v1.HeartbeatH\x00\x12:\n\x0e\x63redit_warning\x18\x17 \x01(\x0b\x32 .gridnode.trade.v1.CreditWarningH\x00\x12<\n\x0fpayment_failure\x18\x18 \x01(\x0b\x32!.gridnode.trade.v1.PaymentFailureH\x00\x42\x06\n\x04\x62odyJ\x04\x08\x10\x10\x11\"k\n\x05Hello\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x0f\n\x07node_id\x18\x02 \x01(\t\x12%\n\x04role\x18\x03 \x01(\x0e\x32\x17.gridnode.trade.v1.Role\x12\x10\n\x08meter_id\x18\x04 \x01(\t\"-\n\x0f\x43onstantProfile\x12\x1a\n\x12price_msat_per_kwh\x18\x01 \x01(\x04\">\n\tDailyKnot\x12\x15\n\rminute_of_day\x18\x01 \x01(\r\x12\x1a\n\x12price_msat_per_kwh\x18\x02 \x01(\x04\"@\n\x11\x44\x61ilyTableProfile\x12+\n\x05knots\x18\x01 \x03(\x0b\x32\x1c.gridnode.trade.v1.DailyKnot\"\xa2\x01\n\x0fSinusoidProfile\x12\x19\n\x11mean_msat_per_kwh\x18\x01 \x01(\x04\x12\"\n\x1a\x64\x61y_amplitude_msat_per_kwh\x18\x02 \x01(\x04\x12\x14\n\x0c\x64\x61y_phase_ms\x18\x03 \x01(\x03\x12#\n\x1byear_amplitude_msat_per_kwh\x18\x04 \x01(\x04\x12\x15\n\ryear_phase_ms\x18\x05 \x01(\x03\"m\n\x0eTimeOfUseBlock\x12\x14\n\x0cweekday_mask\x18\x01 \x01(\r\x12\x14\n\x0cstart_minute\x18\x02 \x01(\r\x12\x13\n\x0bstop_minute\x18\x03 \x01(\r\x12\x1a\n\x12price_msat_per_kwh\x18\x04 \x01(\x04\"c\n\x10TimeOfUseProfile\x12\x31\n\x06\x62locks\x18\x01 \x03(\x0b\x32!.gridnode.trade.v1.TimeOfUseBlock\x12\x1c\n\x14\x64\x65\x66\x61ult_msat_per_kwh\x18\x02 \x01(\x04\"\x91\x02\n\x0bRateProfile\x12\x11\n\tzone_name\x18\x01 \x01(\t\x12\x36\n\x08\x63onstant\x18\n \x01(\x0b\x32\".gridnode.trade.v1.ConstantProfileH\x00\x12;\n\x0b\x64\x61ily_table\x18\x0b \x01(\x0b\x32$.gridnode.trade.v1.DailyTableProfileH\x00\x12\x36\n\x08sinusoid\x18\x0c \x01(\x0b\x32\".gridnode.trade.v1.SinusoidProfileH\x00\x12:\n\x0btime_of_use\x18\r \x01(\x0b\x32#.gridnode.trade.v1.TimeOfUseProfileH\x00\x42\x06\n\x04kind\"\xb8\x01\n\x0cPaymentTerms\x12\x18\n\x10min_payment_msat\x18\x01 \x01(\x04\x12\x18\n\x10max_payment_msat\x18\x02 \x01(\x04\x12\x17\n\x0fprepayment_msat\x18\x03 \x01(\x04\x12\x15\n\rprepayment_ms\x18\x04 \x01(\x04\x12\x1c\n\x14initial_deposit_msat\x18\x05 \x01(\x04\x12\x13\n\x0bunpaid_msat\x18\x06 \x01(\x04\x12\x11\n\tunpaid_ms\x18\x07 \x01(\x04\"\x8a\x01\n\x14\x45lectricalGuarantees\x12\x0e\n\x06phases\x18\x01 \x01(\r\x12\x16\n\x0evoltage_min_mv\x18\x02 \x01(\x04\x12\x1a\n\x12voltage_nominal_mv\x18\x03 \x01(\x04\x12\x16\n\x0evoltage_max_mv\x18\x04 \x01(\x04\x12\x16\n\x0e\x63urrent_max_ma\x18\x05 \x01(\x04\"9\n\x11MeteringTolerance\x12\x11\n\tshare_ppm\x18\x01 \x01(\r\x12\x11\n\tfixed_mwh\x18\x02 \x01(\x04\"\xb4\x01\n\x0cSupplyPolicy\x12\x13\n\x0b\x63utoff_msat\x18\x01 \x01(\x03\x12\x11\n\twarn_msat\x18\x02 \x01(\x03\x12\x14\n\x0crestore_msat\x18\x03 \x01(\x03\x12\x12\n\nmin_off_ms\x18\x04 \x01(\x04\x12\x1d\n\x15max_switches_per_hour\x18\x05 \x01(\r\x12\x1a\n\x12reading_max_age_ms\x18\x06 \x01(\x04\x12\x17\n\x0frenewal_lead_ms\x18\x07 \x01(\x04\"\xdb\x02\n\x05Offer\x12\x10\n\x08start_ms\x18\x01 \x01(\x03\x12\x0f\n\x07stop_ms\x18\x02 \x01(\x03\x12/\n\x07profile\x18\x03 \x01(\x0b\x32\x1e.gridnode.trade.v1.RateProfile\x12\x31\n\x08payments\x18\x04 \x01(\x0b\x32\x1f.gridnode.trade.v1.PaymentTerms\x12;\n\nelectrical\x18\x05 \x01(\x0b\x32\'.gridnode.trade.v1.ElectricalGuarantees\x12\x10\n\x08meter_id\x18\x06 \x01(\t\x12\x37\n\ttolerance\x18\x07 \x01(\x0b\x32$.gridnode.trade.v1.MeteringTolerance\x12/\n\x06policy\x18\x08 \x01(\x0b\x32\x1f.gridnode.trade.v1.SupplyPolicy\x12\x12\n\nis_renewal\x18\t \x01(\x08\"=\n\nAcceptance\x12\x14\n\x0coffer_digest\x18\x01 \x01(\x0c\x12\x19\n\x11payment_size_msat\x18\x02 \x01(\x04\"D\n\x06Reason\x12\x0c\n\x04term\x18\x01 \x01(\r\x12\x0f\n\x07offered\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x03\x12\x0c\n\x04text\x18\x04 \x01(\t\"M\n\tRejection\x12\x14\n\x0coffer_digest\x18\x01 \x01(\x0c\x12*\n\x07reasons\x18\x02 \x03(\x0b\x32\x19.gridnode.trade.v1.Reason\"\xd0\x01\n\x07Invoice\x12\x0e\n\x06\x62olt11\x18\x01 \x01(\t\x12\x14\n\x0cpayment_hash\x18\x02 \x01(\x0c\x12\x13\n\x0b\x61mount_msat\x18\x03 \x01(\x04\x12\x32\n\x07purpose\x18\x04 \x01(\x0e\x32!.gridnode.trade.v1.InvoicePurpose\x12\x17\n\x0f\x65nergy_from_mwh\x18\x05 \x01(\x04\x12\x15\n\renergy_to_mwh\x18\x06 \x01(\x04\x12\x0f\n\x07reading\x18\x08 \x01(\tJ\x04\x08\x07\x10\x08R\x0freading_counter\"\x1e\n\x0cMeterReading\x12\x0e\n\x06record\x18\x01 \x01(\t\"i\n\rPaymentNotice\x12\x14\n\x0cpayment_hash\x18\x01 \x01(\x0c\x12\x10\n\x08preimage\x18\x02 \x01(\x0c\x12\x13\n\x0b\x61mount_msat\x18\x03 \x01(\x04\x12\x15\n\rbuyer_reading\x18\x05 \x01(\tJ\x04\x08\x04\x10\x05\"@\n\x07Suspend\x12\'\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x18.gridnode.trade.v1.Cause\x12\x0c\n\x04text\x18\x02 \x01(\t\"1\n\x06Resume\x12\'\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x18.gridnode.trade.v1.Cause\">\n\x05\x43lose\x12\'\n\x05\x63\x61use\x18\x01 \x01(\x0e\x32\x18.gridnode.trade.v1.Cause\x12\x0c\n\x04text\x18\x02 \x01(\t\"#\n\x05\x45rror\x12\x0c\n\x04\x63ode\x18\x01 \x01(\r\x12\x0c\n\x04text\x18\x02 \x01(\t\"G\n\rCreditWarning\x12\x13\n\x0b\x63redit_msat\x18\x01 \x01(\x03\x12\x13\n\x0b\x63utoff_msat\x18\x02 \x01(\x03\x12\x0c\n\x04text\x18\x03 \x01(\t\"6\n\x0ePaymentFailure\x12\x14\n\x0cpayment_hash\x18\x01 \x01(\x0c\x12\x0e\n\x06reason\x18\x02 \x01(\t\"\x1a\n\tHeartbeat\x12\r\n\x05\x61t_ms\x18\x01 \x01(\x03*=\n\x04Role\x12\x14\n\x10ROLE_UNSPECIFIED\x10\x00\x12\x0f\n\x0bROLE_SELLER\x10\x01\x12\x0e\n\nROLE_BUYER\x10\x02*n\n\x0eInvoicePurpose\x12\x1f\n\x1bINVOICE_PURPOSE_UNSPECIFIED\x10\x00\x12\x1b\n\x17INVOICE_PURPOSE_DEPOSIT\x10\x01\x12\x1e\n\x1aINVOICE_PURPOSE_PREPAYMENT\x10\x02*\x90\x02\n\x05\x43\x61use\x12\x15\n\x11\x43\x41USE_UNSPECIFIED\x10\x00\x12\x10\n\x0c\x43\x41USE_CREDIT\x10\x01\x12\x14\n\x10\x43\x41USE_PERIOD_END\x10\x02\x12\x17\n\x13\x43\x41USE_STALE_READING\x10\x03\x12\x15\n\x11\x43\x41USE_OVERCURRENT\x10\x04\x12\x11\n\rCAUSE_VOLTAGE\x10\x05\x12\x1c\n\x18\x43\x41USE_METER_DISAGREEMENT\x10\x06\x12\x17\n\x13\x43\x41USE_OVER_INVOICED\x10\x07\x12\x12\n\x0e\x43\x41USE_PROTOCOL\x10\x08\x12\x13\n\x0f\x43\x41USE_REQUESTED\x10\t\x12\x12\n\x0e\x43\x41USE_REJECTED\x10\n\x12\x11\n\rCAUSE_DEPOSIT\x10\x0b\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridnode.trade.v1.trade_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ROLE']._serialized_start=3691
-  _globals['_ROLE']._serialized_end=3752
-  _globals['_INVOICEPURPOSE']._serialized_start=3754
-  _globals['_INVOICEPURPOSE']._serialized_end=3864
-  _globals['_CAUSE']._serialized_start=3867
-  _globals['_CAUSE']._serialized_end=4139
+  _globals['_ROLE']._serialized_start=3731
+  _globals['_ROLE']._serialized_end=3792
+  _globals['_INVOICEPURPOSE']._serialized_start=3794
+  _globals['_INVOICEPURPOSE']._serialized_end=3904
+  _globals['_CAUSE']._serialized_start=3907
+  _globals['_CAUSE']._serialized_end=4179
   _globals['_FRAME']._serialized_start=52
   _globals['_FRAME']._serialized_end=96
   _globals['_ENVELOPE']._serialized_start=99
@@ -58,39 +58,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RATEPROFILE']._serialized_start=1599
   _globals['_RATEPROFILE']._serialized_end=1872
   _globals['_PAYMENTTERMS']._serialized_start=1875
-  _globals['_PAYMENTTERMS']._serialized_end=2019
-  _globals['_ELECTRICALGUARANTEES']._serialized_start=2022
-  _globals['_ELECTRICALGUARANTEES']._serialized_end=2160
-  _globals['_METERINGTOLERANCE']._serialized_start=2162
-  _globals['_METERINGTOLERANCE']._serialized_end=2219
-  _globals['_SUPPLYPOLICY']._serialized_start=2222
-  _globals['_SUPPLYPOLICY']._serialized_end=2402
-  _globals['_OFFER']._serialized_start=2405
-  _globals['_OFFER']._serialized_end=2752
-  _globals['_ACCEPTANCE']._serialized_start=2754
-  _globals['_ACCEPTANCE']._serialized_end=2815
-  _globals['_REASON']._serialized_start=2817
-  _globals['_REASON']._serialized_end=2885
-  _globals['_REJECTION']._serialized_start=2887
-  _globals['_REJECTION']._serialized_end=2964
-  _globals['_INVOICE']._serialized_start=2967
-  _globals['_INVOICE']._serialized_end=3175
-  _globals['_METERREADING']._serialized_start=3177
-  _globals['_METERREADING']._serialized_end=3207
-  _globals['_PAYMENTNOTICE']._serialized_start=3209
-  _globals['_PAYMENTNOTICE']._serialized_end=3314
-  _globals['_SUSPEND']._serialized_start=3316
-  _globals['_SUSPEND']._serialized_end=3380
-  _globals['_RESUME']._serialized_start=3382
-  _globals['_RESUME']._serialized_end=3431
-  _globals['_CLOSE']._serialized_start=3433
-  _globals['_CLOSE']._serialized_end=3495
-  _globals['_ERROR']._serialized_start=3497
-  _globals['_ERROR']._serialized_end=3532
-  _globals['_CREDITWARNING']._serialized_start=3534
-  _globals['_CREDITWARNING']._serialized_end=3605
-  _globals['_PAYMENTFAILURE']._serialized_start=3607
-  _globals['_PAYMENTFAILURE']._serialized_end=3661
-  _globals['_HEARTBEAT']._serialized_start=3663
-  _globals['_HEARTBEAT']._serialized_end=3689
+  _globals['_PAYMENTTERMS']._serialized_end=2059
+  _globals['_ELECTRICALGUARANTEES']._serialized_start=2062
+  _globals['_ELECTRICALGUARANTEES']._serialized_end=2200
+  _globals['_METERINGTOLERANCE']._serialized_start=2202
+  _globals['_METERINGTOLERANCE']._serialized_end=2259
+  _globals['_SUPPLYPOLICY']._serialized_start=2262
+  _globals['_SUPPLYPOLICY']._serialized_end=2442
+  _globals['_OFFER']._serialized_start=2445
+  _globals['_OFFER']._serialized_end=2792
+  _globals['_ACCEPTANCE']._serialized_start=2794
+  _globals['_ACCEPTANCE']._serialized_end=2855
+  _globals['_REASON']._serialized_start=2857
+  _globals['_REASON']._serialized_end=2925
+  _globals['_REJECTION']._serialized_start=2927
+  _globals['_REJECTION']._serialized_end=3004
+  _globals['_INVOICE']._serialized_start=3007
+  _globals['_INVOICE']._serialized_end=3215
+  _globals['_METERREADING']._serialized_start=3217
+  _globals['_METERREADING']._serialized_end=3247
+  _globals['_PAYMENTNOTICE']._serialized_start=3249
+  _globals['_PAYMENTNOTICE']._serialized_end=3354
+  _globals['_SUSPEND']._serialized_start=3356
+  _globals['_SUSPEND']._serialized_end=3420
+  _globals['_RESUME']._serialized_start=3422
+  _globals['_RESUME']._serialized_end=3471
+  _globals['_CLOSE']._serialized_start=3473
+  _globals['_CLOSE']._serialized_end=3535
+  _globals['_ERROR']._serialized_start=3537
+  _globals['_ERROR']._serialized_end=3572
+  _globals['_CREDITWARNING']._serialized_start=3574
+  _globals['_CREDITWARNING']._serialized_end=3645
+  _globals['_PAYMENTFAILURE']._serialized_start=3647
+  _globals['_PAYMENTFAILURE']._serialized_end=3701
+  _globals['_HEARTBEAT']._serialized_start=3703
+  _globals['_HEARTBEAT']._serialized_end=3729
 # @@protoc_insertion_point(module_scope)

@@ -181,18 +181,22 @@ class RateProfile(_message.Message):
     def __init__(self, zone_name: _Optional[str] = ..., constant: _Optional[_Union[ConstantProfile, _Mapping]] = ..., daily_table: _Optional[_Union[DailyTableProfile, _Mapping]] = ..., sinusoid: _Optional[_Union[SinusoidProfile, _Mapping]] = ..., time_of_use: _Optional[_Union[TimeOfUseProfile, _Mapping]] = ...) -> None: ...
 
 class PaymentTerms(_message.Message):
-    __slots__ = ("min_payment_msat", "max_payment_msat", "prepayment_msat", "prepayment_ms", "initial_deposit_msat")
+    __slots__ = ("min_payment_msat", "max_payment_msat", "prepayment_msat", "prepayment_ms", "initial_deposit_msat", "unpaid_msat", "unpaid_ms")
     MIN_PAYMENT_MSAT_FIELD_NUMBER: _ClassVar[int]
     MAX_PAYMENT_MSAT_FIELD_NUMBER: _ClassVar[int]
     PREPAYMENT_MSAT_FIELD_NUMBER: _ClassVar[int]
     PREPAYMENT_MS_FIELD_NUMBER: _ClassVar[int]
     INITIAL_DEPOSIT_MSAT_FIELD_NUMBER: _ClassVar[int]
+    UNPAID_MSAT_FIELD_NUMBER: _ClassVar[int]
+    UNPAID_MS_FIELD_NUMBER: _ClassVar[int]
     min_payment_msat: int
     max_payment_msat: int
     prepayment_msat: int
     prepayment_ms: int
     initial_deposit_msat: int
-    def __init__(self, min_payment_msat: _Optional[int] = ..., max_payment_msat: _Optional[int] = ..., prepayment_msat: _Optional[int] = ..., prepayment_ms: _Optional[int] = ..., initial_deposit_msat: _Optional[int] = ...) -> None: ...
+    unpaid_msat: int
+    unpaid_ms: int
+    def __init__(self, min_payment_msat: _Optional[int] = ..., max_payment_msat: _Optional[int] = ..., prepayment_msat: _Optional[int] = ..., prepayment_ms: _Optional[int] = ..., initial_deposit_msat: _Optional[int] = ..., unpaid_msat: _Optional[int] = ..., unpaid_ms: _Optional[int] = ...) -> None: ...
 
 class ElectricalGuarantees(_message.Message):
     __slots__ = ("phases", "voltage_min_mv", "voltage_nominal_mv", "voltage_max_mv", "current_max_ma")

@@ -136,14 +136,16 @@ def test_an_invoice_above_the_agreed_size_is_a_breach_and_stops_payment() -> Non
 def test_an_invoice_ahead_of_use_waits_until_use_catches_up() -> None:
     world = receiving_world()
     size = 400
-    while world.buyer.paid_ahead(world.now_ms) + size <= 900:  # fill the window
+    budget = world.buyer.ahead_budget(world.now_ms).msat  # seconds of its current use
+    assert budget <= 900  # never above the agreed msat
+    while world.buyer.paid_ahead(world.now_ms) + size <= budget:  # fill the window
         n = world.buyer.outbox.next_seq + 100
         world.buyer.handle(FrameReceived(from_seller(world, invoice(world, n, size))), world.now_ms)
     out = world.buyer.handle(
         FrameReceived(from_seller(world, invoice(world, 4, size))), world.now_ms
     )
     assert pays(out) == []
-    assert world.buyer.paid_ahead(world.now_ms) <= 900
+    assert world.buyer.paid_ahead(world.now_ms) <= budget
     # 2 Wh at 200 sat/kWh is 400 msat of use: now it fits.
     assert [p.amount for p in pays(use_up(world, 2_000))] == [Msat(size)]
 

@@ -41,7 +41,8 @@ def test_a_rejection_lists_every_violated_term_not_only_the_first() -> None:
         meter_id="other-meter",
         tolerance=MeteringTolerance(share_ppm=50_000, fixed_mwh=Mwh(5)),
     )
-    result = evaluate(offer, demo_limits(max_period_cost=Msat(1_000)), T0 + 200 * MINUTE)
+    limits = demo_limits(max_period_cost=Msat(1_000), min_unpaid_ms=DurationMs(2_000))
+    result = evaluate(offer, limits, T0 + 200 * MINUTE)
     assert set(_terms(result)) == set(Term) - {Term.RENEWAL}
 
 
