@@ -24,7 +24,7 @@ from gridnode.errors import GridnodeError
 from gridnode.ledger import Ledger
 from gridnode.node.settings import NodeSettings
 from gridnode.node.storage import DAY_MS, StorageWatch
-from gridnode.wallet.port import PaymentHash, Wallet, WalletError
+from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, Wallet, WalletError
 
 log = logging.getLogger("gridnode.node")
 
@@ -96,6 +96,8 @@ class Pruner:
         for payment_hash in await asyncio.to_thread(self.ledger.unpruned_canceled_invoices):
             try:
                 await self.wallet.delete_canceled_invoice(PaymentHash(payment_hash))
+            except InvoiceNotFoundError:
+                pass  # already gone: LND's own garbage collection (hardware/deploy/lnd.conf)
             except WalletError as exc:
                 log.warning("could not delete cancelled invoice %s: %s", payment_hash.hex(), exc)
                 continue
