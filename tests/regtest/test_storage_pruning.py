@@ -302,3 +302,29 @@ def test_nodes_restarted_after_pruning_reconcile_exactly_with_lnd(demo: DemoHarn
         f"SELECT min(pagination) FROM readings WHERE side = 'own' AND at_ms > {restarted_ms}",
     )[0][0]
     assert first_new == last_page + 1
+
+
+LND_CONF = Path(__file__).resolve().parents[2] / "hardware" / "deploy" / "lnd.conf"
+
+
+def test_the_pi_lnd_conf_names_only_options_and_sections_this_lnd_knows() -> None:
+    from gridnode.regtest.daemons import bin_dir
+
+    help_text = subprocess.run(
+        [str(bin_dir() / "lnd"), "--help"], capture_output=True, text=True, timeout=30, check=False
+    ).stdout
+    groups = {line[:-1].strip().lower() for line in help_text.splitlines() if line.endswith(":")}
+    options: dict[str, str] = {}
+    for line in LND_CONF.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            assert line[1:-1].lower() in groups, f"LND has no section {line}"
+            continue
+        key, value = line.split("=", 1)
+        assert f"--{key}" in help_text, f"LND has no option {key}"
+        options[key] = value
+    assert options["db.bolt.auto-compact"] == "true"
+    assert options["gc-canceled-invoices-on-startup"] == "true"
+    assert options["gc-canceled-invoices-on-the-fly"] == "true"
