@@ -25,12 +25,19 @@ SWING_MINUTES = 3
 
 @dataclass(frozen=True)
 class DemoTerms:
+    """The demo's own profile: seconds of exposure and a payment every couple of
+    seconds, so something happens on screen (a real install pays every few minutes:
+    gridnode.node.settings_trade.REAL_INSTALL_PAYMENTS, docs/cadence.md)."""
+
     period_s: int = 60
     min_payment_msat: int = 100
     max_payment_msat: int = 600
     prepayment_msat: int = 900
     prepayment_s: float = 5.0
     deposit_msat: int = 50_000
+    #: The seller waits about 2 s for a payment (the payment lead) before cutting.
+    unpaid_msat: int = 500
+    unpaid_s: float = 2.0
 
 
 @dataclass
@@ -133,6 +140,8 @@ def write_seller(
         f"prepayment_msat = {terms.prepayment_msat}",
         f'prepayment_s = "{terms.prepayment_s}"',
         f"deposit_msat = {terms.deposit_msat}",
+        f"unpaid_msat = {terms.unpaid_msat}",
+        f'unpaid_s = "{terms.unpaid_s}"',
         'voltage_min_v = "207"',
         'voltage_nominal_v = "230"',
         'voltage_max_v = "253"',
@@ -210,6 +219,7 @@ def write_buyer(
                 "desired_payment_msat = 400",
                 "max_prepayment_msat = 1_100",
                 "max_prepayment_s = 5",
+                "min_unpaid_s = 1",
                 "max_deposit_msat = 100_000",
                 "voltage_min_v = 200",
                 "voltage_max_v = 260",

@@ -26,7 +26,7 @@ from gridnode.node.pruning import Pruner
 from gridnode.node.readings import series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
-from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.runner import PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.node.settings import NodeSettings
 from gridnode.node.status_view import buyer_status
 from gridnode.ocmf import SeriesState
@@ -283,6 +283,7 @@ class BuyerNode:
                 clock_ms=clock_ms,
             ),
             tick_ms=self.tick_ms,
+            payments=PaymentPolicy(max_fee_ppm=self.limits.max_fee_ppm),
         )
         self.session, self.runner = session, runner
         self.current_session_id = None

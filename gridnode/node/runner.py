@@ -99,10 +99,15 @@ class RunnerPorts:
 
 @dataclass(frozen=True)
 class PaymentPolicy:
-    #: The most a payment may pay in routing fees.
-    max_fee: Msat = Msat(10_000)
+    #: The most a payment may pay in routing fees, as a share of its amount in parts per
+    #: million (10_000 is 1 %); a direct channel to the seller costs none (docs/cadence.md).
+    max_fee_ppm: int = 10_000
     #: How long one pay call waits before reporting the payment as in flight.
     timeout_s: float = 30.0
+
+    def fee_limit(self, amount: Msat) -> Msat:
+        """The routing fee limit for a payment of ``amount``: floor(amount * share)."""
+        return Msat(amount.msat * self.max_fee_ppm // 1_000_000)
 
 
 class SessionRunner:
@@ -360,7 +365,7 @@ class SessionRunner:
         result: PaymentResult | None = None
         try:
             result = await wallet.pay_invoice(
-                action.bolt11, self.payments.max_fee, self.payments.timeout_s
+                action.bolt11, self.payments.fee_limit(action.amount), self.payments.timeout_s
             )
         except WalletError as exc:
             self._log.warning("pay %s: %s; tracking it", payment_hash, exc)

@@ -39,6 +39,7 @@ from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
 from gridnode.peer.server import SellerServer
 from gridnode.peer.tls import PinnedPeer
 from gridnode.status.server import StatusServer
+from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkDown as SessionLinkDown
 from gridnode.trade.events import LinkUp as SessionLinkUp
@@ -302,6 +303,9 @@ class SellerNode:
             renewal=renewal,
             series=series_state(ledger, signer, meter_id, clock, now),
             clock_status=clock,
+            min_interval_ms=min_interval_ms(
+                self.settings.storage_budget_mb_per_day, BYTES_PER_PAYMENT
+            ),
         )
         ledger.open_session(session_id.hex(), slot.peer.fingerprint, meter_id, now)
         record_party_keys(

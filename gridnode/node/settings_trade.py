@@ -8,11 +8,16 @@ in seconds; the engine wants milli-units and milliseconds. Conversions are exact
 
     [terms]
     period_s = 3600                  # each sale period; renewals follow
+    # The payment fields below are optional: the values shown are the real-install
+    # defaults (REAL_INSTALL_PAYMENTS, chosen by the storage budget; docs/cadence.md).
     min_payment_msat = 1_000
-    max_payment_msat = 20_000
-    prepayment_msat = 40_000         # the most the buyer keeps paid ahead...
-    prepayment_s = 5                 # ...and in seconds of energy at maximum power
-    deposit_msat = 100_000           # locked in a hold invoice
+    max_payment_msat = 20_000        # the largest step; the session picks the largest
+                                     # step that keeps within both budgets below
+    prepayment_msat = 30_000         # the most the buyer keeps paid ahead...
+    prepayment_s = 600               # ...and in seconds of energy at the current power
+    unpaid_msat = 20_000             # the most delivered unpaid before the cut...
+    unpaid_s = 120                   # ...and in seconds of energy at the current power
+    deposit_msat = 200_000           # locked in a hold invoice
     phases = 1
     voltage_min_v = "207"
     voltage_nominal_v = "230"
@@ -23,7 +28,7 @@ in seconds; the engine wants milli-units and milliseconds. Conversions are exact
     [terms.profile]
     kind = "constant"                # constant | daily | sinusoid | time_of_use
     zone = "Europe/Berlin"
-    price_msat_per_kwh = 30_000_000
+    price_msat_per_kwh = 300_000     # 0.30 USD/kWh at 100,000 USD/BTC
 """
 
 from __future__ import annotations
@@ -58,6 +63,22 @@ from gridnode.trade.terms import (
 from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MsatPerKwh, Mwh
 
 T = TypeVar("T")
+
+#: Real-install payment terms, chosen by the storage budget (docs/cadence.md): at a
+#: 2 kW mean load and 300,000 msat/kWh a payment of 20 sat every 2 minutes (720 a day,
+#: about 12 MB a day per node at 17 KB a payment, under the 20 MB default budget), with
+#: at most 30 sat paid ahead (10 minutes at the current power) and 20 sat delivered
+#: unpaid (2 minutes): 3 and 2 US cents at 100,000 USD/BTC. A [terms] table may set
+#: each field; the demo has short terms of its own (gridnode/demo/configs.py).
+REAL_INSTALL_PAYMENTS = PaymentTerms(
+    min_payment=Msat(1_000),
+    max_payment=Msat(20_000),
+    prepayment=Msat(30_000),
+    prepayment_ms=DurationMs(600_000),
+    initial_deposit=Msat(200_000),
+    unpaid=Msat(20_000),
+    unpaid_ms=DurationMs(120_000),
+)
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
 
@@ -101,15 +122,18 @@ class OfferTemplate:
 def read_terms(table: Table) -> OfferTemplate | None:
     period_ms = table.positive("period_s", hint="length of one sale period") * 1_000
     profile = read_profile(table.table("profile"))
+    real = REAL_INSTALL_PAYMENTS
     payments = _build(
         table,
         "payment terms",
         lambda: PaymentTerms(
-            min_payment=Msat(table.positive("min_payment_msat")),
-            max_payment=Msat(table.positive("max_payment_msat")),
-            prepayment=Msat(table.positive("prepayment_msat")),
-            prepayment_ms=DurationMs(_seconds_ms(table, "prepayment_s")),
-            initial_deposit=Msat(table.get("deposit_msat", int, 0)),
+            min_payment=Msat(table.positive("min_payment_msat", real.min_payment.msat)),
+            max_payment=Msat(table.positive("max_payment_msat", real.max_payment.msat)),
+            prepayment=Msat(table.positive("prepayment_msat", real.prepayment.msat)),
+            prepayment_ms=DurationMs(_seconds_ms(table, "prepayment_s", real.prepayment_ms)),
+            initial_deposit=Msat(table.get("deposit_msat", int, real.initial_deposit.msat)),
+            unpaid=Msat(table.get("unpaid_msat", int, real.unpaid.msat)),
+            unpaid_ms=DurationMs(_seconds_ms(table, "unpaid_s", real.unpaid_ms)),
         ),
     )
     electrical = _build(
@@ -193,6 +217,8 @@ def read_limits(table: Table, own_meter_id: str) -> BuyerLimits | None:
             max_tolerance=loosest,
             max_period_cost=Msat(table.positive("max_period_cost_msat")),
             voltage_grace_ms=DurationMs(_seconds_ms(table, "voltage_grace_s", 2_000)),
+            min_unpaid_ms=DurationMs(_seconds_ms(table, "min_unpaid_s", 0)),
+            max_fee_ppm=table.get("max_fee_ppm", int, 10_000),
         )
 
     limits = None if None in (ceiling, own, loosest) else _build(table, "buyer limits", build)

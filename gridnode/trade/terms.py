@@ -217,6 +217,9 @@ class BuyerLimits:
     #: The seller must wait at least this long (ms of energy) for a payment before it
     #: cuts the supply: the time this buyer's payments need to arrive.
     min_unpaid_ms: DurationMs = _NO_TIME
+    #: The most a payment may pay in routing fees, in parts per million of its amount
+    #: (not negotiated: the buyer's own payment setting).
+    max_fee_ppm: int = 10_000
 
     def __post_init__(self) -> None:
         if not 0 < self.min_period_ms <= self.max_period_ms:
@@ -230,3 +233,7 @@ class BuyerLimits:
             raise TermsError("Buyer limits need voltage_min_mv <= voltage_max_mv.")
         if not self.nominal_min_mv <= self.nominal_max_mv:
             raise TermsError("Buyer limits need nominal_min_mv <= nominal_max_mv.")
+        if not 0 <= self.max_fee_ppm <= 1_000_000:
+            raise TermsError(
+                f"max_fee_ppm is a share in parts per million, 0..1000000; got {self.max_fee_ppm}."
+            )
