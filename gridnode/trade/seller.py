@@ -363,9 +363,10 @@ class SellerSession:
             return
         self.storage_warned = True
         text = (
-            f"payments every {pace.interval_ms} ms at this power come more often than the "
-            f"storage budget's {self.billing.min_interval_ms} ms: raise max_payment_msat and "
-            "the exposure budgets, or the storage budget"
+            f"at this power a payment comes every {pace.interval_ms} ms, more often than "
+            f"the storage budget's one every {self.billing.min_interval_ms} ms if kept up all "
+            "day: fine for a few hours (a car charging); otherwise raise max_payment_msat "
+            "and the exposure budgets, or the storage budget"
         )
         out.extend([Record(LedgerKind.STATE, now_ms, text), Notify(text)])
 
