@@ -1,0 +1,81 @@
+"""The buyer's runner never lets LND pay a routing fee above the configured share of a
+payment: the fee limit it passes for each payment is floor(amount * max_fee_ppm / 1e6)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from pathlib import Path
+
+from gridnode.ledger import Ledger
+from gridnode.money import Msat
+from gridnode.node.runner import PaymentPolicy, RunnerPorts, SessionRunner
+from gridnode.trade.actions import Action, PayInvoice
+from gridnode.trade.events import Event, PaymentSucceeded, Start
+from gridnode.wallet.port import PaymentResult
+from tests.fakes.wallet import FakeLightning, FakeWallet
+
+
+class FeeRecordingWallet(FakeWallet):
+    def __init__(self, lightning: FakeLightning, name: str) -> None:
+        super().__init__(lightning, name)
+        self.fee_limits: list[Msat] = []
+
+    async def pay_invoice(self, bolt11: str, max_fee: Msat, timeout_s: float) -> PaymentResult:
+        self.fee_limits.append(max_fee)
+        return await super().pay_invoice(bolt11, max_fee, timeout_s)
+
+
+class PayOnStart:
+    """A session that pays the given invoices when started, and notes what succeeded."""
+
+    def __init__(self, invoices: list[PayInvoice]) -> None:
+        self.invoices = invoices
+        self.succeeded: list[bytes] = []
+
+    def handle(self, event: Event, now_ms: int) -> list[Action]:
+        if isinstance(event, PaymentSucceeded):
+            self.succeeded.append(event.payment_hash)
+        return list(self.invoices) if isinstance(event, Start) else []
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+async def test_the_fee_limit_is_the_configured_share_of_each_payment(tmp_path: Path) -> None:
+    lightning = FakeLightning()
+    seller, buyer = FakeWallet(lightning, "seller"), FeeRecordingWallet(lightning, "buyer")
+    amounts = [Msat(20_000), Msat(1_234), Msat(99)]
+    invoices = []
+    for amount in amounts:
+        created = await seller.create_invoice(amount, "step", 600)
+        invoices.append(PayInvoice(created.bolt11, created.payment_hash.value, amount))
+    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
+    ledger.open_session("s1", "f" * 64, "meter", now_ms())
+    session = PayOnStart(invoices)
+    runner = SessionRunner(
+        "s1",
+        session,
+        RunnerPorts(
+            ledger=ledger,
+            wallet=buyer,
+            send=lambda frame: None,
+            relay=None,
+            publish_rate=lambda price, at: None,
+            clock_ms=now_ms,
+        ),
+        payments=PaymentPolicy(max_fee_ppm=5_000),  # 0.5 %
+    )
+    runner.post(Start())
+    task = asyncio.create_task(runner.run())
+    for _ in range(100):
+        if len(session.succeeded) == len(amounts):
+            break
+        await asyncio.sleep(0.02)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert sorted(buyer.fee_limits) == sorted([Msat(100), Msat(6), Msat(0)])
+    assert len(session.succeeded) == len(amounts)
