@@ -99,6 +99,11 @@ class StatusServer:
             await self._error(writer, ERROR_BAD_REQUEST, str(exc))
         except (TimeoutError, ConnectionError, asyncio.IncompleteReadError) as exc:
             log.debug("status reader gone: %s", exc)
+        except asyncio.CancelledError:
+            # the node is shutting down: end quietly. Python 3.11's stream server asks a
+            # cancelled handler task for its exception, which raises and is logged as an
+            # error (fixed in 3.12); a handler that returns leaves nothing to report.
+            log.debug("status reader closed at shutdown")
         finally:
             writer.close()
             with contextlib.suppress(Exception):

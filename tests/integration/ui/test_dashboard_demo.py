@@ -1,6 +1,6 @@
 """The dashboard on the demo's real seller (real LND on regtest, meters over Modbus on
-pseudo-terminals, two buyers as processes): values appear, the receipt dialog names the
-real ledger, and a session stopped by hand with confirmation stops."""
+pseudo-terminals, two buyers as processes): values appear, the receipt dialog shows the
+running session's receipt from the real ledger, verified so far, and a session stopped by hand with confirmation stops."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ async def test_the_dashboard_on_a_demo_seller(tmp_path: Path) -> None:
 
             await pilot.press("r")
             await until(pilot, lambda: isinstance(app.screen, ReceiptInfo))
-            await shows(pilot, "not available yet", "seller/ledger.sqlite")  # the real path
+            # built from the real ledger and checked with both pinned fingerprints
+            await shows(pilot, "✔ verified", "still running", "seller/ledger.sqlite")
             await pilot.press("escape")
             await until(pilot, lambda: not isinstance(app.screen, ReceiptInfo))
 
