@@ -2,9 +2,10 @@
 
 What the ledger keeps and why is in docs/storage.md. In short:
 
-- *Raw entries* are the journal's copies of frames no receipt needs: heartbeats, and the
-  meter-reading frames whose signed OCMF record is kept verbatim in ``readings``. They
-  are deleted once older than the raw window (``ledger_raw_window_days``).
+- *Raw entries* are the journal's entries no receipt needs: heartbeat frames, meter-reading
+  frames, and the journal's copies of signed readings, whose OCMF records ``readings``
+  keeps verbatim. They are deleted once older than the raw window
+  (``ledger_raw_window_days``).
 - *Archiving* (``gridnode ledger prune --before DATE``) writes a closed session's receipt
   to a file, then deletes the session's rows. The session's row stays, marked archived,
   and so does the last signed reading of every meter series: a node continues its OCMF
@@ -52,15 +53,27 @@ class HygieneMixin:
 
     # -- the raw window -----------------------------------------------------------------
     def prune_raw(self, before_ms: int) -> int:
-        """Delete the raw journal entries written before ``before_ms``; returns how many."""
+        """Delete the raw journal entries written before ``before_ms``; returns how many.
+
+        Raw: the frames in :data:`RAW_FRAME_KINDS`, and the journal's copies of signed
+        readings that ``readings`` holds byte for byte (a copy without its twin there,
+        as a crash between the two writes could leave, is the only one and stays).
+        """
         globs = " OR ".join("text GLOB ?" for _ in _RAW_PATTERNS)
         with self._tx() as db:
-            cursor = db.execute(
+            frames = db.execute(
                 "DELETE FROM journal WHERE at_ms < ? AND kind IN ('frame_sent', 'frame_received')"
                 f" AND ({globs})",
                 (before_ms, *_RAW_PATTERNS),
-            )
-            return int(cursor.rowcount)
+            ).rowcount
+            copies = db.execute(
+                "DELETE FROM journal WHERE id IN (SELECT j.id FROM journal AS j"
+                " JOIN readings AS r ON r.session_id = j.session_id AND r.at_ms = j.at_ms"
+                " AND r.record = CAST(j.data AS TEXT)"
+                " WHERE j.at_ms < ? AND j.kind IN ('reading', 'peer_reading'))",
+                (before_ms,),
+            ).rowcount
+            return int(frames) + int(copies)
 
     # -- archiving ------------------------------------------------------------------------
     def archive_candidates(self, before_ms: int) -> tuple[list[str], list[tuple[str, str]]]:

@@ -165,3 +165,20 @@ def test_an_unpaid_invoice_whose_bolt11_does_not_decode_is_never_proven_dead(
     ready, skipped = seller.archive_candidates(before_ms=DAY_MS)
     assert ready == []
     assert "may have been paid" in skipped[0][1]
+
+
+def test_the_raw_window_drops_journal_copies_of_readings_only_when_readings_has_them(
+    buyer: Ledger,
+) -> None:
+    buyer.open_session("s", "f" * 64, "meter-1", 0)
+    record = "OCMF|{...}|{...}"
+    buyer.journal("s", "reading", 100, "our OCMF reading 1", record.encode())
+    buyer.reading("s", "own", "meter-1", 1, 100, record)
+    # a crash between the journal's write and the readings' one: the copy is the only one
+    buyer.journal("s", "peer_reading", 200, "peer's OCMF reading 7", b"OCMF|only|here")
+    buyer.journal("s", "reading", 10 * DAY_MS, "our OCMF reading 2", b"OCMF|new")
+    buyer.reading("s", "own", "meter-1", 2, 10 * DAY_MS, "OCMF|new")
+    assert buyer.prune_raw(before_ms=DAY_MS) == 1
+    kept = [(kind, data) for kind, _, _, data in buyer.journal_entries("s")]
+    assert kept == [("peer_reading", b"OCMF|only|here"), ("reading", b"OCMF|new")]
+    assert buyer.readings("s", "own") == [record, "OCMF|new"]
