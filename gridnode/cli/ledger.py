@@ -64,8 +64,9 @@ def prune(
 
     Every session closed before DATE is written to the archive folder as its receipt
     (the same JSON 'gridnode receipt' prints), then its rows are deleted and the ledger
-    is vacuumed. A session with a payment in flight, a deposit still held, an invoice
-    that could still be paid, or a record LND still keeps is skipped, with the reason.
+    is vacuumed. A session with a payment in flight, a deposit still held, an unpaid
+    invoice LND may have settled while the node was down, or a record LND still keeps
+    is skipped, with the reason.
     The wallet cursor and the meters' OCMF counters stay, so the node reconciles with
     LND and continues its signed series after the prune. Stop the node first: the prune
     refuses a ledger that is open elsewhere (exit code 2).
