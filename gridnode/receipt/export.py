@@ -280,6 +280,9 @@ class _Builder:
                 "purpose": body.purpose.name.lower(),
                 "bolt11": body.bolt11,
                 "payment_hash": body.payment_hash.hex(),
+                # known once paid: a hold invoice's preimage stays the seller's secret
+                # unless it settles
+                "preimage": preimage if state == "settled" else None,
                 "amount_msat": body.amount.msat,
                 "issued": iso_ms(at_ms),
                 "covers": {"from_mwh": body.energy_from_mwh, "to_mwh": body.energy_to_mwh},

@@ -371,6 +371,8 @@ class _Check:
             payee = self._bolt11(where, entry)
             if payee:
                 payees.add(payee)
+            if entry.get("preimage") is not None:
+                self._preimage(where, entry, str(entry.get("payment_hash", "")))
             reading = seller.get(str(entry.get("reading")))
             if reading is None:
                 self.add(
