@@ -44,11 +44,13 @@ from gridnode.trade.units import MS_PER_DAY, MS_PER_HOUR, MWH_PER_KWH, energy_at
 #: channel; a routed payment may take longer, and the unpaid budget absorbs the rest).
 PAYMENT_LEAD_MS = 2_000
 
-#: What one payment adds to a node's storage, in bytes, measured by
-#: scripts/bench_storage.py (docs/bench_storage.json) with LND 0.21 (bbolt): the payee's
-#: channel.db grows about 16.5 KB per payment before compaction (settled invoices
-#: cannot be deleted; compaction only runs at start-up), and each ledger about 0.55 KB.
-#: The raw figure is used, as a node may run for weeks between restarts.
+#: What one payment adds to a node's storage, in bytes, as the cadence plans it:
+#: scripts/bench_storage.py (docs/bench_storage.json, LND 0.21, bbolt) measures each
+#: side's channel.db growing 16.5 KB per payment over 1,000 payments before compaction
+#: (bbolt grows its file in doublings, so that over-states the data by up to 2x; issue 12
+#: measured 5.6 KB over 6,300), and each ledger about 0.55 KB. Settled invoices cannot be
+#: deleted and compaction only runs at start-up, so the raw file growth is used: a node
+#: may run for weeks between restarts.
 BYTES_PER_PAYMENT = 17_000
 
 
