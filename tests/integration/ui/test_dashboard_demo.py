@@ -1,6 +1,7 @@
 """The dashboard on the demo's real seller (real LND on regtest, meters over Modbus on
 pseudo-terminals, two buyers as processes): values appear, the receipt dialog shows the
-running session's receipt from the real ledger, verified so far, and a session stopped by hand with confirmation stops."""
+running session's receipt from the real ledger, verified so far, and a session stopped
+by hand with confirmation stops."""
 
 from __future__ import annotations
 
