@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import time
@@ -104,6 +105,10 @@ class SellerNode:
         wiring.require_watchdog(hardware_config)
         ledger = wiring.open_ledger(settings)
         wallet = await wiring.open_wallet(settings)
+        # every offer names this node's Lightning key: the buyer pays no invoice payable
+        # to another, and a receipt's invoices are bound to the seller's signature
+        payee = (await wallet.node_info()).pubkey
+        self.terms = dataclasses.replace(self.terms, payee_node_id=payee)
         ports = wiring.open_node_hardware(hardware_config)
         await reconcile_seller(ledger, wallet, clock_ms)
         poll_s = ports.budget.poll_period_s if ports.budget else 1.0

@@ -93,6 +93,8 @@ class OfferTemplate:
     electrical: ElectricalGuarantees
     tolerance: MeteringTolerance
     policy: SupplyPolicy
+    #: the seller's Lightning node id, asked of its LND at start-up (not configured)
+    payee_node_id: str = ""
 
     def offer(self, start_ms: int, meter_id: str, *, renewal: bool = False) -> Offer:
         payments = self.payments
@@ -116,6 +118,7 @@ class OfferTemplate:
             tolerance=self.tolerance,
             policy=self.policy,
             is_renewal=renewal,
+            payee_node_id=self.payee_node_id,
         )
 
 

@@ -12,7 +12,8 @@ Pure computation on the parsed JSON: nothing here reads a file, a clock or a net
    pagination, one meter, Begin first and End last; signed by the key of its party for
    this session;
 4. each invoice's BOLT11 (decoded and its signature checked by the ``bolt11`` package):
-   payment hash, amount, one payee for the whole session; each preimage against its
+   payment hash, amount, payable to the Lightning node the signed offer names (one payee
+   for the whole session when an older offer names none); each preimage against its
    hash; each payment backed by the seller's signed reading that its invoice carried
    (and the buyer's, when it sent one);
 5. the money against the energy at the agreed rates, by each meter, within the agreed
@@ -363,6 +364,7 @@ class _Check:
         payees: set[str] = set()
         seller = self._pages("seller")
         begin = _first_energy(list(seller.values()))
+        signed_payees = {o.payee_node_id for o in self.offers if o.payee_node_id}
         for index, entry in enumerate(_list(self.r.get("invoices"))):
             if not isinstance(entry, Mapping):
                 self.add("malformed", f"invoice #{index + 1}", "is not an object.")
@@ -371,6 +373,13 @@ class _Check:
             payee = self._bolt11(where, entry)
             if payee:
                 payees.add(payee)
+            if payee and signed_payees and payee not in signed_payees:
+                self.add(
+                    "payee_mismatch",
+                    where,
+                    f"is payable to Lightning node {payee}, not to the seller's "
+                    f"{', '.join(sorted(signed_payees))} named in its signed offer.",
+                )
             if entry.get("preimage") is not None:
                 self._preimage(where, entry, str(entry.get("payment_hash", "")))
             reading = seller.get(str(entry.get("reading")))

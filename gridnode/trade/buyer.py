@@ -29,6 +29,7 @@ from gridnode.trade.events import (
     PaymentFailed,
     PaymentSucceeded,
 )
+from gridnode.trade.invoice_check import bolt11_problem
 from gridnode.trade.machine import Inbox, Outbox, StateMachine
 from gridnode.trade.messages import (
     PROTOCOL_VERSION,
@@ -268,6 +269,14 @@ class BuyerSession:
             out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
             return
         self.seen_hashes.add(invoice.payment_hash)
+        # the wallet pays the BOLT11, not the message: it must say exactly the same, and be
+        # payable to the Lightning node the signed offer names
+        problem = bolt11_problem(
+            invoice.bolt11, invoice.payment_hash, invoice.amount, offer.payee_node_id
+        )
+        if problem is not None:
+            self._breach(Cause.PROTOCOL, f"invoice refused: {problem}", now_ms, out)
+            return
         if invoice.purpose is InvoicePurpose.DEPOSIT:
             if self.deposits_paid >= self.deposits_allowed or invoice.amount > self.deposit:
                 self._breach(

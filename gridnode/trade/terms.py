@@ -7,12 +7,15 @@ units per phase. Each dataclass checks its own consistency on construction and r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from gridnode.money import Msat
 from gridnode.trade.errors import TermsError
 from gridnode.trade.profiles import RateProfile
 from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MilliWatt, Mwh, max_power_mw
+
+_NODE_ID = re.compile(r"0[23][0-9a-f]{64}")
 
 # Immutable defaults (dataclass fields must not call at class creation).
 _NO_MSAT = Msat(0)
@@ -167,8 +170,16 @@ class Offer:
     policy: SupplyPolicy = field(default_factory=SupplyPolicy)
     #: A renewal continues an accepted sale; it carries no new deposit.
     is_renewal: bool = False
+    #: The seller's Lightning node id (hex of its 33-byte compressed key): every invoice
+    #: must be payable to it, so the signed offer binds the seller's key to its wallet's.
+    payee_node_id: str = ""
 
     def __post_init__(self) -> None:
+        if self.payee_node_id and not _NODE_ID.fullmatch(self.payee_node_id):
+            raise TermsError(
+                "payee_node_id must be a Lightning node id: 66 hex digits starting 02 or 03; "
+                f"got {self.payee_node_id!r}."
+            )
         if self.stop_ms <= self.start_ms:
             raise TermsError(
                 f"The sale period must end after it starts; got {self.start_ms}..{self.stop_ms}."

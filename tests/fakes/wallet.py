@@ -32,6 +32,7 @@ from gridnode.wallet.port import (
     Preimage,
     WalletUnreachableError,
 )
+from tests.fakes.bolt11s import make_bolt11, node_id
 
 
 @dataclass
@@ -69,6 +70,9 @@ class FakeWallet:
         self.payments: dict[bytes, PaymentResult] = {}
         self.offline = False  # raise WalletUnreachableError from every call
         self.pay_delay_s = 0.0
+        #: this node's Lightning key: its invoices are real BOLT11s signed with it
+        self.node_key = hashlib.sha256(f"fake lightning node {name}".encode()).hexdigest()
+        self.pubkey = node_id(self.node_key)
 
     def _check(self) -> None:
         if self.offline:
@@ -76,7 +80,7 @@ class FakeWallet:
 
     async def node_info(self) -> NodeInfo:
         self._check()
-        return NodeInfo(self.name, self.name, "fake", 1, True, True, 1)
+        return NodeInfo(self.pubkey, self.name, "fake", 1, True, True, 1)
 
     async def create_invoice(self, amount: Msat, memo: str, expiry_s: int) -> CreatedInvoice:
         preimage = os.urandom(32)
@@ -104,7 +108,7 @@ class FakeWallet:
     ) -> CreatedInvoice:
         self._check()
         self.network.add_index += 1
-        bolt11 = f"lnfake{self.network.add_index}{h.hex()[:16]}"
+        bolt11 = make_bolt11(h, amount, key=self.node_key, memo=memo, expiry_s=expiry_s)
         status = InvoiceStatus(
             PaymentHash(h),
             InvoiceState.OPEN,

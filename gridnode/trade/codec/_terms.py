@@ -115,6 +115,7 @@ def offer_to_pb(offer: Offer, out: pb.Offer) -> None:
     out.policy.reading_max_age_ms = s.reading_max_age_ms
     out.policy.renewal_lead_ms = s.renewal_lead_ms
     out.is_renewal = offer.is_renewal
+    out.payee_node_id = offer.payee_node_id
 
 
 def offer_from_pb(msg: pb.Offer) -> Offer:
@@ -154,4 +155,5 @@ def offer_from_pb(msg: pb.Offer) -> Offer:
             renewal_lead_ms=DurationMs(s.renewal_lead_ms),
         ),
         is_renewal=msg.is_renewal,
+        payee_node_id=msg.payee_node_id,
     )

@@ -239,7 +239,7 @@ class SupplyPolicy(_message.Message):
     def __init__(self, cutoff_msat: _Optional[int] = ..., warn_msat: _Optional[int] = ..., restore_msat: _Optional[int] = ..., min_off_ms: _Optional[int] = ..., max_switches_per_hour: _Optional[int] = ..., reading_max_age_ms: _Optional[int] = ..., renewal_lead_ms: _Optional[int] = ...) -> None: ...
 
 class Offer(_message.Message):
-    __slots__ = ("start_ms", "stop_ms", "profile", "payments", "electrical", "meter_id", "tolerance", "policy", "is_renewal")
+    __slots__ = ("start_ms", "stop_ms", "profile", "payments", "electrical", "meter_id", "tolerance", "policy", "is_renewal", "payee_node_id")
     START_MS_FIELD_NUMBER: _ClassVar[int]
     STOP_MS_FIELD_NUMBER: _ClassVar[int]
     PROFILE_FIELD_NUMBER: _ClassVar[int]
@@ -249,6 +249,7 @@ class Offer(_message.Message):
     TOLERANCE_FIELD_NUMBER: _ClassVar[int]
     POLICY_FIELD_NUMBER: _ClassVar[int]
     IS_RENEWAL_FIELD_NUMBER: _ClassVar[int]
+    PAYEE_NODE_ID_FIELD_NUMBER: _ClassVar[int]
     start_ms: int
     stop_ms: int
     profile: RateProfile
@@ -258,7 +259,8 @@ class Offer(_message.Message):
     tolerance: MeteringTolerance
     policy: SupplyPolicy
     is_renewal: bool
-    def __init__(self, start_ms: _Optional[int] = ..., stop_ms: _Optional[int] = ..., profile: _Optional[_Union[RateProfile, _Mapping]] = ..., payments: _Optional[_Union[PaymentTerms, _Mapping]] = ..., electrical: _Optional[_Union[ElectricalGuarantees, _Mapping]] = ..., meter_id: _Optional[str] = ..., tolerance: _Optional[_Union[MeteringTolerance, _Mapping]] = ..., policy: _Optional[_Union[SupplyPolicy, _Mapping]] = ..., is_renewal: _Optional[bool] = ...) -> None: ...
+    payee_node_id: str
+    def __init__(self, start_ms: _Optional[int] = ..., stop_ms: _Optional[int] = ..., profile: _Optional[_Union[RateProfile, _Mapping]] = ..., payments: _Optional[_Union[PaymentTerms, _Mapping]] = ..., electrical: _Optional[_Union[ElectricalGuarantees, _Mapping]] = ..., meter_id: _Optional[str] = ..., tolerance: _Optional[_Union[MeteringTolerance, _Mapping]] = ..., policy: _Optional[_Union[SupplyPolicy, _Mapping]] = ..., is_renewal: _Optional[bool] = ..., payee_node_id: _Optional[str] = ...) -> None: ...
 
 class Acceptance(_message.Message):
     __slots__ = ("offer_digest", "payment_size_msat")

@@ -39,6 +39,7 @@ from gridnode.trade.events import (
     Tick,
 )
 from gridnode.trade.seller import SellerSession
+from tests.fakes.bolt11s import make_bolt11
 
 SELLER, BUYER = "seller", "buyer"
 REGISTER_STEP_MWH = 10_000  # an SDM120's 0.01 kWh register step
@@ -208,7 +209,7 @@ class World:
                 ).digest()
                 payment_hash = hashlib.sha256(preimage).digest()
                 self.invoices[payment_hash] = Invoice(action.amount, action.hold, preimage)
-                bolt11 = f"lnbcrt{action.amount.msat}n1fake{action.request_id}"
+                bolt11 = make_bolt11(payment_hash, action.amount, expiry_s=action.expiry_s)
                 self.at(t + 5, SELLER, InvoiceCreated(action.request_id, bolt11, payment_hash))
                 self.expiries.append((t + action.expiry_s * 1000, payment_hash))
             case PayInvoice():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from gridnode.money import Msat
 from gridnode.ocmf import Transaction
 from gridnode.trade import codec
-from gridnode.trade.actions import Action, PayInvoice, SendMessage
+from gridnode.trade.actions import Action, Notify, PayInvoice, SendMessage
 from gridnode.trade.events import FrameReceived, MeterSample
 from gridnode.trade.messages import (
     Cause,
@@ -24,6 +25,7 @@ from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.units import MsatPerKwh
+from tests.fakes.bolt11s import SELLER_NODE_ID, make_bolt11, node_id
 
 from .fixtures import T0, demo_offer
 from .sim import World
@@ -60,7 +62,8 @@ def invoice(
         frame = from_seller(world, MeterReadingMessage(begin))
         world.buyer.handle(FrameReceived(frame), world.now_ms)
     reading = seller.readings.own.sign(Transaction.CHARGING, world.now_ms, energy)
-    return InvoiceMessage(f"lnbcrt{n}", payment_hash, Msat(amount), purpose, 0, 0, reading)
+    bolt11 = make_bolt11(payment_hash, Msat(amount))
+    return InvoiceMessage(bolt11, payment_hash, Msat(amount), purpose, 0, 0, reading)
 
 
 def pays(out: list[Action]) -> list[PayInvoice]:
@@ -156,6 +159,54 @@ def test_a_deposit_invoice_above_the_agreed_deposit_is_refused() -> None:
     assert world.buyer.state is BuyerState.AWAITING_DEPOSIT
     out = world.buyer.handle(
         FrameReceived(from_seller(world, invoice(world, 5, 50_001, InvoicePurpose.DEPOSIT))),
+        world.now_ms,
+    )
+    assert pays(out) == []
+    assert world.buyer.machine.state is BuyerState.STOPPED
+
+
+def test_a_bolt11_asking_more_than_its_invoice_message_is_never_paid() -> None:
+    world = receiving_world()
+    message = invoice(world, 7, 100)
+    dearer = replace(message, bolt11=make_bolt11(message.payment_hash, Msat(100_000)))
+    out = world.buyer.handle(FrameReceived(from_seller(world, dearer)), world.now_ms)
+    assert pays(out) == []
+    assert world.buyer.machine.state is BuyerState.STOPPED
+    assert any(
+        "the BOLT11 asks 100 sat, but the invoice message says 0.100 sat" in n.text
+        for n in out
+        if isinstance(n, Notify)
+    )
+
+
+def test_a_bolt11_for_another_payment_hash_is_never_paid() -> None:
+    world = receiving_world()
+    message = invoice(world, 8, 100)
+    other = replace(message, bolt11=make_bolt11(b"\x07" * 32, Msat(100)))
+    out = world.buyer.handle(FrameReceived(from_seller(world, other)), world.now_ms)
+    assert pays(out) == []
+    assert world.buyer.machine.state is BuyerState.STOPPED
+
+
+def test_an_invoice_payable_to_another_lightning_node_than_the_offer_names_is_refused() -> None:
+    # the offer binds the seller's Lightning node; an invoice from any other is refused
+    world = make_world(replace(demo_offer(), payee_node_id=SELLER_NODE_ID))
+    world.run(T0 + 10_000)
+    assert world.buyer.state is BuyerState.RECEIVING  # the seller's own invoices were paid
+    message = invoice(world, 9, 100)
+    stranger = hashlib.sha256(b"someone else's lightning node").hexdigest()
+    diverted = replace(message, bolt11=make_bolt11(message.payment_hash, Msat(100), key=stranger))
+    out = world.buyer.handle(FrameReceived(from_seller(world, diverted)), world.now_ms)
+    assert pays(out) == []
+    notes = [n.text for n in out if isinstance(n, Notify)]
+    assert any(f"not to {SELLER_NODE_ID}" in n for n in notes), notes
+    assert any(node_id(stranger) in n for n in notes)
+
+
+def test_a_bolt11_that_does_not_decode_is_refused() -> None:
+    world = receiving_world()
+    out = world.buyer.handle(
+        FrameReceived(from_seller(world, replace(invoice(world, 10, 100), bolt11="lnbcrt1"))),
         world.now_ms,
     )
     assert pays(out) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -18,6 +19,7 @@ from gridnode.trade.errors import (
     MalformedMessageError,
     OversizedMessageError,
     SignatureError,
+    TermsError,
     UnknownMessageError,
 )
 from gridnode.trade.evaluate import Reason, Term
@@ -69,6 +71,7 @@ def _bodies() -> list[Body]:
     return [
         Hello(1, fingerprint(SIGNER.public_key_der), Role.SELLER, "SDM120-0042"),
         OfferMessage(demo_offer()),
+        OfferMessage(replace(demo_offer(), payee_node_id="03" + "ab" * 32)),
         RenewalMessage(renewal),
         AcceptanceMessage(b"\x01" * 32, Msat(400)),
         RejectionMessage(b"\x02" * 32, (Reason(Term.DEPOSIT, 150_000, 100_000, "too much"),)),
@@ -202,6 +205,12 @@ def test_out_of_range_terms_are_malformed() -> None:
     frame.envelope = envelope.SerializeToString()
     with pytest.raises(MalformedMessageError, match="end after it starts"):
         codec.decode(frame.SerializeToString())
+
+
+def test_a_payee_that_is_not_a_lightning_node_id_is_refused() -> None:
+    for bad in ("04" + "ab" * 32, "03" + "ab" * 31, "03" + "AB" * 32, "node"):
+        with pytest.raises(TermsError, match="payee_node_id must be a Lightning node id"):
+            replace(demo_offer(), payee_node_id=bad)
 
 
 def test_a_short_session_id_is_malformed() -> None:
