@@ -46,6 +46,15 @@ class EvidenceMixin:
         )
         return [str(r[0]) for r in rows]
 
+    def last_session_reading(self, session_id: str, side: str) -> str | None:
+        """The highest-numbered record of one side of a session, or None."""
+        rows = self._query(
+            "SELECT record FROM readings WHERE session_id = ? AND side = ?"
+            " ORDER BY pagination DESC LIMIT 1",
+            (session_id, side),
+        )
+        return str(rows[0][0]) if rows else None
+
     def last_reading(self, side: str, meter_id: str) -> tuple[str, str] | None:
         """The session id and record of the highest-numbered reading of a series, or None;
         a node continues its OCMF series for a meter from its own last record."""

@@ -20,7 +20,7 @@ from gridnode.hardware.meter import Meter
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
-from gridnode.node.evidence import keep_late_reading, record_party_keys
+from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.readings import series_state, system_clock_status
@@ -94,6 +94,8 @@ class BuyerNode:
         self.current_session_id: bytes | None = None
         #: the ledger's name of each session by its protocol id (for late readings)
         self.ledger_names: dict[bytes, str] = {}
+        #: how long a node that shuts down waits for the seller's End reading
+        self.peer_end_grace_s = 3.0
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
@@ -151,7 +153,7 @@ class BuyerNode:
             await stop.wait()
             log.info("shutting down: closing the session")
         finally:
-            await self._close_session()
+            await self._close_session(ledger)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -164,11 +166,22 @@ class BuyerNode:
             ports.close()
             ledger.close()
 
-    async def _close_session(self) -> None:
+    async def _close_session(self, ledger: Ledger) -> None:
         runner = self.runner
-        if runner is not None and not runner.closed.is_set():
-            runner.post(CloseRequested("the buyer is shutting down"))
-            await asyncio.wait([asyncio.create_task(runner.closed.wait())], timeout=10)
+        if runner is None or runner.closed.is_set():
+            return
+        runner.post(CloseRequested("the buyer is shutting down"))
+        await asyncio.wait([asyncio.create_task(runner.closed.wait())], timeout=10)
+        # the seller answers the close with its End reading, which makes this ledger's
+        # receipt complete: wait a moment for it (the link loop is still running)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.peer_end_grace_s
+        while loop.time() < deadline and self.client is not None and self.client.link.up:
+            if peer_ended(ledger, runner.session_id):
+                return
+            await asyncio.sleep(0.1)
+        if not peer_ended(ledger, runner.session_id):
+            log.info("shutting down without the seller's End of session %s", runner.session_id)
 
     async def _serve(
         self,

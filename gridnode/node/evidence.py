@@ -7,15 +7,17 @@
   so the node checks it like a live one (the peer's pinned key, the session id, the
   next page of the peer's series) and stores it, instead of dropping it. Nothing acts
   on it: the session is over.
+- A node that shuts down waits a moment for that End (see :func:`peer_ended`), so its
+  own ledger, not only the peer's, gives a complete receipt.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 
-from gridnode.ledger import Ledger
+from gridnode.ledger import Ledger, LedgerError
+from gridnode.ocmf import OcmfError, parse_record
 from gridnode.receipt.export import KEYS_KIND
 from gridnode.trade import codec
 from gridnode.trade.errors import DecodeError, SignatureError
@@ -82,7 +84,7 @@ def keep_late_reading(
             reading.payload.RD[-1].TM.unix_ms,
             reading.text,
         )
-    except sqlite3.IntegrityError as exc:  # a page the series already has
+    except LedgerError as exc:  # a page the series already has
         log.info("a late reading for session %s repeats a page: %s", session_id, exc)
         return False
     log.info(
@@ -91,3 +93,15 @@ def keep_late_reading(
         session_id,
     )
     return True
+
+
+def peer_ended(ledger: Ledger, session_id: str) -> bool:
+    """Whether the peer's series of ``session_id`` holds its End (a closing reading)."""
+    record = ledger.last_session_reading(session_id, "peer")
+    if record is None:
+        return False
+    try:
+        last = parse_record(record).payload.RD[-1]
+    except (OcmfError, IndexError):
+        return False
+    return last.TX is not None and last.TX.is_end

@@ -25,7 +25,7 @@ from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
-from gridnode.node.evidence import keep_late_reading, record_party_keys
+from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.readings import series_state, system_clock_status
@@ -82,6 +82,7 @@ class SellerNode:
         tick_ms: int = 250,
         retry_after_close_s: float = 10.0,
         close_grace_s: float = 10.0,
+        peer_end_grace_s: float = 3.0,
     ) -> None:
         assert settings.terms is not None
         assert settings.listen is not None
@@ -92,6 +93,7 @@ class SellerNode:
         self.tick_ms = tick_ms
         self.retry_after_close_ms = int(retry_after_close_s * 1000)
         self.close_grace_s = close_grace_s
+        self.peer_end_grace_s = peer_end_grace_s
         self.slots: dict[str, BuyerSlot] = {}
         self.ready = asyncio.Event()
         self.address: tuple[str, int] | None = None
@@ -153,7 +155,7 @@ class SellerNode:
         finally:
             for slot in self.slots.values():
                 slot.relay.driver.off_now()
-            await self._close_sessions()
+            await self._close_sessions(ledger)
             with contextlib.suppress(Exception):  # best effort: the next start replays anyway
                 await asyncio.wait_for(sweep_open_invoices(ledger, wallet, clock_ms), 5.0)
             for slot in self.slots.values():
@@ -216,14 +218,29 @@ class SellerNode:
                 return None
         return f"no live session {session_id}"
 
-    async def _close_sessions(self) -> None:
-        live = [s.runner for s in self.slots.values() if s.runner and not s.runner.closed.is_set()]
-        for runner in live:
-            runner.post(CloseRequested("the seller is shutting down"))
-        if live:
-            await asyncio.wait(
-                [asyncio.create_task(r.closed.wait()) for r in live], timeout=self.close_grace_s
-            )
+    async def _close_sessions(self, ledger: Ledger) -> None:
+        closing = [s for s in self.slots.values() if s.runner and not s.runner.closed.is_set()]
+        for slot in closing:
+            assert slot.runner is not None
+            slot.runner.post(CloseRequested("the seller is shutting down"))
+        if not closing:
+            return
+        await asyncio.wait(
+            [asyncio.create_task(s.runner.closed.wait()) for s in closing if s.runner],
+            timeout=self.close_grace_s,
+        )
+        # the buyer answers the close with its End reading, which makes this ledger's
+        # receipt complete: wait a moment for it (the slot loops are still running)
+        deadline = asyncio.get_running_loop().time() + self.peer_end_grace_s
+        waiting = [s for s in closing if s.link.up and s.session_id]
+        while waiting and asyncio.get_running_loop().time() < deadline:
+            waiting = [
+                s for s in waiting if s.link.up and not peer_ended(ledger, s.session_id.hex())
+            ]
+            if waiting:
+                await asyncio.sleep(0.1)
+        for slot in waiting:
+            log.info("shutting down without the buyer's End of session %s", slot.session_id.hex())
 
     # -- one buyer ---------------------------------------------------------------------------
     async def _serve_slot(
