@@ -122,7 +122,9 @@ class OfferTemplate:
         )
 
 
-def read_terms(table: Table) -> OfferTemplate | None:
+def read_terms(table: Table, *, register_step_mwh: int | None = None) -> OfferTemplate | None:
+    """The seller's ``[terms]``; with ``register_step_mwh`` (the meters' register step),
+    a fixed tolerance below one step is a problem (:func:`check_tolerance_step`)."""
     period_ms = table.positive("period_s", hint="length of one sale period") * 1_000
     profile = read_profile(table.table("profile"))
     real = REAL_INSTALL_PAYMENTS
@@ -151,6 +153,8 @@ def read_terms(table: Table) -> OfferTemplate | None:
         ),
     )
     tolerance = _tolerance(table, "tolerance")
+    if tolerance is not None and register_step_mwh is not None:
+        check_tolerance_step(table, "tolerance", tolerance, register_step_mwh)
     policy = read_policy(table.table("policy", required=False))
     table.unknown_keys()
     if None in (profile, payments, electrical, tolerance, policy):
@@ -190,10 +194,26 @@ def read_policy(table: Table) -> SupplyPolicy | None:
     return policy
 
 
-def read_limits(table: Table, own_meter_id: str) -> BuyerLimits | None:
+def read_limits(
+    table: Table, own_meter_id: str, *, register_step_mwh: int | None = None
+) -> BuyerLimits | None:
+    """The buyer's ``[limits]``; with ``register_step_mwh`` (its meter's register step),
+    an own tolerance whose fixed part is below one step is a problem
+    (:func:`check_tolerance_step`). A loosest tolerance tighter than its own is one too:
+    no offer could pass both."""
     ceiling = read_profile(table.table("ceiling"))
     own = _tolerance(table, "own_tolerance")
     loosest = _tolerance(table, "max_tolerance")
+    if own is not None and register_step_mwh is not None:
+        check_tolerance_step(table, "own_tolerance", own, register_step_mwh)
+    if own is not None and loosest is not None and not loosest.covers(own):
+        table.problems.add(
+            f"{table.path}.max_tolerance ({_percent(loosest)} % + {loosest.fixed_mwh} mWh) "
+            f"is tighter than {table.path}.own_tolerance ({_percent(own)} % + "
+            f"{own.fixed_mwh} mWh), so every offer would be "
+            "refused; make max_tolerance_percent and max_tolerance_fixed_mwh at least the "
+            "own_tolerance ones"
+        )
 
     def build() -> BuyerLimits:
         assert ceiling is not None
@@ -306,6 +326,29 @@ def _tolerance(table: Table, prefix: str) -> MeteringTolerance | None:
         prefix.replace("_", " "),
         lambda: MeteringTolerance(share_ppm=int(percent * 10_000), fixed_mwh=Mwh(fixed)),
     )
+
+
+def check_tolerance_step(
+    table: Table, prefix: str, tolerance: MeteringTolerance, register_step_mwh: int
+) -> None:
+    """A dual-metering tolerance's fixed part must cover one register step.
+
+    Each node's fine energy starts at its meter's register (the poller's first reading,
+    ``hardware/counters.py``), which lags the true energy by up to one step; both sides
+    then bill from there, so two honest meters' session energies can differ by up to one
+    step before any accuracy-class share. A smaller fixed part reports an honest seller
+    for over-billing (docs/trade.md, "Metering").
+    """
+    if tolerance.fixed_mwh < register_step_mwh:
+        table.problems.add(
+            f"{table.path}.{prefix}_fixed_mwh = {tolerance.fixed_mwh} is below "
+            f"register_step_mwh = {register_step_mwh}: two honest meters can disagree by "
+            f"one register step, so set {prefix}_fixed_mwh to at least {register_step_mwh}"
+        )
+
+
+def _percent(tolerance: MeteringTolerance) -> Decimal:
+    return Decimal(tolerance.share_ppm) / 10_000
 
 
 def _minute(table: Table, text: object, where: str) -> int:
