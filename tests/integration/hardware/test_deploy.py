@@ -89,3 +89,54 @@ def test_the_seller_may_use_the_adapter_the_udev_rule_names() -> None:
     seller = (DEPLOY / "gridnode-seller.service").read_text()
     assert "DeviceAllow=/dev/gridnode-rs485 rw" in seller
     assert "DeviceAllow=char-gpiochip rw" in seller
+
+
+def _service_env(unit: configparser.ConfigParser) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for line in unit["Service"].get("Environment", "").splitlines():
+        for word in line.split():
+            key, _, value = word.partition("=")
+            env[key] = value
+    return env
+
+
+@pytest.mark.parametrize("role", ["seller", "buyer"])
+def test_a_node_unit_starts_on_the_configuration_gridnode_init_writes(
+    role: str, tmp_path: Path
+) -> None:
+    """The node's unit runs it in its state directory on the gridnode.toml that
+    `gridnode init --dir` writes there (then filled in); everything relative in it
+    (ledger, status socket, identity, link outboxes, macaroon) resolves inside that
+    writable folder, and the unit's environment holds no variable the node would refuse
+    as an unknown setting."""
+    from gridnode.node.settings import load_settings
+
+    unit = _unit(DEPLOY / f"gridnode-{role}.service")
+    service = unit["Service"]
+    state = Path("/var/lib") / service["StateDirectory"]
+    assert service["WorkingDirectory"] == str(state)
+    config = re.search(r"--config (\S+)", service["ExecStart"])
+    assert config is not None
+    assert Path(config.group(1)) == state / "gridnode.toml"
+    # the state directory, as `gridnode init --role ROLE --dir` leaves it, plus the
+    # macaroon the README says to bake into it and LND's certificate
+    folder = tmp_path / "var-lib-gridnode"
+    folder.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "gridnode.cli.main", "init", "--role", role, "--dir", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    # step 6 of the README: the person fills in the pairing (here: the whole example)
+    example = Path(__file__).resolve().parents[3] / "gridnode" / "node" / "examples"
+    (folder / "gridnode.toml").write_text((example / f"{role}.toml").read_text())
+    (folder / f"{role}.macaroon").write_bytes(b"\x02")
+    lnd_cert = tmp_path / "tls.cert"
+    lnd_cert.write_text("LND's certificate")
+    env = _service_env(unit) | {"GRIDNODE_LND__TLS_CERT": str(lnd_cert)}
+    settings = load_settings(folder / "gridnode.toml", env)
+    for written in (settings.ledger, settings.status_socket):
+        assert written.parent == folder
