@@ -50,6 +50,16 @@ class NodeFiles:
     ledger: Path
 
 
+#: Both nodes run on this machine, so they share one clock and the skew check holds
+#: whatever it says; and in a container (CI, the regtest tests) timedatectl cannot tell
+#: whether it is synchronised (no systemd: status U), which would keep a real node from
+#: ever trading. A real installation keeps the default (true).
+_CLOCK_SYNC = (
+    "# one machine, one clock; a container cannot tell if it is synchronised",
+    "require_clock_sync = false",
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -100,6 +110,7 @@ def write_seller(
         'identity_dir = "."',
         'ledger = "ledger.sqlite"',
         'status_socket = "status.sock"',
+        *_CLOCK_SYNC,
         "",
         _lnd_table(lnd, mac),
         "[hardware.bus]",
@@ -194,6 +205,7 @@ def write_buyer(
                 'ledger = "ledger.sqlite"',
                 'status_socket = "status.sock"',
                 f'rate_feed = "{rate_feed}"',
+                *_CLOCK_SYNC,
                 "",
                 _lnd_table(lnd, mac),
                 "[hardware.bus]",

@@ -23,7 +23,7 @@ from gridnode.node import wiring
 from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
-from gridnode.node.readings import series_state, system_clock_status
+from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import PaymentPolicy, RunnerPorts, SessionRunner
@@ -90,6 +90,8 @@ class BuyerNode:
         self._session_task: asyncio.Task[None] | None = None
         self.known_sessions: set[bytes] = set()
         self.pruner: Pruner | None = None  # storage hygiene and its warnings
+        #: the link to the seller waits while the system clock is not synchronised
+        self.clock_gate = ClockGate(settings.require_clock_sync)
         #: the seller's id of the session the live runner serves (None until its hello)
         self.current_session_id: bytes | None = None
         #: the ledger's name of each session by its protocol id (for late readings)
@@ -118,7 +120,12 @@ class BuyerNode:
         )
         host, port = self.seller_address.rsplit(":", 1)
         client = self.client = BuyerClient(
-            identity, self.peer, host, int(port), wiring.private_dir(settings.base / "links")
+            identity,
+            self.peer,
+            host,
+            int(port),
+            wiring.private_dir(settings.base / "links"),
+            settings.link,
         )
         poll_s = ports.budget.poll_period_s if ports.budget else 1.0
         self.poller = MeterPoller(
@@ -137,9 +144,9 @@ class BuyerNode:
             publisher.start()
             self.rates.listener = feed.changed
             tasks.append(asyncio.create_task(feed.run(), name="rate feed"))
-            client.start()
             self.pruner = Pruner.for_node(settings, ledger, wallet)
             tasks += [
+                asyncio.create_task(self.clock_gate.run(), name="clock gate"),
                 asyncio.create_task(reconcile_buyer(ledger, wallet, clock_ms), name="reconcile"),
                 asyncio.create_task(self.pruner.run(), name="pruning"),
                 asyncio.create_task(self.poller.run(), name="meter"),
@@ -193,6 +200,9 @@ class BuyerNode:
         status: StatusServer,
     ) -> None:
         assert self.client is not None
+        # no session and no link (the seller would offer at once) until the clock is right
+        await self.clock_gate.wait_open()
+        self.client.start()
         link = self.client.link
         self._start_session(signer, ledger, wallet, meter_id)
         while True:

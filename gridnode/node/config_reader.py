@@ -92,6 +92,19 @@ class Table:
             self.problems.add(f"{self._name(key)} must be above 0, not {value}{_hint(hint)}")
         return value
 
+    def number_in(
+        self, key: str, default: float, low: float, high: float, *, unit: str = "seconds"
+    ) -> float:
+        """A number from ``low`` to ``high`` (both allowed); outside it is a problem."""
+        value = self.get(key, float, default)
+        raw = self.doc.get(key)
+        if isinstance(raw, int | float) and not isinstance(raw, bool) and not low <= raw <= high:
+            self.problems.add(
+                f"{self._name(key)} must be from {low:g} to {high:g} {unit}, not {raw!r}"
+            )
+            return default
+        return value
+
     def choice(self, key: str, choices: tuple[str, ...], default: str | None = None) -> str:
         value = self.get(key, str, default)
         if value not in choices and key in self.doc:

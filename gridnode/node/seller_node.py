@@ -28,7 +28,7 @@ from gridnode.node import wiring
 from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
-from gridnode.node.readings import series_state, system_clock_status
+from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import RunnerPorts, SessionRunner
@@ -98,6 +98,8 @@ class SellerNode:
         self.ready = asyncio.Event()
         self.address: tuple[str, int] | None = None
         self.pruner: Pruner | None = None  # storage hygiene and its warnings
+        #: no session starts while the system clock is not synchronised (its warning)
+        self.clock_gate = ClockGate(settings.require_clock_sync)
 
     # -- lifecycle ------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -117,7 +119,9 @@ class SellerNode:
         peers = [
             PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in settings.buyers
         ]
-        server = SellerServer(identity, peers, wiring.private_dir(settings.base / "links"))
+        server = SellerServer(
+            identity, peers, wiring.private_dir(settings.base / "links"), settings.link
+        )
         router = SettlementRouter(wallet, ledger, clock_ms)
         status = StatusServer(
             settings.status_socket,
@@ -138,6 +142,7 @@ class SellerNode:
             background = [
                 asyncio.create_task(router.run(), name="settled invoices"),
                 asyncio.create_task(self.pruner.run(), name="pruning"),
+                asyncio.create_task(self.clock_gate.run(), name="clock gate"),
                 asyncio.create_task(run_watchdog(ports.watchdog, self.healthy), name="watchdog"),
             ]
             for slot in self.slots.values():
@@ -297,7 +302,7 @@ class SellerNode:
             await status.changed()
 
     def _may_start(self, slot: BuyerSlot) -> bool:
-        return slot.runner is None and clock_ms() >= slot.quiet_until_ms
+        return slot.runner is None and clock_ms() >= slot.quiet_until_ms and self.clock_gate.is_open
 
     def _start_session(
         self,

@@ -17,18 +17,25 @@ of the configuration file.
     tls_cert = "/home/gridnode/.lnd/tls.cert"
     macaroon = "seller.macaroon"       # baked with the role's permissions (README)
     # lndconnect = "lndconnect://..."  # instead of host, tls_cert and macaroon
+
+    require_clock_sync = true          # start no session until the system clock is synced
+
+    [link]                             # optional: the peer link's timeouts (LINK_RANGES)
+    heartbeat_interval_s = 5
+    idle_timeout_s = 15
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from gridnode.errors import UsageError
 from gridnode.node.config_reader import Problems, Table, load_toml
 from gridnode.node.settings_trade import OfferTemplate, read_limits, read_terms
+from gridnode.peer.settings import LinkSettings
 from gridnode.ratefeed.config import read_feed_curve
 from gridnode.ratefeed.publisher import CurveServer
 from gridnode.trade.terms import BuyerLimits
@@ -113,6 +120,10 @@ class NodeSettings:
     ledger_raw_window_days: int = 7
     #: LND's data folder (lnddir), measured with the ledger for the storage warning.
     lnd_data_dir: Path | None = None
+    #: The peer link's timeouts and limits, from the optional [link] table.
+    link: LinkSettings = field(default_factory=LinkSettings)
+    #: Start no session while the system clock is not synchronised (docs/node.md).
+    require_clock_sync: bool = True
 
 
 def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> NodeSettings:
@@ -145,6 +156,8 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
     budget_mb = top.positive("storage_budget_mb_per_day", 20, hint="MB per day, like 20")
     raw_window_days = top.positive("ledger_raw_window_days", 7, hint="days, like 7")
     lnd_data_dir = top.path_value("lnd_data_dir", base) if top.has("lnd_data_dir") else None
+    require_clock_sync = top.get("require_clock_sync", bool, True)
+    link = read_link(top.table("link", required=False))
     if role == "seller":
         listen = top.get("listen", str, hint='address and port, like "0.0.0.0:7878"')
         buyers = tuple(_read_buyer(t, base) for t in top.tables("buyers"))
@@ -186,7 +199,67 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
         storage_budget_mb_per_day=budget_mb,
         ledger_raw_window_days=raw_window_days,
         lnd_data_dir=lnd_data_dir,
+        link=link,
+        require_clock_sync=require_clock_sync,
     )
+
+
+#: The [link] keys a person may set, each with the range it must lie in (seconds); the
+#: defaults are LinkSettings' own. The rest of LinkSettings (frame size, buffers, queue
+#: lengths) is part of the protocol's behaviour, not a site's choice.
+LINK_RANGES: dict[str, tuple[float, float]] = {
+    "handshake_timeout_s": (1, 120),
+    "read_timeout_s": (1, 300),
+    "heartbeat_interval_s": (1, 300),
+    "idle_timeout_s": (2, 900),
+    "drain_timeout_s": (1, 300),
+    "max_clock_skew_s": (0.5, 300),
+    "session_expiry_s": (10, 86_400),
+    "reconnect_initial_s": (0.1, 60),
+    "reconnect_max_s": (1, 3_600),
+}
+_LINK_DEFAULTS = {f.name: f.default for f in fields(LinkSettings)}
+
+
+def read_link(table: Table) -> LinkSettings:
+    """The optional [link] table: each key within its range, and the keys consistent with
+    each other; a missing key keeps LinkSettings' default."""
+    problems_before = len(table.problems.items)
+    values: dict[str, Any] = {}
+    for key, (low, high) in LINK_RANGES.items():
+        default = _LINK_DEFAULTS[key]
+        assert isinstance(default, float)
+        values[key] = table.number_in(key, default, low, high)
+    values["outbox_synchronous"] = table.choice(
+        "outbox_synchronous", ("NORMAL", "FULL"), str(_LINK_DEFAULTS["outbox_synchronous"])
+    )
+    table.unknown_keys()
+    heartbeat, idle = values["heartbeat_interval_s"], values["idle_timeout_s"]
+    if idle < 2 * heartbeat:
+        table.problems.add(
+            f"link.idle_timeout_s ({idle:g} s) must be at least twice "
+            f"link.heartbeat_interval_s ({heartbeat:g} s), or a healthy link whose PING comes "
+            "a little late is dropped; three times is usual"
+        )
+    first, longest = values["reconnect_initial_s"], values["reconnect_max_s"]
+    if longest < first:
+        table.problems.add(
+            f"link.reconnect_max_s ({longest:g} s) must be at least "
+            f"link.reconnect_initial_s ({first:g} s): the wait doubles up to it"
+        )
+    expiry = values["session_expiry_s"]
+    if longest >= expiry:
+        table.problems.add(
+            f"link.reconnect_max_s ({longest:g} s) must be below link.session_expiry_s "
+            f"({expiry:g} s), or the session expires while the buyer waits to reconnect"
+        )
+    if len(table.problems.items) > problems_before:
+        return LinkSettings()  # each mistake is reported once, above
+    try:
+        return LinkSettings(**values)
+    except UsageError as exc:  # a rule of LinkSettings' own the checks above missed
+        table.problems.add(f"link: {exc}")
+        return LinkSettings()
 
 
 def _read_lnd(table: Table, base: Path) -> LndSettings:

@@ -10,6 +10,7 @@ import pytest
 from gridnode.money import Msat
 from gridnode.node.config_reader import ConfigError
 from gridnode.node.settings import load_settings
+from gridnode.peer.settings import LinkSettings
 from gridnode.trade.profiles import DailyTableProfile, TimeOfUseProfile
 
 FPR = "ab" * 32
@@ -218,3 +219,94 @@ def test_gridnode_init_writes_the_whole_example_with_pairing_to_fill_in(tmp_path
     node.config_path.write_text(filled.replace("/home/gridnode/.lnd/tls.cert", str(tls)))
     settings = load_settings(node.config_path, env={})
     assert settings.seller_fingerprint == FPR
+
+
+def test_without_a_link_table_the_link_keeps_its_defaults_and_clock_sync_is_required(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(write(tmp_path, BUYER), env={})
+    assert settings.link == LinkSettings()
+    assert settings.require_clock_sync is True
+
+
+def test_a_link_table_sets_the_link_settings(tmp_path: Path) -> None:
+    link = (
+        "\n[link]\nheartbeat_interval_s = 2\nidle_timeout_s = 7.5\nmax_clock_skew_s = 1\n"
+        'session_expiry_s = 120\noutbox_synchronous = "FULL"\n'
+    )
+    text = "require_clock_sync = false\n" + SELLER + link
+    settings = load_settings(write(tmp_path, text), env={})
+    assert settings.require_clock_sync is False
+    assert settings.link.heartbeat_interval_s == 2.0
+    assert settings.link.idle_timeout_s == 7.5
+    assert settings.link.max_clock_skew_s == 1.0
+    assert settings.link.session_expiry_s == 120.0
+    assert settings.link.outbox_synchronous == "FULL"
+    assert settings.link.read_timeout_s == LinkSettings().read_timeout_s  # not set: default
+
+
+def test_link_settings_are_overridable_from_the_environment(tmp_path: Path) -> None:
+    env = {"GRIDNODE_LINK__MAX_CLOCK_SKEW_S": "2", "GRIDNODE_REQUIRE_CLOCK_SYNC": "false"}
+    settings = load_settings(write(tmp_path, BUYER), env=env)
+    assert settings.link.max_clock_skew_s == 2.0
+    assert settings.require_clock_sync is False
+
+
+@pytest.mark.parametrize(
+    ("lines", "sentence"),
+    [
+        (
+            "heartbeat_interval_s = 0",
+            "link.heartbeat_interval_s must be from 1 to 300 seconds, not 0",
+        ),
+        ("idle_timeout_s = -5", "link.idle_timeout_s must be from 2 to 900 seconds, not -5"),
+        (
+            "handshake_timeout_s = 600",
+            "link.handshake_timeout_s must be from 1 to 120 seconds, not 600",
+        ),
+        ("read_timeout_s = 0.5", "link.read_timeout_s must be from 1 to 300 seconds, not 0.5"),
+        ("drain_timeout_s = 1000", "link.drain_timeout_s must be from 1 to 300 seconds"),
+        ("max_clock_skew_s = 0", "link.max_clock_skew_s must be from 0.5 to 300 seconds"),
+        ("session_expiry_s = 5", "link.session_expiry_s must be from 10 to 86400 seconds"),
+        ("reconnect_initial_s = 0", "link.reconnect_initial_s must be from 0.1 to 60 seconds"),
+        ("reconnect_max_s = 7200", "link.reconnect_max_s must be from 1 to 3600 seconds"),
+        ("max_clock_skew_s = nan", "link.max_clock_skew_s must be from 0.5 to 300 seconds"),
+        ('heartbeat_interval_s = "5s"', "link.heartbeat_interval_s must be a number, not '5s'"),
+        ("idle_timeout_s = true", "link.idle_timeout_s must be a number, not True"),
+        ('outbox_synchronous = "OFF"', "link.outbox_synchronous must be one of NORMAL, FULL"),
+        ("heartbeat_timeout_s = 5", "link.heartbeat_timeout_s is not a setting gridnode knows"),
+        (
+            "heartbeat_interval_s = 10\nidle_timeout_s = 15",
+            "link.idle_timeout_s (15 s) must be at least twice link.heartbeat_interval_s (10 s)",
+        ),
+        (
+            "heartbeat_interval_s = 20",  # the default idle timeout (15 s) is now too short
+            "link.idle_timeout_s (15 s) must be at least twice link.heartbeat_interval_s (20 s)",
+        ),
+        (
+            "reconnect_initial_s = 10\nreconnect_max_s = 5",
+            "link.reconnect_max_s (5 s) must be at least link.reconnect_initial_s (10 s)",
+        ),
+        (
+            "reconnect_max_s = 600\nsession_expiry_s = 300",
+            "link.reconnect_max_s (600 s) must be below link.session_expiry_s (300 s)",
+        ),
+    ],
+)
+def test_each_bad_link_setting_is_refused_with_a_sentence_naming_key_and_range(
+    tmp_path: Path, lines: str, sentence: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, BUYER + "\n[link]\n" + lines + "\n"), env={})
+    assert any(sentence in p for p in caught.value.problems), caught.value.problems
+    assert len(caught.value.problems) == 1, caught.value.problems
+    assert caught.value.exit_code == 2
+
+
+def test_link_must_be_a_table_and_require_clock_sync_a_boolean(tmp_path: Path) -> None:
+    text = 'require_clock_sync = "yes"\nlink = 5\n' + BUYER
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), env={})
+    text = "\n".join(caught.value.problems)
+    assert "require_clock_sync must be true or false, not 'yes'" in text
+    assert "link must be a table, not 5" in text
