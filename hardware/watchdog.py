@@ -72,7 +72,9 @@ async def run_watchdog(
                 notify("WATCHDOG=1")
             except Exception as exc:
                 log.error("watchdog kick failed: %s", exc)
-        elif was_healthy:
+        elif was_healthy and output is not None:
             log.error("node unhealthy: watchdog kicks stopped, the contactor will drop")
+        elif was_healthy:
+            log.error("node unhealthy: systemd watchdog notifications stopped")
         was_healthy = ok
         await asyncio.sleep(period_s)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from gridnode.errors import UsageError
 from gridnode.hardware.meter import Meter
+from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
@@ -147,6 +148,8 @@ class BuyerNode:
             self.pruner = Pruner.for_node(settings, ledger, wallet)
             tasks += [
                 asyncio.create_task(self.clock_gate.run(), name="clock gate"),
+                # no contactor to drop here: only systemd's READY=1 / WATCHDOG=1
+                asyncio.create_task(run_watchdog(None, self.healthy), name="watchdog"),
                 asyncio.create_task(reconcile_buyer(ledger, wallet, clock_ms), name="reconcile"),
                 asyncio.create_task(self.pruner.run(), name="pruning"),
                 asyncio.create_task(self.poller.run(), name="meter"),
@@ -172,6 +175,11 @@ class BuyerNode:
             await wallet.close()
             ports.close()
             ledger.close()
+
+    def healthy(self) -> bool:
+        """systemd's watchdog is told all is well only while this holds: the event loop
+        runs (or this would not be called) and the meter answered its last poll."""
+        return self.poller is not None and self.poller.last_error is None
 
     async def _close_session(self, ledger: Ledger) -> None:
         runner = self.runner

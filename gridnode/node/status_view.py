@@ -34,6 +34,8 @@ def seller_status(node: SellerNode, identity: NodeIdentity) -> pb.NodeStatus:
             status.warnings.append(f"meter {slot.entry.meter}: {slot.poller.last_error}")
     if node.pruner is not None:
         status.warnings.extend(node.pruner.warnings)
+    if node.clock_gate.warning:
+        status.warnings.append(node.clock_gate.warning)
     return status
 
 
@@ -102,6 +104,8 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
             status.warnings.append(f"meter: {poller.last_error}")
     if node.pruner is not None:
         status.warnings.extend(node.pruner.warnings)
+    if node.clock_gate.warning:
+        status.warnings.append(node.clock_gate.warning)
     runner, session = node.runner, node.session
     if runner is not None and session is not None:
         entry.session_id = runner.session_id
