@@ -260,3 +260,28 @@ class World:
 
 class SampleDue:
     """Internal: read the meter when this comes up in the queue."""
+
+
+# -- what the world saw, for assertions (from the circuit and the fake wallet, never from
+# the sessions' own books) ------------------------------------------------------------------
+def relay_on_ms(world: World) -> int:
+    """How long the relay was closed up to the world's present, from its switch log."""
+    total, since = 0, None
+    for t, on in world.relay_timeline:
+        if on and since is None:
+            since = t
+        elif not on and since is not None:
+            total, since = total + t - since, None
+    return total if since is None else total + world.now_ms - since
+
+
+def settled_msat(world: World, *, hold: bool = False) -> int:
+    """What the fake wallet settled: prepayments (plain invoices), or deposits (hold)."""
+    return sum(
+        i.amount.msat for i in world.invoices.values() if i.hold is hold and i.state == "settled"
+    )
+
+
+def deposit_states(world: World) -> list[str]:
+    """Each deposit's state in the fake wallet: accepted (locked), settled or canceled."""
+    return [i.state for i in world.invoices.values() if i.hold]

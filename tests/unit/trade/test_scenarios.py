@@ -42,8 +42,16 @@ from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
 
-from .fixtures import T0, demo_limits, demo_offer
-from .sim import BUYER, REGISTER_STEP_MWH, SELLER, World
+from .fixtures import PRICE, T0, demo_limits, demo_offer
+from .sim import (
+    BUYER,
+    REGISTER_STEP_MWH,
+    SELLER,
+    World,
+    deposit_states,
+    relay_on_ms,
+    settled_msat,
+)
 
 SELLER_KEY = P256Signer.generate()
 BUYER_KEY = P256Signer.generate()
@@ -51,8 +59,10 @@ SESSION = b"S" * 16
 MINUTE = 60_000
 #: Cost of one second at the contracted maximum power (3.68 kW at 200 sat/kWh), msat.
 MSAT_PER_SECOND_AT_MAX = Fraction(3_680_000 * 1_000 * 200_000, 3_600_000 * 1_000_000)
-#: 10 minutes at 3.68 kW, in mWh.
-FULL_PERIOD_MWH = 613_333
+#: The contracted maximum power (230 V, 16 A) and the sim's default load, in mW.
+MAX_MW = 3_680_000
+#: The prepayment window: 900 msat, 4.4 s at 3.68 kW.
+PREPAYMENT_MSAT = 900
 
 
 def renew(offer: Offer) -> Offer | None:
@@ -100,25 +110,54 @@ def breaches(world: World, who: str) -> list[str]:
     return [a.text for _, a in actions_of(world, who, Record) if a.kind.value == "breach"]
 
 
+def breach_time(world: World) -> int:
+    return next(t for t, a in actions_of(world, BUYER, Record) if a.kind.value == "breach")
+
+
+def cost_msat(energy_mwh: Fraction) -> Fraction:
+    """What energy costs under the fixtures' constant 200 sat/kWh (1 mWh is 1e-6 kWh)."""
+    return energy_mwh * PRICE / 1_000_000
+
+
+def check_meters_and_books(world: World, load_mw: int, seller_ppm: int = 0) -> Fraction:
+    """Energy flowed only while the relay was on, at the simulated load; each session
+    billed what its meter saw (the seller's over-reporting by ``seller_ppm``), less at
+    most the energy after its last reading; the seller's credit is what the wallet
+    settled less the cost of what its meter saw. Returns the energy delivered, in mWh."""
+    delivered = Fraction(load_mw * relay_on_ms(world), 3_600_000)
+    assert world.energy_mwh == delivered
+    after_last_reading = Fraction(load_mw * world.sample_ms, 3_600_000) + 1
+    seller_saw = delivered * (1_000_000 + seller_ppm) / 1_000_000
+    for billed, saw in (
+        (world.seller.meter.energy_mwh, seller_saw),
+        (world.buyer.meter.energy_mwh, delivered),
+    ):
+        assert saw - after_last_reading <= billed <= saw
+    paid = settled_msat(world)
+    assert paid - cost_msat(seller_saw) <= world.seller.credit
+    assert world.seller.credit <= paid - cost_msat(seller_saw - after_last_reading)
+    return delivered
+
+
 def test_a_full_period_with_renewal_supplies_continuously_within_exposure_targets() -> None:
     world = make_world(renewal=True)
     world.run(T0 + 21 * MINUTE)
-    # One switch on after the deposit and first payment, off only when period two ends.
-    assert [on for _, on in world.relay_timeline] == [True, False]
-    (on_at, _), (off_at, _) = world.relay_timeline
-    assert on_at - T0 < 1_000
-    assert off_at == T0 + 20 * MINUTE
-    # Energy: 20 minutes at 3.68 kW less the first moments, on both meters alike.
-    assert 2 * FULL_PERIOD_MWH - 1_000 <= world.seller.meter.energy_mwh <= 2 * FULL_PERIOD_MWH
+    # On at the first tick after the deposit is locked and the first payment settled
+    # (both within 250 ms); off only when period two ends.
+    assert world.relay_timeline == [(T0 + world.tick_ms, True), (T0 + 20 * MINUTE, False)]
+    # Energy: 20 minutes at 3.68 kW less the first tick, 1,226,411 mWh, on both meters.
+    delivered = check_meters_and_books(world, MAX_MW)
+    assert delivered == Fraction(MAX_MW * (20 * MINUTE - world.tick_ms), 3_600_000)
     # Money: what was paid covers the cost, and exceeds it by no more than the window.
-    credit = world.seller.credit
-    assert 0 <= credit <= 1_000
+    assert 0 <= settled_msat(world) - cost_msat(delivered) <= PREPAYMENT_MSAT
+    assert 0 <= world.seller.credit <= PREPAYMENT_MSAT
     # Demo targets: paid-ahead within 5 s, unpaid within 2 s of energy at max power.
     assert world.max_buyer_ahead_msat <= 5 * MSAT_PER_SECOND_AT_MAX
     assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
     # A clean close refunds the deposit; both sides end closed.
     assert actions_of(world, SELLER, CancelHoldInvoice)
     assert not actions_of(world, SELLER, SettleHoldInvoice)
+    assert deposit_states(world) == ["canceled"]
     assert world.seller.state is SellerState.CLOSED
     assert world.buyer.state is BuyerState.CLOSED
 
@@ -127,13 +166,21 @@ def test_a_buyer_that_stops_paying_is_cut_off_within_two_seconds_and_loses_its_d
     stop_paying = T0 + 2 * MINUTE
     world = make_world(drop_payments_after_ms=stop_paying)
     world.run(T0 + 11 * MINUTE)
-    (_, on), (off_at, off) = world.relay_timeline
-    assert (on, off) == (True, False)
-    # The last paid credit (at most the prepayment window) lasts about 5 s at 3.68 kW.
-    assert stop_paying < off_at <= stop_paying + 6_000
+    (on_at, on), (off_at, off) = world.relay_timeline
+    assert (on_at, on, off) == (T0 + world.tick_ms, True, False)
+    # The last paid credit (at most the 4.4 s prepayment window) runs out within a tick.
+    assert stop_paying < off_at <= stop_paying + 4_400 + world.tick_ms
+    delivered = check_meters_and_books(world, MAX_MW)
+    assert delivered == Fraction(MAX_MW * (off_at - on_at), 3_600_000)
+    # Money: it consumed a little more than it paid, never more than 2 s unpaid.
+    unpaid = cost_msat(delivered) - settled_msat(world)
+    assert 0 < unpaid <= 2 * MSAT_PER_SECOND_AT_MAX
     assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
-    assert world.seller.credit < 0  # it consumed a little more than it paid
+    assert world.seller.credit < 0
+    # The deposit is settled: the seller keeps the 50 sat.
     assert actions_of(world, SELLER, SettleHoldInvoice)
+    assert deposit_states(world) == ["settled"]
+    assert settled_msat(world, hold=True) == 50_000
     assert world.seller.state is SellerState.CLOSED
 
 
@@ -150,12 +197,20 @@ def test_a_seller_that_over_invoices_is_never_paid_more_than_the_agreed_size() -
     (text,) = breaches(world, BUYER)
     # the inflated step is the largest the budgets allow, above the agreed size
     assert re.search(r"prepayment invoice of 0\.4\d\d sat refused: agreed size 0\.400 sat", text)
-    breach_at = next(t for t, a in actions_of(world, BUYER, Record) if a.kind.value == "breach")
+    breach_at = breach_time(world)
+    # The first inflated invoice comes within one payment step (400 msat, about 2 s).
+    assert T0 + MINUTE < breach_at <= T0 + MINUTE + 2_000
     assert world.buyer.state is BuyerState.CLOSED
     # The buyer's close reaches the seller over the link, which cuts at once.
-    off_at, on = world.relay_timeline[-1]
-    assert on is False
-    assert off_at <= breach_at + 2 * world.link_ms
+    assert world.relay_timeline == [(T0 + world.tick_ms, True), (breach_at + world.link_ms, False)]
+    # Energy: supplied from the first tick until the cut, the same on both meters.
+    delivered = check_meters_and_books(world, MAX_MW)
+    assert delivered == Fraction(
+        MAX_MW * (breach_at + world.link_ms - T0 - world.tick_ms), 3_600_000
+    )
+    # Money: paid for all of it, at most the window ahead; the deposit goes back.
+    assert 0 <= settled_msat(world) - cost_msat(delivered) <= PREPAYMENT_MSAT
+    assert deposit_states(world) == ["canceled"]
 
 
 def test_a_seller_meter_over_reporting_by_5_percent_is_caught_and_not_paid() -> None:
@@ -164,22 +219,36 @@ def test_a_seller_meter_over_reporting_by_5_percent_is_caught_and_not_paid() -> 
     (text,) = breaches(world, BUYER)
     assert "the seller claims" in text
     assert world.buyer.state is BuyerState.CLOSED
-    # Caught once 4 % of the energy exceeds 20 mWh plus 1 s of clock skew at 3.68 kW
-    # (about 26 Wh, 25 s); the seller then closes at once.
-    off_at, on = world.relay_timeline[-1]
-    assert on is False
-    assert off_at - T0 < 30_000
-    # Paid ahead of its own metered use: the window plus at most the agreed tolerance,
-    # still inside the 5 s demo target.
+    # Not caught before the 4 % beyond the 1 % tolerance exceeds 20 mWh plus the 1 s of
+    # clock skew at 3.68 kW (26,055 mWh, 25.5 s of supply); caught at a claim soon after
+    # (claims come with payments, about 2 s apart); the seller cuts when the close arrives.
+    on_at = T0 + world.tick_ms
+    caught_at = on_at + (MAX_MW // 3_600 + 20) * 25 * 3_600_000 // MAX_MW
+    breach_at = breach_time(world)
+    assert caught_at < breach_at <= caught_at + 2_000
+    assert world.relay_timeline == [(on_at, True), (breach_at + world.link_ms, False)]
+    # Energy: each meter as it reads, the seller's 5 % above the buyer's.
+    delivered = check_meters_and_books(world, MAX_MW, seller_ppm=50_000)
+    assert delivered == Fraction(MAX_MW * (breach_at + world.link_ms - on_at), 3_600_000)
+    # Money: paid ahead of the true cost by at most the window plus the agreed tolerance
+    # (1 % + 20 mWh), still inside the 5 s demo target: the 4 % beyond it is not paid.
+    ahead = settled_msat(world) - cost_msat(delivered)
+    assert 0 <= ahead <= PREPAYMENT_MSAT + cost_msat(delivered / 100 + 20)
     assert world.max_buyer_ahead_msat <= 5 * MSAT_PER_SECOND_AT_MAX
+    assert deposit_states(world) == ["canceled"]
 
 
 def test_a_seller_meter_within_tolerance_is_paid_for_the_whole_period() -> None:
     world = make_world(seller_meter_ppm=5_000)  # 0.5 %, inside the agreed 1 % + 20 mWh
     world.run(T0 + 11 * MINUTE)
     assert breaches(world, BUYER) == []
-    assert [on for _, on in world.relay_timeline] == [True, False]
+    assert world.relay_timeline == [(T0 + world.tick_ms, True), (T0 + 10 * MINUTE, False)]
+    delivered = check_meters_and_books(world, MAX_MW, seller_ppm=5_000)
+    # Paid what the seller's meter claims: the true cost plus its 0.5 %, within the window.
+    claimed = cost_msat(delivered * 1_005 / 1_000)
+    assert 0 <= settled_msat(world) - claimed <= PREPAYMENT_MSAT
     assert world.seller.credit >= 0
+    assert deposit_states(world) == ["canceled"]
 
 
 def test_a_voltage_sag_longer_than_the_grace_period_stops_payment() -> None:
@@ -193,10 +262,19 @@ def test_a_voltage_sag_longer_than_the_grace_period_stops_payment() -> None:
     world.run(T0 + 2 * MINUTE)
     (text,) = breaches(world, BUYER)
     assert "190000 mV" in text
-    breach_at = next(t for t, a in actions_of(world, BUYER, Record) if a.kind.value == "breach")
-    assert sag_from + 2_000 < breach_at <= sag_from + 3_000
+    # The first reading more than the 2 s grace after the sag began (readings every 0.5 s).
+    breach_at = breach_time(world)
+    assert breach_at == sag_from + 2_000 + world.sample_ms
     assert not [t for t, _ in actions_of(world, BUYER, PayInvoice) if t > breach_at]
-    assert world.relay_timeline[-1][1] is False
+    assert world.relay_timeline == [(T0 + world.tick_ms, True), (breach_at + world.link_ms, False)]
+    # Energy: 2 kW from the first tick until the cut (62.27 s, 34,594 mWh).
+    delivered = check_meters_and_books(world, 2_000_000)
+    assert delivered == Fraction(
+        2_000_000 * (breach_at + world.link_ms - T0 - world.tick_ms), 3_600_000
+    )
+    # Money: paid for all of it and at most the window ahead; the deposit goes back.
+    assert 0 <= settled_msat(world) - cost_msat(delivered) <= PREPAYMENT_MSAT
+    assert deposit_states(world) == ["canceled"]
 
 
 def test_a_voltage_dip_shorter_than_the_grace_period_is_tolerated() -> None:
@@ -206,7 +284,11 @@ def test_a_voltage_dip_shorter_than_the_grace_period_is_tolerated() -> None:
     world = make_world(voltage_mv=voltage, load_mw=lambda t: 2_000_000)
     world.run(T0 + 2 * MINUTE)
     assert breaches(world, BUYER) == []
-    assert world.relay_timeline == [(world.relay_timeline[0][0], True)]
+    assert world.relay_timeline == [(T0 + world.tick_ms, True)]
+    delivered = check_meters_and_books(world, 2_000_000)
+    assert delivered == Fraction(2_000_000 * (2 * MINUTE - world.tick_ms), 3_600_000)
+    assert 0 <= settled_msat(world) - cost_msat(delivered) <= PREPAYMENT_MSAT
+    assert deposit_states(world) == ["accepted"]  # still locked: the session goes on
 
 
 def test_power_is_restored_after_a_late_payment_once_above_restore_and_rested() -> None:
@@ -221,22 +303,47 @@ def test_power_is_restored_after_a_late_payment_once_above_restore_and_rested() 
         (False, Cause.CREDIT),
         (True, None),
     ]
-    off_at, on_again = world.relay_timeline[1][0], world.relay_timeline[2][0]
-    # Back on once the late payment and the next one put credit above restore, and not
-    # before the contactor's minimum off time.
-    assert world.seller.offer.policy.min_off_ms <= on_again - off_at <= 10_000
+    (on_at, _), (off_at, _), (on_again, _) = world.relay_timeline
+    assert on_at == T0 + world.tick_ms
+    # Cut when the credit paid before the slow payment (at most the 4.4 s window) runs
+    # out; back on once the late payment (made before T0 + 62 s, landing 8 s later) puts
+    # credit above restore, and not before the contactor's 3 s minimum off time.
+    late_from = T0 + MINUTE
+    assert late_from < off_at <= late_from + 2_000 + 4_400 + world.tick_ms
+    assert off_at + world.seller.offer.policy.min_off_ms <= on_again
+    assert on_again <= late_from + 2_000 + 8_000 + world.tick_ms
+    # Energy: 3.68 kW during both on-intervals, nothing while off.
+    delivered = check_meters_and_books(world, MAX_MW)
+    on_ms = (off_at - on_at) + (T0 + 3 * MINUTE - on_again)
+    assert delivered == Fraction(MAX_MW * on_ms, 3_600_000)
+    # Money: paid for all of it and at most the window ahead, never 2 s unpaid; the
+    # deposit stays locked.
+    assert 0 <= settled_msat(world) - cost_msat(delivered) <= PREPAYMENT_MSAT
     assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+    assert deposit_states(world) == ["accepted"]
     assert world.buyer.state is BuyerState.RECEIVING
 
 
 def test_a_link_outage_is_ridden_out_on_credit_and_supply_resumes() -> None:
+    down_at, up_at = T0 + MINUTE, T0 + MINUTE + 15_000
     world = make_world()
-    world.set_link(T0 + MINUTE, up=False)
-    world.set_link(T0 + MINUTE + 15_000, up=True)
+    world.set_link(down_at, up=False)
+    world.set_link(up_at, up=True)
     world.run(T0 + 3 * MINUTE)
-    ons = [on for _, on in world.relay_timeline]
-    assert ons[:3] == [True, False, True]
+    (on_at, on), (off_at, off), (on_again, again) = world.relay_timeline
+    assert (on_at, on, off, again) == (T0 + world.tick_ms, True, False, True)
+    # Supplied on the credit paid before the outage (at most the 4.4 s window), cut when
+    # it ran out; back on within one invoice round trip and a tick of the link's return.
+    assert down_at < off_at <= down_at + 4_400 + world.tick_ms
+    assert up_at < on_again <= up_at + 2 * world.link_ms + 100 + 2 * world.tick_ms
+    # Energy: 3.68 kW during both on-intervals, nothing while off.
+    delivered = check_meters_and_books(world, MAX_MW)
+    on_ms = (off_at - on_at) + (T0 + 3 * MINUTE - on_again)
+    assert delivered == Fraction(MAX_MW * on_ms, 3_600_000)
+    # Money: paid for all of it and at most the window ahead, never 2 s unpaid.
+    assert 0 <= settled_msat(world) - cost_msat(delivered) <= PREPAYMENT_MSAT
     assert world.max_seller_unpaid_msat <= 2 * MSAT_PER_SECOND_AT_MAX
+    assert deposit_states(world) == ["accepted"]
     assert world.seller.state is SellerState.SUPPLYING
 
 
