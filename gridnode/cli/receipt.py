@@ -88,7 +88,7 @@ def receipt(
         written = write_receipts(path, out.expanduser())
         for item in written:
             click.echo(str(item))
-        say(f"{len(written)} receipts written to {out}")
+        say(f"{len(written)} receipt{'' if len(written) == 1 else 's'} written to {out}")
         return
     if session_id is None:
         raise UsageError("Name a session (see --list), or pass --all --out DIR.")

@@ -25,7 +25,7 @@ def run(*args: str) -> Any:
 def test_verify_exits_0_on_a_good_receipt_with_both_fingerprints() -> None:
     done = run("verify", str(RECEIPT), "--seller-fpr", FPRS["seller"], "--buyer-fpr", FPRS["buyer"])
     assert done.exit_code == 0, done.output
-    assert done.output.startswith("OK: session 5d9ec661eeb884eaaff5455a6e4ffcb2")
+    assert done.output.startswith("OK: session e240ab273ab9c0ccf99e3507d5dcf59a")
 
 
 def test_verify_without_fingerprints_exits_1_unless_the_keys_are_trusted() -> None:
