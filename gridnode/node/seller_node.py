@@ -107,6 +107,7 @@ class SellerNode:
         identity, signer = wiring.open_identity(settings)
         hardware_config = wiring.read_hardware(settings)
         wiring.require_watchdog(hardware_config)
+        wiring.require_fresh_readings(hardware_config, self.terms.policy)
         ledger = wiring.open_ledger(settings)
         wallet = await wiring.open_wallet(settings)
         # every offer names this node's Lightning key: the buyer pays no invoice payable

@@ -157,3 +157,38 @@ async def test_a_payment_still_in_flight_at_its_timeout_is_tracked_never_paid_ag
     final = await payer.track_payment(payment_hash, timeout_s=30)
     assert final.status is PaymentStatus.SUCCEEDED
     assert final.preimage == preimage
+
+
+async def test_an_invoice_larger_than_the_channel_can_carry_fails_typed_and_pays_nothing(
+    regtest_network: RegtestNetwork, payee: LndWallet, payer: LndWallet
+) -> None:
+    before = await payer.balances()
+    too_much = Msat(before.channel_local.msat + 1_000_000_000)  # 1M sat beyond what B holds
+    invoice = await payee.create_invoice(too_much, "more than the channel", expiry_s=600)
+    regtest_network.expect_log_errors(  # the payer's router says why it gave up
+        f"No route found for payment {invoice.payment_hash.hex}",
+        f"Payment {invoice.payment_hash.hex} failed: insufficient_balance",
+    )
+
+    result = await payer.pay_invoice(invoice.bolt11, FEE, timeout_s=20)
+
+    assert result.status is PaymentStatus.FAILED
+    assert result.failure is PaymentFailure.INSUFFICIENT_BALANCE
+    assert result.payment_hash == invoice.payment_hash
+    assert result.preimage is None
+    # Nothing left the payer, and the invoice is still open on the receiver ...
+    after = await payer.balances()
+    assert after.channel_local == before.channel_local
+    still = await payee.lookup_invoice(invoice.payment_hash)
+    assert still.state is InvoiceState.OPEN
+    assert still.amount_paid == Msat(0)
+    # ... the payer's LND records the payment as failed, not pending ...
+    tracked = await payer.track_payment(invoice.payment_hash, timeout_s=5)
+    assert tracked.status is PaymentStatus.FAILED
+    assert tracked.failure is PaymentFailure.INSUFFICIENT_BALANCE
+    # ... as LND itself says through the independent client.
+    invoices = {i["payment_hash"]: i for i in lndgrpc("invoices", regtest_network.nodes[0])}
+    assert invoices[invoice.payment_hash.hex]["state"] == "OPEN"
+    assert invoices[invoice.payment_hash.hex]["amt_paid_msat"] == 0
+    payments = {p["payment_hash"]: p for p in lndgrpc("payments", regtest_network.nodes[1])}
+    assert payments[invoice.payment_hash.hex]["status"] == "FAILED"
