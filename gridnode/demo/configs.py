@@ -59,6 +59,11 @@ _CLOCK_SYNC = (
     "require_clock_sync = false",
 )
 
+#: The simulated SDM120s keep exact mWh as a float32 of kWh, which steps by well under
+#: 10 mWh below 100 kWh (a real SDM120's register steps by 10 Wh, gridnode's default).
+#: The step is also the least fixed dual-metering tolerance a node accepts.
+_REGISTER_STEP = ("register_step_mwh = 10  # the simulated meters' register step",)
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -111,6 +116,7 @@ def write_seller(
         'ledger = "ledger.sqlite"',
         'status_socket = "status.sock"',
         *_CLOCK_SYNC,
+        *_REGISTER_STEP,
         "",
         _lnd_table(lnd, mac),
         "[hardware.bus]",
@@ -206,6 +212,7 @@ def write_buyer(
                 'status_socket = "status.sock"',
                 f'rate_feed = "{rate_feed}"',
                 *_CLOCK_SYNC,
+                *_REGISTER_STEP,
                 "",
                 _lnd_table(lnd, mac),
                 "[hardware.bus]",

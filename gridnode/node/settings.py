@@ -163,14 +163,14 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
         buyers = tuple(_read_buyer(t, base) for t in top.tables("buyers"))
         if not buyers and "buyers" not in doc:
             problems.add("[[buyers]] is missing: a seller needs at least one buyer to sell to")
-        terms = read_terms(top.table("terms"))
+        terms = read_terms(top.table("terms"), register_step_mwh=register_step_mwh)
     elif role == "buyer":
         seller = top.table("seller")
         seller_address = seller.get("address", str, hint='like "192.168.1.10:9735"')
         seller_fingerprint = _fingerprint(seller, "fingerprint")
         seller_certificate = seller.path_value("certificate", base)
         seller.unknown_keys()
-        limits = read_limits(top.table("limits"), "")
+        limits = read_limits(top.table("limits"), "", register_step_mwh=register_step_mwh)
         rate_feed = top.get("rate_feed", str, rate_feed)
         rate_feed_curve = read_feed_curve(top, base)
     top.unknown_keys(

@@ -46,7 +46,7 @@ voltage_nominal_v = "230"
 voltage_max_v = "253"
 current_max_a = "16"
 tolerance_percent = "1.5"
-tolerance_fixed_mwh = 50
+tolerance_fixed_mwh = 10_000  # at least one register step (10 Wh)
 
 [terms.profile]
 kind = "daily"
@@ -87,7 +87,8 @@ current_needed_a = 10
 seller_meter_id = "tenant-1"
 own_tolerance_percent = 1
 max_tolerance_percent = 2
-max_tolerance_fixed_mwh = 100
+own_tolerance_fixed_mwh = 10_000
+max_tolerance_fixed_mwh = 20_000
 max_period_cost_msat = 10_000_000_000
 
 [limits.ceiling]
