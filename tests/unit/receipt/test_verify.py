@@ -10,15 +10,18 @@ import os
 from pathlib import Path
 from typing import Any
 
+import bolt11
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gridnode.money import Msat
 from gridnode.ocmf import NodeSigner, parse_record
 from gridnode.ocmf.record import encode_signature
 from gridnode.receipt.model import RECEIPT_FORMAT
 from gridnode.receipt.verify import Report, VerifyOptions, normalize_fpr, verify_receipt
+from tests.fakes.bolt11s import make_bolt11, node_id
 
 DATA = Path(__file__).parent / "data"
 RECEIPT: dict[str, Any] = json.loads((DATA / "demo-receipt.json").read_text())
@@ -151,6 +154,23 @@ def test_a_bolt11_with_one_character_changed_fails_its_signature() -> None:
     bolt = r["invoices"][0]["bolt11"]
     r["invoices"][0]["bolt11"] = bolt[:40] + ("q" if bolt[40] != "q" else "p") + bolt[41:]
     assert "bolt11_invalid" in codes(verify_receipt(r, PINNED))
+
+
+def test_the_signed_offer_names_the_payee_of_every_invoice() -> None:
+    """An invoice re-issued for the same payment hash and amount, but signed by another
+    Lightning node (a payment diverted to someone else), is caught: its payee is not the
+    node the seller's signed offer names."""
+    r = receipt()
+    invoice = r["invoices"][1]
+    thief = hashlib.sha256(b"another lightning node").hexdigest()
+    invoice["bolt11"] = make_bolt11(
+        bytes.fromhex(invoice["payment_hash"]), Msat(invoice["amount_msat"]), key=thief
+    )
+    assert bolt11.decode(invoice["bolt11"]).payee == node_id(thief)
+    report = verify_receipt(r, PINNED)
+    (mismatch,) = [p for p in report.problems if p.code == "payee_mismatch"]
+    assert node_id(thief) in mismatch.message
+    assert mismatch.record.startswith("invoice #2")
 
 
 def _forge_seller(r: dict[str, Any]) -> None:
