@@ -63,13 +63,38 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(doc)
 
 
+#: Characters of a session id the text format shows (the JSON format keeps it whole).
+SESSION_ID_CHARS = 8
+
+
+class _TextFormatter(logging.Formatter):
+    """One readable line; a session's or peer's line ends ``[session 1a2b3c4d… peer buyer-1]``."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        # the tag goes on the event's own line, before any traceback format() appends
+        line = super().formatMessage(record)
+        tags = []
+        session_id = getattr(record, "session_id", None)
+        if session_id is not None:
+            text = str(session_id)
+            short = text[:SESSION_ID_CHARS] + ("…" if len(text) > SESSION_ID_CHARS else "")
+            tags.append(f"session {short}")
+        peer = getattr(record, "peer", None)
+        if peer is not None:
+            tags.append(f"peer {peer}")
+        return f"{line} [{' '.join(tags)}]" if tags else line
+
+
 def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
     """One line per event on stderr, as text or as JSON."""
     handler = logging.StreamHandler(sys.stderr)
     if log_format == "json":
         handler.setFormatter(_JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(_TextFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -25,7 +25,6 @@ BUYER_PERMISSIONS = frozenset(
         "uri:/routerrpc.Router/TrackPaymentV2",
         "uri:/lnrpc.Lightning/DecodePayReq",
         "uri:/lnrpc.Lightning/GetInfo",
-        "uri:/lnrpc.Lightning/ChannelBalance",
         "uri:/lnrpc.Lightning/DeletePayment",
     }
 )
@@ -38,7 +37,6 @@ URI_REQUIRES = {
     "uri:/routerrpc.Router/TrackPaymentV2": "offchain:read",
     "uri:/lnrpc.Lightning/DecodePayReq": "offchain:read",
     "uri:/lnrpc.Lightning/GetInfo": "info:read",
-    "uri:/lnrpc.Lightning/ChannelBalance": "offchain:read",
     "uri:/lnrpc.Lightning/DeletePayment": "offchain:write",
 }
 

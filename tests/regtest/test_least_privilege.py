@@ -86,7 +86,6 @@ async def test_each_roles_bake_does_its_whole_job_and_nothing_more(
         assert (await seller.node_info()).pubkey == seller_node.pubkey
         assert (await buyer.node_info()).pubkey == buyer_node.pubkey
         await seller.balances()
-        await buyer.balances()
 
         start = max(i.settle_index for i in await seller.list_invoices())
         invoice = await seller.create_invoice(Msat(9_000), "least privilege", 600)
@@ -104,8 +103,11 @@ async def test_each_roles_bake_does_its_whole_job_and_nothing_more(
         await seller.cancel_invoice(payment_hash)
         await seller.delete_canceled_invoice(payment_hash)
 
-        # ... and nothing more: the buyer cannot invoice, the seller cannot pay.
+        # ... and nothing more: the buyer cannot invoice nor read its channel balances (no
+        # buyer code needs them), the seller cannot pay.
         with pytest.raises(WalletAuthError):
             await buyer.create_invoice(Msat(1), "not allowed", 60)
+        with pytest.raises(WalletAuthError):
+            await buyer.balances()
         with pytest.raises(WalletAuthError):
             await seller.pay_invoice(invoice.bolt11, Msat(1_000), timeout_s=5)

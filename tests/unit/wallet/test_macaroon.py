@@ -94,3 +94,12 @@ def test_coarse_permissions_cover_the_buyers_methods_but_count_as_excess() -> No
     coarse = parse(bake(["offchain:read", "offchain:write", "info:read"]))
     assert coarse.missing_for("buyer") == []
     assert coarse.excess_for("buyer") == ["info:read", "offchain:read", "offchain:write"]
+
+
+def test_the_buyer_bake_leaves_out_channel_balance_and_an_older_bake_is_refused() -> None:
+    # no buyer code reads the wallet's balances, so the buyer's macaroon may not either
+    channel_balance = "uri:/lnrpc.Lightning/ChannelBalance"
+    assert channel_balance not in BUYER_PERMISSIONS
+    older = parse(bake([*sorted(BUYER_PERMISSIONS), channel_balance]))
+    with pytest.raises(MacaroonError, match=r"also allows uri:/lnrpc\.Lightning/ChannelBalance"):
+        check_role(older, "buyer")
