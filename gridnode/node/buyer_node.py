@@ -9,6 +9,7 @@ readings and stops paying on a breach.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
 import time
@@ -21,13 +22,18 @@ from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
-from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
+from gridnode.node.evidence import (
+    frame_recorded,
+    keep_late_reading,
+    peer_ended,
+    record_party_keys,
+)
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
-from gridnode.node.runner import PaymentPolicy, RunnerPorts, SessionRunner
+from gridnode.node.runner import Consumption, Handled, PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.node.settings import NodeSettings
 from gridnode.node.status_view import buyer_status
 from gridnode.ocmf import SeriesState
@@ -126,7 +132,9 @@ class BuyerNode:
             host,
             int(port),
             wiring.private_dir(settings.base / "links"),
-            settings.link,
+            # a seller's message stays on disk until its ledger record is committed, and
+            # is handed up again after a crash before that (docs/node.md)
+            dataclasses.replace(settings.link, keep_until_consumed=True),
         )
         poll_s = ports.budget.poll_period_s if ports.budget else 1.0
         self.poller = MeterPoller(
@@ -212,6 +220,9 @@ class BuyerNode:
         await self.clock_gate.wait_open()
         self.client.start()
         link = self.client.link
+        # every message is marked consumed once handled, dropped ones too, or the link
+        # would hand them up again after every restart
+        consumption = Consumption(link.consumed)
         self._start_session(signer, ledger, wallet, meter_id)
         while True:
             event: LinkEvent = await link.next_event()
@@ -219,8 +230,12 @@ class BuyerNode:
             assert runner is not None
             live = not runner.closed.is_set()
             match event:
+                case Message() if event.redelivered and frame_recorded(ledger, event.payload):
+                    log.info("skipping seller message %d: recorded before the restart", event.seq)
+                    consumption.taken(event.seq)()
                 case Message():
-                    self._route(event.payload, signer, ledger, wallet, meter_id)
+                    handled = consumption.taken(event.seq)
+                    self._route(event.payload, signer, ledger, wallet, meter_id, handled)
                 case LinkUp() if live:
                     runner.post(SessionLinkUp())
                 case LinkDown() if live:
@@ -230,16 +245,27 @@ class BuyerNode:
             await status.changed()
 
     def _route(
-        self, frame: bytes, signer: P256Signer, ledger: Ledger, wallet: LndWallet, meter_id: str
+        self,
+        frame: bytes,
+        signer: P256Signer,
+        ledger: Ledger,
+        wallet: LndWallet,
+        meter_id: str,
+        handled: Handled,
     ) -> None:
-        """Hand a frame to the session it belongs to; a new hello starts a new session."""
+        """Hand a frame to the session it belongs to; a new hello starts a new session.
+
+        ``handled`` marks the message consumed: the runner calls it after the frame's
+        ledger record, this method when the node drops or stores the frame itself."""
         runner = self.runner
         assert runner is not None
         live = not runner.closed.is_set()
         peek = frame_session(frame)
         if peek is None or (live and self.current_session_id == peek.session_id):
             if live:
-                runner.post(FrameReceived(frame))
+                runner.post(FrameReceived(frame), handled)
+            else:
+                handled()
             return
         if not peek.is_hello:
             if peek.session_id not in self.known_sessions:
@@ -253,6 +279,7 @@ class BuyerNode:
                 self.client.link.send(unknown_session_frame(peek.session_id, signer))
             elif not self._late_reading(peek.session_id, frame, ledger):
                 log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
+            handled()
             return
         self.known_sessions.add(peek.session_id)
         if live and self.current_session_id is not None:
@@ -262,7 +289,7 @@ class BuyerNode:
         self.current_session_id = peek.session_id
         assert self.runner is not None
         self.ledger_names[peek.session_id] = self.runner.session_id
-        self.runner.post(FrameReceived(frame))
+        self.runner.post(FrameReceived(frame), handled)
 
     def _late_reading(self, protocol_id: bytes, frame: bytes, ledger: Ledger) -> bool:
         """Keep the seller's last signed reading of a session that closed here first."""

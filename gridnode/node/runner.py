@@ -5,6 +5,10 @@ call, meter or peer never holds up another session's control tick. Inside a runn
 
 - events arrive on a queue (peer messages, meter samples, wallet results) and a control
   tick is fed every ``tick_ms`` whatever else happens;
+- a peer frame comes with a callback, called once the frame's own ledger record (its
+  receipt or its refusal) is committed: the node then tells the peer link the message is
+  consumed (:class:`Consumption`), so one that a crash cut short before its record is
+  handed up again after the restart;
 - actions run in the order the session returned them; ledger records are written before
   the action they back (DESIGN.md invariant 5), relay switches are written, then made;
 - wallet calls never block the loop: each runs as its own task and comes back as an
@@ -20,7 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import hashlib
+import itertools
 import logging
 import os
 from collections.abc import Callable, Coroutine
@@ -110,6 +116,60 @@ class PaymentPolicy:
         return Msat(amount.msat * self.max_fee_ppm // 1_000_000)
 
 
+#: Called once a peer frame has been handled durably (see :class:`Consumption`).
+Handled = Callable[[], None]
+
+
+class Consumption:
+    """Tells the peer link, in order, how far the node has durably handled its messages.
+
+    With ``keep_until_consumed`` the link keeps each message it hands up until
+    ``consumed(seq)``, which releases every message up to ``seq``. The node handles some
+    messages at once (a stale frame dropped, a late reading stored) and queues the rest
+    for a session's runner, so they finish out of order: a seq is released only when it
+    and every message taken before it are handled, never past one still waiting.
+    """
+
+    def __init__(self, consumed: Callable[[int], None]) -> None:
+        self._consumed = consumed
+        #: ticket -> (seq, handled), in the order the messages were taken
+        self._open: collections.OrderedDict[int, tuple[int, bool]] = collections.OrderedDict()
+        self._tickets = itertools.count(1)
+        self._last_seq = 0
+
+    def taken(self, seq: int) -> Handled:
+        """Message ``seq`` was taken from the link; call the result once it is handled
+        (its ledger record committed, or dropped on purpose). Calling it again is harmless."""
+        if seq <= self._last_seq:
+            # The peer's stream started over (it lost its store); the link has already
+            # dropped what it kept of the old stream, whose seqs mean nothing now.
+            self._open.clear()
+        self._last_seq = seq
+        ticket = next(self._tickets)
+        self._open[ticket] = (seq, False)
+        return functools.partial(self._handled, ticket)
+
+    @property
+    def waiting(self) -> int:
+        """Messages taken and not yet released to the link."""
+        return len(self._open)
+
+    def _handled(self, ticket: int) -> None:
+        entry = self._open.get(ticket)
+        if entry is None:
+            return
+        self._open[ticket] = (entry[0], True)
+        released = 0
+        while self._open:
+            first, (seq, done) = next(iter(self._open.items()))
+            if not done:
+                break
+            del self._open[first]
+            released = seq
+        if released:
+            self._consumed(released)
+
+
 class SessionRunner:
     def __init__(
         self,
@@ -125,7 +185,7 @@ class SessionRunner:
         self.ports = ports
         self.tick_ms = tick_ms
         self.payments = payments or PaymentPolicy()
-        self.events: asyncio.Queue[Event] = asyncio.Queue()
+        self.events: asyncio.Queue[tuple[Event, Handled | None]] = asyncio.Queue()
         self.closed = asyncio.Event()
         self.notes: list[str] = []
         self.rate_msat_per_kwh: int | None = None
@@ -137,9 +197,15 @@ class SessionRunner:
         self._tasks: set[asyncio.Task[None]] = set()
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
 
-    def post(self, event: Event) -> None:
-        """Hand the session an event; it is handled in order on the runner's task."""
-        self.events.put_nowait(event)
+    def post(self, event: Event, handled: Handled | None = None) -> None:
+        """Hand the session an event; it is handled in order on the runner's task.
+
+        ``handled`` (with a peer frame) is called once the frame's own ledger record is
+        committed; a frame that reaches a closed session is handled (dropped) at once."""
+        if handled is not None and self.closed.is_set():
+            handled()
+            return
+        self.events.put_nowait((event, handled))
 
     async def run(self) -> None:
         """Handle events and ticks until the session closes (or the task is cancelled)."""
@@ -148,21 +214,36 @@ class SessionRunner:
         try:
             while not self.closed.is_set():
                 timeout = max(0.0, next_tick - loop.time())
+                handled: Handled | None = None
                 try:
-                    event: Event = await asyncio.wait_for(self.events.get(), timeout)
+                    event, handled = await asyncio.wait_for(self.events.get(), timeout)
                 except TimeoutError:
                     event = Tick()
                     next_tick = loop.time() + self.tick_ms / 1000
-                await self.step(event)
+                await self.step(event, handled)
+            # The session is over: frames still queued reach no one (dropped on purpose).
+            while not self.events.empty():
+                _, handled = self.events.get_nowait()
+                if handled is not None:
+                    handled()
         finally:
             for task in self._tasks:
                 task.cancel()
 
-    async def step(self, event: Event) -> None:
-        """One event through the session, and its actions carried out in order."""
+    async def step(self, event: Event, handled: Handled | None = None) -> None:
+        """One event through the session, and its actions carried out in order.
+
+        ``handled`` is called after the first ledger record the event produces (a frame's
+        receipt or refusal comes before anything acts on it), or at the end if none; an
+        exception or a cancellation before then leaves the frame unconsumed."""
         actions = self.session.handle(event, self.ports.clock_ms())
         for action in actions:
             await self._carry_out(action)
+            if handled is not None and isinstance(action, Record):
+                handled()
+                handled = None
+        if handled is not None:
+            handled()
 
     # -- actions ---------------------------------------------------------------------------
     async def _carry_out(self, action: Action) -> None:

@@ -25,13 +25,18 @@ from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
-from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
+from gridnode.node.evidence import (
+    frame_recorded,
+    keep_late_reading,
+    peer_ended,
+    record_party_keys,
+)
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
 from gridnode.node.routing import frame_session
-from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.runner import Consumption, RunnerPorts, SessionRunner
 from gridnode.node.settings import BuyerEntry, NodeSettings
 from gridnode.node.settings_trade import OfferTemplate
 from gridnode.node.settlements import SettlementRouter
@@ -71,6 +76,11 @@ class BuyerSlot:
     sessions_started: int = 0
     quiet_until_ms: int = 0
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    #: tells the link which of the buyer's messages are durably handled
+    consumption: Consumption = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.consumption = Consumption(self.link.consumed)
 
 
 class SellerNode:
@@ -120,8 +130,11 @@ class SellerNode:
         peers = [
             PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in settings.buyers
         ]
+        # a buyer's message stays on disk until its ledger record is committed, and is
+        # handed up again after a crash before that (docs/node.md)
+        link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
         server = SellerServer(
-            identity, peers, wiring.private_dir(settings.base / "links"), settings.link
+            identity, peers, wiring.private_dir(settings.base / "links"), link_settings
         )
         router = SettlementRouter(wallet, ledger, clock_ms)
         status = StatusServer(
@@ -270,30 +283,11 @@ class SellerNode:
             if slot.link.up and self._may_start(slot):
                 self._start_session(slot, signer, ledger, wallet, router)
             runner = slot.runner
-            if runner is None and isinstance(event, Message) and slot.session_id:
-                # the buyer's last reading of a session that closed here first
-                keep_late_reading(
-                    ledger,
-                    slot.session_id.hex(),
-                    slot.session_id,
-                    event.payload,
-                    wiring.verifier_of(slot.peer.certificate),
-                    clock_ms(),
-                )
+            if isinstance(event, Message):
+                route_message(slot, event, ledger)
             if runner is None or event is None:
                 continue
             match event:
-                case Message():
-                    peek = frame_session(event.payload)
-                    if peek is not None and peek.is_unknown_session:
-                        if slot.session_id == peek.session_id:
-                            runner.post(CloseRequested("the buyer lost this session (restarted)"))
-                    elif peek is not None and slot.session_id != peek.session_id:
-                        log.info(
-                            "dropping a frame of session %s, which is over", peek.session_id.hex()
-                        )
-                    else:
-                        runner.post(FrameReceived(event.payload))
                 case LinkUp():
                     runner.post(SessionLinkUp())
                 case LinkDown():
@@ -368,6 +362,36 @@ class SellerNode:
     @property
     def live_states(self) -> dict[str, SellerState]:
         return {n: s.session.state for n, s in self.slots.items() if s.session is not None}
+
+
+def route_message(slot: BuyerSlot, message: Message, ledger: Ledger) -> None:
+    """Route one of the buyer's messages, and mark it consumed once it is handled:
+    by its session's runner after the frame's ledger record, or here when the node
+    drops or stores it itself (or the link would hand it up after every restart)."""
+    handled = slot.consumption.taken(message.seq)
+    runner = slot.runner
+    peek = frame_session(message.payload)
+    if message.redelivered and frame_recorded(ledger, message.payload):
+        log.info("skipping buyer message %d: recorded before the restart", message.seq)
+    elif runner is None:
+        if slot.session_id:  # the buyer's last reading of a session that closed here first
+            keep_late_reading(
+                ledger,
+                slot.session_id.hex(),
+                slot.session_id,
+                message.payload,
+                wiring.verifier_of(slot.peer.certificate),
+                clock_ms(),
+            )
+    elif peek is not None and peek.is_unknown_session:
+        if slot.session_id == peek.session_id:
+            runner.post(CloseRequested("the buyer lost this session (restarted)"))
+    elif peek is not None and slot.session_id != peek.session_id:
+        log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
+    else:
+        runner.post(FrameReceived(message.payload), handled)
+        return
+    handled()
 
 
 def _session_ended(slot: BuyerSlot, task: asyncio.Task[None]) -> None:
