@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import signal
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gridnode.demo.run import DemoHarness, DemoOptions
+from gridnode.node.seller_node import SellerNode
+from gridnode.node.settings import load_settings
+from gridnode.trade.terms import BuyerLimits
 from tests.regtest.conftest import lndgrpc
 
 
@@ -114,3 +119,71 @@ def wait_until(demo: DemoHarness, what: str, check: Callable[[], bool], timeout_
 
 def relay_on(demo: DemoHarness, index: int = 0) -> bool:
     return bool(circuit_state(demo)["circuits"][index]["relay_on"])
+
+
+#: The nodes' control tick: the demo starts them with the node's default.
+TICK_S: float = inspect.signature(SellerNode).parameters["tick_ms"].default / 1000
+
+#: Headroom for process scheduling on a loaded 2-core CI machine: the seller, the buyers,
+#: the circuit, two or four LNDs, btcd and the test itself share two cores, so a process
+#: can wait a second or two for its turn. Every timing bound below adds this once.
+SCHEDULING_MARGIN_S = 2.5
+
+#: Headroom for comparing timestamps taken by different processes on one clock (the
+#: /proc start time is in kernel ticks, a ledger's in ms).
+CLOCK_MARGIN_S = 0.25
+
+
+def buyer_limits(demo: DemoHarness, index: int = 0) -> BuyerLimits:
+    """A buyer's limits as it reads them from the configuration the demo wrote."""
+    assert demo.parts is not None
+    limits = load_settings(demo.parts.buyers[index].config).limits
+    assert limits is not None
+    return limits
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def payments_after(
+    ledger: Path, at_ms: int, session_id: str | None = None
+) -> list[tuple[int, int]]:
+    """The succeeded payments (attempted_at_ms, resolved_at_ms) that resolved after
+    ``at_ms``, optionally in one session only, oldest first."""
+    where = "" if session_id is None else f" AND session_id = '{session_id}'"
+    found = rows(
+        ledger,
+        "SELECT attempted_at_ms, resolved_at_ms FROM payments WHERE status = 'succeeded'"
+        f" AND resolved_at_ms > {int(at_ms)}{where} ORDER BY resolved_at_ms",
+    )
+    return [(int(a), int(r)) for a, r in found]
+
+
+def breaches(ledger: Path) -> list[tuple[str, str, int]]:
+    """(session_id, text, at_ms) of every breach in a ledger, oldest first."""
+    return [
+        (str(s), str(t), int(a))
+        for s, t, a in rows(ledger, "SELECT session_id, text, at_ms FROM breaches ORDER BY id")
+    ]
+
+
+def relay_switches(ledger: Path, peer_fingerprint: str | None = None) -> list[tuple[bool, int]]:
+    """(on, at_ms) of a seller's relay switches, in order; only the sessions with one
+    buyer when ``peer_fingerprint`` is given."""
+    sql = "SELECT r.relay_on, r.at_ms FROM relay_switches r"
+    if peer_fingerprint is not None:
+        sql += (
+            " JOIN sessions s ON s.session_id = r.session_id"
+            f" WHERE s.peer_fingerprint = '{peer_fingerprint}'"
+        )
+    return [(bool(on), int(at)) for on, at in rows(ledger, sql + " ORDER BY r.id")]
+
+
+def process_started_at(pid: int) -> float:
+    """When a process started (seconds since the epoch), from /proc, to a kernel tick."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    started_ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22: starttime
+    uptime_s = float(Path("/proc/uptime").read_text().split()[0])
+    booted = time.time() - uptime_s
+    return booted + started_ticks / os.sysconf("SC_CLK_TCK")

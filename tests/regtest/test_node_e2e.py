@@ -13,12 +13,21 @@ import pytest
 from gridnode.demo.configs import DemoTerms
 from gridnode.demo.run import DemoHarness
 from tests.regtest.node_harness import (
+    CLOCK_MARGIN_S,
+    SCHEDULING_MARGIN_S,
+    TICK_S,
     assert_ledgers_match_wallets,
+    breaches,
+    buyer_limits,
     circuit_state,
     harness,
     network_down,
+    now_ms,
     pause,
+    payments_after,
+    process_started_at,
     relay_on,
+    relay_switches,
     resume,
     rows,
     run_for,
@@ -28,6 +37,32 @@ from tests.regtest.node_harness import (
 pytestmark = pytest.mark.regtest
 
 Make = Callable[..., DemoHarness]
+Record = Callable[[str, object], None]
+
+#: A constant household load (14.3 A, under the 16 A maximum): the budgets are seconds of
+#: energy at the current power, so at a constant power they are seconds of wall time (an
+#: appliance cycling off would stretch them by the ratio of the powers).
+STEADY_LOAD = {"load_watts": 3300.0, "cycling_watts": 0.0}
+
+
+def cut_off_bound_s(terms: DemoTerms) -> float:
+    """How long after a buyer stops paying its supply may still be on: what it paid
+    ahead (at most ``prepayment_s`` of energy), then the seller's wait for a payment (at
+    most ``unpaid_s`` of energy), then one control tick, plus the scheduling margin."""
+    return terms.prepayment_s + terms.unpaid_s + TICK_S + SCHEDULING_MARGIN_S
+
+
+def assert_no_payment_after(
+    ledger: Path, at_ms: int, session_id: str, record_property: Record
+) -> None:
+    """No payment was started in the session after ``at_ms``; at most one resolved
+    after it: the one already in flight at that instant (the seller issues an invoice
+    only when none is outstanding, so there is never more than one, and LND finishes a
+    payment once its HTLC is out, whatever the buyer decides meanwhile)."""
+    late = payments_after(ledger, at_ms, session_id)
+    record_property("payments_resolved_after_breach", len(late))
+    assert len(late) <= 1, late
+    assert all(attempted <= at_ms for attempted, _ in late), (at_ms, late)
 
 
 @pytest.fixture
@@ -45,7 +80,9 @@ def make_demo(tmp_path: Path) -> Iterator[Make]:
         network_down(demo)
 
 
-def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(make_demo: Make) -> None:
+def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(
+    make_demo: Make, record_property: Record
+) -> None:
     demo = make_demo(terms=DemoTerms(period_s=20))
     demo.start()
     try:
@@ -55,7 +92,7 @@ def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(make_demo: Mak
     summary = demo.summary()
     assert summary["renewals"] >= 1
     # payments keep coming through both periods; how many depends on the machine's load
-    # (a 1 s control tick, ~2 s of energy each), so the bound is loose: the exposure and
+    # (the control tick, ~2 s of energy each), so the bound is loose: the exposure and
     # the ledgers below are what must hold exactly
     assert summary["payments"] >= 10
     assert summary["breaches"] == []
@@ -65,26 +102,48 @@ def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(make_demo: Mak
     assert demo.parts is not None
     deposit = rows(demo.parts.seller.ledger, "SELECT state FROM invoices WHERE purpose = 'deposit'")
     assert deposit == [("canceled",)]
+    # the clean SIGTERM stop left the relay off, and said so in the seller's ledger
+    switches = relay_switches(demo.parts.seller.ledger)
+    record_property("relay_switches", switches)
+    assert switches
+    assert switches[-1][0] is False
 
 
 def test_a_buyer_that_stops_paying_loses_power_and_regains_it_when_it_pays(
-    make_demo: Make,
+    make_demo: Make, record_property: Record
 ) -> None:
-    demo = make_demo()
+    demo = make_demo(**STEADY_LOAD)
+    terms = demo.options.terms
     demo.start()
+    assert demo.parts is not None
     try:
         wait_until(demo, "power on", lambda: relay_on(demo), 30)
         run_for(demo, 5)
         pause(demo, "buyer-1")  # the buyer stops paying (and everything else)
-        cut_after = wait_until(demo, "power cut", lambda: not relay_on(demo), 20)
+        stopped_ms = now_ms()
+        wait_until(demo, "power cut", lambda: not relay_on(demo), 20)
+        cuts = [at for on, at in relay_switches(demo.parts.seller.ledger) if not on]
         timeline = circuit_state(demo)["circuits"][0]["relay_timeline"]
         resume(demo, "buyer-1")
         wait_until(demo, "power restored after paying up", lambda: relay_on(demo), 30)
     finally:
         demo.stop()
-    # the cut came within the prepaid window (~5 s at this power) plus a tick, and the
-    # status sampling's own second
-    assert cut_after <= 8
+    summary = demo.summary()
+    cut_after_s = (min(at for at in cuts if at >= stopped_ms) - stopped_ms) / 1000
+    cut_bound_s = cut_off_bound_s(terms)
+    # the seller's exposure (its meter's energy less its ledger's credit) in seconds of
+    # energy at the contracted maximum power: the unpaid budget, then energy for at most
+    # a tick and the scheduling delay before the relay opens (at no more than that power)
+    unpaid_bound_s = terms.unpaid_s + TICK_S + SCHEDULING_MARGIN_S
+    record_property("cut_after_s", cut_after_s)
+    record_property("cut_after_bound_s", cut_bound_s)
+    record_property("max_unpaid_s", summary["max_unpaid_s"])
+    record_property("max_unpaid_bound_s", unpaid_bound_s)
+    record_property("max_unpaid_msat", summary["max_unpaid_msat"])
+    assert 0 < cut_after_s <= cut_bound_s
+    assert isinstance(summary["max_unpaid_s"], float)
+    assert summary["max_unpaid_s"] <= unpaid_bound_s
+    assert summary["status_samples"]  # measured, not a default zero
     on_times = [t for t, on in timeline if on]
     off_times = [t for t, on in timeline if not on]
     assert on_times
@@ -92,9 +151,12 @@ def test_a_buyer_that_stops_paying_loses_power_and_regains_it_when_it_pays(
     assert_ledgers_match_wallets(demo)
 
 
-def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(make_demo: Make) -> None:
+def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(
+    make_demo: Make, record_property: Record
+) -> None:
     demo = make_demo(seller_bias=0.05)
     demo.start()
+    assert demo.parts is not None
     try:
         run_for(demo, 40)
     finally:
@@ -102,13 +164,24 @@ def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(make_dem
     summary = demo.summary()
     texts = [b["text"] for b in summary["breaches"] if b["node"] == "buyer-1"]  # type: ignore[index, union-attr]
     assert texts, summary["breaches"]
+    ledger = demo.parts.buyers[0].ledger
+    session_id, text, breach_ms = breaches(ledger)[0]
+    record_property("breach", text)
+    record_property("other_sessions_paid_after_breach", len(payments_after(ledger, breach_ms)))
+    assert_no_payment_after(ledger, breach_ms, session_id, record_property)
     assert_ledgers_match_wallets(demo)
 
 
-def test_a_voltage_sag_stops_the_buyer_paying_after_its_grace(make_demo: Make) -> None:
+def test_a_voltage_sag_stops_the_buyer_paying_after_its_grace(
+    make_demo: Make, record_property: Record
+) -> None:
     # 195.5 V, below the agreed 207 V, with a load that stays under the 16 A maximum
-    demo = make_demo(sags=["15:60:0.85"], load_watts=2000.0, cycling_watts=0.0)
+    sag_start_s = 15.0  # of the circuit's clock, which starts after its process does
+    demo = make_demo(sags=[f"{sag_start_s}:60:0.85"], load_watts=2000.0, cycling_watts=0.0)
     demo.start()
+    assert demo.parts is not None
+    sag_not_before = process_started_at(demo.parts.circuit.pid) + sag_start_s
+    grace_s = buyer_limits(demo).voltage_grace_ms / 1000
     try:
         run_for(demo, 40)
     finally:
@@ -116,6 +189,15 @@ def test_a_voltage_sag_stops_the_buyer_paying_after_its_grace(make_demo: Make) -
     summary = demo.summary()
     texts = [b["text"] for b in summary["breaches"] if b["node"] == "buyer-1"]  # type: ignore[index, union-attr]
     assert any("voltage" in t.lower() for t in texts), summary["breaches"]
+    ledger = demo.parts.buyers[0].ledger
+    session_id, _, breach_ms = next(b for b in breaches(ledger) if "voltage" in b[1].lower())
+    earliest_s = sag_not_before + grace_s - CLOCK_MARGIN_S
+    record_property("breach_after_sag_s", breach_ms / 1000 - sag_not_before)
+    record_property("breach_not_before_s", grace_s - CLOCK_MARGIN_S)
+    # the sag cannot start before the circuit's process did: a breach this early would
+    # have come before the sag had lasted the buyer's grace period
+    assert breach_ms / 1000 >= earliest_s
+    assert_no_payment_after(ledger, breach_ms, session_id, record_property)
 
 
 def test_a_bad_configuration_exits_2_with_a_sentence_per_field(tmp_path: Path) -> None:
@@ -197,15 +279,20 @@ def test_seller_lnd_restart_and_seller_and_buyer_kill_9_leave_ledgers_equal_to_w
     relay_never_on_before_deposit(demo.root, [t for t, on in timeline if on])
 
 
-def test_three_buyers_one_stalled_the_others_keep_trading(make_demo: Make) -> None:
-    demo = make_demo(buyers=3)
+def test_three_buyers_one_stalled_the_others_keep_trading(
+    make_demo: Make, record_property: Record
+) -> None:
+    demo = make_demo(buyers=3, **STEADY_LOAD)
+    terms = demo.options.terms
     demo.start()
+    assert demo.parts is not None
     try:
         wait_until(
             demo, "power on for all three", lambda: all(relay_on(demo, i) for i in range(3)), 45
         )
         run_for(demo, 5)
         pause(demo, "buyer-2")  # stops reading its socket and paying
+        stalled_ms = now_ms()
         before = {
             b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
             for b in demo.parts.buyers  # type: ignore[union-attr]
@@ -223,10 +310,17 @@ def test_three_buyers_one_stalled_the_others_keep_trading(make_demo: Make) -> No
         assert after["buyer-1"] >= before["buyer-1"] + 5
         assert after["buyer-3"] >= before["buyer-3"] + 5
         off = [t for t, on in circuits[1]["relay_timeline"] if not on]
-        assert off  # cut, and in time: within the prepaid window and a tick of the stall
+        assert off
         resume(demo, "buyer-2")
     finally:
         demo.stop()
+    # cut in time: within the prepaid window, the unpaid budget and a tick of the stall
+    stalled = demo.parts.buyers[1].identity.fingerprint
+    cuts = [at for on, at in relay_switches(demo.parts.seller.ledger, stalled) if not on]
+    cut_after_s = (min(at for at in cuts if at >= stalled_ms) - stalled_ms) / 1000
+    record_property("stalled_cut_after_s", cut_after_s)
+    record_property("stalled_cut_bound_s", cut_off_bound_s(terms))
+    assert 0 < cut_after_s <= cut_off_bound_s(terms)
     assert_ledgers_match_wallets(demo)
 
 
