@@ -3,7 +3,9 @@
 One :class:`BuyerSession` at a time answers the seller's offer and pays within the
 limits; when a session ends a fresh one waits for the seller's next offer. The buyer's
 own meter is polled into the session, which compares it with the seller's signed
-readings and stops paying on a breach.
+readings and stops paying on a breach. After a breach the buyer holds off the seller for
+``breach_hold_s`` ([limits]): every session started meanwhile refuses the seller's offer.
+The hold is read from the ledger's breaches, so a restart does not clear it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import Consumption, Handled, PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.node.settings import NodeSettings
+from gridnode.node.settings_trade import breach_hold_ms
 from gridnode.node.status_view import buyer_status
 from gridnode.ocmf import SeriesState
 from gridnode.peer.client import BuyerClient
@@ -44,6 +47,7 @@ from gridnode.ratefeed.buyer import buyer_feed_state
 from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.status.server import StatusServer
 from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.evaluate import BreachHold
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkDown as SessionLinkDown
 from gridnode.trade.events import LinkUp as SessionLinkUp
@@ -57,6 +61,25 @@ log = logging.getLogger("gridnode.node")
 
 def clock_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
+    """(at_ms, text) of the buyer's latest breach in the ledger. Every breach a buyer
+    records is its seller's: the buyer detects it and stops paying."""
+    found = ledger.breaches()
+    if not found:
+        return None
+    _, _, text, at_ms = max(found, key=lambda row: row[3])
+    return at_ms, text
+
+
+def breach_hold(breach: tuple[int, str] | None, hold_ms: int) -> BreachHold | None:
+    """The hold after ``breach`` (at_ms, text): until at_ms + ``hold_ms``; None when
+    there was no breach or holding off is off (``hold_ms`` 0)."""
+    if breach is None or hold_ms <= 0:
+        return None
+    at_ms, text = breach
+    return BreachHold(until_ms=at_ms + hold_ms, cause=text)
 
 
 @dataclass
@@ -105,6 +128,9 @@ class BuyerNode:
         self.ledger_names: dict[bytes, str] = {}
         #: how long a node that shuts down waits for the seller's End reading
         self.peer_end_grace_s = 3.0
+        #: the latest breach in the ledger (at_ms, text), read at start and per session
+        self.last_breach: tuple[int, str] | None = None
+        self.breach_hold_ms = breach_hold_ms(self.limits)
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
@@ -116,6 +142,7 @@ class BuyerNode:
                 f"{len(hardware_config.meters)} are configured."
             )
         ledger = wiring.open_ledger(settings)
+        self.last_breach = latest_breach(ledger)  # a restart does not clear a hold
         wallet = await wiring.open_wallet(settings)
         ports = wiring.open_node_hardware(hardware_config)
         meter_config = hardware_config.meters[0]
@@ -183,6 +210,16 @@ class BuyerNode:
             await wallet.close()
             ports.close()
             ledger.close()
+
+    def hold(self) -> BreachHold | None:
+        """The hold after the seller's latest breach: the ledger's, or the live
+        session's if newer (the status shows it before the next session starts)."""
+        latest = self.last_breach
+        if self.runner is not None and self.runner.breaches:
+            record = self.runner.breaches[-1]
+            if latest is None or record.at_ms >= latest[0]:
+                latest = (record.at_ms, record.text)
+        return breach_hold(latest, self.breach_hold_ms)
 
     def healthy(self) -> bool:
         """systemd's watchdog is told all is well only while this holds: the event loop
@@ -310,6 +347,10 @@ class BuyerNode:
             series: SeriesState | OwnSeries | None = previous.readings.own  # still closing
         else:
             series = series_state(ledger, signer, meter_id, clock, clock_ms())
+        self.last_breach = latest_breach(ledger)
+        hold = breach_hold(self.last_breach, self.breach_hold_ms)
+        if hold is not None and hold.holds(clock_ms()):
+            log.info("holding off the seller: %s", hold.describe())
         session = BuyerSession(
             self.limits,
             signer=signer,
@@ -318,6 +359,7 @@ class BuyerNode:
             meter_id=meter_id,
             series=series,
             clock_status=clock,
+            hold=hold,
         )
         self.sessions_started += 1
         session_id = f"buyer-{clock_ms()}-{self.sessions_started}"

@@ -5,6 +5,8 @@ while the buyer is connected and trading, a :class:`SessionRunner` for a
 :class:`SellerSession`. Slots share nothing but the wallet and the ledger, whose calls
 never block a runner's control tick. All relays start off and are switched off first on
 SIGTERM; then sessions close cleanly (the deposit is refunded) within a grace period.
+A buyer that rejects the offer is offered again after a quiet time that doubles with each
+rejection in a row (a buyer holding off this seller after a breach refuses every offer).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from gridnode.hardware.relay import FailSafeRelay
 from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
+from gridnode.money import Msat
 from gridnode.node import wiring
 from gridnode.node.evidence import (
     frame_recorded,
@@ -49,6 +52,7 @@ from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkDown as SessionLinkDown
 from gridnode.trade.events import LinkUp as SessionLinkUp
+from gridnode.trade.messages import Cause
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import SellerState
@@ -60,6 +64,29 @@ log = logging.getLogger("gridnode.node")
 
 def clock_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+#: The longest quiet time after rejected offers before the next offer.
+MAX_QUIET_AFTER_REJECTION_MS = 600_000
+
+
+def quiet_after_close_ms(base_ms: int, rejections: int) -> int:
+    """How long to wait after a session before offering again: ``base_ms``, doubled per
+    rejected offer in a row, up to 10 minutes (never below ``base_ms``)."""
+    if rejections <= 0:
+        return base_ms
+    doubled = base_ms << min(rejections, 32)
+    return max(base_ms, min(doubled, MAX_QUIET_AFTER_REJECTION_MS))
+
+
+def rejections_after(session: SellerSession | None, rejections: int) -> int:
+    """Rejections in a row after ``session`` ended: one more if the buyer rejected its
+    offer, none once a session was accepted, unchanged otherwise."""
+    if session is None:
+        return rejections
+    if session.close_cause is Cause.REJECTED:
+        return rejections + 1
+    return 0 if session.billing.payment_size > Msat(0) else rejections
 
 
 @dataclass
@@ -75,6 +102,8 @@ class BuyerSlot:
     session_id: bytes = b""
     sessions_started: int = 0
     quiet_until_ms: int = 0
+    #: offers the buyer rejected in a row (the quiet time doubles with each)
+    rejections: int = 0
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     #: tells the link which of the buyer's messages are durably handled
     consumption: Consumption = field(init=False)
@@ -279,7 +308,16 @@ class SellerNode:
                 event = None
             if slot.runner is not None and slot.runner.closed.is_set():
                 slot.runner = None
-                slot.quiet_until_ms = clock_ms() + self.retry_after_close_ms
+                slot.rejections = rejections_after(slot.session, slot.rejections)
+                quiet_ms = quiet_after_close_ms(self.retry_after_close_ms, slot.rejections)
+                if slot.rejections:
+                    log.info(
+                        "%s rejected %d offer(s) in a row: next offer in %d s",
+                        slot.entry.name,
+                        slot.rejections,
+                        quiet_ms // 1000,
+                    )
+                slot.quiet_until_ms = clock_ms() + quiet_ms
             if slot.link.up and self._may_start(slot):
                 self._start_session(slot, signer, ledger, wallet, router)
             runner = slot.runner

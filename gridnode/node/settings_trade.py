@@ -79,6 +79,8 @@ REAL_INSTALL_PAYMENTS = PaymentTerms(
     unpaid=Msat(20_000),
     unpaid_ms=DurationMs(120_000),
 )
+#: How long a buyer holds off a seller that breached, unless [limits] says otherwise.
+DEFAULT_BREACH_HOLD_MS = DurationMs(3_600_000)
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
 
@@ -194,9 +196,24 @@ def read_policy(table: Table) -> SupplyPolicy | None:
     return policy
 
 
+@dataclass(frozen=True, slots=True)
+class NodeLimits(BuyerLimits):
+    """The buyer's ``[limits]``: what it accepts, and what the node itself keeps to."""
+
+    #: After the seller breaches (the buyer stopped paying: over-billing beyond the
+    #: tolerance, voltage out of range beyond the grace, an oversized or mismatched
+    #: invoice), refuse its offers for this long from the breach; 0 never holds off.
+    breach_hold_ms: DurationMs = DEFAULT_BREACH_HOLD_MS
+
+
+def breach_hold_ms(limits: BuyerLimits) -> DurationMs:
+    """The hold of ``limits`` (the default for limits not read from a [limits] table)."""
+    return limits.breach_hold_ms if isinstance(limits, NodeLimits) else DEFAULT_BREACH_HOLD_MS
+
+
 def read_limits(
     table: Table, own_meter_id: str, *, register_step_mwh: int | None = None
-) -> BuyerLimits | None:
+) -> NodeLimits | None:
     """The buyer's ``[limits]``; with ``register_step_mwh`` (its meter's register step),
     an own tolerance whose fixed part is below one step is a problem
     (:func:`check_tolerance_step`). A loosest tolerance tighter than its own is one too:
@@ -215,11 +232,19 @@ def read_limits(
             "own_tolerance ones"
         )
 
-    def build() -> BuyerLimits:
+    hold_ms = _seconds_ms(table, "breach_hold_s", DEFAULT_BREACH_HOLD_MS)
+    if hold_ms < 0:
+        table.problems.add(
+            f"{table.path}.breach_hold_s = {table.doc.get('breach_hold_s')!r} is negative: "
+            "set it to how many seconds to refuse a seller's offers after it breached "
+            "(3600 is an hour; 0 never holds off)"
+        )
+
+    def build() -> NodeLimits:
         assert ceiling is not None
         assert own is not None
         assert loosest is not None
-        return BuyerLimits(
+        return NodeLimits(
             min_period_ms=DurationMs(_seconds_ms(table, "min_period_s")),
             max_period_ms=DurationMs(_seconds_ms(table, "max_period_s")),
             ceiling=ceiling,
@@ -242,6 +267,7 @@ def read_limits(
             voltage_grace_ms=DurationMs(_seconds_ms(table, "voltage_grace_s", 2_000)),
             min_unpaid_ms=DurationMs(_seconds_ms(table, "min_unpaid_s", 0)),
             max_fee_ppm=table.get("max_fee_ppm", int, 10_000),
+            breach_hold_ms=DurationMs(max(0, hold_ms)),
         )
 
     limits = None if None in (ceiling, own, loosest) else _build(table, "buyer limits", build)

@@ -106,6 +106,9 @@ def buyer_status(node: BuyerNode, identity: NodeIdentity) -> pb.NodeStatus:
         status.warnings.extend(node.pruner.warnings)
     if node.clock_gate.warning:
         status.warnings.append(node.clock_gate.warning)
+    hold = node.hold()
+    if hold is not None and hold.holds(status.at_ms):
+        status.warnings.append(f"refusing the seller's offers: {hold.describe()}")
     runner, session = node.runner, node.session
     if runner is not None and session is not None:
         entry.session_id = runner.session_id

@@ -1,6 +1,7 @@
 """The buyer's session: answers offers by :func:`evaluate`, pays the deposit and small
 invoices only within the agreed terms, and stops paying, saying why, when the seller
-breaches (DESIGN.md invariant 4)."""
+breaches (DESIGN.md invariant 4). A session told to hold off the seller (``hold``: its
+last session ended in a breach) refuses every new offer until the hold ends."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from gridnode.trade.actions import (
 from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.cadence import budgets as cadence_budgets
-from gridnode.trade.evaluate import Acceptance, evaluate
+from gridnode.trade.evaluate import Acceptance, BreachHold, evaluate
 from gridnode.trade.events import (
     CloseRequested,
     Event,
@@ -79,10 +80,13 @@ class BuyerSession:
         skew_ms: int = 1_000,
         series: SeriesState | OwnSeries | None = None,
         clock_status: ClockStatus = ClockStatus.UNKNOWN,
+        hold: BreachHold | None = None,
     ) -> None:
         """``series``: this node's OCMF series to continue for its meter, or the series of
-        a predecessor session that is still closing."""
+        a predecessor session that is still closing. ``hold``: the seller breached
+        lately; its offers made before ``hold.until_ms`` are refused (BREACH_HOLD)."""
         self.limits = limits
+        self.hold = hold
         self.machine = StateMachine("buyer", _B.AWAITING_OFFER, BUYER_TRANSITIONS)
         self.inbox = Inbox(None)
         self.outbox = Outbox(b"", signer)
@@ -233,7 +237,11 @@ class BuyerSession:
     def _answer(
         self, offer: Offer, received: Received, now_ms: int, out: list[Action], *, renewal: bool
     ) -> None:
-        result = evaluate(offer, self.limits, now_ms, continues=self.offer if renewal else None)
+        result = (
+            evaluate(offer, self.limits, now_ms, continues=self.offer)
+            if renewal
+            else evaluate(offer, self.limits, now_ms, hold=self.hold)
+        )
         digest = codec.digest(received)
         if isinstance(result, Acceptance):
             out.append(

@@ -2,13 +2,15 @@
 
 Each rule reports the number offered and the limit, so a person (or a counter-offer) can
 see by how much a term missed. The same rules apply to renewals, which additionally must
-carry no deposit and continue the sale without a gap.
+carry no deposit and continue the sale without a gap. A buyer holding off a seller that
+breached (:class:`BreachHold`) refuses its new offers until the hold ends.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from gridnode.money import Msat
 from gridnode.trade.cadence import ahead_floor
@@ -40,6 +42,35 @@ class Term(enum.IntEnum):
     PERIOD_COST = 14
     RENEWAL = 15
     UNPAID_TIME = 16
+    BREACH_HOLD = 17
+
+
+#: A minute in ms: the hold's end is shown rounded up to the minute.
+_MINUTE_MS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class BreachHold:
+    """The buyer holds off its seller until ``until_ms`` (Unix ms, UTC) because the
+    seller breached; ``cause`` is the breach as the buyer recorded it."""
+
+    until_ms: int
+    cause: str
+
+    def holds(self, now_ms: int) -> bool:
+        return now_ms < self.until_ms
+
+    def until_text(self) -> str:
+        """The end as UTC time to the minute, rounded up (never before the real end)."""
+        minute = -(-self.until_ms // _MINUTE_MS) * _MINUTE_MS
+        moment = datetime.fromtimestamp(minute // 1000, tz=UTC)
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+    def describe(self) -> str:
+        return (
+            f"this buyer holds off this seller until {self.until_text()}: its last session "
+            f"ended in a breach ({self.cause})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +100,24 @@ class Rejection:
 
 
 def evaluate(
-    offer: Offer, limits: BuyerLimits, now_ms: int, *, continues: Offer | None = None
+    offer: Offer,
+    limits: BuyerLimits,
+    now_ms: int,
+    *,
+    continues: Offer | None = None,
+    hold: BreachHold | None = None,
 ) -> Acceptance | Rejection:
     """Check every term of ``offer`` against ``limits``; ``continues`` is the accepted
-    offer that a renewal follows."""
+    offer that a renewal follows. A new offer (not a renewal: ``continues`` is None)
+    made while ``hold`` holds is refused (``Term.BREACH_HOLD``)."""
     reasons: list[Reason] = []
 
     def need(ok: bool, term: Term, offered: int, limit: int, text: str) -> None:
         if not ok:
             reasons.append(Reason(term, offered, limit, text))
+
+    if hold is not None and continues is None:
+        need(not hold.holds(now_ms), Term.BREACH_HOLD, now_ms, hold.until_ms, hold.describe())
 
     pay, elec = offer.payments, offer.electrical
     need(

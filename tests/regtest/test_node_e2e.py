@@ -167,7 +167,12 @@ def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(
     ledger = demo.parts.buyers[0].ledger
     session_id, text, breach_ms = breaches(ledger)[0]
     record_property("breach", text)
-    record_property("other_sessions_paid_after_breach", len(payments_after(ledger, breach_ms)))
+    paid_after = len(payments_after(ledger, breach_ms))
+    other_sessions_paid = paid_after - len(payments_after(ledger, breach_ms, session_id))
+    record_property("other_sessions_paid_after_breach", other_sessions_paid)
+    record_property("buyer_breaches", len(breaches(ledger)))
+    # the buyer holds off the seller after its breach: it rejects the new offers
+    assert other_sessions_paid == 0
     assert_no_payment_after(ledger, breach_ms, session_id, record_property)
     assert_ledgers_match_wallets(demo)
 

@@ -8,7 +8,7 @@ import pytest
 
 from gridnode.money import Msat
 from gridnode.trade.errors import TermsError
-from gridnode.trade.evaluate import Acceptance, Rejection, Term, evaluate
+from gridnode.trade.evaluate import Acceptance, BreachHold, Rejection, Term, evaluate
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance, PaymentTerms
 from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MsatPerKwh, Mwh
@@ -42,7 +42,8 @@ def test_a_rejection_lists_every_violated_term_not_only_the_first() -> None:
         tolerance=MeteringTolerance(share_ppm=50_000, fixed_mwh=Mwh(5)),
     )
     limits = demo_limits(max_period_cost=Msat(1_000), min_unpaid_ms=DurationMs(2_000))
-    result = evaluate(offer, limits, T0 + 200 * MINUTE)
+    hold = BreachHold(T0 + 300 * MINUTE, "the seller's last breach")
+    result = evaluate(offer, limits, T0 + 200 * MINUTE, hold=hold)
     assert set(_terms(result)) == set(Term) - {Term.RENEWAL}
 
 

@@ -1,0 +1,121 @@
+"""The buyer holds off a seller that breached (DESIGN.md invariant 4), for
+``[limits] breach_hold_s`` from its latest breach in the ledger, so a restart does not
+clear it; the hold shows as a warning on the status. The seller backs off after a
+rejection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from gridnode.errors import GridnodeError
+from gridnode.identity import Role, create_identity
+from gridnode.ledger import Ledger
+from gridnode.money import Msat
+from gridnode.node.buyer_node import BuyerNode, breach_hold, latest_breach
+from gridnode.node.seller_node import (
+    MAX_QUIET_AFTER_REJECTION_MS,
+    quiet_after_close_ms,
+    rejections_after,
+)
+from gridnode.node.settings import load_settings
+from gridnode.node.settings_trade import DEFAULT_BREACH_HOLD_MS, NodeLimits, breach_hold_ms
+from gridnode.node.status_view import buyer_status
+from gridnode.trade.messages import Cause
+from tests.unit.node.test_settings import BUYER, write
+
+T0 = 1_795_000_000_000  # 2026-11-18 11:06:40 UTC
+OVER_BILLED = "the seller claims 1050 mWh but the buyer's meter saw 1000 mWh"
+
+
+def buyer_config(tmp_path: Path, hold: str | None) -> Path:
+    text = BUYER if hold is None else BUYER.replace("[limits]\n", f"[limits]\n{hold}\n")
+    return write(tmp_path, text)
+
+
+def test_the_hold_defaults_to_an_hour_and_is_read_from_limits(tmp_path: Path) -> None:
+    limits = load_settings(buyer_config(tmp_path, None), env={}).limits
+    assert isinstance(limits, NodeLimits)
+    assert breach_hold_ms(limits) == DEFAULT_BREACH_HOLD_MS == 3_600_000
+    for raw, ms in (("breach_hold_s = 0", 0), ('breach_hold_s = "90.5"', 90_500)):
+        limits = load_settings(buyer_config(tmp_path, raw), env={}).limits
+        assert limits is not None
+        assert breach_hold_ms(limits) == ms
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("breach_hold_s = -5", "limits.breach_hold_s = -5 is negative"),
+        ('breach_hold_s = "soon"', "limits.breach_hold_s must be a number"),
+    ],
+)
+def test_a_bad_hold_is_refused_naming_the_field(tmp_path: Path, raw: str, words: str) -> None:
+    with pytest.raises(GridnodeError) as caught:
+        load_settings(buyer_config(tmp_path, raw), env={})
+    assert words in str(caught.value)
+    assert caught.value.exit_code == 2  # bad configuration
+
+
+def test_the_hold_runs_from_the_latest_breach_in_the_ledger(tmp_path: Path) -> None:
+    ledger = Ledger.open(tmp_path / "ledger.sqlite", "buyer")
+    assert latest_breach(ledger) is None
+    for n, at_ms in enumerate((T0 - 9_000, T0, T0 - 5_000)):
+        ledger.open_session(f"s{n}", "f" * 64, "m", at_ms)
+        ledger.breach(f"s{n}", "breach", f"breach {n}", at_ms)
+    assert latest_breach(ledger) == (T0, "breach 1")
+    ledger.close()
+    reopened = Ledger.open(tmp_path / "ledger.sqlite", "buyer")  # a restart keeps it
+    hold = breach_hold(latest_breach(reopened), 3_600_000)
+    reopened.close()
+    assert hold is not None
+    assert hold.until_ms == T0 + 3_600_000
+    assert hold.cause == "breach 1"
+    assert hold.holds(T0 + 3_599_999)
+    assert not hold.holds(T0 + 3_600_000)
+
+
+def test_no_breach_or_a_zero_hold_holds_nothing() -> None:
+    assert breach_hold(None, 3_600_000) is None
+    assert breach_hold((T0, OVER_BILLED), 0) is None
+
+
+def test_a_hold_is_a_warning_on_the_buyers_status_saying_until_when_and_why(
+    tmp_path: Path,
+) -> None:
+    node = BuyerNode(load_settings(buyer_config(tmp_path, None), env={}))
+    identity = create_identity(tmp_path / "id", Role.BUYER)
+    now = buyer_status(node, identity).at_ms
+    node.last_breach = (now - 60_000, OVER_BILLED)
+    warnings = [w for w in buyer_status(node, identity).warnings if "holds off" in w]
+    until = breach_hold((now - 60_000, OVER_BILLED), 3_600_000)
+    assert until is not None
+    assert warnings == [
+        f"refusing the seller's offers: this buyer holds off this seller until "
+        f"{until.until_text()}: its last session ended in a breach ({OVER_BILLED})"
+    ]
+    node.last_breach = (now - 3_600_001, OVER_BILLED)  # the hold is over
+    assert not [w for w in buyer_status(node, identity).warnings if "holds off" in w]
+
+
+def test_the_seller_doubles_its_quiet_time_per_rejection_up_to_ten_minutes() -> None:
+    assert quiet_after_close_ms(10_000, 0) == 10_000  # an accepted session: as before
+    assert [quiet_after_close_ms(10_000, n) for n in (1, 2, 3)] == [20_000, 40_000, 80_000]
+    assert quiet_after_close_ms(10_000, 7) == MAX_QUIET_AFTER_REJECTION_MS == 600_000
+    assert quiet_after_close_ms(10_000, 10_000) == 600_000  # no overflow, no error
+    assert quiet_after_close_ms(900_000, 1) == 900_000  # never below the configured quiet
+
+
+def test_rejections_in_a_row_count_up_and_an_accepted_session_resets_them() -> None:
+    def ended(cause: Cause, payment_size: int) -> object:
+        return SimpleNamespace(
+            close_cause=cause, billing=SimpleNamespace(payment_size=Msat(payment_size))
+        )
+
+    rejected, accepted = ended(Cause.REJECTED, 0), ended(Cause.METER_DISAGREEMENT, 400)
+    assert rejections_after(rejected, 2) == 3  # type: ignore[arg-type]
+    assert rejections_after(accepted, 3) == 0  # type: ignore[arg-type]
+    assert rejections_after(ended(Cause.REQUESTED, 0), 3) == 3  # type: ignore[arg-type]
+    assert rejections_after(None, 3) == 3
