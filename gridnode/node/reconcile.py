@@ -112,21 +112,32 @@ async def reconcile_seller(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[]
 
 
 async def sweep_open_invoices(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int]) -> int:
-    """Credit invoices LND settled that the ledger still holds open (one that settled as
-    the node was stopping); the same as the settled stream would do at the next start.
-    Returns how many were credited."""
+    """At shutdown: close every invoice the ledger still holds open, so nothing the seller
+    issued can be paid once it has stopped. A prepayment invoice is cancelled (it asked for
+    energy this seller will not deliver now); one LND settled before the cancel reached it
+    is credited, the same as the settled stream would do at the next start. A deposit (a
+    hold invoice) is left to the start-up reconciliation, which knows its session. Returns
+    how many were credited."""
     credited = 0
     for invoice in await asyncio.to_thread(ledger.invoices, None, "open"):
         if not invoice.bolt11:
             continue
+        payment_hash = PaymentHash(invoice.payment_hash)
+        if not invoice.hold:
+            try:
+                await wallet.cancel_invoice(payment_hash)
+            except WalletError as exc:  # most likely settled a moment ago: look it up
+                log.info("invoice %s was not cancelled: %s", invoice.payment_hash.hex(), exc)
         try:
-            status = await wallet.lookup_invoice(PaymentHash(invoice.payment_hash))
+            status = await wallet.lookup_invoice(payment_hash)
         except WalletError as exc:
             log.warning(
                 "could not look up invoice %s at shutdown: %s", invoice.payment_hash.hex(), exc
             )
             continue
-        if status.state is InvoiceState.SETTLED:
+        if status.state is InvoiceState.CANCELED:
+            await asyncio.to_thread(ledger.invoice_state, invoice.payment_hash, "canceled")
+        elif status.state is InvoiceState.SETTLED:
             preimage = status.preimage.value if status.preimage else None
             credit = functools.partial(ledger.invoice_settled, advance_cursor=False)
             new = await asyncio.to_thread(

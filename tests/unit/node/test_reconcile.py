@@ -86,3 +86,21 @@ async def test_a_settlement_at_shutdown_is_credited_without_moving_the_cursor(
     assert ledger.invoices()[0].state == "settled"
     assert ledger.settle_index() == 0
     assert await sweep_open_invoices(ledger, seller, now_ms) == 0
+
+
+async def test_an_open_prepayment_is_cancelled_at_shutdown_so_it_cannot_be_paid_later(
+    tmp_path: Path,
+) -> None:
+    lightning = FakeLightning()
+    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    ledger = Ledger.open(tmp_path / "seller.sqlite", "seller")
+    ledger.open_session("s", "b" * 64, "m", 0)
+    invoice = await seller.create_invoice(Msat(400), "energy ahead", 600)
+    ledger.invoice_created(
+        "s", invoice.payment_hash.value, invoice.bolt11, Msat(400), "prepayment", False, 1
+    )
+    assert await sweep_open_invoices(ledger, seller, now_ms) == 0
+    assert ledger.invoices()[0].state == "canceled"
+    late = await buyer.pay_invoice(invoice.bolt11, Msat(0), 5)
+    assert late.failure is not None  # the stopped seller's invoice pays nothing
+    assert ledger.invoices()[0].state == "canceled"
