@@ -118,6 +118,9 @@ class BuyerNode:
         self.poller: MeterPoller | None = None
         self.peer: PinnedPeer | None = None
         self._session_task: asyncio.Task[None] | None = None
+        #: ended sessions' payments still in flight, followed until LND resolves them
+        self._followups: set[asyncio.Task[int]] = set()
+        self._stopping = False
         self.known_sessions: set[bytes] = set()
         self.pruner: Pruner | None = None  # storage hygiene and its warnings
         #: the link to the seller waits while the system clock is not synchronised
@@ -199,6 +202,10 @@ class BuyerNode:
             log.info("shutting down: closing the session")
         finally:
             await self._close_session(ledger)
+            self._stopping = True
+            for followup in self._followups:
+                followup.cancel()
+            await asyncio.gather(*self._followups, return_exceptions=True)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -391,6 +398,21 @@ class BuyerNode:
         if self.client.link.up:
             runner.post(SessionLinkUp())
         self._session_task = asyncio.create_task(runner.run(), name=f"session {session_id}")
+        self._session_task.add_done_callback(
+            lambda _task: self._follow_payments(ledger, wallet, runner.session_id)
+        )
+
+    def _follow_payments(self, ledger: Ledger, wallet: LndWallet, session_id: str) -> None:
+        """A session that ended with a payment under way (a deposit the seller has yet to
+        release, a prepayment in flight) leaves it to this: LND's final word goes into the
+        ledger now, not at the next start."""
+        if self._stopping:
+            return  # the next start reconciles it
+        task = asyncio.create_task(
+            reconcile_buyer(ledger, wallet, clock_ms, session_id), name=f"payments {session_id}"
+        )
+        self._followups.add(task)
+        task.add_done_callback(self._followups.discard)
 
 
 def run_buyer(settings: NodeSettings) -> None:

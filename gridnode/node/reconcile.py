@@ -31,9 +31,12 @@ from gridnode.wallet.port import (
 log = logging.getLogger("gridnode.node")
 
 
-async def reconcile_buyer(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int]) -> int:
-    """Track every payment left in flight until it resolves; returns how many resolved."""
-    pending = await asyncio.to_thread(ledger.payments, None, "in_flight")
+async def reconcile_buyer(
+    ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int], session_id: str | None = None
+) -> int:
+    """Track every payment left in flight (at start-up; or of ``session_id``, a session
+    that ended with one under way) until it resolves; returns how many resolved."""
+    pending = await asyncio.to_thread(ledger.payments, session_id, "in_flight")
     resolved = 0
     for payment in pending:
         payment_hash = PaymentHash(payment.payment_hash)
@@ -52,7 +55,7 @@ async def reconcile_buyer(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[],
                 )
                 break
             except WalletError as exc:
-                log.warning("tracking payment %s after a restart: %s", payment_hash, exc)
+                log.warning("tracking payment %s: %s", payment_hash, exc)
                 await asyncio.sleep(2)
                 continue
             if result.status is PaymentStatus.SUCCEEDED:
@@ -79,7 +82,8 @@ async def reconcile_buyer(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[],
             else:
                 continue  # still in flight (a held deposit): keep tracking
             resolved += 1
-            log.info("payment %s made before the restart: %s", payment_hash, result.status.value)
+            when = "before the restart" if session_id is None else f"in session {session_id}"
+            log.info("payment %s made %s: %s", payment_hash, when, result.status.value)
             break
     return resolved
 

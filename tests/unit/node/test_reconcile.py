@@ -104,3 +104,38 @@ async def test_an_open_prepayment_is_cancelled_at_shutdown_so_it_cannot_be_paid_
     late = await buyer.pay_invoice(invoice.bolt11, Msat(0), 5)
     assert late.failure is not None  # the stopped seller's invoice pays nothing
     assert ledger.invoices()[0].state == "canceled"
+
+
+async def test_an_ended_sessions_held_deposit_is_followed_until_the_seller_releases_it(
+    tmp_path: Path,
+) -> None:
+    """The buyer's deposit is a payment that stays in flight while the seller holds it; a
+    session that ended before the seller released it leaves it to reconcile_buyer with the
+    session's name, which waits for LND's word and touches no other session's payment."""
+    import asyncio
+
+    lightning = FakeLightning()
+    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
+    held = {}
+    paying = []
+    for name in ("ended", "live"):
+        ledger.open_session(name, "f" * 64, "m", 0)
+        payment_hash = hashlib.sha256(os.urandom(32)).digest()
+        hold = await seller.create_hold_invoice(
+            PaymentHash(payment_hash), Msat(50_000), name, 60, 40
+        )
+        ledger.payment_started(name, payment_hash, hold.bolt11, Msat(50_000), 1)
+        paying.append(asyncio.create_task(buyer.pay_invoice(hold.bolt11, Msat(0), 10)))
+        held[name] = payment_hash
+    await asyncio.sleep(0.05)
+
+    follow = asyncio.create_task(reconcile_buyer(ledger, buyer, now_ms, "ended"))
+    await asyncio.sleep(0.1)
+    assert not follow.done()  # still held by the seller: nothing to write yet
+    await seller.cancel_invoice(PaymentHash(held["ended"]))  # the seller releases it
+    assert await asyncio.wait_for(follow, 5) == 1
+    status = {p.session_id: p.status for p in ledger.payments()}
+    assert status == {"ended": "failed", "live": "in_flight"}  # refunded; the other untouched
+    await seller.cancel_invoice(PaymentHash(held["live"]))
+    await asyncio.gather(*paying)
