@@ -39,7 +39,7 @@ from gridnode.node.runner import Consumption, Handled, PaymentPolicy, RunnerPort
 from gridnode.node.settings import NodeSettings
 from gridnode.node.settings_trade import breach_hold_ms
 from gridnode.node.status_view import buyer_status
-from gridnode.ocmf import SeriesState
+from gridnode.ocmf import ClockStatus, SeriesState
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
@@ -48,7 +48,7 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.status.server import StatusServer
 from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.evaluate import BreachHold
-from gridnode.trade.events import CloseRequested, FrameReceived, Start
+from gridnode.trade.events import ClockChecked, CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkDown as SessionLinkDown
 from gridnode.trade.events import LinkUp as SessionLinkUp
 from gridnode.trade.readings import OwnSeries
@@ -125,6 +125,7 @@ class BuyerNode:
         self.pruner: Pruner | None = None  # storage hygiene and its warnings
         #: the link to the seller waits while the system clock is not synchronised
         self.clock_gate = ClockGate(settings.require_clock_sync)
+        self.clock_gate.on_status = self._clock_checked
         #: the seller's id of the session the live runner serves (None until its hello)
         self.current_session_id: bytes | None = None
         #: the ledger's name of each session by its protocol id (for late readings)
@@ -227,6 +228,10 @@ class BuyerNode:
             if latest is None or record.at_ms >= latest[0]:
                 latest = (record.at_ms, record.text)
         return breach_hold(latest, self.breach_hold_ms)
+
+    def _clock_checked(self, status: ClockStatus) -> None:
+        if self.runner is not None and not self.runner.closed.is_set():
+            self.runner.post(ClockChecked(status))
 
     def healthy(self) -> bool:
         """systemd's watchdog is told all is well only while this holds: the event loop

@@ -87,6 +87,8 @@ class ClockGate:
         self.recheck_closed_s = recheck_closed_s
         self.recheck_open_s = recheck_open_s
         self.warning: str | None = None
+        #: told every status checked, to flag the live sessions' readings with it
+        self.on_status: Callable[[ClockStatus], None] | None = None
         self._open = asyncio.Event()
         self._checked = not require_sync
         if not require_sync:
@@ -108,6 +110,8 @@ class ClockGate:
             else:
                 log.info("the system clock is synchronised: trading may start")
         self.warning, self._checked = warning, True
+        if self.on_status is not None:
+            self.on_status(status)
         if warning is None:
             self._open.set()
         else:

@@ -44,12 +44,13 @@ from gridnode.node.settings import BuyerEntry, NodeSettings
 from gridnode.node.settings_trade import OfferTemplate
 from gridnode.node.settlements import SettlementRouter
 from gridnode.node.status_view import seller_status
+from gridnode.ocmf import ClockStatus
 from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message, PeerLink
 from gridnode.peer.server import SellerServer
 from gridnode.peer.tls import PinnedPeer
 from gridnode.status.server import StatusServer
 from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
-from gridnode.trade.events import CloseRequested, FrameReceived, Start
+from gridnode.trade.events import ClockChecked, CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkDown as SessionLinkDown
 from gridnode.trade.events import LinkUp as SessionLinkUp
 from gridnode.trade.messages import Cause
@@ -139,6 +140,7 @@ class SellerNode:
         self.pruner: Pruner | None = None  # storage hygiene and its warnings
         #: no session starts while the system clock is not synchronised (its warning)
         self.clock_gate = ClockGate(settings.require_clock_sync)
+        self.clock_gate.on_status = self._clock_checked
 
     # -- lifecycle ------------------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
@@ -253,6 +255,11 @@ class SellerNode:
         )
         slot.poller.sink = lambda event: slot.runner.post(event) if slot.runner else None
         return slot
+
+    def _clock_checked(self, status: ClockStatus) -> None:
+        for slot in self.slots.values():
+            if slot.runner is not None and not slot.runner.closed.is_set():
+                slot.runner.post(ClockChecked(status))
 
     def healthy(self) -> bool:
         """The external watchdog is kicked only while this holds: the event loop runs (or

@@ -23,6 +23,7 @@ from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.cadence import budgets as cadence_budgets
 from gridnode.trade.evaluate import Acceptance, BreachHold, evaluate
 from gridnode.trade.events import (
+    ClockChecked,
     CloseRequested,
     Event,
     FrameReceived,
@@ -179,6 +180,8 @@ class BuyerSession:
                 )
             case CloseRequested() if self.state is not _B.CLOSED:
                 self._close(Cause.REQUESTED, event.text, now_ms, out, tell_seller=True)
+            case ClockChecked():
+                self.readings.check_clock(event.status, now_ms, out)
             case _:
                 pass  # ticks, wallet events that are not ours, link events
         self._roll_period(now_ms, out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridnode.money import Msat
+from gridnode.ocmf import ClockStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,14 @@ class CloseRequested:
     text: str = "closed by the operator"
 
 
+@dataclass(frozen=True, slots=True)
+class ClockChecked:
+    """The node checked its clock's synchronisation: the flag (OCMF ``TM`` suffix) of the
+    readings signed from now on."""
+
+    status: ClockStatus
+
+
 Event = (
     Start
     | FrameReceived
@@ -125,4 +134,5 @@ Event = (
     | LinkDown
     | LinkUp
     | CloseRequested
+    | ClockChecked
 )

@@ -166,6 +166,14 @@ class SessionReadings:
     outbox: Outbox
     checked_ms: int = 0  # price steps are looked for after this instant
 
+    def check_clock(self, status: ClockStatus, now_ms: int, out: list[Action]) -> None:
+        """The node's clock was checked: readings signed from now on carry ``status``
+        (a clock that lost its synchronisation mid-session is flagged, not hidden)."""
+        if status is self.own.clock:
+            return
+        out.append(Record(LedgerKind.STATE, now_ms, f"clock status {status.value} from now on"))
+        self.own.clock = status
+
     def begin(self, now_ms: int, out: list[Action]) -> None:
         """The Begin, recorded and sent (an abort record closing an earlier session's
         transaction is recorded only: it is not this peer's business)."""

@@ -24,6 +24,7 @@ from gridnode.trade.actions import (
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.cadence import budgets as cadence_budgets
 from gridnode.trade.events import (
+    ClockChecked,
     CloseRequested,
     Event,
     FrameReceived,
@@ -162,6 +163,8 @@ class SellerSession:
                 self._close_now(Cause.REQUESTED, event.text, now_ms, out)
             case CloseRequested() if self.state in _LIVE:
                 self._begin_close(Cause.REQUESTED, event.text, now_ms, out)
+            case ClockChecked():
+                self.readings.check_clock(event.status, now_ms, out)
             case _:
                 pass  # ticks, and payment events (the seller pays nothing), drive control only
         if self.state in _LIVE:

@@ -17,6 +17,7 @@ from gridnode.node.readings import ClockGate, clock_gate
 from gridnode.node.seller_node import BuyerSlot, SellerNode
 from gridnode.node.settings import load_settings
 from gridnode.ocmf import ClockStatus
+from gridnode.trade.events import ClockChecked
 from tests.unit.node.test_settings import SELLER, write
 
 NOT_SYNCHRONISED = [ClockStatus.UNKNOWN, ClockStatus.INFORMATIVE, ClockStatus.RELATIVE]
@@ -110,3 +111,23 @@ async def test_a_seller_starts_no_session_while_its_clock_gate_is_closed(tmp_pat
     assert not node._may_start(slot)
     node.clock_gate.update(ClockStatus.SYNCHRONIZED)
     assert node._may_start(slot)
+
+
+def test_every_check_reaches_the_live_sessions_so_their_readings_carry_it(
+    tmp_path: Path,
+) -> None:
+    """Sessions already running go on when the clock loses its synchronisation, but the
+    readings they sign from then on are flagged with it (ClockChecked)."""
+    node = SellerNode(load_settings(write(tmp_path, SELLER), env={}))
+    posted: list[object] = []
+    live = SimpleNamespace(closed=asyncio.Event(), post=posted.append)
+    ended = SimpleNamespace(closed=asyncio.Event(), post=posted.append)
+    ended.closed.set()
+    node.slots = {
+        "a": cast("BuyerSlot", SimpleNamespace(runner=live)),
+        "b": cast("BuyerSlot", SimpleNamespace(runner=ended)),
+        "c": cast("BuyerSlot", SimpleNamespace(runner=None)),
+    }
+    node.clock_gate.update(ClockStatus.SYNCHRONIZED)
+    node.clock_gate.update(ClockStatus.UNKNOWN)
+    assert posted == [ClockChecked(ClockStatus.SYNCHRONIZED), ClockChecked(ClockStatus.UNKNOWN)]

@@ -24,7 +24,7 @@ from gridnode.ocmf import (
 )
 from gridnode.trade.actions import Action, LedgerKind, Record, SendMessage
 from gridnode.trade.buyer import BuyerSession
-from gridnode.trade.events import CloseRequested, Event, FrameReceived, Tick
+from gridnode.trade.events import ClockChecked, CloseRequested, Event, FrameReceived, Tick
 from gridnode.trade.messages import Cause, Close, InvoiceMessage, MeterReadingMessage
 from gridnode.trade.profiles import TimeOfUseBlock, TimeOfUseProfile
 from gridnode.trade.readings import OwnSeries, ledger_record
@@ -367,3 +367,26 @@ def test_a_time_of_use_price_step_is_marked_with_a_tariff_change_reading() -> No
         assert verify_series([r.text for r in records], key, complete=False) == []
         by_pyocmf(marks[0].text, key)
     assert world.buyer.state is BuyerState.RECEIVING
+
+
+def test_a_clock_that_loses_its_synchronisation_mid_session_flags_the_readings_after() -> None:
+    """The node re-checks its clock while a session runs (gridnode.node.readings.ClockGate)
+    and tells the session; readings signed from then on carry the new flag, and the
+    series still verifies (the flag is part of what is signed, not a break in it)."""
+    world = world_with()
+    world.run(T0 + 2 * MINUTE)
+    before = len(readings(world, SELLER))
+    out = world.seller.handle(ClockChecked(ClockStatus.UNKNOWN), world.now_ms)
+    assert [a.text for a in out if isinstance(a, Record) and "clock" in a.text] == [
+        "clock status U from now on"
+    ]
+    assert world.seller.handle(ClockChecked(ClockStatus.UNKNOWN), world.now_ms + 1) == []
+    world.run(T0 + 12 * MINUTE)  # past the sale period: the series ends
+    seller = readings(world, SELLER)
+    flags = [parse_record(r).payload.RD[-1].TM.to_text()[-1] for r in seller]
+    assert set(flags[:before]) == {"S"}
+    assert len(flags) > before + 5
+    assert set(flags[before:]) == {"U"}
+    assert verify_series(seller, SELLER_HEX) == []
+    for text in seller[before : before + 2]:
+        by_pyocmf(text, SELLER_HEX)
