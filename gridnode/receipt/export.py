@@ -205,6 +205,9 @@ class _Builder:
                     "frame": received.frame_bytes.hex(),
                 }
             )
+        # a fixed order, so either party's ledger gives the same list: each node journals
+        # the two directions interleaved as it saw them, which differs between the two
+        out.sort(key=lambda m: (m["from"] != "seller", m["seq"]))
         return out
 
     def _accepted_offers(self) -> list[Offer]:
