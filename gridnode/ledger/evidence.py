@@ -39,6 +39,15 @@ class EvidenceMixin:
                 (session_id, side, meter_id, pagination, at_ms, record),
             )
 
+    def has_received_frame(self, frame: bytes) -> bool:
+        """Whether the journal holds ``frame`` as received, byte for byte (a message the
+        peer link hands up again after a restart). It scans the journal: ask it only of
+        those few."""
+        rows = self._query(
+            "SELECT 1 FROM journal WHERE kind = 'frame_received' AND data = ? LIMIT 1", (frame,)
+        )
+        return bool(rows)
+
     def readings(self, session_id: str, side: str) -> list[str]:
         rows = self._query(
             "SELECT record FROM readings WHERE session_id = ? AND side = ? ORDER BY pagination",

@@ -24,8 +24,8 @@ from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node import wiring
+from gridnode.node.consumption import Consumption
 from gridnode.node.evidence import (
-    frame_recorded,
     keep_late_reading,
     peer_ended,
     record_party_keys,
@@ -35,7 +35,7 @@ from gridnode.node.pruning import Pruner
 from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
-from gridnode.node.runner import Consumption, Handled, PaymentPolicy, RunnerPorts, SessionRunner
+from gridnode.node.runner import Handled, PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.node.settings import NodeSettings
 from gridnode.node.settings_trade import breach_hold_ms
 from gridnode.node.status_view import buyer_status
@@ -279,7 +279,7 @@ class BuyerNode:
             assert runner is not None
             live = not runner.closed.is_set()
             match event:
-                case Message() if event.redelivered and frame_recorded(ledger, event.payload):
+                case Message() if event.redelivered and ledger.has_received_frame(event.payload):
                     log.info("skipping seller message %d: recorded before the restart", event.seq)
                     consumption.taken(event.seq)()
                 case Message():

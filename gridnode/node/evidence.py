@@ -10,8 +10,8 @@
 - A node that shuts down waits a moment for that End (see :func:`peer_ended`), so its
   own ledger, not only the peer's, gives a complete receipt.
 - The peer link hands a message up again after a restart if the node had not marked it
-  consumed (``keep_until_consumed``); :func:`frame_recorded` tells whether the journal
-  already holds it, so it is not acted on twice.
+  consumed (``keep_until_consumed``); :meth:`Ledger.has_received_frame` tells whether
+  the journal already holds it, so it is not acted on twice.
 """
 
 from __future__ import annotations
@@ -96,15 +96,6 @@ def keep_late_reading(
         session_id,
     )
     return True
-
-
-def frame_recorded(ledger: Ledger, frame: bytes) -> bool:
-    """Whether the journal already holds ``frame`` as received (byte for byte). Asked only
-    of the few messages the link hands up again after a restart: it scans the journal."""
-    rows = ledger._query(  # the ledger has no public lookup by frame bytes yet
-        "SELECT 1 FROM journal WHERE kind = 'frame_received' AND data = ? LIMIT 1", (frame,)
-    )
-    return bool(rows)
 
 
 def peer_ended(ledger: Ledger, session_id: str) -> bool:

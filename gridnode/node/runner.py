@@ -7,8 +7,8 @@ call, meter or peer never holds up another session's control tick. Inside a runn
   tick is fed every ``tick_ms`` whatever else happens;
 - a peer frame comes with a callback, called once the frame's own ledger record (its
   receipt or its refusal) is committed: the node then tells the peer link the message is
-  consumed (:class:`Consumption`), so one that a crash cut short before its record is
-  handed up again after the restart;
+  consumed (:class:`~gridnode.node.consumption.Consumption`), so one that a crash cut
+  short before its record is handed up again after the restart;
 - actions run in the order the session returned them; ledger records are written before
   the action they back (DESIGN.md invariant 5), relay switches are written, then made;
 - wallet calls never block the loop: each runs as its own task and comes back as an
@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import functools
 import hashlib
-import itertools
 import logging
 import os
 from collections.abc import Callable, Coroutine
@@ -116,58 +114,9 @@ class PaymentPolicy:
         return Msat(amount.msat * self.max_fee_ppm // 1_000_000)
 
 
-#: Called once a peer frame has been handled durably (see :class:`Consumption`).
+#: Called once a peer frame has been handled durably (see
+#: :class:`gridnode.node.consumption.Consumption`).
 Handled = Callable[[], None]
-
-
-class Consumption:
-    """Tells the peer link, in order, how far the node has durably handled its messages.
-
-    With ``keep_until_consumed`` the link keeps each message it hands up until
-    ``consumed(seq)``, which releases every message up to ``seq``. The node handles some
-    messages at once (a stale frame dropped, a late reading stored) and queues the rest
-    for a session's runner, so they finish out of order: a seq is released only when it
-    and every message taken before it are handled, never past one still waiting.
-    """
-
-    def __init__(self, consumed: Callable[[int], None]) -> None:
-        self._consumed = consumed
-        #: ticket -> (seq, handled), in the order the messages were taken
-        self._open: collections.OrderedDict[int, tuple[int, bool]] = collections.OrderedDict()
-        self._tickets = itertools.count(1)
-        self._last_seq = 0
-
-    def taken(self, seq: int) -> Handled:
-        """Message ``seq`` was taken from the link; call the result once it is handled
-        (its ledger record committed, or dropped on purpose). Calling it again is harmless."""
-        if seq <= self._last_seq:
-            # The peer's stream started over (it lost its store); the link has already
-            # dropped what it kept of the old stream, whose seqs mean nothing now.
-            self._open.clear()
-        self._last_seq = seq
-        ticket = next(self._tickets)
-        self._open[ticket] = (seq, False)
-        return functools.partial(self._handled, ticket)
-
-    @property
-    def waiting(self) -> int:
-        """Messages taken and not yet released to the link."""
-        return len(self._open)
-
-    def _handled(self, ticket: int) -> None:
-        entry = self._open.get(ticket)
-        if entry is None:
-            return
-        self._open[ticket] = (entry[0], True)
-        released = 0
-        while self._open:
-            first, (seq, done) = next(iter(self._open.items()))
-            if not done:
-                break
-            del self._open[first]
-            released = seq
-        if released:
-            self._consumed(released)
 
 
 class SessionRunner:

@@ -28,8 +28,8 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.money import Msat
 from gridnode.node import wiring
+from gridnode.node.consumption import Consumption
 from gridnode.node.evidence import (
-    frame_recorded,
     keep_late_reading,
     peer_ended,
     record_party_keys,
@@ -39,7 +39,7 @@ from gridnode.node.pruning import Pruner
 from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
 from gridnode.node.routing import frame_session
-from gridnode.node.runner import Consumption, RunnerPorts, SessionRunner
+from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.settings import BuyerEntry, NodeSettings
 from gridnode.node.settings_trade import OfferTemplate
 from gridnode.node.settlements import SettlementRouter
@@ -416,7 +416,7 @@ def route_message(slot: BuyerSlot, message: Message, ledger: Ledger) -> None:
     handled = slot.consumption.taken(message.seq)
     runner = slot.runner
     peek = frame_session(message.payload)
-    if message.redelivered and frame_recorded(ledger, message.payload):
+    if message.redelivered and ledger.has_received_frame(message.payload):
         log.info("skipping buyer message %d: recorded before the restart", message.seq)
     elif runner is None:
         if slot.session_id:  # the buyer's last reading of a session that closed here first

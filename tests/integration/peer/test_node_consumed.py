@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from gridnode.ledger import Ledger, LedgerError
-from gridnode.node.evidence import frame_recorded
-from gridnode.node.runner import Consumption, RunnerPorts, SessionRunner
+from gridnode.node.consumption import Consumption
+from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.peer import LinkUp, Message, PeerLink
 from gridnode.trade.events import FrameReceived
 from tests.fakes.wallet import FakeLightning, FakeWallet
@@ -89,8 +89,8 @@ async def test_a_frame_lost_before_its_record_is_redelivered_and_a_recorded_one_
         (5, b"m5", False),
     ]
     ledger = Ledger.open(tmp_path / "seller.sqlite", "seller")
-    assert frame_recorded(ledger, b"m2")  # what the node would skip, had it come again
-    assert not frame_recorded(ledger, b"crash")
+    assert ledger.has_received_frame(b"m2")  # what the node would skip, had it come again
+    assert not ledger.has_received_frame(b"crash")
     consumption = Consumption(link.consumed)
     runner = runner_over(ledger)
     for message in again:

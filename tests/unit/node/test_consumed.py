@@ -17,8 +17,8 @@ import pytest
 
 from gridnode.ledger import Ledger, LedgerError
 from gridnode.money import Msat
-from gridnode.node.evidence import frame_recorded
-from gridnode.node.runner import Consumption, RunnerPorts, SessionRunner
+from gridnode.node.consumption import Consumption
+from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.seller_node import route_message
 from gridnode.peer import Message
 from gridnode.trade import codec
@@ -114,7 +114,7 @@ async def test_a_frame_is_consumed_after_its_record_and_before_the_answer(tmp_pa
     seen: list[tuple[bool, int]] = []
     runner.post(
         FrameReceived(b"m1"),
-        lambda: seen.append((frame_recorded(ledger, b"m1"), len(sent))),
+        lambda: seen.append((ledger.has_received_frame(b"m1"), len(sent))),
     )
     runner.post(FrameReceived(b"close"))
     await asyncio.wait_for(runner.run(), 5)
@@ -135,8 +135,8 @@ async def test_a_crash_before_the_record_leaves_the_frame_and_those_after_it_unc
     with pytest.raises(LedgerError):
         await asyncio.wait_for(runner.run(), 5)
     assert released == [1]
-    assert frame_recorded(ledger, b"m1")
-    assert not frame_recorded(ledger, b"crash")
+    assert ledger.has_received_frame(b"m1")
+    assert not ledger.has_received_frame(b"crash")
     ledger.close()
 
 
@@ -176,7 +176,7 @@ async def test_a_runner_cancelled_during_the_write_consumes_nothing(tmp_path: Pa
     assert released == []
     # The write may still commit in its thread: the frame is handed up again after the
     # restart, and the node skips it because its record exists.
-    assert frame_recorded(ledger, b"slow")
+    assert ledger.has_received_frame(b"slow")
     ledger.close()
 
 
@@ -189,7 +189,7 @@ async def test_frames_queued_behind_the_close_are_consumed_as_dropped(tmp_path: 
         runner.post(FrameReceived(frame), consumption.taken(seq))
     await asyncio.wait_for(runner.run(), 5)
     assert released[-1] == 4
-    assert not frame_recorded(ledger, b"m3")  # over: nobody acts on it
+    assert not ledger.has_received_frame(b"m3")  # over: nobody acts on it
     runner.post(FrameReceived(b"m5"), consumption.taken(5))  # after the close: at once
     assert released[-1] == 5
     ledger.close()
@@ -218,7 +218,7 @@ async def test_the_seller_node_consumes_dropped_frames_at_once_and_its_sessions_
     runner.post(FrameReceived(b"close"))
     await asyncio.wait_for(runner.run(), 5)
     assert released == [1, 3]
-    assert frame_recorded(ledger, frame(live, 1))
+    assert ledger.has_received_frame(frame(live, 1))
 
     # After a restart the link hands up a recorded frame again: skipped, consumed.
     slot.runner, slot.session_id = None, b""
