@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ async def run_watchdog(
     *,
     period_s: float = 0.5,
     notify: Callable[[str], bool] = sd_notify,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    offload: Callable[[Callable[[], None]], Awaitable[None]] = asyncio.to_thread,
 ) -> None:
     """Kick ``output`` and systemd every ``period_s`` while ``healthy()``; runs until cancelled.
 
@@ -60,6 +62,7 @@ async def run_watchdog(
 
     An unhealthy node stops kicking and says so once; a failed kick is logged and
     retried on the next period (the external watchdog tolerates a missed kick).
+    ``sleep`` waits (the node's clock) and ``offload`` runs a kick off the event loop.
     """
     notify("READY=1")
     was_healthy = True
@@ -68,7 +71,7 @@ async def run_watchdog(
         if ok:
             try:
                 if output is not None:
-                    await asyncio.to_thread(output.kick)
+                    await offload(output.kick)
                 notify("WATCHDOG=1")
             except Exception as exc:
                 log.error("watchdog kick failed: %s", exc)
@@ -77,4 +80,4 @@ async def run_watchdog(
         elif was_healthy:
             log.error("node unhealthy: systemd watchdog notifications stopped")
         was_healthy = ok
-        await asyncio.sleep(period_s)
+        await sleep(period_s)

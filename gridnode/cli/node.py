@@ -34,12 +34,12 @@ def sell(config: Path, allow_control: bool) -> None:
       gridnode sell --config /etc/gridnode/seller.toml
     """
     from gridnode.errors import UsageError
-    from gridnode.node.seller_node import run_seller
+    from gridnode.node.factory import run_node
 
     settings = load_settings(config)
     if settings.role != "seller":
         raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode buy'.")
-    run_seller(settings, allow_control=allow_control)
+    run_node(settings, allow_control=allow_control)
 
 
 @click.command()
@@ -53,9 +53,9 @@ def buy(config: Path) -> None:
       gridnode buy --config /etc/gridnode/buyer.toml
     """
     from gridnode.errors import UsageError
-    from gridnode.node.buyer_node import run_buyer
+    from gridnode.node.factory import run_node
 
     settings = load_settings(config)
     if settings.role != "buyer":
         raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode sell'.")
-    run_buyer(settings)
+    run_node(settings)

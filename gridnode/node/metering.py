@@ -12,10 +12,10 @@ and switches the relay off once its freshness limit passes (invariant 1).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
+from gridnode.clock import SYSTEM_CLOCK, Clock, wait_for
 from gridnode.errors import GridnodeError
 from gridnode.hardware.counters import PowerIntegrator
 from gridnode.hardware.meter import Meter
@@ -53,8 +53,10 @@ class MeterPoller:
         period_s: float,
         name: str,
         register_step_mwh: int = 10_000,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.meter = meter
+        self.clock = clock
         self.sink = sink
         self.period_s = period_s
         self.name = name
@@ -64,11 +66,11 @@ class MeterPoller:
         self.last_error: str | None = None
 
     async def run(self) -> None:
-        loop = asyncio.get_running_loop()
+        clock = self.clock
         while True:
-            started = loop.time()
+            started = clock.monotonic()
             try:
-                sample = await asyncio.wait_for(self.meter.read(), self.period_s * 4 + 2)
+                sample = await wait_for(clock, self.meter.read(), self.period_s * 4 + 2)
             except (GridnodeError, TimeoutError) as exc:
                 self.failures += 1
                 self.last_error = str(exc) or "no answer in time"
@@ -78,4 +80,4 @@ class MeterPoller:
                 self.last_error = None
                 fine = self.integrator.feed(sample)
                 self.sink(to_event(sample, fine.fine_mwh))
-            await asyncio.sleep(max(0.0, self.period_s - (loop.time() - started)))
+            await clock.sleep(self.period_s - (clock.monotonic() - started))

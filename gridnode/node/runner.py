@@ -24,16 +24,17 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import hashlib
 import logging
-import os
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from gridnode.clock import Clock
 from gridnode.hardware.relay import Relay
 from gridnode.ledger import DuplicatePaymentError, Ledger
 from gridnode.money import Msat
+from gridnode.node.context import IdSource, OsRandom
+from gridnode.node.effects import Effects
 from gridnode.ocmf import parse_record
 from gridnode.trade.actions import (
     Action,
@@ -50,24 +51,14 @@ from gridnode.trade.actions import (
     SwitchRelay,
 )
 from gridnode.trade.events import (
+    Effect,
+    EffectFailed,
     Event,
-    HoldInvoiceAccepted,
-    InvoiceCanceled,
-    InvoiceCreated,
-    InvoiceCreateFailed,
     PaymentFailed,
-    PaymentSucceeded,
     Tick,
 )
 from gridnode.wallet.port import (
-    InvoiceNotFoundError,
-    InvoiceState,
-    PaymentHash,
-    PaymentResult,
-    PaymentStatus,
-    Preimage,
     Wallet,
-    WalletError,
 )
 
 log = logging.getLogger("gridnode.node")
@@ -95,10 +86,14 @@ class RunnerPorts:
     relay: Relay | None
     #: Publishes the live rate (msat per kWh, at ms) to the rate feed and status.
     publish_rate: Callable[[int, int], None]
-    #: Milliseconds since the epoch.
-    clock_ms: Callable[[], int]
+    #: The node's clock: the session's time, the tick, every pause before a retry.
+    clock: Clock
+    #: Where hold-invoice preimages come from.
+    ids: IdSource = field(default_factory=OsRandom)
     #: Routes a payment hash's wallet events to this runner (the node's settled stream).
     register_invoice: Callable[[bytes, SessionRunner], None] = lambda _h, _r: None
+    #: Tells the node's health check that a wallet call found LND unreachable.
+    wallet_failed: Callable[[str], None] = lambda _problem: None
 
 
 @dataclass(frozen=True)
@@ -143,8 +138,12 @@ class SessionRunner:
         #: for the status socket so a snapshot never reads the ledger
         self.recent: collections.deque[Record] = collections.deque(maxlen=20)
         self.breaches: list[Record] = []
+        #: set once the peer's End reading of this session is in the ledger
+        self.peer_ended = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._tick_due = False
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
+        self.effects = Effects(self, ports, self._spawn, self._log)
 
     def post(self, event: Event, handled: Handled | None = None) -> None:
         """Hand the session an event; it is handled in order on the runner's task.
@@ -158,17 +157,12 @@ class SessionRunner:
 
     async def run(self) -> None:
         """Handle events and ticks until the session closes (or the task is cancelled)."""
-        loop = asyncio.get_running_loop()
-        next_tick = loop.time()
+        ticker = asyncio.create_task(self._tick())
         try:
             while not self.closed.is_set():
-                timeout = max(0.0, next_tick - loop.time())
-                handled: Handled | None = None
-                try:
-                    event, handled = await asyncio.wait_for(self.events.get(), timeout)
-                except TimeoutError:
-                    event = Tick()
-                    next_tick = loop.time() + self.tick_ms / 1000
+                event, handled = await self.events.get()
+                if isinstance(event, Tick):
+                    self._tick_due = False
                 await self.step(event, handled)
             # The session is over: frames still queued reach no one (dropped on purpose).
             while not self.events.empty():
@@ -176,8 +170,18 @@ class SessionRunner:
                 if handled is not None:
                     handled()
         finally:
+            ticker.cancel()
             for task in self._tasks:
                 task.cancel()
+
+    async def _tick(self) -> None:
+        """The control tick, every ``tick_ms`` on the clock, whatever else happens; a tick
+        still waiting in the queue is not doubled."""
+        while True:
+            if not self._tick_due:
+                self._tick_due = True
+                self.events.put_nowait((Tick(), None))
+            await self.ports.clock.sleep(self.tick_ms / 1000)
 
     async def step(self, event: Event, handled: Handled | None = None) -> None:
         """One event through the session, and its actions carried out in order.
@@ -185,7 +189,7 @@ class SessionRunner:
         ``handled`` is called after the first ledger record the event produces (a frame's
         receipt or refusal comes before anything acts on it), or at the end if none; an
         exception or a cancellation before then leaves the frame unconsumed."""
-        actions = self.session.handle(event, self.ports.clock_ms())
+        actions = self.session.handle(event, self.ports.clock.now_ms())
         for action in actions:
             await self._carry_out(action)
             if handled is not None and isinstance(action, Record):
@@ -204,11 +208,13 @@ class SessionRunner:
             case SwitchRelay():
                 await self._switch(action)
             case CreateInvoice():
-                self._spawn(self._create_invoice(action))
+                self._spawn(self.effects.create_invoice(action), Effect.CREATE_INVOICE, b"")
             case SettleHoldInvoice():
-                self._spawn(self._settle_hold(action.payment_hash))
+                work = self.effects.settle_hold(action.payment_hash)
+                self._spawn(work, Effect.SETTLE_DEPOSIT, action.payment_hash)
             case CancelHoldInvoice():
-                self._spawn(self._cancel_hold(action.payment_hash))
+                work = self.effects.cancel_hold(action.payment_hash)
+                self._spawn(work, Effect.RELEASE_DEPOSIT, action.payment_hash)
             case PayInvoice():
                 await self._pay(action)
             case PublishRate():
@@ -218,7 +224,7 @@ class SessionRunner:
                 self.notes.append(action.text)
                 self._log.info("%s", action.text)
             case CloseSession():
-                now = self.ports.clock_ms()
+                now = self.ports.clock.now_ms()
                 await asyncio.to_thread(
                     self.ports.ledger.session_state, self.session_id, "closed", now, True
                 )
@@ -259,10 +265,13 @@ class SessionRunner:
                 record.at_ms,
                 reading.text,
             )
+            last = reading.payload.RD[-1] if reading.payload.RD else None
+            if not own and last is not None and last.TX is not None and last.TX.is_end:
+                self.peer_ended.set()
 
     async def _switch(self, action: SwitchRelay) -> None:
         cause = action.cause.name.lower() if action.cause else "supply conditions met"
-        now = self.ports.clock_ms()
+        now = self.ports.clock.now_ms()
         await asyncio.to_thread(
             self.ports.ledger.relay_switch, self.session_id, action.on, cause, now
         )
@@ -276,105 +285,23 @@ class SessionRunner:
             await relay.switch_off()
         self._log.info("relay %s: %s", "on" if action.on else "off", action.text or cause)
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None], effect: Effect, payment_hash: bytes) -> None:
+        """Run an effect as a task of this runner; one that raises is reported to the
+        session (never lost), one still running when the session ends is cancelled."""
         task = asyncio.create_task(work)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda t: self._effect_done(t, effect, payment_hash))
 
-    # -- invoices (seller) ----------------------------------------------------------------------
-    async def _create_invoice(self, action: CreateInvoice) -> None:
-        ledger, wallet = self.ports.ledger, self.ports.wallet
-        purpose = action.purpose.name.lower()
-        now = self.ports.clock_ms()
-        try:
-            if action.hold:
-                preimage = os.urandom(32)
-                payment_hash = hashlib.sha256(preimage).digest()
-                await asyncio.to_thread(
-                    ledger.hold_invoice_planned,
-                    self.session_id,
-                    payment_hash,
-                    preimage,
-                    action.amount,
-                    purpose,
-                    now,
-                )
-                self.ports.register_invoice(payment_hash, self)
-                created = await wallet.create_hold_invoice(
-                    PaymentHash(payment_hash),
-                    action.amount,
-                    action.memo,
-                    action.expiry_s,
-                    action.cltv_expiry_delta,
-                )
-            else:
-                created = await wallet.create_invoice(action.amount, action.memo, action.expiry_s)
-                self.ports.register_invoice(created.payment_hash.value, self)
-            await asyncio.to_thread(
-                ledger.invoice_created,
-                self.session_id,
-                created.payment_hash.value,
-                created.bolt11,
-                action.amount,
-                purpose,
-                action.hold,
-                now,
-            )
-        except WalletError as exc:
-            self._log.warning("could not create an invoice: %s", exc)
-            self.post(InvoiceCreateFailed(action.request_id, str(exc)))
+    def _effect_done(self, task: asyncio.Task[None], effect: Effect, payment_hash: bytes) -> None:
+        self._tasks.discard(task)
+        if task.cancelled() or (error := task.exception()) is None:
             return
-        self.post(InvoiceCreated(action.request_id, created.bolt11, created.payment_hash.value))
-        if action.hold:
-            self._spawn(self._watch_hold(created.payment_hash))
-        else:
-            self._spawn(self._expire(created.payment_hash, action.expiry_s))
-
-    async def _watch_hold(self, payment_hash: PaymentHash) -> None:
-        """A hold invoice's ACCEPTED and CANCELED states (the settled stream has neither)."""
-        async for status in self.ports.wallet.invoice_updates(payment_hash):
-            if status.state is InvoiceState.ACCEPTED:
-                await asyncio.to_thread(
-                    self.ports.ledger.invoice_state, payment_hash.value, "accepted"
-                )
-                self.post(HoldInvoiceAccepted(payment_hash.value, status.amount_paid))
-            elif status.state is InvoiceState.CANCELED:
-                await asyncio.to_thread(
-                    self.ports.ledger.invoice_state, payment_hash.value, "canceled"
-                )
-                self.post(InvoiceCanceled(payment_hash.value))
-
-    async def _expire(self, payment_hash: PaymentHash, expiry_s: int) -> None:
-        """Tell the session when an invoice expired unpaid, so it stops counting on it."""
-        await asyncio.sleep(expiry_s + 1)
-        try:
-            status = await self.ports.wallet.lookup_invoice(payment_hash)
-        except WalletError as exc:
-            self._log.warning("could not look up invoice %s: %s", payment_hash, exc)
-            return
-        if status.state in (InvoiceState.OPEN, InvoiceState.CANCELED):
-            await asyncio.to_thread(self.ports.ledger.invoice_state, payment_hash.value, "canceled")
-            self.post(InvoiceCanceled(payment_hash.value))
-
-    async def _settle_hold(self, payment_hash: bytes) -> None:
-        preimage = await asyncio.to_thread(self.ports.ledger.hold_preimage, payment_hash)
-        if preimage is None:
-            self._log.error("no preimage for hold invoice %s: cannot settle", payment_hash.hex())
-            return
-        try:
-            await self.ports.wallet.settle_hold_invoice(Preimage(preimage))
-        except WalletError as exc:
-            self._log.error("could not settle hold invoice %s: %s", payment_hash.hex(), exc)
-
-    async def _cancel_hold(self, payment_hash: bytes) -> None:
-        try:
-            await self.ports.wallet.cancel_invoice(PaymentHash(payment_hash))
-        except WalletError as exc:
-            self._log.error("could not cancel hold invoice %s: %s", payment_hash.hex(), exc)
+        self._log.error("could not %s: %r", effect.value, error, exc_info=error)
+        self.post(EffectFailed(effect, payment_hash, f"{type(error).__name__}: {error}", False))
 
     # -- payments (buyer) -----------------------------------------------------------------------
     async def _pay(self, action: PayInvoice) -> None:
-        now = self.ports.clock_ms()
+        now = self.ports.clock.now_ms()
         try:
             await asyncio.to_thread(
                 self.ports.ledger.payment_started,
@@ -388,46 +315,4 @@ class SessionRunner:
             self._log.error("%s", exc)
             self.post(PaymentFailed(action.payment_hash, str(exc)))
             return
-        self._spawn(self._settle_payment(action))
-
-    async def _settle_payment(self, action: PayInvoice) -> None:
-        wallet, payment_hash = self.ports.wallet, PaymentHash(action.payment_hash)
-        result: PaymentResult | None = None
-        try:
-            result = await wallet.pay_invoice(
-                action.bolt11, self.payments.fee_limit(action.amount), self.payments.timeout_s
-            )
-        except WalletError as exc:
-            self._log.warning("pay %s: %s; tracking it", payment_hash, exc)
-        delay = 0.5
-        while result is None or result.status is PaymentStatus.IN_FLIGHT:
-            try:
-                result = await wallet.track_payment(payment_hash, self.payments.timeout_s)
-            except InvoiceNotFoundError:
-                result = None  # LND never started it: it failed before any HTLC went out
-                break
-            except WalletError as exc:
-                self._log.warning("track %s: %s", payment_hash, exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-        await self._resolved(action, result)
-
-    async def _resolved(self, action: PayInvoice, result: PaymentResult | None) -> None:
-        ledger, now = self.ports.ledger, self.ports.clock_ms()
-        if result is not None and result.status is PaymentStatus.SUCCEEDED:
-            assert result.preimage is not None
-            await asyncio.to_thread(
-                ledger.payment_resolved,
-                action.payment_hash,
-                "succeeded",
-                now,
-                result.preimage.value,
-                result.fee,
-            )
-            self.post(PaymentSucceeded(action.payment_hash, result.preimage.value, result.amount))
-            return
-        reason = result.failure.value if result and result.failure else "not started by LND"
-        await asyncio.to_thread(
-            ledger.payment_resolved, action.payment_hash, "failed", now, None, None, reason
-        )
-        self.post(PaymentFailed(action.payment_hash, reason))
+        self._spawn(self.effects.settle_payment(action), Effect.FOLLOW_PAYMENT, action.payment_hash)

@@ -53,7 +53,8 @@ class StatusServer:
         self.max_interval_s = max_interval_s
         self.request_timeout_s = request_timeout_s
         self.write_timeout_s = write_timeout_s
-        self._changed = asyncio.Condition()
+        #: one wake-up per subscriber, set by :meth:`notify`
+        self._wakes: set[asyncio.Event] = set()
         self._server: asyncio.Server | None = None
         self.readers = 0
 
@@ -76,10 +77,15 @@ class StatusServer:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
+    def notify(self) -> None:
+        """Wake every subscriber: the node's state has changed (safe to call from any
+        callback on the event loop; never blocks)."""
+        for wake in self._wakes:
+            wake.set()
+
     async def changed(self) -> None:
-        """Wake every subscriber: the node's state has changed."""
-        async with self._changed:
-            self._changed.notify_all()
+        """Wake every subscriber (as :meth:`notify`, for callers that await)."""
+        self.notify()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -121,12 +127,17 @@ class StatusServer:
     async def _stream(self, writer: asyncio.StreamWriter, subscribe: pb.Subscribe) -> None:
         ceiling = subscribe.max_interval_ms / 1000 if subscribe.max_interval_ms else 0
         interval = max(self.min_interval_s, ceiling or self.max_interval_s)
-        while True:
-            await self._send(writer, pb.Update(status=self.snapshot()))
-            async with self._changed:
+        wake = asyncio.Event()
+        self._wakes.add(wake)
+        try:
+            while True:
+                wake.clear()
+                await self._send(writer, pb.Update(status=self.snapshot()))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed.wait(), interval)
-            await asyncio.sleep(self.min_interval_s)
+                    await asyncio.wait_for(wake.wait(), interval)
+                await asyncio.sleep(self.min_interval_s)
+        finally:
+            self._wakes.discard(wake)
 
     async def _control(self, stop: pb.StopSession) -> pb.Update:
         if not self.allow_control or self.stop_session is None:

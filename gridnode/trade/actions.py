@@ -86,6 +86,7 @@ class LedgerKind(enum.Enum):
     BREACH = "breach"
     STATE = "state"
     REFUSAL = "refusal"
+    FAULT = "fault"  # an effect that failed or the wallet out of reach (text: what and why)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,12 +25,15 @@ from gridnode.trade.evaluate import Acceptance, BreachHold, evaluate
 from gridnode.trade.events import (
     ClockChecked,
     CloseRequested,
+    EffectFailed,
     Event,
     FrameReceived,
     MeterSample,
     PaymentFailed,
     PaymentSucceeded,
+    WalletReachability,
 )
+from gridnode.trade.faults import fault_actions
 from gridnode.trade.invoice_check import bolt11_problem
 from gridnode.trade.machine import Inbox, Outbox, StateMachine
 from gridnode.trade.messages import (
@@ -182,6 +185,8 @@ class BuyerSession:
                 self._close(Cause.REQUESTED, event.text, now_ms, out, tell_seller=True)
             case ClockChecked():
                 self.readings.check_clock(event.status, now_ms, out)
+            case EffectFailed() | WalletReachability():
+                out.extend(fault_actions(event, now_ms))
             case _:
                 pass  # ticks, wallet events that are not ours, link events
         self._roll_period(now_ms, out)

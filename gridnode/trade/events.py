@@ -5,6 +5,7 @@ The clock is not an event: every ``handle(event, now_ms)`` call passes it.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from gridnode.money import Msat
@@ -119,6 +120,45 @@ class ClockChecked:
     status: ClockStatus
 
 
+class Effect(enum.Enum):
+    """An effect the runtime carries out for a session, named for a person."""
+
+    CREATE_INVOICE = "create an invoice"
+    SETTLE_DEPOSIT = "settle the deposit"
+    RELEASE_DEPOSIT = "release the deposit"
+    WATCH_INVOICE = "watch an invoice"
+    LOOK_UP_INVOICE = "look up an invoice"
+    FOLLOW_PAYMENT = "follow a payment"
+
+
+@dataclass(frozen=True, slots=True)
+class EffectFailed:
+    """An effect the session asked for failed. ``retrying``: the runtime tries again (with
+    a growing pause) and tells the session the outcome as usual when it succeeds."""
+
+    effect: Effect
+    payment_hash: bytes
+    reason: str
+    retrying: bool
+
+    def describe(self) -> str:
+        again = "; retrying" if self.retrying else ""
+        return f"could not {self.effect.value} {self.payment_hash.hex()[:16]}: {self.reason}{again}"
+
+
+@dataclass(frozen=True, slots=True)
+class WalletReachability:
+    """The node's LND stopped or started answering."""
+
+    reachable: bool
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.reachable:
+            return "LND answers again"
+        return f"LND is unreachable ({self.reason}): no invoice or payment until it answers"
+
+
 Event = (
     Start
     | FrameReceived
@@ -135,4 +175,6 @@ Event = (
     | LinkUp
     | CloseRequested
     | ClockChecked
+    | EffectFailed
+    | WalletReachability
 )

@@ -26,6 +26,7 @@ from gridnode.trade.cadence import budgets as cadence_budgets
 from gridnode.trade.events import (
     ClockChecked,
     CloseRequested,
+    EffectFailed,
     Event,
     FrameReceived,
     HoldInvoiceAccepted,
@@ -37,7 +38,9 @@ from gridnode.trade.events import (
     LinkUp,
     MeterSample,
     Start,
+    WalletReachability,
 )
+from gridnode.trade.faults import fault_actions
 from gridnode.trade.machine import Inbox, Outbox, StateMachine
 from gridnode.trade.messages import (
     PROTOCOL_VERSION,
@@ -165,6 +168,8 @@ class SellerSession:
                 self._begin_close(Cause.REQUESTED, event.text, now_ms, out)
             case ClockChecked():
                 self.readings.check_clock(event.status, now_ms, out)
+            case EffectFailed() | WalletReachability():
+                out.extend(fault_actions(event, now_ms))
             case _:
                 pass  # ticks, and payment events (the seller pays nothing), drive control only
         if self.state in _LIVE:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import os
 import signal
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gridnode.demo.run import DemoHarness, DemoOptions
-from gridnode.node.seller_node import SellerNode
+from gridnode.node.context import RuntimeTimings
 from gridnode.node.settings import load_settings
 from gridnode.trade.terms import BuyerLimits
 from tests.regtest.conftest import lndgrpc
@@ -122,7 +121,7 @@ def relay_on(demo: DemoHarness, index: int = 0) -> bool:
 
 
 #: The nodes' control tick: the demo starts them with the node's default.
-TICK_S: float = inspect.signature(SellerNode).parameters["tick_ms"].default / 1000
+TICK_S: float = RuntimeTimings().tick_ms / 1000
 
 #: Headroom for process scheduling on a loaded 2-core CI machine: the seller, the buyers,
 #: the circuit, two or four LNDs, btcd and the test itself share two cores, so a process

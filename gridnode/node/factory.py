@@ -1,0 +1,227 @@
+"""Assembles a node from its settings: the ports first, then the roles, then the runtime.
+
+The only place that opens real things (the identity, the ledger, LND, the serial bus and
+its relays, the peer link's server or clients); the runtime and the roles receive them
+ready. :func:`run_node` runs a node of either role until SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from gridnode.clock import SYSTEM_CLOCK, Clock
+from gridnode.hardware.ports import HardwarePorts
+from gridnode.hardware.watchdog import run_watchdog
+from gridnode.node import wiring
+from gridnode.node.buyer_role import BuyerRole
+from gridnode.node.clock_gate import ClockGate
+from gridnode.node.context import Changes, IdSource, NodeContext, OsRandom, RuntimeTimings
+from gridnode.node.health import WalletHealth
+from gridnode.node.metering import MeterPoller
+from gridnode.node.pruning import Pruner
+from gridnode.node.runtime import NodeRuntime, Role
+from gridnode.node.seller_partner import SellerPartner
+from gridnode.node.seller_role import SellerRole
+from gridnode.node.seller_slot import BuyerSlot
+from gridnode.node.settings import NodeSettings
+from gridnode.node.settings_trade import breach_hold_ms
+from gridnode.node.tasks import TaskGroup
+from gridnode.peer.client import BuyerClient
+from gridnode.peer.server import SellerServer
+from gridnode.peer.tls import PinnedPeer
+from gridnode.ratefeed.publisher import RateFeed, RatePublisher
+from gridnode.ratefeed.view import feed_state
+from gridnode.status.render import node_status
+from gridnode.status.server import StatusServer
+
+log = logging.getLogger("gridnode.node")
+
+
+async def build_runtime(
+    settings: NodeSettings,
+    *,
+    allow_control: bool = False,
+    timings: RuntimeTimings | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    ids: IdSource | None = None,
+) -> NodeRuntime:
+    """Open every port of a node and assemble its runtime (nothing trades yet). What was
+    opened is closed again if a later step fails."""
+    identity, signer = wiring.open_identity(settings)
+    hardware_config = wiring.read_hardware(settings)
+    if settings.role == "seller":
+        wiring.require_watchdog(hardware_config)
+        assert settings.terms is not None
+        wiring.require_fresh_readings(hardware_config, settings.terms.policy)
+    opened = contextlib.AsyncExitStack()
+    try:
+        ledger = wiring.open_ledger(settings)
+        opened.callback(ledger.close)
+        wallet = await wiring.open_wallet(settings)
+        opened.push_async_callback(wallet.close)
+        hardware = wiring.open_node_hardware(hardware_config)
+        opened.callback(hardware.close)
+        ctx = NodeContext(
+            identity=identity,
+            signer=signer,
+            ledger=ledger,
+            wallet=wallet,
+            clock=clock,
+            ids=ids or OsRandom(),
+            tasks=TaskGroup(clock.now_ms),
+            gate=ClockGate(settings.require_clock_sync, clock),
+            health=WalletHealth(wallet, clock),
+            timings=timings or RuntimeTimings(),
+            register_step_mwh=settings.register_step_mwh,
+            changed=Changes(),
+        )
+        return _assemble(settings, ctx, hardware, opened, allow_control)
+    except BaseException:
+        await opened.aclose()
+        raise
+
+
+def _assemble(
+    settings: NodeSettings,
+    ctx: NodeContext,
+    hardware: HardwarePorts,
+    opened: contextlib.AsyncExitStack,
+    allow_control: bool,
+) -> NodeRuntime:
+    poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
+    role: Role
+    rate_feed: Callable[[NodeRuntime], RateFeed] | None = None
+    if settings.role == "seller":
+        role = _seller(settings, ctx, hardware, poll_s)
+    else:
+        role = _buyer(settings, ctx, hardware, poll_s)
+        publisher = RatePublisher(settings.rate_feed, curve=settings.rate_feed_curve)
+
+        def rate_feed(runtime: NodeRuntime) -> RateFeed:
+            return RateFeed(publisher, lambda: feed_state(runtime.snapshot()), ctx.clock.now_ms)
+
+    def status(runtime: NodeRuntime) -> StatusServer:
+        return StatusServer(
+            settings.status_socket,
+            lambda: node_status(runtime.snapshot()),
+            allow_control=allow_control,
+            stop_session=runtime.stop_session,
+        )
+
+    return NodeRuntime(
+        ctx,
+        [role],
+        pruner=Pruner.for_node(settings, ctx.ledger, ctx.wallet),
+        watchdog=_watchdog(hardware, ctx.clock),
+        status=status,
+        rate_feed=rate_feed,
+        close=opened.aclose,
+        allow_control=allow_control,
+        ledger_path=str(settings.ledger),
+    )
+
+
+def _watchdog(
+    hardware: HardwarePorts, clock: Clock
+) -> Callable[[Callable[[], bool]], Coroutine[Any, Any, None]]:
+    def watchdog(healthy: Callable[[], bool]) -> Coroutine[Any, Any, None]:
+        # a buyer has no contactor to drop: only systemd's READY=1 / WATCHDOG=1
+        return run_watchdog(hardware.watchdog, healthy, sleep=clock.sleep)
+
+    return watchdog
+
+
+def _seller(
+    settings: NodeSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+) -> SellerRole:
+    assert settings.terms is not None and settings.listen is not None
+    peers = [PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in settings.buyers]
+    # a buyer's message stays on disk until its ledger record is committed, and is handed
+    # up again after a crash before that (docs/node.md)
+    link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
+    server = SellerServer(
+        ctx.identity, peers, wiring.private_dir(settings.base / "links"), link_settings
+    )
+    slots = []
+    for entry, peer in zip(settings.buyers, peers, strict=True):
+        meter = hardware.meters[entry.meter]
+        relay = wiring.relay_for(hardware, entry.relay, f"buyers[{entry.name}].relay", entry.name)
+        slots.append(
+            BuyerSlot(
+                ctx,
+                entry.name,
+                peer,
+                server.link(peer.fingerprint),
+                meter=meter,
+                meter_id=entry.meter,
+                relay=relay,
+                poll_s=poll_s,
+            )
+        )
+    host, port = settings.listen.rsplit(":", 1)
+    return SellerRole(
+        ctx,
+        terms=settings.terms,
+        server=server,
+        listen=(host, int(port)),
+        slots=slots,
+        storage_budget_mb_per_day=settings.storage_budget_mb_per_day,
+    )
+
+
+def _buyer(
+    settings: NodeSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+) -> BuyerRole:
+    assert settings.limits is not None and settings.seller_address is not None
+    assert settings.seller_fingerprint and settings.seller_certificate
+    meter_id, meter = next(iter(hardware.meters.items()))
+    peer = PinnedPeer.from_files("seller", settings.seller_fingerprint, settings.seller_certificate)
+    host, port = settings.seller_address.rsplit(":", 1)
+    client = BuyerClient(
+        ctx.identity,
+        peer,
+        host,
+        int(port),
+        wiring.private_dir(settings.base / "links"),
+        # a seller's message stays on disk until its ledger record is committed, and is
+        # handed up again after a crash before that (docs/node.md)
+        dataclasses.replace(settings.link, keep_until_consumed=True),
+    )
+    partner = SellerPartner(
+        ctx,
+        "seller",
+        peer,
+        client,
+        limits=settings.limits,
+        breach_hold_ms=breach_hold_ms(settings.limits),
+        meter_id=meter_id,
+    )
+    poller = MeterPoller(
+        meter,
+        lambda _e: None,
+        period_s=poll_s,
+        name=meter_id,
+        register_step_mwh=settings.register_step_mwh,
+        clock=ctx.clock,
+    )
+    return BuyerRole(ctx, partners=[partner], poller=poller)
+
+
+def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:
+    """Run a node until SIGTERM or SIGINT."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        runtime = await build_runtime(settings, allow_control=allow_control)
+        await runtime.run(stop)
+
+    asyncio.run(main())

@@ -1,0 +1,216 @@
+"""One pinned trading partner: its peer link, its live session, and the loop that drives them.
+
+A seller has one partner per configured buyer, a buyer one per pinned seller; both are a
+:class:`Partner` with the role's own rules on top (:mod:`gridnode.node.seller_role`,
+:mod:`gridnode.node.buyer_role`). Everything that happens to a partner arrives as an event
+on its queue and is handled in order by :meth:`Partner.serve`: what the peer link reports
+(pumped from the link), the end of its session's runner (a done callback, never polled),
+a quiet time running out, the clock gate opening. What both roles do alike lives here:
+
+- a message the link hands up again after a restart that the journal already holds is
+  skipped; every message is marked consumed once handled
+  (:class:`~gridnode.node.consumption.Consumption`);
+- link up, down and expiry reach the live session as its own events;
+- a session is opened in the ledger with both parties' keys before its runner starts;
+- at shutdown the session is asked to close and the peer's End reading is awaited, so
+  this node's own ledger gives a complete receipt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from gridnode.clock import wait_for
+from gridnode.node import wiring
+from gridnode.node.consumption import Consumption
+from gridnode.node.context import NodeContext
+from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
+from gridnode.node.runner import SessionRunner
+from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message, PeerLink
+from gridnode.peer.tls import PinnedPeer
+from gridnode.trade.events import CloseRequested
+from gridnode.trade.events import LinkDown as SessionLinkDown
+from gridnode.trade.events import LinkUp as SessionLinkUp
+from gridnode.trade.signing import P256Verifier
+
+log = logging.getLogger("gridnode.node")
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded:
+    """The partner's session runner ended (closed, failed or cancelled)."""
+
+    runner: SessionRunner
+
+
+@dataclass(frozen=True, slots=True)
+class QuietOver:
+    """The quiet time after a session is over: the next offer may go out."""
+
+
+@dataclass(frozen=True, slots=True)
+class GateOpened:
+    """The clock gate opened: sessions may start."""
+
+
+PartnerEvent = LinkEvent | SessionEnded | QuietOver | GateOpened
+
+
+class Partner:
+    """The state both roles keep for one pinned peer."""
+
+    def __init__(
+        self, ctx: NodeContext, name: str, peer: PinnedPeer, link: PeerLink, peer_role: str
+    ) -> None:
+        self.ctx = ctx
+        self.name = name
+        self.peer = peer
+        self.link = link
+        #: what the peer is to this node: "buyer" or "seller"
+        self.peer_role = peer_role
+        self.verifier: P256Verifier = wiring.verifier_of(peer.certificate)
+        #: tells the link which of the peer's messages are durably handled
+        self.consumption = Consumption(link.consumed)
+        self.events: asyncio.Queue[PartnerEvent] = asyncio.Queue()
+        self.runner: SessionRunner | None = None
+        self.sessions_started = 0
+        #: set when the peer's End reading of the latest session came after it closed here
+        self.late_end = asyncio.Event()
+
+    # -- the loop ----------------------------------------------------------------------------
+    def post(self, event: PartnerEvent) -> None:
+        self.events.put_nowait(event)
+
+    def start(self) -> None:
+        """Start pumping the link and serving events (both end when the node stops)."""
+        tasks = self.ctx.tasks
+        tasks.spawn(self._pump(), name=f"link {self.name}")
+        tasks.spawn(self._serve(), name=f"partner {self.name}")
+
+    async def _pump(self) -> None:
+        while True:
+            self.post(await self.link.next_event())
+
+    async def _serve(self) -> None:
+        while True:
+            event = await self.events.get()
+            await self.handle(event)
+            self.ctx.changed()
+
+    async def handle(self, event: PartnerEvent) -> None:
+        """One event; the role decides (overridden)."""
+        raise NotImplementedError
+
+    # -- what both roles do alike ----------------------------------------------------------
+    @property
+    def live(self) -> SessionRunner | None:
+        """The session runner while its session is not over."""
+        runner = self.runner
+        return runner if runner is not None and not runner.closed.is_set() else None
+
+    def to_session(self, event: LinkUp | LinkDown | LinkExpired, expired_text: str) -> None:
+        """Tell the live session what its link did."""
+        runner = self.live
+        if runner is None:
+            return
+        match event:
+            case LinkUp():
+                runner.post(SessionLinkUp())
+            case LinkDown():
+                runner.post(SessionLinkDown())
+            case LinkExpired():
+                runner.post(CloseRequested(expired_text))
+
+    async def already_recorded(self, message: Message) -> bool:
+        """A message handed up again after a restart whose frame the journal holds."""
+        if not message.redelivered:
+            return False
+        if not await asyncio.to_thread(self.ctx.ledger.has_received_frame, message.payload):
+            return False
+        log.info("skipping %s message %d: recorded before the restart", self.name, message.seq)
+        return True
+
+    async def keep_late(self, session_id: str, protocol_id: bytes, frame: bytes) -> bool:
+        """Store the peer's signed reading of a session that closed here first."""
+        kept = await asyncio.to_thread(
+            keep_late_reading,
+            self.ctx.ledger,
+            session_id,
+            protocol_id,
+            frame,
+            self.verifier,
+            self.ctx.clock.now_ms(),
+        )
+        if kept and await self._peer_ended(session_id):
+            self.late_end.set()
+        return kept
+
+    async def open_in_ledger(
+        self, session_id: str, meter_id: str, *, seller_der: bytes, buyer_der: bytes
+    ) -> None:
+        """The session's row and both parties' keys, before anything else of it."""
+        now = self.ctx.clock.now_ms()
+        ledger = self.ctx.ledger
+        await asyncio.to_thread(
+            ledger.open_session, session_id, self.peer.fingerprint, meter_id, now
+        )
+        await asyncio.to_thread(
+            record_party_keys,
+            ledger,
+            session_id,
+            seller_der=seller_der,
+            buyer_der=buyer_der,
+            at_ms=now,
+        )
+
+    def run(self, runner: SessionRunner) -> None:
+        """Run ``runner`` as the partner's session; its end comes back as an event."""
+        self.runner = runner
+        self.sessions_started += 1
+        self.late_end.clear()
+        self.ctx.tasks.spawn(
+            runner.run(),
+            name=f"session {runner.session_id}",
+            on_done=lambda: self.post(SessionEnded(runner)),
+        )
+
+    # -- shutdown ---------------------------------------------------------------------------
+    def request_close(self, text: str) -> SessionRunner | None:
+        """Ask the live session to close; returns its runner (None when none runs)."""
+        runner = self.live
+        if runner is not None:
+            runner.post(CloseRequested(text))
+        return runner
+
+    async def wait_closed(self, runner: SessionRunner, timeout_s: float) -> None:
+        try:
+            await wait_for(self.ctx.clock, runner.closed.wait(), timeout_s)
+        except TimeoutError:
+            log.warning("session %s did not close within %g s", runner.session_id, timeout_s)
+
+    async def wait_peer_end(self, runner: SessionRunner, timeout_s: float) -> None:
+        """Wait a moment for the peer's End reading of ``runner``'s session (while the
+        link is up), so this ledger's receipt is complete."""
+        if not self.link.up or await self._peer_ended(runner.session_id):
+            return
+        waits = [asyncio.ensure_future(e.wait()) for e in (runner.peer_ended, self.late_end)]
+        try:
+            await wait_for(
+                self.ctx.clock,
+                asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED),
+                timeout_s,
+            )
+        except TimeoutError:
+            log.info(
+                "shutting down without the %s's End of session %s",
+                self.peer_role,
+                runner.session_id,
+            )
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+
+    async def _peer_ended(self, session_id: str) -> bool:
+        return await asyncio.to_thread(peer_ended, self.ctx.ledger, session_id)

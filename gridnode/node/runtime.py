@@ -1,0 +1,234 @@
+"""One runtime for every node: the start-up, the services and the shutdown, once for all roles.
+
+A :class:`NodeRuntime` drives any number of roles (a seller, a buyer; a battery node will
+hold both) over one set of ports (:class:`~gridnode.node.context.NodeContext`). A role
+decides what to offer or accept and which sessions to open; the runtime does the rest:
+
+1. start-up: each role's reconciliation with the ledger and LND, before anything trades;
+2. services: the status socket and the rate feed (both render the frozen
+   :class:`~gridnode.snapshot.NodeSnapshot`, never a node class), storage hygiene, the
+   clock gate, LND's health check and the watchdog, each a task whose failure is
+   reported (:class:`~gridnode.node.tasks.TaskGroup`), never lost;
+3. shutdown, in this order: every supply cut, every session closed (and the peer's End
+   awaited), the role's last duties (the seller's open invoices), then the tasks, the
+   services, the links, the wallet, the hardware and the ledger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from typing import Any, Protocol
+
+from gridnode.node.context import NodeContext
+from gridnode.node.pruning import Pruner
+from gridnode.node.tasks import TaskFailure
+from gridnode.ocmf import ClockStatus
+from gridnode.ratefeed.publisher import RateFeed
+from gridnode.snapshot import NodeSnapshot, SessionView
+from gridnode.status.server import StatusServer
+from gridnode.trade.events import ClockChecked, Event, WalletReachability
+
+log = logging.getLogger("gridnode.node")
+
+#: How many task failures the snapshot lists as warnings (the newest).
+FAILURES_SHOWN = 3
+
+
+class Role(Protocol):
+    """What a role (seller, buyer) does in the runtime's start-up, run and shutdown."""
+
+    name: str
+
+    async def prepare(self) -> None:
+        """Reconcile with the ledger and LND before anything trades."""
+        ...
+
+    async def start(self) -> None:
+        """Start links, servers and pollers (as tasks of the context's group)."""
+        ...
+
+    def gate_opened(self) -> None:
+        """The clock gate opened: sessions may start."""
+        ...
+
+    def broadcast(self, event: Event) -> None:
+        """Tell every live session."""
+        ...
+
+    def views(self, now_ms: int) -> list[SessionView]: ...
+
+    def warnings(self) -> list[str]: ...
+
+    def healthy(self) -> bool:
+        """Whether the watchdog may be kicked (every meter answered)."""
+        ...
+
+    def stop_session(self, session_id: str, reason: str) -> bool:
+        """Ask the live session ``session_id`` to close; False when there is none."""
+        ...
+
+    def cut_supply(self) -> None:
+        """Every relay this role switches off, now."""
+        ...
+
+    async def close_sessions(self) -> None: ...
+
+    async def finish(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class NodeRuntime:
+    def __init__(
+        self,
+        ctx: NodeContext,
+        roles: list[Role],
+        *,
+        pruner: Pruner,
+        watchdog: Callable[[Callable[[], bool]], Coroutine[Any, Any, None]],
+        status: Callable[[NodeRuntime], StatusServer] | None = None,
+        rate_feed: Callable[[NodeRuntime], RateFeed] | None = None,
+        close: Callable[[], Awaitable[object]] | None = None,
+        allow_control: bool = False,
+        ledger_path: str = "",
+    ) -> None:
+        self.ctx = ctx
+        self.roles = roles
+        self.pruner = pruner
+        self._watchdog = watchdog
+        self.allow_control = allow_control
+        self.ledger_path = ledger_path
+        self.status = status(self) if status is not None else None
+        self.rate_feed = rate_feed(self) if rate_feed is not None else None
+        self._close = close
+        self.ready = asyncio.Event()
+        ctx.tasks.on_failure = self.task_failed
+        ctx.gate.on_status = self._clock_checked
+        ctx.gate.on_open = self._gate_opened
+        ctx.health.on_change = self._wallet_changed
+        if self.status is not None:
+            ctx.changed.listen(self.status.notify)
+        if self.rate_feed is not None:
+            ctx.changed.listen(self.rate_feed.changed)
+
+    @property
+    def role_name(self) -> str:
+        return "+".join(role.name for role in self.roles)
+
+    # -- the snapshot ---------------------------------------------------------------------------
+    def snapshot(self) -> NodeSnapshot:
+        """The node now, as plain values."""
+        ctx = self.ctx
+        now = ctx.clock.now_ms()
+        sessions: list[SessionView] = []
+        warnings: list[str] = []
+        for role in self.roles:
+            sessions.extend(role.views(now))
+            warnings.extend(role.warnings())
+        warnings.extend(self.pruner.warnings)
+        for warning in (ctx.gate.warning, ctx.health.warning):
+            if warning:
+                warnings.append(warning)
+        warnings.extend(f.describe() for f in ctx.tasks.failures[-FAILURES_SHOWN:])
+        return NodeSnapshot(
+            role=self.role_name,
+            fingerprint=ctx.identity.fingerprint,
+            at_ms=now,
+            lnd_reachable=ctx.health.reachable,
+            control_allowed=self.allow_control,
+            ledger_path=self.ledger_path,
+            sessions=tuple(sessions),
+            warnings=tuple(warnings),
+        )
+
+    def healthy(self) -> bool:
+        return all(role.healthy() for role in self.roles)
+
+    async def stop_session(self, session_id: str, reason: str) -> str | None:
+        """The status socket's one control: ``None`` when asked, else why not."""
+        if any(role.stop_session(session_id, reason) for role in self.roles):
+            return None
+        return f"no live session {session_id}"
+
+    # -- events the services raise ---------------------------------------------------------------
+    def _clock_checked(self, status: ClockStatus) -> None:
+        self._broadcast(ClockChecked(status))
+
+    def _gate_opened(self) -> None:
+        for role in self.roles:
+            role.gate_opened()
+
+    def _wallet_changed(self, reachable: bool, problem: str) -> None:
+        self._broadcast(WalletReachability(reachable, problem))
+        self.ctx.changed()
+
+    def _broadcast(self, event: Event) -> None:
+        for role in self.roles:
+            role.broadcast(event)
+
+    def task_failed(self, failure: TaskFailure) -> None:
+        """A background task failed (logged by the group): show it."""
+        self.ctx.changed()
+
+    # -- the life of the node -------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        """Start, serve until ``stop`` is set, then shut down in order."""
+        ctx = self.ctx
+        tasks = ctx.tasks
+        try:
+            for role in self.roles:
+                await role.prepare()
+            if self.status is not None:
+                await self.status.start()
+            if self.rate_feed is not None:
+                self.rate_feed.publisher.start()
+                tasks.spawn(self.rate_feed.run(), name="rate feed")
+            tasks.spawn(self.pruner.run(), name="pruning")
+            tasks.spawn(ctx.gate.run(), name="clock gate")
+            tasks.spawn(ctx.health.run(), name="LND health")
+            tasks.spawn(self._watchdog(self.healthy), name="watchdog")
+            for role in self.roles:
+                await role.start()
+            if ctx.gate.is_open:
+                self._gate_opened()
+            self.ready.set()
+            await stop.wait()
+            log.info("shutting down: supply off, then closing sessions")
+        finally:
+            await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        for role in self.roles:
+            role.cut_supply()
+        for role in self.roles:
+            with _reported("closing sessions"):
+                await role.close_sessions()
+        for role in self.roles:
+            with _reported("the last duties"):
+                await role.finish()
+        await self.ctx.tasks.cancel_all()
+        if self.status is not None:
+            await self.status.close()
+        if self.rate_feed is not None:
+            with _reported("the rate feed's farewell"):
+                if self.rate_feed.publisher.socket is not None:
+                    await self.rate_feed.farewell()
+            self.rate_feed.publisher.close()
+        for role in self.roles:
+            with _reported("closing the links"):
+                await role.close()
+        if self._close is not None:
+            with _reported("closing the wallet, the hardware and the ledger"):
+                await self._close()
+
+
+@contextlib.contextmanager
+def _reported(what: str) -> Iterator[None]:
+    """A shutdown step that fails is logged and the next one still runs."""
+    try:
+        yield
+    except Exception:
+        log.exception("shutting down: %s failed", what)

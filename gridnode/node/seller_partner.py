@@ -1,0 +1,228 @@
+"""A buyer's side of one pinned seller: its link, its sessions, and the hold after a breach.
+
+One :class:`~gridnode.trade.buyer.BuyerSession` at a time answers the seller's offer and
+pays within the limits; a new hello from the seller starts a new session (the one before
+is asked to close). The link is started only once the clock gate opens: the seller would
+offer at once, and a buyer whose clock is wrong must not sign readings with it.
+
+After a breach the buyer holds off the seller for ``breach_hold_s`` ([limits]): every
+session started meanwhile refuses the seller's offer. The hold is read from the ledger's
+breaches, so a restart does not clear it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from gridnode.ledger import Ledger
+from gridnode.node.context import NodeContext
+from gridnode.node.partner import GateOpened, Partner, PartnerEvent, QuietOver, SessionEnded
+from gridnode.node.readings import series_state
+from gridnode.node.reconcile import reconcile_buyer
+from gridnode.node.routing import frame_session, unknown_session_frame
+from gridnode.node.runner import Handled, PaymentPolicy, RunnerPorts, SessionRunner
+from gridnode.ocmf import SeriesState
+from gridnode.peer.client import BuyerClient
+from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
+from gridnode.peer.tls import PinnedPeer
+from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.evaluate import BreachHold
+from gridnode.trade.events import CloseRequested, FrameReceived, Start
+from gridnode.trade.events import LinkUp as SessionLinkUp
+from gridnode.trade.readings import OwnSeries
+from gridnode.trade.terms import BuyerLimits
+
+log = logging.getLogger("gridnode.node")
+
+
+def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
+    """(at_ms, text) of the buyer's latest breach in the ledger. Every breach a buyer
+    records is its seller's: the buyer detects it and stops paying."""
+    found = ledger.breaches()
+    if not found:
+        return None
+    _, _, text, at_ms = max(found, key=lambda row: row[3])
+    return at_ms, text
+
+
+def breach_hold(breach: tuple[int, str] | None, hold_ms: int) -> BreachHold | None:
+    """The hold after ``breach`` (at_ms, text): until at_ms + ``hold_ms``; None when
+    there was no breach or holding off is off (``hold_ms`` 0)."""
+    if breach is None or hold_ms <= 0:
+        return None
+    at_ms, text = breach
+    return BreachHold(until_ms=at_ms + hold_ms, cause=text)
+
+
+class SellerPartner(Partner):
+    """One pinned seller of a buyer."""
+
+    def __init__(
+        self,
+        ctx: NodeContext,
+        name: str,
+        peer: PinnedPeer,
+        client: BuyerClient,
+        *,
+        limits: BuyerLimits,
+        breach_hold_ms: int,
+        meter_id: str,
+    ) -> None:
+        super().__init__(ctx, name, peer, client.link, "seller")
+        self.client = client
+        self.limits = limits
+        self.breach_hold_ms = breach_hold_ms
+        self.meter_id = meter_id
+        self.session: BuyerSession | None = None
+        #: the seller's id of the session the live runner serves (None until its hello)
+        self.current_session_id: bytes | None = None
+        #: every session id the seller used, and the ledger's name of each (late readings)
+        self.known_sessions: set[bytes] = set()
+        self.ledger_names: dict[bytes, str] = {}
+        #: the latest breach in the ledger (at_ms, text), read at start and per session
+        self.last_breach: tuple[int, str] | None = None
+        #: no new follow-up of an ended session's payments once the node shuts down
+        self.stopping = False
+        self.rate_changed = ctx.changed
+
+    def hold(self) -> BreachHold | None:
+        """The hold after the seller's latest breach: the ledger's, or the live session's
+        if newer (the status shows it before the next session starts)."""
+        latest = self.last_breach
+        if self.runner is not None and self.runner.breaches:
+            record = self.runner.breaches[-1]
+            if latest is None or record.at_ms >= latest[0]:
+                latest = (record.at_ms, record.text)
+        return breach_hold(latest, self.breach_hold_ms)
+
+    async def handle(self, event: PartnerEvent) -> None:
+        match event:
+            case Message():
+                handled = self.consumption.taken(event.seq)
+                if await self.already_recorded(event):
+                    handled()
+                else:
+                    await self._route(event.payload, handled)
+            case LinkUp() | LinkDown() | LinkExpired():
+                self.to_session(event, "the seller stayed away too long")
+            case GateOpened() if self.runner is None:
+                # no session and no link (the seller would offer at once) until the
+                # clock is right; then the link starts, with a session awaiting the offer
+                self.client.start()
+                await self._start_session()
+            case SessionEnded(runner=runner):
+                self._follow_payments(runner.session_id)
+            case GateOpened() | QuietOver():
+                pass
+
+    async def _route(self, frame: bytes, handled: Handled) -> None:
+        """Hand a frame to the session it belongs to; a new hello starts a new session.
+
+        ``handled`` marks the message consumed: the runner calls it after the frame's
+        ledger record, this method when the node drops or stores the frame itself."""
+        runner = self.live
+        peek = frame_session(frame)
+        if peek is None or (runner is not None and self.current_session_id == peek.session_id):
+            if runner is not None:
+                runner.post(FrameReceived(frame), handled)
+            else:
+                handled()
+            return
+        if not peek.is_hello:
+            if peek.session_id not in self.known_sessions:
+                # a session this node lost (a restart): ask the seller to close it
+                log.info(
+                    "asking the seller to close session %s, which this node lost",
+                    peek.session_id.hex(),
+                )
+                self.known_sessions.add(peek.session_id)
+                self.link.send(unknown_session_frame(peek.session_id, self.ctx.signer))
+            elif not await self._late_reading(peek.session_id, frame):
+                log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
+            handled()
+            return
+        self.known_sessions.add(peek.session_id)
+        if runner is not None and self.current_session_id is not None:
+            runner.post(CloseRequested("the seller started a new session"))
+        if runner is None or self.current_session_id is not None:
+            await self._start_session()
+        self.current_session_id = peek.session_id
+        assert self.runner is not None
+        self.ledger_names[peek.session_id] = self.runner.session_id
+        self.runner.post(FrameReceived(frame), handled)
+
+    async def _late_reading(self, protocol_id: bytes, frame: bytes) -> bool:
+        """Keep the seller's last signed reading of a session that closed here first."""
+        name = self.ledger_names.get(protocol_id)
+        if name is None:
+            return False
+        return await self.keep_late(name, protocol_id, frame)
+
+    async def _start_session(self) -> None:
+        ctx = self.ctx
+        now = ctx.clock.now_ms()
+        clock_status = await ctx.gate.current()
+        previous, live = self.session, self.live
+        series: SeriesState | OwnSeries | None
+        if previous is not None and live is not None:
+            series = previous.readings.own  # still closing: the series goes on from it
+        else:
+            series = await asyncio.to_thread(
+                series_state, ctx.ledger, ctx.signer, self.meter_id, clock_status, now
+            )
+        self.last_breach = await asyncio.to_thread(latest_breach, ctx.ledger)
+        hold = breach_hold(self.last_breach, self.breach_hold_ms)
+        if hold is not None and hold.holds(now):
+            log.info("holding off the seller: %s", hold.describe())
+        session = BuyerSession(
+            self.limits,
+            signer=ctx.signer,
+            seller=self.verifier,
+            register_step_mwh=ctx.register_step_mwh,
+            meter_id=self.meter_id,
+            series=series,
+            clock_status=clock_status,
+            hold=hold,
+        )
+        session_id = f"buyer-{now}-{self.sessions_started + 1}"
+        await self.open_in_ledger(
+            session_id,
+            self.meter_id,
+            seller_der=self.verifier.public_key_der,
+            buyer_der=ctx.signer.public_key_der,
+        )
+        runner = SessionRunner(
+            session_id,
+            session,
+            RunnerPorts(
+                ledger=ctx.ledger,
+                wallet=ctx.wallet,
+                send=self.link.send,
+                relay=None,
+                publish_rate=lambda price, at: self.rate_changed(),
+                clock=ctx.clock,
+                ids=ctx.ids,
+                wallet_failed=ctx.health.failed,
+            ),
+            tick_ms=ctx.timings.tick_ms,
+            payments=PaymentPolicy(max_fee_ppm=self.limits.max_fee_ppm),
+        )
+        self.session = session
+        self.current_session_id = None
+        runner.post(Start())
+        if self.link.up:
+            runner.post(SessionLinkUp())
+        self.run(runner)
+
+    def _follow_payments(self, session_id: str) -> None:
+        """A session that ended with a payment under way (a deposit the seller has yet to
+        release, a prepayment in flight) leaves it to this: LND's final word goes into the
+        ledger now, not at the next start."""
+        if self.stopping:
+            return  # the next start reconciles it
+        ctx = self.ctx
+        self.ctx.tasks.spawn(
+            reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock.now_ms, session_id),
+            name=f"payments {session_id}",
+        )

@@ -1,0 +1,201 @@
+"""The seller role: one slot per configured buyer, each with its own meter, relay, link and
+session; shared are only the wallet, the ledger and the stream of settled invoices.
+
+A session's offer is placed in time when it starts and names this node's Lightning key
+(the buyer pays no invoice payable to another). The role's part of the runtime's start-up
+is the reconciliation (deposits of sessions that did not survive a restart are released);
+its part of the shutdown is every relay off first, then each session closed (the deposit
+is refunded), then the open prepayment invoices cancelled so nothing issued can be paid
+once the seller has stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+
+from gridnode.clock import wait_for
+from gridnode.node.context import NodeContext
+from gridnode.node.partner import GateOpened
+from gridnode.node.readings import series_state
+from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
+from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.seller_slot import BuyerSlot, SlotState
+from gridnode.node.settings_trade import OfferTemplate
+from gridnode.node.settlements import SettlementRouter
+from gridnode.node.views import seller_view
+from gridnode.peer.server import SellerServer
+from gridnode.snapshot import SessionView
+from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
+from gridnode.trade.events import Event, Start
+from gridnode.trade.seller import SellerSession
+from gridnode.trade.terms import Offer
+
+log = logging.getLogger("gridnode.node")
+
+#: How long the shutdown waits for the open prepayment invoices to be cancelled.
+SWEEP_TIMEOUT_S = 5.0
+
+
+class SellerRole:
+    name = "seller"
+
+    def __init__(
+        self,
+        ctx: NodeContext,
+        *,
+        terms: OfferTemplate,
+        server: SellerServer,
+        listen: tuple[str, int],
+        slots: list[BuyerSlot],
+        storage_budget_mb_per_day: int,
+    ) -> None:
+        self.ctx = ctx
+        self.terms = terms
+        self.server = server
+        self.listen = listen
+        self.slots = {slot.name: slot for slot in slots}
+        self.router = SettlementRouter(ctx.wallet, ctx.ledger, ctx.clock.now_ms)
+        self.min_interval_ms = min_interval_ms(storage_budget_mb_per_day, BYTES_PER_PAYMENT)
+        #: where the server listens once started (port 0 becomes a real port)
+        self.address: tuple[str, int] | None = None
+        for slot in slots:
+            slot.launch = self._launch
+
+    # -- the runtime's hooks ----------------------------------------------------------------
+    async def prepare(self) -> None:
+        """Before any session: this node's Lightning key goes into every offer, and the
+        deposits of sessions a restart cut short are released."""
+        payee = (await self.ctx.wallet.node_info()).pubkey
+        self.terms = dataclasses.replace(self.terms, payee_node_id=payee)
+        await reconcile_seller(self.ctx.ledger, self.ctx.wallet, self.ctx.clock.now_ms)
+
+    async def start(self) -> None:
+        host, port = self.listen
+        self.address = await self.server.start(host, port)
+        tasks = self.ctx.tasks
+        tasks.spawn(self.router.run(), name="settled invoices")
+        for slot in self.slots.values():
+            tasks.spawn(slot.poller.run(), name=f"meter {slot.meter_id}")
+            slot.start()
+        log.info("seller ready on %s:%d with %d buyers", *self.address, len(self.slots))
+
+    def gate_opened(self) -> None:
+        for slot in self.slots.values():
+            slot.post(GateOpened())
+
+    def broadcast(self, event: Event) -> None:
+        """Tell every live session (a clock check, LND's reachability)."""
+        for slot in self.slots.values():
+            if (runner := slot.live) is not None:
+                runner.post(event)
+
+    def views(self, now_ms: int) -> list[SessionView]:
+        return [seller_view(slot, now_ms) for slot in self.slots.values()]
+
+    def warnings(self) -> list[str]:
+        return [
+            f"meter {slot.meter_id}: {slot.poller.last_error}"
+            for slot in self.slots.values()
+            if slot.poller.last_error
+        ]
+
+    def healthy(self) -> bool:
+        """Every meter answered its last poll (the watchdog is kicked only then)."""
+        return all(slot.poller.last_error is None for slot in self.slots.values())
+
+    def stop_session(self, session_id: str, reason: str) -> bool:
+        for slot in self.slots.values():
+            runner = slot.live
+            if runner is not None and runner.session_id == session_id:
+                slot.request_close(reason)
+                return True
+        return False
+
+    def cut_supply(self) -> None:
+        for slot in self.slots.values():
+            slot.relay.driver.off_now()
+
+    async def close_sessions(self) -> None:
+        timings = self.ctx.timings
+        closing: list[tuple[BuyerSlot, SessionRunner]] = []
+        for slot in self.slots.values():
+            if slot.state is not SlotState.STOPPED:
+                slot.stop()
+            runner = slot.request_close("the seller is shutting down")
+            if runner is not None:
+                closing.append((slot, runner))
+        await asyncio.gather(*(s.wait_closed(r, timings.close_grace_s) for s, r in closing))
+        # the buyer answers the close with its End reading, which makes this ledger's
+        # receipt complete: wait a moment for it (the slots still route messages)
+        await asyncio.gather(*(s.wait_peer_end(r, timings.peer_end_grace_s) for s, r in closing))
+
+    async def finish(self) -> None:
+        """Nothing this seller issued can be paid once it has stopped."""
+        ctx = self.ctx
+        try:
+            await wait_for(
+                ctx.clock,
+                sweep_open_invoices(ctx.ledger, ctx.wallet, ctx.clock.now_ms),
+                SWEEP_TIMEOUT_S,
+            )
+        except Exception as exc:  # best effort: the next start reconciles them anyway
+            log.warning("open invoices not swept at shutdown: %s", exc)
+
+    async def close(self) -> None:
+        await self.server.close()
+
+    # -- one session ------------------------------------------------------------------------
+    async def _launch(self, slot: BuyerSlot) -> None:
+        ctx = self.ctx
+        now = ctx.clock.now_ms()
+        protocol_id = ctx.ids.random_bytes(16)
+        session_id = protocol_id.hex()
+        meter_id, terms = slot.meter_id, self.terms
+        offer = terms.offer(now, meter_id)
+
+        def renewal(current: Offer) -> Offer | None:
+            return terms.offer(current.stop_ms, meter_id, renewal=True)
+
+        clock_status = await ctx.gate.current()
+        series = await asyncio.to_thread(
+            series_state, ctx.ledger, ctx.signer, meter_id, clock_status, now
+        )
+        session = SellerSession(
+            offer,
+            session_id=protocol_id,
+            signer=ctx.signer,
+            buyer=slot.verifier,
+            register_step_mwh=ctx.register_step_mwh,
+            renewal=renewal,
+            series=series,
+            clock_status=clock_status,
+            min_interval_ms=self.min_interval_ms,
+        )
+        await slot.open_in_ledger(
+            session_id,
+            meter_id,
+            seller_der=ctx.signer.public_key_der,
+            buyer_der=slot.verifier.public_key_der,
+        )
+        runner = SessionRunner(
+            session_id,
+            session,
+            RunnerPorts(
+                ledger=ctx.ledger,
+                wallet=ctx.wallet,
+                send=slot.link.send,
+                relay=slot.relay,
+                publish_rate=lambda price, at: None,
+                clock=ctx.clock,
+                register_invoice=self.router.register,
+                ids=ctx.ids,
+                wallet_failed=ctx.health.failed,
+            ),
+            tick_ms=ctx.timings.tick_ms,
+        )
+        slot.session, slot.protocol_id = session, protocol_id
+        runner.post(Start())
+        log.info("session %s with %s: offer sent", session_id, slot.name)
+        slot.run(runner)

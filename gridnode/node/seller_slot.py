@@ -1,0 +1,190 @@
+"""A seller's slot for one buyer: its meter, relay and link, and a state machine that says
+when the next session may start.
+
+The slot's states are explicit (:class:`SlotState`, with a transition table that raises on
+any other move) and change only on events: the buyer's link coming up, the session's
+runner ending (a done callback, not something polled), the quiet time running out, the
+clock gate opening, the node stopping. A buyer that rejects the offer is offered again
+after a quiet time that doubles with each rejection in a row (a buyer holding off this
+seller after a breach refuses every offer), up to ten minutes.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Awaitable, Callable
+
+from gridnode.hardware.meter import Meter
+from gridnode.hardware.relay import FailSafeRelay
+from gridnode.money import Msat
+from gridnode.node.context import NodeContext
+from gridnode.node.metering import MeterPoller
+from gridnode.node.partner import GateOpened, Partner, PartnerEvent, QuietOver, SessionEnded
+from gridnode.node.routing import frame_session
+from gridnode.node.runner import SessionRunner
+from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message, PeerLink
+from gridnode.peer.tls import PinnedPeer
+from gridnode.trade.events import CloseRequested, FrameReceived, MeterSample
+from gridnode.trade.machine import StateMachine
+from gridnode.trade.messages import Cause
+from gridnode.trade.seller import SellerSession
+
+log = logging.getLogger("gridnode.node")
+
+#: The longest quiet time after rejected offers before the next offer.
+MAX_QUIET_AFTER_REJECTION_MS = 600_000
+
+
+class SlotState(enum.Enum):
+    IDLE = "idle"  # no session: one starts once the buyer's link is up and the gate open
+    TRADING = "trading"  # a session runs (from the offer to its close)
+    QUIET = "quiet"  # a session ended: the next offer waits out the quiet time
+    STOPPED = "stopped"  # the node is shutting down: no session starts again
+
+
+_T = SlotState
+SLOT_TRANSITIONS: dict[SlotState, frozenset[SlotState]] = {
+    _T.IDLE: frozenset({_T.TRADING, _T.STOPPED}),
+    _T.TRADING: frozenset({_T.QUIET, _T.STOPPED}),
+    _T.QUIET: frozenset({_T.IDLE, _T.STOPPED}),
+    _T.STOPPED: frozenset(),
+}
+
+
+def quiet_after_close_ms(base_ms: int, rejections: int) -> int:
+    """How long to wait after a session before offering again: ``base_ms``, doubled per
+    rejected offer in a row, up to 10 minutes (never below ``base_ms``)."""
+    if rejections <= 0:
+        return base_ms
+    doubled = base_ms << min(rejections, 32)
+    return max(base_ms, min(doubled, MAX_QUIET_AFTER_REJECTION_MS))
+
+
+def rejections_after(session: SellerSession | None, rejections: int) -> int:
+    """Rejections in a row after ``session`` ended: one more if the buyer rejected its
+    offer, none once a session was accepted, unchanged otherwise."""
+    if session is None:
+        return rejections
+    if session.close_cause is Cause.REJECTED:
+        return rejections + 1
+    return 0 if session.billing.payment_size > Msat(0) else rejections
+
+
+class BuyerSlot(Partner):
+    """One configured buyer of a seller."""
+
+    def __init__(
+        self,
+        ctx: NodeContext,
+        name: str,
+        peer: PinnedPeer,
+        link: PeerLink,
+        *,
+        meter: Meter,
+        meter_id: str,
+        relay: FailSafeRelay,
+        poll_s: float,
+    ) -> None:
+        super().__init__(ctx, name, peer, link, "buyer")
+        self.meter_id = meter_id
+        self.relay = relay
+        self.poller = MeterPoller(
+            meter,
+            self._sample,
+            period_s=poll_s,
+            name=meter_id,
+            register_step_mwh=ctx.register_step_mwh,
+            clock=ctx.clock,
+        )
+        self.machine = StateMachine(f"slot {name}", SlotState.IDLE, SLOT_TRANSITIONS)
+        self.session: SellerSession | None = None
+        #: the protocol id of the latest session (its ledger name is the hex of it)
+        self.protocol_id = b""
+        #: offers the buyer rejected in a row (the quiet time doubles with each)
+        self.rejections = 0
+        self.quiet_until_ms = 0
+        #: starts a session; the seller role sets it (it knows the terms and the wallet)
+        self.launch: Callable[[BuyerSlot], Awaitable[None]] | None = None
+
+    @property
+    def state(self) -> SlotState:
+        return self.machine.state
+
+    def _sample(self, event: MeterSample) -> None:
+        runner = self.live
+        if runner is not None:
+            runner.post(event)
+
+    async def handle(self, event: PartnerEvent) -> None:
+        match event:
+            case Message():
+                await self._route(event)
+            case LinkUp() | LinkDown() | LinkExpired():
+                self.to_session(event, "the buyer stayed away too long")
+            case SessionEnded(runner=runner) if runner is self.runner:
+                self._ended(runner)
+            case QuietOver() if self.state is SlotState.QUIET:
+                self.machine.move(SlotState.IDLE)
+            case SessionEnded() | QuietOver() | GateOpened():
+                pass
+        await self._maybe_start()
+
+    def stop(self) -> None:
+        """No session starts again (the node is shutting down)."""
+        self.machine.move(SlotState.STOPPED)
+
+    async def _maybe_start(self) -> None:
+        if (
+            self.state is SlotState.IDLE
+            and self.link.up
+            and self.ctx.gate.is_open
+            and self.launch is not None
+        ):
+            await self.launch(self)
+            self.machine.move(SlotState.TRADING)
+
+    def _ended(self, runner: SessionRunner) -> None:
+        self.relay.driver.off_now()  # whatever ended the session, the supply is cut
+        if self.state is not SlotState.TRADING:
+            return
+        self.rejections = rejections_after(self.session, self.rejections)
+        base_ms = round(self.ctx.timings.retry_after_close_s * 1000)
+        quiet_ms = quiet_after_close_ms(base_ms, self.rejections)
+        if self.rejections:
+            log.info(
+                "%s rejected %d offer(s) in a row: next offer in %d s",
+                self.name,
+                self.rejections,
+                quiet_ms // 1000,
+            )
+        self.quiet_until_ms = self.ctx.clock.now_ms() + quiet_ms
+        self.machine.move(SlotState.QUIET)
+        self.ctx.tasks.spawn(self._quiet(quiet_ms / 1000), name=f"quiet {self.name}")
+
+    async def _quiet(self, seconds: float) -> None:
+        await self.ctx.clock.sleep(seconds)
+        self.post(QuietOver())
+
+    async def _route(self, message: Message) -> None:
+        """Route one of the buyer's messages and mark it consumed once handled: by its
+        session's runner after the frame's ledger record, or here when the node drops or
+        stores it itself (or the link would hand it up after every restart)."""
+        handled = self.consumption.taken(message.seq)
+        if await self.already_recorded(message):
+            handled()
+            return
+        runner = self.live
+        peek = frame_session(message.payload)
+        if runner is None:
+            if self.protocol_id:  # the buyer's last reading of a session that closed here
+                await self.keep_late(self.protocol_id.hex(), self.protocol_id, message.payload)
+        elif peek is not None and peek.is_unknown_session:
+            if self.protocol_id == peek.session_id:
+                runner.post(CloseRequested("the buyer lost this session (restarted)"))
+        elif peek is not None and self.protocol_id != peek.session_id:
+            log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
+        else:
+            runner.post(FrameReceived(message.payload), handled)
+            return
+        handled()

@@ -1,0 +1,112 @@
+"""What a running node looks like at one moment, as plain frozen values.
+
+The node runtime builds a :class:`NodeSnapshot` on demand; everything that shows the
+node to the outside (the status socket and through it the dashboard, the rate feed, and
+later MQTT and metrics) renders one of these and imports no node class. Amounts are
+integer msat, energy integer mWh, times Unix ms, like everywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gridnode.trade.profiles import RateProfile
+
+
+@dataclass(frozen=True, slots=True)
+class MeterReading:
+    """The latest sample of the meter a session bills or pays by."""
+
+    voltage_mv: int
+    current_ma: int
+    power_mw: int
+    #: The meter's import energy register.
+    energy_total_mwh: int
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyEvent:
+    """One of a session's latest invoices, payments or deposits."""
+
+    #: The ledger kind: ``invoice``, ``payment_made``, ``payment_settled``, ``deposit``.
+    kind: str
+    payment_hash: bytes
+    amount_msat: int
+    #: What happened, in words ("settled", "in flight", ...).
+    status: str
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class BreachEvent:
+    text: str
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The parts of the agreed terms a display needs."""
+
+    period_start_ms: int
+    period_stop_ms: int
+    max_power_mw: int
+    #: The agreed rate profile (the forecast and the rate feed evaluate it).
+    profile: RateProfile
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """One trading partner of this node and its live session, if any."""
+
+    #: The partner's name (a buyer's name on a seller; the seller's on a buyer).
+    peer_name: str
+    peer_fingerprint: str
+    peer_connected: bool
+    #: The meter this node bills or pays by.
+    meter_id: str
+    #: The session state as the trade engine names it, or what the node waits for when
+    #: no session runs ("waiting for the buyer").
+    state: str
+    session_id: str = ""
+    reading: MeterReading | None = None
+    relay_on: bool = False
+    #: The price the session last published; None while no sale is agreed.
+    rate_msat_per_kwh: int | None = None
+    paid_msat: int = 0
+    #: The metered cost by this node's meter.
+    cost_msat: int = 0
+    credit_msat: int = 0
+    #: Buyer: paid ahead; seller: delivered unpaid.
+    exposure_msat: int = 0
+    #: The same in ms of energy at the contracted maximum power (0 when unknown).
+    exposure_ms: int = 0
+    energy_period_mwh: int = 0
+    terms: Terms | None = None
+    #: Why the session is where it is: its latest note.
+    cause: str = ""
+    #: The latest notes, oldest first, and how many there have been.
+    notes: tuple[str, ...] = ()
+    notes_total: int = 0
+    recent: tuple[MoneyEvent, ...] = ()
+    breaches: tuple[BreachEvent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSnapshot:
+    #: The roles this node plays ("seller", "buyer"; both on a battery node).
+    role: str
+    #: This node's key fingerprint.
+    fingerprint: str
+    at_ms: int
+    #: Whether the node's LND answered its latest health check.
+    lnd_reachable: bool
+    #: Whether the status socket's control (stopping a session by hand) works.
+    control_allowed: bool
+    ledger_path: str
+    sessions: tuple[SessionView, ...] = ()
+    #: Things a person should act on (storage, clock, LND, a meter, a failed effect).
+    warnings: tuple[str, ...] = field(default=())
+
+    def session(self, session_id: str) -> SessionView | None:
+        return next((s for s in self.sessions if s.session_id == session_id), None)
