@@ -27,8 +27,9 @@ from gridnode.node import wiring
 from gridnode.node.consumption import Consumption
 from gridnode.node.context import NodeContext
 from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
+from gridnode.node.links import Link
 from gridnode.node.runner import SessionRunner
-from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message, PeerLink
+from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.events import CloseRequested
 from gridnode.trade.events import LinkDown as SessionLinkDown
@@ -62,7 +63,7 @@ class Partner:
     """The state both roles keep for one pinned peer."""
 
     def __init__(
-        self, ctx: NodeContext, name: str, peer: PinnedPeer, link: PeerLink, peer_role: str
+        self, ctx: NodeContext, name: str, peer: PinnedPeer, link: Link, peer_role: str
     ) -> None:
         self.ctx = ctx
         self.name = name

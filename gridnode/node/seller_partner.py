@@ -17,13 +17,13 @@ import logging
 
 from gridnode.ledger import Ledger
 from gridnode.node.context import NodeContext
+from gridnode.node.links import Dialer
 from gridnode.node.partner import GateOpened, Partner, PartnerEvent, QuietOver, SessionEnded
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import Handled, PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.ocmf import SeriesState
-from gridnode.peer.client import BuyerClient
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.buyer import BuyerSession
@@ -63,7 +63,7 @@ class SellerPartner(Partner):
         ctx: NodeContext,
         name: str,
         peer: PinnedPeer,
-        client: BuyerClient,
+        client: Dialer,
         *,
         limits: BuyerLimits,
         breach_hold_ms: int,

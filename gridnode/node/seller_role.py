@@ -17,6 +17,7 @@ import logging
 
 from gridnode.clock import wait_for
 from gridnode.node.context import NodeContext
+from gridnode.node.links import Listener
 from gridnode.node.partner import GateOpened
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
@@ -25,7 +26,6 @@ from gridnode.node.seller_slot import BuyerSlot, SlotState
 from gridnode.node.settings_trade import OfferTemplate
 from gridnode.node.settlements import SettlementRouter
 from gridnode.node.views import seller_view
-from gridnode.peer.server import SellerServer
 from gridnode.snapshot import SessionView
 from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
 from gridnode.trade.events import Event, Start
@@ -46,7 +46,7 @@ class SellerRole:
         ctx: NodeContext,
         *,
         terms: OfferTemplate,
-        server: SellerServer,
+        server: Listener,
         listen: tuple[str, int],
         slots: list[BuyerSlot],
         storage_budget_mb_per_day: int,

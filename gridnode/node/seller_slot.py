@@ -19,11 +19,12 @@ from gridnode.hardware.meter import Meter
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.money import Msat
 from gridnode.node.context import NodeContext
+from gridnode.node.links import Link
 from gridnode.node.metering import MeterPoller
 from gridnode.node.partner import GateOpened, Partner, PartnerEvent, QuietOver, SessionEnded
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import SessionRunner
-from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message, PeerLink
+from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.events import CloseRequested, FrameReceived, MeterSample
 from gridnode.trade.machine import StateMachine
@@ -79,7 +80,7 @@ class BuyerSlot(Partner):
         ctx: NodeContext,
         name: str,
         peer: PinnedPeer,
-        link: PeerLink,
+        link: Link,
         *,
         meter: Meter,
         meter_id: str,
