@@ -49,7 +49,7 @@ from gridnode.config.peers import BuyerEntry, SellerEntry, read_address, read_bu
 from gridnode.config.ratefeed import read_feed_curve
 from gridnode.config.reader import ConfigError, Problems, Table, load_toml
 from gridnode.config.trade import read_terms
-from gridnode.hardware.config import BusConfig, HardwareConfig, WatchdogConfig
+from gridnode.hardware.config import HardwareConfig
 from gridnode.peer.settings import LinkSettings
 from gridnode.ratefeed.publisher import CurveServer
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
@@ -199,6 +199,8 @@ def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> Nod
 
 
 def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
+    """The common fields, as keyword arguments of :class:`CommonSettings` (a value may be
+    a placeholder when ``top.problems`` holds a mistake: no settings are made then)."""
     identity_dir = top.path_value("identity_dir", base, ".")
     checks.require_identity(identity_dir, top.problems)
     return {
@@ -206,7 +208,7 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "ledger": top.path_value("ledger", base, "ledger.sqlite"),
         "status_socket": top.path_value("status_socket", base, "status.sock"),
         "lnd": read_lnd(top.table("lnd"), base, role),
-        "hardware": read_hardware(top.table("hardware"), base) or _NO_HARDWARE,
+        "hardware": read_hardware(top.table("hardware"), base),  # None: it has mistakes
         "base": base,
         "register_step_mwh": top.positive("register_step_mwh", 10_000, hint="0.01 kWh is 10000"),
         "storage_budget_mb_per_day": top.positive(
@@ -225,8 +227,8 @@ def _read_selling(top: Table, base: Path, common: Mapping[str, Any]) -> SellingS
     listen = read_address(top, "listen", hint='address and port, like "0.0.0.0:7878"')
     buyers = read_buyers(top, base)
     terms = read_terms(top.table("terms"), register_step_mwh=common["register_step_mwh"])
-    hardware: HardwareConfig = common["hardware"]
-    if hardware is not _NO_HARDWARE:
+    hardware: HardwareConfig | None = common["hardware"]
+    if hardware is not None:  # the checks that need the hardware
         checks.require_watchdog(hardware, problems)
         checks.require_buyer_meters(hardware, buyers.values(), problems)
         relays = [(f"{where}.relay", entry.relay) for where, entry in buyers.items()]
@@ -249,14 +251,9 @@ def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSet
     if not rate_feed.startswith(("tcp://", "ipc://")):
         problems.add(f'rate_feed must be a ZeroMQ endpoint like "{DEFAULT_RATE_FEED}"')
     curve = read_feed_curve(top, base)
-    hardware: HardwareConfig = common["hardware"]
-    if hardware is not _NO_HARDWARE:
+    hardware: HardwareConfig | None = common["hardware"]
+    if hardware is not None:
         checks.require_one_meter(hardware, problems)
     if limits is None or len(problems.items) > before:
         return None
     return BuyingSettings(sellers, limits, hold_ms, rate_feed, curve)
-
-
-#: Stands in for a [hardware] table with mistakes (each is reported): no settings are
-#: made from it, and the checks that need the hardware are skipped.
-_NO_HARDWARE = HardwareConfig(BusConfig(""), (), None, WatchdogConfig("none"))
