@@ -83,4 +83,7 @@ def _check_offline(table: Table, settings: LndSettings, role: str) -> None:
             allow_excess=settings.allow_broad_macaroon,
         )
     except UsageError as exc:  # LndConfigError and MacaroonError name the key first
-        table.problems.add(f"lnd.{str(exc).rstrip('.')}")
+        text = str(exc).rstrip(".")
+        if settings.lndconnect and not text.startswith("lndconnect:"):
+            text = f"lndconnect: {text}"  # the macaroon came inside the URI
+        table.problems.add(f"lnd.{text}")

@@ -227,7 +227,7 @@ def test_an_lndconnect_uri_is_checked_offline_too(tmp_path: Path) -> None:
     broad = SELLER.replace(lnd, f'[lnd]\nlndconnect = "{uri(bake(["offchain:write"]))}"\n')
     problems = _problems(tmp_path / "b", broad)
     assert len(problems) == 1
-    assert problems[0].startswith("lnd.macaroon: the seller's macaroon lacks")
+    assert problems[0].startswith("lnd.lndconnect: macaroon: the seller's macaroon lacks")
 
 
 def b64url(data: bytes) -> str:
