@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gridnode.errors import UsageError
+from gridnode.config.settings import BuyerSettings
 from gridnode.hardware.meter import Meter
 from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import NodeIdentity
@@ -36,8 +36,6 @@ from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import Handled, PaymentPolicy, RunnerPorts, SessionRunner
-from gridnode.node.settings import NodeSettings
-from gridnode.node.settings_trade import breach_hold_ms
 from gridnode.node.status_view import buyer_status
 from gridnode.ocmf import ClockStatus, SeriesState
 from gridnode.peer.client import BuyerClient
@@ -102,12 +100,10 @@ class Rates:
 
 
 class BuyerNode:
-    def __init__(self, settings: NodeSettings, *, tick_ms: int = 250) -> None:
-        assert settings.limits is not None
-        assert settings.seller_address is not None
+    def __init__(self, settings: BuyerSettings, *, tick_ms: int = 250) -> None:
         self.settings = settings
-        self.limits: BuyerLimits = settings.limits
-        self.seller_address: str = settings.seller_address
+        self.limits: BuyerLimits = settings.buying.limits
+        self.seller_address: str = settings.buying.sellers[0].address
         self.tick_ms = tick_ms
         self.runner: SessionRunner | None = None
         self.session: BuyerSession | None = None
@@ -134,28 +130,19 @@ class BuyerNode:
         self.peer_end_grace_s = 3.0
         #: the latest breach in the ledger (at_ms, text), read at start and per session
         self.last_breach: tuple[int, str] | None = None
-        self.breach_hold_ms = breach_hold_ms(self.limits)
+        self.breach_hold_ms = settings.buying.breach_hold_ms
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
         identity, signer = wiring.open_identity(settings)
-        hardware_config = wiring.read_hardware(settings)
-        if len(hardware_config.meters) != 1:
-            raise UsageError(
-                "hardware.meters: a buyer reads exactly one meter (its own); "
-                f"{len(hardware_config.meters)} are configured."
-            )
         ledger = wiring.open_ledger(settings)
         self.last_breach = latest_breach(ledger)  # a restart does not clear a hold
         wallet = await wiring.open_wallet(settings)
-        ports = wiring.open_node_hardware(hardware_config)
-        meter_config = hardware_config.meters[0]
+        ports = wiring.open_node_hardware(settings.hardware)
+        meter_config = settings.hardware.meters[0]
         meter: Meter = ports.meters[meter_config.id]
-        assert settings.seller_fingerprint
-        assert settings.seller_certificate
-        self.peer = PinnedPeer.from_files(
-            "seller", settings.seller_fingerprint, settings.seller_certificate
-        )
+        seller = settings.buying.sellers[0]
+        self.peer = PinnedPeer.from_files(seller.name, seller.fingerprint, seller.certificate)
         host, port = self.seller_address.rsplit(":", 1)
         client = self.client = BuyerClient(
             identity,
@@ -176,7 +163,7 @@ class BuyerNode:
             register_step_mwh=settings.register_step_mwh,
         )
         status = StatusServer(settings.status_socket, lambda: buyer_status(self, identity))
-        publisher = RatePublisher(settings.rate_feed, curve=settings.rate_feed_curve)
+        publisher = RatePublisher(settings.buying.rate_feed, curve=settings.buying.rate_feed_curve)
         feed = RateFeed(publisher, lambda: buyer_feed_state(self), clock_ms)
         tasks: list[asyncio.Task[object]] = []
         try:
@@ -420,7 +407,7 @@ class BuyerNode:
         task.add_done_callback(self._followups.discard)
 
 
-def run_buyer(settings: NodeSettings) -> None:
+def run_buyer(settings: BuyerSettings) -> None:
     """Run until SIGTERM or SIGINT."""
 
     async def main() -> None:

@@ -19,6 +19,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from gridnode.config.settings import BuyerEntry, SellerSettings
 from gridnode.errors import UsageError
 from gridnode.hardware.meter import Meter
 from gridnode.hardware.ports import HardwarePorts
@@ -40,8 +41,6 @@ from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import RunnerPorts, SessionRunner
-from gridnode.node.settings import BuyerEntry, NodeSettings
-from gridnode.node.settings_trade import OfferTemplate
 from gridnode.node.settlements import SettlementRouter
 from gridnode.node.status_view import seller_status
 from gridnode.ocmf import ClockStatus
@@ -57,7 +56,7 @@ from gridnode.trade.messages import Cause
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import SellerState
-from gridnode.trade.terms import Offer
+from gridnode.trade.terms import Offer, OfferTemplate
 from gridnode.wallet.lnd import LndWallet
 
 log = logging.getLogger("gridnode.node")
@@ -116,7 +115,7 @@ class BuyerSlot:
 class SellerNode:
     def __init__(
         self,
-        settings: NodeSettings,
+        settings: SellerSettings,
         *,
         allow_control: bool = False,
         tick_ms: int = 250,
@@ -124,11 +123,9 @@ class SellerNode:
         close_grace_s: float = 10.0,
         peer_end_grace_s: float = 3.0,
     ) -> None:
-        assert settings.terms is not None
-        assert settings.listen is not None
         self.settings = settings
-        self.terms: OfferTemplate = settings.terms
-        self.listen: str = settings.listen
+        self.terms: OfferTemplate = settings.selling.terms
+        self.listen: str = settings.selling.listen
         self.allow_control = allow_control
         self.tick_ms = tick_ms
         self.retry_after_close_ms = int(retry_after_close_s * 1000)
@@ -146,20 +143,18 @@ class SellerNode:
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
         identity, signer = wiring.open_identity(settings)
-        hardware_config = wiring.read_hardware(settings)
-        wiring.require_watchdog(hardware_config)
-        wiring.require_fresh_readings(hardware_config, self.terms.policy)
         ledger = wiring.open_ledger(settings)
         wallet = await wiring.open_wallet(settings)
         # every offer names this node's Lightning key: the buyer pays no invoice payable
         # to another, and a receipt's invoices are bound to the seller's signature
         payee = (await wallet.node_info()).pubkey
         self.terms = dataclasses.replace(self.terms, payee_node_id=payee)
-        ports = wiring.open_node_hardware(hardware_config)
+        ports = wiring.open_node_hardware(settings.hardware)
         await reconcile_seller(ledger, wallet, clock_ms)
         poll_s = ports.budget.poll_period_s if ports.budget else 1.0
         peers = [
-            PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in settings.buyers
+            PinnedPeer.from_files(b.name, b.fingerprint, b.certificate)
+            for b in settings.selling.buyers
         ]
         # a buyer's message stays on disk until its ledger record is committed, and is
         # handed up again after a crash before that (docs/node.md)
@@ -176,7 +171,7 @@ class SellerNode:
         )
         background: list[asyncio.Task[None]] = []
         try:
-            for entry, peer in zip(settings.buyers, peers, strict=True):
+            for entry, peer in zip(settings.selling.buyers, peers, strict=True):
                 self.slots[entry.name] = self._slot(
                     entry, peer, server.link(peer.fingerprint), ports, poll_s
                 )
@@ -238,7 +233,7 @@ class SellerNode:
                 f"buyers entry {entry.name!r} names meter {entry.meter!r}, which is not in "
                 "[[hardware.meters]]; add it there or fix the name."
             )
-        relay = wiring.relay_for(ports, entry.relay, f"buyers[{entry.name}].relay", entry.name)
+        relay = wiring.relay_for(ports, entry.relay, entry.name)
         slot = BuyerSlot(
             entry,
             peer,
@@ -445,7 +440,7 @@ def _session_ended(slot: BuyerSlot, task: asyncio.Task[None]) -> None:
         log.error("session with %s failed: %r", slot.entry.name, task.exception())
 
 
-def run_seller(settings: NodeSettings, *, allow_control: bool) -> None:
+def run_seller(settings: SellerSettings, *, allow_control: bool) -> None:
     """Run until SIGTERM or SIGINT."""
     import signal
 
