@@ -215,9 +215,9 @@ def load_certificate(path: Path) -> x509.Certificate:
 
 
 def config_skeleton(role: Role) -> str:
-    """The node's whole commented example configuration (gridnode/node/examples), with
+    """The node's whole commented example configuration (gridnode/config/examples), with
     the pairing section left as placeholders to fill in after comparing fingerprints."""
-    from gridnode.node.examples import for_init
+    from gridnode.config.examples import for_init
 
     return for_init(role.value)
 

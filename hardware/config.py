@@ -1,8 +1,10 @@
-"""The hardware section of a node's configuration, checked, and the ports built from it.
+"""The hardware section of a node's configuration, as typed values.
 
-Parsed from the ``[hardware]`` table of the node's TOML (the settings model embeds
-:class:`HardwareConfig`). Every mistake is a :class:`~gridnode.errors.UsageError` that
-names the field and the fix (exit code 2).
+The ``[hardware]`` table of the node's TOML is read and checked by
+:mod:`gridnode.config.hardware` (every mistake one sentence, all of them at once, exit
+code 2); this module holds only the values the ports are built from
+(:func:`gridnode.hardware.ports.open_hardware`), so the hardware package imports nothing
+of the configuration.
 
 .. code-block:: toml
 
@@ -29,16 +31,17 @@ names the field and the fix (exit code 2).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from gridnode.errors import UsageError
-from gridnode.hardware.profile import load_profile
+#: The baud rates SDM meters speak.
+BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400)
 
 
 @dataclass(frozen=True, slots=True)
 class BusConfig:
+    """The RS-485 bus every meter (and a Modbus relay board) answers on."""
+
     #: Serial port of the RS-485 adapter (the udev rule names it /dev/gridnode-rs485).
     port: str
     #: Baud rate, the same on every device of the bus.
@@ -51,6 +54,8 @@ class BusConfig:
 
 @dataclass(frozen=True, slots=True)
 class MeterConfig:
+    """One meter on the bus."""
+
     #: The name the node uses for this meter in samples, ledger and receipts.
     id: str
     #: A shipped profile (sdm120, sdm630) or the path of a profile file.
@@ -61,6 +66,8 @@ class MeterConfig:
 
 @dataclass(frozen=True, slots=True)
 class RelayConfig:
+    """One relay: a contactor's relay module on a GPIO pin, or a relay board's coil."""
+
     #: "gpio": a pin drives the contactor's relay module; "modbus": a relay board's coil.
     kind: Literal["gpio", "modbus"]
     #: GPIO pin (BCM number) for kind "gpio".
@@ -69,16 +76,21 @@ class RelayConfig:
     active_high: bool = True
     #: Slave address of the relay board for kind "modbus".
     address: int | None = None
-    #: Coil of the relay board for kind "modbus".
+    #: Coil of the relay board for kind "modbus" (the configuration must name it).
     coil: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class WatchdogConfig:
+    """The external watchdog that drops every contactor when the node stops kicking it."""
+
     #: "gpio": a pin toggled for an external watchdog; "modbus": a coil written; "none".
     kind: Literal["gpio", "modbus", "none"]
+    #: GPIO pin (BCM number) for kind "gpio".
     pin: int | None = None
+    #: Slave address of the relay board for kind "modbus".
     address: int | None = None
+    #: Coil of the relay board for kind "modbus" (the configuration must name it).
     coil: int = 1
     #: How often the node kicks while healthy; keep it well under the watchdog's timeout.
     period_ms: int = 500
@@ -86,118 +98,14 @@ class WatchdogConfig:
 
 @dataclass(frozen=True, slots=True)
 class HardwareConfig:
+    """The whole ``[hardware]`` table."""
+
+    #: The RS-485 bus.
     bus: BusConfig
+    #: The meters on it, each with its own slave address.
     meters: tuple[MeterConfig, ...]
+    #: The node's own relay ([hardware.relay]); a seller's per-buyer relays are in
+    #: its [[buyers]] entries.
     relay: RelayConfig | None
+    #: The external watchdog (kind "none" for a buyer).
     watchdog: WatchdogConfig
-
-    def require_seller_safety(self) -> None:
-        """A seller needs a relay and a watchdog (a GPIO keeps its level when killed)."""
-        if self.relay is None:
-            raise UsageError(
-                "hardware.relay is missing: a seller needs a relay to cut the supply. "
-                'Add [hardware.relay] with kind = "gpio" and pin, or kind = "modbus" and address.'
-            )
-        if self.watchdog.kind == "none":
-            raise UsageError(
-                'hardware.watchdog.kind is "none", but a seller needs the external watchdog: '
-                "a relay pin keeps its level when the node is killed. Wire it "
-                '(hardware/deploy/WIRING.md) and set kind = "gpio" with its pin.'
-            )
-
-
-def _field(doc: Mapping[str, Any], key: str, where: str, kind: type, default: Any = ...) -> Any:
-    if key not in doc:
-        if default is ...:
-            raise UsageError(f"{where}.{key} is missing; add it to the configuration.")
-        return default
-    value = doc[key]
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise UsageError(f"{where}.{key} must be a whole number, not {value!r}.")
-    if not isinstance(value, kind):
-        raise UsageError(f"{where}.{key} must be a {kind.__name__}, not {value!r}.")
-    return value
-
-
-def _address(doc: Mapping[str, Any], where: str) -> int:
-    address: int = _field(doc, "address", where, int)
-    if not 1 <= address <= 247:
-        raise UsageError(
-            f"{where}.address is {address}; a Modbus slave address is 1 to 247. "
-            "Set the address shown in the device's menu."
-        )
-    return address
-
-
-def parse_hardware(doc: Mapping[str, Any]) -> HardwareConfig:
-    """Check and convert the ``[hardware]`` table (already parsed from TOML)."""
-    bus_doc = _field(doc, "bus", "hardware", dict)
-    bus = BusConfig(
-        port=_field(bus_doc, "port", "hardware.bus", str),
-        baud=_field(bus_doc, "baud", "hardware.bus", int, 9600),
-        gap_ms=_field(bus_doc, "gap_ms", "hardware.bus", int, 100),
-        timeout_ms=_field(bus_doc, "timeout_ms", "hardware.bus", int, 500),
-    )
-    if bus.baud not in (1200, 2400, 4800, 9600, 19200, 38400):
-        raise UsageError(
-            f"hardware.bus.baud is {bus.baud}; SDM meters speak 1200, 2400, 4800, 9600, "
-            "19200 or 38400. Use the rate set in the meters' menus."
-        )
-    meters: list[MeterConfig] = []
-    for i, meter_doc in enumerate(_field(doc, "meters", "hardware", list, [])):
-        where = f"hardware.meters[{i}]"
-        meter = MeterConfig(
-            id=_field(meter_doc, "id", where, str),
-            model=_field(meter_doc, "model", where, str),
-            address=_address(meter_doc, where),
-        )
-        load_profile(meter.model)  # an unknown model fails here, at start-up
-        meters.append(meter)
-    addresses = [m.address for m in meters]
-    if len(set(addresses)) != len(addresses):
-        raise UsageError(
-            f"hardware.meters share a slave address ({addresses}); each device on a bus "
-            "needs its own. Change one in the meter's menu and here."
-        )
-    relay = parse_relay(doc["relay"]) if "relay" in doc else None
-    watchdog = _parse_watchdog(doc.get("watchdog", {"kind": "none"}))
-    return HardwareConfig(bus, tuple(meters), relay, watchdog)
-
-
-def parse_relay(doc: Mapping[str, Any], where: str = "hardware.relay") -> RelayConfig:
-    """Check one relay table; ``where`` names it in errors (a landlord has one per tenant)."""
-    if not isinstance(doc, Mapping):
-        raise UsageError(f'{where} must be a table with kind = "gpio" or "modbus".')
-    kind = _field(doc, "kind", where, str)
-    if kind == "gpio":
-        return RelayConfig(
-            "gpio",
-            pin=_field(doc, "pin", where, int),
-            active_high=_field(doc, "active_high", where, bool, True),
-        )
-    if kind == "modbus":
-        return RelayConfig(
-            "modbus",
-            address=_address(doc, where),
-            coil=_field(doc, "coil", where, int, 0),
-        )
-    raise UsageError(f'{where}.kind is "{kind}"; use "gpio" or "modbus".')
-
-
-def _parse_watchdog(doc: Mapping[str, Any]) -> WatchdogConfig:
-    kind = _field(doc, "kind", "hardware.watchdog", str)
-    period = _field(doc, "period_ms", "hardware.watchdog", int, 500)
-    if kind == "gpio":
-        return WatchdogConfig(
-            "gpio", pin=_field(doc, "pin", "hardware.watchdog", int), period_ms=period
-        )
-    if kind == "modbus":
-        return WatchdogConfig(
-            "modbus",
-            address=_address(doc, "hardware.watchdog"),
-            coil=_field(doc, "coil", "hardware.watchdog", int, 1),
-            period_ms=period,
-        )
-    if kind == "none":
-        return WatchdogConfig("none")
-    raise UsageError(f'hardware.watchdog.kind is "{kind}"; use "gpio", "modbus" or "none".')

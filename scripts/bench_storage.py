@@ -11,7 +11,7 @@ them as the node would, and measures each side's channel.db and ledger file:
   another compacting restart. The seller cannot delete settled invoices (no RPC).
 
 Prints one JSON document, with projections per day and year for a few payment steps,
-and at the default real-install terms (gridnode.node.settings_trade.REAL_INSTALL_PAYMENTS)
+and at the default real-install terms (gridnode.config.trade.REAL_INSTALL_PAYMENTS)
 for a 2 kW mean load and a 7 kW car charger: the step the cadence chooses, payments per
 day, storage per day and year, and the exposure those terms give (msat, seconds, and US
 cents at a stated BTC price and electricity rate).
@@ -35,10 +35,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from gridnode.config.trade import REAL_INSTALL_PAYMENTS
 from gridnode.ledger import Ledger
 from gridnode.money import Msat
 from gridnode.node.pruning import Pruner
-from gridnode.node.settings_trade import REAL_INSTALL_PAYMENTS
 from gridnode.regtest.daemons import LndNode
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.trade.cadence import (

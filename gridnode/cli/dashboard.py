@@ -49,7 +49,7 @@ def dashboard(node: Path | None, config: Path | None, history_s: int) -> None:
     from gridnode.ui.settings import DashboardSettings
 
     if node is None and config is not None:
-        from gridnode.node.settings import load_settings
+        from gridnode.config.settings import load_settings
 
         node = load_settings(config).status_socket
     settings = DashboardSettings(node=node or Path("status.sock"), history_s=history_s)

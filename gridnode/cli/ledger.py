@@ -132,7 +132,7 @@ def _ledger_path(ledger_path: Path | None, config: Path | None) -> Path:
     if ledger_path is not None:
         return ledger_path.expanduser()
     if config is not None:
-        from gridnode.node.settings import load_settings
+        from gridnode.config.settings import load_settings
 
         return load_settings(config.expanduser()).ledger
     raise UsageError("Say which ledger: --ledger PATH, or --config FILE of the node.")

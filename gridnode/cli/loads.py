@@ -36,7 +36,7 @@ def loads(config: Path, check: bool, as_json: bool) -> None:
       gridnode loads --config /etc/gridnode/loads.toml
       gridnode loads --config loads.toml --check
     """
-    from gridnode.loads.settings import load_loads_settings
+    from gridnode.config.loads import load_loads_settings
 
     settings = load_loads_settings(config)
     if check:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from gridnode.cli.common import guarded
-from gridnode.node.settings import load_settings
+from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
 
 _CONFIG = click.option(
     "--config",
@@ -37,7 +37,7 @@ def sell(config: Path, allow_control: bool) -> None:
     from gridnode.node.factory import run_node
 
     settings = load_settings(config)
-    if settings.role != "seller":
+    if not isinstance(settings, SellerSettings):
         raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode buy'.")
     run_node(settings, allow_control=allow_control)
 
@@ -56,6 +56,6 @@ def buy(config: Path) -> None:
     from gridnode.node.factory import run_node
 
     settings = load_settings(config)
-    if settings.role != "buyer":
+    if not isinstance(settings, BuyerSettings):
         raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode sell'.")
     run_node(settings)

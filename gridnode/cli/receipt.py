@@ -16,7 +16,7 @@ def _ledger_path(ledger: Path | None, config: Path | None) -> Path:
     if ledger is not None:
         return ledger.expanduser()
     if config is not None:
-        from gridnode.node.settings import load_settings
+        from gridnode.config.settings import load_settings
 
         return load_settings(config.expanduser()).ledger
     raise UsageError("Say which ledger: --ledger PATH, or --config FILE of the node.")

@@ -27,7 +27,7 @@ SWING_MINUTES = 3
 class DemoTerms:
     """The demo's own profile: seconds of exposure and a payment every couple of
     seconds, so something happens on screen (a real install pays every few minutes:
-    gridnode.node.settings_trade.REAL_INSTALL_PAYMENTS, docs/cadence.md)."""
+    gridnode.config.trade.REAL_INSTALL_PAYMENTS, docs/cadence.md)."""
 
     period_s: int = 60
     min_payment_msat: int = 100

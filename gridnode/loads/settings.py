@@ -1,46 +1,16 @@
-"""loads.toml: the load agent's typed settings, every mistake one sentence (exit code 2).
+"""The load agent's typed settings (loads.toml), read by :mod:`gridnode.config.loads`.
 
-.. code-block:: toml
-
-    zone = "Europe/Berlin"          # the local day of the daily needs
-    max_power_w = 11000             # optional: loads share this budget by priority
-    state_file = "/var/lib/gridnode-loads/needs.json"  # run time kept across restarts
-
-    [feed]
-    endpoint = "tcp://127.0.0.1:5556"   # the buyer's rate_feed
-    silence_s = 30                      # fail-safe: every load off after this silence
-    # server_key = "feed.key"           # CurveZMQ: the buyer's public key (file or text)
-    # secret_key = "loads.key_secret"   # and this agent's pair ('gridnode keys curve')
-
-    [bus]                               # only for loads on a Modbus relay board
-    port = "/dev/gridnode-rs485"
-
-    [[loads]]
-    name = "water heater"
-    relay = { kind = "gpio", pin = 17 }  # or { kind = "modbus", address = 2, coil = 0 }
-    priority = 2                         # or { kind = "simulated" }
-    on_below_msat_per_kwh = 150000
-    off_above_msat_per_kwh = 200000
-    min_on_s = 300
-    min_off_s = 300
-    power_w = 3000
-    daily_run_minutes = 120              # or daily_energy_wh (with power_w)
-    need_by = "07:00"
+The reading, with every mistake one sentence (exit code 2), lives with the node's in the
+one configuration package; this module holds only the values the agent runs on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from gridnode.errors import UsageError
-from gridnode.hardware.config import BusConfig, RelayConfig, parse_relay
+from gridnode.hardware.config import BusConfig, RelayConfig
 from gridnode.loads.decide import LoadSpec
-from gridnode.node.config_reader import Problems, Table, load_toml
-from gridnode.ratefeed import keys
 from gridnode.ratefeed.subscriber import CurveClient
 
 #: The feed re-sends at least every 5 s: a shorter silence would trip on a healthy feed.
@@ -49,6 +19,9 @@ MIN_SILENCE_S = 6
 
 @dataclass(frozen=True, slots=True)
 class LoadEntry:
+    """One switched load."""
+
+    #: What the agent decides on: the price band, the daily need, the power.
     spec: LoadSpec
     #: None: a simulated relay (the demo, a dry run).
     relay: RelayConfig | None
@@ -56,6 +29,8 @@ class LoadEntry:
 
 @dataclass(frozen=True, slots=True)
 class LoadsSettings:
+    """The whole loads.toml."""
+
     #: The buyer's feed endpoint.
     endpoint: str
     #: Every load off when nothing was heard for this long.
@@ -72,196 +47,7 @@ class LoadsSettings:
     tick_ms: int
     #: The RS-485 bus, when a load is on a Modbus relay board.
     bus: BusConfig | None
+    #: The loads, in the file's order.
     loads: tuple[LoadEntry, ...]
     #: Where run time toward the daily needs is kept across restarts (None: memory only).
     state_file: Path | None = None
-
-
-def load_loads_settings(path: Path | str, env: Mapping[str, str] | None = None) -> LoadsSettings:
-    path = Path(path)
-    doc = load_toml(path, env)
-    problems = Problems(str(path))
-    settings = read_loads_settings(doc, path.resolve().parent, problems)
-    problems.raise_if_any()
-    assert settings is not None
-    return settings
-
-
-def read_loads_settings(
-    doc: Mapping[str, Any], base: Path, problems: Problems
-) -> LoadsSettings | None:
-    top = Table(doc, "", problems)
-    zone = top.get("zone", str, "UTC")
-    try:
-        ZoneInfo(zone)
-    except Exception:  # zoneinfo raises several types for a bad key
-        problems.add(f"zone: {zone!r} is not an IANA time zone (like 'Europe/Berlin')")
-    max_power = top.optional("max_power_w", int)
-    if max_power is not None and max_power <= 0:
-        problems.add(f"max_power_w must be above 0, not {max_power} (or leave it out)")
-    slot_min = top.positive("slot_minutes", 15, hint="the planning slot, like 15")
-    tick_ms = top.positive("tick_ms", 500)
-    state_file = top.path_value("state_file", base) if top.has("state_file") else None
-    if state_file is not None and not state_file.parent.is_dir():
-        problems.add(f"state_file: the folder {state_file.parent} does not exist; create it")
-    feed = top.table("feed")
-    endpoint = feed.get("endpoint", str, "tcp://127.0.0.1:5556")
-    if not endpoint.startswith(("tcp://", "ipc://")):
-        problems.add('feed.endpoint must be a ZeroMQ endpoint like "tcp://127.0.0.1:5556"')
-    silence_s = feed.positive("silence_s", 30)
-    if silence_s < MIN_SILENCE_S:
-        problems.add(
-            f"feed.silence_s is {silence_s}; the feed re-sends every 5 s, so use "
-            f"{MIN_SILENCE_S} or more (30 is a good start)"
-        )
-    curve = _read_curve(feed, base)
-    feed.unknown_keys()
-    entries = [_read_load(t, problems) for t in top.tables("loads")]
-    if "loads" not in doc:
-        problems.add("[[loads]] is missing: list at least one load to switch")
-    names = [e.spec.name for e in entries]
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.add(f"loads: the name {name!r} is used twice; give each load its own")
-    bus: BusConfig | None = None
-    if "bus" in doc:
-        bus_table = top.table("bus")
-        bus = BusConfig(
-            bus_table.get("port", str, hint='like "/dev/gridnode-rs485"'),
-            bus_table.positive("baud", 9600),
-            bus_table.positive("gap_ms", 100),
-            bus_table.positive("timeout_ms", 500),
-        )
-        bus_table.unknown_keys()
-    elif any(e.relay is not None and e.relay.kind == "modbus" for e in entries):
-        problems.add("[bus] is missing: a load uses a Modbus relay; add [bus] with its port")
-    top.unknown_keys({"bus"})
-    if problems.items:
-        return None
-    return LoadsSettings(
-        endpoint=endpoint,
-        silence_ms=silence_s * 1000,
-        curve=curve,
-        zone=zone,
-        max_power_w=max_power,
-        slot_ms=slot_min * 60_000,
-        tick_ms=tick_ms,
-        bus=bus,
-        loads=tuple(entries),
-        state_file=state_file,
-    )
-
-
-def _read_curve(feed: Table, base: Path) -> CurveClient | None:
-    server = feed.optional("server_key", str)
-    secret = feed.optional("secret_key", str)
-    if server is None and secret is None:
-        return None
-    if server is None or secret is None:
-        feed.problems.add(
-            "feed.server_key and feed.secret_key go together: the buyer's public key and "
-            "this agent's .key_secret file from 'gridnode keys curve'"
-        )
-        return None
-    try:
-        return CurveClient(
-            keys.read_secret(secret, base, "feed.secret_key"),
-            keys.read_public(server, base, "feed.server_key"),
-        )
-    except UsageError as exc:
-        feed.problems.add(str(exc))
-        return None
-
-
-def _minutes(text: str, where: str, problems: Problems) -> int:
-    try:
-        hours, minutes = (int(p) for p in text.split(":"))
-    except ValueError:
-        hours, minutes = -1, 0
-    if not (0 <= hours <= 24 and 0 <= minutes < 60 and hours * 60 + minutes <= 1440):
-        problems.add(f'{where} must be a local time like "07:00" (or "24:00"), not {text!r}')
-        return 1440
-    return hours * 60 + minutes or 1440
-
-
-def _read_load(table: Table, problems: Problems) -> LoadEntry:
-    where = table.path
-    name = table.get("name", str, hint='like "water heater"')
-    relay = _read_relay(table, where)
-    on_below = table.optional("on_below_msat_per_kwh", int)
-    off_above = table.optional("off_above_msat_per_kwh", int)
-    if (on_below is None) != (off_above is None):
-        problems.add(
-            f"{where}: give both on_below_msat_per_kwh and off_above_msat_per_kwh (the "
-            "hysteresis band) or neither"
-        )
-    elif on_below is not None and off_above is not None and not 0 <= on_below < off_above:
-        problems.add(
-            f"{where}.on_below_msat_per_kwh ({on_below}) must be below "
-            f"off_above_msat_per_kwh ({off_above}): the gap between them stops flapping"
-        )
-    power_w = table.get("power_w", int, 0)
-    if power_w < 0:
-        problems.add(f"{where}.power_w must be 0 or more, not {power_w}")
-    run_min = table.optional("daily_run_minutes", int)
-    energy_wh = table.optional("daily_energy_wh", int)
-    need_ms = 0
-    if run_min is not None and energy_wh is not None:
-        problems.add(f"{where}: give daily_run_minutes or daily_energy_wh, not both")
-    elif run_min is not None:
-        if not 0 < run_min <= 1440:
-            problems.add(f"{where}.daily_run_minutes must be 1 to 1440, not {run_min}")
-        need_ms = run_min * 60_000
-    elif energy_wh is not None:
-        if energy_wh <= 0 or power_w <= 0:
-            problems.add(
-                f"{where}.daily_energy_wh needs a positive value and the load's power_w "
-                "(the run time is energy / power)"
-            )
-        else:
-            need_ms = -(-energy_wh * 3_600_000 // power_w)
-    if on_below is None and not need_ms and (run_min, energy_wh) == (None, None):
-        problems.add(
-            f"{where}: say when the load runs: on_below_msat_per_kwh and "
-            "off_above_msat_per_kwh, or a daily need (daily_run_minutes / daily_energy_wh)"
-        )
-    spec = LoadSpec(
-        name=name,
-        priority=table.positive("priority", 1),
-        on_below=on_below,
-        off_above=off_above,
-        min_on_ms=_seconds(table, "min_on_s") * 1000,
-        min_off_ms=_seconds(table, "min_off_s") * 1000,
-        power_w=power_w,
-        need_ms=need_ms,
-        need_by_minute=_minutes(table.get("need_by", str, "24:00"), f"{where}.need_by", problems),
-    )
-    table.unknown_keys()
-    return LoadEntry(spec, relay)
-
-
-def _seconds(table: Table, key: str) -> int:
-    value = table.get(key, int, 0)
-    if value < 0:
-        table.problems.add(f"{table.path}.{key} must be 0 or more seconds, not {value}")
-    return value
-
-
-def _read_relay(table: Table, where: str) -> RelayConfig | None:
-    doc = table.table("relay").doc
-    if doc.get("kind") == "simulated":
-        if set(doc) - {"kind"}:
-            table.problems.add(f"{where}.relay: a simulated relay takes only kind")
-        return None
-    if not doc:
-        return None  # the missing table is already a problem
-    if doc.get("kind") not in ("gpio", "modbus"):
-        table.problems.add(
-            f'{where}.relay.kind must be "gpio" (pin), "modbus" (address, coil) or '
-            f'"simulated", not {doc.get("kind")!r}'
-        )
-        return None
-    try:
-        return parse_relay(doc, f"{where}.relay")
-    except UsageError as exc:
-        table.problems.add(str(exc).rstrip("."))
-        return None

@@ -16,6 +16,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from gridnode.clock import SYSTEM_CLOCK, Clock
+from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
 from gridnode.node import wiring
@@ -29,8 +30,6 @@ from gridnode.node.runtime import NodeRuntime, Role
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
-from gridnode.node.settings import NodeSettings
-from gridnode.node.settings_trade import breach_hold_ms
 from gridnode.node.tasks import TaskGroup
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.server import SellerServer
@@ -54,18 +53,13 @@ async def build_runtime(
     """Open every port of a node and assemble its runtime (nothing trades yet). What was
     opened is closed again if a later step fails."""
     identity, signer = wiring.open_identity(settings)
-    hardware_config = wiring.read_hardware(settings)
-    if settings.role == "seller":
-        wiring.require_watchdog(hardware_config)
-        assert settings.terms is not None
-        wiring.require_fresh_readings(hardware_config, settings.terms.policy)
     opened = contextlib.AsyncExitStack()
     try:
         ledger = wiring.open_ledger(settings)
         opened.callback(ledger.close)
         wallet = await wiring.open_wallet(settings)
         opened.push_async_callback(wallet.close)
-        hardware = wiring.open_node_hardware(hardware_config)
+        hardware = wiring.open_node_hardware(settings.hardware)
         opened.callback(hardware.close)
         ctx = NodeContext(
             identity=identity,
@@ -97,11 +91,12 @@ def _assemble(
     poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
     role: Role
     rate_feed: Callable[[NodeRuntime], RateFeed] | None = None
-    if settings.role == "seller":
+    if isinstance(settings, SellerSettings):
         role = _seller(settings, ctx, hardware, poll_s)
     else:
         role = _buyer(settings, ctx, hardware, poll_s)
-        publisher = RatePublisher(settings.rate_feed, curve=settings.rate_feed_curve)
+        buying = settings.buying
+        publisher = RatePublisher(buying.rate_feed, curve=buying.rate_feed_curve)
 
         def rate_feed(runtime: NodeRuntime) -> RateFeed:
             return RateFeed(publisher, lambda: feed_state(runtime.snapshot()), ctx.clock.now_ms)
@@ -138,10 +133,10 @@ def _watchdog(
 
 
 def _seller(
-    settings: NodeSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+    settings: SellerSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
 ) -> SellerRole:
-    assert settings.terms is not None and settings.listen is not None
-    peers = [PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in settings.buyers]
+    selling = settings.selling
+    peers = [PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in selling.buyers]
     # a buyer's message stays on disk until its ledger record is committed, and is handed
     # up again after a crash before that (docs/node.md)
     link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
@@ -149,9 +144,9 @@ def _seller(
         ctx.identity, peers, wiring.private_dir(settings.base / "links"), link_settings
     )
     slots = []
-    for entry, peer in zip(settings.buyers, peers, strict=True):
+    for entry, peer in zip(selling.buyers, peers, strict=True):
         meter = hardware.meters[entry.meter]
-        relay = wiring.relay_for(hardware, entry.relay, f"buyers[{entry.name}].relay", entry.name)
+        relay = wiring.relay_for(hardware, entry.relay, entry.name)
         slots.append(
             BuyerSlot(
                 ctx,
@@ -164,10 +159,10 @@ def _seller(
                 poll_s=poll_s,
             )
         )
-    host, port = settings.listen.rsplit(":", 1)
+    host, port = selling.listen.rsplit(":", 1)
     return SellerRole(
         ctx,
-        terms=settings.terms,
+        terms=selling.terms,
         server=server,
         listen=(host, int(port)),
         slots=slots,
@@ -176,32 +171,30 @@ def _seller(
 
 
 def _buyer(
-    settings: NodeSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
 ) -> BuyerRole:
-    assert settings.limits is not None and settings.seller_address is not None
-    assert settings.seller_fingerprint and settings.seller_certificate
+    buying = settings.buying
     meter_id, meter = next(iter(hardware.meters.items()))
-    peer = PinnedPeer.from_files("seller", settings.seller_fingerprint, settings.seller_certificate)
-    host, port = settings.seller_address.rsplit(":", 1)
-    client = BuyerClient(
-        ctx.identity,
-        peer,
-        host,
-        int(port),
-        wiring.private_dir(settings.base / "links"),
-        # a seller's message stays on disk until its ledger record is committed, and is
-        # handed up again after a crash before that (docs/node.md)
-        dataclasses.replace(settings.link, keep_until_consumed=True),
-    )
-    partner = SellerPartner(
-        ctx,
-        "seller",
-        peer,
-        client,
-        limits=settings.limits,
-        breach_hold_ms=breach_hold_ms(settings.limits),
-        meter_id=meter_id,
-    )
+    # a seller's message stays on disk until its ledger record is committed, and is
+    # handed up again after a crash before that (docs/node.md)
+    link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
+    links = wiring.private_dir(settings.base / "links")
+    partners = []
+    for entry in buying.sellers:
+        peer = PinnedPeer.from_files(entry.name, entry.fingerprint, entry.certificate)
+        host, port = entry.address.rsplit(":", 1)
+        client = BuyerClient(ctx.identity, peer, host, int(port), links, link_settings)
+        partners.append(
+            SellerPartner(
+                ctx,
+                entry.name,
+                peer,
+                client,
+                limits=buying.limits,
+                breach_hold_ms=buying.breach_hold_ms,
+                meter_id=meter_id,
+            )
+        )
     poller = MeterPoller(
         meter,
         lambda _e: None,
@@ -210,7 +203,7 @@ def _buyer(
         register_step_mwh=settings.register_step_mwh,
         clock=ctx.clock,
     )
-    return BuyerRole(ctx, partners=[partner], poller=poller)
+    return BuyerRole(ctx, partners=partners, poller=poller)
 
 
 def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:

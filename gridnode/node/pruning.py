@@ -20,9 +20,9 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from gridnode.config.settings import CommonSettings
 from gridnode.errors import GridnodeError
 from gridnode.ledger import Ledger
-from gridnode.node.settings import NodeSettings
 from gridnode.node.storage import DAY_MS, StorageWatch
 from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, Wallet, WalletError
 
@@ -61,7 +61,7 @@ class Pruner:
         self._raw_at_ms: int | None = None
 
     @classmethod
-    def for_node(cls, settings: NodeSettings, ledger: Ledger, wallet: Wallet) -> Pruner:
+    def for_node(cls, settings: CommonSettings, ledger: Ledger, wallet: Wallet) -> Pruner:
         """The node's pruner, from its settings: its raw window and storage budget."""
         paths = [settings.ledger]
         if settings.lnd_data_dir is not None:

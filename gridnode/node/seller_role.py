@@ -23,14 +23,13 @@ from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.seller_slot import BuyerSlot, SlotState
-from gridnode.node.settings_trade import OfferTemplate
 from gridnode.node.settlements import SettlementRouter
 from gridnode.node.views import seller_view
 from gridnode.snapshot import SessionView
 from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
 from gridnode.trade.events import Event, Start
 from gridnode.trade.seller import SellerSession
-from gridnode.trade.terms import Offer
+from gridnode.trade.terms import Offer, OfferTemplate
 
 log = logging.getLogger("gridnode.node")
 

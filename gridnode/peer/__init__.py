@@ -8,7 +8,8 @@ Layers, bottom up (each its own module; see docs/peer-link.md):
 - ``handshake``: the hello (role, identity, clock, resume point);
 - ``outbox`` and ``link``: exactly-once, ordered delivery across reconnects;
 - ``server`` and ``client``: the seller serving many buyers, the buyer reconnecting;
-- ``config`` and ``fetch``: pins from gridnode.toml, or from a fingerprint on first contact.
+- ``fetch``: a pin from a fingerprint on first contact (pins from gridnode.toml are
+  read by gridnode.config.peers).
 
 Payloads are opaque bytes: the trade engine's encoded messages.
 """

@@ -248,3 +248,51 @@ class BuyerLimits:
             raise TermsError(
                 f"max_fee_ppm is a share in parts per million, 0..1000000; got {self.max_fee_ppm}."
             )
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTemplate:
+    """The seller's terms with the period still to be placed in time: each session's
+    offer, and each renewal's, is made from it."""
+
+    #: How long each sale period lasts.
+    period_ms: int
+    #: The price over time.
+    profile: RateProfile
+    #: Payment sizes, exposure budgets and the deposit.
+    payments: PaymentTerms
+    #: The voltage range and the most current the seller guarantees.
+    electrical: ElectricalGuarantees
+    #: How far the two meters may disagree.
+    tolerance: MeteringTolerance
+    #: How the seller runs the contactor.
+    policy: SupplyPolicy
+    #: The seller's Lightning node id, asked of its LND at start-up (not configured).
+    payee_node_id: str = ""
+
+    def offer(self, start_ms: int, meter_id: str, *, renewal: bool = False) -> Offer:
+        """The offer for the period starting at ``start_ms``; a renewal carries no new
+        deposit."""
+        payments = self.payments
+        if renewal:
+            payments = PaymentTerms(
+                payments.min_payment,
+                payments.max_payment,
+                payments.prepayment,
+                payments.prepayment_ms,
+                Msat(0),
+                payments.unpaid,
+                payments.unpaid_ms,
+            )
+        return Offer(
+            start_ms=start_ms,
+            stop_ms=start_ms + self.period_ms,
+            profile=self.profile,
+            payments=payments,
+            electrical=self.electrical,
+            meter_id=meter_id,
+            tolerance=self.tolerance,
+            policy=self.policy,
+            is_renewal=renewal,
+            payee_node_id=self.payee_node_id,
+        )

@@ -83,8 +83,8 @@ def check_role(macaroon: Macaroon, role: str, *, allow_excess: bool = False) -> 
     if excess and not allow_excess:
         raise MacaroonError(
             f"macaroon: the {role}'s macaroon also allows {', '.join(excess)}, more than a "
-            f"{role} needs; bake one with: {BAKE_COMMANDS[role]} (or start with "
-            "--allow-broad-macaroon to accept it anyway)."
+            f"{role} needs; bake one with: {BAKE_COMMANDS[role]} (or set "
+            "allow_broad_macaroon = true in [lnd] to accept it anyway)."
         )
 
 

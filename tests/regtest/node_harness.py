@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gridnode.config.settings import BuyerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.node.context import RuntimeTimings
-from gridnode.node.settings import load_settings
 from gridnode.trade.terms import BuyerLimits
 from tests.regtest.conftest import lndgrpc
 
@@ -136,9 +136,9 @@ CLOCK_MARGIN_S = 0.25
 def buyer_limits(demo: DemoHarness, index: int = 0) -> BuyerLimits:
     """A buyer's limits as it reads them from the configuration the demo wrote."""
     assert demo.parts is not None
-    limits = load_settings(demo.parts.buyers[index].config).limits
-    assert limits is not None
-    return limits
+    settings = load_settings(demo.parts.buyers[index].config)
+    assert isinstance(settings, BuyerSettings)
+    return settings.buying.limits
 
 
 def now_ms() -> int:

@@ -109,7 +109,10 @@ def test_a_node_unit_starts_on_the_configuration_gridnode_init_writes(
     (ledger, status socket, identity, link outboxes, macaroon) resolves inside that
     writable folder, and the unit's environment holds no variable the node would refuse
     as an unknown setting."""
-    from gridnode.node.settings import load_settings
+    from gridnode.config.examples import example
+    from gridnode.config.settings import load_settings
+    from tests.support.macaroons import bake_for
+    from tests.support.node_config import EXAMPLE_FPR, FPR, peer_certificate_pem
 
     unit = _unit(DEPLOY / f"gridnode-{role}.service")
     service = unit["Service"]
@@ -130,12 +133,14 @@ def test_a_node_unit_starts_on_the_configuration_gridnode_init_writes(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    # step 6 of the README: the person fills in the pairing (here: the whole example)
-    example = Path(__file__).resolve().parents[3] / "gridnode" / "node" / "examples"
-    (folder / "gridnode.toml").write_text((example / f"{role}.toml").read_text())
-    (folder / f"{role}.macaroon").write_bytes(b"\x02")
+    # step 6 of the README: the person fills in the pairing (here: the whole example,
+    # with the peer's certificate under peers/ and its fingerprint compared aloud)
+    (folder / "gridnode.toml").write_text(example(role).replace(EXAMPLE_FPR, FPR))
+    peer = "flat-2" if role == "seller" else "seller"
+    (folder / "peers" / f"{peer}.crt").write_bytes(peer_certificate_pem())
+    (folder / f"{role}.macaroon").write_bytes(bake_for(role))
     lnd_cert = tmp_path / "tls.cert"
-    lnd_cert.write_text("LND's certificate")
+    lnd_cert.write_bytes(peer_certificate_pem())  # any PEM certificate, read offline
     env = _service_env(unit) | {"GRIDNODE_LND__TLS_CERT": str(lnd_cert)}
     settings = load_settings(folder / "gridnode.toml", env)
     for written in (settings.ledger, settings.status_socket):

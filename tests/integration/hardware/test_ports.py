@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from gpiozero.pins.mock import MockFactory
 
-from gridnode.hardware.config import parse_hardware
+from gridnode.config import checks
+from gridnode.config.hardware import parse_hardware, parse_relay
+from gridnode.config.reader import Problems
 from gridnode.hardware.ports import open_hardware
 
 from .conftest import BusFactory
@@ -19,11 +21,14 @@ async def test_modbus_relay_and_watchdog_from_configuration(sim_bus: BusFactory)
                 {"id": "flat-a", "model": "sdm120", "address": 1},
                 {"id": "flat-b", "model": "sdm630", "address": 2},
             ],
-            "relay": {"kind": "modbus", "address": 10},
-            "watchdog": {"kind": "modbus", "address": 10},
+            "relay": {"kind": "modbus", "address": 10, "coil": 0},
+            "watchdog": {"kind": "modbus", "address": 10, "coil": 1},
         }
     )
-    config.require_seller_safety()
+    problems = Problems("seller.toml")
+    checks.require_watchdog(config, problems)  # what a seller's configuration must have
+    checks.require_separate_outputs(config, [], problems)
+    assert problems.items == []
     ports = open_hardware(config)
     try:
         assert ports.relay is not None
@@ -67,12 +72,13 @@ async def test_gpio_relay_from_configuration(sim_bus: BusFactory) -> None:
 
 async def test_one_relay_per_tenant_on_one_relay_board(sim_bus: BusFactory) -> None:
     from gridnode.hardware.bus import ModbusBus
-    from gridnode.hardware.config import parse_relay
     from gridnode.hardware.ports import open_relay
 
     sim = sim_bus([("sdm120", 1)], relay_address=10)
     with ModbusBus(sim.slave.port, 19200, timeout_s=0.3, gap_s=0.0) as bus:
-        relay = open_relay(parse_relay({"kind": "modbus", "address": 10}), bus, name="flat 1")
+        relay = open_relay(
+            parse_relay({"kind": "modbus", "address": 10, "coil": 0}), bus, name="flat 1"
+        )
         async with relay:
             await relay.switch_on()
             assert sim.circuit.relay_on

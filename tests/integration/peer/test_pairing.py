@@ -1,6 +1,7 @@
 """The pairing walkthrough of docs/peer-link.md, section 2, end to end: two `gridnode
 init`s, certificates swapped, fingerprints compared with `gridnode fingerprint
---certificate`, pins written into gridnode.toml, and a link that comes up from them."""
+--certificate`, pins written into gridnode.toml, the node configurations loaded as the
+nodes load them, and a link that comes up from their pins."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
 from gridnode.identity import load_identity
 from gridnode.peer import BuyerClient, LinkUp, Message, SellerServer
-from gridnode.peer.config import BuyerPeerConfig, SellerPeerConfig, load_peer_config
+from gridnode.peer.tls import PinnedPeer
+from tests.support.macaroons import bake_for
+from tests.support.node_config import EXAMPLE_TLS_CERT, peer_certificate_pem
 
 from .conftest import FAST, expect
 
@@ -47,7 +51,8 @@ async def test_pairing_walkthrough_from_init_to_first_message(tmp_path: Path) ->
         f.write(
             '\n[[buyers]]\nname = "ben"\n'
             f'fingerprint = "{" ".join(spoken_by_ben.split())}"\n'
-            'certificate = "peers/ben.crt"\n'
+            'certificate = "peers/ben.crt"\nmeter = "flat-2"\n'
+            'relay = { kind = "gpio", pin = 17 }\n'
         )
     text = (ben / "gridnode.toml").read_text()
     (ben / "gridnode.toml").write_text(
@@ -58,16 +63,28 @@ async def test_pairing_walkthrough_from_init_to_first_message(tmp_path: Path) ->
         )
         .replace('# certificate = "peers/seller.crt"', 'certificate = "peers/seller.crt"')
     )
-    seller_cfg = load_peer_config(ana)
-    buyer_cfg = load_peer_config(ben)
-    assert isinstance(seller_cfg, SellerPeerConfig)
-    assert isinstance(buyer_cfg, BuyerPeerConfig)
-    assert [b.fingerprint for b in seller_cfg.buyers] == [ben_fp["fingerprint"]]
-    assert buyer_cfg.seller.fingerprint == ana_fp["fingerprint"]
+    # 6. Each fills in the rest: LND's certificate and the role's macaroon.
+    for folder, role in ((ana, "seller"), (ben, "buyer")):
+        (folder / "tls.cert").write_bytes(peer_certificate_pem())  # read offline only
+        (folder / f"{role}.macaroon").write_bytes(bake_for(role))
+        config = folder / "gridnode.toml"
+        config.write_text(config.read_text().replace(EXAMPLE_TLS_CERT, "tls.cert"))
+    seller_cfg = load_settings(ana / "gridnode.toml", env={})
+    buyer_cfg = load_settings(ben / "gridnode.toml", env={})
+    assert isinstance(seller_cfg, SellerSettings)
+    assert isinstance(buyer_cfg, BuyerSettings)
+    pins = [
+        PinnedPeer.from_files(b.name, b.fingerprint, b.certificate)
+        for b in seller_cfg.selling.buyers
+    ]
+    (seller,) = buyer_cfg.buying.sellers
+    seller_pin = PinnedPeer.from_files(seller.name, seller.fingerprint, seller.certificate)
+    assert [b.fingerprint for b in pins] == [ben_fp["fingerprint"]]
+    assert seller_pin.fingerprint == ana_fp["fingerprint"]
 
-    server = SellerServer(load_identity(ana), seller_cfg.buyers, ana / "links", FAST)
+    server = SellerServer(load_identity(ana), pins, ana / "links", FAST)
     host, port = await server.start("127.0.0.1", 0)  # a free port, not the file's
-    client = BuyerClient(load_identity(ben), buyer_cfg.seller, host, port, ben / "links", FAST)
+    client = BuyerClient(load_identity(ben), seller_pin, host, port, ben / "links", FAST)
     client.start()
     try:
         await expect(server.link("ben"), LinkUp)

@@ -12,7 +12,7 @@ import pytest
 from gridnode.wallet.macaroon import ROLE_PERMISSIONS
 
 ROOT = Path(__file__).resolve().parents[3]
-SOURCES = [ROOT / "README.md", *sorted((ROOT / "gridnode" / "node" / "examples").glob("*.toml"))]
+SOURCES = [ROOT / "README.md", *sorted((ROOT / "gridnode" / "config" / "examples").glob("*.toml"))]
 BAKE = re.compile(r"lncli bakemacaroon --save_to (seller|buyer)\.macaroon ([^`\n]+)")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gridnode.loads.settings import load_loads_settings
+from gridnode.config.loads import load_loads_settings
 
 ROOT = Path(__file__).resolve().parents[3]
 

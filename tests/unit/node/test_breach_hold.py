@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS
+from gridnode.config.settings import BuyerSettings, load_settings
 from gridnode.errors import GridnodeError
 from gridnode.identity import Role, create_identity
 from gridnode.ledger import Ledger
@@ -20,11 +22,9 @@ from gridnode.node.seller_node import (
     quiet_after_close_ms,
     rejections_after,
 )
-from gridnode.node.settings import load_settings
-from gridnode.node.settings_trade import DEFAULT_BREACH_HOLD_MS, NodeLimits, breach_hold_ms
 from gridnode.node.status_view import buyer_status
 from gridnode.trade.messages import Cause
-from tests.unit.node.test_settings import BUYER, write
+from tests.support.node_config import BUYER, write
 
 T0 = 1_795_000_000_000  # 2026-11-18 11:06:40 UTC
 OVER_BILLED = "the seller claims 1050 mWh but the buyer's meter saw 1000 mWh"
@@ -35,14 +35,17 @@ def buyer_config(tmp_path: Path, hold: str | None) -> Path:
     return write(tmp_path, text)
 
 
+def buyer_settings(path: Path) -> BuyerSettings:
+    settings = load_settings(path, env={})
+    assert isinstance(settings, BuyerSettings)
+    return settings
+
+
 def test_the_hold_defaults_to_an_hour_and_is_read_from_limits(tmp_path: Path) -> None:
-    limits = load_settings(buyer_config(tmp_path, None), env={}).limits
-    assert isinstance(limits, NodeLimits)
-    assert breach_hold_ms(limits) == DEFAULT_BREACH_HOLD_MS == 3_600_000
+    settings = buyer_settings(buyer_config(tmp_path, None))
+    assert settings.buying.breach_hold_ms == DEFAULT_BREACH_HOLD_MS == 3_600_000
     for raw, ms in (("breach_hold_s = 0", 0), ('breach_hold_s = "90.5"', 90_500)):
-        limits = load_settings(buyer_config(tmp_path, raw), env={}).limits
-        assert limits is not None
-        assert breach_hold_ms(limits) == ms
+        assert buyer_settings(buyer_config(tmp_path, raw)).buying.breach_hold_ms == ms
 
 
 @pytest.mark.parametrize(
@@ -85,7 +88,7 @@ def test_no_breach_or_a_zero_hold_holds_nothing() -> None:
 def test_a_hold_is_a_warning_on_the_buyers_status_saying_until_when_and_why(
     tmp_path: Path,
 ) -> None:
-    node = BuyerNode(load_settings(buyer_config(tmp_path, None), env={}))
+    node = BuyerNode(buyer_settings(buyer_config(tmp_path, None)))
     identity = create_identity(tmp_path / "id", Role.BUYER)
     now = buyer_status(node, identity).at_ms
     node.last_breach = (now - 60_000, OVER_BILLED)

@@ -11,10 +11,9 @@ import pytest
 from gridnode.hardware.watchdog import run_watchdog
 from gridnode.identity import Role, create_identity
 from gridnode.node.buyer_node import BuyerNode
-from gridnode.node.settings import load_settings
 from gridnode.node.status_view import buyer_status
 from gridnode.ocmf import ClockStatus
-from tests.unit.node.test_settings import BUYER, write
+from tests.support.node_config import buyer_settings
 
 
 class _Poller:
@@ -22,7 +21,7 @@ class _Poller:
 
 
 def test_the_buyer_is_healthy_only_while_its_meter_answers(tmp_path: Path) -> None:
-    node = BuyerNode(load_settings(write(tmp_path, BUYER), env={}))
+    node = BuyerNode(buyer_settings(tmp_path))
     assert not node.healthy()  # not started: no meter yet
     poller = _Poller()
     node.poller = poller  # type: ignore[assignment]
@@ -54,7 +53,7 @@ async def test_without_a_contactor_only_systemd_is_told() -> None:
 
 
 def test_an_unsynchronised_clock_is_a_warning_on_the_buyers_status(tmp_path: Path) -> None:
-    node = BuyerNode(load_settings(write(tmp_path, BUYER), env={}))
+    node = BuyerNode(buyer_settings(tmp_path))
     identity = create_identity(tmp_path / "id", Role.BUYER)
     node.clock_gate.update(ClockStatus.UNKNOWN)
     (warning,) = buyer_status(node, identity).warnings

@@ -15,10 +15,9 @@ import pytest
 
 from gridnode.node.readings import ClockGate, clock_gate
 from gridnode.node.seller_node import BuyerSlot, SellerNode
-from gridnode.node.settings import load_settings
 from gridnode.ocmf import ClockStatus
 from gridnode.trade.events import ClockChecked
-from tests.unit.node.test_settings import SELLER, write
+from tests.support.node_config import seller_settings
 
 NOT_SYNCHRONISED = [ClockStatus.UNKNOWN, ClockStatus.INFORMATIVE, ClockStatus.RELATIVE]
 
@@ -103,7 +102,7 @@ async def test_trading_waits_for_the_clock_and_starts_once_it_is_synchronised() 
 
 
 async def test_a_seller_starts_no_session_while_its_clock_gate_is_closed(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path, SELLER), env={})
+    settings = seller_settings(tmp_path)
     assert settings.require_clock_sync
     node = SellerNode(settings)
     slot = cast("BuyerSlot", SimpleNamespace(runner=None, quiet_until_ms=0))
@@ -118,7 +117,7 @@ def test_every_check_reaches_the_live_sessions_so_their_readings_carry_it(
 ) -> None:
     """Sessions already running go on when the clock loses its synchronisation, but the
     readings they sign from then on are flagged with it (ClockChecked)."""
-    node = SellerNode(load_settings(write(tmp_path, SELLER), env={}))
+    node = SellerNode(seller_settings(tmp_path))
     posted: list[object] = []
     live = SimpleNamespace(closed=asyncio.Event(), post=posted.append)
     ended = SimpleNamespace(closed=asyncio.Event(), post=posted.append)

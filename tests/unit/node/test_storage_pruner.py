@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from gridnode.config.reader import ConfigError
+from gridnode.config.settings import load_settings
 from gridnode.ledger import Ledger
 from gridnode.money import Msat
-from gridnode.node.config_reader import ConfigError
 from gridnode.node.pruning import Pruner
-from gridnode.node.settings import load_settings
 from gridnode.node.storage import DAY_MS, MB, StorageWatch
 from gridnode.wallet.port import PaymentHash, WalletError
 from tests.fakes.wallet import FakeLightning, FakeWallet
-from tests.unit.node.test_settings import BUYER, write
+from tests.support.node_config import BUYER, write
 
 
 class BrokenWallet(FakeWallet):

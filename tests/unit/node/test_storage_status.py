@@ -9,15 +9,14 @@ from gridnode.identity import Role, create_identity
 from gridnode.ledger import Ledger
 from gridnode.node.buyer_node import BuyerNode
 from gridnode.node.pruning import Pruner
-from gridnode.node.settings import load_settings
 from gridnode.node.status_view import buyer_status
 from gridnode.node.storage import MB, StorageWatch
 from tests.fakes.wallet import FakeLightning, FakeWallet
-from tests.unit.node.test_settings import BUYER, write
+from tests.support.node_config import buyer_settings
 
 
 def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
-    node = BuyerNode(load_settings(write(tmp_path, BUYER), env={}))
+    node = BuyerNode(buyer_settings(tmp_path))
     identity = create_identity(tmp_path / "id", Role.BUYER)
     assert list(buyer_status(node, identity).warnings) == []  # before the pruner starts
     clock = [0]

@@ -23,7 +23,9 @@ async def test_a_failing_task_is_logged_kept_and_reported_to_its_owner(
         task = group.spawn(broken(), name="settled invoices")
         await asyncio.gather(task, return_exceptions=True)
     assert [f.name for f in reported] == ["settled invoices"]
-    assert reported[0].describe() == "settled invoices failed: RuntimeError: the wallet stream broke"
+    assert (
+        reported[0].describe() == "settled invoices failed: RuntimeError: the wallet stream broke"
+    )
     assert reported[0].at_ms == 1_000
     assert group.failures == reported
     assert "the wallet stream broke" in caplog.text

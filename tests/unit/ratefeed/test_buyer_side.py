@@ -8,22 +8,28 @@ from typing import Any
 
 import pytest
 
-from gridnode.node.config_reader import ConfigError
-from gridnode.node.settings import load_settings
+from gridnode.config.reader import ConfigError
+from gridnode.config.settings import BuyerSettings, BuyingSettings, load_settings
 from gridnode.ratefeed.buyer import buyer_feed_state
 from gridnode.ratefeed.keys import new_pair, write_pair
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.states import BuyerState
 from gridnode.trade.units import MsatPerKwh
-from tests.unit.node.test_settings import BUYER, write
+from tests.support.node_config import BUYER, write
 
 
 def _buyer(tmp_path: Path, extra: str) -> Path:
     return write(tmp_path, extra + BUYER)
 
 
+def _buying(path: Path) -> BuyingSettings:
+    settings = load_settings(path, env={})
+    assert isinstance(settings, BuyerSettings)
+    return settings.buying
+
+
 def test_the_default_feed_is_loopback_without_curve(tmp_path: Path) -> None:
-    settings = load_settings(_buyer(tmp_path, ""), env={})
+    settings = _buying(_buyer(tmp_path, ""))
     assert settings.rate_feed == "tcp://127.0.0.1:5556"
     assert settings.rate_feed_curve is None
 
@@ -38,7 +44,7 @@ def test_curve_keys_and_allow_list_from_files(tmp_path: Path) -> None:
         f'rate_feed_curve = {{ secret_key = "feed.key_secret", '
         f'allowed_clients = ["loads.key", "{other}"] }}\n'
     )
-    curve = load_settings(_buyer(tmp_path, extra), env={}).rate_feed_curve
+    curve = _buying(_buyer(tmp_path, extra)).rate_feed_curve
     assert curve is not None
     assert curve.pair == feed
     assert curve.allowed == {agent.public, other}

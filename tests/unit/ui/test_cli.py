@@ -36,7 +36,7 @@ def test_dashboard_takes_the_socket_from_the_node_configuration(
     class Settings:
         status_socket = tmp_path / "node" / "status.sock"
 
-    monkeypatch.setattr("gridnode.node.settings.load_settings", lambda _path: Settings())
+    monkeypatch.setattr("gridnode.config.settings.load_settings", lambda _path: Settings())
     result = CliRunner().invoke(cli, ["dashboard", "--config", str(config)])
     assert result.exit_code == 0, result.output
     assert ran == [tmp_path / "node" / "status.sock"]

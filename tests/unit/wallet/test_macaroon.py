@@ -15,40 +15,7 @@ from gridnode.wallet.macaroon import (
     check_role,
     parse,
 )
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, n = n & 0x7F, n >> 7
-        out.append(byte | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def _pb(number: int, value: bytes) -> bytes:
-    return _varint(number << 3 | 2) + _varint(len(value)) + value
-
-
-def _field(kind: int, value: bytes) -> bytes:
-    return bytes([kind]) + _varint(len(value)) + value
-
-
-def bake(permissions: list[str], caveats: list[bytes] = ()) -> bytes:  # type: ignore[assignment]
-    """A macaroon laid out as LND writes one (the signature is not checked here)."""
-    by_entity: dict[str, list[str]] = {}
-    for permission in permissions:
-        entity, action = permission.split(":", 1)
-        by_entity.setdefault(entity, []).append(action)
-    ops = b"".join(
-        _pb(3, _pb(1, e.encode()) + b"".join(_pb(2, a.encode()) for a in actions))
-        for e, actions in by_entity.items()
-    )
-    identifier = b"\x03" + _pb(1, b"n" * 16) + _pb(2, b"0") + ops
-    body = b"\x02" + _field(1, b"lnd") + _field(2, identifier) + b"\x00"
-    for caveat in caveats:
-        body += _field(2, caveat) + b"\x00"
-    return body + b"\x00" + _field(6, b"s" * 32)
+from tests.support.macaroons import bake
 
 
 def test_reads_entity_and_uri_permissions() -> None:
@@ -67,6 +34,9 @@ def test_a_broader_macaroon_is_refused_naming_the_excess_and_the_bake() -> None:
     with pytest.raises(MacaroonError, match="also allows offchain:write, onchain:write") as caught:
         check_role(broad, "seller")
     assert "lncli bakemacaroon" in str(caught.value)
+    # the advice names the real setting (there is no --allow-broad-macaroon option)
+    assert "set allow_broad_macaroon = true in [lnd]" in str(caught.value)
+    assert "--allow-broad-macaroon" not in str(caught.value)
     check_role(broad, "seller", allow_excess=True)  # told to accept it
 
 

@@ -5,21 +5,35 @@ budget, and the routing fee limit the runner passes to the wallet."""
 from __future__ import annotations
 
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from gridnode.config.reader import ConfigError
+from gridnode.config.settings import (
+    BuyerSettings,
+    NodeSettings,
+    SellerSettings,
+    load_settings,
+)
+from gridnode.config.trade import REAL_INSTALL_PAYMENTS
 from gridnode.money import Msat
-from gridnode.node.config_reader import ConfigError
 from gridnode.node.runner import PaymentPolicy
-from gridnode.node.settings import load_settings
-from gridnode.node.settings_trade import REAL_INSTALL_PAYMENTS
 from gridnode.trade.cadence import BYTES_PER_PAYMENT, Budgets, cadence, min_interval_ms
 from gridnode.trade.evaluate import Acceptance, evaluate
 from gridnode.trade.units import energy_at_power_mwh
+from tests.support.node_config import BUYER, SELLER, example, write
 
-from .test_settings import BUYER, SELLER, write
+
+def selling(settings: NodeSettings) -> SellerSettings:
+    assert isinstance(settings, SellerSettings)
+    return settings
+
+
+def buying(settings: NodeSettings) -> BuyerSettings:
+    assert isinstance(settings, BuyerSettings)
+    return settings
+
 
 PAYMENT_LINES = (
     "min_payment_msat",
@@ -35,17 +49,15 @@ def without_payment_terms(text: str) -> str:
 
 
 def test_terms_without_payment_fields_get_the_real_install_defaults(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path, without_payment_terms(SELLER)), env={})
-    assert settings.terms is not None
-    assert settings.terms.payments == REAL_INSTALL_PAYMENTS
+    settings = selling(load_settings(write(tmp_path, without_payment_terms(SELLER)), env={}))
+    assert settings.selling.terms.payments == REAL_INSTALL_PAYMENTS
 
 
 def test_the_unpaid_budget_is_read_in_msat_and_seconds(tmp_path: Path) -> None:
     text = SELLER.replace("[terms]\n", '[terms]\nunpaid_msat = 7_000\nunpaid_s = "2.5"\n')
-    settings = load_settings(write(tmp_path, text), env={})
-    assert settings.terms is not None
-    assert settings.terms.payments.unpaid == Msat(7_000)
-    assert settings.terms.payments.unpaid_ms == 2_500
+    settings = selling(load_settings(write(tmp_path, text), env={}))
+    assert settings.selling.terms.payments.unpaid == Msat(7_000)
+    assert settings.selling.terms.payments.unpaid_ms == 2_500
 
 
 def test_a_negative_unpaid_budget_is_refused_with_a_sentence(tmp_path: Path) -> None:
@@ -56,10 +68,9 @@ def test_a_negative_unpaid_budget_is_refused_with_a_sentence(tmp_path: Path) -> 
 
 def test_the_buyer_reads_its_fee_share_and_its_wait_for_payment(tmp_path: Path) -> None:
     text = BUYER.replace("[limits]\n", "[limits]\nmax_fee_ppm = 2_500\nmin_unpaid_s = 30\n")
-    settings = load_settings(write(tmp_path, text), env={})
-    assert settings.limits is not None
-    assert settings.limits.max_fee_ppm == 2_500
-    assert settings.limits.min_unpaid_ms == 30_000
+    settings = buying(load_settings(write(tmp_path, text), env={}))
+    assert settings.buying.limits.max_fee_ppm == 2_500
+    assert settings.buying.limits.min_unpaid_ms == 30_000
 
 
 def test_a_fee_share_above_the_whole_payment_is_refused(tmp_path: Path) -> None:
@@ -78,23 +89,12 @@ def test_the_fee_limit_is_the_share_of_the_payment_rounded_down(
     assert PaymentPolicy(max_fee_ppm=ppm).fee_limit(Msat(amount)) == Msat(limit)
 
 
-def example(tmp_path: Path, role: str) -> Path:
-    text = resources.files("gridnode.node.examples").joinpath(f"{role}.toml").read_text()
-    (tmp_path / f"{role}.macaroon").write_text("x")
-    tls = tmp_path / "tls.cert"
-    tls.write_text("x")
-    path = tmp_path / f"{role}.toml"
-    path.write_text(text.replace("/home/gridnode/.lnd/tls.cert", str(tls)))
-    return path
-
-
 def test_the_example_buyer_accepts_the_example_sellers_terms(tmp_path: Path) -> None:
-    seller = load_settings(example(tmp_path, "seller"), env={})
-    buyer = load_settings(example(tmp_path, "buyer"), env={})
-    assert seller.terms is not None
-    assert buyer.limits is not None
-    offer = seller.terms.offer(1_800_000_000_000, buyer.limits.expected_meter_id)
-    assert isinstance(evaluate(offer, buyer.limits, 1_800_000_000_000), Acceptance)
+    seller = selling(load_settings(example(tmp_path / "s", "seller"), env={}))
+    buyer = buying(load_settings(example(tmp_path / "b", "buyer"), env={}))
+    limits = buyer.buying.limits
+    offer = seller.selling.terms.offer(1_800_000_000_000, limits.expected_meter_id)
+    assert isinstance(evaluate(offer, limits, 1_800_000_000_000), Acceptance)
     assert offer.payments == REAL_INSTALL_PAYMENTS  # the example shows the defaults
 
 

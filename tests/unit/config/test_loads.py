@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from gridnode.cli.main import cli
-from gridnode.loads.settings import load_loads_settings
-from gridnode.node.config_reader import ConfigError
+from gridnode.config.loads import load_loads_settings
+from gridnode.config.reader import ConfigError
 from gridnode.ratefeed.keys import new_pair, write_pair
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "loads.md"
@@ -121,6 +121,7 @@ def test_every_bad_field_is_one_sentence(tmp_path: Path) -> None:
         r"^loads\[0\]\.relay\.kind must be",
         r"^loads\[0\]\.on_below_msat_per_kwh \(200\) must be below",
         r"^loads\[1\]\.daily_energy_wh needs",
+        r"^loads\[1\]\.relay\.coil is missing",  # a coil left out is not coil 0
         r"^loads\[1\]\.need_by must be a local time",
         r"^loads\[2\]: give both on_below",
         r"^loads: the name 'heater' is used twice",

@@ -1,9 +1,11 @@
-"""Reading a TOML table into typed values while collecting every mistake.
+"""The one configuration reader: a TOML table read into typed values, every mistake kept.
 
 A bad configuration file must produce one sentence per bad field, not only the first
 (the CLI prints them all and exits with code 2). :class:`Table` reads fields and records
 a sentence for each one that is missing or of the wrong kind, returning a placeholder so
-reading can go on; :meth:`Problems.raise_if_any` ends it.
+reading can go on; :meth:`Problems.raise_if_any` ends it with one :class:`ConfigError`.
+Every table a reader opens ends with :meth:`Table.unknown_keys`: a key nobody read is
+reported (usually a typo of a real one), so no setting is ever silently ignored.
 
 Environment overrides: ``GRIDNODE_LND__HOST=...`` sets ``lnd.host`` (``__`` separates
 the levels); the value is read as TOML when it parses as a TOML value (numbers, booleans,
@@ -34,6 +36,8 @@ class ConfigError(UsageError):
 
 
 class Problems:
+    """The sentences collected while reading one file (``source`` names it)."""
+
     def __init__(self, source: str) -> None:
         self.source = source
         self.items: list[str] = []
@@ -55,7 +59,8 @@ class Table:
         self.problems = problems
         self._seen: set[str] = set()
 
-    def _name(self, key: str) -> str:
+    def name(self, key: str) -> str:
+        """The dotted name a person sees for ``key`` of this table (``terms.period_s``)."""
         return f"{self.path}.{key}" if self.path else key
 
     def has(self, key: str) -> bool:
@@ -67,14 +72,14 @@ class Table:
         if key not in self.doc:
             if default is not None:
                 return default
-            self.problems.add(f"{self._name(key)} is missing{_hint(hint)}")
+            self.problems.add(f"{self.name(key)} is missing{_hint(hint)}")
             return _placeholder(kind)
         value = self.doc[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.problems.add(
-                f"{self._name(key)} must be {_kind_name(kind)}, not {value!r}{_hint(hint)}"
+                f"{self.name(key)} must be {_kind_name(kind)}, not {value!r}{_hint(hint)}"
             )
             return default if default is not None else _placeholder(kind)
         return value
@@ -89,7 +94,7 @@ class Table:
         value = self.get(key, int, default, hint=hint)
         raw = self.doc.get(key)
         if isinstance(raw, int) and not isinstance(raw, bool) and raw <= 0:
-            self.problems.add(f"{self._name(key)} must be above 0, not {value}{_hint(hint)}")
+            self.problems.add(f"{self.name(key)} must be above 0, not {value}{_hint(hint)}")
         return value
 
     def number_in(
@@ -100,7 +105,7 @@ class Table:
         raw = self.doc.get(key)
         if isinstance(raw, int | float) and not isinstance(raw, bool) and not low <= raw <= high:
             self.problems.add(
-                f"{self._name(key)} must be from {low:g} to {high:g} {unit}, not {raw!r}"
+                f"{self.name(key)} must be from {low:g} to {high:g} {unit}, not {raw!r}"
             )
             return default
         return value
@@ -109,7 +114,7 @@ class Table:
         value = self.get(key, str, default)
         if value not in choices and key in self.doc:
             self.problems.add(
-                f"{self._name(key)} must be one of {', '.join(choices)}, not {value!r}"
+                f"{self.name(key)} must be one of {', '.join(choices)}, not {value!r}"
             )
         return value
 
@@ -124,27 +129,32 @@ class Table:
         value = self.doc.get(key)
         if value is None:
             if required:
-                self.problems.add(f"[{self._name(key)}] is missing")
-            return Table({}, self._name(key), self.problems)
+                self.problems.add(f"[{self.name(key)}] is missing")
+            return Table({}, self.name(key), self.problems)
         if not isinstance(value, Mapping):
-            self.problems.add(f"{self._name(key)} must be a table, not {value!r}")
-            return Table({}, self._name(key), self.problems)
-        return Table(value, self._name(key), self.problems)
+            self.problems.add(f"{self.name(key)} must be a table, not {value!r}")
+            return Table({}, self.name(key), self.problems)
+        return Table(value, self.name(key), self.problems)
 
     def tables(self, key: str) -> list[Table]:
         self._seen.add(key)
         value = self.doc.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-            self.problems.add(f"{self._name(key)} must be a list of tables ([[{key}]])")
+            self.problems.add(f"{self.name(key)} must be a list of tables ([[{key}]])")
             return []
-        return [Table(v, f"{self._name(key)}[{i}]", self.problems) for i, v in enumerate(value)]
+        return [Table(v, f"{self.name(key)}[{i}]", self.problems) for i, v in enumerate(value)]
 
-    def unknown_keys(self, allowed: set[str] | None = None) -> None:
-        """Report keys nobody read: usually a typo of a real one."""
+    def unknown_keys(self, allowed: set[str] | None = None, *, of: str = "") -> None:
+        """Report keys nobody read: usually a typo of a real one. ``of`` names what the
+        table is when only some settings apply to it (``'a "gpio" relay (pin, ...)'``)."""
         known = self._seen | (allowed or set())
         for key in self.doc:
-            if key not in known:
-                self.problems.add(f"{self._name(key)} is not a setting gridnode knows (a typo?)")
+            if key in known:
+                continue
+            if of:
+                self.problems.add(f"{self.name(key)} is not a setting of {of}")
+            else:
+                self.problems.add(f"{self.name(key)} is not a setting gridnode knows (a typo?)")
 
 
 def load_toml(path: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gridnode.config.reader import Table
 from gridnode.errors import UsageError
-from gridnode.node.config_reader import Table
 from gridnode.ratefeed import keys
 from gridnode.ratefeed.publisher import CurveServer
 

@@ -9,14 +9,15 @@ from importlib import resources
 
 import pytest
 
-from gridnode.node.config_reader import Problems, Table
-from gridnode.node.settings_trade import read_limits, read_terms
+from gridnode.config.limits import read_limits
+from gridnode.config.reader import Problems, Table
+from gridnode.config.trade import read_terms
 
 STEP = 10_000  # an SDM120's 0.01 kWh
 
 
 def example_table(role: str, key: str) -> dict[str, object]:
-    text = resources.files("gridnode.node.examples").joinpath(f"{role}.toml").read_text()
+    text = resources.files("gridnode.config.examples").joinpath(f"{role}.toml").read_text()
     table = tomllib.loads(text)[key]
     assert isinstance(table, dict)
     return table
@@ -25,7 +26,7 @@ def example_table(role: str, key: str) -> dict[str, object]:
 def limits_problems(step: int | None = STEP, **changes: object) -> list[str]:
     doc = {**example_table("buyer", "limits"), **changes}
     problems = Problems("buyer.toml")
-    read_limits(Table(doc, "limits", problems), "", register_step_mwh=step)
+    read_limits(Table(doc, "limits", problems), register_step_mwh=step)
     return problems.items
 
 

@@ -1,0 +1,165 @@
+"""Checks across tables that need no network, run at load before the node opens anything:
+what a seller's hardware must have, what the meter bus can deliver against the terms,
+which meters and relays the buyers name, and the node's own identity files.
+
+Each check adds sentences to the file's problems, so one :class:`ConfigError` lists
+them with every other mistake of the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+from gridnode.config.peers import BuyerEntry
+from gridnode.config.reader import Problems
+from gridnode.errors import GridnodeError
+from gridnode.hardware.budget import BusBudget, bus_budget
+from gridnode.hardware.config import HardwareConfig, RelayConfig, WatchdogConfig
+from gridnode.hardware.profile import load_profile
+from gridnode.identity import load_identity
+from gridnode.trade.terms import SupplyPolicy
+
+log = logging.getLogger("gridnode.config")
+
+
+def require_watchdog(config: HardwareConfig, problems: Problems) -> None:
+    """A seller's relays hold their state when the process dies: the external watchdog
+    is what drops them, so a seller does not start without one."""
+    if config.watchdog.kind == "none":
+        problems.add(
+            'hardware.watchdog.kind is "none", but a seller needs the external watchdog: a '
+            "relay keeps its state when the node is killed. Wire it (hardware/deploy/WIRING.md) "
+            'and set kind = "gpio" with its pin, or "modbus" with its address and coil'
+        )
+
+
+def hardware_budget(config: HardwareConfig) -> BusBudget | None:
+    """The bus budget of the configured meters, as :func:`open_hardware` will poll them."""
+    if not config.meters:
+        return None
+    profiles = [load_profile(m.model) for m in config.meters]
+    return bus_budget(profiles, config.bus.baud, config.bus.gap_ms / 1000)
+
+
+def oldest_reading_ms(budget: BusBudget) -> int:
+    """How old a meter's latest reading gets on this bus with every read answered.
+
+    Each meter is read once per poll round, and a sample is stamped when its read
+    starts, so just before the next sample lands the previous one is a poll period plus
+    that meter's own read time old.
+    """
+    longest_read_s = max(m.sample_time_s for m in budget.meters)
+    return math.ceil((budget.poll_period_s + longest_read_s) * 1000)
+
+
+def require_fresh_readings(
+    config: HardwareConfig, policy: SupplyPolicy, problems: Problems
+) -> None:
+    """Refuse terms whose freshness limit the meter bus cannot meet.
+
+    The seller cuts power when its meter's latest reading is older than the terms'
+    ``reading_max_age``: below what the bus delivers, that is every poll round. A limit
+    with no room for one missed read (below the budget's ``freshness_limit_s``, three
+    rounds) starts with a warning: a single CRC error on the bus would cut the power.
+    """
+    budget = hardware_budget(config)
+    if budget is None:
+        return
+    limit_ms = policy.reading_max_age_ms
+    oldest_ms = oldest_reading_ms(budget)
+    recommended_s = math.ceil(budget.freshness_limit_s * 10) / 10
+    bus = (
+        f"the RS-485 bus on {config.bus.port} ({len(budget.meters)} meter(s) at "
+        f"{budget.baud} baud, {config.bus.gap_ms} ms between queries) reads each meter "
+        f"every {budget.poll_period_s:.2f} s"
+    )
+    if limit_ms < oldest_ms:
+        problems.add(
+            f"The terms' reading_max_age_s is {limit_ms / 1000:g} s, but {bus}, so a "
+            f"reading is up to {oldest_ms / 1000:g} s old before the next one lands: the "
+            "seller would cut the power for stale readings every poll round. Raise "
+            f"[terms.policy] reading_max_age_s to at least {recommended_s:g} s, or shorten "
+            "the poll round: a higher [hardware.bus] baud (the same on every meter), fewer "
+            "meters on this bus, or a shorter [hardware.bus] gap_ms"
+        )
+    elif limit_ms < budget.freshness_limit_s * 1000:
+        log.warning(
+            "The terms' reading_max_age_s is %g s and %s: one missed read (a CRC error, a "
+            "slow answer) will cut the power. %g s (three poll rounds) leaves room for it.",
+            limit_ms / 1000,
+            bus,
+            recommended_s,
+        )
+
+
+def require_buyer_meters(
+    config: HardwareConfig, buyers: Iterable[BuyerEntry], problems: Problems
+) -> None:
+    """Each buyer's meter is configured, and measures that buyer alone."""
+    configured = {m.id for m in config.meters}
+    measured: dict[str, str] = {}
+    for i, entry in enumerate(buyers):
+        if not entry.meter:
+            continue
+        if entry.meter not in configured:
+            problems.add(
+                f"buyers[{i}].meter names meter {entry.meter!r}, which is not in "
+                "[[hardware.meters]]; add it there or fix the name"
+            )
+        elif entry.meter in measured:
+            problems.add(
+                f"buyers[{i}].meter: meter {entry.meter!r} already measures buyer "
+                f"{measured[entry.meter]!r}; each buyer needs a meter of its own"
+            )
+        else:
+            measured[entry.meter] = entry.name
+
+
+def require_one_meter(config: HardwareConfig, problems: Problems) -> None:
+    """A buyer reads exactly one meter: its own."""
+    if len(config.meters) != 1:
+        problems.add(
+            "hardware.meters: a buyer reads exactly one meter (its own); "
+            f"{len(config.meters)} are configured"
+        )
+
+
+def require_separate_outputs(
+    config: HardwareConfig, relays: Iterable[tuple[str, RelayConfig]], problems: Problems
+) -> None:
+    """No two relays (nor a relay and the watchdog) on one output, and no relay board on
+    a meter's slave address: one buyer's cut would switch another's supply."""
+    outputs: list[tuple[str, RelayConfig | WatchdogConfig]] = list(relays)
+    if config.relay is not None:
+        outputs.insert(0, ("hardware.relay", config.relay))
+    if config.watchdog.kind != "none":
+        outputs.append(("hardware.watchdog", config.watchdog))
+    meters = {m.address: m.id for m in config.meters}
+    used: dict[tuple[str, int | None, int | None], str] = {}
+    for where, output in outputs:
+        if output.kind == "gpio":
+            key: tuple[str, int | None, int | None] = ("gpio", output.pin, None)
+            what = f"GPIO pin {output.pin}"
+        else:
+            key = ("modbus", output.address, output.coil)
+            what = f"coil {output.coil} of the relay board at address {output.address}"
+            if output.address in meters:
+                problems.add(
+                    f"{where}.address is {output.address}, the slave address of meter "
+                    f"{meters[output.address]!r}; give the relay board its own address"
+                )
+        if key in used:
+            problems.add(f"{where} and {used[key]} both use {what}; give each its own")
+        else:
+            used[key] = where
+
+
+def require_identity(identity_dir: Path, problems: Problems) -> None:
+    """The node's key and certificate are there, private and a pair."""
+    try:
+        load_identity(identity_dir)
+    except GridnodeError as exc:
+        problems.add(f"identity_dir: {str(exc).rstrip('.')}")

@@ -1,0 +1,159 @@
+"""The pinned peers of a node's configuration: a seller's ``[[buyers]]`` and a buyer's
+``[seller]``, each with the fingerprint compared aloud and the certificate file, which
+must hold a key with that fingerprint (docs/peer-link.md, section 2). The certificates
+are read at load, so a wrong or missing file stops the node before it connects to
+anything, in the same list as every other mistake.
+
+.. code-block:: toml
+
+    listen = "0.0.0.0:7878"          # a seller: where buyers connect
+    [[buyers]]
+    name = "flat-2"
+    fingerprint = "9e7b b4dc ..."    # 64 hex digits; spaces, colons, any case
+    certificate = "peers/flat-2.crt"
+    meter = "flat-2"                 # the [[hardware.meters]] id of this buyer's supply
+    relay = { kind = "gpio", pin = 17 }
+
+    [seller]                         # a buyer: the seller it buys from
+    address = "192.0.2.10:7878"
+    fingerprint = "d3d7 dd50 ..."
+    certificate = "peers/seller.crt"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from gridnode.config.hardware import read_relay
+from gridnode.config.reader import Table
+from gridnode.hardware.config import RelayConfig
+from gridnode.identity import IdentityError
+from gridnode.peer.tls import PinnedPeer
+
+#: The port buyers connect to when an example needs one (not LND's 9735).
+DEFAULT_PORT = 7878
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerEntry:
+    """One buyer a seller sells to, bound to its own meter and relay."""
+
+    #: A name for logs and the dashboard.
+    name: str
+    #: The buyer's key fingerprint (64 lowercase hex digits), exchanged out of band.
+    fingerprint: str
+    #: The buyer's certificate (PEM), exchanged with the fingerprint.
+    certificate: Path
+    #: The id of the [[hardware.meters]] entry that measures this buyer's supply.
+    meter: str
+    #: The relay that switches this buyer's supply.
+    relay: RelayConfig
+
+
+@dataclass(frozen=True, slots=True)
+class SellerEntry:
+    """One seller a buyer buys from (today exactly one, the ``[seller]`` table)."""
+
+    #: A name for logs and the dashboard.
+    name: str
+    #: host:port the seller listens on.
+    address: str
+    #: The seller's key fingerprint (64 lowercase hex digits), exchanged out of band.
+    fingerprint: str
+    #: The seller's certificate (PEM), exchanged with the fingerprint.
+    certificate: Path
+
+
+def parse_address(text: object) -> tuple[str, int]:
+    """``host:port`` (IPv6 in brackets) as a pair; ValueError with a phrase otherwise."""
+    if not isinstance(text, str) or ":" not in text:
+        raise ValueError(f'must be "host:port", like "192.0.2.10:{DEFAULT_PORT}", not {text!r}')
+    host, _, port_text = text.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ValueError(f'must be "host:port" with a port from 1 to 65535, not {text!r}')
+    return host, int(port_text)
+
+
+def read_address(table: Table, key: str, *, hint: str) -> str:
+    """A ``host:port`` setting, kept as written once it parses."""
+    text = table.get(key, str, hint=hint)
+    if table.has(key) and isinstance(table.doc[key], str):
+        try:
+            parse_address(text)
+        except ValueError as exc:
+            table.problems.add(f"{table.name(key)} {exc}")
+    return text
+
+
+def read_buyers(top: Table, base: Path) -> dict[str, BuyerEntry]:
+    """A seller's ``[[buyers]]``, each pinned from its files, each name and key once: the
+    entries without mistakes, by where they are written (``"buyers[0]"``)."""
+    buyers: dict[str, BuyerEntry] = {}
+    for table in top.tables("buyers"):
+        before = len(table.problems.items)
+        relay_table = table.table("relay")  # a missing one is reported here
+        relay = read_relay(relay_table) if table.has("relay") else None
+        entry = BuyerEntry(
+            name=table.get("name", str, hint='a name for logs and the dashboard, like "flat-2"'),
+            fingerprint=read_fingerprint(table),
+            certificate=table.path_value("certificate", base),
+            meter=table.get("meter", str, hint="the id of a [[hardware.meters]] entry"),
+            relay=relay or RelayConfig("gpio"),  # a placeholder: the entry is dropped
+        )
+        table.unknown_keys()
+        check_certificate(table, entry.name, entry.fingerprint, entry.certificate)
+        if len(table.problems.items) == before:
+            buyers[table.path] = entry
+    if "buyers" not in top.doc:
+        top.problems.add("[[buyers]] is missing: a seller needs at least one buyer to sell to")
+    for what, values in (
+        ("name", [b.name for b in buyers.values()]),
+        ("fingerprint", [b.fingerprint for b in buyers.values()]),
+    ):
+        for value in sorted({v for v in values if values.count(v) > 1}):
+            top.problems.add(
+                f"buyers: the {what} {value!r} is listed twice; each buyer needs its own "
+                "name and its own key"
+            )
+    return buyers
+
+
+def read_sellers(top: Table, base: Path) -> tuple[SellerEntry, ...]:
+    """A buyer's sellers: today the one ``[seller]`` table."""
+    table = top.table("seller")
+    entry = SellerEntry(
+        name="seller",
+        address=read_address(table, "address", hint='like "192.168.1.10:7878"'),
+        fingerprint=read_fingerprint(table),
+        certificate=table.path_value("certificate", base),
+    )
+    table.unknown_keys()
+    check_certificate(table, entry.name, entry.fingerprint, entry.certificate)
+    return (entry,)
+
+
+def read_fingerprint(table: Table, key: str = "fingerprint") -> str:
+    """64 hex digits as a person types them (spaces, colons, any case), normalised."""
+    text = table.get(key, str, hint="64 hex digits from 'gridnode fingerprint'")
+    cleaned = re.sub(r"[\s:]", "", text).lower()
+    if table.has(key) and isinstance(table.doc[key], str) and not _HEX64.fullmatch(cleaned):
+        table.problems.add(
+            f"{table.name(key)} must be 64 hex digits (the SHA-256 printed by "
+            f"'gridnode fingerprint'), not {text!r}"
+        )
+        return ""
+    return cleaned
+
+
+def check_certificate(table: Table, name: str, fingerprint: str, certificate: Path) -> None:
+    """The certificate file must be readable and hold the key of ``fingerprint``."""
+    if not fingerprint or not table.has("certificate"):
+        return  # a missing or malformed key is reported already
+    try:
+        PinnedPeer.from_files(name or "?", fingerprint, certificate)
+    except IdentityError as exc:
+        table.problems.add(f"{table.name('certificate')}: {str(exc).rstrip('.')}")

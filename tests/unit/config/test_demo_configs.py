@@ -1,0 +1,73 @@
+"""The demo's configurations are real ones: what `gridnode demo` writes for its seller,
+its buyers and the first buyer's load agent loads with every check the nodes make at
+start-up (here with a stand-in for LND's macaroon baking; the regtest tests run the
+real thing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from gridnode.config.loads import load_loads_settings
+from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
+from gridnode.demo import configs
+from gridnode.demo.circuit import RELAY_BASE
+from tests.support.macaroons import bake
+from tests.support.node_config import peer_certificate_pem
+
+
+class _Admin:
+    def bake_macaroon(self, permissions: list[str]) -> bytes:
+        return bake(permissions)
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class _Lnd:
+    """What the demo's configuration writer asks of an LND node."""
+
+    grpc_host: str
+    tls_cert: Path
+
+    def admin(self) -> _Admin:
+        return _Admin()
+
+
+@pytest.mark.parametrize("buyers", [1, 3])
+def test_the_demos_seller_buyers_and_loads_load(tmp_path: Path, buyers: int) -> None:
+    tls = tmp_path / "tls.cert"
+    tls.write_bytes(peer_certificate_pem())
+    lnd = _Lnd("127.0.0.1:10009", tls)
+    circuit: dict[str, object] = {
+        "seller_port": "/dev/pts/90",
+        "buyer_ports": [f"/dev/pts/{91 + i}" for i in range(buyers)],
+    }
+    files = [configs.prepare_buyer(tmp_path, i) for i in range(1, buyers + 1)]
+    seller, listen = configs.write_seller(
+        tmp_path,
+        lnd,  # type: ignore[arg-type]
+        circuit,
+        files,
+        configs.DemoTerms(),
+    )
+    feeds = [
+        configs.write_buyer(f, i, lnd, circuit, seller, listen)  # type: ignore[arg-type]
+        for i, f in enumerate(files, start=1)
+    ]
+    selling = load_settings(seller.config, env={})
+    assert isinstance(selling, SellerSettings)
+    assert [b.name for b in selling.selling.buyers] == [f.name for f in files]
+    assert selling.hardware.watchdog.address == RELAY_BASE + 1
+    for buyer in files:
+        assert isinstance(load_settings(buyer.config, env={}), BuyerSettings)
+    board = {
+        "port": "/dev/pts/99",
+        "address": 7,
+        "loads": [{"name": "kettle", "coil": 0, "watts": 2000}],
+    }
+    loads = load_loads_settings(configs.write_loads(files[0], feeds[0], board), env={})
+    assert [e.spec.name for e in loads.loads] == ["kettle"]
