@@ -21,7 +21,8 @@ async def test_a_wallet_that_stops_answering_is_reported_once_and_again_when_bac
     )
     task = asyncio.create_task(health.run())
     await clock.advance(2.0)
-    assert health.reachable and changes == []
+    assert health.reachable
+    assert changes == []
     wallet.offline = True
     await clock.advance(1.0)
     assert not health.reachable
@@ -30,7 +31,8 @@ async def test_a_wallet_that_stops_answering_is_reported_once_and_again_when_bac
     assert changes == [(False, "fake wallet seller is offline")]
     wallet.offline = False
     await clock.advance(1.0)
-    assert health.reachable and health.warning is None
+    assert health.reachable
+    assert health.warning is None
     assert changes[-1] == (True, "")
     task.cancel()
 
