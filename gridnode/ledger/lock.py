@@ -17,7 +17,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from gridnode.ledger.rows import LedgerInUseError
+from gridnode.ledger.errors import LedgerInUseError
 
 #: This process's exclusive locks by lock file: a ledger opened again by the process
 #: that prunes it (the receipt builder reads it) shares the pruner's lock.
