@@ -15,9 +15,9 @@ call, meter or peer never holds up another session's control tick. Inside a runn
   event (``InvoiceCreated``, ``PaymentSucceeded``, ...), so the relay can always be
   switched off within one tick (invariant 2).
 
-Payments follow the wallet port's rules: the attempt is in the ledger before the wallet
-sees it, a hash is never attempted twice, and a payment still in flight is tracked until
-LND says how it ended, never paid again.
+Payments go through the node's one :class:`~gridnode.node.payments.PaymentTracker`: the
+attempt is in the ledger before the wallet sees it, a hash is never attempted twice, and
+a payment still in flight is tracked until LND says how it ended, never paid again.
 """
 
 from __future__ import annotations
@@ -31,9 +31,18 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.hardware.relay import Relay
-from gridnode.ledger import DuplicatePaymentError, Ledger
+from gridnode.ledger import (
+    DuplicatePaymentError,
+    InvoicePurpose,
+    JournalEntry,
+    Ledger,
+    ReadingRow,
+    ReadingSide,
+)
 from gridnode.money import Msat
+from gridnode.node.payments import Payment, PaymentTracker
 from gridnode.ocmf import parse_record
 from gridnode.trade.actions import (
     Action,
@@ -59,22 +68,20 @@ from gridnode.trade.events import (
     PaymentSucceeded,
     Tick,
 )
-from gridnode.wallet.port import (
-    InvoiceNotFoundError,
-    InvoiceState,
-    PaymentHash,
-    PaymentResult,
-    PaymentStatus,
-    Preimage,
-    Wallet,
-    WalletError,
-)
+from gridnode.trade.messages import InvoicePurpose as TradePurpose
+from gridnode.wallet.port import InvoiceState, PaymentHash, Preimage, Wallet, WalletError
 
 log = logging.getLogger("gridnode.node")
 
 _MONEY_KINDS = frozenset(
     {LedgerKind.INVOICE, LedgerKind.PAYMENT_SETTLED, LedgerKind.PAYMENT_MADE, LedgerKind.DEPOSIT}
 )
+
+#: What the ledger calls the purpose of each invoice the session asks for.
+_PURPOSES = {
+    TradePurpose.DEPOSIT: InvoicePurpose.DEPOSIT,
+    TradePurpose.PREPAYMENT: InvoicePurpose.PREPAYMENT,
+}
 
 
 class Session(Protocol):
@@ -99,6 +106,8 @@ class RunnerPorts:
     clock_ms: Callable[[], int]
     #: Routes a payment hash's wallet events to this runner (the node's settled stream).
     register_invoice: Callable[[bytes, SessionRunner], None] = lambda _h, _r: None
+    #: What payments wait and back off on, and stamp their outcomes with.
+    clock: Clock = SYSTEM_CLOCK
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,13 @@ class SessionRunner:
         self.breaches: list[Record] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
+        self._tracker = PaymentTracker(
+            ports.ledger,
+            ports.wallet,
+            ports.clock,
+            timeout_s=self.payments.timeout_s,
+            logger=self._log,
+        )
 
     def post(self, event: Event, handled: Handled | None = None) -> None:
         """Hand the session an event; it is handled in order on the runner's task.
@@ -218,54 +234,42 @@ class SessionRunner:
                 self.notes.append(action.text)
                 self._log.info("%s", action.text)
             case CloseSession():
-                now = self.ports.clock_ms()
-                await asyncio.to_thread(
-                    self.ports.ledger.session_state, self.session_id, "closed", now, True
-                )
+                await self.ports.ledger.sessions.close(self.session_id, self.ports.clock_ms())
                 self._log.info("session closed: %s", action.cause.name.lower())
                 self.closed.set()
 
     async def _record(self, record: Record) -> None:
         ledger = self.ports.ledger
-        await asyncio.to_thread(
-            ledger.journal,
-            self.session_id,
-            record.kind.value,
-            record.at_ms,
-            record.text,
-            record.data,
-            record.amount,
-            record.payment_hash,
+        await ledger.sessions.journal(
+            JournalEntry(
+                self.session_id,
+                record.kind.value,
+                record.at_ms,
+                record.text,
+                record.data,
+                record.amount,
+                record.payment_hash,
+            )
         )
         if record.kind in _MONEY_KINDS:
             self.recent.append(record)  # for the status socket: the latest money events
         if record.kind is LedgerKind.BREACH:
             self.breaches.append(record)
-            await asyncio.to_thread(
-                ledger.breach, self.session_id, "breach", record.text, record.at_ms
-            )
+            await ledger.evidence.breach(self.session_id, "breach", record.text, record.at_ms)
         elif record.kind in (LedgerKind.READING, LedgerKind.PEER_READING):
             # An OCMF record: our own series by meter, the peer's by its key and meter.
             reading = parse_record(record.data)
             own = record.kind is LedgerKind.READING
             series = reading.payload.MS if own else f"{reading.payload.GS}:{reading.payload.MS}"
-            side = "own" if own else "peer"
-            await asyncio.to_thread(
-                ledger.reading,
-                self.session_id,
-                side,
-                series,
-                reading.page,
-                record.at_ms,
-                reading.text,
+            side = ReadingSide.OWN if own else ReadingSide.PEER
+            await ledger.evidence.reading(
+                ReadingRow(self.session_id, side, series, reading.page, record.at_ms, reading.text)
             )
 
     async def _switch(self, action: SwitchRelay) -> None:
         cause = action.cause.name.lower() if action.cause else "supply conditions met"
         now = self.ports.clock_ms()
-        await asyncio.to_thread(
-            self.ports.ledger.relay_switch, self.session_id, action.on, cause, now
-        )
+        await self.ports.ledger.evidence.relay_switch(self.session_id, action.on, cause, now)
         relay = self.ports.relay
         self.relay_on = action.on
         if relay is None:
@@ -284,20 +288,14 @@ class SessionRunner:
     # -- invoices (seller) ----------------------------------------------------------------------
     async def _create_invoice(self, action: CreateInvoice) -> None:
         ledger, wallet = self.ports.ledger, self.ports.wallet
-        purpose = action.purpose.name.lower()
+        purpose = _PURPOSES[action.purpose]
         now = self.ports.clock_ms()
         try:
             if action.hold:
                 preimage = os.urandom(32)
                 payment_hash = hashlib.sha256(preimage).digest()
-                await asyncio.to_thread(
-                    ledger.hold_invoice_planned,
-                    self.session_id,
-                    payment_hash,
-                    preimage,
-                    action.amount,
-                    purpose,
-                    now,
+                await ledger.invoices.hold_planned(
+                    self.session_id, payment_hash, preimage, action.amount, purpose, now
                 )
                 self.ports.register_invoice(payment_hash, self)
                 created = await wallet.create_hold_invoice(
@@ -310,8 +308,7 @@ class SessionRunner:
             else:
                 created = await wallet.create_invoice(action.amount, action.memo, action.expiry_s)
                 self.ports.register_invoice(created.payment_hash.value, self)
-            await asyncio.to_thread(
-                ledger.invoice_created,
+            await ledger.invoices.created(
                 self.session_id,
                 created.payment_hash.value,
                 created.bolt11,
@@ -334,13 +331,13 @@ class SessionRunner:
         """A hold invoice's ACCEPTED and CANCELED states (the settled stream has neither)."""
         async for status in self.ports.wallet.invoice_updates(payment_hash):
             if status.state is InvoiceState.ACCEPTED:
-                await asyncio.to_thread(
-                    self.ports.ledger.invoice_state, payment_hash.value, "accepted"
+                await self.ports.ledger.invoices.set_state(
+                    payment_hash.value, InvoiceState.ACCEPTED
                 )
                 self.post(HoldInvoiceAccepted(payment_hash.value, status.amount_paid))
             elif status.state is InvoiceState.CANCELED:
-                await asyncio.to_thread(
-                    self.ports.ledger.invoice_state, payment_hash.value, "canceled"
+                await self.ports.ledger.invoices.set_state(
+                    payment_hash.value, InvoiceState.CANCELED
                 )
                 self.post(InvoiceCanceled(payment_hash.value))
 
@@ -353,11 +350,11 @@ class SessionRunner:
             self._log.warning("could not look up invoice %s: %s", payment_hash, exc)
             return
         if status.state in (InvoiceState.OPEN, InvoiceState.CANCELED):
-            await asyncio.to_thread(self.ports.ledger.invoice_state, payment_hash.value, "canceled")
+            await self.ports.ledger.invoices.set_state(payment_hash.value, InvoiceState.CANCELED)
             self.post(InvoiceCanceled(payment_hash.value))
 
     async def _settle_hold(self, payment_hash: bytes) -> None:
-        preimage = await asyncio.to_thread(self.ports.ledger.hold_preimage, payment_hash)
+        preimage = await self.ports.ledger.invoices.hold_preimage(payment_hash)
         if preimage is None:
             self._log.error("no preimage for hold invoice %s: cannot settle", payment_hash.hex())
             return
@@ -374,60 +371,25 @@ class SessionRunner:
 
     # -- payments (buyer) -----------------------------------------------------------------------
     async def _pay(self, action: PayInvoice) -> None:
-        now = self.ports.clock_ms()
+        """The attempt goes into the ledger within this step; the wallet call runs on."""
+        payment = Payment(
+            action.payment_hash,
+            action.bolt11,
+            action.amount,
+            self.payments.fee_limit(action.amount),
+        )
         try:
-            await asyncio.to_thread(
-                self.ports.ledger.payment_started,
-                self.session_id,
-                action.payment_hash,
-                action.bolt11,
-                action.amount,
-                now,
-            )
+            await self._tracker.start(self.session_id, payment)
         except DuplicatePaymentError as exc:
             self._log.error("%s", exc)
             self.post(PaymentFailed(action.payment_hash, str(exc)))
             return
-        self._spawn(self._settle_payment(action))
+        self._spawn(self._settle_payment(payment))
 
-    async def _settle_payment(self, action: PayInvoice) -> None:
-        wallet, payment_hash = self.ports.wallet, PaymentHash(action.payment_hash)
-        result: PaymentResult | None = None
-        try:
-            result = await wallet.pay_invoice(
-                action.bolt11, self.payments.fee_limit(action.amount), self.payments.timeout_s
-            )
-        except WalletError as exc:
-            self._log.warning("pay %s: %s; tracking it", payment_hash, exc)
-        delay = 0.5
-        while result is None or result.status is PaymentStatus.IN_FLIGHT:
-            try:
-                result = await wallet.track_payment(payment_hash, self.payments.timeout_s)
-            except InvoiceNotFoundError:
-                result = None  # LND never started it: it failed before any HTLC went out
-                break
-            except WalletError as exc:
-                self._log.warning("track %s: %s", payment_hash, exc)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-        await self._resolved(action, result)
-
-    async def _resolved(self, action: PayInvoice, result: PaymentResult | None) -> None:
-        ledger, now = self.ports.ledger, self.ports.clock_ms()
-        if result is not None and result.status is PaymentStatus.SUCCEEDED:
-            assert result.preimage is not None
-            await asyncio.to_thread(
-                ledger.payment_resolved,
-                action.payment_hash,
-                "succeeded",
-                now,
-                result.preimage.value,
-                result.fee,
-            )
-            self.post(PaymentSucceeded(action.payment_hash, result.preimage.value, result.amount))
-            return
-        reason = result.failure.value if result and result.failure else "not started by LND"
-        await asyncio.to_thread(
-            ledger.payment_resolved, action.payment_hash, "failed", now, None, None, reason
-        )
-        self.post(PaymentFailed(action.payment_hash, reason))
+    async def _settle_payment(self, payment: Payment) -> None:
+        outcome = await self._tracker.pay(payment)
+        if outcome.succeeded:
+            assert outcome.preimage is not None
+            self.post(PaymentSucceeded(payment.payment_hash, outcome.preimage, outcome.amount))
+        else:
+            self.post(PaymentFailed(payment.payment_hash, outcome.failure or "failed"))
