@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from gridnode.clock import SYSTEM_CLOCK
 from gridnode.errors import UsageError
 from gridnode.hardware.meter import Meter
 from gridnode.hardware.watchdog import run_watchdog
@@ -31,6 +32,7 @@ from gridnode.node.evidence import (
     record_party_keys,
 )
 from gridnode.node.metering import MeterPoller
+from gridnode.node.payments import PaymentOutcome
 from gridnode.node.pruning import Pruner
 from gridnode.node.readings import ClockGate, series_state, system_clock_status
 from gridnode.node.reconcile import reconcile_buyer
@@ -63,14 +65,14 @@ def clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
+async def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
     """(at_ms, text) of the buyer's latest breach in the ledger. Every breach a buyer
     records is its seller's: the buyer detects it and stops paying."""
-    found = ledger.breaches()
+    found = await ledger.evidence.breaches()
     if not found:
         return None
-    _, _, text, at_ms = max(found, key=lambda row: row[3])
-    return at_ms, text
+    latest = max(found, key=lambda row: row.at_ms)
+    return latest.at_ms, latest.text
 
 
 def breach_hold(breach: tuple[int, str] | None, hold_ms: int) -> BreachHold | None:
@@ -119,7 +121,7 @@ class BuyerNode:
         self.peer: PinnedPeer | None = None
         self._session_task: asyncio.Task[None] | None = None
         #: ended sessions' payments still in flight, followed until LND resolves them
-        self._followups: set[asyncio.Task[int]] = set()
+        self._followups: set[asyncio.Task[list[PaymentOutcome]]] = set()
         self._stopping = False
         self.known_sessions: set[bytes] = set()
         self.pruner: Pruner | None = None  # storage hygiene and its warnings
@@ -145,8 +147,8 @@ class BuyerNode:
                 "hardware.meters: a buyer reads exactly one meter (its own); "
                 f"{len(hardware_config.meters)} are configured."
             )
-        ledger = wiring.open_ledger(settings)
-        self.last_breach = latest_breach(ledger)  # a restart does not clear a hold
+        ledger = await wiring.open_ledger(settings)
+        self.last_breach = await latest_breach(ledger)  # a restart does not clear a hold
         wallet = await wiring.open_wallet(settings)
         ports = wiring.open_node_hardware(hardware_config)
         meter_config = hardware_config.meters[0]
@@ -189,7 +191,9 @@ class BuyerNode:
                 asyncio.create_task(self.clock_gate.run(), name="clock gate"),
                 # no contactor to drop here: only systemd's READY=1 / WATCHDOG=1
                 asyncio.create_task(run_watchdog(None, self.healthy), name="watchdog"),
-                asyncio.create_task(reconcile_buyer(ledger, wallet, clock_ms), name="reconcile"),
+                asyncio.create_task(
+                    reconcile_buyer(ledger, wallet, SYSTEM_CLOCK), name="reconcile"
+                ),
                 asyncio.create_task(self.pruner.run(), name="pruning"),
                 asyncio.create_task(self.poller.run(), name="meter"),
                 asyncio.create_task(
@@ -217,7 +221,7 @@ class BuyerNode:
             publisher.close()
             await wallet.close()
             ports.close()
-            ledger.close()
+            await ledger.close()
 
     def hold(self) -> BreachHold | None:
         """The hold after the seller's latest breach: the ledger's, or the live
@@ -249,10 +253,10 @@ class BuyerNode:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.peer_end_grace_s
         while loop.time() < deadline and self.client is not None and self.client.link.up:
-            if peer_ended(ledger, runner.session_id):
+            if await peer_ended(ledger, runner.session_id):
                 return
             await asyncio.sleep(0.1)
-        if not peer_ended(ledger, runner.session_id):
+        if not await peer_ended(ledger, runner.session_id):
             log.info("shutting down without the seller's End of session %s", runner.session_id)
 
     async def _serve(
@@ -272,19 +276,24 @@ class BuyerNode:
         # every message is marked consumed once handled, dropped ones too, or the link
         # would hand them up again after every restart
         consumption = Consumption(link.consumed)
-        self._start_session(signer, ledger, wallet, meter_id)
+        await self._start_session(signer, ledger, wallet, meter_id)
         while True:
             event: LinkEvent = await link.next_event()
             runner = self.runner
             assert runner is not None
             live = not runner.closed.is_set()
+            recorded = (
+                isinstance(event, Message)
+                and event.redelivered
+                and await ledger.sessions.has_received_frame(event.payload)
+            )
             match event:
-                case Message() if event.redelivered and ledger.has_received_frame(event.payload):
+                case Message() if recorded:
                     log.info("skipping seller message %d: recorded before the restart", event.seq)
                     consumption.taken(event.seq)()
                 case Message():
                     handled = consumption.taken(event.seq)
-                    self._route(event.payload, signer, ledger, wallet, meter_id, handled)
+                    await self._route(event.payload, signer, ledger, wallet, meter_id, handled)
                 case LinkUp() if live:
                     runner.post(SessionLinkUp())
                 case LinkDown() if live:
@@ -293,7 +302,7 @@ class BuyerNode:
                     runner.post(CloseRequested("the seller stayed away too long"))
             await status.changed()
 
-    def _route(
+    async def _route(
         self,
         frame: bytes,
         signer: P256Signer,
@@ -326,7 +335,7 @@ class BuyerNode:
                 self.known_sessions.add(peek.session_id)
                 assert self.client is not None
                 self.client.link.send(unknown_session_frame(peek.session_id, signer))
-            elif not self._late_reading(peek.session_id, frame, ledger):
+            elif not await self._late_reading(peek.session_id, frame, ledger):
                 log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
             handled()
             return
@@ -334,21 +343,21 @@ class BuyerNode:
         if live and self.current_session_id is not None:
             runner.post(CloseRequested("the seller started a new session"))
         if not live or self.current_session_id is not None:
-            self._start_session(signer, ledger, wallet, meter_id)
+            await self._start_session(signer, ledger, wallet, meter_id)
         self.current_session_id = peek.session_id
         assert self.runner is not None
         self.ledger_names[peek.session_id] = self.runner.session_id
         self.runner.post(FrameReceived(frame), handled)
 
-    def _late_reading(self, protocol_id: bytes, frame: bytes, ledger: Ledger) -> bool:
+    async def _late_reading(self, protocol_id: bytes, frame: bytes, ledger: Ledger) -> bool:
         """Keep the seller's last signed reading of a session that closed here first."""
         name = self.ledger_names.get(protocol_id)
         if name is None or self.peer is None:
             return False
         verifier = wiring.verifier_of(self.peer.certificate)
-        return keep_late_reading(ledger, name, protocol_id, frame, verifier, clock_ms())
+        return await keep_late_reading(ledger, name, protocol_id, frame, verifier, clock_ms())
 
-    def _start_session(
+    async def _start_session(
         self, signer: P256Signer, ledger: Ledger, wallet: LndWallet, meter_id: str
     ) -> None:
         assert self.peer is not None
@@ -358,8 +367,8 @@ class BuyerNode:
         if previous is not None and self.runner is not None and not self.runner.closed.is_set():
             series: SeriesState | OwnSeries | None = previous.readings.own  # still closing
         else:
-            series = series_state(ledger, signer, meter_id, clock, clock_ms())
-        self.last_breach = latest_breach(ledger)
+            series = await series_state(ledger, signer, meter_id, clock, clock_ms())
+        self.last_breach = await latest_breach(ledger)
         hold = breach_hold(self.last_breach, self.breach_hold_ms)
         if hold is not None and hold.holds(clock_ms()):
             log.info("holding off the seller: %s", hold.describe())
@@ -375,8 +384,8 @@ class BuyerNode:
         )
         self.sessions_started += 1
         session_id = f"buyer-{clock_ms()}-{self.sessions_started}"
-        ledger.open_session(session_id, self.peer.fingerprint, meter_id, clock_ms())
-        record_party_keys(
+        await ledger.sessions.open(session_id, self.peer.fingerprint, meter_id, clock_ms())
+        await record_party_keys(
             ledger,
             session_id,
             seller_der=wiring.verifier_of(self.peer.certificate).public_key_der,
@@ -414,7 +423,8 @@ class BuyerNode:
         if self._stopping:
             return  # the next start reconciles it
         task = asyncio.create_task(
-            reconcile_buyer(ledger, wallet, clock_ms, session_id), name=f"payments {session_id}"
+            reconcile_buyer(ledger, wallet, SYSTEM_CLOCK, session_id),
+            name=f"payments {session_id}",
         )
         self._followups.add(task)
         task.add_done_callback(self._followups.discard)

@@ -78,7 +78,7 @@ class Pruner:
         """Delete the records of payments the ledger holds as resolved and not yet pruned."""
         done = 0
         while True:
-            hashes = await asyncio.to_thread(self.ledger.unpruned_payments, self.batch)
+            hashes = await self.ledger.payments.unpruned(self.batch)
             if not hashes:
                 return done
             try:
@@ -86,14 +86,14 @@ class Pruner:
             except WalletError as exc:
                 log.warning("could not delete %d payment records from LND: %s", len(hashes), exc)
                 return done
-            await asyncio.to_thread(self.ledger.mark_pruned, "payments", hashes)
+            await self.ledger.payments.mark_pruned(hashes)
             done += len(hashes)
             self.pruned += len(hashes)
 
     async def prune_canceled_invoices(self) -> int:
         """Delete LND's records of cancelled invoices (released deposits)."""
         done = 0
-        for payment_hash in await asyncio.to_thread(self.ledger.unpruned_canceled_invoices):
+        for payment_hash in await self.ledger.invoices.unpruned_canceled():
             try:
                 await self.wallet.delete_canceled_invoice(PaymentHash(payment_hash))
             except InvoiceNotFoundError:
@@ -101,7 +101,7 @@ class Pruner:
             except WalletError as exc:
                 log.warning("could not delete cancelled invoice %s: %s", payment_hash.hex(), exc)
                 continue
-            await asyncio.to_thread(self.ledger.mark_pruned, "invoices", [payment_hash])
+            await self.ledger.invoices.mark_pruned([payment_hash])
             done += 1
         return done
 
@@ -114,7 +114,7 @@ class Pruner:
             return 0
         self._raw_at_ms = now
         before = now - self.raw_window_days * DAY_MS
-        deleted = await asyncio.to_thread(self.ledger.prune_raw, before)
+        deleted = await self.ledger.hygiene.prune_raw(before)
         self.raw_deleted += deleted
         if deleted:
             log.info(

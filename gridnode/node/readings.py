@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 
-from gridnode.ledger import Ledger
+from gridnode.ledger import Ledger, ReadingRow, ReadingSide
 from gridnode.ocmf import ClockStatus, OcmfError, SeriesState, clock_status, parse_record
 from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import Signer, fingerprint
@@ -126,7 +126,7 @@ class ClockGate:
             await asyncio.sleep(self.recheck_open_s if self.is_open else self.recheck_closed_s)
 
 
-def series_state(
+async def series_state(
     ledger: Ledger, signer: Signer, meter_id: str, clock: ClockStatus, now_ms: int
 ) -> SeriesState | None:
     """Where this node's OCMF series for ``meter_id`` goes on, from its last own record.
@@ -135,12 +135,12 @@ def series_state(
     ended here as aborted (A), stored with that session, so a new session begins
     cleanly. None for a new series (no record yet, or one signed by another key).
     """
-    last = ledger.last_reading("own", meter_id)
+    last = await ledger.evidence.last_reading(ReadingSide.OWN, meter_id)
     if last is None:
         return None
-    session_id, text = last
+    session_id = last.session_id
     try:
-        state = SeriesState.following(parse_record(text))
+        state = SeriesState.following(parse_record(last.record))
     except OcmfError as exc:
         log.error("the last OCMF record of meter %s cannot be continued: %s", meter_id, exc)
         raise
@@ -150,7 +150,9 @@ def series_state(
     aborted = own.abort(now_ms)
     if aborted is not None:
         at_ms = aborted.payload.RD[-1].TM.unix_ms
-        ledger.reading(session_id, "own", meter_id, aborted.page, at_ms, aborted.text)
+        await ledger.evidence.reading(
+            ReadingRow(session_id, ReadingSide.OWN, meter_id, aborted.page, at_ms, aborted.text)
+        )
         log.info(
             "meter %s: session %s left its readings open; ended as aborted", meter_id, session_id
         )

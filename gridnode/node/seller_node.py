@@ -149,7 +149,7 @@ class SellerNode:
         hardware_config = wiring.read_hardware(settings)
         wiring.require_watchdog(hardware_config)
         wiring.require_fresh_readings(hardware_config, self.terms.policy)
-        ledger = wiring.open_ledger(settings)
+        ledger = await wiring.open_ledger(settings)
         wallet = await wiring.open_wallet(settings)
         # every offer names this node's Lightning key: the buyer pays no invoice payable
         # to another, and a receipt's invoices are bound to the seller's signature
@@ -222,7 +222,7 @@ class SellerNode:
             await server.close()
             await wallet.close()
             ports.close()
-            ledger.close()
+            await ledger.close()
 
     def _slot(
         self,
@@ -290,7 +290,7 @@ class SellerNode:
         waiting = [s for s in closing if s.link.up and s.session_id]
         while waiting and asyncio.get_running_loop().time() < deadline:
             waiting = [
-                s for s in waiting if s.link.up and not peer_ended(ledger, s.session_id.hex())
+                s for s in waiting if s.link.up and not await peer_ended(ledger, s.session_id.hex())
             ]
             if waiting:
                 await asyncio.sleep(0.1)
@@ -326,10 +326,10 @@ class SellerNode:
                     )
                 slot.quiet_until_ms = clock_ms() + quiet_ms
             if slot.link.up and self._may_start(slot):
-                self._start_session(slot, signer, ledger, wallet, router)
+                await self._start_session(slot, signer, ledger, wallet, router)
             runner = slot.runner
             if isinstance(event, Message):
-                route_message(slot, event, ledger)
+                await route_message(slot, event, ledger)
             if runner is None or event is None:
                 continue
             match event:
@@ -344,7 +344,7 @@ class SellerNode:
     def _may_start(self, slot: BuyerSlot) -> bool:
         return slot.runner is None and clock_ms() >= slot.quiet_until_ms and self.clock_gate.is_open
 
-    def _start_session(
+    async def _start_session(
         self,
         slot: BuyerSlot,
         signer: P256Signer,
@@ -368,14 +368,14 @@ class SellerNode:
             buyer=wiring.verifier_of(slot.peer.certificate),
             register_step_mwh=self.settings.register_step_mwh,
             renewal=renewal,
-            series=series_state(ledger, signer, meter_id, clock, now),
+            series=await series_state(ledger, signer, meter_id, clock, now),
             clock_status=clock,
             min_interval_ms=min_interval_ms(
                 self.settings.storage_budget_mb_per_day, BYTES_PER_PAYMENT
             ),
         )
-        ledger.open_session(session_id.hex(), slot.peer.fingerprint, meter_id, now)
-        record_party_keys(
+        await ledger.sessions.open(session_id.hex(), slot.peer.fingerprint, meter_id, now)
+        await record_party_keys(
             ledger,
             session_id.hex(),
             seller_der=signer.public_key_der,
@@ -409,18 +409,18 @@ class SellerNode:
         return {n: s.session.state for n, s in self.slots.items() if s.session is not None}
 
 
-def route_message(slot: BuyerSlot, message: Message, ledger: Ledger) -> None:
+async def route_message(slot: BuyerSlot, message: Message, ledger: Ledger) -> None:
     """Route one of the buyer's messages, and mark it consumed once it is handled:
     by its session's runner after the frame's ledger record, or here when the node
     drops or stores it itself (or the link would hand it up after every restart)."""
     handled = slot.consumption.taken(message.seq)
     runner = slot.runner
     peek = frame_session(message.payload)
-    if message.redelivered and ledger.has_received_frame(message.payload):
+    if message.redelivered and await ledger.sessions.has_received_frame(message.payload):
         log.info("skipping buyer message %d: recorded before the restart", message.seq)
     elif runner is None:
         if slot.session_id:  # the buyer's last reading of a session that closed here first
-            keep_late_reading(
+            await keep_late_reading(
                 ledger,
                 slot.session_id.hex(),
                 slot.session_id,

@@ -16,7 +16,7 @@ from gridnode.hardware.ports import HardwarePorts, open_hardware, open_relay
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.identity import NodeIdentity, load_identity
-from gridnode.ledger import Ledger
+from gridnode.ledger import SqliteLedger
 from gridnode.node.settings import NodeSettings
 from gridnode.trade.signing import P256Signer, P256Verifier
 from gridnode.trade.terms import SupplyPolicy
@@ -60,8 +60,9 @@ async def open_wallet(settings: NodeSettings) -> LndWallet:
     return wallet
 
 
-def open_ledger(settings: NodeSettings) -> Ledger:
-    return Ledger.open(settings.ledger, settings.role)
+async def open_ledger(settings: NodeSettings) -> SqliteLedger:
+    """The node's ledger, its calls off the event loop on a worker thread of its own."""
+    return await SqliteLedger.open(settings.ledger, settings.role)
 
 
 def read_hardware(settings: NodeSettings) -> HardwareConfig:

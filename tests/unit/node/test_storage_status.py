@@ -6,17 +6,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gridnode.identity import Role, create_identity
-from gridnode.ledger import Ledger
 from gridnode.node.buyer_node import BuyerNode
 from gridnode.node.pruning import Pruner
 from gridnode.node.settings import load_settings
 from gridnode.node.status_view import buyer_status
 from gridnode.node.storage import MB, StorageWatch
 from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.ledger import open_ledger
 from tests.unit.node.test_settings import BUYER, write
 
 
-def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
+async def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
     node = BuyerNode(load_settings(write(tmp_path, BUYER), env={}))
     identity = create_identity(tmp_path / "id", Role.BUYER)
     assert list(buyer_status(node, identity).warnings) == []  # before the pruner starts
@@ -26,7 +26,7 @@ def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
     def measure(paths: Sequence[Path]) -> tuple[int, int]:
         return sizes[-1]
 
-    ledger = Ledger.open(tmp_path / "ledger.sqlite", "buyer")
+    ledger = await open_ledger(tmp_path / "ledger.sqlite", "buyer")
     watch = StorageWatch([ledger.path], 20, lambda: clock[0], measure=measure)
     node.pruner = Pruner(ledger, FakeWallet(FakeLightning(), "buyer"), storage=watch)
     watch.sample()
@@ -34,4 +34,4 @@ def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
     watch.sample()
     (warning,) = buyer_status(node, identity).warnings
     assert warning.startswith("storage grows 2400.0 MB a day")
-    ledger.close()
+    await ledger.close()
