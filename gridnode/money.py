@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import SupportsIndex
 
 MSAT_PER_SAT = 1_000
-SAT_PER_BTC = 100_000_000
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -32,10 +31,6 @@ class Msat:
     def from_sat(cls, sat: int) -> Msat:
         """An amount of whole satoshi."""
         return cls(_as_int(sat, "sat") * MSAT_PER_SAT)
-
-    @classmethod
-    def zero(cls) -> Msat:
-        return cls(0)
 
     # -- views ----------------------------------------------------------------------
     @property

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, Protocol, runtime_checkable
 
-from gridnode.hardware.errors import RelayError, RelayMismatchError
+from gridnode.hardware.errors import RelayMismatchError
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,8 @@ SignalHandler = Callable[[int, FrameType | None], Any] | int | signal.Handlers |
 
 @runtime_checkable
 class Relay(Protocol):
-    """A contactor the node switches. Raises :class:`RelayError` when it cannot."""
+    """A contactor the node switches. Raises
+    :class:`~gridnode.hardware.errors.RelayError` when it cannot."""
 
     async def switch_on(self) -> None: ...
 
@@ -130,19 +131,19 @@ class FailSafeRelay:
         self.__exit__(exc_type, exc, tb)
 
 
-class MemoryRelay:
-    """An in-process relay for unit tests of code that takes a :class:`Relay`."""
+class SimulatedRelay:
+    """A relay driver with no contactor behind it: it only remembers its state.
 
-    def __init__(self, *, fail: bool = False) -> None:
+    The load agent gives one to a load configured without a relay (the demo's smart
+    loads, a dry run before the wiring is done), so the decisions run and are logged
+    with nothing switched. It never fails and reads back what it was told.
+    """
+
+    def __init__(self) -> None:
         self.on = False
-        self.fail = fail
-        self.switches: list[bool] = []
 
     async def switch_on(self) -> None:
-        if self.fail:
-            raise RelayError("The test relay was told to fail.")
         self.on = True
-        self.switches.append(True)
 
     async def switch_off(self) -> None:
         self.off_now()
@@ -151,6 +152,4 @@ class MemoryRelay:
         return self.on
 
     def off_now(self) -> None:
-        if self.on:
-            self.switches.append(False)
         self.on = False

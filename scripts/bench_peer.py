@@ -32,7 +32,10 @@ from typing import Any
 
 from gridnode.identity import Role, create_identity
 from gridnode.peer import BuyerClient, LinkUp, Message, PinnedPeer, SellerServer
-from gridnode.peer.loadtest import SOAK_SETTINGS, run_load
+
+# The load harness lives in bench/ at the repository root (not shipped in the wheel).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.loadtest import SOAK_SETTINGS, run_load
 
 
 async def throughput(work: Path, messages: int, synchronous: str) -> dict[str, Any]:

@@ -1,18 +1,16 @@
-"""Where the dashboard's snapshots come from: a port, the real socket, an in-process fake.
+"""Where the dashboard's snapshots come from: the port and the real socket.
 
 The app only knows :class:`StatusSource`. :class:`SocketSource` reads a running node's
-status socket (gridnode/status/client.py); :class:`FakeSource` is fed by a test (or a
-script) in the same process and behaves like a node that can go away and come back.
+status socket (gridnode/status/client.py); the tests' in-process node is
+tests/support/status_source.FakeSource.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
-from gridnode.errors import GridnodeError
 from gridnode.status import client
 from gridnode.status.client import StatusRefusedError, StatusUnavailableError
 from gridnode.status.pb import status_pb2 as pb
@@ -49,63 +47,7 @@ class SocketSource:
         return await client.stop_session(self.path, session_id, reason)
 
 
-class FakeSource:
-    """An in-process node for tests: ``publish`` a snapshot, ``go_away`` and ``come_back``.
-
-    ``stop_answer`` is what a stop request gets: a sentence (accepted) or a
-    :class:`StatusRefusedError` (refused); every request is kept in ``stop_requests``.
-    """
-
-    def __init__(self, name: str = "fake node", *, up: bool = True) -> None:
-        self.name = name
-        self.up = up
-        self.latest: pb.NodeStatus | None = None
-        self.stop_requests: list[tuple[str, str]] = []
-        self.stop_answer: str | GridnodeError = "stopping"
-        self.connects = 0
-        self._queues: list[asyncio.Queue[pb.NodeStatus | None]] = []
-
-    def publish(self, status: pb.NodeStatus) -> None:
-        self.latest = status
-        for queue in self._queues:
-            queue.put_nowait(status)
-
-    def go_away(self) -> None:
-        """The node stops: every reader's stream ends, new readers are refused."""
-        self.up = False
-        for queue in self._queues:
-            queue.put_nowait(None)
-
-    def come_back(self) -> None:
-        self.up = True
-
-    @property
-    def readers(self) -> int:
-        return len(self._queues)
-
-    async def updates(self) -> AsyncIterator[pb.NodeStatus]:
-        if not self.up:
-            raise StatusUnavailableError(f"no node answers on {self.name}")
-        self.connects += 1
-        queue: asyncio.Queue[pb.NodeStatus | None] = asyncio.Queue()
-        if self.latest is not None:
-            queue.put_nowait(self.latest)
-        self._queues.append(queue)
-        try:
-            while (status := await queue.get()) is not None:
-                yield status
-        finally:
-            self._queues.remove(queue)
-
-    async def stop_session(self, session_id: str, reason: str) -> str:
-        self.stop_requests.append((session_id, reason))
-        if isinstance(self.stop_answer, GridnodeError):
-            raise self.stop_answer
-        return self.stop_answer
-
-
 __all__ = [
-    "FakeSource",
     "SocketSource",
     "StatusRefusedError",
     "StatusSource",

@@ -85,7 +85,7 @@ def demo(
     if dashboard is None:
         dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     if dashboard:
-        from gridnode.ui.demo import run_demo_with_dashboard
+        from gridnode.demo.dashboard import run_demo_with_dashboard
 
         summary = run_demo_with_dashboard(options, lambda m: say(f"[demo] {m}"))
     else:

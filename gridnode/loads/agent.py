@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gridnode.errors import GridnodeError
-from gridnode.hardware.relay import FailSafeRelay, MemoryRelay, RelayDriver
+from gridnode.hardware.relay import FailSafeRelay, RelayDriver, SimulatedRelay
 from gridnode.hardware.watchdog import sd_notify, systemd_watchdog_period_s
 from gridnode.loads.decide import Core, Decision
 from gridnode.loads.needs_file import load_needs, save_needs
@@ -30,10 +30,6 @@ log = logging.getLogger("gridnode.loads")
 
 def clock_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-class SimulatedRelay(MemoryRelay):
-    """A relay that only remembers its state (the demo's loads, a dry run)."""
 
 
 def open_drivers(settings: LoadsSettings, *, pin_factory: Any = None) -> dict[str, RelayDriver]:

@@ -31,7 +31,7 @@ class LinkSettings:
     """The same, from one source address (buyers behind one NAT share it)."""
 
     read_timeout_s: float = 10.0
-    """Time allowed from a frame's length prefix to its last byte (a frame cut in half)."""
+    """Time allowed from a frame's first byte to its last (a frame cut in half)."""
 
     heartbeat_interval_s: float = 5.0
     """How often each side sends a PING when connected."""

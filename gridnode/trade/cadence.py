@@ -36,7 +36,7 @@ from fractions import Fraction
 
 from gridnode.money import Msat
 from gridnode.trade.profiles import floor_msat
-from gridnode.trade.terms import Offer, PaymentTerms
+from gridnode.trade.terms import Offer
 from gridnode.trade.units import MS_PER_DAY, MS_PER_HOUR, MWH_PER_KWH, energy_at_power_mwh
 
 #: The time allowed from asking for an invoice to its settlement: LND makes the invoice,
@@ -151,13 +151,6 @@ def ahead_floor(offer: Offer) -> Msat:
     """The ahead budget never goes below the restore threshold plus one smallest payment,
     so a supply that is off (no power, no use to measure) can always be paid back on."""
     return offer.payments.min_payment + offer.policy.restore
-
-
-def max_ahead_msat(pay: PaymentTerms, max_power_mw: int, price: Fraction) -> Msat:
-    """The most the buyer is ever ahead at ``price``: the msat cap, or the seconds at
-    maximum power (the bound when power jumps), whichever is less."""
-    energy = energy_at_power_mwh(max_power_mw, pay.prepayment_ms)
-    return min(pay.prepayment, floor_msat(energy * price / MWH_PER_KWH))
 
 
 def payment_step(*, ahead: Msat, unpaid: Msat, lead: Msat, smallest: Msat, largest: Msat) -> Msat:

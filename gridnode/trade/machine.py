@@ -39,9 +39,6 @@ class StateMachine(Generic[S]):
         self.state = initial
         self._table = table
 
-    def can(self, wanted: S) -> bool:
-        return wanted == self.state or wanted in self._table[self.state]
-
     def move(self, wanted: S) -> bool:
         """Go to ``wanted``; return whether the state changed. Raises on an illegal move."""
         if wanted == self.state:

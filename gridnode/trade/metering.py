@@ -42,11 +42,9 @@ class EnergyReconciler:
 
 @dataclass(slots=True)
 class CostMeter:
-    """Energy since the session's first reading and its exact cost. ``base_mwh`` carries
-    the energy billed before a restart (the reconciler starts afresh after one)."""
+    """Energy since the session's first reading and its exact cost."""
 
     reconciler: EnergyReconciler
-    base_mwh: int = 0
     energy_mwh: int = 0
     cost_msat: Fraction = field(default_factory=Fraction)
     last_at_ms: int | None = None
@@ -56,7 +54,7 @@ class CostMeter:
         in force at the start of the increment)."""
         if self.last_at_ms is not None and at_ms < self.last_at_ms:
             return 0  # a reading from the past (clock stepped back) bills nothing
-        energy = self.base_mwh + self.reconciler.update(register_mwh, integrated_mwh)
+        energy = self.reconciler.update(register_mwh, integrated_mwh)
         if self.last_at_ms is None:
             self.last_at_ms = at_ms
             return 0

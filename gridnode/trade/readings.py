@@ -137,11 +137,6 @@ class OwnSeries:
         energy = state.last_energy_mwh or 0
         return self.series.end(at_ms, energy, self.clock, Transaction.END_ABORT)
 
-    def resume(self, begin_mwh: int) -> None:
-        """Continue the session's open transaction after a restart: ``begin_mwh`` is the
-        RV of its Begin (from the ledger's records of the session)."""
-        self.begin_mwh, self.user = begin_mwh, self.series.state.open
-
     def sign(
         self, tx: Transaction, at_ms: int, energy_mwh: int, tariff_text: str | None = None
     ) -> OcmfRecord:

@@ -13,7 +13,7 @@ import pytest
 import zmq
 import zmq.asyncio
 
-from gridnode.hardware.relay import MemoryRelay, RelayDriver
+from gridnode.hardware.relay import RelayDriver
 from gridnode.loads.agent import LoadAgent
 from gridnode.loads.decide import LoadSpec
 from gridnode.loads.settings import LoadEntry, LoadsSettings
@@ -21,6 +21,7 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.state import FeedState
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.units import MsatPerKwh
+from tests.support.relay import MemoryRelay
 
 HEATER = LoadSpec("heater", 1, on_below=150_000, off_above=200_000)
 

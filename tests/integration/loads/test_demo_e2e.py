@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from gridnode.demo.run import DemoHarness, DemoOptions
-from gridnode.hardware.relay import MemoryRelay, RelayDriver
+from gridnode.hardware.relay import RelayDriver
 from gridnode.loads.agent import LoadAgent
 from gridnode.loads.decide import LoadSpec
 from gridnode.loads.settings import LoadEntry, LoadsSettings
 from gridnode.ratefeed.message import RateMessage
 from gridnode.ratefeed.subscriber import RateSubscriber
+from tests.support.relay import MemoryRelay
 
 pytestmark = [pytest.mark.regtest, pytest.mark.timeout(240)]
 

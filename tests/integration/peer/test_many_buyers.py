@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gridnode.peer.loadtest import SOAK_SETTINGS, run_load
+from bench.loadtest import SOAK_SETTINGS, run_load
 
 SOAK_S = float(os.environ.get("GRIDNODE_PEER_SOAK_S", "30"))
 

@@ -80,7 +80,7 @@ async def test_the_dashboard_on_a_demo_seller(tmp_path: Path) -> None:
 def test_gridnode_demo_with_the_dashboard_runs_and_ends_cleanly(tmp_path: Path) -> None:
     """The demo's dashboard path (headless here): the dashboard runs for --seconds while
     the seller and buyer trade, then the demo closes cleanly and summarises."""
-    from gridnode.ui.demo import run_demo_with_dashboard
+    from gridnode.demo.dashboard import run_demo_with_dashboard
 
     lines: list[str] = []
     summary = run_demo_with_dashboard(

@@ -11,8 +11,9 @@ from gpiozero.pins.mock import MockFactory
 
 from gridnode.hardware.errors import RelayError, RelayMismatchError
 from gridnode.hardware.gpio import GpioRelay, GpioWatchdogOutput
-from gridnode.hardware.relay import FailSafeRelay, MemoryRelay
+from gridnode.hardware.relay import FailSafeRelay
 from gridnode.hardware.watchdog import run_watchdog
+from tests.support.relay import MemoryRelay
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ import logging
 
 import pytest
 
-from gridnode.hardware.relay import MemoryRelay, RelayDriver
+from gridnode.hardware.relay import RelayDriver
 from gridnode.loads.agent import LoadAgent
 from gridnode.loads.decide import LoadSpec
 from gridnode.loads.runtime import decision_line
 from gridnode.loads.settings import LoadEntry, LoadsSettings
 from gridnode.ratefeed.message import RateMessage
+from tests.support.relay import MemoryRelay
 
 T0 = 1_767_225_600_000
 

@@ -9,7 +9,8 @@ import pytest
 from gpiozero.pins.mock import MockFactory
 
 from gridnode.hardware.config import RelayConfig
-from gridnode.loads.agent import LoadAgent, SimulatedRelay, open_drivers
+from gridnode.hardware.relay import SimulatedRelay
+from gridnode.loads.agent import LoadAgent, open_drivers
 from gridnode.loads.decide import LoadSpec
 from gridnode.loads.settings import LoadEntry, LoadsSettings
 from gridnode.ratefeed.message import RateMessage

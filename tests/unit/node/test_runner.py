@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from gridnode.hardware.relay import MemoryRelay
 from gridnode.ledger import InvoicePurpose, InvoiceState, Ledger, PaymentStatus
 from gridnode.money import Msat
 from gridnode.node.runner import RunnerPorts, Session, SessionRunner
@@ -27,6 +26,7 @@ from gridnode.trade.signing import P256Signer
 from gridnode.wallet.port import CreatedInvoice, PaymentHash, Wallet
 from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.ledger import open_ledger
+from tests.support.relay import MemoryRelay
 from tests.unit.trade.fixtures import demo_limits, demo_offer
 
 POWER_MW = 3_680_000

@@ -131,3 +131,44 @@ def test_ping_and_close_bodies() -> None:
     )
     odd = Frame(FrameKind.CLOSE, body=struct.pack(">H", 999) + b"\xff")
     assert odd.close_reason()[0] is CloseCode.PROTOCOL
+
+
+def _corrupt(wire: bytes, data: st.DataObject) -> bytes:
+    """``wire`` with some bytes overwritten, cut short, or garbage spliced in."""
+    how = data.draw(st.sampled_from(["overwrite", "truncate", "splice"]))
+    if how == "truncate" or not wire:
+        return wire[: data.draw(st.integers(0, len(wire)))]
+    at = data.draw(st.integers(0, len(wire) - 1))
+    junk = data.draw(st.binary(min_size=1, max_size=16))
+    if how == "overwrite":
+        return wire[:at] + junk + wire[at + len(junk) :]
+    return wire[:at] + junk + wire[at:]
+
+
+@given(st.lists(frames, max_size=6), st.booleans(), st.data())
+def test_any_chunking_of_valid_or_corrupt_streams_raises_only_frame_errors(
+    sent: list[Frame], corrupt: bool, data: st.DataObject
+) -> None:
+    """What the connection does with a socket: feed whatever arrived, however it was cut.
+    A valid stream gives back the frames sent; a corrupt one may raise, but only a typed
+    FrameError, never another exception; and between feeds the decoder holds at most one
+    incomplete frame, however long the corrupt length prefix."""
+    limit = 4096
+    wire = b"".join(encode(f) for f in sent if len(f.body) + HEADER.size <= limit)
+    if corrupt:
+        wire = _corrupt(wire, data)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(wire)), max_size=12)))
+    decoder = FrameDecoder(max_frame_bytes=limit)
+    got: list[Frame] = []
+    start = 0
+    try:
+        for cut in [*cuts, len(wire)]:
+            got.extend(decoder.feed(wire[start:cut]))
+            assert decoder.pending <= PREFIX.size + limit
+            start = cut
+    except FrameError:
+        assert corrupt, "a valid stream raised"
+    else:
+        if not corrupt:
+            assert got == [f for f in sent if len(f.body) + HEADER.size <= limit]
+            assert decoder.pending == 0

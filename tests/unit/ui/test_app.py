@@ -7,7 +7,7 @@ from gridnode.status.client import StatusRefusedError
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui.receipts import ReceiptView
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
-from gridnode.ui.sources import FakeSource
+from tests.support.status_source import FakeSource
 from tests.unit.ui import samples
 from tests.unit.ui.helpers import dashboard, screen_text, shows, until
 

@@ -20,7 +20,7 @@ from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui.app import Dashboard
 from gridnode.ui.receipts import ReceiptView
 from gridnode.ui.screens import ReceiptInfo
-from gridnode.ui.sources import FakeSource
+from tests.support.status_source import FakeSource
 from tests.unit.ui import samples
 from tests.unit.ui.helpers import dashboard, until
 

@@ -1,7 +1,8 @@
 """A load generator for the peer link: many buyers echoing through one seller, under flood.
 
 Used by the soak test (tests/integration/peer/test_many_buyers.py) and by
-scripts/bench_peer.py, and useful on a real Pi to see how many buyers it carries. The
+scripts/bench_peer.py, and useful on a real Pi (from a checkout: it is not shipped in the
+wheel) to see how many buyers it carries. The
 seller and the honest buyers run in this one event loop on 127.0.0.1 with free ports;
 the flooders run in a child process of their own, as a real attacker would, so their
 busy loops do not stall the loop being measured. Identities are made fresh in
@@ -24,10 +25,10 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from bench.loadflood import flood_main
 from gridnode.identity import CERT_FILE, Role, create_identity, load_certificate, load_identity
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.link import LinkDown, Message, PeerLink
-from gridnode.peer.loadflood import flood_main
 from gridnode.peer.server import SellerServer
 from gridnode.peer.settings import LinkSettings
 from gridnode.peer.tls import PinnedPeer

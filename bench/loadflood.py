@@ -1,6 +1,6 @@
 """The flooders of the peer link's load test: garbage over plain TCP, and a pinned buyer
 sending garbage frames after its hello. Run in a child process of their own by
-:mod:`gridnode.peer.loadtest`, so their busy loops do not stall the loop being measured.
+:mod:`bench.loadtest`, so their busy loops do not stall the loop being measured.
 Only ever pointed at your own seller on 127.0.0.1.
 """
 
