@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from gridnode.config.trade import REAL_INSTALL_PAYMENTS
-from gridnode.ledger import Ledger
+from gridnode.ledger import InlineOffloader, InvoicePurpose, LedgerStore, SqliteLedger
 from gridnode.money import Msat
 from gridnode.node.pruning import Pruner
 from gridnode.regtest.daemons import LndNode
@@ -85,34 +85,36 @@ def wallet(node: LndNode) -> LndWallet:
 
 async def pay(
     network: RegtestNetwork, root: Path, count: int, amount: Msat
-) -> tuple[Ledger, Ledger]:
-    seller_ledger = Ledger.open(root / "seller.sqlite", "seller")
-    buyer_ledger = Ledger.open(root / "buyer.sqlite", "buyer")
+) -> tuple[LedgerStore, LedgerStore]:
+    seller_ledger = LedgerStore.open(root / "seller.sqlite", "seller")
+    buyer_ledger = LedgerStore.open(root / "buyer.sqlite", "buyer")
     for ledger in (seller_ledger, buyer_ledger):
-        ledger.open_session("bench", "f" * 64, "meter", 0)
+        ledger.sessions.open("bench", "f" * 64, "meter", 0)
     async with wallet(network.nodes[0]) as seller, wallet(network.nodes[1]) as buyer:
         for n in range(count):
             now = time.time_ns() // 1_000_000
             invoice = await seller.create_invoice(amount, f"step {n}", 600)
             h = invoice.payment_hash.value
-            seller_ledger.invoice_created(
-                "bench", h, invoice.bolt11, amount, "prepayment", False, now
+            seller_ledger.invoices.created(
+                "bench", h, invoice.bolt11, amount, InvoicePurpose.PREPAYMENT, False, now
             )
-            buyer_ledger.payment_started("bench", h, invoice.bolt11, amount, now)
+            buyer_ledger.payments.started("bench", h, invoice.bolt11, amount, now)
             result = await buyer.pay_invoice(invoice.bolt11, Msat(1_000), 30)
             if result.preimage is None:
                 raise SystemExit(f"payment {n} did not succeed: {result}")
-            buyer_ledger.payment_resolved(h, "succeeded", now, result.preimage.value, result.fee)
+            buyer_ledger.payments.succeeded(h, now, result.preimage.value, result.fee)
             status = await seller.lookup_invoice(invoice.payment_hash)
-            seller_ledger.invoice_settled(
+            seller_ledger.invoices.settled(
                 h, status.settle_index, status.amount_paid, result.preimage.value, now
             )
     return seller_ledger, buyer_ledger
 
 
-async def prune(network: RegtestNetwork, ledger: Ledger) -> int:
+async def prune(network: RegtestNetwork, ledger: LedgerStore) -> int:
+    # the node's pruner takes the async port; nothing else runs here, so inline is fine
     async with wallet(network.nodes[1]) as buyer:
-        return await Pruner(ledger, buyer, batch=200).prune_payments()
+        port = SqliteLedger(ledger, InlineOffloader())
+        return await Pruner(port, buyer, batch=200).prune_payments()
 
 
 def measure(network: RegtestNetwork) -> dict[str, int]:

@@ -13,7 +13,7 @@ from gridnode.cli.common import emit_json, guarded, say
 from gridnode.errors import UsageError
 
 if TYPE_CHECKING:
-    from gridnode.ledger import Ledger
+    from gridnode.ledger import LedgerStore
 
 
 @click.group()
@@ -89,11 +89,11 @@ def prune(
         f"archived {len(report.archived)} session(s) into {report.archive_dir}; the ledger "
         f"went from {report.bytes_before / 1e6:.2f} MB to {report.bytes_after / 1e6:.2f} MB"
     )
-    for session_id, reason in report.skipped:
-        say(f"kept session {session_id}: {reason}")
+    for held in report.skipped:
+        say(f"kept session {held.session_id}: {held.reason}")
 
 
-def receipt_of(ledger: Ledger, session_id: str) -> Mapping[str, object]:
+def receipt_of(ledger: LedgerStore, session_id: str) -> Mapping[str, object]:
     """The session's receipt (gridnode.receipt). A session no receipt can be made for
     (nothing exchanged, or written before receipts had keys) is archived as its rows."""
     from gridnode.ledger.archive import rows_receipt

@@ -9,12 +9,12 @@ the contracted maximum power at the rate of the moment.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo.configs import DemoTerms, NodeFiles
+from gridnode.ledger import LedgerStore, PaymentStatus
 from gridnode.status.pb import status_pb2 as pb
 
 
@@ -44,14 +44,43 @@ class Sampler:
                 self.max_paid_ahead_s = max(self.max_paid_ahead_s, seconds)
 
 
-def _rows(ledger: Path, sql: str) -> list[tuple[object, ...]]:
-    if not ledger.exists():
-        return []
-    db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
-    try:
-        return list(db.execute(sql).fetchall())
-    finally:
-        db.close()
+@dataclass
+class _Ledgers:
+    """What the summary counts in the demo's ledgers (read-only, beside the nodes)."""
+
+    paid_msat: int = 0
+    payments: int = 0
+    invoices: int = 0
+    renewals: int = 0
+    relay_switches: int = 0
+    breaches: list[dict[str, object]] = field(default_factory=list)
+
+    def add_buyer(self, name: str, ledger: Path) -> None:
+        if not ledger.exists():
+            return
+        with LedgerStore.open_readonly(ledger) as store:
+            for payment in store.payments.find(status=PaymentStatus.SUCCEEDED):
+                self.paid_msat += payment.amount.msat
+                self.payments += 1
+            self._breaches(name, store)
+
+    def add_seller(self, ledger: Path) -> None:
+        if not ledger.exists():
+            return
+        with LedgerStore.open_readonly(ledger) as store:
+            self._breaches("seller", store)
+            self.invoices += len(store.invoices.find())
+            for session in store.sessions.find():
+                self.renewals += sum(
+                    entry.text.startswith("renewal accepted")
+                    for entry in store.sessions.entries(session.session_id)
+                )
+            self.relay_switches += len(store.evidence.relay_switches())
+
+    def _breaches(self, node: str, store: LedgerStore) -> None:
+        self.breaches += [
+            {"node": node, "kind": b.kind, "text": b.text} for b in store.evidence.breaches()
+        ]
 
 
 def summarize(
@@ -62,41 +91,22 @@ def summarize(
     started: float,
     terms: DemoTerms,
 ) -> dict[str, object]:
-    paid = payments = 0
-    breaches: list[dict[str, object]] = []
+    counted = _Ledgers()
     for buyer in buyers:
-        for (amount,) in _rows(
-            buyer.ledger,
-            "SELECT amount_msat FROM payments WHERE status = 'succeeded'",
-        ):
-            assert isinstance(amount, int)
-            paid += amount
-            payments += 1
-        breaches += [
-            {"node": buyer.name, "kind": k, "text": t}
-            for k, t in _rows(buyer.ledger, "SELECT kind, text FROM breaches")
-        ]
-    breaches += [
-        {"node": "seller", "kind": k, "text": t}
-        for k, t in _rows(seller.ledger, "SELECT kind, text FROM breaches")
-    ]
-    invoices = len(_rows(seller.ledger, "SELECT 1 FROM invoices"))
-    renewals = len(
-        _rows(seller.ledger, "SELECT 1 FROM journal WHERE text LIKE 'renewal accepted%'")
-    )
-    switches = len(_rows(seller.ledger, "SELECT 1 FROM relay_switches"))
+        counted.add_buyer(buyer.name, buyer.ledger)
+    counted.add_seller(seller.ledger)
     return {
         "energy_delivered_wh": {m: e / 1000 for m, e in sorted(sampler.energy_mwh.items())},
-        "paid_msat": paid,
-        "payments": payments,
-        "invoices": invoices,
-        "renewals": renewals,
-        "relay_switches": switches,
+        "paid_msat": counted.paid_msat,
+        "payments": counted.payments,
+        "invoices": counted.invoices,
+        "renewals": counted.renewals,
+        "relay_switches": counted.relay_switches,
         "max_paid_ahead_msat": sampler.max_paid_ahead_msat,
         "max_paid_ahead_s": round(sampler.max_paid_ahead_s, 2),
         "max_unpaid_msat": sampler.max_unpaid_msat,
         "max_unpaid_s": round(sampler.max_unpaid_s, 2),
-        "breaches": breaches,
+        "breaches": counted.breaches,
         "receipts": [],
         "dir": str(root),
         "seconds": round(time.time() - started, 1),

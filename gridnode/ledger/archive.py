@@ -1,7 +1,7 @@
 """``gridnode ledger prune``: archive what receipts already cover, then give the space back.
 
 For every session closed before the cut-off that nothing holds back (see
-:meth:`HygieneMixin.archive_candidates`): its receipt is written to
+:meth:`gridnode.ledger.hygiene.HygieneRepository.archive_candidates`): its receipt is written to
 ``ARCHIVE/receipt-<session>.json`` (atomically, synced to disk), then the session's rows
 are deleted in one transaction, then the file is vacuumed. A crash between the two
 leaves the receipt and the rows; the next run writes the receipt again and deletes them.
@@ -11,7 +11,6 @@ stays testable without it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import time
@@ -19,10 +18,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridnode.ledger.ledger import Ledger
-from gridnode.ledger.rows import ArchiveError
+from gridnode.ledger.errors import ArchiveError
+from gridnode.ledger.hygiene import stored_bytes
+from gridnode.ledger.rows import Archived, HeldBack
+from gridnode.ledger.store import LedgerStore
 
-ReceiptOf = Callable[[str], Mapping[str, object]]
+#: Builds one session's receipt from the ledger being archived.
+ReceiptOf = Callable[[LedgerStore, str], Mapping[str, object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ class PruneReport:
     archive_dir: str
     before_ms: int
     archived: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[HeldBack] = field(default_factory=list)
     bytes_before: int = 0
     bytes_after: int = 0
 
@@ -43,7 +45,7 @@ class PruneReport:
             "archive_dir": self.archive_dir,
             "before_ms": self.before_ms,
             "archived": self.archived,
-            "skipped": [{"session_id": s, "reason": r} for s, r in self.skipped],
+            "skipped": [{"session_id": h.session_id, "reason": h.reason} for h in self.skipped],
             "bytes_before": self.bytes_before,
             "bytes_after": self.bytes_after,
         }
@@ -57,7 +59,7 @@ def default_archive_dir(ledger_path: Path) -> Path:
 def prune_ledger(
     ledger_path: Path,
     before_ms: int,
-    receipt_of: Callable[[Ledger, str], Mapping[str, object]],
+    receipt_of: ReceiptOf,
     *,
     archive_dir: Path | None = None,
     clock_ms: Callable[[], int] | None = None,
@@ -70,28 +72,28 @@ def prune_ledger(
     now = clock_ms or _now_ms
     folder = archive_dir or default_archive_dir(ledger_path)
     bytes_before = stored_bytes(ledger_path)
-    ledger = Ledger.open_existing(ledger_path, exclusive=True)
+    ledger = LedgerStore.open_existing(ledger_path, exclusive=True)
     try:
-        ready, skipped = ledger.archive_candidates(before_ms)
-        written: list[tuple[str, str]] = []
-        if ready:
+        candidates = ledger.hygiene.archive_candidates(before_ms)
+        written: list[Archived] = []
+        if candidates.ready:
             _make_folder(folder)
-        for session_id in ready:
+        for session_id in candidates.ready:
             receipt = receipt_of(ledger, session_id)
             target = folder / f"receipt-{_safe_name(session_id)}.json"
             write_receipt(target, receipt)
-            written.append((session_id, target.name))
+            written.append(Archived(session_id, target.name))
         if written:
-            ledger.delete_archived(written, now())
-            ledger.vacuum()
+            ledger.hygiene.delete_archived(written, now())
+            ledger.hygiene.vacuum()
     finally:
         ledger.close()
     return PruneReport(
         ledger=str(ledger_path),
         archive_dir=str(folder),
         before_ms=before_ms,
-        archived=[s for s, _ in written],
-        skipped=skipped,
+        archived=[a.session_id for a in written],
+        skipped=list(candidates.held_back),
         bytes_before=bytes_before,
         bytes_after=stored_bytes(ledger_path),
     )
@@ -125,18 +127,9 @@ def write_receipt(target: Path, receipt: Mapping[str, object]) -> None:
         ) from exc
 
 
-def stored_bytes(ledger_path: Path) -> int:
-    """The ledger's size on disk: the database and its WAL."""
-    total = 0
-    for path in (ledger_path, ledger_path.with_name(ledger_path.name + "-wal")):
-        with contextlib.suppress(FileNotFoundError):
-            total += path.stat().st_size
-    return total
-
-
-def rows_receipt(ledger: Ledger, session_id: str) -> dict[str, object]:
+def rows_receipt(ledger: LedgerStore, session_id: str) -> dict[str, object]:
     """A stand-in receipt: every row of the session as stored (bytes as hex)."""
-    return ledger.session_rows(session_id)
+    return ledger.hygiene.session_rows(session_id)
 
 
 def _make_folder(folder: Path) -> None:

@@ -1,24 +1,24 @@
-"""The ledger's evidence: signed readings, relay switches and breaches."""
+"""The ledger's evidence: signed readings and their OCMF counters, relay switches and
+breaches. What a receipt is built from, and what a dispute is settled with."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import AbstractContextManager
 from typing import Any
 
+from gridnode.ledger.database import Database
+from gridnode.ledger.rows import BreachRow, ReadingRow, ReadingSide, RelaySwitchRow
 
-class EvidenceMixin:
-    """Mixed into :class:`gridnode.ledger.Ledger`, which provides the two helpers."""
+_READING = "SELECT session_id, side, meter_id, pagination, at_ms, record FROM readings"
 
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
 
-    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+class EvidenceRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
+    # -- signed readings ---------------------------------------------------------------
     def next_ocmf_page(self, meter_id: str) -> int:
         """Reserve the next OCMF pagination number for ``meter_id`` (never reused)."""
-        with self._tx() as db:
+        with self._db.tx() as db:
             db.execute(
                 "INSERT INTO ocmf_pagination VALUES (?, 1) ON CONFLICT (meter_id)"
                 " DO UPDATE SET next_page = next_page + 1",
@@ -29,77 +29,93 @@ class EvidenceMixin:
             ).fetchone()
             return int(page)
 
-    def reading(
-        self, session_id: str, side: str, meter_id: str, pagination: int, at_ms: int, record: str
-    ) -> None:
-        with self._tx() as db:
+    def reading(self, row: ReadingRow) -> None:
+        """Store one signed reading; a page its series already has is refused
+        (:class:`~gridnode.ledger.errors.LedgerError`)."""
+        with self._db.tx() as db:
             db.execute(
                 "INSERT INTO readings (session_id, side, meter_id, pagination, at_ms, record)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (session_id, side, meter_id, pagination, at_ms, record),
+                (
+                    row.session_id,
+                    row.side.value,
+                    row.meter_id,
+                    row.pagination,
+                    row.at_ms,
+                    row.record,
+                ),
             )
 
-    def has_received_frame(self, frame: bytes) -> bool:
-        """Whether the journal holds ``frame`` as received, byte for byte (a message the
-        peer link hands up again after a restart). It scans the journal: ask it only of
-        those few."""
-        rows = self._query(
-            "SELECT 1 FROM journal WHERE kind = 'frame_received' AND data = ? LIMIT 1", (frame,)
+    def readings(self, session_id: str, side: ReadingSide) -> list[ReadingRow]:
+        """One side's readings of a session, in page order."""
+        rows = self._db.query(
+            f"{_READING} WHERE session_id = ? AND side = ? ORDER BY pagination",
+            (session_id, side.value),
         )
-        return bool(rows)
+        return [_reading(row) for row in rows]
 
-    def readings(self, session_id: str, side: str) -> list[str]:
-        rows = self._query(
-            "SELECT record FROM readings WHERE session_id = ? AND side = ? ORDER BY pagination",
-            (session_id, side),
+    def last_session_reading(self, session_id: str, side: ReadingSide) -> ReadingRow | None:
+        """The highest-numbered reading of one side of a session, or None."""
+        rows = self._db.query(
+            f"{_READING} WHERE session_id = ? AND side = ? ORDER BY pagination DESC LIMIT 1",
+            (session_id, side.value),
         )
-        return [str(r[0]) for r in rows]
+        return _reading(rows[0]) if rows else None
 
-    def last_session_reading(self, session_id: str, side: str) -> str | None:
-        """The highest-numbered record of one side of a session, or None."""
-        rows = self._query(
-            "SELECT record FROM readings WHERE session_id = ? AND side = ?"
-            " ORDER BY pagination DESC LIMIT 1",
-            (session_id, side),
+    def last_reading(self, side: ReadingSide, meter_id: str) -> ReadingRow | None:
+        """The highest-numbered reading of a series, or None: a node continues its OCMF
+        series for a meter from its own last record."""
+        rows = self._db.query(
+            f"{_READING} WHERE side = ? AND meter_id = ? ORDER BY pagination DESC LIMIT 1",
+            (side.value, meter_id),
         )
-        return str(rows[0][0]) if rows else None
+        return _reading(rows[0]) if rows else None
 
-    def last_reading(self, side: str, meter_id: str) -> tuple[str, str] | None:
-        """The session id and record of the highest-numbered reading of a series, or None;
-        a node continues its OCMF series for a meter from its own last record."""
-        rows = self._query(
-            "SELECT session_id, record FROM readings WHERE side = ? AND meter_id = ?"
-            " ORDER BY pagination DESC LIMIT 1",
-            (side, meter_id),
-        )
-        return (str(rows[0][0]), str(rows[0][1])) if rows else None
-
+    # -- relay switches and breaches ------------------------------------------------------
     def relay_switch(self, session_id: str | None, on: bool, cause: str, at_ms: int) -> None:
-        with self._tx() as db:
+        with self._db.tx() as db:
             db.execute(
                 "INSERT INTO relay_switches (session_id, relay_on, cause, at_ms)"
                 " VALUES (?, ?, ?, ?)",
                 (session_id, on, cause, at_ms),
             )
 
-    def relay_switches(self, session_id: str) -> list[tuple[bool, str, int]]:
-        rows = self._query(
-            "SELECT relay_on, cause, at_ms FROM relay_switches WHERE session_id = ? ORDER BY id",
+    def relay_switches(self, session_id: str | None = None) -> list[RelaySwitchRow]:
+        """A session's relay switches in order, or every switch with ``None``."""
+        rows = self._db.query(
+            "SELECT session_id, relay_on, cause, at_ms FROM relay_switches"
+            " WHERE (?1 IS NULL OR session_id = ?1) ORDER BY id",
             (session_id,),
         )
-        return [(bool(o), str(c), int(t)) for o, c, t in rows]
+        return [
+            RelaySwitchRow(None if s is None else str(s), bool(o), str(c), int(t))
+            for s, o, c, t in rows
+        ]
 
     def breach(self, session_id: str, kind: str, text: str, at_ms: int) -> None:
-        with self._tx() as db:
+        with self._db.tx() as db:
             db.execute(
                 "INSERT INTO breaches (session_id, kind, text, at_ms) VALUES (?, ?, ?, ?)",
                 (session_id, kind, text, at_ms),
             )
 
-    def breaches(self, session_id: str | None = None) -> list[tuple[str, str, str, int]]:
-        rows = self._query(
+    def breaches(self, session_id: str | None = None) -> list[BreachRow]:
+        """A session's breaches in order, or every breach with ``None``."""
+        rows = self._db.query(
             "SELECT session_id, kind, text, at_ms FROM breaches"
             " WHERE (?1 IS NULL OR session_id = ?1) ORDER BY id",
             (session_id,),
         )
-        return [(str(s), str(k), str(t), int(a)) for s, k, t, a in rows]
+        return [BreachRow(str(s), str(k), str(t), int(a)) for s, k, t, a in rows]
+
+
+def _reading(row: tuple[Any, ...]) -> ReadingRow:
+    session_id, side, meter_id, pagination, at_ms, record = row
+    return ReadingRow(
+        session_id=str(session_id),
+        side=ReadingSide(str(side)),
+        meter_id=str(meter_id),
+        pagination=int(pagination),
+        at_ms=int(at_ms),
+        record=str(record),
+    )

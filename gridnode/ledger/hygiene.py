@@ -18,14 +18,16 @@ has not yet deleted is skipped, with the reason.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable
-from contextlib import AbstractContextManager
-from typing import Any
+from pathlib import Path
 
 import bolt11
 
-from gridnode.ledger.rows import ArchiveError
+from gridnode.ledger.database import Database
+from gridnode.ledger.errors import ArchiveError
+from gridnode.ledger.rows import ArchiveCandidates, Archived, HeldBack
 
 #: Message kinds whose journalled frames are raw entries (see the module docstring).
 RAW_FRAME_KINDS = ("heartbeat", "meter_reading")
@@ -42,14 +44,9 @@ _RAW_PATTERNS = tuple(
 _SESSION_TABLES = ("journal", "breaches", "relay_switches", "payments", "invoices")
 
 
-class HygieneMixin:
-    """Mixed into :class:`gridnode.ledger.Ledger`, which provides the two helpers."""
-
-    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
-
-    def _query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
+class HygieneRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     # -- the raw window -----------------------------------------------------------------
     def prune_raw(self, before_ms: int) -> int:
@@ -60,7 +57,7 @@ class HygieneMixin:
         as a crash between the two writes could leave, is the only one and stays).
         """
         globs = " OR ".join("text GLOB ?" for _ in _RAW_PATTERNS)
-        with self._tx() as db:
+        with self._db.tx() as db:
             frames = db.execute(
                 "DELETE FROM journal WHERE at_ms < ? AND kind IN ('frame_sent', 'frame_received')"
                 f" AND ({globs})",
@@ -76,12 +73,12 @@ class HygieneMixin:
             return int(frames) + int(copies)
 
     # -- archiving ------------------------------------------------------------------------
-    def archive_candidates(self, before_ms: int) -> tuple[list[str], list[tuple[str, str]]]:
+    def archive_candidates(self, before_ms: int) -> ArchiveCandidates:
         """Sessions closed before ``before_ms`` and not archived yet: those that may be
         archived, and those that may not, each with the reason."""
         ready: list[str] = []
-        skipped: list[tuple[str, str]] = []
-        with self._tx() as db:  # one consistent view
+        held_back: list[HeldBack] = []
+        with self._db.tx() as db:  # one consistent view
             closed = db.execute(
                 "SELECT session_id FROM sessions WHERE closed_at_ms IS NOT NULL"
                 " AND closed_at_ms < ? AND archived_at_ms IS NULL ORDER BY closed_at_ms",
@@ -92,25 +89,25 @@ class HygieneMixin:
                 if reason is None:
                     ready.append(str(session_id))
                 else:
-                    skipped.append((str(session_id), reason))
-        return ready, skipped
+                    held_back.append(HeldBack(str(session_id), reason))
+        return ArchiveCandidates(tuple(ready), tuple(held_back))
 
-    def delete_archived(self, archives: Iterable[tuple[str, str]], at_ms: int) -> int:
-        """Delete the rows of sessions whose receipts are written (``(session_id, file)``
-        pairs), keeping each session's row and every meter series' last reading; one
-        transaction. The reasons to hold a session back are checked again inside it."""
-        pairs = list(archives)
-        with self._tx() as db:
+    def delete_archived(self, archives: Iterable[Archived], at_ms: int) -> int:
+        """Delete the rows of sessions whose receipts are written, keeping each session's
+        row and every meter series' last reading; one transaction. The reasons to hold a
+        session back are checked again inside it."""
+        done = list(archives)
+        with self._db.tx() as db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS prune_ids (session_id TEXT PRIMARY KEY)")
             db.execute("DELETE FROM temp.prune_ids")
-            for session_id, _ in pairs:
-                reason = _holds_back(db, session_id)
+            for archived in done:
+                reason = _holds_back(db, archived.session_id)
                 if reason is not None:
                     raise ArchiveError(
-                        f"ledger: session {session_id} changed while it was archived ({reason}); "
-                        "nothing was deleted."
+                        f"ledger: session {archived.session_id} changed while it was archived "
+                        f"({reason}); nothing was deleted."
                     )
-            db.executemany("INSERT INTO temp.prune_ids VALUES (?)", [(s,) for s, _ in pairs])
+            db.executemany("INSERT INTO temp.prune_ids VALUES (?)", [(a.session_id,) for a in done])
             for table in _SESSION_TABLES:
                 # ``table`` is one of the fixed names above
                 db.execute(
@@ -123,20 +120,40 @@ class HygieneMixin:
             )
             db.executemany(
                 "UPDATE sessions SET archived_at_ms = ?, archive = ? WHERE session_id = ?",
-                [(at_ms, name, s) for s, name in pairs],
+                [(at_ms, a.archive, a.session_id) for a in done],
             )
             db.execute("DELETE FROM temp.prune_ids")
-            return len(pairs)
+            return len(done)
 
     def session_rows(self, session_id: str) -> dict[str, object]:
         """Every row of one session as JSON-ready values (bytes as hex), table by table."""
         dump: dict[str, object] = {"session_id": session_id}
         for table in ("sessions", "readings", *_SESSION_TABLES):
-            dump[table] = self._rows_of(table, session_id)
+            # ``table`` is one of the fixed names above
+            rows = self._db.query_named(
+                f"SELECT * FROM {table} WHERE session_id = ?", (session_id,)
+            )
+            dump[table] = [
+                {n: v.hex() if isinstance(v, bytes) else v for n, v in row.items()} for row in rows
+            ]
         return dump
 
-    def _rows_of(self, table: str, session_id: str) -> list[dict[str, object]]:
-        raise NotImplementedError
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back (see :meth:`Database.vacuum`)."""
+        self._db.vacuum()
+
+    def stored_bytes(self) -> int:
+        """The ledger's size on disk: the database and its WAL."""
+        return stored_bytes(self._db.path)
+
+
+def stored_bytes(ledger_path: Path) -> int:
+    """The size on disk of the ledger at ``ledger_path``: the database and its WAL."""
+    total = 0
+    for path in (ledger_path, ledger_path.with_name(ledger_path.name + "-wal")):
+        with contextlib.suppress(FileNotFoundError):
+            total += path.stat().st_size
+    return total
 
 
 def _holds_back(db: sqlite3.Connection, session_id: str) -> str | None:

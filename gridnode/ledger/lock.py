@@ -1,7 +1,7 @@
 """Who has a ledger open: a shared lock for everyone who uses it, an exclusive one to prune.
 
 SQLite in WAL mode lets a node and a reader share the file, and that stays allowed: every
-:meth:`Ledger.open` takes a *shared* ``flock`` on ``<ledger>.lock``. Archiving a ledger
+:meth:`Database.open` takes a *shared* ``flock`` on ``<ledger>.lock``. Archiving a ledger
 (``gridnode ledger prune``) ends with a VACUUM, which needs the file to itself and would
 hold a node's money writes back for longer than their busy timeout on a large ledger, so
 it takes the lock *exclusively*, and a node cannot start while it runs (docs/storage.md).
@@ -17,7 +17,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from gridnode.ledger.rows import LedgerInUseError
+from gridnode.ledger.errors import LedgerInUseError
 
 #: This process's exclusive locks by lock file: a ledger opened again by the process
 #: that prunes it (the receipt builder reads it) shares the pruner's lock.

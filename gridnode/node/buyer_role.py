@@ -48,7 +48,7 @@ class BuyerRole:
 
     async def start(self) -> None:
         ctx = self.ctx
-        ctx.tasks.spawn(reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock.now_ms), name="reconcile")
+        ctx.tasks.spawn(reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock), name="reconcile")
         ctx.tasks.spawn(self.poller.run(), name=f"meter {self.poller.name}")
         for partner in self.partners:
             partner.start()

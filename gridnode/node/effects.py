@@ -12,12 +12,13 @@ tells the node's health check at once.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from gridnode.ledger import DuplicatePaymentError, InvoicePurpose
+from gridnode.node.payments import Payment, PaymentTracker
 from gridnode.trade.actions import CreateInvoice, PayInvoice
 from gridnode.trade.events import (
     Effect,
@@ -30,12 +31,11 @@ from gridnode.trade.events import (
     PaymentFailed,
     PaymentSucceeded,
 )
+from gridnode.trade.messages import InvoicePurpose as TradePurpose
 from gridnode.wallet.port import (
     InvoiceNotFoundError,
     InvoiceState,
     PaymentHash,
-    PaymentResult,
-    PaymentStatus,
     Preimage,
     WalletError,
     WalletUnreachableError,
@@ -45,6 +45,12 @@ if TYPE_CHECKING:
     from gridnode.node.runner import RunnerPorts, SessionRunner
 
 T = TypeVar("T")
+
+#: What the ledger calls the purpose of each invoice the session asks for.
+_PURPOSES = {
+    TradePurpose.DEPOSIT: InvoicePurpose.DEPOSIT,
+    TradePurpose.PREPAYMENT: InvoicePurpose.PREPAYMENT,
+}
 
 #: The first pause before a retry, and the longest.
 FIRST_RETRY_S = 0.5
@@ -65,6 +71,14 @@ class Effects:
         self.ports = ports
         self.spawn = spawn
         self.log = log
+        self.tracker = PaymentTracker(
+            ports.ledger,
+            ports.wallet,
+            ports.clock,
+            timeout_s=runner.payments.timeout_s,
+            logger=log,
+            on_error=self._payment_error,
+        )
 
     def _post(self, event: Event) -> None:
         self.runner.post(event)
@@ -82,15 +96,22 @@ class Effects:
         self._post(EffectFailed(effect, payment_hash, str(exc), retrying))
 
     async def _retrying(
-        self, effect: Effect, payment_hash: bytes, call: Callable[[], Awaitable[T]]
+        self,
+        effect: Effect,
+        payment_hash: bytes,
+        call: Callable[[], Awaitable[T]],
+        *,
+        final: tuple[type[WalletError], ...] = (),
     ) -> T:
-        """``call()``'s result, retried after each wallet error (reported at the 1st, 2nd,
-        4th, 8th ... failure, so a long outage journals a handful of lines, not one a
-        minute) until it succeeds or the session ends."""
+        """``call()``'s result, retried after each wallet error but the ``final`` ones
+        (reported at the 1st, 2nd, 4th, 8th ... failure, so a long outage journals a
+        handful of lines, not one a minute) until it succeeds or the session ends."""
         pause, attempt = FIRST_RETRY_S, 0
         while True:
             try:
                 return await call()
+            except final:
+                raise
             except WalletError as exc:
                 attempt += 1
                 if attempt & (attempt - 1) == 0:
@@ -101,20 +122,14 @@ class Effects:
     # -- invoices (seller) ------------------------------------------------------------------
     async def create_invoice(self, action: CreateInvoice) -> None:
         ledger, wallet, runner = self.ports.ledger, self.ports.wallet, self.runner
-        purpose = action.purpose.name.lower()
+        purpose = _PURPOSES[action.purpose]
         now = self.ports.clock.now_ms()
         try:
             if action.hold:
                 preimage = self.ports.ids.random_bytes(32)
                 payment_hash = hashlib.sha256(preimage).digest()
-                await asyncio.to_thread(
-                    ledger.hold_invoice_planned,
-                    runner.session_id,
-                    payment_hash,
-                    preimage,
-                    action.amount,
-                    purpose,
-                    now,
+                await ledger.invoices.hold_planned(
+                    runner.session_id, payment_hash, preimage, action.amount, purpose, now
                 )
                 self.ports.register_invoice(payment_hash, runner)
                 created = await wallet.create_hold_invoice(
@@ -127,8 +142,7 @@ class Effects:
             else:
                 created = await wallet.create_invoice(action.amount, action.memo, action.expiry_s)
                 self.ports.register_invoice(created.payment_hash.value, runner)
-            await asyncio.to_thread(
-                ledger.invoice_created,
+            await ledger.invoices.created(
                 runner.session_id,
                 created.payment_hash.value,
                 created.bolt11,
@@ -144,39 +158,27 @@ class Effects:
             self._post(InvoiceCreateFailed(action.request_id, str(exc)))
             return
         self._post(InvoiceCreated(action.request_id, created.bolt11, created.payment_hash.value))
+        made = created.payment_hash
         if action.hold:
-            self.spawn(
-                self.watch_hold(created.payment_hash),
-                Effect.WATCH_INVOICE,
-                created.payment_hash.value,
-            )
+            self.spawn(self.watch_hold(made), Effect.WATCH_INVOICE, made.value)
         else:
-            self.spawn(
-                self.expire(created.payment_hash, action.expiry_s),
-                Effect.LOOK_UP_INVOICE,
-                created.payment_hash.value,
-            )
+            self.spawn(self.expire(made, action.expiry_s), Effect.LOOK_UP_INVOICE, made.value)
 
     async def watch_hold(self, payment_hash: PaymentHash) -> None:
         """A hold invoice's ACCEPTED and CANCELED states (the settled stream has neither);
         a watch that is lost is reported and started again."""
+        invoices = self.ports.ledger.invoices
         pause = FIRST_RETRY_S
         while True:
             try:
                 async for status in self.ports.wallet.invoice_updates(payment_hash):
                     pause = FIRST_RETRY_S
                     if status.state is InvoiceState.ACCEPTED:
-                        await asyncio.to_thread(
-                            self.ports.ledger.invoice_state, payment_hash.value, "accepted"
-                        )
+                        await invoices.set_state(payment_hash.value, InvoiceState.ACCEPTED)
                         self._post(HoldInvoiceAccepted(payment_hash.value, status.amount_paid))
                     elif status.state is InvoiceState.CANCELED:
-                        await asyncio.to_thread(
-                            self.ports.ledger.invoice_state, payment_hash.value, "canceled"
-                        )
+                        await invoices.set_state(payment_hash.value, InvoiceState.CANCELED)
                         self._post(InvoiceCanceled(payment_hash.value))
-                    if status.state in (InvoiceState.SETTLED, InvoiceState.CANCELED):
-                        return
                 return
             except WalletError as exc:
                 self._failed(Effect.WATCH_INVOICE, payment_hash.value, exc, retrying=True)
@@ -186,17 +188,16 @@ class Effects:
     async def expire(self, payment_hash: PaymentHash, expiry_s: int) -> None:
         """Tell the session when an invoice expired unpaid, so it stops counting on it."""
         await self.ports.clock.sleep(expiry_s + 1)
+        wallet = self.ports.wallet
         status = await self._retrying(
-            Effect.LOOK_UP_INVOICE,
-            payment_hash.value,
-            lambda: self.ports.wallet.lookup_invoice(payment_hash),
+            Effect.LOOK_UP_INVOICE, payment_hash.value, lambda: wallet.lookup_invoice(payment_hash)
         )
         if status.state in (InvoiceState.OPEN, InvoiceState.CANCELED):
-            await asyncio.to_thread(self.ports.ledger.invoice_state, payment_hash.value, "canceled")
+            await self.ports.ledger.invoices.set_state(payment_hash.value, InvoiceState.CANCELED)
             self._post(InvoiceCanceled(payment_hash.value))
 
     async def settle_hold(self, payment_hash: bytes) -> None:
-        preimage = await asyncio.to_thread(self.ports.ledger.hold_preimage, payment_hash)
+        preimage = await self.ports.ledger.invoices.hold_preimage(payment_hash)
         if preimage is None:
             reason = "no preimage in the ledger"
             self.log.error("cannot settle hold invoice %s: %s", payment_hash.hex(), reason)
@@ -216,53 +217,38 @@ class Effects:
                 Effect.RELEASE_DEPOSIT,
                 payment_hash,
                 lambda: wallet.cancel_invoice(PaymentHash(payment_hash)),
+                final=(InvoiceNotFoundError,),
             )
         except InvoiceNotFoundError as exc:
             self._failed(Effect.RELEASE_DEPOSIT, payment_hash, exc, retrying=False)
 
     # -- payments (buyer) -------------------------------------------------------------------
-    async def settle_payment(self, action: PayInvoice) -> None:
-        """Pay, then follow the payment until LND says how it ended (never pay again)."""
-        wallet, payment_hash = self.ports.wallet, PaymentHash(action.payment_hash)
-        policy = self.runner.payments
-        result: PaymentResult | None = None
-        try:
-            result = await wallet.pay_invoice(
-                action.bolt11, policy.fee_limit(action.amount), policy.timeout_s
-            )
-        except WalletError as exc:
-            self._failed(Effect.FOLLOW_PAYMENT, action.payment_hash, exc, retrying=True)
-        pause, attempt = FIRST_RETRY_S, 0
-        while result is None or result.status is PaymentStatus.IN_FLIGHT:
-            try:
-                result = await wallet.track_payment(payment_hash, policy.timeout_s)
-            except InvoiceNotFoundError:
-                result = None  # LND never started it: it failed before any HTLC went out
-                break
-            except WalletError as exc:
-                attempt += 1
-                if attempt & (attempt - 1) == 0:
-                    self._failed(Effect.FOLLOW_PAYMENT, action.payment_hash, exc, retrying=True)
-                await self.ports.clock.sleep(pause)
-                pause = min(pause * 2, 10.0)
-        await self._resolved(action, result)
-
-    async def _resolved(self, action: PayInvoice, result: PaymentResult | None) -> None:
-        ledger, now = self.ports.ledger, self.ports.clock.now_ms()
-        if result is not None and result.status is PaymentStatus.SUCCEEDED:
-            assert result.preimage is not None
-            await asyncio.to_thread(
-                ledger.payment_resolved,
-                action.payment_hash,
-                "succeeded",
-                now,
-                result.preimage.value,
-                result.fee,
-            )
-            self._post(PaymentSucceeded(action.payment_hash, result.preimage.value, result.amount))
-            return
-        reason = result.failure.value if result and result.failure else "not started by LND"
-        await asyncio.to_thread(
-            ledger.payment_resolved, action.payment_hash, "failed", now, None, None, reason
+    async def pay(self, action: PayInvoice) -> None:
+        """The attempt goes into the ledger within this step; the wallet call runs on."""
+        payment = Payment(
+            action.payment_hash,
+            action.bolt11,
+            action.amount,
+            self.runner.payments.fee_limit(action.amount),
         )
-        self._post(PaymentFailed(action.payment_hash, reason))
+        try:
+            await self.tracker.start(self.runner.session_id, payment)
+        except DuplicatePaymentError as exc:
+            self.log.error("%s", exc)
+            self._post(PaymentFailed(action.payment_hash, str(exc)))
+            return
+        self.spawn(self._settle_payment(payment), Effect.FOLLOW_PAYMENT, action.payment_hash)
+
+    async def _settle_payment(self, payment: Payment) -> None:
+        outcome = await self.tracker.pay(payment)
+        if outcome.succeeded:
+            assert outcome.preimage is not None
+            self._post(PaymentSucceeded(payment.payment_hash, outcome.preimage, outcome.amount))
+        else:
+            self._post(PaymentFailed(payment.payment_hash, outcome.failure or "failed"))
+
+    def _payment_error(self, payment_hash: bytes, error: WalletError, attempt: int) -> None:
+        """A wallet error while paying or following a payment: its fate is unknown until
+        LND answers (reported at the 1st, 2nd, 4th ... error)."""
+        if attempt & (attempt - 1) == 0:
+            self._failed(Effect.FOLLOW_PAYMENT, payment_hash, error, retrying=True)

@@ -10,7 +10,7 @@
 - A node that shuts down waits a moment for that End (see :func:`peer_ended`), so its
   own ledger, not only the peer's, gives a complete receipt.
 - The peer link hands a message up again after a restart if the node had not marked it
-  consumed (``keep_until_consumed``); :meth:`Ledger.has_received_frame` tells whether
+  consumed (``keep_until_consumed``); ``ledger.sessions.has_received_frame`` tells whether
   the journal already holds it, so it is not acted on twice.
 """
 
@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 import logging
 
-from gridnode.ledger import Ledger, LedgerError
+from gridnode.ledger import JournalEntry, Ledger, LedgerError, ReadingRow, ReadingSide
 from gridnode.ocmf import OcmfError, parse_record
 from gridnode.receipt.export import KEYS_KIND
 from gridnode.trade import codec
+from gridnode.trade.actions import LedgerKind
 from gridnode.trade.errors import DecodeError, SignatureError
 from gridnode.trade.messages import MeterReadingMessage
 from gridnode.trade.signing import Verifier
@@ -30,21 +31,23 @@ from gridnode.trade.signing import Verifier
 log = logging.getLogger("gridnode.node")
 
 
-def record_party_keys(
+async def record_party_keys(
     ledger: Ledger, session_id: str, *, seller_der: bytes, buyer_der: bytes, at_ms: int
 ) -> None:
     """Journal both parties' public keys (DER SubjectPublicKeyInfo) for the session."""
     keys = {"seller": seller_der.hex(), "buyer": buyer_der.hex()}
-    ledger.journal(
-        session_id,
-        KEYS_KIND,
-        at_ms,
-        "public keys of both parties",
-        json.dumps(keys, sort_keys=True).encode(),
+    await ledger.sessions.journal(
+        JournalEntry(
+            session_id,
+            KEYS_KIND,
+            at_ms,
+            "public keys of both parties",
+            json.dumps(keys, sort_keys=True).encode(),
+        )
     )
 
 
-def keep_late_reading(
+async def keep_late_reading(
     ledger: Ledger,
     session_id: str,
     protocol_id: bytes,
@@ -72,20 +75,24 @@ def keep_late_reading(
         log.warning("a late reading names session %r, not %s", reading.payload.ID, session_id)
         return False
     try:
-        ledger.journal(
-            session_id,
-            "frame_received",
-            at_ms,
-            f"received meter_reading #{received.envelope.seq} (after the close)",
-            frame,
+        await ledger.sessions.journal(
+            JournalEntry(
+                session_id,
+                LedgerKind.FRAME_RECEIVED.value,
+                at_ms,
+                f"received meter_reading #{received.envelope.seq} (after the close)",
+                frame,
+            )
         )
-        ledger.reading(
-            session_id,
-            "peer",
-            series,
-            reading.page,
-            reading.payload.RD[-1].TM.unix_ms,
-            reading.text,
+        await ledger.evidence.reading(
+            ReadingRow(
+                session_id,
+                ReadingSide.PEER,
+                series,
+                reading.page,
+                reading.payload.RD[-1].TM.unix_ms,
+                reading.text,
+            )
         )
     except LedgerError as exc:  # a page the series already has
         log.info("a late reading for session %s repeats a page: %s", session_id, exc)
@@ -98,13 +105,13 @@ def keep_late_reading(
     return True
 
 
-def peer_ended(ledger: Ledger, session_id: str) -> bool:
+async def peer_ended(ledger: Ledger, session_id: str) -> bool:
     """Whether the peer's series of ``session_id`` holds its End (a closing reading)."""
-    record = ledger.last_session_reading(session_id, "peer")
-    if record is None:
+    row = await ledger.evidence.last_session_reading(session_id, ReadingSide.PEER)
+    if row is None:
         return False
     try:
-        last = parse_record(record).payload.RD[-1]
+        last = parse_record(row.record).payload.RD[-1]
     except (OcmfError, IndexError):
         return False
     return last.TX is not None and last.TX.is_end

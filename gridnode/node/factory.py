@@ -55,8 +55,8 @@ async def build_runtime(
     identity, signer = wiring.open_identity(settings)
     opened = contextlib.AsyncExitStack()
     try:
-        ledger = wiring.open_ledger(settings)
-        opened.callback(ledger.close)
+        ledger = await wiring.open_ledger(settings)
+        opened.push_async_callback(ledger.close)
         wallet = await wiring.open_wallet(settings)
         opened.push_async_callback(wallet.close)
         hardware = wiring.open_node_hardware(settings.hardware)
@@ -112,7 +112,7 @@ def _assemble(
     return NodeRuntime(
         ctx,
         [role],
-        pruner=Pruner.for_node(settings, ctx.ledger, ctx.wallet),
+        pruner=Pruner.for_node(settings, ctx.ledger, ctx.wallet, ctx.clock),
         watchdog=_watchdog(hardware, ctx.clock),
         status=status,
         rate_feed=rate_feed,

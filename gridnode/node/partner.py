@@ -128,15 +128,14 @@ class Partner:
         """A message handed up again after a restart whose frame the journal holds."""
         if not message.redelivered:
             return False
-        if not await asyncio.to_thread(self.ctx.ledger.has_received_frame, message.payload):
+        if not await self.ctx.ledger.sessions.has_received_frame(message.payload):
             return False
         log.info("skipping %s message %d: recorded before the restart", self.name, message.seq)
         return True
 
     async def keep_late(self, session_id: str, protocol_id: bytes, frame: bytes) -> bool:
         """Store the peer's signed reading of a session that closed here first."""
-        kept = await asyncio.to_thread(
-            keep_late_reading,
+        kept = await keep_late_reading(
             self.ctx.ledger,
             session_id,
             protocol_id,
@@ -144,7 +143,7 @@ class Partner:
             self.verifier,
             self.ctx.clock.now_ms(),
         )
-        if kept and await self._peer_ended(session_id):
+        if kept and await peer_ended(self.ctx.ledger, session_id):
             self.late_end.set()
         return kept
 
@@ -154,11 +153,8 @@ class Partner:
         """The session's row and both parties' keys, before anything else of it."""
         now = self.ctx.clock.now_ms()
         ledger = self.ctx.ledger
-        await asyncio.to_thread(
-            ledger.open_session, session_id, self.peer.fingerprint, meter_id, now
-        )
-        await asyncio.to_thread(
-            record_party_keys,
+        await ledger.sessions.open(session_id, self.peer.fingerprint, meter_id, now)
+        await record_party_keys(
             ledger,
             session_id,
             seller_der=seller_der,
@@ -194,7 +190,7 @@ class Partner:
     async def wait_peer_end(self, runner: SessionRunner, timeout_s: float) -> None:
         """Wait a moment for the peer's End reading of ``runner``'s session (while the
         link is up), so this ledger's receipt is complete."""
-        if not self.link.up or await self._peer_ended(runner.session_id):
+        if not self.link.up or await peer_ended(self.ctx.ledger, runner.session_id):
             return
         waits = [asyncio.ensure_future(e.wait()) for e in (runner.peer_ended, self.late_end)]
         try:
@@ -212,6 +208,3 @@ class Partner:
         finally:
             for waiting in waits:
                 waiting.cancel()
-
-    async def _peer_ended(self, session_id: str) -> bool:
-        return await asyncio.to_thread(peer_ended, self.ctx.ledger, session_id)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 
+from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.settings import CommonSettings
 from gridnode.errors import GridnodeError
 from gridnode.ledger import Ledger
@@ -30,10 +30,6 @@ log = logging.getLogger("gridnode.node")
 
 #: How often the raw window is applied (deleting is cheap, but not every minute).
 RAW_EVERY_MS = 3600 * 1000
-
-
-def _clock_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 class Pruner:
@@ -48,26 +44,35 @@ class Pruner:
         batch: int = 50,
         raw_window_days: int | None = None,
         storage: StorageWatch | None = None,
-        clock_ms: Callable[[], int] = _clock_ms,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.ledger = ledger
         self.wallet = wallet
         self.batch = batch
         self.raw_window_days = raw_window_days
         self.storage = storage
-        self.clock_ms = clock_ms
+        self.clock = clock
+        self.clock_ms = clock.now_ms
         self.pruned = 0
         self.raw_deleted = 0
         self._raw_at_ms: int | None = None
 
     @classmethod
-    def for_node(cls, settings: CommonSettings, ledger: Ledger, wallet: Wallet) -> Pruner:
+    def for_node(
+        cls, settings: CommonSettings, ledger: Ledger, wallet: Wallet, clock: Clock = SYSTEM_CLOCK
+    ) -> Pruner:
         """The node's pruner, from its settings: its raw window and storage budget."""
         paths = [settings.ledger]
         if settings.lnd_data_dir is not None:
             paths.append(settings.lnd_data_dir)
-        watch = StorageWatch(paths, settings.storage_budget_mb_per_day, _clock_ms)
-        return cls(ledger, wallet, raw_window_days=settings.ledger_raw_window_days, storage=watch)
+        watch = StorageWatch(paths, settings.storage_budget_mb_per_day, clock.now_ms)
+        return cls(
+            ledger,
+            wallet,
+            raw_window_days=settings.ledger_raw_window_days,
+            storage=watch,
+            clock=clock,
+        )
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -78,7 +83,7 @@ class Pruner:
         """Delete the records of payments the ledger holds as resolved and not yet pruned."""
         done = 0
         while True:
-            hashes = await asyncio.to_thread(self.ledger.unpruned_payments, self.batch)
+            hashes = await self.ledger.payments.unpruned(self.batch)
             if not hashes:
                 return done
             try:
@@ -86,14 +91,14 @@ class Pruner:
             except WalletError as exc:
                 log.warning("could not delete %d payment records from LND: %s", len(hashes), exc)
                 return done
-            await asyncio.to_thread(self.ledger.mark_pruned, "payments", hashes)
+            await self.ledger.payments.mark_pruned(hashes)
             done += len(hashes)
             self.pruned += len(hashes)
 
     async def prune_canceled_invoices(self) -> int:
         """Delete LND's records of cancelled invoices (released deposits)."""
         done = 0
-        for payment_hash in await asyncio.to_thread(self.ledger.unpruned_canceled_invoices):
+        for payment_hash in await self.ledger.invoices.unpruned_canceled():
             try:
                 await self.wallet.delete_canceled_invoice(PaymentHash(payment_hash))
             except InvoiceNotFoundError:
@@ -101,7 +106,7 @@ class Pruner:
             except WalletError as exc:
                 log.warning("could not delete cancelled invoice %s: %s", payment_hash.hex(), exc)
                 continue
-            await asyncio.to_thread(self.ledger.mark_pruned, "invoices", [payment_hash])
+            await self.ledger.invoices.mark_pruned([payment_hash])
             done += 1
         return done
 
@@ -114,7 +119,7 @@ class Pruner:
             return 0
         self._raw_at_ms = now
         before = now - self.raw_window_days * DAY_MS
-        deleted = await asyncio.to_thread(self.ledger.prune_raw, before)
+        deleted = await self.ledger.hygiene.prune_raw(before)
         self.raw_deleted += deleted
         if deleted:
             log.info(
@@ -143,5 +148,5 @@ class Pruner:
 
     async def run(self, every_s: float = 60.0) -> None:
         while True:
-            await asyncio.sleep(every_s)
+            await self.clock.sleep(every_s)
             await self.once()

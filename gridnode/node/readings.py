@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from gridnode.ledger import Ledger
+from gridnode.ledger import Ledger, ReadingRow, ReadingSide
 from gridnode.ocmf import ClockStatus, OcmfError, SeriesState, parse_record
 from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import Signer, fingerprint
@@ -18,7 +18,7 @@ from gridnode.trade.signing import Signer, fingerprint
 log = logging.getLogger("gridnode.node")
 
 
-def series_state(
+async def series_state(
     ledger: Ledger, signer: Signer, meter_id: str, clock: ClockStatus, now_ms: int
 ) -> SeriesState | None:
     """Where this node's OCMF series for ``meter_id`` goes on, from its last own record.
@@ -27,12 +27,12 @@ def series_state(
     ended here as aborted (A), stored with that session, so a new session begins
     cleanly. None for a new series (no record yet, or one signed by another key).
     """
-    last = ledger.last_reading("own", meter_id)
+    last = await ledger.evidence.last_reading(ReadingSide.OWN, meter_id)
     if last is None:
         return None
-    session_id, text = last
+    session_id = last.session_id
     try:
-        state = SeriesState.following(parse_record(text))
+        state = SeriesState.following(parse_record(last.record))
     except OcmfError as exc:
         log.error("the last OCMF record of meter %s cannot be continued: %s", meter_id, exc)
         raise
@@ -42,7 +42,9 @@ def series_state(
     aborted = own.abort(now_ms)
     if aborted is not None:
         at_ms = aborted.payload.RD[-1].TM.unix_ms
-        ledger.reading(session_id, "own", meter_id, aborted.page, at_ms, aborted.text)
+        await ledger.evidence.reading(
+            ReadingRow(session_id, ReadingSide.OWN, meter_id, aborted.page, at_ms, aborted.text)
+        )
         log.info(
             "meter %s: session %s left its readings open; ended as aborted", meter_id, session_id
         )

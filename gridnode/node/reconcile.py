@@ -1,7 +1,8 @@
 """Start-up reconciliation with LND: what happened while the node was down.
 
-- Buyer: a payment the ledger holds as in flight is tracked until LND says how it
-  ended, and written so; it is never paid again.
+- Buyer: a payment the ledger holds as in flight is followed by the payment tracker
+  (:mod:`gridnode.node.payments`, the one the session runner pays with) until LND says
+  how it ended, and written so; it is never paid again.
 - Seller: sessions do not survive a restart (their state was in memory), so a deposit
   still held for one is released (the hold invoice cancelled: the buyer is refunded) and
   the session is marked closed. Settlements made while the node was down arrive through
@@ -13,86 +14,47 @@ before it switches on (DESIGN.md invariant 3).
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import logging
 from collections.abc import Callable
 
-from gridnode.ledger import Ledger
-from gridnode.wallet.port import (
-    InvoiceNotFoundError,
-    InvoiceState,
-    PaymentHash,
-    PaymentStatus,
-    Wallet,
-    WalletError,
-)
+from gridnode.clock import Clock
+from gridnode.ledger import InvoiceState, Ledger, PaymentStatus
+from gridnode.node.payments import PaymentOutcome, PaymentTracker
+from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, Wallet, WalletError
 
 log = logging.getLogger("gridnode.node")
 
+#: The closing cause of a seller's session that did not survive a restart.
+RESTARTED = "the node restarted"
+
 
 async def reconcile_buyer(
-    ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int], session_id: str | None = None
-) -> int:
-    """Track every payment left in flight (at start-up; or of ``session_id``, a session
-    that ended with one under way) until it resolves; returns how many resolved."""
-    pending = await asyncio.to_thread(ledger.payments, session_id, "in_flight")
-    resolved = 0
-    for payment in pending:
-        payment_hash = PaymentHash(payment.payment_hash)
-        while True:
-            try:
-                result = await wallet.track_payment(payment_hash, timeout_s=30)
-            except InvoiceNotFoundError:
-                await asyncio.to_thread(
-                    ledger.payment_resolved,
-                    payment.payment_hash,
-                    "failed",
-                    clock_ms(),
-                    None,
-                    None,
-                    "never started by LND",
-                )
-                break
-            except WalletError as exc:
-                log.warning("tracking payment %s: %s", payment_hash, exc)
-                await asyncio.sleep(2)
-                continue
-            if result.status is PaymentStatus.SUCCEEDED:
-                assert result.preimage is not None
-                await asyncio.to_thread(
-                    ledger.payment_resolved,
-                    payment.payment_hash,
-                    "succeeded",
-                    clock_ms(),
-                    result.preimage.value,
-                    result.fee,
-                )
-            elif result.status is PaymentStatus.FAILED:
-                reason = result.failure.value if result.failure else "failed"
-                await asyncio.to_thread(
-                    ledger.payment_resolved,
-                    payment.payment_hash,
-                    "failed",
-                    clock_ms(),
-                    None,
-                    None,
-                    reason,
-                )
-            else:
-                continue  # still in flight (a held deposit): keep tracking
-            resolved += 1
-            when = "before the restart" if session_id is None else f"in session {session_id}"
-            log.info("payment %s made %s: %s", payment_hash, when, result.status.value)
-            break
-    return resolved
+    ledger: Ledger, wallet: Wallet, clock: Clock, session_id: str | None = None
+) -> list[PaymentOutcome]:
+    """Follow every payment left in flight (at start-up; or of ``session_id``, a session
+    that ended with one under way) until LND says how it ended; returns the outcomes,
+    each written to the ledger. Nothing is paid again."""
+    tracker = PaymentTracker(ledger, wallet, clock)
+    outcomes = []
+    when = "before the restart" if session_id is None else f"in session {session_id}"
+    for payment in await ledger.payments.find(session_id, PaymentStatus.IN_FLIGHT):
+        outcome = await tracker.follow(payment.payment_hash, payment.amount)
+        outcomes.append(outcome)
+        log.info(
+            "payment %s made %s: %s%s",
+            payment.payment_hash.hex(),
+            when,
+            outcome.status.value,
+            f" ({outcome.failure})" if outcome.failure else "",
+        )
+    return outcomes
 
 
 async def reconcile_seller(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int]) -> int:
     """Release deposits held for sessions that did not survive; returns how many."""
     released = 0
-    for invoice in await asyncio.to_thread(ledger.invoices):
-        if not invoice.hold or invoice.state not in ("open", "accepted"):
+    for invoice in await ledger.invoices.find():
+        if not invoice.hold or invoice.state not in (InvoiceState.OPEN, InvoiceState.ACCEPTED):
             continue
         payment_hash = PaymentHash(invoice.payment_hash)
         try:
@@ -101,17 +63,15 @@ async def reconcile_seller(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[]
                 await wallet.cancel_invoice(payment_hash)
         except InvoiceNotFoundError:
             pass
-        await asyncio.to_thread(ledger.invoice_state, invoice.payment_hash, "canceled")
+        await ledger.invoices.set_state(invoice.payment_hash, InvoiceState.CANCELED)
         released += 1
         log.info(
             "released the deposit %s of session %s, which ended with the restart",
             payment_hash,
             invoice.session_id,
         )
-    for session_id in await asyncio.to_thread(ledger.open_sessions):
-        await asyncio.to_thread(
-            ledger.session_state, session_id, "closed: the node restarted", clock_ms(), True
-        )
+    for session_id in await ledger.sessions.open_ids():
+        await ledger.sessions.close(session_id, clock_ms(), RESTARTED)
     return released
 
 
@@ -123,7 +83,7 @@ async def sweep_open_invoices(ledger: Ledger, wallet: Wallet, clock_ms: Callable
     hold invoice) is left to the start-up reconciliation, which knows its session. Returns
     how many were credited."""
     credited = 0
-    for invoice in await asyncio.to_thread(ledger.invoices, None, "open"):
+    for invoice in await ledger.invoices.find(state=InvoiceState.OPEN):
         if not invoice.bolt11:
             continue
         payment_hash = PaymentHash(invoice.payment_hash)
@@ -140,17 +100,16 @@ async def sweep_open_invoices(ledger: Ledger, wallet: Wallet, clock_ms: Callable
             )
             continue
         if status.state is InvoiceState.CANCELED:
-            await asyncio.to_thread(ledger.invoice_state, invoice.payment_hash, "canceled")
+            await ledger.invoices.set_state(invoice.payment_hash, InvoiceState.CANCELED)
         elif status.state is InvoiceState.SETTLED:
             preimage = status.preimage.value if status.preimage else None
-            credit = functools.partial(ledger.invoice_settled, advance_cursor=False)
-            new = await asyncio.to_thread(
-                credit,
+            new = await ledger.invoices.settled(
                 invoice.payment_hash,
                 status.settle_index,
                 status.amount_paid,
                 preimage,
                 clock_ms(),
+                advance_cursor=False,
             )
             credited += int(new)
     return credited

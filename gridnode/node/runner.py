@@ -4,20 +4,17 @@ One :class:`SessionRunner` per session, each its own asyncio task, so one slow w
 call, meter or peer never holds up another session's control tick. Inside a runner:
 
 - events arrive on a queue (peer messages, meter samples, wallet results) and a control
-  tick is fed every ``tick_ms`` whatever else happens;
+  tick is fed every ``tick_ms`` on the injected clock whatever else happens;
 - a peer frame comes with a callback, called once the frame's own ledger record (its
   receipt or its refusal) is committed: the node then tells the peer link the message is
   consumed (:class:`~gridnode.node.consumption.Consumption`), so one that a crash cut
   short before its record is handed up again after the restart;
 - actions run in the order the session returned them; ledger records are written before
   the action they back (DESIGN.md invariant 5), relay switches are written, then made;
-- wallet calls never block the loop: each runs as its own task and comes back as an
-  event (``InvoiceCreated``, ``PaymentSucceeded``, ...), so the relay can always be
-  switched off within one tick (invariant 2).
-
-Payments follow the wallet port's rules: the attempt is in the ledger before the wallet
-sees it, a hash is never attempted twice, and a payment still in flight is tracked until
-LND says how it ended, never paid again.
+- wallet calls never block the loop: each runs as its own task
+  (:class:`~gridnode.node.effects.Effects`) and comes back as an event
+  (``InvoiceCreated``, ``PaymentSucceeded``, ``EffectFailed`` ...), so the relay can always
+  be switched off within one tick (invariant 2), and no failure is lost.
 """
 
 from __future__ import annotations
@@ -31,7 +28,7 @@ from typing import Any, Protocol
 
 from gridnode.clock import Clock
 from gridnode.hardware.relay import Relay
-from gridnode.ledger import DuplicatePaymentError, Ledger
+from gridnode.ledger import JournalEntry, Ledger, ReadingRow, ReadingSide
 from gridnode.money import Msat
 from gridnode.node.context import IdSource, OsRandom
 from gridnode.node.effects import Effects
@@ -50,16 +47,8 @@ from gridnode.trade.actions import (
     SettleHoldInvoice,
     SwitchRelay,
 )
-from gridnode.trade.events import (
-    Effect,
-    EffectFailed,
-    Event,
-    PaymentFailed,
-    Tick,
-)
-from gridnode.wallet.port import (
-    Wallet,
-)
+from gridnode.trade.events import Effect, EffectFailed, Event, Tick
+from gridnode.wallet.port import Wallet
 
 log = logging.getLogger("gridnode.node")
 
@@ -200,6 +189,7 @@ class SessionRunner:
 
     # -- actions ---------------------------------------------------------------------------
     async def _carry_out(self, action: Action) -> None:
+        effects = self.effects
         match action:
             case Record():
                 await self._record(action)
@@ -208,15 +198,15 @@ class SessionRunner:
             case SwitchRelay():
                 await self._switch(action)
             case CreateInvoice():
-                self._spawn(self.effects.create_invoice(action), Effect.CREATE_INVOICE, b"")
+                self._spawn(effects.create_invoice(action), Effect.CREATE_INVOICE, b"")
             case SettleHoldInvoice():
-                work = self.effects.settle_hold(action.payment_hash)
+                work = effects.settle_hold(action.payment_hash)
                 self._spawn(work, Effect.SETTLE_DEPOSIT, action.payment_hash)
             case CancelHoldInvoice():
-                work = self.effects.cancel_hold(action.payment_hash)
+                work = effects.cancel_hold(action.payment_hash)
                 self._spawn(work, Effect.RELEASE_DEPOSIT, action.payment_hash)
             case PayInvoice():
-                await self._pay(action)
+                await effects.pay(action)
             case PublishRate():
                 self.rate_msat_per_kwh = action.price_msat_per_kwh
                 self.ports.publish_rate(action.price_msat_per_kwh, action.at_ms)
@@ -224,46 +214,36 @@ class SessionRunner:
                 self.notes.append(action.text)
                 self._log.info("%s", action.text)
             case CloseSession():
-                now = self.ports.clock.now_ms()
-                await asyncio.to_thread(
-                    self.ports.ledger.session_state, self.session_id, "closed", now, True
-                )
+                await self.ports.ledger.sessions.close(self.session_id, self.ports.clock.now_ms())
                 self._log.info("session closed: %s", action.cause.name.lower())
                 self.closed.set()
 
     async def _record(self, record: Record) -> None:
         ledger = self.ports.ledger
-        await asyncio.to_thread(
-            ledger.journal,
-            self.session_id,
-            record.kind.value,
-            record.at_ms,
-            record.text,
-            record.data,
-            record.amount,
-            record.payment_hash,
+        await ledger.sessions.journal(
+            JournalEntry(
+                self.session_id,
+                record.kind.value,
+                record.at_ms,
+                record.text,
+                record.data,
+                record.amount,
+                record.payment_hash,
+            )
         )
         if record.kind in _MONEY_KINDS:
             self.recent.append(record)  # for the status socket: the latest money events
         if record.kind is LedgerKind.BREACH:
             self.breaches.append(record)
-            await asyncio.to_thread(
-                ledger.breach, self.session_id, "breach", record.text, record.at_ms
-            )
+            await ledger.evidence.breach(self.session_id, "breach", record.text, record.at_ms)
         elif record.kind in (LedgerKind.READING, LedgerKind.PEER_READING):
             # An OCMF record: our own series by meter, the peer's by its key and meter.
             reading = parse_record(record.data)
             own = record.kind is LedgerKind.READING
             series = reading.payload.MS if own else f"{reading.payload.GS}:{reading.payload.MS}"
-            side = "own" if own else "peer"
-            await asyncio.to_thread(
-                ledger.reading,
-                self.session_id,
-                side,
-                series,
-                reading.page,
-                record.at_ms,
-                reading.text,
+            side = ReadingSide.OWN if own else ReadingSide.PEER
+            await ledger.evidence.reading(
+                ReadingRow(self.session_id, side, series, reading.page, record.at_ms, reading.text)
             )
             last = reading.payload.RD[-1] if reading.payload.RD else None
             if not own and last is not None and last.TX is not None and last.TX.is_end:
@@ -272,9 +252,7 @@ class SessionRunner:
     async def _switch(self, action: SwitchRelay) -> None:
         cause = action.cause.name.lower() if action.cause else "supply conditions met"
         now = self.ports.clock.now_ms()
-        await asyncio.to_thread(
-            self.ports.ledger.relay_switch, self.session_id, action.on, cause, now
-        )
+        await self.ports.ledger.evidence.relay_switch(self.session_id, action.on, cause, now)
         relay = self.ports.relay
         self.relay_on = action.on
         if relay is None:
@@ -298,21 +276,3 @@ class SessionRunner:
             return
         self._log.error("could not %s: %r", effect.value, error, exc_info=error)
         self.post(EffectFailed(effect, payment_hash, f"{type(error).__name__}: {error}", False))
-
-    # -- payments (buyer) -----------------------------------------------------------------------
-    async def _pay(self, action: PayInvoice) -> None:
-        now = self.ports.clock.now_ms()
-        try:
-            await asyncio.to_thread(
-                self.ports.ledger.payment_started,
-                self.session_id,
-                action.payment_hash,
-                action.bolt11,
-                action.amount,
-                now,
-            )
-        except DuplicatePaymentError as exc:
-            self._log.error("%s", exc)
-            self.post(PaymentFailed(action.payment_hash, str(exc)))
-            return
-        self._spawn(self.effects.settle_payment(action), Effect.FOLLOW_PAYMENT, action.payment_hash)

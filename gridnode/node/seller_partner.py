@@ -12,7 +12,6 @@ breaches, so a restart does not clear it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from gridnode.ledger import Ledger
@@ -36,14 +35,14 @@ from gridnode.trade.terms import BuyerLimits
 log = logging.getLogger("gridnode.node")
 
 
-def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
+async def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
     """(at_ms, text) of the buyer's latest breach in the ledger. Every breach a buyer
     records is its seller's: the buyer detects it and stops paying."""
-    found = ledger.breaches()
+    found = await ledger.evidence.breaches()
     if not found:
         return None
-    _, _, text, at_ms = max(found, key=lambda row: row[3])
-    return at_ms, text
+    latest = max(found, key=lambda row: row.at_ms)
+    return latest.at_ms, latest.text
 
 
 def breach_hold(breach: tuple[int, str] | None, hold_ms: int) -> BreachHold | None:
@@ -168,10 +167,8 @@ class SellerPartner(Partner):
         if previous is not None and live is not None:
             series = previous.readings.own  # still closing: the series goes on from it
         else:
-            series = await asyncio.to_thread(
-                series_state, ctx.ledger, ctx.signer, self.meter_id, clock_status, now
-            )
-        self.last_breach = await asyncio.to_thread(latest_breach, ctx.ledger)
+            series = await series_state(ctx.ledger, ctx.signer, self.meter_id, clock_status, now)
+        self.last_breach = await latest_breach(ctx.ledger)
         hold = breach_hold(self.last_breach, self.breach_hold_ms)
         if hold is not None and hold.holds(now):
             log.info("holding off the seller: %s", hold.describe())
@@ -223,6 +220,6 @@ class SellerPartner(Partner):
             return  # the next start reconciles it
         ctx = self.ctx
         self.ctx.tasks.spawn(
-            reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock.now_ms, session_id),
+            reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock, session_id),
             name=f"payments {session_id}",
         )

@@ -158,9 +158,7 @@ class SellerRole:
             return terms.offer(current.stop_ms, meter_id, renewal=True)
 
         clock_status = await ctx.gate.current()
-        series = await asyncio.to_thread(
-            series_state, ctx.ledger, ctx.signer, meter_id, clock_status, now
-        )
+        series = await series_state(ctx.ledger, ctx.signer, meter_id, clock_status, now)
         session = SellerSession(
             offer,
             session_id=protocol_id,

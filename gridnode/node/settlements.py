@@ -8,7 +8,6 @@ credited (a replay after a restart) changes nothing and reaches no session.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from typing import Protocol
@@ -36,11 +35,10 @@ class SettlementRouter:
         self._routes[payment_hash] = session
 
     async def run(self) -> None:
-        start = await asyncio.to_thread(self.ledger.settle_index)
+        start = await self.ledger.invoices.settle_index()
         async for invoice in self.wallet.settled_invoices(start):
             preimage = invoice.preimage.value if invoice.preimage else None
-            new = await asyncio.to_thread(
-                self.ledger.invoice_settled,
+            new = await self.ledger.invoices.settled(
                 invoice.payment_hash.value,
                 invoice.settle_index,
                 invoice.amount_paid,

@@ -14,7 +14,7 @@ from gridnode.hardware.config import HardwareConfig, RelayConfig
 from gridnode.hardware.ports import HardwarePorts, open_hardware, open_relay
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.identity import NodeIdentity, load_identity
-from gridnode.ledger import Ledger
+from gridnode.ledger import SqliteLedger
 from gridnode.trade.signing import P256Signer, P256Verifier
 from gridnode.wallet.lnd import LndWallet
 
@@ -51,8 +51,9 @@ async def open_wallet(settings: NodeSettings) -> LndWallet:
     return wallet
 
 
-def open_ledger(settings: NodeSettings) -> Ledger:
-    return Ledger.open(settings.ledger, settings.role)
+async def open_ledger(settings: NodeSettings) -> SqliteLedger:
+    """The node's ledger, its calls off the event loop on a worker thread of its own."""
+    return await SqliteLedger.open(settings.ledger, settings.role)
 
 
 def open_node_hardware(config: HardwareConfig) -> HardwarePorts:

@@ -3,7 +3,8 @@
 Either node can export: the seller's ledger and the buyer's hold the same signed
 messages (one sent them, the other received them), both meters' series and the
 payments' proofs, so a receipt from either side verifies the same way. The ledger is
-opened read-only; a running node may go on writing to it.
+opened read-only (:meth:`gridnode.ledger.LedgerStore.open_readonly`) and read through its
+repositories; a running node may go on writing to it.
 
 A session is named by its protocol id (32 hex digits, the id in every message and in
 every OCMF record's ``ID``) or by the ledger's own name for it (a buyer names a session
@@ -13,12 +14,12 @@ before it learns the seller's id).
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from gridnode.ledger import LedgerError, LedgerStore, PaymentStatus, ReadingSide
+from gridnode.ledger.rows import InvoiceState, state_text
 from gridnode.receipt.accounting import cost_msat, energy_mwh, intervals
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.model import RECEIPT_FORMAT, iso_ms, offer_json
@@ -43,39 +44,27 @@ KEYS_KIND = "keys"
 (DER SubjectPublicKeyInfo, hex) as JSON ``{"seller": HEX, "buyer": HEX}``."""
 
 
-def _connect(ledger: Path) -> sqlite3.Connection:
+def _connect(ledger: Path) -> LedgerStore:
     if not ledger.is_file():
         raise ReceiptError(f"There is no ledger at {ledger}.")
     try:
-        db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
-        db.execute("SELECT role FROM node").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise ReceiptError(f"{ledger} is not a gridnode ledger ({exc}).") from exc
-    return db
+        return LedgerStore.open_readonly(ledger)
+    except LedgerError as exc:
+        raise ReceiptError(str(exc).removeprefix("ledger: ")) from exc
 
 
-def _role(db: sqlite3.Connection) -> str:
-    row = db.execute("SELECT role FROM node").fetchone()
-    if row is None:
-        raise ReceiptError("The ledger does not say whether it is a seller's or a buyer's.")
-    return str(row[0])
-
-
-def _frames(db: sqlite3.Connection, ledger_session: str) -> list[tuple[str, int, Received]]:
+def _frames(store: LedgerStore, ledger_session: str) -> list[tuple[str, int, Received]]:
     out = []
-    for kind, at_ms, data in db.execute(
-        "SELECT kind, at_ms, data FROM journal WHERE session_id = ? AND kind IN (?, ?) ORDER BY id",
-        (ledger_session, *_FRAMES),
-    ):
+    for entry in store.sessions.entries(ledger_session, _FRAMES):
         try:
-            out.append((str(kind), int(at_ms), codec.decode(bytes(data))))
+            out.append((entry.kind, entry.at_ms, codec.decode(entry.data)))
         except DecodeError:
             continue  # a frame the session refused as malformed: not evidence of anything
     return out
 
 
-def _protocol_id(db: sqlite3.Connection, ledger_session: str) -> str | None:
-    for _kind, _at, received in _frames(db, ledger_session):
+def _protocol_id(store: LedgerStore, ledger_session: str) -> str | None:
+    for _kind, _at, received in _frames(store, ledger_session):
         return received.envelope.session_id.hex()
     return None
 
@@ -83,23 +72,19 @@ def _protocol_id(db: sqlite3.Connection, ledger_session: str) -> str | None:
 def receipt_sessions(ledger: Path) -> list[tuple[str, str]]:
     """(ledger name, protocol id) of every session in the ledger that exchanged any
     message, oldest first."""
-    with closing(_connect(ledger)) as db:
-        names = [
-            str(r[0])
-            for r in db.execute("SELECT session_id FROM sessions ORDER BY opened_at_ms, rowid")
-        ]
-        found = [(name, _protocol_id(db, name)) for name in names]
+    with _connect(ledger) as store:
+        names = [row.session_id for row in store.sessions.find()]
+        found = [(name, _protocol_id(store, name)) for name in names]
     return [(name, pid) for name, pid in found if pid is not None]
 
 
-def _resolve(db: sqlite3.Connection, session_id: str) -> str:
-    rows = db.execute("SELECT session_id FROM sessions ORDER BY opened_at_ms DESC").fetchall()
-    names = [str(r[0]) for r in rows]
+def _resolve(store: LedgerStore, session_id: str) -> str:
+    names = [row.session_id for row in reversed(store.sessions.find())]  # newest first
     if session_id in names:
         return session_id
     wanted = session_id.lower()
     for name in names:
-        if _protocol_id(db, name) == wanted:
+        if _protocol_id(store, name) == wanted:
             return name
     raise ReceiptError(
         f"The ledger has no session {session_id!r}; `gridnode receipt --list` shows the ones "
@@ -107,53 +92,45 @@ def _resolve(db: sqlite3.Connection, session_id: str) -> str:
     )
 
 
-def _keys(db: sqlite3.Connection, ledger_session: str) -> dict[str, str]:
-    row = db.execute(
-        "SELECT data FROM journal WHERE session_id = ? AND kind = ? ORDER BY id LIMIT 1",
-        (ledger_session, KEYS_KIND),
-    ).fetchone()
-    if row is None:
+def _keys(store: LedgerStore, ledger_session: str) -> dict[str, str]:
+    entries = store.sessions.entries(ledger_session, (KEYS_KIND,))
+    if not entries:
         raise ReceiptError(
             f"Session {ledger_session} has no public keys in the ledger (it was written by a "
             "gridnode older than receipts), so no receipt can be made for it."
         )
-    keys = json.loads(bytes(row[0]))
+    keys = json.loads(entries[0].data)
     return {"seller": str(keys["seller"]), "buyer": str(keys["buyer"])}
 
 
 def build_receipt(ledger: Path, session_id: str) -> dict[str, Any]:
     """The receipt of one session, as a JSON-able dict."""
-    with closing(_connect(ledger)) as db:
-        role = _role(db)
-        name = _resolve(db, session_id)
-        return _Builder(db, role, name).build()
+    with _connect(ledger) as store:
+        name = _resolve(store, session_id)
+        return _Builder(store, name).build()
 
 
 class _Builder:
-    def __init__(self, db: sqlite3.Connection, role: str, name: str) -> None:
-        self.db = db
-        self.role = role
-        self.peer_role = "buyer" if role == "seller" else "seller"
+    def __init__(self, store: LedgerStore, name: str) -> None:
+        self.store = store
+        self.role = store.role
+        self.peer_role = "buyer" if self.role == "seller" else "seller"
         self.name = name
-        self.frames = _frames(db, name)
+        self.frames = _frames(store, name)
         if not self.frames:
             raise ReceiptError(f"Session {name} exchanged no messages: there is nothing to show.")
-        self.keys = _keys(db, name)
+        self.keys = _keys(store, name)
 
     def _sender(self, journal_kind: str) -> str:
         return self.role if journal_kind == "frame_sent" else self.peer_role
-
-    def _rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return list(self.db.execute(sql, (self.name,)).fetchall())
 
     def build(self) -> dict[str, Any]:
         protocol_id = self.frames[0][2].envelope.session_id.hex()
         readings = self._readings()
         offers = self._accepted_offers()
         invoices, payments = self._money()
-        state, opened, closed = self._rows(
-            "SELECT state, opened_at_ms, closed_at_ms FROM sessions WHERE session_id = ?"
-        )[0]
+        session = self.store.sessions.get(self.name)
+        assert session is not None  # resolved from the sessions table
         totals: dict[str, Any] = {
             "energy_wh": {},
             "energy_mwh": {},
@@ -173,9 +150,11 @@ class _Builder:
             "exported": {
                 "by": self.role,
                 "ledger_session": self.name,
-                "state": state,
-                "opened": iso_ms(int(opened)),
-                "closed": iso_ms(int(closed)) if closed is not None else None,
+                "state": state_text(session.state, session.closing_cause),
+                "opened": iso_ms(session.opened_at_ms),
+                "closed": iso_ms(session.closed_at_ms)
+                if session.closed_at_ms is not None
+                else None,
             },
             "parties": [
                 {"role": "seller", "fingerprint": fingerprint(bytes.fromhex(self.keys["seller"]))},
@@ -223,42 +202,35 @@ class _Builder:
 
     def _readings(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for side, who in (("own", self.role), ("peer", self.peer_role)):
-            rows = self.db.execute(
-                "SELECT record FROM readings WHERE session_id = ? AND side = ? ORDER BY pagination",
-                (self.name, side),
-            ).fetchall()
-            out[who] = [str(r[0]) for r in rows]
+        for side, who in ((ReadingSide.OWN, self.role), (ReadingSide.PEER, self.peer_role)):
+            out[who] = [row.record for row in self.store.evidence.readings(self.name, side)]
         return {"seller": out["seller"], "buyer": out["buyer"]}
 
     def _proofs(self) -> dict[bytes, dict[str, Any]]:
         """What the ledger knows of each payment hash: state, preimage, amount paid."""
         proofs: dict[bytes, dict[str, Any]] = {}
         if self.role == "seller":
-            for h, state, preimage, paid, at in self._rows(
-                "SELECT payment_hash, state, preimage, amount_paid_msat, settled_at_ms"
-                " FROM invoices WHERE session_id = ?"
-            ):
-                paid_state = "settled" if state == "settled" else str(state)
-                proofs[bytes(h)] = {
-                    "state": paid_state,
+            for invoice in self.store.invoices.find(self.name):
+                settled = invoice.state is InvoiceState.SETTLED
+                proofs[invoice.payment_hash] = {
+                    "state": invoice.state.value,
                     # a hold invoice's preimage is the seller's secret until it settles
-                    "preimage": bytes(preimage).hex() if preimage and state == "settled" else None,
-                    "amount_paid_msat": paid,
-                    "at_ms": at,
+                    "preimage": invoice.preimage.hex() if invoice.preimage and settled else None,
+                    "amount_paid_msat": None
+                    if invoice.amount_paid is None
+                    else invoice.amount_paid.msat,
+                    "at_ms": invoice.settled_at_ms,
                     "fee_msat": 0,
                 }
         else:
-            for h, status, preimage, fee, at in self._rows(
-                "SELECT payment_hash, status, preimage, fee_msat, resolved_at_ms"
-                " FROM payments WHERE session_id = ?"
-            ):
-                proofs[bytes(h)] = {
-                    "state": "settled" if status == "succeeded" else str(status),
-                    "preimage": bytes(preimage).hex() if preimage else None,
+            for payment in self.store.payments.find(self.name):
+                succeeded = payment.status is PaymentStatus.SUCCEEDED
+                proofs[payment.payment_hash] = {
+                    "state": "settled" if succeeded else payment.status.value,
+                    "preimage": payment.preimage.hex() if payment.preimage else None,
                     "amount_paid_msat": None,
-                    "at_ms": at,
-                    "fee_msat": int(fee),
+                    "at_ms": payment.resolved_at_ms,
+                    "fee_msat": payment.fee.msat,
                 }
         return proofs
 

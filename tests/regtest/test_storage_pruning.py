@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
+from gridnode.clock import SYSTEM_CLOCK
 from gridnode.demo.configs import DemoTerms
 from gridnode.demo.run import DemoHarness
-from gridnode.ledger import Ledger
+from gridnode.ledger import InvoicePurpose, InvoiceState
 from gridnode.ledger.archive import default_archive_dir
 from gridnode.money import Msat
 from gridnode.node.pruning import Pruner
@@ -35,6 +36,7 @@ from gridnode.wallet.lnd import LndWallet
 from gridnode.wallet.port import PaymentHash, PaymentStatus, Preimage
 from tests.regtest.conftest import connection, lndgrpc
 from tests.regtest.node_harness import harness, network_down, relay_on, rows, run_for, wait_until
+from tests.support.ledger import open_ledger
 
 pytestmark = pytest.mark.regtest
 
@@ -52,16 +54,16 @@ async def _pay(payee: LndWallet, payer: LndWallet, amount: int, memo: str) -> tu
 async def test_pruning_deletes_only_what_the_ledger_holds_resolved(
     regtest_network: RegtestNetwork, payee: LndWallet, payer: LndWallet, tmp_path: Path
 ) -> None:
-    buyer = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
-    buyer.open_session("s", "f" * 64, "m", 0)
+    buyer = await open_ledger(tmp_path / "buyer.sqlite", "buyer", threaded=True)
+    await buyer.sessions.open("s", "f" * 64, "m", 0)
     proven: list[bytes] = []
     for n in range(3):  # paid through gridnode: written before, resolved after
         invoice = await payee.create_invoice(Msat(1_000 + n), "step", 600)
         h = invoice.payment_hash.value
-        buyer.payment_started("s", h, invoice.bolt11, invoice.amount, n)
+        await buyer.payments.started("s", h, invoice.bolt11, invoice.amount, n)
         result = await payer.pay_invoice(invoice.bolt11, FEE, timeout_s=30)
         assert result.preimage is not None
-        buyer.payment_resolved(h, "succeeded", n, result.preimage.value, result.fee)
+        await buyer.payments.succeeded(h, n, result.preimage.value, result.fee)
         proven.append(h)
     outside, _ = await _pay(payee, payer, 2_000, "paid by hand, not by gridnode")
     # in flight: a hold invoice the payee holds; the ledger has the attempt, unresolved
@@ -69,7 +71,7 @@ async def test_pruning_deletes_only_what_the_ledger_holds_resolved(
     held = PaymentHash(hashlib.sha256(preimage.value).digest())
     regtest_network.expect_log_errors(f"{held.hex}: payment is in transition")
     hold = await payee.create_hold_invoice(held, Msat(3_000), "held", 600, 40)
-    buyer.payment_started("s", held.value, hold.bolt11, Msat(3_000), 9)
+    await buyer.payments.started("s", held.value, hold.bolt11, Msat(3_000), 9)
     assert (await payer.pay_invoice(hold.bolt11, FEE, timeout_s=1)).status is (
         PaymentStatus.IN_FLIGHT
     )
@@ -83,17 +85,19 @@ async def test_pruning_deletes_only_what_the_ledger_holds_resolved(
     assert in_lnd[held.hex] == "IN_FLIGHT"  # not resolved: untouched
     assert pruner.pruned == 3
     # the proof stays in the ledger
-    assert all(p.preimage for p in buyer.payments(status="succeeded"))
+    assert all(p.preimage for p in await buyer.payments.find(status=PaymentStatus.SUCCEEDED))
 
     # the payee's side: only the cancelled invoices the ledger holds go
-    seller = Ledger.open(tmp_path / "seller.sqlite", "seller")
-    seller.open_session("s", "b" * 64, "m", 0)
+    seller = await open_ledger(tmp_path / "seller.sqlite", "seller", threaded=True)
+    await seller.sessions.open("s", "b" * 64, "m", 0)
     ours = await payee.create_invoice(Msat(4_000), "ours", 600)
-    seller.invoice_created("s", ours.payment_hash.value, ours.bolt11, ours.amount, "step", False, 1)
+    await seller.invoices.created(
+        "s", ours.payment_hash.value, ours.bolt11, ours.amount, InvoicePurpose.PREPAYMENT, False, 1
+    )
     theirs = await payee.create_invoice(Msat(5_000), "not gridnode's", 600)
     for invoice in (ours, theirs):
         await payee.cancel_invoice(invoice.payment_hash)
-    seller.invoice_state(ours.payment_hash.value, "canceled")
+    await seller.invoices.set_state(ours.payment_hash.value, InvoiceState.CANCELED)
     await Pruner(seller, payee).once()
     invoices = {
         i["payment_hash"]: i["state"] for i in lndgrpc("invoices", regtest_network.nodes[0])
@@ -104,8 +108,8 @@ async def test_pruning_deletes_only_what_the_ledger_holds_resolved(
 
     await payee.settle_hold_invoice(preimage)  # let the held payment end
     assert (await payer.track_payment(held, timeout_s=30)).status is PaymentStatus.SUCCEEDED
-    buyer.close()
-    seller.close()
+    await buyer.close()
+    await seller.close()
 
 
 @pytest.fixture
@@ -138,7 +142,7 @@ def _stop_nodes(demo: DemoHarness) -> None:
 async def _prune_lnd(network: RegtestNetwork, seller: Path, buyer: Path) -> tuple[int, int]:
     """What the nodes' own pruners do every minute, once, now: LND's records of what the
     ledgers hold resolved."""
-    ledgers = Ledger.open(seller, "seller"), Ledger.open(buyer, "buyer")
+    ledgers = await open_ledger(seller, "seller"), await open_ledger(buyer, "buyer")
     try:
         async with (
             LndWallet(connection(network.nodes[0])) as payee,
@@ -148,17 +152,17 @@ async def _prune_lnd(network: RegtestNetwork, seller: Path, buyer: Path) -> tupl
             payments = await Pruner(ledgers[1], payer).prune_payments()
     finally:
         for ledger in ledgers:
-            ledger.close()
+            await ledger.close()
     return invoices, payments
 
 
 async def _reconcile_buyer(network: RegtestNetwork, buyer: Path) -> None:
-    ledger = Ledger.open(buyer, "buyer")
+    ledger = await open_ledger(buyer, "buyer", threaded=True)
     try:
         async with LndWallet(connection(network.nodes[1])) as payer:
-            await reconcile_buyer(ledger, payer, lambda: int(time.time() * 1000))
+            await reconcile_buyer(ledger, payer, SYSTEM_CLOCK)
     finally:
-        ledger.close()
+        await ledger.close()
 
 
 async def _pay_outside(network: RegtestNetwork) -> str:

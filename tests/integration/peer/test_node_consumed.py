@@ -21,7 +21,8 @@ from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.peer import LinkUp, Message, PeerLink
 from gridnode.trade.events import FrameReceived
 from tests.fakes.wallet import FakeLightning, FakeWallet
-from tests.unit.node.test_consumed import CrashingLedger, RecordingSession
+from tests.support.ledger import CrashingSessions, ledger_with, open_ledger
+from tests.support.recording_session import RecordingSession
 
 from .conftest import Site, expect
 
@@ -30,8 +31,8 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def runner_over(ledger: Ledger) -> SessionRunner:
-    ledger.open_session("s1", "f" * 64, "meter", now_ms())
+async def runner_over(ledger: Ledger) -> SessionRunner:
+    await ledger.sessions.open("s1", "f" * 64, "meter", now_ms())
     return SessionRunner(
         "s1",
         RecordingSession(),
@@ -63,16 +64,16 @@ async def test_a_frame_lost_before_its_record_is_redelivered_and_a_recorded_one_
         client.link.send(payload)
 
     # The seller node's first life: m1 and m2 are recorded, the write of "crash" dies.
-    ledger = CrashingLedger.open(tmp_path / "seller.sqlite", "seller")
+    ledger = ledger_with(tmp_path / "seller.sqlite", "seller", CrashingSessions, threaded=True)
     link = server.link("buyer0")
     consumption = Consumption(link.consumed)
-    runner = runner_over(ledger)
+    runner = await runner_over(ledger)
     for message in await messages(link, 4):
         assert not message.redelivered
         runner.post(FrameReceived(message.payload), consumption.taken(message.seq))
     with pytest.raises(LedgerError):
         await asyncio.wait_for(runner.run(), 5)
-    ledger.close()
+    await ledger.close()
     await server.close()  # the process is gone; its link store stays on disk
 
     # While it is down the buyer queues more.
@@ -88,11 +89,12 @@ async def test_a_frame_lost_before_its_record_is_redelivered_and_a_recorded_one_
         (4, b"m4", True),
         (5, b"m5", False),
     ]
-    ledger = Ledger.open(tmp_path / "seller.sqlite", "seller")
-    assert ledger.has_received_frame(b"m2")  # what the node would skip, had it come again
-    assert not ledger.has_received_frame(b"crash")
+    ledger = await open_ledger(tmp_path / "seller.sqlite", "seller", threaded=True)
+    # what the node would skip, had it come again
+    assert await ledger.sessions.has_received_frame(b"m2")
+    assert not await ledger.sessions.has_received_frame(b"crash")
     consumption = Consumption(link.consumed)
-    runner = runner_over(ledger)
+    runner = await runner_over(ledger)
     for message in again:
         runner.post(FrameReceived(message.payload), consumption.taken(message.seq))
     runner.post(FrameReceived(b"close"))
@@ -106,4 +108,4 @@ async def test_a_frame_lost_before_its_record_is_redelivered_and_a_recorded_one_
     client.link.send(b"m6")
     (latest,) = await messages(link, 1)
     assert (latest.seq, latest.payload, latest.redelivered) == (6, b"m6", False)
-    ledger.close()
+    await ledger.close()

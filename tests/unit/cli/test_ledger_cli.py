@@ -11,14 +11,14 @@ from click.testing import CliRunner
 
 from gridnode.cli.ledger import parse_before
 from gridnode.cli.main import cli
-from gridnode.ledger import Ledger
+from gridnode.ledger import LedgerStore
 from tests.unit.ledger.sessions import DAY_MS, buyer_session
 
 
 def _ledger(tmp_path: Path) -> Path:
     path = tmp_path / "buyer.sqlite"
-    ledger = Ledger.open(path, "buyer")
-    ledger.mark_pruned("payments", buyer_session(ledger, "old", 0))  # 1970-01-01
+    ledger = LedgerStore.open(path, "buyer")
+    ledger.payments.mark_pruned(buyer_session(ledger, "old", 0))  # 1970-01-01
     buyer_session(ledger, "live", DAY_MS, closed=False)
     ledger.close()
     return path
@@ -44,7 +44,7 @@ def test_prune_archives_closed_sessions_and_prints_one_json_document(tmp_path: P
 
 def test_prune_says_what_it_did_and_why_it_kept_a_session(tmp_path: Path) -> None:
     path = tmp_path / "buyer.sqlite"
-    ledger = Ledger.open(path, "buyer")
+    ledger = LedgerStore.open(path, "buyer")
     buyer_session(ledger, "unpruned", 0)  # LND still keeps its payments
     ledger.close()
     archive = tmp_path / "elsewhere"
@@ -78,7 +78,7 @@ def test_a_missing_ledger_is_exit_code_2_and_not_created(tmp_path: Path) -> None
 
 def test_a_ledger_a_running_node_holds_is_refused(tmp_path: Path) -> None:
     path = _ledger(tmp_path)
-    node = Ledger.open(path, "buyer")
+    node = LedgerStore.open(path, "buyer")
     try:
         code, _, err = _run("--before", "2026-01-01", "--ledger", str(path))
     finally:

@@ -73,10 +73,10 @@ def test_receipt_needs_a_ledger_and_names_what_is_missing(tmp_path: Path) -> Non
 
 
 def test_receipt_of_an_unknown_session_says_how_to_list_them(tmp_path: Path) -> None:
-    from gridnode.ledger import Ledger
+    from gridnode.ledger import LedgerStore
 
     path = tmp_path / "ledger.sqlite"
-    Ledger.open(path, "seller").close()
+    LedgerStore.open(path, "seller").close()
     done = CliRunner().invoke(cli, ["receipt", "abc", "--ledger", str(path)])
     assert done.exit_code == 1
     assert "no session 'abc'" in done.output

@@ -9,23 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from gridnode.ledger import ArchiveError, Ledger, LedgerInUseError, LedgerMissingError
+from gridnode.ledger import (
+    ArchiveError,
+    LedgerInUseError,
+    LedgerMissingError,
+    LedgerStore,
+    PaymentStatus,
+)
 from gridnode.ledger.archive import default_archive_dir, prune_ledger, rows_receipt
 
 from .sessions import DAY_MS, buyer_session, count
 
 
 def _ledger_with_history(path: Path, sessions: int = 3, payments: int = 200) -> None:
-    ledger = Ledger.open(path, "buyer")
+    ledger = LedgerStore.open(path, "buyer")
     for n in range(sessions):
         hashes = buyer_session(ledger, f"s{n}", n * DAY_MS, payments=payments)
-        ledger.mark_pruned("payments", hashes)
+        ledger.payments.mark_pruned(hashes)
     buyer_session(ledger, "live", 9 * DAY_MS, closed=False)
     ledger.close()
 
 
-def _receipt(ledger: Ledger, session_id: str) -> Mapping[str, object]:
-    return {"session_id": session_id, "payments": len(ledger.payments(session_id))}
+def _receipt(ledger: LedgerStore, session_id: str) -> Mapping[str, object]:
+    return {"session_id": session_id, "payments": len(ledger.payments.find(session_id))}
 
 
 def test_closed_sessions_are_archived_as_receipts_then_deleted_and_the_file_shrinks(
@@ -43,11 +49,12 @@ def test_closed_sessions_are_archived_as_receipts_then_deleted_and_the_file_shri
         "payments": 200,
     }
     assert report.bytes_after < report.bytes_before / 2
-    ledger = Ledger.open(path, "buyer")
+    ledger = LedgerStore.open(path, "buyer")
     assert count(ledger, "payments", "s0") == count(ledger, "payments", "s1") == 0
     assert count(ledger, "payments", "s2") == 200  # closed after the cut-off
     assert count(ledger, "payments", "live") == 3
-    assert ledger.open_sessions() == ["live"]
+    assert ledger.sessions.open_ids() == ["live"]
+    assert all(p.status is PaymentStatus.SUCCEEDED for p in ledger.payments.find("s2"))
     ledger.close()
     again = prune_ledger(path, 2 * DAY_MS, _receipt, clock_ms=lambda: 10 * DAY_MS)
     assert again.archived == []
@@ -56,7 +63,7 @@ def test_closed_sessions_are_archived_as_receipts_then_deleted_and_the_file_shri
 def test_the_prune_refuses_a_ledger_a_node_has_open_and_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "buyer.sqlite"
     _ledger_with_history(path, payments=3)
-    node = Ledger.open(path, "buyer")  # a running node holds it
+    node = LedgerStore.open(path, "buyer")  # a running node holds it
     before = path.read_bytes()
     with pytest.raises(LedgerInUseError, match="stop the node") as caught:
         prune_ledger(path, 9 * DAY_MS, _receipt)
@@ -72,7 +79,7 @@ def test_a_node_cannot_start_while_its_ledger_is_pruned(tmp_path: Path) -> None:
     _ledger_with_history(path, payments=3)
     seen: list[str] = []
 
-    def receipt(ledger: Ledger, session_id: str) -> Mapping[str, object]:
+    def receipt(ledger: LedgerStore, session_id: str) -> Mapping[str, object]:
         with pytest.raises(LedgerInUseError, match="being pruned"):
             _open_in_another_process(path)
         seen.append(session_id)
@@ -103,8 +110,8 @@ def test_the_receipt_builder_may_open_the_ledger_it_is_archiving(tmp_path: Path)
     path = tmp_path / "buyer.sqlite"
     _ledger_with_history(path, payments=3)
 
-    def receipt(_: Ledger, session_id: str) -> Mapping[str, object]:
-        reader = Ledger.open_existing(path)  # as gridnode.receipt does, by path
+    def receipt(_: LedgerStore, session_id: str) -> Mapping[str, object]:
+        reader = LedgerStore.open_existing(path)  # by path, as a receipt builder may
         try:
             return rows_receipt(reader, session_id)
         finally:
@@ -131,7 +138,7 @@ def test_nothing_is_deleted_when_a_receipt_cannot_be_written(
     _ledger_with_history(path, payments=3)
     with pytest.raises((ArchiveError, ZeroDivisionError)):
         prune_ledger(path, 9 * DAY_MS, receipt)  # type: ignore[arg-type]
-    ledger = Ledger.open(path, "buyer")
+    ledger = LedgerStore.open(path, "buyer")
     assert [count(ledger, "payments", f"s{n}") for n in range(3)] == [3, 3, 3]
     ledger.close()
 
@@ -143,7 +150,7 @@ def test_an_unwritable_archive_folder_is_a_sentence_and_deletes_nothing(tmp_path
     blocker.write_text("")
     with pytest.raises(ArchiveError, match="othing was deleted"):
         prune_ledger(path, 9 * DAY_MS, _receipt, archive_dir=blocker / "sub")
-    ledger = Ledger.open(path, "buyer")
+    ledger = LedgerStore.open(path, "buyer")
     assert count(ledger, "payments", "s0") == 3
     ledger.close()
 

@@ -14,7 +14,6 @@ from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS
 from gridnode.config.settings import BuyerSettings, load_settings
 from gridnode.errors import GridnodeError
 from gridnode.identity import Role, create_identity
-from gridnode.ledger import Ledger
 from gridnode.money import Msat
 from gridnode.node.buyer_node import BuyerNode, breach_hold, latest_breach
 from gridnode.node.seller_node import (
@@ -24,6 +23,7 @@ from gridnode.node.seller_node import (
 )
 from gridnode.node.status_view import buyer_status
 from gridnode.trade.messages import Cause
+from tests.support.ledger import open_ledger
 from tests.support.node_config import BUYER, write
 
 T0 = 1_795_000_000_000  # 2026-11-18 11:06:40 UTC
@@ -62,17 +62,17 @@ def test_a_bad_hold_is_refused_naming_the_field(tmp_path: Path, raw: str, words:
     assert caught.value.exit_code == 2  # bad configuration
 
 
-def test_the_hold_runs_from_the_latest_breach_in_the_ledger(tmp_path: Path) -> None:
-    ledger = Ledger.open(tmp_path / "ledger.sqlite", "buyer")
-    assert latest_breach(ledger) is None
+async def test_the_hold_runs_from_the_latest_breach_in_the_ledger(tmp_path: Path) -> None:
+    ledger = await open_ledger(tmp_path / "ledger.sqlite", "buyer")
+    assert await latest_breach(ledger) is None
     for n, at_ms in enumerate((T0 - 9_000, T0, T0 - 5_000)):
-        ledger.open_session(f"s{n}", "f" * 64, "m", at_ms)
-        ledger.breach(f"s{n}", "breach", f"breach {n}", at_ms)
-    assert latest_breach(ledger) == (T0, "breach 1")
-    ledger.close()
-    reopened = Ledger.open(tmp_path / "ledger.sqlite", "buyer")  # a restart keeps it
-    hold = breach_hold(latest_breach(reopened), 3_600_000)
-    reopened.close()
+        await ledger.sessions.open(f"s{n}", "f" * 64, "m", at_ms)
+        await ledger.evidence.breach(f"s{n}", "breach", f"breach {n}", at_ms)
+    assert await latest_breach(ledger) == (T0, "breach 1")
+    await ledger.close()
+    reopened = await open_ledger(tmp_path / "ledger.sqlite", "buyer")  # a restart keeps it
+    hold = breach_hold(await latest_breach(reopened), 3_600_000)
+    await reopened.close()
     assert hold is not None
     assert hold.until_ms == T0 + 3_600_000
     assert hold.cause == "breach 1"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,57 +15,24 @@ from types import SimpleNamespace
 import pytest
 
 from gridnode.ledger import Ledger, LedgerError
-from gridnode.money import Msat
 from gridnode.node.consumption import Consumption
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.node.seller_node import route_message
 from gridnode.peer import Message
 from gridnode.trade import codec
-from gridnode.trade.actions import Action, CloseSession, LedgerKind, Record, SendMessage
-from gridnode.trade.events import Event, FrameReceived
-from gridnode.trade.messages import Cause, Envelope, Heartbeat, MessageKind
+from gridnode.trade.events import FrameReceived
+from gridnode.trade.messages import Envelope, Heartbeat
 from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.ledger import CrashingSessions, SlowSessions, ledger_with, open_ledger
+from tests.support.recording_session import RecordingSession
 
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class RecordingSession:
-    """Like the real sessions: a frame's receipt goes to the ledger before anything acts
-    on it. A frame b"close" ends the session."""
-
-    def handle(self, event: Event, now_ms: int) -> list[Action]:
-        if not isinstance(event, FrameReceived):
-            return []
-        if event.frame == b"close":
-            return [CloseSession(Cause.REQUESTED)]
-        return [
-            Record(LedgerKind.FRAME_RECEIVED, now_ms, "received", data=event.frame),
-            SendMessage(b"answer to " + event.frame, MessageKind.HEARTBEAT, 1),
-        ]
-
-
-class CrashingLedger(Ledger):
-    """A ledger whose write of the frame b"crash" fails, as a kill would cut it short."""
-
-    def journal(
-        self,
-        session_id: str,
-        kind: str,
-        at_ms: int,
-        text: str,
-        data: bytes = b"",
-        amount: Msat | None = None,
-        payment_hash: bytes = b"",
-    ) -> int:
-        if data == b"crash":
-            raise LedgerError("ledger: the node died before this write committed")
-        return super().journal(session_id, kind, at_ms, text, data, amount, payment_hash)
-
-
-def make_runner(ledger: Ledger, sent: list[bytes]) -> SessionRunner:
-    ledger.open_session("s1", "f" * 64, "meter", now_ms())
+async def make_runner(ledger: Ledger, sent: list[bytes]) -> SessionRunner:
+    await ledger.sessions.open("s1", "f" * 64, "meter", now_ms())
     return SessionRunner(
         "s1",
         RecordingSession(),
@@ -108,99 +74,81 @@ def test_a_new_peer_stream_forgets_what_was_waiting_of_the_old_one() -> None:
 
 
 async def test_a_frame_is_consumed_after_its_record_and_before_the_answer(tmp_path: Path) -> None:
-    ledger = Ledger.open(tmp_path / "node.sqlite", "seller")
+    ledger = await open_ledger(tmp_path / "node.sqlite", "seller")
     sent: list[bytes] = []
-    runner = make_runner(ledger, sent)
+    runner = await make_runner(ledger, sent)
     seen: list[tuple[bool, int]] = []
     runner.post(
         FrameReceived(b"m1"),
-        lambda: seen.append((ledger.has_received_frame(b"m1"), len(sent))),
+        lambda: seen.append((ledger.store.sessions.has_received_frame(b"m1"), len(sent))),
     )
     runner.post(FrameReceived(b"close"))
     await asyncio.wait_for(runner.run(), 5)
     assert seen == [(True, 0)]  # the record was committed, nothing had acted on it yet
     assert sent == [b"answer to m1"]
-    ledger.close()
+    await ledger.close()
 
 
 async def test_a_crash_before_the_record_leaves_the_frame_and_those_after_it_unconsumed(
     tmp_path: Path,
 ) -> None:
-    ledger = CrashingLedger.open(tmp_path / "node.sqlite", "seller")
+    ledger = ledger_with(tmp_path / "node.sqlite", "seller", CrashingSessions)
     released: list[int] = []
     consumption = Consumption(released.append)
-    runner = make_runner(ledger, [])
+    runner = await make_runner(ledger, [])
     for seq, frame in enumerate((b"m1", b"crash", b"m3"), start=1):
         runner.post(FrameReceived(frame), consumption.taken(seq))
     with pytest.raises(LedgerError):
         await asyncio.wait_for(runner.run(), 5)
     assert released == [1]
-    assert ledger.has_received_frame(b"m1")
-    assert not ledger.has_received_frame(b"crash")
-    ledger.close()
-
-
-class SlowLedger(Ledger):
-    """A ledger whose write of the frame b"slow" waits until ``go`` is set."""
-
-    go = threading.Event()
-
-    def journal(
-        self,
-        session_id: str,
-        kind: str,
-        at_ms: int,
-        text: str,
-        data: bytes = b"",
-        amount: Msat | None = None,
-        payment_hash: bytes = b"",
-    ) -> int:
-        if data == b"slow":
-            self.go.wait(5)
-        return super().journal(session_id, kind, at_ms, text, data, amount, payment_hash)
+    assert await ledger.sessions.has_received_frame(b"m1")
+    assert not await ledger.sessions.has_received_frame(b"crash")
+    await ledger.close()
 
 
 async def test_a_runner_cancelled_during_the_write_consumes_nothing(tmp_path: Path) -> None:
-    ledger = SlowLedger.open(tmp_path / "node.sqlite", "seller")
+    # the write blocks its worker thread, as a slow SD card would, not the event loop
+    ledger = ledger_with(tmp_path / "node.sqlite", "seller", SlowSessions, threaded=True)
     released: list[int] = []
     consumption = Consumption(released.append)
-    runner = make_runner(ledger, [])
+    runner = await make_runner(ledger, [])
     runner.post(FrameReceived(b"slow"), consumption.taken(1))
     task = asyncio.create_task(runner.run())
     await asyncio.sleep(0.1)
     task.cancel()  # the node stops while the write is in flight
     with pytest.raises(asyncio.CancelledError):
         await task
-    SlowLedger.go.set()
-    await asyncio.sleep(0.1)
+    SlowSessions.go.set()
     assert released == []
-    # The write may still commit in its thread: the frame is handed up again after the
-    # restart, and the node skips it because its record exists.
-    assert ledger.has_received_frame(b"slow")
-    ledger.close()
+    # The write still commits in its thread (the next call waits for it, in order): the
+    # frame is handed up again after the restart, and the node skips it because its
+    # record exists.
+    assert await ledger.sessions.has_received_frame(b"slow")
+    assert released == []
+    await ledger.close()
 
 
 async def test_frames_queued_behind_the_close_are_consumed_as_dropped(tmp_path: Path) -> None:
-    ledger = Ledger.open(tmp_path / "node.sqlite", "seller")
+    ledger = await open_ledger(tmp_path / "node.sqlite", "seller")
     released: list[int] = []
     consumption = Consumption(released.append)
-    runner = make_runner(ledger, [])
+    runner = await make_runner(ledger, [])
     for seq, frame in enumerate((b"m1", b"close", b"m3", b"m4"), start=1):
         runner.post(FrameReceived(frame), consumption.taken(seq))
     await asyncio.wait_for(runner.run(), 5)
     assert released[-1] == 4
-    assert not ledger.has_received_frame(b"m3")  # over: nobody acts on it
+    assert not await ledger.sessions.has_received_frame(b"m3")  # over: nobody acts on it
     runner.post(FrameReceived(b"m5"), consumption.taken(5))  # after the close: at once
     assert released[-1] == 5
-    ledger.close()
+    await ledger.close()
 
 
 async def test_the_seller_node_consumes_dropped_frames_at_once_and_its_sessions_after_the_record(
     tmp_path: Path,
 ) -> None:
-    ledger = Ledger.open(tmp_path / "node.sqlite", "seller")
+    ledger = await open_ledger(tmp_path / "node.sqlite", "seller")
     released: list[int] = []
-    runner = make_runner(ledger, [])
+    runner = await make_runner(ledger, [])
     live, over = b"L" * 16, b"O" * 16
     slot = SimpleNamespace(
         consumption=Consumption(released.append), runner=runner, session_id=live, peer=None
@@ -210,18 +158,18 @@ async def test_the_seller_node_consumes_dropped_frames_at_once_and_its_sessions_
         return codec.encode(Envelope(session_id, seq, Heartbeat(1_700_000_000_000)))
 
     route = functools.partial(route_message, slot, ledger=ledger)  # type: ignore[arg-type]
-    route(Message("buyer", 1, frame(over, 9)))  # another session's: dropped
+    await route(Message("buyer", 1, frame(over, 9)))  # another session's: dropped
     assert released == [1]
-    route(Message("buyer", 2, frame(live, 1)))  # the live session's: waits for its record
-    route(Message("buyer", 3, frame(over, 10)))  # dropped, but not released past 2
+    await route(Message("buyer", 2, frame(live, 1)))  # the live session's: waits for its record
+    await route(Message("buyer", 3, frame(over, 10)))  # dropped, but not released past 2
     assert released == [1]
     runner.post(FrameReceived(b"close"))
     await asyncio.wait_for(runner.run(), 5)
     assert released == [1, 3]
-    assert ledger.has_received_frame(frame(live, 1))
+    assert await ledger.sessions.has_received_frame(frame(live, 1))
 
     # After a restart the link hands up a recorded frame again: skipped, consumed.
     slot.runner, slot.session_id = None, b""
-    route(Message("buyer", 2, frame(live, 1), redelivered=True))
+    await route(Message("buyer", 2, frame(live, 1), redelivered=True))
     assert released == [1, 3, 2]
-    ledger.close()
+    await ledger.close()

@@ -9,12 +9,12 @@ import contextlib
 import hashlib
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from gridnode.ledger import Ledger
+from gridnode.ledger import InvoicePurpose, InvoiceState, Ledger, PaymentStatus
 from gridnode.money import Msat
 from gridnode.node.runner import RunnerPorts, Session, SessionRunner
 from gridnode.node.settlements import SettlementRouter
@@ -25,6 +25,7 @@ from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
 from gridnode.wallet.port import CreatedInvoice, PaymentHash, Wallet
 from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.ledger import open_ledger
 from tests.support.relay import MemoryRelay
 from tests.unit.trade.fixtures import demo_limits, demo_offer
 
@@ -40,8 +41,8 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
     seller_key, buyer_key = P256Signer.generate(), P256Signer.generate()
     lightning = FakeLightning()
     seller_wallet, buyer_wallet = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
-    seller_ledger = Ledger.open(tmp_path / "seller.sqlite", "seller")
-    buyer_ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
+    seller_ledger = await open_ledger(tmp_path / "seller.sqlite", "seller", threaded=True)
+    buyer_ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer", threaded=True)
     relay = MemoryRelay()
     start = now_ms()
     seller_session = SellerSession(
@@ -59,7 +60,7 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
         meter_id="buyer-meter",
     )
     for ledger in (seller_ledger, buyer_ledger):
-        ledger.open_session("s1", "f" * 64, "SDM120-0042", start)
+        await ledger.sessions.open("s1", "f" * 64, "SDM120-0042", start)
     router = SettlementRouter(seller_wallet, seller_ledger, now_ms)
     runners: dict[str, SessionRunner] = {}
     seller = runners["seller"] = SessionRunner(
@@ -124,30 +125,35 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
     # Power went on, and only after the deposit was locked.
     assert relay.switches
     assert relay.switches[0] is True
-    switches = seller_ledger.relay_switches("s1")
-    assert switches[0][0] is True
-    deposit = [i for i in seller_ledger.invoices() if i.purpose == "deposit"]
+    switches = await seller_ledger.evidence.relay_switches("s1")
+    assert switches[0].on is True
+    invoices = await seller_ledger.invoices.find()
+    deposit = [i for i in invoices if i.purpose is InvoicePurpose.DEPOSIT]
     assert len(deposit) == 1
     assert deposit[0].hold
 
     # Every payment the buyer made is in its ledger with a preimage that hashes right,
     # and the seller credited each one exactly once.
-    paid = buyer_ledger.payments(status="succeeded")
+    paid = await buyer_ledger.payments.find(status=PaymentStatus.SUCCEEDED)
     assert len(paid) >= 5
     for payment in paid:
         assert payment.preimage is not None
         assert hashlib.sha256(payment.preimage).digest() == payment.payment_hash
         assert payment.amount <= Msat(600)  # never above the agreed payment size
-    settled = {i.payment_hash for i in seller_ledger.invoices(state="settled")}
+    settled = {
+        i.payment_hash for i in await seller_ledger.invoices.find(state=InvoiceState.SETTLED)
+    }
     prepaid = {p.payment_hash for p in paid if p.amount <= Msat(600)}
     assert prepaid <= settled
     assert router.credited == len(settled)
-    assert seller_ledger.settle_index() == lightning.settle_index
+    assert await seller_ledger.invoices.settle_index() == lightning.settle_index
     assert rates  # the buyer published the live rate
     # the latest money records are kept for the status socket, newest last
     assert {r.kind.value for r in seller.recent} >= {"invoice", "payment_settled"}
     assert "payment_made" in {r.kind.value for r in buyer.recent}
     assert seller.breaches == []
+    for ledger in (seller_ledger, buyer_ledger):
+        await ledger.close()
 
 
 class StallingWallet:
@@ -228,7 +234,7 @@ class Sale:
                 )
 
 
-def open_sale(
+async def open_sale(
     session_id: str,
     tmp_path: Path,
     lightning: FakeLightning,
@@ -240,11 +246,13 @@ def open_sale(
     stream are the node's; the buyer is a node of its own."""
     seller_key, buyer_key = P256Signer.generate(), P256Signer.generate()
     buyer_wallet = FakeWallet(lightning, f"buyer-{session_id}")
-    buyer_ledger = Ledger.open(tmp_path / f"buyer-{session_id}.sqlite", "buyer")
+    buyer_ledger = await open_ledger(
+        tmp_path / f"buyer-{session_id}.sqlite", "buyer", threaded=True
+    )
     start = now_ms()
     meter_id = f"SDM120-{session_id}"  # each sale has a meter of its own on the seller's bus
     for ledger in (seller_ledger, buyer_ledger):
-        ledger.open_session(session_id, "f" * 64, meter_id, start)
+        await ledger.sessions.open(session_id, "f" * 64, meter_id, start)
     ticks = TickLog(
         SellerSession(
             demo_offer(start=start, minutes=10, meter_id=meter_id),
@@ -290,11 +298,11 @@ def open_sale(
     return Sale(runners["seller"], runners["buyer"], relay, buyer_ledger, ticks)
 
 
-async def polled(check: Callable[[], bool], timeout_s: float) -> None:
-    """Wait until ``check()`` holds (state the runners keep in plain attributes)."""
+async def polled(check: Callable[[], Awaitable[bool]], timeout_s: float) -> None:
+    """Wait until ``check()`` holds (state the runners keep, and their ledgers)."""
     async with asyncio.timeout(timeout_s):
         while True:
-            if check():
+            if await check():
                 return
             await asyncio.sleep(0.02)
 
@@ -313,18 +321,25 @@ async def test_a_wallet_call_hanging_in_one_session_never_delays_another_session
     sale B, on the same loop, wallet, ledger and settled stream, ticks and trades on."""
     lightning = FakeLightning()
     seller_wallet = FakeWallet(lightning, "seller")
-    seller_ledger = Ledger.open(tmp_path / "seller.sqlite", "seller")
+    seller_ledger = await open_ledger(tmp_path / "seller.sqlite", "seller", threaded=True)
     router = SettlementRouter(seller_wallet, seller_ledger, now_ms)
     stalling = StallingWallet(seller_wallet)
-    a = open_sale("sA", tmp_path, lightning, cast(Wallet, stalling), seller_ledger, router)
-    b = open_sale("sB", tmp_path, lightning, seller_wallet, seller_ledger, router)
+    a = await open_sale("sA", tmp_path, lightning, cast(Wallet, stalling), seller_ledger, router)
+    b = await open_sale("sB", tmp_path, lightning, seller_wallet, seller_ledger, router)
     tick_s = a.seller.tick_ms / 1000
     # what A's buyer paid ahead covers at most prepayment_ms of energy; the demo offer
     # has no unpaid budget (the seller cuts at zero credit), then one tick to see it
     cut_bound_s = demo_offer().payments.prepayment_ms / 1000 + tick_s + SCHEDULING_MARGIN_S
 
-    def paid(sale: Sale) -> list[int]:
-        return [p.attempted_at_ms for p in sale.buyer_ledger.payments(status="succeeded")]
+    async def paid(sale: Sale) -> list[int]:
+        succeeded = await sale.buyer_ledger.payments.find(status=PaymentStatus.SUCCEEDED)
+        return [p.attempted_at_ms for p in succeeded]
+
+    async def trading() -> bool:
+        return all([s.relay.on and len(await paid(s)) >= 2 for s in (a, b)])
+
+    async def a_cut() -> bool:
+        return not a.relay.on
 
     for sale in (a, b):
         sale.seller.post(Start())
@@ -335,10 +350,10 @@ async def test_a_wallet_call_hanging_in_one_session_never_delays_another_session
     tasks = [asyncio.create_task(w) for w in work]
     try:
         # both sales trade: power on and a few prepayments paid
-        await polled(lambda: all(s.relay.on and len(paid(s)) >= 2 for s in (a, b)), 15)
+        await polled(trading, 15)
         stalling.stalled = True
         stalled_at, stalled_ms = time.monotonic(), now_ms()
-        await polled(lambda: not a.relay.on, cut_bound_s + 5)  # the bound is asserted below
+        await polled(a_cut, cut_bound_s + 5)  # the bound is asserted below
         cut_after_s = time.monotonic() - stalled_at
         await asyncio.sleep(1.0)  # B trades on after A's cut
         ended_at = time.monotonic()
@@ -348,6 +363,9 @@ async def test_a_wallet_call_hanging_in_one_session_never_delays_another_session
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+    b_paid_late = [at for at in await paid(b) if at > stalled_ms]
+    for ledger in (seller_ledger, a.buyer_ledger, b.buyer_ledger):
+        await ledger.close()
 
     assert stalling.hung >= 1  # A's invoice request really hung
     # A's own tick went on around its hanging call, and cut its supply in time
@@ -355,7 +373,7 @@ async def test_a_wallet_call_hanging_in_one_session_never_delays_another_session
     assert a.relay.switches == [True, False]
     # B never lost power, kept paying, and its tick came every tick_ms throughout
     assert b.relay.switches == [True]
-    assert len([at for at in paid(b) if at > stalled_ms]) >= 2
+    assert len(b_paid_late) >= 2
     for sale in (a, b):
         during = [t for t in sale.ticks.ticks if stalled_at <= t <= ended_at]
         gaps = [later - earlier for earlier, later in itertools.pairwise(during)]

@@ -8,13 +8,13 @@ import contextlib
 import time
 from pathlib import Path
 
-from gridnode.ledger import Ledger
 from gridnode.money import Msat
 from gridnode.node.runner import PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.trade.actions import Action, PayInvoice
 from gridnode.trade.events import Event, PaymentSucceeded, Start
 from gridnode.wallet.port import PaymentResult
 from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.ledger import open_ledger
 
 
 class FeeRecordingWallet(FakeWallet):
@@ -52,8 +52,8 @@ async def test_the_fee_limit_is_the_configured_share_of_each_payment(tmp_path: P
     for amount in amounts:
         created = await seller.create_invoice(amount, "step", 600)
         invoices.append(PayInvoice(created.bolt11, created.payment_hash.value, amount))
-    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
-    ledger.open_session("s1", "f" * 64, "meter", now_ms())
+    ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
+    await ledger.sessions.open("s1", "f" * 64, "meter", now_ms())
     session = PayOnStart(invoices)
     runner = SessionRunner(
         "s1",
@@ -79,3 +79,4 @@ async def test_the_fee_limit_is_the_configured_share_of_each_payment(tmp_path: P
         await task
     assert sorted(buyer.fee_limits) == sorted([Msat(100), Msat(6), Msat(0)])
     assert len(session.succeeded) == len(amounts)
+    await ledger.close()

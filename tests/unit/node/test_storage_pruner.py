@@ -10,12 +10,13 @@ import pytest
 
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import load_settings
-from gridnode.ledger import Ledger
+from gridnode.ledger import JournalEntry, Ledger
 from gridnode.money import Msat
 from gridnode.node.pruning import Pruner
 from gridnode.node.storage import DAY_MS, MB, StorageWatch
 from gridnode.wallet.port import PaymentHash, WalletError
 from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.ledger import open_ledger
 from tests.support.node_config import BUYER, write
 
 
@@ -27,10 +28,10 @@ class BrokenWallet(FakeWallet):
 async def _paid(ledger: Ledger, seller: FakeWallet, buyer: FakeWallet, n: int) -> bytes:
     invoice = await seller.create_invoice(Msat(100 + n), "step", 600)
     h = invoice.payment_hash.value
-    ledger.payment_started("s", h, invoice.bolt11, Msat(100 + n), n)
+    await ledger.payments.started("s", h, invoice.bolt11, Msat(100 + n), n)
     result = await buyer.pay_invoice(invoice.bolt11, Msat(0), 5)
     assert result.preimage is not None
-    ledger.payment_resolved(h, "succeeded", n, result.preimage.value)
+    await ledger.payments.succeeded(h, n, result.preimage.value, result.fee)
     return h
 
 
@@ -39,14 +40,15 @@ async def test_a_payment_lnd_holds_but_the_ledger_does_not_is_never_deleted(
 ) -> None:
     lightning = FakeLightning()
     seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
-    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
-    ledger.open_session("s", "f" * 64, "m", 0)
+    ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
+    await ledger.sessions.open("s", "f" * 64, "m", 0)
     ours = await _paid(ledger, seller, buyer, 1)
     outside = await seller.create_invoice(Msat(7), "paid by hand with lncli", 600)
     await buyer.pay_invoice(outside.bolt11, Msat(0), 5)  # not in the ledger
     await Pruner(ledger, buyer).once()
     assert set(buyer.payments) == {outside.payment_hash.value}
     assert ours not in buyer.payments
+    await ledger.close()
 
 
 async def test_the_raw_window_runs_hourly_and_a_broken_wallet_does_not_stop_it(
@@ -54,8 +56,8 @@ async def test_the_raw_window_runs_hourly_and_a_broken_wallet_does_not_stop_it(
 ) -> None:
     lightning = FakeLightning()
     seller, buyer = FakeWallet(lightning, "seller"), BrokenWallet(lightning, "buyer")
-    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
-    ledger.open_session("s", "f" * 64, "m", 0)
+    ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
+    await ledger.sessions.open("s", "f" * 64, "m", 0)
     await _paid(ledger, seller, buyer, 1)
     now = [10 * DAY_MS]
     sizes = [(0, 10**12)]
@@ -65,12 +67,13 @@ async def test_the_raw_window_runs_hourly_and_a_broken_wallet_does_not_stop_it(
 
     watch = StorageWatch([ledger.path], 20, lambda: now[0], measure=measure)
     pruner = Pruner(ledger, buyer, raw_window_days=7, storage=watch, clock_ms=lambda: now[0])
-    ledger.journal("s", "frame_sent", 2 * DAY_MS, "sent heartbeat #2")
-    ledger.journal("s", "frame_sent", 9 * DAY_MS, "sent heartbeat #3")
+    await heartbeat(ledger, 2 * DAY_MS, 2)
+    await heartbeat(ledger, 9 * DAY_MS, 3)
     await pruner.once()
     assert pruner.raw_deleted == 1  # the one older than a week
-    assert ledger.unpruned_payments(10) != []  # LND could not delete: it stays to retry
-    ledger.journal("s", "frame_sent", 2 * DAY_MS, "sent heartbeat #4")
+    # LND could not delete: it stays to retry
+    assert await ledger.payments.unpruned(10) != []
+    await heartbeat(ledger, 2 * DAY_MS, 4)
     now[0] += 60_000
     sizes.append((200 * MB, 10**12))  # 200 MB in a minute
     await pruner.once()
@@ -80,19 +83,25 @@ async def test_the_raw_window_runs_hourly_and_a_broken_wallet_does_not_stop_it(
     assert pruner.raw_deleted == 2
     assert pruner.warnings
     assert "above the budget" in pruner.warnings[0]
+    await ledger.close()
 
 
-def test_the_node_pruner_measures_the_ledger_and_lnd_with_the_configured_budget(
+async def heartbeat(ledger: Ledger, at_ms: int, seq: int) -> None:
+    await ledger.sessions.journal(JournalEntry("s", "frame_sent", at_ms, f"sent heartbeat #{seq}"))
+
+
+async def test_the_node_pruner_measures_the_ledger_and_lnd_with_the_configured_budget(
     tmp_path: Path,
 ) -> None:
     storage = 'storage_budget_mb_per_day = 5\nledger_raw_window_days = 3\nlnd_data_dir = "lnd"\n'
     settings = load_settings(write(tmp_path, storage + BUYER), env={})
-    ledger = Ledger.open(tmp_path / "ledger.sqlite", "buyer")
+    ledger = await open_ledger(tmp_path / "ledger.sqlite", "buyer")
     pruner = Pruner.for_node(settings, ledger, FakeWallet(FakeLightning(), "buyer"))
     assert pruner.raw_window_days == 3
     assert pruner.storage is not None
     assert pruner.storage.paths == (tmp_path / "ledger.sqlite", tmp_path / "lnd")
     assert pruner.storage.trend.budget_bytes_per_day == 5 * MB
+    await ledger.close()
 
 
 def test_storage_settings_default_to_20_mb_a_day_and_a_week_of_raw_entries(

@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gridnode.identity import Role, create_identity
-from gridnode.ledger import Ledger
 from gridnode.node.buyer_node import BuyerNode
 from gridnode.node.pruning import Pruner
 from gridnode.node.status_view import buyer_status
 from gridnode.node.storage import MB, StorageWatch
 from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.ledger import open_ledger
 from tests.support.node_config import buyer_settings
 
 
-def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
+async def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
     node = BuyerNode(buyer_settings(tmp_path))
     identity = create_identity(tmp_path / "id", Role.BUYER)
     assert list(buyer_status(node, identity).warnings) == []  # before the pruner starts
@@ -25,7 +25,7 @@ def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
     def measure(paths: Sequence[Path]) -> tuple[int, int]:
         return sizes[-1]
 
-    ledger = Ledger.open(tmp_path / "ledger.sqlite", "buyer")
+    ledger = await open_ledger(tmp_path / "ledger.sqlite", "buyer")
     watch = StorageWatch([ledger.path], 20, lambda: clock[0], measure=measure)
     node.pruner = Pruner(ledger, FakeWallet(FakeLightning(), "buyer"), storage=watch)
     watch.sample()
@@ -33,4 +33,4 @@ def test_a_storage_warning_is_in_the_buyer_status(tmp_path: Path) -> None:
     watch.sample()
     (warning,) = buyer_status(node, identity).warnings
     assert warning.startswith("storage grows 2400.0 MB a day")
-    ledger.close()
+    await ledger.close()

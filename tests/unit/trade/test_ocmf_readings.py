@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gridnode.ledger import Ledger
+from gridnode.ledger import ReadingRow, ReadingSide, SqliteLedger
 from gridnode.node.readings import series_state, system_clock_status
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.ocmf import (
@@ -33,6 +33,7 @@ from gridnode.trade.signing import fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
+from tests.support.ledger import open_ledger
 
 from .fixtures import T0, demo_limits, demo_offer
 from .sim import BUYER, SELLER, World
@@ -251,28 +252,35 @@ def _decode(frame: bytes) -> object:
     return codec.decode(frame).envelope.body
 
 
-def test_the_node_continues_its_series_from_the_ledger_and_aborts_what_a_crash_left_open(
+async def _records(ledger: SqliteLedger, session_id: str, side: ReadingSide) -> list[str]:
+    return [r.record for r in await ledger.evidence.readings(session_id, side)]
+
+
+async def test_the_node_continues_its_series_from_the_ledger_and_aborts_what_a_crash_left_open(
     tmp_path: Path,
 ) -> None:
     """The node's wiring (gridnode.node.readings): the state a new session continues from
     is rebuilt from the last record in the ledger; an open transaction is ended first."""
-    ledger = Ledger.open(tmp_path / "seller.sqlite", "seller")
+    ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
     meter = "seller-meter-1"
-    assert series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0) is None
-    ledger.open_session("old", "f" * 64, meter, T0)
+    assert await series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0) is None
+    await ledger.sessions.open("old", "f" * 64, meter, T0)
     series = OwnSeries(SELLER_KEY, meter, None)
     for record in [*series.begin("old", T0), series.sign(Transaction.CHARGING, T0 + 1, 42)]:
         at_ms = record.payload.RD[-1].TM.unix_ms
-        ledger.reading("old", "own", meter, record.page, at_ms, record.text)
+        await ledger.evidence.reading(
+            ReadingRow("old", ReadingSide.OWN, meter, record.page, at_ms, record.text)
+        )
 
-    state = series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0 + 5)
+    state = await series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0 + 5)
     assert state is not None
     assert (state.next_page, state.open, state.last_energy_mwh) == (4, None, 42)
-    old = ledger.readings("old", "own")
+    old = await _records(ledger, "old", ReadingSide.OWN)
     assert codes(old) == "BCA"  # ended as aborted, with the session it belongs to
     assert verify_series(old, SELLER_HEX) == []
     # Another node key starts its own series.
-    assert series_state(ledger, BUYER_KEY, meter, ClockStatus.UNKNOWN, T0 + 6) is None
+    assert await series_state(ledger, BUYER_KEY, meter, ClockStatus.UNKNOWN, T0 + 6) is None
+    await ledger.close()
 
 
 def test_the_clock_status_is_synchronised_or_unknown() -> None:
@@ -306,8 +314,8 @@ def test_a_session_following_one_still_closing_shares_its_counter() -> None:
 async def test_the_runner_stores_own_and_peer_readings_before_acting(tmp_path: Path) -> None:
     """gridnode.node.runner writes READING and PEER_READING records to the ledger's
     readings table: the own series by meter, the peer's by its key and meter."""
-    ledger = Ledger.open(tmp_path / "buyer.sqlite", "buyer")
-    ledger.open_session("s1", "f" * 64, "buyer-meter", T0)
+    ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
+    await ledger.sessions.open("s1", "f" * 64, "buyer-meter", T0)
     own, peer = OwnSeries(BUYER_KEY, "buyer-meter", None), OwnSeries(SELLER_KEY, "m", None)
     mine = [*own.begin("s", T0), own.sign(Transaction.CHARGING, T0 + 1, 5)]
     theirs = peer.begin("s", T0)
@@ -327,11 +335,16 @@ async def test_the_runner_stores_own_and_peer_readings_before_acting(tmp_path: P
         clock_ms=lambda: T0,
     )
     await SessionRunner("s1", Scripted(), ports).step(Tick())
-    assert ledger.readings("s1", "own") == [r.text for r in mine]
-    assert ledger.readings("s1", "peer") == [r.text for r in theirs]
-    last = ledger.last_reading("own", "buyer-meter")
-    assert last == ("s1", mine[-1].text)
-    assert ledger.last_reading("peer", f"{SELLER_KEY_FPR}:m") == ("s1", theirs[-1].text)
+    assert await _records(ledger, "s1", ReadingSide.OWN) == [r.text for r in mine]
+    assert await _records(ledger, "s1", ReadingSide.PEER) == [r.text for r in theirs]
+    last = await ledger.evidence.last_reading(ReadingSide.OWN, "buyer-meter")
+    assert last is not None
+    assert (last.session_id, last.record) == ("s1", mine[-1].text)
+    assert last.pagination == mine[-1].page
+    peer_last = await ledger.evidence.last_reading(ReadingSide.PEER, f"{SELLER_KEY_FPR}:m")
+    assert peer_last is not None
+    assert (peer_last.session_id, peer_last.record) == ("s1", theirs[-1].text)
+    await ledger.close()
 
 
 def test_the_buyer_sends_its_end_after_the_sellers_close_and_a_closing_seller_stores_it() -> None:

@@ -1,0 +1,33 @@
+"""The ledger's typed errors, each a sentence that says what to do."""
+
+from __future__ import annotations
+
+from gridnode.errors import GridnodeError, UsageError
+
+
+class LedgerError(GridnodeError):
+    """The ledger could not be read or written."""
+
+
+class LedgerVersionError(LedgerError, UsageError):
+    """The ledger was written by a newer gridnode; it is left untouched."""
+
+
+class LedgerRoleError(LedgerError, UsageError):
+    """The ledger belongs to a node of the other role."""
+
+
+class LedgerInUseError(LedgerError, UsageError):
+    """Another process holds the ledger in a way this one cannot share (docs/storage.md)."""
+
+
+class LedgerMissingError(LedgerError, UsageError):
+    """A tool was pointed at a ledger file that does not exist."""
+
+
+class ArchiveError(LedgerError):
+    """A session could not be archived; nothing of it was deleted."""
+
+
+class DuplicatePaymentError(LedgerError):
+    """This payment hash was attempted before: it is never paid twice."""

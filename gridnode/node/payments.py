@@ -1,0 +1,164 @@
+"""One payment tracker: pay, or follow, a payment until LND gives its final word.
+
+The buyer's session runner pays an invoice with it (:meth:`PaymentTracker.start`, then
+:meth:`PaymentTracker.pay`), and start-up reconciliation follows the payments a crash or
+an ended session left in flight (:meth:`PaymentTracker.follow`). Either way the rules of
+the wallet port hold (DESIGN.md invariant 4):
+
+- the attempt is in the ledger before the wallet sees it, and a payment hash is
+  attempted once only (the ledger refuses a second attempt);
+- a payment counts as made only when the wallet says it succeeded; its preimage and fee
+  go into the ledger before anyone is told;
+- a payment still in flight is never paid again and never given up on: it is tracked,
+  with a backoff on the injected clock, until it succeeds or fails. One LND has no
+  record of was never started (the node died between the ledger's write and the
+  wallet's call): it failed, and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gridnode.clock import Clock
+from gridnode.ledger import Ledger
+from gridnode.money import Msat
+from gridnode.wallet.port import (
+    InvoiceNotFoundError,
+    PaymentHash,
+    PaymentResult,
+    PaymentStatus,
+    Wallet,
+    WalletError,
+)
+
+log = logging.getLogger("gridnode.node")
+
+#: The failure written for a payment LND has no record of.
+NEVER_STARTED = "never started by LND"
+
+#: The failure written when LND says a payment failed without saying why.
+NO_REASON = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """An invoice to pay, and what it may cost."""
+
+    payment_hash: bytes
+    bolt11: str
+    amount: Msat
+    #: The most the payment may pay in routing fees.
+    max_fee: Msat
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOutcome:
+    """LND's final word on a payment, as the ledger now holds it."""
+
+    payment_hash: bytes
+    #: SUCCEEDED or FAILED, never IN_FLIGHT.
+    status: PaymentStatus
+    amount: Msat
+    fee: Msat
+    #: The proof, when it succeeded.
+    preimage: bytes | None = None
+    #: Why it failed (LND's reason, or :data:`NEVER_STARTED`).
+    failure: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status is PaymentStatus.SUCCEEDED
+
+
+class PaymentTracker:
+    """Pays and follows payments for one node, writing each outcome to its ledger."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        wallet: Wallet,
+        clock: Clock,
+        *,
+        timeout_s: float = 30.0,
+        first_backoff_s: float = 0.5,
+        max_backoff_s: float = 10.0,
+        logger: logging.Logger | logging.LoggerAdapter[logging.Logger] = log,
+        on_error: Callable[[bytes, WalletError, int], None] | None = None,
+    ) -> None:
+        """``on_error(payment_hash, error, attempt)`` hears of every wallet error while
+        paying or following (attempt 1 is the pay call itself), so the session can show
+        that a payment's fate is unknown while it is tracked."""
+        self.ledger = ledger
+        self.wallet = wallet
+        self.clock = clock
+        #: How long one wallet call waits for the payment to resolve.
+        self.timeout_s = timeout_s
+        self.first_backoff_s = first_backoff_s
+        self.max_backoff_s = max_backoff_s
+        self._log = logger
+        self._on_error = on_error
+
+    async def start(self, session_id: str, payment: Payment) -> None:
+        """Write the attempt, before the wallet sees it. A payment hash attempted before
+        is refused (:class:`~gridnode.ledger.DuplicatePaymentError`): never paid twice."""
+        await self.ledger.payments.started(
+            session_id, payment.payment_hash, payment.bolt11, payment.amount, self.clock.now_ms()
+        )
+
+    async def pay(self, payment: Payment) -> PaymentOutcome:
+        """Pay a payment whose attempt is written (:meth:`start`), then follow it until
+        it resolves; its outcome is in the ledger when this returns."""
+        try:
+            result = await self.wallet.pay_invoice(payment.bolt11, payment.max_fee, self.timeout_s)
+        except WalletError as exc:  # the wallet may have started it all the same
+            self._log.warning("pay %s: %s; tracking it", payment.payment_hash.hex(), exc)
+            self._error(payment.payment_hash, exc, 1)
+        else:
+            if result.status is not PaymentStatus.IN_FLIGHT:
+                return await self._resolved(payment.payment_hash, payment.amount, result)
+        return await self.follow(payment.payment_hash, payment.amount)
+
+    async def follow(self, payment_hash: bytes, amount: Msat) -> PaymentOutcome:
+        """Track a payment already attempted until LND says how it ended (it is never
+        paid again); its outcome is in the ledger when this returns."""
+        delay, attempt = self.first_backoff_s, 1
+        while True:
+            try:
+                result = await self.wallet.track_payment(PaymentHash(payment_hash), self.timeout_s)
+            except InvoiceNotFoundError:
+                # LND never started it: it failed before any HTLC went out
+                return await self._failed(payment_hash, amount, NEVER_STARTED)
+            except WalletError as exc:
+                self._log.warning("track %s: %s", payment_hash.hex(), exc)
+                attempt += 1
+                self._error(payment_hash, exc, attempt)
+            else:
+                if result.status is not PaymentStatus.IN_FLIGHT:
+                    return await self._resolved(payment_hash, amount, result)
+            await self.clock.sleep(delay)
+            delay = min(delay * 2, self.max_backoff_s)
+
+    def _error(self, payment_hash: bytes, error: WalletError, attempt: int) -> None:
+        if self._on_error is not None:
+            self._on_error(payment_hash, error, attempt)
+
+    async def _resolved(
+        self, payment_hash: bytes, amount: Msat, result: PaymentResult
+    ) -> PaymentOutcome:
+        if result.status is PaymentStatus.SUCCEEDED:
+            assert result.preimage is not None  # the wallet port's promise
+            preimage = result.preimage.value
+            await self.ledger.payments.succeeded(
+                payment_hash, self.clock.now_ms(), preimage, result.fee
+            )
+            return PaymentOutcome(
+                payment_hash, PaymentStatus.SUCCEEDED, result.amount, result.fee, preimage
+            )
+        reason = result.failure.value if result.failure is not None else NO_REASON
+        return await self._failed(payment_hash, amount, reason)
+
+    async def _failed(self, payment_hash: bytes, amount: Msat, reason: str) -> PaymentOutcome:
+        await self.ledger.payments.failed(payment_hash, self.clock.now_ms(), reason)
+        return PaymentOutcome(payment_hash, PaymentStatus.FAILED, amount, Msat(0), failure=reason)

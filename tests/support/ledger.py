@@ -1,0 +1,51 @@
+"""Ledgers for tests: the async port over SQLite, and ledgers that fail on cue.
+
+:func:`open_ledger` gives the production :class:`~gridnode.ledger.SqliteLedger` with the
+inline offloader (each call runs at once, so a test sees every write done when the call
+returns; with a virtual clock nothing waits on a thread), or with the node's one worker
+thread (``threaded=True``) where a test needs the loop free during a write.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from gridnode.ledger import InlineOffloader, JournalEntry, LedgerError, LedgerStore, SqliteLedger
+from gridnode.ledger.offload import ThreadOffloader
+from gridnode.ledger.sessions import SessionRepository
+
+
+async def open_ledger(path: Path, role: str, *, threaded: bool = False) -> SqliteLedger:
+    offloader = ThreadOffloader() if threaded else InlineOffloader()
+    return await SqliteLedger.open(path, role, offloader=offloader)
+
+
+def ledger_with(
+    path: Path, role: str, sessions: type[SessionRepository], *, threaded: bool = False
+) -> SqliteLedger:
+    """A ledger whose sessions and journal are ``sessions`` (a subclass that fails)."""
+    store = LedgerStore.open(path, role)
+    store.sessions = sessions(store.db)
+    offloader = ThreadOffloader() if threaded else InlineOffloader()
+    return SqliteLedger(store, offloader)
+
+
+class CrashingSessions(SessionRepository):
+    """A journal whose write of the frame b"crash" fails, as a kill would cut it short."""
+
+    def journal(self, entry: JournalEntry) -> int:
+        if entry.data == b"crash":
+            raise LedgerError("ledger: the node died before this write committed")
+        return super().journal(entry)
+
+
+class SlowSessions(SessionRepository):
+    """A journal whose write of the frame b"slow" waits until ``go`` is set."""
+
+    go = threading.Event()
+
+    def journal(self, entry: JournalEntry) -> int:
+        if entry.data == b"slow":
+            self.go.wait(5)
+        return super().journal(entry)
