@@ -27,7 +27,7 @@ from gridnode.wallet.port import CreatedInvoice, PaymentHash, Wallet
 from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.ledger import open_ledger
 from tests.support.relay import MemoryRelay
-from tests.unit.trade.fixtures import demo_limits, demo_offer
+from tests.support.terms import demo_limits, demo_offer
 
 POWER_MW = 3_680_000
 STEP_MWH = 10_000

@@ -13,8 +13,8 @@ from gridnode.trade.evaluate import Acceptance, BreachHold, Rejection, Term, eva
 from gridnode.trade.messages import Cause, RejectionMessage
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.states import BuyerState, SellerState
+from tests.support.terms import T0, demo_limits, demo_offer
 
-from .fixtures import T0, demo_limits, demo_offer
 from .sim import BUYER, REGISTER_STEP_MWH, World
 from .test_scenarios import BUYER_KEY, SELLER_KEY, SESSION
 

@@ -26,8 +26,8 @@ from gridnode.trade.signing import P256Signer, fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.units import MsatPerKwh
 from tests.fakes.bolt11s import SELLER_NODE_ID, make_bolt11, node_id
+from tests.support.terms import T0, demo_offer
 
-from .fixtures import T0, demo_offer
 from .sim import World
 from .test_scenarios import SELLER_KEY, make_world
 from .test_seller import errors_in

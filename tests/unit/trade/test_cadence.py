@@ -29,8 +29,8 @@ from gridnode.trade.cadence import (
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.terms import Offer, PaymentTerms
 from gridnode.trade.units import DurationMs, MsatPerKwh, energy_at_power_mwh
+from tests.support.terms import MINUTE, T0, demo_offer
 
-from .fixtures import MINUTE, T0, demo_offer
 from .sim import BUYER
 from .test_scenarios import MSAT_PER_SECOND_AT_MAX, actions_of, breaches, make_world
 

@@ -50,8 +50,8 @@ from gridnode.trade.pb import trade_pb2 as pb
 from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, P256Verifier, fingerprint
 from gridnode.trade.terms import Offer
+from tests.support.terms import PAYMENTS, T0, demo_offer
 
-from .fixtures import PAYMENTS, T0, demo_offer
 from .strategies import any_profiles
 
 SESSION = bytes(range(16))

@@ -12,8 +12,7 @@ from gridnode.trade.evaluate import Acceptance, BreachHold, Rejection, Term, eva
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance, PaymentTerms
 from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MsatPerKwh, Mwh
-
-from .fixtures import ELECTRICAL, MINUTE, PAYMENTS, T0, demo_limits, demo_offer
+from tests.support.terms import ELECTRICAL, MINUTE, PAYMENTS, T0, demo_limits, demo_offer
 
 
 def _terms(result: Acceptance | Rejection) -> list[Term]:

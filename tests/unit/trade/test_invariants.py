@@ -20,8 +20,8 @@ from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.supply import Supply
 from gridnode.trade.terms import MeteringTolerance
+from tests.support.terms import T0, demo_limits, demo_offer
 
-from .fixtures import T0, demo_limits, demo_offer
 from .oracle import Oracle
 from .sim import REGISTER_STEP_MWH, SELLER, World
 from .test_scenarios import renew

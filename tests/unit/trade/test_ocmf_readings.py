@@ -34,8 +34,8 @@ from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
 from tests.support.ledger import open_ledger
+from tests.support.terms import T0, demo_limits, demo_offer
 
-from .fixtures import T0, demo_limits, demo_offer
 from .sim import BUYER, SELLER, World
 from .test_buyer import from_seller, invoice, pays, receiving_world
 from .test_scenarios import BUYER_KEY, MINUTE, REGISTER_STEP_MWH, SELLER_KEY, SESSION, renew

@@ -17,8 +17,8 @@ from gridnode.trade.messages import (
 )
 from gridnode.trade.peer_io import reading_of
 from gridnode.trade.signing import fingerprint
+from tests.support.terms import T0
 
-from .fixtures import T0
 from .sim import SELLER
 from .test_scenarios import BUYER_KEY, MINUTE, SELLER_KEY, make_world
 

@@ -33,8 +33,8 @@ from gridnode.trade.events import (
 )
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.states import BuyerState, SellerState
+from tests.support.terms import T0, demo_limits, demo_offer
 
-from .fixtures import T0, demo_limits, demo_offer
 from .sim import BUYER, REGISTER_STEP_MWH, SELLER
 from .test_scenarios import BUYER_KEY, SELLER_KEY, SESSION, make_world
 

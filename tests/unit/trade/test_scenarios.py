@@ -41,8 +41,8 @@ from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
+from tests.support.terms import PRICE, T0, demo_limits, demo_offer
 
-from .fixtures import PRICE, T0, demo_limits, demo_offer
 from .sim import (
     BUYER,
     REGISTER_STEP_MWH,

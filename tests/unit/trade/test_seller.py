@@ -40,8 +40,8 @@ from gridnode.trade.states import (
 )
 from gridnode.trade.supply import Supply, cltv_blocks
 from gridnode.trade.terms import DEMO_POLICY
+from tests.support.terms import T0, demo_offer
 
-from .fixtures import T0, demo_offer
 from .sim import BUYER, SELLER, World
 from .test_scenarios import BUYER_KEY, SESSION, make_world
 

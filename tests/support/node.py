@@ -1,0 +1,264 @@
+"""A seller and a buyer runtime in one process, in virtual time, for the unit tier.
+
+:func:`trading_pair` assembles two :class:`~gridnode.node.runtime.NodeRuntime` the way the
+factory does, from injected ports: fake wallets on one :class:`FakeLightning`, SQLite
+ledgers with the inline offloader, in-process links, a :class:`~tests.support.wire.Wire`
+with both meters and the seller's relay, and one :class:`VirtualClock`. A test runs them
+(:meth:`Pair.start`), steps the clock, and looks at ledgers, wallets, wire and snapshots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from gridnode.hardware.relay import FailSafeRelay
+from gridnode.identity import NodeIdentity, Role, create_identity
+from gridnode.ledger import LedgerStore, SqliteLedger
+from gridnode.money import Msat
+from gridnode.node.buyer_role import BuyerRole
+from gridnode.node.clock_gate import ClockGate
+from gridnode.node.context import Changes, NodeContext, RuntimeTimings
+from gridnode.node.health import WalletHealth
+from gridnode.node.metering import MeterPoller
+from gridnode.node.pruning import Pruner
+from gridnode.node.runtime import NodeRuntime
+from gridnode.node.runtime import Role as RuntimeRole
+from gridnode.node.seller_partner import SellerPartner
+from gridnode.node.seller_role import SellerRole
+from gridnode.node.seller_slot import BuyerSlot
+from gridnode.node.tasks import TaskGroup
+from gridnode.ocmf import ClockStatus
+from gridnode.peer.tls import PinnedPeer
+from gridnode.trade.profiles import ConstantProfile
+from gridnode.trade.signing import P256Signer
+from gridnode.trade.terms import BuyerLimits, OfferTemplate
+from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.clock import VirtualClock
+from tests.support.ledger import open_ledger
+from tests.support.links import LinkPair, MemoryDialer, MemoryListener, link_pair
+from tests.support.terms import DEMO_POLICY, ELECTRICAL, PAYMENTS, PRICE, TOLERANCE, demo_limits
+from tests.support.wire import Wire
+
+#: The meters' energy register step in the harness (exact mWh).
+REGISTER_STEP_MWH = 10
+#: The harness's sale period.
+PERIOD_MS = 10 * 60_000
+
+
+class CountingIds:
+    """Predictable ids: 1, 2, 3 ... as big-endian bytes of the size asked for."""
+
+    def __init__(self) -> None:
+        self._next = itertools.count(1)
+
+    def random_bytes(self, size: int) -> bytes:
+        return next(self._next).to_bytes(size, "big")
+
+
+async def inline(call: object) -> ClockStatus:
+    """The clock gate's offload, run at once (the status function is a test's)."""
+    assert callable(call)
+    result = call()
+    assert isinstance(result, ClockStatus)
+    return result
+
+
+async def _no_watchdog(healthy: object) -> None:
+    await asyncio.Event().wait()
+
+
+def demo_terms() -> OfferTemplate:
+    return OfferTemplate(
+        period_ms=PERIOD_MS,
+        profile=ConstantProfile(PRICE),
+        payments=PAYMENTS,
+        electrical=ELECTRICAL,
+        tolerance=TOLERANCE,
+        policy=DEMO_POLICY,
+    )
+
+
+def harness_limits() -> BuyerLimits:
+    return demo_limits(expected_meter_id="seller-meter", max_period_ms=PERIOD_MS * 2)
+
+
+async def node_context(
+    folder: Path,
+    role: Role,
+    clock: VirtualClock,
+    wallet: FakeWallet,
+    *,
+    clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
+    require_sync: bool = False,
+    timings: RuntimeTimings | None = None,
+) -> NodeContext:
+    identity = create_identity(folder / "identity", role)
+    ledger = await open_ledger(folder / "ledger.sqlite", role.value)
+    return NodeContext(
+        identity=identity,
+        signer=P256Signer(identity.key),
+        ledger=ledger,
+        wallet=wallet,
+        clock=clock,
+        ids=CountingIds(),
+        tasks=TaskGroup(clock.now_ms),
+        gate=ClockGate(require_sync, clock, lambda: clock_status, offload=inline),
+        health=WalletHealth(wallet, clock),
+        timings=timings or RuntimeTimings(),
+        register_step_mwh=REGISTER_STEP_MWH,
+        changed=Changes(),
+    )
+
+
+def runtime(ctx: NodeContext, role: RuntimeRole) -> NodeRuntime:
+    async def close() -> None:
+        await ctx.ledger.close()
+
+    return NodeRuntime(
+        ctx,
+        [role],
+        pruner=Pruner(ctx.ledger, ctx.wallet, clock=ctx.clock),
+        watchdog=_no_watchdog,
+        close=close,
+        ledger_path="ledger.sqlite",
+    )
+
+
+@dataclass
+class Pair:
+    clock: VirtualClock
+    network: FakeLightning
+    wire: Wire
+    links: LinkPair
+    seller_wallet: FakeWallet
+    buyer_wallet: FakeWallet
+    seller: NodeRuntime
+    buyer: NodeRuntime
+    slot: BuyerSlot
+    partner: SellerPartner
+    folder: Path
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def seller_ledger(self) -> SqliteLedger:
+        ledger = self.seller.ctx.ledger
+        assert isinstance(ledger, SqliteLedger)
+        return ledger
+
+    @property
+    def buyer_ledger(self) -> SqliteLedger:
+        ledger = self.buyer.ctx.ledger
+        assert isinstance(ledger, SqliteLedger)
+        return ledger
+
+    def stored(self, node: str) -> LedgerStore:
+        """A node's ledger as it is on disk (read-only; after :meth:`shutdown` too)."""
+        return LedgerStore.open_readonly(self.folder / node / "ledger.sqlite")
+
+    async def start(self) -> None:
+        """Run both nodes until :meth:`shutdown`."""
+        self.tasks = [
+            asyncio.create_task(self.seller.run(self.stop)),
+            asyncio.create_task(self.buyer.run(self.stop)),
+        ]
+        await self.clock.settle()
+
+    async def shutdown(self, *, step_s: float = 0.25, limit_s: float = 60.0) -> float:
+        """Stop both nodes (the clean shutdown) and step the clock until they ended;
+        returns the virtual seconds it took."""
+        self.stop.set()
+        took = await self.clock.run_until(
+            lambda: all(t.done() for t in self.tasks), step_s=step_s, limit_s=limit_s
+        )
+        for task in self.tasks:
+            task.result()  # a runtime that raised fails the test
+        return took
+
+
+async def trading_pair(
+    folder: Path,
+    *,
+    clock: VirtualClock | None = None,
+    seller_gain: Fraction = Fraction(1),
+    load_mw: int = 2_000_000,
+    timings: RuntimeTimings | None = None,
+    seller_clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
+    seller_requires_sync: bool = False,
+) -> Pair:
+    clock = clock or VirtualClock()
+    timings = timings or RuntimeTimings(close_grace_s=10, peer_end_grace_s=3)
+    network = FakeLightning()
+    seller_wallet = FakeWallet(network, "seller")
+    buyer_wallet = FakeWallet(network, "buyer", Msat(10**9))
+    wire = Wire(clock, load_mw=load_mw)
+    links = link_pair()
+    seller_ctx = await node_context(
+        folder / "seller",
+        Role.SELLER,
+        clock,
+        seller_wallet,
+        clock_status=seller_clock_status,
+        require_sync=seller_requires_sync,
+        timings=timings,
+    )
+    buyer_ctx = await node_context(folder / "buyer", Role.BUYER, clock, buyer_wallet)
+    seller_peer = _pin("seller", seller_ctx.identity)
+    buyer_peer = _pin("buyer-1", buyer_ctx.identity)
+    slot = BuyerSlot(
+        seller_ctx,
+        "buyer-1",
+        buyer_peer,
+        links.seller,
+        meter=wire.meter("seller-meter", gain=seller_gain),
+        meter_id="seller-meter",
+        relay=FailSafeRelay(wire.relay(), name="relay of buyer-1"),
+        poll_s=1.0,
+    )
+    seller_role = SellerRole(
+        seller_ctx,
+        terms=demo_terms(),
+        server=MemoryListener(),
+        listen=("127.0.0.1", 0),
+        slots=[slot],
+        storage_budget_mb_per_day=1_000,
+    )
+    partner = SellerPartner(
+        buyer_ctx,
+        "seller",
+        seller_peer,
+        MemoryDialer(links),
+        limits=harness_limits(),
+        breach_hold_ms=3_600_000,
+        meter_id="buyer-meter",
+    )
+    poller = MeterPoller(
+        wire.meter("buyer-meter"),
+        lambda _sample: None,
+        period_s=1.0,
+        name="buyer-meter",
+        register_step_mwh=REGISTER_STEP_MWH,
+        clock=clock,
+    )
+    buyer_role = BuyerRole(buyer_ctx, partners=[partner], poller=poller)
+    return Pair(
+        clock=clock,
+        network=network,
+        wire=wire,
+        links=links,
+        seller_wallet=seller_wallet,
+        buyer_wallet=buyer_wallet,
+        seller=runtime(seller_ctx, seller_role),
+        buyer=runtime(buyer_ctx, buyer_role),
+        slot=slot,
+        partner=partner,
+        folder=folder,
+    )
+
+
+def _pin(name: str, identity: NodeIdentity) -> PinnedPeer:
+    return PinnedPeer.of(name, identity.certificate, identity.fingerprint)
