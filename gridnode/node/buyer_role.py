@@ -49,7 +49,9 @@ class BuyerRole:
     async def start(self) -> None:
         ctx = self.ctx
         ctx.tasks.spawn(reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock), name="reconcile")
-        ctx.tasks.spawn(self.poller.run(), name=f"meter {self.poller.name}")
+        ctx.tasks.keep_running(
+            self.poller.run, name=f"meter {self.poller.name}", sleep=ctx.clock.sleep
+        )
         for partner in self.partners:
             partner.start()
         addresses = ", ".join(f"{p.client.host}:{p.client.port}" for p in self.partners)

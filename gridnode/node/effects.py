@@ -157,6 +157,9 @@ class Effects:
             self.log.warning("could not create an invoice: %s", exc)
             self._post(InvoiceCreateFailed(action.request_id, str(exc)))
             return
+        except Exception as exc:  # a bug: the session still learns it has no invoice
+            self._post(InvoiceCreateFailed(action.request_id, f"{type(exc).__name__}: {exc}"))
+            raise  # and the runner reports it (EffectFailed, with the traceback in the log)
         self._post(InvoiceCreated(action.request_id, created.bolt11, created.payment_hash.value))
         made = created.payment_hash
         if action.hold:

@@ -86,9 +86,9 @@ class Partner:
 
     def start(self) -> None:
         """Start pumping the link and serving events (both end when the node stops)."""
-        tasks = self.ctx.tasks
-        tasks.spawn(self._pump(), name=f"link {self.name}")
-        tasks.spawn(self._serve(), name=f"partner {self.name}")
+        tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
+        tasks.keep_running(self._pump, name=f"link {self.name}", sleep=sleep)
+        tasks.keep_running(self._serve, name=f"partner {self.name}", sleep=sleep)
 
     async def _pump(self) -> None:
         while True:

@@ -183,12 +183,13 @@ class NodeRuntime:
                 await role.prepare()
             if self.status is not None:
                 await self.status.start()
+            sleep = ctx.clock.sleep
             if self.rate_feed is not None:
                 self.rate_feed.publisher.start()
-                tasks.spawn(self.rate_feed.run(), name="rate feed")
-            tasks.spawn(self.pruner.run(), name="pruning")
-            tasks.spawn(ctx.gate.run(), name="clock gate")
-            tasks.spawn(ctx.health.run(), name="LND health")
+                tasks.keep_running(self.rate_feed.run, name="rate feed", sleep=sleep)
+            tasks.keep_running(self.pruner.run, name="pruning", sleep=sleep)
+            tasks.keep_running(ctx.gate.run, name="clock gate", sleep=sleep)
+            tasks.keep_running(ctx.health.run, name="LND health", sleep=sleep)
             tasks.spawn(self._watchdog(self.healthy), name="watchdog")
             for role in self.roles:
                 await role.start()

@@ -73,10 +73,10 @@ class SellerRole:
     async def start(self) -> None:
         host, port = self.listen
         self.address = await self.server.start(host, port)
-        tasks = self.ctx.tasks
-        tasks.spawn(self.router.run(), name="settled invoices")
+        tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
+        tasks.keep_running(self.router.run, name="settled invoices", sleep=sleep)
         for slot in self.slots.values():
-            tasks.spawn(slot.poller.run(), name=f"meter {slot.meter_id}")
+            tasks.keep_running(slot.poller.run, name=f"meter {slot.meter_id}", sleep=sleep)
             slot.start()
         log.info("seller ready on %s:%d with %d buyers", *self.address, len(self.slots))
 

@@ -74,15 +74,43 @@ class TaskGroup:
     ) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and (error := task.exception()) is not None:
-            failure = TaskFailure(task.get_name(), error, self._clock_ms())
-            log.error("%s", failure.describe(), exc_info=error)
-            self.failures.append(failure)
-            del self.failures[:-KEPT_FAILURES]
-            handler = on_failure or self.on_failure
-            if handler is not None:
-                handler(failure)
+            self._report(TaskFailure(task.get_name(), error, self._clock_ms()), on_failure)
         if on_done is not None:
             on_done()
+
+    def _report(self, failure: TaskFailure, on_failure: OnFailure | None) -> None:
+        log.error("%s", failure.describe(), exc_info=failure.error)
+        self.failures.append(failure)
+        del self.failures[:-KEPT_FAILURES]
+        handler = on_failure or self.on_failure
+        if handler is not None:
+            handler(failure)
+
+    def keep_running(
+        self,
+        work: Callable[[], Coroutine[Any, Any, Any]],
+        *,
+        name: str,
+        sleep: Callable[[float], Coroutine[Any, Any, None]],
+        first_pause_s: float = 1.0,
+        longest_pause_s: float = 60.0,
+    ) -> asyncio.Task[Any]:
+        """Run ``work()`` for the life of the node: a long-lived loop (the settled-invoice
+        stream, a meter poller, a partner's event loop) that fails is reported like any
+        task and started again after a pause that doubles up to ``longest_pause_s``."""
+
+        async def forever() -> None:
+            pause = first_pause_s
+            while True:
+                try:
+                    await work()
+                    return
+                except Exception as error:  # reported, then started again
+                    self._report(TaskFailure(name, error, self._clock_ms()), None)
+                await sleep(pause)
+                pause = min(pause * 2, longest_pause_s)
+
+        return self.spawn(forever(), name=name)
 
     @property
     def running(self) -> int:

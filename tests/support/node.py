@@ -189,11 +189,12 @@ async def trading_pair(
     timings: RuntimeTimings | None = None,
     seller_clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
     seller_requires_sync: bool = False,
+    seller_wallet_type: type[FakeWallet] = FakeWallet,
 ) -> Pair:
     clock = clock or VirtualClock()
     timings = timings or RuntimeTimings(close_grace_s=10, peer_end_grace_s=3)
     network = FakeLightning()
-    seller_wallet = FakeWallet(network, "seller")
+    seller_wallet = seller_wallet_type(network, "seller")
     buyer_wallet = FakeWallet(network, "buyer", Msat(10**9))
     wire = Wire(clock, load_mw=load_mw)
     links = link_pair()
