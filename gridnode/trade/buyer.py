@@ -1,7 +1,13 @@
 """The buyer's session: answers offers by :func:`evaluate`, pays the deposit and small
 invoices only within the agreed terms, and stops paying, saying why, when the seller
 breaches (DESIGN.md invariant 4). A session told to hold off the seller (``hold``: its
-last session ended in a breach) refuses every new offer until the hold ends."""
+last session ended in a breach) refuses every new offer until the hold ends.
+
+The session decides states, breaches and the close; the parts it owns keep their own
+books: :class:`~gridnode.trade.buyer_payments.BuyerPayments` which invoices may be paid
+and when, :mod:`~gridnode.trade.buyer_checks` the watch on the seller's voltage and
+metering.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,9 @@ from fractions import Fraction
 from gridnode.money import Msat
 from gridnode.ocmf import ClockStatus, OcmfRecord, SeriesState, Transaction
 from gridnode.trade import codec
-from gridnode.trade.actions import (
-    Action,
-    CloseSession,
-    LedgerKind,
-    Notify,
-    PayInvoice,
-    Record,
-)
+from gridnode.trade.actions import Action, CloseSession, LedgerKind, Notify, Record
 from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch
+from gridnode.trade.buyer_payments import BuyerPayments
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.cadence import budgets as cadence_budgets
 from gridnode.trade.evaluate import Acceptance, BreachHold, evaluate
@@ -34,7 +34,6 @@ from gridnode.trade.events import (
     WalletReachability,
 )
 from gridnode.trade.faults import fault_actions
-from gridnode.trade.invoice_check import bolt11_problem
 from gridnode.trade.machine import Inbox, Outbox, StateMachine
 from gridnode.trade.messages import (
     PROTOCOL_VERSION,
@@ -101,16 +100,7 @@ class BuyerSession:
         self.comparison = MeterComparison(skew_ms)
         self.offer: Offer | None = None
         self.renewal: Offer | None = None
-        self.payment_size = Msat(0)
-        self.committed = Msat(0)  # prepayments succeeded or in flight
-        self.deposit = Msat(0)  # agreed with the first offer; renewals carry none
-        self.deposits_paid = 0
-        #: One deposit per session, plus one per renewal (which may need a replacement
-        #: when it outlives the first deposit's time lock).
-        self.deposits_allowed = 1
-        self.seen_hashes: set[bytes] = set()
-        self.in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = {}
-        self.deferred: list[InvoiceMessage] = []
+        self.payments = BuyerPayments()
         self.last_sample: MeterSample | None = None
         if isinstance(series, OwnSeries):  # a predecessor still closing on this meter
             own = OwnSeries.following(series, clock_status)
@@ -126,6 +116,16 @@ class BuyerSession:
     def state(self) -> BuyerState:
         return self.machine.state
 
+    @property
+    def committed(self) -> Msat:
+        """Prepayments succeeded or in flight."""
+        return self.payments.committed
+
+    @property
+    def deferred(self) -> list[InvoiceMessage]:
+        """Prepayment invoices waiting for room in the ahead budget."""
+        return self.payments.deferred
+
     def allowance(self, now_ms: int) -> Fraction:
         """The most the seller may have billed (msat) for the buyer's own metered use,
         widened by the agreed metering tolerance."""
@@ -136,7 +136,9 @@ class BuyerSession:
         return scaled + tol.fixed_mwh * self.offer.profile.price_at(now_ms) / MWH_PER_KWH
 
     def paid_ahead(self, now_ms: int) -> Fraction:
-        return self.committed.msat - self.allowance(now_ms)
+        """Committed less the allowance: what the seller holds of the buyer's money ahead
+        of the energy it delivered (msat)."""
+        return self.payments.committed.msat - self.allowance(now_ms)
 
     def ahead_budget(self, now_ms: int) -> Msat:
         """The most this buyer may have paid ahead now: the agreed msat, or the agreed
@@ -153,34 +155,18 @@ class BuyerSession:
                 self._on_frame(event.frame, now_ms, out)
             case MeterSample():
                 self._on_sample(event, now_ms, out)
-            case PaymentSucceeded() if event.payment_hash in self.in_flight:
-                amount, purpose = self.in_flight.pop(event.payment_hash)
-                text = f"{purpose.name.lower()} paid"
-                out.append(
-                    Record(
-                        LedgerKind.PAYMENT_MADE,
-                        now_ms,
-                        text,
-                        data=event.preimage,
-                        amount=event.amount,
-                        payment_hash=event.payment_hash,
-                    )
-                )
+            case PaymentSucceeded() if event.payment_hash in self.payments.in_flight:
+                amount, purpose = self.payments.succeeded(event, now_ms, out)
                 if purpose is InvoicePurpose.PREPAYMENT and self.state in _PAYING:
                     reading = self._sign(Transaction.CHARGING, now_ms, out)
                     notice = PaymentNotice(event.payment_hash, event.preimage, amount, reading)
                     out.extend(self.outbox.send(notice, now_ms))
-            case PaymentFailed() if event.payment_hash in self.in_flight:
-                amount, purpose = self.in_flight.pop(event.payment_hash)
-                if purpose is InvoicePurpose.PREPAYMENT:
-                    self.committed -= amount
-                    if self.state in _PAYING:
-                        failure = PaymentFailure(event.payment_hash, event.reason[:200])
-                        out.extend(self.outbox.send(failure, now_ms))
-                text = f"{purpose.name.lower()} payment failed or refunded: {event.reason}"
-                out.append(
-                    Record(LedgerKind.PAYMENT_MADE, now_ms, text, payment_hash=event.payment_hash)
-                )
+            case PaymentFailed() if event.payment_hash in self.payments.in_flight:
+                purpose, record = self.payments.failed(event, now_ms)
+                if purpose is InvoicePurpose.PREPAYMENT and self.state in _PAYING:
+                    failure = PaymentFailure(event.payment_hash, event.reason[:200])
+                    out.extend(self.outbox.send(failure, now_ms))
+                out.append(record)
             case CloseRequested() if self.state is not _B.CLOSED:
                 self._close(Cause.REQUESTED, event.text, now_ms, out, tell_seller=True)
             case ClockChecked():
@@ -263,10 +249,10 @@ class BuyerSession:
             out.extend(self.outbox.send(AcceptanceMessage(digest, result.payment_size), now_ms))
             if renewal:
                 self.renewal = offer
-                self.deposits_allowed += 1  # it may need a replacement deposit
+                self.payments.allow_renewal_deposit()
             else:
-                self.offer, self.payment_size = offer, result.payment_size
-                self.deposit = offer.payments.initial_deposit
+                self.offer = offer
+                self.payments.agree(offer, result.payment_size)
                 self.machine.move(_B.AWAITING_DEPOSIT)
                 self.seller_readings = PeerSeries(offer.meter_id)
                 self.readings.begin(now_ms, out)
@@ -280,70 +266,21 @@ class BuyerSession:
     def _on_invoice(self, invoice: InvoiceMessage, now_ms: int, out: list[Action]) -> None:
         offer = self.offer
         assert offer is not None  # in a paying state
-        if invoice.payment_hash in self.seen_hashes:
-            text = "an invoice repeats a payment hash already seen: not paid again"
-            out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
-            return
-        self.seen_hashes.add(invoice.payment_hash)
-        # the wallet pays the BOLT11, not the message: it must say exactly the same, and be
-        # payable to the Lightning node the signed offer names
-        problem = bolt11_problem(
-            invoice.bolt11, invoice.payment_hash, invoice.amount, offer.payee_node_id
-        )
-        if problem is not None:
-            self._breach(Cause.PROTOCOL, f"invoice refused: {problem}", now_ms, out)
-            return
-        if invoice.purpose is InvoicePurpose.DEPOSIT:
-            if self.deposits_paid >= self.deposits_allowed or invoice.amount > self.deposit:
-                self._breach(
-                    Cause.OVER_INVOICED,
-                    f"deposit invoice of {invoice.amount} refused (agreed {self.deposit})",
-                    now_ms,
-                    out,
-                )
-                return
-            self.deposits_paid += 1
-            self._pay(invoice, now_ms, out)
-            if self.state is _B.AWAITING_DEPOSIT:
-                self.machine.move(_B.RECEIVING)
-            return
-        if invoice.amount > self.payment_size:
-            text = (
-                f"prepayment invoice of {invoice.amount} refused: agreed size {self.payment_size}"
-            )
-            self._breach(Cause.OVER_INVOICED, text, now_ms, out)
-            return
-        # The seller has one prepayment invoice open at a time: a new one supersedes any
-        # still waiting here (it expired or was cancelled on the seller's side).
-        self.deferred = [invoice]
+        breach = self.payments.take(invoice, offer.payee_node_id, now_ms, out)
+        if breach is not None:
+            self._breach(*breach, now_ms, out)
+        elif self.state is _B.AWAITING_DEPOSIT and self.payments.deposits_paid:
+            self.machine.move(_B.RECEIVING)  # the deposit is on its way
 
     def _pay_due(self, now_ms: int, out: list[Action]) -> None:
-        """Pay deferred invoices, oldest first, while each keeps paid-ahead within the
-        agreed ahead budget (msat, and seconds of the buyer's own current use)."""
+        """Pay deferred invoices while the period is current and each keeps paid-ahead
+        within the agreed ahead budget (msat, and seconds of the buyer's own use)."""
         offer = self.offer
         if offer is None or self.state not in _PAYING:
             return
-        while self.deferred and offer.start_ms <= now_ms < offer.stop_ms:
-            invoice = self.deferred[0]
-            ahead = self.paid_ahead(now_ms) + invoice.amount.msat
-            if ahead > self.ahead_budget(now_ms).msat:
-                return
-            self.deferred.pop(0)
-            self.committed += invoice.amount
-            self._pay(invoice, now_ms, out)
-
-    def _pay(self, invoice: InvoiceMessage, now_ms: int, out: list[Action]) -> None:
-        self.in_flight[invoice.payment_hash] = (invoice.amount, invoice.purpose)
-        out.append(
-            Record(
-                LedgerKind.INVOICE,
-                now_ms,
-                f"paying {invoice.purpose.name.lower()}",
-                amount=invoice.amount,
-                payment_hash=invoice.payment_hash,
-            )
-        )
-        out.append(PayInvoice(invoice.bolt11, invoice.payment_hash, invoice.amount))
+        if self.payments.deferred and offer.start_ms <= now_ms < offer.stop_ms:
+            allowance, budget = self.allowance(now_ms), self.ahead_budget(now_ms)
+            self.payments.pay_due(allowance, budget, now_ms, out)
 
     # -- metering and breaches ---------------------------------------------------------
     def _on_sample(self, sample: MeterSample, now_ms: int, out: list[Action]) -> None:
@@ -369,7 +306,7 @@ class BuyerSession:
                 self._breach(Cause.METER_DISAGREEMENT, problem, now_ms, out)
 
     def _breach(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
-        self.deferred.clear()
+        self.payments.deferred.clear()
         out.append(Record(LedgerKind.BREACH, now_ms, text))
         out.append(Notify(f"stopped paying: {text}"))
         self.machine.move(_B.STOPPED)
@@ -426,7 +363,7 @@ class BuyerSession:
     ) -> None:
         if self.state is _B.CLOSED:
             return
-        self.deferred.clear()
+        self.payments.deferred.clear()
         if self.outbox.session_id:  # the End goes to the seller too, closing or not
             self._send_reading(Transaction.END, now_ms, out)
         if tell_seller and self.outbox.session_id:

@@ -147,6 +147,11 @@ def budgets(offer: Offer, window: PowerWindow, now_ms: int) -> Budgets:
     return Budgets(ahead, unpaid)
 
 
+def window_span(offer: Offer) -> int:
+    """How far back a power window must reach to price both of the offer's budgets."""
+    return max(offer.payments.prepayment_ms, offer.payments.unpaid_ms)
+
+
 def ahead_floor(offer: Offer) -> Msat:
     """The ahead budget never goes below the restore threshold plus one smallest payment,
     so a supply that is off (no power, no use to measure) can always be paid back on."""

@@ -4,24 +4,20 @@ and keeps the relay on only while every condition of DESIGN.md invariant 1 holds
 One entry point, :meth:`SellerSession.handle`; the control step runs after every event,
 so any failing condition switches the relay off within the event (and at the latest on
 the next tick, for conditions that only time can break).
+
+The session decides states and the relay; the parts it owns keep their own books:
+:class:`~gridnode.trade.seller_billing.SellerBilling` the money (deposit, invoices,
+what was paid), :class:`~gridnode.trade.supply.Supply` the contactor,
+:class:`~gridnode.trade.seller_renewal.SellerRenewal` the next period's terms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 
 from gridnode.ocmf import ClockStatus, SeriesState, Transaction
-from gridnode.trade.actions import (
-    Action,
-    CancelHoldInvoice,
-    CloseSession,
-    LedgerKind,
-    Notify,
-    Record,
-    SettleHoldInvoice,
-)
-from gridnode.trade.cadence import PowerWindow
+from gridnode.trade.actions import Action, CloseSession, LedgerKind, Notify, Record
+from gridnode.trade.cadence import PowerWindow, window_span
 from gridnode.trade.cadence import budgets as cadence_budgets
 from gridnode.trade.events import (
     ClockChecked,
@@ -58,7 +54,6 @@ from gridnode.trade.messages import (
     PaymentNotice,
     Received,
     RejectionMessage,
-    RenewalMessage,
     Role,
     Suspend,
 )
@@ -66,7 +61,8 @@ from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_change, receive
 from gridnode.trade.profiles import floor_msat
 from gridnode.trade.readings import OwnSeries, SessionReadings, tariff_text
-from gridnode.trade.seller_billing import SellerBilling, money
+from gridnode.trade.seller_billing import SellerBilling, energy_paid_for, money
+from gridnode.trade.seller_renewal import RenewalPolicy, SellerRenewal
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
 from gridnode.trade.supply import Supply
@@ -75,9 +71,6 @@ from gridnode.trade.terms import Offer
 
 _S = SellerState
 _LIVE = frozenset({_S.AWAITING_DEPOSIT, _S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT})
-
-#: Given the current offer, the renewal to propose (or None to let the period end).
-RenewalPolicy = Callable[[Offer], Offer | None]
 
 
 class SellerSession:
@@ -101,16 +94,12 @@ class SellerSession:
         self.outbox = Outbox(session_id, signer)
         self.inbox = Inbox(session_id)
         self.signer, self.buyer = signer, buyer
-        self.renewal_policy = renewal
+        self.renewal = SellerRenewal(renewal)
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.supply = Supply(offer.policy)
         self.billing = SellerBilling(min_interval_ms=min_interval_ms)
-        self.window = PowerWindow(_window_span(offer))
-        self.storage_warned = False
+        self.window = PowerWindow(window_span(offer))
         self.offer_digest = b""
-        self.renewal: tuple[Offer, bytes] | None = None  # proposed, with its digest
-        self.accepted_renewal: Offer | None = None
-        self.renewal_sent = False
         self.last_sample: MeterSample | None = None
         own = OwnSeries(signer, offer.meter_id, series, clock_status)
         self.readings = SessionReadings(own, self.outbox)
@@ -147,15 +136,7 @@ class SellerSession:
             case InvoiceSettled():
                 self._on_settled(event, now_ms, out)
             case HoldInvoiceAccepted() if self.state in _LIVE:
-                was_locked = self.billing.deposit_locked
-                replaced = self.billing.lock_deposit(event.payment_hash, event.amount, now_ms)
-                if replaced is not None:
-                    out.append(money(LedgerKind.DEPOSIT, now_ms, "new deposit locked", event))
-                    out.append(CancelHoldInvoice(replaced))
-                elif self.billing.deposit_locked and not was_locked:
-                    out.append(money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event))
-                elif event.amount < self.billing.deposit_amount:
-                    out.append(Notify(f"a deposit payment of {event.amount} is below the agreed"))
+                out.extend(self.billing.deposit_accepted(event, now_ms))
             case InvoiceCanceled():
                 self._on_canceled(event.payment_hash, now_ms, out)
             case LinkDown() | LinkUp():
@@ -202,22 +183,13 @@ class SellerSession:
                 self.billing.payment_failed(body.payment_hash)
             case AcceptanceMessage() if state is _S.NEGOTIATING:
                 self._on_acceptance(body, received, now_ms, out)
-            case AcceptanceMessage() if self.renewal and body.offer_digest == self.renewal[1]:
-                self.accepted_renewal = self.renewal[0]
-                out.append(
-                    Record(
-                        LedgerKind.TERMS_ACCEPTED,
-                        now_ms,
-                        "renewal accepted",
-                        data=received.frame_bytes,
-                    )
-                )
+            case AcceptanceMessage() if self.renewal.answered_by(body):
+                out.append(self.renewal.accept(received, now_ms))
             case RejectionMessage() if state is _S.NEGOTIATING:
                 text = "; ".join(r.text for r in body.reasons)
                 self._close_now(Cause.REJECTED, f"offer rejected: {text}", now_ms, out)
-            case RejectionMessage() if self.renewal is not None:
-                self.renewal = None
-                out.append(Notify("the buyer rejected the renewal; the sale ends with the period"))
+            case RejectionMessage() if self.renewal.pending:
+                out.append(self.renewal.reject())
             case Close() if state in _LIVE:
                 self._begin_close(body.cause, f"the buyer closed: {body.text}", now_ms, out)
             case Close() if state is _S.NEGOTIATING:
@@ -256,11 +228,8 @@ class SellerSession:
         if entry is None:
             return
         amount, purpose = entry
-        energy_from = energy_to = self.meter.energy_mwh
-        if purpose is InvoicePurpose.PREPAYMENT:
-            price = max(self.offer.profile.price_at(now_ms), Fraction(1))
-            energy_to += int(amount.msat * 1_000_000 / price)
         energy = self.meter.energy_mwh
+        energy_from, energy_to = energy_paid_for(purpose, amount, self.offer, energy, now_ms)
         reading = self.readings.sign(Transaction.CHARGING, self.last_sample, energy, now_ms, out)
         out.append(
             Record(
@@ -319,20 +288,11 @@ class SellerSession:
     # -- control -----------------------------------------------------------------------
     def _control(self, now_ms: int, out: list[Action]) -> None:
         if now_ms >= self.offer.stop_ms:
-            renewal = self.accepted_renewal
-            if renewal is None or renewal.start_ms > now_ms:
+            renewal = self.renewal.take(now_ms)
+            if renewal is None:
                 self._begin_close(Cause.PERIOD_END, "the sale period ended", now_ms, out)
                 return
-            self.offer, self.accepted_renewal, self.renewal = renewal, None, None
-            self.renewal_sent = False
-            self.supply.policy = renewal.policy
-            self.window.span_ms = _window_span(renewal)
-            out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
-            tariff = tariff_text(renewal.profile, now_ms)
-            self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
-            if self.billing.needs_new_deposit(renewal):
-                amount = self.billing.deposit_amount
-                out.append(self.billing.request(amount, InvoicePurpose.DEPOSIT, renewal))
+            self._roll_over(renewal, now_ms, out)
         energy = self.meter.energy_mwh
         self.readings.mark_price_steps(self.offer.profile, self.last_sample, energy, now_ms, out)
         deposit_ok = self.billing.deposit_holds(now_ms)
@@ -362,32 +322,23 @@ class SellerSession:
         )
         if size is not None:
             out.append(self.billing.request(size, InvoicePurpose.PREPAYMENT, self.offer))
-            self._check_storage(now_ms, out)
-        self._offer_renewal(now_ms, out)
+            if (warning := self.billing.storage_warning()) is not None:
+                out.extend([Record(LedgerKind.STATE, now_ms, warning), Notify(warning)])
+        self.renewal.propose(self.offer, self.outbox, now_ms, out)
 
-    def _check_storage(self, now_ms: int, out: list[Action]) -> None:
-        pace = self.billing.pace
-        if pace is None or pace.within_storage or self.storage_warned:
-            return
-        self.storage_warned = True
-        text = (
-            f"at this power a payment comes every {pace.interval_ms} ms, more often than "
-            f"the storage budget's one every {self.billing.min_interval_ms} ms if kept up all "
-            "day: fine for a few hours (a car charging); otherwise raise max_payment_msat "
-            "and the exposure budgets, or the storage budget"
-        )
-        out.extend([Record(LedgerKind.STATE, now_ms, text), Notify(text)])
-
-    def _offer_renewal(self, now_ms: int, out: list[Action]) -> None:
-        lead = self.offer.policy.renewal_lead_ms
-        if self.renewal_sent or self.renewal_policy is None or now_ms < self.offer.stop_ms - lead:
-            return
-        self.renewal_sent = True
-        proposal = self.renewal_policy(self.offer)
-        if proposal is not None:
-            sent = self.outbox.send(RenewalMessage(proposal), now_ms)
-            self.renewal = (proposal, digest_of_sent(sent))
-            out.extend(sent)
+    def _roll_over(self, renewal: Offer, now_ms: int, out: list[Action]) -> None:
+        """The accepted renewal's period begins without a switch: its terms rule supply,
+        the power window and the tariff; a renewal that outlives the locked deposit's
+        time lock asks for a replacement deposit."""
+        self.offer = renewal
+        self.supply.policy = renewal.policy
+        self.window.span_ms = window_span(renewal)
+        out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
+        tariff = tariff_text(renewal.profile, now_ms)
+        self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
+        if self.billing.needs_new_deposit(renewal):
+            amount = self.billing.deposit_amount
+            out.append(self.billing.request(amount, InvoicePurpose.DEPOSIT, renewal))
 
     def _publish_rate(self, now_ms: int, out: list[Action]) -> None:
         change = rate_change(self.offer.profile, now_ms, self.last_rate)
@@ -405,18 +356,8 @@ class SellerSession:
         if self.readings.own.open:  # the End goes before the Close
             self._send_reading(Transaction.END, now_ms, out)
         out.extend(self.outbox.send(Close(cause, text), now_ms))
-        deposit = self.billing.deposit_hash
-        if self.billing.next_deposit_hash:
-            out.append(CancelHoldInvoice(self.billing.next_deposit_hash))
-        if self.billing.deposit_locked and deposit and self.credit < 0:
-            out.append(Record(LedgerKind.BREACH, now_ms, "the buyer owes at close: deposit kept"))
-            out.append(SettleHoldInvoice(deposit))
-        elif self.billing.deposit_locked and deposit:
-            out.append(CancelHoldInvoice(deposit))
-        else:
-            if deposit:
-                out.append(CancelHoldInvoice(deposit))
-            self._finish_close(now_ms, out)
+        if not self.billing.release_at_close(self.credit, now_ms, out):
+            self._finish_close(now_ms, out)  # no locked deposit to wait for
 
     def _close_now(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.close_cause = cause
@@ -430,8 +371,3 @@ class SellerSession:
             self.machine.move(_S.CLOSED)
             out.append(Record(LedgerKind.STATE, now_ms, "closed"))
             out.append(CloseSession(self.close_cause))
-
-
-def _window_span(offer: Offer) -> int:
-    """How far back the power window must reach for the offer's budgets."""
-    return max(offer.payments.prepayment_ms, offer.payments.unpaid_ms)

@@ -1,11 +1,26 @@
-"""The seller's money book: the deposit, invoices in flight, and what has been paid."""
+"""The seller's money book: the deposit, invoices in flight, and what has been paid.
+
+It also answers the wallet's deposit events and decides the deposit's fate at close
+(refund, or keep it when the buyer owes), returning the ledger entries and wallet actions
+for the session to emit, and words the one-time warning about a payment pace the storage
+budget cannot keep up all day: all of it is about money, none of it about the relay.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from gridnode.money import Msat
-from gridnode.trade.actions import CreateInvoice, LedgerKind, Record
+from gridnode.trade.actions import (
+    Action,
+    CancelHoldInvoice,
+    CreateInvoice,
+    LedgerKind,
+    Notify,
+    Record,
+    SettleHoldInvoice,
+)
 from gridnode.trade.cadence import PAYMENT_LEAD_MS, Budgets, Cadence, cadence
 from gridnode.trade.events import HoldInvoiceAccepted, InvoiceSettled
 from gridnode.trade.messages import InvoicePurpose
@@ -52,6 +67,8 @@ class SellerBilling:
     min_interval_ms: int = 0
     #: The cadence of the latest step chosen.
     pace: Cadence | None = None
+    #: The storage-pace warning was given (once per session).
+    storage_warned: bool = False
 
     def request(self, amount: Msat, purpose: InvoicePurpose, offer: Offer) -> CreateInvoice:
         request_id = self.next_request
@@ -118,6 +135,54 @@ class SellerBilling:
             return old
         return None
 
+    def deposit_accepted(self, event: HoldInvoiceAccepted, now_ms: int) -> list[Action]:
+        """The wallet reports a deposit payment held: the ledger entries for a deposit
+        now locked (cancelling the one a replacement supersedes), or a note when the
+        payment is below the agreed amount."""
+        was_locked = self.deposit_locked
+        replaced = self.lock_deposit(event.payment_hash, event.amount, now_ms)
+        if replaced is not None:
+            locked = money(LedgerKind.DEPOSIT, now_ms, "new deposit locked", event)
+            return [locked, CancelHoldInvoice(replaced)]
+        if self.deposit_locked and not was_locked:
+            return [money(LedgerKind.DEPOSIT, now_ms, "deposit locked", event)]
+        if event.amount < self.deposit_amount:
+            return [Notify(f"a deposit payment of {event.amount} is below the agreed")]
+        return []
+
+    def release_at_close(self, credit: Fraction, now_ms: int, out: list[Action]) -> bool:
+        """The session is closing: cancel a replacement deposit still open, and settle
+        the locked deposit when the buyer owes (``credit`` < 0) or cancel (refund) it.
+        True while the wallet's answer about a locked deposit is awaited (the session
+        closes on it); False when nothing locked is left to wait for."""
+        deposit = self.deposit_hash
+        if self.next_deposit_hash:
+            out.append(CancelHoldInvoice(self.next_deposit_hash))
+        if self.deposit_locked and deposit and credit < 0:
+            out.append(Record(LedgerKind.BREACH, now_ms, "the buyer owes at close: deposit kept"))
+            out.append(SettleHoldInvoice(deposit))
+            return True
+        if self.deposit_locked and deposit:
+            out.append(CancelHoldInvoice(deposit))
+            return True
+        if deposit:
+            out.append(CancelHoldInvoice(deposit))
+        return False
+
+    def storage_warning(self) -> str | None:
+        """Once per session, when the latest step's pace pays more often than the
+        storage budget allows if kept up all day: the sentence for the operator."""
+        pace = self.pace
+        if pace is None or pace.within_storage or self.storage_warned:
+            return None
+        self.storage_warned = True
+        return (
+            f"at this power a payment comes every {pace.interval_ms} ms, more often than "
+            f"the storage budget's one every {self.min_interval_ms} ms if kept up all "
+            "day: fine for a few hours (a car charging); otherwise raise max_payment_msat "
+            "and the exposure budgets, or the storage budget"
+        )
+
     def deposit_holds(self, now_ms: int) -> bool:
         """The deposit is locked and its time lock still leaves room to settle it."""
         return self.deposit_locked and now_ms < self.deposit_cover_until_ms
@@ -183,6 +248,19 @@ class SellerBilling:
         if restoring and room >= offer.payments.min_payment.msat:
             return Msat(room)  # what is missing to put the supply back on
         return None
+
+
+def energy_paid_for(
+    purpose: InvoicePurpose, amount: Msat, offer: Offer, energy_mwh: int, now_ms: int
+) -> tuple[int, int]:
+    """The meter range (mWh since the session began) an invoice pays for, as its message
+    states it: a prepayment buys its amount's worth at the current price from the energy
+    billed so far; a deposit buys nothing."""
+    energy_to = energy_mwh
+    if purpose is InvoicePurpose.PREPAYMENT:
+        price = max(offer.profile.price_at(now_ms), Fraction(1))
+        energy_to += int(amount.msat * 1_000_000 / price)
+    return energy_mwh, energy_to
 
 
 def money(

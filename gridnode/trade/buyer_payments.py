@@ -1,0 +1,148 @@
+"""The buyer's money book: which of the seller's invoices it may pay, when, and what it
+has committed (DESIGN.md invariant 4; docs/trade.md, "Buyer rules").
+
+It holds the limits agreed with the first offer and the invoices seen, waiting, and in
+flight. A repeated payment hash is refused and never paid again; a deposit is paid at
+once if it is within the agreed amount and count (one per session, one per renewal); a
+prepayment within the agreed size waits until the ahead budget has room; a payment that
+fails or is refunded no longer counts. These rules are about money only, so they live
+apart from :mod:`gridnode.trade.buyer`, which owns the book, decides states and
+breaches, and hands in what the book cannot know (the payee the offer names, the
+allowance for the energy used, the ahead budget).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from gridnode.money import Msat
+from gridnode.trade.actions import Action, LedgerKind, Notify, PayInvoice, Record
+from gridnode.trade.events import PaymentFailed, PaymentSucceeded
+from gridnode.trade.invoice_check import bolt11_problem
+from gridnode.trade.messages import Cause, InvoiceMessage, InvoicePurpose
+from gridnode.trade.terms import Offer
+
+_NOTHING = Msat(0)
+
+#: Why an invoice breaks the agreed terms: the cause and the sentence sent with the Close.
+Breach = tuple[Cause, str]
+
+
+@dataclass(slots=True)
+class BuyerPayments:
+    """What the buyer may still pay, and what it has paid."""
+
+    #: The largest prepayment invoice, agreed with the first offer.
+    payment_size: Msat = _NOTHING
+    #: Prepayments succeeded or in flight.
+    committed: Msat = _NOTHING
+    #: The deposit agreed with the first offer; renewals carry none.
+    deposit: Msat = _NOTHING
+    deposits_paid: int = 0
+    #: One deposit per session, plus one per renewal (which may need a replacement
+    #: when it outlives the first deposit's time lock).
+    deposits_allowed: int = 1
+    seen_hashes: set[bytes] = field(default_factory=set)
+    in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = field(default_factory=dict)
+    #: Prepayment invoices waiting for room in the ahead budget, oldest first.
+    deferred: list[InvoiceMessage] = field(default_factory=list)
+
+    def agree(self, offer: Offer, payment_size: Msat) -> None:
+        """The first offer is accepted: its payment size and deposit are the limits."""
+        self.payment_size = payment_size
+        self.deposit = offer.payments.initial_deposit
+
+    def allow_renewal_deposit(self) -> None:
+        """A renewal is accepted: it may need a replacement deposit."""
+        self.deposits_allowed += 1
+
+    def take(
+        self, invoice: InvoiceMessage, payee_node_id: str, now_ms: int, out: list[Action]
+    ) -> Breach | None:
+        """Take an invoice the seller sent: refuse a repeated payment hash (recorded, not
+        paid again), pay a deposit within the agreed amount and count, keep a prepayment
+        within the agreed size for :meth:`pay_due`. Returns the breach when the invoice
+        breaks the terms; nothing is paid then."""
+        if invoice.payment_hash in self.seen_hashes:
+            text = "an invoice repeats a payment hash already seen: not paid again"
+            out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
+            return None
+        self.seen_hashes.add(invoice.payment_hash)
+        # the wallet pays the BOLT11, not the message: it must say exactly the same, and be
+        # payable to the Lightning node the signed offer names
+        problem = bolt11_problem(
+            invoice.bolt11, invoice.payment_hash, invoice.amount, payee_node_id
+        )
+        if problem is not None:
+            return Cause.PROTOCOL, f"invoice refused: {problem}"
+        if invoice.purpose is InvoicePurpose.DEPOSIT:
+            if self.deposits_paid >= self.deposits_allowed or invoice.amount > self.deposit:
+                text = f"deposit invoice of {invoice.amount} refused (agreed {self.deposit})"
+                return Cause.OVER_INVOICED, text
+            self.deposits_paid += 1
+            self._pay(invoice, now_ms, out)
+            return None
+        if invoice.amount > self.payment_size:
+            text = (
+                f"prepayment invoice of {invoice.amount} refused: agreed size {self.payment_size}"
+            )
+            return Cause.OVER_INVOICED, text
+        # The seller has one prepayment invoice open at a time: a new one supersedes any
+        # still waiting here (it expired or was cancelled on the seller's side).
+        self.deferred = [invoice]
+        return None
+
+    def pay_due(self, allowance: Fraction, budget: Msat, now_ms: int, out: list[Action]) -> None:
+        """Pay deferred invoices, oldest first, while each keeps paid-ahead (committed
+        less the ``allowance`` for the energy used, msat) within the ahead ``budget``."""
+        while self.deferred:
+            invoice = self.deferred[0]
+            ahead = self.committed.msat - allowance + invoice.amount.msat
+            if ahead > budget.msat:
+                return
+            self.deferred.pop(0)
+            self.committed += invoice.amount
+            self._pay(invoice, now_ms, out)
+
+    def succeeded(
+        self, event: PaymentSucceeded, now_ms: int, out: list[Action]
+    ) -> tuple[Msat, InvoicePurpose]:
+        """A payment in flight succeeded: recorded with its preimage, the proof of payment.
+        Returns the invoice's amount and purpose."""
+        amount, purpose = self.in_flight.pop(event.payment_hash)
+        out.append(
+            Record(
+                LedgerKind.PAYMENT_MADE,
+                now_ms,
+                f"{purpose.name.lower()} paid",
+                data=event.preimage,
+                amount=event.amount,
+                payment_hash=event.payment_hash,
+            )
+        )
+        return amount, purpose
+
+    def failed(self, event: PaymentFailed, now_ms: int) -> tuple[InvoicePurpose, Record]:
+        """A payment in flight failed or was refunded: a prepayment no longer counts as
+        committed. Returns its purpose and the ledger entry saying so."""
+        amount, purpose = self.in_flight.pop(event.payment_hash)
+        if purpose is InvoicePurpose.PREPAYMENT:
+            self.committed -= amount
+        text = f"{purpose.name.lower()} payment failed or refunded: {event.reason}"
+        return purpose, Record(
+            LedgerKind.PAYMENT_MADE, now_ms, text, payment_hash=event.payment_hash
+        )
+
+    def _pay(self, invoice: InvoiceMessage, now_ms: int, out: list[Action]) -> None:
+        self.in_flight[invoice.payment_hash] = (invoice.amount, invoice.purpose)
+        out.append(
+            Record(
+                LedgerKind.INVOICE,
+                now_ms,
+                f"paying {invoice.purpose.name.lower()}",
+                amount=invoice.amount,
+                payment_hash=invoice.payment_hash,
+            )
+        )
+        out.append(PayInvoice(invoice.bolt11, invoice.payment_hash, invoice.amount))
