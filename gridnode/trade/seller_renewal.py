@@ -35,7 +35,7 @@ class SellerRenewal:
     #: The injected policy; None: the seller never renews.
     policy: RenewalPolicy | None = None
     #: The renewal sent, with the digest of the message that carried it (an acceptance
-    #: names that digest); None before one is sent, and after the buyer rejects it.
+    #: names that digest); None before one is sent, and once the buyer has answered.
     proposed: tuple[Offer, bytes] | None = None
     #: The renewal the buyer accepted: the session rolls into it at the period end.
     accepted: Offer | None = None
@@ -44,7 +44,7 @@ class SellerRenewal:
 
     @property
     def pending(self) -> bool:
-        """A renewal was proposed and not rejected: a rejection now answers it."""
+        """A renewal was proposed and not yet answered: a rejection now answers it."""
         return self.proposed is not None
 
     def propose(self, offer: Offer, outbox: Outbox, now_ms: int, out: list[Action]) -> None:
@@ -68,7 +68,9 @@ class SellerRenewal:
         """The buyer accepted the proposal (:meth:`answered_by`): it is the next period.
         Returns the ledger entry keeping the buyer's signed acceptance."""
         if self.proposed is not None:
-            self.accepted = self.proposed[0]
+            # answered: a later rejection (or a second acceptance) answers nothing and is
+            # refused as out of place; the buyer's signed acceptance stands
+            self.accepted, self.proposed = self.proposed[0], None
         signed = received.frame_bytes
         return Record(LedgerKind.TERMS_ACCEPTED, now_ms, "renewal accepted", data=signed)
 
