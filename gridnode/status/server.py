@@ -56,6 +56,7 @@ GetReceipt = Callable[[str], Awaitable[ReceiptAnswer]]
 ERROR_BAD_REQUEST = 400
 ERROR_CONTROL_REFUSED = 403
 ERROR_UNKNOWN_SESSION = 404
+ERROR_FAILED = 500
 ERROR_NOT_SERVED = 501
 
 
@@ -186,7 +187,11 @@ class StatusServer:
             return _error_update(ERROR_NOT_SERVED, "this node does not serve receipts")
         if not request.session_id:
             return _error_update(ERROR_BAD_REQUEST, "name the session whose receipt to show")
-        answer = await self.receipt(request.session_id)
+        try:
+            answer = await self.receipt(request.session_id)
+        except Exception as exc:  # a bug in building it: said to the reader and logged
+            log.exception("the receipt of %s could not be made", request.session_id)
+            return _error_update(ERROR_FAILED, f"the receipt could not be made: {exc}")
         return pb.Update(
             receipt=pb.Receipt(
                 session_id=answer.session_id,

@@ -12,7 +12,12 @@ from gridnode.receipt.summary import ReceiptSummary
 from gridnode.status import client
 from gridnode.status.client import StatusRefusedError
 from gridnode.status.pb import status_pb2 as pb
-from gridnode.status.server import ERROR_BAD_REQUEST, ERROR_NOT_SERVED, StatusServer
+from gridnode.status.server import (
+    ERROR_BAD_REQUEST,
+    ERROR_FAILED,
+    ERROR_NOT_SERVED,
+    StatusServer,
+)
 
 
 class Desk:
@@ -79,3 +84,27 @@ async def test_a_node_without_receipts_says_so(tmp_path: Path) -> None:
         assert caught.value.code == ERROR_NOT_SERVED
     finally:
         await server.close()
+
+
+async def test_a_receipt_that_fails_to_be_made_is_said_to_the_reader(tmp_path: Path) -> None:
+    async def broken(session_id: str) -> ReceiptSummary:
+        raise KeyError("exported")
+
+    path = tmp_path / "status.sock"
+    server = StatusServer(path, pb.NodeStatus, receipt=broken, request_timeout_s=1.0)
+    await server.start()
+    try:
+        with pytest.raises(StatusRefusedError, match="could not be made") as caught:
+            await client.receipt(path, "s1")
+        assert caught.value.code == ERROR_FAILED
+        assert len(await _statuses(path)) == 1  # and the node goes on serving
+    finally:
+        await server.close()
+
+
+async def _statuses(path: Path) -> list[pb.NodeStatus]:
+    got: list[pb.NodeStatus] = []
+    async for status in client.subscribe(path):
+        got.append(status)
+        break
+    return got
