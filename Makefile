@@ -17,6 +17,7 @@ test: setup lint typecheck
 lint:
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
+	@scripts/lint_imports
 
 typecheck:
 	@scripts/typecheck

@@ -1,3 +1,5 @@
 """gridnode: a peer-to-peer electricity trading node paid over the Lightning Network."""
 
-__version__ = "0.1.0"
+from gridnode.version import __version__
+
+__all__ = ["__version__"]

@@ -15,7 +15,8 @@ Files in an identity directory (the directory is 0700, every file 0600):
 
 - ``node.key``: the private key, PKCS#8 PEM, unencrypted (the node must start unattended);
 - ``node.crt``: the self-signed certificate, PEM, handed to peers with the fingerprint;
-- ``gridnode.toml``: the configuration skeleton (written once, never overwritten);
+- ``gridnode.toml``: the configuration (``gridnode init`` writes a skeleton once and never
+  overwrites it: :func:`gridnode.config.skeleton.init_node`);
 - ``peers/``: the pinned peers' certificates.
 """
 
@@ -135,8 +136,9 @@ def create_identity(directory: Path, role: Role, *, force: bool = False) -> Node
     """Make a new key and self-signed certificate in ``directory``.
 
     Refuses to replace an existing identity unless ``force``: a new key breaks every
-    pairing made with the old fingerprint. The configuration skeleton is written only
-    when absent, so ``force`` never loses pinned peers.
+    pairing made with the old fingerprint. Only the key and the certificate are written
+    (``gridnode init`` adds the configuration skeleton:
+    :func:`gridnode.config.skeleton.init_node`).
     """
     key_path = directory / KEY_FILE
     if key_path.exists() and not force:
@@ -161,9 +163,6 @@ def create_identity(directory: Path, role: Role, *, force: bool = False) -> Node
         ),
     )
     write_private(directory / CERT_FILE, certificate.public_bytes(serialization.Encoding.PEM))
-    config = directory / CONFIG_FILE
-    if not config.exists():
-        write_private(config, config_skeleton(role).encode())
     return NodeIdentity(directory=directory, key=key, certificate=certificate)
 
 
@@ -212,14 +211,6 @@ def load_certificate(path: Path) -> x509.Certificate:
         ) from exc
     except ValueError as exc:
         raise IdentityError(f"{path} is not a PEM certificate ({exc}).") from exc
-
-
-def config_skeleton(role: Role) -> str:
-    """The node's whole commented example configuration (gridnode/config/examples), with
-    the pairing section left as placeholders to fill in after comparing fingerprints."""
-    from gridnode.config.examples import for_init
-
-    return for_init(role.value)
 
 
 def _self_signed(key: ec.EllipticCurvePrivateKey, role: Role) -> x509.Certificate:

@@ -22,7 +22,7 @@ from gridnode.errors import GridnodeError
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui import view
 from gridnode.ui.history import History
-from gridnode.ui.receipts import ReceiptView, load_receipt
+from gridnode.ui.receipts import ReceiptView, fetch_receipt
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
 from gridnode.ui.settings import DashboardSettings
 from gridnode.ui.sources import StatusRefusedError, StatusSource
@@ -284,16 +284,9 @@ class Dashboard(App[None]):
             return
         index, session = found
         label = view.session_label(session, index)
-        status = self.status
 
-        def load() -> ReceiptView:
-            return load_receipt(
-                status.ledger_path,
-                session.session_id,
-                status.role,
-                status.fingerprint,
-                session.peer_fingerprint,
-            )
+        async def load() -> ReceiptView:
+            return await fetch_receipt(self.source, session.session_id)
 
         self.push_screen(ReceiptInfo(label, load))
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -65,14 +64,19 @@ class ConfirmStop(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+#: The dialog's content: at hand, or asked of the node (a long session's receipt takes
+#: the node a moment to build and check).
+ReceiptLoad = Callable[[], ReceiptView | Awaitable[ReceiptView]]
+
+
 class ReceiptInfo(ModalScreen[None]):
-    """A session's receipt, from the node's ledger, checked with both fingerprints the
-    dashboard knows; loaded off the event loop (a long session's receipt takes a moment)."""
+    """A session's receipt, as the node built it from its ledger and checked it with its
+    own fingerprint and the peer's; the dialog stays responsive while the node works."""
 
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS: ClassVar[list[BindingType]] = [("escape,enter,r,q", "close", "Close")]
 
-    def __init__(self, label: str, load: Callable[[], ReceiptView]) -> None:
+    def __init__(self, label: str, load: ReceiptLoad) -> None:
         super().__init__()
         self.label = label
         self.load = load
@@ -80,14 +84,19 @@ class ReceiptInfo(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="receipt"):
             yield Static(f"Receipt of the session with {self.label}", id="receipt-title")
-            yield Static("reading the ledger…", id="verdict")
+            yield Static("asking the node…", id="verdict")
             with VerticalScroll(id="receipt-body"):
                 yield Static("", id="receipt-text")
             with Horizontal():
                 yield Button("Close", id="close")
 
-    async def on_mount(self) -> None:
-        shown = await asyncio.to_thread(self.load)
+    def on_mount(self) -> None:
+        # in a worker: the dialog closes at once even while a slow node is still answering
+        self.run_worker(self._show(), exclusive=True)
+
+    async def _show(self) -> None:
+        loaded = self.load()
+        shown = loaded if isinstance(loaded, ReceiptView) else await loaded
         verdict = self.query_one("#verdict", Static)
         verdict.update(shown.verdict)
         verdict.set_class(not shown.ok, "-bad")

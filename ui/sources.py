@@ -31,6 +31,10 @@ class StatusSource(Protocol):
         """Ask the node to stop a session; its sentence, or :class:`StatusRefusedError`."""
         ...
 
+    async def receipt(self, session_id: str) -> pb.Receipt:
+        """The node's receipt of a session, built from its ledger and checked by it."""
+        ...
+
 
 class SocketSource:
     """A running node's status socket."""
@@ -45,6 +49,9 @@ class SocketSource:
 
     async def stop_session(self, session_id: str, reason: str) -> str:
         return await client.stop_session(self.path, session_id, reason)
+
+    async def receipt(self, session_id: str) -> pb.Receipt:
+        return await client.receipt(self.path, session_id)
 
 
 __all__ = [

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from gridnode.cli.common import emit_json, guarded, say
+from gridnode.config.skeleton import init_node
 from gridnode.identity import (
     Role,
-    create_identity,
     fingerprint_of_certificate,
     load_certificate,
     load_identity,
@@ -46,7 +46,7 @@ def init(role: str, directory: Path, force: bool, as_json: bool) -> None:
       gridnode init --role seller --dir ~/.gridnode
     """
     directory = directory.expanduser()
-    identity = create_identity(directory, Role(role), force=force)
+    identity = init_node(directory, Role(role), force=force)
     if as_json:
         emit_json(_document(identity.fingerprint, identity.certificate_path, role))
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from gridnode import __version__
 from gridnode.cli.common import configure_logging
 from gridnode.cli.dashboard import dashboard
 from gridnode.cli.demo import demo
@@ -16,6 +15,7 @@ from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
 from gridnode.cli.receipt import receipt, verify
 from gridnode.cli.regtest import regtest
+from gridnode.version import __version__
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

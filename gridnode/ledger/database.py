@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gridnode import __version__
 from gridnode.ledger.errors import (
     LedgerError,
     LedgerMissingError,
@@ -30,6 +29,7 @@ from gridnode.ledger.errors import (
 )
 from gridnode.ledger.lock import LedgerLock
 from gridnode.ledger.schema import MIGRATIONS, SCHEMA_VERSION
+from gridnode.version import __version__
 
 
 class Database:

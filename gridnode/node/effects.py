@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from gridnode.ledger import DuplicatePaymentError, InvoicePurpose
 from gridnode.node.payments import Payment, PaymentTracker
+from gridnode.node.runner_ports import PaymentPolicy, RunnerPorts
 from gridnode.trade.actions import CreateInvoice, PayInvoice
 from gridnode.trade.events import (
     Effect,
@@ -41,9 +42,6 @@ from gridnode.wallet.port import (
     WalletUnreachableError,
 )
 
-if TYPE_CHECKING:
-    from gridnode.node.runner import RunnerPorts, SessionRunner
-
 T = TypeVar("T")
 
 #: What the ledger calls the purpose of each invoice the session asks for.
@@ -57,12 +55,27 @@ FIRST_RETRY_S = 0.5
 LONGEST_RETRY_S = 60.0
 
 
+class Owner(Protocol):
+    """What the effects need of the session runner they belong to (typed here, so that
+    this module does not import the runner, which imports it)."""
+
+    @property
+    def session_id(self) -> str: ...
+
+    @property
+    def payments(self) -> PaymentPolicy: ...
+
+    def post(self, event: Event) -> None:
+        """Hand the session an event (the result of an effect)."""
+        ...
+
+
 class Effects:
     """The wallet side of one session runner."""
 
     def __init__(
         self,
-        runner: SessionRunner,
+        runner: Owner,
         ports: RunnerPorts,
         spawn: Callable[[Coroutine[Any, Any, None], Effect, bytes], None],
         log: logging.LoggerAdapter[logging.Logger],

@@ -26,6 +26,7 @@ from gridnode.node.context import Changes, IdSource, NodeContext, OsRandom, Runt
 from gridnode.node.health import WalletHealth
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
+from gridnode.node.receipts import ReceiptDesk
 from gridnode.node.runtime import NodeRuntime, Role
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
@@ -102,11 +103,14 @@ def _assemble(
             return RateFeed(publisher, lambda: feed_state(runtime.snapshot()), ctx.clock.now_ms)
 
     def status(runtime: NodeRuntime) -> StatusServer:
+        receipts = ReceiptDesk(settings.ledger, runtime.snapshot)
+        opened.push_async_callback(receipts.close)
         return StatusServer(
             settings.status_socket,
             lambda: node_status(runtime.snapshot()),
             allow_control=allow_control,
             stop_session=runtime.stop_session,
+            receipt=receipts.receipt,
         )
 
     return NodeRuntime(

@@ -23,15 +23,12 @@ import asyncio
 import collections
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from gridnode.clock import Clock
-from gridnode.hardware.relay import Relay
-from gridnode.ledger import JournalEntry, Ledger, ReadingRow, ReadingSide
-from gridnode.money import Msat
-from gridnode.node.context import IdSource, OsRandom
+from gridnode.ledger import JournalEntry, ReadingRow, ReadingSide
 from gridnode.node.effects import Effects
+from gridnode.node.runner_ports import PaymentPolicy as PaymentPolicy
+from gridnode.node.runner_ports import RunnerPorts as RunnerPorts
 from gridnode.ocmf import parse_record
 from gridnode.trade.actions import (
     Action,
@@ -48,7 +45,6 @@ from gridnode.trade.actions import (
     SwitchRelay,
 )
 from gridnode.trade.events import Effect, EffectFailed, Event, Tick
-from gridnode.wallet.port import Wallet
 
 log = logging.getLogger("gridnode.node")
 
@@ -61,41 +57,6 @@ class Session(Protocol):
     """The pure session the runner drives (SellerSession or BuyerSession)."""
 
     def handle(self, event: Event, now_ms: int) -> list[Action]: ...
-
-
-@dataclass
-class RunnerPorts:
-    """Everything a runner touches, injected."""
-
-    ledger: Ledger
-    wallet: Wallet
-    #: Hands an encoded frame to the peer link (which stores and delivers it).
-    send: Callable[[bytes], object]
-    #: The relay this session switches (a seller's buyer slot); None for a buyer.
-    relay: Relay | None
-    #: Publishes the live rate (msat per kWh, at ms) to the rate feed and status.
-    publish_rate: Callable[[int, int], None]
-    #: The node's clock: the session's time, the tick, every pause before a retry.
-    clock: Clock
-    #: Where hold-invoice preimages come from.
-    ids: IdSource = field(default_factory=OsRandom)
-    #: Routes a payment hash's wallet events to this runner (the node's settled stream).
-    register_invoice: Callable[[bytes, SessionRunner], None] = lambda _h, _r: None
-    #: Tells the node's health check that a wallet call found LND unreachable.
-    wallet_failed: Callable[[str], None] = lambda _problem: None
-
-
-@dataclass(frozen=True)
-class PaymentPolicy:
-    #: The most a payment may pay in routing fees, as a share of its amount in parts per
-    #: million (10_000 is 1 %); a direct channel to the seller costs none (docs/cadence.md).
-    max_fee_ppm: int = 10_000
-    #: How long one pay call waits before reporting the payment as in flight.
-    timeout_s: float = 30.0
-
-    def fee_limit(self, amount: Msat) -> Msat:
-        """The routing fee limit for a payment of ``amount``: floor(amount * share)."""
-        return Msat(amount.msat * self.max_fee_ppm // 1_000_000)
 
 
 #: Called once a peer frame has been handled durably (see

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from gridnode import __version__
 from gridnode.ocmf.errors import OcmfSequenceError, OcmfValueError
 from gridnode.ocmf.fields import (
     FORMAT_VERSION,
@@ -35,6 +34,7 @@ from gridnode.ocmf.record import OcmfRecord, Payload, Reading, encode_payload, e
 from gridnode.ocmf.signing import PayloadSigner
 from gridnode.ocmf.state import MeterIdentity, SeriesState, UserAssignment
 from gridnode.ocmf.values import EnergyFormat, OcmfTime
+from gridnode.version import __version__
 
 #: ``GI``: what signs our records.
 GATEWAY_IDENTIFICATION = "gridnode"

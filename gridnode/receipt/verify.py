@@ -1,7 +1,7 @@
 """Check a receipt offline, trusting neither node: every problem, each naming its record.
 
 Pure computation on the parsed JSON: nothing here reads a file, a clock or a network
-(``tests/unit/receipt/test_import_rule.py`` holds the module to that). What is checked,
+(the import contracts in ``pyproject.toml`` hold the module to that). What is checked,
 in this order, each by its own module:
 
 1. the keys: each party's key against the fingerprint given out of band (without one,

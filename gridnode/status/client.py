@@ -62,17 +62,30 @@ async def subscribe(path: Path, max_interval_ms: int = 0) -> AsyncIterator[pb.No
             await writer.wait_closed()
 
 
-async def stop_session(path: Path, session_id: str, reason: str) -> str:
-    """Ask a seller to stop a session; returns its sentence, raises if refused."""
+async def _ask(path: Path, request: pb.Request) -> pb.Update:
+    """Send one request and read its one answer (an error answer raises)."""
     reader, writer = await _open(path)
     try:
-        request = pb.Request(stop_session=pb.StopSession(session_id=session_id, reason=reason))
         writer.write(encode(request))
         await writer.drain()
         async for update in _updates(reader):
-            return update.control.text
+            return update
         raise StatusUnavailableError(f"the node on {path} closed without answering")
     finally:
         writer.close()
         with contextlib.suppress(Exception):
             await writer.wait_closed()
+
+
+async def stop_session(path: Path, session_id: str, reason: str) -> str:
+    """Ask a seller to stop a session; returns its sentence, raises if refused."""
+    request = pb.Request(stop_session=pb.StopSession(session_id=session_id, reason=reason))
+    return (await _ask(path, request)).control.text
+
+
+async def receipt(path: Path, session_id: str) -> pb.Receipt:
+    """One session's receipt, built from the node's ledger and checked by the node."""
+    update = await _ask(path, pb.Request(get_receipt=pb.GetReceipt(session_id=session_id)))
+    if update.WhichOneof("kind") != "receipt":
+        raise StatusUnavailableError(f"the node on {path} answered with no receipt")
+    return update.receipt

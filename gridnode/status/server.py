@@ -3,8 +3,10 @@
 Each client sends one request. ``Subscribe`` gets a snapshot at once, again whenever the
 node says something changed (at most every ``min_interval_s``) and at least every
 ``max_interval_s``. ``StopSession`` is the one control and is refused unless the node
-runs with ``--allow-control``. A client that sends garbage gets an error and is closed;
-one that stops reading is dropped; neither slows the node or another reader.
+runs with ``--allow-control``. ``GetReceipt`` gets one session's receipt, which the node
+builds from its ledger and checks (the ``receipt`` callback), so the dashboard needs
+nothing of the node but this socket. A client that sends garbage gets an error and is
+closed; one that stops reading is dropped; neither slows the node or another reader.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import socket
 import stat
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Protocol
 
 from gridnode.errors import UsageError
 from gridnode.status.framing import Decoder, StatusFrameError, encode
@@ -27,9 +30,34 @@ log = logging.getLogger("gridnode.status")
 Snapshot = Callable[[], pb.NodeStatus]
 StopSession = Callable[[str, str], Awaitable[str | None]]  # returns an error sentence or None
 
+
+class ReceiptAnswer(Protocol):
+    """A session's receipt as the node answers ``GetReceipt`` (plain values: the node's
+    :class:`gridnode.receipt.summary.ReceiptSummary`; this package imports no receipt)."""
+
+    @property
+    def session_id(self) -> str: ...
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def verdict(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def command(self) -> str: ...
+
+
+GetReceipt = Callable[[str], Awaitable[ReceiptAnswer]]
+
 ERROR_BAD_REQUEST = 400
 ERROR_CONTROL_REFUSED = 403
 ERROR_UNKNOWN_SESSION = 404
+ERROR_FAILED = 500
+ERROR_NOT_SERVED = 501
 
 
 class StatusServer:
@@ -40,6 +68,7 @@ class StatusServer:
         *,
         allow_control: bool = False,
         stop_session: StopSession | None = None,
+        receipt: GetReceipt | None = None,
         min_interval_s: float = 0.2,
         max_interval_s: float = 1.0,
         request_timeout_s: float = 5.0,
@@ -49,6 +78,7 @@ class StatusServer:
         self.snapshot = snapshot
         self.allow_control = allow_control
         self.stop_session = stop_session
+        self.receipt = receipt
         self.min_interval_s = min_interval_s
         self.max_interval_s = max_interval_s
         self.request_timeout_s = request_timeout_s
@@ -99,6 +129,8 @@ class StatusServer:
                         self.readers -= 1
                 case "stop_session":
                     await self._send(writer, await self._control(request.stop_session))
+                case "get_receipt":
+                    await self._send(writer, await self._receipt(request.get_receipt))
                 case _:
                     await self._error(writer, ERROR_BAD_REQUEST, "the request names no action")
         except StatusFrameError as exc:
@@ -149,6 +181,26 @@ class StatusServer:
         if problem is not None:
             return _error_update(ERROR_UNKNOWN_SESSION, problem)
         return pb.Update(control=pb.ControlResult(ok=True, text=f"stopping {stop.session_id}"))
+
+    async def _receipt(self, request: pb.GetReceipt) -> pb.Update:
+        if self.receipt is None:
+            return _error_update(ERROR_NOT_SERVED, "this node does not serve receipts")
+        if not request.session_id:
+            return _error_update(ERROR_BAD_REQUEST, "name the session whose receipt to show")
+        try:
+            answer = await self.receipt(request.session_id)
+        except Exception as exc:  # a bug in building it: said to the reader and logged
+            log.exception("the receipt of %s could not be made", request.session_id)
+            return _error_update(ERROR_FAILED, f"the receipt could not be made: {exc}")
+        return pb.Update(
+            receipt=pb.Receipt(
+                session_id=answer.session_id,
+                ok=answer.ok,
+                verdict=answer.verdict,
+                text=answer.text,
+                command=answer.command,
+            )
+        )
 
     async def _send(self, writer: asyncio.StreamWriter, update: pb.Update) -> None:
         writer.write(encode(update))

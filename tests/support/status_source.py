@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from gridnode.errors import GridnodeError
-from gridnode.status.client import StatusUnavailableError
+from gridnode.status.client import StatusRefusedError, StatusUnavailableError
 from gridnode.status.pb import status_pb2 as pb
 
 
@@ -17,6 +17,8 @@ class FakeSource:
 
     ``stop_answer`` is what a stop request gets: a sentence (accepted) or a
     :class:`StatusRefusedError` (refused); every request is kept in ``stop_requests``.
+    ``receipts`` holds what a receipt request gets, by session id (the node's refusal for
+    any other), and ``receipt_requests`` every session asked for.
     """
 
     def __init__(self, name: str = "fake node", *, up: bool = True) -> None:
@@ -25,6 +27,8 @@ class FakeSource:
         self.latest: pb.NodeStatus | None = None
         self.stop_requests: list[tuple[str, str]] = []
         self.stop_answer: str | GridnodeError = "stopping"
+        self.receipts: dict[str, pb.Receipt] = {}
+        self.receipt_requests: list[str] = []
         self.connects = 0
         self._queues: list[asyncio.Queue[pb.NodeStatus | None]] = []
 
@@ -65,3 +69,11 @@ class FakeSource:
         if isinstance(self.stop_answer, GridnodeError):
             raise self.stop_answer
         return self.stop_answer
+
+    async def receipt(self, session_id: str) -> pb.Receipt:
+        self.receipt_requests.append(session_id)
+        if not self.up:
+            raise StatusUnavailableError(f"no node answers on {self.name}")
+        if session_id not in self.receipts:
+            raise StatusRefusedError(404, f"no session {session_id} in this node's ledger")
+        return self.receipts[session_id]

@@ -7,12 +7,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Request(_message.Message):
-    __slots__ = ("subscribe", "stop_session")
+    __slots__ = ("subscribe", "stop_session", "get_receipt")
     SUBSCRIBE_FIELD_NUMBER: _ClassVar[int]
     STOP_SESSION_FIELD_NUMBER: _ClassVar[int]
+    GET_RECEIPT_FIELD_NUMBER: _ClassVar[int]
     subscribe: Subscribe
     stop_session: StopSession
-    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ...) -> None: ...
+    get_receipt: GetReceipt
+    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ..., get_receipt: _Optional[_Union[GetReceipt, _Mapping]] = ...) -> None: ...
 
 class Subscribe(_message.Message):
     __slots__ = ("max_interval_ms",)
@@ -28,15 +30,23 @@ class StopSession(_message.Message):
     reason: str
     def __init__(self, session_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
+class GetReceipt(_message.Message):
+    __slots__ = ("session_id",)
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
 class Update(_message.Message):
-    __slots__ = ("status", "control", "error")
+    __slots__ = ("status", "control", "error", "receipt")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     CONTROL_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    RECEIPT_FIELD_NUMBER: _ClassVar[int]
     status: NodeStatus
     control: ControlResult
     error: Error
-    def __init__(self, status: _Optional[_Union[NodeStatus, _Mapping]] = ..., control: _Optional[_Union[ControlResult, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+    receipt: Receipt
+    def __init__(self, status: _Optional[_Union[NodeStatus, _Mapping]] = ..., control: _Optional[_Union[ControlResult, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., receipt: _Optional[_Union[Receipt, _Mapping]] = ...) -> None: ...
 
 class NodeStatus(_message.Message):
     __slots__ = ("role", "fingerprint", "at_ms", "sessions", "warnings", "lnd_reachable", "control_allowed", "ledger_path")
@@ -165,3 +175,17 @@ class Error(_message.Message):
     code: int
     text: str
     def __init__(self, code: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+
+class Receipt(_message.Message):
+    __slots__ = ("session_id", "ok", "verdict", "text", "command")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    VERDICT_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    COMMAND_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    ok: bool
+    verdict: str
+    text: str
+    command: str
+    def __init__(self, session_id: _Optional[str] = ..., ok: _Optional[bool] = ..., verdict: _Optional[str] = ..., text: _Optional[str] = ..., command: _Optional[str] = ...) -> None: ...

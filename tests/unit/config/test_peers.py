@@ -12,6 +12,7 @@ import pytest
 from gridnode.config.peers import parse_address
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
+from gridnode.config.skeleton import init_node
 from gridnode.identity import CONFIG_FILE, Role, create_identity, read_aloud
 from tests.support.macaroons import bake_for
 from tests.support.node_config import SELLER, peer_certificate_pem, write
@@ -29,8 +30,8 @@ def _fill(path: Path) -> None:
 
 def _pair(tmp_path: Path) -> tuple[Path, Path]:
     """Two `gridnode init` folders, certificates swapped, pins written as read aloud."""
-    seller = create_identity(tmp_path / "ana", Role.SELLER)
-    buyer = create_identity(tmp_path / "ben", Role.BUYER)
+    seller = init_node(tmp_path / "ana", Role.SELLER)
+    buyer = init_node(tmp_path / "ben", Role.BUYER)
     shutil.copy(buyer.certificate_path, seller.directory / "peers" / "ben.crt")
     shutil.copy(seller.certificate_path, buyer.directory / "peers" / "seller.crt")
     with (seller.directory / CONFIG_FILE).open("a") as f:
@@ -71,7 +72,7 @@ def test_seller_and_buyer_configs_load(tmp_path: Path) -> None:
 
 def test_fresh_skeletons_say_what_the_pairing_still_needs(tmp_path: Path) -> None:
     for role in (Role.SELLER, Role.BUYER):
-        create_identity(tmp_path / role.value, role)
+        init_node(tmp_path / role.value, role)
         _lnd_files(tmp_path / role.value, role.value)
         _fill(tmp_path / role.value / CONFIG_FILE)
     with pytest.raises(ConfigError) as caught:

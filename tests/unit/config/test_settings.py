@@ -111,10 +111,11 @@ def test_the_example_configurations_load(tmp_path: Path, role: str) -> None:
 
 
 def test_gridnode_init_writes_the_whole_example_with_pairing_to_fill_in(tmp_path: Path) -> None:
-    from gridnode.identity import Role, create_identity
+    from gridnode.config.skeleton import init_node
+    from gridnode.identity import Role
     from tests.support.node_config import prepare
 
-    node = create_identity(tmp_path / "n", Role.BUYER)
+    node = init_node(tmp_path / "n", Role.BUYER)
     text = node.config_path.read_text()
     assert "[limits]" in text
     assert "[lnd]" in text

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from gridnode.cli.main import cli
+from gridnode.config.skeleton import init_node
 from gridnode.identity import (
     CERT_FILE,
     CONFIG_FILE,
@@ -29,7 +30,7 @@ from gridnode.identity import (
 
 
 def test_new_identity_is_p256_with_private_files(tmp_path: Path) -> None:
-    node = create_identity(tmp_path / "n", Role.SELLER)
+    node = init_node(tmp_path / "n", Role.SELLER)
     assert node.key.curve.name == "secp256r1"
     for name in (KEY_FILE, CERT_FILE, CONFIG_FILE):
         assert stat.S_IMODE((tmp_path / "n" / name).stat().st_mode) == 0o600
@@ -70,7 +71,7 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
         create_identity(tmp_path, Role.SELLER)
     assert first.fingerprint in str(caught.value)
     (tmp_path / CONFIG_FILE).write_text("# my pins\n")
-    second = create_identity(tmp_path, Role.SELLER, force=True)
+    second = init_node(tmp_path, Role.SELLER, force=True)
     assert second.fingerprint != first.fingerprint
     assert (tmp_path / CONFIG_FILE).read_text() == "# my pins\n"  # force never loses pins
 

@@ -140,14 +140,35 @@ async def test_p_pauses_the_plot_and_resumes_it() -> None:
 async def test_r_shows_the_sessions_receipt_checked_and_closes() -> None:
     source = FakeSource()
     source.publish(samples.seller_status())
+    # the node could not build it (its ledger is gone): its sentence is said, not a crash
+    source.receipts["s-flat-1-0001"] = pb.Receipt(
+        session_id="s-flat-1-0001",
+        ok=False,
+        verdict="There is no ledger at /var/lib/gridnode/ledger.sqlite.",
+        command="gridnode receipt s-flat-1-0001 --ledger /var/lib/gridnode/ledger.sqlite "
+        "--out receipt.json",
+    )
     app = dashboard(source)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await shows(pilot, "flat-1")
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ReceiptInfo))
-        # the sample node names a ledger that is not on this machine: said, not crashed
         await shows(pilot, "There is no ledger at /var/lib/gridnode/ledger.sqlite")
         await shows(pilot, "gridnode receipt s-flat-1-0001")
+        assert source.receipt_requests == ["s-flat-1-0001"]  # asked of the node
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ReceiptInfo))
+
+
+async def test_a_node_that_refuses_the_receipt_is_said_so() -> None:
+    source = FakeSource()
+    source.publish(samples.seller_status())  # and no receipt for the session
+    app = dashboard(source)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await shows(pilot, "flat-1")
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, ReceiptInfo))
+        await shows(pilot, "The node refused: no session s-flat-1-0001")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ReceiptInfo))
 
