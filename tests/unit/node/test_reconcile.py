@@ -14,8 +14,8 @@ from gridnode.money import Msat
 from gridnode.node.payments import NEVER_STARTED
 from gridnode.node.reconcile import reconcile_buyer, reconcile_seller, sweep_open_invoices
 from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, PaymentResult
-from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.ledger import open_ledger
+from tests.support.wallet import FakeLightning, FakeWallet
 
 DEPOSIT, PREPAYMENT = InvoicePurpose.DEPOSIT, InvoicePurpose.PREPAYMENT
 

@@ -24,10 +24,10 @@ from gridnode.trade.events import Event, FrameReceived, MeterSample, Start, Tick
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
 from gridnode.wallet.port import CreatedInvoice, PaymentHash, Wallet
-from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.ledger import open_ledger
 from tests.support.relay import MemoryRelay
 from tests.support.terms import demo_limits, demo_offer
+from tests.support.wallet import FakeLightning, FakeWallet
 
 POWER_MW = 3_680_000
 STEP_MWH = 10_000

@@ -13,8 +13,8 @@ from gridnode.node.runner import PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.trade.actions import Action, PayInvoice
 from gridnode.trade.events import Event, PaymentSucceeded, Start
 from gridnode.wallet.port import PaymentResult
-from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.ledger import open_ledger
+from tests.support.wallet import FakeLightning, FakeWallet
 
 
 class FeeRecordingWallet(FakeWallet):

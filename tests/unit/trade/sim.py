@@ -39,7 +39,7 @@ from gridnode.trade.events import (
     Tick,
 )
 from gridnode.trade.seller import SellerSession
-from tests.fakes.bolt11s import make_bolt11
+from tests.support.bolt11s import make_bolt11
 
 SELLER, BUYER = "seller", "buyer"
 REGISTER_STEP_MWH = 10_000  # an SDM120's 0.01 kWh register step

@@ -25,7 +25,7 @@ from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.units import MsatPerKwh
-from tests.fakes.bolt11s import SELLER_NODE_ID, make_bolt11, node_id
+from tests.support.bolt11s import SELLER_NODE_ID, make_bolt11, node_id
 from tests.support.terms import T0, demo_offer
 
 from .sim import World

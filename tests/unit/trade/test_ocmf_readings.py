@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from gridnode.ledger import ReadingRow, ReadingSide, SqliteLedger
-from gridnode.node.readings import series_state, system_clock_status
+from gridnode.node.clock_gate import system_clock_status
+from gridnode.node.readings import series_state
 from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.ocmf import (
     ClockStatus,
@@ -33,8 +34,10 @@ from gridnode.trade.signing import fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
+from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.terms import T0, demo_limits, demo_offer
+from tests.support.wallet import FakeLightning, FakeWallet
 
 from .sim import BUYER, SELLER, World
 from .test_buyer import from_seller, invoice, pays, receiving_world
@@ -326,13 +329,14 @@ async def test_the_runner_stores_own_and_peer_readings_before_acting(tmp_path: P
         def handle(self, event: Event, now_ms: int) -> list[Action]:
             return actions
 
+    clock = VirtualClock(start_ms=T0)
     ports = RunnerPorts(
         ledger=ledger,
-        wallet=None,  # type: ignore[arg-type]  # not used by ledger records
+        wallet=FakeWallet(FakeLightning(), "buyer", clock=clock),  # ledger records only
         send=lambda frame: None,
         relay=None,
         publish_rate=lambda price, at: None,
-        clock_ms=lambda: T0,
+        clock=clock,
     )
     await SessionRunner("s1", Scripted(), ports).step(Tick())
     assert await _records(ledger, "s1", ReadingSide.OWN) == [r.text for r in mine]
@@ -383,7 +387,7 @@ def test_a_time_of_use_price_step_is_marked_with_a_tariff_change_reading() -> No
 
 
 def test_a_clock_that_loses_its_synchronisation_mid_session_flags_the_readings_after() -> None:
-    """The node re-checks its clock while a session runs (gridnode.node.readings.ClockGate)
+    """The node re-checks its clock while a session runs (gridnode.node.clock_gate.ClockGate)
     and tells the session; readings signed from then on carry the new flag, and the
     series still verifies (the flag is part of what is signed, not a break in it)."""
     world = world_with()
