@@ -12,7 +12,7 @@ import pytest
 
 from gridnode.demo.configs import DemoTerms
 from gridnode.demo.run import DemoHarness
-from tests.regtest.node_harness import (
+from tests.support.regtest.node_harness import (
     CLOCK_MARGIN_S,
     SCHEDULING_MARGIN_S,
     TICK_S,

@@ -17,7 +17,7 @@ import pytest
 from gridnode.demo.configs import DemoTerms
 from gridnode.demo.run import DemoHarness
 from gridnode.receipt.export import build_receipt
-from tests.regtest.node_harness import harness, network_down, run_for
+from tests.support.regtest.node_harness import harness, network_down, run_for
 
 pytestmark = pytest.mark.regtest
 

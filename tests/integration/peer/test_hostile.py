@@ -25,8 +25,7 @@ from gridnode.peer.frames import (
     ping_frame,
 )
 from gridnode.peer.tls import client_context
-
-from .conftest import Site, expect, wait_until
+from tests.support.peer.site import Site, expect, wait_until
 
 
 async def _honest_round_trip(site: Site) -> None:

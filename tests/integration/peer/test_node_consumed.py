@@ -21,9 +21,8 @@ from gridnode.node.runner import SessionRunner
 from gridnode.peer import LinkUp, Message, PeerLink
 from gridnode.trade.events import FrameReceived
 from tests.support.ledger import CrashingSessions, ledger_with, open_ledger
+from tests.support.peer.site import Site, expect
 from tests.support.recording_session import recording_runner
-
-from .conftest import Site, expect
 
 
 async def runner_over(ledger: Ledger) -> SessionRunner:

@@ -14,7 +14,7 @@ from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.ui.factory import build_app
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
 from gridnode.ui.settings import DashboardSettings
-from tests.unit.ui.helpers import shows, until
+from tests.support.ui.helpers import shows, until
 
 pytestmark = pytest.mark.regtest
 

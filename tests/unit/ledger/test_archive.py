@@ -17,8 +17,7 @@ from gridnode.ledger import (
     PaymentStatus,
 )
 from gridnode.ledger.archive import default_archive_dir, prune_ledger, rows_receipt
-
-from .sessions import DAY_MS, buyer_session, count
+from tests.support.ledger_sessions import DAY_MS, buyer_session, count
 
 
 def _ledger_with_history(path: Path, sessions: int = 3, payments: int = 200) -> None:

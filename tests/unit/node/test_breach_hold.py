@@ -21,11 +21,10 @@ from gridnode.node.seller_slot import (
 )
 from gridnode.trade.messages import Cause
 from gridnode.trade.seller import SellerSession
-from gridnode.trade.signing import P256Signer
 from tests.support.ledger import open_ledger
 from tests.support.node import trading_pair
 from tests.support.node_config import BUYER, write
-from tests.support.terms import demo_offer
+from tests.support.trade.worlds import seller_session
 
 T0 = 1_795_000_000_000  # 2026-11-18 11:06:40 UTC
 OVER_BILLED = "the seller claims 1050 mWh but the buyer's meter saw 1000 mWh"
@@ -115,13 +114,7 @@ def test_the_seller_doubles_its_quiet_time_per_rejection_up_to_ten_minutes() -> 
 
 def ended(cause: Cause, payment_size_msat: int) -> SellerSession:
     """A seller session that closed with ``cause`` after agreeing ``payment_size_msat``."""
-    session = SellerSession(
-        demo_offer(),
-        session_id=b"s" * 16,
-        signer=P256Signer.generate(),
-        buyer=P256Signer.generate().verifier(),
-        register_step_mwh=10,
-    )
+    session = seller_session()
     session.close_cause = cause
     session.billing.payment_size = Msat(payment_size_msat)
     return session

@@ -19,15 +19,14 @@ from gridnode.money import Msat
 from gridnode.node.runner import RunnerPorts, Session, SessionRunner
 from gridnode.node.settlements import SettlementRouter
 from gridnode.trade.actions import Action
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import Event, FrameReceived, MeterSample, Start, Tick
-from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
 from gridnode.wallet.port import CreatedInvoice, PaymentHash, Wallet
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.relay import MemoryRelay
 from tests.support.terms import demo_limits, demo_offer
+from tests.support.trade.worlds import buyer_session, seller_session
 from tests.support.wallet import FakeLightning, FakeWallet
 
 POWER_MW = 3_680_000
@@ -68,7 +67,6 @@ class Circuit:
 
 async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) -> None:
     clock = VirtualClock()
-    seller_key, buyer_key = P256Signer.generate(), P256Signer.generate()
     lightning = FakeLightning()
     seller_wallet = FakeWallet(lightning, "seller", clock=clock)
     buyer_wallet = FakeWallet(lightning, "buyer", clock=clock)
@@ -76,27 +74,13 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
     buyer_ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
     relay = MemoryRelay()
     start = clock.now_ms()
-    seller_session = SellerSession(
-        demo_offer(start=start, minutes=10),
-        session_id=b"s" * 16,
-        signer=seller_key,
-        buyer=buyer_key.verifier(),
-        register_step_mwh=STEP_MWH,
-    )
-    buyer_session = BuyerSession(
-        demo_limits(),
-        signer=buyer_key,
-        seller=seller_key.verifier(),
-        register_step_mwh=STEP_MWH,
-        meter_id="buyer-meter",
-    )
     for ledger in (seller_ledger, buyer_ledger):
         await ledger.sessions.open("s1", "f" * 64, "SDM120-0042", start)
     router = SettlementRouter(seller_wallet, seller_ledger, clock.now_ms)
     runners: dict[str, SessionRunner] = {}
     seller = runners["seller"] = SessionRunner(
         "s1",
-        seller_session,
+        seller_session(demo_offer(start=start, minutes=10), session_id=b"s" * 16),
         RunnerPorts(
             ledger=seller_ledger,
             wallet=seller_wallet,
@@ -110,7 +94,7 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
     rates: list[int] = []
     buyer = runners["buyer"] = SessionRunner(
         "s1",
-        buyer_session,
+        buyer_session(),
         RunnerPorts(
             ledger=buyer_ledger,
             wallet=buyer_wallet,
@@ -234,9 +218,9 @@ async def open_sale(
     seller_ledger: Ledger,
     router: SettlementRouter,
 ) -> Sale:
-    """A sale on a seller node shared with other sales: its wallet, ledger and settled
-    stream are the node's; the buyer is a node of its own."""
-    seller_key, buyer_key = P256Signer.generate(), P256Signer.generate()
+    """A sale on a seller node shared with other sales: its key, wallet, ledger and
+    settled stream are the node's; the buyer is a node of its own."""
+    buyer_key = P256Signer.generate()
     buyer_wallet = FakeWallet(lightning, f"buyer-{session_id}", clock=clock)
     buyer_ledger = await open_ledger(tmp_path / f"buyer-{session_id}.sqlite", "buyer")
     start = clock.now_ms()
@@ -244,12 +228,10 @@ async def open_sale(
     for ledger in (seller_ledger, buyer_ledger):
         await ledger.sessions.open(session_id, "f" * 64, meter_id, start)
     ticks = TickLog(
-        SellerSession(
+        seller_session(
             demo_offer(start=start, minutes=10, meter_id=meter_id),
             session_id=session_id.encode().ljust(16, b"-"),
-            signer=seller_key,
-            buyer=buyer_key.verifier(),
-            register_step_mwh=STEP_MWH,
+            buyer_key=buyer_key,
         ),
         clock,
     )
@@ -270,13 +252,7 @@ async def open_sale(
     )
     runners["buyer"] = SessionRunner(
         session_id,
-        BuyerSession(
-            demo_limits(expected_meter_id=meter_id),
-            signer=buyer_key,
-            seller=seller_key.verifier(),
-            register_step_mwh=STEP_MWH,
-            meter_id="buyer-meter",
-        ),
+        buyer_session(limits=demo_limits(expected_meter_id=meter_id), key=buyer_key),
         RunnerPorts(
             ledger=buyer_ledger,
             wallet=buyer_wallet,

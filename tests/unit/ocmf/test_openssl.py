@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.ocmf.helpers import golden_series, session
+from tests.support.ocmf.helpers import golden_series, session
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 
 from gridnode.ocmf import MeterSeries, NodeSigner, OcmfRecord, Register
-from tests.unit.ocmf.helpers import GOLDEN_KEY, golden_series, session
-from tests.unit.ocmf.strategies import sessions
+from tests.support.ocmf.helpers import GOLDEN_KEY, golden_series, session
+from tests.support.ocmf.strategies import sessions
 
 pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
 

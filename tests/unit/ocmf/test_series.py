@@ -27,10 +27,11 @@ from gridnode.ocmf import (
     verify_record,
     verify_series,
 )
-from tests.unit.ocmf.helpers import (
+from tests.support.ocmf.helpers import (
     GOLDEN_KEY,
     METER,
     OTHER_METER,
+    SPEC_EXAMPLE,
     SYNCED,
     T0_MS,
     golden_series,
@@ -302,8 +303,6 @@ def test_the_state_can_be_rebuilt_from_the_last_record_alone() -> None:
 
 
 def test_a_state_is_not_rebuilt_from_a_foreign_record() -> None:
-    from tests.unit.ocmf.test_parse import SPEC_EXAMPLE
-
     record = parse_record(SPEC_EXAMPLE)  # GS is a serial, and RV 2935.6 kWh is fine...
     assert SeriesState.following(record).next_page == 12346
     fiscal = parse_record(SPEC_EXAMPLE.replace('"PG": "T12345"', '"PG": "F7"'))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from gridnode.ocmf import ClockStatus, EnergyFormat, OcmfTime, Unit
 from gridnode.ocmf.errors import OcmfMalformedError, OcmfUnknownError, OcmfValueError
 from gridnode.ocmf.values import whole_mwh
-from tests.unit.ocmf.helpers import T0_MS
+from tests.support.ocmf.helpers import T0_MS
 
 
 def test_time_is_written_with_comma_milliseconds_offset_and_flag() -> None:

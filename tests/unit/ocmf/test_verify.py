@@ -21,7 +21,7 @@ from gridnode.ocmf import (
     verify_series,
 )
 from gridnode.ocmf.parse import parse_record
-from tests.unit.ocmf.helpers import (
+from tests.support.ocmf.helpers import (
     GOLDEN_KEY,
     OTHER_METER,
     SYNCED,

@@ -30,9 +30,8 @@ from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.terms import Offer, PaymentTerms
 from gridnode.trade.units import DurationMs, MsatPerKwh, energy_at_power_mwh
 from tests.support.terms import MINUTE, T0, demo_offer
-
-from .sim import BUYER
-from .test_scenarios import MSAT_PER_SECOND_AT_MAX, actions_of, breaches, make_world
+from tests.support.trade.sim import BUYER
+from tests.support.trade.worlds import MSAT_PER_SECOND_AT_MAX, actions_of, breaches, make_world
 
 MAX_POWER_MW = 3_680_000  # the demo supply: 230 V, 16 A
 msats = st.integers(min_value=0, max_value=10_000_000).map(Msat)

@@ -51,8 +51,7 @@ from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, P256Verifier, fingerprint
 from gridnode.trade.terms import Offer
 from tests.support.terms import PAYMENTS, T0, demo_offer
-
-from .strategies import any_profiles
+from tests.support.trade.strategies import any_profiles
 
 SESSION = bytes(range(16))
 SIGNER = P256Signer.generate()

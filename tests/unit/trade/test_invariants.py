@@ -13,21 +13,15 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from gridnode.trade.actions import SwitchRelay
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.buyer_checks import MeterComparison
-from gridnode.trade.seller import SellerSession
-from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.supply import Supply
 from gridnode.trade.terms import MeteringTolerance
-from tests.support.terms import T0, demo_limits, demo_offer
+from tests.support.terms import T0, demo_offer
+from tests.support.trade.oracle import Oracle
+from tests.support.trade.sim import SELLER, World
+from tests.support.trade.worlds import buyer_session, seller_session
 
-from .oracle import Oracle
-from .sim import REGISTER_STEP_MWH, SELLER, World
-from .test_scenarios import renew
-
-SELLER_KEY = P256Signer.generate()
-BUYER_KEY = P256Signer.generate()
 RUN_MS = 90_000
 
 
@@ -93,21 +87,8 @@ QUIET: dict[str, object] = {
 
 def build(spec: dict[str, object]) -> tuple[World, Oracle]:
     offer = demo_offer(minutes=1)  # ends inside the run: period end is exercised
-    seller = SellerSession(
-        offer,
-        session_id=b"P" * 16,
-        signer=SELLER_KEY,
-        buyer=BUYER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        renewal=renew if spec.get("renew") else None,
-    )
-    buyer = BuyerSession(
-        demo_limits(),
-        signer=BUYER_KEY,
-        seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        meter_id="buyer-meter",
-    )
+    seller = seller_session(offer, session_id=b"P" * 16, renewal=bool(spec.get("renew")))
+    buyer = buyer_session()
     frames = _cycle(spec["frames"], "ok")  # type: ignore[arg-type]
     delays = {"ok": [0], "drop": [], "replay": [0, 700], "late": [2_500]}
     lost = spec["lost_samples"]

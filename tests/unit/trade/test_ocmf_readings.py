@@ -24,25 +24,33 @@ from gridnode.ocmf import (
     verify_series,
 )
 from gridnode.trade.actions import Action, LedgerKind, Record, SendMessage
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import ClockChecked, CloseRequested, Event, FrameReceived, Tick
 from gridnode.trade.messages import Cause, Close, InvoiceMessage, MeterReadingMessage
 from gridnode.trade.profiles import TimeOfUseBlock, TimeOfUseProfile
 from gridnode.trade.readings import OwnSeries, ledger_record
-from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
-from tests.support.terms import T0, demo_limits, demo_offer
+from tests.support.terms import T0, demo_offer
+from tests.support.trade.sim import BUYER, SELLER, World
+from tests.support.trade.worlds import (
+    BUYER_KEY,
+    MINUTE,
+    SELLER_KEY,
+    SESSION,
+    buyer_session,
+    errors_in,
+    from_seller,
+    invoice,
+    make_world,
+    pays,
+    receiving_world,
+    seller_session,
+)
 from tests.support.wallet import FakeLightning, FakeWallet
-
-from .sim import BUYER, SELLER, World
-from .test_buyer import from_seller, invoice, pays, receiving_world
-from .test_scenarios import BUYER_KEY, MINUTE, REGISTER_STEP_MWH, SELLER_KEY, SESSION, renew
-from .test_seller import errors_in
 
 pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
 
@@ -60,25 +68,15 @@ def world_with(
     renewal: bool = False,
     start_ms: int = T0,
 ) -> World:
-    seller = SellerSession(
+    seller = seller_session(
         offer or demo_offer(start=start_ms),
         session_id=session_id,
-        signer=SELLER_KEY,
-        buyer=BUYER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        renewal=renew if renewal else None,
+        renewal=renewal,
         series=seller_series,
         clock_status=ClockStatus.SYNCHRONIZED,
     )
-    buyer = BuyerSession(
-        demo_limits(),
-        signer=BUYER_KEY,
-        seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        meter_id="buyer-meter",
-        series=buyer_series,
-    )
-    return World(seller, buyer, start_ms=start_ms)
+    buyer = buyer_session(series=buyer_series)
+    return make_world(seller=seller, buyer=buyer, start_ms=start_ms)
 
 
 def readings(world: World, who: str, kind: LedgerKind = LedgerKind.READING) -> list[str]:

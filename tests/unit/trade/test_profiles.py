@@ -28,8 +28,7 @@ from gridnode.trade.profiles import (
 )
 from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.units import MS_PER_HOUR, MsatPerKwh
-
-from .strategies import any_profiles, times
+from tests.support.trade.strategies import any_profiles, times
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui import view
 from gridnode.ui.history import History
-from tests.unit.ui import samples
+from tests.support.ui import samples
 
 
 @given(st.integers(min_value=-(10**15), max_value=10**15))

@@ -14,7 +14,7 @@ from gridnode.ui.app import Dashboard
 from gridnode.ui.factory import build_app
 from gridnode.ui.settings import DashboardSettings
 from gridnode.ui.sources import StatusSource
-from tests.unit.ui.samples import T0_MS
+from tests.support.ui.samples import T0_MS
 
 
 def fast_settings(**changes: object) -> DashboardSettings:
