@@ -36,11 +36,11 @@ from gridnode.ocmf import ClockStatus
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.signing import P256Signer
-from gridnode.trade.terms import BuyerLimits, OfferTemplate
+from gridnode.trade.terms import DEMO_POLICY, BuyerLimits, OfferTemplate
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.links import LinkPair, MemoryDialer, MemoryListener, link_pair
-from tests.support.terms import DEMO_POLICY, ELECTRICAL, PAYMENTS, PRICE, TOLERANCE, demo_limits
+from tests.support.terms import ELECTRICAL, PAYMENTS, PRICE, TOLERANCE, demo_limits
 from tests.support.wallet import FakeLightning, FakeWallet
 from tests.support.wire import Wire, WireMeter
 

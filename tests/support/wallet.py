@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from gridnode.clock import SYSTEM_CLOCK, Clock, wait_for
 from gridnode.money import Msat
@@ -136,8 +137,8 @@ class FakeWallet:
         await self.network.notify()
         return CreatedInvoice(PaymentHash(h), bolt11, amount, self.network.add_index)
 
-    async def _update(self, invoice: _Invoice, **changes: object) -> None:
-        invoice.status = replace(invoice.status, **changes)  # type: ignore[arg-type]
+    async def _update(self, invoice: _Invoice, **changes: Any) -> None:
+        invoice.status = replace(invoice.status, **changes)
         await self.network.notify()
 
     async def settle_hold_invoice(self, preimage: Preimage) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.status.server import StatusServer
+from gridnode.ui.app import Dashboard
 from gridnode.ui.factory import build_app
 from gridnode.ui.screens import ConfirmStop
 from tests.support.ui import samples
@@ -43,7 +44,7 @@ class Node:
         return None if session_id.startswith("s-") else f"no session {session_id}"
 
 
-def _app(path: Path):  # type: ignore[no-untyped-def]
+def _app(path: Path) -> Dashboard:
     return build_app(fast_settings(node=path, max_interval_ms=100))
 
 

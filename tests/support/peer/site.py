@@ -4,6 +4,7 @@ fast timeouts, and waits for a link's events (the fixtures are in the tier's con
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,14 +60,10 @@ class Site:
     def pin_seller(self, identity: NodeIdentity | None = None) -> PinnedPeer:
         return PinnedPeer.of("seller", (identity or self.seller_id).certificate)
 
-    async def start_seller(self, **kwargs: object) -> SellerServer:
+    async def start_seller(self, *, clock: Callable[[], float] = time.time) -> SellerServer:
         buyers = [PinnedPeer.of(f"buyer{i}", b.certificate) for i, b in enumerate(self.buyer_ids)]
         self.server = SellerServer(
-            self.seller_id,
-            buyers,
-            self.root / "seller-store",
-            self.settings,
-            **kwargs,  # type: ignore[arg-type]
+            self.seller_id, buyers, self.root / "seller-store", self.settings, clock=clock
         )
         self.host, self.port = await self.server.start()
         return self.server
@@ -86,10 +83,9 @@ class Site:
         *,
         port: int | None = None,
         seller: PinnedPeer | None = None,
-        clock: Callable[[], float] | None = None,
+        clock: Callable[[], float] = time.time,
         start: bool = True,
     ) -> BuyerClient:
-        extra = {"clock": clock} if clock is not None else {}
         client = BuyerClient(
             self.buyer_ids[index],
             seller or self.pin_seller(),
@@ -97,7 +93,7 @@ class Site:
             port or self.port,
             self.root / f"buyer{index}-store",
             self.settings,
-            **extra,  # type: ignore[arg-type]
+            clock=clock,
         )
         self.clients.append(client)
         if start:

@@ -3,6 +3,8 @@ the watchdog drops a relay nobody kicks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,9 +20,10 @@ from gridnode.hardware.sim.circuit import (
 from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad, DailySchedule
 
 
-def _circuit(**kwargs: object) -> tuple[Circuit, SimClock]:
+def _circuit(**kwargs: Any) -> tuple[Circuit, SimClock]:
+    """A 1 kW load on a manual clock; ``kwargs`` are more :class:`Circuit` arguments."""
     clock = SimClock(manual=True)
-    circuit = Circuit(loads=[ConstantLoad(1000.0)], clock=clock, **kwargs)  # type: ignore[arg-type]
+    circuit = Circuit(loads=[ConstantLoad(1000.0)], clock=clock, **kwargs)
     return circuit, clock
 
 

@@ -112,7 +112,7 @@ def test_energy_a_format_cannot_write_exactly_is_refused_not_rounded() -> None:
 @pytest.mark.parametrize("bad", [-1, 1.5, True])
 def test_energy_must_be_a_non_negative_integer(bad: object) -> None:
     with pytest.raises(OcmfValueError):
-        EnergyFormat().to_text(bad)  # type: ignore[arg-type]
+        EnergyFormat().to_text(bad)  # type: ignore[arg-type]  # deliberately not always an int
 
 
 def test_formats_finer_than_a_milliwatt_hour_are_refused() -> None:

@@ -204,6 +204,7 @@ def test_another_keys_state_starts_a_new_series() -> None:
 def _tampered(record: OcmfRecord) -> OcmfRecord:
     payload = record.payload_text
     energy = record.payload.RD[-1].RV
+    assert energy is not None
     changed = payload.replace(f'"RV":{energy}', f'"RV":{energy + 1}')
     assert changed != payload
     return dataclasses.replace(parse_record(record.text), payload_text=changed)

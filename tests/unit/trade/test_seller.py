@@ -30,7 +30,7 @@ from gridnode.trade.events import (
     Tick,
 )
 from gridnode.trade.machine import ErrorCode, StateMachine
-from gridnode.trade.messages import Cause, Envelope, Heartbeat, OfferMessage
+from gridnode.trade.messages import Body, Cause, Envelope, Heartbeat, OfferMessage
 from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import (
     BUYER_TRANSITIONS,
@@ -53,10 +53,10 @@ def supplying_world(seconds: int = 10) -> World:
 
 
 def buyer_frame(
-    world: World, body: object, seq: int | None = None, key: P256Signer = BUYER_KEY
+    world: World, body: Body, seq: int | None = None, key: P256Signer = BUYER_KEY
 ) -> bytes:
     seq = world.buyer.outbox.next_seq if seq is None else seq
-    return codec.encode(Envelope(SESSION, seq, body), key)  # type: ignore[arg-type]
+    return codec.encode(Envelope(SESSION, seq, body), key)
 
 
 def test_the_relay_stays_off_until_the_deposit_is_locked_and_the_session_ends_unpaid() -> None:
