@@ -102,6 +102,23 @@ async def test_the_gate_asks_again_every_few_seconds_and_opens_on_the_first_sync
     await asyncio.gather(checker, return_exceptions=True)
 
 
+async def test_a_starting_session_takes_a_recent_check_or_asks_anew() -> None:
+    """current(): the status a new session's readings are flagged with."""
+    clock = VirtualClock()
+    answers = SystemClockStatus(ClockStatus.SYNCHRONIZED)
+    gate = ClockGate(True, clock, answers, offload=inline)
+    assert await gate.current() is ClockStatus.SYNCHRONIZED  # never checked: asked now
+    answers.status = ClockStatus.UNKNOWN
+    await clock.advance(RECHECK_OPEN_S - 1)
+    assert await gate.current() is ClockStatus.SYNCHRONIZED  # recent enough: not asked
+    assert len(answers.asked) == 1
+    await clock.advance(1)
+    assert await gate.current() is ClockStatus.UNKNOWN  # a minute old: asked again
+    gate.update(ClockStatus.SYNCHRONIZED)  # the gate's own check counts too
+    assert await gate.current() is ClockStatus.SYNCHRONIZED
+    assert len(answers.asked) == 2
+
+
 async def test_a_seller_starts_no_session_while_its_gate_is_closed_and_trades_once_it_opens(
     tmp_path: Path,
 ) -> None:
