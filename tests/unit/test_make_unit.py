@@ -4,6 +4,7 @@ minutes); `make test` still sets up everything."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,9 +19,12 @@ def planned(target: str) -> list[str]:
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
+    # not the MAKEFLAGS of a make that runs this test (make unit does)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     done = subprocess.run(
-        [make, "--dry-run", "--always-make", target],
+        [make, "--dry-run", "--always-make", "--no-print-directory", target],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=30,
