@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from gridnode.node.clock_gate import RECHECK_CLOSED_S, RECHECK_OPEN_S, ClockGate, clock_gate
+from gridnode.node.runner import Handled
 from gridnode.node.seller_slot import SlotState
 from gridnode.ocmf import ClockStatus
+from gridnode.trade.events import ClockChecked, Event
 from gridnode.trade.states import SellerState
 from tests.support.clock import VirtualClock
 from tests.support.node import SystemClockStatus, inline, trading_pair
@@ -143,7 +145,7 @@ async def test_a_seller_starts_no_session_while_its_gate_is_closed_and_trades_on
 
 
 async def test_every_check_reaches_the_live_sessions_so_their_readings_carry_it(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Sessions already running go on when the clock loses its synchronisation, but the
     readings they sign from then on are flagged with it (ClockChecked)."""
@@ -152,8 +154,19 @@ async def test_every_check_reaches_the_live_sessions_so_their_readings_carry_it(
     await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
     runner = pair.slot.live
     assert runner is not None
+    checks: list[Event] = []
+    post = runner.post
+
+    def watched(event: Event, handled: Handled | None = None) -> None:
+        if isinstance(event, ClockChecked):
+            checks.append(event)
+        post(event, handled)
+
+    monkeypatch.setattr(runner, "post", watched)
+    await pair.clock.advance(RECHECK_OPEN_S)  # the open gate's next check: still in sync
     pair.seller_clock.status = ClockStatus.UNKNOWN
-    await pair.clock.advance(RECHECK_OPEN_S)  # the open gate's next check
+    await pair.clock.advance(RECHECK_OPEN_S)  # and the next: no longer
+    assert checks == [ClockChecked(ClockStatus.SYNCHRONIZED), ClockChecked(ClockStatus.UNKNOWN)]
     assert not pair.seller.ctx.gate.is_open
     assert pair.slot.live is runner  # the session goes on
     session = pair.slot.session
