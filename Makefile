@@ -1,16 +1,24 @@
 # gridnode: the two commands a newcomer needs are `make demo` and `make test`.
-.PHONY: setup demo test lint typecheck unit regtest clean
+.PHONY: setup setup-unit demo test lint typecheck unit regtest clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
 
+# Everything: system packages, the virtual environment, and the Lightning daemons (btcd
+# and lnd, built from Go: minutes, the first time).
 setup:
 	@scripts/setup
+
+# What the tiers below regtest need: the system packages some tests call (systemd-analyze,
+# openssl, xxd) and the virtual environment; no Go, no daemons.
+setup-unit:
+	@scripts/setup --system
+	@scripts/setup --python
 
 demo: setup
 	@scripts/demo
 
-# The whole suite: lint, strict types, then every test tier (unit and regtest).
+# The whole suite: lint, strict types (package, tests, bench), then every test tier.
 test: setup lint typecheck
 	@$(PY) -m pytest
 
@@ -22,8 +30,8 @@ lint:
 typecheck:
 	@scripts/typecheck
 
-# Only the fast tiers, for the edit-test loop.
-unit: setup
+# Only the fast tiers (unit and integration, no Lightning), for the edit-test loop.
+unit: setup-unit
 	@$(PY) -m pytest -m "not regtest"
 
 regtest: setup

@@ -35,13 +35,16 @@ class RefusalLog:
     from the same host are counted and the count goes on its next line.
     """
 
-    def __init__(self, interval_s: float = 10.0) -> None:
+    def __init__(
+        self, interval_s: float = 10.0, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.interval_s = interval_s
+        self._monotonic = monotonic
         self._last: dict[str, tuple[float, int]] = {}
 
     def refused(self, address: str, sentence: str) -> None:
         host = address.rsplit(":", 1)[0]
-        now = time.monotonic()
+        now = self._monotonic()
         last, suppressed = self._last.get(host, (-self.interval_s, 0))
         if now - last < self.interval_s:
             self._last[host] = (last, suppressed + 1)

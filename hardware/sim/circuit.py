@@ -26,18 +26,27 @@ MW_MS_PER_MWH = 3_600_000
 
 
 class SimClock:
-    """Simulated seconds since start: wall time times ``time_scale``, or stepped by hand."""
+    """Simulated seconds since start: wall time times ``time_scale``, or stepped by hand.
 
-    def __init__(self, time_scale: float = 1.0, *, manual: bool = False) -> None:
+    ``monotonic`` is the wall clock it scales (a test passes one it steps)."""
+
+    def __init__(
+        self,
+        time_scale: float = 1.0,
+        *,
+        manual: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.time_scale = time_scale
         self.manual = manual
-        self._origin = time.monotonic()
+        self._monotonic = monotonic
+        self._origin = monotonic()
         self._manual_s = 0.0
 
     def now_s(self) -> float:
         if self.manual:
             return self._manual_s
-        return (time.monotonic() - self._origin) * self.time_scale
+        return (self._monotonic() - self._origin) * self.time_scale
 
     def advance(self, seconds: float) -> None:
         """Step a manual clock (tests)."""
@@ -66,19 +75,23 @@ class Supply:
 
 
 class SimWatchdog:
-    """An external watchdog: drops the relay if not kicked for ``timeout_s`` wall seconds."""
+    """An external watchdog: drops the relay if not kicked for ``timeout_s`` wall seconds
+    (read from ``monotonic``; a test passes one it steps)."""
 
-    def __init__(self, timeout_s: float | None) -> None:
+    def __init__(
+        self, timeout_s: float | None, *, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self.timeout_s = timeout_s
-        self._last_kick = time.monotonic()
+        self._monotonic = monotonic
+        self._last_kick = monotonic()
 
     def kick(self) -> None:
-        self._last_kick = time.monotonic()
+        self._last_kick = self._monotonic()
 
     def expired(self) -> bool:
         if self.timeout_s is None:
             return False
-        return time.monotonic() - self._last_kick > self.timeout_s
+        return self._monotonic() - self._last_kick > self.timeout_s
 
 
 @dataclass(frozen=True, slots=True)

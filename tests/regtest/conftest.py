@@ -6,21 +6,13 @@ a healthy run does not write fails the run, so a silently broken daemon cannot h
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from gridnode.regtest.daemons import LndNode
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.wallet.lnd import LndWallet
-from gridnode.wallet.lnd_connect import LndConnection
-
-PROBE = Path(__file__).with_name("lndgrpc_probe.py")
+from tests.support.regtest.lnd import connection
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +30,6 @@ def regtest_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regtes
         pytest.fail(f"daemons logged unexpected errors during the run:\n{report}")
 
 
-def connection(node: LndNode) -> LndConnection:
-    return LndConnection.from_files(node.grpc_host, node.tls_cert, node.admin_macaroon)
-
-
 @pytest.fixture
 async def payee(regtest_network: RegtestNetwork) -> AsyncIterator[LndWallet]:
     """node0, which invoices."""
@@ -54,22 +42,3 @@ async def payer(regtest_network: RegtestNetwork) -> AsyncIterator[LndWallet]:
     """node1, which pays."""
     async with LndWallet(connection(regtest_network.nodes[1])) as wallet:
         yield wallet
-
-
-def lndgrpc(what: str, node: LndNode) -> Any:
-    """Ask LND through lnd-grpc-client, in its own process."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            str(PROBE),
-            what,
-            node.grpc_host,
-            str(node.tls_cert),
-            str(node.admin_macaroon),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout
-    return json.loads(out)

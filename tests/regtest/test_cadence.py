@@ -20,7 +20,7 @@ from gridnode.node.runner import PaymentPolicy
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.wallet.lnd import LndWallet
 from gridnode.wallet.port import PaymentFailure, PaymentStatus
-from tests.regtest.conftest import connection
+from tests.support.regtest.lnd import connection
 
 pytestmark = pytest.mark.regtest
 

@@ -22,7 +22,7 @@ from gridnode.wallet.port import (
     PaymentStatus,
     WalletError,
 )
-from tests.regtest.conftest import lndgrpc
+from tests.support.regtest.lnd import lndgrpc
 
 pytestmark = pytest.mark.regtest
 

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,8 @@ from gridnode.wallet.port import PaymentHash, PaymentStatus, WalletAuthError
 pytestmark = pytest.mark.regtest
 
 
-def lncli(node: LndNode, *args: str) -> dict[str, object]:
+def lncli(node: LndNode, *args: str) -> dict[str, Any]:
+    """What lncli printed: a JSON document."""
     out = subprocess.run(
         [str(bin_dir() / "lncli"), *node.lncli_args(), *args],
         capture_output=True,
@@ -60,7 +62,7 @@ def test_permissions_read_from_lnd_macaroons_match_lncli(
     node = regtest_network.nodes[0]
     path = node.macaroon_dir / f"{name}.macaroon"
     printed = lncli(node, "printmacaroon", "--macaroon_file", str(path))
-    assert macaroon.parse(path.read_bytes()).permissions == set(printed["permissions"])  # type: ignore[arg-type]
+    assert macaroon.parse(path.read_bytes()).permissions == set(printed["permissions"])
 
 
 def test_admin_macaroon_is_refused_for_either_role(regtest_network: RegtestNetwork) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from gridnode.demo.configs import DemoTerms
 from gridnode.demo.run import DemoHarness
-from tests.regtest.node_harness import (
+from tests.support.regtest.node_harness import (
     CLOCK_MARGIN_S,
     SCHEDULING_MARGIN_S,
     TICK_S,
@@ -89,7 +89,7 @@ def test_a_full_period_with_renewal_and_both_sides_agree_with_lnd(
         run_for(demo, 45)
     finally:
         demo.stop()
-    summary = demo.summary()
+    summary: dict[str, Any] = demo.summary()  # a JSON document
     assert summary["renewals"] >= 1
     # payments keep coming through both periods; how many depends on the machine's load
     # (the control tick, ~2 s of energy each), so the bound is loose: the exposure and
@@ -128,7 +128,7 @@ def test_a_buyer_that_stops_paying_loses_power_and_regains_it_when_it_pays(
         wait_until(demo, "power restored after paying up", lambda: relay_on(demo), 30)
     finally:
         demo.stop()
-    summary = demo.summary()
+    summary: dict[str, Any] = demo.summary()  # a JSON document
     cut_after_s = (min(at for at in cuts if at >= stopped_ms) - stopped_ms) / 1000
     cut_bound_s = cut_off_bound_s(terms)
     # the seller's exposure (its meter's energy less its ledger's credit) in seconds of
@@ -161,8 +161,8 @@ def test_a_seller_meter_over_reporting_5_percent_is_caught_by_the_buyer(
         run_for(demo, 40)
     finally:
         demo.stop()
-    summary = demo.summary()
-    texts = [b["text"] for b in summary["breaches"] if b["node"] == "buyer-1"]  # type: ignore[index, union-attr]
+    summary: dict[str, Any] = demo.summary()  # a JSON document
+    texts = [b["text"] for b in summary["breaches"] if b["node"] == "buyer-1"]
     assert texts, summary["breaches"]
     ledger = demo.parts.buyers[0].ledger
     session_id, text, breach_ms = breaches(ledger)[0]
@@ -191,8 +191,8 @@ def test_a_voltage_sag_stops_the_buyer_paying_after_its_grace(
         run_for(demo, 40)
     finally:
         demo.stop()
-    summary = demo.summary()
-    texts = [b["text"] for b in summary["breaches"] if b["node"] == "buyer-1"]  # type: ignore[index, union-attr]
+    summary: dict[str, Any] = demo.summary()  # a JSON document
+    texts = [b["text"] for b in summary["breaches"] if b["node"] == "buyer-1"]
     assert any("voltage" in t.lower() for t in texts), summary["breaches"]
     ledger = demo.parts.buyers[0].ledger
     session_id, _, breach_ms = next(b for b in breaches(ledger) if "voltage" in b[1].lower())
@@ -300,7 +300,7 @@ def test_three_buyers_one_stalled_the_others_keep_trading(
         stalled_ms = now_ms()
         before = {
             b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
-            for b in demo.parts.buyers  # type: ignore[union-attr]
+            for b in demo.parts.buyers
         }
         run_for(demo, 20)
         circuits = circuit_state(demo)["circuits"]
@@ -309,7 +309,7 @@ def test_three_buyers_one_stalled_the_others_keep_trading(
         assert circuits[2]["relay_on"]
         after = {
             b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
-            for b in demo.parts.buyers  # type: ignore[union-attr]
+            for b in demo.parts.buyers
         }
         # at ~3.3 kW and 200 sat/kWh a 400 msat step is paid about every 2 s
         assert after["buyer-1"] >= before["buyer-1"] + 5

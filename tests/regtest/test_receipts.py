@@ -17,7 +17,7 @@ import pytest
 from gridnode.demo.configs import DemoTerms
 from gridnode.demo.run import DemoHarness
 from gridnode.receipt.export import build_receipt
-from tests.regtest.node_harness import harness, network_down, run_for
+from tests.support.regtest.node_harness import harness, network_down, run_for
 
 pytestmark = pytest.mark.regtest
 
@@ -142,7 +142,7 @@ def test_the_text_format_shows_intervals_and_totals(
 def test_the_dashboard_shows_a_real_sessions_receipt_verified(
     demo: tuple[DemoHarness, dict[str, Any]],
 ) -> None:
-    from gridnode.ui.receipts import load_receipt
+    from gridnode.receipt.summary import summarize
 
     made, summary = demo
     assert made.parts is not None
@@ -150,23 +150,18 @@ def test_the_dashboard_shows_a_real_sessions_receipt_verified(
     fingerprints = {p["role"]: p["fingerprint"] for p in receipt["parties"]}
     seller, buyer = made.parts.seller, made.parts.buyers[0]
     # as the seller's dashboard asks: its own fingerprint and the buyer's it pinned
-    shown = load_receipt(
-        str(seller.ledger),
+    shown = summarize(
+        seller.ledger,
         receipt["session_id"],
-        "seller",
         seller.identity.fingerprint,
         buyer.identity.fingerprint,
     )
     assert "energy Wh" in shown.text
     # the buyer's dashboard names the session by its own ledger name
     name = build_receipt(buyer.ledger, receipt["session_id"])["exported"]["ledger_session"]
-    shown = load_receipt(
-        str(buyer.ledger), name, "buyer", buyer.identity.fingerprint, fingerprints["seller"]
-    )
+    shown = summarize(buyer.ledger, name, buyer.identity.fingerprint, fingerprints["seller"])
     assert shown.ok, shown.verdict
     # a peer fingerprint that is not the one in the receipt: the dialog says so
-    shown = load_receipt(
-        str(seller.ledger), receipt["session_id"], "seller", seller.identity.fingerprint, "ab" * 32
-    )
+    shown = summarize(seller.ledger, receipt["session_id"], seller.identity.fingerprint, "ab" * 32)
     assert not shown.ok
     assert "buyer's public key" in shown.verdict

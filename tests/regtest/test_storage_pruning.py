@@ -34,9 +34,16 @@ from gridnode.node.reconcile import reconcile_buyer
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.wallet.lnd import LndWallet
 from gridnode.wallet.port import PaymentHash, PaymentStatus, Preimage
-from tests.regtest.conftest import connection, lndgrpc
-from tests.regtest.node_harness import harness, network_down, relay_on, rows, run_for, wait_until
 from tests.support.ledger import open_ledger
+from tests.support.regtest.lnd import connection, lndgrpc
+from tests.support.regtest.node_harness import (
+    harness,
+    network_down,
+    relay_on,
+    rows,
+    run_for,
+    wait_until,
+)
 
 pytestmark = pytest.mark.regtest
 

@@ -20,7 +20,7 @@ from gridnode.wallet.port import (
     PaymentStatus,
     Preimage,
 )
-from tests.regtest.conftest import lndgrpc
+from tests.support.regtest.lnd import lndgrpc
 
 pytestmark = pytest.mark.regtest
 

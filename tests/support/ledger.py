@@ -41,11 +41,14 @@ class CrashingSessions(SessionRepository):
 
 
 class SlowSessions(SessionRepository):
-    """A journal whose write of the frame b"slow" waits until ``go`` is set."""
+    """A journal whose write of the frame b"slow" sets ``started`` and then waits (in the
+    ledger's worker thread) until ``go`` is set, as a write to a slow SD card would."""
 
+    started = threading.Event()
     go = threading.Event()
 
     def journal(self, entry: JournalEntry) -> int:
         if entry.data == b"slow":
+            self.started.set()
             self.go.wait(5)
         return super().journal(entry)

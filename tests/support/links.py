@@ -28,7 +28,8 @@ class MemoryLink:
         #: payloads sent while down, delivered when the link comes up
         self._waiting: list[tuple[int, bytes]] = []
         self.sent: list[bytes] = []
-        self.consumed_up_to = 0
+        #: every seq the node marked consumed, in order
+        self.consumed_seqs: list[int] = []
 
     @property
     def up(self) -> bool:
@@ -48,7 +49,7 @@ class MemoryLink:
         return await self.events.get()
 
     def consumed(self, seq: int) -> None:
-        self.consumed_up_to = max(self.consumed_up_to, seq)
+        self.consumed_seqs.append(seq)
 
     def _set_up(self, up: bool) -> None:
         if up == self._up:

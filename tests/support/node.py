@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -35,13 +36,13 @@ from gridnode.ocmf import ClockStatus
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.signing import P256Signer
-from gridnode.trade.terms import BuyerLimits, OfferTemplate
-from tests.fakes.wallet import FakeLightning, FakeWallet
+from gridnode.trade.terms import DEMO_POLICY, BuyerLimits, OfferTemplate
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.links import LinkPair, MemoryDialer, MemoryListener, link_pair
-from tests.support.terms import DEMO_POLICY, ELECTRICAL, PAYMENTS, PRICE, TOLERANCE, demo_limits
-from tests.support.wire import Wire
+from tests.support.terms import ELECTRICAL, PAYMENTS, PRICE, TOLERANCE, demo_limits
+from tests.support.wallet import FakeLightning, FakeWallet
+from tests.support.wire import Wire, WireMeter
 
 #: The meters' energy register step in the harness (exact mWh).
 REGISTER_STEP_MWH = 10
@@ -59,12 +60,22 @@ class CountingIds:
         return next(self._next).to_bytes(size, "big")
 
 
-async def inline(call: object) -> ClockStatus:
+async def inline(call: Callable[[], ClockStatus]) -> ClockStatus:
     """The clock gate's offload, run at once (the status function is a test's)."""
-    assert callable(call)
-    result = call()
-    assert isinstance(result, ClockStatus)
-    return result
+    return call()
+
+
+@dataclass
+class SystemClockStatus:
+    """The system clock's synchronisation as a test sets it (``timedatectl``'s answer);
+    every question the clock gate asks is kept in ``asked``."""
+
+    status: ClockStatus = ClockStatus.SYNCHRONIZED
+    asked: list[ClockStatus] = field(default_factory=list)
+
+    def __call__(self) -> ClockStatus:
+        self.asked.append(self.status)
+        return self.status
 
 
 async def _no_watchdog(healthy: object) -> None:
@@ -92,10 +103,13 @@ async def node_context(
     clock: VirtualClock,
     wallet: FakeWallet,
     *,
-    clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
+    clock_status: SystemClockStatus | None = None,
     require_sync: bool = False,
     timings: RuntimeTimings | None = None,
 ) -> NodeContext:
+    """A node's ports in ``folder``: a new identity, a ledger with the inline offloader,
+    predictable ids, and a clock gate that asks ``clock_status``."""
+    status = clock_status if clock_status is not None else SystemClockStatus()
     identity = create_identity(folder / "identity", role)
     ledger = await open_ledger(folder / "ledger.sqlite", role.value)
     return NodeContext(
@@ -106,7 +120,7 @@ async def node_context(
         clock=clock,
         ids=CountingIds(),
         tasks=TaskGroup(clock.now_ms),
-        gate=ClockGate(require_sync, clock, lambda: clock_status, offload=inline),
+        gate=ClockGate(require_sync, clock, status, offload=inline),
         health=WalletHealth(wallet, clock),
         timings=timings or RuntimeTimings(),
         register_step_mwh=REGISTER_STEP_MWH,
@@ -140,6 +154,13 @@ class Pair:
     buyer: NodeRuntime
     slot: BuyerSlot
     partner: SellerPartner
+    seller_role: SellerRole
+    buyer_role: BuyerRole
+    seller_meter: WireMeter
+    buyer_meter: WireMeter
+    #: what each node's clock gate hears when it asks whether the clock is synchronised
+    seller_clock: SystemClockStatus
+    buyer_clock: SystemClockStatus
     folder: Path
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -179,6 +200,12 @@ class Pair:
             task.result()  # a runtime that raised fails the test
         return took
 
+    async def close(self) -> None:
+        """Close both ledgers of a pair that never ran (a run closes them at its end)."""
+        assert not self.tasks, "a pair that ran is closed by shutdown()"
+        for runtime in (self.seller, self.buyer):
+            await runtime.ctx.ledger.close()
+
 
 async def trading_pair(
     folder: Path,
@@ -189,33 +216,49 @@ async def trading_pair(
     timings: RuntimeTimings | None = None,
     seller_clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
     seller_requires_sync: bool = False,
+    buyer_clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
+    buyer_requires_sync: bool = False,
     seller_wallet_type: type[FakeWallet] = FakeWallet,
 ) -> Pair:
+    """A seller with one buyer slot and a buyer with one seller, pinned to each other
+    (the link is down until the buyer's gate opens and it dials), neither running yet."""
     clock = clock or VirtualClock()
     timings = timings or RuntimeTimings(close_grace_s=10, peer_end_grace_s=3)
     network = FakeLightning()
-    seller_wallet = seller_wallet_type(network, "seller")
-    buyer_wallet = FakeWallet(network, "buyer", Msat(10**9))
+    seller_wallet = seller_wallet_type(network, "seller", clock=clock)
+    buyer_wallet = FakeWallet(network, "buyer", Msat(10**9), clock=clock)
     wire = Wire(clock, load_mw=load_mw)
     links = link_pair()
+    seller_clock = SystemClockStatus(seller_clock_status)
+    buyer_clock = SystemClockStatus(buyer_clock_status)
     seller_ctx = await node_context(
         folder / "seller",
         Role.SELLER,
         clock,
         seller_wallet,
-        clock_status=seller_clock_status,
+        clock_status=seller_clock,
         require_sync=seller_requires_sync,
         timings=timings,
     )
-    buyer_ctx = await node_context(folder / "buyer", Role.BUYER, clock, buyer_wallet)
+    buyer_ctx = await node_context(
+        folder / "buyer",
+        Role.BUYER,
+        clock,
+        buyer_wallet,
+        clock_status=buyer_clock,
+        require_sync=buyer_requires_sync,
+        timings=timings,
+    )
     seller_peer = _pin("seller", seller_ctx.identity)
     buyer_peer = _pin("buyer-1", buyer_ctx.identity)
+    seller_meter = wire.meter("seller-meter", gain=seller_gain)
+    buyer_meter = wire.meter("buyer-meter")
     slot = BuyerSlot(
         seller_ctx,
         "buyer-1",
         buyer_peer,
         links.seller,
-        meter=wire.meter("seller-meter", gain=seller_gain),
+        meter=seller_meter,
         meter_id="seller-meter",
         relay=FailSafeRelay(wire.relay(), name="relay of buyer-1"),
         poll_s=1.0,
@@ -238,7 +281,7 @@ async def trading_pair(
         meter_id="buyer-meter",
     )
     poller = MeterPoller(
-        wire.meter("buyer-meter"),
+        buyer_meter,
         lambda _sample: None,
         period_s=1.0,
         name="buyer-meter",
@@ -257,6 +300,12 @@ async def trading_pair(
         buyer=runtime(buyer_ctx, buyer_role),
         slot=slot,
         partner=partner,
+        seller_role=seller_role,
+        buyer_role=buyer_role,
+        seller_meter=seller_meter,
+        buyer_meter=buyer_meter,
+        seller_clock=seller_clock,
+        buyer_clock=buyer_clock,
         folder=folder,
     )
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from gridnode.clock import Clock
+from gridnode.ledger import Ledger
+from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Record, SendMessage
 from gridnode.trade.events import Event, FrameReceived
 from gridnode.trade.messages import Cause, MessageKind
+from tests.support.clock import VirtualClock
+from tests.support.wallet import FakeLightning, FakeWallet
 
 
 class RecordingSession:
@@ -20,3 +25,26 @@ class RecordingSession:
             Record(LedgerKind.FRAME_RECEIVED, now_ms, "received", data=event.frame),
             SendMessage(b"answer to " + event.frame, MessageKind.HEARTBEAT, 1),
         ]
+
+
+async def recording_runner(
+    ledger: Ledger, sent: list[bytes], *, clock: Clock | None = None
+) -> SessionRunner:
+    """A runner of a :class:`RecordingSession` named ``s1`` (opened in ``ledger``), whose
+    frames go to ``sent``. On a virtual clock by default, which nobody steps: it ticks
+    only when a test advances it."""
+    clock = clock if clock is not None else VirtualClock()
+    await ledger.sessions.open("s1", "f" * 64, "meter", clock.now_ms())
+    return SessionRunner(
+        "s1",
+        RecordingSession(),
+        RunnerPorts(
+            ledger=ledger,
+            wallet=FakeWallet(FakeLightning(), "seller", clock=clock),
+            send=sent.append,
+            relay=None,
+            publish_rate=lambda price, at: None,
+            clock=clock,
+        ),
+        tick_ms=10_000,
+    )

@@ -11,10 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHECKED = [ROOT / "gridnode", ROOT / "hardware", ROOT / "ui"]
 GENERATED = ("_pb2.py", "_pb2_grpc.py")
 MODULES = sorted(
-    path
-    for folder in CHECKED
-    for path in folder.rglob("*.py")
-    if not path.name.endswith(GENERATED)
+    path for folder in CHECKED for path in folder.rglob("*.py") if not path.name.endswith(GENERATED)
 )
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from gridnode.money import Msat
 
-amounts = st.integers(min_value=-(10**15), max_value=10**15)
+amounts: st.SearchStrategy[int] = st.integers(min_value=-(10**15), max_value=10**15)
 
 
 def test_from_sat_is_exact() -> None:
@@ -21,14 +21,14 @@ def test_from_sat_is_exact() -> None:
 @pytest.mark.parametrize("bad", [1.0, True, "5", None])
 def test_refuses_anything_but_int(bad: object) -> None:
     with pytest.raises(TypeError):
-        Msat(bad)  # type: ignore[arg-type]
+        Msat(bad)  # type: ignore[arg-type]  # deliberately not an int: refused at run time
 
 
 def test_refuses_float_scaling() -> None:
     with pytest.raises(TypeError):
-        Msat(10) * 1.5  # type: ignore[operator]
+        Msat(10) * 1.5  # type: ignore[operator]  # deliberately a float: refused at run time
     with pytest.raises(TypeError):
-        Msat(10) + 5  # type: ignore[operator]
+        Msat(10) + 5  # type: ignore[operator]  # deliberately a bare int: refused at run time
 
 
 @given(amounts, amounts)

@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from gridnode.hardware.sim.serve import SimulatedBus, build
-
-BusFactory = Callable[..., SimulatedBus]
+from gridnode.hardware.sim.serve import attach_bus, build
+from tests.support.sim_bus import Buses, BusFactory
 
 
 @pytest.fixture
 def sim_bus() -> Iterator[BusFactory]:
-    """Start simulated buses; each is stopped at teardown."""
-    started: list[SimulatedBus] = []
-
-    def make(*args: object, **kwargs: object) -> SimulatedBus:
-        sim = build(*args, **kwargs)  # type: ignore[arg-type]
-        sim.slave.start()
-        started.append(sim)
-        return sim
-
-    yield make
-    for sim in started:
-        sim.slave.stop()
-    failures = [f for sim in started for f in sim.slave.device_failures]
-    assert not failures, f"the simulated slave failed while serving: {failures}"
+    """Start simulated buses (:func:`build`); each is stopped at teardown."""
+    buses = Buses()
+    yield buses.starting(build)
+    buses.stop_all()
 
 
 @pytest.fixture
-def second_bus() -> Iterator[Callable[..., SimulatedBus]]:
-    """Attach more buses to an existing circuit; each is stopped at teardown."""
-    from gridnode.hardware.sim.serve import attach_bus
-
-    started: list[SimulatedBus] = []
-
-    def make(*args: object, **kwargs: object) -> SimulatedBus:
-        sim = attach_bus(*args, **kwargs)  # type: ignore[arg-type]
-        sim.slave.start()
-        started.append(sim)
-        return sim
-
-    yield make
-    for sim in started:
-        sim.slave.stop()
-    failures = [f for sim in started for f in sim.slave.device_failures]
-    assert not failures, f"the simulated slave failed while serving: {failures}"
+def second_bus() -> Iterator[BusFactory]:
+    """Attach more buses to an existing circuit (:func:`attach_bus`); each is stopped at
+    teardown."""
+    buses = Buses()
+    yield buses.starting(attach_bus)
+    buses.stop_all()

@@ -13,8 +13,7 @@ from gridnode.hardware.budget import meter_budget
 from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.meter import ModbusMeter
 from gridnode.hardware.profile import load_profile
-
-from .conftest import BusFactory
+from tests.support.sim_bus import BusFactory
 
 SDM120 = load_profile("sdm120")
 

@@ -7,8 +7,7 @@ import json
 from click.testing import CliRunner
 
 from gridnode.cli.main import cli
-
-from .conftest import BusFactory
+from tests.support.sim_bus import BusFactory
 
 
 def test_meter_read_json_has_unit_named_fields(sim_bus: BusFactory) -> None:

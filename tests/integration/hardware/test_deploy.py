@@ -29,9 +29,15 @@ def _systemd_analyze() -> str:
     return tool
 
 
+class UnitFile(configparser.ConfigParser):
+    """A systemd unit as configparser reads it: keys keep their case (ExecStart)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def _unit(path: Path) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(strict=False, interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser = UnitFile(strict=False, interpolation=None)
     parser.read_string(path.read_text())
     return parser
 

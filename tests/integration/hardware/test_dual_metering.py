@@ -12,8 +12,7 @@ from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.meter import ModbusMeter
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.sim.serve import SimulatedBus
-
-from .conftest import BusFactory
+from tests.support.sim_bus import BusFactory
 
 SDM120 = load_profile("sdm120")
 

@@ -23,8 +23,7 @@ from gridnode.hardware.modbus_relay import ModbusRelay
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.hardware.sim.slave import Fault
-
-from .conftest import BusFactory
+from tests.support.sim_bus import BusFactory
 
 SDM120 = load_profile("sdm120")
 SDM630 = load_profile("sdm630")

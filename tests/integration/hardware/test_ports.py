@@ -8,8 +8,7 @@ from gridnode.config import checks
 from gridnode.config.hardware import parse_hardware, parse_relay
 from gridnode.config.reader import Problems
 from gridnode.hardware.ports import open_hardware
-
-from .conftest import BusFactory
+from tests.support.sim_bus import BusFactory
 
 
 async def test_modbus_relay_and_watchdog_from_configuration(sim_bus: BusFactory) -> None:

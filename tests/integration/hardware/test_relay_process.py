@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import BusFactory
+from tests.support.sim_bus import BusFactory
 
 RELAY_ADDRESS = 10
 

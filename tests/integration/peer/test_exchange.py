@@ -9,8 +9,7 @@ import pytest
 
 from gridnode.peer import CloseCode, LinkDown, LinkUp, Message, PinnedPeer
 from gridnode.peer.errors import FrameTooLargeError
-
-from .conftest import Site, expect, wait_until
+from tests.support.peer.site import Site, expect, wait_until
 
 
 async def test_handshake_and_messages_both_ways(site: Site) -> None:

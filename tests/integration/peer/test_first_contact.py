@@ -11,8 +11,7 @@ from gridnode.identity import NodeIdentity, Role
 from gridnode.peer import LinkUp
 from gridnode.peer.errors import FingerprintMismatchError
 from gridnode.peer.fetch import pin_on_first_contact
-
-from .conftest import Site, expect
+from tests.support.peer.site import Site, expect
 
 
 async def test_buyer_pins_the_seller_by_fingerprint_alone(site: Site) -> None:

@@ -16,8 +16,7 @@ from gridnode.peer import CloseCode, LinkDown, LinkUp, Message
 from gridnode.peer.frames import Frame as WireFrame
 from gridnode.peer.frames import FrameDecoder, FrameKind, Hello, encode, hello_frame
 from gridnode.peer.tls import client_context
-
-from .conftest import Site, expect
+from tests.support.peer.site import Site, expect
 
 #: Between two single-byte writes: long enough that the seller's socket read returns
 #: before the next byte is sent, so each byte is a TLS record and a read of its own

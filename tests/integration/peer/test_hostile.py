@@ -9,6 +9,7 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -25,8 +26,7 @@ from gridnode.peer.frames import (
     ping_frame,
 )
 from gridnode.peer.tls import client_context
-
-from .conftest import Site, expect, wait_until
+from tests.support.peer.site import Site, expect, wait_until
 
 
 async def _honest_round_trip(site: Site) -> None:
@@ -311,13 +311,13 @@ async def test_bad_hello_is_refused_with_a_close_frame_that_says_why(
     site: Site,
     no_link_errors: pytest.LogCaptureFixture,
     name: str,
-    hello_kwargs: dict[str, object],
+    hello_kwargs: dict[str, Any],
     code: CloseCode,
     words: str,
 ) -> None:
     await _with_honest_buyer(site)
     reader, writer = await _authenticated_raw(site, 1)
-    writer.write(_hello(site.buyer_ids[1], **hello_kwargs))  # type: ignore[arg-type]
+    writer.write(_hello(site.buyer_ids[1], **hello_kwargs))
     received = await _closed_within(reader, site.settings.handshake_timeout_s + 1.0)
     writer.close()
     frames = [f for f in FrameDecoder().feed(received) if f.kind is FrameKind.CLOSE]

@@ -11,8 +11,7 @@ import sys
 from dataclasses import replace
 
 from gridnode.peer import Message
-
-from .conftest import Site, expect
+from tests.support.peer.site import Site, expect
 
 BUYER = """
 import asyncio, sys

@@ -9,43 +9,24 @@ Consumption telling the link what is durably handled."""
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from gridnode.clock import SYSTEM_CLOCK
 from gridnode.ledger import Ledger, LedgerError
 from gridnode.node.consumption import Consumption
-from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.runner import SessionRunner
 from gridnode.peer import LinkUp, Message, PeerLink
 from gridnode.trade.events import FrameReceived
-from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.ledger import CrashingSessions, ledger_with, open_ledger
-from tests.support.recording_session import RecordingSession
-
-from .conftest import Site, expect
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
+from tests.support.peer.site import Site, expect
+from tests.support.recording_session import recording_runner
 
 
 async def runner_over(ledger: Ledger) -> SessionRunner:
-    await ledger.sessions.open("s1", "f" * 64, "meter", now_ms())
-    return SessionRunner(
-        "s1",
-        RecordingSession(),
-        RunnerPorts(
-            ledger=ledger,
-            wallet=FakeWallet(FakeLightning(), "seller"),
-            send=lambda frame: None,
-            relay=None,
-            publish_rate=lambda price, at: None,
-            clock_ms=now_ms,
-        ),
-        tick_ms=10_000,
-    )
+    return await recording_runner(ledger, [], clock=SYSTEM_CLOCK)
 
 
 async def messages(link: PeerLink, count: int) -> list[Message]:

@@ -17,8 +17,7 @@ from gridnode.peer import BuyerClient, LinkUp, Message, SellerServer
 from gridnode.peer.tls import PinnedPeer
 from tests.support.macaroons import bake_for
 from tests.support.node_config import EXAMPLE_TLS_CERT, peer_certificate_pem
-
-from .conftest import FAST, expect
+from tests.support.peer.site import FAST, expect
 
 
 def _gridnode(*args: str) -> str:

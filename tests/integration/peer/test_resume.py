@@ -8,9 +8,8 @@ import time
 from dataclasses import replace
 
 from gridnode.peer import LinkDown, LinkExpired, LinkUp, Message, PeerLink
-
-from .conftest import Site, expect, wait_until
-from .proxy import CablePuller
+from tests.support.peer.proxy import CablePuller
+from tests.support.peer.site import Site, expect, wait_until
 
 
 async def _collect(link: PeerLink, into: list[int], events: list[str]) -> None:

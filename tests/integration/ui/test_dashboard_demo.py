@@ -11,15 +11,17 @@ from pathlib import Path
 import pytest
 
 from gridnode.demo.run import DemoHarness, DemoOptions
+from gridnode.status.pb import status_pb2 as pb
+from gridnode.ui.app import Dashboard
 from gridnode.ui.factory import build_app
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
 from gridnode.ui.settings import DashboardSettings
-from tests.unit.ui.helpers import shows, until
+from tests.support.ui.helpers import shows, until
 
 pytestmark = pytest.mark.regtest
 
 
-def _session(app, name: str):  # type: ignore[no-untyped-def]
+def _session(app: Dashboard, name: str) -> pb.SessionStatus | None:
     if app.status is None:
         return None
     return next((s for s in app.status.sessions if s.peer_name == name), None)

@@ -16,7 +16,7 @@ from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.node.health import CHECK_PERIOD_S, CHECK_TIMEOUT_S
 from gridnode.ui.factory import build_app
 from gridnode.ui.settings import DashboardSettings
-from tests.unit.ui.helpers import shows, until
+from tests.support.ui.helpers import shows, until
 
 pytestmark = pytest.mark.regtest
 

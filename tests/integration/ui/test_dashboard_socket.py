@@ -11,10 +11,11 @@ from pathlib import Path
 
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.status.server import StatusServer
+from gridnode.ui.app import Dashboard
 from gridnode.ui.factory import build_app
 from gridnode.ui.screens import ConfirmStop
-from tests.unit.ui import samples
-from tests.unit.ui.helpers import fast_settings, screen_text, shows, until
+from tests.support.ui import samples
+from tests.support.ui.helpers import fast_settings, screen_text, shows, until
 
 SIZE = (100, 30)
 
@@ -43,7 +44,7 @@ class Node:
         return None if session_id.startswith("s-") else f"no session {session_id}"
 
 
-def _app(path: Path):  # type: ignore[no-untyped-def]
+def _app(path: Path) -> Dashboard:
     return build_app(fast_settings(node=path, max_interval_ms=100))
 
 
@@ -86,7 +87,7 @@ async def test_many_dashboards_read_one_node_at_once(tmp_path: Path) -> None:
 def _spawn_node(path: Path, at_ms: int) -> subprocess.Popen[str]:
     """A node process serving its status on ``path``, started and ready."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.ui.status_node", str(path), str(at_ms)],
+        [sys.executable, "-m", "tests.support.ui.status_node", str(path), str(at_ms)],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[3],

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from gridnode.cli.ledger import parse_before
 from gridnode.cli.main import cli
 from gridnode.ledger import LedgerStore
-from tests.unit.ledger.sessions import DAY_MS, buyer_session
+from tests.support.ledger_sessions import DAY_MS, buyer_session
 
 
 def _ledger(tmp_path: Path) -> Path:

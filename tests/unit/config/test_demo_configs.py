@@ -5,7 +5,6 @@ real thing)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,48 +13,46 @@ from gridnode.config.loads import load_loads_settings
 from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
 from gridnode.demo import configs
 from gridnode.demo.circuit import RELAY_BASE
+from gridnode.regtest.daemons import LndNode
+from gridnode.regtest.lnd_admin import LndAdmin
+from gridnode.regtest.processes import Daemon
 from tests.support.macaroons import bake
 from tests.support.node_config import peer_certificate_pem
 
 
-class _Admin:
+class OfflineAdmin(LndAdmin):
+    """LND's macaroon baking, done offline (the channel to LND is never opened)."""
+
     def bake_macaroon(self, permissions: list[str]) -> bytes:
         return bake(permissions)
 
-    def close(self) -> None:
-        pass
+
+class OfflineLnd(LndNode):
+    """What the demo's configuration writer asks of an LND node, with no daemon."""
+
+    def admin(self) -> LndAdmin:
+        return OfflineAdmin(self.grpc_host, self.tls_cert, self.admin_macaroon)
 
 
-@dataclass
-class _Lnd:
-    """What the demo's configuration writer asks of an LND node."""
-
-    grpc_host: str
-    tls_cert: Path
-
-    def admin(self) -> _Admin:
-        return _Admin()
+def offline_lnd(folder: Path) -> OfflineLnd:
+    lnddir = folder / "lnd"
+    lnddir.mkdir()
+    (lnddir / "tls.cert").write_bytes(peer_certificate_pem())
+    daemon = Daemon("lnd", 0, (), lnddir / "lnd.log")
+    return OfflineLnd("lnd", lnddir, "127.0.0.1:10009", "127.0.0.1:9735", daemon)
 
 
 @pytest.mark.parametrize("buyers", [1, 3])
 def test_the_demos_seller_buyers_and_loads_load(tmp_path: Path, buyers: int) -> None:
-    tls = tmp_path / "tls.cert"
-    tls.write_bytes(peer_certificate_pem())
-    lnd = _Lnd("127.0.0.1:10009", tls)
+    lnd = offline_lnd(tmp_path)
     circuit: dict[str, object] = {
         "seller_port": "/dev/pts/90",
         "buyer_ports": [f"/dev/pts/{91 + i}" for i in range(buyers)],
     }
     files = [configs.prepare_buyer(tmp_path, i) for i in range(1, buyers + 1)]
-    seller, listen = configs.write_seller(
-        tmp_path,
-        lnd,  # type: ignore[arg-type]
-        circuit,
-        files,
-        configs.DemoTerms(),
-    )
+    seller, listen = configs.write_seller(tmp_path, lnd, circuit, files, configs.DemoTerms())
     feeds = [
-        configs.write_buyer(f, i, lnd, circuit, seller, listen)  # type: ignore[arg-type]
+        configs.write_buyer(f, i, lnd, circuit, seller, listen)
         for i, f in enumerate(files, start=1)
     ]
     selling = load_settings(seller.config, env={})

@@ -3,19 +3,27 @@ the watchdog drops a relay nobody kicks."""
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridnode.hardware.sim.circuit import Circuit, MeterError, SimClock, SimMeter, Supply
+from gridnode.hardware.sim.circuit import (
+    Circuit,
+    MeterError,
+    SimClock,
+    SimMeter,
+    SimWatchdog,
+    Supply,
+)
 from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad, DailySchedule
 
 
-def _circuit(**kwargs: object) -> tuple[Circuit, SimClock]:
+def _circuit(**kwargs: Any) -> tuple[Circuit, SimClock]:
+    """A 1 kW load on a manual clock; ``kwargs`` are more :class:`Circuit` arguments."""
     clock = SimClock(manual=True)
-    circuit = Circuit(loads=[ConstantLoad(1000.0)], clock=clock, **kwargs)  # type: ignore[arg-type]
+    circuit = Circuit(loads=[ConstantLoad(1000.0)], clock=clock, **kwargs)
     return circuit, clock
 
 
@@ -69,22 +77,35 @@ def test_sags_and_swells() -> None:
     assert circuit.reading().voltages_v[0] == pytest.approx(253.0)
 
 
+class WallClock:
+    """A monotonic wall clock the test steps."""
+
+    def __init__(self) -> None:
+        self.now_s = 100.0
+
+    def __call__(self) -> float:
+        return self.now_s
+
+
 def test_watchdog_drops_a_relay_nobody_kicks() -> None:
-    circuit = Circuit(loads=[ConstantLoad(100.0)], watchdog_timeout_s=0.3)
+    wall = WallClock()
+    circuit = Circuit(loads=[ConstantLoad(100.0)])
+    circuit.watchdog = SimWatchdog(0.3, monotonic=wall)
     circuit.set_relay(True)
     assert circuit.relay_on
-    time.sleep(0.2)
+    wall.now_s += 0.2
     circuit.kick_watchdog()
-    time.sleep(0.2)
+    wall.now_s += 0.2
     assert circuit.relay_on  # kicked in time: 0.4 s closed with a 0.3 s watchdog
-    time.sleep(0.35)
+    wall.now_s += 0.35
     assert not circuit.relay_on
 
 
 def test_time_scale_runs_a_day_in_seconds() -> None:
-    clock = SimClock(time_scale=86_400 / 1.0)
-    time.sleep(0.01)
-    assert clock.now_s() > 0.01 * 86_400 * 0.9
+    wall = WallClock()
+    clock = SimClock(time_scale=86_400 / 1.0, monotonic=wall)
+    wall.now_s += 0.01
+    assert clock.now_s() == pytest.approx(0.01 * 86_400)
 
 
 def test_loads() -> None:

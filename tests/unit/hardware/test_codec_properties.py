@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gridnode.hardware.codec import (
-    CrcError,
     Function,
     Request,
     WordOrder,
@@ -18,8 +17,9 @@ from gridnode.hardware.codec import (
     float32_to_registers,
     registers_to_float32,
 )
+from gridnode.hardware.errors import CrcError
 
-requests = st.builds(
+requests: st.SearchStrategy[Request] = st.builds(
     Request,
     st.integers(1, 247),
     st.sampled_from(list(Function)),

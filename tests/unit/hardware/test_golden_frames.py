@@ -15,7 +15,6 @@ import pytest
 
 from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.codec import (
-    CrcError,
     Function,
     Request,
     WordOrder,
@@ -25,6 +24,7 @@ from gridnode.hardware.codec import (
     float32_step,
     registers_to_float32,
 )
+from gridnode.hardware.errors import CrcError
 from gridnode.hardware.meter import ModbusMeter
 from gridnode.hardware.profile import Quantity, decode_blocks, load_profile
 from gridnode.hardware.sample import MeterSample, build_sample

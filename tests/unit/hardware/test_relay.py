@@ -4,7 +4,7 @@ mock pin factory; the watchdog stops kicking when the node turns unhealthy."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from gpiozero.pins.mock import MockFactory
@@ -13,6 +13,7 @@ from gridnode.hardware.errors import RelayError, RelayMismatchError
 from gridnode.hardware.gpio import GpioRelay, GpioWatchdogOutput
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.hardware.watchdog import run_watchdog
+from tests.support.clock import VirtualClock
 from tests.support.relay import MemoryRelay
 
 
@@ -106,14 +107,22 @@ async def test_watchdog_toggles_only_while_healthy(factory: MockFactory) -> None
         notes.append(state)
         return True
 
-    task = asyncio.create_task(run_watchdog(out, lambda: healthy, period_s=0.01, notify=notify))
-    await asyncio.sleep(0.1)
+    async def inline(kick: Callable[[], None]) -> None:
+        kick()  # the mock pin answers at once: no thread needed
+
+    clock = VirtualClock()
+    task = asyncio.create_task(
+        run_watchdog(
+            out, lambda: healthy, period_s=0.01, notify=notify, sleep=clock.sleep, offload=inline
+        )
+    )
+    await clock.advance(0.1)
     toggles_healthy = len(pin.states)
     assert toggles_healthy >= 4
     healthy = False
-    await asyncio.sleep(0.1)  # let a kick already under way land
+    await clock.advance(0.1)
     frozen = len(pin.states)
-    await asyncio.sleep(0.1)
+    await clock.advance(0.1)
     assert len(pin.states) == frozen  # no kicks: the external watchdog will drop the contactor
     task.cancel()
     with pytest.raises(asyncio.CancelledError):

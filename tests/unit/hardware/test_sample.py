@@ -41,7 +41,7 @@ def test_json_field_names_carry_units_and_energy_stays_exact() -> None:
 
 
 def test_three_phase_totals_are_derived_when_not_mapped() -> None:
-    values = {
+    values: dict[tuple[Quantity, int | None], int] = {
         (Quantity.FREQUENCY, None): 50_000,
         (Quantity.IMPORT_ENERGY, None): 0,
         (Quantity.EXPORT_ENERGY, None): 0,

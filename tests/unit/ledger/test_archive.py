@@ -16,9 +16,8 @@ from gridnode.ledger import (
     LedgerStore,
     PaymentStatus,
 )
-from gridnode.ledger.archive import default_archive_dir, prune_ledger, rows_receipt
-
-from .sessions import DAY_MS, buyer_session, count
+from gridnode.ledger.archive import ReceiptOf, default_archive_dir, prune_ledger, rows_receipt
+from tests.support.ledger_sessions import DAY_MS, buyer_session, count
 
 
 def _ledger_with_history(path: Path, sessions: int = 3, payments: int = 200) -> None:
@@ -132,12 +131,12 @@ def test_the_receipt_builder_may_open_the_ledger_it_is_archiving(tmp_path: Path)
     ],
 )
 def test_nothing_is_deleted_when_a_receipt_cannot_be_written(
-    tmp_path: Path, receipt: object
+    tmp_path: Path, receipt: ReceiptOf
 ) -> None:
     path = tmp_path / "buyer.sqlite"
     _ledger_with_history(path, payments=3)
     with pytest.raises((ArchiveError, ZeroDivisionError)):
-        prune_ledger(path, 9 * DAY_MS, receipt)  # type: ignore[arg-type]
+        prune_ledger(path, 9 * DAY_MS, receipt)
     ledger = LedgerStore.open(path, "buyer")
     assert [count(ledger, "payments", f"s{n}") for n in range(3)] == [3, 3, 3]
     ledger.close()

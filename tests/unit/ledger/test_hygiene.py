@@ -22,8 +22,7 @@ from gridnode.ledger import (
     ReadingSide,
 )
 from gridnode.money import Msat
-
-from .sessions import DAY_MS, PRE, buyer_session, count, hash_of
+from tests.support.ledger_sessions import DAY_MS, PRE, buyer_session, count, hash_of
 
 NOTHING = ArchiveCandidates((), ())
 PREPAYMENT = InvoicePurpose.PREPAYMENT

@@ -69,7 +69,7 @@ async def test_a_call_cancelled_before_it_started_never_runs() -> None:
         await second
     go.set()
     await first
-    assert await offloader.run(ran.append, "third") is None
+    await offloader.run(ran.append, "third")
     assert ran == ["third"]
     await offloader.close()
 
@@ -88,7 +88,12 @@ async def test_errors_come_back_to_the_caller() -> None:
 async def test_the_inline_offloader_runs_each_call_at_once_on_the_loop() -> None:
     offloader = InlineOffloader()
     threads: list[int] = []
-    assert await offloader.run(lambda: threads.append(threading.get_ident()) or 42) == 42
+
+    def where() -> int:
+        threads.append(threading.get_ident())
+        return 42
+
+    assert await offloader.run(where) == 42
     assert threads == [threading.get_ident()]
 
 

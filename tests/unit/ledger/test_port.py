@@ -342,7 +342,7 @@ async def test_every_state_is_stored_as_the_string_an_older_gridnode_wrote(
     ]
     for h, state, purpose in raw:
         assert isinstance(h, bytes)
-        assert typed[h] == (InvoiceState(state), InvoicePurpose(purpose))
+        assert typed[h] == (InvoiceState(str(state)), InvoicePurpose(str(purpose)))
         assert (typed[h][0].value, typed[h][1].value) == (state, purpose)
 
     pay = buyer.payments

@@ -3,6 +3,8 @@ the daily need, the fail-safe; and the property that a load never flaps."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,13 +19,25 @@ HEATER = LoadSpec("heater", 1, on_below=150, off_above=200, min_on_ms=60 * S, mi
 
 
 def msg(
-    rate: int | None, at: int, *, state: str = "receiving", seq: int = 1, forecast=()
-) -> RateMessage:  # type: ignore[no-untyped-def]
+    rate: int | None,
+    at: int,
+    *,
+    state: str = "receiving",
+    seq: int = 1,
+    forecast: Iterable[tuple[int, int]] = (),
+) -> RateMessage:
     return RateMessage(seq, at, rate, state, "ab" * 32, None, tuple(forecast))
 
 
-def feed(core: Core, rate: int | None, at: int, **kw: object) -> list[tuple[str, bool]]:
-    core.heard(msg(rate, at, **kw), at)  # type: ignore[arg-type]
+def feed(
+    core: Core,
+    rate: int | None,
+    at: int,
+    *,
+    state: str = "receiving",
+    forecast: Iterable[tuple[int, int]] = (),
+) -> list[tuple[str, bool]]:
+    core.heard(msg(rate, at, state=state, forecast=forecast), at)
     return [(d.load, d.on) for d in core.tick(at)]
 
 
@@ -118,7 +132,7 @@ def test_next_deadline_in_a_zone() -> None:
     assert next_deadline(T0, 7 * 60, "Europe/Berlin") == T0 + 6 * HOUR
 
 
-steps = st.lists(
+steps: st.SearchStrategy[list[tuple[int, int | None, bool]]] = st.lists(
     st.tuples(st.integers(0, 20 * S), st.one_of(st.none(), st.integers(0, 400)), st.booleans()),
     min_size=1,
     max_size=80,

@@ -6,25 +6,25 @@ rejection."""
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS
 from gridnode.config.settings import BuyerSettings, load_settings
 from gridnode.errors import GridnodeError
-from gridnode.identity import Role, create_identity
 from gridnode.money import Msat
-from gridnode.node.buyer_node import BuyerNode, breach_hold, latest_breach
-from gridnode.node.seller_node import (
+from gridnode.node.seller_partner import breach_hold, latest_breach
+from gridnode.node.seller_slot import (
     MAX_QUIET_AFTER_REJECTION_MS,
     quiet_after_close_ms,
     rejections_after,
 )
-from gridnode.node.status_view import buyer_status
 from gridnode.trade.messages import Cause
+from gridnode.trade.seller import SellerSession
 from tests.support.ledger import open_ledger
+from tests.support.node import trading_pair
 from tests.support.node_config import BUYER, write
+from tests.support.trade.worlds import seller_session
 
 T0 = 1_795_000_000_000  # 2026-11-18 11:06:40 UTC
 OVER_BILLED = "the seller claims 1050 mWh but the buyer's meter saw 1000 mWh"
@@ -85,22 +85,23 @@ def test_no_breach_or_a_zero_hold_holds_nothing() -> None:
     assert breach_hold((T0, OVER_BILLED), 0) is None
 
 
-def test_a_hold_is_a_warning_on_the_buyers_status_saying_until_when_and_why(
+async def test_a_hold_is_a_warning_in_the_buyers_snapshot_saying_until_when_and_why(
     tmp_path: Path,
 ) -> None:
-    node = BuyerNode(buyer_settings(buyer_config(tmp_path, None)))
-    identity = create_identity(tmp_path / "id", Role.BUYER)
-    now = buyer_status(node, identity).at_ms
-    node.last_breach = (now - 60_000, OVER_BILLED)
-    warnings = [w for w in buyer_status(node, identity).warnings if "holds off" in w]
+    pair = await trading_pair(tmp_path)  # the buyer holds off for an hour after a breach
+    buyer = pair.buyer
+    now = buyer.snapshot().at_ms
+    pair.partner.last_breach = (now - 60_000, OVER_BILLED)
+    warnings = [w for w in buyer.snapshot().warnings if "holds off" in w]
     until = breach_hold((now - 60_000, OVER_BILLED), 3_600_000)
     assert until is not None
     assert warnings == [
         f"refusing the seller's offers: this buyer holds off this seller until "
         f"{until.until_text()}: its last session ended in a breach ({OVER_BILLED})"
     ]
-    node.last_breach = (now - 3_600_001, OVER_BILLED)  # the hold is over
-    assert not [w for w in buyer_status(node, identity).warnings if "holds off" in w]
+    pair.partner.last_breach = (now - 3_600_001, OVER_BILLED)  # the hold is over
+    assert not [w for w in buyer.snapshot().warnings if "holds off" in w]
+    await pair.close()
 
 
 def test_the_seller_doubles_its_quiet_time_per_rejection_up_to_ten_minutes() -> None:
@@ -111,14 +112,17 @@ def test_the_seller_doubles_its_quiet_time_per_rejection_up_to_ten_minutes() -> 
     assert quiet_after_close_ms(900_000, 1) == 900_000  # never below the configured quiet
 
 
-def test_rejections_in_a_row_count_up_and_an_accepted_session_resets_them() -> None:
-    def ended(cause: Cause, payment_size: int) -> object:
-        return SimpleNamespace(
-            close_cause=cause, billing=SimpleNamespace(payment_size=Msat(payment_size))
-        )
+def ended(cause: Cause, payment_size_msat: int) -> SellerSession:
+    """A seller session that closed with ``cause`` after agreeing ``payment_size_msat``."""
+    session = seller_session()
+    session.close_cause = cause
+    session.billing.payment_size = Msat(payment_size_msat)
+    return session
 
+
+def test_rejections_in_a_row_count_up_and_an_accepted_session_resets_them() -> None:
     rejected, accepted = ended(Cause.REJECTED, 0), ended(Cause.METER_DISAGREEMENT, 400)
-    assert rejections_after(rejected, 2) == 3  # type: ignore[arg-type]
-    assert rejections_after(accepted, 3) == 0  # type: ignore[arg-type]
-    assert rejections_after(ended(Cause.REQUESTED, 0), 3) == 3  # type: ignore[arg-type]
+    assert rejections_after(rejected, 2) == 3
+    assert rejections_after(accepted, 3) == 0
+    assert rejections_after(ended(Cause.REQUESTED, 0), 3) == 3
     assert rejections_after(None, 3) == 3

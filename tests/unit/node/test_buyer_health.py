@@ -9,28 +9,32 @@ from pathlib import Path
 import pytest
 
 from gridnode.hardware.watchdog import run_watchdog
-from gridnode.identity import Role, create_identity
-from gridnode.node.buyer_node import BuyerNode
-from gridnode.node.status_view import buyer_status
 from gridnode.ocmf import ClockStatus
-from tests.support.node_config import buyer_settings
+from tests.support.clock import VirtualClock
+from tests.support.node import trading_pair
 
 
-class _Poller:
-    last_error: Exception | None = None
-
-
-def test_the_buyer_is_healthy_only_while_its_meter_answers(tmp_path: Path) -> None:
-    node = BuyerNode(buyer_settings(tmp_path))
-    assert not node.healthy()  # not started: no meter yet
-    poller = _Poller()
-    node.poller = poller  # type: ignore[assignment]
-    assert node.healthy()
-    poller.last_error = TimeoutError("meter 1 did not answer")
-    assert not node.healthy()
+async def test_the_buyer_is_healthy_only_while_its_meter_answers(tmp_path: Path) -> None:
+    pair = await trading_pair(tmp_path)
+    role, runtime = pair.buyer_role, pair.buyer
+    await pair.start()
+    await pair.clock.advance(2)
+    assert pair.buyer_meter.reads >= 2
+    assert role.healthy()
+    assert runtime.healthy()  # what the runtime hands its watchdog
+    pair.buyer_meter.failing = True
+    await pair.clock.advance(1)  # one poll
+    assert not role.healthy()
+    assert not runtime.healthy()
+    assert any("meter" in w for w in runtime.snapshot().warnings)
+    pair.buyer_meter.failing = False
+    await pair.clock.advance(1)
+    assert runtime.healthy()
+    await pair.shutdown()
 
 
 async def test_without_a_contactor_only_systemd_is_told() -> None:
+    clock = VirtualClock()
     notes: list[str] = []
     healthy = True
 
@@ -38,12 +42,15 @@ async def test_without_a_contactor_only_systemd_is_told() -> None:
         notes.append(state)
         return True
 
-    task = asyncio.create_task(run_watchdog(None, lambda: healthy, period_s=0.01, notify=notify))
-    await asyncio.sleep(0.05)
+    task = asyncio.create_task(
+        run_watchdog(None, lambda: healthy, period_s=0.01, notify=notify, sleep=clock.sleep)
+    )
+    await clock.advance(0.05)
+    assert notes == ["READY=1"] + ["WATCHDOG=1"] * 6  # at once, then every 10 ms
     healthy = False
-    await asyncio.sleep(0.03)
+    await clock.advance(0.03)
     told = len(notes)
-    await asyncio.sleep(0.05)
+    await clock.advance(0.05)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -52,11 +59,14 @@ async def test_without_a_contactor_only_systemd_is_told() -> None:
     assert len(notes) == told  # unhealthy: systemd hears nothing more, and restarts it
 
 
-def test_an_unsynchronised_clock_is_a_warning_on_the_buyers_status(tmp_path: Path) -> None:
-    node = BuyerNode(buyer_settings(tmp_path))
-    identity = create_identity(tmp_path / "id", Role.BUYER)
-    node.clock_gate.update(ClockStatus.UNKNOWN)
-    (warning,) = buyer_status(node, identity).warnings
+async def test_an_unsynchronised_clock_is_a_warning_in_the_buyers_snapshot(
+    tmp_path: Path,
+) -> None:
+    pair = await trading_pair(tmp_path, buyer_requires_sync=True)
+    gate = pair.buyer.ctx.gate
+    gate.update(ClockStatus.UNKNOWN)
+    (warning,) = pair.buyer.snapshot().warnings
     assert "clock" in warning
-    node.clock_gate.update(ClockStatus.SYNCHRONIZED)
-    assert list(buyer_status(node, identity).warnings) == []
+    gate.update(ClockStatus.SYNCHRONIZED)
+    assert list(pair.buyer.snapshot().warnings) == []
+    await pair.close()

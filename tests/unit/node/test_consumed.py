@@ -7,45 +7,19 @@ would be handed up after every restart."""
 from __future__ import annotations
 
 import asyncio
-import functools
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from gridnode.ledger import Ledger, LedgerError
+from gridnode.ledger import LedgerError
 from gridnode.node.consumption import Consumption
-from gridnode.node.runner import RunnerPorts, SessionRunner
-from gridnode.node.seller_node import route_message
 from gridnode.peer import Message
 from gridnode.trade import codec
 from gridnode.trade.events import FrameReceived
 from gridnode.trade.messages import Envelope, Heartbeat
-from tests.fakes.wallet import FakeLightning, FakeWallet
-from tests.support.ledger import CrashingSessions, SlowSessions, ledger_with, open_ledger
-from tests.support.recording_session import RecordingSession
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
-async def make_runner(ledger: Ledger, sent: list[bytes]) -> SessionRunner:
-    await ledger.sessions.open("s1", "f" * 64, "meter", now_ms())
-    return SessionRunner(
-        "s1",
-        RecordingSession(),
-        RunnerPorts(
-            ledger=ledger,
-            wallet=FakeWallet(FakeLightning(), "seller"),
-            send=sent.append,
-            relay=None,
-            publish_rate=lambda price, at: None,
-            clock_ms=now_ms,
-        ),
-        tick_ms=10_000,  # no ticks in these tests
-    )
+from tests.support.ledger import CrashingSessions, ledger_with, open_ledger
+from tests.support.node import trading_pair
+from tests.support.recording_session import recording_runner
 
 
 def test_a_seq_is_released_only_when_every_message_before_it_is_handled() -> None:
@@ -76,7 +50,7 @@ def test_a_new_peer_stream_forgets_what_was_waiting_of_the_old_one() -> None:
 async def test_a_frame_is_consumed_after_its_record_and_before_the_answer(tmp_path: Path) -> None:
     ledger = await open_ledger(tmp_path / "node.sqlite", "seller")
     sent: list[bytes] = []
-    runner = await make_runner(ledger, sent)
+    runner = await recording_runner(ledger, sent)
     seen: list[tuple[bool, int]] = []
     runner.post(
         FrameReceived(b"m1"),
@@ -95,7 +69,7 @@ async def test_a_crash_before_the_record_leaves_the_frame_and_those_after_it_unc
     ledger = ledger_with(tmp_path / "node.sqlite", "seller", CrashingSessions)
     released: list[int] = []
     consumption = Consumption(released.append)
-    runner = await make_runner(ledger, [])
+    runner = await recording_runner(ledger, [])
     for seq, frame in enumerate((b"m1", b"crash", b"m3"), start=1):
         runner.post(FrameReceived(frame), consumption.taken(seq))
     with pytest.raises(LedgerError):
@@ -106,33 +80,11 @@ async def test_a_crash_before_the_record_leaves_the_frame_and_those_after_it_unc
     await ledger.close()
 
 
-async def test_a_runner_cancelled_during_the_write_consumes_nothing(tmp_path: Path) -> None:
-    # the write blocks its worker thread, as a slow SD card would, not the event loop
-    ledger = ledger_with(tmp_path / "node.sqlite", "seller", SlowSessions, threaded=True)
-    released: list[int] = []
-    consumption = Consumption(released.append)
-    runner = await make_runner(ledger, [])
-    runner.post(FrameReceived(b"slow"), consumption.taken(1))
-    task = asyncio.create_task(runner.run())
-    await asyncio.sleep(0.1)
-    task.cancel()  # the node stops while the write is in flight
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    SlowSessions.go.set()
-    assert released == []
-    # The write still commits in its thread (the next call waits for it, in order): the
-    # frame is handed up again after the restart, and the node skips it because its
-    # record exists.
-    assert await ledger.sessions.has_received_frame(b"slow")
-    assert released == []
-    await ledger.close()
-
-
 async def test_frames_queued_behind_the_close_are_consumed_as_dropped(tmp_path: Path) -> None:
     ledger = await open_ledger(tmp_path / "node.sqlite", "seller")
     released: list[int] = []
     consumption = Consumption(released.append)
-    runner = await make_runner(ledger, [])
+    runner = await recording_runner(ledger, [])
     for seq, frame in enumerate((b"m1", b"close", b"m3", b"m4"), start=1):
         runner.post(FrameReceived(frame), consumption.taken(seq))
     await asyncio.wait_for(runner.run(), 5)
@@ -143,33 +95,35 @@ async def test_frames_queued_behind_the_close_are_consumed_as_dropped(tmp_path: 
     await ledger.close()
 
 
-async def test_the_seller_node_consumes_dropped_frames_at_once_and_its_sessions_after_the_record(
+def heartbeat(session_id: bytes, seq: int) -> bytes:
+    return codec.encode(Envelope(session_id, seq, Heartbeat(1_700_000_000_000)))
+
+
+async def test_the_seller_consumes_dropped_frames_at_once_and_its_sessions_after_the_record(
     tmp_path: Path,
 ) -> None:
-    ledger = await open_ledger(tmp_path / "node.sqlite", "seller")
-    released: list[int] = []
-    runner = await make_runner(ledger, [])
+    """A buyer slot's routing (BuyerSlot._route), driven by link events as the runtime
+    hands them over; its link stays down, so the slot starts no session of its own."""
+    pair = await trading_pair(tmp_path)
+    slot, ledger = pair.slot, pair.seller_ledger
+    released = pair.links.seller.consumed_seqs  # what the slot told its link
+    runner = await recording_runner(ledger, [])
     live, over = b"L" * 16, b"O" * 16
-    slot = SimpleNamespace(
-        consumption=Consumption(released.append), runner=runner, session_id=live, peer=None
-    )
+    slot.runner, slot.protocol_id = runner, live
 
-    def frame(session_id: bytes, seq: int) -> bytes:
-        return codec.encode(Envelope(session_id, seq, Heartbeat(1_700_000_000_000)))
-
-    route = functools.partial(route_message, slot, ledger=ledger)  # type: ignore[arg-type]
-    await route(Message("buyer", 1, frame(over, 9)))  # another session's: dropped
+    await slot.handle(Message("buyer", 1, heartbeat(over, 9)))  # another session's: dropped
     assert released == [1]
-    await route(Message("buyer", 2, frame(live, 1)))  # the live session's: waits for its record
-    await route(Message("buyer", 3, frame(over, 10)))  # dropped, but not released past 2
+    await slot.handle(Message("buyer", 2, heartbeat(live, 1)))  # the live one's: after its record
+    await slot.handle(Message("buyer", 3, heartbeat(over, 10)))  # dropped, not released past 2
     assert released == [1]
     runner.post(FrameReceived(b"close"))
     await asyncio.wait_for(runner.run(), 5)
     assert released == [1, 3]
-    assert await ledger.sessions.has_received_frame(frame(live, 1))
+    assert await ledger.sessions.has_received_frame(heartbeat(live, 1))
 
     # After a restart the link hands up a recorded frame again: skipped, consumed.
-    slot.runner, slot.session_id = None, b""
-    await route(Message("buyer", 2, frame(live, 1), redelivered=True))
+    slot.runner, slot.protocol_id = None, b""
+    await slot.handle(Message("buyer", 2, heartbeat(live, 1), redelivered=True))
     assert released == [1, 3, 2]
-    await ledger.close()
+    assert slot.sessions_started == 0
+    await pair.close()

@@ -9,6 +9,7 @@ from gridnode.ledger import ReadingSide, SqliteLedger
 from gridnode.node.evidence import keep_late_reading, peer_ended
 from gridnode.ocmf import ClockStatus, Transaction
 from gridnode.trade import codec
+from gridnode.trade.actions import SendMessage
 from gridnode.trade.machine import Outbox
 from gridnode.trade.messages import MeterReadingMessage
 from gridnode.trade.readings import OwnSeries
@@ -42,7 +43,8 @@ def _buyer_frames(signer: P256Signer = BUYER, protocol_id: bytes = PROTOCOL_ID) 
     frames = []
     for record in records:
         (_, send) = outbox.send(MeterReadingMessage(record), T0)
-        frames.append(send.frame)  # type: ignore[union-attr]
+        assert isinstance(send, SendMessage)
+        frames.append(send.frame)
     return frames
 
 

@@ -19,9 +19,9 @@ from gridnode.wallet.port import (
     PaymentHash,
     WalletUnreachableError,
 )
-from tests.fakes.wallet import FakeWallet
 from tests.support.clock import VirtualClock
 from tests.support.node import trading_pair
+from tests.support.wallet import FakeWallet
 
 
 def faults(store: LedgerStore) -> list[str]:

@@ -24,9 +24,9 @@ from gridnode.wallet.port import (
     WalletError,
     WalletUnreachableError,
 )
-from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
+from tests.support.wallet import FakeLightning, FakeWallet
 
 #: A scripted answer: a result to return, or an error to raise.
 Answer = PaymentResult | WalletError

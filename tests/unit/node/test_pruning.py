@@ -7,8 +7,8 @@ from pathlib import Path
 from gridnode.ledger import PaymentStatus
 from gridnode.money import Msat
 from gridnode.node.pruning import Pruner
-from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.ledger import open_ledger
+from tests.support.wallet import FakeLightning, FakeWallet
 
 
 async def test_only_resolved_payments_are_pruned_in_batches(tmp_path: Path) -> None:

@@ -1,34 +1,50 @@
-"""Start-up and shutdown reconciliation with the wallet (fake wallet, real ledger)."""
+"""Start-up and shutdown reconciliation with the wallet (fake wallet, real ledger), in
+virtual time."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import os
-import time
 from pathlib import Path
 
-from gridnode.clock import SYSTEM_CLOCK
 from gridnode.ledger import InvoicePurpose, InvoiceState, PaymentStatus
 from gridnode.money import Msat
 from gridnode.node.payments import NEVER_STARTED
 from gridnode.node.reconcile import reconcile_buyer, reconcile_seller, sweep_open_invoices
 from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, PaymentResult
-from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
+from tests.support.wallet import FakeLightning, FakeWallet
 
 DEPOSIT, PREPAYMENT = InvoicePurpose.DEPOSIT, InvoicePurpose.PREPAYMENT
 
 
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
+class RestartedBuyer(FakeWallet):
+    """The buyer's wallet after a crash: LND has no record of the payment ``never`` (the
+    node died between the ledger's write and the wallet's call), and paying anything
+    again fails the test."""
+
+    never = b""
+    paid_again: list[str]
+
+    async def track_payment(self, payment_hash: PaymentHash, timeout_s: float) -> PaymentResult:
+        if payment_hash.value == self.never:
+            raise InvoiceNotFoundError("payment isn't initiated")
+        return await super().track_payment(payment_hash, timeout_s)
+
+    async def pay_invoice(self, bolt11: str, max_fee: Msat, timeout_s: float) -> PaymentResult:
+        self.paid_again.append(bolt11)
+        raise AssertionError("reconciliation never pays")
 
 
 async def test_buyer_resolves_payments_left_in_flight_and_never_pays_them_again(
     tmp_path: Path,
 ) -> None:
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    seller = FakeWallet(lightning, "seller", clock=clock)
+    buyer = FakeWallet(lightning, "buyer", clock=clock)
     ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
     await ledger.sessions.open("s", "f" * 64, "m", 0)
     paid = await seller.create_invoice(Msat(700), "paid before the crash", 600)
@@ -36,39 +52,29 @@ async def test_buyer_resolves_payments_left_in_flight_and_never_pays_them_again(
     await buyer.pay_invoice(paid.bolt11, Msat(0), 5)  # went through; the crash lost the result
     never = os.urandom(32)  # written, then the node died before LND saw it
     await ledger.payments.started("s", never, "lnfake-never", Msat(500), 2)
-    buyer.payments.pop(never, None)
-    lightning.invoices.pop(never, None)
-    paid_again: list[str] = []
-
-    async def not_found(payment_hash: PaymentHash, timeout_s: float) -> PaymentResult:
-        if payment_hash.value == never:
-            raise InvoiceNotFoundError("payment isn't initiated")
-        return await FakeWallet.track_payment(buyer, payment_hash, timeout_s)
-
-    async def pay(bolt11: str, max_fee: Msat, timeout_s: float) -> PaymentResult:
-        paid_again.append(bolt11)
-        raise AssertionError("reconciliation never pays")
-
-    buyer.track_payment = not_found  # type: ignore[method-assign]
-    buyer.pay_invoice = pay  # type: ignore[method-assign]
-    outcomes = await reconcile_buyer(ledger, buyer, SYSTEM_CLOCK)
+    restarted = RestartedBuyer(lightning, "buyer", clock=clock)
+    restarted.payments = buyer.payments  # LND's records survived the crash
+    restarted.never, restarted.paid_again = never, []
+    outcomes = await reconcile_buyer(ledger, restarted, clock)
     assert {o.payment_hash: o.status for o in outcomes} == {
         paid.payment_hash.value: PaymentStatus.SUCCEEDED,
         never: PaymentStatus.FAILED,
     }
-    assert paid_again == []
+    assert restarted.paid_again == []
     rows = {p.payment_hash: p for p in await ledger.payments.find()}
     assert rows[paid.payment_hash.value].status is PaymentStatus.SUCCEEDED
     assert rows[paid.payment_hash.value].preimage is not None
     assert rows[never].status is PaymentStatus.FAILED
     assert rows[never].failure == NEVER_STARTED
-    assert await reconcile_buyer(ledger, buyer, SYSTEM_CLOCK) == []  # nothing left in flight
+    assert await reconcile_buyer(ledger, restarted, clock) == []  # nothing left in flight
     await ledger.close()
 
 
 async def test_seller_releases_deposits_of_sessions_lost_in_a_restart(tmp_path: Path) -> None:
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    seller = FakeWallet(lightning, "seller", clock=clock)
+    buyer = FakeWallet(lightning, "buyer", clock=clock)
     ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
     await ledger.sessions.open("s", "b" * 64, "m", 0)
     preimage = os.urandom(32)
@@ -78,10 +84,10 @@ async def test_seller_releases_deposits_of_sessions_lost_in_a_restart(tmp_path: 
     await ledger.invoices.created("s", payment_hash, hold.bolt11, Msat(50_000), DEPOSIT, True, 1)
 
     payment = asyncio.create_task(buyer.pay_invoice(hold.bolt11, Msat(0), 10))
-    await asyncio.sleep(0.05)
+    await clock.settle()
     assert (await seller.lookup_invoice(PaymentHash(payment_hash))).state is InvoiceState.ACCEPTED
 
-    assert await reconcile_seller(ledger, seller, now_ms) == 1
+    assert await reconcile_seller(ledger, seller, clock.now_ms) == 1
     assert (await payment).failure is not None  # the buyer got its deposit back
     assert (await ledger.invoices.find())[0].state is InvoiceState.CANCELED
     assert await ledger.sessions.open_ids() == []
@@ -94,8 +100,10 @@ async def test_seller_releases_deposits_of_sessions_lost_in_a_restart(tmp_path: 
 async def test_a_settlement_at_shutdown_is_credited_without_moving_the_cursor(
     tmp_path: Path,
 ) -> None:
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    seller = FakeWallet(lightning, "seller", clock=clock)
+    buyer = FakeWallet(lightning, "buyer", clock=clock)
     ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
     await ledger.sessions.open("s", "b" * 64, "m", 0)
     invoice = await seller.create_invoice(Msat(400), "last one", 600)
@@ -103,25 +111,27 @@ async def test_a_settlement_at_shutdown_is_credited_without_moving_the_cursor(
         "s", invoice.payment_hash.value, invoice.bolt11, Msat(400), PREPAYMENT, False, 1
     )
     await buyer.pay_invoice(invoice.bolt11, Msat(0), 5)
-    assert await sweep_open_invoices(ledger, seller, now_ms) == 1
+    assert await sweep_open_invoices(ledger, seller, clock.now_ms) == 1
     assert (await ledger.invoices.find())[0].state is InvoiceState.SETTLED
     assert await ledger.invoices.settle_index() == 0
-    assert await sweep_open_invoices(ledger, seller, now_ms) == 0
+    assert await sweep_open_invoices(ledger, seller, clock.now_ms) == 0
     await ledger.close()
 
 
 async def test_an_open_prepayment_is_cancelled_at_shutdown_so_it_cannot_be_paid_later(
     tmp_path: Path,
 ) -> None:
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    seller = FakeWallet(lightning, "seller", clock=clock)
+    buyer = FakeWallet(lightning, "buyer", clock=clock)
     ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
     await ledger.sessions.open("s", "b" * 64, "m", 0)
     invoice = await seller.create_invoice(Msat(400), "energy ahead", 600)
     await ledger.invoices.created(
         "s", invoice.payment_hash.value, invoice.bolt11, Msat(400), PREPAYMENT, False, 1
     )
-    assert await sweep_open_invoices(ledger, seller, now_ms) == 0
+    assert await sweep_open_invoices(ledger, seller, clock.now_ms) == 0
     assert (await ledger.invoices.find())[0].state is InvoiceState.CANCELED
     late = await buyer.pay_invoice(invoice.bolt11, Msat(0), 5)
     assert late.failure is not None  # the stopped seller's invoice pays nothing
@@ -135,8 +145,10 @@ async def test_an_ended_sessions_held_deposit_is_followed_until_the_seller_relea
     """The buyer's deposit is a payment that stays in flight while the seller holds it; a
     session that ended before the seller released it leaves it to reconcile_buyer with the
     session's name, which waits for LND's word and touches no other session's payment."""
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller, buyer = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
+    seller = FakeWallet(lightning, "seller", clock=clock)
+    buyer = FakeWallet(lightning, "buyer", clock=clock)
     ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
     held = {}
     paying = []
@@ -147,19 +159,22 @@ async def test_an_ended_sessions_held_deposit_is_followed_until_the_seller_relea
             PaymentHash(payment_hash), Msat(50_000), name, 60, 40
         )
         await ledger.payments.started(name, payment_hash, hold.bolt11, Msat(50_000), 1)
-        paying.append(asyncio.create_task(buyer.pay_invoice(hold.bolt11, Msat(0), 10)))
+        paying.append(asyncio.create_task(buyer.pay_invoice(hold.bolt11, Msat(0), 600)))
         held[name] = payment_hash
-    await asyncio.sleep(0.05)
+    await clock.settle()
 
-    follow = asyncio.create_task(reconcile_buyer(ledger, buyer, SYSTEM_CLOCK, "ended"))
-    await asyncio.sleep(0.1)
+    follow = asyncio.create_task(reconcile_buyer(ledger, buyer, clock, "ended"))
+    await clock.advance(120)  # tracked through several of LND's timeouts
     assert not follow.done()  # still held by the seller: nothing to write yet
     await seller.cancel_invoice(PaymentHash(held["ended"]))  # the seller releases it
-    (outcome,) = await asyncio.wait_for(follow, 5)
+    await clock.settle()
+    assert follow.done()
+    (outcome,) = follow.result()
     assert outcome.status is PaymentStatus.FAILED
     status = {p.session_id: p.status for p in await ledger.payments.find()}
     # refunded; the other untouched
     assert status == {"ended": PaymentStatus.FAILED, "live": PaymentStatus.IN_FLIGHT}
     await seller.cancel_invoice(PaymentHash(held["live"]))
+    await clock.settle()
     await asyncio.gather(*paying)
     await ledger.close()

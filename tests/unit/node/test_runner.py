@@ -1,6 +1,7 @@
 """The runner drives a real seller and a real buyer session end to end in one process:
 fake wallets on a fake Lightning network, an in-memory link, a memory relay, a simple
-circuit, and real ledgers on disk. Checks the order of effects and the money trail."""
+circuit, and real ledgers on disk, all in virtual time (the inline ledger offloader, a
+clock the test steps). Checks the order of effects and the money trail."""
 
 from __future__ import annotations
 
@@ -8,114 +9,109 @@ import asyncio
 import contextlib
 import hashlib
 import itertools
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from gridnode.ledger import InvoicePurpose, InvoiceState, Ledger, PaymentStatus
 from gridnode.money import Msat
 from gridnode.node.runner import RunnerPorts, Session, SessionRunner
 from gridnode.node.settlements import SettlementRouter
 from gridnode.trade.actions import Action
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import Event, FrameReceived, MeterSample, Start, Tick
-from gridnode.trade.seller import SellerSession
 from gridnode.trade.signing import P256Signer
 from gridnode.wallet.port import CreatedInvoice, PaymentHash, Wallet
-from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.relay import MemoryRelay
 from tests.support.terms import demo_limits, demo_offer
+from tests.support.trade.worlds import buyer_session, seller_session
+from tests.support.wallet import FakeLightning, FakeWallet
 
 POWER_MW = 3_680_000
 STEP_MWH = 10_000
 
 
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
+@dataclass
+class Circuit:
+    """A constant 3.68 kW through the relay, metered by both sides every 200 ms."""
+
+    clock: VirtualClock
+    relay: MemoryRelay
+    runners: list[SessionRunner] = field(default_factory=list)
+
+    async def run(self) -> None:
+        energy = 0.0
+        last = self.clock.now_ms()
+        while True:
+            await self.clock.sleep(0.2)
+            t = self.clock.now_ms()
+            on = self.relay.on
+            if on:
+                energy += POWER_MW * (t - last) / 3_600_000
+            last = t
+            fine = int(energy)
+            for runner in self.runners:
+                runner.post(
+                    MeterSample(
+                        at_ms=t,
+                        register_mwh=fine - fine % STEP_MWH,
+                        integrated_mwh=fine,
+                        power_mw=POWER_MW if on else 0,
+                        voltages_mv=(230_000,),
+                        currents_ma=(16_000 if on else 0,),
+                    )
+                )
 
 
 async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) -> None:
-    seller_key, buyer_key = P256Signer.generate(), P256Signer.generate()
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller_wallet, buyer_wallet = FakeWallet(lightning, "seller"), FakeWallet(lightning, "buyer")
-    seller_ledger = await open_ledger(tmp_path / "seller.sqlite", "seller", threaded=True)
-    buyer_ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer", threaded=True)
+    seller_wallet = FakeWallet(lightning, "seller", clock=clock)
+    buyer_wallet = FakeWallet(lightning, "buyer", clock=clock)
+    seller_ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
+    buyer_ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
     relay = MemoryRelay()
-    start = now_ms()
-    seller_session = SellerSession(
-        demo_offer(start=start, minutes=10),
-        session_id=b"s" * 16,
-        signer=seller_key,
-        buyer=buyer_key.verifier(),
-        register_step_mwh=STEP_MWH,
-    )
-    buyer_session = BuyerSession(
-        demo_limits(),
-        signer=buyer_key,
-        seller=seller_key.verifier(),
-        register_step_mwh=STEP_MWH,
-        meter_id="buyer-meter",
-    )
+    start = clock.now_ms()
     for ledger in (seller_ledger, buyer_ledger):
         await ledger.sessions.open("s1", "f" * 64, "SDM120-0042", start)
-    router = SettlementRouter(seller_wallet, seller_ledger, now_ms)
+    router = SettlementRouter(seller_wallet, seller_ledger, clock.now_ms)
     runners: dict[str, SessionRunner] = {}
     seller = runners["seller"] = SessionRunner(
         "s1",
-        seller_session,
+        seller_session(demo_offer(start=start, minutes=10), session_id=b"s" * 16),
         RunnerPorts(
             ledger=seller_ledger,
             wallet=seller_wallet,
             send=lambda frame: runners["buyer"].post(FrameReceived(frame)),
             relay=relay,
             publish_rate=lambda price, at: None,
-            clock_ms=now_ms,
+            clock=clock,
             register_invoice=router.register,
         ),
     )
     rates: list[int] = []
     buyer = runners["buyer"] = SessionRunner(
         "s1",
-        buyer_session,
+        buyer_session(),
         RunnerPorts(
             ledger=buyer_ledger,
             wallet=buyer_wallet,
             send=lambda frame: runners["seller"].post(FrameReceived(frame)),
             relay=None,
             publish_rate=lambda price, at: rates.append(price),
-            clock_ms=now_ms,
+            clock=clock,
         ),
     )
 
-    async def circuit() -> None:
-        energy = 0.0
-        last = now_ms()
-        while True:
-            await asyncio.sleep(0.2)
-            t = now_ms()
-            if relay.on:
-                energy += POWER_MW * (t - last) / 3_600_000
-            last = t
-            fine = int(energy)
-            for runner in (seller, buyer):
-                runner.post(
-                    MeterSample(
-                        at_ms=t,
-                        register_mwh=fine - fine % STEP_MWH,
-                        integrated_mwh=fine,
-                        power_mw=POWER_MW if relay.on else 0,
-                        voltages_mv=(230_000,),
-                        currents_ma=(16_000 if relay.on else 0,),
-                    )
-                )
-
+    circuit = Circuit(clock, relay, [seller, buyer])
     seller.post(Start())
     buyer.post(Start())
-    tasks = [asyncio.create_task(t) for t in (seller.run(), buyer.run(), router.run(), circuit())]
-    await asyncio.sleep(6)
+    tasks = [
+        asyncio.create_task(t) for t in (seller.run(), buyer.run(), router.run(), circuit.run())
+    ]
+    await clock.advance(6)
     for task in tasks:
         task.cancel()
     for task in tasks:
@@ -190,13 +186,14 @@ class StallingWallet:
 class TickLog:
     """A session that notes when each control tick reaches it (monotonic seconds)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, clock: VirtualClock) -> None:
         self.session = session
+        self.clock = clock
         self.ticks: list[float] = []
 
     def handle(self, event: Event, now_ms: int) -> list[Action]:
         if isinstance(event, Tick):
-            self.ticks.append(time.monotonic())
+            self.ticks.append(self.clock.monotonic())
         return self.session.handle(event, now_ms)
 
 
@@ -209,58 +206,34 @@ class Sale:
     relay: MemoryRelay
     buyer_ledger: Ledger
     ticks: TickLog
-
-    async def circuit(self) -> None:
-        """A constant 3.68 kW through the relay, metered by both sides every 200 ms."""
-        energy = 0.0
-        last = now_ms()
-        while True:
-            await asyncio.sleep(0.2)
-            t = now_ms()
-            if self.relay.on:
-                energy += POWER_MW * (t - last) / 3_600_000
-            last = t
-            fine = int(energy)
-            for runner in (self.seller, self.buyer):
-                runner.post(
-                    MeterSample(
-                        at_ms=t,
-                        register_mwh=fine - fine % STEP_MWH,
-                        integrated_mwh=fine,
-                        power_mw=POWER_MW if self.relay.on else 0,
-                        voltages_mv=(230_000,),
-                        currents_ma=(16_000 if self.relay.on else 0,),
-                    )
-                )
+    circuit: Circuit
 
 
 async def open_sale(
     session_id: str,
     tmp_path: Path,
+    clock: VirtualClock,
     lightning: FakeLightning,
     seller_wallet: Wallet,
     seller_ledger: Ledger,
     router: SettlementRouter,
 ) -> Sale:
-    """A sale on a seller node shared with other sales: its wallet, ledger and settled
-    stream are the node's; the buyer is a node of its own."""
-    seller_key, buyer_key = P256Signer.generate(), P256Signer.generate()
-    buyer_wallet = FakeWallet(lightning, f"buyer-{session_id}")
-    buyer_ledger = await open_ledger(
-        tmp_path / f"buyer-{session_id}.sqlite", "buyer", threaded=True
-    )
-    start = now_ms()
+    """A sale on a seller node shared with other sales: its key, wallet, ledger and
+    settled stream are the node's; the buyer is a node of its own."""
+    buyer_key = P256Signer.generate()
+    buyer_wallet = FakeWallet(lightning, f"buyer-{session_id}", clock=clock)
+    buyer_ledger = await open_ledger(tmp_path / f"buyer-{session_id}.sqlite", "buyer")
+    start = clock.now_ms()
     meter_id = f"SDM120-{session_id}"  # each sale has a meter of its own on the seller's bus
     for ledger in (seller_ledger, buyer_ledger):
         await ledger.sessions.open(session_id, "f" * 64, meter_id, start)
     ticks = TickLog(
-        SellerSession(
+        seller_session(
             demo_offer(start=start, minutes=10, meter_id=meter_id),
             session_id=session_id.encode().ljust(16, b"-"),
-            signer=seller_key,
-            buyer=buyer_key.verifier(),
-            register_step_mwh=STEP_MWH,
-        )
+            buyer_key=buyer_key,
+        ),
+        clock,
     )
     relay = MemoryRelay()
     runners: dict[str, SessionRunner] = {}
@@ -273,43 +246,41 @@ async def open_sale(
             send=lambda frame: runners["buyer"].post(FrameReceived(frame)),
             relay=relay,
             publish_rate=lambda price, at: None,
-            clock_ms=now_ms,
+            clock=clock,
             register_invoice=router.register,
         ),
     )
     runners["buyer"] = SessionRunner(
         session_id,
-        BuyerSession(
-            demo_limits(expected_meter_id=meter_id),
-            signer=buyer_key,
-            seller=seller_key.verifier(),
-            register_step_mwh=STEP_MWH,
-            meter_id="buyer-meter",
-        ),
+        buyer_session(limits=demo_limits(expected_meter_id=meter_id), key=buyer_key),
         RunnerPorts(
             ledger=buyer_ledger,
             wallet=buyer_wallet,
             send=lambda frame: runners["seller"].post(FrameReceived(frame)),
             relay=None,
             publish_rate=lambda price, at: None,
-            clock_ms=now_ms,
+            clock=clock,
         ),
     )
-    return Sale(runners["seller"], runners["buyer"], relay, buyer_ledger, ticks)
+    seller, buyer = runners["seller"], runners["buyer"]
+    circuit = Circuit(clock, relay, [seller, buyer])
+    return Sale(seller, buyer, relay, buyer_ledger, ticks, circuit)
 
 
-async def polled(check: Callable[[], Awaitable[bool]], timeout_s: float) -> None:
-    """Wait until ``check()`` holds (state the runners keep, and their ledgers)."""
-    async with asyncio.timeout(timeout_s):
-        while True:
-            if await check():
-                return
-            await asyncio.sleep(0.02)
+#: How finely the test steps the clock while it waits for a condition (virtual seconds).
+STEP_S = 0.01
 
 
-#: Headroom for a loaded 2-core CI machine: an event loop turn, and the ledger's fsyncs
-#: in worker threads, can take a good part of a second there.
-SCHEDULING_MARGIN_S = 1.5
+async def polled(
+    clock: VirtualClock, check: Callable[[], Awaitable[bool]], timeout_s: float
+) -> None:
+    """Step the clock until ``check()`` holds (state the runners keep, and their
+    ledgers); fail after ``timeout_s`` virtual seconds."""
+    waited = 0.0
+    while not await check():
+        assert waited < timeout_s, f"not within {timeout_s:g} virtual seconds"
+        await clock.advance(STEP_S)
+        waited += STEP_S
 
 
 async def test_a_wallet_call_hanging_in_one_session_never_delays_another_sessions_tick(
@@ -319,17 +290,18 @@ async def test_a_wallet_call_hanging_in_one_session_never_delays_another_session
     up another session's control tick. Sale A's invoices hang in the seller's wallet: A
     keeps ticking and cuts its own supply once what A's buyer paid ahead runs out, while
     sale B, on the same loop, wallet, ledger and settled stream, ticks and trades on."""
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller_wallet = FakeWallet(lightning, "seller")
-    seller_ledger = await open_ledger(tmp_path / "seller.sqlite", "seller", threaded=True)
-    router = SettlementRouter(seller_wallet, seller_ledger, now_ms)
+    seller_wallet = FakeWallet(lightning, "seller", clock=clock)
+    seller_ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
+    router = SettlementRouter(seller_wallet, seller_ledger, clock.now_ms)
     stalling = StallingWallet(seller_wallet)
-    a = await open_sale("sA", tmp_path, lightning, cast(Wallet, stalling), seller_ledger, router)
-    b = await open_sale("sB", tmp_path, lightning, seller_wallet, seller_ledger, router)
+    a = await open_sale("sA", tmp_path, clock, lightning, stalling, seller_ledger, router)
+    b = await open_sale("sB", tmp_path, clock, lightning, seller_wallet, seller_ledger, router)
     tick_s = a.seller.tick_ms / 1000
     # what A's buyer paid ahead covers at most prepayment_ms of energy; the demo offer
     # has no unpaid budget (the seller cuts at zero credit), then one tick to see it
-    cut_bound_s = demo_offer().payments.prepayment_ms / 1000 + tick_s + SCHEDULING_MARGIN_S
+    cut_bound_s = demo_offer().payments.prepayment_ms / 1000 + tick_s
 
     async def paid(sale: Sale) -> list[int]:
         succeeded = await sale.buyer_ledger.payments.find(status=PaymentStatus.SUCCEEDED)
@@ -346,17 +318,17 @@ async def test_a_wallet_call_hanging_in_one_session_never_delays_another_session
         sale.buyer.post(Start())
     work = [router.run()]
     for sale in (a, b):
-        work += [sale.seller.run(), sale.buyer.run(), sale.circuit()]
+        work += [sale.seller.run(), sale.buyer.run(), sale.circuit.run()]
     tasks = [asyncio.create_task(w) for w in work]
     try:
         # both sales trade: power on and a few prepayments paid
-        await polled(trading, 15)
+        await polled(clock, trading, 15)
         stalling.stalled = True
-        stalled_at, stalled_ms = time.monotonic(), now_ms()
-        await polled(a_cut, cut_bound_s + 5)  # the bound is asserted below
-        cut_after_s = time.monotonic() - stalled_at
-        await asyncio.sleep(1.0)  # B trades on after A's cut
-        ended_at = time.monotonic()
+        stalled_at, stalled_ms = clock.monotonic(), clock.now_ms()
+        await polled(clock, a_cut, cut_bound_s + 5)  # the bound is asserted below
+        cut_after_s = clock.monotonic() - stalled_at
+        await clock.advance(1.0)  # B trades on after A's cut
+        ended_at = clock.monotonic()
     finally:
         for task in tasks:
             task.cancel()
@@ -377,6 +349,6 @@ async def test_a_wallet_call_hanging_in_one_session_never_delays_another_session
     for sale in (a, b):
         during = [t for t in sale.ticks.ticks if stalled_at <= t <= ended_at]
         gaps = [later - earlier for earlier, later in itertools.pairwise(during)]
-        assert during[0] - stalled_at <= tick_s + SCHEDULING_MARGIN_S
-        assert ended_at - during[-1] <= tick_s + SCHEDULING_MARGIN_S
-        assert max(gaps) <= tick_s + SCHEDULING_MARGIN_S, (sale.seller.session_id, max(gaps))
+        assert during[0] - stalled_at <= tick_s
+        assert ended_at - during[-1] <= tick_s
+        assert max(gaps) <= tick_s, (sale.seller.session_id, max(gaps))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from pathlib import Path
 
 from gridnode.money import Msat
@@ -13,13 +12,14 @@ from gridnode.node.runner import PaymentPolicy, RunnerPorts, SessionRunner
 from gridnode.trade.actions import Action, PayInvoice
 from gridnode.trade.events import Event, PaymentSucceeded, Start
 from gridnode.wallet.port import PaymentResult
-from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
+from tests.support.wallet import FakeLightning, FakeWallet
 
 
 class FeeRecordingWallet(FakeWallet):
-    def __init__(self, lightning: FakeLightning, name: str) -> None:
-        super().__init__(lightning, name)
+    def __init__(self, lightning: FakeLightning, name: str, *, clock: VirtualClock) -> None:
+        super().__init__(lightning, name, clock=clock)
         self.fee_limits: list[Msat] = []
 
     async def pay_invoice(self, bolt11: str, max_fee: Msat, timeout_s: float) -> PaymentResult:
@@ -40,20 +40,18 @@ class PayOnStart:
         return list(self.invoices) if isinstance(event, Start) else []
 
 
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 async def test_the_fee_limit_is_the_configured_share_of_each_payment(tmp_path: Path) -> None:
+    clock = VirtualClock()
     lightning = FakeLightning()
-    seller, buyer = FakeWallet(lightning, "seller"), FeeRecordingWallet(lightning, "buyer")
+    seller = FakeWallet(lightning, "seller", clock=clock)
+    buyer = FeeRecordingWallet(lightning, "buyer", clock=clock)
     amounts = [Msat(20_000), Msat(1_234), Msat(99)]
     invoices = []
     for amount in amounts:
         created = await seller.create_invoice(amount, "step", 600)
         invoices.append(PayInvoice(created.bolt11, created.payment_hash.value, amount))
     ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
-    await ledger.sessions.open("s1", "f" * 64, "meter", now_ms())
+    await ledger.sessions.open("s1", "f" * 64, "meter", clock.now_ms())
     session = PayOnStart(invoices)
     runner = SessionRunner(
         "s1",
@@ -64,16 +62,13 @@ async def test_the_fee_limit_is_the_configured_share_of_each_payment(tmp_path: P
             send=lambda frame: None,
             relay=None,
             publish_rate=lambda price, at: None,
-            clock_ms=now_ms,
+            clock=clock,
         ),
         payments=PaymentPolicy(max_fee_ppm=5_000),  # 0.5 %
     )
     runner.post(Start())
     task = asyncio.create_task(runner.run())
-    for _ in range(100):
-        if len(session.succeeded) == len(amounts):
-            break
-        await asyncio.sleep(0.02)
+    await clock.run_until(lambda: len(session.succeeded) == len(amounts), limit_s=2)
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task

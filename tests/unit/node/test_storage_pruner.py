@@ -15,9 +15,10 @@ from gridnode.money import Msat
 from gridnode.node.pruning import Pruner
 from gridnode.node.storage import DAY_MS, MB, StorageWatch
 from gridnode.wallet.port import PaymentHash, WalletError
-from tests.fakes.wallet import FakeLightning, FakeWallet
+from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.node_config import BUYER, write
+from tests.support.wallet import FakeLightning, FakeWallet
 
 
 class BrokenWallet(FakeWallet):
@@ -59,14 +60,14 @@ async def test_the_raw_window_runs_hourly_and_a_broken_wallet_does_not_stop_it(
     ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
     await ledger.sessions.open("s", "f" * 64, "m", 0)
     await _paid(ledger, seller, buyer, 1)
-    now = [10 * DAY_MS]
+    clock = VirtualClock(start_ms=10 * DAY_MS)
     sizes = [(0, 10**12)]
 
     def measure(paths: Sequence[Path]) -> tuple[int, int]:
         return sizes[-1]
 
-    watch = StorageWatch([ledger.path], 20, lambda: now[0], measure=measure)
-    pruner = Pruner(ledger, buyer, raw_window_days=7, storage=watch, clock_ms=lambda: now[0])
+    watch = StorageWatch([ledger.path], 20, clock.now_ms, measure=measure)
+    pruner = Pruner(ledger, buyer, raw_window_days=7, storage=watch, clock=clock)
     await heartbeat(ledger, 2 * DAY_MS, 2)
     await heartbeat(ledger, 9 * DAY_MS, 3)
     await pruner.once()
@@ -74,11 +75,11 @@ async def test_the_raw_window_runs_hourly_and_a_broken_wallet_does_not_stop_it(
     # LND could not delete: it stays to retry
     assert await ledger.payments.unpruned(10) != []
     await heartbeat(ledger, 2 * DAY_MS, 4)
-    now[0] += 60_000
+    await clock.advance(60)
     sizes.append((200 * MB, 10**12))  # 200 MB in a minute
     await pruner.once()
     assert pruner.raw_deleted == 1  # not again within the hour
-    now[0] += 3600_000
+    await clock.advance(3600)
     await pruner.once()
     assert pruner.raw_deleted == 2
     assert pruner.warnings

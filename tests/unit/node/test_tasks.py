@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from gridnode.node.tasks import TaskFailure, TaskGroup
+from tests.support.clock import VirtualClock
 
 
 async def test_a_failing_task_is_logged_kept_and_reported_to_its_owner(
@@ -37,7 +38,7 @@ async def test_a_task_of_its_own_handler_reports_there_and_others_keep_running()
     own: list[TaskFailure] = []
     group = TaskGroup(lambda: 0, on_failure=group_reports.append)
     done: list[str] = []
-    healthy = group.spawn(asyncio.sleep(3600), name="pruner")
+    healthy = group.spawn(VirtualClock().sleep(3600), name="pruner")  # never woken
 
     async def broken() -> None:
         raise ValueError("bad")
@@ -58,7 +59,7 @@ async def test_cancelling_is_not_a_failure_and_on_done_still_runs() -> None:
     reported: list[TaskFailure] = []
     group = TaskGroup(lambda: 0, on_failure=reported.append)
     done: list[str] = []
-    group.spawn(asyncio.sleep(3600), name="meter", on_done=lambda: done.append("meter"))
+    group.spawn(VirtualClock().sleep(3600), name="meter", on_done=lambda: done.append("meter"))
     await asyncio.sleep(0)
     await group.cancel_all()
     assert reported == []

@@ -8,8 +8,8 @@ import asyncio
 from gridnode.money import Msat
 from gridnode.node.health import WalletHealth
 from gridnode.wallet.port import NodeInfo
-from tests.fakes.wallet import FakeLightning, FakeWallet
 from tests.support.clock import VirtualClock
+from tests.support.wallet import FakeLightning, FakeWallet
 
 
 async def test_a_wallet_that_stops_answering_is_reported_once_and_again_when_back() -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.ocmf.helpers import golden_series, session
+from gridnode.ocmf import MeterSeries, NodeSigner
+from tests.support.ocmf.helpers import golden_series, session
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -42,10 +43,16 @@ def _run(tmp_path: Path, record: str, key_hex: str) -> subprocess.CompletedProce
     )
 
 
+def public_key_hex(series: MeterSeries) -> str:
+    signer = series.signer
+    assert isinstance(signer, NodeSigner)
+    return signer.public_key_hex
+
+
 def test_openssl_verifies_a_record_with_the_documented_recipe(tmp_path: Path) -> None:
     series = golden_series()
     record = session(series)[0]
-    result = _run(tmp_path, record.text, series.signer.public_key_hex)
+    result = _run(tmp_path, record.text, public_key_hex(series))
     assert result.returncode == 0, result.stderr
     assert "Verified OK" in result.stdout
     assert series.signer.fingerprint in result.stdout  # the fingerprint step
@@ -55,6 +62,6 @@ def test_openssl_rejects_a_changed_record(tmp_path: Path) -> None:
     series = golden_series()
     record = session(series)[0]
     changed = record.text.replace('"RV":1.234567', '"RV":1.234568')
-    result = _run(tmp_path, changed, series.signer.public_key_hex)
+    result = _run(tmp_path, changed, public_key_hex(series))
     assert result.returncode != 0
     assert "Verification failure" in result.stdout + result.stderr

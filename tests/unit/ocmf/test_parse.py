@@ -20,25 +20,7 @@ from gridnode.ocmf import (
     parse_record,
 )
 from gridnode.ocmf.record import encode_payload, encode_signature
-from tests.unit.ocmf.helpers import golden_series, session
-
-# The specification's example (OCMF 1.2, Figure 1), with its display whitespace.
-SPEC_EXAMPLE = """OCMF|{
-    "FV": "1.0", "GI": "ABL SBC-301", "GS": "808829900001", "GV": "1.4p3", "PG": "T12345",
-    "MV": "Phoenix Contact", "MM": "EEM-350-D-MCB", "MS": "BQ27400330016", "MF": "1.0",
-    "IS": true, "IL": "VERIFIED", "IF": ["RFID_PLAIN", "OCPP_RS_TLS"], "IT": "ISO14443",
-    "ID": "1F2D3A4F5506C7", "TT": "Tarif 1",
-    "LC": {"LN": "cable_name", "LI": 1, "LR": 2, "LU": "mOhm"},
-    "RD": [
-        {"TM": "2018-07-24T13:22:04,000+0200 S", "TX": "B", "RV": 2935.6, "RI": "1-b:1.8.0",
-         "RU": "kWh", "RT": "DC", "EF": "", "ST": "G"},
-        {"TM": "2018-07-24T13:26:04,000+0200 S", "TX": "E", "RV": 2965.1, "CL": 0.5,
-         "RI": "1-b:1.8.0", "RU": "kWh", "RT": "DC", "EF": "", "ST": "G"}
-    ]
-}|{
-    "SD": "887FABF407AC82782EEFFF2220C2F856AEB0BC22364BBCC6B55761911ED651D1A922BADA8881"""
-SPEC_EXAMPLE += """8C9671AFEE7094D7F536"
-}"""
+from tests.support.ocmf.helpers import SPEC_EXAMPLE, golden_series, session
 
 
 def test_the_specification_example_parses() -> None:

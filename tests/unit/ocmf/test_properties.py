@@ -18,8 +18,8 @@ from gridnode.ocmf import (
     verify_series,
 )
 from gridnode.ocmf.record import encode_payload
-from tests.unit.ocmf.helpers import GOLDEN_KEY
-from tests.unit.ocmf.strategies import sessions
+from tests.support.ocmf.helpers import GOLDEN_KEY
+from tests.support.ocmf.strategies import sessions
 
 KEY_HEX = NodeSigner(GOLDEN_KEY).public_key_hex
 

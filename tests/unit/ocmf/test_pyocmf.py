@@ -4,21 +4,24 @@ write, in its strict mode, checks our signatures, and rejects what we reject."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 
 from gridnode.ocmf import MeterSeries, NodeSigner, OcmfRecord, Register
-from tests.unit.ocmf.helpers import GOLDEN_KEY, golden_series, session
-from tests.unit.ocmf.strategies import sessions
+from tests.support.ocmf.helpers import GOLDEN_KEY, golden_series, session
+from tests.support.ocmf.strategies import sessions
 
 pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
 
 KEY_HEX = NodeSigner(GOLDEN_KEY).public_key_hex
 
 
-def _accepted_by_pyocmf(record: OcmfRecord) -> object:
+def _accepted_by_pyocmf(record: OcmfRecord) -> Any:
+    """pyocmf's reading of ``record`` (its OCMF object: pyocmf is imported at run time,
+    by importorskip, so it has no static type here)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a SpecWarning fails the test too
         parsed = pyocmf.OCMF.from_string(record.text, strict=True)
@@ -32,8 +35,8 @@ def test_pyocmf_accepts_every_record_we_write(drawn: tuple[MeterSeries, list[Ocm
     _, records = drawn
     for record in records:
         parsed = _accepted_by_pyocmf(record)
-        assert parsed.payload.PG == record.payload.PG  # type: ignore[attr-defined]
-        reading = parsed.payload.RD[0]  # type: ignore[attr-defined]
+        assert parsed.payload.PG == record.payload.PG
+        reading = parsed.payload.RD[0]
         assert str(reading.TM) == record.payload.RD[0].TM.to_text()
         assert reading.RV == record.payload.RD[0].RV
 
@@ -41,7 +44,7 @@ def test_pyocmf_accepts_every_record_we_write(drawn: tuple[MeterSeries, list[Ocm
 def test_pyocmf_reads_the_same_values() -> None:
     records = session(golden_series())
     begin = _accepted_by_pyocmf(records[0])
-    payload = begin.payload  # type: ignore[attr-defined]
+    payload = begin.payload
     assert (
         "SDM120-0042",
         NodeSigner(GOLDEN_KEY).fingerprint,
@@ -56,9 +59,9 @@ def test_pyocmf_finds_our_sessions_eichrecht_compliant() -> None:
     """Begin and End of an import series pass the Transparenzsoftware's rules in pyocmf."""
     records = session(golden_series())
     begin, end = _accepted_by_pyocmf(records[0]), _accepted_by_pyocmf(records[-1])
-    assert begin.check_eichrecht(end) == []  # type: ignore[attr-defined]
+    assert begin.check_eichrecht(end) == []
     for record in records:
-        assert _accepted_by_pyocmf(record).check_eichrecht() == []  # type: ignore[attr-defined]
+        assert _accepted_by_pyocmf(record).check_eichrecht() == []
 
 
 def test_pyocmf_rejects_what_we_reject() -> None:
@@ -89,8 +92,8 @@ def test_known_differences_between_pyocmf_and_the_specification() -> None:
     series.register = Register.EXPORT
     records = session(series)
     begin, end = _accepted_by_pyocmf(records[0]), _accepted_by_pyocmf(records[-1])
-    codes = {issue.code for issue in begin.check_eichrecht(end)}  # type: ignore[attr-defined]
+    codes = {issue.code for issue in begin.check_eichrecht(end)}
     assert codes == {pyocmf.IssueCode.BEGIN_TX, pyocmf.IssueCode.END_TX}
 
     # pyocmf drops "EF":"" when it writes a record back, so its text differs from ours.
-    assert '"EF":""' not in _accepted_by_pyocmf(records[0]).to_string()  # type: ignore[attr-defined]
+    assert '"EF":""' not in _accepted_by_pyocmf(records[0]).to_string()

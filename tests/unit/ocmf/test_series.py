@@ -4,6 +4,7 @@ and golden records that are byte-for-byte stable."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from cryptography.hazmat.primitives import hashes
@@ -15,6 +16,7 @@ from gridnode.ocmf import (
     MeterSeries,
     MeterStatus,
     NodeSigner,
+    OcmfRecord,
     OcmfSequenceError,
     OcmfValueError,
     Register,
@@ -27,10 +29,11 @@ from gridnode.ocmf import (
     verify_record,
     verify_series,
 )
-from tests.unit.ocmf.helpers import (
+from tests.support.ocmf.helpers import (
     GOLDEN_KEY,
     METER,
     OTHER_METER,
+    SPEC_EXAMPLE,
     SYNCED,
     T0_MS,
     golden_series,
@@ -54,6 +57,7 @@ GOLDEN_BEGIN_PAYLOAD = (
 
 def test_golden_begin_record_payload_is_byte_for_byte_stable() -> None:
     series = golden_series()
+    assert isinstance(series.signer, NodeSigner)
     assert series.signer.public_key_hex == GOLDEN_PUBLIC_KEY
     assert series.signer.fingerprint == GOLDEN_FINGERPRINT
     record = series.begin(T0_MS, 1_234_567, SYNCED, UserAssignment.session("sess-01"))
@@ -144,9 +148,11 @@ def test_a_state_is_refused_for_another_key_or_meter() -> None:
         lambda d: d.update(open={"IS": True}),
     ],
 )
-def test_a_damaged_state_is_refused_with_a_sentence(damage: object) -> None:
+def test_a_damaged_state_is_refused_with_a_sentence(
+    damage: Callable[[dict[str, object]], object],
+) -> None:
     data = golden_series().state.to_json()
-    damage(data)  # type: ignore[operator]
+    damage(data)
     with pytest.raises(OcmfValueError, match="state"):
         SeriesState.from_json(data)
 
@@ -290,7 +296,7 @@ def test_the_state_can_be_rebuilt_from_the_last_record_alone() -> None:
     """Recovery when the ledger kept the records but lost the state: the same state back."""
     series = golden_series()
     user = UserAssignment.session("sess-01")
-    steps = [
+    steps: list[Callable[[], OcmfRecord]] = [
         lambda: series.begin(T0_MS, 1_000, SYNCED, user),
         lambda: series.issue(Transaction.CHARGING, T0_MS + 1, 2_000, SYNCED),
         lambda: series.issue(Transaction.SUSPENDED, T0_MS + 2, 2_000, SYNCED),
@@ -302,8 +308,6 @@ def test_the_state_can_be_rebuilt_from_the_last_record_alone() -> None:
 
 
 def test_a_state_is_not_rebuilt_from_a_foreign_record() -> None:
-    from tests.unit.ocmf.test_parse import SPEC_EXAMPLE
-
     record = parse_record(SPEC_EXAMPLE)  # GS is a serial, and RV 2935.6 kWh is fine...
     assert SeriesState.following(record).next_page == 12346
     fiscal = parse_record(SPEC_EXAMPLE.replace('"PG": "T12345"', '"PG": "F7"'))

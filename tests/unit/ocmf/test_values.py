@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from gridnode.ocmf import ClockStatus, EnergyFormat, OcmfTime, Unit
 from gridnode.ocmf.errors import OcmfMalformedError, OcmfUnknownError, OcmfValueError
 from gridnode.ocmf.values import whole_mwh
-from tests.unit.ocmf.helpers import T0_MS
+from tests.support.ocmf.helpers import T0_MS
 
 
 def test_time_is_written_with_comma_milliseconds_offset_and_flag() -> None:
@@ -112,7 +112,7 @@ def test_energy_a_format_cannot_write_exactly_is_refused_not_rounded() -> None:
 @pytest.mark.parametrize("bad", [-1, 1.5, True])
 def test_energy_must_be_a_non_negative_integer(bad: object) -> None:
     with pytest.raises(OcmfValueError):
-        EnergyFormat().to_text(bad)  # type: ignore[arg-type]
+        EnergyFormat().to_text(bad)  # type: ignore[arg-type]  # deliberately not always an int
 
 
 def test_formats_finer_than_a_milliwatt_hour_are_refused() -> None:

@@ -3,10 +3,13 @@ and a series lists every problem it has, each naming its record."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from gridnode.ocmf import (
+    Finding,
     FindingCode,
     MeterSeries,
     MeterStatus,
@@ -21,7 +24,7 @@ from gridnode.ocmf import (
     verify_series,
 )
 from gridnode.ocmf.parse import parse_record
-from tests.unit.ocmf.helpers import (
+from tests.support.ocmf.helpers import (
     GOLDEN_KEY,
     OTHER_METER,
     SYNCED,
@@ -40,7 +43,7 @@ def records() -> list[str]:
     return texts(session(golden_series()))
 
 
-def _codes(findings: list) -> set[tuple[FindingCode, int | None]]:  # type: ignore[type-arg]
+def _codes(findings: Sequence[Finding]) -> set[tuple[FindingCode, int | None]]:
     return {(f.code, f.page) for f in findings}
 
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.peer import CloseCode, LinkSettings, Message, PeerLink, PinnedPeer
+from gridnode.peer.connection import Connection
 from gridnode.peer.errors import OutboxFullError
 from gridnode.peer.frames import Frame, FrameKind
 from gridnode.peer.outbox import Outbox
@@ -31,10 +32,11 @@ _IDS = {
 SETTINGS = LinkSettings(session_expiry_s=3600)
 
 
-class FakeConnection:
-    """Collects what a link writes; the schedule decides what reaches the peer."""
+class FakeConnection(Connection):
+    """Collects what a link writes; the schedule decides what reaches the peer. No stream
+    behind it: only what the link calls on its current connection is overridden."""
 
-    def __init__(self) -> None:
+    def __init__(self) -> None:  # no super().__init__: there is no TLS stream to frame
         self.out: list[Frame] = []
         self.closed = False
         self.rtt_s = None
@@ -88,7 +90,7 @@ def _deliver(src: Side, dst: Side, count: int) -> None:
         frame = src.conn.out.pop(0)
         if frame.kind is not FrameKind.CLOSE:
             frame = replace(frame, ack_seq=src.link.received_seq())
-        dst.link.on_frame(dst.conn, frame)  # type: ignore[arg-type]
+        dst.link.on_frame(dst.conn, frame)
     dst.collect()
 
 
@@ -102,18 +104,21 @@ def _connect(a: Side, b: Side, overlap: int = 0) -> None:
         _deliver(a, b, overlap)
         _deliver(b, a, overlap)
     a.conn, b.conn = FakeConnection(), FakeConnection()
-    a.link.attach(a.conn, hello_b, ack_b)  # type: ignore[arg-type]
-    b.link.attach(b.conn, hello_a, ack_a)  # type: ignore[arg-type]
+    a.link.attach(a.conn, hello_b, ack_b)
+    b.link.attach(b.conn, hello_a, ack_a)
 
 
 def _drop(a: Side, b: Side) -> None:
     for side in (a, b):
         if side.conn is not None:
-            side.link.detach(side.conn, CloseCode.TIMEOUT, "cable pulled")  # type: ignore[arg-type]
+            side.link.detach(side.conn, CloseCode.TIMEOUT, "cable pulled")
             side.conn = None
 
 
-ops = st.lists(
+#: One step of a schedule: what, and its numbers (a side, a count).
+Op = tuple[str, *tuple[int, ...]]
+
+ops: st.SearchStrategy[list[Op]] = st.lists(
     st.one_of(
         st.tuples(st.just("send"), st.sampled_from([0, 1])),
         st.tuples(st.just("deliver"), st.sampled_from([0, 1]), st.integers(1, 5)),
@@ -127,7 +132,7 @@ ops = st.lists(
 
 
 @given(ops)
-def test_every_message_arrives_once_in_order_whatever_happens(schedule: list[tuple]) -> None:
+def test_every_message_arrives_once_in_order_whatever_happens(schedule: list[Op]) -> None:
     asyncio.run(_run(schedule))
 
 
@@ -135,30 +140,30 @@ def test_every_message_arrives_once_in_order_whatever_happens(schedule: list[tup
 _TMP_ROOT = "/dev/shm" if Path("/dev/shm").is_dir() else None
 
 
-async def _run(schedule: list[tuple]) -> None:
+async def _run(schedule: list[Op]) -> None:
     with tempfile.TemporaryDirectory(dir=_TMP_ROOT) as tmp:
         sides = [Side(Role.SELLER, Path(tmp) / "s"), Side(Role.BUYER, Path(tmp) / "b")]
         a, b = sides
         _connect(a, b)
-        for op in schedule:
-            if op[0] == "send":
-                side = sides[op[1]]
+        for what, *n in schedule:
+            if what == "send":
+                side = sides[n[0]]
                 payload = f"{side.role.value}-{len(side.sent)}".encode()
                 side.sent.append(payload)
                 side.link.send(payload)
-            elif op[0] == "deliver" and a.conn is not None:
-                src = sides[op[1]]
-                _deliver(src, sides[1 - op[1]], op[2])
-            elif op[0] == "drop":
+            elif what == "deliver" and a.conn is not None:
+                src = sides[n[0]]
+                _deliver(src, sides[1 - n[0]], n[1])
+            elif what == "drop":
                 _drop(a, b)
-            elif op[0] == "reconnect":
+            elif what == "reconnect":
                 _drop(a, b)
                 _connect(a, b)
-            elif op[0] == "overlap":
-                _connect(a, b, overlap=op[1])
-            elif op[0] == "restart":
+            elif what == "overlap":
+                _connect(a, b, overlap=n[0])
+            elif what == "restart":
                 _drop(a, b)
-                side = sides[op[1]]
+                side = sides[n[0]]
                 side.link.close_store()
                 side.open()
         _drop(a, b)

@@ -32,8 +32,8 @@ from gridnode.peer.frames import (
     ping_frame,
 )
 
-u64 = st.integers(min_value=0, max_value=2**64 - 1)
-frames = st.builds(
+u64: st.SearchStrategy[int] = st.integers(min_value=0, max_value=2**64 - 1)
+frames: st.SearchStrategy[Frame] = st.builds(
     Frame,
     kind=st.sampled_from(FrameKind),
     seq=u64,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import ssl
-import time
 
 import pytest
 
@@ -14,15 +13,19 @@ from gridnode.peer.server import RefusalLog, explain_tls_failure
 
 def test_one_line_per_host_per_interval_with_a_count(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="gridnode.peer")
-    log = RefusalLog(interval_s=0.05)
+    now = [1_000.0]
+    log = RefusalLog(interval_s=0.05, monotonic=lambda: now[0])
     for port in range(100):
         log.refused(f"198.51.100.7:{port}", "garbage")
     log.refused("203.0.113.9:1", "garbage")
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) == 2  # one for each host
-    time.sleep(0.06)
+    now[0] += 0.04
+    log.refused("198.51.100.7:4000", "garbage")
+    assert len(caplog.records) == 2  # still within the interval: counted, not logged
+    now[0] += 0.02
     log.refused("198.51.100.7:5000", "garbage")
-    assert "[99 more refusals from 198.51.100.7 not logged]" in caplog.records[-1].getMessage()
+    assert "[100 more refusals from 198.51.100.7 not logged]" in caplog.records[-1].getMessage()
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,23 @@
-"""The buyer's side of the feed: its [rate_feed_curve] settings and what it publishes."""
+"""The buyer's side of the feed: its [rate_feed_curve] settings and what it publishes,
+read from the node's snapshot (the feed imports no node class)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import BuyerSettings, BuyingSettings, load_settings
-from gridnode.ratefeed.buyer import buyer_feed_state
 from gridnode.ratefeed.keys import new_pair, write_pair
-from gridnode.trade.profiles import ConstantProfile
+from gridnode.ratefeed.view import feed_state
+from gridnode.snapshot import NodeSnapshot, SessionView, Terms
+from gridnode.trade.profiles import ConstantProfile, RateProfile
 from gridnode.trade.states import BuyerState
 from gridnode.trade.units import MsatPerKwh
+from tests.support.node import trading_pair
 from tests.support.node_config import BUYER, write
+from tests.support.terms import PRICE
 
 
 def _buyer(tmp_path: Path, extra: str) -> Path:
@@ -67,26 +69,67 @@ def test_bad_curve_settings_are_one_sentence(tmp_path: Path, table: str, sentenc
     assert any(sentence in p for p in caught.value.problems), caught.value.problems
 
 
-def _node(session: Any, rate: int | None = 150_000) -> Any:
-    return SimpleNamespace(
-        session=session,
-        peer=SimpleNamespace(fingerprint="cd" * 32),
-        rates=SimpleNamespace(rate_msat_per_kwh=rate),
+SELLER_FPR = "cd" * 32
+
+
+def _snapshot(*sessions: SessionView) -> NodeSnapshot:
+    return NodeSnapshot("buyer", "ab" * 32, 1_000, True, False, "ledger.sqlite", sessions)
+
+
+def _session(
+    state: BuyerState,
+    *,
+    profile: RateProfile | None = None,
+    rate: int | None = 150_000,
+    session_id: str = "buyer-1",
+    fingerprint: str = SELLER_FPR,
+) -> SessionView:
+    terms = None if profile is None else Terms(0, 5_000, 3_680_000, profile)
+    return SessionView(
+        peer_name="seller",
+        peer_fingerprint=fingerprint,
+        peer_connected=True,
+        meter_id="buyer-meter",
+        state=state.value,
+        session_id=session_id,
+        rate_msat_per_kwh=rate,
+        terms=terms,
     )
 
 
 def test_the_buyer_publishes_its_session_rate_state_and_offer() -> None:
-    offer = SimpleNamespace(profile=ConstantProfile(MsatPerKwh(150_000)), stop_ms=5_000)
-    session = SimpleNamespace(offer=offer, state=BuyerState.RECEIVING)
-    state = buyer_feed_state(_node(session))
-    assert state.key() == (150_000, "receiving", "cd" * 32, 5_000)
-    assert state.profile is offer.profile
+    profile = ConstantProfile(MsatPerKwh(150_000))
+    state = feed_state(_snapshot(_session(BuyerState.RECEIVING, profile=profile)))
+    assert state.key() == (150_000, "receiving", SELLER_FPR, 5_000)
+    assert state.profile is profile
 
 
 def test_no_session_or_a_closed_one_publishes_no_price() -> None:
-    assert buyer_feed_state(_node(None)).key() == (None, "none", "cd" * 32, None)
-    offer = SimpleNamespace(profile=ConstantProfile(MsatPerKwh(1)), stop_ms=5_000)
-    closed = SimpleNamespace(offer=offer, state=BuyerState.CLOSED)
-    assert buyer_feed_state(_node(closed)).rate_msat_per_kwh is None
-    waiting = SimpleNamespace(offer=None, state=BuyerState.AWAITING_OFFER)
-    assert buyer_feed_state(_node(waiting)).key()[:2] == (None, "awaiting_offer")
+    no_session = SessionView("seller", SELLER_FPR, False, "buyer-meter", "waiting for an offer")
+    assert feed_state(_snapshot(no_session)).key() == (None, "none", SELLER_FPR, None)
+    assert feed_state(_snapshot()).key() == (None, "none", "", None)  # no seller at all
+    closed = _session(BuyerState.CLOSED, profile=ConstantProfile(MsatPerKwh(1)))
+    assert feed_state(_snapshot(closed)).rate_msat_per_kwh is None
+    waiting = _session(BuyerState.AWAITING_OFFER, rate=None)
+    assert feed_state(_snapshot(waiting)).key()[:2] == (None, "awaiting_offer")
+
+
+def test_of_several_sellers_the_one_with_agreed_terms_sets_the_price() -> None:
+    profile = ConstantProfile(MsatPerKwh(120_000))
+    waiting = _session(BuyerState.AWAITING_OFFER, rate=None, fingerprint="ee" * 32)
+    buying = _session(BuyerState.RECEIVING, profile=profile, rate=120_000)
+    assert feed_state(_snapshot(waiting, buying)).key() == (120_000, "receiving", SELLER_FPR, 5_000)
+
+
+async def test_a_trading_buyer_publishes_the_agreed_price_from_its_snapshot(
+    tmp_path: Path,
+) -> None:
+    pair = await trading_pair(tmp_path)
+    assert feed_state(pair.buyer.snapshot()).key()[:2] == (None, "none")  # not started
+    await pair.start()
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+    state = feed_state(pair.buyer.snapshot())
+    assert state.rate_msat_per_kwh == int(PRICE)
+    assert state.session_state == BuyerState.RECEIVING.value
+    assert state.seller == pair.partner.peer.fingerprint
+    await pair.shutdown()

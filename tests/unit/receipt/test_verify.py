@@ -21,7 +21,7 @@ from gridnode.ocmf import NodeSigner, parse_record
 from gridnode.ocmf.record import encode_signature
 from gridnode.receipt.model import RECEIPT_FORMAT
 from gridnode.receipt.verify import Report, VerifyOptions, normalize_fpr, verify_receipt
-from tests.fakes.bolt11s import make_bolt11, node_id
+from tests.support.bolt11s import make_bolt11, node_id
 
 DATA = Path(__file__).parent / "data"
 RECEIPT: dict[str, Any] = json.loads((DATA / "demo-receipt.json").read_text())

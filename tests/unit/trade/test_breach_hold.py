@@ -8,36 +8,18 @@ from dataclasses import replace
 from gridnode.money import Msat
 from gridnode.trade import codec
 from gridnode.trade.actions import PayInvoice, SendMessage
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.evaluate import Acceptance, BreachHold, Rejection, Term, evaluate
 from gridnode.trade.messages import Cause, RejectionMessage
-from gridnode.trade.seller import SellerSession
 from gridnode.trade.states import BuyerState, SellerState
 from tests.support.terms import T0, demo_limits, demo_offer
-
-from .sim import BUYER, REGISTER_STEP_MWH, World
-from .test_scenarios import BUYER_KEY, SELLER_KEY, SESSION
+from tests.support.trade.sim import BUYER, World
+from tests.support.trade.worlds import buyer_session, make_world
 
 CAUSE = "the seller claims 1050 mWh but the buyer's meter saw 1000 mWh"
 
 
 def held_world(hold: BreachHold | None) -> World:
-    seller = SellerSession(
-        demo_offer(),
-        session_id=SESSION,
-        signer=SELLER_KEY,
-        buyer=BUYER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-    )
-    buyer = BuyerSession(
-        demo_limits(),
-        signer=BUYER_KEY,
-        seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        meter_id="buyer-meter",
-        hold=hold,
-    )
-    return World(seller, buyer, start_ms=T0)
+    return make_world(buyer=buyer_session(hold=hold))
 
 
 def rejection_of(world: World) -> RejectionMessage:

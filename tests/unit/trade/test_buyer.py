@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import replace
 
 from gridnode.money import Msat
-from gridnode.ocmf import Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import Action, Notify, PayInvoice, SendMessage
 from gridnode.trade.events import FrameReceived, MeterSample
@@ -14,7 +13,6 @@ from gridnode.trade.messages import (
     Cause,
     Close,
     Hello,
-    InvoiceMessage,
     InvoicePurpose,
     MeterReadingMessage,
     RejectionMessage,
@@ -25,49 +23,18 @@ from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, fingerprint
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.units import MsatPerKwh
-from tests.fakes.bolt11s import SELLER_NODE_ID, make_bolt11, node_id
+from tests.support.bolt11s import SELLER_NODE_ID, make_bolt11, node_id
 from tests.support.terms import T0, demo_offer
-
-from .sim import World
-from .test_scenarios import SELLER_KEY, make_world
-from .test_seller import errors_in
-
-
-def receiving_world(seconds: int = 10) -> World:
-    world = make_world()
-    world.run(T0 + seconds * 1000)
-    assert world.buyer.state is BuyerState.RECEIVING
-    return world
-
-
-def from_seller(world: World, body: object) -> bytes:
-    """A frame from the seller, next in its sequence."""
-    (frame,) = [
-        a.frame
-        for a in world.seller.outbox.send(body, world.now_ms)  # type: ignore[arg-type]
-        if isinstance(a, SendMessage)
-    ]
-    return frame
-
-
-def invoice(
-    world: World, n: int, amount: int, purpose: InvoicePurpose = InvoicePurpose.PREPAYMENT
-) -> InvoiceMessage:
-    """An invoice from the seller, backed by the seller's next signed OCMF reading."""
-    payment_hash = hashlib.sha256(f"test invoice {n}".encode()).digest()
-    seller = world.seller
-    energy = seller.meter.energy_mwh
-    if not seller.readings.own.open:  # the seller's Begin reaches the buyer first
-        (begin,) = seller.readings.own.begin(seller.outbox.session_id.hex(), world.now_ms)
-        frame = from_seller(world, MeterReadingMessage(begin))
-        world.buyer.handle(FrameReceived(frame), world.now_ms)
-    reading = seller.readings.own.sign(Transaction.CHARGING, world.now_ms, energy)
-    bolt11 = make_bolt11(payment_hash, Msat(amount))
-    return InvoiceMessage(bolt11, payment_hash, Msat(amount), purpose, 0, 0, reading)
-
-
-def pays(out: list[Action]) -> list[PayInvoice]:
-    return [a for a in out if isinstance(a, PayInvoice)]
+from tests.support.trade.sim import World
+from tests.support.trade.worlds import (
+    SELLER_KEY,
+    errors_in,
+    from_seller,
+    invoice,
+    make_world,
+    pays,
+    receiving_world,
+)
 
 
 def use_up(world: World, energy_mwh: int) -> list[Action]:

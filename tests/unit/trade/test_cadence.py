@@ -30,15 +30,16 @@ from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.terms import Offer, PaymentTerms
 from gridnode.trade.units import DurationMs, MsatPerKwh, energy_at_power_mwh
 from tests.support.terms import MINUTE, T0, demo_offer
-
-from .sim import BUYER
-from .test_scenarios import MSAT_PER_SECOND_AT_MAX, actions_of, breaches, make_world
+from tests.support.trade.sim import BUYER
+from tests.support.trade.worlds import MSAT_PER_SECOND_AT_MAX, actions_of, breaches, make_world
 
 MAX_POWER_MW = 3_680_000  # the demo supply: 230 V, 16 A
-msats = st.integers(min_value=0, max_value=10_000_000).map(Msat)
-powers = st.integers(min_value=0, max_value=MAX_POWER_MW)
-prices = st.integers(min_value=1_000, max_value=2_000_000).map(Fraction)
-seconds_ms = st.integers(min_value=0, max_value=3_600_000)
+msats: st.SearchStrategy[Msat] = st.integers(min_value=0, max_value=10_000_000).map(Msat)
+powers: st.SearchStrategy[int] = st.integers(min_value=0, max_value=MAX_POWER_MW)
+prices: st.SearchStrategy[Fraction] = st.integers(min_value=1_000, max_value=2_000_000).map(
+    Fraction
+)
+seconds_ms: st.SearchStrategy[int] = st.integers(min_value=0, max_value=3_600_000)
 
 
 @given(msats, msats, msats, msats, msats)
@@ -77,7 +78,7 @@ def budgets_at(power_mw: int, price: Fraction, pay: PaymentTerms, floor: Msat) -
     return Budgets(min(max(by_time, floor), pay.prepayment), unpaid)
 
 
-terms = st.builds(
+terms: st.SearchStrategy[PaymentTerms] = st.builds(
     lambda smallest, extra, ahead_extra, ahead_ms, unpaid, unpaid_ms: PaymentTerms(
         Msat(smallest),
         Msat(smallest + extra),

@@ -11,8 +11,7 @@ from gridnode.trade.ceiling import check_ceiling
 from gridnode.trade.profiles import ConstantProfile, DailyKnot, DailyTableProfile, RateProfile
 from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.units import MS_PER_HOUR, MsatPerKwh
-
-from .strategies import any_profiles, linear_profiles, sinusoid_profiles, times
+from tests.support.trade.strategies import any_profiles, linear_profiles, sinusoid_profiles, times
 
 DAY = 24 * MS_PER_HOUR
 

@@ -51,8 +51,7 @@ from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, P256Verifier, fingerprint
 from gridnode.trade.terms import Offer
 from tests.support.terms import PAYMENTS, T0, demo_offer
-
-from .strategies import any_profiles
+from tests.support.trade.strategies import any_profiles
 
 SESSION = bytes(range(16))
 SIGNER = P256Signer.generate()
@@ -161,7 +160,7 @@ def test_an_invoice_without_its_reading_is_malformed() -> None:
     message = pb.Envelope(protocol_version=1, session_id=SESSION, seq=1)
     message.invoice.bolt11 = "lnbcrt1"
     message.invoice.payment_hash = b"\x03" * 32
-    message.invoice.purpose = 2  # type: ignore[assignment]
+    message.invoice.purpose = pb.INVOICE_PURPOSE_PREPAYMENT
     frame = pb.Frame(envelope=message.SerializeToString())
     with pytest.raises(MalformedMessageError, match="OCMF"):
         codec.decode(frame.SerializeToString())

@@ -7,27 +7,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import cast
+from dataclasses import dataclass, field
 
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 from gridnode.trade.actions import SwitchRelay
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.buyer_checks import MeterComparison
-from gridnode.trade.seller import SellerSession
-from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.supply import Supply
 from gridnode.trade.terms import MeteringTolerance
-from tests.support.terms import T0, demo_limits, demo_offer
+from tests.support.terms import T0, demo_offer
+from tests.support.trade.oracle import Oracle
+from tests.support.trade.sim import SELLER, World
+from tests.support.trade.worlds import buyer_session, seller_session
 
-from .oracle import Oracle
-from .sim import REGISTER_STEP_MWH, SELLER, World
-from .test_scenarios import renew
-
-SELLER_KEY = P256Signer.generate()
-BUYER_KEY = P256Signer.generate()
 RUN_MS = 90_000
 
 
@@ -50,99 +44,90 @@ def _cycle(choices: list[str], default: str) -> Callable[[int], str]:
     return lambda t: next(source)
 
 
-world_settings = st.fixed_dictionaries(
-    {
-        "loads": st.lists(st.tuples(st.integers(1, 20), st.integers(0, 4_500_000)), max_size=5),
-        "volts": st.lists(
-            st.tuples(
-                st.integers(1, 10),
-                st.one_of(st.just(230_000), st.integers(150_000, 260_000)),
-            ),
-            max_size=4,
+@dataclass(frozen=True)
+class WorldSpec:
+    """A world's perturbations; the defaults are a world without any."""
+
+    #: (seconds, mW) steps of the load, repeating.
+    loads: list[tuple[int, int]] = field(default_factory=list)
+    #: (seconds, mV) steps of the voltage, repeating.
+    volts: list[tuple[int, int]] = field(default_factory=list)
+    #: Each payment's fate in turn: "ok", "fail" or "never" (stuck in flight).
+    payments: list[str] = field(default_factory=list)
+    #: (seconds, ms) steps of how long a payment takes.
+    pay_ms: list[tuple[int, int]] = field(default_factory=list)
+    #: Each frame's fate in turn: "ok", "drop", "replay" or "late".
+    frames: list[str] = field(default_factory=list)
+    #: (from s, for s): meter samples lost.
+    lost_samples: list[tuple[int, int]] = field(default_factory=list)
+    #: (from s, for s): link outages.
+    outages: list[tuple[int, int]] = field(default_factory=list)
+    #: (whose clock, from s, by ms): a clock jump.
+    jump: tuple[str, int, int] = (SELLER, 0, 0)
+    #: The seller's meter over-reports by this share (ppm).
+    seller_ppm: int = 0
+    renew: bool = False
+
+
+world_specs: st.SearchStrategy[WorldSpec] = st.builds(
+    WorldSpec,
+    loads=st.lists(st.tuples(st.integers(1, 20), st.integers(0, 4_500_000)), max_size=5),
+    volts=st.lists(
+        st.tuples(
+            st.integers(1, 10),
+            st.one_of(st.just(230_000), st.integers(150_000, 260_000)),
         ),
-        "payments": st.lists(st.sampled_from(["ok", "ok", "ok", "fail", "never"]), max_size=8),
-        "pay_ms": st.lists(st.tuples(st.integers(1, 10), st.integers(20, 6_000)), max_size=4),
-        "frames": st.lists(
-            st.sampled_from(["ok", "ok", "ok", "drop", "replay", "late"]), max_size=12
-        ),
-        "lost_samples": st.lists(st.tuples(st.integers(0, 80), st.integers(1, 10)), max_size=3),
-        "outages": st.lists(st.tuples(st.integers(1, 80), st.integers(1, 20)), max_size=2),
-        "jump": st.tuples(
-            st.sampled_from(["seller", "buyer"]), st.integers(0, 80), st.integers(-10_000, 10_000)
-        ),
-        "seller_ppm": st.sampled_from([0, 0, 5_000, 50_000]),
-        "renew": st.booleans(),
-    }
+        max_size=4,
+    ),
+    payments=st.lists(st.sampled_from(["ok", "ok", "ok", "fail", "never"]), max_size=8),
+    pay_ms=st.lists(st.tuples(st.integers(1, 10), st.integers(20, 6_000)), max_size=4),
+    frames=st.lists(st.sampled_from(["ok", "ok", "ok", "drop", "replay", "late"]), max_size=12),
+    lost_samples=st.lists(st.tuples(st.integers(0, 80), st.integers(1, 10)), max_size=3),
+    outages=st.lists(st.tuples(st.integers(1, 80), st.integers(1, 20)), max_size=2),
+    jump=st.tuples(
+        st.sampled_from(["seller", "buyer"]), st.integers(0, 80), st.integers(-10_000, 10_000)
+    ),
+    seller_ppm=st.sampled_from([0, 0, 5_000, 50_000]),
+    renew=st.booleans(),
 )
 
 
-#: A world without perturbations.
-QUIET: dict[str, object] = {
-    "loads": [],
-    "volts": [],
-    "payments": [],
-    "pay_ms": [],
-    "frames": [],
-    "lost_samples": [],
-    "outages": [],
-    "jump": (SELLER, 0, 0),
-    "seller_ppm": 0,
-    "renew": False,
-}
-
-
-def build(spec: dict[str, object]) -> tuple[World, Oracle]:
+def build(spec: WorldSpec) -> tuple[World, Oracle]:
     offer = demo_offer(minutes=1)  # ends inside the run: period end is exercised
-    seller = SellerSession(
-        offer,
-        session_id=b"P" * 16,
-        signer=SELLER_KEY,
-        buyer=BUYER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        renewal=renew if spec.get("renew") else None,
-    )
-    buyer = BuyerSession(
-        demo_limits(),
-        signer=BUYER_KEY,
-        seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        meter_id="buyer-meter",
-    )
-    frames = _cycle(spec["frames"], "ok")  # type: ignore[arg-type]
+    seller = seller_session(offer, session_id=b"P" * 16, renewal=spec.renew)
+    buyer = buyer_session()
+    frames = _cycle(spec.frames, "ok")
     delays = {"ok": [0], "drop": [], "replay": [0, 700], "late": [2_500]}
-    lost = spec["lost_samples"]
-    jump_who, jump_at, jump_by = cast(tuple[str, int, int], spec["jump"])
+    lost = spec.lost_samples
+    jump_who, jump_at, jump_by = spec.jump
     oracle = Oracle(offer)
-    outcomes = _cycle(spec["payments"], "ok")  # type: ignore[arg-type]
+    outcomes = _cycle(spec.payments, "ok")
     world: World
     world = World(
         seller,
         buyer,
         start_ms=T0,
-        load_mw=_steps(spec["loads"], 3_000_000),  # type: ignore[arg-type]
-        voltage_mv=_steps(spec["volts"], 230_000),  # type: ignore[arg-type]
-        pay_ms=_steps(spec["pay_ms"], 80),  # type: ignore[arg-type]
+        load_mw=_steps(spec.loads, 3_000_000),
+        voltage_mv=_steps(spec.volts, 230_000),
+        pay_ms=_steps(spec.pay_ms, 80),
         pay_outcome=lambda t: outcomes(t) if t >= T0 + 3_000 else "ok",
         # Negotiation gets 3 s in peace, so most worlds reach supply; then anything goes.
         deliveries=lambda who, frame: delays[frames(0)] if world.now_ms >= T0 + 3_000 else [0],
-        sample_lost=lambda who, t: any(
-            T0 + a * 1000 <= t < T0 + (a + n) * 1000
-            for a, n in lost  # type: ignore[attr-defined]
-        ),
+        sample_lost=lambda who, t: any(T0 + a * 1000 <= t < T0 + (a + n) * 1000 for a, n in lost),
         clock=lambda who, t: t + (jump_by if who == jump_who and t >= T0 + jump_at * 1000 else 0),
-        seller_meter_ppm=spec["seller_ppm"],  # type: ignore[arg-type]
+        seller_meter_ppm=spec.seller_ppm,
         observers=[oracle],
     )
-    for start, length in spec["outages"]:  # type: ignore[attr-defined]
+    for start, length in spec.outages:
         world.set_link(T0 + start * 1000, up=False)
         world.set_link(T0 + (start + length) * 1000, up=True)
     return world, oracle
 
 
-@given(world_settings)
-def test_invariants_hold_after_every_event_of_a_random_world(spec: dict[str, object]) -> None:
+@given(world_specs)
+def test_invariants_hold_after_every_event_of_a_random_world(spec: WorldSpec) -> None:
     world, oracle = build(spec)
-    world.run(T0 + (RUN_MS + 60_000 if spec["renew"] else RUN_MS))
+    world.run(T0 + (RUN_MS + 60_000 if spec.renew else RUN_MS))
     event(f"renewed: {len(oracle.periods) > 1}")
     event(f"relay switched {len(world.relay_timeline)} times")
     event(f"buyer ended {world.buyer.state.value}")
@@ -171,19 +156,7 @@ class _StuckOn(Supply):
 
 def test_the_oracle_catches_a_seller_that_leaves_the_relay_on() -> None:
     """The oracle is not vacuous: it reports a relay on without deposit or credit."""
-    world, oracle = build(
-        {
-            "loads": [],
-            "volts": [],
-            "payments": [],
-            "pay_ms": [],
-            "frames": [],
-            "lost_samples": [],
-            "outages": [],
-            "jump": (SELLER, 0, 0),
-            "seller_ppm": 0,
-        }
-    )
+    world, oracle = build(WorldSpec())
     world.seller.supply = _StuckOn(world.seller.offer.policy)
     world.drop_payments_after_ms = T0 + 20_000
     world.run(T0 + 40_000)
@@ -193,19 +166,7 @@ def test_the_oracle_catches_a_seller_that_leaves_the_relay_on() -> None:
 
 def test_random_worlds_do_supply_energy_most_of_the_time() -> None:
     """Guard against a vacuous property: the default world trades and supplies."""
-    world, oracle = build(
-        {
-            "loads": [],
-            "volts": [],
-            "payments": [],
-            "pay_ms": [],
-            "frames": [],
-            "lost_samples": [],
-            "outages": [],
-            "jump": (SELLER, 0, 0),
-            "seller_ppm": 0,
-        }
-    )
+    world, oracle = build(WorldSpec())
     world.run(T0 + RUN_MS)
     assert oracle.violations == []
     assert world.relay_timeline[0][1] is True
@@ -215,7 +176,7 @@ def test_random_worlds_do_supply_energy_most_of_the_time() -> None:
 def test_the_oracle_catches_a_buyer_that_ignores_an_over_reporting_meter() -> None:
     """Non-vacuous for invariant 4: with the buyer's own check disabled, the oracle sees it
     pay after the seller's claims went beyond the tolerance."""
-    spec = {**QUIET, "seller_ppm": 50_000}
+    spec = WorldSpec(seller_ppm=50_000)
     world, oracle = build(spec)
     world.run(T0 + 60_000)
     assert oracle.meter_breached

@@ -7,7 +7,7 @@ import hashlib
 
 from gridnode.money import Msat
 from gridnode.trade.invoice_check import bolt11_problem, read_bolt11
-from tests.fakes.bolt11s import SELLER_NODE_ID, make_bolt11
+from tests.support.bolt11s import SELLER_NODE_ID, make_bolt11
 
 H = hashlib.sha256(b"invoice").digest()
 

@@ -7,13 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from pathlib import Path
 
 import pytest
 
-from gridnode.ledger import ReadingRow, ReadingSide, SqliteLedger
-from gridnode.node.readings import series_state, system_clock_status
-from gridnode.node.runner import RunnerPorts, SessionRunner
 from gridnode.ocmf import (
     ClockStatus,
     OcmfRecord,
@@ -22,30 +18,35 @@ from gridnode.ocmf import (
     parse_record,
     verify_series,
 )
-from gridnode.trade.actions import Action, LedgerKind, Record, SendMessage
-from gridnode.trade.buyer import BuyerSession
-from gridnode.trade.events import ClockChecked, CloseRequested, Event, FrameReceived, Tick
+from gridnode.trade.actions import LedgerKind, Record, SendMessage
+from gridnode.trade.events import ClockChecked, CloseRequested, FrameReceived
 from gridnode.trade.messages import Cause, Close, InvoiceMessage, MeterReadingMessage
 from gridnode.trade.profiles import TimeOfUseBlock, TimeOfUseProfile
-from gridnode.trade.readings import OwnSeries, ledger_record
-from gridnode.trade.seller import SellerSession
-from gridnode.trade.signing import fingerprint
+from gridnode.trade.readings import OwnSeries
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
-from tests.support.ledger import open_ledger
-from tests.support.terms import T0, demo_limits, demo_offer
-
-from .sim import BUYER, SELLER, World
-from .test_buyer import from_seller, invoice, pays, receiving_world
-from .test_scenarios import BUYER_KEY, MINUTE, REGISTER_STEP_MWH, SELLER_KEY, SESSION, renew
-from .test_seller import errors_in
+from tests.support.terms import T0, demo_offer
+from tests.support.trade.sim import BUYER, SELLER, World
+from tests.support.trade.worlds import (
+    BUYER_KEY,
+    MINUTE,
+    SELLER_KEY,
+    SESSION,
+    buyer_session,
+    errors_in,
+    from_seller,
+    invoice,
+    make_world,
+    pays,
+    receiving_world,
+    seller_session,
+)
 
 pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
 
 SELLER_HEX = SELLER_KEY.public_key_der.hex()
 BUYER_HEX = BUYER_KEY.public_key_der.hex()
-SELLER_KEY_FPR = fingerprint(SELLER_KEY.public_key_der)
 
 
 def world_with(
@@ -57,25 +58,15 @@ def world_with(
     renewal: bool = False,
     start_ms: int = T0,
 ) -> World:
-    seller = SellerSession(
+    seller = seller_session(
         offer or demo_offer(start=start_ms),
         session_id=session_id,
-        signer=SELLER_KEY,
-        buyer=BUYER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        renewal=renew if renewal else None,
+        renewal=renewal,
         series=seller_series,
         clock_status=ClockStatus.SYNCHRONIZED,
     )
-    buyer = BuyerSession(
-        demo_limits(),
-        signer=BUYER_KEY,
-        seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        meter_id="buyer-meter",
-        series=buyer_series,
-    )
-    return World(seller, buyer, start_ms=start_ms)
+    buyer = buyer_session(series=buyer_series)
+    return make_world(seller=seller, buyer=buyer, start_ms=start_ms)
 
 
 def readings(world: World, who: str, kind: LedgerKind = LedgerKind.READING) -> list[str]:
@@ -203,6 +194,7 @@ def test_another_keys_state_starts_a_new_series() -> None:
 def _tampered(record: OcmfRecord) -> OcmfRecord:
     payload = record.payload_text
     energy = record.payload.RD[-1].RV
+    assert energy is not None
     changed = payload.replace(f'"RV":{energy}', f'"RV":{energy + 1}')
     assert changed != payload
     return dataclasses.replace(parse_record(record.text), payload_text=changed)
@@ -252,41 +244,6 @@ def _decode(frame: bytes) -> object:
     return codec.decode(frame).envelope.body
 
 
-async def _records(ledger: SqliteLedger, session_id: str, side: ReadingSide) -> list[str]:
-    return [r.record for r in await ledger.evidence.readings(session_id, side)]
-
-
-async def test_the_node_continues_its_series_from_the_ledger_and_aborts_what_a_crash_left_open(
-    tmp_path: Path,
-) -> None:
-    """The node's wiring (gridnode.node.readings): the state a new session continues from
-    is rebuilt from the last record in the ledger; an open transaction is ended first."""
-    ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
-    meter = "seller-meter-1"
-    assert await series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0) is None
-    await ledger.sessions.open("old", "f" * 64, meter, T0)
-    series = OwnSeries(SELLER_KEY, meter, None)
-    for record in [*series.begin("old", T0), series.sign(Transaction.CHARGING, T0 + 1, 42)]:
-        at_ms = record.payload.RD[-1].TM.unix_ms
-        await ledger.evidence.reading(
-            ReadingRow("old", ReadingSide.OWN, meter, record.page, at_ms, record.text)
-        )
-
-    state = await series_state(ledger, SELLER_KEY, meter, ClockStatus.UNKNOWN, T0 + 5)
-    assert state is not None
-    assert (state.next_page, state.open, state.last_energy_mwh) == (4, None, 42)
-    old = await _records(ledger, "old", ReadingSide.OWN)
-    assert codes(old) == "BCA"  # ended as aborted, with the session it belongs to
-    assert verify_series(old, SELLER_HEX) == []
-    # Another node key starts its own series.
-    assert await series_state(ledger, BUYER_KEY, meter, ClockStatus.UNKNOWN, T0 + 6) is None
-    await ledger.close()
-
-
-def test_the_clock_status_is_synchronised_or_unknown() -> None:
-    assert system_clock_status() in {ClockStatus.SYNCHRONIZED, ClockStatus.UNKNOWN}
-
-
 def test_a_session_following_one_still_closing_shares_its_counter() -> None:
     """The buyer starts a new session when the seller does, while its old one closes."""
     old = OwnSeries(BUYER_KEY, "buyer-meter", None)
@@ -309,42 +266,6 @@ def test_a_session_following_one_still_closing_shares_its_counter() -> None:
         6,
     ]
     assert not new.open
-
-
-async def test_the_runner_stores_own_and_peer_readings_before_acting(tmp_path: Path) -> None:
-    """gridnode.node.runner writes READING and PEER_READING records to the ledger's
-    readings table: the own series by meter, the peer's by its key and meter."""
-    ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
-    await ledger.sessions.open("s1", "f" * 64, "buyer-meter", T0)
-    own, peer = OwnSeries(BUYER_KEY, "buyer-meter", None), OwnSeries(SELLER_KEY, "m", None)
-    mine = [*own.begin("s", T0), own.sign(Transaction.CHARGING, T0 + 1, 5)]
-    theirs = peer.begin("s", T0)
-    actions: list[Action] = [ledger_record(r) for r in mine]
-    actions += [Record(LedgerKind.PEER_READING, T0, "peer", data=r.text.encode()) for r in theirs]
-
-    class Scripted:
-        def handle(self, event: Event, now_ms: int) -> list[Action]:
-            return actions
-
-    ports = RunnerPorts(
-        ledger=ledger,
-        wallet=None,  # type: ignore[arg-type]  # not used by ledger records
-        send=lambda frame: None,
-        relay=None,
-        publish_rate=lambda price, at: None,
-        clock_ms=lambda: T0,
-    )
-    await SessionRunner("s1", Scripted(), ports).step(Tick())
-    assert await _records(ledger, "s1", ReadingSide.OWN) == [r.text for r in mine]
-    assert await _records(ledger, "s1", ReadingSide.PEER) == [r.text for r in theirs]
-    last = await ledger.evidence.last_reading(ReadingSide.OWN, "buyer-meter")
-    assert last is not None
-    assert (last.session_id, last.record) == ("s1", mine[-1].text)
-    assert last.pagination == mine[-1].page
-    peer_last = await ledger.evidence.last_reading(ReadingSide.PEER, f"{SELLER_KEY_FPR}:m")
-    assert peer_last is not None
-    assert (peer_last.session_id, peer_last.record) == ("s1", theirs[-1].text)
-    await ledger.close()
 
 
 def test_the_buyer_sends_its_end_after_the_sellers_close_and_a_closing_seller_stores_it() -> None:
@@ -383,7 +304,7 @@ def test_a_time_of_use_price_step_is_marked_with_a_tariff_change_reading() -> No
 
 
 def test_a_clock_that_loses_its_synchronisation_mid_session_flags_the_readings_after() -> None:
-    """The node re-checks its clock while a session runs (gridnode.node.readings.ClockGate)
+    """The node re-checks its clock while a session runs (gridnode.node.clock_gate.ClockGate)
     and tells the session; readings signed from then on carry the new flag, and the
     series still verifies (the flag is part of what is signed, not a break in it)."""
     world = world_with()

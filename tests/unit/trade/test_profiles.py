@@ -28,14 +28,23 @@ from gridnode.trade.profiles import (
 )
 from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.units import MS_PER_HOUR, MsatPerKwh
-
-from .strategies import any_profiles, times
+from tests.support.trade.strategies import any_profiles, times
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def at(*args: int, tz: ZoneInfo = BERLIN) -> int:
-    return utc_ms(datetime(*args, tzinfo=tz))  # type: ignore[arg-type,misc]
+def at(
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    *,
+    tz: ZoneInfo = BERLIN,
+) -> int:
+    """Unix ms of a wall-clock time in ``tz``."""
+    return utc_ms(datetime(year, month, day, hour, minute, second, tzinfo=tz))
 
 
 def test_constant_profile_costs_energy_times_price() -> None:

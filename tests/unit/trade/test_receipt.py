@@ -18,9 +18,8 @@ from gridnode.trade.messages import (
 from gridnode.trade.peer_io import reading_of
 from gridnode.trade.signing import fingerprint
 from tests.support.terms import T0
-
-from .sim import SELLER
-from .test_scenarios import BUYER_KEY, MINUTE, SELLER_KEY, make_world
+from tests.support.trade.sim import SELLER
+from tests.support.trade.worlds import BUYER_KEY, MINUTE, SELLER_KEY, make_world
 
 
 def test_a_third_party_checks_the_agreement_readings_and_payments_from_the_seller_ledger() -> None:

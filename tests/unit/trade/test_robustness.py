@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from gridnode.money import Msat
 from gridnode.trade.actions import PayInvoice, SendMessage, SwitchRelay
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import (
     CloseRequested,
     Event,
@@ -31,12 +30,14 @@ from gridnode.trade.events import (
     Start,
     Tick,
 )
-from gridnode.trade.seller import SellerSession
 from gridnode.trade.states import BuyerState, SellerState
-from tests.support.terms import T0, demo_limits, demo_offer
-
-from .sim import BUYER, REGISTER_STEP_MWH, SELLER
-from .test_scenarios import BUYER_KEY, SELLER_KEY, SESSION, make_world
+from tests.support.terms import T0
+from tests.support.trade.sim import BUYER, SELLER
+from tests.support.trade.worlds import (
+    buyer_session,
+    make_world,
+    seller_session,
+)
 
 
 @cache
@@ -115,13 +116,7 @@ def histories(draw: st.DrawFn, side: str) -> list[tuple[int, Event]]:
 def test_the_seller_never_raises_and_only_powers_a_locked_deposit(
     history: list[tuple[int, Event]],
 ) -> None:
-    seller = SellerSession(
-        demo_offer(),
-        session_id=SESSION,
-        signer=SELLER_KEY,
-        buyer=BUYER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-    )
+    seller = seller_session()
     relay_on = False
     for now, event in history:
         for action in seller.handle(event, now):
@@ -138,13 +133,7 @@ def test_the_seller_never_raises_and_only_powers_a_locked_deposit(
 def test_the_buyer_never_raises_and_never_pays_above_the_agreed_size(
     history: list[tuple[int, Event]],
 ) -> None:
-    buyer = BuyerSession(
-        demo_limits(),
-        signer=BUYER_KEY,
-        seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        meter_id="buyer-meter",
-    )
+    buyer = buyer_session()
     paid: set[bytes] = set()
     for now, event in history:
         for action in buyer.handle(event, now):

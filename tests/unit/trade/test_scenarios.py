@@ -4,10 +4,8 @@ wallet and a peer link. Each asserts energy, money and the relay timeline."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from fractions import Fraction
-from typing import TypeVar
 
 import pytest
 
@@ -25,7 +23,6 @@ from gridnode.trade.actions import (
     SettleHoldInvoice,
     SwitchRelay,
 )
-from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.events import Event, PaymentFailed
 from gridnode.trade.messages import Cause
 from gridnode.trade.profiles import (
@@ -35,79 +32,30 @@ from gridnode.trade.profiles import (
     TimeOfUseBlock,
     TimeOfUseProfile,
 )
-from gridnode.trade.seller import SellerSession
-from gridnode.trade.signing import P256Signer
 from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.states import BuyerState, SellerState
-from gridnode.trade.terms import Offer
 from gridnode.trade.units import MsatPerKwh
-from tests.support.terms import PRICE, T0, demo_limits, demo_offer
-
-from .sim import (
+from tests.support.terms import PRICE, T0, demo_offer
+from tests.support.trade.sim import (
     BUYER,
-    REGISTER_STEP_MWH,
     SELLER,
     World,
     deposit_states,
     relay_on_ms,
     settled_msat,
 )
+from tests.support.trade.worlds import (
+    MINUTE,
+    MSAT_PER_SECOND_AT_MAX,
+    actions_of,
+    breaches,
+    make_world,
+)
 
-SELLER_KEY = P256Signer.generate()
-BUYER_KEY = P256Signer.generate()
-SESSION = b"S" * 16
-MINUTE = 60_000
-#: Cost of one second at the contracted maximum power (3.68 kW at 200 sat/kWh), msat.
-MSAT_PER_SECOND_AT_MAX = Fraction(3_680_000 * 1_000 * 200_000, 3_600_000 * 1_000_000)
 #: The contracted maximum power (230 V, 16 A) and the sim's default load, in mW.
 MAX_MW = 3_680_000
 #: The prepayment window: 900 msat, 4.4 s at 3.68 kW.
 PREPAYMENT_MSAT = 900
-
-
-def renew(offer: Offer) -> Offer | None:
-    """Renew once: the first period is followed by one more of the same length."""
-    if offer.is_renewal:
-        return None
-    no_deposit = dataclasses.replace(offer.payments, initial_deposit=Msat(0))
-    length = offer.stop_ms - offer.start_ms
-    return dataclasses.replace(
-        offer,
-        start_ms=offer.stop_ms,
-        stop_ms=offer.stop_ms + length,
-        payments=no_deposit,
-        is_renewal=True,
-    )
-
-
-def make_world(offer: Offer | None = None, *, renewal: bool = False, **world: object) -> World:
-    seller = SellerSession(
-        offer or demo_offer(),
-        session_id=SESSION,
-        signer=SELLER_KEY,
-        buyer=BUYER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        renewal=renew if renewal else None,
-    )
-    buyer = BuyerSession(
-        demo_limits(),
-        signer=BUYER_KEY,
-        seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
-        meter_id="buyer-meter",
-    )
-    return World(seller, buyer, start_ms=T0, **world)  # type: ignore[arg-type]
-
-
-A = TypeVar("A", bound=Action)
-
-
-def actions_of(world: World, who: str, kind: type[A]) -> list[tuple[int, A]]:
-    return [(t, a) for t, w, a in world.actions if w == who and isinstance(a, kind)]
-
-
-def breaches(world: World, who: str) -> list[str]:
-    return [a.text for _, a in actions_of(world, who, Record) if a.kind.value == "breach"]
 
 
 def breach_time(world: World) -> int:

@@ -30,7 +30,7 @@ from gridnode.trade.events import (
     Tick,
 )
 from gridnode.trade.machine import ErrorCode, StateMachine
-from gridnode.trade.messages import Cause, Envelope, ErrorMessage, Heartbeat, OfferMessage
+from gridnode.trade.messages import Body, Cause, Envelope, Heartbeat, OfferMessage
 from gridnode.trade.signing import P256Signer
 from gridnode.trade.states import (
     BUYER_TRANSITIONS,
@@ -41,9 +41,8 @@ from gridnode.trade.states import (
 from gridnode.trade.supply import Supply, cltv_blocks
 from gridnode.trade.terms import DEMO_POLICY
 from tests.support.terms import T0, demo_offer
-
-from .sim import BUYER, SELLER, World
-from .test_scenarios import BUYER_KEY, SESSION, make_world
+from tests.support.trade.sim import BUYER, SELLER, World
+from tests.support.trade.worlds import BUYER_KEY, SESSION, errors_in, make_world
 
 
 def supplying_world(seconds: int = 10) -> World:
@@ -53,21 +52,11 @@ def supplying_world(seconds: int = 10) -> World:
     return world
 
 
-def errors_in(out: list[Action]) -> list[ErrorMessage]:
-    found = []
-    for action in out:
-        if isinstance(action, SendMessage):
-            body = codec.decode(action.frame).envelope.body
-            if isinstance(body, ErrorMessage):
-                found.append(body)
-    return found
-
-
 def buyer_frame(
-    world: World, body: object, seq: int | None = None, key: P256Signer = BUYER_KEY
+    world: World, body: Body, seq: int | None = None, key: P256Signer = BUYER_KEY
 ) -> bytes:
     seq = world.buyer.outbox.next_seq if seq is None else seq
-    return codec.encode(Envelope(SESSION, seq, body), key)  # type: ignore[arg-type]
+    return codec.encode(Envelope(SESSION, seq, body), key)
 
 
 def test_the_relay_stays_off_until_the_deposit_is_locked_and_the_session_ends_unpaid() -> None:

@@ -8,8 +8,8 @@ from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui.receipts import ReceiptView
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
 from tests.support.status_source import FakeSource
-from tests.unit.ui import samples
-from tests.unit.ui.helpers import dashboard, screen_text, shows, until
+from tests.support.ui import samples
+from tests.support.ui.helpers import dashboard, screen_text, shows, until
 
 SIZE = (100, 30)
 

@@ -21,8 +21,8 @@ from gridnode.ui.app import Dashboard
 from gridnode.ui.receipts import ReceiptView
 from gridnode.ui.screens import ReceiptInfo
 from tests.support.status_source import FakeSource
-from tests.unit.ui import samples
-from tests.unit.ui.helpers import dashboard, until
+from tests.support.ui import samples
+from tests.support.ui.helpers import dashboard, until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((100, 30), id="100x30")]
 Snap = Callable[..., bool]

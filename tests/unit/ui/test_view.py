@@ -7,11 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gridnode.node.status_view import _exposure_ms
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui import view
 from gridnode.ui.history import History
-from tests.unit.ui import samples
+from tests.support.ui import samples
 
 
 @given(st.integers(min_value=-(10**15), max_value=10**15))
@@ -71,12 +70,3 @@ def test_history_keeps_the_window_and_ignores_repeats_and_untimed_snapshots() ->
     kept = history.samples("01" * 32)
     assert [s.at_ms for s in kept] == list(range(samples.T0_MS - 10_000, samples.T0_MS + 1, 1000))
     assert history.samples("nobody") == []
-
-
-def test_exposure_in_time_at_max_power() -> None:
-    # 1,000 sat ahead at 100 sat/kWh = 10 kWh... at 10 kW max power = 1 h
-    entry = pb.SessionStatus(
-        exposure_msat=1_000_000, rate_msat_per_kwh=100_000, max_power_mw=10_000_000
-    )
-    assert _exposure_ms(entry) == 3_600_000
-    assert _exposure_ms(pb.SessionStatus(exposure_msat=5)) == 0  # no rate or power yet

@@ -68,6 +68,7 @@ def test_hold_invoice_without_preimage_maps_to_none_not_empty_bytes() -> None:
 
 def test_unknown_invoice_state_is_an_error_not_a_guess() -> None:
     with pytest.raises(WalletError, match="unknown invoice state"):
+        # deliberately a state the stubs do not know, as a newer LND could send
         mapping.invoice_status(ln.Invoice(r_hash=HASH, state=17))  # type: ignore[arg-type]
 
 

@@ -3,9 +3,9 @@
 Run in its own process: its generated protos register the same symbols (lnrpc.*) as
 gridnode's, and one Python process cannot hold both. Prints one JSON document.
 
-    python tests/regtest/lndgrpc_probe.py invoices GRPC CERT MACAROON
-    python tests/regtest/lndgrpc_probe.py payments GRPC CERT MACAROON
-    python tests/regtest/lndgrpc_probe.py balance GRPC CERT MACAROON
+    python tests/support/regtest/lndgrpc_probe.py invoices GRPC CERT MACAROON
+    python tests/support/regtest/lndgrpc_probe.py payments GRPC CERT MACAROON
+    python tests/support/regtest/lndgrpc_probe.py balance GRPC CERT MACAROON
 """
 
 from __future__ import annotations

@@ -18,11 +18,13 @@ from gridnode.trade.units import MsatPerKwh
 ZONES = ("UTC", "Europe/Berlin", "America/New_York")
 # 2026-01-01T00:00Z .. about 2027-01-01: covers both DST changes of both zones.
 T_BASE = 1_767_225_600_000
-times = st.integers(min_value=T_BASE, max_value=T_BASE + 366 * 86_400_000)
-prices = st.integers(min_value=0, max_value=2_000_000).map(MsatPerKwh)
-zones = st.sampled_from(ZONES)
+times: st.SearchStrategy[int] = st.integers(min_value=T_BASE, max_value=T_BASE + 366 * 86_400_000)
+prices: st.SearchStrategy[MsatPerKwh] = st.integers(min_value=0, max_value=2_000_000).map(
+    MsatPerKwh
+)
+zones: st.SearchStrategy[str] = st.sampled_from(ZONES)
 
-constant_profiles = st.builds(ConstantProfile, prices, zones)
+constant_profiles: st.SearchStrategy[ConstantProfile] = st.builds(ConstantProfile, prices, zones)
 
 
 @st.composite

@@ -16,7 +16,7 @@ from gridnode.config.settings import BuyerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.node.context import RuntimeTimings
 from gridnode.trade.terms import BuyerLimits
-from tests.regtest.conftest import lndgrpc
+from tests.support.regtest.lnd import lndgrpc
 
 
 def harness(tmp_path: Path, **options: Any) -> DemoHarness:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 from textual.app import App
@@ -14,25 +16,21 @@ from gridnode.ui.app import Dashboard
 from gridnode.ui.factory import build_app
 from gridnode.ui.settings import DashboardSettings
 from gridnode.ui.sources import StatusSource
-from tests.unit.ui.samples import T0_MS
+from tests.support.ui.samples import T0_MS
 
 
-def fast_settings(**changes: object) -> DashboardSettings:
-    """Quick reconnects and a clock fixed at T0, so nothing on screen depends on now."""
-    base: dict[str, object] = {
-        "reconnect_min_s": 0.05,
-        "reconnect_max_s": 0.1,
-        "clock_ms": lambda: T0_MS,
-    }
-    base.update(changes)
-    return DashboardSettings(**base)  # type: ignore[arg-type]
+def fast_settings(**changes: Any) -> DashboardSettings:
+    """Quick reconnects and a clock fixed at T0, so nothing on screen depends on now;
+    ``changes`` are :class:`DashboardSettings` fields."""
+    fast = DashboardSettings(reconnect_min_s=0.05, reconnect_max_s=0.1, clock_ms=lambda: T0_MS)
+    return dataclasses.replace(fast, **changes)
 
 
-def dashboard(source: StatusSource, **changes: object) -> Dashboard:
+def dashboard(source: StatusSource, **changes: Any) -> Dashboard:
     return build_app(fast_settings(**changes), source)
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """The screen as plain text, as a person would read it (the top screen included)."""
     width, height = app.size
     console = Console(
@@ -44,9 +42,7 @@ def screen_text(app: App[object]) -> str:
     return console.export_text()
 
 
-async def until(
-    pilot: Pilot[object], condition: Callable[[], bool], timeout_s: float = 10.0
-) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     while not condition():
@@ -55,6 +51,6 @@ async def until(
         await pilot.pause(0.02)
 
 
-async def shows(pilot: Pilot[object], *texts: str, timeout_s: float = 10.0) -> None:
+async def shows(pilot: Pilot[Any], *texts: str, timeout_s: float = 10.0) -> None:
     """Wait until every text is on the screen."""
     await until(pilot, lambda: all(t in screen_text(pilot.app) for t in texts), timeout_s)

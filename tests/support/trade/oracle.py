@@ -38,8 +38,7 @@ from gridnode.trade.messages import (
 )
 from gridnode.trade.profiles import cost_exact
 from gridnode.trade.terms import Offer
-
-from .sim import BUYER, SELLER, World
+from tests.support.trade.sim import BUYER, SELLER, World
 
 
 @dataclass

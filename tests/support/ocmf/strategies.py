@@ -14,7 +14,7 @@ from gridnode.ocmf import (
     Unit,
     UserAssignment,
 )
-from tests.unit.ocmf.helpers import T0_MS, golden_series
+from tests.support.ocmf.helpers import T0_MS, golden_series
 
 MIDDLE = [Transaction.CHARGING, Transaction.TARIFF_CHANGE, Transaction.SUSPENDED]
 ENDS = [t for t in Transaction if t.is_end]

@@ -12,7 +12,9 @@ import hashlib
 import os
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from gridnode.clock import SYSTEM_CLOCK, Clock, wait_for
 from gridnode.money import Msat
 from gridnode.wallet.port import (
     AlreadyPaidError,
@@ -32,7 +34,7 @@ from gridnode.wallet.port import (
     Preimage,
     WalletUnreachableError,
 )
-from tests.fakes.bolt11s import make_bolt11, node_id
+from tests.support.bolt11s import make_bolt11, node_id
 
 
 @dataclass
@@ -62,9 +64,19 @@ class FakeLightning:
 class FakeWallet:
     """One node's wallet on a :class:`FakeLightning`."""
 
-    def __init__(self, network: FakeLightning, name: str, balance: Msat = Msat(10**10)) -> None:
+    def __init__(
+        self,
+        network: FakeLightning,
+        name: str,
+        balance: Msat = Msat(10**10),
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        """``clock`` times a payment's delay and a tracking call's timeout (a test in
+        virtual time passes its own)."""
         self.network = network
         self.name = name
+        self.clock = clock
         self.local = balance
         self.remote = Msat(0)
         self.payments: dict[bytes, PaymentResult] = {}
@@ -125,8 +137,8 @@ class FakeWallet:
         await self.network.notify()
         return CreatedInvoice(PaymentHash(h), bolt11, amount, self.network.add_index)
 
-    async def _update(self, invoice: _Invoice, **changes: object) -> None:
-        invoice.status = replace(invoice.status, **changes)  # type: ignore[arg-type]
+    async def _update(self, invoice: _Invoice, **changes: Any) -> None:
+        invoice.status = replace(invoice.status, **changes)
         await self.network.notify()
 
     async def settle_hold_invoice(self, preimage: Preimage) -> None:
@@ -200,7 +212,7 @@ class FakeWallet:
             )
             self.payments[h] = result
             return result
-        await asyncio.sleep(self.pay_delay_s)
+        await self.clock.sleep(self.pay_delay_s)
         self.local -= amount
         if invoice.hold:
             self.payments[h] = PaymentResult(
@@ -229,36 +241,39 @@ class FakeWallet:
 
     async def track_payment(self, payment_hash: PaymentHash, timeout_s: float) -> PaymentResult:
         self._check()
-        h = payment_hash.value
         try:
-            async with asyncio.timeout(timeout_s):
-                while True:
-                    invoice = self.network.invoices[h]
-                    if invoice.status.state is InvoiceState.SETTLED:
-                        result = PaymentResult(
-                            payment_hash,
-                            PaymentStatus.SUCCEEDED,
-                            invoice.status.amount,
-                            Msat(0),
-                            preimage=Preimage(invoice.preimage or b""),
-                        )
-                        self.payments[h] = result
-                        return result
-                    if invoice.status.state is InvoiceState.CANCELED:
-                        self.local += invoice.status.amount
-                        result = PaymentResult(
-                            payment_hash,
-                            PaymentStatus.FAILED,
-                            invoice.status.amount,
-                            Msat(0),
-                            failure=PaymentFailure.INCORRECT_PAYMENT_DETAILS,
-                        )
-                        self.payments[h] = result
-                        return result
-                    async with self.network.changed:
-                        await self.network.changed.wait()
+            return await wait_for(self.clock, self._resolution(payment_hash), timeout_s)
         except TimeoutError:
-            return self.payments[h]
+            return self.payments[payment_hash.value]
+
+    async def _resolution(self, payment_hash: PaymentHash) -> PaymentResult:
+        """The payment's result once its invoice is settled or cancelled."""
+        h = payment_hash.value
+        while True:
+            invoice = self.network.invoices[h]
+            if invoice.status.state is InvoiceState.SETTLED:
+                result = PaymentResult(
+                    payment_hash,
+                    PaymentStatus.SUCCEEDED,
+                    invoice.status.amount,
+                    Msat(0),
+                    preimage=Preimage(invoice.preimage or b""),
+                )
+                self.payments[h] = result
+                return result
+            if invoice.status.state is InvoiceState.CANCELED:
+                self.local += invoice.status.amount
+                result = PaymentResult(
+                    payment_hash,
+                    PaymentStatus.FAILED,
+                    invoice.status.amount,
+                    Msat(0),
+                    failure=PaymentFailure.INCORRECT_PAYMENT_DETAILS,
+                )
+                self.payments[h] = result
+                return result
+            async with self.network.changed:
+                await self.network.changed.wait()
 
     async def settled_invoices(self, after_settle_index: int) -> AsyncIterator[InvoiceStatus]:
         last = after_settle_index

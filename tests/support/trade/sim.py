@@ -39,7 +39,7 @@ from gridnode.trade.events import (
     Tick,
 )
 from gridnode.trade.seller import SellerSession
-from tests.fakes.bolt11s import make_bolt11
+from tests.support.bolt11s import make_bolt11
 
 SELLER, BUYER = "seller", "buyer"
 REGISTER_STEP_MWH = 10_000  # an SDM120's 0.01 kWh register step
@@ -80,7 +80,8 @@ class World:
     relay_on: bool = False
     energy_mwh: Fraction = field(default_factory=Fraction)
     last_ms: int = 0
-    queue: list[tuple[int, int, str, Event]] = field(default_factory=list)
+    #: (due ms, order, who, what): an event for a session, or a meter reading due
+    queue: list[tuple[int, int, str, Event | SampleDue]] = field(default_factory=list)
     order: itertools.count[int] = field(default_factory=itertools.count)
     invoices: dict[bytes, Invoice] = field(default_factory=dict)
     actions: list[tuple[int, str, Action]] = field(default_factory=list)
@@ -100,11 +101,11 @@ class World:
         self.at(self.start_ms, BUYER, Start())
         self.at(self.start_ms, SELLER, Tick())
         self.at(self.start_ms, BUYER, Tick())
-        self.at(self.start_ms, SELLER, SampleDue())  # type: ignore[arg-type]
-        self.at(self.start_ms, BUYER, SampleDue())  # type: ignore[arg-type]
+        self.at(self.start_ms, SELLER, SampleDue())
+        self.at(self.start_ms, BUYER, SampleDue())
 
     # -- scheduling --------------------------------------------------------------------
-    def at(self, t: int, who: str, event: Event) -> None:
+    def at(self, t: int, who: str, event: Event | SampleDue) -> None:
         heapq.heappush(self.queue, (t, next(self.order), who, event))
 
     def run(self, until_ms: int) -> None:
@@ -139,7 +140,7 @@ class World:
         if isinstance(event, Tick):
             self.at(self.now_ms + self.tick_ms, who, Tick())
         elif isinstance(event, MeterSample):
-            self.at(self.now_ms + self.sample_ms, who, SampleDue())  # type: ignore[arg-type]
+            self.at(self.now_ms + self.sample_ms, who, SampleDue())
 
     def set_link(self, t: int, up: bool) -> None:
         self.at(t, SELLER, LinkUp() if up else LinkDown())

@@ -1,5 +1,5 @@
 """A real StatusServer in its own process, serving the sample seller: kill it and the
-socket really goes away, as when a node dies (``python -m tests.integration.ui.status_node
+socket really goes away, as when a node dies (``python -m tests.support.ui.status_node
 PATH AT_MS``; prints "ready" once it serves)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from gridnode.status.server import StatusServer
-from tests.unit.ui import samples
+from tests.support.ui import samples
 
 
 async def main(path: Path, at_ms: int) -> None:
