@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gridnode.clock import wait_for
+from gridnode.hardware.relay import Relay
 from gridnode.node import wiring
 from gridnode.node.consumption import Consumption
 from gridnode.node.context import NodeContext
 from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
 from gridnode.node.links import Link
-from gridnode.node.runner import SessionRunner
+from gridnode.node.runner import PaymentPolicy, RunnerPorts, Session, SessionRunner
+from gridnode.node.settlements import Postable
 from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.events import CloseRequested
@@ -160,6 +163,34 @@ class Partner:
             seller_der=seller_der,
             buyer_der=buyer_der,
             at_ms=now,
+        )
+
+    def new_runner(
+        self,
+        session_id: str,
+        session: Session,
+        *,
+        relay: Relay | None,
+        publish_rate: Callable[[int, int], None],
+        register_invoice: Callable[[bytes, Postable], None] | None = None,
+        payments: PaymentPolicy | None = None,
+    ) -> SessionRunner:
+        """A runner for this partner's next session, on the node's ports."""
+        ctx = self.ctx
+        ports = RunnerPorts(
+            ledger=ctx.ledger,
+            wallet=ctx.wallet,
+            send=self.link.send,
+            relay=relay,
+            publish_rate=publish_rate,
+            clock=ctx.clock,
+            ids=ctx.ids,
+            wallet_failed=ctx.health.failed,
+        )
+        if register_invoice is not None:
+            ports.register_invoice = register_invoice
+        return SessionRunner(
+            session_id, session, ports, tick_ms=ctx.timings.tick_ms, payments=payments
         )
 
     def run(self, runner: SessionRunner) -> None:

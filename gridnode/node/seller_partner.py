@@ -21,7 +21,7 @@ from gridnode.node.partner import GateOpened, Partner, PartnerEvent, QuietOver, 
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
-from gridnode.node.runner import Handled, PaymentPolicy, RunnerPorts, SessionRunner
+from gridnode.node.runner import Handled, PaymentPolicy
 from gridnode.ocmf import SeriesState
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
@@ -189,20 +189,11 @@ class SellerPartner(Partner):
             seller_der=self.verifier.public_key_der,
             buyer_der=ctx.signer.public_key_der,
         )
-        runner = SessionRunner(
+        runner = self.new_runner(
             session_id,
             session,
-            RunnerPorts(
-                ledger=ctx.ledger,
-                wallet=ctx.wallet,
-                send=self.link.send,
-                relay=None,
-                publish_rate=lambda price, at: self.rate_changed(),
-                clock=ctx.clock,
-                ids=ctx.ids,
-                wallet_failed=ctx.health.failed,
-            ),
-            tick_ms=ctx.timings.tick_ms,
+            relay=None,
+            publish_rate=lambda price, at: self.rate_changed(),
             payments=PaymentPolicy(max_fee_ppm=self.limits.max_fee_ppm),
         )
         self.session = session

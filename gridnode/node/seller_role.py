@@ -21,7 +21,7 @@ from gridnode.node.links import Listener
 from gridnode.node.partner import GateOpened
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
-from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.runner import SessionRunner
 from gridnode.node.seller_slot import BuyerSlot, SlotState
 from gridnode.node.settlements import SettlementRouter
 from gridnode.node.views import seller_view
@@ -176,21 +176,12 @@ class SellerRole:
             seller_der=ctx.signer.public_key_der,
             buyer_der=slot.verifier.public_key_der,
         )
-        runner = SessionRunner(
+        runner = slot.new_runner(
             session_id,
             session,
-            RunnerPorts(
-                ledger=ctx.ledger,
-                wallet=ctx.wallet,
-                send=slot.link.send,
-                relay=slot.relay,
-                publish_rate=lambda price, at: None,
-                clock=ctx.clock,
-                register_invoice=self.router.register,
-                ids=ctx.ids,
-                wallet_failed=ctx.health.failed,
-            ),
-            tick_ms=ctx.timings.tick_ms,
+            relay=slot.relay,
+            publish_rate=lambda price, at: None,
+            register_invoice=self.router.register,
         )
         slot.session, slot.protocol_id = session, protocol_id
         runner.post(Start())

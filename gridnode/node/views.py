@@ -17,6 +17,7 @@ from gridnode.trade.terms import Offer
 
 if TYPE_CHECKING:
     from gridnode.node.metering import MeterPoller
+    from gridnode.node.partner import Partner
     from gridnode.node.seller_partner import SellerPartner
     from gridnode.node.seller_slot import BuyerSlot
 
@@ -24,15 +25,20 @@ if TYPE_CHECKING:
 NOTES_SHOWN = 5
 
 
-def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
-    base = SessionView(
-        peer_name=slot.name,
-        peer_fingerprint=slot.peer.fingerprint,
-        peer_connected=slot.link.up,
-        meter_id=slot.meter_id,
-        state="waiting for the buyer",
-        reading=_reading(slot.poller.last),
+def _waiting(partner: Partner, poller: MeterPoller, state: str) -> SessionView:
+    """A partner with no session (yet): its link and its meter."""
+    return SessionView(
+        peer_name=partner.name,
+        peer_fingerprint=partner.peer.fingerprint,
+        peer_connected=partner.link.up,
+        meter_id=poller.name,
+        state=state,
+        reading=_reading(poller.last),
     )
+
+
+def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
+    base = _waiting(slot, slot.poller, "waiting for the buyer")
     runner, session = slot.live, slot.session
     if runner is None or session is None:
         return base
@@ -52,14 +58,7 @@ def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
 
 
 def buyer_view(partner: SellerPartner, poller: MeterPoller, now_ms: int) -> SessionView:
-    base = SessionView(
-        peer_name=partner.name,
-        peer_fingerprint=partner.peer.fingerprint,
-        peer_connected=partner.link.up,
-        meter_id=poller.name,
-        state="waiting for an offer",
-        reading=_reading(poller.last),
-    )
+    base = _waiting(partner, poller, "waiting for an offer")
     runner, session = partner.runner, partner.session
     if runner is None or session is None:
         return base
