@@ -71,7 +71,9 @@ async def build_runtime(
             ids=ids or OsRandom(),
             tasks=TaskGroup(clock.now_ms),
             gate=ClockGate(settings.require_clock_sync, clock),
-            health=WalletHealth(wallet, clock),
+            # the seller's macaroon may read its channel balances (its receivable
+            # headroom); the buyer's least-privilege one may not
+            health=WalletHealth(wallet, clock, ask_balances=isinstance(settings, SellerSettings)),
             timings=timings or RuntimeTimings(),
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
@@ -206,6 +208,7 @@ def _buyer(
         name=meter_id,
         register_step_mwh=settings.register_step_mwh,
         clock=ctx.clock,
+        observer=ctx.observer,
     )
     return BuyerRole(ctx, partners=partners, poller=poller)
 
