@@ -12,8 +12,9 @@ with both meters and the seller's relay, and one :class:`VirtualClock`. A test r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -203,6 +204,17 @@ class Pair(Generic[C]):
             await self.clock.settle()
         else:
             await asyncio.sleep(0)
+
+    @contextlib.asynccontextmanager
+    async def trading(self) -> AsyncIterator[None]:
+        """Run both nodes for the block and shut them down after it, also when it fails
+        (a test that fails then ends, instead of hanging on a clock nobody steps)."""
+        await self.start()
+        try:
+            yield
+        finally:
+            if not self.stop.is_set():
+                await self.shutdown()
 
     async def shutdown(self, *, step_s: float = 0.25, limit_s: float = 60.0) -> float:
         """Stop both nodes (the clean shutdown) and step the clock until they ended;
