@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gridnode.observe import InvoiceOutcome, MeterErrorKind, PaymentOutcome
@@ -17,6 +19,9 @@ class RecordingObserver:
     switches: list[tuple[bool, str]] = field(default_factory=list)
     meter_errors: list[tuple[str, MeterErrorKind]] = field(default_factory=list)
     tick_gaps_s: list[float] = field(default_factory=list)
+    #: when each tick gap was told (``now``: the wall's monotonic clock unless given)
+    tick_at_s: list[float] = field(default_factory=list)
+    now: Callable[[], float] = time.monotonic
 
     def payment_resolved(self, outcome: PaymentOutcome, seconds: float | None) -> None:
         self.payments.append((outcome, seconds))
@@ -35,3 +40,12 @@ class RecordingObserver:
 
     def control_tick(self, gap_s: float) -> None:
         self.tick_gaps_s.append(gap_s)
+        self.tick_at_s.append(self.now())
+
+    def gaps_between(self, start_s: float, end_s: float) -> list[float]:
+        """The tick gaps told from ``start_s`` to ``end_s``."""
+        return [
+            g
+            for g, at in zip(self.tick_gaps_s, self.tick_at_s, strict=True)
+            if start_s <= at <= end_s
+        ]
