@@ -75,6 +75,15 @@ class Subscriber:
         """Publish from the subscriber's own connection (a command, as Home Assistant)."""
         self.client.publish(topic, payload, qos=1, retain=retain)
 
+    def wait_for(self, condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+        """As :meth:`until`, for a test with no event loop (the demo runs in processes)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"waited {timeout_s:g} s for {what}")
+
     async def until(self, condition: Callable[[], bool], timeout_s: float, what: str) -> float:
         """Poll ``condition`` (the event loop runs meanwhile) until it holds; returns the
         seconds it took, fails naming ``what`` after ``timeout_s``."""
