@@ -69,8 +69,8 @@ class Observer(Protocol):
         ...
 
     def relay_switched(self, on: bool, cause: str) -> None:
-        """A relay was switched; ``cause`` is the session's cause in words
-        (``no_credit``, ``overcurrent``, ``supply conditions met`` ...)."""
+        """A relay was switched; ``cause`` is the trade engine's cause as a word
+        (``credit``, ``overcurrent``, ``requested`` ...), ``conditions_met`` when on."""
         ...
 
     def meter_read_failed(self, meter_id: str, kind: MeterErrorKind) -> None: ...

@@ -11,7 +11,14 @@ import pytest
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import load_settings
 from gridnode.mqtt.settings import MqttSettings
-from tests.support.node_config import BUYER, SELLER, buyer_settings, seller_settings, write
+from tests.support.node_config import (
+    BUYER,
+    SELLER,
+    buyer_settings,
+    filled_example,
+    seller_settings,
+    write,
+)
 
 
 def _problems(folder: Path, text: str) -> list[str]:
@@ -117,3 +124,23 @@ def test_the_url_can_come_from_the_environment(tmp_path: Path) -> None:
     settings = load_settings(path, env={"GRIDNODE_MQTT__URL": "mqtt://10.0.0.5:1999"})
     assert settings.mqtt is not None
     assert (settings.mqtt.host, settings.mqtt.port) == ("10.0.0.5", 1999)
+
+
+@pytest.mark.parametrize("role", ["seller", "buyer"])
+def test_the_examples_mqtt_and_metrics_lines_load_once_uncommented(
+    tmp_path: Path, role: str
+) -> None:
+    """The commented-out lines of the shipped examples are a working configuration (the
+    login lines aside, which need the broker's password file)."""
+    lines = []
+    for line in filled_example(role).splitlines():
+        if line.startswith("# metrics_listen") or (
+            line.startswith(("# [mqtt]", "# url", "# name", "# min_", "# max_", "# pause_"))
+        ):
+            line = line.removeprefix("# ")
+        lines.append(line)
+    settings = load_settings(write(tmp_path, "\n".join(lines)), env={})
+    assert settings.metrics_listen == "127.0.0.1:9108"
+    assert settings.mqtt is not None
+    assert settings.mqtt.port == 1883
+    assert settings.mqtt.pause_switch is (role == "buyer")
