@@ -1,8 +1,9 @@
 """What a running node looks like at one moment, as plain frozen values.
 
 The node runtime builds a :class:`NodeSnapshot` on demand; everything that shows the
-node to the outside (the status socket and through it the dashboard, the rate feed, and
-later MQTT and metrics) renders one of these and imports no node class. Amounts are
+node to the outside (the status socket and through it the dashboard, the rate feed, MQTT
+for Home Assistant, the Prometheus metrics) renders one of these and imports no node
+class. Amounts are
 integer msat, energy integer mWh, times Unix ms, like everywhere else.
 """
 

@@ -48,7 +48,8 @@ def sell(config: Path, allow_control: bool) -> None:
 @click.option(
     "--allow-control",
     is_flag=True,
-    help="Let MQTT's switch (pause_switch in [mqtt]) pause and resume buying.",
+    help="Let the controls work: MQTT's switch pausing buying (pause_switch in [mqtt]) "
+    "and stopping a session by hand from the dashboard.",
 )
 @guarded
 def buy(config: Path, allow_control: bool) -> None:
