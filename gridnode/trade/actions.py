@@ -87,6 +87,12 @@ class LedgerKind(enum.Enum):
     STATE = "state"
     REFUSAL = "refusal"
     FAULT = "fault"  # an effect that failed or the wallet out of reach (text: what and why)
+    # the seller's signed closing statement, sent or received (data: its frame; amount:
+    # the credit): a positive credit is a credit note the seller owes the buyer
+    CLOSING_STATEMENT = "closing_statement"
+    # a credit note of an earlier session honoured by this one (data: that session's
+    # protocol id; amount: the credit)
+    CREDIT_CARRIED = "credit_carried"
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,8 +38,10 @@ from gridnode.trade.machine import Inbox, Outbox, StateMachine
 from gridnode.trade.messages import (
     PROTOCOL_VERSION,
     AcceptanceMessage,
+    CarriedCredit,
     Cause,
     Close,
+    ClosingStatement,
     CreditWarning,
     ErrorMessage,
     Heartbeat,
@@ -69,6 +71,8 @@ _B = BuyerState
 _PAYING = frozenset({_B.AWAITING_DEPOSIT, _B.RECEIVING, _B.SUSPENDED})
 #: After the period ends without renewal, wait this long for the seller's close.
 CLOSE_WAIT_MS = 60_000
+#: After this buyer closed, wait this long for the seller's closing statement and Close.
+STATEMENT_WAIT_MS = 5_000
 
 
 class BuyerSession:
@@ -84,10 +88,14 @@ class BuyerSession:
         series: SeriesState | OwnSeries | None = None,
         clock_status: ClockStatus = ClockStatus.UNKNOWN,
         hold: BreachHold | None = None,
+        note: CarriedCredit | None = None,
+        refund_node_id: str = "",
     ) -> None:
-        """``series``: this node's OCMF series to continue for its meter, or the series of
-        a predecessor session that is still closing. ``hold``: the seller breached
-        lately; its offers made before ``hold.until_ms`` are refused (BREACH_HOLD)."""
+        """``series``: this node's OCMF series to continue for its meter, or that of a
+        predecessor still closing. ``hold``: the seller breached lately; its offers before
+        ``hold.until_ms`` are refused (BREACH_HOLD). ``note``: the buyer's open credit note
+        with this seller (an offer carrying it counts as paid ahead); ``refund_node_id``:
+        this buyer's Lightning node, the only payee of refunds (named in the acceptance)."""
         self.limits = limits
         self.hold = hold
         self.machine = StateMachine("buyer", _B.AWAITING_OFFER, BUYER_TRANSITIONS)
@@ -100,7 +108,8 @@ class BuyerSession:
         self.comparison = MeterComparison(skew_ms)
         self.offer: Offer | None = None
         self.renewal: Offer | None = None
-        self.payments = BuyerPayments()
+        self.payments = BuyerPayments(note=note)
+        self.refund_node_id = refund_node_id
         self.last_sample: MeterSample | None = None
         if isinstance(series, OwnSeries):  # a predecessor still closing on this meter
             own = OwnSeries.following(series, clock_status)
@@ -111,6 +120,8 @@ class BuyerSession:
         self.last_rate: int | None = None
         #: This buyer's own recent use, for the ahead budget in seconds of energy.
         self.window = PowerWindow(0)
+        #: while closing: until when the seller's statement is awaited, and why we close
+        self.closing_until_ms, self.close_cause = 0, Cause.REQUESTED
 
     @property
     def state(self) -> BuyerState:
@@ -121,19 +132,17 @@ class BuyerSession:
         """Prepayments succeeded or in flight."""
         return self.payments.committed
 
-    @property
-    def deferred(self) -> list[InvoiceMessage]:
-        """Prepayment invoices waiting for room in the ahead budget."""
-        return self.payments.deferred
-
-    def allowance(self, now_ms: int) -> Fraction:
+    def allowance(self, now_ms: int, skew_ms: int = 0) -> Fraction:
         """The most the seller may have billed (msat) for the buyer's own metered use,
-        widened by the agreed metering tolerance."""
+        widened by the agreed metering tolerance, and by ``skew_ms`` of energy at the
+        latest power (a closing statement counts up to the seller's own last reading)."""
         if self.offer is None:
             return Fraction(0)
         tol = self.offer.tolerance
         scaled = self.meter.cost_msat * (1_000_000 + tol.share_ppm) / 1_000_000
-        return scaled + tol.fixed_mwh * self.offer.profile.price_at(now_ms) / MWH_PER_KWH
+        power_mw = self.last_sample.power_mw if skew_ms and self.last_sample else 0
+        extra_mwh = tol.fixed_mwh + Fraction(power_mw * skew_ms, 3_600_000)
+        return scaled + extra_mwh * self.offer.profile.price_at(now_ms) / MWH_PER_KWH
 
     def paid_ahead(self, now_ms: int) -> Fraction:
         """Committed less the allowance: what the seller holds of the buyer's money ahead
@@ -176,6 +185,8 @@ class BuyerSession:
             case _:
                 pass  # ticks, wallet events that are not ours, link events
         self._roll_period(now_ms, out)
+        if self.state is _B.CLOSING and now_ms >= self.closing_until_ms:
+            self._finish(self.close_cause, "no closing statement came", now_ms, out)
         if self.offer is not None and self.state in _PAYING:
             energy, sample = self.meter.energy_mwh, self.last_sample
             self.readings.mark_price_steps(self.offer.profile, sample, energy, now_ms, out)
@@ -201,7 +212,7 @@ class BuyerSession:
                     )
                 )
             case OfferMessage() if state is _B.AWAITING_OFFER:
-                self._answer(body.offer, received, now_ms, out, renewal=False)
+                self._answer(body.offer, received, now_ms, out, carried=body.carried)
             case RenewalMessage() if state in _PAYING and self.offer is not None:
                 self._answer(body.offer, received, now_ms, out, renewal=True)
             case InvoiceMessage() if state in _PAYING:
@@ -221,6 +232,9 @@ class BuyerSession:
                 out.append(Notify(f"the seller reported error {body.code}: {body.text}"))
             case CreditWarning():
                 out.append(Notify(f"the seller warns: {body.text}"))
+            case ClosingStatement() if self.offer is not None:
+                allowance = self.allowance(now_ms, self.comparison.skew_ms)
+                self.payments.take_statement(body, received.frame_bytes, allowance, now_ms, out)
             case Hello() | Suspend() | Resume() | InvoiceMessage() | Heartbeat():
                 pass  # harmless outside their state (already recorded on receipt)
             case MeterReadingMessage():
@@ -229,7 +243,14 @@ class BuyerSession:
                 out.extend(illegal(self.outbox, body.kind.value, "buyer", state.value, now_ms))
 
     def _answer(
-        self, offer: Offer, received: Received, now_ms: int, out: list[Action], *, renewal: bool
+        self,
+        offer: Offer,
+        received: Received,
+        now_ms: int,
+        out: list[Action],
+        *,
+        renewal: bool = False,
+        carried: CarriedCredit | None = None,
     ) -> None:
         result = (
             evaluate(offer, self.limits, now_ms, continues=self.offer)
@@ -238,21 +259,16 @@ class BuyerSession:
         )
         digest = codec.digest(received)
         if isinstance(result, Acceptance):
-            out.append(
-                Record(
-                    LedgerKind.TERMS_ACCEPTED,
-                    now_ms,
-                    "renewal accepted" if renewal else "offer accepted",
-                    data=received.frame_bytes,
-                )
-            )
-            out.extend(self.outbox.send(AcceptanceMessage(digest, result.payment_size), now_ms))
+            what = "renewal accepted" if renewal else "offer accepted"
+            out.append(Record(LedgerKind.TERMS_ACCEPTED, now_ms, what, data=received.frame_bytes))
+            accepted = AcceptanceMessage(digest, result.payment_size, self.refund_node_id)
+            out.extend(self.outbox.send(accepted, now_ms))
             if renewal:
                 self.renewal = offer
                 self.payments.allow_renewal_deposit()
             else:
                 self.offer = offer
-                self.payments.agree(offer, result.payment_size)
+                self.payments.agree(offer, result.payment_size, carried, now_ms, out)
                 self.machine.move(_B.AWAITING_DEPOSIT)
                 self.seller_readings = PeerSeries(offer.meter_id)
                 self.readings.begin(now_ms, out)
@@ -352,22 +368,31 @@ class BuyerSession:
             self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)
 
     def _publish_rate(self, now_ms: int, out: list[Action]) -> None:
-        if self.offer is not None and self.state is not _B.CLOSED:
-            change = rate_change(self.offer.profile, now_ms, self.last_rate)
-            if change is not None:
-                self.last_rate = change.price_msat_per_kwh
-                out.append(change)
+        offer = self.offer
+        if offer is None or self.state is _B.CLOSED:
+            return
+        if (change := rate_change(offer.profile, now_ms, self.last_rate)) is not None:
+            self.last_rate = change.price_msat_per_kwh
+            out.append(change)
 
     def _close(
         self, cause: Cause, text: str, now_ms: int, out: list[Action], tell_seller: bool
     ) -> None:
-        if self.state is _B.CLOSED:
+        if self.state is _B.CLOSED or (tell_seller and self.state is _B.CLOSING):
             return
         self.payments.deferred.clear()
         if self.outbox.session_id:  # the End goes to the seller too, closing or not
             self._send_reading(Transaction.END, now_ms, out)
         if tell_seller and self.outbox.session_id:
             out.extend(self.outbox.send(Close(cause, text), now_ms))
+            if self.offer is not None:  # the seller answers with its closing statement
+                self.machine.move(_B.CLOSING)
+                self.closing_until_ms, self.close_cause = now_ms + STATEMENT_WAIT_MS, cause
+                out.append(Record(LedgerKind.STATE, now_ms, f"closing: {text}"))
+                return
+        self._finish(cause, text, now_ms, out)
+
+    def _finish(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.machine.move(_B.CLOSED)
         out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
         out.append(CloseSession(cause))

@@ -18,9 +18,16 @@ from fractions import Fraction
 
 from gridnode.money import Msat
 from gridnode.trade.actions import Action, LedgerKind, Notify, PayInvoice, Record
+from gridnode.trade.closing import describe, statement_problem
 from gridnode.trade.events import PaymentFailed, PaymentSucceeded
 from gridnode.trade.invoice_check import bolt11_problem
-from gridnode.trade.messages import Cause, InvoiceMessage, InvoicePurpose
+from gridnode.trade.messages import (
+    CarriedCredit,
+    Cause,
+    ClosingStatement,
+    InvoiceMessage,
+    InvoicePurpose,
+)
 from gridnode.trade.terms import Offer
 
 _NOTHING = Msat(0)
@@ -35,8 +42,14 @@ class BuyerPayments:
 
     #: The largest prepayment invoice, agreed with the first offer.
     payment_size: Msat = _NOTHING
-    #: Prepayments succeeded or in flight.
+    #: Prepayments succeeded or in flight, and a credit note carried in.
     committed: Msat = _NOTHING
+    #: Prepayments that succeeded (what the seller's closing statement must count).
+    succeeded_prepaid: Msat = _NOTHING
+    #: The buyer's own credit note with this seller, from an earlier session (the node
+    #: reads it from the ledger), and whether this session's offer carried it in.
+    note: CarriedCredit | None = None
+    carried: CarriedCredit | None = None
     #: The deposit agreed with the first offer; renewals carry none.
     deposit: Msat = _NOTHING
     deposits_paid: int = 0
@@ -48,10 +61,69 @@ class BuyerPayments:
     #: Prepayment invoices waiting for room in the ahead budget, oldest first.
     deferred: list[InvoiceMessage] = field(default_factory=list)
 
-    def agree(self, offer: Offer, payment_size: Msat) -> None:
-        """The first offer is accepted: its payment size and deposit are the limits."""
+    def agree(
+        self,
+        offer: Offer,
+        payment_size: Msat,
+        carried: CarriedCredit | None,
+        now_ms: int,
+        out: list[Action],
+    ) -> None:
+        """The first offer is accepted: its payment size and deposit are the limits. A
+        credit note it carries counts as paid ahead when it is exactly the buyer's own
+        (recorded, so the node marks the note carried); any other is not counted."""
         self.payment_size = payment_size
         self.deposit = offer.payments.initial_deposit
+        if carried is None:
+            return
+        if carried != self.note:
+            text = (
+                f"the offer carries a credit of {carried.credit} this buyer does not hold "
+                "a note for: not counted"
+            )
+            out.extend([Record(LedgerKind.STATE, now_ms, text), Notify(text)])
+            return
+        self.carried = carried
+        self.committed += carried.credit
+        text = f"credit note of session {carried.from_session_id.hex()} carried in"
+        out.append(
+            Record(
+                LedgerKind.CREDIT_CARRIED,
+                now_ms,
+                text,
+                data=carried.from_session_id,
+                amount=carried.credit,
+            )
+        )
+
+    def take_statement(
+        self,
+        statement: ClosingStatement,
+        frame: bytes,
+        allowance_msat: Fraction,
+        now_ms: int,
+        out: list[Action],
+    ) -> None:
+        """The seller's closing statement: checked against the buyer's own books and
+        meter, recorded whatever the check says (the note is the seller's word, signed),
+        and any difference recorded and shown."""
+        out.append(
+            Record(
+                LedgerKind.CLOSING_STATEMENT,
+                now_ms,
+                describe(statement),
+                data=frame,
+                amount=statement.credit,
+            )
+        )
+        problem = statement_problem(
+            statement,
+            paid=self.succeeded_prepaid,
+            carried=self.carried,
+            allowance_msat=allowance_msat,
+        )
+        if problem is not None:
+            out.extend([Record(LedgerKind.FAULT, now_ms, problem), Notify(problem)])
 
     def allow_renewal_deposit(self) -> None:
         """A renewal is accepted: it may need a replacement deposit."""
@@ -111,6 +183,8 @@ class BuyerPayments:
         """A payment in flight succeeded: recorded with its preimage, the proof of payment.
         Returns the invoice's amount and purpose."""
         amount, purpose = self.in_flight.pop(event.payment_hash)
+        if purpose is InvoicePurpose.PREPAYMENT:
+            self.succeeded_prepaid += amount
         out.append(
             Record(
                 LedgerKind.PAYMENT_MADE,

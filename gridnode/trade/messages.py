@@ -36,12 +36,27 @@ class MessageKind(enum.Enum):
     HEARTBEAT = "heartbeat"
     CREDIT_WARNING = "credit_warning"
     PAYMENT_FAILURE = "payment_failure"
+    CLOSING_STATEMENT = "closing_statement"
+    REFUND_REQUEST = "refund_request"
+    REFUND_PAID = "refund_paid"
 
 
 #: Messages that bind their sender: signed over the exact envelope bytes, stored verbatim.
 SIGNED_KINDS = frozenset(
-    {MessageKind.OFFER, MessageKind.ACCEPTANCE, MessageKind.RENEWAL, MessageKind.PAYMENT_NOTICE}
+    {
+        MessageKind.OFFER,
+        MessageKind.ACCEPTANCE,
+        MessageKind.RENEWAL,
+        MessageKind.PAYMENT_NOTICE,
+        MessageKind.CLOSING_STATEMENT,
+        MessageKind.REFUND_REQUEST,
+    }
 )
+
+#: Messages about a credit note, handled by the node's refund desk, not by a session:
+#: they travel in the envelope of the statement's session, outside its numbering, and
+#: may come after that session is over on either side (even after a restart).
+REFUND_KINDS = frozenset({MessageKind.REFUND_REQUEST, MessageKind.REFUND_PAID})
 
 
 class Role(enum.IntEnum):
@@ -80,9 +95,21 @@ class Hello:
 
 
 @dataclass(frozen=True, slots=True)
+class CarriedCredit:
+    """A credit note of an earlier session that a new offer honours: counted as paid
+    before any new invoice."""
+
+    #: The session whose signed closing statement states the credit.
+    from_session_id: bytes
+    #: Exactly that statement's credit.
+    credit: Msat
+
+
+@dataclass(frozen=True, slots=True)
 class OfferMessage:
     kind: ClassVar[MessageKind] = MessageKind.OFFER
     offer: Offer
+    carried: CarriedCredit | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +123,8 @@ class AcceptanceMessage:
     kind: ClassVar[MessageKind] = MessageKind.ACCEPTANCE
     offer_digest: bytes
     payment_size: Msat
+    #: The buyer's Lightning node (hex): refunds are paid only to invoices payable to it.
+    refund_node_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +217,44 @@ class PaymentFailure:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClosingStatement:
+    """The seller's signed account of a session at its close, to the msat:
+    ``credit = paid + carried_in - cost``, the cost of ``energy_mwh`` (its meter) by the
+    billing rule rounded up, so the credit is rounded down. A positive credit is a credit
+    note: paid back to the buyer's invoice, or carried into the next session."""
+
+    kind: ClassVar[MessageKind] = MessageKind.CLOSING_STATEMENT
+    paid: Msat
+    carried_in: Msat
+    carried_from_session_id: bytes
+    energy_mwh: int
+    cost: Msat
+    credit: Msat
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRequest:
+    """The buyer asks for the credit of the statement's session back, to ``bolt11`` (for
+    exactly the credit, payable to its refund node); or, with ``waive``, gives it up."""
+
+    kind: ClassVar[MessageKind] = MessageKind.REFUND_REQUEST
+    bolt11: str
+    payment_hash: bytes
+    amount: Msat
+    waive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RefundPaid:
+    """The seller paid the credit back; the preimage proves it."""
+
+    kind: ClassVar[MessageKind] = MessageKind.REFUND_PAID
+    payment_hash: bytes
+    preimage: bytes
+    amount: Msat
+
+
 Body = (
     Hello
     | OfferMessage
@@ -204,6 +271,9 @@ Body = (
     | Heartbeat
     | CreditWarning
     | PaymentFailure
+    | ClosingStatement
+    | RefundRequest
+    | RefundPaid
 )
 
 

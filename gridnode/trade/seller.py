@@ -19,6 +19,7 @@ from gridnode.ocmf import ClockStatus, SeriesState, Transaction
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Notify, Record
 from gridnode.trade.cadence import PowerWindow, window_span
 from gridnode.trade.cadence import budgets as cadence_budgets
+from gridnode.trade.closing import closing_statement, send_statement
 from gridnode.trade.events import (
     ClockChecked,
     CloseRequested,
@@ -41,6 +42,7 @@ from gridnode.trade.machine import Inbox, Outbox, StateMachine
 from gridnode.trade.messages import (
     PROTOCOL_VERSION,
     AcceptanceMessage,
+    CarriedCredit,
     Cause,
     Close,
     ErrorMessage,
@@ -86,9 +88,12 @@ class SellerSession:
         series: SeriesState | None = None,
         clock_status: ClockStatus = ClockStatus.UNKNOWN,
         min_interval_ms: int = 0,
+        carried: CarriedCredit | None = None,
     ) -> None:
         """``min_interval_ms``: the storage budget's shortest time between payments; a
-        cadence that pays more often is reported once (exposure is agreed and wins)."""
+        cadence that pays more often is reported once (exposure is agreed and wins).
+        ``carried``: a credit note of an earlier session with this buyer, honoured by
+        this one (stated in the offer, counted as paid before any invoice)."""
         self.offer = offer
         self.machine = StateMachine("seller", _S.NEGOTIATING, SELLER_TRANSITIONS)
         self.outbox = Outbox(session_id, signer)
@@ -98,6 +103,11 @@ class SellerSession:
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.supply = Supply(offer.policy)
         self.billing = SellerBilling(min_interval_ms=min_interval_ms)
+        self.carried = carried
+        if carried is not None:
+            self.billing.carried_in = carried.credit
+        #: the buyer's Lightning node for refunds, from its signed acceptance
+        self.refund_node_id = ""
         self.window = PowerWindow(window_span(offer))
         self.offer_digest = b""
         self.last_sample: MeterSample | None = None
@@ -113,8 +123,8 @@ class SellerSession:
 
     @property
     def credit(self) -> Fraction:
-        """Paid minus cost by the seller's meter, exact, in msat."""
-        return self.billing.paid.msat - self.meter.cost_msat
+        """Paid (and carried in) minus cost by the seller's meter, exact, in msat."""
+        return (self.billing.paid + self.billing.carried_in).msat - self.meter.cost_msat
 
     # -- the one entry point ----------------------------------------------------------
     def handle(self, event: Event, now_ms: int) -> list[Action]:
@@ -163,7 +173,7 @@ class SellerSession:
         node_id = fingerprint(self.signer.public_key_der)
         hello = Hello(PROTOCOL_VERSION, node_id, Role.SELLER, self.offer.meter_id)
         out.extend(self.outbox.send(hello, now_ms))
-        sent = self.outbox.send(OfferMessage(self.offer), now_ms)
+        sent = self.outbox.send(OfferMessage(self.offer, self.carried), now_ms)
         self.offer_digest = digest_of_sent(sent)
         out.extend(sent)
 
@@ -208,6 +218,7 @@ class SellerSession:
             out.extend(illegal(self.outbox, what, "seller", self.state.value, now_ms))
             return
         self.billing.payment_size = body.payment_size
+        self.refund_node_id = body.refund_node_id
         out.append(
             Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=received.frame_bytes)
         )
@@ -253,6 +264,8 @@ class SellerSession:
             # Recorded before it counts as credit (and so before it can switch power on).
             out.append(money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
             self.billing.settled(event.payment_hash, event.amount)
+            if self.state is _S.CLOSING:  # paid after the statement: it is restated
+                self._state_account(now_ms, out)
 
     def _on_canceled(self, payment_hash: bytes, now_ms: int, out: list[Action]) -> None:
         self.billing.forget(payment_hash)
@@ -355,12 +368,22 @@ class SellerSession:
         self.close_cause = cause
         if self.readings.own.open:  # the End goes before the Close
             self._send_reading(Transaction.END, now_ms, out)
+        self._state_account(now_ms, out)
         out.extend(self.outbox.send(Close(cause, text), now_ms))
         if not self.billing.release_at_close(self.credit, now_ms, out):
             self._finish_close(now_ms, out)  # no locked deposit to wait for
 
+    def _state_account(self, now_ms: int, out: list[Action]) -> None:
+        """The signed closing statement (the credit note), before the Close."""
+        statement = closing_statement(
+            self.billing.paid, self.carried, self.meter.energy_mwh, self.meter.cost_msat
+        )
+        out.extend(send_statement(self.outbox, statement, now_ms))
+
     def _close_now(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.close_cause = cause
+        if self.carried is not None:  # the carried note is owed still: stated anew
+            self._state_account(now_ms, out)
         out.extend(self.outbox.send(Close(cause, text), now_ms))
         self.machine.move(_S.CLOSED)
         out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))

@@ -45,6 +45,8 @@ _NOTHING = Msat(0)
 @dataclass(slots=True)
 class SellerBilling:
     paid: Msat = _NOTHING
+    #: A credit note of an earlier session this one honours: paid before any invoice.
+    carried_in: Msat = _NOTHING
     payment_size: Msat = _NOTHING
     deposit_hash: bytes = b""
     deposit_locked: bool = False

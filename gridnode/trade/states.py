@@ -39,15 +39,18 @@ class BuyerState(enum.Enum):
     RECEIVING = "receiving"  # deposit sent; paying ahead as energy is used
     SUSPENDED = "suspended"  # the seller says supply is off (credit or fault)
     STOPPED = "stopped"  # the seller breached: no more payments; close sent
+    CLOSING = "closing"  # this buyer closed: no more payments; waiting a moment for the
+    #                      seller's closing statement (the credit note) and its Close
     CLOSED = "closed"  # nothing left to do
 
 
 _B = BuyerState
 BUYER_TRANSITIONS: dict[BuyerState, frozenset[BuyerState]] = {
     _B.AWAITING_OFFER: frozenset({_B.AWAITING_DEPOSIT, _B.CLOSED}),
-    _B.AWAITING_DEPOSIT: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSED}),
-    _B.RECEIVING: frozenset({_B.SUSPENDED, _B.STOPPED, _B.CLOSED}),
-    _B.SUSPENDED: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSED}),
-    _B.STOPPED: frozenset({_B.CLOSED}),
+    _B.AWAITING_DEPOSIT: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSING, _B.CLOSED}),
+    _B.RECEIVING: frozenset({_B.SUSPENDED, _B.STOPPED, _B.CLOSING, _B.CLOSED}),
+    _B.SUSPENDED: frozenset({_B.RECEIVING, _B.STOPPED, _B.CLOSING, _B.CLOSED}),
+    _B.STOPPED: frozenset({_B.CLOSING, _B.CLOSED}),
+    _B.CLOSING: frozenset({_B.CLOSED}),
     _B.CLOSED: frozenset(),
 }

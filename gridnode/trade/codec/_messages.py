@@ -7,6 +7,16 @@ from typing import Any
 
 from gridnode.money import Msat
 from gridnode.ocmf import OcmfError, OcmfRecord, parse_record
+from gridnode.trade.codec._credit import (
+    carried_from_pb,
+    carried_to_pb,
+    refund_paid_from_pb,
+    refund_paid_to_pb,
+    refund_request_from_pb,
+    refund_request_to_pb,
+    statement_from_pb,
+    statement_to_pb,
+)
 from gridnode.trade.codec._terms import offer_from_pb, offer_to_pb
 from gridnode.trade.errors import MalformedMessageError, UnknownMessageError
 from gridnode.trade.evaluate import Reason, Term
@@ -15,6 +25,7 @@ from gridnode.trade.messages import (
     Body,
     Cause,
     Close,
+    ClosingStatement,
     CreditWarning,
     ErrorMessage,
     Heartbeat,
@@ -25,6 +36,8 @@ from gridnode.trade.messages import (
     OfferMessage,
     PaymentFailure,
     PaymentNotice,
+    RefundPaid,
+    RefundRequest,
     RejectionMessage,
     RenewalMessage,
     Resume,
@@ -64,11 +77,13 @@ def body_to_pb(body: Body, out: pb.Envelope) -> None:
             )
         case OfferMessage():
             offer_to_pb(body.offer, out.offer)
+            carried_to_pb(body.carried, out.offer)
         case RenewalMessage():
             offer_to_pb(body.offer, out.renewal)
         case AcceptanceMessage():
             out.acceptance.offer_digest = body.offer_digest
             out.acceptance.payment_size_msat = body.payment_size.msat
+            out.acceptance.refund_node_id = body.refund_node_id
         case RejectionMessage():
             out.rejection.offer_digest = body.offer_digest
             for r in body.reasons:
@@ -115,6 +130,12 @@ def body_to_pb(body: Body, out: pb.Envelope) -> None:
         case PaymentFailure():
             out.payment_failure.payment_hash = body.payment_hash
             out.payment_failure.reason = body.reason
+        case ClosingStatement():
+            statement_to_pb(body, out)
+        case RefundRequest():
+            refund_request_to_pb(body, out)
+        case RefundPaid():
+            refund_paid_to_pb(body, out)
 
 
 def _hello(m: pb.Envelope) -> Body:
@@ -166,10 +187,12 @@ def _payment(m: pb.Envelope) -> Body:
 
 _FROM_PB: dict[str, Callable[[pb.Envelope], Any]] = {
     "hello": _hello,
-    "offer": lambda m: OfferMessage(offer_from_pb(m.offer)),
+    "offer": lambda m: OfferMessage(offer_from_pb(m.offer), carried_from_pb(m.offer)),
     "renewal": lambda m: RenewalMessage(offer_from_pb(m.renewal)),
     "acceptance": lambda m: AcceptanceMessage(
-        m.acceptance.offer_digest, Msat(m.acceptance.payment_size_msat)
+        m.acceptance.offer_digest,
+        Msat(m.acceptance.payment_size_msat),
+        m.acceptance.refund_node_id,
     ),
     "rejection": _rejection,
     "invoice": _invoice,
@@ -188,6 +211,9 @@ _FROM_PB: dict[str, Callable[[pb.Envelope], Any]] = {
     "payment_failure": lambda m: PaymentFailure(
         m.payment_failure.payment_hash, m.payment_failure.reason
     ),
+    "closing_statement": statement_from_pb,
+    "refund_request": refund_request_from_pb,
+    "refund_paid": refund_paid_from_pb,
 }
 
 

@@ -61,7 +61,7 @@ class Frame(_message.Message):
     def __init__(self, envelope: _Optional[bytes] = ..., signature: _Optional[bytes] = ...) -> None: ...
 
 class Envelope(_message.Message):
-    __slots__ = ("protocol_version", "session_id", "seq", "hello", "offer", "acceptance", "rejection", "invoice", "payment_notice", "meter_reading", "renewal", "suspend", "resume", "close", "error", "heartbeat", "credit_warning", "payment_failure")
+    __slots__ = ("protocol_version", "session_id", "seq", "hello", "offer", "acceptance", "rejection", "invoice", "payment_notice", "meter_reading", "renewal", "suspend", "resume", "close", "error", "heartbeat", "credit_warning", "payment_failure", "closing_statement", "refund_request", "refund_paid")
     PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -80,6 +80,9 @@ class Envelope(_message.Message):
     HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
     CREDIT_WARNING_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_FAILURE_FIELD_NUMBER: _ClassVar[int]
+    CLOSING_STATEMENT_FIELD_NUMBER: _ClassVar[int]
+    REFUND_REQUEST_FIELD_NUMBER: _ClassVar[int]
+    REFUND_PAID_FIELD_NUMBER: _ClassVar[int]
     protocol_version: int
     session_id: bytes
     seq: int
@@ -98,7 +101,10 @@ class Envelope(_message.Message):
     heartbeat: Heartbeat
     credit_warning: CreditWarning
     payment_failure: PaymentFailure
-    def __init__(self, protocol_version: _Optional[int] = ..., session_id: _Optional[bytes] = ..., seq: _Optional[int] = ..., hello: _Optional[_Union[Hello, _Mapping]] = ..., offer: _Optional[_Union[Offer, _Mapping]] = ..., acceptance: _Optional[_Union[Acceptance, _Mapping]] = ..., rejection: _Optional[_Union[Rejection, _Mapping]] = ..., invoice: _Optional[_Union[Invoice, _Mapping]] = ..., payment_notice: _Optional[_Union[PaymentNotice, _Mapping]] = ..., meter_reading: _Optional[_Union[MeterReading, _Mapping]] = ..., renewal: _Optional[_Union[Offer, _Mapping]] = ..., suspend: _Optional[_Union[Suspend, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., credit_warning: _Optional[_Union[CreditWarning, _Mapping]] = ..., payment_failure: _Optional[_Union[PaymentFailure, _Mapping]] = ...) -> None: ...
+    closing_statement: ClosingStatement
+    refund_request: RefundRequest
+    refund_paid: RefundPaid
+    def __init__(self, protocol_version: _Optional[int] = ..., session_id: _Optional[bytes] = ..., seq: _Optional[int] = ..., hello: _Optional[_Union[Hello, _Mapping]] = ..., offer: _Optional[_Union[Offer, _Mapping]] = ..., acceptance: _Optional[_Union[Acceptance, _Mapping]] = ..., rejection: _Optional[_Union[Rejection, _Mapping]] = ..., invoice: _Optional[_Union[Invoice, _Mapping]] = ..., payment_notice: _Optional[_Union[PaymentNotice, _Mapping]] = ..., meter_reading: _Optional[_Union[MeterReading, _Mapping]] = ..., renewal: _Optional[_Union[Offer, _Mapping]] = ..., suspend: _Optional[_Union[Suspend, _Mapping]] = ..., resume: _Optional[_Union[Resume, _Mapping]] = ..., close: _Optional[_Union[Close, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., credit_warning: _Optional[_Union[CreditWarning, _Mapping]] = ..., payment_failure: _Optional[_Union[PaymentFailure, _Mapping]] = ..., closing_statement: _Optional[_Union[ClosingStatement, _Mapping]] = ..., refund_request: _Optional[_Union[RefundRequest, _Mapping]] = ..., refund_paid: _Optional[_Union[RefundPaid, _Mapping]] = ...) -> None: ...
 
 class Hello(_message.Message):
     __slots__ = ("protocol_version", "node_id", "role", "meter_id")
@@ -239,7 +245,7 @@ class SupplyPolicy(_message.Message):
     def __init__(self, cutoff_msat: _Optional[int] = ..., warn_msat: _Optional[int] = ..., restore_msat: _Optional[int] = ..., min_off_ms: _Optional[int] = ..., max_switches_per_hour: _Optional[int] = ..., reading_max_age_ms: _Optional[int] = ..., renewal_lead_ms: _Optional[int] = ...) -> None: ...
 
 class Offer(_message.Message):
-    __slots__ = ("start_ms", "stop_ms", "profile", "payments", "electrical", "meter_id", "tolerance", "policy", "is_renewal", "payee_node_id")
+    __slots__ = ("start_ms", "stop_ms", "profile", "payments", "electrical", "meter_id", "tolerance", "policy", "is_renewal", "payee_node_id", "carried_credit")
     START_MS_FIELD_NUMBER: _ClassVar[int]
     STOP_MS_FIELD_NUMBER: _ClassVar[int]
     PROFILE_FIELD_NUMBER: _ClassVar[int]
@@ -250,6 +256,7 @@ class Offer(_message.Message):
     POLICY_FIELD_NUMBER: _ClassVar[int]
     IS_RENEWAL_FIELD_NUMBER: _ClassVar[int]
     PAYEE_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    CARRIED_CREDIT_FIELD_NUMBER: _ClassVar[int]
     start_ms: int
     stop_ms: int
     profile: RateProfile
@@ -260,15 +267,26 @@ class Offer(_message.Message):
     policy: SupplyPolicy
     is_renewal: bool
     payee_node_id: str
-    def __init__(self, start_ms: _Optional[int] = ..., stop_ms: _Optional[int] = ..., profile: _Optional[_Union[RateProfile, _Mapping]] = ..., payments: _Optional[_Union[PaymentTerms, _Mapping]] = ..., electrical: _Optional[_Union[ElectricalGuarantees, _Mapping]] = ..., meter_id: _Optional[str] = ..., tolerance: _Optional[_Union[MeteringTolerance, _Mapping]] = ..., policy: _Optional[_Union[SupplyPolicy, _Mapping]] = ..., is_renewal: _Optional[bool] = ..., payee_node_id: _Optional[str] = ...) -> None: ...
+    carried_credit: CarriedCredit
+    def __init__(self, start_ms: _Optional[int] = ..., stop_ms: _Optional[int] = ..., profile: _Optional[_Union[RateProfile, _Mapping]] = ..., payments: _Optional[_Union[PaymentTerms, _Mapping]] = ..., electrical: _Optional[_Union[ElectricalGuarantees, _Mapping]] = ..., meter_id: _Optional[str] = ..., tolerance: _Optional[_Union[MeteringTolerance, _Mapping]] = ..., policy: _Optional[_Union[SupplyPolicy, _Mapping]] = ..., is_renewal: _Optional[bool] = ..., payee_node_id: _Optional[str] = ..., carried_credit: _Optional[_Union[CarriedCredit, _Mapping]] = ...) -> None: ...
+
+class CarriedCredit(_message.Message):
+    __slots__ = ("from_session_id", "credit_msat")
+    FROM_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_MSAT_FIELD_NUMBER: _ClassVar[int]
+    from_session_id: bytes
+    credit_msat: int
+    def __init__(self, from_session_id: _Optional[bytes] = ..., credit_msat: _Optional[int] = ...) -> None: ...
 
 class Acceptance(_message.Message):
-    __slots__ = ("offer_digest", "payment_size_msat")
+    __slots__ = ("offer_digest", "payment_size_msat", "refund_node_id")
     OFFER_DIGEST_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_SIZE_MSAT_FIELD_NUMBER: _ClassVar[int]
+    REFUND_NODE_ID_FIELD_NUMBER: _ClassVar[int]
     offer_digest: bytes
     payment_size_msat: int
-    def __init__(self, offer_digest: _Optional[bytes] = ..., payment_size_msat: _Optional[int] = ...) -> None: ...
+    refund_node_id: str
+    def __init__(self, offer_digest: _Optional[bytes] = ..., payment_size_msat: _Optional[int] = ..., refund_node_id: _Optional[str] = ...) -> None: ...
 
 class Reason(_message.Message):
     __slots__ = ("term", "offered", "limit", "text")
@@ -379,3 +397,41 @@ class Heartbeat(_message.Message):
     AT_MS_FIELD_NUMBER: _ClassVar[int]
     at_ms: int
     def __init__(self, at_ms: _Optional[int] = ...) -> None: ...
+
+class ClosingStatement(_message.Message):
+    __slots__ = ("paid_msat", "carried_in_msat", "carried_from_session_id", "energy_mwh", "cost_msat", "credit_msat")
+    PAID_MSAT_FIELD_NUMBER: _ClassVar[int]
+    CARRIED_IN_MSAT_FIELD_NUMBER: _ClassVar[int]
+    CARRIED_FROM_SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    ENERGY_MWH_FIELD_NUMBER: _ClassVar[int]
+    COST_MSAT_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_MSAT_FIELD_NUMBER: _ClassVar[int]
+    paid_msat: int
+    carried_in_msat: int
+    carried_from_session_id: bytes
+    energy_mwh: int
+    cost_msat: int
+    credit_msat: int
+    def __init__(self, paid_msat: _Optional[int] = ..., carried_in_msat: _Optional[int] = ..., carried_from_session_id: _Optional[bytes] = ..., energy_mwh: _Optional[int] = ..., cost_msat: _Optional[int] = ..., credit_msat: _Optional[int] = ...) -> None: ...
+
+class RefundRequest(_message.Message):
+    __slots__ = ("bolt11", "payment_hash", "amount_msat", "waive")
+    BOLT11_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_MSAT_FIELD_NUMBER: _ClassVar[int]
+    WAIVE_FIELD_NUMBER: _ClassVar[int]
+    bolt11: str
+    payment_hash: bytes
+    amount_msat: int
+    waive: bool
+    def __init__(self, bolt11: _Optional[str] = ..., payment_hash: _Optional[bytes] = ..., amount_msat: _Optional[int] = ..., waive: _Optional[bool] = ...) -> None: ...
+
+class RefundPaid(_message.Message):
+    __slots__ = ("payment_hash", "preimage", "amount_msat")
+    PAYMENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    PREIMAGE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_MSAT_FIELD_NUMBER: _ClassVar[int]
+    payment_hash: bytes
+    preimage: bytes
+    amount_msat: int
+    def __init__(self, payment_hash: _Optional[bytes] = ..., preimage: _Optional[bytes] = ..., amount_msat: _Optional[int] = ...) -> None: ...

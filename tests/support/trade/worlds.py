@@ -21,6 +21,7 @@ from gridnode.trade.evaluate import BreachHold
 from gridnode.trade.events import FrameReceived
 from gridnode.trade.messages import (
     Body,
+    CarriedCredit,
     ErrorMessage,
     InvoiceMessage,
     InvoicePurpose,
@@ -65,6 +66,7 @@ def seller_session(
     series: SeriesState | None = None,
     clock_status: ClockStatus = ClockStatus.UNKNOWN,
     buyer_key: P256Signer = BUYER_KEY,
+    carried: CarriedCredit | None = None,
 ) -> SellerSession:
     """The seller's side: the demo offer (or ``offer``), signed with :data:`SELLER_KEY`
     for the buyer holding ``buyer_key``; ``renewal`` renews once (:func:`renew`)."""
@@ -77,6 +79,7 @@ def seller_session(
         renewal=renew if renewal else None,
         series=series,
         clock_status=clock_status,
+        carried=carried,
     )
 
 
@@ -86,6 +89,8 @@ def buyer_session(
     series: SeriesState | None = None,
     hold: BreachHold | None = None,
     key: P256Signer = BUYER_KEY,
+    note: CarriedCredit | None = None,
+    refund_node_id: str = "",
 ) -> BuyerSession:
     """The buyer's side: the demo limits (or ``limits``), signed with ``key``, buying from
     the seller holding :data:`SELLER_KEY`."""
@@ -97,6 +102,8 @@ def buyer_session(
         meter_id="buyer-meter",
         series=series,
         hold=hold,
+        note=note,
+        refund_node_id=refund_node_id,
     )
 
 

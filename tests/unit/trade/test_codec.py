@@ -26,8 +26,10 @@ from gridnode.trade.evaluate import Reason, Term
 from gridnode.trade.messages import (
     AcceptanceMessage,
     Body,
+    CarriedCredit,
     Cause,
     Close,
+    ClosingStatement,
     CreditWarning,
     Envelope,
     ErrorMessage,
@@ -40,6 +42,8 @@ from gridnode.trade.messages import (
     OfferMessage,
     PaymentFailure,
     PaymentNotice,
+    RefundPaid,
+    RefundRequest,
     RejectionMessage,
     RenewalMessage,
     Resume,
@@ -87,6 +91,13 @@ def _bodies() -> list[Body]:
         Heartbeat(T0),
         CreditWarning(150, 0, "credit low: pay the open invoice"),
         PaymentFailure(b"\x05" * 32, "no route"),
+        OfferMessage(demo_offer(), CarriedCredit(b"\x06" * 16, Msat(1_234))),
+        AcceptanceMessage(b"\x01" * 32, Msat(400), "02" + "cd" * 32),
+        ClosingStatement(Msat(9_000), Msat(500), b"\x06" * 16, 30_000, Msat(6_001), Msat(3_499)),
+        ClosingStatement(Msat(0), Msat(0), b"", 0, Msat(0), Msat(0)),
+        RefundRequest("lnbcrt1...", b"\x07" * 32, Msat(3_499)),
+        RefundRequest("", b"", Msat(0), waive=True),
+        RefundPaid(b"\x07" * 32, b"\x08" * 32, Msat(3_499)),
     ]
 
 

@@ -207,7 +207,7 @@ def test_a_tampered_seller_reading_makes_the_buyer_refuse_to_pay() -> None:
     out = world.buyer.handle(FrameReceived(from_seller(world, forged)), world.now_ms)
     assert pays(out) == []
     assert [e.code for e in errors_in(out)] == [8]  # bad signature
-    assert not world.buyer.deferred
+    assert not world.buyer.payments.deferred
 
 
 def test_a_reading_signed_by_another_key_makes_the_buyer_refuse_to_pay() -> None:

@@ -1,0 +1,137 @@
+"""What is left of the buyer's money at a close, and who may have it back (issue 19).
+
+Paying ahead keeps the seller safe; it must not become a charge on the buyer. At every
+close the seller states the session's money in a signed :class:`ClosingStatement`: what
+was paid, the credit note it honoured from an earlier session, the energy its meter
+delivered, that energy's cost by the billing rule (the exact cost rounded *up* to the
+msat, so the credit is the exact credit rounded *down*, the rounding rule of
+docs/trade.md) and the credit left. A positive credit is a credit note the seller owes:
+carried into the next session with this buyer, or paid back over Lightning to an invoice
+the buyer issues.
+
+Pure decisions only, for both sides and the receipt verifier:
+
+- :func:`closing_statement` builds the seller's statement from its books;
+- :func:`statement_problem` is the buyer's check of it against its own meter, within the
+  agreed tolerance, exactly as it checks invoices (the allowance of
+  :meth:`gridnode.trade.buyer.BuyerSession.allowance`);
+- :func:`refund_problem` is the seller's guard before it pays a refund invoice: payable
+  to the buyer's refund node named in its signed acceptance, for no more than the credit
+  it signed, and never for a note paid (or carried) before.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from gridnode.money import Msat
+from gridnode.trade.actions import Action, LedgerKind, Record
+from gridnode.trade.invoice_check import bolt11_problem
+from gridnode.trade.machine import Outbox
+from gridnode.trade.messages import CarriedCredit, ClosingStatement, RefundRequest
+
+_NOTHING = Msat(0)
+
+
+def ceil_msat(amount: Fraction) -> Msat:
+    """An exact amount rounded up to the msat (what the buyer is charged for energy)."""
+    return Msat(-(-amount.numerator // amount.denominator))
+
+
+def closing_statement(
+    paid: Msat, carried: CarriedCredit | None, energy_mwh: int, cost_msat: Fraction
+) -> ClosingStatement:
+    """The seller's statement: ``credit = paid + carried_in - ceil(cost)``."""
+    carried_in = carried.credit if carried is not None else _NOTHING
+    cost = ceil_msat(cost_msat)
+    return ClosingStatement(
+        paid=paid,
+        carried_in=carried_in,
+        carried_from_session_id=carried.from_session_id if carried is not None else b"",
+        energy_mwh=energy_mwh,
+        cost=cost,
+        credit=paid + carried_in - cost,
+    )
+
+
+def send_statement(outbox: Outbox, statement: ClosingStatement, now_ms: int) -> list[Action]:
+    """The statement's actions: the credit note into the ledger (with the exact signed
+    frame, so a third party can check it), then the frame to the buyer."""
+    sent = outbox.send(statement, now_ms)
+    frame = next(a.frame for a in sent if not isinstance(a, Record))
+    note = Record(
+        LedgerKind.CLOSING_STATEMENT,
+        now_ms,
+        describe(statement),
+        data=frame,
+        amount=statement.credit,
+    )
+    return [note, *sent]
+
+
+def describe(statement: ClosingStatement) -> str:
+    """One sentence for the journal and the operator."""
+    carried = f" + {statement.carried_in} carried in" if statement.carried_in else ""
+    return (
+        f"closing statement: paid {statement.paid}{carried}, {statement.energy_mwh} mWh "
+        f"delivered cost {statement.cost}, credit {statement.credit}"
+    )
+
+
+def statement_problem(
+    statement: ClosingStatement,
+    *,
+    paid: Msat,
+    carried: CarriedCredit | None,
+    allowance_msat: Fraction,
+) -> str | None:
+    """The buyer's check of the seller's statement, None when it holds; else a sentence
+    naming every difference.
+
+    ``paid`` is what the buyer's own ledger says it paid in this session (prepayments
+    that succeeded), ``carried`` the credit note it agreed to carry into it, and
+    ``allowance_msat`` the most the seller may bill for the buyer's own metered energy,
+    widened by the agreed tolerance (the same bound the buyer pays invoices by)."""
+    problems = []
+    carried_in = carried.credit if carried is not None else _NOTHING
+    if statement.carried_in != carried_in:
+        problems.append(
+            f"it counts {statement.carried_in} carried in, but the buyer carried {carried_in}"
+        )
+    if statement.paid < paid:
+        problems.append(
+            f"it counts {statement.paid} paid, but the buyer paid {paid} "
+            f"({paid - statement.paid} missing)"
+        )
+    limit = ceil_msat(allowance_msat) if allowance_msat > 0 else _NOTHING
+    if statement.cost > limit:
+        problems.append(
+            f"it charges {statement.cost} for {statement.energy_mwh} mWh, but the buyer's own "
+            f"meter allows at most {limit} within the agreed tolerance"
+        )
+    if not problems:
+        return None
+    return "the seller's closing statement is wrong: " + "; ".join(problems)
+
+
+def refund_problem(
+    request: RefundRequest, *, credit: Msat, refund_node_id: str, settled: str | None
+) -> str | None:
+    """The seller's guard before paying a refund invoice, None when it may be paid; else a
+    sentence saying why it is refused.
+
+    ``credit`` is the credit the seller signed in the note's statement, ``refund_node_id``
+    the Lightning node the buyer named in its signed acceptance, ``settled`` how the note
+    was settled already (paid, carried, waived) or None while it is still owed."""
+    if settled is not None:
+        return f"the credit note was {settled} already: it is never paid twice"
+    if credit <= _NOTHING:
+        return f"the closing statement leaves no credit to pay back ({credit})"
+    if not refund_node_id:
+        return "the buyer named no Lightning node for refunds in its acceptance"
+    if request.amount > credit:
+        return f"the refund invoice asks {request.amount}, more than the credit {credit} signed"
+    problem = bolt11_problem(request.bolt11, request.payment_hash, request.amount, refund_node_id)
+    if problem is not None:
+        return problem.replace("named in the signed offer", "named in the buyer's acceptance")
+    return None
