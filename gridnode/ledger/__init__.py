@@ -7,6 +7,7 @@
 - :mod:`gridnode.ledger.rows`: the enums and rows both return.
 """
 
+from gridnode.ledger.credit import CreditNoteRow, CreditNoteState
 from gridnode.ledger.errors import (
     ArchiveError,
     DuplicatePaymentError,
@@ -43,6 +44,8 @@ __all__ = [
     "ArchiveError",
     "Archived",
     "BreachRow",
+    "CreditNoteRow",
+    "CreditNoteState",
     "DuplicatePaymentError",
     "HeldBack",
     "InlineOffloader",

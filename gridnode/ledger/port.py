@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from gridnode.ledger.credit import CreditNoteRow, CreditNoteState
 from gridnode.ledger.rows import (
     BreachRow,
     InvoicePurpose,
@@ -154,6 +155,36 @@ class EvidencePort(Protocol):
     async def breaches(self, session_id: str | None = None) -> list[BreachRow]: ...
 
 
+class CreditPort(Protocol):
+    """Credit notes (:class:`gridnode.ledger.credit.CreditNoteRepository`)."""
+
+    async def noted(
+        self,
+        note_id: bytes,
+        session_id: str,
+        peer_fingerprint: str,
+        credit: Msat,
+        statement: bytes,
+        at_ms: int,
+    ) -> None: ...
+
+    async def carried(self, note_id: bytes, into_session: str, at_ms: int) -> bool: ...
+
+    async def requested(self, note_id: bytes, bolt11: str, payment_hash: bytes) -> bool: ...
+
+    async def paid(self, note_id: bytes, preimage: bytes, at_ms: int) -> None: ...
+
+    async def failed(self, note_id: bytes, reason: str) -> None: ...
+
+    async def waived(self, note_id: bytes, at_ms: int) -> bool: ...
+
+    async def get(self, note_id: bytes) -> CreditNoteRow | None: ...
+
+    async def find(
+        self, peer_fingerprint: str | None = None, state: CreditNoteState | None = None
+    ) -> list[CreditNoteRow]: ...
+
+
 class HygienePort(Protocol):
     """What the running node's pruner does to the ledger
     (:class:`gridnode.ledger.hygiene.HygieneRepository`; archiving is a tool's job)."""
@@ -178,6 +209,9 @@ class Ledger(Protocol):
 
     @property
     def hygiene(self) -> HygienePort: ...
+
+    @property
+    def credit(self) -> CreditPort: ...
 
     async def close(self) -> None:
         """Finish the calls under way and close the file (and its lock)."""

@@ -110,6 +110,28 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN archived_at_ms INTEGER;
     ALTER TABLE sessions ADD COLUMN archive TEXT;
     """,
+    # 3: credit notes (issue 19): the credit a seller's signed closing statement left,
+    # and what became of it (carried into a later session, or paid back once), on both
+    # sides; the row exists before any refund is attempted
+    """
+    CREATE TABLE credit_notes (
+        note_id BLOB PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions (session_id),
+        peer_fingerprint TEXT NOT NULL,
+        credit_msat INTEGER NOT NULL,
+        statement BLOB NOT NULL,
+        state TEXT NOT NULL
+            CHECK (state IN ('open', 'carried', 'requested', 'paid', 'waived')),
+        bolt11 TEXT NOT NULL DEFAULT '',
+        payment_hash BLOB,
+        preimage BLOB CHECK (preimage IS NULL OR length(preimage) = 32),
+        carried_into TEXT NOT NULL DEFAULT '',
+        failure TEXT NOT NULL DEFAULT '',
+        noted_at_ms INTEGER NOT NULL,
+        settled_at_ms INTEGER,
+        CHECK (state != 'paid' OR preimage IS NOT NULL)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from gridnode.ledger.credit import CreditNoteRepository, CreditNoteRow, CreditNoteState
 from gridnode.ledger.evidence import EvidenceRepository
 from gridnode.ledger.hygiene import HygieneRepository
 from gridnode.ledger.invoices import InvoiceRepository
@@ -47,6 +48,7 @@ class SqliteLedger:
         self.payments = Payments(store.payments, offloader)
         self.evidence = Evidence(store.evidence, offloader)
         self.hygiene = Hygiene(store.hygiene, offloader)
+        self.credit = Credit(store.credit, offloader)
 
     @classmethod
     async def open(
@@ -234,3 +236,44 @@ class Hygiene:
 
     async def prune_raw(self, before_ms: int) -> int:
         return await self._run(self._repo.prune_raw, before_ms)
+
+
+class Credit:
+    def __init__(self, repo: CreditNoteRepository, offloader: Offloader) -> None:
+        self._repo, self._run = repo, offloader.run
+
+    async def noted(
+        self,
+        note_id: bytes,
+        session_id: str,
+        peer_fingerprint: str,
+        credit: Msat,
+        statement: bytes,
+        at_ms: int,
+    ) -> None:
+        await self._run(
+            self._repo.noted, note_id, session_id, peer_fingerprint, credit, statement, at_ms
+        )
+
+    async def carried(self, note_id: bytes, into_session: str, at_ms: int) -> bool:
+        return await self._run(self._repo.carried, note_id, into_session, at_ms)
+
+    async def requested(self, note_id: bytes, bolt11: str, payment_hash: bytes) -> bool:
+        return await self._run(self._repo.requested, note_id, bolt11, payment_hash)
+
+    async def paid(self, note_id: bytes, preimage: bytes, at_ms: int) -> None:
+        await self._run(self._repo.paid, note_id, preimage, at_ms)
+
+    async def failed(self, note_id: bytes, reason: str) -> None:
+        await self._run(self._repo.failed, note_id, reason)
+
+    async def waived(self, note_id: bytes, at_ms: int) -> bool:
+        return await self._run(self._repo.waived, note_id, at_ms)
+
+    async def get(self, note_id: bytes) -> CreditNoteRow | None:
+        return await self._run(self._repo.get, note_id)
+
+    async def find(
+        self, peer_fingerprint: str | None = None, state: CreditNoteState | None = None
+    ) -> list[CreditNoteRow]:
+        return await self._run(self._repo.find, peer_fingerprint, state)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gridnode.ledger.credit import CreditNoteRepository
 from gridnode.ledger.database import Database
 from gridnode.ledger.evidence import EvidenceRepository
 from gridnode.ledger.hygiene import HygieneRepository
@@ -29,6 +30,7 @@ class LedgerStore:
         self.payments = PaymentRepository(db)
         self.evidence = EvidenceRepository(db)
         self.hygiene = HygieneRepository(db)
+        self.credit = CreditNoteRepository(db)
 
     @classmethod
     def open(cls, path: Path | str, role: str, *, exclusive: bool = False) -> LedgerStore:

@@ -26,8 +26,16 @@ from gridnode.ledger import (
     SessionState,
     SqliteLedger,
 )
-from gridnode.ledger.port import EvidencePort, HygienePort, InvoicesPort, PaymentsPort, SessionsPort
-from gridnode.ledger.sqlite import Evidence, Hygiene, Invoices, Payments, Sessions
+from gridnode.ledger.port import (
+    CreditPort,
+    EvidencePort,
+    HygienePort,
+    InvoicesPort,
+    PaymentsPort,
+    SessionsPort,
+)
+from gridnode.ledger.schema import SCHEMA_VERSION
+from gridnode.ledger.sqlite import Credit, Evidence, Hygiene, Invoices, Payments, Sessions
 from gridnode.money import Msat
 from tests.support.ledger import open_ledger
 
@@ -69,6 +77,7 @@ def stored(ledger: SqliteLedger, sql: str) -> list[tuple[object, ...]]:
         (PaymentsPort, Payments),
         (EvidencePort, Evidence),
         (HygienePort, Hygiene),
+        (CreditPort, Credit),
         (Ledger, SqliteLedger),
     ],
 )
@@ -413,7 +422,7 @@ async def test_a_ledger_written_by_the_first_schema_opens_with_typed_rows(tmp_pa
     )
     await ledger.close()
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone() == (2,)
+    assert check.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     check.close()
 
 
