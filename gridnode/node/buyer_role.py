@@ -76,6 +76,7 @@ class BuyerRole:
             hold = partner.hold()
             if hold is not None and hold.holds(now):
                 found.append(f"refusing the seller's offers: {hold.describe()}")
+            found.extend(f"{partner.name}: {text}" for text in partner.refunds.warnings())
         return found
 
     def healthy(self) -> bool:
@@ -111,6 +112,8 @@ class BuyerRole:
         # the seller answers the close with its End reading, which makes this ledger's
         # receipt complete: wait a moment for it (the partners still route messages)
         await asyncio.gather(*(p.wait_peer_end(r, timings.peer_end_grace_s) for p, r in closing))
+        # the buyer leaves: every seller pays its credit notes back (issue 19)
+        await asyncio.gather(*(p.refunds.leave(timings.refund_grace_s) for p in self.partners))
         for partner in self.partners:
             partner.stopping = True
 

@@ -62,6 +62,8 @@ class RuntimeTimings:
     close_grace_s: float = 10.0
     #: How long it then waits for the peer's End reading (so its own receipt is whole).
     peer_end_grace_s: float = 3.0
+    #: How long a buyer that leaves waits for its credit notes to be paid back.
+    refund_grace_s: float = 10.0
     #: A seller's quiet time after a session before it offers again (doubles per
     #: rejected offer in a row, up to ten minutes).
     retry_after_close_s: float = 10.0

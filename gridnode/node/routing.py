@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from gridnode.trade import codec
 from gridnode.trade.errors import DecodeError
 from gridnode.trade.machine import ErrorCode
-from gridnode.trade.messages import Envelope, ErrorMessage, Hello
+from gridnode.trade.messages import Envelope, ErrorMessage, Hello, MessageKind
 from gridnode.trade.signing import Signer
 
 
@@ -24,6 +24,8 @@ class FrameSession:
     is_hello: bool
     #: The peer says it does not know this session (it lost it, e.g. in a restart).
     is_unknown_session: bool = False
+    #: What the frame carries (refund messages go to the node's refund desk).
+    kind: MessageKind | None = None
 
 
 def unknown_session_frame(session_id: bytes, signer: Signer) -> bytes:
@@ -45,4 +47,4 @@ def frame_session(frame: bytes) -> FrameSession | None:
     envelope = received.envelope
     body = envelope.body
     unknown = isinstance(body, ErrorMessage) and body.code == ErrorCode.WRONG_SESSION
-    return FrameSession(envelope.session_id, isinstance(body, Hello), unknown)
+    return FrameSession(envelope.session_id, isinstance(body, Hello), unknown, body.kind)

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from gridnode.ledger import JournalEntry, ReadingRow, ReadingSide
 from gridnode.node.effects import Effects
+from gridnode.node.refunds import note_statement
 from gridnode.node.runner_ports import PaymentPolicy as PaymentPolicy
 from gridnode.node.runner_ports import RunnerPorts as RunnerPorts
 from gridnode.ocmf import parse_record
@@ -204,7 +205,9 @@ class SessionRunner:
         )
         if record.kind in _MONEY_KINDS:
             self.recent.append(record)  # for the status socket: the latest money events
-        if record.kind is LedgerKind.BREACH:
+        if record.kind is LedgerKind.CLOSING_STATEMENT:
+            await note_statement(ledger, self.session_id, record)  # the credit note
+        elif record.kind is LedgerKind.BREACH:
             self.breaches.append(record)
             await ledger.evidence.breach(self.session_id, "breach", record.text, record.at_ms)
         elif record.kind in (LedgerKind.READING, LedgerKind.PEER_READING):

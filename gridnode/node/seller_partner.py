@@ -31,6 +31,7 @@ from gridnode.node.partner import (
 )
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_buyer
+from gridnode.node.refunds import BuyerRefunds
 from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import Handled, PaymentPolicy, SessionRunner
 from gridnode.ocmf import SeriesState
@@ -40,8 +41,10 @@ from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.evaluate import BreachHold
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkUp as SessionLinkUp
+from gridnode.trade.messages import CarriedCredit, MessageKind
 from gridnode.trade.readings import OwnSeries
 from gridnode.trade.terms import BuyerLimits
+from gridnode.wallet.port import WalletError
 
 log = logging.getLogger("gridnode.node")
 
@@ -104,6 +107,10 @@ class SellerPartner(Partner):
         #: the clock gate opened and the link was started
         self.gate_open = False
         self.dialling = False
+        #: asks the seller for this buyer's credit notes back when it leaves (issue 19)
+        self.refunds = BuyerRefunds(ctx, peer.fingerprint, client.link.send)
+        #: this buyer's Lightning node, named in each acceptance as the refunds' payee
+        self.refund_node_id = ""
 
     def hold(self) -> BreachHold | None:
         """The hold after the seller's latest breach: the ledger's, or the live session's
@@ -180,6 +187,10 @@ class SellerPartner(Partner):
         ledger record, this method when the node drops or stores the frame itself."""
         runner = self.live
         peek = frame_session(frame)
+        if peek is not None and peek.kind is MessageKind.REFUND_PAID:
+            await self.refunds.on_paid(frame)  # the note outlives its session
+            handled()
+            return
         if peek is None or (runner is not None and self.current_session_id == peek.session_id):
             if runner is not None:
                 runner.post(FrameReceived(frame), handled)
@@ -230,6 +241,12 @@ class SellerPartner(Partner):
             series = await series_state(ctx.ledger, ctx.signer, self.meter_id, clock_status, now)
         self.last_breach = await latest_breach(ctx.ledger)
         hold = breach_hold(self.last_breach, self.breach_hold_ms)
+        note = await self.refunds.open_note()
+        if not self.refund_node_id:
+            try:
+                self.refund_node_id = (await ctx.wallet.node_info()).pubkey
+            except WalletError as exc:  # asked again at the next session
+                log.warning("no refund node in this acceptance: LND did not answer (%s)", exc)
         if hold is not None and hold.holds(now):
             log.info("holding off the seller: %s", hold.describe())
         session = BuyerSession(
@@ -241,6 +258,8 @@ class SellerPartner(Partner):
             series=series,
             clock_status=clock_status,
             hold=hold,
+            note=None if note is None else CarriedCredit(note.note_id, note.credit),
+            refund_node_id=self.refund_node_id,
         )
         session_id = f"buyer-{now}-{self.sessions_started + 1}"
         await self.open_in_ledger(

@@ -21,6 +21,7 @@ from gridnode.node.links import Listener
 from gridnode.node.partner import GateOpened
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_seller, sweep_open_invoices
+from gridnode.node.refunds import carry_note
 from gridnode.node.runner import SessionRunner
 from gridnode.node.seller_slot import BuyerSlot, SlotState
 from gridnode.node.settlements import SettlementRouter
@@ -79,6 +80,8 @@ class SellerRole:
         tasks.keep_running(self.router.run, name="settled invoices", sleep=sleep)
         for slot in self.slots.values():
             tasks.keep_running(slot.poller.run, name=f"meter {slot.meter_id}", sleep=sleep)
+            # refunds a restart cut short are finished, exactly once
+            self.ctx.tasks.spawn(slot.refunds.resume(), name=f"refunds {slot.name}")
             slot.start()
         log.info("seller ready on %s:%d with %d buyers", *self.address, len(self.slots))
 
@@ -96,11 +99,14 @@ class SellerRole:
         return [seller_view(slot, now_ms) for slot in self.slots.values()]
 
     def warnings(self) -> list[str]:
-        return [
+        found = [
             f"meter {slot.meter_id}: {slot.poller.last_error}"
             for slot in self.slots.values()
             if slot.poller.last_error
         ]
+        for slot in self.slots.values():
+            found.extend(f"{slot.name}: {text}" for text in slot.refunds.warnings())
+        return found
 
     def healthy(self) -> bool:
         """Every meter answered its last poll (the watchdog is kicked only then)."""
@@ -165,6 +171,7 @@ class SellerRole:
 
         clock_status = await ctx.gate.current()
         series = await series_state(ctx.ledger, ctx.signer, meter_id, clock_status, now)
+        carried = await carry_note(ctx.ledger, slot.peer.fingerprint, session_id, now)
         session = SellerSession(
             offer,
             session_id=protocol_id,
@@ -175,6 +182,7 @@ class SellerRole:
             series=series,
             clock_status=clock_status,
             min_interval_ms=self.min_interval_ms,
+            carried=carried,
         )
         await slot.open_in_ledger(
             session_id,

@@ -29,13 +29,14 @@ from gridnode.node.partner import (
     QuietOver,
     SessionEnded,
 )
+from gridnode.node.refunds import SellerRefunds
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import SessionRunner
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.events import CloseRequested, FrameReceived, MeterSample
 from gridnode.trade.machine import StateMachine
-from gridnode.trade.messages import Cause
+from gridnode.trade.messages import Cause, MessageKind
 from gridnode.trade.seller import SellerSession
 
 log = logging.getLogger("gridnode.node")
@@ -113,6 +114,8 @@ class BuyerSlot(Partner):
         #: offers the buyer rejected in a row (the quiet time doubles with each)
         self.rejections = 0
         self.quiet_until_ms = 0
+        #: pays this buyer's credit notes back (issue 19)
+        self.refunds = SellerRefunds(ctx, peer.fingerprint, self.verifier, link.send)
         #: starts a session; the seller role sets it (it knows the terms and the wallet)
         self.launch: Callable[[BuyerSlot], Awaitable[None]] | None = None
 
@@ -185,7 +188,9 @@ class BuyerSlot(Partner):
             return
         runner = self.live
         peek = frame_session(message.payload)
-        if runner is None:
+        if peek is not None and peek.kind is MessageKind.REFUND_REQUEST:
+            await self.refunds.on_request(message.payload)  # the note outlives its session
+        elif runner is None:
             if self.protocol_id:  # the buyer's last reading of a session that closed here
                 await self.keep_late(self.protocol_id.hex(), self.protocol_id, message.payload)
         elif peek is not None and peek.is_unknown_session:

@@ -93,6 +93,9 @@ class LedgerKind(enum.Enum):
     # a credit note of an earlier session honoured by this one (data: that session's
     # protocol id; amount: the credit)
     CREDIT_CARRIED = "credit_carried"
+    # a credit note paid back (written by the node's refund desk, not a session): text
+    # says requested, paid or failed; data: the BOLT11 (requested) or the preimage (paid)
+    REFUND = "refund"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,20 @@ from dataclasses import dataclass
 
 from gridnode.errors import UsageError
 
-# What each role needs, as LND names it.
-SELLER_PERMISSIONS = frozenset({"invoices:read", "invoices:write", "info:read", "offchain:read"})
+# What each role needs, as LND names it. Paying unused credit back (issue 19) adds only
+# the seller's payment of the buyer's refund invoice (SendPaymentV2, followed with
+# TrackPaymentV2) and the buyer's one invoice for it (AddInvoice), each scoped to its
+# method.
+SELLER_PERMISSIONS = frozenset(
+    {
+        "invoices:read",
+        "invoices:write",
+        "info:read",
+        "offchain:read",
+        "uri:/routerrpc.Router/SendPaymentV2",
+        "uri:/routerrpc.Router/TrackPaymentV2",
+    }
+)
 BUYER_PERMISSIONS = frozenset(
     {
         "uri:/routerrpc.Router/SendPaymentV2",
@@ -26,6 +38,7 @@ BUYER_PERMISSIONS = frozenset(
         "uri:/lnrpc.Lightning/DecodePayReq",
         "uri:/lnrpc.Lightning/GetInfo",
         "uri:/lnrpc.Lightning/DeletePayment",
+        "uri:/lnrpc.Lightning/AddInvoice",
     }
 )
 ROLE_PERMISSIONS = {"seller": SELLER_PERMISSIONS, "buyer": BUYER_PERMISSIONS}
@@ -38,6 +51,7 @@ URI_REQUIRES = {
     "uri:/lnrpc.Lightning/DecodePayReq": "offchain:read",
     "uri:/lnrpc.Lightning/GetInfo": "info:read",
     "uri:/lnrpc.Lightning/DeletePayment": "offchain:write",
+    "uri:/lnrpc.Lightning/AddInvoice": "invoices:write",
 }
 
 # `lncli bakemacaroon` lines a README can print for each role.

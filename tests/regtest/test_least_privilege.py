@@ -105,11 +105,17 @@ async def test_each_roles_bake_does_its_whole_job_and_nothing_more(
         await seller.cancel_invoice(payment_hash)
         await seller.delete_canceled_invoice(payment_hash)
 
-        # ... and nothing more: the buyer cannot invoice nor read its channel balances (no
-        # buyer code needs them), the seller cannot pay.
+        # unused credit goes back (issue 19): the buyer invoices it, the seller pays it
+        refund = await buyer.create_invoice(Msat(2_000), "gridnode refund", 600)
+        back = await seller.pay_invoice(refund.bolt11, Msat(1_000), timeout_s=30)
+        assert back.status is PaymentStatus.SUCCEEDED
+        assert (await seller.track_payment(refund.payment_hash, 5)).succeeded
+
+        # ... and nothing more: the buyer cannot cancel an invoice nor read its channel
+        # balances (no buyer code needs them), the seller cannot delete a payment.
         with pytest.raises(WalletAuthError):
-            await buyer.create_invoice(Msat(1), "not allowed", 60)
+            await buyer.cancel_invoice(refund.payment_hash)
         with pytest.raises(WalletAuthError):
             await buyer.balances()
         with pytest.raises(WalletAuthError):
-            await seller.pay_invoice(invoice.bolt11, Msat(1_000), timeout_s=5)
+            await seller.delete_payments([refund.payment_hash])

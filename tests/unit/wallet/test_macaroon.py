@@ -61,9 +61,33 @@ def test_any_bytes_either_parse_or_raise_macaroon_error(data: bytes) -> None:
 
 
 def test_coarse_permissions_cover_the_buyers_methods_but_count_as_excess() -> None:
-    coarse = parse(bake(["offchain:read", "offchain:write", "info:read"]))
+    coarse = parse(bake(["offchain:read", "offchain:write", "info:read", "invoices:write"]))
     assert coarse.missing_for("buyer") == []
-    assert coarse.excess_for("buyer") == ["info:read", "offchain:read", "offchain:write"]
+    assert coarse.excess_for("buyer") == [
+        "info:read",
+        "invoices:write",
+        "offchain:read",
+        "offchain:write",
+    ]
+
+
+def test_paying_credit_back_adds_only_the_refunds_own_methods() -> None:
+    """Issue 19: the buyer invoices its refund (AddInvoice, nothing else of invoices), the
+    seller pays it (SendPaymentV2, followed with TrackPaymentV2), nothing more."""
+    assert BUYER_PERMISSIONS & {"invoices:write", "invoices:read"} == set()
+    assert "uri:/lnrpc.Lightning/AddInvoice" in BUYER_PERMISSIONS
+    assert SELLER_PERMISSIONS - {
+        "invoices:read",
+        "invoices:write",
+        "info:read",
+        "offchain:read",
+    } == {
+        "uri:/routerrpc.Router/SendPaymentV2",
+        "uri:/routerrpc.Router/TrackPaymentV2",
+    }
+    older_seller = parse(bake(["invoices:read", "invoices:write", "info:read", "offchain:read"]))
+    with pytest.raises(MacaroonError, match=r"lacks uri:/routerrpc\.Router/SendPaymentV2"):
+        check_role(older_seller, "seller")
 
 
 def test_the_buyer_bake_leaves_out_channel_balance_and_an_older_bake_is_refused() -> None:

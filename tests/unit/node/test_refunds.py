@@ -1,0 +1,144 @@
+"""Unused credit goes back to the buyer (issue 19), two runtimes in virtual time: a buyer
+that leaves is paid its credit back to the msat, once; a refund a restart cut short is
+finished once at the next start; a refund invoice that is not the buyer's is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+from gridnode.identity import Role
+from gridnode.ledger import CreditNoteState, PaymentStatus
+from gridnode.money import Msat
+from gridnode.node.refunds import SellerRefunds
+from gridnode.trade import codec
+from gridnode.trade.messages import ClosingStatement, Envelope, RefundRequest
+from gridnode.trade.signing import P256Signer
+from gridnode.wallet.port import PaymentHash
+from tests.support.clock import VirtualClock
+from tests.support.node import Pair, node_context, trading_pair
+from tests.support.wallet import FakeLightning, FakeWallet
+
+
+async def _buyer_leaves(pair: Pair[VirtualClock]) -> None:
+    """Run both nodes, trade a while, then stop the buyer alone (it leaves)."""
+    seller_stop, buyer_stop = asyncio.Event(), asyncio.Event()
+    pair.tasks = [
+        asyncio.create_task(pair.seller.run(seller_stop)),
+        asyncio.create_task(pair.buyer.run(buyer_stop)),
+    ]
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+    await pair.clock.advance(20)
+    buyer_stop.set()
+    await pair.clock.run_until(lambda: pair.tasks[1].done(), limit_s=60)
+    pair.tasks[1].result()
+    seller_stop.set()
+    pair.stop.set()
+    await pair.clock.run_until(lambda: pair.tasks[0].done(), limit_s=60)
+    pair.tasks[0].result()
+
+
+async def test_a_buyer_that_leaves_gets_its_unused_credit_back_to_the_msat(
+    tmp_path: Path,
+) -> None:
+    pair = await trading_pair(tmp_path)
+    await _buyer_leaves(pair)
+    seller, buyer = pair.stored("seller"), pair.stored("buyer")
+    [owed] = seller.credit.find()
+    [held] = buyer.credit.find()
+    assert owed.state is held.state is CreditNoteState.PAID
+    assert owed.preimage == held.preimage is not None
+    assert owed.credit == held.credit > Msat(0)
+    statement = codec.decode(owed.statement).envelope.body
+    assert isinstance(statement, ClosingStatement)
+    # LND's word: the buyer paid the seller, the seller paid back, the rest is the energy
+    paid = sum((p.amount for p in buyer.payments.find(status=PaymentStatus.SUCCEEDED)), Msat(0))
+    [refund] = seller.payments.find()
+    assert refund.status is PaymentStatus.SUCCEEDED
+    assert refund.amount == owed.credit
+    assert paid - refund.amount == statement.cost
+    assert pair.seller_wallet.payments[refund.payment_hash].succeeded
+    # both journals carry the refund: the BOLT11 asked and the preimage that proves it
+    for ledger, note in ((seller, owed), (buyer, held)):
+        entries = ledger.sessions.entries(note.session_id, ("refund",))
+        assert [e.text.split(" of ")[0] for e in entries] == ["refund", "refund"]
+        assert entries[0].data == refund.bolt11.encode()
+        assert entries[1].data == owed.preimage
+
+
+async def _seller_with_note(tmp_path: Path) -> tuple[SellerRefunds, FakeWallet, bytes]:
+    """A seller's refund desk with one credit note whose refund was requested (the
+    BOLT11 written) when the node was killed, before it paid."""
+    clock = VirtualClock()
+    network = FakeLightning()
+    seller_wallet = FakeWallet(network, "seller", clock=clock)
+    buyer_wallet = FakeWallet(network, "buyer", clock=clock)
+    ctx = await node_context(tmp_path / "seller", Role.SELLER, clock, seller_wallet)
+    buyer_key = P256Signer.generate()
+    note_id = b"N" * 16
+    await ctx.ledger.sessions.open("s1", "buyer-fp", "m1", 1)
+    await ctx.ledger.credit.noted(note_id, "s1", "buyer-fp", Msat(1_500), b"frame", 2)
+    created = await buyer_wallet.create_invoice(Msat(1_500), "gridnode refund", 3600)
+    assert await ctx.ledger.credit.requested(note_id, created.bolt11, created.payment_hash.value)
+    refunds = SellerRefunds(ctx, "buyer-fp", buyer_key.verifier(), lambda frame: None)
+    return refunds, seller_wallet, created.payment_hash.value
+
+
+async def test_a_refund_a_restart_cut_short_is_paid_once_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    refunds, wallet, payment_hash = await _seller_with_note(tmp_path)
+    assert await refunds.resume() == 1
+    assert await refunds.resume() == 0  # paid: nothing left to finish
+    ledger = refunds.ctx.ledger
+    note = await ledger.credit.get(b"N" * 16)
+    assert note is not None
+    assert note.state is CreditNoteState.PAID
+    assert note.preimage is not None
+    assert hashlib.sha256(note.preimage).digest() == payment_hash
+    [payment] = await ledger.payments.find()
+    assert payment.status is PaymentStatus.SUCCEEDED
+    assert list(wallet.payments) == [payment_hash]
+    await ledger.close()
+
+
+async def test_a_refund_in_flight_at_the_kill_is_followed_never_paid_again(
+    tmp_path: Path,
+) -> None:
+    refunds, wallet, payment_hash = await _seller_with_note(tmp_path)
+    ledger = refunds.ctx.ledger
+    note = await ledger.credit.get(b"N" * 16)
+    assert note is not None
+    # the attempt was written and LND paid it; the node died before it heard
+    await ledger.payments.started("s1", payment_hash, note.bolt11, Msat(1_500), 3)
+    result = await wallet.pay_invoice(note.bolt11, Msat(0), 5)
+    assert result.succeeded
+    assert await refunds.resume() == 1
+    note = await ledger.credit.get(b"N" * 16)
+    assert note is not None
+    assert note.state is CreditNoteState.PAID
+    assert len(wallet.payments) == 1
+    assert (await wallet.track_payment(PaymentHash(payment_hash), 1)).succeeded
+    await ledger.close()
+
+
+async def test_a_refund_invoice_that_is_not_the_buyers_is_never_paid(tmp_path: Path) -> None:
+    clock = VirtualClock()
+    network = FakeLightning()
+    seller_wallet = FakeWallet(network, "seller", clock=clock)
+    stranger = FakeWallet(network, "stranger", clock=clock)
+    ctx = await node_context(tmp_path / "seller", Role.SELLER, clock, seller_wallet)
+    buyer_key = P256Signer.generate()
+    await ctx.ledger.sessions.open("s1", "buyer-fp", "m1", 1)
+    await ctx.ledger.credit.noted(b"N" * 16, "s1", "buyer-fp", Msat(1_500), b"frame", 2)
+    refunds = SellerRefunds(ctx, "buyer-fp", buyer_key.verifier(), lambda frame: None)
+    created = await stranger.create_invoice(Msat(1_500), "gridnode refund", 3600)
+    request = RefundRequest(created.bolt11, created.payment_hash.value, Msat(1_500))
+    await refunds.on_request(codec.encode(Envelope(b"N" * 16, 1, request), buyer_key))
+    note = await ctx.ledger.credit.get(b"N" * 16)
+    assert note is not None
+    assert note.state is CreditNoteState.OPEN
+    assert seller_wallet.payments == {}
+    assert refunds.warnings()  # shown until a good invoice is paid or the buyer waives
+    await ctx.ledger.close()
