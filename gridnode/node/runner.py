@@ -207,6 +207,8 @@ class SessionRunner:
             self.recent.append(record)  # for the status socket: the latest money events
         if record.kind is LedgerKind.CLOSING_STATEMENT:
             await note_statement(ledger, self.session_id, record)  # the credit note
+        elif record.kind is LedgerKind.CREDIT_CARRIED:  # an earlier note, honoured here
+            await ledger.credit.carried(record.data, self.session_id, record.at_ms)
         elif record.kind is LedgerKind.BREACH:
             self.breaches.append(record)
             await ledger.evidence.breach(self.session_id, "breach", record.text, record.at_ms)

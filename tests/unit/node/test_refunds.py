@@ -142,3 +142,40 @@ async def test_a_refund_invoice_that_is_not_the_buyers_is_never_paid(tmp_path: P
     assert seller_wallet.payments == {}
     assert refunds.warnings()  # shown until a good invoice is paid or the buyer waives
     await ctx.ledger.close()
+
+
+async def test_a_carried_note_is_honoured_by_the_next_session_before_any_invoice(
+    tmp_path: Path,
+) -> None:
+    pair = await trading_pair(tmp_path)
+    async with pair.trading():
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+        await pair.clock.advance(10)
+        first = pair.slot.runner
+        assert first is not None
+        # the seller ends the session; the buyer stays: its credit is carried, not paid
+        assert await pair.seller.stop_session(first.session_id, "maintenance") is None
+        await pair.clock.run_until(lambda: pair.slot.sessions_started == 2, limit_s=60)
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+        second = pair.slot.runner
+        assert second is not None
+        seller_notes = await pair.seller_ledger.credit.find()
+        buyer_notes = await pair.buyer_ledger.credit.find()
+        buyer_runner = pair.partner.runner
+        assert buyer_runner is not None
+        for notes, carried_into in (
+            (seller_notes, second.session_id),
+            (buyer_notes, buyer_runner.session_id),
+        ):
+            [note] = notes
+            assert note.state is CreditNoteState.CARRIED
+            assert note.carried_into == carried_into
+        [note] = seller_notes
+        # the new session counted it as paid before its first invoice: its books start there
+        session = pair.slot.session
+        assert session is not None
+        assert session.billing.carried_in == note.credit > Msat(0)
+        buyer_session = pair.partner.session
+        assert buyer_session is not None
+        assert buyer_session.payments.carried is not None
+        assert buyer_session.payments.carried.credit == note.credit
