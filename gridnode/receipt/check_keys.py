@@ -18,6 +18,7 @@ from gridnode.trade import codec
 from gridnode.trade.errors import DecodeError, SignatureError
 from gridnode.trade.messages import (
     AcceptanceMessage,
+    ClosingStatement,
     OfferMessage,
     PaymentNotice,
     Received,
@@ -92,7 +93,10 @@ def check_messages(ctx: Context) -> None:
         body = received.envelope.body
         if isinstance(body, OfferMessage | RenewalMessage):
             offers[codec.digest(received)] = body.offer
+        elif isinstance(body, ClosingStatement):
+            ctx.statements.append(body)
         elif isinstance(body, AcceptanceMessage):
+            ctx.acceptances.append(body)
             offer = offers.get(body.offer_digest)
             if offer is None:
                 ctx.add(

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from gridnode.trade.messages import PaymentNotice
+from gridnode.trade.messages import AcceptanceMessage, ClosingStatement, PaymentNotice
 from gridnode.trade.signing import P256Verifier
 from gridnode.trade.terms import Offer
 
@@ -52,6 +52,10 @@ class Context:
     notices: dict[str, PaymentNotice] = field(default_factory=dict)
     #: Each party's OCMF records as the receipt gives them.
     readings: dict[str, list[str]] = field(default_factory=dict)
+    #: The seller's signed closing statements (a later one restates an earlier), and the
+    #: buyer's signed acceptances (they name its refund node).
+    statements: list[ClosingStatement] = field(default_factory=list)
+    acceptances: list[AcceptanceMessage] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.session_id = str(self.receipt.get("session_id", ""))

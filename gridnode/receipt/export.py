@@ -167,6 +167,37 @@ class _Builder:
             "invoices": invoices,
             "payments": payments,
             "totals": totals,
+            "credit": self._credit(bytes.fromhex(protocol_id)),
+        }
+
+    def _credit(self, note_id: bytes) -> dict[str, Any] | None:
+        """What became of the credit the closing statement left (issue 19): returned (the
+        refund's BOLT11 and preimage), carried into a later session, waived, or still
+        owed. None when the session has no statement (an older gridnode)."""
+        note = self.store.credit.get(note_id)
+        if note is None:
+            return None
+        refund = None
+        if note.payment_hash is not None:
+            asked = [
+                e
+                for e in self.store.sessions.entries(note.session_id, ("refund",))
+                if e.payment_hash == note.payment_hash and e.amount is not None
+            ]
+            refund = {
+                "bolt11": note.bolt11,
+                "payment_hash": note.payment_hash.hex(),
+                "preimage": note.preimage.hex() if note.preimage else None,
+                "amount_msat": asked[0].amount.msat if asked and asked[0].amount else None,
+            }
+        into = note.carried_into or None
+        if into is not None:
+            into = _protocol_id(self.store, into) or into
+        return {
+            "credit_msat": note.credit.msat,
+            "state": note.state.value,
+            "carried_into": into,
+            "refund": refund,
         }
 
     def _signed_messages(self) -> list[dict[str, Any]]:

@@ -29,6 +29,8 @@ SIGNER_OF_KIND = {
     "renewal": "seller",
     "acceptance": "buyer",
     "payment_notice": "buyer",
+    "closing_statement": "seller",
+    "refund_request": "buyer",
 }
 
 

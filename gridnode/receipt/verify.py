@@ -19,7 +19,11 @@ in this order, each by its own module:
    (and the buyer's, when it sent one) (:mod:`gridnode.receipt.check_payments`);
 5. the money against the energy at the agreed rates, by each meter, within the agreed
    tolerance and the prepayment window; the two meters' agreement within the tolerance;
-   the totals as stated (:mod:`gridnode.receipt.check_money`).
+   the totals as stated (:mod:`gridnode.receipt.check_money`);
+6. the seller's signed closing statement against the payments and its own signed
+   readings, and the credit it leaves returned (the refund's BOLT11, payee and
+   preimage), carried or waived, naming any difference
+   (:mod:`gridnode.receipt.check_credit`).
 
 The checks share a :class:`~gridnode.receipt.checking.Context`: the parsed receipt, the
 problems found, and what the earlier checks established for the later ones.
@@ -31,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gridnode.receipt.check_credit import check_credit
 from gridnode.receipt.check_keys import check_keys, check_messages, normalize_fpr
 from gridnode.receipt.check_money import check_money
 from gridnode.receipt.check_payments import check_invoices, check_payments
@@ -86,6 +91,9 @@ def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
     payee = check_invoices(ctx)
     check_payments(ctx)
     report.checked.update(check_money(ctx))
+    credit = check_credit(ctx)
+    if credit:
+        report.checked["credit"] = credit
     report.checked.update(
         {
             "session_id": ctx.session_id,

@@ -5,6 +5,7 @@ finished once at the next start; a refund invoice that is not the buyer's is ref
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from gridnode.identity import Role
 from gridnode.ledger import CreditNoteState, PaymentStatus
 from gridnode.money import Msat
 from gridnode.node.refunds import SellerRefunds
+from gridnode.receipt.export import build_receipt
+from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade import codec
 from gridnode.trade.messages import ClosingStatement, Envelope, RefundRequest
 from gridnode.trade.signing import P256Signer
@@ -179,3 +182,34 @@ async def test_a_carried_note_is_honoured_by_the_next_session_before_any_invoice
         assert buyer_session is not None
         assert buyer_session.payments.carried is not None
         assert buyer_session.payments.carried.credit == note.credit
+
+
+async def test_the_receipts_of_a_refunded_session_verify_and_a_forged_refund_does_not(
+    tmp_path: Path,
+) -> None:
+    pair = await trading_pair(tmp_path)
+    await _buyer_leaves(pair)
+    [note] = pair.stored("seller").credit.find()
+    fprs = VerifyOptions(
+        seller_fpr=pair.seller.snapshot().fingerprint,
+        buyer_fpr=pair.buyer.snapshot().fingerprint,
+    )
+    for node in ("seller", "buyer"):
+        receipt = build_receipt(tmp_path / node / "ledger.sqlite", note.note_id.hex())
+        report = verify_receipt(receipt, fprs)
+        assert report.ok, [str(p) for p in report.problems]
+        credit = report.checked["credit"]
+        assert credit["returned_msat"] == credit["credit_msat"] == note.credit.msat
+        assert receipt["credit"]["refund"]["preimage"] == (note.preimage or b"").hex()
+    # a refund paid elsewhere, or not at all, is named
+    forged = copy.deepcopy(receipt)
+    forged["credit"]["refund"]["preimage"] = "00" * 32
+    assert [p.code for p in verify_receipt(forged, fprs).problems] == [
+        "refund_unproven",
+        "credit_outstanding",
+    ]
+    owed = copy.deepcopy(receipt)
+    owed["credit"]["state"] = "open"
+    [problem] = verify_receipt(owed, fprs).problems
+    assert problem.code == "credit_outstanding"
+    assert f"{note.credit.msat} msat is still owed" in problem.message
