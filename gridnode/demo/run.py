@@ -138,8 +138,8 @@ class DemoHarness:
         return summary
 
     def write_receipts(self) -> list[Path]:
-        # from each buyer's ledger: the demo stops the seller first, so the seller may
-        # not have heard a buyer's End reading; the buyer holds both series complete
+        # from each buyer's ledger, which holds both series complete (the buyer waits for
+        # the seller's End, its closing statement and Close before it stops)
         assert self.parts is not None
         written: list[Path] = []
         for buyer in self.parts.buyers:
@@ -288,12 +288,15 @@ def _line(name: str, status: pb.NodeStatus) -> str:
 
 
 def _stop(parts: Parts, options: DemoOptions, say: Say) -> None:
+    # the buyers leave first: each closes its session and is paid its unused credit back
+    # while the seller still runs (issue 19); the seller's End reaches them before its
+    # Close, so their ledgers hold both series complete
+    for name, daemon in parts.processes.items():
+        if name != "seller":
+            daemon.stop(timeout_s=30.0, sig=signal.SIGTERM)
     seller = parts.processes.get("seller")
     if seller is not None:
         seller.stop(timeout_s=20.0, sig=signal.SIGTERM)
-    for name, daemon in parts.processes.items():
-        if name != "seller":
-            daemon.stop(timeout_s=20.0, sig=signal.SIGTERM)
     parts.circuit.send_signal(signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         parts.circuit.wait(10)

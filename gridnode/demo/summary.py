@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo.configs import DemoTerms, NodeFiles
-from gridnode.ledger import LedgerStore, PaymentStatus
+from gridnode.ledger import CreditNoteState, LedgerStore, PaymentStatus
 from gridnode.status.pb import status_pb2 as pb
 
 
@@ -54,6 +54,8 @@ class _Ledgers:
     renewals: int = 0
     relay_switches: int = 0
     breaches: list[dict[str, object]] = field(default_factory=list)
+    #: per buyer: the unused credit the seller paid back (issue 19)
+    credit_returned_msat: dict[str, int] = field(default_factory=dict)
 
     def add_buyer(self, name: str, ledger: Path) -> None:
         if not ledger.exists():
@@ -63,6 +65,9 @@ class _Ledgers:
                 self.paid_msat += payment.amount.msat
                 self.payments += 1
             self._breaches(name, store)
+            self.credit_returned_msat[name] = sum(
+                note.credit.msat for note in store.credit.find(state=CreditNoteState.PAID)
+            )
 
     def add_seller(self, ledger: Path) -> None:
         if not ledger.exists():
@@ -107,6 +112,7 @@ def summarize(
         "max_unpaid_msat": sampler.max_unpaid_msat,
         "max_unpaid_s": round(sampler.max_unpaid_s, 2),
         "breaches": counted.breaches,
+        "credit_returned_msat": counted.credit_returned_msat,
         "receipts": [],
         "dir": str(root),
         "seconds": round(time.time() - started, 1),

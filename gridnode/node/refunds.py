@@ -56,7 +56,7 @@ from gridnode.trade.messages import (
     RefundRequest,
 )
 from gridnode.trade.signing import Verifier
-from gridnode.wallet.port import WalletError
+from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, WalletError
 
 log = logging.getLogger("gridnode.node")
 
@@ -215,7 +215,8 @@ class SellerRefunds:
                 await self.tracker.start(note.session_id, payment)
                 outcome = await self.tracker.pay(payment)
             elif row.status is PaymentStatus.IN_FLIGHT:
-                outcome = await self.tracker.follow(note.payment_hash, amount)
+                payment = self._payment(note.bolt11, note.payment_hash, amount)
+                outcome = await self._follow_or_pay(payment)
             else:
                 outcome = PaymentOutcome(
                     row.payment_hash, row.status, row.amount, row.fee, row.preimage, row.failure
@@ -223,6 +224,18 @@ class SellerRefunds:
             await self._settled(note, outcome)
             finished += 1
         return finished
+
+    async def _follow_or_pay(self, payment: Payment) -> PaymentOutcome:
+        """An attempt written before a restart: followed if LND knows it; paid now if LND
+        never saw it (the node died between the ledger's write and the wallet's call),
+        which is still once: LND refuses to pay a hash twice."""
+        try:
+            await self.ctx.wallet.track_payment(PaymentHash(payment.payment_hash), 1.0)
+        except InvoiceNotFoundError:
+            return await self.tracker.pay(payment)
+        except WalletError as exc:
+            log.info("following refund %s: %s", payment.payment_hash.hex(), exc)
+        return await self.tracker.follow(payment.payment_hash, payment.amount)
 
     async def _amount_of(self, note: CreditNoteRow) -> Msat:
         entries = await self.ctx.ledger.sessions.entries(

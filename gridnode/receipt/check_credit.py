@@ -41,6 +41,7 @@ def check_credit(ctx: Context) -> dict[str, Any]:
             f"{paid} msat ({paid - statement.paid.msat:+d} msat).",
         )
     records = ctx.readings.get("seller", [])
+    by_readings = None
     if records:
         energy = energy_mwh(records)
         if statement.energy_mwh != energy:
@@ -52,7 +53,7 @@ def check_credit(ctx: Context) -> dict[str, Any]:
             )
         steps = intervals(records, ctx.offers)
         cost = cost_msat(steps)
-        ceil = -(-cost.numerator // cost.denominator)
+        ceil = by_readings = -(-cost.numerator // cost.denominator)
         if abs(statement.cost.msat - ceil) > max(1, len(steps)):
             ctx.add(
                 "statement_cost_mismatch",
@@ -75,6 +76,9 @@ def check_credit(ctx: Context) -> dict[str, Any]:
             f"{carried} msat carried: {owed} msat is still owed to the buyer.",
         )
     return {
+        "paid_msat": statement.paid.msat,
+        "cost_msat": statement.cost.msat,
+        "cost_by_readings_msat": by_readings,
         "credit_msat": credit,
         "returned_msat": returned,
         "carried_msat": carried,

@@ -241,6 +241,8 @@ class FakeWallet:
 
     async def track_payment(self, payment_hash: PaymentHash, timeout_s: float) -> PaymentResult:
         self._check()
+        if payment_hash.value not in self.payments:  # as LND: "payment isn't initiated"
+            raise InvoiceNotFoundError(f"payment {payment_hash} isn't initiated")
         try:
             return await wait_for(self.clock, self._resolution(payment_hash), timeout_s)
         except TimeoutError:

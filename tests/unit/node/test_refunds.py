@@ -213,3 +213,22 @@ async def test_the_receipts_of_a_refunded_session_verify_and_a_forged_refund_doe
     [problem] = verify_receipt(owed, fprs).problems
     assert problem.code == "credit_outstanding"
     assert f"{note.credit.msat} msat is still owed" in problem.message
+
+
+async def test_a_refund_written_but_never_sent_to_lnd_is_paid_once_after_the_restart(
+    tmp_path: Path,
+) -> None:
+    refunds, wallet, payment_hash = await _seller_with_note(tmp_path)
+    ledger = refunds.ctx.ledger
+    note = await ledger.credit.get(b"N" * 16)
+    assert note is not None
+    # the attempt was written; the node died before LND saw it
+    await ledger.payments.started("s1", payment_hash, note.bolt11, Msat(1_500), 3)
+    assert await refunds.resume() == 1
+    note = await ledger.credit.get(b"N" * 16)
+    assert note is not None
+    assert note.state is CreditNoteState.PAID
+    assert list(wallet.payments) == [payment_hash]
+    [payment] = await ledger.payments.find()
+    assert payment.status is PaymentStatus.SUCCEEDED
+    await ledger.close()
