@@ -76,13 +76,19 @@ class CreditNoteRepository:
                 (note_id, session_id, peer_fingerprint, credit.msat, statement, at_ms),
             )
 
-    def carried(self, note_id: bytes, into_session: str, at_ms: int) -> bool:
-        """Settle an open note by carrying it into ``into_session``; False if not open."""
+    def carried(
+        self, note_id: bytes, into_session: str, at_ms: int, *, also_requested: bool = False
+    ) -> bool:
+        """Settle an open note by carrying it into ``into_session``; False if not open.
+        ``also_requested``: the buyer's side, where a note it asked back and the seller
+        carried instead (the seller then refuses the refund) is carried too."""
+        states = ("open", "requested") if also_requested else ("open",)
         return self._move(
             note_id,
             CreditNoteState.CARRIED,
             "carried_into = ?, settled_at_ms = ?",
             (into_session, at_ms),
+            states,
         )
 
     def requested(self, note_id: bytes, bolt11: str, payment_hash: bytes) -> bool:
@@ -130,12 +136,19 @@ class CreditNoteRepository:
         )
 
     def _move(
-        self, note_id: bytes, to: CreditNoteState, sets: str, args: tuple[object, ...]
+        self,
+        note_id: bytes,
+        to: CreditNoteState,
+        sets: str,
+        args: tuple[object, ...],
+        states: tuple[str, ...] = ("open",),
     ) -> bool:
+        marks = ", ".join("?" for _ in states)
         with self._db.tx() as db:
             cursor = db.execute(
-                f"UPDATE credit_notes SET state = ?, {sets} WHERE note_id = ? AND state = 'open'",
-                (to.value, *args, note_id),
+                f"UPDATE credit_notes SET state = ?, {sets} WHERE note_id = ?"
+                f" AND state IN ({marks})",
+                (to.value, *args, note_id, *states),
             )
             return cursor.rowcount == 1
 

@@ -255,8 +255,12 @@ class Credit:
             self._repo.noted, note_id, session_id, peer_fingerprint, credit, statement, at_ms
         )
 
-    async def carried(self, note_id: bytes, into_session: str, at_ms: int) -> bool:
-        return await self._run(self._repo.carried, note_id, into_session, at_ms)
+    async def carried(
+        self, note_id: bytes, into_session: str, at_ms: int, *, also_requested: bool = False
+    ) -> bool:
+        return await self._run(
+            self._repo.carried, note_id, into_session, at_ms, also_requested=also_requested
+        )
 
     async def requested(self, note_id: bytes, bolt11: str, payment_hash: bytes) -> bool:
         return await self._run(self._repo.requested, note_id, bolt11, payment_hash)

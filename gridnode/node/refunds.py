@@ -80,7 +80,8 @@ async def note_statement(ledger: Ledger, session_id: str, record: Record) -> Non
         note_id, session_id, peer, statement.credit, record.data, record.at_ms
     )
     if statement.carried_from_session_id:
-        await ledger.credit.carried(statement.carried_from_session_id, session_id, record.at_ms)
+        carried_from = statement.carried_from_session_id
+        await ledger.credit.carried(carried_from, session_id, record.at_ms, also_requested=True)
 
 
 async def carry_note(
@@ -174,7 +175,8 @@ class SellerRefunds:
         )
         if problem is not None:
             log.warning("refund of credit note %s refused: %s", note_id.hex(), problem)
-            self.problems[note_id] = f"refused: {problem}"
+            if settled is None:  # a settled note is nothing to show: it is not owed
+                self.problems[note_id] = f"refused: {problem}"
             await _journal(ledger, note, now, f"refund refused: {problem}")
             return
         if not await ledger.credit.requested(note_id, request.bolt11, request.payment_hash):
@@ -307,9 +309,13 @@ class BuyerRefunds:
         return [f"refund of credit note {n.hex()[:12]}: {p}" for n, p in self.problems.items()]
 
     async def open_note(self) -> CreditNoteRow | None:
-        """The latest note the seller still owes (to be carried by an offer)."""
-        notes = await self.ctx.ledger.credit.find(self.peer_fingerprint, CreditNoteState.OPEN)
-        owed = [n for n in notes if n.credit > Msat(0)]
+        """The latest note the seller still owes (to be carried by an offer): open, or
+        asked back and not paid yet (a seller that restarted may carry it instead)."""
+        owed = [
+            n
+            for n in await self.ctx.ledger.credit.find(self.peer_fingerprint)
+            if n.state in (CreditNoteState.OPEN, CreditNoteState.REQUESTED) and n.credit > Msat(0)
+        ]
         return owed[-1] if owed else None
 
     async def leave(self, grace_s: float) -> None:

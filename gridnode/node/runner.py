@@ -208,7 +208,9 @@ class SessionRunner:
         if record.kind is LedgerKind.CLOSING_STATEMENT:
             await note_statement(ledger, self.session_id, record)  # the credit note
         elif record.kind is LedgerKind.CREDIT_CARRIED:  # an earlier note, honoured here
-            await ledger.credit.carried(record.data, self.session_id, record.at_ms)
+            await ledger.credit.carried(
+                record.data, self.session_id, record.at_ms, also_requested=True
+            )
         elif record.kind is LedgerKind.BREACH:
             self.breaches.append(record)
             await ledger.evidence.breach(self.session_id, "breach", record.text, record.at_ms)

@@ -71,3 +71,16 @@ async def test_a_restated_note_replaces_the_first_only_while_open(tmp_path: Path
     assert note is not None
     assert (note.credit, note.state) == (Msat(1_900), CreditNoteState.WAIVED)
     await ledger.close()
+
+
+async def test_the_buyer_carries_a_note_it_asked_back_when_the_seller_carried_it(
+    tmp_path: Path,
+) -> None:
+    ledger = await _ledger(tmp_path)
+    assert await ledger.credit.requested(NOTE, "lnbcrt1", HASH)
+    assert not await ledger.credit.carried(NOTE, "s2", 3)  # the seller's rule: open only
+    assert await ledger.credit.carried(NOTE, "s2", 3, also_requested=True)
+    note = await ledger.credit.get(NOTE)
+    assert note is not None
+    assert note.state is CreditNoteState.CARRIED
+    await ledger.close()
