@@ -1,0 +1,162 @@
+"""Unused credit goes back to the buyer (issue 19), end to end on regtest: what LND's own
+records say (the second client, not gridnode's adapter), after a clean demo and after a
+seller killed between its closing statement and the refund."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gridnode.demo.run import DemoHarness
+from gridnode.receipt.export import build_receipt, receipt_sessions
+from gridnode.receipt.verify import VerifyOptions, verify_receipt
+from tests.support.regtest.lnd import lndgrpc
+from tests.support.regtest.node_harness import (
+    assert_ledgers_match_wallets,
+    harness,
+    network_down,
+    pause,
+    relay_on,
+    rows,
+    run_for,
+    wait_until,
+)
+
+pytestmark = pytest.mark.regtest
+
+
+@pytest.fixture
+def make_demo(tmp_path: Path) -> Iterator[Any]:
+    made: list[DemoHarness] = []
+
+    def make(**options: Any) -> DemoHarness:
+        demo = harness(tmp_path, **options)
+        made.append(demo)
+        return demo
+
+    yield make
+    for demo in made:
+        network_down(demo)
+
+
+def assert_lnd_shows_paid_less_refunded_is_the_energy(demo: DemoHarness) -> dict[str, int]:
+    """For each buyer, by LND's records: what it paid the seller less what the seller paid
+    back equals the energy delivered at the agreed price (the seller's signed readings,
+    each session's receipt verified), within one msat of rounding per payment. Returns
+    what each buyer got back."""
+    assert demo.parts is not None
+    network = demo.parts.network
+    settled = {
+        i["payment_hash"]: i["amt_paid_msat"]
+        for i in lndgrpc("invoices", network.nodes[0])
+        if i["state"] == "SETTLED"
+    }
+    refunds = [p for p in lndgrpc("payments", network.nodes[0]) if p["status"] == "SUCCEEDED"]
+    refund_hashes = [p["payment_hash"] for p in refunds]
+    assert len(refund_hashes) == len(set(refund_hashes))  # no refund paid twice
+    seller_fpr = demo.parts.seller.identity.fingerprint
+    returned: dict[str, int] = {}
+    accounted: set[str] = set()
+    for buyer in demo.parts.buyers:
+        ours = {
+            h.lower()
+            for (h,) in rows(
+                buyer.ledger, "SELECT hex(payment_hash) FROM payments WHERE status = 'succeeded'"
+            )
+        }
+        paid = sum(v for h, v in settled.items() if h in ours)
+        noted = {
+            h.lower()
+            for (h,) in rows(
+                buyer.ledger,
+                "SELECT hex(payment_hash) FROM credit_notes WHERE payment_hash IS NOT NULL",
+            )
+        }
+        back = sum(p["value_msat"] for p in refunds if p["payment_hash"] in noted)
+        accounted |= noted
+        delivered, payments = 0, 0
+        options = VerifyOptions(seller_fpr=seller_fpr, buyer_fpr=buyer.identity.fingerprint)
+        for name, _protocol_id in receipt_sessions(buyer.ledger):
+            receipt = build_receipt(buyer.ledger, name)
+            report = verify_receipt(receipt, options)
+            assert report.ok, [str(p) for p in report.problems]
+            credit = report.checked.get("credit")
+            if credit:
+                delivered += credit["cost_by_readings_msat"] or 0
+            payments += len(receipt["payments"])
+        assert back > 0, f"{buyer.name} got nothing back"
+        assert abs(paid - back - delivered) <= max(1, payments), (paid, back, delivered)
+        returned[buyer.name] = back
+    assert set(refund_hashes) <= accounted  # the seller paid nothing else
+    return returned
+
+
+def test_a_demo_pays_every_buyers_unused_credit_back_as_lnd_records_it(make_demo: Any) -> None:
+    demo = make_demo()
+    demo.start()
+    try:
+        run_for(demo, 60)
+    finally:
+        demo.stop()
+    summary: dict[str, Any] = demo.summary()
+    returned = assert_lnd_shows_paid_less_refunded_is_the_energy(demo)
+    assert summary["credit_returned_msat"] == returned
+    assert_ledgers_match_wallets(demo)
+
+
+def test_a_seller_killed_between_its_statement_and_the_refund_pays_it_once_after_restart(
+    make_demo: Any,
+) -> None:
+    demo = make_demo()
+    demo.start()
+    assert demo.parts is not None
+    demo.parts.network.expect_log_errors(".")  # this test kills the seller mid-refund
+    seller_ledger = demo.parts.seller.ledger
+    buyer = demo.parts.buyers[0]
+    try:
+        wait_until(demo, "power on", lambda: relay_on(demo), 30)
+        run_for(demo, 10)
+        # the buyer leaves; the moment the seller's note is in its ledger, it is frozen,
+        # then killed: the refund was asked for, or under way, or not yet asked
+        demo.parts.paused[buyer.name] = True
+        leaving = demo.parts.processes[buyer.name]
+        os.kill(leaving.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while not rows(seller_ledger, "SELECT count(*) FROM credit_notes")[0][0]:
+            assert time.monotonic() < deadline, "no closing statement"
+            time.sleep(0.005)
+        pause(demo, "seller")
+        demo.parts.processes["seller"].kill()
+        deadline = time.monotonic() + 60  # it waits a moment for the refund, then exits
+        while leaving.is_running():
+            assert time.monotonic() < deadline, "the buyer did not stop"
+            time.sleep(0.2)
+        [(state,)] = rows(seller_ledger, "SELECT state FROM credit_notes")
+        assert state != "paid"  # killed before the refund was done
+        # both come back: the refund is finished (or its credit carried), once
+        demo.parts.paused["seller"] = False
+        demo.restart("seller")
+        demo.parts.paused[buyer.name] = False
+        demo.restart(buyer.name)
+        wait_until(demo, "power on after the restarts", lambda: relay_on(demo), 60)
+        first = "SELECT state FROM credit_notes ORDER BY noted_at_ms LIMIT 1"
+        wait_until(
+            demo,
+            "the first note settled on both sides",
+            lambda: (
+                rows(seller_ledger, first)[0][0] in ("paid", "carried")
+                and rows(buyer.ledger, first)[0][0] == rows(seller_ledger, first)[0][0]
+            ),
+            60,
+        )
+        run_for(demo, 5)
+    finally:
+        demo.stop()
+    assert_lnd_shows_paid_less_refunded_is_the_energy(demo)
+    assert_ledgers_match_wallets(demo)
