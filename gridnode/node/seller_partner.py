@@ -171,6 +171,8 @@ class SellerPartner(Partner):
         """Once the paused session's End reading came (or a moment passed), take the link
         down, unless buying was resumed meanwhile."""
         await self.wait_peer_end(runner, self.ctx.timings.peer_end_grace_s)
+        if self.paused:  # the buyer leaves: its credit back first (issue 19)
+            await self.refunds.leave(self.ctx.timings.refund_grace_s)
         if self.paused:
             self._link_down()
 

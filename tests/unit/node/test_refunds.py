@@ -232,3 +232,16 @@ async def test_a_refund_written_but_never_sent_to_lnd_is_paid_once_after_the_res
     [payment] = await ledger.payments.find()
     assert payment.status is PaymentStatus.SUCCEEDED
     await ledger.close()
+
+
+async def test_pausing_buying_is_leaving_the_credit_comes_back_first(tmp_path: Path) -> None:
+    pair = await trading_pair(tmp_path)
+    async with pair.trading():
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+        await pair.clock.advance(10)
+        assert await pair.buyer.set_buying(False) is None
+        await pair.clock.run_until(lambda: not pair.links.buyer.up, limit_s=60)
+        [note] = await pair.buyer_ledger.credit.find()
+        assert note.state is CreditNoteState.PAID
+        [owed] = await pair.seller_ledger.credit.find()
+        assert owed.state is CreditNoteState.PAID
