@@ -64,7 +64,7 @@ def buyer_view(partner: SellerPartner, poller: MeterPoller, now_ms: int) -> Sess
     runner, session = partner.runner, partner.session
     if runner is None or session is None:
         return base
-    paid = session.committed.msat
+    paid = session.payments.committed.msat
     cost = int(session.meter.cost_msat)
     view = _with_runner(
         base,

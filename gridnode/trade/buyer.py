@@ -1,12 +1,11 @@
 """The buyer's session: answers offers by :func:`evaluate`, pays the deposit and small
 invoices only within the agreed terms, and stops paying, saying why, when the seller
 breaches (DESIGN.md invariant 4). A session told to hold off the seller (``hold``: its
-last session ended in a breach) refuses every new offer until the hold ends.
-
-The session decides states, breaches and the close; the parts it owns keep their own
-books: :class:`~gridnode.trade.buyer_payments.BuyerPayments` which invoices may be paid
-and when, :mod:`~gridnode.trade.buyer_checks` the watch on the seller's voltage and
-metering.
+last session ended in a breach) refuses every new offer until the hold ends. The parts it
+owns keep their own books: :class:`~gridnode.trade.buyer_payments.BuyerPayments` which
+invoices may be paid and when (and the closing statement), :mod:`~gridnode.trade.
+buyer_checks` the watch on the seller's voltage and metering, :class:`~gridnode.trade.
+closing.BuyerClose` the order of its own close.
 """
 
 from __future__ import annotations
@@ -17,10 +16,11 @@ from gridnode.money import Msat
 from gridnode.ocmf import ClockStatus, OcmfRecord, SeriesState, Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Notify, Record
-from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch
+from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch, allowance_msat
 from gridnode.trade.buyer_payments import BuyerPayments
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.cadence import budgets as cadence_budgets
+from gridnode.trade.closing import BuyerClose
 from gridnode.trade.evaluate import Acceptance, BreachHold, evaluate
 from gridnode.trade.events import (
     ClockChecked,
@@ -65,14 +65,12 @@ from gridnode.trade.readings import OwnSeries, PeerSeries, SessionReadings, tari
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import BUYER_TRANSITIONS, BuyerState
 from gridnode.trade.terms import BuyerLimits, Offer
-from gridnode.trade.units import MWH_PER_KWH
 
 _B = BuyerState
 _PAYING = frozenset({_B.AWAITING_DEPOSIT, _B.RECEIVING, _B.SUSPENDED})
+_METERING = _PAYING | {_B.CLOSING}
 #: After the period ends without renewal, wait this long for the seller's close.
 CLOSE_WAIT_MS = 60_000
-#: After this buyer closed, wait this long for the seller's closing statement and Close.
-STATEMENT_WAIT_MS = 5_000
 
 
 class BuyerSession:
@@ -121,37 +119,24 @@ class BuyerSession:
         #: This buyer's own recent use, for the ahead budget in seconds of energy.
         self.window = PowerWindow(0)
         #: while closing: until when the seller's statement is awaited, and why we close
-        self.closing_until_ms, self.close_cause = 0, Cause.REQUESTED
+        self.closing = BuyerClose()
 
     @property
     def state(self) -> BuyerState:
         return self.machine.state
 
-    @property
-    def committed(self) -> Msat:
-        """Prepayments succeeded or in flight."""
-        return self.payments.committed
-
     def allowance(self, now_ms: int, skew_ms: int = 0) -> Fraction:
-        """The most the seller may have billed (msat) for the buyer's own metered use,
-        widened by the agreed metering tolerance, and by ``skew_ms`` of energy at the
-        latest power (a closing statement counts up to the seller's own last reading)."""
-        if self.offer is None:
-            return Fraction(0)
-        tol = self.offer.tolerance
-        scaled = self.meter.cost_msat * (1_000_000 + tol.share_ppm) / 1_000_000
-        power_mw = self.last_sample.power_mw if skew_ms and self.last_sample else 0
-        extra_mwh = tol.fixed_mwh + Fraction(power_mw * skew_ms, 3_600_000)
-        return scaled + extra_mwh * self.offer.profile.price_at(now_ms) / MWH_PER_KWH
+        """The most the seller may have billed (msat) for the buyer's own metered use
+        (:func:`~gridnode.trade.buyer_checks.allowance_msat`)."""
+        power_mw = self.last_sample.power_mw if self.last_sample else 0
+        return allowance_msat(self.offer, self.meter.cost_msat, power_mw, skew_ms, now_ms)
 
     def paid_ahead(self, now_ms: int) -> Fraction:
-        """Committed less the allowance: what the seller holds of the buyer's money ahead
-        of the energy it delivered (msat)."""
+        """Committed less the allowance: the buyer's money the seller holds ahead (msat)."""
         return self.payments.committed.msat - self.allowance(now_ms)
 
     def ahead_budget(self, now_ms: int) -> Msat:
-        """The most this buyer may have paid ahead now: the agreed msat, or the agreed
-        seconds of energy at its own current power (gridnode.trade.cadence)."""
+        """The most this buyer may have paid ahead now (gridnode.trade.cadence)."""
         if self.offer is None:
             return Msat(0)
         return cadence_budgets(self.offer, self.window, now_ms).ahead
@@ -166,7 +151,9 @@ class BuyerSession:
                 self._on_sample(event, now_ms, out)
             case PaymentSucceeded() if event.payment_hash in self.payments.in_flight:
                 amount, purpose = self.payments.succeeded(event, now_ms, out)
-                if purpose is InvoicePurpose.PREPAYMENT and self.state in _PAYING:
+                # notices go out while paying, and while closing before the End
+                notifying = self.state in _PAYING or self.closing.pending
+                if purpose is InvoicePurpose.PREPAYMENT and notifying:
                     reading = self._sign(Transaction.CHARGING, now_ms, out)
                     notice = PaymentNotice(event.payment_hash, event.preimage, amount, reading)
                     out.extend(self.outbox.send(notice, now_ms))
@@ -185,8 +172,8 @@ class BuyerSession:
             case _:
                 pass  # ticks, wallet events that are not ours, link events
         self._roll_period(now_ms, out)
-        if self.state is _B.CLOSING and now_ms >= self.closing_until_ms:
-            self._finish(self.close_cause, "no closing statement came", now_ms, out)
+        if self.state is _B.CLOSING:
+            self._closing(now_ms, out)
         if self.offer is not None and self.state in _PAYING:
             energy, sample = self.meter.energy_mwh, self.last_sample
             self.readings.mark_price_steps(self.offer.profile, sample, energy, now_ms, out)
@@ -303,14 +290,14 @@ class BuyerSession:
         if self.last_sample is not None and sample.at_ms <= self.last_sample.at_ms:
             return
         self.last_sample = sample
-        if self.offer is None or self.state not in _PAYING:
+        if self.offer is None or self.state not in _METERING:  # closing: energy still counts
             return
         self.meter.add(sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile)
         self.window.span_ms = self.offer.payments.prepayment_ms
         self.window.add(sample.at_ms, self.meter.energy_mwh)
         self.comparison.add_own(sample.at_ms, self.meter.energy_mwh)
         sag = self.voltage.check(sample.at_ms, sample.voltages_mv, self.offer.electrical)
-        if sag is not None:
+        if sag is not None and self.state in _PAYING:
             self._breach(Cause.VOLTAGE, sag, now_ms, out)
             return
         self._check_meters(now_ms, out)
@@ -330,8 +317,7 @@ class BuyerSession:
         out.extend(self.outbox.send(Close(cause, text), now_ms))
 
     def _on_seller_reading(self, record: OcmfRecord, now_ms: int, out: list[Action]) -> bool:
-        """Check the seller's next signed reading (its signature was checked on receipt)
-        and compare its energy with the buyer's own meter; False after a breach."""
+        """Check the seller's next reading (series, own meter); False after a breach."""
         series = self.seller_readings
         if series is None:  # pragma: no cover - readings are checked in paying states only
             return False
@@ -381,18 +367,29 @@ class BuyerSession:
         if self.state is _B.CLOSED or (tell_seller and self.state is _B.CLOSING):
             return
         self.payments.deferred.clear()
+        if tell_seller and self.outbox.session_id and self.offer is not None:
+            self.machine.move(_B.CLOSING)  # the seller answers with its closing statement
+            self.closing.begin(cause, text, now_ms)
+            out.append(Record(LedgerKind.STATE, now_ms, f"closing: {text}"))
+            self._closing(now_ms, out)
+            return
         if self.outbox.session_id:  # the End goes to the seller too, closing or not
             self._send_reading(Transaction.END, now_ms, out)
         if tell_seller and self.outbox.session_id:
             out.extend(self.outbox.send(Close(cause, text), now_ms))
-            if self.offer is not None:  # the seller answers with its closing statement
-                self.machine.move(_B.CLOSING)
-                self.closing_until_ms, self.close_cause = now_ms + STATEMENT_WAIT_MS, cause
-                out.append(Record(LedgerKind.STATE, now_ms, f"closing: {text}"))
-                return
         self._finish(cause, text, now_ms, out)
+
+    def _closing(self, now_ms: int, out: list[Action]) -> None:
+        """End and Close once no prepayment is in flight; then await the statement."""
+        closing = self.closing
+        if closing.due(now_ms, self.payments.prepaying()):
+            self._send_reading(Transaction.END, now_ms, out)
+            out.extend(self.outbox.send(Close(closing.cause, closing.text), now_ms))
+        elif closing.over(now_ms):
+            self._finish(closing.cause, "no closing statement came", now_ms, out)
 
     def _finish(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.machine.move(_B.CLOSED)
+        self.closing.pending = False
         out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
         out.append(CloseSession(cause))

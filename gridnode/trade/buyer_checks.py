@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from fractions import Fraction
 
-from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance
+from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance, Offer
+from gridnode.trade.units import MWH_PER_KWH
 
 #: Below this share of the guaranteed minimum the supply is off (relay open), not sagging.
 SUPPLY_PRESENT_SHARE = (1, 2)
@@ -90,3 +92,18 @@ class MeterComparison:
                 return b_energy + (energy - b_energy) * (t_ms - b_at) // (at_ms - b_at)
             before = (at_ms, energy)
         return None  # pragma: no cover - the guard above returns first
+
+
+def allowance_msat(
+    offer: Offer | None, cost_msat: Fraction, power_mw: int, skew_ms: int, now_ms: int
+) -> Fraction:
+    """The most the seller may have billed (msat) for energy the buyer's own meter costs
+    ``cost_msat``: widened by the agreed metering tolerance, and by ``skew_ms`` of energy at
+    ``power_mw`` (a closing statement counts up to the seller's own last reading, a moment
+    after the buyer's)."""
+    if offer is None:
+        return Fraction(0)
+    tol = offer.tolerance
+    scaled = cost_msat * (1_000_000 + tol.share_ppm) / 1_000_000
+    extra_mwh = tol.fixed_mwh + Fraction(power_mw * skew_ms, 3_600_000)
+    return scaled + extra_mwh * offer.profile.price_at(now_ms) / MWH_PER_KWH

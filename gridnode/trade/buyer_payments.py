@@ -61,6 +61,10 @@ class BuyerPayments:
     #: Prepayment invoices waiting for room in the ahead budget, oldest first.
     deferred: list[InvoiceMessage] = field(default_factory=list)
 
+    def prepaying(self) -> bool:
+        """A prepayment is in flight."""
+        return any(p is InvoicePurpose.PREPAYMENT for _, p in self.in_flight.values())
+
     def agree(
         self,
         offer: Offer,

@@ -22,15 +22,87 @@ Pure decisions only, for both sides and the receipt verifier:
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from gridnode.money import Msat
 from gridnode.trade.actions import Action, LedgerKind, Record
 from gridnode.trade.invoice_check import bolt11_problem
 from gridnode.trade.machine import Outbox
-from gridnode.trade.messages import CarriedCredit, ClosingStatement, RefundRequest
+from gridnode.trade.messages import (
+    CarriedCredit,
+    Cause,
+    ClosingStatement,
+    PaymentNotice,
+    RefundRequest,
+)
 
 _NOTHING = Msat(0)
+#: How long the seller's statement may wait for a payment the buyer proved to settle here.
+SETTLE_GRACE_MS = 5_000
+
+
+#: A buyer that closed waits this long for the seller's closing statement and Close.
+STATEMENT_WAIT_MS = 5_000
+
+
+@dataclass(slots=True)
+class BuyerClose:
+    """A buyer that closes itself: its End and Close wait until none of its prepayments is
+    in flight (each one's payment notice goes first, so the seller's statement counts it),
+    then it waits for the seller's statement and Close; at most STATEMENT_WAIT_MS each."""
+
+    cause: Cause = Cause.REQUESTED
+    text: str = ""
+    until_ms: int = 0
+    #: the End and the Close are still to be sent
+    pending: bool = False
+
+    def begin(self, cause: Cause, text: str, now_ms: int) -> None:
+        self.cause, self.text, self.pending = cause, text, True
+        self.until_ms = now_ms + STATEMENT_WAIT_MS
+
+    def due(self, now_ms: int, prepaying: bool) -> bool:
+        """The End and the Close go out now (then the statement is awaited)."""
+        if not self.pending or (prepaying and now_ms < self.until_ms):
+            return False
+        self.pending, self.until_ms = False, now_ms + STATEMENT_WAIT_MS
+        return True
+
+    def over(self, now_ms: int) -> bool:
+        """No statement came in time: the buyer closes without it."""
+        return not self.pending and now_ms >= self.until_ms
+
+
+@dataclass(slots=True)
+class SellerClose:
+    """The seller's close, in order. The statement (and the Close after it) waits until
+    every prepayment the buyer proved paid (its payment notice's preimage hashes to one of
+    our invoices) is settled here too, or a grace passed: a buyer closes only once its
+    payments in flight resolved, so its last payment is in the statement, not after it.
+    The session ends once both went out and the deposit is settled or released."""
+
+    cause: Cause = Cause.REQUESTED
+    text: str = ""
+    due_ms: int = 0
+    #: the statement and the Close went out
+    sent: bool = False
+    #: the deposit is settled or released (or there was none)
+    released: bool = False
+    #: prepayments the buyer proved paid that the wallet has not reported settled yet
+    proved: set[bytes] = field(default_factory=set)
+
+    def prove(self, notice: PaymentNotice, ours: bool) -> None:
+        if ours and hashlib.sha256(notice.preimage).digest() == notice.payment_hash:
+            self.proved.add(notice.payment_hash)
+
+    def begin(self, cause: Cause, text: str, now_ms: int) -> None:
+        self.cause, self.text, self.due_ms = cause, text, now_ms + SETTLE_GRACE_MS
+
+    def ready(self, now_ms: int) -> bool:
+        """The statement may go out now."""
+        return not self.sent and (not self.proved or now_ms >= self.due_ms)
 
 
 def ceil_msat(amount: Fraction) -> Msat:

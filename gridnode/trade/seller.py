@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from gridnode.money import Msat
 from gridnode.ocmf import ClockStatus, SeriesState, Transaction
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Notify, Record
 from gridnode.trade.cadence import PowerWindow, window_span
 from gridnode.trade.cadence import budgets as cadence_budgets
-from gridnode.trade.closing import closing_statement, send_statement
+from gridnode.trade.closing import SellerClose, closing_statement, send_statement
 from gridnode.trade.events import (
     ClockChecked,
     CloseRequested,
@@ -90,10 +91,9 @@ class SellerSession:
         min_interval_ms: int = 0,
         carried: CarriedCredit | None = None,
     ) -> None:
-        """``min_interval_ms``: the storage budget's shortest time between payments; a
-        cadence that pays more often is reported once (exposure is agreed and wins).
-        ``carried``: a credit note of an earlier session with this buyer, honoured by
-        this one (stated in the offer, counted as paid before any invoice)."""
+        """``min_interval_ms``: the storage budget's shortest time between payments (a
+        faster cadence is reported once). ``carried``: a credit note of an earlier session
+        with this buyer, stated in the offer and counted as paid before any invoice."""
         self.offer = offer
         self.machine = StateMachine("seller", _S.NEGOTIATING, SELLER_TRANSITIONS)
         self.outbox = Outbox(session_id, signer)
@@ -102,12 +102,10 @@ class SellerSession:
         self.renewal = SellerRenewal(renewal)
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.supply = Supply(offer.policy)
-        self.billing = SellerBilling(min_interval_ms=min_interval_ms)
         self.carried = carried
-        if carried is not None:
-            self.billing.carried_in = carried.credit
-        #: the buyer's Lightning node for refunds, from its signed acceptance
-        self.refund_node_id = ""
+        in_msat = Msat(0) if carried is None else carried.credit
+        self.billing = SellerBilling(min_interval_ms=min_interval_ms, carried_in=in_msat)
+        self.refund_node_id = ""  # the buyer's Lightning node, from its signed acceptance
         self.window = PowerWindow(window_span(offer))
         self.offer_digest = b""
         self.last_sample: MeterSample | None = None
@@ -116,6 +114,7 @@ class SellerSession:
         self.last_rate: int | None = None
         self.link_up = True
         self.close_cause = Cause.REQUESTED
+        self.closing = SellerClose()
 
     @property
     def state(self) -> SellerState:
@@ -165,6 +164,8 @@ class SellerSession:
                 pass  # ticks, and payment events (the seller pays nothing), drive control only
         if self.state in _LIVE:
             self._control(now_ms, out)
+        elif self.state is _S.CLOSING:
+            self._close_when_paid(now_ms, out)
         self._publish_rate(now_ms, out)
         return out
 
@@ -185,7 +186,9 @@ class SellerSession:
         match body:
             case Hello() if problem := hello_problem(body, self.buyer, Role.BUYER):
                 self._close_now(Cause.PROTOCOL, problem, now_ms, out)
-            case Hello() | Heartbeat() | PaymentNotice() | Suspend() | MeterReadingMessage():
+            case PaymentNotice():  # its preimage proves the payment (the statement waits)
+                self.closing.prove(body, self.billing.is_ours(body.payment_hash))
+            case Hello() | Heartbeat() | Suspend() | MeterReadingMessage():
                 pass  # recorded on receipt, with the buyer's OCMF reading a message carries
             case ErrorMessage():
                 out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
@@ -219,15 +222,12 @@ class SellerSession:
             return
         self.billing.payment_size = body.payment_size
         self.refund_node_id = body.refund_node_id
-        out.append(
-            Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=received.frame_bytes)
-        )
+        accepted = received.frame_bytes
+        out.append(Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=accepted))
         self.machine.move(_S.AWAITING_DEPOSIT)
         self.readings.begin(now_ms, out)
-        if pay.initial_deposit:
-            out.append(
-                self.billing.request(pay.initial_deposit, InvoicePurpose.DEPOSIT, self.offer)
-            )
+        if deposit := pay.initial_deposit:
+            out.append(self.billing.request(deposit, InvoicePurpose.DEPOSIT, self.offer))
         else:
             self.billing.deposit_locked = True
 
@@ -242,14 +242,9 @@ class SellerSession:
         energy = self.meter.energy_mwh
         energy_from, energy_to = energy_paid_for(purpose, amount, self.offer, energy, now_ms)
         reading = self.readings.sign(Transaction.CHARGING, self.last_sample, energy, now_ms, out)
+        text, payment_hash = f"{purpose.name.lower()} invoice", event.payment_hash
         out.append(
-            Record(
-                LedgerKind.INVOICE,
-                now_ms,
-                f"{purpose.name.lower()} invoice",
-                amount=amount,
-                payment_hash=event.payment_hash,
-            )
+            Record(LedgerKind.INVOICE, now_ms, text, amount=amount, payment_hash=payment_hash)
         )
         message = InvoiceMessage(
             event.bolt11, event.payment_hash, amount, purpose, energy_from, energy_to, reading
@@ -259,12 +254,13 @@ class SellerSession:
     def _on_settled(self, event: InvoiceSettled, now_ms: int, out: list[Action]) -> None:
         if event.payment_hash == self.billing.deposit_hash:
             out.append(money(LedgerKind.DEPOSIT, now_ms, "deposit settled (default)", event))
-            self._finish_close(now_ms, out)
+            self.closing.released = True
         elif self.billing.is_ours(event.payment_hash):
             # Recorded before it counts as credit (and so before it can switch power on).
             out.append(money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
             self.billing.settled(event.payment_hash, event.amount)
-            if self.state is _S.CLOSING:  # paid after the statement: it is restated
+            self.closing.proved.discard(event.payment_hash)
+            if self.state is _S.CLOSING and self.closing.sent:  # restated: paid after it
                 self._state_account(now_ms, out)
 
     def _on_canceled(self, payment_hash: bytes, now_ms: int, out: list[Action]) -> None:
@@ -275,7 +271,7 @@ class SellerSession:
             out.append(
                 Record(LedgerKind.DEPOSIT, now_ms, "deposit refunded", payment_hash=payment_hash)
             )
-            self._finish_close(now_ms, out)
+            self.closing.released = True
         elif self.state in _LIVE:
             # Expired unpaid, or cancelled under us while locked: either way it is gone.
             text = "the deposit was cancelled" if self.billing.deposit_locked else "unpaid"
@@ -368,16 +364,25 @@ class SellerSession:
         self.close_cause = cause
         if self.readings.own.open:  # the End goes before the Close
             self._send_reading(Transaction.END, now_ms, out)
-        self._state_account(now_ms, out)
-        out.extend(self.outbox.send(Close(cause, text), now_ms))
+        self.closing.begin(cause, text, now_ms)
         if not self.billing.release_at_close(self.credit, now_ms, out):
-            self._finish_close(now_ms, out)  # no locked deposit to wait for
+            self.closing.released = True  # no locked deposit to wait for
+        self._close_when_paid(now_ms, out)
+
+    def _close_when_paid(self, now_ms: int, out: list[Action]) -> None:
+        """Statement and Close once the buyer's proved payments settled here (SellerClose)."""
+        closing = self.closing
+        if closing.ready(now_ms):
+            closing.sent = True
+            self._state_account(now_ms, out)
+            out.extend(self.outbox.send(Close(closing.cause, closing.text), now_ms))
+        if closing.sent and closing.released and self.state is _S.CLOSING:
+            self.machine.move(_S.CLOSED)
+            out.extend([Record(LedgerKind.STATE, now_ms, "closed"), CloseSession(self.close_cause)])
 
     def _state_account(self, now_ms: int, out: list[Action]) -> None:
-        """The signed closing statement (the credit note), before the Close."""
-        statement = closing_statement(
-            self.billing.paid, self.carried, self.meter.energy_mwh, self.meter.cost_msat
-        )
+        paid, meter = self.billing.paid, self.meter  # the signed statement: the credit note
+        statement = closing_statement(paid, self.carried, meter.energy_mwh, meter.cost_msat)
         out.extend(send_statement(self.outbox, statement, now_ms))
 
     def _close_now(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
@@ -388,9 +393,3 @@ class SellerSession:
         self.machine.move(_S.CLOSED)
         out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
         out.append(CloseSession(cause))
-
-    def _finish_close(self, now_ms: int, out: list[Action]) -> None:
-        if self.state is _S.CLOSING:
-            self.machine.move(_S.CLOSED)
-            out.append(Record(LedgerKind.STATE, now_ms, "closed"))
-            out.append(CloseSession(self.close_cause))

@@ -189,7 +189,8 @@ class World:
     def _measure(self) -> None:
         self.max_seller_unpaid_msat = max(self.max_seller_unpaid_msat, -self.seller.credit)
         self.max_buyer_ahead_msat = max(
-            self.max_buyer_ahead_msat, self.buyer.committed.msat - self.buyer.meter.cost_msat
+            self.max_buyer_ahead_msat,
+            self.buyer.payments.committed.msat - self.buyer.meter.cost_msat,
         )
 
     # -- the fake wallet and the link --------------------------------------------------

@@ -13,6 +13,8 @@ from gridnode.money import Msat
 from gridnode.trade import codec
 from gridnode.trade.actions import LedgerKind, Notify, Record, SendMessage
 from gridnode.trade.closing import (
+    SETTLE_GRACE_MS,
+    SellerClose,
     ceil_msat,
     closing_statement,
     refund_problem,
@@ -22,8 +24,10 @@ from gridnode.trade.errors import MalformedMessageError
 from gridnode.trade.events import CloseRequested
 from gridnode.trade.messages import (
     CarriedCredit,
+    Cause,
     ClosingStatement,
     Envelope,
+    PaymentNotice,
     RefundRequest,
 )
 from gridnode.trade.pb import trade_pb2 as pb
@@ -268,3 +272,33 @@ def test_the_acceptance_names_the_buyers_refund_node_to_the_seller() -> None:
     [(record, _)] = statements(closed_by_buyer(world, T0 + 2_000), BUYER)
     codec.verify(codec.decode(record.data), SELLER_KEY.verifier())
     assert isinstance(codec.decode(record.data).envelope, Envelope)
+
+
+def test_a_payment_in_flight_when_the_buyer_closes_is_in_the_statement() -> None:
+    # slow payments: one is in flight whenever the buyer decides to close
+    world = make_world(pay_ms=lambda t: 1_500)
+    world.run(T0 + 20_000)
+    assert world.buyer.payments.prepaying()
+    closed_by_buyer(world, T0 + 20_000)
+    [(_, sent)] = statements(world, SELLER)  # one statement: nothing paid after it
+    assert sent.paid == Msat(settled_msat(world))
+    assert faults(world, BUYER) == []
+    assert world.buyer.state is BuyerState.CLOSED
+
+
+def test_the_seller_states_the_credit_once_the_payments_the_buyer_proved_settled() -> None:
+    preimage = b"p" * 32
+    proved = hashlib.sha256(preimage).digest()
+    closing = SellerClose()
+    closing.prove(PaymentNotice(proved, preimage, Msat(400), None), ours=True)
+    closing.prove(PaymentNotice(b"x" * 32, b"y" * 32, Msat(400), None), ours=True)  # no proof
+    closing.prove(PaymentNotice(proved, preimage, Msat(400), None), ours=False)
+    assert closing.proved == {proved}
+    closing.begin(Cause.REQUESTED, "bye", 1_000)
+    assert not closing.ready(1_000)
+    closing.proved.discard(proved)  # the wallet reported it settled
+    assert closing.ready(1_001)
+    stuck = SellerClose()
+    stuck.prove(PaymentNotice(proved, preimage, Msat(400), None), ours=True)
+    stuck.begin(Cause.REQUESTED, "bye", 1_000)
+    assert stuck.ready(1_000 + SETTLE_GRACE_MS)  # never held for ever
