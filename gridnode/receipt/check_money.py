@@ -22,6 +22,8 @@ def check_money(ctx: Context) -> dict[str, Any]:
         return {}
     payments = [p for p in as_list(ctx.receipt.get("payments")) if isinstance(p, Mapping)]
     paid = sum(int(p.get("amount_msat") or 0) for p in payments)
+    # a credit note of an earlier session carried in was paid then (issue 19)
+    carried_in = ctx.statements[-1].carried_in.msat if ctx.statements else 0
     tolerance = ctx.offers[0].tolerance
     prepayment = max(o.payments.prepayment.msat for o in ctx.offers)
     totals = ctx.receipt.get("totals")
@@ -46,20 +48,21 @@ def check_money(ctx: Context) -> dict[str, Any]:
         # price of the session, plus one msat per step for rounding
         slack = tolerance.allowance_mwh(energy) * highest / 1_000_000 + len(steps)
         where = f"{party}'s meter"
-        if paid - cost > prepayment + slack:
+        paid_in = paid + carried_in
+        if paid_in - cost > prepayment + slack:
             ctx.add(
                 "overpaid",
                 where,
                 f"{energy / 1000:.3f} Wh at the agreed rates cost {_msat(cost)} msat, but "
-                f"{paid} msat was paid: more than the prepayment window "
+                f"{paid_in} msat was paid: more than the prepayment window "
                 f"({prepayment} msat) and the tolerance allow.",
             )
-        if cost - paid > slack:
+        if cost - paid_in > slack:
             ctx.add(
                 "underpaid",
                 where,
                 f"{energy / 1000:.3f} Wh at the agreed rates cost {_msat(cost)} msat, but "
-                f"only {paid} msat was paid.",
+                f"only {paid_in} msat was paid.",
             )
         stated = _get(totals, "cost_msat", party)
         if stated is not None and stated != _msat(cost):

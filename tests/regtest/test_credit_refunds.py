@@ -93,15 +93,21 @@ def assert_lnd_shows_paid_less_refunded_is_the_energy(demo: DemoHarness) -> dict
         assert back > 0, f"{buyer.name} got nothing back"
         assert abs(paid - back - delivered) <= max(1, payments), (paid, back, delivered)
         returned[buyer.name] = back
-    assert set(refund_hashes) <= accounted  # the seller paid nothing else
+    # gridnode's seller paid nothing but refunds (the network's set-up made payments too)
+    seller_paid = {
+        h.lower()
+        for (h,) in rows(demo.parts.seller.ledger, "SELECT hex(payment_hash) FROM payments")
+    }
+    assert seller_paid <= accounted
     return returned
 
 
+@pytest.mark.timeout(300)  # a demo on a loaded 2-core machine
 def test_a_demo_pays_every_buyers_unused_credit_back_as_lnd_records_it(make_demo: Any) -> None:
     demo = make_demo()
     demo.start()
     try:
-        run_for(demo, 60)
+        run_for(demo, 40)
     finally:
         demo.stop()
     summary: dict[str, Any] = demo.summary()
@@ -110,6 +116,7 @@ def test_a_demo_pays_every_buyers_unused_credit_back_as_lnd_records_it(make_demo
     assert_ledgers_match_wallets(demo)
 
 
+@pytest.mark.timeout(400)  # two restarts, and the leaving buyer's wait for its refund
 def test_a_seller_killed_between_its_statement_and_the_refund_pays_it_once_after_restart(
     make_demo: Any,
 ) -> None:

@@ -182,6 +182,18 @@ async def test_a_carried_note_is_honoured_by_the_next_session_before_any_invoice
         assert buyer_session is not None
         assert buyer_session.payments.carried is not None
         assert buyer_session.payments.carried.credit == note.credit
+    # both sessions' receipts verify (from the buyer's ledger, which holds both series
+    # whole): the carried note counts as paid in the second
+    fprs = VerifyOptions(
+        seller_fpr=pair.seller.snapshot().fingerprint,
+        buyer_fpr=pair.buyer.snapshot().fingerprint,
+    )
+    for session_id in (first.session_id, second.session_id):
+        report = verify_receipt(
+            build_receipt(tmp_path / "buyer" / "ledger.sqlite", session_id), fprs
+        )
+        assert report.ok, [str(p) for p in report.problems]
+    assert report.checked["credit"]["carried_in_msat"] == note.credit.msat
 
 
 async def test_the_receipts_of_a_refunded_session_verify_and_a_forged_refund_does_not(
