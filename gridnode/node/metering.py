@@ -26,10 +26,15 @@ log = logging.getLogger("gridnode.node")
 
 
 def to_event(sample: HardwareSample, integrated_mwh: int) -> MeterSample:
+    """The session's view of a sample: per phase where the meter has phases (and each
+    phase's own import register where it has those too)."""
     at_ms = int(sample.timestamp.timestamp() * 1000)
+    registers: tuple[int, ...] = ()
     if sample.phases:
         voltages = tuple(p.voltage_mv for p in sample.phases)
         currents = tuple(p.current_ma for p in sample.phases)
+        each = [p.import_energy_mwh for p in sample.phases]
+        registers = tuple(e for e in each if e is not None) if None not in each else ()
     else:
         voltages, currents = (sample.voltage_mv,), (sample.current_ma,)
     return MeterSample(
@@ -39,6 +44,9 @@ def to_event(sample: HardwareSample, integrated_mwh: int) -> MeterSample:
         power_mw=sample.power_mw,
         voltages_mv=voltages,
         currents_ma=currents,
+        frequency_mhz=sample.frequency_mhz,
+        neutral_ma=sample.neutral_current_ma,
+        phase_registers_mwh=registers,
     )
 
 

@@ -256,7 +256,7 @@ class BuyerSession:
                 self.payments.agree(offer, result.payment_size)
                 self.machine.move(_B.AWAITING_DEPOSIT)
                 self.seller_readings = PeerSeries(offer.meter_id)
-                self.readings.begin(now_ms, out)
+                self.readings.begin(now_ms, out, self.last_sample)
             return
         out.append(Notify(f"offer rejected: {result.describe()}"))
         out.extend(self.outbox.send(RejectionMessage(digest, result.reasons), now_ms))

@@ -223,7 +223,7 @@ class SellerSession:
             Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=received.frame_bytes)
         )
         self.machine.move(_S.AWAITING_DEPOSIT)
-        self.readings.begin(now_ms, out)
+        self.readings.begin(now_ms, out, self.last_sample)
         if pay.initial_deposit:
             out.append(
                 self.billing.request(pay.initial_deposit, InvoicePurpose.DEPOSIT, self.offer)
