@@ -12,7 +12,7 @@ under the key as written.
     neutral_current_max_a = "25"          # optional
     frequency_min_hz = "49.5"             # optional, both or neither
     frequency_max_hz = "50.5"
-    grace_s = 2                           # out of range this long: the seller cuts
+    grace_s = 1                           # out of range this long: the seller cuts
 
     [limits]                             # a buyer
     phase_current_needed_a = ["16", "10", "10"]  # optional, per phase
@@ -28,8 +28,12 @@ from gridnode.config import units
 from gridnode.config.reader import Table
 
 #: How long the seller's supply may stay out of range before it cuts, unless [terms]
-#: says otherwise (the buyer's default grace too).
-DEFAULT_GRACE_MS = 2_000
+#: says otherwise: a meter poll and a tick under the buyer's default grace
+#: (``BUYER_GRACE_MS``), so an honest seller cuts before a buyer sees a breach.
+DEFAULT_GRACE_MS = 1_000
+#: How long a buyer lets voltage stay out of range before it stops paying, unless
+#: [limits] says otherwise (voltage_grace_s).
+BUYER_GRACE_MS = 2_000
 
 
 def optional_current(table: Table, key: str) -> int:

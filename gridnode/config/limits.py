@@ -82,7 +82,7 @@ def read_limits(table: Table, *, register_step_mwh: int | None = None) -> BuyerL
     current = units.milli(table, "current_needed_a")
     meter = table.get("seller_meter_id", str, hint="the id of the meter the seller sells from")
     max_cost = table.positive("max_period_cost_msat")
-    grace_ms = units.at_least_zero_ms(table, "voltage_grace_s", electrical.DEFAULT_GRACE_MS)
+    grace_ms = units.at_least_zero_ms(table, "voltage_grace_s", electrical.BUYER_GRACE_MS)
     min_unpaid_ms = units.at_least_zero_ms(table, "min_unpaid_s", 0)
     fee_ppm = table.get("max_fee_ppm", int, 10_000)
     each = electrical.phase_currents(table, "phase_current_needed_a", phases)

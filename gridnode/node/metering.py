@@ -18,6 +18,7 @@ from collections.abc import Callable
 from gridnode.clock import SYSTEM_CLOCK, Clock, wait_for
 from gridnode.errors import GridnodeError
 from gridnode.hardware.counters import PowerIntegrator
+from gridnode.hardware.errors import NoAnswerError
 from gridnode.hardware.meter import Meter
 from gridnode.hardware.sample import MeterSample as HardwareSample
 from gridnode.trade.events import MeterSample
@@ -72,6 +73,12 @@ class MeterPoller:
         self.last: HardwareSample | None = None
         self.failures = 0
         self.last_error: str | None = None
+        #: Since when (the clock's monotonic seconds) the meter has not answered; None
+        #: while it answers.
+        self.silent_since: float | None = None
+        #: The last failure was silence (no answer: a meter powered from the circuit it
+        #: measures is dark while the supply is off), not a broken port or answer.
+        self.dark = False
 
     async def run(self) -> None:
         clock = self.clock
@@ -82,10 +89,15 @@ class MeterPoller:
             except (GridnodeError, TimeoutError) as exc:
                 self.failures += 1
                 self.last_error = str(exc) or "no answer in time"
+                self.dark = isinstance(exc, NoAnswerError | TimeoutError)
+                if self.silent_since is None:
+                    self.silent_since = started
                 log.warning("meter %s: %s", self.name, self.last_error)
             else:
                 self.last = sample
                 self.last_error = None
+                self.silent_since = None
+                self.dark = False
                 fine = self.integrator.feed(sample)
                 self.sink(to_event(sample, fine.fine_mwh))
             await clock.sleep(self.period_s - (clock.monotonic() - started))

@@ -30,6 +30,7 @@ from gridnode.trade.evaluate import BreachHold
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkUp as SessionLinkUp
 from gridnode.trade.readings import OwnSeries
+from gridnode.trade.states import BuyerState
 from gridnode.trade.terms import BuyerLimits
 
 log = logging.getLogger("gridnode.node")
@@ -84,6 +85,16 @@ class SellerPartner(Partner):
         #: no new follow-up of an ended session's payments once the node shuts down
         self.stopping = False
         self.rate_changed = ctx.changed
+
+    @property
+    def receiving(self) -> bool:
+        """The live session is receiving: the seller has not said the supply is off."""
+        session = self.session
+        return (
+            self.live is not None
+            and session is not None
+            and (session.state is BuyerState.RECEIVING)
+        )
 
     def hold(self) -> BreachHold | None:
         """The hold after the seller's latest breach: the ledger's, or the live session's

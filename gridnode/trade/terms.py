@@ -22,6 +22,7 @@ _NO_MSAT = Msat(0)
 _ONE_MSAT = Msat(1)
 _NO_TIME = DurationMs(0)
 _NO_CURRENT = MilliAmp(0)
+_ONE_SECOND = DurationMs(1_000)
 _TWO_SECONDS = DurationMs(2_000)
 _FIVE_SECONDS = DurationMs(5_000)
 _THREE_MINUTES = DurationMs(180_000)
@@ -95,9 +96,11 @@ class ElectricalGuarantees:
     #: The frequency range the seller guarantees (0 and 0: no frequency guarantee).
     frequency_min_mhz: int = 0
     frequency_max_mhz: int = 0
-    #: How long voltage or frequency may stay outside the guaranteed range before the
-    #: seller opens the relay.
-    grace_ms: DurationMs = _TWO_SECONDS
+    #: How long voltage or frequency may stay outside the guaranteed range (from the
+    #: seller's first reading of it) before the seller opens the relay: shorter than the
+    #: buyer's own grace by a meter poll and a tick, so the seller cuts before the
+    #: buyer's check would see a breach.
+    grace_ms: DurationMs = _ONE_SECOND
 
     def __post_init__(self) -> None:
         if self.phases not in (1, 3):

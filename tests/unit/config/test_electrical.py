@@ -57,7 +57,7 @@ def test_without_the_new_keys_the_terms_limit_nothing_more(tmp_path: Path) -> No
     assert electrical.phase_current_max_ma == ()
     assert (electrical.imbalance_max_ma, electrical.neutral_current_max_ma) == (0, 0)
     assert not electrical.guarantees_frequency
-    assert electrical.grace_ms == 2_000
+    assert electrical.grace_ms == 1_000  # a poll and a tick under the buyer's 2 s
 
 
 def test_three_phase_limits_load_into_the_buyer_limits(tmp_path: Path) -> None:

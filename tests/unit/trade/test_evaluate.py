@@ -103,7 +103,7 @@ def test_imbalance_neutral_frequency_and_grace_are_checked_against_the_buyers_ne
         neutral_needed_ma=MilliAmp(30_000),
         frequency_min_mhz=49_800,
         frequency_max_mhz=50_200,
-        voltage_grace_ms=DurationMs(1_000),
+        voltage_grace_ms=DurationMs(500),
     )
     result = evaluate(offer, limits, T0)
     assert isinstance(result, Rejection)
@@ -111,7 +111,7 @@ def test_imbalance_neutral_frequency_and_grace_are_checked_against_the_buyers_ne
         (Term.IMBALANCE, 20_000, 25_000),
         (Term.NEUTRAL_CURRENT, 25_000, 30_000),
         (Term.FREQUENCY_RANGE, 49_500, 49_800),
-        (Term.PROTECTION_GRACE, 2_000, 1_000),
+        (Term.PROTECTION_GRACE, 1_000, 500),
     ]
     no_limits = dataclasses.replace(
         THREE_PHASE, imbalance_max_ma=MilliAmp(0), neutral_current_max_ma=MilliAmp(0)
