@@ -57,6 +57,8 @@ class DemoOptions:
     smart_loads: bool = False
     #: the load agent's (on below, off above) prices; default: around the rate's middle
     smart_load_band: tuple[int, int] | None = None
+    #: the cycling appliance's (on_s, off_s, offset_s); default 90 s on, 60 s off
+    cycle: tuple[float, float, float] | None = None
 
 
 @dataclass
@@ -169,6 +171,10 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:
         argv += ["--sag", sag]
+    if options.terms.three_phase:
+        argv.append("--three-phase")
+    if options.cycle is not None:
+        argv += ["--cycle", ":".join(str(x) for x in options.cycle)]
     if options.smart_loads:
         argv.append("--smart-loads")
     circuit = subprocess.Popen(
@@ -186,7 +192,9 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
-        feed = configs.write_buyer(buyer, i, network.nodes[i], info, seller, listen, feed)
+        feed = configs.write_buyer(
+            buyer, i, network.nodes[i], info, seller, listen, feed, options.terms
+        )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
     parts = Parts(network, circuit, info, seller, buyers)

@@ -142,6 +142,8 @@ class Circuit:
         self._import_mw_ms = 0
         self._export_mw_ms = 0
         self._phase_import_mw_ms = [0] * phases
+        #: The highest current each phase carried in any reading so far (A).
+        self.peak_currents_a = [0.0] * phases
         #: Called with the new state after every switch (for a demo display).
         self.relay_listeners: list[Callable[[bool], None]] = []
 
@@ -203,6 +205,9 @@ class Circuit:
             currents = tuple(
                 abs(p) / v if v > 1.0 else 0.0 for p, v in zip(powers, volts, strict=True)
             )
+            self.peak_currents_a = [
+                max(a, b) for a, b in zip(self.peak_currents_a, currents, strict=True)
+            ]
             return TrueReading(
                 t_s=t,
                 voltages_v=volts,
