@@ -45,6 +45,35 @@ class DemoTerms:
     imbalance_max_a: str = "20"
 
 
+@dataclass(frozen=True)
+class Outside:
+    """What the demo's nodes show outside: MQTT for Home Assistant, Prometheus metrics."""
+
+    #: The broker every node publishes to ("mqtt://127.0.0.1:1883"); None: no MQTT.
+    mqtt: str | None = None
+    #: Each node serves metrics on a free loopback port.
+    metrics: bool = False
+
+    def top(self, files: NodeFiles) -> list[str]:
+        """The top-level lines (before any table): where the node serves metrics."""
+        if not self.metrics:
+            return []
+        files.metrics = f"127.0.0.1:{free_port()}"
+        return [f'metrics_listen = "{files.metrics}"']
+
+    def tables(self, files: NodeFiles, *, buyer: bool) -> list[str]:
+        """The [mqtt] table, named for the node (a buyer gets the pause switch)."""
+        if self.mqtt is None:
+            return []
+        lines = ["[mqtt]", f'url = "{self.mqtt}"', f'name = "demo {files.name}"']
+        if buyer:
+            lines.append("pause_switch = true")
+        return [*lines, ""]
+
+
+NO_OUTSIDE = Outside()
+
+
 @dataclass
 class NodeFiles:
     name: str
@@ -53,6 +82,8 @@ class NodeFiles:
     identity: NodeIdentity
     status_socket: Path
     ledger: Path
+    #: Where the node serves its metrics ("127.0.0.1:PORT"), when it does.
+    metrics: str | None = None
 
 
 #: Both nodes run on this machine, so they share one clock and the skew check holds
@@ -108,11 +139,13 @@ def write_seller(
     circuit: dict[str, object],
     buyers: list[NodeFiles],
     terms: DemoTerms,
+    outside: Outside = NO_OUTSIDE,
 ) -> tuple[NodeFiles, str]:
     directory = root / "seller"
     identity = create_identity(directory, Role.SELLER, force=True)
     mac = _bake(lnd, "seller", directory / "seller.macaroon")
     listen = f"127.0.0.1:{free_port()}"
+    files = _files("seller", directory, directory / "seller.toml", identity)
     lines = [
         "# The demo seller (written by gridnode demo).",
         'role = "seller"',
@@ -122,6 +155,7 @@ def write_seller(
         'status_socket = "status.sock"',
         *_CLOCK_SYNC,
         *_REGISTER_STEP,
+        *outside.top(files),
         "",
         _lnd_table(lnd, mac),
         "[hardware.bus]",
@@ -180,10 +214,10 @@ def write_seller(
         'zone = "UTC"',
         f"knots = {_knots()}",
         "",
+        *outside.tables(files, buyer=False),
     ]
-    config = directory / "seller.toml"
-    config.write_text("\n".join(lines))
-    return _files("seller", directory, config, identity), listen
+    files.config.write_text("\n".join(lines))
+    return files, listen
 
 
 def _model(terms: DemoTerms) -> str:
@@ -217,6 +251,7 @@ def write_buyer(
     seller: NodeFiles,
     listen: str,
     rate_feed: str | None = None,
+    outside: Outside = NO_OUTSIDE,
     terms: DemoTerms | None = None,
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
@@ -237,6 +272,7 @@ def write_buyer(
                 f'rate_feed = "{rate_feed}"',
                 *_CLOCK_SYNC,
                 *_REGISTER_STEP,
+                *outside.top(files),
                 "",
                 _lnd_table(lnd, mac),
                 "[hardware.bus]",
@@ -281,6 +317,7 @@ def write_buyer(
                 'kind = "constant"',
                 f"price_msat_per_kwh = {DEAR}",
                 "",
+                *outside.tables(files, buyer=True),
             ]
         )
     )

@@ -2,12 +2,13 @@
 
 For unit tests of the node runtime. Energy flows only while the seller's relay is on;
 every meter on the wire reads the same energy, times its own gain (a ``gain`` of 1.05 is
-a meter reading 5 % high), stamped with the virtual clock. Meters sit on the load side
-of the relay (hardware/deploy/WIRING.md): 0 V while it is open. The voltage can be set (a sag)
-and the meter can be made to fail (a bus fault). With ``phases=3`` the load splits over
-three phases by ``split`` and each phase has its own voltage (``phase_voltages_mv``); a
-meter powered from the wire itself (``self_powered``, like an SDM meter on the load
-side) does not answer while the relay is open.
+a meter reading 5 % high), stamped with the node's clock (virtual in the unit tier).
+Meters sit on the load side of the relay (hardware/deploy/WIRING.md): 0 V while it is
+open. The voltage can be set (a sag) and the meter can be made to fail (a bus fault).
+With ``phases=3`` the load splits over three phases by ``split`` and each phase has its
+own voltage (``phase_voltages_mv``); a meter powered from the wire itself
+(``self_powered``, like an SDM meter on the load side) does not answer while the relay
+is open.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 
+from gridnode.clock import Clock
 from gridnode.hardware.errors import MeterUnreachableError, NoAnswerError
 from gridnode.hardware.sample import MeterSample, PhaseSample
-from tests.support.clock import VirtualClock
 
 #: mW x ms in one mWh.
 MW_MS_PER_MWH = 3_600_000
@@ -26,7 +27,7 @@ MW_MS_PER_MWH = 3_600_000
 
 @dataclass
 class Wire:
-    clock: VirtualClock
+    clock: Clock
     #: The load's power while the relay is on.
     load_mw: int = 2_000_000
     voltage_mv: int = 230_000

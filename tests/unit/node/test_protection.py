@@ -17,6 +17,7 @@ from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade import codec
 from gridnode.trade.protection import RangeWatch
 from gridnode.trade.units import MilliAmp
+from tests.support.clock import VirtualClock
 from tests.support.node import Pair, trading_pair
 from tests.support.terms import ELECTRICAL
 
@@ -32,18 +33,18 @@ THREE_PHASE = dataclasses.replace(
 TICK_S, POLL_S = 0.25, 1.0
 
 
-def _relay_offs(pair: Pair) -> list[float]:
+def _relay_offs(pair: Pair[VirtualClock]) -> list[float]:
     return [at for at, on in pair.wire.relay_log if not on]
 
 
-async def _supplying(pair: Pair) -> None:
+async def _supplying(pair: Pair[VirtualClock]) -> None:
     await pair.start()
     await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
     await pair.clock.advance(10)
     assert pair.wire.relay_on
 
 
-def _journal(pair: Pair, node: str, kind: str) -> list[str]:
+def _journal(pair: Pair[VirtualClock], node: str, kind: str) -> list[str]:
     """The texts of ``kind`` in ``node``'s journal, every session in order."""
     with pair.stored(node) as store:
         return [
@@ -91,7 +92,7 @@ async def test_a_sag_on_one_phase_with_the_link_cut_opens_the_relay_and_is_in_th
     assert not [p for p in report.problems if p.record.startswith("fault")]
 
 
-def _protocol_id(pair: Pair) -> str:
+def _protocol_id(pair: Pair[VirtualClock]) -> str:
     with pair.stored("seller") as store:
         for session in store.sessions.find():
             for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
