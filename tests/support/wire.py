@@ -3,12 +3,12 @@
 For unit tests of the node runtime. Energy flows only while the seller's relay is on;
 every meter on the wire reads the same energy, times its own gain (a ``gain`` of 1.05 is
 a meter reading 5 % high), stamped with the node's clock (virtual in the unit tier).
-Meters sit on the load side of the relay (hardware/deploy/WIRING.md): 0 V while it is
-open. The voltage can be set (a sag) and the meter can be made to fail (a bus fault).
-With ``phases=3`` the load splits over three phases by ``split`` and each phase has its
-own voltage (``phase_voltages_mv``); a meter powered from the wire itself
-(``self_powered``, like an SDM meter on the load side) does not answer while the relay
-is open.
+Meters sit on the load side of the relay (an auxiliary-powered meter there,
+hardware/deploy/WIRING.md): 0 V while it is open. The voltage can be set (a sag) and
+the meter can be made to fail (a bus fault). With ``phases=3`` the load splits over
+three phases by ``split`` and each phase has its own voltage (``phase_voltages_mv``); a
+meter powered from the wire itself (``self_powered``, like an SDM meter on the load
+side) does not answer while the relay is open.
 """
 
 from __future__ import annotations
@@ -84,6 +84,9 @@ class WireMeter:
     reads: int = 0
     #: Powered from the wire it measures: dark (no answer) while the relay is open.
     self_powered: bool = False
+    #: On the supply side of the relay (a seller's self-powered SDM, WIRING.md): it reads
+    #: the supply's voltage, and no current, while the relay is open.
+    supply_side: bool = False
 
     async def read(self) -> MeterSample:
         self.reads += 1
@@ -96,12 +99,13 @@ class WireMeter:
         on = wire.relay_on
         power = int(wire.load_mw * self.gain) if on else 0
         current = power * 1000 // wire.voltage_mv if on and wire.voltage_mv else 0
+        seen = on or self.supply_side  # the voltage the meter's terminals see
         timestamp = datetime.fromtimestamp(wire.clock.now_ms() / 1000, tz=UTC)
         if wire.phases == 1:
             return MeterSample(
                 meter_id=self.meter_id,
                 timestamp=timestamp,
-                voltage_mv=wire.voltage_mv if on else 0,  # on the load side of the relay
+                voltage_mv=wire.voltage_mv if seen else 0,
                 current_ma=current,
                 power_mw=power,
                 frequency_mhz=wire.frequency_mhz,
@@ -109,7 +113,7 @@ class WireMeter:
                 export_energy_mwh=0,
             )
         volts = wire.phase_voltages_mv or [wire.voltage_mv] * wire.phases
-        volts = volts if on else [0] * wire.phases  # on the load side of the relay
+        volts = volts if seen else [0] * wire.phases
         weights = sum(wire.split)
         phases = tuple(
             PhaseSample(

@@ -132,3 +132,24 @@ async def test_a_brown_out_that_still_draws_current_is_a_breach_on_both_sides(
     await pair.clock.advance(10)
     assert len(pair.buyer_wallet.payments) == after  # not one payment after the breach
     await pair.shutdown()
+
+
+async def test_a_seller_meter_on_the_supply_side_keeps_the_relay_off_through_a_sag(
+    tmp_path: Path,
+) -> None:
+    """A self-powered seller meter wired on the supply side of the contactor (WIRING.md)
+    sees the supply while the relay is open: the seller cuts a sag once and does not
+    switch on into it again however long it lasts; the relay comes back once it ends."""
+    pair = await trading_pair(tmp_path, electrical=THREE_PHASE, load_mw=500_000)
+    pair.seller_meter.supply_side = True
+    await _supplying(pair)
+    pair.wire.phase_voltages_mv = [230_000, 190_000, 230_000]
+    await pair.clock.run_until(lambda: not pair.wire.relay_on, step_s=0.05, limit_s=10)
+    await pair.clock.advance(20)  # many times the minimum off time
+    assert not pair.wire.relay_on
+    assert len(_relay_offs(pair)) == 1  # cut once, never switched on into the sag
+    assert len(_journal(pair, "seller", "fault")) == 1
+    pair.wire.phase_voltages_mv = None  # the sag ends
+    await pair.clock.run_until(lambda: pair.wire.relay_on, step_s=0.05, limit_s=10)
+    assert _journal(pair, "buyer", "breach") == []
+    await pair.shutdown()
