@@ -59,6 +59,8 @@ class DemoOptions:
     smart_load_band: tuple[int, int] | None = None
     #: MQTT (every node publishes to this broker) and the metrics (each node serves them)
     outside: configs.Outside = field(default_factory=configs.Outside)
+    #: the cycling appliance's (on_s, off_s, offset_s); default 90 s on, 60 s off
+    cycle: tuple[float, float, float] | None = None
 
 
 @dataclass
@@ -174,6 +176,10 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:
         argv += ["--sag", sag]
+    if options.terms.three_phase:
+        argv.append("--three-phase")
+    if options.cycle is not None:
+        argv += ["--cycle", ":".join(str(x) for x in options.cycle)]
     if options.smart_loads:
         argv.append("--smart-loads")
     circuit = subprocess.Popen(
@@ -195,7 +201,9 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
         node = network.nodes[i]
-        feed = configs.write_buyer(buyer, i, node, info, seller, listen, feed, outside)
+        feed = configs.write_buyer(
+            buyer, i, node, info, seller, listen, feed, outside, options.terms
+        )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
     _say_outside(outside, [seller, *buyers], say)
