@@ -188,14 +188,17 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     outside = options.outside
+    buyer_nodes = [node.pubkey for node in network.nodes[1:]]
     seller, listen = configs.write_seller(
-        root, network.nodes[0], info, buyers, options.terms, outside
+        root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes
     )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
         node = network.nodes[i]
-        feed = configs.write_buyer(buyer, i, node, info, seller, listen, feed, outside)
+        feed = configs.write_buyer(
+            buyer, i, node, info, seller, listen, feed, outside, network.nodes[0].pubkey
+        )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
     _say_outside(outside, [seller, *buyers], say)
