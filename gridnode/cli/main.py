@@ -7,6 +7,7 @@ import click
 from gridnode.cli.common import configure_logging
 from gridnode.cli.dashboard import dashboard
 from gridnode.cli.demo import demo
+from gridnode.cli.doctor import doctor
 from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.keys import keys
 from gridnode.cli.ledger import ledger
@@ -53,6 +54,7 @@ cli.add_command(loads)
 cli.add_command(receipt)
 cli.add_command(verify)
 cli.add_command(ledger)
+cli.add_command(doctor)
 
 
 def main() -> None:
