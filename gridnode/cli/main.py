@@ -16,6 +16,7 @@ from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
 from gridnode.cli.receipt import receipt, verify
 from gridnode.cli.regtest import regtest
+from gridnode.cli.statement import statement
 from gridnode.version import __version__
 
 
@@ -55,6 +56,7 @@ cli.add_command(receipt)
 cli.add_command(verify)
 cli.add_command(ledger)
 cli.add_command(doctor)
+cli.add_command(statement)
 
 
 def main() -> None:
