@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo import configs
-from gridnode.demo.summary import Sampler, summarize
+from gridnode.demo.summary import Sampler, per_buyer, summarize
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
@@ -97,6 +97,7 @@ class DemoHarness:
         self.started = time.time()
         self.parts: Parts | None = None
         self.latest: dict[str, pb.NodeStatus] = {}
+        self._receipts_by_buyer: dict[str, list[Path]] = {}
 
     def start(self) -> Parts:
         self.parts = _start(self.root, self.options, self.say)
@@ -129,6 +130,7 @@ class DemoHarness:
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
         summary["receipts"] = [str(p) for p in receipts]
+        summary["buyers"] = per_buyer(self._receipts_by_buyer)
         nodes = [parts.seller, *parts.buyers]
         summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
         if self.options.outside.metrics:
@@ -146,9 +148,12 @@ class DemoHarness:
             if not buyer.ledger.exists():
                 continue
             try:
-                written += write_receipts(buyer.ledger, self.root / "receipts")
+                paths = write_receipts(buyer.ledger, self.root / "receipts")
             except ReceiptError as exc:
                 self.say(f"no receipts from {buyer.name}: {exc}")
+                continue
+            self._receipts_by_buyer[buyer.name] = paths
+            written += paths
         return written
 
 
