@@ -11,6 +11,7 @@ from gridnode.cli.doctor import doctor
 from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.keys import keys
 from gridnode.cli.ledger import ledger
+from gridnode.cli.liquidity import liquidity
 from gridnode.cli.loads import loads
 from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
@@ -57,6 +58,7 @@ cli.add_command(verify)
 cli.add_command(ledger)
 cli.add_command(doctor)
 cli.add_command(statement)
+cli.add_command(liquidity)
 
 
 def main() -> None:
