@@ -16,7 +16,7 @@ from gridnode.ledger import Ledger
 from gridnode.money import Msat
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
 from gridnode.wallet.port import ChannelInfo
-from tests.support.doctor import BUYER_NODE, channel
+from tests.support.doctor import BUYER_NODE, SELLER_NODE, channel
 from tests.support.node import NodeExtras, trading_pair
 
 
@@ -73,3 +73,33 @@ async def test_no_session_the_channel_cannot_carry_until_room_is_added(
         assert len(low) == 1
         assert "buyer-1 has inbound room for" in low[0]
         assert pair.wire.relay_on
+
+
+async def test_a_buyer_whose_channel_cannot_carry_a_period_closes_the_offered_session(
+    tmp_path: Path,
+) -> None:
+    # the buyer's outbound to the seller: 50 sat, under the 100 sat deposit it accepts
+    lister = FakeChannels([channel(SELLER_NODE, local=Msat(50_000), local_reserve=Msat(0))])
+    watches: list[LiquidityWatch] = []
+
+    def watch(ledger: Ledger, clock: Clock) -> LiquidityWatch:
+        made = LiquidityWatch("buyer", [], lister, ledger, clock, warn_days=7, every_s=5)
+        watches.append(made)
+        return made
+
+    pair = await trading_pair(tmp_path, buyer_extras=NodeExtras(liquidity=watch))
+    (made,) = watches
+    made.peers = [WatchedPeer("seller", pair.partner.peer.fingerprint, SELLER_NODE)]
+    async with pair.trading():
+        await pair.clock.advance(30)
+        assert not pair.wire.relay_on
+        warnings = pair.buyer.snapshot().warnings
+        refused = [w for w in warnings if "cannot carry this period to its end" in w]
+        assert len(refused) == 1
+        assert refused[0].startswith("no session with seller: the channel with seller")
+        with pair.stored("buyer") as stored:
+            assert stored.payments.find() == []
+
+        lister.listed = [channel(SELLER_NODE)]  # a new channel with room
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=120)
+        assert not any("cannot carry" in w for w in pair.buyer.snapshot().warnings)
