@@ -82,15 +82,17 @@ async def _outlooks(settings: NodeSettings) -> list[PeerLiquidity]:
 
 
 def _line(peer: PeerLiquidity) -> str:
-    days = (
-        "no spending in the last day"
-        if peer.days_left is None
-        else (f"{float(peer.days_left):.1f} days left")
-    )
+    """One peer for a person: room, the day's spending, days left, and the warning."""
+    from gridnode.liquidity.outlook import LiquidityState
+
+    if peer.state is LiquidityState.UNKNOWN:
+        return f"{peer.peer}: set lightning_node for it in the configuration to watch its channel"
+    if peer.days_left is None:
+        days = "nothing spent in the last day"
+    else:
+        days = f"{float(peer.days_left):.1f} days left"
     head = (
-        f"{peer.peer}: {peer.direction} room {peer.room}, spent {peer.spent_last_day} "
-        f"in the last day, {days}"
+        f"{peer.peer}: {peer.direction} room {peer.room}, {peer.spent_last_day} in the last "
+        f"day, {days}"
     )
-    if peer.state.value == "unknown":
-        head = f"{peer.peer}: set lightning_node for it in the configuration to watch its channel"
     return head + (f"\n  {peer.warning}" if peer.warning else "")
