@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo import configs
-from gridnode.demo.summary import Sampler, summarize
+from gridnode.demo.summary import Sampler, per_buyer, summarize
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
@@ -99,6 +99,7 @@ class DemoHarness:
         self.started = time.time()
         self.parts: Parts | None = None
         self.latest: dict[str, pb.NodeStatus] = {}
+        self._receipts_by_buyer: dict[str, list[Path]] = {}
 
     def start(self) -> Parts:
         self.parts = _start(self.root, self.options, self.say)
@@ -131,6 +132,7 @@ class DemoHarness:
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
         summary["receipts"] = [str(p) for p in receipts]
+        summary["buyers"] = per_buyer(self._receipts_by_buyer)
         nodes = [parts.seller, *parts.buyers]
         summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
         if self.options.outside.metrics:
@@ -148,9 +150,12 @@ class DemoHarness:
             if not buyer.ledger.exists():
                 continue
             try:
-                written += write_receipts(buyer.ledger, self.root / "receipts")
+                paths = write_receipts(buyer.ledger, self.root / "receipts")
             except ReceiptError as exc:
                 self.say(f"no receipts from {buyer.name}: {exc}")
+                continue
+            self._receipts_by_buyer[buyer.name] = paths
+            written += paths
         return written
 
 
@@ -194,15 +199,25 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     outside = options.outside
+    buyer_nodes = [node.pubkey for node in network.nodes[1:]]
     seller, listen = configs.write_seller(
-        root, network.nodes[0], info, buyers, options.terms, outside
+        root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes
     )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
         node = network.nodes[i]
         feed = configs.write_buyer(
-            buyer, i, node, info, seller, listen, feed, outside, options.terms
+            buyer,
+            i,
+            node,
+            info,
+            seller,
+            listen,
+            feed,
+            outside,
+            options.terms,
+            seller_node=network.nodes[0].pubkey,
         )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
