@@ -1,0 +1,56 @@
+"""Reading a receipt file never crashes: whatever the bytes, a JSON document for the
+verifier or a ReceiptError that says why. The inputs below are what the fuzz run found
+(scripts/fuzz.py, docs/fuzz.md), cut to the part that mattered: the demo receipt with a
+value replaced by arrays nested 5000 deep, and by an integer of 5000 digits. Both
+escaped `gridnode verify` as a traceback (RecursionError, ValueError)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gridnode.cli.main import cli
+from gridnode.receipt.errors import ReceiptError
+from gridnode.receipt.verify import VerifyOptions, parse_receipt, verify_receipt
+
+DATA = Path(__file__).parent / "data"
+RECEIPT = (DATA / "demo-receipt.json").read_bytes()
+#: the start of the receipt, up to the value the fuzzer replaced (the session id)
+HEAD = b'{"format": "gridnode-receipt/1", "session_id": '
+DEEP = HEAD + b"[" * 5000 + b"]" * 5000 + b"}"
+LONG_NUMBER = HEAD + b"7" * 5000 + b"}"
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (DEEP, "nest too deeply"),
+        (LONG_NUMBER, "number too long"),
+        (RECEIPT[:-40], "not a JSON receipt"),
+        (b"\xff" + RECEIPT, "not UTF-8"),
+        (b"", "not a JSON receipt"),
+    ],
+    ids=["nested-5000-deep", "5000-digit-integer", "cut-short", "not-utf8", "empty"],
+)
+def test_a_file_that_is_no_json_document_is_a_receipt_error(data: bytes, says: str) -> None:
+    with pytest.raises(ReceiptError, match=says):
+        parse_receipt(data)
+
+
+def test_any_json_document_gives_a_report_not_an_exception() -> None:
+    for document in (None, [], "x", 7, {"format": "gridnode-receipt/1"}, {"format": 1}):
+        report = verify_receipt(parse_receipt(json.dumps(document)), VerifyOptions())
+        assert not report.ok
+
+
+def test_verify_says_why_for_what_the_fuzzer_found(tmp_path: Path) -> None:
+    for name, data in (("deep.json", DEEP), ("long.json", LONG_NUMBER)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        done = CliRunner().invoke(cli, ["verify", str(path)])
+        assert done.exit_code == 2, done.output
+        assert done.exception is None or isinstance(done.exception, SystemExit)
+        assert "is not a receipt" in done.output
