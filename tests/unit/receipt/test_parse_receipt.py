@@ -1,8 +1,11 @@
-"""Reading a receipt file never crashes: whatever the bytes, a JSON document for the
-verifier or a ReceiptError that says why. The inputs below are what the fuzz run found
-(scripts/fuzz.py, docs/fuzz.md), cut to the part that mattered: the demo receipt with a
-value replaced by arrays nested 5000 deep, and by an integer of 5000 digits. Both
-escaped `gridnode verify` as a traceback (RecursionError, ValueError)."""
+"""A receipt file never crashes `gridnode verify`: whatever the bytes, the verifier gets
+a JSON document and reports its problems, or the file is a ReceiptError that says why.
+
+The inputs are what the fuzz run found (scripts/fuzz.py, docs/fuzz.md), cut to the part
+that mattered. Reading: the demo receipt with a value replaced by arrays nested 5000
+deep, or by an integer of 5000 digits (RecursionError, ValueError from ``json.loads``).
+Verifying: a payment's amount or backing reading of the wrong JSON type (TypeError,
+ValueError from deep inside the checks)."""
 
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ def test_a_file_that_is_no_json_document_is_a_receipt_error(data: bytes, says: s
 
 
 def test_any_json_document_gives_a_report_not_an_exception() -> None:
-    for document in (None, [], "x", 7, {"format": "gridnode-receipt/1"}, {"format": 1}):
+    documents: list[object] = [None, [], "x", 7, {"format": "gridnode-receipt/1"}, {"format": 1}]
+    for document in documents:
         report = verify_receipt(parse_receipt(json.dumps(document)), VerifyOptions())
         assert not report.ok
 
@@ -54,3 +58,44 @@ def test_verify_says_why_for_what_the_fuzzer_found(tmp_path: Path) -> None:
         assert done.exit_code == 2, done.output
         assert done.exception is None or isinstance(done.exception, SystemExit)
         assert "is not a receipt" in done.output
+
+
+def _tampered(change: str, value: object) -> object:
+    receipt = json.loads(RECEIPT)
+    payment = receipt["payments"][1]
+    if change == "amount":
+        payment["amount_msat"] = value
+    else:
+        payment["backed_by"]["buyer"] = value
+    return receipt
+
+
+@pytest.mark.parametrize(
+    ("change", "value", "code"),
+    [
+        ("amount", [], "bolt11_mismatch"),
+        ("amount", {"msat": 400}, "bolt11_mismatch"),
+        ("amount", "x" * 300, "bolt11_mismatch"),
+        ("amount", True, "bolt11_mismatch"),
+        ("backing", [], "unbacked"),
+        ("backing", {"": None}, "unbacked"),
+    ],
+    ids=[
+        "amount-list",
+        "amount-object",
+        "amount-text",
+        "amount-bool",
+        "backing-list",
+        "backing-obj",
+    ],
+)
+def test_a_value_of_the_wrong_type_is_a_problem_not_a_crash(
+    change: str, value: object, code: str
+) -> None:
+    """What the fuzz run found inside the verifier: a payment's amount_msat that was a
+    list, an object or text (``int()`` raised TypeError, ValueError), and its backing
+    buyer page that was a list (unhashable, looked up in the pages)."""
+    fingerprints = json.loads((DATA / "fingerprints.json").read_text())
+    options = VerifyOptions(fingerprints["seller"], fingerprints["buyer"])
+    report = verify_receipt(_tampered(change, value), options)
+    assert code in {p.code for p in report.problems}
