@@ -35,7 +35,7 @@ def run_agent(settings: LoadsSettings, *, json_lines: bool = False) -> None:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # HUP: terminal closed
             loop.add_signal_handler(sig, stop.set)
         drivers = open_drivers(settings)
         try:
