@@ -123,6 +123,7 @@ def _assemble(
         close=opened.aclose,
         allow_control=allow_control,
         ledger_path=str(settings.ledger),
+        config_warnings=settings.warnings,
     )
 
 
