@@ -7,7 +7,7 @@ them through their status sockets. ``--seconds S`` ends it cleanly after S secon
 otherwise it runs until interrupted. Every file of the run is under ``--dir``.
 
 Every process it starts ends with it, however it ends: SIGINT, SIGTERM and SIGHUP stop
-it cleanly, in order (:data:`STOP_TIMEOUTS_S`, at most :func:`stop_bound_s`), as does a
+it cleanly, in order, each step bounded (:mod:`gridnode.demo.stopping`), as does a
 part that dies or any other exception; if the demo itself is killed, Linux kills them
 (:mod:`gridnode.regtest.lifetime`). They are recorded in ``processes.json``, and a demo
 started in the same folder stops what a killed one left running
@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import functools
 import json
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,13 +30,14 @@ from pathlib import Path
 
 from gridnode.demo import configs
 from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
+from gridnode.demo.stopping import Begun, stop_in_order
 from gridnode.demo.summary import Sampler, summarize
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
 from gridnode.regtest.lifetime import StopRequested, StopSignals, popen
-from gridnode.regtest.network import DAEMON_STOP_S, RegtestNetwork
-from gridnode.regtest.processes import Daemon, spawn, stop_all
+from gridnode.regtest.network import RegtestNetwork
+from gridnode.regtest.processes import Daemon, spawn
 from gridnode.status import client
 from gridnode.status.pb import status_pb2 as pb
 
@@ -46,24 +46,6 @@ Say = Callable[[str], None]
 
 class DemoError(GridnodeError):
     """The demo could not start or a part of it died."""
-
-
-#: How long each step of the demo's clean stop may take before what is left is killed
-#: (seconds): the seller (it closes its sessions while the buyers still listen), then the
-#: buyers and the load agent together, the circuit, the LND nodes together, the btcds.
-STOP_TIMEOUTS_S = {
-    "seller": 20.0,
-    "buyers": 20.0,
-    "circuit": 10.0,
-    "lnd": DAEMON_STOP_S,
-    "btcd": DAEMON_STOP_S,
-}
-
-
-def stop_bound_s(keep_network: bool = False) -> float:
-    """The longest a clean stop takes: every step at its timeout."""
-    steps = [k for k in STOP_TIMEOUTS_S if not (keep_network and k in ("lnd", "btcd"))]
-    return sum(STOP_TIMEOUTS_S[k] for k in steps)
 
 
 @dataclass
@@ -147,7 +129,7 @@ class DemoHarness:
         """Start every part; if that fails or is interrupted, what was started is
         stopped again before the exception goes on."""
         self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
-        begun = _Begun(self.record)
+        begun = Begun(self.record)
         try:
             self.parts = _start(self.root, self.options, self.say, begun)
         except BaseException:
@@ -211,26 +193,7 @@ class DemoHarness:
         return written
 
 
-class _Begun:
-    """What a start has begun so far, so a failed or interrupted start can undo it."""
-
-    def __init__(self, record: RunRecord) -> None:
-        self.record = record
-        self.network: RegtestNetwork | None = None
-        self.daemons: list[Daemon] = []
-
-    def add(self, daemon: Daemon) -> Daemon:
-        self.daemons.append(daemon)
-        self.record.add(daemon)
-        return daemon
-
-    def undo(self, keep_network: bool) -> None:
-        stop_all(reversed(self.daemons), timeout_s=STOP_TIMEOUTS_S["buyers"])
-        if self.network is not None and not keep_network:
-            self.network.down()
-
-
-def _start(root: Path, options: DemoOptions, say: Say, begun: _Begun) -> Parts:
+def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     say(f"demo files in {root}")
     fresh_network_dir(root / NETWORK_DIR)
     network = RegtestNetwork.up(
@@ -296,7 +259,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: _Begun) -> Parts:
     return parts
 
 
-def _launch(parts: Parts, begun: _Begun, name: str, args: list[str], directory: Path) -> None:
+def _launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
     argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
     parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
 
@@ -361,18 +324,6 @@ def _line(name: str, status: pb.NodeStatus) -> str:
 
 
 def _stop(parts: Parts, options: DemoOptions, say: Say) -> None:
-    """Stop every part in order, each step bounded (:data:`STOP_TIMEOUTS_S`)."""
-    nodes = dict(parts.processes)
-    seller = nodes.pop("seller", None)
-    if seller is not None:
-        stop_all([seller], STOP_TIMEOUTS_S["seller"])
-    stop_all(nodes.values(), STOP_TIMEOUTS_S["buyers"])
-    parts.circuit.send_signal(signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        parts.circuit.wait(STOP_TIMEOUTS_S["circuit"])
-    if parts.circuit.poll() is None:
-        parts.circuit.kill()
-        parts.circuit.wait()
+    stop_in_order(parts.processes, parts.circuit, parts.network, options.keep_network)
     if not options.keep_network:
-        parts.network.down(STOP_TIMEOUTS_S["lnd"])
         say("stopped the seller, the buyers, the circuit and the regtest network")

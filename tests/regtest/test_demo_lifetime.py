@@ -10,7 +10,7 @@ Afterwards no process of the run is left: none of the PIDs the run recorded
 /proc names the run's folder.
 
 The bounds: a clean stop takes at most the sum of the demo's stop timeouts
-(gridnode.demo.run.STOP_TIMEOUTS_S); the test allows that plus MARGIN_S for the summary
+(gridnode.demo.stopping.STOP_TIMEOUTS_S); the test allows that plus MARGIN_S for the summary
 and receipts, and then GONE_WITHIN_S for the kernel and init to end and reap what a
 SIGKILL orphaned (the tied children are killed by the kernel at once).
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from gridnode.demo.records import recorded_daemons
-from gridnode.demo.run import stop_bound_s
+from gridnode.demo.stopping import stop_bound_s
 
 pytestmark = [pytest.mark.regtest, pytest.mark.timeout(420)]
 
