@@ -19,9 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from gridnode.demo.records import DemoBusyError, RunRecord, clean_leftovers
+from gridnode.demo.records import DemoBusyError, RunRecord, clean_leftovers, fresh_network_dir
+from gridnode.regtest.btcd import BtcdRpc
+from gridnode.regtest.daemons import Btcd, LndNode
 from gridnode.regtest.leftovers import StartLog, stop_leftovers
 from gridnode.regtest.lifetime import StopSignals
+from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn, stop_all
 
 #: How long the kernel and init may take to end and reap a killed parent's tied child.
@@ -206,3 +209,29 @@ def test_a_demo_folder_stops_what_a_killed_demo_left(tmp_path: Path) -> None:
     RunRecord.claim(tmp_path, keep_network=False, say=said.append)
     assert not seller.is_running()
     assert said == [f"stopped seller, left running by a demo killed in {tmp_path}"]
+
+
+def _recorded_network(folder: Path, btcd: Daemon) -> None:
+    """A network.json whose btcd is ``btcd`` and whose other daemons are long gone."""
+    folder.mkdir(parents=True)
+    gone = Daemon("gone", 2**22 + 1, ("gone",), folder / "gone.log")
+    rpc = BtcdRpc("127.0.0.1:1", "user", "pass", folder / "rpc.cert")
+    node = LndNode("node0", folder / "node0", "127.0.0.1:2", "127.0.0.1:3", gone)
+    RegtestNetwork(folder, Btcd(rpc, "", btcd), Btcd(rpc, "", gone), [node]).save()
+
+
+def test_a_stopped_networks_files_go_a_running_ones_stay(tmp_path: Path) -> None:
+    """A new demo network cannot start on an old chain: a stopped one's files are
+    removed; one that still runs is left for RegtestNetwork.up to refuse by name."""
+    stopped = tmp_path / "stopped"
+    _recorded_network(stopped, Daemon("btcd", 2**22 + 2, ("gone",), tmp_path / "log"))
+    fresh_network_dir(stopped)
+    assert not stopped.exists()
+    running = tmp_path / "running"
+    btcd = spawn("btcd", ["sleep", "300"], tmp_path / "btcd.log")
+    try:
+        _recorded_network(running, btcd)
+        fresh_network_dir(running)
+        assert (running / "network.json").exists()
+    finally:
+        stop_all([btcd], timeout_s=5.0)
