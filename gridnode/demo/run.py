@@ -67,6 +67,8 @@ class DemoOptions:
     smart_loads: bool = False
     #: the load agent's (on below, off above) prices; default: around the rate's middle
     smart_load_band: tuple[int, int] | None = None
+    #: MQTT (every node publishes to this broker) and the metrics (each node serves them)
+    outside: configs.Outside = field(default_factory=configs.Outside)
 
 
 @dataclass
@@ -173,9 +175,12 @@ class DemoHarness:
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
         summary["receipts"] = [str(p) for p in receipts]
-        summary["fingerprints"] = {
-            files.name: files.identity.fingerprint for files in [parts.seller, *parts.buyers]
-        }
+        nodes = [parts.seller, *parts.buyers]
+        summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
+        if self.options.outside.metrics:
+            summary["metrics"] = {f.name: f"http://{f.metrics}/metrics" for f in nodes}
+        if self.options.outside.mqtt:
+            summary["mqtt"] = self.options.outside.mqtt
         return summary
 
     def write_receipts(self) -> list[Path]:
@@ -238,18 +243,25 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     info = json.loads(line)
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
-    seller, listen = configs.write_seller(root, network.nodes[0], info, buyers, options.terms)
+    outside = options.outside
+    seller, listen = configs.write_seller(
+        root, network.nodes[0], info, buyers, options.terms, outside
+    )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
-        feed = configs.write_buyer(buyer, i, network.nodes[i], info, seller, listen, feed)
+        node = network.nodes[i]
+        feed = configs.write_buyer(buyer, i, node, info, seller, listen, feed, outside)
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
+    _say_outside(outside, [seller, *buyers], say)
     parts = Parts(network, circuit, info, seller, buyers)
     launch = functools.partial(_launch, parts, begun)
     launch("seller", ["sell", "--config", str(seller.config), "--allow-control"], seller.directory)
+    # with MQTT, a buyer's pause switch works (it is a control, like the seller's stop)
+    control = ["--allow-control"] if outside.mqtt else []
     for buyer in buyers:
-        launch(buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
+        launch(buyer.name, ["buy", "--config", str(buyer.config), *control], buyer.directory)
     board = info.get("smart_loads")
     if isinstance(board, dict):
         loads_config = configs.write_loads(buyers[0], feeds[0], board, options.smart_load_band)
@@ -257,6 +269,14 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
     return parts
+
+
+def _say_outside(outside: configs.Outside, nodes: list[configs.NodeFiles], say: Say) -> None:
+    if outside.mqtt:
+        say(f"every node publishes to {outside.mqtt} (Home Assistant discovery included)")
+    for files in nodes:
+        if files.metrics:
+            say(f"{files.name} metrics: http://{files.metrics}/metrics")
 
 
 def _launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
