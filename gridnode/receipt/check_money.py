@@ -11,8 +11,15 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from gridnode.receipt.accounting import cost_msat, energy_mwh, intervals
+from gridnode.receipt.accounting import (
+    MAX_PRICED_STEP_MS,
+    cost_msat,
+    energy_mwh,
+    intervals,
+    long_steps,
+)
 from gridnode.receipt.checking import PARTIES, Context, as_list
+from gridnode.trade.units import MS_PER_DAY
 
 
 def check_money(ctx: Context) -> dict[str, Any]:
@@ -37,6 +44,14 @@ def check_money(ctx: Context) -> dict[str, Any]:
         records = ctx.readings.get(party, [])
         if not records:
             continue
+        for before, after in long_steps(records):
+            ctx.add(
+                "unpriced_step",
+                f"{party} readings T{before.page} to T{after.page}",
+                f"are {(after.at_ms - before.at_ms) / MS_PER_DAY:,.1f} days apart, longer "
+                f"than the {MAX_PRICED_STEP_MS // MS_PER_DAY} days a step may span; the "
+                "energy between them is not priced (a reading's time is wrong or forged).",
+            )
         steps = intervals(records, ctx.offers)
         energy = energy_mwh(records)
         energies[party] = energy

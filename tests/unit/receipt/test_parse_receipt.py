@@ -4,8 +4,9 @@ a JSON document and reports its problems, or the file is a ReceiptError that say
 The inputs are what the fuzz run found (scripts/fuzz.py, docs/fuzz.md), cut to the part
 that mattered. Reading: the demo receipt with a value replaced by arrays nested 5000
 deep, or by an integer of 5000 digits (RecursionError, ValueError from ``json.loads``).
-Verifying: a payment's amount or backing reading of the wrong JSON type (TypeError,
-ValueError from deep inside the checks)."""
+Verifying: a reading dated ten years on (hours of pricing: a hang); a payment's amount
+or backing reading of the wrong JSON type (TypeError, ValueError from deep inside the
+checks)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,17 @@ def test_a_value_of_the_wrong_type_is_a_problem_not_a_crash(
     options = VerifyOptions(fingerprints["seller"], fingerprints["buyer"])
     report = verify_receipt(_tampered(change, value), options)
     assert code in {p.code for p in report.problems}
+
+
+def test_a_reading_dated_ten_years_on_is_reported_not_priced_for_hours() -> None:
+    # what the fuzzer found: one digit of a reading's year changed (2026 -> 2036) made
+    # the money check integrate the daily price table over every day of ten years
+    # (hours of work); the step is now reported and left unpriced
+    receipt = json.loads(RECEIPT)
+    seller = receipt["readings"]["seller"]
+    seller[1] = seller[1].replace('"TM":"2026-', '"TM":"2036-', 1)
+    report = verify_receipt(parse_receipt(json.dumps(receipt)), VerifyOptions())
+    unpriced = [p for p in report.problems if p.code == "unpriced_step"]
+    assert [p.record for p in unpriced] == ["seller readings T1 to T2"]
+    assert "3,653.0 days apart" in unpriced[0].message
+    assert "ocmf_bad_signature" in {p.code for p in report.problems}
