@@ -42,6 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--rss-limit-mb", type=int, default=1024, help="Memory per target.")
     parser.add_argument("--jobs", type=int, default=1, help="Targets run at once.")
+    parser.add_argument(
+        "--max-seconds",
+        type=int,
+        default=0,
+        help="End each target after this many seconds, with the inputs it has run (0: none).",
+    )
     parser.add_argument("--artifacts", type=Path, default=None, help="Where inputs are kept.")
     parser.add_argument("--out", type=Path, default=None, help="Write the JSON here.")
     args = parser.parse_args(argv)
@@ -62,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "time_bound_ms": round(args.time_bound * 1000),
         "rss_limit_mb": args.rss_limit_mb,
+        "max_seconds": args.max_seconds or None,
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {_cpus()} CPUs",
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
@@ -89,6 +96,7 @@ def _run(name: str, engine: str, args: argparse.Namespace, artifacts: Path) -> d
         f"--seed={args.seed}",
         f"--time-bound={args.time_bound}",
         f"--rss-limit-mb={args.rss_limit_mb}",
+        f"--max-seconds={args.max_seconds}",
         f"--out={out}",
         f"--artifacts={artifacts}",
     ]
@@ -97,7 +105,7 @@ def _run(name: str, engine: str, args: argparse.Namespace, artifacts: Path) -> d
         result: dict[str, Any] = json.loads(out.read_text())
     else:
         result = {"target": name, "engine": engine, "inputs": 0}
-    if done.returncode != 0:
+    if done.returncode != 0 or not out.exists():
         # libFuzzer ended the run: a hang past its timeout, memory past the limit, or a
         # crash in native code; its last lines say which, and the input is an artifact
         result["died"] = {

@@ -1,7 +1,8 @@
 """One target's fuzz run in a process of its own (so its peak memory is its own).
 
 ``python -m bench.fuzz.child --target NAME --inputs N --out FILE [--engine atheris]``
-writes the target's tally as JSON to FILE. With atheris, the package's modules are
+writes the target's tally as JSON to FILE (``--max-seconds`` ends it sooner, with the
+inputs run by then). With atheris, the package's modules are
 instrumented for coverage and libFuzzer mutates (``-len_control=0``: the whole length
 from the start, since the seeds are long); the first byte of each input picks how it is
 used: 3 (of 4) makes a JSON tree mutation of a seed from the rest of the bytes, for the
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-bound", type=float, default=2.0)
     parser.add_argument("--rss-limit-mb", type=int, default=1024)
+    parser.add_argument("--max-seconds", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--artifacts", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -44,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.fuzz.targets import build_targets
 
     target = build_targets(load_corpus())[args.target]
-    tally = run_builtin(target, args.inputs, args.seed, args.time_bound)
+    tally = run_builtin(target, args.inputs, args.seed, args.time_bound, args.max_seconds)
     _write(args.out, tally.to_json())
     return 0
 
@@ -74,7 +77,14 @@ def _atheris(args: argparse.Namespace) -> int:
         def raw(self, n: int) -> bytes:
             return bytes(self.fdp.ConsumeBytes(n))
 
+    deadline = started + args.max_seconds if args.max_seconds else None
+
     def one(data: bytes) -> None:
+        if deadline is not None and time.perf_counter() > deadline:
+            # libFuzzer's own -max_total_time ends the process without the exit
+            # handlers, so the tally would be lost: end here with it written
+            finish()
+            os._exit(0)
         if data and data[0] % 4 == 3 and target.json_text:
             fdp = atheris.FuzzedDataProvider(data[1:])
             seed = target.seeds[fdp.ConsumeIntInRange(0, len(target.seeds) - 1)]
@@ -107,6 +117,7 @@ def _atheris(args: argparse.Namespace) -> int:
         f"-artifact_prefix={artifacts}/{target.name}-",
         "-print_final_stats=1",
     ]
+
     with cpu_alarm():
         atheris.Setup([sys.argv[0], *flags, str(seeds)], one)
         atheris.Fuzz()

@@ -143,13 +143,18 @@ def builtin_inputs(target: Target, count: int, seed: int) -> Iterator[bytes]:
             yield mutate_bytes(base, other, choices, target.max_len)
 
 
-def run_builtin(target: Target, count: int, seed: int, time_bound_s: float) -> Tally:
-    """``count`` inputs through ``target`` with the built-in mutator."""
+def run_builtin(
+    target: Target, count: int, seed: int, time_bound_s: float, max_seconds: float = 0
+) -> Tally:
+    """``count`` inputs through ``target`` with the built-in mutator (fewer when
+    ``max_seconds``, if set, runs out first)."""
     tally = Tally(target.name, "builtin", time_bound_s, rss_start_mb=peak_rss_mb())
     started = time.perf_counter()
     with cpu_alarm():
         for data in builtin_inputs(target, count, seed):
             check_one(target, data, tally)
+            if max_seconds and time.perf_counter() - started > max_seconds:
+                break
     tally.seconds = time.perf_counter() - started
     tally.rss_peak_mb = peak_rss_mb()
     return tally

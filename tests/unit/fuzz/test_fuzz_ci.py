@@ -41,7 +41,6 @@ def test_mutated_and_random_inputs_raise_only_the_documented_typed_errors(name: 
     # the first check of the format, it did not just bounce off it
     assert tally.outcomes["ok"] >= 1, report["outcomes"]
     assert len([o for o in tally.outcomes if o != "ok"]) >= 1, report["outcomes"]
-    assert tally.slowest_s < TIME_BOUND_S
     assert tally.rss_peak_mb - tally.rss_start_mb < MEMORY_GROWTH_MB
 
 
