@@ -15,7 +15,12 @@ from gridnode.cli.common import emit_json, guarded, say
 @click.option("--seconds", type=float, default=None, help="Run this long, then close cleanly.")
 @click.option("--dir", "root", type=click.Path(path_type=Path), help="Keep every file here.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
-@click.option("--keep-network", is_flag=True, help="Leave the regtest network running.")
+@click.option(
+    "--keep-network",
+    is_flag=True,
+    help="Leave the regtest network running after the demo (it then outlives the demo, as "
+    "'regtest up' does; stop it with 'gridnode regtest down --dir DIR/regtest').",
+)
 @click.option("--seller-bias", type=float, default=0.0, help="The seller's meters read high.")
 @click.option(
     "--sag",
@@ -86,6 +91,11 @@ def demo(
     dashboard: bool | None,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
+
+    Ctrl-C, SIGTERM and SIGHUP each stop it cleanly: the sessions close, every part
+    stops in order, the summary is written (--json). Every process it starts (the regtest
+    network, the circuit, the nodes, the load agent) ends with it, however it ends, kill
+    -9 too; unlike 'gridnode regtest up', whose network outlives the command.
 
     \b
     Example:

@@ -11,7 +11,7 @@ The relays live here, not in the seller's process: when the seller dies they sta
 are until the watchdog, no longer kicked, drops them (a killed seller is tested
 honestly). It prints one JSON line describing the ports, then every second rewrites
 ``--state FILE`` with each circuit's true energy and relay timeline, for the demo's
-summary and the tests. Runs until SIGTERM.
+summary and the tests. Runs until SIGTERM (or SIGINT, SIGHUP).
 
 ``--three-phase`` makes each circuit three-phase, read by SDM630 meters: the base load
 spread over the phases and the cycling appliance on L1 alone (an unbalanced load, as a
@@ -280,8 +280,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         cycle=args.cycle,
     )
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
     estate.start()
     try:
         if args.state:

@@ -5,14 +5,21 @@ the circuit process (meters and relays served over Modbus RTU on pseudo-terminal
 seller and ``--buyers`` buyer processes talking over the pinned TLS link, and watches
 them through their status sockets. ``--seconds S`` ends it cleanly after S seconds;
 otherwise it runs until interrupted. Every file of the run is under ``--dir``.
+
+Every process it starts ends with it, however it ends: SIGINT, SIGTERM and SIGHUP stop
+it cleanly, in order, each step bounded (:mod:`gridnode.demo.stopping`), as does a
+part that dies or any other exception; if the demo itself is killed, Linux kills them
+(:mod:`gridnode.regtest.lifetime`). They are recorded in ``processes.json``, and a demo
+started in the same folder stops what a killed one left running
+(:mod:`gridnode.demo.records`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,10 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo import configs
+from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
+from gridnode.demo.stopping import Begun, stop_in_order
 from gridnode.demo.summary import Sampler, per_buyer, summarize
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
+from gridnode.regtest.lifetime import StopRequested, StopSignals, popen
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn
 from gridnode.status import client
@@ -76,15 +86,33 @@ class Parts:
 
 
 def run_demo(options: DemoOptions, say: Say) -> dict[str, object]:
+    """Start, watch until ``--seconds`` or a stop signal, stop in order, summarise."""
     harness = DemoHarness(options, say)
-    harness.start()
+    with StopSignals(say) as stops:
+        start_or_explain(harness)
+        try:
+            asyncio.run(harness.watch(options.seconds, stops))
+        except KeyboardInterrupt:
+            say("interrupted: closing the sessions")
+        finally:
+            stops.hold()
+            harness.stop()
+        return harness.summary()
+
+
+class DemoStoppedError(GridnodeError):
+    """The demo was stopped before it had started; what it started is stopped."""
+
+
+def start_or_explain(harness: DemoHarness) -> None:
+    """``harness.start()``, with a stop signal during start-up told as a sentence."""
     try:
-        asyncio.run(harness.watch(options.seconds))
-    except KeyboardInterrupt:
-        say("interrupted: closing the sessions")
-    finally:
-        harness.stop()
-    return harness.summary()
+        harness.start()
+    except StopRequested as exc:
+        raise DemoStoppedError(
+            f"The demo was stopped by {exc.signal.name} while it was starting; everything "
+            "it had started is stopped."
+        ) from None
 
 
 class DemoHarness:
@@ -100,15 +128,29 @@ class DemoHarness:
         self.parts: Parts | None = None
         self.latest: dict[str, pb.NodeStatus] = {}
         self._receipts_by_buyer: dict[str, list[Path]] = {}
+        self.record: RunRecord | None = None
 
     def start(self) -> Parts:
-        self.parts = _start(self.root, self.options, self.say)
+        """Start every part; if that fails or is interrupted, what was started is
+        stopped again before the exception goes on."""
+        self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
+        begun = Begun(self.record)
+        try:
+            self.parts = _start(self.root, self.options, self.say, begun)
+        except BaseException:
+            begun.undo(self.options.keep_network)
+            self.record.finish()
+            raise
         self.started = time.time()
         return self.parts
 
-    async def watch(self, seconds: float | None) -> None:
+    async def watch(self, seconds: float | None, stops: StopSignals | None = None) -> None:
+        """Watch until ``seconds`` pass, a part dies (:class:`DemoError`), or ``stops``
+        hears a stop signal."""
         assert self.parts is not None
-        await _watch(self.parts, seconds, self.say, self.sampler, self.latest)
+        stop = asyncio.Event()
+        with stops.watching(stop.set) if stops else contextlib.nullcontext():
+            await _watch(self.parts, seconds, self.say, self.sampler, self.latest, stop)
 
     def restart(self, name: str) -> None:
         """Start a node process again after it was stopped or killed."""
@@ -116,11 +158,15 @@ class DemoHarness:
         old = self.parts.processes[name]
         if old.is_running():
             raise DemoError(f"{name} is still running")
-        self.parts.processes[name] = spawn(name, old.argv, old.log)
+        self.parts.processes[name] = spawn(name, old.argv, old.log, tied=True)
+        if self.record is not None:
+            self.record.add(self.parts.processes[name])
 
     def stop(self) -> None:
         if self.parts is not None:
             _stop(self.parts, self.options, self.say)
+        if self.record is not None:
+            self.record.finish()
 
     def summary(self) -> dict[str, object]:
         """The closing summary; the receipt of every session is written first
@@ -159,14 +205,17 @@ class DemoHarness:
         return written
 
 
-def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
+def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     say(f"demo files in {root}")
+    fresh_network_dir(root / NETWORK_DIR)
     network = RegtestNetwork.up(
-        root / "regtest",
+        root / NETWORK_DIR,
         nodes=1 + options.buyers,
         topology="star",
         progress=lambda m: say(f"[regtest] {m}"),
+        tied=not options.keep_network,
     )
+    begun.network = network
     argv = [
         sys.executable,
         "-m",
@@ -187,14 +236,21 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         argv += ["--cycle", ":".join(str(x) for x in options.cycle)]
     if options.smart_loads:
         argv.append("--smart-loads")
-    circuit = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=(root / "circuit.log").open("ab"), text=True
-    )
+    log = root / "circuit.log"
+    with log.open("ab") as errors:
+        circuit: subprocess.Popen[str] = popen(
+            argv,
+            tied=True,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            start_new_session=True,  # a terminal's Ctrl-C reaches the demo, which stops it
+        )
+    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
     assert circuit.stdout is not None
     line = circuit.stdout.readline()
     if not line:
-        network.down()
-        raise DemoError(f"the circuit process did not start; see {root / 'circuit.log'}")
+        raise DemoError(f"the circuit process did not start; see {log}")
     info = json.loads(line)
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
@@ -223,21 +279,16 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         say(f"{buyer.name} publishes its live rate on {feed}")
     _say_outside(outside, [seller, *buyers], say)
     parts = Parts(network, circuit, info, seller, buyers)
-    _launch(
-        parts,
-        "seller",
-        ["sell", "--config", str(seller.config), "--allow-control"],
-        seller.directory,
-    )
+    launch = functools.partial(_launch, parts, begun)
+    launch("seller", ["sell", "--config", str(seller.config), "--allow-control"], seller.directory)
     # with MQTT, a buyer's pause switch works (it is a control, like the seller's stop)
     control = ["--allow-control"] if outside.mqtt else []
     for buyer in buyers:
-        argv = ["buy", "--config", str(buyer.config), *control]
-        _launch(parts, buyer.name, argv, buyer.directory)
+        launch(buyer.name, ["buy", "--config", str(buyer.config), *control], buyer.directory)
     board = info.get("smart_loads")
     if isinstance(board, dict):
         loads_config = configs.write_loads(buyers[0], feeds[0], board, options.smart_load_band)
-        _launch(parts, "loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
+        launch("loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
         say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
     return parts
@@ -251,9 +302,9 @@ def _say_outside(outside: configs.Outside, nodes: list[configs.NodeFiles], say: 
             say(f"{files.name} metrics: http://{files.metrics}/metrics")
 
 
-def _launch(parts: Parts, name: str, args: list[str], directory: Path) -> None:
+def _launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
     argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
-    parts.processes[name] = spawn(name, argv, directory / f"{name}.log")
+    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
 
 
 async def _watch(
@@ -262,6 +313,7 @@ async def _watch(
     say: Say,
     sampler: Sampler,
     latest: dict[str, pb.NodeStatus],
+    stop: asyncio.Event,
 ) -> None:
     deadline = None if seconds is None else time.monotonic() + seconds
     nodes = {"seller": parts.seller, **{b.name: b for b in parts.buyers}}
@@ -271,7 +323,11 @@ async def _watch(
     last_line = 0.0
     try:
         while deadline is None or time.monotonic() < deadline:
-            await asyncio.sleep(0.5)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+            if stop.is_set():
+                say("closing the sessions")
+                return
             for name, daemon in parts.processes.items():
                 if not daemon.is_running() and not parts.paused.get(name):
                     raise DemoError(f"{name} stopped; see {daemon.log}")
@@ -311,17 +367,6 @@ def _line(name: str, status: pb.NodeStatus) -> str:
 
 
 def _stop(parts: Parts, options: DemoOptions, say: Say) -> None:
-    seller = parts.processes.get("seller")
-    if seller is not None:
-        seller.stop(timeout_s=20.0, sig=signal.SIGTERM)
-    for name, daemon in parts.processes.items():
-        if name != "seller":
-            daemon.stop(timeout_s=20.0, sig=signal.SIGTERM)
-    parts.circuit.send_signal(signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        parts.circuit.wait(10)
-    if parts.circuit.poll() is None:
-        parts.circuit.kill()
+    stop_in_order(parts.processes, parts.circuit, parts.network, options.keep_network)
     if not options.keep_network:
-        parts.network.down()
         say("stopped the seller, the buyers, the circuit and the regtest network")

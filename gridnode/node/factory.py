@@ -159,6 +159,7 @@ def _assemble(
         close=opened.aclose,
         allow_control=allow_control,
         ledger_path=str(settings.ledger),
+        config_warnings=settings.warnings,
         services=services,
     )
 
@@ -282,12 +283,13 @@ def _buyer(
 
 
 def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:
-    """Run a node until SIGTERM or SIGINT."""
+    """Run a node until SIGTERM, SIGINT or SIGHUP (its terminal closed): each stops it
+    cleanly (relays off, sessions closed)."""
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
         runtime = await build_runtime(settings, allow_control=allow_control)
         await runtime.run(stop)

@@ -117,9 +117,12 @@ class NodeRuntime:
         close: Callable[[], Awaitable[object]] | None = None,
         allow_control: bool = False,
         ledger_path: str = "",
+        config_warnings: tuple[str, ...] = (),
         services: Sequence[ServiceFactory] = (),
     ) -> None:
         self.ctx = ctx
+        #: what the configuration loaded with but should fix (a secret others can read)
+        self.config_warnings = config_warnings
         self.roles = roles
         self.pruner = pruner
         self._watchdog = watchdog
@@ -153,7 +156,7 @@ class NodeRuntime:
         ctx = self.ctx
         now = ctx.clock.now_ms()
         sessions: list[SessionView] = []
-        warnings: list[str] = []
+        warnings: list[str] = list(self.config_warnings)
         for role in self.roles:
             sessions.extend(role.views(now))
             warnings.extend(role.warnings())
@@ -225,6 +228,8 @@ class NodeRuntime:
         """Start, serve until ``stop`` is set, then shut down in order."""
         ctx = self.ctx
         tasks = ctx.tasks
+        for warning in self.config_warnings:
+            log.warning("%s", warning)
         try:
             for role in self.roles:
                 await role.prepare()

@@ -133,7 +133,9 @@ def node_from(doc: dict[str, object]) -> LndNode:
     )
 
 
-def start_btcd(home: Path, rpc_port: int, p2p_port: int | None, extra: list[str]) -> Btcd:
+def start_btcd(
+    home: Path, rpc_port: int, p2p_port: int | None, extra: list[str], tied: bool = False
+) -> Btcd:
     home.mkdir(parents=True, exist_ok=True)
     argv = [
         _binary("btcd"),
@@ -154,13 +156,15 @@ def start_btcd(home: Path, rpc_port: int, p2p_port: int | None, extra: list[str]
         p2p_host = f"127.0.0.1:{p2p_port}"
         argv.append(f"--listen={p2p_host}")
     argv += extra
-    daemon = spawn(home.name, argv, home / "stdout.log")
+    daemon = spawn(home.name, argv, home / "stdout.log", tied=tied)
     rpc = BtcdRpc(f"127.0.0.1:{rpc_port}", RPC_USER, RPC_PASS, home / "rpc.cert")
     wait_for(lambda: rpc.cert.exists(), f"{home.name} to write its RPC certificate", 30.0)
     return Btcd(rpc, p2p_host, daemon)
 
 
-def start_lnd(root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int) -> LndNode:
+def start_lnd(
+    root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int, tied: bool = False
+) -> LndNode:
     lnddir = root / name
     lnddir.mkdir(parents=True, exist_ok=True)
     argv = [
@@ -186,5 +190,5 @@ def start_lnd(root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int) -
         "--bitcoin.minhtlc=1",
         "--bitcoin.minhtlcout=1",
     ]
-    daemon = spawn(name, argv, lnddir / "stdout.log")
+    daemon = spawn(name, argv, lnddir / "stdout.log", tied=tied)
     return LndNode(name, lnddir, f"127.0.0.1:{rpc_port}", f"127.0.0.1:{p2p_port}", daemon)

@@ -14,6 +14,7 @@ shows active can still refuse a payment for a second or two).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import json
@@ -32,13 +33,24 @@ from gridnode.regtest.daemons import (
     start_btcd,
     start_lnd,
 )
+from gridnode.regtest.leftovers import StartLog, stop_leftovers
 from gridnode.regtest.lnd_admin import LndAdmin
-from gridnode.regtest.processes import Daemon, RegtestError, free_ports, log_errors, spawn, wait_for
+from gridnode.regtest.processes import (
+    Daemon,
+    RegtestError,
+    free_ports,
+    log_errors,
+    spawn,
+    stop_all,
+    wait_for,
+)
 
 INITIAL_BLOCKS = 500
 CHANNEL_CAPACITY_SAT = 10_000_000
 CHANNEL_PUSH_SAT = 5_000_000
 STATE_FILE = "network.json"
+#: How long a daemon has to stop after SIGTERM before it is killed (s).
+DAEMON_STOP_S = 20.0
 TOPOLOGIES = ("chain", "star")
 
 Progress = Callable[[str], None]
@@ -81,10 +93,14 @@ class RegtestNetwork:
         nodes: int = 2,
         progress: Progress | None = None,
         topology: str = "chain",
+        *,
+        tied: bool = False,
     ) -> RegtestNetwork:
         """Start a network. ``topology``: ``chain`` opens a channel between each pair of
         neighbours; ``star`` one from node0 to every other node (a seller with a direct
-        channel to each buyer, as the README recommends)."""
+        channel to each buyer, as the README recommends). ``tied``: the daemons die with
+        this process (``gridnode demo``); untied they run until ``down`` (``regtest up``).
+        Whatever is started is stopped again if starting fails or is interrupted."""
         if nodes < 1:
             raise RegtestError("--nodes must be at least 1")
         if topology not in TOPOLOGIES:
@@ -98,32 +114,35 @@ class RegtestNetwork:
                 f"'gridnode regtest down --dir {root}'."
             )
         root.mkdir(parents=True, exist_ok=True)
-        started: list[Daemon] = []
+        for name in stop_leftovers(root):
+            say(f"stopped {name}, left running by a regtest up that was killed in {root}")
+        started = StartLog(root)
         try:
-            network = cls._start(root, nodes, topology, say, started)
+            network = cls._start(root, nodes, topology, say, started, tied)
         except BaseException:
-            for daemon in reversed(started):
-                daemon.stop(timeout_s=5.0)
+            stop_all(reversed(started.daemons), timeout_s=5.0)
+            started.done()
             raise
         network.save()
+        started.done()
         _current_pointer().parent.mkdir(parents=True, exist_ok=True)
         _current_pointer().write_text(str(root))
         return network
 
     @classmethod
     def _start(
-        cls, root: Path, count: int, topology: str, say: Progress, started: list[Daemon]
+        cls, root: Path, count: int, topology: str, say: Progress, started: StartLog, tied: bool
     ) -> RegtestNetwork:
         t0 = time.monotonic()
         ports = free_ports(3 + 2 * count)
         say(f"starting btcd (regtest) in {root}")
-        btcd = start_btcd(root / "btcd", rpc_port=ports[0], p2p_port=ports[1], extra=[])
+        btcd = start_btcd(root / "btcd", ports[0], ports[1], [], tied)
         started.append(btcd.daemon)
         btcd.rpc.wait_ready()
 
         nodes: list[LndNode] = []
         for i in range(count):
-            node = start_lnd(root, f"node{i}", btcd, ports[3 + 2 * i], ports[4 + 2 * i])
+            node = start_lnd(root, f"node{i}", btcd, ports[3 + 2 * i], ports[4 + 2 * i], tied)
             started.append(node.daemon)
             nodes.append(node)
         addresses = []
@@ -139,6 +158,7 @@ class RegtestNetwork:
             rpc_port=ports[2],
             p2p_port=None,
             extra=[f"--connect={btcd.p2p_host}", *(f"--miningaddr={a}" for a in addresses)],
+            tied=tied,
         )
         started.append(miner.daemon)
         miner.rpc.wait_ready()
@@ -167,14 +187,11 @@ class RegtestNetwork:
         say(f"regtest network up in {time.monotonic() - t0:.1f} s")
         return network
 
-    def down(self) -> list[str]:
-        """Stop exactly the processes this network started; returns their names."""
-        stopped = []
-        for daemon in [n.daemon for n in self.nodes] + [self.miner.daemon, self.btcd.daemon]:
-            if daemon.is_running():
-                daemon.stop()
-                stopped.append(daemon.name)
-        return stopped
+    def down(self, timeout_s: float = DAEMON_STOP_S) -> list[str]:
+        """Stop exactly the processes this network started (the LND nodes together, then
+        the two btcds: at most twice ``timeout_s``); returns their names."""
+        stopped = stop_all([n.daemon for n in self.nodes], timeout_s)
+        return stopped + stop_all([self.miner.daemon, self.btcd.daemon], timeout_s)
 
     def any_running(self) -> bool:
         return any(d.is_running() for d in self.daemons())
@@ -243,7 +260,7 @@ class RegtestNetwork:
         node = self.nodes[index]
         node.daemon.stop()
         base = tuple(a for a in node.daemon.argv if a not in extra_args)
-        node.daemon = Daemon(node.name, node.daemon.pid, (*base, *extra_args), node.daemon.log)
+        node.daemon = dataclasses.replace(node.daemon, argv=(*base, *extra_args))
         self.start_lnd(index)
 
     def start_lnd(self, index: int) -> None:
@@ -251,7 +268,7 @@ class RegtestNetwork:
         node = self.nodes[index]
         if node.daemon.is_running():
             raise RegtestError(f"{node.name} is still running")
-        node.daemon = spawn(node.name, node.daemon.argv, node.daemon.log)
+        node.daemon = spawn(node.name, node.daemon.argv, node.daemon.log, tied=node.daemon.tied)
         admin = node.admin()
         admin.wait_ready()
         wait_for(lambda: admin.get_info().synced_to_chain, f"{node.name} to sync", 60.0)
