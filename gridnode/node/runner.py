@@ -149,6 +149,7 @@ class SessionRunner:
         ``handled`` is called after the first ledger record the event produces (a frame's
         receipt or refusal comes before anything acts on it), or at the end if none; an
         exception or a cancellation before then leaves the frame unconsumed."""
+        before = self._seen()
         actions = self.session.handle(event, self.ports.clock.now_ms())
         for action in actions:
             await self._carry_out(action)
@@ -157,6 +158,12 @@ class SessionRunner:
                 handled = None
         if handled is not None:
             handled()
+        if self._seen() != before:
+            self.ports.changed()
+
+    def _seen(self) -> tuple[object, bool]:
+        """What a person sees change in a session: its state and its relay."""
+        return getattr(self.session, "state", None), self.relay_on
 
     # -- actions ---------------------------------------------------------------------------
     async def _carry_out(self, action: Action) -> None:
