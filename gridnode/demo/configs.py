@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import socket
 import time
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,8 +156,7 @@ def write_seller(
         _lnd_table(lnd, mac),
         "[hardware.bus]",
         f'port = "{circuit["seller_port"]}"',
-        "baud = 9600",
-        "gap_ms = 20",
+        *_tenants().seller_bus_lines(len(buyers)),
         "",
         "[hardware.watchdog]",
         'kind = "modbus"',
@@ -230,6 +230,7 @@ def write_buyer(
     listen: str,
     rate_feed: str | None = None,
     outside: Outside = NO_OUTSIDE,
+    terms: DemoTerms | None = None,
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
     a free loopback port when None, so buyers on one machine never collide)."""
@@ -267,15 +268,7 @@ def write_buyer(
                 f'certificate = "{seller.identity.certificate_path}"',
                 "",
                 "[limits]",
-                "min_period_s = 10",
-                "max_period_s = 3600",
-                "min_payment_msat = 50",
-                "max_payment_msat = 600",
-                "desired_payment_msat = 400",
-                "max_prepayment_msat = 1_100",
-                "max_prepayment_s = 5",
-                "min_unpaid_s = 1",
-                "max_deposit_msat = 100_000",
+                *_tenants().buyer_limits(terms),
                 "voltage_min_v = 200",
                 "voltage_max_v = 260",
                 "nominal_min_v = 220",
@@ -297,6 +290,13 @@ def write_buyer(
         )
     )
     return rate_feed
+
+
+def _tenants() -> types.ModuleType:
+    """The many-tenant settings (imported late: that module builds on this one)."""
+    from gridnode.demo import tenants
+
+    return tenants
 
 
 def _files(name: str, directory: Path, config: Path, identity: NodeIdentity) -> NodeFiles:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from gridnode.demo import configs
 from gridnode.demo.summary import Sampler, summarize
+from gridnode.demo.tenants import TenantWatch, payer_of
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
@@ -59,6 +60,10 @@ class DemoOptions:
     smart_load_band: tuple[int, int] | None = None
     #: MQTT (every node publishes to this broker) and the metrics (each node serves them)
     outside: configs.Outside = field(default_factory=configs.Outside)
+    #: how many LND nodes pay for the buyers (None: one each) and how many buyers stop
+    #: paying partway (gridnode.demo.tenants)
+    payers: int | None = None
+    stall: int = 0
 
 
 @dataclass
@@ -97,6 +102,8 @@ class DemoHarness:
         self.started = time.time()
         self.parts: Parts | None = None
         self.latest: dict[str, pb.NodeStatus] = {}
+        payers = min(options.payers or options.buyers, options.buyers)
+        self.tenants = TenantWatch(options.stall, options.seconds, payers)
 
     def start(self) -> Parts:
         self.parts = _start(self.root, self.options, self.say)
@@ -105,7 +112,21 @@ class DemoHarness:
 
     async def watch(self, seconds: float | None) -> None:
         assert self.parts is not None
-        await _watch(self.parts, seconds, self.say, self.sampler, self.latest)
+        duties = self._tenant_duties()
+        try:
+            await _watch(self.parts, seconds, self.say, self.sampler, self.latest)
+        finally:
+            duties.cancel()
+
+    def _tenant_duties(self) -> asyncio.Task[None]:
+        """The cost sampler and the stalled buyers (gridnode.demo.tenants)."""
+        parts = self.parts
+        assert parts is not None
+        pids = {name: daemon.pid for name, daemon in parts.processes.items()}
+        lnds = {node.name: node.daemon.pid for node in parts.network.nodes}
+        self.tenants.start(pids, lnds, parts.circuit.pid)
+        buyers = {b.name: pids[b.name] for b in parts.buyers}
+        return asyncio.create_task(self.tenants.run(buyers, parts.paused, self.say))
 
     def restart(self, name: str) -> None:
         """Start a node process again after it was stopped or killed."""
@@ -117,6 +138,7 @@ class DemoHarness:
 
     def stop(self) -> None:
         if self.parts is not None:
+            self.tenants.stop()
             _stop(self.parts, self.options, self.say)
 
     def summary(self) -> dict[str, object]:
@@ -129,6 +151,7 @@ class DemoHarness:
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
         summary["receipts"] = [str(p) for p in receipts]
+        summary.update(self.tenants.figures(parts.seller, parts.buyers, self.sampler.energy_mwh))
         nodes = [parts.seller, *parts.buyers]
         summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
         if self.options.outside.metrics:
@@ -154,9 +177,10 @@ class DemoHarness:
 
 def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     say(f"demo files in {root}")
+    payers = min(options.payers or options.buyers, options.buyers)
     network = RegtestNetwork.up(
         root / "regtest",
-        nodes=1 + options.buyers,
+        nodes=1 + payers,
         topology="star",
         progress=lambda m: say(f"[regtest] {m}"),
     )
@@ -194,8 +218,10 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
-        node = network.nodes[i]
-        feed = configs.write_buyer(buyer, i, node, info, seller, listen, feed, outside)
+        node = network.nodes[payer_of(i, payers)]
+        feed = configs.write_buyer(
+            buyer, i, node, info, seller, listen, feed, outside, terms=options.terms
+        )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
     _say_outside(outside, [seller, *buyers], say)
@@ -217,6 +243,7 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         _launch(parts, "loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
         say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
+    say(f"{payers} LND node(s) pay for {len(buyers)} buyer(s), each buyer with its own macaroon")
     return parts
 
 

@@ -1,0 +1,101 @@
+"""Twenty tenants on one seller (issue 17): every buyer paid for, the ledgers equal to
+LND, a stalled buyer cut within its prepaid window plus one tick, nobody else cut.
+
+Twenty buyers at the demo's own cadence (a payment every couple of seconds each), paid
+for by four shared payer LND nodes (each buyer with its own macaroon on its payer), for
+a bounded time. The fifty-buyer run at the real-install cadence is the benchmark
+(scripts/bench_tenants.py), not a test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gridnode.demo.run import DemoHarness
+from tests.support.regtest.node_harness import (
+    SCHEDULING_MARGIN_S,
+    TICK_S,
+    assert_ledgers_match_wallets,
+    circuit_state,
+    harness,
+    network_down,
+    now_ms,
+    pause,
+    relay_switches,
+    resume,
+    rows,
+    run_for,
+    wait_until,
+)
+
+pytestmark = pytest.mark.regtest
+
+Record = Callable[[str, object], None]
+BUYERS = 20
+PAYERS = 4
+STALLED = "buyer-20"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoHarness]:
+    made = harness(tmp_path, buyers=BUYERS, payers=PAYERS, load_watts=3300.0, cycling_watts=0.0)
+    yield made
+    network_down(made)
+
+
+def _paid(demo: DemoHarness) -> dict[str, int]:
+    assert demo.parts is not None
+    return {
+        b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
+        for b in demo.parts.buyers
+    }
+
+
+def test_twenty_buyers_on_four_payers_all_paid_for_and_a_stalled_one_cut_in_time(
+    demo: DemoHarness, record_property: Record
+) -> None:
+    terms = demo.options.terms
+    demo.start()
+    assert demo.parts is not None
+    try:
+        took = wait_until(
+            demo,
+            "power on for all twenty",
+            lambda: all(c["relay_on"] for c in circuit_state(demo)["circuits"]),
+            180,
+        )
+        record_property("all_powered_after_s", took)
+        run_for(demo, 10)
+        pause(demo, STALLED)
+        stalled_ms = now_ms()
+        before = _paid(demo)
+        run_for(demo, 30)
+        after = _paid(demo)
+        circuits = circuit_state(demo)["circuits"]
+        resume(demo, STALLED)
+    finally:
+        demo.stop()
+    summary: dict[str, Any] = demo.summary()
+    record_property("latency_ms", summary["latency_ms"])
+    record_property("node_cost", summary["node_cost"])
+    # every buyer was paid for, and every buyer but the stalled one kept paying
+    assert summary["every_buyer_paid"]
+    for name in before:
+        if name != STALLED:
+            assert after[name] > before[name], name
+    # the stalled buyer's supply was cut, nobody else's
+    assert not circuits[-1]["relay_on"]
+    assert all(c["relay_on"] for c in circuits[:-1])
+    assert summary["cut_without_cause"] == []
+    # cut within what it paid ahead (prepayment_s), the seller's wait for a payment
+    # (unpaid_s) and one tick, plus the margin for a busy machine
+    bound_s = terms.prepayment_s + terms.unpaid_s + TICK_S + SCHEDULING_MARGIN_S
+    fingerprint = demo.parts.buyers[-1].identity.fingerprint
+    cuts = [at for on, at in relay_switches(demo.parts.seller.ledger, fingerprint) if not on]
+    cut_after_s = (min(at for at in cuts if at >= stalled_ms) - stalled_ms) / 1000
+    record_property("stalled_cut_after_s", cut_after_s)
+    assert 0 < cut_after_s <= bound_s
+    assert_ledgers_match_wallets(demo)
