@@ -201,7 +201,8 @@ def write_seller(
         "tolerance_fixed_mwh = 20",
         "",
         "[terms.policy]",
-        'preset = "demo"',
+        # the real-install contactor rules (5 s freshness, 3 min off) with real terms
+        f'preset = "{"real" if terms.prepayment_s >= 60 else "demo"}"',
         "",
         "[terms.profile]",
         'kind = "daily"',
@@ -231,6 +232,7 @@ def write_buyer(
     rate_feed: str | None = None,
     outside: Outside = NO_OUTSIDE,
     terms: DemoTerms | None = None,
+    gap_ms: int = 20,
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
     a free loopback port when None, so buyers on one machine never collide)."""
@@ -255,7 +257,7 @@ def write_buyer(
                 "[hardware.bus]",
                 f'port = "{ports[index - 1]}"',
                 "baud = 9600",
-                "gap_ms = 20",
+                f"gap_ms = {gap_ms}",
                 "",
                 "[[hardware.meters]]",
                 f'id = "house-{index}"',

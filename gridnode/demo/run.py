@@ -23,7 +23,7 @@ from pathlib import Path
 
 from gridnode.demo import configs
 from gridnode.demo.summary import Sampler, summarize
-from gridnode.demo.tenants import TenantWatch, payer_of
+from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
@@ -103,7 +103,7 @@ class DemoHarness:
         self.parts: Parts | None = None
         self.latest: dict[str, pb.NodeStatus] = {}
         payers = min(options.payers or options.buyers, options.buyers)
-        self.tenants = TenantWatch(options.stall, options.seconds, payers)
+        self.tenants = TenantWatch(options.stall, options.seconds, payers, options.terms)
 
     def start(self) -> Parts:
         self.parts = _start(self.root, self.options, self.say)
@@ -220,7 +220,16 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         feed = options.rate_feed if i == 1 else None
         node = network.nodes[payer_of(i, payers)]
         feed = configs.write_buyer(
-            buyer, i, node, info, seller, listen, feed, outside, terms=options.terms
+            buyer,
+            i,
+            node,
+            info,
+            seller,
+            listen,
+            feed,
+            outside,
+            terms=options.terms,
+            gap_ms=buyer_gap_ms(options.buyers),
         )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
