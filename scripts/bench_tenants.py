@@ -29,7 +29,7 @@ from typing import Any
 
 #: terms:buyers:seconds. A buyer stalled with real terms keeps power for up to ~5 minutes
 #: (what it paid ahead and the seller's wait), so those runs last 300 s.
-DEFAULT_RUNS = "real:1:300,real:10:300,real:25:300,real:50:300,demo:20:180"
+DEFAULT_RUNS = "real:1:180,real:10:300,real:25:300,real:50:300,demo:20:180"
 ROOT = Path(__file__).resolve().parent.parent
 
 
