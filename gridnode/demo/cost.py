@@ -40,6 +40,7 @@ class CostSampler:
     _thread: threading.Thread | None = None
     _steady_from: float | None = None
     _steady_to: float | None = None
+    _begun: float | None = None
 
     def watch(self, name: str, kind: str, pid: int) -> None:
         with contextlib.suppress(psutil.Error):  # gone already: nothing to measure
@@ -52,6 +53,8 @@ class CostSampler:
 
     def stop(self) -> None:
         """End the steady part now (before the nodes are stopped)."""
+        if self._begun is None:
+            return  # never started: the demo stopped before it ran
         self._stop.set()
         if self._thread is not None:
             self._thread.join(5.0)
@@ -63,6 +66,7 @@ class CostSampler:
 
     def _sample(self, final: bool = False) -> None:
         now = time.monotonic()
+        assert self._begun is not None
         steady = now - self._begun >= self.warmup_s
         if steady and self._steady_from is None:
             self._steady_from = now

@@ -52,6 +52,8 @@ def _paid(demo: DemoHarness) -> dict[str, int]:
     assert demo.parts is not None
     return {
         b.name: len(rows(b.ledger, "SELECT 1 FROM payments WHERE status = 'succeeded'"))
+        if b.ledger.exists()
+        else 0
         for b in demo.parts.buyers
     }
 
