@@ -25,6 +25,7 @@ from tests.support.regtest.node_harness import (
     network_down,
     now_ms,
     pause,
+    relay_on,
     relay_switches,
     resume,
     rows,
@@ -72,7 +73,9 @@ def test_twenty_buyers_on_four_payers_all_paid_for_and_a_stalled_one_cut_in_time
         # a session may fail a relay read-back and start again, so not all at one moment)
         took = wait_until(demo, "every buyer paying", lambda: all(_paid(demo).values()), 420)
         record_property("all_paying_after_s", took)
-        run_for(demo, 10)
+        # the buyer to stall must be powered when it stops paying, or there is no cut
+        wait_until(demo, f"{STALLED} powered", lambda: relay_on(demo, BUYERS - 1), 180)
+        run_for(demo, 5)
         pause(demo, STALLED)
         stalled_ms = now_ms()
         before = _paid(demo)
