@@ -177,10 +177,12 @@ def buyer_account(
             ]
     until = stop_ms if stalled_at_ms is None else stalled_at_ms
     uncaused = [c for c, at in cuts if c in _UNCAUSED and at < until]
+    causes = Counter(c for c, at in cuts if at < until)
     return {
         "payments": int(payments),
         "paid_msat": int(paid),
         "cuts": len(cuts),
+        "cut_causes": dict(sorted(causes.items())),
         "cut_without_cause": bool(uncaused),
         "stalled": stalled_at_ms is not None,
     }

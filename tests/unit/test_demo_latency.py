@@ -77,6 +77,7 @@ async def test_latencies_and_a_buyer_s_account_come_from_the_ledgers(tmp_path: P
         "payments": 2,
         "paid_msat": 1_000,
         "cuts": 1,
+        "cut_causes": {"credit": 1},
         "cut_without_cause": True,
         "stalled": False,
     }
