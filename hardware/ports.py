@@ -73,7 +73,7 @@ def open_hardware(config: HardwareConfig, *, pin_factory: Any = None) -> Hardwar
         timeout_s=config.bus.timeout_ms / 1000,
         gap_s=config.bus.gap_ms / 1000,
     )
-    profiles = {m.id: load_profile(m.model) for m in config.meters}
+    profiles = {m.id: m.profile_of(load_profile(m.model)) for m in config.meters}
     meters = {
         m.id: ModbusMeter(bus, profiles[m.id], m.address, meter_id=m.id) for m in config.meters
     }

@@ -17,7 +17,18 @@ from gridnode.cli.common import emit_json, guarded, say
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
 @click.option("--keep-network", is_flag=True, help="Leave the regtest network running.")
 @click.option("--seller-bias", type=float, default=0.0, help="The seller's meters read high.")
-@click.option("--sag", multiple=True, help="START_S:END_S:FACTOR, a voltage sag or swell.")
+@click.option(
+    "--sag",
+    multiple=True,
+    help="START_S:END_S:FACTOR, a voltage sag or swell; START_S:END_S:FACTOR:PHASE on one "
+    "phase (1 to 3) of a three-phase demo.",
+)
+@click.option(
+    "--three-phase",
+    is_flag=True,
+    help="Trade over three-phase SDM630 meters, the cycling appliance on L1 alone (an "
+    "unbalanced load); the summary gives each phase's energy and peak current.",
+)
 @click.option(
     "--period",
     "period_s",
@@ -87,6 +98,7 @@ def demo(
     keep_network: bool,
     seller_bias: float,
     sag: tuple[str, ...],
+    three_phase: bool,
     period_s: int | None,
     rate_feed: str | None,
     smart_loads: bool,
@@ -105,6 +117,7 @@ def demo(
       gridnode demo --buyers 3 --dir /tmp/demo
       gridnode demo --rate-feed tcp://127.0.0.1:5556   # then: gridnode loads
       gridnode demo --mqtt mqtt://127.0.0.1:1883 --metrics
+      gridnode demo --three-phase --sag 30:40:0.8:2 --seconds 90 --json
       gridnode demo --buyers 50 --terms real --payers 5 --stall 2 --seconds 300 --json
     """
     from gridnode.demo.configs import Outside
@@ -122,7 +135,7 @@ def demo(
         keep_network=keep_network,
         seller_bias=seller_bias,
         sags=list(sag),
-        terms=terms_named(terms, period_s),
+        terms=terms_named(terms, period_s, three_phase=three_phase),
         payers=payers,
         stall=stall,
         rate_feed=rate_feed,

@@ -25,6 +25,8 @@ here first, so a mistake is one sentence naming the key the person wrote
     voltage_nominal_v = "230"
     voltage_max_v = "253"
     current_max_a = "16"
+    # three phases: phase_current_max_a, imbalance_max_a, neutral_current_max_a;
+    # frequency_min_hz / frequency_max_hz; grace_s (gridnode/config/electrical.py)
     tolerance_percent = "1"
     tolerance_fixed_mwh = 50
     [terms.profile]
@@ -35,7 +37,7 @@ here first, so a mistake is one sentence naming the key the person wrote
 
 from __future__ import annotations
 
-from gridnode.config import units
+from gridnode.config import electrical, units
 from gridnode.config.limits import read_phases, read_tolerance
 from gridnode.config.profiles import build, read_profile
 from gridnode.config.reader import Table
@@ -133,6 +135,16 @@ def _electrical(table: Table) -> ElectricalGuarantees | None:
     nominal = units.milli(table, "voltage_nominal_v")
     high = units.milli(table, "voltage_max_v")
     current = units.milli(table, "current_max_a")
+    each = electrical.phase_currents(table, "phase_current_max_a", phases, current)
+    imbalance = electrical.optional_current(table, "imbalance_max_a")
+    neutral = electrical.optional_current(table, "neutral_current_max_a")
+    f_low, f_high = electrical.frequency_range(table)
+    grace_ms = units.at_least_zero_ms(
+        table,
+        "grace_s",
+        electrical.DEFAULT_GRACE_MS,
+        "it is how long the supply may stay out of range before the relay opens",
+    )
     if len(table.problems.items) > before:
         return None
     if not 0 < low <= nominal <= high:
@@ -154,6 +166,12 @@ def _electrical(table: Table) -> ElectricalGuarantees | None:
             voltage_nominal_mv=MilliVolt(nominal),
             voltage_max_mv=MilliVolt(high),
             current_max_ma=MilliAmp(current),
+            phase_current_max_ma=tuple(MilliAmp(c) for c in each),
+            imbalance_max_ma=MilliAmp(imbalance),
+            neutral_current_max_ma=MilliAmp(neutral),
+            frequency_min_mhz=f_low,
+            frequency_max_mhz=f_high,
+            grace_ms=DurationMs(grace_ms),
         ),
         since=before,
     )

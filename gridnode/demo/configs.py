@@ -39,6 +39,11 @@ class DemoTerms:
     #: The seller waits about 2 s for a payment (the payment lead) before cutting.
     unpaid_msat: int = 500
     unpaid_s: float = 2.0
+    #: Three phases (``--three-phase``): 16 A on each, the phases at most this far apart
+    #: (20 A: 4.6 kVA at 230 V, the unbalanced load German grid rules allow, VDE-AR-N
+    #: 4100) and the neutral at most 20 A.
+    three_phase: bool = False
+    imbalance_max_a: str = "20"
 
 
 @dataclass(frozen=True)
@@ -156,7 +161,7 @@ def write_seller(
         _lnd_table(lnd, mac),
         "[hardware.bus]",
         f'port = "{circuit["seller_port"]}"',
-        *_tenants().seller_bus_lines(len(buyers)),
+        *_tenants().seller_bus_lines(len(buyers), _model(terms)),
         "",
         "[hardware.watchdog]",
         'kind = "modbus"',
@@ -169,7 +174,7 @@ def write_seller(
         lines += [
             "[[hardware.meters]]",
             f'id = "seller-meter-{i}"',
-            'model = "sdm120"',
+            f'model = "{_model(terms)}"',
             f"address = {i}",
             "",
         ]
@@ -197,6 +202,7 @@ def write_seller(
         'voltage_nominal_v = "230"',
         'voltage_max_v = "253"',
         'current_max_a = "16"',
+        *_three_phase_terms(terms),
         'tolerance_percent = "1"',
         "tolerance_fixed_mwh = 20",
         "",
@@ -213,6 +219,22 @@ def write_seller(
     ]
     files.config.write_text("\n".join(lines))
     return files, listen
+
+
+def _model(terms: DemoTerms) -> str:
+    return "sdm630" if terms.three_phase else "sdm120"
+
+
+def _three_phase_terms(terms: DemoTerms) -> list[str]:
+    if not terms.three_phase:
+        return []
+    return [
+        "phases = 3",
+        f'imbalance_max_a = "{terms.imbalance_max_a}"',
+        'neutral_current_max_a = "20"',
+        'frequency_min_hz = "49.5"',
+        'frequency_max_hz = "50.5"',
+    ]
 
 
 def prepare_buyer(root: Path, index: int) -> NodeFiles:
@@ -236,6 +258,7 @@ def write_buyer(
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
     a free loopback port when None, so buyers on one machine never collide)."""
+    terms = terms or DemoTerms()
     mac = _bake(lnd, "buyer", files.directory / "buyer.macaroon")
     rate_feed = rate_feed or f"tcp://127.0.0.1:{free_port()}"
     ports = circuit["buyer_ports"]
@@ -261,7 +284,7 @@ def write_buyer(
                 "",
                 "[[hardware.meters]]",
                 f'id = "house-{index}"',
-                'model = "sdm120"',
+                f'model = "{_model(terms)}"',
                 "address = 1",
                 "",
                 "[seller]",
@@ -276,6 +299,7 @@ def write_buyer(
                 "nominal_min_v = 220",
                 "nominal_max_v = 240",
                 "current_needed_a = 10",
+                *(["phases = 3"] if terms.three_phase else []),
                 f'seller_meter_id = "seller-meter-{index}"',
                 'own_tolerance_percent = "1"',
                 "own_tolerance_fixed_mwh = 10",

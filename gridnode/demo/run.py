@@ -64,6 +64,8 @@ class DemoOptions:
     #: paying partway (gridnode.demo.tenants)
     payers: int | None = None
     stall: int = 0
+    #: the cycling appliance's (on_s, off_s, offset_s); default 90 s on, 60 s off
+    cycle: tuple[float, float, float] | None = None
 
 
 @dataclass
@@ -198,6 +200,10 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:
         argv += ["--sag", sag]
+    if options.terms.three_phase:
+        argv.append("--three-phase")
+    if options.cycle is not None:
+        argv += ["--cycle", ":".join(str(x) for x in options.cycle)]
     if options.smart_loads:
         argv.append("--smart-loads")
     circuit = subprocess.Popen(

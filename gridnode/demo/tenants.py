@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 import time
@@ -54,20 +55,20 @@ GAPS_MS = (20, 10, 5, 2)
 TARGET_ROUND_S = 0.5
 
 
-def terms_named(name: str, period_s: int | None) -> DemoTerms:
+def terms_named(name: str, period_s: int | None, *, three_phase: bool = False) -> DemoTerms:
+    """The terms ``demo`` or ``real``, with ``--period`` and ``--three-phase`` applied."""
     base = TERMS[name]
-    if period_s is None:
-        return base
-    return DemoTerms(**{**base.__dict__, "period_s": period_s})
+    period_s = base.period_s if period_s is None else period_s
+    return dataclasses.replace(base, period_s=period_s, three_phase=three_phase)
 
 
-def seller_bus(meters: int) -> tuple[int, int, float]:
+def seller_bus(meters: int, model: str = "sdm120") -> tuple[int, int, float]:
     """(baud, gap_ms, poll round s) for the seller's bus with ``meters`` SDM120s: today's
     9600 baud and 20 ms for up to three meters or while the round stays within
     :data:`TARGET_ROUND_S`, else 38400
     baud with the longest gap that does, else the shortest gap (the bus budget then says
     how long a round takes; more buses would shorten it)."""
-    profile = load_profile("sdm120")
+    profile = load_profile(model)
     slow = bus_budget([profile] * meters, 9600, 0.020)
     if meters <= 3 or slow.poll_period_s <= TARGET_ROUND_S:
         return 9600, 20, slow.poll_period_s
@@ -79,9 +80,9 @@ def seller_bus(meters: int) -> tuple[int, int, float]:
     return FAST_BAUD, GAPS_MS[-1], round_s
 
 
-def seller_bus_lines(meters: int) -> list[str]:
+def seller_bus_lines(meters: int, model: str = "sdm120") -> list[str]:
     """The seller's bus: as fast as the bus budget needs for its meters (issue 17)."""
-    baud, gap_ms, _ = seller_bus(meters)
+    baud, gap_ms, _ = seller_bus(meters, model)
     return [f"baud = {baud}", f"gap_ms = {gap_ms}"]
 
 

@@ -13,6 +13,12 @@ status socket uses, and only with ``--allow-control``: a seller's stop button pe
 partner, a buyer's switch to pause buying. A retained command is ignored (a stale
 "stop" kept by the broker would stop every new session), and the outcome of each
 command is published on ``control/result``.
+
+The node also keeps, retained, the list of the discovery topics it published. When it
+starts again with fewer entities (a tenant's flat renamed or gone from the
+configuration), the list it finds from its previous run names the ones to remove: each
+gets an empty retained configuration, which removes the entity from Home Assistant.
+Only this node's own configurations are ever removed.
 """
 
 from __future__ import annotations
@@ -88,6 +94,8 @@ class MqttService:
         #: what was last handed to the link, by topic
         self.sent: dict[str, str] = {}
         self._full_due_s: float | None = None
+        #: the discovery topics published in this run (None: not yet)
+        self.discovered: set[str] | None = None
         self._republish = asyncio.Event()
         self._commands: set[asyncio.Task[None]] = set()
 
@@ -116,7 +124,7 @@ class MqttService:
                 self.settings,
                 client_id=f"gridnode-{topics.node_id}",
                 will_topic=topics.availability,
-                subscriptions=[topics.stop_commands, topics.buying_set],
+                subscriptions=[topics.stop_commands, topics.buying_set, topics.inventory],
                 on_message=heard,
                 on_connected=connected,
             )
@@ -139,8 +147,11 @@ class MqttService:
         if everything:
             link.publish(topics.availability, ONLINE, qos=1)
             name = self.settings.name
-            for topic, payload in discovery(snapshot, topics, name, self.controls).items():
+            configs = discovery(snapshot, topics, name, self.controls)
+            for topic, payload in configs.items():
                 link.publish(topic, payload, qos=1)
+            self.discovered = {topic for topic, payload in configs.items() if payload}
+            link.publish(topics.inventory, json.dumps(sorted(self.discovered)), qos=1)
         if self._full_due_s is None or now >= self._full_due_s:
             everything = True
         if everything:
@@ -161,6 +172,9 @@ class MqttService:
 
     # -- commands ------------------------------------------------------------------------------
     def _heard(self, topic: str, payload: bytes, retained: bool) -> None:
+        if self.topics is not None and topic == self.topics.inventory:
+            self._forget_stale(payload)
+            return
         if retained:
             log.warning(
                 "mqtt: ignoring a retained command on %s: publish commands without the "
@@ -171,6 +185,24 @@ class MqttService:
         task = asyncio.create_task(self._command(topic, payload.decode("utf-8", "replace")))
         self._commands.add(task)
         task.add_done_callback(self._commands.discard)
+
+    def _forget_stale(self, payload: bytes) -> None:
+        """Remove the entities a previous run published and this one does not have."""
+        link, topics, current = self.link, self.topics, self.discovered
+        if link is None or topics is None or current is None or not payload:
+            return
+        try:
+            listed = json.loads(payload)
+        except ValueError:
+            listed = None
+        if not isinstance(listed, list):
+            log.warning("mqtt: %s does not hold a list of topics: left as it is", topics.inventory)
+            return
+        stale = {t for t in listed if isinstance(t, str) and topics.owns_config(t)} - current
+        for topic in sorted(stale):
+            link.publish(topic, "", qos=1)
+        if stale:
+            log.info("mqtt: removed %d entities this node no longer has", len(stale))
 
     async def _command(self, topic: str, payload: str) -> None:
         topics = self.topics

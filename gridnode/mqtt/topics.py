@@ -9,6 +9,7 @@ discovery topics.
     <base_topic>/<node id>/<partner>/stop       command: stop that partner's session
     <base_topic>/<node id>/buying/set           command: ON resumes buying, OFF pauses it
     <base_topic>/<node id>/control/result       what became of the latest command
+    <base_topic>/<node id>/discovery            the discovery topics it last published
     <discovery_prefix>/<component>/<unique id>/config
 
 The node id is the start of the node's key fingerprint: stable across restarts and
@@ -73,6 +74,18 @@ class Topics:
     @property
     def buying_set(self) -> str:
         return f"{self.root}/buying/set"
+
+    @property
+    def inventory(self) -> str:
+        """Where the node keeps (retained) the list of its discovery topics, so that a
+        later run can remove the entities it no longer has."""
+        return f"{self.root}/discovery"
+
+    def owns_config(self, topic: str) -> bool:
+        """Whether ``topic`` is a discovery configuration of this node's entities (the
+        only kind the node ever removes)."""
+        prefix, ours = f"{self.discovery_prefix}/", f"/gridnode_{self.node_id}_"
+        return topic.startswith(prefix) and ours in topic and topic.endswith("/config")
 
     @property
     def stop_commands(self) -> str:

@@ -41,6 +41,7 @@ from gridnode.trade.evaluate import BreachHold
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkUp as SessionLinkUp
 from gridnode.trade.readings import OwnSeries
+from gridnode.trade.states import BuyerState
 from gridnode.trade.terms import BuyerLimits
 
 log = logging.getLogger("gridnode.node")
@@ -104,6 +105,16 @@ class SellerPartner(Partner):
         #: the clock gate opened and the link was started
         self.gate_open = False
         self.dialling = False
+
+    @property
+    def receiving(self) -> bool:
+        """The live session is receiving: the seller has not said the supply is off."""
+        session = self.session
+        return (
+            self.live is not None
+            and session is not None
+            and (session.state is BuyerState.RECEIVING)
+        )
 
     def hold(self) -> BreachHold | None:
         """The hold after the seller's latest breach: the ledger's, or the live session's

@@ -19,7 +19,9 @@ in this order, each by its own module:
    (and the buyer's, when it sent one) (:mod:`gridnode.receipt.check_payments`);
 5. the money against the energy at the agreed rates, by each meter, within the agreed
    tolerance and the prepayment window; the two meters' agreement within the tolerance;
-   the totals as stated (:mod:`gridnode.receipt.check_money`).
+   the totals as stated (:mod:`gridnode.receipt.check_money`);
+6. each fault (a Suspend or Close naming an electrical or metering fault) is what its
+   frame says, for this session (:mod:`gridnode.receipt.check_faults`).
 
 The checks share a :class:`~gridnode.receipt.checking.Context`: the parsed receipt, the
 problems found, and what the earlier checks established for the later ones.
@@ -31,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gridnode.receipt.check_faults import check_faults
 from gridnode.receipt.check_keys import check_keys, check_messages, normalize_fpr
 from gridnode.receipt.check_money import check_money
 from gridnode.receipt.check_payments import check_invoices, check_payments
@@ -86,6 +89,7 @@ def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
     payee = check_invoices(ctx)
     check_payments(ctx)
     report.checked.update(check_money(ctx))
+    faults = check_faults(ctx)
     report.checked.update(
         {
             "session_id": ctx.session_id,
@@ -95,6 +99,7 @@ def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
             "invoices": len(as_list(receipt.get("invoices"))),
             "payments": len(as_list(receipt.get("payments"))),
             "payee": payee,
+            "faults": faults,
         }
     )
     return report

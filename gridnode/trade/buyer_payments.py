@@ -20,7 +20,7 @@ from gridnode.money import Msat
 from gridnode.trade.actions import Action, LedgerKind, Notify, PayInvoice, Record
 from gridnode.trade.events import PaymentFailed, PaymentSucceeded
 from gridnode.trade.invoice_check import bolt11_problem
-from gridnode.trade.messages import Cause, InvoiceMessage, InvoicePurpose
+from gridnode.trade.messages import Cause, InvoiceMessage, InvoicePurpose, PaymentFailure
 from gridnode.trade.terms import Offer
 
 _NOTHING = Msat(0)
@@ -47,6 +47,8 @@ class BuyerPayments:
     in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = field(default_factory=dict)
     #: Prepayment invoices waiting for room in the ahead budget, oldest first.
     deferred: list[InvoiceMessage] = field(default_factory=list)
+    #: Refusals the session has yet to send to the seller.
+    refused: list[PaymentFailure] = field(default_factory=list)
 
     def agree(self, offer: Offer, payment_size: Msat) -> None:
         """The first offer is accepted: its payment size and deposit are the limits."""
@@ -58,12 +60,13 @@ class BuyerPayments:
         self.deposits_allowed += 1
 
     def take(
-        self, invoice: InvoiceMessage, payee_node_id: str, now_ms: int, out: list[Action]
+        self, invoice: InvoiceMessage, offer: Offer, now_ms: int, out: list[Action]
     ) -> Breach | None:
         """Take an invoice the seller sent: refuse a repeated payment hash (recorded, not
-        paid again), pay a deposit within the agreed amount and count, keep a prepayment
-        within the agreed size for :meth:`pay_due`. Returns the breach when the invoice
-        breaks the terms; nothing is paid then."""
+        paid again) and a prepayment below the agreed minimum payment (recorded and told
+        to the seller), pay a deposit within the agreed amount and count, keep a
+        prepayment within the agreed size for :meth:`pay_due`. Returns the breach when
+        the invoice breaks the terms; nothing is paid then."""
         if invoice.payment_hash in self.seen_hashes:
             text = "an invoice repeats a payment hash already seen: not paid again"
             out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
@@ -72,7 +75,7 @@ class BuyerPayments:
         # the wallet pays the BOLT11, not the message: it must say exactly the same, and be
         # payable to the Lightning node the signed offer names
         problem = bolt11_problem(
-            invoice.bolt11, invoice.payment_hash, invoice.amount, payee_node_id
+            invoice.bolt11, invoice.payment_hash, invoice.amount, offer.payee_node_id
         )
         if problem is not None:
             return Cause.PROTOCOL, f"invoice refused: {problem}"
@@ -88,6 +91,16 @@ class BuyerPayments:
                 f"prepayment invoice of {invoice.amount} refused: agreed size {self.payment_size}"
             )
             return Cause.OVER_INVOICED, text
+        smallest = offer.payments.min_payment
+        if invoice.amount < smallest:
+            # dust: each payment costs fees and storage on both sides; never paid, but no
+            # breach (it cheats nobody): the seller hears why and may invoice properly
+            reason = f"below the agreed minimum payment {smallest}"
+            text = f"prepayment invoice of {invoice.amount} refused: {reason}"
+            record = Record(LedgerKind.REFUSAL, now_ms, text, payment_hash=invoice.payment_hash)
+            out.extend([record, Notify(text)])
+            self.refused.append(PaymentFailure(invoice.payment_hash, reason, refused=True))
+            return None
         # The seller has one prepayment invoice open at a time: a new one supersedes any
         # still waiting here (it expired or was cancelled on the seller's side).
         self.deferred = [invoice]

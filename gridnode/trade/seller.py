@@ -60,6 +60,7 @@ from gridnode.trade.messages import (
 from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_change, receive
 from gridnode.trade.profiles import floor_msat
+from gridnode.trade.protection import RangeWatch, supply_problem
 from gridnode.trade.readings import OwnSeries, SessionReadings, tariff_text
 from gridnode.trade.seller_billing import SellerBilling, energy_paid_for, money
 from gridnode.trade.seller_renewal import RenewalPolicy, SellerRenewal
@@ -102,6 +103,8 @@ class SellerSession:
         self.window = PowerWindow(window_span(offer))
         self.offer_digest = b""
         self.last_sample: MeterSample | None = None
+        #: Voltage and frequency of the supply this seller feeds, against the terms.
+        self.protection = RangeWatch(offer.electrical.grace_ms)
         own = OwnSeries(signer, offer.meter_id, series, clock_status)
         self.readings = SessionReadings(own, self.outbox)
         self.last_rate: int | None = None
@@ -182,6 +185,14 @@ class SellerSession:
                 out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
             case PaymentFailure():
                 self.billing.payment_failed(body.payment_hash)
+                if body.refused:  # never to be paid: the next invoice follows the rules
+                    text = (
+                        f"the buyer refused invoice {body.payment_hash.hex()[:16]}: {body.reason}"
+                    )
+                    record = Record(
+                        LedgerKind.REFUSAL, now_ms, text, payment_hash=body.payment_hash
+                    )
+                    out.extend([record, Notify(text)])
             case AcceptanceMessage() if state is _S.NEGOTIATING:
                 self._on_acceptance(body, received, now_ms, out)
             case AcceptanceMessage() if self.renewal.answered_by(body):
@@ -213,7 +224,7 @@ class SellerSession:
             Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=received.frame_bytes)
         )
         self.machine.move(_S.AWAITING_DEPOSIT)
-        self.readings.begin(now_ms, out)
+        self.readings.begin(now_ms, out, self.last_sample)
         if pay.initial_deposit:
             out.append(
                 self.billing.request(pay.initial_deposit, InvoicePurpose.DEPOSIT, self.offer)
@@ -275,6 +286,7 @@ class SellerSession:
         if self.last_sample is not None and sample.at_ms <= self.last_sample.at_ms:
             return  # not newer than what we have: it never refreshes freshness
         self.last_sample = sample
+        self.protection.see(sample.at_ms, supply_problem(self.offer.electrical, sample))
         if self.state in _LIVE:
             self.meter.add(
                 sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile
@@ -297,7 +309,8 @@ class SellerSession:
         energy = self.meter.energy_mwh
         self.readings.mark_price_steps(self.offer.profile, self.last_sample, energy, now_ms, out)
         deposit_ok = self.billing.deposit_holds(now_ms)
-        fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms)
+        tripped = self.protection.tripped(now_ms)
+        fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms, tripped)
         credit = self.credit
         budgets = cadence_budgets(self.offer, self.window, now_ms)
         # the seller delivers at most the unpaid budget beyond the cut-off
@@ -339,6 +352,7 @@ class SellerSession:
         time lock asks for a replacement deposit."""
         self.offer = renewal
         self.supply.policy = renewal.policy
+        self.protection.grace_ms = renewal.electrical.grace_ms
         self.window.span_ms = window_span(renewal)
         out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
         tariff = tariff_text(renewal.profile, now_ms)

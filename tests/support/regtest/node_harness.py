@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gridnode.config.settings import BuyerSettings, load_settings
+from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.demo.tenants import payer_of
 from gridnode.node.context import RuntimeTimings
-from gridnode.trade.terms import BuyerLimits
+from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from tests.support.regtest.lnd import lndgrpc
 
 
@@ -145,6 +145,14 @@ def buyer_limits(demo: DemoHarness, index: int = 0) -> BuyerLimits:
     return settings.buying.limits
 
 
+def seller_terms(demo: DemoHarness) -> OfferTemplate:
+    """The seller's terms as it reads them from the configuration the demo wrote."""
+    assert demo.parts is not None
+    settings = load_settings(demo.parts.seller.config)
+    assert isinstance(settings, SellerSettings)
+    return settings.selling.terms
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -168,6 +176,17 @@ def breaches(ledger: Path) -> list[tuple[str, str, int]]:
     return [
         (str(s), str(t), int(a))
         for s, t, a in rows(ledger, "SELECT session_id, text, at_ms FROM breaches ORDER BY id")
+    ]
+
+
+def faults(ledger: Path) -> list[tuple[str, str, int]]:
+    """(session_id, text, at_ms) of every fault journalled in a ledger, oldest first: the
+    seller's protection cuts, a buyer's own draw over the terms, failed wallet effects."""
+    return [
+        (str(s), str(t), int(a))
+        for s, t, a in rows(
+            ledger, "SELECT session_id, text, at_ms FROM journal WHERE kind = 'fault' ORDER BY id"
+        )
     ]
 
 

@@ -73,7 +73,9 @@ async def test_values_go_out_on_change_never_faster_and_all_again_when_due(
         times: dict[str, list[float]] = defaultdict(list)
         for message in link.published:
             times[message.topic].append(message.at_s)
-        states = [t for t in times if "/config" not in t and t != link.will_topic]
+        # the availability and the list of discovery topics go out with the discovery
+        once = {link.will_topic, link.subscriptions[-1]}
+        states = [t for t in times if "/config" not in t and t not in once]
         power = next(t for t in states if t.endswith("/power"))
         assert link.latest()[power] == "2000.0"  # the wire's 2 kW load
         for topic in states:
@@ -160,3 +162,38 @@ async def test_the_buying_switch_pauses_and_resumes_the_buyer(tmp_path: Path) ->
         await clock.advance(2)
         assert link.latest()[f"{root}/buying"] == "ON"
         assert [r["ok"] for r in _results(link)] == [True, False, True]
+
+
+async def test_entities_a_previous_run_had_and_this_one_lacks_are_removed(
+    tmp_path: Path,
+) -> None:
+    clock = VirtualClock()
+    links = FakeLinks(clock.monotonic)
+    pair = await trading_pair(
+        tmp_path, clock=clock, seller_extras=_service(links, allow_control=False)
+    )
+    async with pair.trading():
+        await clock.advance(2)
+        link = links.link
+        assert link.subscriptions[-1].endswith("/discovery")
+        inventory = link.subscriptions[-1]
+        listed = json.loads(link.latest()[inventory])
+        assert listed
+        assert all(link.latest()[topic] for topic in listed)
+        node = listed[0].split("/")[2].split("_")[1]
+        # the previous run had a tenant that is gone now; another node's entity shares the
+        # broker and is never touched
+        gone = f"homeassistant/sensor/gridnode_{node}_flat_9_power/config"
+        foreign = "homeassistant/sensor/gridnode_0123456789ab_flat_9_power/config"
+        mark = len(link.published)
+        link.on_message(inventory, json.dumps([*listed, gone, foreign]).encode(), True)
+        await clock.advance(1)
+        removed = [(p.topic, p.payload) for p in link.published[mark:] if p.payload == ""]
+        assert removed == [(gone, "")]
+
+        mark = len(link.published)
+        link.on_message(inventory, b"not a list", True)  # a broken list changes nothing
+        link.on_message(inventory, json.dumps(listed).encode(), False)  # its own: nothing
+        await clock.advance(1)
+        assert all(p.payload != "" for p in link.published[mark:])
+        await pair.shutdown()
