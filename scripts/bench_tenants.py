@@ -90,11 +90,21 @@ def run_one(terms: str, buyers: int, seconds: float) -> dict[str, Any]:
         "payments": summary.get("payments"),
         "every_buyer_paid": summary.get("every_buyer_paid"),
         "cut_without_cause": summary.get("cut_without_cause"),
+        "cut_causes": _causes(accounts),
         "payments_per_buyer": {
             "min": min((a["payments"] for a in accounts.values()), default=0),
             "max": max((a["payments"] for a in accounts.values()), default=0),
         },
     }
+
+
+def _causes(accounts: dict[str, Any]) -> dict[str, int]:
+    """Every buyer's cuts before the run stopped (or it stalled), by cause."""
+    total: dict[str, int] = {}
+    for account in accounts.values():
+        for cause, count in account.get("cut_causes", {}).items():
+            total[cause] = total.get(cause, 0) + count
+    return total
 
 
 def plot(doc: dict[str, Any], path: Path) -> None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import socket
 import time
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridnode.demo import bus
 from gridnode.demo.circuit import RELAY_BASE
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.regtest.daemons import LndNode
@@ -161,7 +161,7 @@ def write_seller(
         _lnd_table(lnd, mac),
         "[hardware.bus]",
         f'port = "{circuit["seller_port"]}"',
-        *_tenants().seller_bus_lines(len(buyers), _model(terms)),
+        *bus.seller_bus_lines(len(buyers), _model(terms)),
         "",
         "[hardware.watchdog]",
         'kind = "modbus"',
@@ -293,7 +293,7 @@ def write_buyer(
                 f'certificate = "{seller.identity.certificate_path}"',
                 "",
                 "[limits]",
-                *_tenants().buyer_limits(terms),
+                *bus.buyer_limits(terms),
                 "voltage_min_v = 200",
                 "voltage_max_v = 260",
                 "nominal_min_v = 220",
@@ -316,13 +316,6 @@ def write_buyer(
         )
     )
     return rate_feed
-
-
-def _tenants() -> types.ModuleType:
-    """The many-tenant settings (imported late: that module builds on this one)."""
-    from gridnode.demo import tenants
-
-    return tenants
 
 
 def _files(name: str, directory: Path, config: Path, identity: NodeIdentity) -> NodeFiles:

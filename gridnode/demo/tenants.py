@@ -26,11 +26,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gridnode.demo.bus import TARGET_ROUND_S as TARGET_ROUND_S
+from gridnode.demo.bus import buyer_gap_ms as buyer_gap_ms
+from gridnode.demo.bus import buyer_limits as buyer_limits
+from gridnode.demo.bus import seller_bus as seller_bus
 from gridnode.demo.configs import DemoTerms, NodeFiles
 from gridnode.demo.cost import CostSampler
 from gridnode.demo.latency import buyer_account, latency_ms
-from gridnode.hardware.budget import bus_budget
-from gridnode.hardware.profile import load_profile
 
 #: The real-install payment defaults (gridnode.config.trade.REAL_INSTALL_PAYMENTS) with a
 #: one-hour sale period, as docs/cadence.md recommends.
@@ -48,78 +50,12 @@ Say = Callable[[str], None]
 
 TERMS = {"demo": DemoTerms(), "real": REAL_TERMS}
 
-#: The seller's bus: the fastest baud SDM meters speak, and the gaps tried, longest first.
-FAST_BAUD = 38_400
-GAPS_MS = (20, 10, 5, 2)
-#: The poll round the demo aims for (s): well inside the demo policy's 1.5 s freshness.
-TARGET_ROUND_S = 0.5
-
 
 def terms_named(name: str, period_s: int | None, *, three_phase: bool = False) -> DemoTerms:
     """The terms ``demo`` or ``real``, with ``--period`` and ``--three-phase`` applied."""
     base = TERMS[name]
     period_s = base.period_s if period_s is None else period_s
     return dataclasses.replace(base, period_s=period_s, three_phase=three_phase)
-
-
-def seller_bus(meters: int, model: str = "sdm120") -> tuple[int, int, float]:
-    """(baud, gap_ms, poll round s) for the seller's bus with ``meters`` SDM120s: today's
-    9600 baud and 20 ms for up to three meters or while the round stays within
-    :data:`TARGET_ROUND_S`, else 38400
-    baud with the longest gap that does, else the shortest gap (the bus budget then says
-    how long a round takes; more buses would shorten it)."""
-    profile = load_profile(model)
-    slow = bus_budget([profile] * meters, 9600, 0.020)
-    if meters <= 3 or slow.poll_period_s <= TARGET_ROUND_S:
-        return 9600, 20, slow.poll_period_s
-    round_s = 0.0
-    for gap_ms in GAPS_MS:
-        round_s = bus_budget([profile] * meters, FAST_BAUD, gap_ms / 1000).poll_period_s
-        if round_s <= TARGET_ROUND_S:
-            return FAST_BAUD, gap_ms, round_s
-    return FAST_BAUD, GAPS_MS[-1], round_s
-
-
-def seller_bus_lines(meters: int, model: str = "sdm120") -> list[str]:
-    """The seller's bus: as fast as the bus budget needs for its meters (issue 17)."""
-    baud, gap_ms, _ = seller_bus(meters, model)
-    return [f"baud = {baud}", f"gap_ms = {gap_ms}"]
-
-
-def buyer_limits(terms: DemoTerms | None) -> list[str]:
-    """The buyer's limits on payments, room for the seller's ``terms`` (today's demo
-    limits for the demo's terms)."""
-    if terms is None or terms.max_payment_msat <= 600:
-        return [
-            "min_period_s = 10",
-            "max_period_s = 3600",
-            "min_payment_msat = 50",
-            "max_payment_msat = 600",
-            "desired_payment_msat = 400",
-            "max_prepayment_msat = 1_100",
-            "max_prepayment_s = 5",
-            "min_unpaid_s = 1",
-            "max_deposit_msat = 100_000",
-        ]
-    return [
-        "min_period_s = 10",
-        f"max_period_s = {max(3600, terms.period_s)}",
-        f"min_payment_msat = {terms.min_payment_msat}",
-        f"max_payment_msat = {terms.max_payment_msat}",
-        f"desired_payment_msat = {terms.max_payment_msat}",
-        f"max_prepayment_msat = {terms.prepayment_msat + 10_000}",
-        f"max_prepayment_s = {int(terms.prepayment_s)}",
-        "min_unpaid_s = 1",
-        f"max_deposit_msat = {terms.deposit_msat}",
-    ]
-
-
-def buyer_gap_ms(buyers: int) -> int:
-    """A buyer's own bus: the demo's quick 20 ms gap for a few buyers; with many, the
-    100 ms a real SDM meter needs. A buyer's one meter then reads every 0.45 s instead
-    of every 0.17 s: the circuit process serves every meter of the estate, and a buyer
-    needs no more (its payments come seconds apart at the quickest)."""
-    return 20 if buyers <= 3 else 100
 
 
 def payer_of(buyer: int, payers: int) -> int:
