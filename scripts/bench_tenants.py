@@ -141,6 +141,7 @@ def plot(doc: dict[str, Any], path: Path) -> None:
     lat_ax.axhline(100, color="grey", linewidth=0.8)
     lat_ax.axhline(200, color="grey", linewidth=0.8, linestyle="--")
     lat_ax.set_yscale("symlog", linthresh=10)
+    lat_ax.set_ylim(bottom=0)
     lat_ax.set_xlabel("buyers")
     lat_ax.set_ylabel("ms (p99)")
     lat_ax.set_title("p99 latencies (targets: credit 100 ms, relay 200 ms)")
