@@ -113,6 +113,9 @@ class CommonSettings:
     mqtt: MqttSettings | None = None
     #: Serve Prometheus metrics on this "host:port" (docs/metrics.md).
     metrics_listen: str | None = None
+    #: Warn when the direct channel to a peer has room for fewer days than this at the
+    #: last day's spending (README, "Liquidity").
+    liquidity_warn_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +229,7 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "require_clock_sync": top.get("require_clock_sync", bool, True),
         "metrics_listen": read_metrics_listen(top),
         "mqtt": read_mqtt(top, base, role),
+        "liquidity_warn_days": top.positive("liquidity_warn_days", 7, hint="days, like 7"),
     }
 
 

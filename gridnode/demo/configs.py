@@ -141,7 +141,10 @@ def write_seller(
     buyers: list[NodeFiles],
     terms: DemoTerms,
     outside: Outside = NO_OUTSIDE,
+    buyer_nodes: list[str] | None = None,
 ) -> tuple[NodeFiles, str]:
+    """Write the seller's configuration; ``buyer_nodes`` are the buyers' Lightning node
+    ids, in order (each buyer's ``lightning_node``, which the doctor checks)."""
     directory = root / "seller"
     identity = create_identity(directory, Role.SELLER, force=True)
     mac = _bake(lnd, "seller", directory / "seller.macaroon")
@@ -186,6 +189,7 @@ def write_seller(
             f'certificate = "{buyer.identity.certificate_path}"',
             f'meter = "seller-meter-{i}"',
             f'relay = {{ kind = "modbus", address = {RELAY_BASE + i}, coil = 0 }}',
+            *([f'lightning_node = "{buyer_nodes[i - 1]}"'] if buyer_nodes else []),
             "",
         ]
     lines += [
@@ -255,9 +259,11 @@ def write_buyer(
     outside: Outside = NO_OUTSIDE,
     terms: DemoTerms | None = None,
     gap_ms: int = 20,
+    seller_node: str = "",
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
-    a free loopback port when None, so buyers on one machine never collide)."""
+    a free loopback port when None, so buyers on one machine never collide);
+    ``seller_node`` is the seller's Lightning node id (its ``lightning_node``)."""
     terms = terms or DemoTerms()
     mac = _bake(lnd, "buyer", files.directory / "buyer.macaroon")
     rate_feed = rate_feed or f"tcp://127.0.0.1:{free_port()}"
@@ -291,6 +297,7 @@ def write_buyer(
                 f'address = "{listen}"',
                 f'fingerprint = "{seller.identity.fingerprint}"',
                 f'certificate = "{seller.identity.certificate_path}"',
+                *([f'lightning_node = "{seller_node}"'] if seller_node else []),
                 "",
                 "[limits]",
                 *bus.buyer_limits(terms),

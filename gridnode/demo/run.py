@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo import configs
-from gridnode.demo.summary import Sampler, summarize
+from gridnode.demo.summary import Sampler, per_buyer, summarize
 from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
@@ -106,6 +106,7 @@ class DemoHarness:
         self.latest: dict[str, pb.NodeStatus] = {}
         payers = min(options.payers or options.buyers, options.buyers)
         self.tenants = TenantWatch(options.stall, options.seconds, payers, options.terms)
+        self._receipts_by_buyer: dict[str, list[Path]] = {}
 
     def start(self) -> Parts:
         self.parts = _start(self.root, self.options, self.say)
@@ -154,6 +155,11 @@ class DemoHarness:
         )
         summary["receipts"] = [str(p) for p in receipts]
         summary.update(self.tenants.figures(parts.seller, parts.buyers, self.sampler.energy_mwh))
+        # each buyer's account (gridnode.demo.tenants) with its receipts' figures
+        accounts = summary["buyers"]
+        assert isinstance(accounts, dict)
+        for name, figures in per_buyer(self._receipts_by_buyer).items():
+            accounts.setdefault(name, {}).update(figures)
         nodes = [parts.seller, *parts.buyers]
         summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
         if self.options.outside.metrics:
@@ -171,9 +177,12 @@ class DemoHarness:
             if not buyer.ledger.exists():
                 continue
             try:
-                written += write_receipts(buyer.ledger, self.root / "receipts")
+                paths = write_receipts(buyer.ledger, self.root / "receipts")
             except ReceiptError as exc:
                 self.say(f"no receipts from {buyer.name}: {exc}")
+                continue
+            self._receipts_by_buyer[buyer.name] = paths
+            written += paths
         return written
 
 
@@ -218,8 +227,9 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     outside = options.outside
+    buyer_nodes = [node.pubkey for node in network.nodes[1:]]
     seller, listen = configs.write_seller(
-        root, network.nodes[0], info, buyers, options.terms, outside
+        root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes
     )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
@@ -236,6 +246,7 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
             outside,
             terms=options.terms,
             gap_ms=buyer_gap_ms(options.buyers),
+            seller_node=network.nodes[0].pubkey,
         )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")

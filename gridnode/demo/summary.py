@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,3 +156,20 @@ def summarize(
         "status_samples": sampler.samples,
         "terms": {"prepayment_msat": terms.prepayment_msat, "prepayment_s": terms.prepayment_s},
     }
+
+
+def per_buyer(receipts: Mapping[str, Sequence[Path]]) -> dict[str, dict[str, int]]:
+    """Each buyer's sessions summed from their receipts: the energy by the seller's meter
+    (its signed readings, in mWh) and the payments for energy (deposits aside, in msat),
+    the figures `gridnode statement` shows per tenant."""
+    out: dict[str, dict[str, int]] = {}
+    for name, paths in receipts.items():
+        energy = paid = 0
+        for path in paths:
+            receipt = json.loads(path.read_text())
+            energy += int(receipt["totals"]["energy_mwh"]["seller"])
+            paid += sum(
+                int(p["amount_msat"]) for p in receipt["payments"] if p["purpose"] != "deposit"
+            )
+        out[name] = {"energy_seller_mwh": energy, "paid_msat": paid}
+    return out

@@ -39,6 +39,8 @@ class BuyerRole:
         self.partners = partners
         self.poller = poller
         poller.sink = self._sample
+        for partner in partners:
+            partner.refuse = lambda partner=partner: self._refusal(partner)
 
     def _sample(self, event: MeterSample) -> None:
         for partner in self.partners:
@@ -83,7 +85,20 @@ class BuyerRole:
             hold = partner.hold()
             if hold is not None and hold.holds(now):
                 found.append(f"refusing the seller's offers: {hold.describe()}")
+            if partner.refused:
+                found.append(f"no session with {partner.name}: {partner.refused}")
         return found
+
+    def _refusal(self, partner: SellerPartner) -> str | None:
+        """Why no session with ``partner`` may start: the channel cannot carry the
+        longest period and the largest deposit this buyer accepts, at the day's spending."""
+        watch = self.ctx.liquidity
+        if watch is None:
+            return None
+        limits = partner.limits
+        return watch.refusal(
+            partner.peer.fingerprint, limits.max_period_ms, limits.max_deposit, limits.max_payment
+        )
 
     def healthy(self) -> bool:
         """False (systemd's watchdog is told nothing and restarts the node) when the

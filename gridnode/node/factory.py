@@ -21,6 +21,7 @@ from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
+from gridnode.ledger import Ledger
 from gridnode.metrics.observer import MetricsObserver
 from gridnode.metrics.service import MetricsService
 from gridnode.mqtt.service import MqttService
@@ -29,6 +30,7 @@ from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.context import Changes, IdSource, NodeContext, OsRandom, RuntimeTimings
 from gridnode.node.health import WalletHealth
+from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
@@ -45,6 +47,7 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
+from gridnode.wallet.port import ChannelLister
 
 log = logging.getLogger("gridnode.node")
 
@@ -86,12 +89,32 @@ async def build_runtime(
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
             observer=observer,
+            liquidity=_liquidity(settings, wallet, ledger, clock),
         )
         services = _services(settings, registry, allow_control)
         return _assemble(settings, ctx, hardware, opened, allow_control, services)
     except BaseException:
         await opened.aclose()
         raise
+
+
+def _liquidity(
+    settings: NodeSettings, wallet: ChannelLister, ledger: Ledger, clock: Clock
+) -> LiquidityWatch:
+    """The watch of each peer's direct channel (peers without lightning_node are not
+    watched: the configuration does not say which channel is theirs)."""
+    if isinstance(settings, SellerSettings):
+        named = [(b.name, b.fingerprint, b.lightning_node) for b in settings.selling.buyers]
+    else:
+        named = [(s.name, s.fingerprint, s.lightning_node) for s in settings.buying.sellers]
+    return LiquidityWatch(
+        settings.role,
+        [WatchedPeer(*peer) for peer in named],
+        wallet,
+        ledger,
+        clock,
+        warn_days=settings.liquidity_warn_days,
+    )
 
 
 def _assemble(

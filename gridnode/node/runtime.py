@@ -158,6 +158,8 @@ class NodeRuntime:
             sessions.extend(role.views(now))
             warnings.extend(role.warnings())
         warnings.extend(self.pruner.warnings)
+        if ctx.liquidity is not None:
+            warnings.extend(ctx.liquidity.warnings)
         for warning in (ctx.gate.warning, ctx.health.warning):
             if warning:
                 warnings.append(warning)
@@ -226,6 +228,8 @@ class NodeRuntime:
         try:
             for role in self.roles:
                 await role.prepare()
+            if ctx.liquidity is not None:  # no session starts before the channels are seen
+                await ctx.liquidity.refresh()
             if self.status is not None:
                 await self.status.start()
             sleep = ctx.clock.sleep
@@ -237,6 +241,8 @@ class NodeRuntime:
             tasks.keep_running(self.pruner.run, name="pruning", sleep=sleep)
             tasks.keep_running(ctx.gate.run, name="clock gate", sleep=sleep)
             tasks.keep_running(ctx.health.run, name="LND health", sleep=sleep)
+            if ctx.liquidity is not None:
+                tasks.keep_running(ctx.liquidity.run, name="liquidity", sleep=sleep)
             tasks.spawn(self._watchdog(self.healthy), name="watchdog")
             for role in self.roles:
                 await role.start()

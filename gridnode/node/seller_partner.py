@@ -17,6 +17,7 @@ nothing until buying resumes and the link comes up again (the seller offers at o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from gridnode.ledger import Ledger
 from gridnode.node.context import NodeContext
@@ -105,6 +106,11 @@ class SellerPartner(Partner):
         #: the clock gate opened and the link was started
         self.gate_open = False
         self.dialling = False
+        #: why no session may start now (the channel cannot carry a period), or None;
+        #: the buyer role sets it
+        self.refuse: Callable[[], str | None] | None = None
+        #: the latest refusal, shown as a warning until a session may start again
+        self.refused: str | None = None
 
     @property
     def receiving(self) -> bool:
@@ -221,6 +227,21 @@ class SellerPartner(Partner):
         self.runner.post(FrameReceived(frame), handled)
         if self.paused:  # an offer that crossed the pause: its session closes at once
             self.runner.post(CloseRequested(PAUSED))
+        elif (reason := self._refused()) is not None:  # before its offer is accepted
+            self.runner.post(CloseRequested(reason))
+
+    def _refused(self) -> str | None:
+        """Why a new session may not start (its channel cannot carry a period), said
+        once per change; None when it may."""
+        reason = self.refuse() if self.refuse is not None else None
+        if reason != self.refused:
+            if reason is not None:
+                log.warning("no session with %s: %s", self.name, reason, extra={"peer": self.name})
+            else:
+                log.info("the channel with %s can carry a period again", self.name)
+            self.refused = reason
+            self.ctx.changed()
+        return reason
 
     async def _late_reading(self, protocol_id: bytes, frame: bytes) -> bool:
         """Keep the seller's last signed reading of a session that closed here first."""

@@ -63,6 +63,7 @@ class SellerRole:
         self.address: tuple[str, int] | None = None
         for slot in slots:
             slot.launch = self._launch
+            slot.refuse = self._refusal
 
     # -- the runtime's hooks ----------------------------------------------------------------
     async def prepare(self) -> None:
@@ -96,11 +97,28 @@ class SellerRole:
         return [seller_view(slot, now_ms) for slot in self.slots.values()]
 
     def warnings(self) -> list[str]:
-        return [
+        meters = [
             f"meter {slot.meter_id}: {slot.poller.last_error}"
             for slot in self.slots.values()
             if slot.poller.last_error
         ]
+        refused = [
+            f"no session with {slot.name}: {slot.refused}"
+            for slot in self.slots.values()
+            if slot.refused
+        ]
+        return meters + refused
+
+    def _refusal(self, slot: BuyerSlot) -> str | None:
+        """Why no session with ``slot``'s buyer may start: its channel cannot carry the
+        period (its deposit and the period at the last day's spending)."""
+        watch = self.ctx.liquidity
+        if watch is None:
+            return None
+        pay = self.terms.payments
+        return watch.refusal(
+            slot.peer.fingerprint, self.terms.period_ms, pay.initial_deposit, pay.max_payment
+        )
 
     def healthy(self) -> bool:
         """Every meter answered its last poll (the watchdog is kicked only then)."""

@@ -115,6 +115,12 @@ class BuyerSlot(Partner):
         self.quiet_until_ms = 0
         #: starts a session; the seller role sets it (it knows the terms and the wallet)
         self.launch: Callable[[BuyerSlot], Awaitable[None]] | None = None
+        #: why no session may start now (the channel cannot carry a period), or None;
+        #: the seller role sets it
+        self.refuse: Callable[[BuyerSlot], str | None] | None = None
+        #: the latest refusal, shown as a warning until a session may start again
+        self.refused: str | None = None
+        self._recheck_pending = False
 
     @property
     def state(self) -> SlotState:
@@ -150,8 +156,33 @@ class BuyerSlot(Partner):
             and self.ctx.gate.is_open
             and self.launch is not None
         ):
+            if self._refused():
+                return
             await self.launch(self)
             self.machine.move(SlotState.TRADING)
+
+    def _refused(self) -> bool:
+        """Whether the channel cannot carry a period now: said once per change, checked
+        again after the quiet time (a new channel, a loop out or a splice may have
+        added room)."""
+        reason = self.refuse(self) if self.refuse is not None else None
+        if reason != self.refused:
+            if reason is not None:
+                log.warning("no session with %s: %s", self.name, reason, extra={"peer": self.name})
+            else:
+                log.info("the channel with %s can carry a period again", self.name)
+            self.refused = reason
+            self.ctx.changed()
+        if reason is not None and not self._recheck_pending:
+            self._recheck_pending = True
+            wait_s = self.ctx.timings.retry_after_close_s
+            self.ctx.tasks.spawn(self._recheck(wait_s), name=f"liquidity {self.name}")
+        return reason is not None
+
+    async def _recheck(self, seconds: float) -> None:
+        await self.ctx.clock.sleep(seconds)
+        self._recheck_pending = False
+        self.post(QuietOver())
 
     def _ended(self, runner: SessionRunner) -> None:
         self.relay.driver.off_now()  # whatever ended the session, the supply is cut

@@ -14,6 +14,7 @@ from gridnode.wallet.lnrpc import lightning_pb2 as ln
 from gridnode.wallet.port import (
     AlreadyPaidError,
     Balances,
+    ChannelInfo,
     DecodedInvoice,
     InvalidInvoiceError,
     InvoiceNotFoundError,
@@ -130,6 +131,20 @@ def balances(channel: ln.ChannelBalanceResponse) -> Balances:
         channel_local=Msat(channel.local_balance.msat),
         channel_remote=Msat(channel.remote_balance.msat),
         channel_pending_open_local=Msat(channel.pending_open_local_balance.msat),
+    )
+
+
+def channel_info(channel: ln.Channel) -> ChannelInfo:
+    return ChannelInfo(
+        remote_pubkey=channel.remote_pubkey,
+        active=channel.active,
+        capacity=Msat.from_sat(channel.capacity),
+        local=Msat.from_sat(channel.local_balance),
+        remote=Msat.from_sat(channel.remote_balance),
+        local_min_htlc=Msat(channel.local_constraints.min_htlc_msat),
+        remote_min_htlc=Msat(channel.remote_constraints.min_htlc_msat),
+        local_reserve=Msat.from_sat(channel.local_chan_reserve_sat),
+        remote_reserve=Msat.from_sat(channel.remote_chan_reserve_sat),
     )
 
 

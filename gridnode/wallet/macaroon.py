@@ -26,6 +26,8 @@ BUYER_PERMISSIONS = frozenset(
         "uri:/lnrpc.Lightning/DecodePayReq",
         "uri:/lnrpc.Lightning/GetInfo",
         "uri:/lnrpc.Lightning/DeletePayment",
+        # its channel to the seller: the doctor's channel check and the liquidity watch
+        "uri:/lnrpc.Lightning/ListChannels",
     }
 )
 ROLE_PERMISSIONS = {"seller": SELLER_PERMISSIONS, "buyer": BUYER_PERMISSIONS}
@@ -38,6 +40,7 @@ URI_REQUIRES = {
     "uri:/lnrpc.Lightning/DecodePayReq": "offchain:read",
     "uri:/lnrpc.Lightning/GetInfo": "info:read",
     "uri:/lnrpc.Lightning/DeletePayment": "offchain:write",
+    "uri:/lnrpc.Lightning/ListChannels": "offchain:read",
 }
 
 # `lncli bakemacaroon` lines a README can print for each role.

@@ -88,6 +88,9 @@ async def test_each_roles_bake_does_its_whole_job_and_nothing_more(
         assert (await seller.node_info()).pubkey == seller_node.pubkey
         assert (await buyer.node_info()).pubkey == buyer_node.pubkey
         await seller.balances()
+        # each sees the direct channel between them (the doctor, the liquidity watch)
+        assert [c.remote_pubkey for c in await buyer.channels()] == [seller_node.pubkey]
+        assert [c.remote_pubkey for c in await seller.channels()] == [buyer_node.pubkey]
 
         start = max(i.settle_index for i in await seller.list_invoices())
         invoice = await seller.create_invoice(Msat(9_000), "least privilege", 600)

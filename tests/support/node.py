@@ -23,12 +23,13 @@ from typing import Generic, TypeVar
 from gridnode.clock import Clock, SystemClock
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.identity import NodeIdentity, Role, create_identity
-from gridnode.ledger import LedgerStore, SqliteLedger
+from gridnode.ledger import Ledger, LedgerStore, SqliteLedger
 from gridnode.money import Msat
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.context import Changes, NodeContext, RuntimeTimings
 from gridnode.node.health import WalletHealth
+from gridnode.node.liquidity import LiquidityWatch
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.runtime import NodeRuntime, ServiceFactory
@@ -120,6 +121,7 @@ async def node_context(
     require_sync: bool = False,
     timings: RuntimeTimings | None = None,
     observer: Observer = NO_OBSERVER,
+    liquidity: Callable[[Ledger, Clock], LiquidityWatch] | None = None,
 ) -> NodeContext:
     """A node's ports in ``folder``: a new identity, a ledger with the inline offloader,
     predictable ids, and a clock gate that asks ``clock_status``."""
@@ -140,6 +142,7 @@ async def node_context(
         register_step_mwh=REGISTER_STEP_MWH,
         changed=Changes(),
         observer=observer,
+        liquidity=liquidity(ledger, clock) if liquidity is not None else None,
     )
 
 
@@ -245,10 +248,12 @@ class Pair(Generic[C]):
 
 @dataclass(frozen=True)
 class NodeExtras:
-    """What a test adds to one node of a pair: an observer, services (MQTT, metrics)."""
+    """What a test adds to one node of a pair: an observer, services (MQTT, metrics), a
+    liquidity watch (made from the node's ledger and clock)."""
 
     observer: Observer = NO_OBSERVER
     services: Sequence[ServiceFactory] = ()
+    liquidity: Callable[[Ledger, Clock], LiquidityWatch] | None = None
 
 
 NO_EXTRAS = NodeExtras()
@@ -345,6 +350,7 @@ async def build_pair(
         require_sync=seller_requires_sync,
         timings=timings,
         observer=seller_extras.observer,
+        liquidity=seller_extras.liquidity,
     )
     buyer_ctx = await node_context(
         folder / "buyer",
@@ -355,6 +361,7 @@ async def build_pair(
         require_sync=buyer_requires_sync,
         timings=timings,
         observer=buyer_extras.observer,
+        liquidity=buyer_extras.liquidity,
     )
     seller_peer = _pin("seller", seller_ctx.identity)
     buyer_peer = _pin("buyer-1", buyer_ctx.identity)
