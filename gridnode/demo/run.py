@@ -227,7 +227,8 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     outside = options.outside
-    buyer_nodes = [node.pubkey for node in network.nodes[1:]]
+    # each buyer's payer LND (shared with --payers)
+    buyer_nodes = [network.nodes[payer_of(i, payers)].pubkey for i in range(1, len(buyers) + 1)]
     seller, listen = configs.write_seller(
         root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes
     )
