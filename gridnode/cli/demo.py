@@ -38,9 +38,9 @@ from gridnode.cli.common import emit_json, guarded, say
     "--period",
     "period_s",
     type=int,
-    default=60,
-    show_default=True,
-    help="Length of each sale period in seconds (renewals follow).",
+    default=None,
+    help="Length of each sale period in seconds (renewals follow); default 60 with demo "
+    "terms, 3600 with real ones.",
 )
 @click.option(
     "--rate-feed",
@@ -73,6 +73,27 @@ from gridnode.cli.common import emit_json, guarded, say
     help="Open the dashboard on the seller once the demo runs. Default: when a terminal "
     "is attached (and no --json).",
 )
+@click.option(
+    "--terms",
+    type=click.Choice(["demo", "real"]),
+    default="demo",
+    show_default=True,
+    help="demo: a payment every couple of seconds; real: the real-install payment defaults "
+    "(docs/cadence.md) with the demo's loads.",
+)
+@click.option(
+    "--payers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many LND nodes pay for the buyers (default: one each); each buyer keeps its "
+    "own process, identity, ledger, meter and macaroon.",
+)
+@click.option(
+    "--stall",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Stop this many buyers paying partway through (SIGSTOP), to measure the cut.",
+)
 @guarded
 def demo(
     buyers: int,
@@ -83,12 +104,15 @@ def demo(
     seller_bias: float,
     sag: tuple[str, ...],
     three_phase: bool,
-    period_s: int,
+    period_s: int | None,
     rate_feed: str | None,
     smart_loads: bool,
     mqtt: str | None,
     metrics: bool,
     dashboard: bool | None,
+    terms: str,
+    payers: int | None,
+    stall: int,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
 
@@ -104,9 +128,11 @@ def demo(
       gridnode demo --rate-feed tcp://127.0.0.1:5556   # then: gridnode loads
       gridnode demo --mqtt mqtt://127.0.0.1:1883 --metrics
       gridnode demo --three-phase --sag 30:40:0.8:2 --seconds 90 --json
+      gridnode demo --buyers 50 --terms real --payers 5 --stall 2 --seconds 300 --json
     """
-    from gridnode.demo.configs import DemoTerms, Outside
+    from gridnode.demo.configs import Outside
     from gridnode.demo.run import DemoOptions, run_demo
+    from gridnode.demo.tenants import terms_named
     from gridnode.errors import UsageError
 
     if mqtt is not None and not mqtt.startswith(("mqtt://", "mqtts://")):
@@ -119,7 +145,9 @@ def demo(
         keep_network=keep_network,
         seller_bias=seller_bias,
         sags=list(sag),
-        terms=DemoTerms(period_s=period_s, three_phase=three_phase),
+        terms=terms_named(terms, period_s, three_phase=three_phase),
+        payers=payers,
+        stall=stall,
         rate_feed=rate_feed,
         smart_loads=smart_loads,
         outside=Outside(mqtt=mqtt, metrics=metrics),

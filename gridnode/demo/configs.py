@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridnode.demo import bus
 from gridnode.demo.circuit import RELAY_BASE
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.regtest.daemons import LndNode
@@ -163,8 +164,7 @@ def write_seller(
         _lnd_table(lnd, mac),
         "[hardware.bus]",
         f'port = "{circuit["seller_port"]}"',
-        "baud = 9600",
-        "gap_ms = 20",
+        *bus.seller_bus_lines(len(buyers), _model(terms)),
         "",
         "[hardware.watchdog]",
         'kind = "modbus"',
@@ -211,7 +211,8 @@ def write_seller(
         "tolerance_fixed_mwh = 20",
         "",
         "[terms.policy]",
-        'preset = "demo"',
+        # the real-install contactor rules (5 s freshness, 3 min off) with real terms
+        f'preset = "{"real" if terms.prepayment_s >= 60 else "demo"}"',
         "",
         "[terms.profile]",
         'kind = "daily"',
@@ -257,6 +258,7 @@ def write_buyer(
     rate_feed: str | None = None,
     outside: Outside = NO_OUTSIDE,
     terms: DemoTerms | None = None,
+    gap_ms: int = 20,
     seller_node: str = "",
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
@@ -284,7 +286,7 @@ def write_buyer(
                 "[hardware.bus]",
                 f'port = "{ports[index - 1]}"',
                 "baud = 9600",
-                "gap_ms = 20",
+                f"gap_ms = {gap_ms}",
                 "",
                 "[[hardware.meters]]",
                 f'id = "house-{index}"',
@@ -298,15 +300,7 @@ def write_buyer(
                 *([f'lightning_node = "{seller_node}"'] if seller_node else []),
                 "",
                 "[limits]",
-                "min_period_s = 10",
-                "max_period_s = 3600",
-                "min_payment_msat = 50",
-                "max_payment_msat = 600",
-                "desired_payment_msat = 400",
-                "max_prepayment_msat = 1_100",
-                "max_prepayment_s = 5",
-                "min_unpaid_s = 1",
-                "max_deposit_msat = 100_000",
+                *bus.buyer_limits(terms),
                 "voltage_min_v = 200",
                 "voltage_max_v = 260",
                 "nominal_min_v = 220",

@@ -29,16 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo import configs
+from gridnode.demo.follow import follow_status, status_line
 from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
 from gridnode.demo.stopping import Begun, stop_in_order
 from gridnode.demo.summary import Sampler, per_buyer, summarize
+from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
 from gridnode.regtest.lifetime import StopRequested, StopSignals, popen
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn
-from gridnode.status import client
 from gridnode.status.pb import status_pb2 as pb
 
 Say = Callable[[str], None]
@@ -69,6 +70,10 @@ class DemoOptions:
     smart_load_band: tuple[int, int] | None = None
     #: MQTT (every node publishes to this broker) and the metrics (each node serves them)
     outside: configs.Outside = field(default_factory=configs.Outside)
+    #: how many LND nodes pay for the buyers (None: one each) and how many buyers stop
+    #: paying partway (gridnode.demo.tenants)
+    payers: int | None = None
+    stall: int = 0
     #: the cycling appliance's (on_s, off_s, offset_s); default 90 s on, 60 s off
     cycle: tuple[float, float, float] | None = None
 
@@ -127,6 +132,8 @@ class DemoHarness:
         self.started = time.time()
         self.parts: Parts | None = None
         self.latest: dict[str, pb.NodeStatus] = {}
+        payers = min(options.payers or options.buyers, options.buyers)
+        self.tenants = TenantWatch(options.stall, options.seconds, payers, options.terms)
         self._receipts_by_buyer: dict[str, list[Path]] = {}
         self.record: RunRecord | None = None
 
@@ -149,8 +156,22 @@ class DemoHarness:
         hears a stop signal."""
         assert self.parts is not None
         stop = asyncio.Event()
-        with stops.watching(stop.set) if stops else contextlib.nullcontext():
-            await _watch(self.parts, seconds, self.say, self.sampler, self.latest, stop)
+        duties = self._tenant_duties()
+        try:
+            with stops.watching(stop.set) if stops else contextlib.nullcontext():
+                await _watch(self.parts, seconds, self.say, self.sampler, self.latest, stop)
+        finally:
+            duties.cancel()
+
+    def _tenant_duties(self) -> asyncio.Task[None]:
+        """The cost sampler and the stalled buyers (gridnode.demo.tenants)."""
+        parts = self.parts
+        assert parts is not None
+        pids = {name: daemon.pid for name, daemon in parts.processes.items()}
+        lnds = {node.name: node.daemon.pid for node in parts.network.nodes}
+        self.tenants.start(pids, lnds, parts.circuit.pid)
+        buyers = {b.name: pids[b.name] for b in parts.buyers}
+        return asyncio.create_task(self.tenants.run(buyers, parts.paused, self.say))
 
     def restart(self, name: str) -> None:
         """Start a node process again after it was stopped or killed."""
@@ -164,6 +185,7 @@ class DemoHarness:
 
     def stop(self) -> None:
         if self.parts is not None:
+            self.tenants.stop()
             _stop(self.parts, self.options, self.say)
         if self.record is not None:
             self.record.finish()
@@ -178,7 +200,12 @@ class DemoHarness:
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
         summary["receipts"] = [str(p) for p in receipts]
-        summary["buyers"] = per_buyer(self._receipts_by_buyer)
+        summary.update(self.tenants.figures(parts.seller, parts.buyers, self.sampler.energy_mwh))
+        # each buyer's account (gridnode.demo.tenants) with its receipts' figures
+        accounts = summary["buyers"]
+        assert isinstance(accounts, dict)
+        for name, figures in per_buyer(self._receipts_by_buyer).items():
+            accounts.setdefault(name, {}).update(figures)
         nodes = [parts.seller, *parts.buyers]
         summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
         if self.options.outside.metrics:
@@ -207,10 +234,11 @@ class DemoHarness:
 
 def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     say(f"demo files in {root}")
+    payers = min(options.payers or options.buyers, options.buyers)
     fresh_network_dir(root / NETWORK_DIR)
     network = RegtestNetwork.up(
         root / NETWORK_DIR,
-        nodes=1 + options.buyers,
+        nodes=1 + payers,
         topology="star",
         progress=lambda m: say(f"[regtest] {m}"),
         tied=not options.keep_network,
@@ -255,14 +283,15 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     outside = options.outside
-    buyer_nodes = [node.pubkey for node in network.nodes[1:]]
+    # each buyer's payer LND (shared with --payers)
+    buyer_nodes = [network.nodes[payer_of(i, payers)].pubkey for i in range(1, len(buyers) + 1)]
     seller, listen = configs.write_seller(
         root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes
     )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
-        node = network.nodes[i]
+        node = network.nodes[payer_of(i, payers)]
         feed = configs.write_buyer(
             buyer,
             i,
@@ -272,7 +301,8 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
             listen,
             feed,
             outside,
-            options.terms,
+            terms=options.terms,
+            gap_ms=buyer_gap_ms(options.buyers),
             seller_node=network.nodes[0].pubkey,
         )
         feeds.append(feed)
@@ -291,6 +321,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         launch("loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
         say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
+    say(f"{payers} LND node(s) pay for {len(buyers)} buyer(s), each buyer with its own macaroon")
     return parts
 
 
@@ -318,7 +349,8 @@ async def _watch(
     deadline = None if seconds is None else time.monotonic() + seconds
     nodes = {"seller": parts.seller, **{b.name: b for b in parts.buyers}}
     readers = [
-        asyncio.create_task(_follow(n, f.status_socket, latest, sampler)) for n, f in nodes.items()
+        asyncio.create_task(follow_status(n, f.status_socket, latest, sampler))
+        for n, f in nodes.items()
     ]
     last_line = 0.0
     try:
@@ -335,35 +367,11 @@ async def _watch(
                 last_line = time.monotonic()
                 for name in nodes:
                     if name in latest:
-                        say(_line(name, latest[name]))
+                        say(status_line(name, latest[name]))
     finally:
         for reader in readers:
             reader.cancel()
         await asyncio.gather(*readers, return_exceptions=True)
-
-
-async def _follow(
-    name: str, socket: Path, latest: dict[str, pb.NodeStatus], sampler: Sampler
-) -> None:
-    while True:
-        with contextlib.suppress(GridnodeError, OSError):
-            async for status in client.subscribe(socket, max_interval_ms=200):
-                latest[name] = status
-                sampler.add(name, status)
-        await asyncio.sleep(0.5)
-
-
-def _line(name: str, status: pb.NodeStatus) -> str:
-    if not status.sessions:
-        return f"{name}: no session"
-    parts = []
-    for s in status.sessions:
-        parts.append(
-            f"{s.peer_name if status.role == 'seller' else name}: {s.state}"
-            f"{' (relay on)' if s.relay_on else ''}, {s.power_mw / 1e6:.2f} kW, "
-            f"rate {s.rate_msat_per_kwh / 1000:.0f} sat/kWh, credit {s.credit_msat} msat"
-        )
-    return f"{name}: " + "; ".join(parts)
 
 
 def _stop(parts: Parts, options: DemoOptions, say: Say) -> None:

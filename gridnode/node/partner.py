@@ -194,6 +194,7 @@ class Partner:
             ids=ctx.ids,
             wallet_failed=ctx.health.failed,
             observer=ctx.observer,
+            changed=ctx.changed,
         )
         if register_invoice is not None:
             ports.register_invoice = register_invoice

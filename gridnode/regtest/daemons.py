@@ -133,6 +133,10 @@ def node_from(doc: dict[str, object]) -> LndNode:
     )
 
 
+#: btcd's limits on RPC websockets and clients: room for a few hundred LND nodes.
+MAX_RPC_CLIENTS = 1000
+
+
 def start_btcd(
     home: Path, rpc_port: int, p2p_port: int | None, extra: list[str], tied: bool = False
 ) -> Btcd:
@@ -150,6 +154,12 @@ def start_btcd(
         "--txindex",
         "--debuglevel=info",
         "--trickleinterval=50ms",  # relay transactions to the miner at once, not every 10 s
+        # every LND node holds websockets to btcd; past btcd's defaults (25 websockets,
+        # 10 clients) the newest are dropped and reconnect forever, and ten or more
+        # nodes never report synced (issue 17)
+        f"--rpcmaxwebsockets={MAX_RPC_CLIENTS}",
+        f"--rpcmaxclients={MAX_RPC_CLIENTS}",
+        f"--rpcmaxconcurrentreqs={MAX_RPC_CLIENTS}",
     ]
     p2p_host = ""
     if p2p_port is not None:

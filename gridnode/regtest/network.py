@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gridnode.regtest.channels import open_in_batches, wait_active, wait_started
 from gridnode.regtest.daemons import (
     Btcd,
     LndNode,
@@ -34,7 +35,6 @@ from gridnode.regtest.daemons import (
     start_lnd,
 )
 from gridnode.regtest.leftovers import StartLog, stop_leftovers
-from gridnode.regtest.lnd_admin import LndAdmin
 from gridnode.regtest.processes import (
     Daemon,
     RegtestError,
@@ -44,8 +44,12 @@ from gridnode.regtest.processes import (
     stop_all,
     wait_for,
 )
+from gridnode.regtest.progress import STALL_S, Admins, follow
 
 INITIAL_BLOCKS = 500
+#: How much longer a sync may show no progress for each LND node syncing at once (s):
+#: twelve nodes on two busy cores took 60 s to report synced at height 500.
+SYNC_STALL_PER_NODE_S = 10.0
 CHANNEL_CAPACITY_SAT = 10_000_000
 CHANNEL_PUSH_SAT = 5_000_000
 STATE_FILE = "network.json"
@@ -80,6 +84,8 @@ class RegtestNetwork:
         #: patterns of error lines that a test provoked on purpose (a wrong macaroon, ...)
         self.expected_errors: list[str] = []
         self.topology = "chain"
+        #: where the waits say what they wait for (``regtest up``'s progress)
+        self.say: Progress = lambda _msg: None
         self.root = root
         self.btcd = btcd
         self.miner = miner
@@ -146,6 +152,7 @@ class RegtestNetwork:
             started.append(node.daemon)
             nodes.append(node)
         addresses = []
+        wait_started(nodes, say)
         for node in nodes:
             admin = node.admin()
             node.pubkey = admin.wait_ready().identity_pubkey
@@ -164,24 +171,10 @@ class RegtestNetwork:
         miner.rpc.wait_ready()
         network = cls(root, btcd, miner, nodes)
         network.topology = topology
+        network.say = say
         say(f"mining {INITIAL_BLOCKS} blocks to the nodes' wallets (segwit activates on the way)")
         network.mine(INITIAL_BLOCKS)
-        for node in nodes:
-            admin = node.admin()
-            wait_for(
-                functools.partial(_has_funds, admin, CHANNEL_CAPACITY_SAT * 2),
-                f"{node.name} to see its mined funds",
-                60.0,
-            )
-            admin.close()
-        for left, right in network.channel_pairs():
-            say(f"opening a channel {left.name} -> {right.name}")
-            admin = left.admin()
-            admin.connect(right.pubkey, right.p2p_host)
-            admin.open_channel(right.pubkey, CHANNEL_CAPACITY_SAT, CHANNEL_PUSH_SAT)
-            admin.close()
-        network.mine(6)
-        network.wait_channels_active()
+        network.open_channels()
         say("probing every channel both ways")
         network.wait_payable()
         say(f"regtest network up in {time.monotonic() - t0:.1f} s")
@@ -217,16 +210,22 @@ class RegtestNetwork:
         wait_for(
             lambda: self.btcd.rpc.block_count() >= height, f"btcd to reach height {height}", 60.0
         )
-        for node in self.nodes:
-            if node.daemon.is_running():
-                admin = node.admin()
-                wait_for(
-                    functools.partial(_synced_to, admin, height),
-                    f"{node.name} to sync to height {height}",
-                    60.0,
-                )
-                admin.close()
+        running = [(n.name, n.admin()) for n in self.nodes if n.daemon.is_running()]
+        with Admins(running) as admins:
+            what = f"{len(running)} LND node(s) to sync to height {height}"
+            # a node may take a while with nothing to show (its graph catching up), and
+            # every node does it at once on a shared machine: allow for each node
+            stall_s = STALL_S + SYNC_STALL_PER_NODE_S * len(running)
+            follow(functools.partial(admins.heights, height), what, self.say, stall_s=stall_s)
         return height
+
+    def open_channels(self) -> None:
+        """The topology's channels, in batches (:mod:`gridnode.regtest.channels`), then
+        six blocks and every channel active."""
+        pairs = self.channel_pairs()
+        open_in_batches(pairs, CHANNEL_CAPACITY_SAT, CHANNEL_PUSH_SAT, self.mine, self.say)
+        self.mine(6)
+        self.wait_channels_active()
 
     def channel_pairs(self) -> list[tuple[LndNode, LndNode]]:
         """The (opener, peer) pairs the topology puts a channel between."""
@@ -235,16 +234,7 @@ class RegtestNetwork:
         return list(itertools.pairwise(self.nodes))
 
     def wait_channels_active(self, timeout_s: float = 60.0) -> None:
-        pairs = self.channel_pairs()
-        for node in self.nodes:
-            wanted = sum(node in pair for pair in pairs)
-            admin = node.admin()
-            wait_for(
-                functools.partial(_has_active_channels, admin, wanted),
-                f"{node.name}'s channels to become active",
-                timeout_s,
-            )
-            admin.close()
+        wait_active(self.nodes, self.channel_pairs(), self.say, stall_s=timeout_s)
 
     def wait_payable(self, timeout_s: float = 60.0) -> None:
         for left, right in self.channel_pairs():
@@ -375,16 +365,3 @@ def _probe(payer: LndNode, payee: LndNode, timeout_s: float) -> list[str]:
         receiver.close()
         sender.close()
     raise RegtestError(f"no payment went {payer.name} -> {payee.name} in {timeout_s} s ({last})")
-
-
-def _has_funds(admin: LndAdmin, sat: int) -> bool:
-    return admin.confirmed_balance_sat() > sat
-
-
-def _synced_to(admin: LndAdmin, height: int) -> bool:
-    info = admin.get_info()
-    return info.synced_to_chain and info.block_height >= height
-
-
-def _has_active_channels(admin: LndAdmin, count: int) -> bool:
-    return len(admin.active_channels()) >= count

@@ -66,7 +66,7 @@ from gridnode.trade.seller_billing import SellerBilling, energy_paid_for, money
 from gridnode.trade.seller_renewal import RenewalPolicy, SellerRenewal
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
-from gridnode.trade.supply import Supply
+from gridnode.trade.supply import CreditDeadline, Supply
 from gridnode.trade.supply import fault as supply_fault
 from gridnode.trade.terms import Offer
 
@@ -98,6 +98,7 @@ class SellerSession:
         self.renewal = SellerRenewal(renewal)
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.supply = Supply(offer.policy)
+        self.deadline = CreditDeadline()
         self.billing = SellerBilling(min_interval_ms=min_interval_ms)
         self.window = PowerWindow(window_span(offer))
         self.offer_digest = b""
@@ -314,9 +315,15 @@ class SellerSession:
         budgets = cadence_budgets(self.offer, self.window, now_ms)
         # the seller delivers at most the unpaid budget beyond the cut-off
         credit_ok = credit > self.offer.policy.cutoff.msat - budgets.unpaid.msat
+        margin = credit - (self.offer.policy.cutoff.msat - budgets.unpaid.msat)
+        moved_ms = self.last_sample.at_ms if self.last_sample is not None else now_ms
+        if credit_ok:
+            self.deadline.held(moved_ms, margin)
         was_on = self.supply.relay_on
         switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
         if switch is not None:
+            if switch.cause is Cause.CREDIT:
+                out.append(self.deadline.missed(moved_ms, margin, now_ms))
             out.append(switch)
             if was_on and not switch.on and self.readings.own.open:
                 self._send_reading(Transaction.SUSPENDED, now_ms, out)

@@ -9,6 +9,7 @@ a fault too; the relay comes back under the same rules once the fault has cleare
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -131,3 +132,33 @@ class Supply:
             out.extend([Record(LedgerKind.FAULT, now_ms, f"supply cut: {text}"), Notify(text)])
         out.append(Record(LedgerKind.RELAY, now_ms, f"relay off: {text}"))
         return SwitchRelay(False, cause, text)
+
+
+@dataclass(slots=True)
+class CreditDeadline:
+    """When a buyer's credit ran past the seller's cut line, for the latency figures.
+
+    Credit moves only with the seller's meter and the buyer's payments, so the line is
+    crossed between the last moment credit moved while it held (``held``) and the first
+    moment it did not: the deadline is interpolated linearly between the two. A relay
+    cut for credit is journalled with it (a ``state`` record: the deadline and when the
+    seller saw it missed), so the time from a missed deadline to the relay opening is
+    read from the ledger, not estimated."""
+
+    #: (ms, margin above the cut line) when credit last moved while it held
+    last: tuple[int, Fraction] | None = None
+
+    def held(self, at_ms: int, margin: Fraction) -> None:
+        if self.last is None or self.last[1] != margin:
+            self.last = (at_ms, margin)
+
+    def missed(self, at_ms: int, margin: Fraction, now_ms: int) -> Record:
+        deadline = at_ms
+        if self.last is not None and self.last[1] > 0 >= margin and self.last[0] < at_ms:
+            t0, m0 = self.last
+            step = (at_ms - t0) * m0 / (m0 - margin)
+            deadline = t0 + step.numerator // step.denominator
+        self.last = None
+        data = json.dumps({"deadline_ms": deadline, "seen_ms": now_ms}).encode()
+        text = f"credit ran past the cut line at {deadline} ms, seen at {now_ms} ms"
+        return Record(LedgerKind.STATE, now_ms, text, data=data)

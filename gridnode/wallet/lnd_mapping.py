@@ -107,8 +107,12 @@ def payment_result(payment: ln.Payment) -> PaymentResult:
         raise WalletError(f"LND reported an unknown payment status {payment.status}")
     preimage = None
     failure = None
+    resolved_at_ms = None
     if status is PaymentStatus.SUCCEEDED:
         preimage = Preimage(bytes.fromhex(payment.payment_preimage))
+        # LND stamps each HTLC's resolution in nanoseconds: the payment's settle time
+        times = [h.resolve_time_ns for h in payment.htlcs if h.resolve_time_ns]
+        resolved_at_ms = max(times) // 1_000_000 if times else None
     elif status is PaymentStatus.FAILED:
         failure = _FAILURES.get(payment.failure_reason, PaymentFailure.UNKNOWN)
     return PaymentResult(
@@ -118,6 +122,7 @@ def payment_result(payment: ln.Payment) -> PaymentResult:
         fee=Msat(payment.fee_msat),
         preimage=preimage,
         failure=failure,
+        resolved_at_ms=resolved_at_ms,
     )
 
 

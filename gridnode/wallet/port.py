@@ -143,6 +143,9 @@ class PaymentResult:
     fee: Msat
     preimage: Preimage | None = None  # set when SUCCEEDED
     failure: PaymentFailure | None = None  # set when FAILED
+    #: When the payer's wallet says the payment's HTLCs resolved (its own clock, ms);
+    #: None when it does not say
+    resolved_at_ms: int | None = None
 
     @property
     def succeeded(self) -> bool:

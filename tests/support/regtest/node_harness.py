@@ -14,6 +14,7 @@ from typing import Any
 
 from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
+from gridnode.demo.tenants import payer_of
 from gridnode.node.context import RuntimeTimings
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from tests.support.regtest.lnd import lndgrpc
@@ -84,8 +85,11 @@ def assert_ledgers_match_wallets(demo: DemoHarness) -> None:
     lnd_settled = {h for h, i in lnd_invoices.items() if i["state"] == "SETTLED"}
     ours = {h.lower() for (h,) in rows(seller.ledger, "SELECT hex(payment_hash) FROM invoices")}
     assert lnd_settled & ours == {h.lower() for h, _ in settled}  # none missed
-    for index, buyer in enumerate(demo.parts.buyers, start=1):
-        lnd_payments = {p["payment_hash"]: p for p in lndgrpc("payments", network.nodes[index])}
+    buyers = demo.parts.buyers
+    payers = min(demo.options.payers or len(buyers), len(buyers))  # shared payer LNDs
+    for index, buyer in enumerate(buyers, start=1):
+        payer = network.nodes[payer_of(index, payers)]
+        lnd_payments = {p["payment_hash"]: p for p in lndgrpc("payments", payer)}
         paid = rows(
             buyer.ledger,
             "SELECT hex(payment_hash), amount_msat, hex(preimage), pruned FROM payments"

@@ -368,7 +368,7 @@ async def test_a_ledger_written_by_the_first_schema_opens_with_typed_rows(tmp_pa
     """A ledger of schema 1 with the rows an early gridnode wrote: it migrates on open,
     and reads back as enums and rows; the receipt's read-only view needs no migration."""
     from gridnode.ledger import LedgerStore
-    from gridnode.ledger.schema import MIGRATIONS
+    from gridnode.ledger.schema import MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
@@ -413,7 +413,7 @@ async def test_a_ledger_written_by_the_first_schema_opens_with_typed_rows(tmp_pa
     )
     await ledger.close()
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone() == (2,)
+    assert check.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     check.close()
 
 
