@@ -241,6 +241,18 @@ class SimMeter:
         self.gain = 1.0 + drawn + self.error.bias
         self._import_offset_mwh = 0
         self._export_offset_mwh = 0
+        #: a stuck counter: (until, on time.monotonic; import and export kWh it shows)
+        self._stuck: tuple[float, float, float] | None = None
+
+    def stick_counters(self, seconds: float) -> None:
+        """A stuck counter: the energy registers keep showing their present value for
+        ``seconds`` of wall time while voltage, current and power go on as measured."""
+        now = self.values()
+        self._stuck = (
+            time.monotonic() + seconds,
+            now[("import_energy", None)],
+            now[("export_energy", None)],
+        )
 
     def reset_counters(self) -> None:
         """What a counter reset on the meter's keypad does: both counters restart at 0."""
@@ -278,4 +290,11 @@ class SimMeter:
         out[("export_energy", None)] = (
             round(r.export_mwh * self.gain) - self._export_offset_mwh
         ) / 1e6
+        if self._stuck is not None:
+            until, imported, exported = self._stuck
+            if time.monotonic() < until:
+                out[("import_energy", None)] = imported
+                out[("export_energy", None)] = exported
+            else:
+                self._stuck = None
         return out
