@@ -33,6 +33,9 @@ from gridnode.status.pb import status_pb2 as pb
 
 Say = Callable[[str], None]
 
+#: The circuit's control socket in the demo's folder (with ``circuit_control``).
+CIRCUIT_CONTROL = "circuit-control.sock"
+
 
 class DemoError(GridnodeError):
     """The demo could not start or a part of it died."""
@@ -57,6 +60,13 @@ class DemoOptions:
     smart_loads: bool = False
     #: the load agent's (on below, off above) prices; default: around the rate's middle
     smart_load_band: tuple[int, int] | None = None
+    #: where each buyer dials its seller: called with the buyer's name and the seller's
+    #: listening address, returns the address to write into that buyer's configuration
+    #: (a fault drill puts a TCP fault proxy there); None: the seller's own address
+    link_via: Callable[[str, str], str] | None = None
+    #: serve the circuit's control socket (``circuit-control.sock`` in the demo's
+    #: folder), through which a drill injects meter faults (gridnode.demo.circuit)
+    circuit_control: bool = False
 
 
 @dataclass
@@ -171,6 +181,8 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         argv += ["--sag", sag]
     if options.smart_loads:
         argv.append("--smart-loads")
+    if options.circuit_control:
+        argv += ["--control", str(root / CIRCUIT_CONTROL)]
     circuit = subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=(root / "circuit.log").open("ab"), text=True
     )
@@ -186,7 +198,8 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
-        feed = configs.write_buyer(buyer, i, network.nodes[i], info, seller, listen, feed)
+        dial = options.link_via(buyer.name, listen) if options.link_via else listen
+        feed = configs.write_buyer(buyer, i, network.nodes[i], info, seller, dial, feed)
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
     parts = Parts(network, circuit, info, seller, buyers)
