@@ -2,17 +2,20 @@
 
 By each meter, the energy at the agreed rates (:mod:`gridnode.receipt.accounting`) must
 cost what was paid, within the agreed tolerance and the prepayment window; the two
-meters must agree within the tolerance; the totals must be as stated.
+meters must agree within the tolerance, compared at the same instant; the totals must be
+as stated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
 
-from gridnode.receipt.accounting import cost_msat, energy_mwh, intervals
+from gridnode.receipt.accounting import cost_msat, energy_bracket, energy_mwh, intervals, points
 from gridnode.receipt.checking import PARTIES, Context, as_list
+from gridnode.trade.terms import MeteringTolerance
 
 
 def check_money(ctx: Context) -> dict[str, Any]:
@@ -76,17 +79,44 @@ def check_money(ctx: Context) -> dict[str, Any]:
                 f"says {stated}; the signed readings give {energy}.",
             )
     if len(energies) == 2:
-        seller, buyer = energies["seller"], energies["buyer"]
-        allowed = tolerance.allowance_mwh(min(seller, buyer))
-        if abs(seller - buyer) > allowed:
-            ctx.add(
-                "meters_disagree",
-                "readings",
-                f"the seller's meter measured {seller / 1000:.3f} Wh and the buyer's "
-                f"{buyer / 1000:.3f} Wh: {abs(seller - buyer)} mWh apart, more than the "
-                f"agreed {allowed} mWh.",
-            )
+        meters_agree(ctx, tolerance)
     return {"paid_msat": paid, "energy_mwh": energies}
+
+
+def meters_agree(ctx: Context, tolerance: MeteringTolerance) -> None:
+    """The two meters, compared at one instant: where the series that ends first ends.
+
+    Each side signs its End from its own latest sample, so the two Ends are taken at
+    different moments (up to a meter poll apart, or much more when one node stopped
+    before its End): totals at different moments would differ by the energy between
+    them. So the energy of the series that ends first is held against what the other
+    series' readings allow at that instant (between its readings just before and just
+    after it)."""
+    series = {p: points(ctx.readings[p]) for p in PARTIES}
+    if not all(series.values()):
+        return  # nothing readable to compare (the series check says why)
+    last = {p: series[p][-1].at_ms for p in PARTIES}
+    first, other = sorted(PARTIES, key=lambda p: last[p])
+    at_ms = last[first]
+    measured = energy_mwh(ctx.readings[first])
+    bracket = energy_bracket(ctx.readings[other], at_ms)
+    if bracket is None:  # pragma: no cover - the other series ends at or after at_ms
+        return
+    low, high = bracket
+    nearest = min(max(measured, low), high)
+    allowed = tolerance.allowance_mwh(min(measured, nearest))
+    if abs(measured - nearest) > allowed:
+        ctx.add(
+            "meters_disagree",
+            "readings",
+            f"at {_when(at_ms)} the {first}'s meter had measured {measured / 1000:.3f} Wh "
+            f"and the {other}'s readings allow {low / 1000:.3f} to {high / 1000:.3f} Wh: "
+            f"{abs(measured - nearest)} mWh apart, more than the agreed {allowed} mWh.",
+        )
+
+
+def _when(at_ms: int) -> str:
+    return datetime.fromtimestamp(at_ms / 1000, UTC).isoformat(timespec="milliseconds")
 
 
 def _msat(amount: Fraction) -> int:
