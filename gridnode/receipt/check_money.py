@@ -1,7 +1,9 @@
 """Check 5 of a receipt: the money against the energy.
 
 By each meter, the energy at the agreed rates (:mod:`gridnode.receipt.accounting`) must
-cost what was paid, within the agreed tolerance and the prepayment window; the two
+cost what was paid for it, within the agreed tolerance and the prepayment window (a
+settled deposit is no payment for energy: it covers a default, which the seller's own
+meter must show); the two
 meters must agree within the tolerance, compared at the same instant; the totals must be
 as stated.
 """
@@ -25,6 +27,9 @@ def check_money(ctx: Context) -> dict[str, Any]:
         return {}
     payments = [p for p in as_list(ctx.receipt.get("payments")) if isinstance(p, Mapping)]
     paid = sum(int(p.get("amount_msat") or 0) for p in payments)
+    # a settled deposit is no payment for energy: the seller keeps it for a default
+    kept = sum(int(p.get("amount_msat") or 0) for p in payments if p.get("purpose") == "deposit")
+    for_energy = paid - kept
     tolerance = ctx.offers[0].tolerance
     prepayment = max(o.payments.prepayment.msat for o in ctx.offers)
     totals = ctx.receipt.get("totals")
@@ -49,12 +54,12 @@ def check_money(ctx: Context) -> dict[str, Any]:
         # price of the session, plus one msat per step for rounding
         slack = tolerance.allowance_mwh(energy) * highest / 1_000_000 + len(steps)
         where = f"{party}'s meter"
-        if paid - cost > prepayment + slack:
+        if for_energy - cost > prepayment + slack:
             ctx.add(
                 "overpaid",
                 where,
                 f"{energy / 1000:.3f} Wh at the agreed rates cost {_msat(cost)} msat, but "
-                f"{paid} msat was paid: more than the prepayment window "
+                f"{for_energy} msat was paid for it: more than the prepayment window "
                 f"({prepayment} msat) and the tolerance allow.",
             )
         if cost - paid > slack:
@@ -63,6 +68,14 @@ def check_money(ctx: Context) -> dict[str, Any]:
                 where,
                 f"{energy / 1000:.3f} Wh at the agreed rates cost {_msat(cost)} msat, but "
                 f"only {paid} msat was paid.",
+            )
+        if kept and party == "seller" and for_energy - cost > slack:
+            ctx.add(
+                "deposit_kept",
+                "payments",
+                f"the seller kept the {kept} msat deposit, but by its own meter the buyer "
+                f"owed nothing: {energy / 1000:.3f} Wh cost {_msat(cost)} msat and "
+                f"{for_energy} msat was paid for it.",
             )
         stated = _get(totals, "cost_msat", party)
         if stated is not None and stated != _msat(cost):
