@@ -224,13 +224,14 @@ def _buyer(
 
 
 #: Names a file, relative to the node's configuration folder, holding an offset (ms) for
-#: the node's wall clock: the fault drills' clock jumps (docs/drill.md).
-CLOCK_SHIFT_ENV = "GRIDNODE_DEMO_CLOCK_SHIFT"
+#: the node's wall clock: the fault drills' clock jumps (docs/drill.md). Not GRIDNODE_...:
+#: those variables override settings.
+CLOCK_SHIFT_ENV = "DEMO_CLOCK_SHIFT_FILE"
 
 
 def node_clock(settings: NodeSettings) -> Clock:
     """The system clock; in a demo's node (``require_clock_sync = false``, which a real
-    installation never writes) shifted by the file ``GRIDNODE_DEMO_CLOCK_SHIFT`` names, so
+    installation never writes) shifted by the file ``DEMO_CLOCK_SHIFT_FILE`` names, so
     a drill can jump one node's clock by an hour without moving the machine's."""
     name = os.environ.get(CLOCK_SHIFT_ENV)
     if not name or settings.require_clock_sync:

@@ -1,0 +1,62 @@
+"""A node whose disk fills: it stops supplying or paying, says why, and goes on when space
+returns (issue 16, "the ledger's disk full"). SQLite's own SQLITE_FULL, through
+``PRAGMA max_page_count`` (as on a full disk, the file cannot grow), in virtual time on the
+in-process seller and buyer of tests/support/node.py; the drills fill a real tmpfs under
+the demo's nodes (docs/drill.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gridnode.ledger import SqliteLedger
+from tests.support.node import Pair, trading_pair
+
+
+def fill(ledger: SqliteLedger) -> None:
+    """No room left: the ledger's file cannot grow by one more page."""
+    db = ledger.store.db
+    pages = db.query("PRAGMA page_count")[0][0]
+    db.query(f"PRAGMA max_page_count = {pages}")
+
+
+def make_room(ledger: SqliteLedger) -> None:
+    ledger.store.db.query("PRAGMA max_page_count = 1073741823")
+
+
+def said(pair: Pair, node: str) -> list[str]:
+    runtime = pair.seller if node == "seller" else pair.buyer
+    return [w for w in runtime.snapshot().warnings if "is full" in w]
+
+
+async def test_a_seller_whose_disk_fills_cuts_the_supply_says_why_and_goes_on(
+    tmp_path: Path,
+) -> None:
+    pair = await trading_pair(tmp_path)
+    await pair.start()
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+    fill(pair.seller_ledger)
+    await pair.clock.run_until(lambda: not pair.wire.relay_on, limit_s=60)
+    assert said(pair, "seller"), pair.seller.snapshot().warnings
+    await pair.clock.advance(30)
+    assert not pair.wire.relay_on  # nothing it does could be recorded: no supply
+    make_room(pair.seller_ledger)
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=120)
+    await pair.shutdown()
+
+
+async def test_a_buyer_whose_disk_fills_stops_paying_says_why_and_goes_on(
+    tmp_path: Path,
+) -> None:
+    pair = await trading_pair(tmp_path)
+    await pair.start()
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+    fill(pair.buyer_ledger)
+    await pair.clock.run_until(lambda: not pair.wire.relay_on, limit_s=60)
+    assert said(pair, "buyer"), pair.buyer.snapshot().warnings
+    paid = len(pair.buyer_wallet.paid) if hasattr(pair.buyer_wallet, "paid") else None
+    await pair.clock.advance(30)
+    if paid is not None:
+        assert len(pair.buyer_wallet.paid) == paid  # nothing paid while it cannot record
+    make_room(pair.buyer_ledger)
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=120)
+    await pair.shutdown()
