@@ -71,7 +71,7 @@ class ProxyStats:
     reset_by_fault: int = 0
 
 
-@dataclass
+@dataclass(eq=False)  # kept in a set, by identity
 class _Connection:
     client: asyncio.StreamWriter
     server: asyncio.StreamWriter
