@@ -10,7 +10,7 @@ setup:
 	@scripts/setup
 
 # What the tiers below regtest need: the system packages some tests call (systemd-analyze,
-# openssl, xxd) and the virtual environment; no Go, no daemons.
+# openssl, xxd, the mosquitto broker) and the virtual environment; no Go, no daemons.
 setup-unit:
 	@scripts/setup --system
 	@scripts/setup --python

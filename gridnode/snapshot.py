@@ -1,8 +1,9 @@
 """What a running node looks like at one moment, as plain frozen values.
 
 The node runtime builds a :class:`NodeSnapshot` on demand; everything that shows the
-node to the outside (the status socket and through it the dashboard, the rate feed, and
-later MQTT and metrics) renders one of these and imports no node class. Amounts are
+node to the outside (the status socket and through it the dashboard, the rate feed, MQTT
+for Home Assistant, the Prometheus metrics) renders one of these and imports no node
+class. Amounts are
 integer msat, energy integer mWh, times Unix ms, like everywhere else.
 """
 
@@ -93,6 +94,33 @@ class SessionView:
 
 
 @dataclass(frozen=True, slots=True)
+class StorageView:
+    """What the node's files take and how fast they grow (the storage warning's figures)."""
+
+    #: The ledger with its write-ahead log.
+    ledger_bytes: int
+    #: LND's data folder; None when ``lnd_data_dir`` is not configured.
+    lnd_bytes: int | None
+    #: Free space on the file system that fills first.
+    free_bytes: int
+    #: Net growth per day over the sampled span; None until the span is long enough.
+    growth_bytes_per_day: int | None
+    #: The configured ``storage_budget_mb_per_day``, in bytes.
+    budget_bytes_per_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class Liquidity:
+    """The node's Lightning channel balances, as LND last reported them."""
+
+    #: What the node can still pay (its channels' local balance).
+    sendable_msat: int
+    #: What the node can still receive (its channels' remote balance).
+    receivable_msat: int
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class NodeSnapshot:
     #: The roles this node plays ("seller", "buyer"; both on a battery node).
     role: str
@@ -107,6 +135,13 @@ class NodeSnapshot:
     sessions: tuple[SessionView, ...] = ()
     #: Things a person should act on (storage, clock, LND, a meter, a failed effect).
     warnings: tuple[str, ...] = field(default=())
+    #: A buyer whose buying is paused by hand: no session runs until it is resumed.
+    buying_paused: bool = False
+    #: The node's storage figures; None until the first sample.
+    storage: StorageView | None = None
+    #: The channel balances; None where the node does not ask (a buyer's least-privilege
+    #: macaroon cannot read them) or before the first answer.
+    liquidity: Liquidity | None = None
 
     def session(self, session_id: str) -> SessionView | None:
         return next((s for s in self.sessions if s.session_id == session_id), None)

@@ -39,6 +39,19 @@ from gridnode.cli.common import emit_json, guarded, say
     "switched by 'gridnode loads' from its live rate.",
 )
 @click.option(
+    "--mqtt",
+    "mqtt",
+    default=None,
+    metavar="URL",
+    help="Publish every node to this MQTT broker, with Home Assistant discovery, like "
+    "mqtt://127.0.0.1:1883 (a broker you run).",
+)
+@click.option(
+    "--metrics",
+    is_flag=True,
+    help="Serve each node's Prometheus metrics on a free local port, and print where.",
+)
+@click.option(
     "--dashboard/--no-dashboard",
     default=None,
     help="Open the dashboard on the seller once the demo runs. Default: when a terminal "
@@ -56,6 +69,8 @@ def demo(
     period_s: int,
     rate_feed: str | None,
     smart_loads: bool,
+    mqtt: str | None,
+    metrics: bool,
     dashboard: bool | None,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
@@ -65,9 +80,14 @@ def demo(
       gridnode demo --seconds 60 --json
       gridnode demo --buyers 3 --dir /tmp/demo
       gridnode demo --rate-feed tcp://127.0.0.1:5556   # then: gridnode loads
+      gridnode demo --mqtt mqtt://127.0.0.1:1883 --metrics
     """
-    from gridnode.demo.configs import DemoTerms
+    from gridnode.demo.configs import DemoTerms, Outside
     from gridnode.demo.run import DemoOptions, run_demo
+    from gridnode.errors import UsageError
+
+    if mqtt is not None and not mqtt.startswith(("mqtt://", "mqtts://")):
+        raise UsageError(f"--mqtt takes a broker URL like mqtt://127.0.0.1:1883, not {mqtt!r}.")
 
     options = DemoOptions(
         buyers=buyers,
@@ -79,6 +99,7 @@ def demo(
         terms=DemoTerms(period_s=period_s),
         rate_feed=rate_feed,
         smart_loads=smart_loads,
+        outside=Outside(mqtt=mqtt, metrics=metrics),
     )
     if smart_loads:  # room under the 16 A maximum for 2.5 kW of appliances
         options.load_watts, options.cycling_watts = 1000.0, 0.0

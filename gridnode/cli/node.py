@@ -23,7 +23,8 @@ _CONFIG = click.option(
 @click.option(
     "--allow-control",
     is_flag=True,
-    help="Let the status socket's one control (stopping a session by hand) work.",
+    help="Let the controls work: stopping a session by hand (the status socket's and "
+    "MQTT's stop button).",
 )
 @guarded
 def sell(config: Path, allow_control: bool) -> None:
@@ -44,8 +45,14 @@ def sell(config: Path, allow_control: bool) -> None:
 
 @click.command()
 @_CONFIG
+@click.option(
+    "--allow-control",
+    is_flag=True,
+    help="Let the controls work: MQTT's switch pausing buying (pause_switch in [mqtt]) "
+    "and stopping a session by hand from the dashboard.",
+)
 @guarded
-def buy(config: Path) -> None:
+def buy(config: Path, allow_control: bool) -> None:
     """Buy energy from the seller in the configuration until SIGTERM.
 
     \b
@@ -58,4 +65,4 @@ def buy(config: Path) -> None:
     settings = load_settings(config)
     if not isinstance(settings, BuyerSettings):
         raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode sell'.")
-    run_node(settings)
+    run_node(settings, allow_control=allow_control)

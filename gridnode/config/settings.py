@@ -45,11 +45,13 @@ from gridnode.config.hardware import read_hardware
 from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS, read_breach_hold, read_limits
 from gridnode.config.link import read_link
 from gridnode.config.lnd import LndSettings, read_lnd
+from gridnode.config.mqtt import read_metrics_listen, read_mqtt
 from gridnode.config.peers import BuyerEntry, SellerEntry, read_address, read_buyers, read_sellers
 from gridnode.config.ratefeed import read_feed_curve
 from gridnode.config.reader import ConfigError, Problems, Table, load_toml
 from gridnode.config.trade import read_terms
 from gridnode.hardware.config import HardwareConfig
+from gridnode.mqtt.settings import MqttSettings
 from gridnode.peer.settings import LinkSettings
 from gridnode.ratefeed.publisher import CurveServer
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
@@ -107,6 +109,10 @@ class CommonSettings:
     link: LinkSettings = field(default_factory=LinkSettings)
     #: Start no session while the system clock is not synchronised (docs/node.md).
     require_clock_sync: bool = True
+    #: Publish to an MQTT broker, with Home Assistant discovery (the [mqtt] table).
+    mqtt: MqttSettings | None = None
+    #: Serve Prometheus metrics on this "host:port" (docs/metrics.md).
+    metrics_listen: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +224,8 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "lnd_data_dir": (top.path_value("lnd_data_dir", base) if top.has("lnd_data_dir") else None),
         "link": read_link(top.table("link", required=False)),
         "require_clock_sync": top.get("require_clock_sync", bool, True),
+        "metrics_listen": read_metrics_listen(top),
+        "mqtt": read_mqtt(top, base, role),
     }
 
 

@@ -40,6 +40,35 @@ class DemoTerms:
     unpaid_s: float = 2.0
 
 
+@dataclass(frozen=True)
+class Outside:
+    """What the demo's nodes show outside: MQTT for Home Assistant, Prometheus metrics."""
+
+    #: The broker every node publishes to ("mqtt://127.0.0.1:1883"); None: no MQTT.
+    mqtt: str | None = None
+    #: Each node serves metrics on a free loopback port.
+    metrics: bool = False
+
+    def top(self, files: NodeFiles) -> list[str]:
+        """The top-level lines (before any table): where the node serves metrics."""
+        if not self.metrics:
+            return []
+        files.metrics = f"127.0.0.1:{free_port()}"
+        return [f'metrics_listen = "{files.metrics}"']
+
+    def tables(self, files: NodeFiles, *, buyer: bool) -> list[str]:
+        """The [mqtt] table, named for the node (a buyer gets the pause switch)."""
+        if self.mqtt is None:
+            return []
+        lines = ["[mqtt]", f'url = "{self.mqtt}"', f'name = "demo {files.name}"']
+        if buyer:
+            lines.append("pause_switch = true")
+        return [*lines, ""]
+
+
+NO_OUTSIDE = Outside()
+
+
 @dataclass
 class NodeFiles:
     name: str
@@ -48,6 +77,8 @@ class NodeFiles:
     identity: NodeIdentity
     status_socket: Path
     ledger: Path
+    #: Where the node serves its metrics ("127.0.0.1:PORT"), when it does.
+    metrics: str | None = None
 
 
 #: Both nodes run on this machine, so they share one clock and the skew check holds
@@ -103,11 +134,13 @@ def write_seller(
     circuit: dict[str, object],
     buyers: list[NodeFiles],
     terms: DemoTerms,
+    outside: Outside = NO_OUTSIDE,
 ) -> tuple[NodeFiles, str]:
     directory = root / "seller"
     identity = create_identity(directory, Role.SELLER, force=True)
     mac = _bake(lnd, "seller", directory / "seller.macaroon")
     listen = f"127.0.0.1:{free_port()}"
+    files = _files("seller", directory, directory / "seller.toml", identity)
     lines = [
         "# The demo seller (written by gridnode demo).",
         'role = "seller"',
@@ -117,6 +150,7 @@ def write_seller(
         'status_socket = "status.sock"',
         *_CLOCK_SYNC,
         *_REGISTER_STEP,
+        *outside.top(files),
         "",
         _lnd_table(lnd, mac),
         "[hardware.bus]",
@@ -174,10 +208,10 @@ def write_seller(
         'zone = "UTC"',
         f"knots = {_knots()}",
         "",
+        *outside.tables(files, buyer=False),
     ]
-    config = directory / "seller.toml"
-    config.write_text("\n".join(lines))
-    return _files("seller", directory, config, identity), listen
+    files.config.write_text("\n".join(lines))
+    return files, listen
 
 
 def prepare_buyer(root: Path, index: int) -> NodeFiles:
@@ -195,6 +229,7 @@ def write_buyer(
     seller: NodeFiles,
     listen: str,
     rate_feed: str | None = None,
+    outside: Outside = NO_OUTSIDE,
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
     a free loopback port when None, so buyers on one machine never collide)."""
@@ -213,6 +248,7 @@ def write_buyer(
                 f'rate_feed = "{rate_feed}"',
                 *_CLOCK_SYNC,
                 *_REGISTER_STEP,
+                *outside.top(files),
                 "",
                 _lnd_table(lnd, mac),
                 "[hardware.bus]",
@@ -256,6 +292,7 @@ def write_buyer(
                 'kind = "constant"',
                 f"price_msat_per_kwh = {DEAR}",
                 "",
+                *outside.tables(files, buyer=True),
             ]
         )
     )

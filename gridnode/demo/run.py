@@ -67,6 +67,8 @@ class DemoOptions:
     #: serve the circuit's control socket (``circuit-control.sock`` in the demo's
     #: folder), through which a drill injects meter faults (gridnode.demo.circuit)
     circuit_control: bool = False
+    #: MQTT (every node publishes to this broker) and the metrics (each node serves them)
+    outside: configs.Outside = field(default_factory=configs.Outside)
 
 
 @dataclass
@@ -137,9 +139,12 @@ class DemoHarness:
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
         summary["receipts"] = [str(p) for p in receipts]
-        summary["fingerprints"] = {
-            files.name: files.identity.fingerprint for files in [parts.seller, *parts.buyers]
-        }
+        nodes = [parts.seller, *parts.buyers]
+        summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
+        if self.options.outside.metrics:
+            summary["metrics"] = {f.name: f"http://{f.metrics}/metrics" for f in nodes}
+        if self.options.outside.mqtt:
+            summary["mqtt"] = self.options.outside.mqtt
         return summary
 
     def write_receipts(self) -> list[Path]:
@@ -194,14 +199,19 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
     info = json.loads(line)
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
-    seller, listen = configs.write_seller(root, network.nodes[0], info, buyers, options.terms)
+    outside = options.outside
+    seller, listen = configs.write_seller(
+        root, network.nodes[0], info, buyers, options.terms, outside
+    )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
         dial = options.link_via(buyer.name, listen) if options.link_via else listen
-        feed = configs.write_buyer(buyer, i, network.nodes[i], info, seller, dial, feed)
+        node = network.nodes[i]
+        feed = configs.write_buyer(buyer, i, node, info, seller, dial, feed, outside)
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
+    _say_outside(outside, [seller, *buyers], say)
     parts = Parts(network, circuit, info, seller, buyers)
     _launch(
         parts,
@@ -209,8 +219,11 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         ["sell", "--config", str(seller.config), "--allow-control"],
         seller.directory,
     )
+    # with MQTT, a buyer's pause switch works (it is a control, like the seller's stop)
+    control = ["--allow-control"] if outside.mqtt else []
     for buyer in buyers:
-        _launch(parts, buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
+        argv = ["buy", "--config", str(buyer.config), *control]
+        _launch(parts, buyer.name, argv, buyer.directory)
     board = info.get("smart_loads")
     if isinstance(board, dict):
         loads_config = configs.write_loads(buyers[0], feeds[0], board, options.smart_load_band)
@@ -218,6 +231,14 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
     return parts
+
+
+def _say_outside(outside: configs.Outside, nodes: list[configs.NodeFiles], say: Say) -> None:
+    if outside.mqtt:
+        say(f"every node publishes to {outside.mqtt} (Home Assistant discovery included)")
+    for files in nodes:
+        if files.metrics:
+            say(f"{files.name} metrics: http://{files.metrics}/metrics")
 
 
 def _launch(parts: Parts, name: str, args: list[str], directory: Path) -> None:

@@ -14,7 +14,7 @@ import logging
 
 from gridnode.node.context import NodeContext
 from gridnode.node.metering import MeterPoller
-from gridnode.node.partner import GateOpened
+from gridnode.node.partner import GateOpened, PauseChanged
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.runner import SessionRunner
 from gridnode.node.seller_partner import SellerPartner
@@ -89,6 +89,13 @@ class BuyerRole:
                 partner.request_close(reason)
                 return True
         return False
+
+    def set_buying(self, buying: bool) -> bool:
+        """Pause (close every session cleanly, then take the links down so no seller
+        offers) or resume buying (docs/home-assistant.md)."""
+        for partner in self.partners:
+            partner.post(PauseChanged(paused=not buying))
+        return True
 
     def cut_supply(self) -> None:
         """A buyer switches no supply."""

@@ -18,6 +18,7 @@ from gridnode.ledger import Ledger
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.health import WalletHealth
 from gridnode.node.tasks import TaskGroup
+from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.trade.signing import P256Signer
 from gridnode.wallet.port import Wallet
 
@@ -85,3 +86,6 @@ class NodeContext:
     register_step_mwh: int
     #: Wakes the status socket and the rate feed: something a person sees changed.
     changed: Changes
+    #: Told of what a snapshot cannot show (payments by outcome, latencies, relay
+    #: switches, meter errors, tick gaps): the metrics, when the node serves them.
+    observer: Observer = NO_OBSERVER

@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 from gridnode.ledger import DuplicatePaymentError, InvoicePurpose
 from gridnode.node.payments import Payment, PaymentTracker
 from gridnode.node.runner_ports import PaymentPolicy, RunnerPorts
+from gridnode.observe import InvoiceOutcome
 from gridnode.trade.actions import CreateInvoice, PayInvoice
 from gridnode.trade.events import (
     Effect,
@@ -91,6 +92,7 @@ class Effects:
             timeout_s=runner.payments.timeout_s,
             logger=log,
             on_error=self._payment_error,
+            observer=ports.observer,
         )
 
     def _post(self, event: Event) -> None:
@@ -168,11 +170,14 @@ class Effects:
             if isinstance(exc, WalletUnreachableError):
                 self.ports.wallet_failed(str(exc))
             self.log.warning("could not create an invoice: %s", exc)
+            self.ports.observer.invoice(InvoiceOutcome.CREATE_FAILED)
             self._post(InvoiceCreateFailed(action.request_id, str(exc)))
             return
         except Exception as exc:  # a bug: the session still learns it has no invoice
+            self.ports.observer.invoice(InvoiceOutcome.CREATE_FAILED)
             self._post(InvoiceCreateFailed(action.request_id, f"{type(exc).__name__}: {exc}"))
             raise  # and the runner reports it (EffectFailed, with the traceback in the log)
+        self.ports.observer.invoice(InvoiceOutcome.CREATED)
         self._post(InvoiceCreated(action.request_id, created.bolt11, created.payment_hash.value))
         made = created.payment_hash
         if action.hold:
@@ -194,6 +199,7 @@ class Effects:
                         self._post(HoldInvoiceAccepted(payment_hash.value, status.amount_paid))
                     elif status.state is InvoiceState.CANCELED:
                         await invoices.set_state(payment_hash.value, InvoiceState.CANCELED)
+                        self.ports.observer.invoice(InvoiceOutcome.CANCELED)
                         self._post(InvoiceCanceled(payment_hash.value))
                 return
             except WalletError as exc:
@@ -210,6 +216,7 @@ class Effects:
         )
         if status.state in (InvoiceState.OPEN, InvoiceState.CANCELED):
             await self.ports.ledger.invoices.set_state(payment_hash.value, InvoiceState.CANCELED)
+            self.ports.observer.invoice(InvoiceOutcome.EXPIRED)
             self._post(InvoiceCanceled(payment_hash.value))
 
     async def settle_hold(self, payment_hash: bytes) -> None:

@@ -16,10 +16,15 @@ import signal
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from prometheus_client import CollectorRegistry
+
 from gridnode.clock import SYSTEM_CLOCK, Clock, ShiftedClock
 from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
+from gridnode.metrics.observer import MetricsObserver
+from gridnode.metrics.service import MetricsService
+from gridnode.mqtt.service import MqttService
 from gridnode.node import wiring
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
@@ -28,11 +33,12 @@ from gridnode.node.health import WalletHealth
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
-from gridnode.node.runtime import NodeRuntime, Role
+from gridnode.node.runtime import NodeRuntime, Role, ServiceFactory
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
 from gridnode.node.tasks import TaskGroup
+from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.server import SellerServer
 from gridnode.peer.tls import PinnedPeer
@@ -63,6 +69,8 @@ async def build_runtime(
         opened.push_async_callback(wallet.close)
         hardware = wiring.open_node_hardware(settings.hardware, clock)
         opened.callback(hardware.close)
+        registry = CollectorRegistry() if settings.metrics_listen else None
+        observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
         ctx = NodeContext(
             identity=identity,
             signer=signer,
@@ -72,12 +80,16 @@ async def build_runtime(
             ids=ids or OsRandom(),
             tasks=TaskGroup(clock.now_ms),
             gate=ClockGate(settings.require_clock_sync, clock),
-            health=WalletHealth(wallet, clock),
+            # the seller's macaroon may read its channel balances (its receivable
+            # headroom); the buyer's least-privilege one may not
+            health=WalletHealth(wallet, clock, ask_balances=isinstance(settings, SellerSettings)),
             timings=timings or RuntimeTimings(),
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
+            observer=observer,
         )
-        return _assemble(settings, ctx, hardware, opened, allow_control)
+        services = _services(settings, registry, allow_control)
+        return _assemble(settings, ctx, hardware, opened, allow_control, services)
     except BaseException:
         await opened.aclose()
         raise
@@ -89,6 +101,7 @@ def _assemble(
     hardware: HardwarePorts,
     opened: contextlib.AsyncExitStack,
     allow_control: bool,
+    services: list[ServiceFactory],
 ) -> NodeRuntime:
     poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
     role: Role
@@ -124,7 +137,41 @@ def _assemble(
         close=opened.aclose,
         allow_control=allow_control,
         ledger_path=str(settings.ledger),
+        services=services,
     )
+
+
+def _services(
+    settings: NodeSettings, registry: CollectorRegistry | None, allow_control: bool
+) -> list[ServiceFactory]:
+    """MQTT and the metrics, when configured: each renders the runtime's snapshot."""
+    services: list[ServiceFactory] = []
+    mqtt, listen = settings.mqtt, settings.metrics_listen
+    if mqtt is not None:
+        if mqtt.pause_switch and not allow_control:
+            log.warning(
+                "[mqtt] pause_switch is set, but the node runs without --allow-control: the "
+                "switch is not offered"
+            )
+
+        def mqtt_service(runtime: NodeRuntime) -> MqttService:
+            return MqttService(
+                mqtt,
+                runtime.snapshot,
+                runtime.ctx.clock,
+                allow_control=allow_control,
+                stop_session=runtime.stop_session,
+                set_buying=runtime.set_buying,
+            )
+
+        services.append(mqtt_service)
+    if listen is not None:
+
+        def metrics_service(runtime: NodeRuntime) -> MetricsService:
+            return MetricsService(listen, runtime.snapshot, runtime.ctx.clock, registry=registry)
+
+        services.append(metrics_service)
+    return services
 
 
 def _watchdog(
@@ -219,6 +266,7 @@ def _buyer(
         name=meter_id,
         register_step_mwh=settings.register_step_mwh,
         clock=ctx.clock,
+        observer=ctx.observer,
     )
     return BuyerRole(ctx, partners=partners, poller=poller)
 

@@ -18,8 +18,16 @@ from collections.abc import Callable
 from gridnode.clock import SYSTEM_CLOCK, Clock, wait_for
 from gridnode.errors import GridnodeError
 from gridnode.hardware.counters import PowerIntegrator
+from gridnode.hardware.errors import (
+    CrcError,
+    ImplausibleReadingError,
+    MalformedAnswerError,
+    MeterProtocolError,
+    NoAnswerError,
+)
 from gridnode.hardware.meter import Meter
 from gridnode.hardware.sample import MeterSample as HardwareSample
+from gridnode.observe import NO_OBSERVER, MeterErrorKind, Observer
 from gridnode.trade.events import MeterSample
 
 log = logging.getLogger("gridnode.node")
@@ -42,6 +50,25 @@ def to_event(sample: HardwareSample, integrated_mwh: int) -> MeterSample:
     )
 
 
+#: The kind of each meter fault, most specific first (an operator acts on the kind).
+_ERROR_KINDS: tuple[tuple[type[BaseException], MeterErrorKind], ...] = (
+    (NoAnswerError, MeterErrorKind.NO_ANSWER),
+    (CrcError, MeterErrorKind.CRC),
+    (MalformedAnswerError, MeterErrorKind.MALFORMED),
+    (MeterProtocolError, MeterErrorKind.PROTOCOL),
+    (ImplausibleReadingError, MeterErrorKind.IMPLAUSIBLE),
+    (TimeoutError, MeterErrorKind.TIMEOUT),
+)
+
+
+def error_kind(error: BaseException) -> MeterErrorKind:
+    """What kind of meter fault ``error`` is, for the metrics."""
+    for kind_of, kind in _ERROR_KINDS:
+        if isinstance(error, kind_of):
+            return kind
+    return MeterErrorKind.OTHER
+
+
 class MeterPoller:
     """Reads ``meter`` every ``period_s`` and hands each sample to ``sink``."""
 
@@ -54,8 +81,10 @@ class MeterPoller:
         name: str,
         register_step_mwh: int = 10_000,
         clock: Clock = SYSTEM_CLOCK,
+        observer: Observer = NO_OBSERVER,
     ) -> None:
         self.meter = meter
+        self.observer = observer
         self.clock = clock
         self.sink = sink
         self.period_s = period_s
@@ -75,6 +104,7 @@ class MeterPoller:
                 self.failures += 1
                 self.last_error = str(exc) or "no answer in time"
                 log.warning("meter %s: %s", self.name, self.last_error)
+                self.observer.meter_read_failed(self.name, error_kind(exc))
             else:
                 self.last = sample
                 self.last_error = None

@@ -59,7 +59,14 @@ class GateOpened:
     """The clock gate opened: sessions may start."""
 
 
-PartnerEvent = LinkEvent | SessionEnded | QuietOver | GateOpened
+@dataclass(frozen=True, slots=True)
+class PauseChanged:
+    """Buying was paused or resumed by hand (a buyer's partners only)."""
+
+    paused: bool
+
+
+PartnerEvent = LinkEvent | SessionEnded | QuietOver | GateOpened | PauseChanged
 
 
 class Partner:
@@ -186,6 +193,7 @@ class Partner:
             clock=ctx.clock,
             ids=ctx.ids,
             wallet_failed=ctx.health.failed,
+            observer=ctx.observer,
         )
         if register_invoice is not None:
             ports.register_invoice = register_invoice

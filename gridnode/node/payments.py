@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from gridnode.clock import Clock
 from gridnode.ledger import Ledger
 from gridnode.money import Msat
+from gridnode.observe import NO_OBSERVER, Observer
+from gridnode.observe import PaymentOutcome as Outcome
 from gridnode.wallet.port import (
     InvoiceNotFoundError,
     PaymentHash,
@@ -86,10 +88,12 @@ class PaymentTracker:
         max_backoff_s: float = 10.0,
         logger: logging.Logger | logging.LoggerAdapter[logging.Logger] = log,
         on_error: Callable[[bytes, WalletError, int], None] | None = None,
+        observer: Observer = NO_OBSERVER,
     ) -> None:
         """``on_error(payment_hash, error, attempt)`` hears of every wallet error while
         paying or following (attempt 1 is the pay call itself), so the session can show
-        that a payment's fate is unknown while it is tracked."""
+        that a payment's fate is unknown while it is tracked. ``observer`` hears how each
+        payment paid here ended and how long it took."""
         self.ledger = ledger
         self.wallet = wallet
         self.clock = clock
@@ -99,6 +103,7 @@ class PaymentTracker:
         self.max_backoff_s = max_backoff_s
         self._log = logger
         self._on_error = on_error
+        self._observer = observer
 
     async def start(self, session_id: str, payment: Payment) -> None:
         """Write the attempt, before the wallet sees it. A payment hash attempted before
@@ -110,6 +115,15 @@ class PaymentTracker:
     async def pay(self, payment: Payment) -> PaymentOutcome:
         """Pay a payment whose attempt is written (:meth:`start`), then follow it until
         it resolves; its outcome is in the ledger when this returns."""
+        started = self.clock.monotonic()
+        outcome = await self._pay(payment)
+        seconds = self.clock.monotonic() - started
+        self._observer.payment_resolved(
+            Outcome.SUCCEEDED if outcome.succeeded else Outcome.FAILED, seconds
+        )
+        return outcome
+
+    async def _pay(self, payment: Payment) -> PaymentOutcome:
         try:
             result = await self.wallet.pay_invoice(payment.bolt11, payment.max_fee, self.timeout_s)
         except WalletError as exc:  # the wallet may have started it all the same

@@ -24,6 +24,7 @@ from gridnode.config.settings import CommonSettings
 from gridnode.errors import GridnodeError
 from gridnode.ledger import Ledger
 from gridnode.node.storage import DAY_MS, StorageWatch
+from gridnode.snapshot import StorageView
 from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, Wallet, WalletError
 
 log = logging.getLogger("gridnode.node")
@@ -65,7 +66,9 @@ class Pruner:
         paths = [settings.ledger]
         if settings.lnd_data_dir is not None:
             paths.append(settings.lnd_data_dir)
-        watch = StorageWatch(paths, settings.storage_budget_mb_per_day, clock.now_ms)
+        watch = StorageWatch(
+            paths, settings.storage_budget_mb_per_day, clock.now_ms, ledger=settings.ledger
+        )
         return cls(
             ledger,
             wallet,
@@ -78,6 +81,10 @@ class Pruner:
     def warnings(self) -> tuple[str, ...]:
         """What the dashboard shows about storage (empty while all is well)."""
         return self.storage.warnings if self.storage is not None else ()
+
+    def storage_view(self) -> StorageView | None:
+        """The storage figures of the latest sample (None before it, or unwatched)."""
+        return self.storage.view() if self.storage is not None else None
 
     async def prune_payments(self) -> int:
         """Delete the records of payments the ledger holds as resolved and not yet pruned."""

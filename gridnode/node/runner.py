@@ -92,6 +92,8 @@ class SessionRunner:
         self.peer_ended = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._tick_due = False
+        #: when the previous tick was handled (the clock's monotonic seconds)
+        self._last_tick_s: float | None = None
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
         self.effects = Effects(self, ports, self._spawn, self._log)
 
@@ -113,6 +115,7 @@ class SessionRunner:
                 event, handled = await self.events.get()
                 if isinstance(event, Tick):
                     self._tick_due = False
+                    self._ticked()
                 await self.step(event, handled)
             # The session is over: frames still queued reach no one (dropped on purpose).
             while not self.events.empty():
@@ -132,6 +135,13 @@ class SessionRunner:
                 self._tick_due = True
                 self.events.put_nowait((Tick(), None))
             await self.ports.clock.sleep(self.tick_ms / 1000)
+
+    def _ticked(self) -> None:
+        """Tell the observer how long after the previous tick this one is handled."""
+        now = self.ports.clock.monotonic()
+        if self._last_tick_s is not None:
+            self.ports.observer.control_tick(now - self._last_tick_s)
+        self._last_tick_s = now
 
     async def step(self, event: Event, handled: Handled | None = None) -> None:
         """One event through the session, and its actions carried out in order.
@@ -222,6 +232,8 @@ class SessionRunner:
             await relay.switch_on()
         else:
             await relay.switch_off()
+        # the observer's label is a word: the cause's name, or why the relay came on
+        self.ports.observer.relay_switched(action.on, cause if action.cause else "conditions_met")
         self._log.info("relay %s: %s", "on" if action.on else "off", action.text or cause)
 
     def _spawn(self, work: Coroutine[Any, Any, None], effect: Effect, payment_hash: bytes) -> None:

@@ -16,6 +16,7 @@ from gridnode.ledger import Ledger
 from gridnode.money import Msat
 from gridnode.node.context import IdSource, OsRandom
 from gridnode.node.settlements import Postable
+from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.wallet.port import Wallet
 
 
@@ -39,6 +40,8 @@ class RunnerPorts:
     register_invoice: Callable[[bytes, Postable], None] = lambda _h, _r: None
     #: Tells the node's health check that a wallet call found LND unreachable.
     wallet_failed: Callable[[str], None] = lambda _problem: None
+    #: Told of invoices and payments by outcome, relay switches and tick gaps.
+    observer: Observer = NO_OBSERVER
 
 
 @dataclass(frozen=True)

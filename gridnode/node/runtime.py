@@ -5,10 +5,10 @@ hold both) over one set of ports (:class:`~gridnode.node.context.NodeContext`). 
 decides what to offer or accept and which sessions to open; the runtime does the rest:
 
 1. start-up: each role's reconciliation with the ledger and LND, before anything trades;
-2. services: the status socket and the rate feed (both render the frozen
-   :class:`~gridnode.snapshot.NodeSnapshot`, never a node class), storage hygiene, the
-   clock gate, LND's health check and the watchdog, each a task whose failure is
-   reported (:class:`~gridnode.node.tasks.TaskGroup`), never lost;
+2. services: the status socket, the rate feed, MQTT and the metrics (each renders the
+   frozen :class:`~gridnode.snapshot.NodeSnapshot`, never a node class), storage
+   hygiene, the clock gate, LND's health check and the watchdog, each a task whose
+   failure is reported (:class:`~gridnode.node.tasks.TaskGroup`), never lost;
 3. shutdown, in this order: every supply cut, every session closed (and the peer's End
    awaited), the role's last duties (the seller's open invoices), then the tasks, the
    services, the links, the wallet, the hardware and the ledger.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from typing import Any, Protocol
 
 from gridnode.node.context import NodeContext
@@ -70,6 +70,10 @@ class Role(Protocol):
         """Ask the live session ``session_id`` to close; False when there is none."""
         ...
 
+    def set_buying(self, buying: bool) -> bool:
+        """Pause or resume buying; False for a role that does not buy."""
+        ...
+
     def cut_supply(self) -> None:
         """Every relay this role switches off, now."""
         ...
@@ -79,6 +83,25 @@ class Role(Protocol):
     async def finish(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+class Service(Protocol):
+    """Something beside the node that renders its snapshot (MQTT, the metrics): run for
+    the node's life as a task of its group (a failure is reported and the service started
+    again; it never holds up trading), woken on every change, closed at shutdown."""
+
+    name: str
+
+    def changed(self) -> None:
+        """Something a person sees may have changed (never blocks)."""
+        ...
+
+    async def run(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+ServiceFactory = Callable[["NodeRuntime"], Service]
 
 
 class NodeRuntime:
@@ -94,6 +117,7 @@ class NodeRuntime:
         close: Callable[[], Awaitable[object]] | None = None,
         allow_control: bool = False,
         ledger_path: str = "",
+        services: Sequence[ServiceFactory] = (),
     ) -> None:
         self.ctx = ctx
         self.roles = roles
@@ -104,6 +128,9 @@ class NodeRuntime:
         self.status = status(self) if status is not None else None
         self.rate_feed = rate_feed(self) if rate_feed is not None else None
         self._close = close
+        self.services = [service(self) for service in services]
+        #: the buyer stopped buying by hand (MQTT's switch): no session until resumed
+        self.buying_paused = False
         self.ready = asyncio.Event()
         ctx.tasks.on_failure = self.task_failed
         ctx.gate.on_status = self._clock_checked
@@ -113,6 +140,8 @@ class NodeRuntime:
             ctx.changed.listen(self.status.notify)
         if self.rate_feed is not None:
             ctx.changed.listen(self.rate_feed.changed)
+        for service in self.services:
+            ctx.changed.listen(service.changed)
 
     @property
     def role_name(self) -> str:
@@ -142,16 +171,32 @@ class NodeRuntime:
             ledger_path=self.ledger_path,
             sessions=tuple(sessions),
             warnings=tuple(warnings),
+            buying_paused=self.buying_paused,
+            storage=self.pruner.storage_view(),
+            liquidity=ctx.health.liquidity,
         )
 
     def healthy(self) -> bool:
         return all(role.healthy() for role in self.roles)
 
     async def stop_session(self, session_id: str, reason: str) -> str | None:
-        """The status socket's one control: ``None`` when asked, else why not."""
+        """Stop a session by hand (the status socket's control, MQTT's stop button):
+        ``None`` when asked, else why not."""
         if any(role.stop_session(session_id, reason) for role in self.roles):
             return None
         return f"no live session {session_id}"
+
+    async def set_buying(self, buying: bool) -> str | None:
+        """Pause buying (``buying`` False: every live session is closed cleanly and no
+        new one starts) or resume it: ``None`` when done, else why not."""
+        if not any([role.set_buying(buying) for role in self.roles]):
+            return "this node does not buy"
+        paused = not buying
+        if paused != self.buying_paused:
+            log.info("buying %s by hand", "paused" if paused else "resumed")
+        self.buying_paused = paused
+        self.ctx.changed()
+        return None
 
     # -- events the services raise ---------------------------------------------------------------
     def _clock_checked(self, status: ClockStatus) -> None:
@@ -187,6 +232,8 @@ class NodeRuntime:
             if self.rate_feed is not None:
                 self.rate_feed.publisher.start()
                 tasks.keep_running(self.rate_feed.run, name="rate feed", sleep=sleep)
+            for service in self.services:
+                tasks.keep_running(service.run, name=service.name, sleep=sleep)
             tasks.keep_running(self.pruner.run, name="pruning", sleep=sleep)
             tasks.keep_running(ctx.gate.run, name="clock gate", sleep=sleep)
             tasks.keep_running(ctx.health.run, name="LND health", sleep=sleep)
@@ -218,6 +265,9 @@ class NodeRuntime:
                 if self.rate_feed.publisher.socket is not None:
                     await self.rate_feed.farewell()
             self.rate_feed.publisher.close()
+        for service in self.services:
+            with _reported(f"closing {service.name}"):
+                await service.close()
         for role in self.roles:
             with _reported("closing the links"):
                 await role.close()

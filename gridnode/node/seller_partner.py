@@ -8,6 +8,10 @@ offer at once, and a buyer whose clock is wrong must not sign readings with it.
 After a breach the buyer holds off the seller for ``breach_hold_s`` ([limits]): every
 session started meanwhile refuses the seller's offer. The hold is read from the ledger's
 breaches, so a restart does not clear it.
+
+Buying can be paused by hand (MQTT's switch): the live session is asked to close, the
+seller's End reading awaited a moment, then the link is taken down, so the seller offers
+nothing until buying resumes and the link comes up again (the seller offers at once).
 """
 
 from __future__ import annotations
@@ -17,11 +21,18 @@ import logging
 from gridnode.ledger import Ledger
 from gridnode.node.context import NodeContext
 from gridnode.node.links import Dialer
-from gridnode.node.partner import GateOpened, Partner, PartnerEvent, QuietOver, SessionEnded
+from gridnode.node.partner import (
+    GateOpened,
+    Partner,
+    PartnerEvent,
+    PauseChanged,
+    QuietOver,
+    SessionEnded,
+)
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_buyer
 from gridnode.node.routing import frame_session, unknown_session_frame
-from gridnode.node.runner import Handled, PaymentPolicy
+from gridnode.node.runner import Handled, PaymentPolicy, SessionRunner
 from gridnode.ocmf import SeriesState
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
@@ -33,6 +44,9 @@ from gridnode.trade.readings import OwnSeries
 from gridnode.trade.terms import BuyerLimits
 
 log = logging.getLogger("gridnode.node")
+
+#: Why a paused buyer closes its session and takes its link down (the seller logs it).
+PAUSED = "buying is paused by hand"
 
 
 async def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
@@ -84,6 +98,12 @@ class SellerPartner(Partner):
         #: no new follow-up of an ended session's payments once the node shuts down
         self.stopping = False
         self.rate_changed = ctx.changed
+        #: buying is paused by hand; the link is down while ``link_paused``
+        self.paused = False
+        self.link_paused = False
+        #: the clock gate opened and the link was started
+        self.gate_open = False
+        self.dialling = False
 
     def hold(self) -> BreachHold | None:
         """The hold after the seller's latest breach: the ledger's, or the live session's
@@ -105,15 +125,53 @@ class SellerPartner(Partner):
                     await self._route(event.payload, handled)
             case LinkUp() | LinkDown() | LinkExpired():
                 self.to_session(event, "the seller stayed away too long")
-            case GateOpened() if self.runner is None:
+            case GateOpened() if not self.gate_open:
                 # no session and no link (the seller would offer at once) until the
                 # clock is right; then the link starts, with a session awaiting the offer
-                self.client.start()
-                await self._start_session()
+                self.gate_open = True
+                if not self.paused:
+                    await self._dial()
+            case PauseChanged(paused=paused):
+                await self._pause(paused)
             case SessionEnded(runner=runner):
                 self._follow_payments(runner.session_id)
+                if self.paused and runner is self.runner:
+                    self.ctx.tasks.spawn(self._link_down_after(runner), name=f"pause {self.name}")
             case GateOpened() | QuietOver():
                 pass
+
+    async def _dial(self) -> None:
+        self.dialling = True
+        self.client.start()
+        await self._start_session()
+
+    async def _pause(self, paused: bool) -> None:
+        """Pause: close the live session (the link goes down once it ended); resume:
+        bring the link up again, and the seller offers."""
+        if paused == self.paused:
+            return
+        self.paused = paused
+        if paused:
+            if self.request_close(PAUSED) is None:
+                self._link_down()
+        elif self.link_paused:
+            self.link_paused = False
+            self.client.resume()
+        elif self.gate_open and not self.dialling:
+            await self._dial()
+
+    async def _link_down_after(self, runner: SessionRunner) -> None:
+        """Once the paused session's End reading came (or a moment passed), take the link
+        down, unless buying was resumed meanwhile."""
+        await self.wait_peer_end(runner, self.ctx.timings.peer_end_grace_s)
+        if self.paused:
+            self._link_down()
+
+    def _link_down(self) -> None:
+        if self.dialling and not self.link_paused:
+            self.link_paused = True
+            self.client.pause(PAUSED)
+            log.info("buying from %s paused: link down until resumed", self.name)
 
     async def _route(self, frame: bytes, handled: Handled) -> None:
         """Hand a frame to the session it belongs to; a new hello starts a new session.
@@ -150,6 +208,8 @@ class SellerPartner(Partner):
         assert self.runner is not None
         self.ledger_names[peek.session_id] = self.runner.session_id
         self.runner.post(FrameReceived(frame), handled)
+        if self.paused:  # an offer that crossed the pause: its session closes at once
+            self.runner.post(CloseRequested(PAUSED))
 
     async def _late_reading(self, protocol_id: bytes, frame: bytes) -> bool:
         """Keep the seller's last signed reading of a session that closed here first."""

@@ -55,7 +55,9 @@ class SellerRole:
         self.server = server
         self.listen = listen
         self.slots = {slot.name: slot for slot in slots}
-        self.router = SettlementRouter(ctx.wallet, ctx.ledger, ctx.clock.now_ms)
+        self.router = SettlementRouter(
+            ctx.wallet, ctx.ledger, ctx.clock.now_ms, clock=ctx.clock, observer=ctx.observer
+        )
         self.min_interval_ms = min_interval_ms(storage_budget_mb_per_day, BYTES_PER_PAYMENT)
         #: where the server listens once started (port 0 becomes a real port)
         self.address: tuple[str, int] | None = None
@@ -110,6 +112,10 @@ class SellerRole:
             if runner is not None and runner.session_id == session_id:
                 slot.request_close(reason)
                 return True
+        return False
+
+    def set_buying(self, buying: bool) -> bool:
+        """A seller does not buy."""
         return False
 
     def cut_supply(self) -> None:

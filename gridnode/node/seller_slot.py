@@ -21,7 +21,14 @@ from gridnode.money import Msat
 from gridnode.node.context import NodeContext
 from gridnode.node.links import Link
 from gridnode.node.metering import MeterPoller
-from gridnode.node.partner import GateOpened, Partner, PartnerEvent, QuietOver, SessionEnded
+from gridnode.node.partner import (
+    GateOpened,
+    Partner,
+    PartnerEvent,
+    PauseChanged,
+    QuietOver,
+    SessionEnded,
+)
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import SessionRunner
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
@@ -97,6 +104,7 @@ class BuyerSlot(Partner):
             name=meter_id,
             register_step_mwh=ctx.register_step_mwh,
             clock=ctx.clock,
+            observer=ctx.observer,
         )
         self.machine = StateMachine(f"slot {name}", SlotState.IDLE, SLOT_TRANSITIONS)
         self.session: SellerSession | None = None
@@ -127,7 +135,7 @@ class BuyerSlot(Partner):
                 self._ended(runner)
             case QuietOver() if self.state is SlotState.QUIET:
                 self.machine.move(SlotState.IDLE)
-            case SessionEnded() | QuietOver() | GateOpened():
+            case SessionEnded() | QuietOver() | GateOpened() | PauseChanged():
                 pass
         await self._maybe_start()
 

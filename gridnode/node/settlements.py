@@ -12,7 +12,9 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
+from gridnode.clock import Clock
 from gridnode.ledger import Ledger
+from gridnode.observe import NO_OBSERVER, InvoiceOutcome, Observer
 from gridnode.trade.events import Event, InvoiceSettled
 from gridnode.wallet.port import Wallet
 
@@ -24,10 +26,22 @@ class Postable(Protocol):
 
 
 class SettlementRouter:
-    def __init__(self, wallet: Wallet, ledger: Ledger, clock_ms: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        wallet: Wallet,
+        ledger: Ledger,
+        clock_ms: Callable[[], int],
+        *,
+        clock: Clock | None = None,
+        observer: Observer = NO_OBSERVER,
+    ) -> None:
+        """``observer`` hears of each credit and how long it took from the stream's report
+        (timed on ``clock``'s monotonic seconds; not timed without one)."""
         self.wallet = wallet
         self.ledger = ledger
         self.clock_ms = clock_ms
+        self.clock = clock
+        self.observer = observer
         self._routes: dict[bytes, Postable] = {}
         self.credited = 0
 
@@ -37,6 +51,7 @@ class SettlementRouter:
     async def run(self) -> None:
         start = await self.ledger.invoices.settle_index()
         async for invoice in self.wallet.settled_invoices(start):
+            reported_s = self.clock.monotonic() if self.clock is not None else None
             preimage = invoice.preimage.value if invoice.preimage else None
             new = await self.ledger.invoices.settled(
                 invoice.payment_hash.value,
@@ -48,6 +63,9 @@ class SettlementRouter:
             if not new:
                 continue
             self.credited += 1
+            self.observer.invoice(InvoiceOutcome.SETTLED)
+            if self.clock is not None and reported_s is not None:
+                self.observer.settlement_credited(self.clock.monotonic() - reported_s)
             session = self._routes.pop(invoice.payment_hash.value, None)
             if session is None:
                 log.warning("settled invoice %s belongs to no live session", invoice.payment_hash)

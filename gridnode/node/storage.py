@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridnode.snapshot import StorageView
+
 log = logging.getLogger("gridnode.node")
 
 DAY_MS = 24 * 3600 * 1000
@@ -124,8 +126,17 @@ class StorageWatch:
         measure: Measure | None = None,
         trend: StorageTrend | None = None,
         log_every_ms: int = 3600 * 1000,
+        ledger: Path | None = None,
     ) -> None:
+        """``ledger``, one of ``paths``, is also measured alone (the metrics show the
+        ledger and LND's data apart)."""
         self.paths = tuple(paths)
+        self.ledger = ledger
+        self.budget_bytes_per_day = budget_mb_per_day * MB
+        #: the latest sample's figures (None before the first)
+        self.used_bytes: int | None = None
+        self.free_bytes = 0
+        self.ledger_bytes = 0
         self.clock_ms = clock_ms
         self.measure = measure or measure_paths
         self.trend = trend or StorageTrend(budget_mb_per_day)
@@ -136,6 +147,11 @@ class StorageWatch:
 
     def sample(self) -> StorageOutlook | None:
         used, free = self.measure(self.paths)
+        self.used_bytes, self.free_bytes = used, free
+        if self.ledger is not None:
+            self.ledger_bytes = _size(self.ledger) + _size(
+                self.ledger.with_name(self.ledger.name + "-wal")
+            )
         now = self.clock_ms()
         self.trend.add(StorageSample(now, used, free))
         self.last = self.trend.outlook()
@@ -152,6 +168,19 @@ class StorageWatch:
         elif not self.warnings:
             self._logged = None
         return self.last
+
+    def view(self) -> StorageView | None:
+        """The latest figures as plain values (None before the first sample)."""
+        if self.used_bytes is None:
+            return None
+        others = len(self.paths) > 1 and self.ledger is not None
+        return StorageView(
+            ledger_bytes=self.ledger_bytes if self.ledger is not None else self.used_bytes,
+            lnd_bytes=max(0, self.used_bytes - self.ledger_bytes) if others else None,
+            free_bytes=self.free_bytes,
+            growth_bytes_per_day=self.last.growth_bytes_per_day if self.last else None,
+            budget_bytes_per_day=self.budget_bytes_per_day,
+        )
 
 
 def measure_paths(paths: Sequence[Path]) -> tuple[int, int]:

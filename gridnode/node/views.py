@@ -58,6 +58,8 @@ def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
 
 
 def buyer_view(partner: SellerPartner, poller: MeterPoller, now_ms: int) -> SessionView:
+    if partner.paused and partner.live is None:  # the last session is over: say why
+        return _waiting(partner, poller, "buying paused")
     base = _waiting(partner, poller, "waiting for an offer")
     runner, session = partner.runner, partner.session
     if runner is None or session is None:

@@ -52,6 +52,7 @@ class BuyerClient:
         self.link = PeerLink(identity, Role.BUYER, seller, outbox, self.settings, clock)
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._paused = False
         self.attempts = 0
         self.last_error: str | None = None
 
@@ -62,6 +63,24 @@ class BuyerClient:
     def start(self) -> None:
         """Start connecting in the background; events arrive on ``self.link``."""
         self._task = asyncio.create_task(self._run(), name=f"buyer-link {self.seller.name}")
+
+    def pause(self, reason: str) -> None:
+        """Close the connection cleanly (the seller reads ``reason``) and stop dialling
+        until :meth:`resume`; the link and its store stay, so nothing is lost."""
+        self._paused = True
+        self.link.close(reason)
+
+    def resume(self) -> None:
+        """Dial the seller again after :meth:`pause`."""
+        if self._closing or not self._paused:
+            return
+        self._paused = False
+        self.link.reopen()
+        if self._task is None or self._task.done():
+            self.start()
+
+    def _halted(self) -> bool:
+        return self._closing or self._paused
 
     async def close(self) -> None:
         """Close the link cleanly and stop reconnecting."""
@@ -105,7 +124,7 @@ class BuyerClient:
 
     async def _run(self) -> None:
         delay = self.settings.reconnect_initial_s
-        while not self.stopped():
+        while not self._halted():
             try:
                 await self.connect_once()
                 delay = self.settings.reconnect_initial_s
@@ -121,7 +140,7 @@ class BuyerClient:
                     delay,
                     extra={"peer": self.seller.name},
                 )
-            if self.stopped():
+            if self._halted():
                 return
             await asyncio.sleep(delay * random.uniform(0.8, 1.2))
             delay = min(delay * 2, self.settings.reconnect_max_s)

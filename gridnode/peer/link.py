@@ -196,6 +196,11 @@ class PeerLink:
         if self._expiry is not None:
             self._expiry.cancel()
 
+    def reopen(self) -> None:
+        """Accept connections again after :meth:`close` (a buyer resuming after a pause)."""
+        self._closed = False
+        self._close_reason = ""
+
     def close_store(self) -> None:
         self._outbox.close()
 

@@ -92,6 +92,7 @@ class MemoryDialer:
     port: int = 7878
     started: bool = False
     closed: bool = False
+    paused: bool = False
 
     @property
     def link(self) -> MemoryLink:
@@ -99,6 +100,14 @@ class MemoryDialer:
 
     def start(self) -> None:
         self.started = True
+        self.pair.set_up(True)
+
+    def pause(self, reason: str) -> None:
+        self.paused = True
+        self.pair.set_up(False)
+
+    def resume(self) -> None:
+        self.paused = False
         self.pair.set_up(True)
 
     async def close(self) -> None:

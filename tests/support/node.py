@@ -5,17 +5,22 @@ factory does, from injected ports: fake wallets on one :class:`FakeLightning`, S
 ledgers with the inline offloader, in-process links, a :class:`~tests.support.wire.Wire`
 with both meters and the seller's relay, and one :class:`VirtualClock`. A test runs them
 (:meth:`Pair.start`), steps the clock, and looks at ledgers, wallets, wire and snapshots.
+:func:`realtime_pair` is the same pair on the system clock, for the integration tier
+(a renderer that talks to a real broker runs beside it, in real time).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Generic, TypeVar
 
+from gridnode.clock import Clock, SystemClock
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.ledger import LedgerStore, SqliteLedger
@@ -26,12 +31,13 @@ from gridnode.node.context import Changes, NodeContext, RuntimeTimings
 from gridnode.node.health import WalletHealth
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
-from gridnode.node.runtime import NodeRuntime
+from gridnode.node.runtime import NodeRuntime, ServiceFactory
 from gridnode.node.runtime import Role as RuntimeRole
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
 from gridnode.node.tasks import TaskGroup
+from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.ocmf import ClockStatus
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.profiles import ConstantProfile
@@ -48,6 +54,8 @@ from tests.support.wire import Wire, WireMeter
 REGISTER_STEP_MWH = 10
 #: The harness's sale period.
 PERIOD_MS = 10 * 60_000
+
+C = TypeVar("C", bound=Clock)
 
 
 class CountingIds:
@@ -100,12 +108,13 @@ def harness_limits() -> BuyerLimits:
 async def node_context(
     folder: Path,
     role: Role,
-    clock: VirtualClock,
+    clock: Clock,
     wallet: FakeWallet,
     *,
     clock_status: SystemClockStatus | None = None,
     require_sync: bool = False,
     timings: RuntimeTimings | None = None,
+    observer: Observer = NO_OBSERVER,
 ) -> NodeContext:
     """A node's ports in ``folder``: a new identity, a ledger with the inline offloader,
     predictable ids, and a clock gate that asks ``clock_status``."""
@@ -125,10 +134,13 @@ async def node_context(
         timings=timings or RuntimeTimings(),
         register_step_mwh=REGISTER_STEP_MWH,
         changed=Changes(),
+        observer=observer,
     )
 
 
-def runtime(ctx: NodeContext, role: RuntimeRole) -> NodeRuntime:
+def runtime(
+    ctx: NodeContext, role: RuntimeRole, services: Sequence[ServiceFactory] = ()
+) -> NodeRuntime:
     async def close() -> None:
         await ctx.ledger.close()
 
@@ -139,12 +151,13 @@ def runtime(ctx: NodeContext, role: RuntimeRole) -> NodeRuntime:
         watchdog=_no_watchdog,
         close=close,
         ledger_path="ledger.sqlite",
+        services=services,
     )
 
 
 @dataclass
-class Pair:
-    clock: VirtualClock
+class Pair(Generic[C]):
+    clock: C
     network: FakeLightning
     wire: Wire
     links: LinkPair
@@ -187,12 +200,30 @@ class Pair:
             asyncio.create_task(self.seller.run(self.stop)),
             asyncio.create_task(self.buyer.run(self.stop)),
         ]
-        await self.clock.settle()
+        if isinstance(self.clock, VirtualClock):
+            await self.clock.settle()
+        else:
+            await asyncio.sleep(0)
+
+    @contextlib.asynccontextmanager
+    async def trading(self) -> AsyncIterator[None]:
+        """Run both nodes for the block and shut them down after it, also when it fails
+        (a test that fails then ends, instead of hanging on a clock nobody steps)."""
+        await self.start()
+        try:
+            yield
+        finally:
+            if not self.stop.is_set():
+                await self.shutdown()
 
     async def shutdown(self, *, step_s: float = 0.25, limit_s: float = 60.0) -> float:
         """Stop both nodes (the clean shutdown) and step the clock until they ended;
-        returns the virtual seconds it took."""
+        returns the seconds it took (on the system clock: waits for them)."""
         self.stop.set()
+        if not isinstance(self.clock, VirtualClock):
+            started = self.clock.monotonic()
+            await asyncio.wait_for(asyncio.gather(*self.tasks), limit_s)
+            return self.clock.monotonic() - started
         took = await self.clock.run_until(
             lambda: all(t.done() for t in self.tasks), step_s=step_s, limit_s=limit_s
         )
@@ -207,6 +238,17 @@ class Pair:
             await runtime.ctx.ledger.close()
 
 
+@dataclass(frozen=True)
+class NodeExtras:
+    """What a test adds to one node of a pair: an observer, services (MQTT, metrics)."""
+
+    observer: Observer = NO_OBSERVER
+    services: Sequence[ServiceFactory] = ()
+
+
+NO_EXTRAS = NodeExtras()
+
+
 async def trading_pair(
     folder: Path,
     *,
@@ -219,10 +261,60 @@ async def trading_pair(
     buyer_clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
     buyer_requires_sync: bool = False,
     seller_wallet_type: type[FakeWallet] = FakeWallet,
-) -> Pair:
+    seller_extras: NodeExtras = NO_EXTRAS,
+    buyer_extras: NodeExtras = NO_EXTRAS,
+) -> Pair[VirtualClock]:
     """A seller with one buyer slot and a buyer with one seller, pinned to each other
     (the link is down until the buyer's gate opens and it dials), neither running yet."""
-    clock = clock or VirtualClock()
+    return await build_pair(
+        folder,
+        clock or VirtualClock(),
+        seller_gain=seller_gain,
+        load_mw=load_mw,
+        timings=timings,
+        seller_clock_status=seller_clock_status,
+        seller_requires_sync=seller_requires_sync,
+        buyer_clock_status=buyer_clock_status,
+        buyer_requires_sync=buyer_requires_sync,
+        seller_wallet_type=seller_wallet_type,
+        seller_extras=seller_extras,
+        buyer_extras=buyer_extras,
+    )
+
+
+async def realtime_pair(
+    folder: Path,
+    *,
+    timings: RuntimeTimings | None = None,
+    seller_extras: NodeExtras = NO_EXTRAS,
+    buyer_extras: NodeExtras = NO_EXTRAS,
+) -> Pair[SystemClock]:
+    """The pair of :func:`trading_pair` on the system clock (the integration tier)."""
+    return await build_pair(
+        folder,
+        SystemClock(),
+        timings=timings,
+        seller_extras=seller_extras,
+        buyer_extras=buyer_extras,
+    )
+
+
+async def build_pair(
+    folder: Path,
+    clock: C,
+    *,
+    seller_gain: Fraction = Fraction(1),
+    load_mw: int = 2_000_000,
+    timings: RuntimeTimings | None = None,
+    seller_clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
+    seller_requires_sync: bool = False,
+    buyer_clock_status: ClockStatus = ClockStatus.SYNCHRONIZED,
+    buyer_requires_sync: bool = False,
+    seller_wallet_type: type[FakeWallet] = FakeWallet,
+    seller_extras: NodeExtras = NO_EXTRAS,
+    buyer_extras: NodeExtras = NO_EXTRAS,
+) -> Pair[C]:
+    """The pair on ``clock``."""
     timings = timings or RuntimeTimings(close_grace_s=10, peer_end_grace_s=3)
     network = FakeLightning()
     seller_wallet = seller_wallet_type(network, "seller", clock=clock)
@@ -239,6 +331,7 @@ async def trading_pair(
         clock_status=seller_clock,
         require_sync=seller_requires_sync,
         timings=timings,
+        observer=seller_extras.observer,
     )
     buyer_ctx = await node_context(
         folder / "buyer",
@@ -248,6 +341,7 @@ async def trading_pair(
         clock_status=buyer_clock,
         require_sync=buyer_requires_sync,
         timings=timings,
+        observer=buyer_extras.observer,
     )
     seller_peer = _pin("seller", seller_ctx.identity)
     buyer_peer = _pin("buyer-1", buyer_ctx.identity)
@@ -287,6 +381,7 @@ async def trading_pair(
         name="buyer-meter",
         register_step_mwh=REGISTER_STEP_MWH,
         clock=clock,
+        observer=buyer_extras.observer,
     )
     buyer_role = BuyerRole(buyer_ctx, partners=[partner], poller=poller)
     return Pair(
@@ -296,8 +391,8 @@ async def trading_pair(
         links=links,
         seller_wallet=seller_wallet,
         buyer_wallet=buyer_wallet,
-        seller=runtime(seller_ctx, seller_role),
-        buyer=runtime(buyer_ctx, buyer_role),
+        seller=runtime(seller_ctx, seller_role, seller_extras.services),
+        buyer=runtime(buyer_ctx, buyer_role, buyer_extras.services),
         slot=slot,
         partner=partner,
         seller_role=seller_role,

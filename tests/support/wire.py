@@ -2,8 +2,8 @@
 
 For unit tests of the node runtime. Energy flows only while the seller's relay is on;
 every meter on the wire reads the same energy, times its own gain (a ``gain`` of 1.05 is
-a meter reading 5 % high), stamped with the virtual clock. The voltage can be set (a sag)
-and the meter can be made to fail (a bus fault).
+a meter reading 5 % high), stamped with the node's clock (virtual in the unit tier). The
+voltage can be set (a sag) and the meter can be made to fail (a bus fault).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 
+from gridnode.clock import Clock
 from gridnode.hardware.errors import NoAnswerError
 from gridnode.hardware.sample import MeterSample
-from tests.support.clock import VirtualClock
 
 #: mW x ms in one mWh.
 MW_MS_PER_MWH = 3_600_000
@@ -22,7 +22,7 @@ MW_MS_PER_MWH = 3_600_000
 
 @dataclass
 class Wire:
-    clock: VirtualClock
+    clock: Clock
     #: The load's power while the relay is on.
     load_mw: int = 2_000_000
     voltage_mv: int = 230_000

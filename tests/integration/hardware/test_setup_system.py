@@ -13,7 +13,8 @@ BASH = shutil.which("bash") or "/bin/bash"
 def _run(path: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [BASH, str(SCRIPT)],
-        env={"PATH": path},
+        # Debian's /usr/sbin is looked at for mosquitto too: here, only the test's folder
+        env={"PATH": path, "SETUP_SYSTEM_SBIN": path},
         capture_output=True,
         text=True,
         timeout=60,
@@ -22,8 +23,8 @@ def _run(path: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_nothing_to_do_when_the_tools_are_there(tmp_path: Path) -> None:
-    for name in ("systemd-analyze", "openssl", "xxd"):
-        tool = shutil.which(name)
+    for name in ("systemd-analyze", "openssl", "xxd", "mosquitto"):
+        tool = shutil.which(name) or shutil.which(name, path="/usr/sbin")
         assert tool, f"{name} is missing: run scripts/setup_system as root"
         (tmp_path / name).symlink_to(tool)
     result = _run(str(tmp_path))
@@ -38,4 +39,4 @@ def test_not_root_says_what_to_install_and_exits_0(tmp_path: Path) -> None:
     result = _run(str(tmp_path))  # no systemd-analyze, no apt-get on this PATH
     assert result.returncode == 0
     assert "Not root" in result.stderr
-    assert "apt-get install -y systemd openssl xxd" in result.stderr
+    assert "apt-get install -y systemd openssl xxd mosquitto" in result.stderr

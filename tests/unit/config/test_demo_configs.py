@@ -68,3 +68,27 @@ def test_the_demos_seller_buyers_and_loads_load(tmp_path: Path, buyers: int) -> 
     }
     loads = load_loads_settings(configs.write_loads(files[0], feeds[0], board), env={})
     assert [e.spec.name for e in loads.loads] == ["kettle"]
+
+
+def test_the_demo_with_mqtt_and_metrics_writes_both_into_every_node(tmp_path: Path) -> None:
+    """`gridnode demo --mqtt URL --metrics`: every node publishes to the broker (a buyer
+    with its pause switch) and serves metrics on a port of its own."""
+    lnd = offline_lnd(tmp_path)
+    circuit: dict[str, object] = {"seller_port": "/dev/pts/90", "buyer_ports": ["/dev/pts/91"]}
+    outside = configs.Outside(mqtt="mqtt://127.0.0.1:1883", metrics=True)
+    (buyer,) = [configs.prepare_buyer(tmp_path, 1)]
+    seller, listen = configs.write_seller(
+        tmp_path, lnd, circuit, [buyer], configs.DemoTerms(), outside
+    )
+    configs.write_buyer(buyer, 1, lnd, circuit, seller, listen, None, outside)
+    selling, buying = load_settings(seller.config, env={}), load_settings(buyer.config, env={})
+    assert seller.metrics is not None
+    assert buyer.metrics is not None
+    assert seller.metrics != buyer.metrics
+    for files, settings in ((seller, selling), (buyer, buying)):
+        assert settings.metrics_listen == files.metrics
+        assert settings.mqtt is not None
+        assert (settings.mqtt.host, settings.mqtt.port) == ("127.0.0.1", 1883)
+        assert settings.mqtt.name == f"demo {files.name}"
+    assert buying.mqtt is not None
+    assert buying.mqtt.pause_switch

@@ -28,6 +28,7 @@ TABLES = [
     (BUYER, "[limits]\n", "limits.max_deposit"),
     (BUYER, "[limits.ceiling]\n", "limits.ceiling.prize"),
     (BUYER, 'role = "buyer"\n', "rate_feed_curve.secret", "[rate_feed_curve]\nsecret = 1\n"),
+    (BUYER, 'role = "buyer"\n', "mqtt.retian", '[mqtt]\nurl = "mqtt://b"\nretian = 1\n'),
 ]
 
 

@@ -1,0 +1,146 @@
+"""A node's metrics (issue 23): the observer's counters and the snapshot's gauges, in the
+node's own registry, rendered in Prometheus' text format and read back with
+prometheus_client's own parser. Names carry their unit, counters end in ``_total``, and
+partners are labelled by name, never by a session id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
+
+from gridnode.metrics.collector import SnapshotCollector
+from gridnode.metrics.observer import MetricsObserver
+from gridnode.node.runtime import NodeRuntime
+from gridnode.node.storage import StorageWatch
+from gridnode.snapshot import Liquidity, NodeSnapshot, StorageView
+from tests.support.node import NodeExtras, trading_pair
+
+#: The units a gauge or counter of gridnode may end in (Prometheus base units, and msat).
+UNITS = (
+    "_bytes",
+    "_seconds",
+    "_watts",
+    "_volts",
+    "_amperes",
+    "_joules",
+    "_msat",
+    "_per_kwh",
+    "_per_day",
+)
+#: Gauges without a unit: counts and 0/1 states.
+UNITLESS = {
+    "gridnode_lnd_up",
+    "gridnode_warnings",
+    "gridnode_buying_paused",
+    "gridnode_peer_connected",
+    "gridnode_session_state",
+    "gridnode_relay_on",
+    "gridnode_info",
+}
+
+
+def _scrape(registry: CollectorRegistry) -> dict[str, list[Sample]]:
+    """Every sample by name, read back by prometheus_client's parser; each family held to
+    the naming conventions on the way."""
+    text = generate_latest(registry).decode()
+    samples: dict[str, list[Sample]] = {}
+    for family in text_string_to_metric_families(text):
+        if family.type == "counter":
+            assert {s.name for s in family.samples} <= {
+                f"{family.name}_total",
+                f"{family.name}_created",
+            }, family.name
+        elif family.type != "info" and not family.name.endswith("_created"):
+            # (the text format shows a counter's creation time as a gauge of its own)
+            assert family.name in UNITLESS or family.name.endswith(UNITS), family.name
+        for sample in family.samples:
+            samples.setdefault(sample.name, []).append(sample)
+    return samples
+
+
+def _value(samples: dict[str, list[Sample]], name: str, **labels: str) -> float:
+    (found,) = [s for s in samples[name] if all(s.labels.get(k) == v for k, v in labels.items())]
+    return found.value
+
+
+def _registry(runtime: NodeRuntime, registry: CollectorRegistry) -> CollectorRegistry:
+    registry.register(SnapshotCollector(runtime.snapshot))
+    return registry
+
+
+async def test_a_trading_pairs_metrics_parse_and_follow_conventions(tmp_path: Path) -> None:
+    seller_registry, buyer_registry = CollectorRegistry(), CollectorRegistry()
+    pair = await trading_pair(
+        tmp_path,
+        seller_extras=NodeExtras(observer=MetricsObserver(seller_registry)),
+        buyer_extras=NodeExtras(observer=MetricsObserver(buyer_registry)),
+    )
+    async with pair.trading():
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+        await pair.clock.advance(30)
+        ledger = pair.seller_ledger.path
+        pair.seller.pruner.storage = StorageWatch([ledger], 20, pair.clock.now_ms, ledger=ledger)
+        await pair.seller.pruner.once()  # the first storage sample
+        seller = _scrape(_registry(pair.seller, seller_registry))
+        buyer = _scrape(_registry(pair.buyer, buyer_registry))
+        session_ids = {
+            v.session_id for r in (pair.seller, pair.buyer) for v in r.snapshot().sessions
+        }
+
+        for samples in (seller, buyer):
+            for name, found in samples.items():
+                for sample in found:
+                    assert not set(sample.labels.values()) & session_ids, name
+            assert _value(samples, "gridnode_lnd_up") == 1
+            assert _value(samples, "gridnode_warnings") == 0
+
+        paid = _value(buyer, "gridnode_payments_total", outcome="succeeded")
+        assert paid >= 5
+        assert _value(buyer, "gridnode_payments_total", outcome="failed") == 0
+        assert _value(buyer, "gridnode_payment_duration_seconds_count") == paid
+        settled = _value(seller, "gridnode_invoices_total", outcome="settled")
+        assert settled >= 5
+        assert _value(seller, "gridnode_settlement_to_credit_seconds_count") == settled
+        assert (
+            _value(seller, "gridnode_relay_switches_total", state="on", cause="conditions_met") == 1
+        )
+        assert _value(seller, "gridnode_control_tick_gap_seconds_count") > 100
+        assert _value(seller, "gridnode_relay_on", partner="buyer-1") == 1
+        assert _value(seller, "gridnode_session_state", partner="buyer-1", state="supplying") == 1
+        assert _value(buyer, "gridnode_session_state", partner="seller", state="receiving") == 1
+        power = _value(
+            seller, "gridnode_meter_power_watts", partner="buyer-1", meter="seller-meter"
+        )
+        assert power == pair.wire.load_mw / 1000
+        assert _value(buyer, "gridnode_meter_import_energy_joules_total", partner="seller") > 0
+        assert _value(buyer, "gridnode_session_exposure_msat", partner="seller") > 0
+        assert _value(buyer, "gridnode_buying_paused") == 0
+        assert _value(seller, "gridnode_ledger_size_bytes") > 0
+        assert _value(seller, "gridnode_storage_budget_bytes_per_day") > 0
+        # the seller asks for its channel balances (its receivable headroom); the buyer's
+        # least-privilege macaroon may not
+        assert "gridnode_lightning_receivable_msat" not in buyer
+
+
+def test_the_storage_and_liquidity_figures_are_gauges() -> None:
+    snapshot = NodeSnapshot(
+        role="seller",
+        fingerprint="ab" * 32,
+        at_ms=0,
+        lnd_reachable=False,
+        control_allowed=False,
+        ledger_path="ledger.sqlite",
+        storage=StorageView(1_000, 5_000, 10**9, 30 * 10**6, 20 * 10**6),
+        liquidity=Liquidity(sendable_msat=1_000, receivable_msat=9_000_000, at_ms=0),
+    )
+    registry = CollectorRegistry()
+    registry.register(SnapshotCollector(lambda: snapshot))
+    samples = _scrape(registry)
+    assert _value(samples, "gridnode_lnd_up") == 0
+    assert _value(samples, "gridnode_lnd_data_size_bytes") == 5_000
+    assert _value(samples, "gridnode_storage_budget_headroom_bytes_per_day") == -10 * 10**6
+    assert _value(samples, "gridnode_lightning_receivable_msat") == 9_000_000
+    assert _value(samples, "gridnode_info", role="seller") == 1
