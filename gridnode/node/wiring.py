@@ -44,7 +44,9 @@ async def open_wallet(settings: NodeSettings) -> LndWallet:
     """Connect to LND (its macaroon was held against the role's least privilege at load)."""
     lnd = settings.lnd
     wallet = LndWallet(lnd.connection())
-    info = await wallet.wait_ready()
+    # LND may be starting too (a boot, or it restarted): wait about a minute for it
+    # before giving up (and leaving the restart to systemd)
+    info = await wallet.wait_ready(attempts=15)
     log.info(
         "LND %s (%s) at %s, block %d",
         info.alias,
