@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 #: Set in the drill's environment once it runs in a private mount namespace.
-MOUNT_NS_ENV = "GRIDNODE_DRILL_MOUNT_NS"
+MOUNT_NS_ENV = "DRILL_MOUNT_NS"  # not GRIDNODE_...: those override settings
 #: A node folder's tmpfs when it has room (RAM is used only for what is written).
 ROOMY_MB = 256
 
