@@ -45,14 +45,26 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=None, help="default: a random one")
     parser.add_argument("--buyers", type=int, default=1)
     parser.add_argument("--restart-s", type=float, default=5.0, help="systemd's RestartSec")
+    parser.add_argument(
+        "--gap-s", type=float, default=10.0, help="the most to wait before a fault (s)"
+    )
+    parser.add_argument(
+        "--fault-s",
+        type=float,
+        nargs=2,
+        default=(10.0, 30.0),
+        metavar=("LOW", "HIGH"),
+        help="how long a link, disk, meter or clock fault lasts (s; a partition is 30 s)",
+    )
     parser.add_argument("--dir", type=Path, default=None, help="keep the demo's files here")
     args = parser.parse_args()
     faults = FULL_DRILL if args.full else args.only or SHORT_DRILL
     if any(kind.is_disk for kind in faults) and not in_private_mount_namespace():
         rerun_in_private_mount_namespace(sys.argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 32)
+    timings = Timings(restart_s=args.restart_s, fault_s=tuple(args.fault_s))
     plan = DrillPlan(
-        faults=faults, seed=seed, buyers=args.buyers, timings=Timings(restart_s=args.restart_s)
+        faults=faults, seed=seed, buyers=args.buyers, timings=timings, gap_s=(0.0, args.gap_s)
     )
     root = args.dir or Path(tempfile.mkdtemp(prefix="gridnode-drill-"))
     print(f"drill seed {seed}, files in {root}", file=sys.stderr)
