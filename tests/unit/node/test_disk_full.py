@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gridnode.ledger import SqliteLedger
+from gridnode.wallet.port import InvoiceState
 from tests.support.node import Pair, trading_pair
 
 
@@ -40,6 +41,10 @@ async def test_a_seller_whose_disk_fills_cuts_the_supply_says_why_and_goes_on(
     assert said(pair, "seller"), pair.seller.snapshot().warnings
     await pair.clock.advance(30)
     assert not pair.wire.relay_on  # nothing it does could be recorded: no supply
+    # the failed session's deposit is not left locked until a restart (the fault drill)
+    held = [i.status.state for i in pair.network.invoices.values() if i.hold]
+    assert held
+    assert InvoiceState.ACCEPTED not in held, held
     make_room(pair.seller_ledger)
     await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=120)
     await pair.shutdown()
