@@ -240,6 +240,7 @@ def _document(world: _World, plan: DrillPlan, faults: list[dict[str, Any]]) -> d
                 "verified_without_the_killed_partys_end": receipts.cut_short,
                 "cut_short_by_a_crash": receipts.left_open,
                 "no_messages": receipts.empty,
+                "offers_rejected": receipts.rejected,
                 "money_against_a_series_a_crash_cut_short": receipts.money_by_a_cut_series,
             },
             "warnings_seen": {n: sorted(w) for n, w in world.injector.warnings_seen.items()},

@@ -21,11 +21,17 @@ class ReceiptReport:
     left_open: int = 0
     #: sessions that exchanged no message (nothing to show)
     empty: int = 0
+    #: sessions whose offer the buyer rejected: no terms, no readings, no receipt
+    rejected: int = 0
     #: verified sessions whose crashed party's End is missing, as expected
     cut_short: int = 0
     #: a crash cut a meter's series short: money against that meter, as the verifier
     #: reported it (the money itself is checked exactly from the ledgers and LND)
     money_by_a_cut_series: list[str] = field(default_factory=list)
+
+
+#: What the verifier says of a session where no offer was accepted (so nothing read).
+_NOTHING_AGREED = frozenset({"no_terms", "ocmf_empty"})
 
 
 def check_receipts(
@@ -85,6 +91,9 @@ def check_receipts(
             if node == "seller" and stopped_s is not None and span[1] >= stopped_s:
                 killed.add("buyer")  # its End may come after the seller stopped
             verdict = verify_receipt(receipt, options)
+            if verdict.problems and {p.code for p in verdict.problems} <= _NOTHING_AGREED:
+                report.rejected += 1  # an offer and its rejection: nothing to prove
+                continue
             found_problems = []
             for p in verdict.problems:
                 if p.code == "ocmf_end_missing" and p.record.split()[0] in killed:

@@ -174,6 +174,7 @@ def _money(
         "cuts_for_credit": supply.cuts_for_credit,
         "max_on_below_cut_off_line_s": round(supply.max_on_below_line_s, 2),
         "receipts_verified": receipts.verified,
+        "offers_rejected": receipts.rejected,
     }
 
 
