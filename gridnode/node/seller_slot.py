@@ -140,6 +140,12 @@ class BuyerSlot(Partner):
                 pass
         await self._maybe_start()
 
+    async def resumed(self) -> None:
+        # found by the fault drill: a session that could not be opened (the ledger's
+        # disk full) failed the loop, and with the link up and no timer running no event
+        # came to try again once there was room
+        await self._maybe_start()
+
     def stop(self) -> None:
         """No session starts again (the node is shutting down)."""
         self.machine.move(SlotState.STOPPED)
