@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from gridnode.ledger import SqliteLedger
+from gridnode.node.seller_slot import MAX_QUIET_AFTER_REJECTION_MS
 from gridnode.wallet.port import InvoiceState
 from tests.support.node import Pair, trading_pair
 
@@ -63,5 +64,9 @@ async def test_a_buyer_whose_disk_fills_stops_paying_says_why_and_goes_on(
     await pair.clock.advance(30)
     assert len(pair.buyer_wallet.payments) == paid  # nothing paid while it cannot record
     make_room(pair.buyer_ledger)
-    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=120)
+    # the seller, whose offers the failing buyer could not take, waits at most its
+    # longest quiet time before the next; a minute of margin for the offer, the deposit
+    # and the first payment
+    limit_s = MAX_QUIET_AFTER_REJECTION_MS / 1000 + 60
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=limit_s)
     await pair.shutdown()
