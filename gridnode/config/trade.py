@@ -53,7 +53,8 @@ from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt
 
 #: Real-install payment terms, chosen by the storage budget (docs/cadence.md): at a
 #: 2 kW mean load and 300,000 msat/kWh a payment of 20 sat every 2 minutes (720 a day,
-#: about 12 MB a day per node at 17 KB a payment, under the 20 MB default budget), with
+#: about 11 MB a day per node at 15 KB a payment, bbolt's pages before compaction, under
+#: the 20 MB default budget; a 10 sat step would need 22 MB), with
 #: at most 30 sat paid ahead (10 minutes at the current power) and 20 sat delivered
 #: unpaid (2 minutes): 3 and 2 US cents at 100,000 USD/BTC. A [terms] table may set
 #: each field; the demo has short terms of its own (gridnode/demo/configs.py).

@@ -37,6 +37,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
+from gridnode.demo.circuit_control import ControlServer
 from gridnode.demo.loadboard import DEMO_LOADS, LOAD_BOARD_ADDRESS, LoadBoardDevice, SwitchedLoad
 from gridnode.hardware.codec import float32_step
 from gridnode.hardware.profile import load_profile
@@ -105,6 +106,12 @@ class Estate:
             circuits.append(state)
         smart = {s.name: s.on for s in self.smart_loads}
         return {"at": time.time(), "circuits": circuits, "smart_loads": smart}
+
+    def named_buses(self) -> dict[str, PtySlave]:
+        """The meter buses by name: ``seller`` and ``buyer-N`` (as the demo names them)."""
+        named = {"seller": self.seller_bus}
+        named.update({f"buyer-{i}": b for i, b in enumerate(self.buyer_buses, start=1)})
+        return named
 
     def _buses(self) -> list[PtySlave]:
         extra = [self.load_bus] if self.load_bus is not None else []
@@ -265,6 +272,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--state", type=Path, default=None, help="rewrite this JSON file every second"
     )
+    parser.add_argument(
+        "--control",
+        type=Path,
+        default=None,
+        help="serve meter faults on this Unix socket (gridnode.demo.circuit_control)",
+    )
     args = parser.parse_args(argv)
     estate = build_estate(
         args.buyers,
@@ -283,6 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())
     estate.start()
+    control = None
+    if args.control:
+        control = ControlServer(args.control, estate.named_buses()).start()
     try:
         if args.state:
             _write_state(estate, args.state)
@@ -294,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.state:
             args.state.write_text(json.dumps(estate.state()))
+        if control is not None:
+            control.stop()
         estate.stop()
     return 0
 

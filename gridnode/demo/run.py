@@ -44,6 +44,9 @@ from gridnode.status.pb import status_pb2 as pb
 
 Say = Callable[[str], None]
 
+#: The circuit's control socket in the demo's folder (with ``circuit_control``).
+CIRCUIT_CONTROL = "circuit-control.sock"
+
 
 class DemoError(GridnodeError):
     """The demo could not start or a part of it died."""
@@ -68,6 +71,13 @@ class DemoOptions:
     smart_loads: bool = False
     #: the load agent's (on below, off above) prices; default: around the rate's middle
     smart_load_band: tuple[int, int] | None = None
+    #: where each buyer dials its seller: called with the buyer's name and the seller's
+    #: listening address, returns the address to write into that buyer's configuration
+    #: (a fault drill puts a TCP fault proxy there); None: the seller's own address
+    link_via: Callable[[str, str], str] | None = None
+    #: serve the circuit's control socket (``circuit-control.sock`` in the demo's
+    #: folder), through which a drill injects meter faults (gridnode.demo.circuit)
+    circuit_control: bool = False
     #: MQTT (every node publishes to this broker) and the metrics (each node serves them)
     outside: configs.Outside = field(default_factory=configs.Outside)
     #: how many LND nodes pay for the buyers (None: one each) and how many buyers stop
@@ -264,6 +274,8 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         argv += ["--cycle", ":".join(str(x) for x in options.cycle)]
     if options.smart_loads:
         argv.append("--smart-loads")
+    if options.circuit_control:
+        argv += ["--control", str(root / CIRCUIT_CONTROL)]
     log = root / "circuit.log"
     with log.open("ab") as errors:
         circuit: subprocess.Popen[str] = popen(
@@ -291,6 +303,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
+        dial = options.link_via(buyer.name, listen) if options.link_via else listen
         node = network.nodes[payer_of(i, payers)]
         feed = configs.write_buyer(
             buyer,
@@ -298,7 +311,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
             node,
             info,
             seller,
-            listen,
+            dial,
             feed,
             outside,
             terms=options.terms,

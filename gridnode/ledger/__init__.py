@@ -15,6 +15,7 @@ from gridnode.ledger.errors import (
     LedgerMissingError,
     LedgerRoleError,
     LedgerVersionError,
+    LedgerWriteError,
 )
 from gridnode.ledger.offload import InlineOffloader, Offloader, ThreadOffloader
 from gridnode.ledger.port import Ledger
@@ -57,6 +58,7 @@ __all__ = [
     "LedgerRoleError",
     "LedgerStore",
     "LedgerVersionError",
+    "LedgerWriteError",
     "Offloader",
     "PaymentRow",
     "PaymentStatus",

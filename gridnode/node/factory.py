@@ -11,13 +11,14 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from gridnode.clock import SYSTEM_CLOCK, Clock
+from gridnode.clock import SYSTEM_CLOCK, Clock, ShiftedClock
 from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
@@ -69,7 +70,7 @@ async def build_runtime(
         opened.push_async_callback(ledger.close)
         wallet = await wiring.open_wallet(settings)
         opened.push_async_callback(wallet.close)
-        hardware = wiring.open_node_hardware(settings.hardware)
+        hardware = wiring.open_node_hardware(settings.hardware, clock)
         opened.callback(hardware.close)
         registry = CollectorRegistry() if settings.metrics_listen else None
         observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
@@ -216,7 +217,11 @@ def _seller(
     # up again after a crash before that (docs/node.md)
     link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
     server = SellerServer(
-        ctx.identity, peers, wiring.private_dir(settings.base / "links"), link_settings
+        ctx.identity,
+        peers,
+        wiring.private_dir(settings.base / "links"),
+        link_settings,
+        clock=lambda: ctx.clock.now_ms() / 1000,  # the hello's skew check: the node's clock
     )
     slots = []
     for entry, peer in zip(selling.buyers, peers, strict=True):
@@ -258,7 +263,15 @@ def _buyer(
     for entry in buying.sellers:
         peer = PinnedPeer.from_files(entry.name, entry.fingerprint, entry.certificate)
         host, port = entry.address.rsplit(":", 1)
-        client = BuyerClient(ctx.identity, peer, host, int(port), links, link_settings)
+        client = BuyerClient(
+            ctx.identity,
+            peer,
+            host,
+            int(port),
+            links,
+            link_settings,
+            clock=lambda: ctx.clock.now_ms() / 1000,
+        )
         partners.append(
             SellerPartner(
                 ctx,
@@ -282,6 +295,23 @@ def _buyer(
     return BuyerRole(ctx, partners=partners, poller=poller)
 
 
+#: Names a file, relative to the node's configuration folder, holding an offset (ms) for
+#: the node's wall clock: the fault drills' clock jumps (docs/drill.md). Not GRIDNODE_...:
+#: those variables override settings.
+CLOCK_SHIFT_ENV = "DEMO_CLOCK_SHIFT_FILE"
+
+
+def node_clock(settings: NodeSettings) -> Clock:
+    """The system clock; in a demo's node (``require_clock_sync = false``, which a real
+    installation never writes) shifted by the file ``DEMO_CLOCK_SHIFT_FILE`` names, so
+    a drill can jump one node's clock by an hour without moving the machine's."""
+    name = os.environ.get(CLOCK_SHIFT_ENV)
+    if not name or settings.require_clock_sync:
+        return SYSTEM_CLOCK
+    log.warning("the node's wall clock follows the offset in %s (a demo drill)", name)
+    return ShiftedClock(settings.base / name)
+
+
 def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:
     """Run a node until SIGTERM, SIGINT or SIGHUP (its terminal closed): each stops it
     cleanly (relays off, sessions closed)."""
@@ -291,7 +321,9 @@ def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
-        runtime = await build_runtime(settings, allow_control=allow_control)
+        runtime = await build_runtime(
+            settings, allow_control=allow_control, clock=node_clock(settings)
+        )
         await runtime.run(stop)
 
     asyncio.run(main())

@@ -29,6 +29,7 @@ from gridnode.node.partner import (
     QuietOver,
     SessionEnded,
 )
+from gridnode.node.reconcile import release_deposits
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import SessionRunner
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
@@ -145,6 +146,12 @@ class BuyerSlot(Partner):
                 pass
         await self._maybe_start()
 
+    async def resumed(self) -> None:
+        # found by the fault drill: a session that could not be opened (the ledger's
+        # disk full) failed the loop, and with the link up and no timer running no event
+        # came to try again once there was room
+        await self._maybe_start()
+
     def stop(self) -> None:
         """No session starts again (the node is shutting down)."""
         self.machine.move(SlotState.STOPPED)
@@ -188,6 +195,12 @@ class BuyerSlot(Partner):
         self.relay.driver.off_now()  # whatever ended the session, the supply is cut
         if self.state is not SlotState.TRADING:
             return
+        if not runner.closed.is_set():
+            # the session failed (an exception, say the disk full) before it closed: it
+            # can no longer keep or release the buyer's deposit, so it is released now
+            # (found by the fault drill: it stayed locked until the next restart)
+            release = release_deposits(self.ctx.ledger, self.ctx.wallet, runner.session_id)
+            self.ctx.tasks.spawn(release, name=f"release the deposit of {runner.session_id}")
         self.rejections = rejections_after(self.session, self.rejections)
         base_ms = round(self.ctx.timings.retry_after_close_s * 1000)
         quiet_ms = quiet_after_close_ms(base_ms, self.rejections)

@@ -122,5 +122,20 @@ def energy_mwh(records: Sequence[str | OcmfRecord]) -> int:
     return series[-1].register_mwh - series[0].register_mwh if series else 0
 
 
+def energy_bracket(records: Sequence[str | OcmfRecord], at_ms: int) -> tuple[int, int] | None:
+    """The series' energy since its first reading at ``at_ms``, as the range its readings
+    allow: at least what its last reading at or before ``at_ms`` shows, at most what its
+    first reading at or after it shows (energy only grows in between, at a rate the
+    readings do not tell). None when the series does not reach ``at_ms``."""
+    series = points(records)
+    if not series or series[-1].at_ms < at_ms:
+        return None
+    base = series[0].register_mwh
+    before = [p.register_mwh for p in series if p.at_ms <= at_ms]
+    after = next(p.register_mwh for p in series if p.at_ms >= at_ms)
+    low = (before[-1] if before else base) - base
+    return low, after - base
+
+
 def cost_msat(steps: Sequence[Interval]) -> Fraction:
     return sum((s.cost_msat for s in steps), Fraction(0))

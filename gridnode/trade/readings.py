@@ -136,11 +136,15 @@ class OwnSeries:
 
     def abort(self, at_ms: int) -> OcmfRecord | None:
         """End a transaction an earlier session left open (the node stopped before its
-        End) as aborted (A), at its last register value; None when none is open."""
+        End) as aborted (A), at its last register value and that value's time (``at_ms``
+        only when the series has none): the meter was not read since, so stamped now
+        the record would claim the register stood still from the crash until the restart,
+        and a verifier comparing the two meters at one instant would find them apart by
+        whatever flowed meanwhile. None when no transaction is open."""
         state = self.series.state
         if state.open is None:
             return None
-        at_ms = max(at_ms, state.last_unix_ms or 0)
+        at_ms = state.last_unix_ms if state.last_unix_ms is not None else at_ms
         energy = state.last_energy_mwh or 0
         return self.series.end(at_ms, energy, self.clock, Transaction.END_ABORT)
 

@@ -72,6 +72,10 @@ from gridnode.trade.terms import Offer
 
 _S = SellerState
 _LIVE = frozenset({_S.AWAITING_DEPOSIT, _S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT})
+#: How far the clock may fall back before the sale period's start and the session wait for
+#: it (a small step by NTP); further back, the session ends and the next one starts from
+#: the clock as it is now, rather than waiting the jump out without supply.
+CLOCK_BACK_LIMIT_MS = 5_000
 
 
 class SellerSession:
@@ -300,6 +304,12 @@ class SellerSession:
 
     # -- control -----------------------------------------------------------------------
     def _control(self, now_ms: int, out: list[Action]) -> None:
+        if now_ms < self.offer.start_ms - CLOCK_BACK_LIMIT_MS:
+            # found by the fault drill: a period offered just before the clock stepped
+            # back an hour would otherwise begin only an hour later, the relay off
+            text = "the clock went back before the sale period began (a clock jump)"
+            self._begin_close(Cause.PERIOD_END, text, now_ms, out)
+            return
         if now_ms >= self.offer.stop_ms:
             renewal = self.renewal.take(now_ms)
             if renewal is None:

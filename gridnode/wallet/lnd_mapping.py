@@ -148,6 +148,10 @@ def channel_info(channel: ln.Channel) -> ChannelInfo:
     )
 
 
+#: What LND says while it starts up or waits for its wallet to be ready.
+_STARTING = ("in the process of starting up", "not yet ready to accept calls", "waiting to start")
+
+
 def rpc_error(
     exc: grpc.RpcError, target: str, payment_hash: PaymentHash | None = None
 ) -> WalletError:
@@ -167,6 +171,12 @@ def rpc_error(
         )
     if code is grpc.StatusCode.DEADLINE_EXCEEDED:
         return WalletUnreachableError(f"LND at {target} did not answer in time ({details}).")
+    if any(words in lowered for words in _STARTING):
+        # LND answers UNKNOWN while it starts (its RPC server is up, the wallet is not):
+        # a moment's wait, like an unreachable LND, not a failure
+        return WalletUnreachableError(
+            f"LND at {target} is still starting ({details}); the node waits for it."
+        )
     if (
         "verification failed" in lowered
         or "permission denied" in lowered

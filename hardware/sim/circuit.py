@@ -261,6 +261,18 @@ class SimMeter:
         self._import_offset_mwh = 0
         self._export_offset_mwh = 0
         self._phase_offsets_mwh = [0, 0, 0]
+        #: a stuck counter: (until, on time.monotonic; import and export kWh it shows)
+        self._stuck: tuple[float, float, float] | None = None
+
+    def stick_counters(self, seconds: float) -> None:
+        """A stuck counter: the energy registers keep showing their present value for
+        ``seconds`` of wall time while voltage, current and power go on as measured."""
+        now = self.values()
+        self._stuck = (
+            time.monotonic() + seconds,
+            now[("import_energy", None)],
+            now[("export_energy", None)],
+        )
 
     def reset_counters(self) -> None:
         """What a counter reset on the meter's keypad does: every counter restarts at 0."""
@@ -309,4 +321,11 @@ class SimMeter:
         out[("neutral_current", None)] = math.sqrt(
             max(0.0, a * a + b * b + c * c - a * b - b * c - c * a)
         )
+        if self._stuck is not None:
+            until, imported, exported = self._stuck
+            if time.monotonic() < until:
+                out[("import_energy", None)] = imported
+                out[("export_energy", None)] = exported
+            else:
+                self._stuck = None
         return out
