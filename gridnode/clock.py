@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -54,6 +55,44 @@ class SystemClock:
 
 #: The one system clock production code shares.
 SYSTEM_CLOCK = SystemClock()
+
+
+class ShiftedClock:
+    """A clock whose wall time is another's moved by an offset kept in a file: how the
+    fault drills jump one node's clock by an hour either way (docs/drill.md) without
+    touching the machine's clock, which every process on it shares.
+
+    The file holds the offset in milliseconds (``3600000``, ``-3600000``); it is read
+    again at most every ``reread_s`` of monotonic time, and a missing or unreadable file
+    means no offset. Monotonic time and waits are the base clock's: a real clock jump
+    moves only the wall clock."""
+
+    def __init__(self, path: Path, base: Clock = SYSTEM_CLOCK, reread_s: float = 0.2) -> None:
+        self.path = path
+        self.base = base
+        self.reread_s = reread_s
+        self._shift_ms = 0
+        self._read_at: float | None = None
+
+    @property
+    def shift_ms(self) -> int:
+        now = self.base.monotonic()
+        if self._read_at is None or now - self._read_at >= self.reread_s:
+            self._read_at = now
+            try:
+                self._shift_ms = int(self.path.read_text().strip() or 0)
+            except (OSError, ValueError):
+                self._shift_ms = 0
+        return self._shift_ms
+
+    def now_ms(self) -> int:
+        return self.base.now_ms() + self.shift_ms
+
+    def monotonic(self) -> float:
+        return self.base.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await self.base.sleep(seconds)
 
 
 async def wait_for(clock: Clock, awaitable: Awaitable[T], timeout_s: float) -> T:

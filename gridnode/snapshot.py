@@ -24,6 +24,10 @@ class MeterReading:
     #: The meter's import energy register.
     energy_total_mwh: int
     at_ms: int
+    #: A three-phase meter's voltage and current on each phase, L1 first (empty for one
+    #: phase).
+    phase_voltages_mv: tuple[int, ...] = ()
+    phase_currents_ma: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,8 @@ of the configuration.
     id = "tenant-1"
     model = "sdm120"
     address = 1
+    # ct_primary_a = 200   # a CT meter (sdm630mct): its transformers, primary / secondary
+    # ct_secondary_a = 5
 
     [hardware.relay]
     kind = "gpio"          # or "modbus" (address, coil)
@@ -33,6 +35,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from gridnode.hardware.profile import Profile
 
 #: The baud rates SDM meters speak.
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400)
@@ -62,6 +66,13 @@ class MeterConfig:
     model: str
     #: Modbus slave address, 1 to 247.
     address: int
+    #: A CT meter's transformers (primary, secondary amperes, like 200 and 5); None
+    #: keeps the profile's ratio (1:1 unless the profile says otherwise).
+    ct: tuple[int, int] | None = None
+
+    def profile_of(self, profile: Profile) -> Profile:
+        """``profile`` (this meter's model) with this installation's CT ratio."""
+        return profile if self.ct is None else profile.with_ct(*self.ct)
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,7 +117,7 @@ class ModbusMeter:
             timestamp,
             decode_blocks(self.profile, answers),
             self.profile.phases,
-            self.profile.max_current_ma,
+            self.profile.plausible_current_ma,
         )
         self._guard.check(sample, serial_number)
         self._reads += 1

@@ -12,7 +12,8 @@ from typing import Any
 from gridnode.hardware.budget import BusBudget, bus_budget
 from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.config import HardwareConfig, RelayConfig
-from gridnode.hardware.meter import ModbusMeter
+from gridnode.hardware.meter import Clock as MeterClock
+from gridnode.hardware.meter import ModbusMeter, utc_now
 from gridnode.hardware.modbus_relay import ModbusRelay, ModbusWatchdogOutput
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.relay import FailSafeRelay, RelayDriver
@@ -65,17 +66,21 @@ def open_relay(
     return FailSafeRelay(driver, name=name)
 
 
-def open_hardware(config: HardwareConfig, *, pin_factory: Any = None) -> HardwarePorts:
-    """Open the bus and make every port; the relay starts (and is held) off."""
+def open_hardware(
+    config: HardwareConfig, *, pin_factory: Any = None, clock: MeterClock = utc_now
+) -> HardwarePorts:
+    """Open the bus and make every port; the relay starts (and is held) off. The meters
+    stamp their samples with ``clock`` (the node's own)."""
     bus = ModbusBus(
         config.bus.port,
         config.bus.baud,
         timeout_s=config.bus.timeout_ms / 1000,
         gap_s=config.bus.gap_ms / 1000,
     )
-    profiles = {m.id: load_profile(m.model) for m in config.meters}
+    profiles = {m.id: m.profile_of(load_profile(m.model)) for m in config.meters}
     meters = {
-        m.id: ModbusMeter(bus, profiles[m.id], m.address, meter_id=m.id) for m in config.meters
+        m.id: ModbusMeter(bus, profiles[m.id], m.address, meter_id=m.id, clock=clock)
+        for m in config.meters
     }
     closers: list[Any] = []
     relay: FailSafeRelay | None = None

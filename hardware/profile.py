@@ -4,6 +4,11 @@ A profile names each register's quantity, phase, address, function, data type, w
 order, unit and scale. A new meter model is a new file. This module loads and checks a
 profile, plans the block reads (one query per run of contiguous registers), and turns
 raw registers into integer milli-units. It does no I/O beyond reading the profile file.
+
+A meter read through current transformers (a CT meter, for currents above 100 A) may
+report what its own terminals see: the profile's ``ct`` ratio (primary / secondary
+amperes, 1:1 by default; an installation sets its own in ``[[hardware.meters]]``) then
+multiplies current, power and energy, exactly (voltage and frequency are untouched).
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from __future__ import annotations
 import enum
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +31,8 @@ from gridnode.hardware.codec import (
 )
 from gridnode.hardware.errors import ImplausibleReadingError, ProfileError
 
+_ONE = Fraction(1)
+
 
 class Quantity(enum.Enum):
     """What a register measures; each maps to one field of a meter sample."""
@@ -35,6 +43,19 @@ class Quantity(enum.Enum):
     FREQUENCY = "frequency"
     IMPORT_ENERGY = "import_energy"
     EXPORT_ENERGY = "export_energy"
+    NEUTRAL_CURRENT = "neutral_current"
+
+
+#: What a current transformer's ratio multiplies: everything that scales with current.
+CT_SCALED = frozenset(
+    {
+        Quantity.CURRENT,
+        Quantity.POWER,
+        Quantity.IMPORT_ENERGY,
+        Quantity.EXPORT_ENERGY,
+        Quantity.NEUTRAL_CURRENT,
+    }
+)
 
 
 class DataType(enum.Enum):
@@ -66,6 +87,7 @@ ALLOWED_UNITS: dict[Quantity, set[str]] = {
     Quantity.FREQUENCY: {"Hz"},
     Quantity.IMPORT_ENERGY: {"kWh", "Wh"},
     Quantity.EXPORT_ENERGY: {"kWh", "Wh"},
+    Quantity.NEUTRAL_CURRENT: {"A"},
 }
 
 
@@ -116,8 +138,31 @@ class Profile:
     registers: tuple[RegisterSpec, ...]
     serial_number: SerialNumberSpec | None
     #: Above this current a reading is a fault, not a measurement: twice the model's
-    #: Imax (SDM120 45 A, SDM630 100 A), so a real overcurrent still reads as one.
+    #: Imax (SDM120 45 A, SDM630 100 A), so a real overcurrent still reads as one. At
+    #: the meter's terminals: a CT meter's is scaled by :attr:`ct_ratio`.
     max_current_ma: int = 200_000
+    #: The current transformers' primary and secondary amperes (1 and 1: none, or the
+    #: meter applies its own). Current, power and energy are multiplied by their ratio.
+    ct_primary_a: int = 1
+    ct_secondary_a: int = 1
+
+    @property
+    def ct_ratio(self) -> Fraction:
+        return Fraction(self.ct_primary_a, self.ct_secondary_a)
+
+    @property
+    def plausible_current_ma(self) -> int:
+        """The most current a reading may show, on the primary side."""
+        return int(self.max_current_ma * self.ct_ratio)
+
+    def with_ct(self, primary_a: int, secondary_a: int) -> Profile:
+        """This profile for an installation's current transformers."""
+        if primary_a <= 0 or secondary_a <= 0:
+            raise ProfileError(
+                f"A CT ratio needs positive amperes, not {primary_a}/{secondary_a} A; write "
+                "the transformer's rating, like 200/5."
+            )
+        return replace(self, ct_primary_a=primary_a, ct_secondary_a=secondary_a)
 
     def blocks(self) -> tuple[Block, ...]:
         """Group registers into as few queries as possible, only where they are contiguous.
@@ -189,6 +234,10 @@ def parse_profile(doc: dict[str, Any]) -> Profile:
             raise ValueError(f"{reg.quantity.value} phase {reg.phase} is mapped twice")
         seen.add(key)
     serial = doc.get("serial_number")
+    ct = doc.get("ct", {"primary_a": 1, "secondary_a": 1})
+    primary, secondary = int(ct["primary_a"]), int(ct["secondary_a"])
+    if primary <= 0 or secondary <= 0:
+        raise ValueError(f"ct needs positive primary_a and secondary_a, not {ct}")
     return Profile(
         model=str(doc["model"]),
         phases=int(doc["phases"]),
@@ -196,6 +245,8 @@ def parse_profile(doc: dict[str, Any]) -> Profile:
         default_address=int(doc["default_address"]),
         max_registers_per_read=int(doc.get("max_registers_per_read", 40)),
         max_current_ma=int(Decimal(str(doc.get("max_plausible_current_a", 200))) * 1000),
+        ct_primary_a=primary,
+        ct_secondary_a=secondary,
         registers=registers,
         serial_number=(
             SerialNumberSpec(
@@ -232,11 +283,13 @@ def _parse_register(doc: dict[str, Any]) -> RegisterSpec:
     )
 
 
-def decode_register(spec: RegisterSpec, words: list[int]) -> int:
-    """One register's value in integer milli-units (mV, mA, mW, mHz, mWh).
+def decode_register(spec: RegisterSpec, words: list[int], ratio: Fraction = _ONE) -> int:
+    """One register's value in integer milli-units (mV, mA, mW, mHz, mWh), times
+    ``ratio`` (a CT ratio, for the quantities it scales).
 
-    A float32 is converted exactly (``Decimal(float)`` is exact) and rounded half-even
-    to the milli-unit, so the only rounding is the meter's own float32 resolution.
+    A float32 is converted exactly (``Decimal(float)`` is exact), scaled exactly
+    (fractions) and rounded half-even to the milli-unit, so the only rounding is the
+    meter's own float32 resolution.
     """
     raw: Decimal
     if spec.data_type is DataType.FLOAT32:
@@ -254,6 +307,8 @@ def decode_register(spec: RegisterSpec, words: list[int]) -> int:
     else:
         raw = Decimal(words[0] - 0x10000 if words[0] & 0x8000 else words[0])
     milli = raw * spec.scale * UNIT_TO_MILLI[spec.unit]
+    if ratio != 1:
+        return round(Fraction(milli) * ratio)  # half-even, like the line below
     return int(milli.to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
@@ -266,7 +321,8 @@ def decode_blocks(
         words = answers[block]
         for spec in block.registers:
             offset = spec.address - block.address
+            ratio = profile.ct_ratio if spec.quantity in CT_SCALED else _ONE
             values[(spec.quantity, spec.phase)] = decode_register(
-                spec, words[offset : offset + spec.data_type.width]
+                spec, words[offset : offset + spec.data_type.width], ratio
             )
     return values

@@ -32,6 +32,8 @@ class PhaseSample:
     voltage_mv: int
     current_ma: int
     power_mw: int
+    #: The meter's own import register of this phase, where it has one (SDM630).
+    import_energy_mwh: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,8 @@ class MeterSample:
     import_energy_mwh: int
     export_energy_mwh: int
     phases: tuple[PhaseSample, ...] = field(default=())
+    #: The neutral's current where the meter measures it (SDM630), else None.
+    neutral_current_ma: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Field names carry their units; energy keeps the exact integer mWh too."""
@@ -66,6 +70,10 @@ class MeterSample:
             doc[f"l{ph.phase}_voltage_v"] = _milli(ph.voltage_mv)
             doc[f"l{ph.phase}_current_a"] = _milli(ph.current_ma)
             doc[f"l{ph.phase}_power_w"] = _milli(ph.power_mw)
+            if ph.import_energy_mwh is not None:
+                doc[f"l{ph.phase}_import_energy_wh"] = _milli(ph.import_energy_mwh)
+        if self.neutral_current_ma is not None:
+            doc["neutral_current_a"] = _milli(self.neutral_current_ma)
         return doc
 
     def describe(self) -> str:
@@ -80,10 +88,15 @@ class MeterSample:
             f"  export    {Decimal(self.export_energy_mwh) / 1000:>12} Wh",
         ]
         for ph in self.phases:
+            energy = ""
+            if ph.import_energy_mwh is not None:
+                energy = f", {Decimal(ph.import_energy_mwh) / 1000} Wh"
             lines.append(
                 f"  L{ph.phase}: {Decimal(ph.voltage_mv) / 1000} V, "
-                f"{Decimal(ph.current_ma) / 1000} A, {Decimal(ph.power_mw) / 1000} W"
+                f"{Decimal(ph.current_ma) / 1000} A, {Decimal(ph.power_mw) / 1000} W{energy}"
             )
+        if self.neutral_current_ma is not None:
+            lines.append(f"  N:  {Decimal(self.neutral_current_ma) / 1000} A")
         return "\n".join(lines)
 
 
@@ -110,6 +123,7 @@ def build_sample(
             voltage_mv=values[(Quantity.VOLTAGE, n)],
             current_ma=values[(Quantity.CURRENT, n)],
             power_mw=values[(Quantity.POWER, n)],
+            import_energy_mwh=values.get((Quantity.IMPORT_ENERGY, n)),
         )
         for n in range(1, phases + 1)
         if (Quantity.VOLTAGE, n) in values
@@ -133,6 +147,7 @@ def build_sample(
         import_energy_mwh=values[(Quantity.IMPORT_ENERGY, None)],
         export_energy_mwh=values[(Quantity.EXPORT_ENERGY, None)],
         phases=per_phase,
+        neutral_current_ma=values.get((Quantity.NEUTRAL_CURRENT, None)),
     )
     check_physics(sample, max_current_ma)
     return sample
@@ -148,6 +163,8 @@ def check_physics(sample: MeterSample, max_current_ma: int = MAX_CURRENT_MA) -> 
                 f"{MAX_VOLTAGE_MV // 1000} V; check the profile's word order and the meter."
             )
     amps = [sample.current_ma, *(ph.current_ma for ph in sample.phases)]
+    if sample.neutral_current_ma is not None:
+        amps.append(sample.neutral_current_ma)
     for ma in amps:
         if not 0 <= ma <= max_current_ma:
             raise ImplausibleReadingError(
@@ -160,7 +177,9 @@ def check_physics(sample: MeterSample, max_current_ma: int = MAX_CURRENT_MA) -> 
             f"Meter {sample.meter_id} reports {sample.frequency_mhz / 1000} Hz at "
             f"{sample.voltage_mv / 1000} V; mains is 45 to 65 Hz, so the reading is not used."
         )
-    for name, mwh in (("import", sample.import_energy_mwh), ("export", sample.export_energy_mwh)):
+    counters = [("import", sample.import_energy_mwh), ("export", sample.export_energy_mwh)]
+    counters += [(f"L{ph.phase} import", ph.import_energy_mwh or 0) for ph in sample.phases]
+    for name, mwh in counters:
         if mwh < 0:
             raise ImplausibleReadingError(
                 f"Meter {sample.meter_id} reports a negative {name} energy counter "

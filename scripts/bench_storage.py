@@ -3,12 +3,18 @@
 
 Starts its own regtest network (two LND nodes, one direct channel), makes N payments
 from node1 (buyer) to node0 (seller) through gridnode's adapter while both ledgers record
-them as the node would, and measures each side's channel.db and ledger file:
+them as the node would, and measures each side's channel.db and ledger:
 
 - raw: right after the payments;
 - compacted: after a restart with bbolt auto-compaction;
 - pruned: after the buyer deleted its payment records (the ledger holds their proof) and
   another compacting restart. The seller cannot delete settled invoices (no RPC).
+
+LND's database is measured by the pages bbolt has allocated and the data they hold
+(``bbolt stats`` with LND stopped, bench/bbolt.py), not by the file's size: bbolt grows
+the file in doubling steps (256 KB to 16 MB over 1,000 payments), so its size says more
+about where the last step fell than about what a payment adds. The file sizes are kept
+beside them, to show the steps.
 
 Prints one JSON document, with projections per day and year for a few payment steps,
 and at the default real-install terms (gridnode.config.trade.REAL_INSTALL_PAYMENTS)
@@ -35,12 +41,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ beside gridnode/
+
+from bench.bbolt import BboltStats, bbolt_stats
 from gridnode.config.trade import REAL_INSTALL_PAYMENTS
 from gridnode.ledger import InlineOffloader, InvoicePurpose, LedgerStore, SqliteLedger
 from gridnode.money import Msat
 from gridnode.node.pruning import Pruner
 from gridnode.regtest.daemons import LndNode
 from gridnode.regtest.network import RegtestNetwork
+from gridnode.regtest.processes import Daemon
 from gridnode.trade.cadence import (
     BYTES_PER_PAYMENT,
     PAYMENT_LEAD_MS,
@@ -117,11 +127,28 @@ async def prune(network: RegtestNetwork, ledger: LedgerStore) -> int:
         return await Pruner(port, buyer, batch=200).prune_payments()
 
 
+SIDES = {"payee": 0, "payer": 1}
+
+
 def measure(network: RegtestNetwork) -> dict[str, int]:
-    return {
-        "payee": size(channel_db(network.nodes[0])),
-        "payer": size(channel_db(network.nodes[1])),
-    }
+    return {side: size(channel_db(network.nodes[i])) for side, i in SIDES.items()}
+
+
+def restart_reading_pages(
+    network: RegtestNetwork, extra_args: tuple[str, ...] = COMPACT
+) -> dict[str, BboltStats]:
+    """Stop each LND, read its database's pages (bbolt needs the file to itself), and
+    start it again with ``extra_args`` (as RegtestNetwork.restart_lnd, with the read
+    between stop and start)."""
+    pages = {}
+    for side, i in SIDES.items():
+        node = network.nodes[i]
+        node.daemon.stop()
+        pages[side] = bbolt_stats(channel_db(node))
+        base = tuple(a for a in node.daemon.argv if a not in extra_args)
+        node.daemon = Daemon(node.name, node.daemon.pid, (*base, *extra_args), node.daemon.log)
+        network.start_lnd(i)
+    return pages
 
 
 def cents(amount_msat: int) -> float:
@@ -242,20 +269,18 @@ def measure_storage(payments: int, amount_msat: int) -> dict[str, Any]:
     print(f"starting a regtest network in {root}", file=sys.stderr)
     network = RegtestNetwork.up(root / "regtest", nodes=2)
     try:
-        for i in (0, 1):
-            network.restart_lnd(i, COMPACT)
+        pages_before = restart_reading_pages(network)
         network.wait_payable()
         before = measure(network)
         t0 = time.monotonic()
         seller_ledger, buyer_ledger = asyncio.run(pay(network, root, payments, Msat(amount_msat)))
         elapsed = time.monotonic() - t0
         raw = measure(network)
-        for i in (0, 1):
-            network.restart_lnd(i, COMPACT)
+        pages_raw = restart_reading_pages(network)
         compacted = measure(network)
         pruned_count = asyncio.run(prune(network, buyer_ledger))
-        for i in (0, 1):
-            network.restart_lnd(i, COMPACT)
+        restart_reading_pages(network)  # this start compacts what the pruning freed
+        pages_pruned = restart_reading_pages(network)
         pruned = measure(network)
         seller_ledger.close()  # the last connection checkpoints the WAL into the file
         buyer_ledger.close()
@@ -267,24 +292,46 @@ def measure_storage(payments: int, amount_msat: int) -> dict[str, Any]:
     def per_payment(after: dict[str, int]) -> dict[str, float]:
         return {side: round((after[side] - before[side]) / n, 1) for side in after}
 
+    def pages(after: dict[str, BboltStats], field: str) -> dict[str, float]:
+        return {
+            side: round((getattr(after[side], field) - getattr(pages_before[side], field)) / n, 1)
+            for side in after
+        }
+
     return {
         "payments": n,
         "amount_msat": amount_msat,
         "payments_per_s": round(n / elapsed, 1),
+        # what a payment adds to LND's database: the pages bbolt allocated for it (the
+        # disk it takes, short of the file's next doubling) and the data in them
         "lnd_bytes_per_payment": {
+            "raw": pages(pages_raw, "allocated_bytes"),
+            "compacted_after_pruning": pages(pages_pruned, "allocated_bytes"),
+        },
+        "lnd_data_bytes_per_payment": {
+            "raw": pages(pages_raw, "used_bytes"),
+            "compacted_after_pruning": pages(pages_pruned, "used_bytes"),
+        },
+        "payer_records_pruned": pruned_count,
+        "ledger_bytes_per_payment": {side: round(b / n, 1) for side, b in ledgers.items()},
+        # the file's growth, for comparison: quantised by bbolt's doublings
+        "lnd_file_bytes_per_payment": {
             "raw": per_payment(raw),
             "compacted": per_payment(compacted),
             "compacted_after_pruning": per_payment(pruned),
         },
-        "payer_records_pruned": pruned_count,
-        "ledger_bytes_per_payment": {side: round(b / n, 1) for side, b in ledgers.items()},
-        # bbolt grows its file in doublings (up to 1 GB): the per-payment figures above
-        # are file growth, quantised; the file sizes show the steps
         "lnd_file_bytes": {
             "before": before,
             "raw": raw,
             "compacted": compacted,
             "compacted_after_pruning": pruned,
+        },
+        "lnd_allocated_bytes": {
+            "before": {side: p.allocated_bytes for side, p in pages_before.items()},
+            "raw": {side: p.allocated_bytes for side, p in pages_raw.items()},
+            "compacted_after_pruning": {
+                side: p.allocated_bytes for side, p in pages_pruned.items()
+            },
         },
     }
 
@@ -296,7 +343,10 @@ MEASURED = (
     "lnd_bytes_per_payment",
     "payer_records_pruned",
     "ledger_bytes_per_payment",
+    "lnd_data_bytes_per_payment",
+    "lnd_file_bytes_per_payment",
     "lnd_file_bytes",
+    "lnd_allocated_bytes",
 )
 
 
@@ -328,12 +378,13 @@ def main() -> None:
         "at_default_real_install_terms": at_default_terms(measured),
         "exposure_against_storage": plot_steps(measured),
         "note": (
-            "the payee's settled invoices cannot be deleted through LND's RPC; storage_raw "
-            "is LND's file growth before the start-up compaction, the bound a node that runs "
-            "for weeks between restarts must plan for. bbolt grows channel.db in doublings, "
-            "so file growth over 1,000 payments (one step, 256 KB to 16 MB) over-states the "
-            "data by up to 2x; whether a start-up compaction shrinks the payee's file varies "
-            "between runs"
+            "lnd_bytes_per_payment is the pages bbolt allocated (bbolt stats, LND stopped), "
+            "not the file: bbolt grows channel.db in doublings (up to 1 GB a step), so the "
+            "file is at most one doubling ahead of its pages, and file growth over 1,000 "
+            "payments (one step, 256 KB to 16 MB) over-states a payment by about 2x. The "
+            "payee's settled invoices cannot be deleted through LND's RPC; storage_raw is "
+            "before the start-up compaction, the bound a node that runs for weeks between "
+            "restarts must plan for"
         ),
     }
     json.dump(doc, sys.stdout, indent=2)

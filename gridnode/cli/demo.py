@@ -15,16 +15,32 @@ from gridnode.cli.common import emit_json, guarded, say
 @click.option("--seconds", type=float, default=None, help="Run this long, then close cleanly.")
 @click.option("--dir", "root", type=click.Path(path_type=Path), help="Keep every file here.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary at the end.")
-@click.option("--keep-network", is_flag=True, help="Leave the regtest network running.")
+@click.option(
+    "--keep-network",
+    is_flag=True,
+    help="Leave the regtest network running after the demo (it then outlives the demo, as "
+    "'regtest up' does; stop it with 'gridnode regtest down --dir DIR/regtest').",
+)
 @click.option("--seller-bias", type=float, default=0.0, help="The seller's meters read high.")
-@click.option("--sag", multiple=True, help="START_S:END_S:FACTOR, a voltage sag or swell.")
+@click.option(
+    "--sag",
+    multiple=True,
+    help="START_S:END_S:FACTOR, a voltage sag or swell; START_S:END_S:FACTOR:PHASE on one "
+    "phase (1 to 3) of a three-phase demo.",
+)
+@click.option(
+    "--three-phase",
+    is_flag=True,
+    help="Trade over three-phase SDM630 meters, the cycling appliance on L1 alone (an "
+    "unbalanced load); the summary gives each phase's energy and peak current.",
+)
 @click.option(
     "--period",
     "period_s",
     type=int,
-    default=60,
-    show_default=True,
-    help="Length of each sale period in seconds (renewals follow).",
+    default=None,
+    help="Length of each sale period in seconds (renewals follow); default 60 with demo "
+    "terms, 3600 with real ones.",
 )
 @click.option(
     "--rate-feed",
@@ -57,6 +73,27 @@ from gridnode.cli.common import emit_json, guarded, say
     help="Open the dashboard on the seller once the demo runs. Default: when a terminal "
     "is attached (and no --json).",
 )
+@click.option(
+    "--terms",
+    type=click.Choice(["demo", "real"]),
+    default="demo",
+    show_default=True,
+    help="demo: a payment every couple of seconds; real: the real-install payment defaults "
+    "(docs/cadence.md) with the demo's loads.",
+)
+@click.option(
+    "--payers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many LND nodes pay for the buyers (default: one each); each buyer keeps its "
+    "own process, identity, ledger, meter and macaroon.",
+)
+@click.option(
+    "--stall",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Stop this many buyers paying partway through (SIGSTOP), to measure the cut.",
+)
 @guarded
 def demo(
     buyers: int,
@@ -66,14 +103,23 @@ def demo(
     keep_network: bool,
     seller_bias: float,
     sag: tuple[str, ...],
-    period_s: int,
+    three_phase: bool,
+    period_s: int | None,
     rate_feed: str | None,
     smart_loads: bool,
     mqtt: str | None,
     metrics: bool,
     dashboard: bool | None,
+    terms: str,
+    payers: int | None,
+    stall: int,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
+
+    Ctrl-C, SIGTERM and SIGHUP each stop it cleanly: the sessions close, every part
+    stops in order, the summary is written (--json). Every process it starts (the regtest
+    network, the circuit, the nodes, the load agent) ends with it, however it ends, kill
+    -9 too; unlike 'gridnode regtest up', whose network outlives the command.
 
     \b
     Example:
@@ -81,9 +127,12 @@ def demo(
       gridnode demo --buyers 3 --dir /tmp/demo
       gridnode demo --rate-feed tcp://127.0.0.1:5556   # then: gridnode loads
       gridnode demo --mqtt mqtt://127.0.0.1:1883 --metrics
+      gridnode demo --three-phase --sag 30:40:0.8:2 --seconds 90 --json
+      gridnode demo --buyers 50 --terms real --payers 5 --stall 2 --seconds 300 --json
     """
-    from gridnode.demo.configs import DemoTerms, Outside
+    from gridnode.demo.configs import Outside
     from gridnode.demo.run import DemoOptions, run_demo
+    from gridnode.demo.tenants import terms_named
     from gridnode.errors import UsageError
 
     if mqtt is not None and not mqtt.startswith(("mqtt://", "mqtts://")):
@@ -96,7 +145,9 @@ def demo(
         keep_network=keep_network,
         seller_bias=seller_bias,
         sags=list(sag),
-        terms=DemoTerms(period_s=period_s),
+        terms=terms_named(terms, period_s, three_phase=three_phase),
+        payers=payers,
+        stall=stall,
         rate_feed=rate_feed,
         smart_loads=smart_loads,
         outside=Outside(mqtt=mqtt, metrics=metrics),

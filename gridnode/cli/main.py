@@ -7,14 +7,17 @@ import click
 from gridnode.cli.common import configure_logging
 from gridnode.cli.dashboard import dashboard
 from gridnode.cli.demo import demo
+from gridnode.cli.doctor import doctor
 from gridnode.cli.identity import fingerprint, init
 from gridnode.cli.keys import keys
 from gridnode.cli.ledger import ledger
+from gridnode.cli.liquidity import liquidity
 from gridnode.cli.loads import loads
 from gridnode.cli.meter import meter
 from gridnode.cli.node import buy, sell
 from gridnode.cli.receipt import receipt, verify
 from gridnode.cli.regtest import regtest
+from gridnode.cli.statement import statement
 from gridnode.version import __version__
 
 
@@ -53,6 +56,9 @@ cli.add_command(loads)
 cli.add_command(receipt)
 cli.add_command(verify)
 cli.add_command(ledger)
+cli.add_command(doctor)
+cli.add_command(statement)
+cli.add_command(liquidity)
 
 
 def main() -> None:

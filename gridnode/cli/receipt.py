@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -133,14 +132,17 @@ def verify(
       gridnode verify receipt.json --seller-fpr 56d99d4f... --buyer-fpr b091c43c...
       gridnode verify receipt.json --trust-embedded-keys --json
     """
-    from gridnode.receipt.verify import VerifyOptions, verify_receipt
+    from gridnode.receipt.errors import ReceiptError
+    from gridnode.receipt.verify import VerifyOptions, parse_receipt, verify_receipt
 
     try:
-        document: Any = json.loads(file.expanduser().read_text(encoding="utf-8"))
+        document: Any = parse_receipt(file.expanduser().read_bytes())
     except FileNotFoundError:
         raise UsageError(f"There is no file {file}.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{file} is not a JSON receipt: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{file} cannot be read: {exc.strerror}.") from None
+    except ReceiptError as exc:
+        raise UsageError(f"{file}: {exc}") from None
     options = VerifyOptions(seller_fpr, buyer_fpr, trust_embedded_keys)
     report = verify_receipt(document, options)
     if as_json:

@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 from gridnode.cli.common import emit_json, guarded, say
+from gridnode.regtest.leftovers import stop_leftovers
+from gridnode.regtest.lifetime import StopRequested, StopSignals
 from gridnode.regtest.network import RegtestNetwork
+from gridnode.regtest.processes import RegtestError
 
 _DIR_HELP = "Directory of the network (default for status/down: the last one started)."
 
@@ -15,6 +18,10 @@ _DIR_HELP = "Directory of the network (default for status/down: the last one sta
 @click.group()
 def regtest() -> None:
     """A local regtest Lightning network of real btcd and LND daemons.
+
+    The network outlives the command that started it: 'up' returns with the daemons
+    running, and they run until 'down'. (`gridnode demo` starts a network of its own
+    that ends with the demo, however the demo ends.)
 
     \b
     Example:
@@ -44,13 +51,24 @@ def regtest() -> None:
 def up(nodes: int, topology: str, root: Path | None, as_json: bool) -> None:
     """Start btcd and N LND nodes, fund them and open channels between neighbours.
 
+    The daemons keep running after this command returns, until 'gridnode regtest down'
+    (unlike `gridnode demo`, whose processes all end with it). Stopped while starting
+    (Ctrl-C, SIGTERM, SIGHUP), it stops every daemon it started; killed, the next 'up'
+    or 'down' with the same --dir stops the ones it recorded.
+
     \b
     Example:
       gridnode regtest up --nodes 3 --dir /tmp/net --json
     """
-    network = RegtestNetwork.up(
-        root, nodes, progress=lambda m: say(f"[regtest] {m}"), topology=topology
-    )
+    progress = lambda m: say(f"[regtest] {m}")  # noqa: E731
+    with StopSignals(progress):
+        try:
+            network = RegtestNetwork.up(root, nodes, progress=progress, topology=topology)
+        except StopRequested as exc:
+            raise RegtestError(
+                f"regtest up was stopped by {exc.signal.name} while starting; every daemon it "
+                "had started is stopped."
+            ) from None
     if as_json:
         emit_json(network.to_json())
         return
@@ -88,13 +106,24 @@ def status(root: Path | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @guarded
 def down(root: Path | None, as_json: bool) -> None:
-    """Stop exactly the processes that 'up' started (by their recorded PIDs).
+    """Stop exactly the processes that 'up' started (by their recorded PIDs), also those
+    of an 'up' that was killed while starting.
 
     \b
     Example:
       gridnode regtest down --dir /tmp/net
     """
-    network = RegtestNetwork.load(root)
+    try:
+        network = RegtestNetwork.load(root)
+    except RegtestError:
+        leftovers = stop_leftovers(root.resolve()) if root is not None else []
+        if not leftovers:
+            raise
+        if as_json:
+            emit_json({"dir": str(root), "stopped": leftovers})
+        else:
+            say(f"stopped {', '.join(leftovers)}, left by a regtest up killed in {root}")
+        return
     stopped = network.down()
     if as_json:
         emit_json({"dir": str(network.root), "stopped": stopped})

@@ -1,6 +1,7 @@
 """Checks across tables that need no network, run at load before the node opens anything:
 what a seller's hardware must have, what the meter bus can deliver against the terms,
-which meters and relays the buyers name, and the node's own identity files.
+which meters and relays the buyers name, the node's own identity files, and which secret
+files others can read (a warning).
 
 Each check adds sentences to the file's problems, so one :class:`ConfigError` lists
 them with every other mistake of the file.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -155,6 +157,23 @@ def require_separate_outputs(
             problems.add(f"{where} and {used[key]} both use {what}; give each its own")
         else:
             used[key] = where
+
+
+def warn_if_shared(path: Path, key: str, risk: str, problems: Problems) -> None:
+    """Warn, naming the file and the fix, when a secret the node reads (a macaroon, a
+    CurveZMQ secret key) is readable by its group or by other users. A warning, not a
+    mistake: the node still works, but anyone else on the machine could ``risk``. (The
+    node's own key is stricter: readable by others, it is refused; LND's tls.cert is
+    public by design and not checked.)"""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return  # a missing or unreadable file is reported where it is read
+    if mode & 0o077:
+        problems.warn(
+            f"{key}: {path} is readable by other users (mode {mode:03o}), so anyone on this "
+            f"machine could {risk}. Make it the node's alone: chmod 600 {path}"
+        )
 
 
 def require_identity(identity_dir: Path, problems: Problems) -> None:

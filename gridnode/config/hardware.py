@@ -15,6 +15,8 @@ hardware table is one sentence, all reported together, and a key no reader knows
     id = "tenant-1"
     model = "sdm120"                 # a shipped profile, or a profile .json file
     address = 1                      # Modbus slave address, 1 to 247
+    # ct_primary_a = 200             # a CT meter (sdm630mct): its transformers' ratio,
+    # ct_secondary_a = 5             # both or neither (docs/config.md)
 
     [hardware.relay]                 # optional: the node's own relay
     kind = "gpio"                    # pin (BCM), active_high
@@ -121,6 +123,7 @@ def _read_meters(table: Table, base: Path) -> tuple[MeterConfig, ...]:
             id=meter_table.get("id", str, hint='the name used for this meter, like "flat-2"'),
             model=_model(meter_table, base),
             address=read_address(meter_table),
+            ct=_ct(meter_table),
         )
         meter_table.unknown_keys()
         meters.append(meter)
@@ -136,6 +139,17 @@ def _read_meters(table: Table, base: Path) -> tuple[MeterConfig, ...]:
             "bus needs its own. Change one in the meter's menu and here"
         )
     return tuple(meters)
+
+
+def _ct(table: Table) -> tuple[int, int] | None:
+    """``ct_primary_a`` and ``ct_secondary_a``: a CT meter's transformers, both or none."""
+    if not table.has("ct_primary_a") and not table.has("ct_secondary_a"):
+        return None
+    primary = table.positive("ct_primary_a", hint="the transformers' primary amperes, like 200")
+    secondary = table.positive("ct_secondary_a", hint="their secondary amperes, 5 or 1")
+    if table.has("ct_primary_a") and table.has("ct_secondary_a") and primary > 0 < secondary:
+        return primary, secondary
+    return None
 
 
 def _model(table: Table, base: Path) -> str:

@@ -23,6 +23,8 @@ dual-metering tolerances both roles write, every rule checked under the person's
     max_tolerance_fixed_mwh = 20000
     max_period_cost_msat = 5000000
     breach_hold_s = 3600             # the node's own: refuse a breaching seller this long
+    # three phases: phase_current_needed_a, imbalance_needed_a, neutral_needed_a;
+    # frequency_min_hz / frequency_max_hz (gridnode/config/electrical.py)
     [limits.ceiling]
     kind = "constant"
     price_msat_per_kwh = 500000
@@ -33,7 +35,7 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import pairwise
 
-from gridnode.config import units
+from gridnode.config import electrical, units
 from gridnode.config.profiles import build, read_profile
 from gridnode.config.reader import Table
 from gridnode.money import Msat
@@ -80,9 +82,13 @@ def read_limits(table: Table, *, register_step_mwh: int | None = None) -> BuyerL
     current = units.milli(table, "current_needed_a")
     meter = table.get("seller_meter_id", str, hint="the id of the meter the seller sells from")
     max_cost = table.positive("max_period_cost_msat")
-    grace_ms = units.at_least_zero_ms(table, "voltage_grace_s", 2_000)
+    grace_ms = units.at_least_zero_ms(table, "voltage_grace_s", electrical.BUYER_GRACE_MS)
     min_unpaid_ms = units.at_least_zero_ms(table, "min_unpaid_s", 0)
     fee_ppm = table.get("max_fee_ppm", int, 10_000)
+    each = electrical.phase_currents(table, "phase_current_needed_a", phases)
+    imbalance = electrical.optional_current(table, "imbalance_needed_a")
+    neutral = electrical.optional_current(table, "neutral_needed_a")
+    f_low, f_high = electrical.frequency_range(table)
     table.unknown_keys({"breach_hold_s"})
     if len(table.problems.items) > before:
         return None
@@ -133,6 +139,11 @@ def read_limits(table: Table, *, register_step_mwh: int | None = None) -> BuyerL
             voltage_grace_ms=DurationMs(grace_ms),
             min_unpaid_ms=DurationMs(min_unpaid_ms),
             max_fee_ppm=fee_ppm,
+            phase_current_needed_ma=tuple(MilliAmp(c) for c in each),
+            imbalance_needed_ma=MilliAmp(imbalance),
+            neutral_needed_ma=MilliAmp(neutral),
+            frequency_min_mhz=f_low,
+            frequency_max_mhz=f_high,
         ),
         since=before,
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridnode.config.checks import warn_if_shared
 from gridnode.config.reader import Table
 from gridnode.errors import UsageError
 from gridnode.wallet import macaroon
@@ -66,6 +67,9 @@ def read_lnd(table: Table, base: Path, role: str | None) -> LndSettings:
             table.problems.add(f"lnd.tls_cert: {tls_cert} does not exist (LND's tls.cert)")
         if table.has("macaroon") and not mac.is_file():
             table.problems.add(f"lnd.macaroon: {mac} does not exist; bake it as the README says")
+        elif table.has("macaroon"):
+            risk = "use LND with this node's rights (a buyer's macaroon pays)"
+            warn_if_shared(mac, "lnd.macaroon", risk, table.problems)
         table.unknown_keys()
         settings = LndSettings(host, tls_cert, mac, None, allow_broad)
     if role is not None and len(table.problems.items) == before:

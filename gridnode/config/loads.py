@@ -33,11 +33,13 @@ the end of the day).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gridnode.config import units
+from gridnode.config.checks import warn_if_shared
 from gridnode.config.hardware import read_bus, read_relay
 from gridnode.config.profiles import read_zone
 from gridnode.config.reader import Problems, Table, load_toml
@@ -57,7 +59,7 @@ def load_loads_settings(path: Path | str, env: Mapping[str, str] | None = None) 
     settings = read_loads_settings(doc, path.resolve().parent, problems)
     problems.raise_if_any()
     assert settings is not None
-    return settings
+    return dataclasses.replace(settings, warnings=tuple(problems.warnings))
 
 
 def read_loads_settings(
@@ -125,6 +127,8 @@ def _read_curve(feed: Table, base: Path) -> CurveClient | None:
             "this agent's .key_secret file from 'gridnode keys curve'"
         )
         return None
+    risk = "pose as this load agent to the buyer's rate feed"
+    warn_if_shared(keys.key_path(secret, base), "feed.secret_key", risk, feed.problems)
     try:
         return CurveClient(
             keys.read_secret(secret, base, "feed.secret_key"),

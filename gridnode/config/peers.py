@@ -13,11 +13,17 @@ anything, in the same list as every other mistake.
     certificate = "peers/flat-2.crt"
     meter = "flat-2"                 # the [[hardware.meters]] id of this buyer's supply
     relay = { kind = "gpio", pin = 17 }
+    lightning_node = "03a1..."       # optional: the buyer's LND node id (66 hex digits)
 
     [seller]                         # a buyer: the seller it buys from
     address = "192.0.2.10:7878"
     fingerprint = "d3d7 dd50 ..."
     certificate = "peers/seller.crt"
+    lightning_node = "02b7..."       # optional: the seller's LND node id
+
+``lightning_node`` names the peer's end of the direct channel that carries the sessions:
+``gridnode doctor`` checks that channel and the liquidity watch measures it. Without it
+they can only look at every channel together.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from gridnode.peer.tls import PinnedPeer
 #: The port buyers connect to when an example needs one (not LND's 9735).
 DEFAULT_PORT = 7878
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_NODE_ID = re.compile(r"0[23][0-9a-f]{64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,9 @@ class BuyerEntry:
     meter: str
     #: The relay that switches this buyer's supply.
     relay: RelayConfig
+    #: The buyer's Lightning node id (66 hex digits): the far end of the direct channel
+    #: that carries its payments; "" when not configured.
+    lightning_node: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +75,9 @@ class SellerEntry:
     fingerprint: str
     #: The seller's certificate (PEM), exchanged with the fingerprint.
     certificate: Path
+    #: The seller's Lightning node id (66 hex digits): the far end of the direct channel
+    #: the buyer pays through; "" when not configured.
+    lightning_node: str = ""
 
 
 def parse_address(text: object) -> tuple[str, int]:
@@ -103,6 +116,7 @@ def read_buyers(top: Table, base: Path) -> dict[str, BuyerEntry]:
             certificate=table.path_value("certificate", base),
             meter=table.get("meter", str, hint="the id of a [[hardware.meters]] entry"),
             relay=relay or RelayConfig("gpio"),  # a placeholder: the entry is dropped
+            lightning_node=read_lightning_node(table),
         )
         table.unknown_keys()
         check_certificate(table, entry.name, entry.fingerprint, entry.certificate)
@@ -130,6 +144,7 @@ def read_sellers(top: Table, base: Path) -> tuple[SellerEntry, ...]:
         address=read_address(table, "address", hint='like "192.168.1.10:7878"'),
         fingerprint=read_fingerprint(table),
         certificate=table.path_value("certificate", base),
+        lightning_node=read_lightning_node(table),
     )
     table.unknown_keys()
     check_certificate(table, entry.name, entry.fingerprint, entry.certificate)
@@ -144,6 +159,21 @@ def read_fingerprint(table: Table, key: str = "fingerprint") -> str:
         table.problems.add(
             f"{table.name(key)} must be 64 hex digits (the SHA-256 printed by "
             f"'gridnode fingerprint'), not {text!r}"
+        )
+        return ""
+    return cleaned
+
+
+def read_lightning_node(table: Table) -> str:
+    """The optional ``lightning_node``: a Lightning node id, 66 hex digits from 02 or 03."""
+    if not table.has("lightning_node"):
+        return ""
+    text = table.get("lightning_node", str)
+    cleaned = text.strip().lower() if isinstance(text, str) else ""
+    if isinstance(text, str) and not _NODE_ID.fullmatch(cleaned):
+        table.problems.add(
+            f"{table.name('lightning_node')} must be a Lightning node id, 66 hex digits "
+            f"starting 02 or 03 (the peer's 'lncli getinfo' identity_pubkey), not {text!r}"
         )
         return ""
     return cleaned

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gridnode.config.checks import warn_if_shared
 from gridnode.config.reader import Table
 from gridnode.errors import UsageError
 from gridnode.ratefeed import keys
@@ -30,6 +31,11 @@ def read_feed_curve(top: Table, base: Path) -> CurveServer | None:
         table.problems.add(
             "rate_feed_curve.allowed_clients is empty: with CurveZMQ every client key would "
             "be accepted; list the load agents' public keys"
+        )
+    if secret:
+        risk = "pose as this node's rate feed to its load agents"
+        warn_if_shared(
+            keys.key_path(secret, base), "rate_feed_curve.secret_key", risk, top.problems
         )
     try:
         pair = keys.read_secret(secret, base, "rate_feed_curve.secret_key") if secret else None

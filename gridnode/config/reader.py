@@ -41,9 +41,15 @@ class Problems:
     def __init__(self, source: str) -> None:
         self.source = source
         self.items: list[str] = []
+        #: What loads but should be fixed (a secret file others can read): one sentence
+        #: each, carried by the settings, logged at start and shown in the status.
+        self.warnings: list[str] = []
 
     def add(self, sentence: str) -> None:
         self.items.append(sentence)
+
+    def warn(self, sentence: str) -> None:
+        self.warnings.append(sentence)
 
     def raise_if_any(self) -> None:
         if self.items:

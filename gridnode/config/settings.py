@@ -35,6 +35,7 @@ The whole commented examples are :mod:`gridnode.config.examples` (docs/config.md
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,10 +110,16 @@ class CommonSettings:
     link: LinkSettings = field(default_factory=LinkSettings)
     #: Start no session while the system clock is not synchronised (docs/node.md).
     require_clock_sync: bool = True
+    #: What loaded but should be fixed (a macaroon or secret key others can read), one
+    #: sentence each: logged at start and listed in the status snapshot's warnings.
+    warnings: tuple[str, ...] = ()
     #: Publish to an MQTT broker, with Home Assistant discovery (the [mqtt] table).
     mqtt: MqttSettings | None = None
     #: Serve Prometheus metrics on this "host:port" (docs/metrics.md).
     metrics_listen: str | None = None
+    #: Warn when the direct channel to a peer has room for fewer days than this at the
+    #: last day's spending (README, "Liquidity").
+    liquidity_warn_days: int = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +182,7 @@ def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> Nod
     settings = read_settings(doc, path.resolve().parent, problems)
     problems.raise_if_any()
     assert settings is not None
-    return settings
+    return dataclasses.replace(settings, warnings=tuple(problems.warnings))
 
 
 def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> NodeSettings | None:
@@ -226,6 +233,7 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "require_clock_sync": top.get("require_clock_sync", bool, True),
         "metrics_listen": read_metrics_listen(top),
         "mqtt": read_mqtt(top, base, role),
+        "liquidity_warn_days": top.positive("liquidity_warn_days", 7, hint="days, like 7"),
     }
 
 

@@ -25,6 +25,8 @@ here first, so a mistake is one sentence naming the key the person wrote
     voltage_nominal_v = "230"
     voltage_max_v = "253"
     current_max_a = "16"
+    # three phases: phase_current_max_a, imbalance_max_a, neutral_current_max_a;
+    # frequency_min_hz / frequency_max_hz; grace_s (gridnode/config/electrical.py)
     tolerance_percent = "1"
     tolerance_fixed_mwh = 50
     [terms.profile]
@@ -35,7 +37,7 @@ here first, so a mistake is one sentence naming the key the person wrote
 
 from __future__ import annotations
 
-from gridnode.config import units
+from gridnode.config import electrical, units
 from gridnode.config.limits import read_phases, read_tolerance
 from gridnode.config.profiles import build, read_profile
 from gridnode.config.reader import Table
@@ -51,7 +53,8 @@ from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt
 
 #: Real-install payment terms, chosen by the storage budget (docs/cadence.md): at a
 #: 2 kW mean load and 300,000 msat/kWh a payment of 20 sat every 2 minutes (720 a day,
-#: about 12 MB a day per node at 17 KB a payment, under the 20 MB default budget), with
+#: about 11 MB a day per node at 15 KB a payment, bbolt's pages before compaction, under
+#: the 20 MB default budget; a 10 sat step would need 22 MB), with
 #: at most 30 sat paid ahead (10 minutes at the current power) and 20 sat delivered
 #: unpaid (2 minutes): 3 and 2 US cents at 100,000 USD/BTC. A [terms] table may set
 #: each field; the demo has short terms of its own (gridnode/demo/configs.py).
@@ -133,6 +136,16 @@ def _electrical(table: Table) -> ElectricalGuarantees | None:
     nominal = units.milli(table, "voltage_nominal_v")
     high = units.milli(table, "voltage_max_v")
     current = units.milli(table, "current_max_a")
+    each = electrical.phase_currents(table, "phase_current_max_a", phases, current)
+    imbalance = electrical.optional_current(table, "imbalance_max_a")
+    neutral = electrical.optional_current(table, "neutral_current_max_a")
+    f_low, f_high = electrical.frequency_range(table)
+    grace_ms = units.at_least_zero_ms(
+        table,
+        "grace_s",
+        electrical.DEFAULT_GRACE_MS,
+        "it is how long the supply may stay out of range before the relay opens",
+    )
     if len(table.problems.items) > before:
         return None
     if not 0 < low <= nominal <= high:
@@ -154,6 +167,12 @@ def _electrical(table: Table) -> ElectricalGuarantees | None:
             voltage_nominal_mv=MilliVolt(nominal),
             voltage_max_mv=MilliVolt(high),
             current_max_ma=MilliAmp(current),
+            phase_current_max_ma=tuple(MilliAmp(c) for c in each),
+            imbalance_max_ma=MilliAmp(imbalance),
+            neutral_current_max_ma=MilliAmp(neutral),
+            frequency_min_mhz=f_low,
+            frequency_max_mhz=f_high,
+            grace_ms=DurationMs(grace_ms),
         ),
         since=before,
     )

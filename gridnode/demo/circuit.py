@@ -11,7 +11,13 @@ The relays live here, not in the seller's process: when the seller dies they sta
 are until the watchdog, no longer kicked, drops them (a killed seller is tested
 honestly). It prints one JSON line describing the ports, then every second rewrites
 ``--state FILE`` with each circuit's true energy and relay timeline, for the demo's
-summary and the tests. Runs until SIGTERM.
+summary and the tests. Runs until SIGTERM (or SIGINT, SIGHUP).
+
+``--three-phase`` makes each circuit three-phase, read by SDM630 meters: the base load
+spread over the phases and the cycling appliance on L1 alone (an unbalanced load, as a
+single-phase appliance makes it); the state then also holds what the seller's meter
+registers say for each phase and in total, and each phase's peak current. A sag names
+its phase with a fourth field (``START:END:FACTOR:PHASE``).
 """
 
 from __future__ import annotations
@@ -21,15 +27,19 @@ import functools
 import json
 import os
 import signal
+import struct
 import sys
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
+from gridnode.demo.circuit_control import ControlServer
 from gridnode.demo.loadboard import DEMO_LOADS, LOAD_BOARD_ADDRESS, LoadBoardDevice, SwitchedLoad
+from gridnode.hardware.codec import float32_step
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.sim.circuit import (
     Circuit,
@@ -38,6 +48,7 @@ from gridnode.hardware.sim.circuit import (
     SimMeter,
     SimWatchdog,
     Supply,
+    VoltageEvent,
 )
 from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad, Load
 from gridnode.hardware.sim.slave import Device, MeterDevice, PtySlave, RelayBoardDevice
@@ -54,6 +65,8 @@ class Estate:
     #: the first buyer's smart loads and the board that switches them, if asked for
     smart_loads: list[SwitchedLoad] = field(default_factory=list)
     load_bus: PtySlave | None = None
+    #: each circuit's meter on the seller's bus (its registers go into the state)
+    seller_meters: list[SimMeter] = field(default_factory=list)
 
     def describe(self) -> dict[str, object]:
         loads = None
@@ -78,19 +91,27 @@ class Estate:
 
     def state(self) -> dict[str, object]:
         circuits = []
-        for circuit, timeline in zip(self.circuits, self.timelines, strict=True):
+        for i, (circuit, timeline) in enumerate(zip(self.circuits, self.timelines, strict=True)):
             reading = circuit.reading()
-            circuits.append(
-                {
-                    "relay_on": reading.relay_on,
-                    "import_mwh": reading.import_mwh,
-                    "power_w": sum(reading.powers_w),
-                    "voltage_v": reading.voltages_v[0],
-                    "relay_timeline": timeline,
-                }
-            )
+            state: dict[str, object] = {
+                "relay_on": reading.relay_on,
+                "import_mwh": reading.import_mwh,
+                "power_w": sum(reading.powers_w),
+                "voltage_v": reading.voltages_v[0],
+                "relay_timeline": timeline,
+            }
+            if circuit.phases == 3 and i < len(self.seller_meters):
+                state["seller_meter"] = meter_registers(self.seller_meters[i])
+                state["peak_current_a"] = list(circuit.peak_currents_a)
+            circuits.append(state)
         smart = {s.name: s.on for s in self.smart_loads}
         return {"at": time.time(), "circuits": circuits, "smart_loads": smart}
+
+    def named_buses(self) -> dict[str, PtySlave]:
+        """The meter buses by name: ``seller`` and ``buyer-N`` (as the demo names them)."""
+        named = {"seller": self.seller_bus}
+        named.update({f"buyer-{i}": b for i, b in enumerate(self.buyer_buses, start=1)})
+        return named
 
     def _buses(self) -> list[PtySlave]:
         extra = [self.load_bus] if self.load_bus is not None else []
@@ -114,22 +135,31 @@ def build_estate(
     watchdog_timeout_s: float | None = 3.0,
     seller_bias: float = 0.0,
     buyer_bias: float = 0.0,
-    sags: Sequence[tuple[float, float, float]] = (),
+    sags: Sequence[VoltageEvent] = (),
     accuracy_class: float = 0.0,
     smart_loads: bool = False,
+    three_phase: bool = False,
+    cycle: tuple[float, float, float] | None = None,
 ) -> Estate:
+    """The demo's circuits. ``cycle``: the appliance's (on_s, off_s, offset_s); by
+    default 90 s on, 60 s off, each buyer's 37 s later than the one before."""
     clock = SimClock(time_scale)
     watchdog = SimWatchdog(watchdog_timeout_s)
-    profile = load_profile("sdm120")
+    phases = 3 if three_phase else 1
+    profile = load_profile("sdm630" if three_phase else "sdm120")
     circuits: list[Circuit] = []
     seller_devices: dict[int, Device] = {}
+    seller_meters: list[SimMeter] = []
     buyer_buses: list[PtySlave] = []
     timelines: list[list[tuple[float, bool]]] = []
     for i in range(buyers):
-        loads: list[Load] = [ConstantLoad(load_watts)]
+        # the base load spread over the phases; the appliance on L1 alone
+        loads: list[Load] = [ConstantLoad(load_watts / phases, phase=n + 1) for n in range(phases)]
         if cycling_watts:
-            loads.append(CyclingLoad(cycling_watts, on_s=90, off_s=60, offset_s=37.0 * i))
-        circuit = Circuit(Supply(noise_v=0.3, events=list(sags)), loads, clock=clock, seed=i)
+            on_s, off_s, offset_s = cycle or (90.0, 60.0, 37.0 * i)
+            loads.append(CyclingLoad(cycling_watts, on_s=on_s, off_s=off_s, offset_s=offset_s))
+        supply = Supply(noise_v=0.3, events=list(sags))
+        circuit = Circuit(supply, loads, phases=phases, clock=clock, seed=i)
         circuit.watchdog = watchdog  # one external watchdog drops every relay
         timeline: list[tuple[float, bool]] = []
         circuit.relay_listeners.append(functools.partial(_note_switch, timeline))
@@ -142,6 +172,7 @@ def build_estate(
             seed=10_000 + i + 1,
         )
         seller_devices[i + 1] = MeterDevice(seller_meter, profile)
+        seller_meters.append(seller_meter)
         seller_devices[RELAY_BASE + i + 1] = RelayBoardDevice(circuit)
         buyer_meter = SimMeter(
             circuit,
@@ -151,6 +182,7 @@ def build_estate(
         )
         buyer_buses.append(PtySlave({1: MeterDevice(buyer_meter, profile)}))
     estate = Estate(circuits, PtySlave(seller_devices), buyer_buses, timelines)
+    estate.seller_meters = seller_meters
     if smart_loads and circuits:
         # the first buyer's appliances, switched by `gridnode loads` over Modbus coils
         estate.smart_loads = [SwitchedLoad(name, watts) for name, watts in DEMO_LOADS]
@@ -170,8 +202,29 @@ def _note_switch(timeline: list[tuple[float, bool]], on: bool) -> None:
     timeline.append((time.time(), on))
 
 
-def _sag(text: str) -> tuple[float, float, float]:
-    start, end, factor = text.split(":")
+def meter_registers(meter: SimMeter) -> dict[str, object]:
+    """What the meter's import registers say now, exactly as its float32 registers carry
+    them (mWh, rounded half-even like the driver), total and per phase, with the
+    register's resolution at that size (mWh)."""
+    values = meter.values()
+    total = _register_mwh(values[("import_energy", None)])
+    each = [_register_mwh(values[("import_energy", n)]) for n in (1, 2, 3)]
+    step = float32_step(values[("import_energy", None)]) * 1e6
+    return {"import_mwh": total, "phase_import_mwh": each, "step_mwh": step}
+
+
+def _register_mwh(kwh: float) -> int:
+    carried: float = struct.unpack(">f", struct.pack(">f", kwh))[0]
+    mwh = Decimal(carried) * 1_000_000
+    return int(mwh.to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def _sag(text: str) -> VoltageEvent:
+    """``START_S:END_S:FACTOR`` on every phase, or ``...:PHASE`` (1 to 3) on one."""
+    parts = text.split(":")
+    if len(parts) == 4:
+        return float(parts[0]), float(parts[1]), float(parts[2]), int(parts[3])
+    start, end, factor = parts
     return float(start), float(end), float(factor)
 
 
@@ -203,10 +256,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=_sag,
         action="append",
         default=[],
-        help="START_S:END_S:FACTOR in simulated seconds (0.85 is a sag)",
+        help="START_S:END_S:FACTOR in simulated seconds (0.85 is a sag); :PHASE for one phase",
+    )
+    parser.add_argument(
+        "--cycle",
+        type=lambda text: tuple(float(x) for x in text.split(":")),
+        default=None,
+        help="ON_S:OFF_S:OFFSET_S of the cycling appliance (default 90:60, offset 37 s a buyer)",
+    )
+    parser.add_argument(
+        "--three-phase",
+        action="store_true",
+        help="three-phase circuits and SDM630 meters; the cycling appliance on L1 alone",
     )
     parser.add_argument(
         "--state", type=Path, default=None, help="rewrite this JSON file every second"
+    )
+    parser.add_argument(
+        "--control",
+        type=Path,
+        default=None,
+        help="serve meter faults on this Unix socket (gridnode.demo.circuit_control)",
     )
     args = parser.parse_args(argv)
     estate = build_estate(
@@ -219,11 +289,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         buyer_bias=args.buyer_bias,
         sags=args.sag,
         smart_loads=args.smart_loads,
+        three_phase=args.three_phase,
+        cycle=args.cycle,
     )
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
     estate.start()
+    control = None
+    if args.control:
+        control = ControlServer(args.control, estate.named_buses()).start()
     try:
         if args.state:
             _write_state(estate, args.state)
@@ -235,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.state:
             args.state.write_text(json.dumps(estate.state()))
+        if control is not None:
+            control.stop()
         estate.stop()
     return 0
 

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridnode.demo import bus
 from gridnode.demo.circuit import RELAY_BASE
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.regtest.daemons import LndNode
@@ -38,6 +39,11 @@ class DemoTerms:
     #: The seller waits about 2 s for a payment (the payment lead) before cutting.
     unpaid_msat: int = 500
     unpaid_s: float = 2.0
+    #: Three phases (``--three-phase``): 16 A on each, the phases at most this far apart
+    #: (20 A: 4.6 kVA at 230 V, the unbalanced load German grid rules allow, VDE-AR-N
+    #: 4100) and the neutral at most 20 A.
+    three_phase: bool = False
+    imbalance_max_a: str = "20"
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,10 @@ def write_seller(
     buyers: list[NodeFiles],
     terms: DemoTerms,
     outside: Outside = NO_OUTSIDE,
+    buyer_nodes: list[str] | None = None,
 ) -> tuple[NodeFiles, str]:
+    """Write the seller's configuration; ``buyer_nodes`` are the buyers' Lightning node
+    ids, in order (each buyer's ``lightning_node``, which the doctor checks)."""
     directory = root / "seller"
     identity = create_identity(directory, Role.SELLER, force=True)
     mac = _bake(lnd, "seller", directory / "seller.macaroon")
@@ -155,8 +164,7 @@ def write_seller(
         _lnd_table(lnd, mac),
         "[hardware.bus]",
         f'port = "{circuit["seller_port"]}"',
-        "baud = 9600",
-        "gap_ms = 20",
+        *bus.seller_bus_lines(len(buyers), _model(terms)),
         "",
         "[hardware.watchdog]",
         'kind = "modbus"',
@@ -169,7 +177,7 @@ def write_seller(
         lines += [
             "[[hardware.meters]]",
             f'id = "seller-meter-{i}"',
-            'model = "sdm120"',
+            f'model = "{_model(terms)}"',
             f"address = {i}",
             "",
         ]
@@ -181,6 +189,7 @@ def write_seller(
             f'certificate = "{buyer.identity.certificate_path}"',
             f'meter = "seller-meter-{i}"',
             f'relay = {{ kind = "modbus", address = {RELAY_BASE + i}, coil = 0 }}',
+            *([f'lightning_node = "{buyer_nodes[i - 1]}"'] if buyer_nodes else []),
             "",
         ]
     lines += [
@@ -197,11 +206,13 @@ def write_seller(
         'voltage_nominal_v = "230"',
         'voltage_max_v = "253"',
         'current_max_a = "16"',
+        *_three_phase_terms(terms),
         'tolerance_percent = "1"',
         "tolerance_fixed_mwh = 20",
         "",
         "[terms.policy]",
-        'preset = "demo"',
+        # the real-install contactor rules (5 s freshness, 3 min off) with real terms
+        f'preset = "{"real" if terms.prepayment_s >= 60 else "demo"}"',
         "",
         "[terms.profile]",
         'kind = "daily"',
@@ -212,6 +223,22 @@ def write_seller(
     ]
     files.config.write_text("\n".join(lines))
     return files, listen
+
+
+def _model(terms: DemoTerms) -> str:
+    return "sdm630" if terms.three_phase else "sdm120"
+
+
+def _three_phase_terms(terms: DemoTerms) -> list[str]:
+    if not terms.three_phase:
+        return []
+    return [
+        "phases = 3",
+        f'imbalance_max_a = "{terms.imbalance_max_a}"',
+        'neutral_current_max_a = "20"',
+        'frequency_min_hz = "49.5"',
+        'frequency_max_hz = "50.5"',
+    ]
 
 
 def prepare_buyer(root: Path, index: int) -> NodeFiles:
@@ -230,9 +257,14 @@ def write_buyer(
     listen: str,
     rate_feed: str | None = None,
     outside: Outside = NO_OUTSIDE,
+    terms: DemoTerms | None = None,
+    gap_ms: int = 20,
+    seller_node: str = "",
 ) -> str:
     """Write the buyer's configuration; returns its rate feed endpoint (``rate_feed``, or
-    a free loopback port when None, so buyers on one machine never collide)."""
+    a free loopback port when None, so buyers on one machine never collide);
+    ``seller_node`` is the seller's Lightning node id (its ``lightning_node``)."""
+    terms = terms or DemoTerms()
     mac = _bake(lnd, "buyer", files.directory / "buyer.macaroon")
     rate_feed = rate_feed or f"tcp://127.0.0.1:{free_port()}"
     ports = circuit["buyer_ports"]
@@ -254,33 +286,27 @@ def write_buyer(
                 "[hardware.bus]",
                 f'port = "{ports[index - 1]}"',
                 "baud = 9600",
-                "gap_ms = 20",
+                f"gap_ms = {gap_ms}",
                 "",
                 "[[hardware.meters]]",
                 f'id = "house-{index}"',
-                'model = "sdm120"',
+                f'model = "{_model(terms)}"',
                 "address = 1",
                 "",
                 "[seller]",
                 f'address = "{listen}"',
                 f'fingerprint = "{seller.identity.fingerprint}"',
                 f'certificate = "{seller.identity.certificate_path}"',
+                *([f'lightning_node = "{seller_node}"'] if seller_node else []),
                 "",
                 "[limits]",
-                "min_period_s = 10",
-                "max_period_s = 3600",
-                "min_payment_msat = 50",
-                "max_payment_msat = 600",
-                "desired_payment_msat = 400",
-                "max_prepayment_msat = 1_100",
-                "max_prepayment_s = 5",
-                "min_unpaid_s = 1",
-                "max_deposit_msat = 100_000",
+                *bus.buyer_limits(terms),
                 "voltage_min_v = 200",
                 "voltage_max_v = 260",
                 "nominal_min_v = 220",
                 "nominal_max_v = 240",
                 "current_needed_a = 10",
+                *(["phases = 3"] if terms.three_phase else []),
                 f'seller_meter_id = "seller-meter-{index}"',
                 'own_tolerance_percent = "1"',
                 "own_tolerance_fixed_mwh = 10",

@@ -5,14 +5,21 @@ the circuit process (meters and relays served over Modbus RTU on pseudo-terminal
 seller and ``--buyers`` buyer processes talking over the pinned TLS link, and watches
 them through their status sockets. ``--seconds S`` ends it cleanly after S seconds;
 otherwise it runs until interrupted. Every file of the run is under ``--dir``.
+
+Every process it starts ends with it, however it ends: SIGINT, SIGTERM and SIGHUP stop
+it cleanly, in order, each step bounded (:mod:`gridnode.demo.stopping`), as does a
+part that dies or any other exception; if the demo itself is killed, Linux kills them
+(:mod:`gridnode.regtest.lifetime`). They are recorded in ``processes.json``, and a demo
+started in the same folder stops what a killed one left running
+(:mod:`gridnode.demo.records`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,16 +29,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo import configs
-from gridnode.demo.summary import Sampler, summarize
+from gridnode.demo.follow import follow_status, status_line
+from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
+from gridnode.demo.stopping import Begun, stop_in_order
+from gridnode.demo.summary import Sampler, per_buyer, summarize
+from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
+from gridnode.regtest.lifetime import StopRequested, StopSignals, popen
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn
-from gridnode.status import client
 from gridnode.status.pb import status_pb2 as pb
 
 Say = Callable[[str], None]
+
+#: The circuit's control socket in the demo's folder (with ``circuit_control``).
+CIRCUIT_CONTROL = "circuit-control.sock"
 
 
 class DemoError(GridnodeError):
@@ -57,8 +71,21 @@ class DemoOptions:
     smart_loads: bool = False
     #: the load agent's (on below, off above) prices; default: around the rate's middle
     smart_load_band: tuple[int, int] | None = None
+    #: where each buyer dials its seller: called with the buyer's name and the seller's
+    #: listening address, returns the address to write into that buyer's configuration
+    #: (a fault drill puts a TCP fault proxy there); None: the seller's own address
+    link_via: Callable[[str, str], str] | None = None
+    #: serve the circuit's control socket (``circuit-control.sock`` in the demo's
+    #: folder), through which a drill injects meter faults (gridnode.demo.circuit)
+    circuit_control: bool = False
     #: MQTT (every node publishes to this broker) and the metrics (each node serves them)
     outside: configs.Outside = field(default_factory=configs.Outside)
+    #: how many LND nodes pay for the buyers (None: one each) and how many buyers stop
+    #: paying partway (gridnode.demo.tenants)
+    payers: int | None = None
+    stall: int = 0
+    #: the cycling appliance's (on_s, off_s, offset_s); default 90 s on, 60 s off
+    cycle: tuple[float, float, float] | None = None
 
 
 @dataclass
@@ -74,15 +101,33 @@ class Parts:
 
 
 def run_demo(options: DemoOptions, say: Say) -> dict[str, object]:
+    """Start, watch until ``--seconds`` or a stop signal, stop in order, summarise."""
     harness = DemoHarness(options, say)
-    harness.start()
+    with StopSignals(say) as stops:
+        start_or_explain(harness)
+        try:
+            asyncio.run(harness.watch(options.seconds, stops))
+        except KeyboardInterrupt:
+            say("interrupted: closing the sessions")
+        finally:
+            stops.hold()
+            harness.stop()
+        return harness.summary()
+
+
+class DemoStoppedError(GridnodeError):
+    """The demo was stopped before it had started; what it started is stopped."""
+
+
+def start_or_explain(harness: DemoHarness) -> None:
+    """``harness.start()``, with a stop signal during start-up told as a sentence."""
     try:
-        asyncio.run(harness.watch(options.seconds))
-    except KeyboardInterrupt:
-        say("interrupted: closing the sessions")
-    finally:
-        harness.stop()
-    return harness.summary()
+        harness.start()
+    except StopRequested as exc:
+        raise DemoStoppedError(
+            f"The demo was stopped by {exc.signal.name} while it was starting; everything "
+            "it had started is stopped."
+        ) from None
 
 
 class DemoHarness:
@@ -97,15 +142,46 @@ class DemoHarness:
         self.started = time.time()
         self.parts: Parts | None = None
         self.latest: dict[str, pb.NodeStatus] = {}
+        payers = min(options.payers or options.buyers, options.buyers)
+        self.tenants = TenantWatch(options.stall, options.seconds, payers, options.terms)
+        self._receipts_by_buyer: dict[str, list[Path]] = {}
+        self.record: RunRecord | None = None
 
     def start(self) -> Parts:
-        self.parts = _start(self.root, self.options, self.say)
+        """Start every part; if that fails or is interrupted, what was started is
+        stopped again before the exception goes on."""
+        self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
+        begun = Begun(self.record)
+        try:
+            self.parts = _start(self.root, self.options, self.say, begun)
+        except BaseException:
+            begun.undo(self.options.keep_network)
+            self.record.finish()
+            raise
         self.started = time.time()
         return self.parts
 
-    async def watch(self, seconds: float | None) -> None:
+    async def watch(self, seconds: float | None, stops: StopSignals | None = None) -> None:
+        """Watch until ``seconds`` pass, a part dies (:class:`DemoError`), or ``stops``
+        hears a stop signal."""
         assert self.parts is not None
-        await _watch(self.parts, seconds, self.say, self.sampler, self.latest)
+        stop = asyncio.Event()
+        duties = self._tenant_duties()
+        try:
+            with stops.watching(stop.set) if stops else contextlib.nullcontext():
+                await _watch(self.parts, seconds, self.say, self.sampler, self.latest, stop)
+        finally:
+            duties.cancel()
+
+    def _tenant_duties(self) -> asyncio.Task[None]:
+        """The cost sampler and the stalled buyers (gridnode.demo.tenants)."""
+        parts = self.parts
+        assert parts is not None
+        pids = {name: daemon.pid for name, daemon in parts.processes.items()}
+        lnds = {node.name: node.daemon.pid for node in parts.network.nodes}
+        self.tenants.start(pids, lnds, parts.circuit.pid)
+        buyers = {b.name: pids[b.name] for b in parts.buyers}
+        return asyncio.create_task(self.tenants.run(buyers, parts.paused, self.say))
 
     def restart(self, name: str) -> None:
         """Start a node process again after it was stopped or killed."""
@@ -113,11 +189,16 @@ class DemoHarness:
         old = self.parts.processes[name]
         if old.is_running():
             raise DemoError(f"{name} is still running")
-        self.parts.processes[name] = spawn(name, old.argv, old.log)
+        self.parts.processes[name] = spawn(name, old.argv, old.log, tied=True)
+        if self.record is not None:
+            self.record.add(self.parts.processes[name])
 
     def stop(self) -> None:
         if self.parts is not None:
+            self.tenants.stop()
             _stop(self.parts, self.options, self.say)
+        if self.record is not None:
+            self.record.finish()
 
     def summary(self) -> dict[str, object]:
         """The closing summary; the receipt of every session is written first
@@ -129,6 +210,12 @@ class DemoHarness:
             self.root, parts.seller, parts.buyers, self.sampler, self.started, self.options.terms
         )
         summary["receipts"] = [str(p) for p in receipts]
+        summary.update(self.tenants.figures(parts.seller, parts.buyers, self.sampler.energy_mwh))
+        # each buyer's account (gridnode.demo.tenants) with its receipts' figures
+        accounts = summary["buyers"]
+        assert isinstance(accounts, dict)
+        for name, figures in per_buyer(self._receipts_by_buyer).items():
+            accounts.setdefault(name, {}).update(figures)
         nodes = [parts.seller, *parts.buyers]
         summary["fingerprints"] = {files.name: files.identity.fingerprint for files in nodes}
         if self.options.outside.metrics:
@@ -146,20 +233,27 @@ class DemoHarness:
             if not buyer.ledger.exists():
                 continue
             try:
-                written += write_receipts(buyer.ledger, self.root / "receipts")
+                paths = write_receipts(buyer.ledger, self.root / "receipts")
             except ReceiptError as exc:
                 self.say(f"no receipts from {buyer.name}: {exc}")
+                continue
+            self._receipts_by_buyer[buyer.name] = paths
+            written += paths
         return written
 
 
-def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
+def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     say(f"demo files in {root}")
+    payers = min(options.payers or options.buyers, options.buyers)
+    fresh_network_dir(root / NETWORK_DIR)
     network = RegtestNetwork.up(
-        root / "regtest",
-        nodes=1 + options.buyers,
+        root / NETWORK_DIR,
+        nodes=1 + payers,
         topology="star",
         progress=lambda m: say(f"[regtest] {m}"),
+        tied=not options.keep_network,
     )
+    begun.network = network
     argv = [
         sys.executable,
         "-m",
@@ -174,49 +268,73 @@ def _start(root: Path, options: DemoOptions, say: Say) -> Parts:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:
         argv += ["--sag", sag]
+    if options.terms.three_phase:
+        argv.append("--three-phase")
+    if options.cycle is not None:
+        argv += ["--cycle", ":".join(str(x) for x in options.cycle)]
     if options.smart_loads:
         argv.append("--smart-loads")
-    circuit = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=(root / "circuit.log").open("ab"), text=True
-    )
+    if options.circuit_control:
+        argv += ["--control", str(root / CIRCUIT_CONTROL)]
+    log = root / "circuit.log"
+    with log.open("ab") as errors:
+        circuit: subprocess.Popen[str] = popen(
+            argv,
+            tied=True,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            start_new_session=True,  # a terminal's Ctrl-C reaches the demo, which stops it
+        )
+    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
     assert circuit.stdout is not None
     line = circuit.stdout.readline()
     if not line:
-        network.down()
-        raise DemoError(f"the circuit process did not start; see {root / 'circuit.log'}")
+        raise DemoError(f"the circuit process did not start; see {log}")
     info = json.loads(line)
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
     outside = options.outside
+    # each buyer's payer LND (shared with --payers)
+    buyer_nodes = [network.nodes[payer_of(i, payers)].pubkey for i in range(1, len(buyers) + 1)]
     seller, listen = configs.write_seller(
-        root, network.nodes[0], info, buyers, options.terms, outside
+        root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes
     )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):
         feed = options.rate_feed if i == 1 else None
-        node = network.nodes[i]
-        feed = configs.write_buyer(buyer, i, node, info, seller, listen, feed, outside)
+        dial = options.link_via(buyer.name, listen) if options.link_via else listen
+        node = network.nodes[payer_of(i, payers)]
+        feed = configs.write_buyer(
+            buyer,
+            i,
+            node,
+            info,
+            seller,
+            dial,
+            feed,
+            outside,
+            terms=options.terms,
+            gap_ms=buyer_gap_ms(options.buyers),
+            seller_node=network.nodes[0].pubkey,
+        )
         feeds.append(feed)
         say(f"{buyer.name} publishes its live rate on {feed}")
     _say_outside(outside, [seller, *buyers], say)
     parts = Parts(network, circuit, info, seller, buyers)
-    _launch(
-        parts,
-        "seller",
-        ["sell", "--config", str(seller.config), "--allow-control"],
-        seller.directory,
-    )
+    launch = functools.partial(_launch, parts, begun)
+    launch("seller", ["sell", "--config", str(seller.config), "--allow-control"], seller.directory)
     # with MQTT, a buyer's pause switch works (it is a control, like the seller's stop)
     control = ["--allow-control"] if outside.mqtt else []
     for buyer in buyers:
-        argv = ["buy", "--config", str(buyer.config), *control]
-        _launch(parts, buyer.name, argv, buyer.directory)
+        launch(buyer.name, ["buy", "--config", str(buyer.config), *control], buyer.directory)
     board = info.get("smart_loads")
     if isinstance(board, dict):
         loads_config = configs.write_loads(buyers[0], feeds[0], board, options.smart_load_band)
-        _launch(parts, "loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
+        launch("loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
         say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
+    say(f"{payers} LND node(s) pay for {len(buyers)} buyer(s), each buyer with its own macaroon")
     return parts
 
 
@@ -228,9 +346,9 @@ def _say_outside(outside: configs.Outside, nodes: list[configs.NodeFiles], say: 
             say(f"{files.name} metrics: http://{files.metrics}/metrics")
 
 
-def _launch(parts: Parts, name: str, args: list[str], directory: Path) -> None:
+def _launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
     argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
-    parts.processes[name] = spawn(name, argv, directory / f"{name}.log")
+    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
 
 
 async def _watch(
@@ -239,16 +357,22 @@ async def _watch(
     say: Say,
     sampler: Sampler,
     latest: dict[str, pb.NodeStatus],
+    stop: asyncio.Event,
 ) -> None:
     deadline = None if seconds is None else time.monotonic() + seconds
     nodes = {"seller": parts.seller, **{b.name: b for b in parts.buyers}}
     readers = [
-        asyncio.create_task(_follow(n, f.status_socket, latest, sampler)) for n, f in nodes.items()
+        asyncio.create_task(follow_status(n, f.status_socket, latest, sampler))
+        for n, f in nodes.items()
     ]
     last_line = 0.0
     try:
         while deadline is None or time.monotonic() < deadline:
-            await asyncio.sleep(0.5)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.5)
+            if stop.is_set():
+                say("closing the sessions")
+                return
             for name, daemon in parts.processes.items():
                 if not daemon.is_running() and not parts.paused.get(name):
                     raise DemoError(f"{name} stopped; see {daemon.log}")
@@ -256,52 +380,14 @@ async def _watch(
                 last_line = time.monotonic()
                 for name in nodes:
                     if name in latest:
-                        say(_line(name, latest[name]))
+                        say(status_line(name, latest[name]))
     finally:
         for reader in readers:
             reader.cancel()
         await asyncio.gather(*readers, return_exceptions=True)
 
 
-async def _follow(
-    name: str, socket: Path, latest: dict[str, pb.NodeStatus], sampler: Sampler
-) -> None:
-    while True:
-        with contextlib.suppress(GridnodeError, OSError):
-            async for status in client.subscribe(socket, max_interval_ms=200):
-                latest[name] = status
-                sampler.add(name, status)
-        await asyncio.sleep(0.5)
-
-
-def _line(name: str, status: pb.NodeStatus) -> str:
-    if not status.sessions:
-        return f"{name}: no session"
-    parts = []
-    for s in status.sessions:
-        parts.append(
-            f"{s.peer_name if status.role == 'seller' else name}: {s.state}"
-            f"{' (relay on)' if s.relay_on else ''}, {s.power_mw / 1e6:.2f} kW, "
-            f"rate {s.rate_msat_per_kwh / 1000:.0f} sat/kWh, credit {s.credit_msat} msat"
-        )
-    return f"{name}: " + "; ".join(parts)
-
-
 def _stop(parts: Parts, options: DemoOptions, say: Say) -> None:
-    # the buyers leave first: each closes its session and is paid its unused credit back
-    # while the seller still runs (issue 19); the seller's End reaches them before its
-    # Close, so their ledgers hold both series complete
-    for name, daemon in parts.processes.items():
-        if name != "seller":
-            daemon.stop(timeout_s=30.0, sig=signal.SIGTERM)
-    seller = parts.processes.get("seller")
-    if seller is not None:
-        seller.stop(timeout_s=20.0, sig=signal.SIGTERM)
-    parts.circuit.send_signal(signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        parts.circuit.wait(10)
-    if parts.circuit.poll() is None:
-        parts.circuit.kill()
+    stop_in_order(parts.processes, parts.circuit, parts.network, options.keep_network)
     if not options.keep_network:
-        parts.network.down()
         say("stopped the seller, the buyers, the circuit and the regtest network")

@@ -16,6 +16,7 @@ from gridnode.ledger.errors import (
     LedgerMissingError,
     LedgerRoleError,
     LedgerVersionError,
+    LedgerWriteError,
 )
 from gridnode.ledger.offload import InlineOffloader, Offloader, ThreadOffloader
 from gridnode.ledger.port import Ledger
@@ -60,6 +61,7 @@ __all__ = [
     "LedgerRoleError",
     "LedgerStore",
     "LedgerVersionError",
+    "LedgerWriteError",
     "Offloader",
     "PaymentRow",
     "PaymentStatus",

@@ -26,6 +26,7 @@ from gridnode.ledger.errors import (
     LedgerMissingError,
     LedgerRoleError,
     LedgerVersionError,
+    LedgerWriteError,
 )
 from gridnode.ledger.lock import LedgerLock
 from gridnode.ledger.schema import MIGRATIONS, SCHEMA_VERSION
@@ -137,18 +138,38 @@ class Database:
         """One write transaction (BEGIN IMMEDIATE): committed when the block ends, rolled
         back on any exception. A write the schema refuses is a :class:`LedgerError`."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except sqlite3.IntegrityError as exc:
-                self._db.execute("ROLLBACK")
-                raise LedgerError(
-                    f"ledger: refused a write that breaks its rules ({exc})."
-                ) from exc
-            except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except sqlite3.IntegrityError as exc:
+                    raise LedgerError(
+                        f"ledger: refused a write that breaks its rules ({exc})."
+                    ) from exc
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                # SQLite rolls a transaction back itself on some errors (a full disk
+                # among them) and leaves it open on others (a failed COMMIT): either way
+                # none of it is kept, and the next write starts afresh
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and _write_failed(exc):
+                    raise self._write_error(exc) from exc
                 raise
-            self._db.execute("COMMIT")
+
+    def _write_error(self, exc: sqlite3.OperationalError) -> LedgerWriteError:
+        where = f"the disk that holds {self.path}"
+        if _error_code(exc) == _SQLITE_FULL:
+            return LedgerWriteError(
+                f"ledger: {where} is full ({exc}): nothing of this write was kept. Free "
+                "space there; until then this node supplies and pays nothing, since "
+                "nothing it does could be recorded."
+            )
+        return LedgerWriteError(
+            f"ledger: could not write to {self.path} ({exc}): nothing of this write was "
+            f"kept. Check {where} (dmesg, smartctl); until it takes writes this node "
+            "supplies and pays nothing."
+        )
 
     def query(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         """The rows of one read."""
@@ -168,6 +189,21 @@ class Database:
         with self._lock:
             self._db.execute("VACUUM")
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+#: SQLite's primary result codes for a full disk and an I/O error (extended codes keep
+#: them in the low byte).
+_SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+
+
+def _error_code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF
+
+
+def _write_failed(exc: sqlite3.OperationalError) -> bool:
+    """The disk refused the write (full, or an I/O error), not the SQL."""
+    return _error_code(exc) in (_SQLITE_FULL, _SQLITE_IOERR)
 
 
 def _role_of(path: Path) -> str:

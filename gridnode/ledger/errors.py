@@ -9,6 +9,11 @@ class LedgerError(GridnodeError):
     """The ledger could not be read or written."""
 
 
+class LedgerWriteError(LedgerError):
+    """A write did not reach the disk (nothing of it was kept): the disk is full or failing.
+    The node stops supplying and paying while it cannot record, and goes on once it can."""
+
+
 class LedgerVersionError(LedgerError, UsageError):
     """The ledger was written by a newer gridnode; it is left untouched."""
 

@@ -92,6 +92,7 @@ class InvoiceRepository:
         at_ms: int,
         *,
         advance_cursor: bool = True,
+        reported_at_ms: int | None = None,
     ) -> bool:
         """Credit a settlement once. Returns False if it was credited before (or unknown).
 
@@ -107,7 +108,7 @@ class InvoiceRepository:
                 )
             cursor = db.execute(
                 "UPDATE invoices SET state = ?, settle_index = ?, amount_paid_msat = ?,"
-                " preimage = coalesce(?, preimage), settled_at_ms = ?"
+                " preimage = coalesce(?, preimage), settled_at_ms = ?, reported_at_ms = ?"
                 " WHERE payment_hash = ? AND state != ?",
                 (
                     InvoiceState.SETTLED.value,
@@ -115,6 +116,7 @@ class InvoiceRepository:
                     amount_paid.msat,
                     preimage,
                     at_ms,
+                    reported_at_ms,
                     payment_hash,
                     InvoiceState.SETTLED.value,
                 ),

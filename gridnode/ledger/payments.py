@@ -46,9 +46,20 @@ class PaymentRepository:
                 ),
             )
 
-    def succeeded(self, payment_hash: bytes, at_ms: int, preimage: bytes, fee: Msat) -> None:
-        """The payment went through: its proof and the fee it cost."""
-        self._resolve(payment_hash, PaymentStatus.SUCCEEDED, at_ms, preimage, fee, None)
+    def succeeded(
+        self,
+        payment_hash: bytes,
+        at_ms: int,
+        preimage: bytes,
+        fee: Msat,
+        *,
+        lnd_resolved_at_ms: int | None = None,
+    ) -> None:
+        """The payment went through: its proof and the fee it cost (and when LND says its
+        HTLCs resolved, when it says)."""
+        self._resolve(
+            payment_hash, PaymentStatus.SUCCEEDED, at_ms, preimage, fee, None, lnd_resolved_at_ms
+        )
 
     def failed(self, payment_hash: bytes, at_ms: int, reason: str) -> None:
         """The payment will never go through (the amount is not spent)."""
@@ -62,17 +73,19 @@ class PaymentRepository:
         preimage: bytes | None,
         fee: Msat,
         failure: str | None,
+        lnd_resolved_at_ms: int | None = None,
     ) -> None:
         with self._db.tx() as db:
             db.execute(
                 "UPDATE payments SET status = ?, preimage = ?, fee_msat = ?, failure = ?,"
-                " resolved_at_ms = ? WHERE payment_hash = ? AND status = ?",
+                " resolved_at_ms = ?, lnd_resolved_at_ms = ? WHERE payment_hash = ? AND status = ?",
                 (
                     status.value,
                     preimage,
                     fee.msat,
                     failure,
                     at_ms,
+                    lnd_resolved_at_ms,
                     payment_hash,
                     PaymentStatus.IN_FLIGHT.value,
                 ),

@@ -91,6 +91,7 @@ class InvoicesPort(Protocol):
         at_ms: int,
         *,
         advance_cursor: bool = True,
+        reported_at_ms: int | None = None,
     ) -> bool: ...
 
     async def set_state(self, payment_hash: bytes, state: InvoiceState) -> None: ...
@@ -114,7 +115,13 @@ class PaymentsPort(Protocol):
     ) -> None: ...
 
     async def succeeded(
-        self, payment_hash: bytes, at_ms: int, preimage: bytes, fee: Msat
+        self,
+        payment_hash: bytes,
+        at_ms: int,
+        preimage: bytes,
+        fee: Msat,
+        *,
+        lnd_resolved_at_ms: int | None = None,
     ) -> None: ...
 
     async def failed(self, payment_hash: bytes, at_ms: int, reason: str) -> None: ...

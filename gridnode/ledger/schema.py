@@ -110,7 +110,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN archived_at_ms INTEGER;
     ALTER TABLE sessions ADD COLUMN archive TEXT;
     """,
-    # 3: credit notes (issue 19): the credit a seller's signed closing statement left,
+    # 3: when LND reported each money event, next to when the node recorded it: the
+    # seller's settled-invoice stream delivering a settlement, the payer's LND resolving
+    # a payment's HTLCs (its own nanosecond clock), so latency is measured, not guessed
+    """
+    ALTER TABLE invoices ADD COLUMN reported_at_ms INTEGER;
+    ALTER TABLE payments ADD COLUMN lnd_resolved_at_ms INTEGER;
+    """,
+    # 4: credit notes (issue 19): the credit a seller's signed closing statement left,
     # and what became of it (carried into a later session, or paid back once), on both
     # sides; the row exists before any refund is attempted
     """

@@ -142,6 +142,7 @@ class Invoices:
         at_ms: int,
         *,
         advance_cursor: bool = True,
+        reported_at_ms: int | None = None,
     ) -> bool:
         return await self._run(
             self._repo.settled,
@@ -151,6 +152,7 @@ class Invoices:
             preimage,
             at_ms,
             advance_cursor=advance_cursor,
+            reported_at_ms=reported_at_ms,
         )
 
     async def set_state(self, payment_hash: bytes, state: InvoiceState) -> None:
@@ -180,8 +182,23 @@ class Payments:
     ) -> None:
         await self._run(self._repo.started, session_id, payment_hash, bolt11, amount, at_ms)
 
-    async def succeeded(self, payment_hash: bytes, at_ms: int, preimage: bytes, fee: Msat) -> None:
-        await self._run(self._repo.succeeded, payment_hash, at_ms, preimage, fee)
+    async def succeeded(
+        self,
+        payment_hash: bytes,
+        at_ms: int,
+        preimage: bytes,
+        fee: Msat,
+        *,
+        lnd_resolved_at_ms: int | None = None,
+    ) -> None:
+        await self._run(
+            self._repo.succeeded,
+            payment_hash,
+            at_ms,
+            preimage,
+            fee,
+            lnd_resolved_at_ms=lnd_resolved_at_ms,
+        )
 
     async def failed(self, payment_hash: bytes, at_ms: int, reason: str) -> None:
         await self._run(self._repo.failed, payment_hash, at_ms, reason)

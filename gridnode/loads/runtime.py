@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import signal
 import sys
 
@@ -11,6 +12,8 @@ from gridnode.loads.agent import LoadAgent, open_drivers
 from gridnode.loads.decide import Decision
 from gridnode.loads.settings import LoadsSettings
 from gridnode.ratefeed.message import iso_utc
+
+log = logging.getLogger("gridnode.loads")
 
 
 def decision_line(decision: Decision) -> str:
@@ -26,7 +29,9 @@ def decision_line(decision: Decision) -> str:
 
 
 def run_agent(settings: LoadsSettings, *, json_lines: bool = False) -> None:
-    """Run until SIGTERM or SIGINT; every relay is off when it returns."""
+    """Run until SIGTERM, SIGINT or SIGHUP; every relay is off when it returns."""
+    for warning in settings.warnings:
+        log.warning("%s", warning)
 
     def emit(decision: Decision) -> None:
         sys.stdout.write(decision_line(decision) + "\n")
@@ -35,7 +40,7 @@ def run_agent(settings: LoadsSettings, *, json_lines: bool = False) -> None:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):  # HUP: terminal closed
             loop.add_signal_handler(sig, stop.set)
         drivers = open_drivers(settings)
         try:

@@ -51,3 +51,6 @@ class LoadsSettings:
     loads: tuple[LoadEntry, ...]
     #: Where run time toward the daily needs is kept across restarts (None: memory only).
     state_file: Path | None = None
+    #: Sentences about the file that should be fixed (its secret key readable by others);
+    #: logged when the agent starts.
+    warnings: tuple[str, ...] = ()

@@ -88,6 +88,16 @@ def _sessions(views: tuple[SessionView, ...]) -> Iterator[Metric]:
         "power": _gauge("gridnode_meter_power_watts", "Active power.", metered),
         "voltage": _gauge("gridnode_meter_voltage_volts", "Voltage.", metered),
         "current": _gauge("gridnode_meter_current_amperes", "Current.", metered),
+        "phase_voltage": _gauge(
+            "gridnode_meter_phase_voltage_volts",
+            "A three-phase meter's voltage on each phase.",
+            [*metered, "phase"],
+        ),
+        "phase_current": _gauge(
+            "gridnode_meter_phase_current_amperes",
+            "A three-phase meter's current on each phase.",
+            [*metered, "phase"],
+        ),
     }
     energy = CounterMetricFamily(
         "gridnode_meter_import_energy_joules",
@@ -112,6 +122,10 @@ def _sessions(views: tuple[SessionView, ...]) -> Iterator[Metric]:
             families["power"].add_metric(meter, reading.power_mw / 1000)
             families["voltage"].add_metric(meter, reading.voltage_mv / 1000)
             families["current"].add_metric(meter, reading.current_ma / 1000)
+            for n, volts in enumerate(reading.phase_voltages_mv, start=1):
+                families["phase_voltage"].add_metric([*meter, f"L{n}"], volts / 1000)
+            for n, amps in enumerate(reading.phase_currents_ma, start=1):
+                families["phase_current"].add_metric([*meter, f"L{n}"], amps / 1000)
             energy.add_metric(meter, reading.energy_total_mwh * JOULES_PER_MWH)
     yield from families.values()
     yield energy

@@ -24,6 +24,10 @@ from gridnode.trade.events import Event, MeterSample
 
 log = logging.getLogger("gridnode.node")
 
+#: How long the buyer's meter may be silent while the seller supplies before the node
+#: counts as unhealthy: the seller's cut, the Suspend it sends and a few polls.
+METER_SILENCE_S = 30.0
+
 
 class BuyerRole:
     name = "buyer"
@@ -35,6 +39,8 @@ class BuyerRole:
         self.partners = partners
         self.poller = poller
         poller.sink = self._sample
+        for partner in partners:
+            partner.refuse = lambda partner=partner: self._refusal(partner)
 
     def _sample(self, event: MeterSample) -> None:
         for partner in self.partners:
@@ -70,18 +76,48 @@ class BuyerRole:
         return [buyer_view(partner, self.poller, now_ms) for partner in self.partners]
 
     def warnings(self) -> list[str]:
-        found = [f"meter: {self.poller.last_error}"] if self.poller.last_error else []
+        found = []
+        if self.poller.last_error:
+            dark = "" if any(p.receiving for p in self.partners) else " (no supply yet?)"
+            found.append(f"meter: {self.poller.last_error}{dark}")
         now = self.ctx.clock.now_ms()
         for partner in self.partners:
             hold = partner.hold()
             if hold is not None and hold.holds(now):
                 found.append(f"refusing the seller's offers: {hold.describe()}")
             found.extend(f"{partner.name}: {text}" for text in partner.refunds.warnings())
+            if partner.refused:
+                found.append(f"no session with {partner.name}: {partner.refused}")
         return found
 
+    def _refusal(self, partner: SellerPartner) -> str | None:
+        """Why no session with ``partner`` may start: the channel cannot carry the
+        longest period and the largest deposit this buyer accepts, at the day's spending."""
+        watch = self.ctx.liquidity
+        if watch is None:
+            return None
+        limits = partner.limits
+        return watch.refusal(
+            partner.peer.fingerprint, limits.max_period_ms, limits.max_deposit, limits.max_payment
+        )
+
     def healthy(self) -> bool:
-        """The buyer's meter answered its last poll (systemd's watchdog is told only then)."""
-        return self.poller.last_error is None
+        """False (systemd's watchdog is told nothing and restarts the node) when the
+        buyer's meter fails otherwise than by silence (the port is gone, answers are
+        broken or implausible), or stays silent for ``METER_SILENCE_S`` while the seller
+        supplies (a session receiving). A meter powered from the circuit it measures (an
+        SDM on the load side of the seller's contactor) is silent whenever the supply is
+        off: before the seller first switches on (the node boots on an unpowered circuit
+        and trades to get it switched on) and after every cut. That is no fault."""
+        poller = self.poller
+        if poller.last_error is None:
+            return True
+        if not poller.dark:
+            return False
+        since = poller.silent_since
+        if since is None or not any(p.receiving for p in self.partners):
+            return True
+        return self.ctx.clock.monotonic() - since < METER_SILENCE_S
 
     def stop_session(self, session_id: str, reason: str) -> bool:
         for partner in self.partners:

@@ -17,6 +17,7 @@ from gridnode.identity import NodeIdentity
 from gridnode.ledger import Ledger
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.health import WalletHealth
+from gridnode.node.liquidity import LiquidityWatch
 from gridnode.node.tasks import TaskGroup
 from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.trade.signing import P256Signer
@@ -91,3 +92,5 @@ class NodeContext:
     #: Told of what a snapshot cannot show (payments by outcome, latencies, relay
     #: switches, meter errors, tick gaps): the metrics, when the node serves them.
     observer: Observer = NO_OBSERVER
+    #: Each peer's direct channel against the last day's spending (None: not watched).
+    liquidity: LiquidityWatch | None = None

@@ -11,16 +11,18 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import signal
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from gridnode.clock import SYSTEM_CLOCK, Clock
+from gridnode.clock import SYSTEM_CLOCK, Clock, ShiftedClock
 from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
+from gridnode.ledger import Ledger
 from gridnode.metrics.observer import MetricsObserver
 from gridnode.metrics.service import MetricsService
 from gridnode.mqtt.service import MqttService
@@ -29,6 +31,7 @@ from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.context import Changes, IdSource, NodeContext, OsRandom, RuntimeTimings
 from gridnode.node.health import WalletHealth
+from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
@@ -45,6 +48,7 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
+from gridnode.wallet.port import ChannelLister
 
 log = logging.getLogger("gridnode.node")
 
@@ -66,7 +70,7 @@ async def build_runtime(
         opened.push_async_callback(ledger.close)
         wallet = await wiring.open_wallet(settings)
         opened.push_async_callback(wallet.close)
-        hardware = wiring.open_node_hardware(settings.hardware)
+        hardware = wiring.open_node_hardware(settings.hardware, clock)
         opened.callback(hardware.close)
         registry = CollectorRegistry() if settings.metrics_listen else None
         observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
@@ -86,12 +90,32 @@ async def build_runtime(
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
             observer=observer,
+            liquidity=_liquidity(settings, wallet, ledger, clock),
         )
         services = _services(settings, registry, allow_control)
         return _assemble(settings, ctx, hardware, opened, allow_control, services)
     except BaseException:
         await opened.aclose()
         raise
+
+
+def _liquidity(
+    settings: NodeSettings, wallet: ChannelLister, ledger: Ledger, clock: Clock
+) -> LiquidityWatch:
+    """The watch of each peer's direct channel (peers without lightning_node are not
+    watched: the configuration does not say which channel is theirs)."""
+    if isinstance(settings, SellerSettings):
+        named = [(b.name, b.fingerprint, b.lightning_node) for b in settings.selling.buyers]
+    else:
+        named = [(s.name, s.fingerprint, s.lightning_node) for s in settings.buying.sellers]
+    return LiquidityWatch(
+        settings.role,
+        [WatchedPeer(*peer) for peer in named],
+        wallet,
+        ledger,
+        clock,
+        warn_days=settings.liquidity_warn_days,
+    )
 
 
 def _assemble(
@@ -136,6 +160,7 @@ def _assemble(
         close=opened.aclose,
         allow_control=allow_control,
         ledger_path=str(settings.ledger),
+        config_warnings=settings.warnings,
         services=services,
     )
 
@@ -192,7 +217,11 @@ def _seller(
     # up again after a crash before that (docs/node.md)
     link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
     server = SellerServer(
-        ctx.identity, peers, wiring.private_dir(settings.base / "links"), link_settings
+        ctx.identity,
+        peers,
+        wiring.private_dir(settings.base / "links"),
+        link_settings,
+        clock=lambda: ctx.clock.now_ms() / 1000,  # the hello's skew check: the node's clock
     )
     slots = []
     for entry, peer in zip(selling.buyers, peers, strict=True):
@@ -234,7 +263,15 @@ def _buyer(
     for entry in buying.sellers:
         peer = PinnedPeer.from_files(entry.name, entry.fingerprint, entry.certificate)
         host, port = entry.address.rsplit(":", 1)
-        client = BuyerClient(ctx.identity, peer, host, int(port), links, link_settings)
+        client = BuyerClient(
+            ctx.identity,
+            peer,
+            host,
+            int(port),
+            links,
+            link_settings,
+            clock=lambda: ctx.clock.now_ms() / 1000,
+        )
         partners.append(
             SellerPartner(
                 ctx,
@@ -258,15 +295,35 @@ def _buyer(
     return BuyerRole(ctx, partners=partners, poller=poller)
 
 
+#: Names a file, relative to the node's configuration folder, holding an offset (ms) for
+#: the node's wall clock: the fault drills' clock jumps (docs/drill.md). Not GRIDNODE_...:
+#: those variables override settings.
+CLOCK_SHIFT_ENV = "DEMO_CLOCK_SHIFT_FILE"
+
+
+def node_clock(settings: NodeSettings) -> Clock:
+    """The system clock; in a demo's node (``require_clock_sync = false``, which a real
+    installation never writes) shifted by the file ``DEMO_CLOCK_SHIFT_FILE`` names, so
+    a drill can jump one node's clock by an hour without moving the machine's."""
+    name = os.environ.get(CLOCK_SHIFT_ENV)
+    if not name or settings.require_clock_sync:
+        return SYSTEM_CLOCK
+    log.warning("the node's wall clock follows the offset in %s (a demo drill)", name)
+    return ShiftedClock(settings.base / name)
+
+
 def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:
-    """Run a node until SIGTERM or SIGINT."""
+    """Run a node until SIGTERM, SIGINT or SIGHUP (its terminal closed): each stops it
+    cleanly (relays off, sessions closed)."""
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             loop.add_signal_handler(sig, stop.set)
-        runtime = await build_runtime(settings, allow_control=allow_control)
+        runtime = await build_runtime(
+            settings, allow_control=allow_control, clock=node_clock(settings)
+        )
         await runtime.run(stop)
 
     asyncio.run(main())

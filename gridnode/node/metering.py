@@ -34,10 +34,15 @@ log = logging.getLogger("gridnode.node")
 
 
 def to_event(sample: HardwareSample, integrated_mwh: int) -> MeterSample:
+    """The session's view of a sample: per phase where the meter has phases (and each
+    phase's own import register where it has those too)."""
     at_ms = int(sample.timestamp.timestamp() * 1000)
+    registers: tuple[int, ...] = ()
     if sample.phases:
         voltages = tuple(p.voltage_mv for p in sample.phases)
         currents = tuple(p.current_ma for p in sample.phases)
+        each = [p.import_energy_mwh for p in sample.phases]
+        registers = tuple(e for e in each if e is not None) if None not in each else ()
     else:
         voltages, currents = (sample.voltage_mv,), (sample.current_ma,)
     return MeterSample(
@@ -47,6 +52,9 @@ def to_event(sample: HardwareSample, integrated_mwh: int) -> MeterSample:
         power_mw=sample.power_mw,
         voltages_mv=voltages,
         currents_ma=currents,
+        frequency_mhz=sample.frequency_mhz,
+        neutral_ma=sample.neutral_current_ma,
+        phase_registers_mwh=registers,
     )
 
 
@@ -93,6 +101,12 @@ class MeterPoller:
         self.last: HardwareSample | None = None
         self.failures = 0
         self.last_error: str | None = None
+        #: Since when (the clock's monotonic seconds) the meter has not answered; None
+        #: while it answers.
+        self.silent_since: float | None = None
+        #: The last failure was silence (no answer: a meter powered from the circuit it
+        #: measures is dark while the supply is off), not a broken port or answer.
+        self.dark = False
 
     async def run(self) -> None:
         clock = self.clock
@@ -103,11 +117,16 @@ class MeterPoller:
             except (GridnodeError, TimeoutError) as exc:
                 self.failures += 1
                 self.last_error = str(exc) or "no answer in time"
+                self.dark = isinstance(exc, NoAnswerError | TimeoutError)
+                if self.silent_since is None:
+                    self.silent_since = started
                 log.warning("meter %s: %s", self.name, self.last_error)
                 self.observer.meter_read_failed(self.name, error_kind(exc))
             else:
                 self.last = sample
                 self.last_error = None
+                self.silent_since = None
+                self.dark = False
                 fine = self.integrator.feed(sample)
                 self.sink(to_event(sample, fine.fine_mwh))
             await clock.sleep(self.period_s - (clock.monotonic() - started))

@@ -105,6 +105,7 @@ class Partner:
             self.post(await self.link.next_event())
 
     async def _serve(self) -> None:
+        await self.resumed()
         while True:
             event = await self.events.get()
             await self.handle(event)
@@ -113,6 +114,10 @@ class Partner:
     async def handle(self, event: PartnerEvent) -> None:
         """One event; the role decides (overridden)."""
         raise NotImplementedError
+
+    async def resumed(self) -> None:
+        """Called each time the event loop starts, and again after a failure stopped it:
+        a role retries here what the failure left undone (no event may come to ask)."""
 
     # -- what both roles do alike ----------------------------------------------------------
     @property
@@ -194,6 +199,7 @@ class Partner:
             ids=ctx.ids,
             wallet_failed=ctx.health.failed,
             observer=ctx.observer,
+            changed=ctx.changed,
         )
         if register_invoice is not None:
             ports.register_invoice = register_invoice

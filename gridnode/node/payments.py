@@ -165,7 +165,11 @@ class PaymentTracker:
             assert result.preimage is not None  # the wallet port's promise
             preimage = result.preimage.value
             await self.ledger.payments.succeeded(
-                payment_hash, self.clock.now_ms(), preimage, result.fee
+                payment_hash,
+                self.clock.now_ms(),
+                preimage,
+                result.fee,
+                lnd_resolved_at_ms=result.resolved_at_ms,
             )
             return PaymentOutcome(
                 payment_hash, PaymentStatus.SUCCEEDED, result.amount, result.fee, preimage

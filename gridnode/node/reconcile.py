@@ -52,8 +52,18 @@ async def reconcile_buyer(
 
 async def reconcile_seller(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int]) -> int:
     """Release deposits held for sessions that did not survive; returns how many."""
+    released = await release_deposits(ledger, wallet)
+    for session_id in await ledger.sessions.open_ids():
+        await ledger.sessions.close(session_id, clock_ms(), RESTARTED)
+    return released
+
+
+async def release_deposits(ledger: Ledger, wallet: Wallet, session_id: str | None = None) -> int:
+    """Cancel the deposits still held (hold invoices open or accepted) of every session,
+    or of ``session_id`` (one that failed and can no longer decide: the buyer is
+    refunded now, not when the hold expires or the node restarts); returns how many."""
     released = 0
-    for invoice in await ledger.invoices.find():
+    for invoice in await ledger.invoices.find(session_id):
         if not invoice.hold or invoice.state not in (InvoiceState.OPEN, InvoiceState.ACCEPTED):
             continue
         payment_hash = PaymentHash(invoice.payment_hash)
@@ -66,12 +76,10 @@ async def reconcile_seller(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[]
         await ledger.invoices.set_state(invoice.payment_hash, InvoiceState.CANCELED)
         released += 1
         log.info(
-            "released the deposit %s of session %s, which ended with the restart",
+            "released the deposit %s of session %s, which ended without deciding it",
             payment_hash,
             invoice.session_id,
         )
-    for session_id in await ledger.sessions.open_ids():
-        await ledger.sessions.close(session_id, clock_ms(), RESTARTED)
     return released
 
 

@@ -30,6 +30,7 @@ from gridnode.node.effects import Effects
 from gridnode.node.refunds import note_statement
 from gridnode.node.runner_ports import PaymentPolicy as PaymentPolicy
 from gridnode.node.runner_ports import RunnerPorts as RunnerPorts
+from gridnode.node.tick_lag import TickLag
 from gridnode.ocmf import parse_record
 from gridnode.trade.actions import (
     Action,
@@ -95,6 +96,8 @@ class SessionRunner:
         self._tick_due = False
         #: when the previous tick was handled (the clock's monotonic seconds)
         self._last_tick_s: float | None = None
+        #: how late each control tick ran (ms past its period), logged when the runner ends
+        self.tick_lag = TickLag()
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
         self.effects = Effects(self, ports, self._spawn, self._log)
 
@@ -127,6 +130,8 @@ class SessionRunner:
             ticker.cancel()
             for task in self._tasks:
                 task.cancel()
+            if self.tick_lag.count:
+                self._log.info("%s", self.tick_lag.describe())
 
     async def _tick(self) -> None:
         """The control tick, every ``tick_ms`` on the clock, whatever else happens; a tick
@@ -142,6 +147,7 @@ class SessionRunner:
         now = self.ports.clock.monotonic()
         if self._last_tick_s is not None:
             self.ports.observer.control_tick(now - self._last_tick_s)
+            self.tick_lag.add(round((now - self._last_tick_s) * 1000) - self.tick_ms)
         self._last_tick_s = now
 
     async def step(self, event: Event, handled: Handled | None = None) -> None:
@@ -150,6 +156,7 @@ class SessionRunner:
         ``handled`` is called after the first ledger record the event produces (a frame's
         receipt or refusal comes before anything acts on it), or at the end if none; an
         exception or a cancellation before then leaves the frame unconsumed."""
+        before = self._seen()
         actions = self.session.handle(event, self.ports.clock.now_ms())
         for action in actions:
             await self._carry_out(action)
@@ -158,6 +165,12 @@ class SessionRunner:
                 handled = None
         if handled is not None:
             handled()
+        if self._seen() != before:
+            self.ports.changed()
+
+    def _seen(self) -> tuple[object, bool]:
+        """What a person sees change in a session: its state and its relay."""
+        return getattr(self.session, "state", None), self.relay_on
 
     # -- actions ---------------------------------------------------------------------------
     async def _carry_out(self, action: Action) -> None:

@@ -42,6 +42,9 @@ class RunnerPorts:
     wallet_failed: Callable[[str], None] = lambda _problem: None
     #: Told of invoices and payments by outcome, relay switches and tick gaps.
     observer: Observer = NO_OBSERVER
+    #: Called when the session's state or its relay changed, so the status socket and
+    #: the rate feed show it without polling the node (never blocks).
+    changed: Callable[[], None] = lambda: None
 
 
 @dataclass(frozen=True)

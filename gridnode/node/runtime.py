@@ -117,9 +117,12 @@ class NodeRuntime:
         close: Callable[[], Awaitable[object]] | None = None,
         allow_control: bool = False,
         ledger_path: str = "",
+        config_warnings: tuple[str, ...] = (),
         services: Sequence[ServiceFactory] = (),
     ) -> None:
         self.ctx = ctx
+        #: what the configuration loaded with but should fix (a secret others can read)
+        self.config_warnings = config_warnings
         self.roles = roles
         self.pruner = pruner
         self._watchdog = watchdog
@@ -153,11 +156,13 @@ class NodeRuntime:
         ctx = self.ctx
         now = ctx.clock.now_ms()
         sessions: list[SessionView] = []
-        warnings: list[str] = []
+        warnings: list[str] = list(self.config_warnings)
         for role in self.roles:
             sessions.extend(role.views(now))
             warnings.extend(role.warnings())
         warnings.extend(self.pruner.warnings)
+        if ctx.liquidity is not None:
+            warnings.extend(ctx.liquidity.warnings)
         for warning in (ctx.gate.warning, ctx.health.warning):
             if warning:
                 warnings.append(warning)
@@ -223,9 +228,13 @@ class NodeRuntime:
         """Start, serve until ``stop`` is set, then shut down in order."""
         ctx = self.ctx
         tasks = ctx.tasks
+        for warning in self.config_warnings:
+            log.warning("%s", warning)
         try:
             for role in self.roles:
                 await role.prepare()
+            if ctx.liquidity is not None:  # no session starts before the channels are seen
+                await ctx.liquidity.refresh()
             if self.status is not None:
                 await self.status.start()
             sleep = ctx.clock.sleep
@@ -237,6 +246,8 @@ class NodeRuntime:
             tasks.keep_running(self.pruner.run, name="pruning", sleep=sleep)
             tasks.keep_running(ctx.gate.run, name="clock gate", sleep=sleep)
             tasks.keep_running(ctx.health.run, name="LND health", sleep=sleep)
+            if ctx.liquidity is not None:
+                tasks.keep_running(ctx.liquidity.run, name="liquidity", sleep=sleep)
             tasks.spawn(self._watchdog(self.healthy), name="watchdog")
             for role in self.roles:
                 await role.start()

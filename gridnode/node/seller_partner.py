@@ -17,6 +17,7 @@ nothing until buying resumes and the link comes up again (the seller offers at o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from gridnode.ledger import Ledger
 from gridnode.node.context import NodeContext
@@ -43,6 +44,7 @@ from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkUp as SessionLinkUp
 from gridnode.trade.messages import CarriedCredit, MessageKind
 from gridnode.trade.readings import OwnSeries
+from gridnode.trade.states import BuyerState
 from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import WalletError
 
@@ -111,6 +113,21 @@ class SellerPartner(Partner):
         self.refunds = BuyerRefunds(ctx, peer.fingerprint, client.link.send)
         #: this buyer's Lightning node, named in each acceptance as the refunds' payee
         self.refund_node_id = ""
+        #: why no session may start now (the channel cannot carry a period), or None;
+        #: the buyer role sets it
+        self.refuse: Callable[[], str | None] | None = None
+        #: the latest refusal, shown as a warning until a session may start again
+        self.refused: str | None = None
+
+    @property
+    def receiving(self) -> bool:
+        """The live session is receiving: the seller has not said the supply is off."""
+        session = self.session
+        return (
+            self.live is not None
+            and session is not None
+            and (session.state is BuyerState.RECEIVING)
+        )
 
     def hold(self) -> BreachHold | None:
         """The hold after the seller's latest breach: the ledger's, or the live session's
@@ -223,6 +240,21 @@ class SellerPartner(Partner):
         self.runner.post(FrameReceived(frame), handled)
         if self.paused:  # an offer that crossed the pause: its session closes at once
             self.runner.post(CloseRequested(PAUSED))
+        elif (reason := self._refused()) is not None:  # before its offer is accepted
+            self.runner.post(CloseRequested(reason))
+
+    def _refused(self) -> str | None:
+        """Why a new session may not start (its channel cannot carry a period), said
+        once per change; None when it may."""
+        reason = self.refuse() if self.refuse is not None else None
+        if reason != self.refused:
+            if reason is not None:
+                log.warning("no session with %s: %s", self.name, reason, extra={"peer": self.name})
+            else:
+                log.info("the channel with %s can carry a period again", self.name)
+            self.refused = reason
+            self.ctx.changed()
+        return reason
 
     async def _late_reading(self, protocol_id: bytes, frame: bytes) -> bool:
         """Keep the seller's last signed reading of a session that closed here first."""

@@ -64,6 +64,7 @@ class SellerRole:
         self.address: tuple[str, int] | None = None
         for slot in slots:
             slot.launch = self._launch
+            slot.refuse = self._refusal
 
     # -- the runtime's hooks ----------------------------------------------------------------
     async def prepare(self) -> None:
@@ -99,14 +100,31 @@ class SellerRole:
         return [seller_view(slot, now_ms) for slot in self.slots.values()]
 
     def warnings(self) -> list[str]:
-        found = [
+        meters = [
             f"meter {slot.meter_id}: {slot.poller.last_error}"
             for slot in self.slots.values()
             if slot.poller.last_error
         ]
+        refused = [
+            f"no session with {slot.name}: {slot.refused}"
+            for slot in self.slots.values()
+            if slot.refused
+        ]
+        found = meters + refused
         for slot in self.slots.values():
             found.extend(f"{slot.name}: {text}" for text in slot.refunds.warnings())
         return found
+
+    def _refusal(self, slot: BuyerSlot) -> str | None:
+        """Why no session with ``slot``'s buyer may start: its channel cannot carry the
+        period (its deposit and the period at the last day's spending)."""
+        watch = self.ctx.liquidity
+        if watch is None:
+            return None
+        pay = self.terms.payments
+        return watch.refusal(
+            slot.peer.fingerprint, self.terms.period_ms, pay.initial_deposit, pay.max_payment
+        )
 
     def healthy(self) -> bool:
         """Every meter answered its last poll (the watchdog is kicked only then)."""

@@ -30,6 +30,7 @@ from gridnode.node.partner import (
     SessionEnded,
 )
 from gridnode.node.refunds import SellerRefunds
+from gridnode.node.reconcile import release_deposits
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import SessionRunner
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
@@ -118,6 +119,12 @@ class BuyerSlot(Partner):
         self.refunds = SellerRefunds(ctx, peer.fingerprint, self.verifier, link.send)
         #: starts a session; the seller role sets it (it knows the terms and the wallet)
         self.launch: Callable[[BuyerSlot], Awaitable[None]] | None = None
+        #: why no session may start now (the channel cannot carry a period), or None;
+        #: the seller role sets it
+        self.refuse: Callable[[BuyerSlot], str | None] | None = None
+        #: the latest refusal, shown as a warning until a session may start again
+        self.refused: str | None = None
+        self._recheck_pending = False
 
     @property
     def state(self) -> SlotState:
@@ -142,6 +149,12 @@ class BuyerSlot(Partner):
                 pass
         await self._maybe_start()
 
+    async def resumed(self) -> None:
+        # found by the fault drill: a session that could not be opened (the ledger's
+        # disk full) failed the loop, and with the link up and no timer running no event
+        # came to try again once there was room
+        await self._maybe_start()
+
     def stop(self) -> None:
         """No session starts again (the node is shutting down)."""
         self.machine.move(SlotState.STOPPED)
@@ -153,13 +166,44 @@ class BuyerSlot(Partner):
             and self.ctx.gate.is_open
             and self.launch is not None
         ):
+            if self._refused():
+                return
             await self.launch(self)
             self.machine.move(SlotState.TRADING)
+
+    def _refused(self) -> bool:
+        """Whether the channel cannot carry a period now: said once per change, checked
+        again after the quiet time (a new channel, a loop out or a splice may have
+        added room)."""
+        reason = self.refuse(self) if self.refuse is not None else None
+        if reason != self.refused:
+            if reason is not None:
+                log.warning("no session with %s: %s", self.name, reason, extra={"peer": self.name})
+            else:
+                log.info("the channel with %s can carry a period again", self.name)
+            self.refused = reason
+            self.ctx.changed()
+        if reason is not None and not self._recheck_pending:
+            self._recheck_pending = True
+            wait_s = self.ctx.timings.retry_after_close_s
+            self.ctx.tasks.spawn(self._recheck(wait_s), name=f"liquidity {self.name}")
+        return reason is not None
+
+    async def _recheck(self, seconds: float) -> None:
+        await self.ctx.clock.sleep(seconds)
+        self._recheck_pending = False
+        self.post(QuietOver())
 
     def _ended(self, runner: SessionRunner) -> None:
         self.relay.driver.off_now()  # whatever ended the session, the supply is cut
         if self.state is not SlotState.TRADING:
             return
+        if not runner.closed.is_set():
+            # the session failed (an exception, say the disk full) before it closed: it
+            # can no longer keep or release the buyer's deposit, so it is released now
+            # (found by the fault drill: it stayed locked until the next restart)
+            release = release_deposits(self.ctx.ledger, self.ctx.wallet, runner.session_id)
+            self.ctx.tasks.spawn(release, name=f"release the deposit of {runner.session_id}")
         self.rejections = rejections_after(self.session, self.rejections)
         base_ms = round(self.ctx.timings.retry_after_close_s * 1000)
         quiet_ms = quiet_after_close_ms(base_ms, self.rejections)

@@ -52,6 +52,7 @@ class SettlementRouter:
         start = await self.ledger.invoices.settle_index()
         async for invoice in self.wallet.settled_invoices(start):
             reported_s = self.clock.monotonic() if self.clock is not None else None
+            reported_ms = self.clock_ms()  # next to the credit's own time, for latency
             preimage = invoice.preimage.value if invoice.preimage else None
             new = await self.ledger.invoices.settled(
                 invoice.payment_hash.value,
@@ -59,6 +60,7 @@ class SettlementRouter:
                 invoice.amount_paid,
                 preimage,
                 self.clock_ms(),
+                reported_at_ms=reported_ms,
             )
             if not new:
                 continue

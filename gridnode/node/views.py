@@ -156,4 +156,6 @@ def _reading(sample: MeterSample | None) -> MeterReading | None:
         power_mw=sample.power_mw,
         energy_total_mwh=sample.import_energy_mwh,
         at_ms=int(sample.timestamp.timestamp() * 1000),
+        phase_voltages_mv=tuple(p.voltage_mv for p in sample.phases),
+        phase_currents_ma=tuple(p.current_ma for p in sample.phases),
     )

@@ -6,9 +6,11 @@ certificates) was checked when the settings were loaded (gridnode.config)."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.settings import NodeSettings
 from gridnode.hardware.config import HardwareConfig, RelayConfig
 from gridnode.hardware.ports import HardwarePorts, open_hardware, open_relay
@@ -19,6 +21,8 @@ from gridnode.trade.signing import P256Signer, P256Verifier
 from gridnode.wallet.lnd import LndWallet
 
 log = logging.getLogger("gridnode.node")
+
+_EPOCH = datetime.fromtimestamp(0, UTC)
 
 
 def open_identity(settings: NodeSettings) -> tuple[NodeIdentity, P256Signer]:
@@ -40,7 +44,9 @@ async def open_wallet(settings: NodeSettings) -> LndWallet:
     """Connect to LND (its macaroon was held against the role's least privilege at load)."""
     lnd = settings.lnd
     wallet = LndWallet(lnd.connection())
-    info = await wallet.wait_ready()
+    # LND may be starting too (a boot, or it restarted): wait about a minute for it
+    # before giving up (and leaving the restart to systemd)
+    info = await wallet.wait_ready(attempts=15)
     log.info(
         "LND %s (%s) at %s, block %d",
         info.alias,
@@ -56,8 +62,14 @@ async def open_ledger(settings: NodeSettings) -> SqliteLedger:
     return await SqliteLedger.open(settings.ledger, settings.role)
 
 
-def open_node_hardware(config: HardwareConfig) -> HardwarePorts:
-    return open_hardware(config)
+def open_node_hardware(config: HardwareConfig, clock: Clock = SYSTEM_CLOCK) -> HardwarePorts:
+    """The node's bus, meters and relays; the meters stamp samples with the node's clock."""
+
+    def now() -> datetime:
+        # the middle of the clock's millisecond: read back in ms, it is that millisecond
+        return _EPOCH + timedelta(microseconds=clock.now_ms() * 1000 + 500)
+
+    return open_hardware(config, clock=now)
 
 
 def relay_for(ports: HardwarePorts, relay: RelayConfig, name: str) -> FailSafeRelay:

@@ -21,6 +21,7 @@ from gridnode.ocmf.errors import (
     OcmfValueError,
 )
 from gridnode.ocmf.fields import (
+    PHASE_IMPORT_REGISTERS,
     ClockStatus,
     CurrentType,
     IdentificationLevel,
@@ -47,6 +48,7 @@ from gridnode.ocmf.state import MeterIdentity, SeriesState, UserAssignment
 from gridnode.ocmf.values import EnergyFormat, OcmfTime
 
 __all__ = [
+    "PHASE_IMPORT_REGISTERS",
     "ClockStatus",
     "CurrentType",
     "EnergyFormat",

@@ -6,6 +6,10 @@ pagination is gap-free; all records come from one meter; the first reading is a 
 and the last an end; and no reading carries an error that makes it unusable for billing.
 We add two checks any meter register allows: time never goes back and the energy
 register never decreases. Nothing stops at the first problem.
+
+A record may carry several readings of one moment (a three-phase meter's phases before
+the total, docs/ocmf.md): they share the record's transaction code, the record's
+register is its last reading's, and each register on its own never decreases.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class FindingCode(StrEnum):
     BEGIN_INSIDE = "begin_inside"  # a Begin after the first reading
     END_INSIDE = "end_inside"  # an end before the last reading
     NO_TRANSACTION_CODE = "no_transaction_code"  # a reading without TX
+    MIXED_CODES = "mixed_codes"  # readings of one record with different TX
     TIME_REGRESSION = "time_regression"  # earlier than the reading before it
     ENERGY_REGRESSION = "energy_regression"  # lower than the reading before it
     UNUSABLE = "unusable"  # meter error, error flags, exception, or no value
@@ -205,9 +210,7 @@ _SOURCE_NAMES = ("meter serial (MS)", "meter vendor (MV)", "meter model (MM)",
 
 def _source(record: OcmfRecord) -> tuple[str | None, ...]:
     payload = record.payload
-    registers = {reading.RI for reading in payload.RD}
-    register = registers.pop() if len(registers) == 1 else ",".join(sorted(map(str, registers)))
-    return (payload.MS, payload.MV, payload.MM, payload.GS, register)
+    return (payload.MS, payload.MV, payload.MM, payload.GS, payload.RD[-1].RI)
 
 
 def _user(record: OcmfRecord) -> tuple[object, ...]:
@@ -220,10 +223,18 @@ def _readings(parsed: list[tuple[int, OcmfRecord]]) -> list[tuple[int, OcmfRecor
 
 
 def _transaction(parsed: list[tuple[int, OcmfRecord]], *, complete: bool) -> Iterator[Finding]:
-    readings = _readings(parsed)
+    # one transaction code per record: its readings are of one moment
+    readings = [(position, record, record.payload.RD[-1]) for position, record in parsed]
     last = len(readings) - 1
     for index, (position, record, reading) in enumerate(readings):
         tx = reading.TX
+        if any(other.TX is not tx for other in record.payload.RD):
+            yield _finding(
+                FindingCode.MIXED_CODES,
+                "has readings with different transaction codes; one record is one moment.",
+                position,
+                record,
+            )
         if tx is None:
             yield _finding(
                 FindingCode.NO_TRANSACTION_CODE,

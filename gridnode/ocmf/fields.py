@@ -100,6 +100,15 @@ class Register(StrEnum):
 
     IMPORT = "01-00:01.08.00"  # active energy import, total
     EXPORT = "01-00:02.08.00"  # active energy export, total
+    # Per phase (OBIS 1-0:21.8.0, 41.8.0, 61.8.0: active energy import of L1, L2, L3),
+    # written in hex like every RI group (OCMF, "billing relevant OBIS representation")
+    IMPORT_L1 = "01-00:15.08.00"
+    IMPORT_L2 = "01-00:29.08.00"
+    IMPORT_L3 = "01-00:3D.08.00"
+
+
+#: The import register of each phase, L1 first.
+PHASE_IMPORT_REGISTERS = (Register.IMPORT_L1, Register.IMPORT_L2, Register.IMPORT_L3)
 
 
 class IdentificationType(StrEnum):

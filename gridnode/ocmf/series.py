@@ -12,6 +12,11 @@ Transactions follow the specification: a Begin (``B``) opens one, then any of in
 (``E``, or the more precise ``L``, ``R``, ``A``, ``P``) closes it; the next record is a
 Begin again. Times never go back and the register never decreases; the writer refuses
 a record that would break its own series rather than sign it.
+
+A three-phase meter's readings may carry each phase too (``phases_mwh``): the record
+then holds one reading per phase (the meter's own import register of L1, L2, L3, OBIS
+1-0:21.8.0, 41.8.0, 61.8.0) before the total, all of one moment and one transaction
+code; the total stays the last reading, the one a series is about.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from gridnode.ocmf.errors import OcmfSequenceError, OcmfValueError
 from gridnode.ocmf.fields import (
     FORMAT_VERSION,
     FORMAT_VERSION_WITH_TARIFF_TEXT,
+    PHASE_IMPORT_REGISTERS,
     ClockStatus,
     CurrentType,
     ErrorFlag,
@@ -112,6 +118,7 @@ class MeterSeries:
         status: MeterStatus = MeterStatus.GOOD,
         error_flags: str = "",
         tariff_text: str | None = None,
+        phases_mwh: tuple[int, ...] = (),
     ) -> OcmfRecord:
         """Open a transaction for ``user`` (B)."""
         return self.issue(
@@ -123,6 +130,7 @@ class MeterSeries:
             status=status,
             error_flags=error_flags,
             tariff_text=tariff_text,
+            phases_mwh=phases_mwh,
         )
 
     def end(
@@ -135,6 +143,7 @@ class MeterSeries:
         status: MeterStatus = MeterStatus.GOOD,
         error_flags: str = "",
         tariff_text: str | None = None,
+        phases_mwh: tuple[int, ...] = (),
     ) -> OcmfRecord:
         """Close the open transaction (E, or the more precise L, R, A, P)."""
         if not reason.is_end:
@@ -147,6 +156,7 @@ class MeterSeries:
             status=status,
             error_flags=error_flags,
             tariff_text=tariff_text,
+            phases_mwh=phases_mwh,
         )
 
     def issue(
@@ -160,23 +170,34 @@ class MeterSeries:
         status: MeterStatus = MeterStatus.GOOD,
         error_flags: str = "",
         tariff_text: str | None = None,
+        phases_mwh: tuple[int, ...] = (),
     ) -> OcmfRecord:
-        """Sign one reading with transaction code ``tx`` and advance the state."""
+        """Sign one reading with transaction code ``tx`` and advance the state;
+        ``phases_mwh`` (up to three, L1 first) go before it as readings of their own."""
         state = self._state
         user = self._check_order(state, tx, at_ms, energy_mwh, user)
         if not set(error_flags) <= {flag.value for flag in ErrorFlag}:
             raise OcmfValueError(f"EF holds only 'E' and 't'; got {error_flags!r}.")
         if tariff_text is not None and len(tariff_text) > _MAX_TARIFF_TEXT:
             raise OcmfValueError(f"TT carries at most {_MAX_TARIFF_TEXT} characters.")
-        reading = Reading(
-            TM=OcmfTime(at_ms, 0, clock),
-            ST=status,
-            TX=tx,
-            RV=Decimal(self.energy_format.to_text(energy_mwh)),
-            RI=self.register.value,
-            RU=self.energy_format.unit,
-            RT=self.current_type,
-            EF="".join(sorted(set(error_flags))),
+        if len(phases_mwh) > len(PHASE_IMPORT_REGISTERS) or any(e < 0 for e in phases_mwh):
+            raise OcmfValueError(f"A record carries up to three phases' energy; got {phases_mwh}.")
+
+        def reading(value_mwh: int, register: str) -> Reading:
+            return Reading(
+                TM=OcmfTime(at_ms, 0, clock),
+                ST=status,
+                TX=tx,
+                RV=Decimal(self.energy_format.to_text(value_mwh)),
+                RI=register,
+                RU=self.energy_format.unit,
+                RT=self.current_type,
+                EF="".join(sorted(set(error_flags))),
+            )
+
+        phases = tuple(
+            reading(mwh, register.value)
+            for mwh, register in zip(phases_mwh, PHASE_IMPORT_REGISTERS, strict=False)
         )
         payload = Payload(
             FV=FORMAT_VERSION if tariff_text is None else FORMAT_VERSION_WITH_TARIFF_TEXT,
@@ -194,7 +215,7 @@ class MeterSeries:
             IT=user.IT,
             ID=user.ID,
             TT=tariff_text,
-            RD=(reading,),
+            RD=(*phases, reading(energy_mwh, self.register.value)),
         )
         payload_text = encode_payload(payload)
         signature = self.signer.sign(payload_text)

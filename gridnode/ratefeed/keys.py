@@ -82,9 +82,14 @@ def read_secret(value: str, base: Path, where: str) -> CurvePair:
     return CurvePair(public, secret)
 
 
-def _read(value: str, base: Path, where: str) -> str:
+def key_path(value: str, base: Path) -> Path:
+    """The file a key setting names (relative to the configuration's folder)."""
     path = Path(value).expanduser()
-    path = path if path.is_absolute() else base / path
+    return path if path.is_absolute() else base / path
+
+
+def _read(value: str, base: Path, where: str) -> str:
+    path = key_path(value, base)
     try:
         return path.read_text()
     except OSError as exc:

@@ -25,7 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from gridnode.errors import GridnodeError
-from gridnode.trade.profiles import RateProfile
+from gridnode.trade.profiles import RateProfile, linear_pieces
 
 TOPIC = b"rate"
 VERSION = 1
@@ -141,13 +141,14 @@ def forecast(profile: RateProfile, now_ms: int, stop_ms: int) -> list[Point]:
         step = max(SAMPLE_MS, -(-(stop_ms - now_ms) // (MAX_POINTS - 1)))
         times = [*range(now_ms, stop_ms, step), stop_ms]
         return [(t, _floor(profile.price_at(t))) for t in times]
-    marks = profile.breakpoints(now_ms, stop_ms)
+    pieces = linear_pieces(profile, now_ms, stop_ms)
+    assert pieces is not None  # every profile that is piecewise linear has its pieces
     points: list[Point] = []
-    for a, b in itertools.pairwise(marks):
-        begin, end = (_floor(p) for p in profile.ends(a, b))
+    for piece in pieces:  # one pass, not one profile lookup per breakpoint (issue 17)
+        a, begin, end = piece.start_ms, _floor(piece.price_start), _floor(piece.price_stop)
         if not points or points[-1] != (a, begin):
             points.append((a, begin))
-        points.append((b, end))
+        points.append((piece.stop_ms, end))
         if len(points) >= MAX_POINTS:
             break
     return points

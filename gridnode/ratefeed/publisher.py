@@ -4,8 +4,11 @@
 optionally as a CurveZMQ server whose subscribers must hold a key on the allow-list: a
 ZAP handler (:class:`zmq.auth.asyncio.AsyncioAuthenticator`) checks every client key,
 since CurveZMQ alone accepts any. :class:`RateFeed` publishes a change at once (the
-node calls :meth:`RateFeed.changed`; the loop also notices state changes within
-``poll_s``) and re-sends the last value every ``resend_s`` so late subscribers catch up.
+node calls :meth:`RateFeed.changed` whenever what a person sees may have changed: a new
+rate, a session's state) and re-sends the last value every ``resend_s`` so late
+subscribers catch up. Between the two it sleeps: it neither polls the node nor builds a
+snapshot (issue 17), and the forecast is built once per change of terms
+(:class:`~gridnode.ratefeed.state.Forecasts`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from zmq.auth.asyncio import AsyncioAuthenticator
 from gridnode.errors import UsageError
 from gridnode.ratefeed.keys import CurvePair
 from gridnode.ratefeed.message import RateMessage
-from gridnode.ratefeed.state import FeedState, build_message
+from gridnode.ratefeed.state import FeedState, Forecasts, build_message
 
 log = logging.getLogger("gridnode.ratefeed")
 
@@ -122,7 +125,7 @@ class RateFeed:
         clock_ms: Callable[[], int],
         *,
         resend_s: float = 2.0,
-        poll_s: float = 0.2,
+        poll_s: float | None = None,
     ) -> None:
         if not 0 < resend_s <= MAX_RESEND_S:
             raise ValueError(f"resend_s must be in (0, {MAX_RESEND_S}]; got {resend_s}")
@@ -130,7 +133,10 @@ class RateFeed:
         self.snapshot = snapshot
         self.clock_ms = clock_ms
         self.resend_s = resend_s
+        #: With a value, also look at ``snapshot()`` this often (for a source that cannot
+        #: say when it changed); the node says, so it leaves this None.
         self.poll_s = poll_s
+        self.forecasts = Forecasts()
         self.seq = 0
         self.sent: RateMessage | None = None
         self._wake = asyncio.Event()
@@ -141,7 +147,7 @@ class RateFeed:
 
     async def publish_now(self) -> RateMessage:
         self.seq += 1
-        message = build_message(self.seq, self.clock_ms(), self.snapshot())
+        message = build_message(self.seq, self.clock_ms(), self.snapshot(), self.forecasts)
         await self.publisher.send(message)
         self.sent = message
         return message
@@ -162,8 +168,11 @@ class RateFeed:
         last_key = None
         last_at = -1e9
         while True:
+            wait_s = max(0.0, last_at + self.resend_s - loop.time())
+            if self.poll_s is not None:
+                wait_s = min(wait_s, self.poll_s)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+                await asyncio.wait_for(self._wake.wait(), wait_s)
             self._wake.clear()
             key = self.snapshot().key()
             if key != last_key or loop.time() - last_at >= self.resend_s:
@@ -171,5 +180,6 @@ class RateFeed:
                     await self.publish_now()
                 except zmq.ZMQError as exc:  # never silent: the agent's fail-safe will act
                     log.error("rate feed: could not publish (%s)", exc)
+                    last_at = loop.time()  # try again at the next re-send, not at once
                     continue
                 last_key, last_at = key, loop.time()

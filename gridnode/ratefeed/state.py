@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridnode.ratefeed.message import RateMessage, forecast
+from gridnode.ratefeed.message import MAX_POINTS, Point, RateMessage, forecast
 from gridnode.trade.profiles import RateProfile
 
 
@@ -27,14 +27,19 @@ class FeedState:
         return self.rate_msat_per_kwh, self.session_state, self.seller, self.period_end_ms
 
 
-def build_message(seq: int, now_ms: int, state: FeedState) -> RateMessage:
-    points: tuple[tuple[int, int], ...] = ()
+def build_message(
+    seq: int, now_ms: int, state: FeedState, forecasts: Forecasts | None = None
+) -> RateMessage:
+    points: tuple[Point, ...] = ()
     if (
         state.profile is not None
         and state.period_end_ms is not None
         and state.rate_msat_per_kwh is not None
     ):
-        points = tuple(forecast(state.profile, now_ms, state.period_end_ms))
+        if forecasts is None:
+            points = tuple(forecast(state.profile, now_ms, state.period_end_ms))
+        else:
+            points = forecasts.points(state.profile, now_ms, state.period_end_ms)
     return RateMessage(
         seq=seq,
         at_ms=now_ms,
@@ -44,3 +49,31 @@ def build_message(seq: int, now_ms: int, state: FeedState) -> RateMessage:
         period_end_ms=state.period_end_ms,
         forecast=points,
     )
+
+
+class Forecasts:
+    """The forecast of the terms in force, built once when they change and cut to the
+    moment of each later message (the feed re-sends every couple of seconds; a daily
+    table over a long period has hundreds of points).
+
+    For a piecewise-linear profile the cut forecast is exactly what :func:`forecast`
+    would build at that moment: the price now, then every breakpoint after now. A
+    continuous profile is sampled from the moment of the message, so it is built anew."""
+
+    def __init__(self) -> None:
+        self._profile: RateProfile | None = None
+        self._stop_ms = 0
+        self._points: tuple[Point, ...] = ()
+
+    def points(self, profile: RateProfile, now_ms: int, stop_ms: int) -> tuple[Point, ...]:
+        if not profile.is_piecewise_linear or stop_ms <= now_ms:
+            return tuple(forecast(profile, now_ms, stop_ms))
+        if profile is not self._profile or stop_ms != self._stop_ms:
+            self._profile, self._stop_ms = profile, stop_ms
+            self._points = tuple(forecast(profile, now_ms, stop_ms))
+            return self._points
+        if len(self._points) >= MAX_POINTS or self._points[0][0] > now_ms:
+            return tuple(forecast(profile, now_ms, stop_ms))  # cut short, or older than now
+        later = tuple(p for p in self._points if p[0] > now_ms)
+        price = profile.price_at(now_ms)  # rounded down, as forecast() does
+        return ((now_ms, price.numerator // price.denominator), *later)

@@ -26,14 +26,17 @@ from gridnode.receipt.model import RECEIPT_FORMAT, iso_ms, offer_json
 from gridnode.trade import codec
 from gridnode.trade.errors import DecodeError
 from gridnode.trade.messages import (
+    FAULT_CAUSES,
     SIGNED_KINDS,
     AcceptanceMessage,
+    Close,
     InvoiceMessage,
     InvoicePurpose,
     OfferMessage,
     PaymentNotice,
     Received,
     RenewalMessage,
+    Suspend,
 )
 from gridnode.trade.signing import fingerprint
 from gridnode.trade.terms import Offer
@@ -166,6 +169,7 @@ class _Builder:
             "readings": readings,
             "invoices": invoices,
             "payments": payments,
+            "faults": self._faults(),
             "totals": totals,
             "credit": self._credit(bytes.fromhex(protocol_id)),
         }
@@ -217,6 +221,30 @@ class _Builder:
             )
         # a fixed order, so either party's ledger gives the same list: each node journals
         # the two directions interleaved as it saw them, which differs between the two
+        out.sort(key=lambda m: (m["from"] != "seller", m["seq"]))
+        return out
+
+    def _faults(self) -> list[dict[str, Any]]:
+        """Every Suspend and Close that names an electrical or metering fault (a cut by
+        the seller's protection, a buyer's breach), with its exact frame: what each side
+        told the other, from either ledger (the sender journals what it sent, whether or
+        not the link carried it)."""
+        out = []
+        for journal_kind, at_ms, received in self.frames:
+            body = received.envelope.body
+            if not isinstance(body, Suspend | Close) or body.cause not in FAULT_CAUSES:
+                continue
+            out.append(
+                {
+                    "message": body.kind.value,
+                    "from": self._sender(journal_kind),
+                    "seq": received.envelope.seq,
+                    "at": iso_ms(at_ms),
+                    "cause": body.cause.name.lower(),
+                    "text": body.text,
+                    "frame": received.frame_bytes.hex(),
+                }
+            )
         out.sort(key=lambda m: (m["from"] != "seller", m["seq"]))
         return out
 

@@ -100,4 +100,10 @@ def receipt_text(receipt: Mapping[str, Any]) -> str:
         f"paid    {totals.get('paid_msat')} msat in {len(payments)} payments "
         f"(routing fees {totals.get('fees_msat', 0)} msat)",
     ]
+    faults = [f for f in receipt.get("faults", []) if isinstance(f, dict)]
+    for fault in faults:
+        lines.append(
+            f"fault   {str(fault.get('at', ''))[11:23]} {fault.get('from')} "
+            f"{fault.get('message')} ({fault.get('cause')}): {fault.get('text')}"
+        )
     return "\n".join(lines) + "\n"

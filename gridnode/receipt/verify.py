@@ -23,7 +23,9 @@ in this order, each by its own module:
 6. the seller's signed closing statement against the payments and its own signed
    readings, and the credit it leaves returned (the refund's BOLT11, payee and
    preimage), carried or waived, naming any difference
-   (:mod:`gridnode.receipt.check_credit`).
+   (:mod:`gridnode.receipt.check_credit`);
+7. each fault (a Suspend or Close naming an electrical or metering fault) is what its
+   frame says, for this session (:mod:`gridnode.receipt.check_faults`).
 
 The checks share a :class:`~gridnode.receipt.checking.Context`: the parsed receipt, the
 problems found, and what the earlier checks established for the later ones.
@@ -31,20 +33,30 @@ problems found, and what the earlier checks established for the later ones.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from gridnode.receipt.check_credit import check_credit
+from gridnode.receipt.check_faults import check_faults
 from gridnode.receipt.check_keys import check_keys, check_messages, normalize_fpr
 from gridnode.receipt.check_money import check_money
 from gridnode.receipt.check_payments import check_invoices, check_payments
 from gridnode.receipt.check_readings import check_readings
 from gridnode.receipt.checking import PARTIES, Context, Problem, as_list
+from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.model import RECEIPT_FORMAT
 from gridnode.trade.signing import fingerprint
 
-__all__ = ["Problem", "Report", "VerifyOptions", "normalize_fpr", "verify_receipt"]
+__all__ = [
+    "Problem",
+    "Report",
+    "VerifyOptions",
+    "normalize_fpr",
+    "parse_receipt",
+    "verify_receipt",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +80,30 @@ class Report:
 
     def add(self, code: str, record: str, message: str) -> None:
         self.problems.append(Problem(code, record, message))
+
+
+def parse_receipt(data: bytes | str) -> object:
+    """A receipt file's content as parsed JSON (of any shape: :func:`verify_receipt`
+    reports a wrong one), or a :class:`ReceiptError` when it is not a JSON document."""
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise ReceiptError(
+            f"The file is not a JSON receipt: it is not UTF-8 text (bad byte at offset "
+            f"{exc.start})."
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ReceiptError(
+            f"The file is not a JSON receipt: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+    except ValueError as exc:  # an integer past Python's digit limit, found by fuzzing
+        raise ReceiptError(
+            f"The file is not a receipt: it holds a number too long ({exc})."
+        ) from None
+    except RecursionError:  # arrays or objects nested a thousand deep, found by fuzzing
+        raise ReceiptError(
+            "The file is not a receipt: its arrays or objects nest too deeply to read."
+        ) from None
 
 
 def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
@@ -94,6 +130,7 @@ def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
     credit = check_credit(ctx)
     if credit:
         report.checked["credit"] = credit
+    faults = check_faults(ctx)
     report.checked.update(
         {
             "session_id": ctx.session_id,
@@ -103,6 +140,7 @@ def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
             "invoices": len(as_list(receipt.get("invoices"))),
             "payments": len(as_list(receipt.get("payments"))),
             "payee": payee,
+            "faults": faults,
         }
     )
     return report

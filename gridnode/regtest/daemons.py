@@ -133,7 +133,13 @@ def node_from(doc: dict[str, object]) -> LndNode:
     )
 
 
-def start_btcd(home: Path, rpc_port: int, p2p_port: int | None, extra: list[str]) -> Btcd:
+#: btcd's limits on RPC websockets and clients: room for a few hundred LND nodes.
+MAX_RPC_CLIENTS = 1000
+
+
+def start_btcd(
+    home: Path, rpc_port: int, p2p_port: int | None, extra: list[str], tied: bool = False
+) -> Btcd:
     home.mkdir(parents=True, exist_ok=True)
     argv = [
         _binary("btcd"),
@@ -148,19 +154,27 @@ def start_btcd(home: Path, rpc_port: int, p2p_port: int | None, extra: list[str]
         "--txindex",
         "--debuglevel=info",
         "--trickleinterval=50ms",  # relay transactions to the miner at once, not every 10 s
+        # every LND node holds websockets to btcd; past btcd's defaults (25 websockets,
+        # 10 clients) the newest are dropped and reconnect forever, and ten or more
+        # nodes never report synced (issue 17)
+        f"--rpcmaxwebsockets={MAX_RPC_CLIENTS}",
+        f"--rpcmaxclients={MAX_RPC_CLIENTS}",
+        f"--rpcmaxconcurrentreqs={MAX_RPC_CLIENTS}",
     ]
     p2p_host = ""
     if p2p_port is not None:
         p2p_host = f"127.0.0.1:{p2p_port}"
         argv.append(f"--listen={p2p_host}")
     argv += extra
-    daemon = spawn(home.name, argv, home / "stdout.log")
+    daemon = spawn(home.name, argv, home / "stdout.log", tied=tied)
     rpc = BtcdRpc(f"127.0.0.1:{rpc_port}", RPC_USER, RPC_PASS, home / "rpc.cert")
     wait_for(lambda: rpc.cert.exists(), f"{home.name} to write its RPC certificate", 30.0)
     return Btcd(rpc, p2p_host, daemon)
 
 
-def start_lnd(root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int) -> LndNode:
+def start_lnd(
+    root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int, tied: bool = False
+) -> LndNode:
     lnddir = root / name
     lnddir.mkdir(parents=True, exist_ok=True)
     argv = [
@@ -186,5 +200,5 @@ def start_lnd(root: Path, name: str, btcd: Btcd, rpc_port: int, p2p_port: int) -
         "--bitcoin.minhtlc=1",
         "--bitcoin.minhtlcout=1",
     ]
-    daemon = spawn(name, argv, lnddir / "stdout.log")
+    daemon = spawn(name, argv, lnddir / "stdout.log", tied=tied)
     return LndNode(name, lnddir, f"127.0.0.1:{rpc_port}", f"127.0.0.1:{p2p_port}", daemon)

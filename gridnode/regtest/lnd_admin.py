@@ -91,6 +91,22 @@ class LndAdmin:
         )
         self._call("OpenChannelSync", request, timeout_s=60.0)
 
+    def open_channels(self, pubkeys: list[str], capacity_sat: int, push_sat: int) -> None:
+        """One funding transaction for a channel to each of ``pubkeys`` (connected peers)."""
+        request = ln.BatchOpenChannelRequest(
+            channels=[
+                ln.BatchOpenChannel(
+                    node_pubkey=bytes.fromhex(pubkey),
+                    local_funding_amount=capacity_sat,
+                    push_sat=push_sat,
+                    min_htlc_msat=1,
+                )
+                for pubkey in pubkeys
+            ],
+            sat_per_vbyte=2,
+        )
+        self._call("BatchOpenChannel", request, timeout_s=60.0 + 5.0 * len(pubkeys))
+
     def active_channels(self) -> list[ln.Channel]:
         reply = self._call("ListChannels", ln.ListChannelsRequest(active_only=True))
         assert isinstance(reply, ln.ListChannelsResponse)

@@ -14,6 +14,7 @@ shows active can still refuse a payment for a second or two).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import json
@@ -23,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gridnode.regtest.channels import open_in_batches, wait_active, wait_started
 from gridnode.regtest.daemons import (
     Btcd,
     LndNode,
@@ -32,13 +34,27 @@ from gridnode.regtest.daemons import (
     start_btcd,
     start_lnd,
 )
-from gridnode.regtest.lnd_admin import LndAdmin
-from gridnode.regtest.processes import Daemon, RegtestError, free_ports, log_errors, spawn, wait_for
+from gridnode.regtest.leftovers import StartLog, stop_leftovers
+from gridnode.regtest.processes import (
+    Daemon,
+    RegtestError,
+    free_ports,
+    log_errors,
+    spawn,
+    stop_all,
+    wait_for,
+)
+from gridnode.regtest.progress import STALL_S, Admins, follow
 
 INITIAL_BLOCKS = 500
+#: How much longer a sync may show no progress for each LND node syncing at once (s):
+#: twelve nodes on two busy cores took 60 s to report synced at height 500.
+SYNC_STALL_PER_NODE_S = 10.0
 CHANNEL_CAPACITY_SAT = 10_000_000
 CHANNEL_PUSH_SAT = 5_000_000
 STATE_FILE = "network.json"
+#: How long a daemon has to stop after SIGTERM before it is killed (s).
+DAEMON_STOP_S = 20.0
 TOPOLOGIES = ("chain", "star")
 
 Progress = Callable[[str], None]
@@ -68,6 +84,8 @@ class RegtestNetwork:
         #: patterns of error lines that a test provoked on purpose (a wrong macaroon, ...)
         self.expected_errors: list[str] = []
         self.topology = "chain"
+        #: where the waits say what they wait for (``regtest up``'s progress)
+        self.say: Progress = lambda _msg: None
         self.root = root
         self.btcd = btcd
         self.miner = miner
@@ -81,10 +99,14 @@ class RegtestNetwork:
         nodes: int = 2,
         progress: Progress | None = None,
         topology: str = "chain",
+        *,
+        tied: bool = False,
     ) -> RegtestNetwork:
         """Start a network. ``topology``: ``chain`` opens a channel between each pair of
         neighbours; ``star`` one from node0 to every other node (a seller with a direct
-        channel to each buyer, as the README recommends)."""
+        channel to each buyer, as the README recommends). ``tied``: the daemons die with
+        this process (``gridnode demo``); untied they run until ``down`` (``regtest up``).
+        Whatever is started is stopped again if starting fails or is interrupted."""
         if nodes < 1:
             raise RegtestError("--nodes must be at least 1")
         if topology not in TOPOLOGIES:
@@ -98,35 +120,39 @@ class RegtestNetwork:
                 f"'gridnode regtest down --dir {root}'."
             )
         root.mkdir(parents=True, exist_ok=True)
-        started: list[Daemon] = []
+        for name in stop_leftovers(root):
+            say(f"stopped {name}, left running by a regtest up that was killed in {root}")
+        started = StartLog(root)
         try:
-            network = cls._start(root, nodes, topology, say, started)
+            network = cls._start(root, nodes, topology, say, started, tied)
         except BaseException:
-            for daemon in reversed(started):
-                daemon.stop(timeout_s=5.0)
+            stop_all(reversed(started.daemons), timeout_s=5.0)
+            started.done()
             raise
         network.save()
+        started.done()
         _current_pointer().parent.mkdir(parents=True, exist_ok=True)
         _current_pointer().write_text(str(root))
         return network
 
     @classmethod
     def _start(
-        cls, root: Path, count: int, topology: str, say: Progress, started: list[Daemon]
+        cls, root: Path, count: int, topology: str, say: Progress, started: StartLog, tied: bool
     ) -> RegtestNetwork:
         t0 = time.monotonic()
         ports = free_ports(3 + 2 * count)
         say(f"starting btcd (regtest) in {root}")
-        btcd = start_btcd(root / "btcd", rpc_port=ports[0], p2p_port=ports[1], extra=[])
+        btcd = start_btcd(root / "btcd", ports[0], ports[1], [], tied)
         started.append(btcd.daemon)
         btcd.rpc.wait_ready()
 
         nodes: list[LndNode] = []
         for i in range(count):
-            node = start_lnd(root, f"node{i}", btcd, ports[3 + 2 * i], ports[4 + 2 * i])
+            node = start_lnd(root, f"node{i}", btcd, ports[3 + 2 * i], ports[4 + 2 * i], tied)
             started.append(node.daemon)
             nodes.append(node)
         addresses = []
+        wait_started(nodes, say)
         for node in nodes:
             admin = node.admin()
             node.pubkey = admin.wait_ready().identity_pubkey
@@ -139,42 +165,26 @@ class RegtestNetwork:
             rpc_port=ports[2],
             p2p_port=None,
             extra=[f"--connect={btcd.p2p_host}", *(f"--miningaddr={a}" for a in addresses)],
+            tied=tied,
         )
         started.append(miner.daemon)
         miner.rpc.wait_ready()
         network = cls(root, btcd, miner, nodes)
         network.topology = topology
+        network.say = say
         say(f"mining {INITIAL_BLOCKS} blocks to the nodes' wallets (segwit activates on the way)")
         network.mine(INITIAL_BLOCKS)
-        for node in nodes:
-            admin = node.admin()
-            wait_for(
-                functools.partial(_has_funds, admin, CHANNEL_CAPACITY_SAT * 2),
-                f"{node.name} to see its mined funds",
-                60.0,
-            )
-            admin.close()
-        for left, right in network.channel_pairs():
-            say(f"opening a channel {left.name} -> {right.name}")
-            admin = left.admin()
-            admin.connect(right.pubkey, right.p2p_host)
-            admin.open_channel(right.pubkey, CHANNEL_CAPACITY_SAT, CHANNEL_PUSH_SAT)
-            admin.close()
-        network.mine(6)
-        network.wait_channels_active()
+        network.open_channels()
         say("probing every channel both ways")
         network.wait_payable()
         say(f"regtest network up in {time.monotonic() - t0:.1f} s")
         return network
 
-    def down(self) -> list[str]:
-        """Stop exactly the processes this network started; returns their names."""
-        stopped = []
-        for daemon in [n.daemon for n in self.nodes] + [self.miner.daemon, self.btcd.daemon]:
-            if daemon.is_running():
-                daemon.stop()
-                stopped.append(daemon.name)
-        return stopped
+    def down(self, timeout_s: float = DAEMON_STOP_S) -> list[str]:
+        """Stop exactly the processes this network started (the LND nodes together, then
+        the two btcds: at most twice ``timeout_s``); returns their names."""
+        stopped = stop_all([n.daemon for n in self.nodes], timeout_s)
+        return stopped + stop_all([self.miner.daemon, self.btcd.daemon], timeout_s)
 
     def any_running(self) -> bool:
         return any(d.is_running() for d in self.daemons())
@@ -200,16 +210,22 @@ class RegtestNetwork:
         wait_for(
             lambda: self.btcd.rpc.block_count() >= height, f"btcd to reach height {height}", 60.0
         )
-        for node in self.nodes:
-            if node.daemon.is_running():
-                admin = node.admin()
-                wait_for(
-                    functools.partial(_synced_to, admin, height),
-                    f"{node.name} to sync to height {height}",
-                    60.0,
-                )
-                admin.close()
+        running = [(n.name, n.admin()) for n in self.nodes if n.daemon.is_running()]
+        with Admins(running) as admins:
+            what = f"{len(running)} LND node(s) to sync to height {height}"
+            # a node may take a while with nothing to show (its graph catching up), and
+            # every node does it at once on a shared machine: allow for each node
+            stall_s = STALL_S + SYNC_STALL_PER_NODE_S * len(running)
+            follow(functools.partial(admins.heights, height), what, self.say, stall_s=stall_s)
         return height
+
+    def open_channels(self) -> None:
+        """The topology's channels, in batches (:mod:`gridnode.regtest.channels`), then
+        six blocks and every channel active."""
+        pairs = self.channel_pairs()
+        open_in_batches(pairs, CHANNEL_CAPACITY_SAT, CHANNEL_PUSH_SAT, self.mine, self.say)
+        self.mine(6)
+        self.wait_channels_active()
 
     def channel_pairs(self) -> list[tuple[LndNode, LndNode]]:
         """The (opener, peer) pairs the topology puts a channel between."""
@@ -218,16 +234,7 @@ class RegtestNetwork:
         return list(itertools.pairwise(self.nodes))
 
     def wait_channels_active(self, timeout_s: float = 60.0) -> None:
-        pairs = self.channel_pairs()
-        for node in self.nodes:
-            wanted = sum(node in pair for pair in pairs)
-            admin = node.admin()
-            wait_for(
-                functools.partial(_has_active_channels, admin, wanted),
-                f"{node.name}'s channels to become active",
-                timeout_s,
-            )
-            admin.close()
+        wait_active(self.nodes, self.channel_pairs(), self.say, stall_s=timeout_s)
 
     def wait_payable(self, timeout_s: float = 60.0) -> None:
         for left, right in self.channel_pairs():
@@ -243,7 +250,7 @@ class RegtestNetwork:
         node = self.nodes[index]
         node.daemon.stop()
         base = tuple(a for a in node.daemon.argv if a not in extra_args)
-        node.daemon = Daemon(node.name, node.daemon.pid, (*base, *extra_args), node.daemon.log)
+        node.daemon = dataclasses.replace(node.daemon, argv=(*base, *extra_args))
         self.start_lnd(index)
 
     def start_lnd(self, index: int) -> None:
@@ -251,7 +258,7 @@ class RegtestNetwork:
         node = self.nodes[index]
         if node.daemon.is_running():
             raise RegtestError(f"{node.name} is still running")
-        node.daemon = spawn(node.name, node.daemon.argv, node.daemon.log)
+        node.daemon = spawn(node.name, node.daemon.argv, node.daemon.log, tied=node.daemon.tied)
         admin = node.admin()
         admin.wait_ready()
         wait_for(lambda: admin.get_info().synced_to_chain, f"{node.name} to sync", 60.0)
@@ -358,16 +365,3 @@ def _probe(payer: LndNode, payee: LndNode, timeout_s: float) -> list[str]:
         receiver.close()
         sender.close()
     raise RegtestError(f"no payment went {payer.name} -> {payee.name} in {timeout_s} s ({last})")
-
-
-def _has_funds(admin: LndAdmin, sat: int) -> bool:
-    return admin.confirmed_balance_sat() > sat
-
-
-def _synced_to(admin: LndAdmin, height: int) -> bool:
-    info = admin.get_info()
-    return info.synced_to_chain and info.block_height >= height
-
-
-def _has_active_channels(admin: LndAdmin, count: int) -> bool:
-    return len(admin.active_channels()) >= count

@@ -1,4 +1,7 @@
-"""Daemon processes of a regtest network: start detached, stop by recorded PID only."""
+"""Daemon processes of a regtest network and the demo: started in a session of their own
+(a terminal's Ctrl-C or hang-up reaches only the command, which stops them in order),
+tied to the command's life when asked (:mod:`gridnode.regtest.lifetime`), and stopped
+by recorded PID only, after checking /proc that the PID is still that process."""
 
 from __future__ import annotations
 
@@ -14,6 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gridnode.errors import GridnodeError
+from gridnode.regtest.lifetime import popen
+
+#: The longest spawn waits for a started process's command line to show in /proc (s).
+EXEC_WAIT_S = 2.0
 
 
 class RegtestError(GridnodeError):
@@ -36,12 +43,14 @@ def free_ports(count: int) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class Daemon:
-    """A started daemon: its name, PID, command line and log file."""
+    """A started daemon: its name, PID, command line and log file; ``tied``: it dies with
+    the process that started it (a restart keeps that)."""
 
     name: str
     pid: int
     argv: tuple[str, ...]
     log: Path
+    tied: bool = False
 
     def is_running(self) -> bool:
         """True only if ``pid`` is alive and is still this daemon (not a reused PID)."""
@@ -77,15 +86,39 @@ class Daemon:
         self.stop(timeout_s=0.0, sig=signal.SIGKILL)
 
     def to_json(self) -> dict[str, object]:
-        return {"name": self.name, "pid": self.pid, "argv": list(self.argv), "log": str(self.log)}
+        return {
+            "name": self.name,
+            "pid": self.pid,
+            "argv": list(self.argv),
+            "log": str(self.log),
+            "tied": self.tied,
+        }
 
     @classmethod
     def from_json(cls, doc: dict[str, object]) -> Daemon:
         argv = doc["argv"]
         assert isinstance(argv, list)
         return cls(
-            str(doc["name"]), int(str(doc["pid"])), tuple(map(str, argv)), Path(str(doc["log"]))
+            str(doc["name"]),
+            int(str(doc["pid"])),
+            tuple(map(str, argv)),
+            Path(str(doc["log"])),
+            bool(doc.get("tied", False)),
         )
+
+
+def stop_all(daemons: Iterable[Daemon], timeout_s: float = 20.0) -> list[str]:
+    """Stop ``daemons`` together: SIGTERM to all, then SIGKILL to those still running
+    after ``timeout_s`` (one deadline for all, so the bound is ``timeout_s``, not the
+    sum). Returns the names of those that were running."""
+    running = [d for d in daemons if d.is_running()]
+    for daemon in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(daemon.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    for daemon in running:
+        daemon.stop(timeout_s=max(0.0, deadline - time.monotonic()))
+    return [d.name for d in running]
 
 
 def _reap(pid: int) -> None:
@@ -94,13 +127,16 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def spawn(name: str, argv: Sequence[str], log: Path) -> Daemon:
-    """Start ``argv`` detached from our session, output appended to ``log``."""
+def spawn(name: str, argv: Sequence[str], log: Path, *, tied: bool = False) -> Daemon:
+    """Start ``argv`` in a session of its own, output appended to ``log``; ``tied``: it
+    is killed when this process ends (``gridnode demo``), else it may outlive it
+    (``gridnode regtest up``)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         try:
-            process = subprocess.Popen(
+            process = popen(
                 list(argv),
+                tied=tied,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -108,7 +144,13 @@ def spawn(name: str, argv: Sequence[str], log: Path) -> Daemon:
             )
         except OSError as exc:
             raise RegtestError(f"could not start {name} ({argv[0]}): {exc.strerror}") from exc
-    return Daemon(name, process.pid, tuple(argv), log)
+    daemon = Daemon(name, process.pid, tuple(argv), log, tied)
+    # /proc shows no command line for the moment exec takes: wait it out, so that what
+    # spawn returns reads as running (unless it exits at once)
+    deadline = time.monotonic() + EXEC_WAIT_S
+    while not daemon.is_running() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return daemon
 
 
 _LEVEL = re.compile(r"\[(ERR|CRT)\]")

@@ -16,7 +16,7 @@ from gridnode.money import Msat
 from gridnode.ocmf import ClockStatus, OcmfRecord, SeriesState, Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Notify, Record
-from gridnode.trade.buyer_checks import MeterComparison, VoltageWatch, allowance_msat
+from gridnode.trade.buyer_checks import DrawWatch, MeterComparison, SupplyWatch, allowance_msat
 from gridnode.trade.buyer_payments import BuyerPayments
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.cadence import budgets as cadence_budgets
@@ -102,7 +102,8 @@ class BuyerSession:
         self.signer, self.seller = signer, seller
         self.meter_id = meter_id
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
-        self.voltage = VoltageWatch(limits.voltage_grace_ms)
+        self.supply = SupplyWatch(limits.voltage_grace_ms)
+        self.draw = DrawWatch()
         self.comparison = MeterComparison(skew_ms)
         self.offer: Offer | None = None
         self.renewal: Offer | None = None
@@ -258,7 +259,7 @@ class BuyerSession:
                 self.payments.agree(offer, result.payment_size, carried, now_ms, out)
                 self.machine.move(_B.AWAITING_DEPOSIT)
                 self.seller_readings = PeerSeries(offer.meter_id)
-                self.readings.begin(now_ms, out)
+                self.readings.begin(now_ms, out, self.last_sample)
             return
         out.append(Notify(f"offer rejected: {result.describe()}"))
         out.extend(self.outbox.send(RejectionMessage(digest, result.reasons), now_ms))
@@ -269,7 +270,10 @@ class BuyerSession:
     def _on_invoice(self, invoice: InvoiceMessage, now_ms: int, out: list[Action]) -> None:
         offer = self.offer
         assert offer is not None  # in a paying state
-        breach = self.payments.take(invoice, offer.payee_node_id, now_ms, out)
+        breach = self.payments.take(invoice, offer, now_ms, out)
+        for refusal in self.payments.refused:  # journalled by take(); the seller hears why
+            out.extend(self.outbox.send(refusal, now_ms))
+        self.payments.refused.clear()
         if breach is not None:
             self._breach(*breach, now_ms, out)
         elif self.state is _B.AWAITING_DEPOSIT and self.payments.deposits_paid:
@@ -296,10 +300,14 @@ class BuyerSession:
         self.window.span_ms = self.offer.payments.prepayment_ms
         self.window.add(sample.at_ms, self.meter.energy_mwh)
         self.comparison.add_own(sample.at_ms, self.meter.energy_mwh)
-        sag = self.voltage.check(sample.at_ms, sample.voltages_mv, self.offer.electrical)
-        if sag is not None and self.state in _PAYING:
-            self._breach(Cause.VOLTAGE, sag, now_ms, out)
+        out_of_range = self.supply.check(sample, self.offer.electrical)
+        if out_of_range is not None and self.state in _PAYING:
+            self._breach(*out_of_range, now_ms, out)
             return
+        over = self.draw.check(sample, self.offer.electrical)
+        if over is not None:  # this buyer's own doing: noted, not a breach of the seller's
+            text = f"this buyer's draw breaks the terms ({over[1]}): the seller cuts the supply"
+            out.extend([Record(LedgerKind.FAULT, now_ms, text), Notify(text)])
         self._check_meters(now_ms, out)
 
     def _check_meters(self, now_ms: int, out: list[Action]) -> None:

@@ -1,5 +1,6 @@
-"""The buyer's watch on the seller: voltage in range, and claimed energy within the agreed
-metering tolerance of the buyer's own meter."""
+"""The buyer's watch on the seller: the supply in range on every phase (voltage, and
+frequency where guaranteed), and claimed energy within the agreed metering tolerance of
+the buyer's own meter; and its watch on its own draw against the agreed limits."""
 
 from __future__ import annotations
 
@@ -7,42 +8,43 @@ from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from gridnode.trade.events import MeterSample
+from gridnode.trade.protection import Problem, RangeWatch, draw_problem, supply_problem
 from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance, Offer
 from gridnode.trade.units import MWH_PER_KWH
 
-#: Below this share of the guaranteed minimum the supply is off (relay open), not sagging.
-SUPPLY_PRESENT_SHARE = (1, 2)
+
+@dataclass(slots=True)
+class SupplyWatch:
+    """Reports a breach once the supply on a live phase (gridnode.trade.protection: at
+    least half the guaranteed minimum voltage, or carrying current at any voltage) stays
+    outside the guaranteed range for longer than the buyer's grace period."""
+
+    grace_ms: int
+    watch: RangeWatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.watch = RangeWatch(self.grace_ms)
+
+    def check(self, sample: MeterSample, electrical: ElectricalGuarantees) -> Problem | None:
+        self.watch.see(sample.at_ms, supply_problem(electrical, sample))
+        return self.watch.tripped(sample.at_ms)
 
 
 @dataclass(slots=True)
-class VoltageWatch:
-    """Reports a breach once voltage on any phase stays outside the guaranteed range for
-    longer than the grace period while supply is present."""
+class DrawWatch:
+    """The buyer's own draw against the agreed limits (each phase's current, imbalance,
+    neutral): the seller cuts the supply at once when they are broken, so the buyer says
+    why, once each time it starts (its loads should shed, not wait for the cut)."""
 
-    grace_ms: int
-    out_since_ms: int | None = None
+    over: bool = False
 
-    def check(
-        self, at_ms: int, voltages_mv: tuple[int, ...], electrical: ElectricalGuarantees
-    ) -> str | None:
-        present_floor = electrical.voltage_min_mv * SUPPLY_PRESENT_SHARE[0]
-        present_floor //= SUPPLY_PRESENT_SHARE[1]
-        present = [v for v in voltages_mv if v >= present_floor]
-        outside = [
-            v for v in present if not electrical.voltage_min_mv <= v <= electrical.voltage_max_mv
-        ]
-        if not outside:
-            self.out_since_ms = None
-            return None
-        if self.out_since_ms is None or at_ms < self.out_since_ms:
-            self.out_since_ms = at_ms
-        if at_ms - self.out_since_ms > self.grace_ms:
-            return (
-                f"voltage {outside[0]} mV has been outside the guaranteed "
-                f"{electrical.voltage_min_mv}..{electrical.voltage_max_mv} mV for "
-                f"{at_ms - self.out_since_ms} ms (grace {self.grace_ms} ms)"
-            )
-        return None
+    def check(self, sample: MeterSample, electrical: ElectricalGuarantees) -> Problem | None:
+        """The problem when the draw has just gone over the limits; None otherwise."""
+        problem = draw_problem(electrical, sample)
+        started = problem is not None and not self.over
+        self.over = problem is not None
+        return problem if started else None
 
 
 @dataclass(slots=True)

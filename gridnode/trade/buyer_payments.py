@@ -20,17 +20,24 @@ from gridnode.money import Msat
 from gridnode.trade.actions import Action, LedgerKind, Notify, PayInvoice, Record
 from gridnode.trade.closing import describe, statement_problem
 from gridnode.trade.events import PaymentFailed, PaymentSucceeded
-from gridnode.trade.invoice_check import bolt11_problem
+from gridnode.trade.invoice_check import bolt11_problem, read_bolt11
 from gridnode.trade.messages import (
     CarriedCredit,
     Cause,
     ClosingStatement,
     InvoiceMessage,
     InvoicePurpose,
+    PaymentFailure,
 )
 from gridnode.trade.terms import Offer
 
 _NOTHING = Msat(0)
+
+#: A prepayment still in flight this long after its invoice expired is counted as paid
+#: ahead no more: the seller's LND refuses a payment to an expired invoice, so it can
+#: only have succeeded if it arrived before the expiry, and the seller gave up on the
+#: invoice a second after it (its session then sends the next one).
+STALE_AFTER_EXPIRY_MS = 10_000
 
 #: Why an invoice breaks the agreed terms: the cause and the sentence sent with the Close.
 Breach = tuple[Cause, str]
@@ -60,6 +67,13 @@ class BuyerPayments:
     in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = field(default_factory=dict)
     #: Prepayment invoices waiting for room in the ahead budget, oldest first.
     deferred: list[InvoiceMessage] = field(default_factory=list)
+    #: Refusals the session has yet to send to the seller.
+    refused: list[PaymentFailure] = field(default_factory=list)
+    #: When each prepayment in flight stops being payable (its BOLT11's expiry).
+    expires_ms: dict[bytes, int] = field(default_factory=dict)
+    #: Prepayments in flight long past their invoice's expiry, no longer in ``committed``
+    #: (LND lost track of them: a restart mid-payment can leave one in flight for good).
+    stale: set[bytes] = field(default_factory=set)
 
     def prepaying(self) -> bool:
         """A prepayment is in flight."""
@@ -134,12 +148,13 @@ class BuyerPayments:
         self.deposits_allowed += 1
 
     def take(
-        self, invoice: InvoiceMessage, payee_node_id: str, now_ms: int, out: list[Action]
+        self, invoice: InvoiceMessage, offer: Offer, now_ms: int, out: list[Action]
     ) -> Breach | None:
         """Take an invoice the seller sent: refuse a repeated payment hash (recorded, not
-        paid again), pay a deposit within the agreed amount and count, keep a prepayment
-        within the agreed size for :meth:`pay_due`. Returns the breach when the invoice
-        breaks the terms; nothing is paid then."""
+        paid again) and a prepayment below the agreed minimum payment (recorded and told
+        to the seller), pay a deposit within the agreed amount and count, keep a
+        prepayment within the agreed size for :meth:`pay_due`. Returns the breach when
+        the invoice breaks the terms; nothing is paid then."""
         if invoice.payment_hash in self.seen_hashes:
             text = "an invoice repeats a payment hash already seen: not paid again"
             out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
@@ -148,7 +163,7 @@ class BuyerPayments:
         # the wallet pays the BOLT11, not the message: it must say exactly the same, and be
         # payable to the Lightning node the signed offer names
         problem = bolt11_problem(
-            invoice.bolt11, invoice.payment_hash, invoice.amount, payee_node_id
+            invoice.bolt11, invoice.payment_hash, invoice.amount, offer.payee_node_id
         )
         if problem is not None:
             return Cause.PROTOCOL, f"invoice refused: {problem}"
@@ -164,6 +179,16 @@ class BuyerPayments:
                 f"prepayment invoice of {invoice.amount} refused: agreed size {self.payment_size}"
             )
             return Cause.OVER_INVOICED, text
+        smallest = offer.payments.min_payment
+        if invoice.amount < smallest:
+            # dust: each payment costs fees and storage on both sides; never paid, but no
+            # breach (it cheats nobody): the seller hears why and may invoice properly
+            reason = f"below the agreed minimum payment {smallest}"
+            text = f"prepayment invoice of {invoice.amount} refused: {reason}"
+            record = Record(LedgerKind.REFUSAL, now_ms, text, payment_hash=invoice.payment_hash)
+            out.extend([record, Notify(text)])
+            self.refused.append(PaymentFailure(invoice.payment_hash, reason, refused=True))
+            return None
         # The seller has one prepayment invoice open at a time: a new one supersedes any
         # still waiting here (it expired or was cancelled on the seller's side).
         self.deferred = [invoice]
@@ -172,6 +197,7 @@ class BuyerPayments:
     def pay_due(self, allowance: Fraction, budget: Msat, now_ms: int, out: list[Action]) -> None:
         """Pay deferred invoices, oldest first, while each keeps paid-ahead (committed
         less the ``allowance`` for the energy used, msat) within the ahead ``budget``."""
+        self._drop_stale(now_ms, out)
         while self.deferred:
             invoice = self.deferred[0]
             ahead = self.committed.msat - allowance + invoice.amount.msat
@@ -189,6 +215,10 @@ class BuyerPayments:
         amount, purpose = self.in_flight.pop(event.payment_hash)
         if purpose is InvoicePurpose.PREPAYMENT:
             self.succeeded_prepaid += amount
+        self.expires_ms.pop(event.payment_hash, None)
+        if event.payment_hash in self.stale:  # it went through after all: it counts
+            self.stale.discard(event.payment_hash)
+            self.committed += amount
         out.append(
             Record(
                 LedgerKind.PAYMENT_MADE,
@@ -205,15 +235,41 @@ class BuyerPayments:
         """A payment in flight failed or was refunded: a prepayment no longer counts as
         committed. Returns its purpose and the ledger entry saying so."""
         amount, purpose = self.in_flight.pop(event.payment_hash)
-        if purpose is InvoicePurpose.PREPAYMENT:
+        self.expires_ms.pop(event.payment_hash, None)
+        if event.payment_hash in self.stale:
+            self.stale.discard(event.payment_hash)
+        elif purpose is InvoicePurpose.PREPAYMENT:
             self.committed -= amount
         text = f"{purpose.name.lower()} payment failed or refunded: {event.reason}"
         return purpose, Record(
             LedgerKind.PAYMENT_MADE, now_ms, text, payment_hash=event.payment_hash
         )
 
+    def _drop_stale(self, now_ms: int, out: list[Action]) -> None:
+        """Stop counting prepayments in flight long past their invoice's expiry.
+
+        Without this, a payment LND never resolves (an LND restart mid-payment can leave
+        one in flight, lnd#9340) counts as paid ahead for ever: the buyer pays no more
+        invoices while the seller, which never got it, waits for payment with the supply
+        off. If it does succeed later it counts again; the most the buyer can then be
+        ahead beyond its budget is that one payment."""
+        for payment_hash, expires_ms in self.expires_ms.items():
+            if payment_hash in self.stale or now_ms < expires_ms + STALE_AFTER_EXPIRY_MS:
+                continue
+            self.stale.add(payment_hash)
+            self.committed -= self.in_flight[payment_hash][0]
+            text = (
+                f"payment {payment_hash.hex()[:16]} still in flight "
+                f"{(now_ms - expires_ms) // 1000} s after its invoice expired: no longer "
+                "counted as paid ahead (still followed until LND says how it ended)"
+            )
+            out.extend([Record(LedgerKind.STATE, now_ms, text), Notify(text)])
+
     def _pay(self, invoice: InvoiceMessage, now_ms: int, out: list[Action]) -> None:
         self.in_flight[invoice.payment_hash] = (invoice.amount, invoice.purpose)
+        facts = read_bolt11(invoice.bolt11)
+        if invoice.purpose is InvoicePurpose.PREPAYMENT and not isinstance(facts, str):
+            self.expires_ms[invoice.payment_hash] = facts.expires_at_ms
         out.append(
             Record(
                 LedgerKind.INVOICE,

@@ -45,13 +45,15 @@ from gridnode.trade.units import MS_PER_DAY, MS_PER_HOUR, MWH_PER_KWH, energy_at
 PAYMENT_LEAD_MS = 2_000
 
 #: What one payment adds to a node's storage, in bytes, as the cadence plans it:
-#: scripts/bench_storage.py (docs/bench_storage.json, LND 0.21, bbolt) measures each
-#: side's channel.db growing 16.5 KB per payment over 1,000 payments before compaction
-#: (bbolt grows its file in doublings, so that over-states the data by up to 2x; issue 12
-#: measured 5.6 KB over 6,300), and each ledger about 0.55 KB. Settled invoices cannot be
-#: deleted and compaction only runs at start-up, so the raw file growth is used: a node
-#: may run for weeks between restarts.
-BYTES_PER_PAYMENT = 17_000
+#: scripts/bench_storage.py (docs/bench_storage.json: 2,000 payments of 20 sat, LND 0.21)
+#: reads LND's channel.db with ``bbolt stats`` and finds 14.5 KB of pages allocated per
+#: payment on the payee and 13.6 KB on the payer before compaction (holding 3.0 and
+#: 2.1 KB of data: a running LND's B+tree pages are about a fifth full), plus about
+#: 0.5 KB of ledger rows. Not the file's growth, which goes in doublings (256 KB to 32 MB
+#: over those payments, 16.7 KB each) and is at most one doubling ahead of its pages.
+#: Settled invoices cannot be deleted and compaction only runs at start-up, so the
+#: uncompacted pages are planned for: a node may run for weeks between restarts.
+BYTES_PER_PAYMENT = 15_000
 
 
 def min_interval_ms(storage_budget_mb_per_day: int, bytes_per_payment: int) -> int:

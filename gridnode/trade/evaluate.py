@@ -8,41 +8,22 @@ breached (:class:`BreachHold`) refuses its new offers until the hold ends.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from gridnode.money import Msat
 from gridnode.trade.cadence import ahead_floor
 from gridnode.trade.ceiling import check_ceiling
+from gridnode.trade.electrical_terms import electrical_reasons
 from gridnode.trade.profiles import cost
+from gridnode.trade.reasons import Reason, Term
 from gridnode.trade.terms import BuyerLimits, Offer
 from gridnode.trade.units import energy_at_power_mwh
 
+__all__ = ["Acceptance", "BreachHold", "Reason", "Rejection", "Term", "evaluate"]
+
 #: Profile checks run for periods up to this many times the buyer's longest.
 PROFILE_CHECK_FACTOR = 10
-
-
-class Term(enum.IntEnum):
-    """The terms a rejection can name (the numbers are the wire codes)."""
-
-    PERIOD_LENGTH = 1
-    PERIOD_OVER = 2
-    RATE_ABOVE_CEILING = 3
-    PAYMENT_SIZE = 4
-    PREPAYMENT = 5
-    PREPAYMENT_TIME = 6
-    DEPOSIT = 7
-    VOLTAGE_RANGE = 8
-    NOMINAL_VOLTAGE = 9
-    PHASES = 10
-    CURRENT = 11
-    METER_ID = 12
-    TOLERANCE = 13
-    PERIOD_COST = 14
-    RENEWAL = 15
-    UNPAID_TIME = 16
-    BREACH_HOLD = 17
 
 
 #: A minute in ms: the hold's end is shown rounded up to the minute.
@@ -71,16 +52,6 @@ class BreachHold:
             f"this buyer holds off this seller until {self.until_text()}: its last session "
             f"ended in a breach ({self.cause})"
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One violated term: what was offered, what the limit is, and a sentence."""
-
-    term: Term
-    offered: int
-    limit: int
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,42 +174,7 @@ def evaluate(
         limits.max_deposit.msat,
         f"deposit {pay.initial_deposit} is above the limit {limits.max_deposit}",
     )
-    need(
-        limits.voltage_min_mv <= elec.voltage_min_mv
-        and elec.voltage_max_mv <= limits.voltage_max_mv,
-        Term.VOLTAGE_RANGE,
-        elec.voltage_min_mv if elec.voltage_min_mv < limits.voltage_min_mv else elec.voltage_max_mv,
-        limits.voltage_min_mv
-        if elec.voltage_min_mv < limits.voltage_min_mv
-        else limits.voltage_max_mv,
-        f"guaranteed voltage {elec.voltage_min_mv}..{elec.voltage_max_mv} mV is not inside "
-        f"{limits.voltage_min_mv}..{limits.voltage_max_mv} mV",
-    )
-    need(
-        limits.nominal_min_mv <= elec.voltage_nominal_mv <= limits.nominal_max_mv,
-        Term.NOMINAL_VOLTAGE,
-        elec.voltage_nominal_mv,
-        limits.nominal_min_mv
-        if elec.voltage_nominal_mv < limits.nominal_min_mv
-        else limits.nominal_max_mv,
-        f"nominal voltage {elec.voltage_nominal_mv} mV is outside "
-        f"{limits.nominal_min_mv}..{limits.nominal_max_mv} mV",
-    )
-    need(
-        elec.phases == limits.phases,
-        Term.PHASES,
-        elec.phases,
-        limits.phases,
-        f"the supply has {elec.phases} phase(s); the buyer needs {limits.phases}",
-    )
-    need(
-        elec.current_max_ma >= limits.current_needed_ma,
-        Term.CURRENT,
-        elec.current_max_ma,
-        limits.current_needed_ma,
-        f"maximum current {elec.current_max_ma} mA is below the {limits.current_needed_ma} mA "
-        "the buyer needs",
-    )
+    reasons.extend(electrical_reasons(elec, limits))
     need(
         offer.meter_id == limits.expected_meter_id,
         Term.METER_ID,

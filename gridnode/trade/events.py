@@ -30,7 +30,7 @@ class MeterSample:
 
     ``register_mwh`` is the meter's (coarse) import energy register; ``integrated_mwh`` is
     the node's running integral of active power over the same meter (fine, may drift);
-    the session reconciles the two. Voltages and currents are per phase.
+    the session reconciles the two. Voltages and currents are per phase, L1 first.
     """
 
     at_ms: int
@@ -39,6 +39,13 @@ class MeterSample:
     power_mw: int
     voltages_mv: tuple[int, ...]
     currents_ma: tuple[int, ...]
+    #: Mains frequency (mHz); None when the meter does not say.
+    frequency_mhz: int | None = None
+    #: The neutral's current (mA) where the meter measures it; None: derived from the
+    #: phase currents (gridnode.trade.protection.neutral_current_ma).
+    neutral_ma: int | None = None
+    #: The meter's own import register of each phase (mWh), L1 first, where it has them.
+    phase_registers_mwh: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

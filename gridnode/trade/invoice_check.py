@@ -25,6 +25,8 @@ class Bolt11Facts:
     amount: Msat | None
     payee: str
     network: str
+    #: When the invoice stops being payable (its timestamp plus its expiry), Unix ms.
+    expires_at_ms: int
 
 
 # pure, so a BOLT11 seen again (a resent invoice) is not decoded again (~3 ms each)
@@ -37,7 +39,10 @@ def read_bolt11(text: str) -> Bolt11Facts | str:
         return f"the BOLT11 does not decode or its signature does not hold ({exc!r})"
     amount = Msat(int(decoded.amount_msat)) if decoded.amount_msat else None
     payee = decoded.payee or ""
-    return Bolt11Facts(bytes.fromhex(decoded.payment_hash), amount, payee, decoded.currency)
+    expires_at_ms = (int(decoded.date) + int(decoded.expiry)) * 1000
+    return Bolt11Facts(
+        bytes.fromhex(decoded.payment_hash), amount, payee, decoded.currency, expires_at_ms
+    )
 
 
 def bolt11_problem(text: str, payment_hash: bytes, amount: Msat, payee: str = "") -> str | None:

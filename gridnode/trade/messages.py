@@ -78,6 +78,25 @@ class Cause(enum.IntEnum):
     REQUESTED = 9
     REJECTED = 10
     DEPOSIT = 11
+    FREQUENCY = 12
+    IMBALANCE = 13
+    NEUTRAL_CURRENT = 14
+
+
+#: Causes that are electrical or metering faults (not money, time or a person's wish):
+#: the Suspend and Close messages carrying them are a receipt's ``faults``.
+FAULT_CAUSES = frozenset(
+    {
+        Cause.STALE_READING,
+        Cause.OVERCURRENT,
+        Cause.VOLTAGE,
+        Cause.METER_DISAGREEMENT,
+        Cause.OVER_INVOICED,
+        Cause.FREQUENCY,
+        Cause.IMBALANCE,
+        Cause.NEUTRAL_CURRENT,
+    }
+)
 
 
 class InvoicePurpose(enum.IntEnum):
@@ -210,11 +229,14 @@ class CreditWarning:
 
 @dataclass(frozen=True, slots=True)
 class PaymentFailure:
-    """Paying an invoice failed; the seller may issue another without waiting for expiry."""
+    """Paying an invoice failed, or the buyer refused it (``refused``: below the agreed
+    minimum payment, never to be paid); the seller may issue another without waiting
+    for expiry."""
 
     kind: ClassVar[MessageKind] = MessageKind.PAYMENT_FAILURE
     payment_hash: bytes
     reason: str
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,9 @@ it with money (:func:`floor_msat`).
 
 from __future__ import annotations
 
+import bisect
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from typing import ClassVar, Protocol
@@ -136,6 +137,14 @@ class _PiecewiseLinear:
         return min(values), max(values)
 
 
+def linear_pieces(profile: RateProfile, start_ms: int, stop_ms: int) -> list[LinearPiece] | None:
+    """The pieces of a piecewise-linear profile over [start, stop) in one pass (what
+    ``breakpoints`` and ``ends`` would give piece by piece); None for a continuous one."""
+    if isinstance(profile, _PiecewiseLinear):
+        return profile.pieces(start_ms, stop_ms)
+    return None
+
+
 @lru_cache(maxsize=1024)
 def _price_at(profile: _PiecewiseLinear, t_ms: int) -> Fraction:
     """Cached: both sessions ask for the price at the same instants several times."""
@@ -171,11 +180,15 @@ class DailyTableProfile(_PiecewiseLinear):
 
     knots: tuple[DailyKnot, ...]
     zone_name: str
+    #: Each knot's milliseconds after local midnight (derived, for bisection).
+    _knot_ms: tuple[int, ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         check_zone(self.zone_name)
         if not self.knots:
             raise ProfileError("A daily table needs at least one knot (time of day -> price).")
+        knot_ms = tuple(k.minute_of_day * _MS_PER_MINUTE for k in self.knots)
+        object.__setattr__(self, "_knot_ms", knot_ms)
         minutes = [k.minute_of_day for k in self.knots]
         if minutes != sorted(set(minutes)):
             raise ProfileError(
@@ -189,29 +202,37 @@ class DailyTableProfile(_PiecewiseLinear):
             _check_price(knot.price_msat_per_kwh, "knot price_msat_per_kwh")
 
     def pieces(self, start_ms: int, stop_ms: int) -> list[LinearPiece]:
+        # Knot i of day d lies at d * MS_PER_DAY + knot_ms[i] local time. Only the knots
+        # around [start, stop) are visited (found by bisection), not every knot of the
+        # days around it: a demo table has 480 knots, and sessions ask for the price
+        # several times a tick (issue 17).
+        knot_ms, count = self._knot_ms, len(self.knots)
         out: list[LinearPiece] = []
         for run_start, run_stop, offset in offset_runs(self.zone_name, start_ms, stop_ms):
-            first_day = (run_start + offset) // MS_PER_DAY - 1
-            last_day = (run_stop + offset) // MS_PER_DAY + 1
-            marks = [
-                (day * MS_PER_DAY + k.minute_of_day * _MS_PER_MINUTE - offset, k)
-                for day in range(first_day, last_day + 1)
-                for k in self.knots
-            ]
-            for (a, ka), (b, kb) in itertools.pairwise(marks):
+            day, into_day = divmod(run_start + offset, MS_PER_DAY)
+            index = day * count + bisect.bisect_right(knot_ms, into_day) - 1
+            a = self._mark(index, offset)
+            while a < run_stop:
+                b = self._mark(index + 1, offset)
                 lo, hi = max(a, run_start), min(b, run_stop)
-                if lo >= hi:
-                    continue
-                slope = Fraction(kb.price_msat_per_kwh - ka.price_msat_per_kwh, b - a)
-                out.append(
-                    LinearPiece(
-                        lo,
-                        hi,
-                        ka.price_msat_per_kwh + slope * (lo - a),
-                        ka.price_msat_per_kwh + slope * (hi - a),
+                if lo < hi:
+                    price_a = self.knots[index % count].price_msat_per_kwh
+                    price_b = self.knots[(index + 1) % count].price_msat_per_kwh
+                    slope = Fraction(price_b - price_a, b - a)
+                    out.append(
+                        LinearPiece(lo, hi, price_a + slope * (lo - a), price_a + slope * (hi - a))
                     )
-                )
+                index, a = index + 1, b
         return out
+
+    def _mark(self, index: int, offset: int) -> int:
+        """The UTC time of the ``index``-th knot counted from the epoch's local midnight."""
+        day, knot = divmod(index, len(self.knots))
+        return day * MS_PER_DAY + self._knot_ms[knot] - offset
+
+    def price_at(self, t_ms: int) -> Fraction:
+        # Not through the shared cache: hashing 480 knots costs more than the answer.
+        return self.pieces(t_ms, t_ms + 1)[0].price_start
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,11 @@ energy is ``RV - RV(Begin)``. (The meter's own register steps too coarsely, ofte
 the billed energy is the integrated power bounded by that register, see
 :mod:`gridnode.trade.metering`.)
 
+A three-phase meter's readings carry each phase too: before the total, one reading per
+phase with the meter's own import register of that phase (OBIS 1-0:21.8.0, 41.8.0,
+61.8.0), as the latest sample gave it, so a receipt shows what each phase delivered
+(End less Begin of each); their sum is the meter's total within its resolution.
+
 The node hands each session the :class:`~gridnode.ocmf.SeriesState` to continue from
 (rebuilt from the last record it stored for the meter); pagination never resets and
 never skips. The session stays pure: state in, records out as ledger actions.
@@ -113,10 +118,12 @@ class OwnSeries:
         an abort, closes it too)."""
         return self.user is not None and self.series.state.open == self.user
 
-    def begin(self, session_id: str, at_ms: int) -> list[OcmfRecord]:
+    def begin(
+        self, session_id: str, at_ms: int, phases_mwh: tuple[int, ...] = ()
+    ) -> list[OcmfRecord]:
         """Open the session's transaction (B). A transaction an earlier session left open
         (the node stopped before its End) is closed first as aborted (A); the Begin is the
-        last record returned."""
+        last record returned. ``phases_mwh``: the meter's own register of each phase."""
         aborted = self.abort(at_ms)
         out = [] if aborted is None else [aborted]
         state = self.series.state
@@ -124,32 +131,44 @@ class OwnSeries:
         at_ms = max(at_ms, state.last_unix_ms or 0)
         self.begin_mwh = base
         self.user = UserAssignment.session(session_id)
-        out.append(self.series.begin(at_ms, base, self.clock, self.user))
+        out.append(self.series.begin(at_ms, base, self.clock, self.user, phases_mwh=phases_mwh))
         return out
 
     def abort(self, at_ms: int) -> OcmfRecord | None:
         """End a transaction an earlier session left open (the node stopped before its
-        End) as aborted (A), at its last register value; None when none is open."""
+        End) as aborted (A), at its last register value and that value's time (``at_ms``
+        only when the series has none): the meter was not read since, so stamped now
+        the record would claim the register stood still from the crash until the restart,
+        and a verifier comparing the two meters at one instant would find them apart by
+        whatever flowed meanwhile. None when no transaction is open."""
         state = self.series.state
         if state.open is None:
             return None
-        at_ms = max(at_ms, state.last_unix_ms or 0)
+        at_ms = state.last_unix_ms if state.last_unix_ms is not None else at_ms
         energy = state.last_energy_mwh or 0
         return self.series.end(at_ms, energy, self.clock, Transaction.END_ABORT)
 
     def sign(
-        self, tx: Transaction, at_ms: int, energy_mwh: int, tariff_text: str | None = None
+        self,
+        tx: Transaction,
+        at_ms: int,
+        energy_mwh: int,
+        tariff_text: str | None = None,
+        phases_mwh: tuple[int, ...] = (),
     ) -> OcmfRecord:
         """A reading (C, T, S, or an end code) of ``energy_mwh`` billed since the session
-        began. The caller opens the transaction first (:meth:`begin`)."""
+        began (and the meter's register of each phase, ``phases_mwh``). The caller opens
+        the transaction first (:meth:`begin`)."""
         if self.begin_mwh is None or not self.open:
             raise TradeError("An OCMF reading is signed only inside the session's transaction.")
         state = self.series.state
         at_ms = max(at_ms, state.last_unix_ms or 0)
         register = max(self.begin_mwh + energy_mwh, state.last_energy_mwh or 0)
         if tx.is_end:
-            return self.series.end(at_ms, register, self.clock, tx)
-        return self.series.issue(tx, at_ms, register, self.clock, tariff_text=tariff_text)
+            return self.series.end(at_ms, register, self.clock, tx, phases_mwh=phases_mwh)
+        return self.series.issue(
+            tx, at_ms, register, self.clock, tariff_text=tariff_text, phases_mwh=phases_mwh
+        )
 
 
 @dataclass(slots=True)
@@ -169,10 +188,10 @@ class SessionReadings:
         out.append(Record(LedgerKind.STATE, now_ms, f"clock status {status.value} from now on"))
         self.own.clock = status
 
-    def begin(self, now_ms: int, out: list[Action]) -> None:
+    def begin(self, now_ms: int, out: list[Action], sample: MeterSample | None = None) -> None:
         """The Begin, recorded and sent (an abort record closing an earlier session's
         transaction is recorded only: it is not this peer's business)."""
-        records = self.own.begin(self.outbox.session_id.hex(), now_ms)
+        records = self.own.begin(self.outbox.session_id.hex(), now_ms, _phases(sample))
         out.extend(ledger_record(record) for record in records)
         out.extend(self.outbox.send(MeterReadingMessage(records[-1]), now_ms))
 
@@ -188,9 +207,9 @@ class SessionReadings:
         """Sign and record a reading of ``energy_mwh`` billed since the session began, as
         of the latest ``sample`` (the caller sends it inside its own message)."""
         if not self.own.open:
-            self.begin(now_ms, out)
+            self.begin(now_ms, out, sample)
         at_ms = now_ms if sample is None else sample.at_ms
-        record = self.own.sign(tx, at_ms, energy_mwh, tariff_text)
+        record = self.own.sign(tx, at_ms, energy_mwh, tariff_text, _phases(sample))
         out.append(ledger_record(record))
         return record
 
@@ -220,6 +239,11 @@ class SessionReadings:
         """Sign, record and send a reading on its own (T, S, E)."""
         record = self.sign(tx, sample, energy_mwh, now_ms, out, tariff_text)
         out.extend(self.outbox.send(MeterReadingMessage(record), now_ms))
+
+
+def _phases(sample: MeterSample | None) -> tuple[int, ...]:
+    """The meter's own import register of each phase, as the sample gives them."""
+    return () if sample is None else sample.phase_registers_mwh
 
 
 def tariff_text(profile: RateProfile, now_ms: int, why: str = "renewed terms") -> str:

@@ -63,17 +63,22 @@ from gridnode.trade.messages import (
 from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_change, receive
 from gridnode.trade.profiles import floor_msat
+from gridnode.trade.protection import RangeWatch, supply_problem
 from gridnode.trade.readings import OwnSeries, SessionReadings, tariff_text
 from gridnode.trade.seller_billing import SellerBilling, energy_paid_for, money
 from gridnode.trade.seller_renewal import RenewalPolicy, SellerRenewal
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
-from gridnode.trade.supply import Supply
+from gridnode.trade.supply import CreditDeadline, Supply
 from gridnode.trade.supply import fault as supply_fault
 from gridnode.trade.terms import Offer
 
 _S = SellerState
 _LIVE = frozenset({_S.AWAITING_DEPOSIT, _S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT})
+#: How far the clock may fall back before the sale period's start and the session wait for
+#: it (a small step by NTP); further back, the session ends and the next one starts from
+#: the clock as it is now, rather than waiting the jump out without supply.
+CLOCK_BACK_LIMIT_MS = 5_000
 
 
 class SellerSession:
@@ -104,11 +109,14 @@ class SellerSession:
         self.supply = Supply(offer.policy)
         self.carried = carried
         in_msat = Msat(0) if carried is None else carried.credit
+        self.deadline = CreditDeadline()
         self.billing = SellerBilling(min_interval_ms=min_interval_ms, carried_in=in_msat)
         self.refund_node_id = ""  # the buyer's Lightning node, from its signed acceptance
         self.window = PowerWindow(window_span(offer))
         self.offer_digest = b""
         self.last_sample: MeterSample | None = None
+        #: Voltage and frequency of the supply this seller feeds, against the terms.
+        self.protection = RangeWatch(offer.electrical.grace_ms)
         own = OwnSeries(signer, offer.meter_id, series, clock_status)
         self.readings = SessionReadings(own, self.outbox)
         self.last_rate: int | None = None
@@ -194,6 +202,14 @@ class SellerSession:
                 out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
             case PaymentFailure():
                 self.billing.payment_failed(body.payment_hash)
+                if body.refused:  # never to be paid: the next invoice follows the rules
+                    text = (
+                        f"the buyer refused invoice {body.payment_hash.hex()[:16]}: {body.reason}"
+                    )
+                    record = Record(
+                        LedgerKind.REFUSAL, now_ms, text, payment_hash=body.payment_hash
+                    )
+                    out.extend([record, Notify(text)])
             case AcceptanceMessage() if state is _S.NEGOTIATING:
                 self._on_acceptance(body, received, now_ms, out)
             case AcceptanceMessage() if self.renewal.answered_by(body):
@@ -225,7 +241,7 @@ class SellerSession:
         accepted = received.frame_bytes
         out.append(Record(LedgerKind.TERMS_ACCEPTED, now_ms, "offer accepted", data=accepted))
         self.machine.move(_S.AWAITING_DEPOSIT)
-        self.readings.begin(now_ms, out)
+        self.readings.begin(now_ms, out, self.last_sample)
         if deposit := pay.initial_deposit:
             out.append(self.billing.request(deposit, InvoicePurpose.DEPOSIT, self.offer))
         else:
@@ -283,6 +299,7 @@ class SellerSession:
         if self.last_sample is not None and sample.at_ms <= self.last_sample.at_ms:
             return  # not newer than what we have: it never refreshes freshness
         self.last_sample = sample
+        self.protection.see(sample.at_ms, supply_problem(self.offer.electrical, sample))
         if self.state in _LIVE:
             self.meter.add(
                 sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile
@@ -296,6 +313,12 @@ class SellerSession:
 
     # -- control -----------------------------------------------------------------------
     def _control(self, now_ms: int, out: list[Action]) -> None:
+        if now_ms < self.offer.start_ms - CLOCK_BACK_LIMIT_MS:
+            # found by the fault drill: a period offered just before the clock stepped
+            # back an hour would otherwise begin only an hour later, the relay off
+            text = "the clock went back before the sale period began (a clock jump)"
+            self._begin_close(Cause.PERIOD_END, text, now_ms, out)
+            return
         if now_ms >= self.offer.stop_ms:
             renewal = self.renewal.take(now_ms)
             if renewal is None:
@@ -305,14 +328,21 @@ class SellerSession:
         energy = self.meter.energy_mwh
         self.readings.mark_price_steps(self.offer.profile, self.last_sample, energy, now_ms, out)
         deposit_ok = self.billing.deposit_holds(now_ms)
-        fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms)
+        tripped = self.protection.tripped(now_ms)
+        fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms, tripped)
         credit = self.credit
         budgets = cadence_budgets(self.offer, self.window, now_ms)
         # the seller delivers at most the unpaid budget beyond the cut-off
         credit_ok = credit > self.offer.policy.cutoff.msat - budgets.unpaid.msat
+        margin = credit - (self.offer.policy.cutoff.msat - budgets.unpaid.msat)
+        moved_ms = self.last_sample.at_ms if self.last_sample is not None else now_ms
+        if credit_ok:
+            self.deadline.held(moved_ms, margin)
         was_on = self.supply.relay_on
         switch = self.supply.decide(now_ms, fault, credit_ok, credit, out)
         if switch is not None:
+            if switch.cause is Cause.CREDIT:
+                out.append(self.deadline.missed(moved_ms, margin, now_ms))
             out.append(switch)
             if was_on and not switch.on and self.readings.own.open:
                 self._send_reading(Transaction.SUSPENDED, now_ms, out)
@@ -341,6 +371,7 @@ class SellerSession:
         time lock asks for a replacement deposit."""
         self.offer = renewal
         self.supply.policy = renewal.policy
+        self.protection.grace_ms = renewal.electrical.grace_ms
         self.window.span_ms = window_span(renewal)
         out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
         tariff = tariff_text(renewal.profile, now_ms)

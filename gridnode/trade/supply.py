@@ -2,18 +2,22 @@
 
 :class:`Supply` decides when the relay switches: off at once when anything forbids it;
 on only when nothing does, credit is at or above the restore threshold, the contactor
-has rested its minimum off time, and the hourly switch cap is not used up.
+has rested its minimum off time, and the hourly switch cap is not used up. A cut by the
+electrical protection (voltage, frequency, current, imbalance, neutral) is journalled as
+a fault too; the relay comes back under the same rules once the fault has cleared.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from gridnode.trade.actions import Action, LedgerKind, Record, SwitchRelay
+from gridnode.trade.actions import Action, LedgerKind, Notify, Record, SwitchRelay
 from gridnode.trade.events import MeterSample
 from gridnode.trade.messages import Cause, CreditWarning, Resume, Suspend
 from gridnode.trade.profiles import floor_msat
+from gridnode.trade.protection import Problem, draw_problem
 from gridnode.trade.terms import Offer, SupplyPolicy
 from gridnode.trade.units import MS_PER_HOUR
 
@@ -21,6 +25,10 @@ from gridnode.trade.units import MS_PER_HOUR
 _MS_PER_BLOCK = 600_000
 #: Blocks added to the period so the deposit outlives it with room to settle.
 _CLTV_MARGIN_BLOCKS = 40
+#: Cuts by the electrical protection: each is also journalled as a fault.
+ELECTRICAL_CAUSES = frozenset(
+    {Cause.VOLTAGE, Cause.FREQUENCY, Cause.OVERCURRENT, Cause.IMBALANCE, Cause.NEUTRAL_CURRENT}
+)
 
 
 def cltv_blocks(offer: Offer) -> int:
@@ -29,10 +37,16 @@ def cltv_blocks(offer: Offer) -> int:
 
 
 def fault(
-    offer: Offer, deposit_locked: bool, sample: MeterSample | None, now_ms: int
-) -> tuple[Cause, str] | None:
+    offer: Offer,
+    deposit_locked: bool,
+    sample: MeterSample | None,
+    now_ms: int,
+    supply: Problem | None = None,
+) -> Problem | None:
     """Why the relay must be off, credit aside (DESIGN.md invariant 1); None when
-    nothing forbids it."""
+    nothing forbids it. ``supply`` is the seller's watch on voltage and frequency once
+    its grace ran out (:class:`~gridnode.trade.protection.RangeWatch`); the draw (each
+    phase's current, the imbalance, the neutral) is judged on the latest sample at once."""
     if not deposit_locked:
         return Cause.DEPOSIT, "the deposit is not locked"
     if not offer.start_ms <= now_ms < offer.stop_ms:
@@ -41,9 +55,10 @@ def fault(
         return Cause.STALE_READING, "no fresh meter reading"
     if sample.at_ms > now_ms:
         return Cause.STALE_READING, "the meter reading is from the future (clock jump)"
-    if any(c > offer.electrical.current_max_ma for c in sample.currents_ma):
-        return Cause.OVERCURRENT, f"current {max(sample.currents_ma)} mA over the maximum"
-    return None
+    draw = draw_problem(offer.electrical, sample)
+    if draw is not None:
+        return draw
+    return supply
 
 
 @dataclass(slots=True)
@@ -113,5 +128,37 @@ class Supply:
             return None
         self.relay_on = False
         self.off_since_ms = now_ms
+        if cause in ELECTRICAL_CAUSES:  # protection tripped: a fault, for the operator too
+            out.extend([Record(LedgerKind.FAULT, now_ms, f"supply cut: {text}"), Notify(text)])
         out.append(Record(LedgerKind.RELAY, now_ms, f"relay off: {text}"))
         return SwitchRelay(False, cause, text)
+
+
+@dataclass(slots=True)
+class CreditDeadline:
+    """When a buyer's credit ran past the seller's cut line, for the latency figures.
+
+    Credit moves only with the seller's meter and the buyer's payments, so the line is
+    crossed between the last moment credit moved while it held (``held``) and the first
+    moment it did not: the deadline is interpolated linearly between the two. A relay
+    cut for credit is journalled with it (a ``state`` record: the deadline and when the
+    seller saw it missed), so the time from a missed deadline to the relay opening is
+    read from the ledger, not estimated."""
+
+    #: (ms, margin above the cut line) when credit last moved while it held
+    last: tuple[int, Fraction] | None = None
+
+    def held(self, at_ms: int, margin: Fraction) -> None:
+        if self.last is None or self.last[1] != margin:
+            self.last = (at_ms, margin)
+
+    def missed(self, at_ms: int, margin: Fraction, now_ms: int) -> Record:
+        deadline = at_ms
+        if self.last is not None and self.last[1] > 0 >= margin and self.last[0] < at_ms:
+            t0, m0 = self.last
+            step = (at_ms - t0) * m0 / (m0 - margin)
+            deadline = t0 + step.numerator // step.denominator
+        self.last = None
+        data = json.dumps({"deadline_ms": deadline, "seen_ms": now_ms}).encode()
+        text = f"credit ran past the cut line at {deadline} ms, seen at {now_ms} ms"
+        return Record(LedgerKind.STATE, now_ms, text, data=data)

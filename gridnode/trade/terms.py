@@ -21,6 +21,8 @@ _NODE_ID = re.compile(r"0[23][0-9a-f]{64}")
 _NO_MSAT = Msat(0)
 _ONE_MSAT = Msat(1)
 _NO_TIME = DurationMs(0)
+_NO_CURRENT = MilliAmp(0)
+_ONE_SECOND = DurationMs(1_000)
 _TWO_SECONDS = DurationMs(2_000)
 _FIVE_SECONDS = DurationMs(5_000)
 _THREE_MINUTES = DurationMs(180_000)
@@ -70,13 +72,35 @@ class PaymentTerms:
 
 @dataclass(frozen=True, slots=True)
 class ElectricalGuarantees:
-    """What the seller guarantees per phase, and the most current it allows."""
+    """What the seller guarantees per phase, and the most current it allows.
+
+    Voltage and frequency are the seller's side of the bargain: outside their range for
+    longer than ``grace_ms`` the seller opens the relay and the buyer stops paying.
+    Currents, imbalance and neutral current are the buyer's: over their limit the
+    seller opens the relay at once (docs/trade.md, "Electrical protection")."""
 
     phases: int
     voltage_min_mv: MilliVolt
     voltage_nominal_mv: MilliVolt
     voltage_max_mv: MilliVolt
+    #: The most current any phase may carry.
     current_max_ma: MilliAmp
+    #: Each phase's own maximum, L1 first (empty: ``current_max_ma`` on every phase);
+    #: each at most ``current_max_ma``.
+    phase_current_max_ma: tuple[MilliAmp, ...] = ()
+    #: The most the phase currents may differ, highest less lowest (three phases only;
+    #: 0: no limit).
+    imbalance_max_ma: MilliAmp = _NO_CURRENT
+    #: The most current the neutral may carry (0: no limit).
+    neutral_current_max_ma: MilliAmp = _NO_CURRENT
+    #: The frequency range the seller guarantees (0 and 0: no frequency guarantee).
+    frequency_min_mhz: int = 0
+    frequency_max_mhz: int = 0
+    #: How long voltage or frequency may stay outside the guaranteed range (from the
+    #: seller's first reading of it) before the seller opens the relay: shorter than the
+    #: buyer's own grace by a meter poll and a tick, so the seller cuts before the
+    #: buyer's check would see a breach.
+    grace_ms: DurationMs = _ONE_SECOND
 
     def __post_init__(self) -> None:
         if self.phases not in (1, 3):
@@ -88,11 +112,41 @@ class ElectricalGuarantees:
             )
         if self.current_max_ma <= 0:
             raise TermsError(f"current_max_ma must be positive; got {self.current_max_ma}.")
+        each = self.phase_current_max_ma
+        if each and (
+            len(each) != self.phases or not all(0 < c <= self.current_max_ma for c in each)
+        ):
+            raise TermsError(
+                f"phase_current_max_ma needs one maximum per phase ({self.phases}), each above "
+                f"0 and at most current_max_ma ({self.current_max_ma}); got {list(each)}."
+            )
+        if min(self.imbalance_max_ma, self.neutral_current_max_ma, self.grace_ms) < 0:
+            raise TermsError(
+                "imbalance_max_ma, neutral_current_max_ma and grace_ms cannot be negative; got "
+                f"{self.imbalance_max_ma}, {self.neutral_current_max_ma}, {self.grace_ms}."
+            )
+        low, high = self.frequency_min_mhz, self.frequency_max_mhz
+        if (low, high) != (0, 0) and not 0 < low <= high:
+            raise TermsError(
+                "A frequency range needs 0 < frequency_min_mhz <= frequency_max_mhz (or both "
+                f"0 for none); got {low} and {high}."
+            )
+
+    @property
+    def phase_limits_ma(self) -> tuple[int, ...]:
+        """The maximum current of each phase, L1 first."""
+        return self.phase_current_max_ma or (self.current_max_ma,) * self.phases
+
+    @property
+    def guarantees_frequency(self) -> bool:
+        return self.frequency_max_mhz > 0
 
     @property
     def max_power_mw(self) -> MilliWatt:
-        """Nominal voltage times maximum current, times phases."""
-        return max_power_mw(self.voltage_nominal_mv, self.current_max_ma, self.phases)
+        """Nominal voltage times each phase's maximum current, added up."""
+        return MilliWatt(
+            sum(max_power_mw(self.voltage_nominal_mv, c) for c in self.phase_limits_ma)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +277,8 @@ class BuyerLimits:
     max_tolerance: MeteringTolerance
     #: The most a full period may cost at the contracted maximum power.
     max_period_cost: Msat
-    #: How long voltage may stay outside the agreed range before the buyer stops paying.
+    #: How long voltage may stay outside the agreed range before the buyer stops paying;
+    #: the seller's own grace (``ElectricalGuarantees.grace_ms``) may not be longer.
     voltage_grace_ms: DurationMs = _TWO_SECONDS
     #: The seller must wait at least this long (ms of energy) for a payment before it
     #: cuts the supply: the time this buyer's payments need to arrive.
@@ -231,6 +286,22 @@ class BuyerLimits:
     #: The most a payment may pay in routing fees, in parts per million of its amount
     #: (not negotiated: the buyer's own payment setting).
     max_fee_ppm: int = 10_000
+    #: The current the buyer needs on each phase, L1 first (empty: ``current_needed_ma``
+    #: on every phase).
+    phase_current_needed_ma: tuple[MilliAmp, ...] = ()
+    #: The phase imbalance the buyer's loads need (a single-phase appliance draws its
+    #: whole current on one phase): an offer's imbalance limit must allow at least this.
+    imbalance_needed_ma: MilliAmp = _NO_CURRENT
+    #: The neutral current the buyer's loads need: an offer's neutral limit must allow it.
+    neutral_needed_ma: MilliAmp = _NO_CURRENT
+    #: The frequency range an offer must guarantee inside (0 and 0: none required).
+    frequency_min_mhz: int = 0
+    frequency_max_mhz: int = 0
+
+    def current_needed_of(self, phase: int) -> int:
+        """The current the buyer needs on ``phase`` (0 is L1)."""
+        needed = self.phase_current_needed_ma
+        return needed[phase] if phase < len(needed) else self.current_needed_ma
 
     def __post_init__(self) -> None:
         if not 0 < self.min_period_ms <= self.max_period_ms:
@@ -247,6 +318,17 @@ class BuyerLimits:
         if not 0 <= self.max_fee_ppm <= 1_000_000:
             raise TermsError(
                 f"max_fee_ppm is a share in parts per million, 0..1000000; got {self.max_fee_ppm}."
+            )
+        if self.phase_current_needed_ma and len(self.phase_current_needed_ma) != self.phases:
+            raise TermsError(
+                f"phase_current_needed_ma needs one current per phase ({self.phases}); got "
+                f"{list(self.phase_current_needed_ma)}."
+            )
+        low, high = self.frequency_min_mhz, self.frequency_max_mhz
+        if (low, high) != (0, 0) and not 0 < low <= high:
+            raise TermsError(
+                "Buyer limits need 0 < frequency_min_mhz <= frequency_max_mhz (or both 0); got "
+                f"{low} and {high}."
             )
 
 

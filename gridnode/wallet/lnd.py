@@ -28,6 +28,7 @@ from gridnode.wallet.lnrpc import router_pb2 as router
 from gridnode.wallet.lnrpc import router_pb2_grpc as router_grpc
 from gridnode.wallet.port import (
     Balances,
+    ChannelInfo,
     CreatedInvoice,
     DecodedInvoice,
     InvoiceNotFoundError,
@@ -133,6 +134,11 @@ class LndWallet:
     async def balances(self) -> Balances:
         channel = await self._unary(self._ln.ChannelBalance, ln.ChannelBalanceRequest())
         return mapping.balances(channel)
+
+    async def channels(self) -> tuple[ChannelInfo, ...]:
+        """Every open channel (ListChannels)."""
+        reply = await self._unary(self._ln.ListChannels, ln.ListChannelsRequest())
+        return tuple(mapping.channel_info(c) for c in reply.channels)
 
     # -- invoices ------------------------------------------------------------------
     async def create_invoice(self, amount: Msat, memo: str, expiry_s: int) -> CreatedInvoice:

@@ -14,6 +14,7 @@ from gridnode.wallet.lnrpc import lightning_pb2 as ln
 from gridnode.wallet.port import (
     AlreadyPaidError,
     Balances,
+    ChannelInfo,
     DecodedInvoice,
     InvalidInvoiceError,
     InvoiceNotFoundError,
@@ -106,8 +107,12 @@ def payment_result(payment: ln.Payment) -> PaymentResult:
         raise WalletError(f"LND reported an unknown payment status {payment.status}")
     preimage = None
     failure = None
+    resolved_at_ms = None
     if status is PaymentStatus.SUCCEEDED:
         preimage = Preimage(bytes.fromhex(payment.payment_preimage))
+        # LND stamps each HTLC's resolution in nanoseconds: the payment's settle time
+        times = [h.resolve_time_ns for h in payment.htlcs if h.resolve_time_ns]
+        resolved_at_ms = max(times) // 1_000_000 if times else None
     elif status is PaymentStatus.FAILED:
         failure = _FAILURES.get(payment.failure_reason, PaymentFailure.UNKNOWN)
     return PaymentResult(
@@ -117,6 +122,7 @@ def payment_result(payment: ln.Payment) -> PaymentResult:
         fee=Msat(payment.fee_msat),
         preimage=preimage,
         failure=failure,
+        resolved_at_ms=resolved_at_ms,
     )
 
 
@@ -126,6 +132,24 @@ def balances(channel: ln.ChannelBalanceResponse) -> Balances:
         channel_remote=Msat(channel.remote_balance.msat),
         channel_pending_open_local=Msat(channel.pending_open_local_balance.msat),
     )
+
+
+def channel_info(channel: ln.Channel) -> ChannelInfo:
+    return ChannelInfo(
+        remote_pubkey=channel.remote_pubkey,
+        active=channel.active,
+        capacity=Msat.from_sat(channel.capacity),
+        local=Msat.from_sat(channel.local_balance),
+        remote=Msat.from_sat(channel.remote_balance),
+        local_min_htlc=Msat(channel.local_constraints.min_htlc_msat),
+        remote_min_htlc=Msat(channel.remote_constraints.min_htlc_msat),
+        local_reserve=Msat.from_sat(channel.local_chan_reserve_sat),
+        remote_reserve=Msat.from_sat(channel.remote_chan_reserve_sat),
+    )
+
+
+#: What LND says while it starts up or waits for its wallet to be ready.
+_STARTING = ("in the process of starting up", "not yet ready to accept calls", "waiting to start")
 
 
 def rpc_error(
@@ -147,6 +171,12 @@ def rpc_error(
         )
     if code is grpc.StatusCode.DEADLINE_EXCEEDED:
         return WalletUnreachableError(f"LND at {target} did not answer in time ({details}).")
+    if any(words in lowered for words in _STARTING):
+        # LND answers UNKNOWN while it starts (its RPC server is up, the wallet is not):
+        # a moment's wait, like an unreachable LND, not a failure
+        return WalletUnreachableError(
+            f"LND at {target} is still starting ({details}); the node waits for it."
+        )
     if (
         "verification failed" in lowered
         or "permission denied" in lowered

@@ -12,7 +12,7 @@ A node checks its macaroon against what its role needs and refuses to start with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from gridnode.errors import UsageError
@@ -39,6 +39,8 @@ BUYER_PERMISSIONS = frozenset(
         "uri:/lnrpc.Lightning/GetInfo",
         "uri:/lnrpc.Lightning/DeletePayment",
         "uri:/lnrpc.Lightning/AddInvoice",
+        # its channel to the seller: the doctor's channel check and the liquidity watch
+        "uri:/lnrpc.Lightning/ListChannels",
     }
 )
 ROLE_PERMISSIONS = {"seller": SELLER_PERMISSIONS, "buyer": BUYER_PERMISSIONS}
@@ -52,13 +54,23 @@ URI_REQUIRES = {
     "uri:/lnrpc.Lightning/GetInfo": "info:read",
     "uri:/lnrpc.Lightning/DeletePayment": "offchain:write",
     "uri:/lnrpc.Lightning/AddInvoice": "invoices:write",
+    "uri:/lnrpc.Lightning/ListChannels": "offchain:read",
 }
+
+
+def _bake_command(role: str, permissions: Iterable[str]) -> str:
+    """The shell line that bakes ``role``'s macaroon readable by its user alone (lncli
+    writes 0644: umask 077 makes a new file private, chmod 600 one that existed)."""
+    return (
+        f"(umask 077; lncli bakemacaroon --save_to {role}.macaroon "
+        f"{' '.join(sorted(permissions))}) && chmod 600 {role}.macaroon"
+    )
+
 
 # `lncli bakemacaroon` lines a README can print for each role.
 BAKE_COMMANDS = {
-    "seller": "lncli bakemacaroon --save_to seller.macaroon "
-    + " ".join(sorted(SELLER_PERMISSIONS)),
-    "buyer": "lncli bakemacaroon --save_to buyer.macaroon " + " ".join(sorted(BUYER_PERMISSIONS)),
+    "seller": _bake_command("seller", SELLER_PERMISSIONS),
+    "buyer": _bake_command("buyer", BUYER_PERMISSIONS),
 }
 
 _EOS, _LOCATION, _IDENTIFIER, _VID, _SIGNATURE = 0, 1, 2, 4, 6

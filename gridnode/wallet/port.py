@@ -143,6 +143,9 @@ class PaymentResult:
     fee: Msat
     preimage: Preimage | None = None  # set when SUCCEEDED
     failure: PaymentFailure | None = None  # set when FAILED
+    #: When the payer's wallet says the payment's HTLCs resolved (its own clock, ms);
+    #: None when it does not say
+    resolved_at_ms: int | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -156,6 +159,33 @@ class Balances:
     channel_local: Msat
     channel_remote: Msat
     channel_pending_open_local: Msat
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelInfo:
+    """One of the node's channels as LND lists it: whom it joins and what it can carry.
+
+    The minimum HTLCs decide whether the session's smallest payment can cross it: the
+    receiver refuses a smaller HTLC, so a direct payment must be at least the minimum of
+    the side that receives it.
+    """
+
+    #: The Lightning node id (66 hex digits) at the other end.
+    remote_pubkey: str
+    #: Whether the channel can carry payments now (the peer is online and the channel open).
+    active: bool
+    capacity: Msat
+    #: What this node can still pay through it (its local balance).
+    local: Msat
+    #: What this node can still receive through it (the remote balance).
+    remote: Msat
+    #: The smallest HTLC this node accepts on it (what it receives).
+    local_min_htlc: Msat
+    #: The smallest HTLC the peer accepts on it (what this node pays).
+    remote_min_htlc: Msat
+    #: Each side's channel reserve: that much of its balance can never be spent.
+    local_reserve: Msat = Msat(0)
+    remote_reserve: Msat = Msat(0)
 
 
 # -- errors ------------------------------------------------------------------------------
@@ -259,3 +289,10 @@ class Wallet(Protocol):
     async def delete_canceled_invoice(self, payment_hash: PaymentHash) -> None: ...
 
     async def close(self) -> None: ...
+
+
+class ChannelLister(Protocol):
+    """The channel listing the doctor and the liquidity watch ask for (LND's
+    ListChannels: ``offchain:read`` on a seller, its ``uri:`` permission on a buyer)."""
+
+    async def channels(self) -> tuple[ChannelInfo, ...]: ...

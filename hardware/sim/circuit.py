@@ -55,6 +55,11 @@ class SimClock:
         self._manual_s += seconds
 
 
+#: A sag or swell: (start_s, end_s, factor) on every phase, or (start_s, end_s, factor,
+#: phase) on one (1 to 3).
+VoltageEvent = tuple[float, float, float] | tuple[float, float, float, int]
+
+
 @dataclass
 class Supply:
     """The grid side: nominal voltage with noise, and sags or swells at given times."""
@@ -62,13 +67,15 @@ class Supply:
     nominal_v: float = 230.0
     noise_v: float = 0.0
     frequency_hz: float = 50.0
-    #: (start_s, end_s, factor): between start and end the voltage is multiplied by factor.
-    events: list[tuple[float, float, float]] = field(default_factory=list)
+    #: Between start and end the voltage (of every phase, or of the one named) is
+    #: multiplied by factor.
+    events: list[VoltageEvent] = field(default_factory=list)
 
-    def voltage(self, t_s: float, rng: random.Random) -> float:
+    def voltage(self, t_s: float, rng: random.Random, phase: int = 1) -> float:
         factor = 1.0
-        for start, end, f in self.events:
-            if start <= t_s < end:
+        for event in self.events:
+            start, end, f = event[0], event[1], event[2]
+            if start <= t_s < end and (len(event) < 4 or event[-1] == phase):
                 factor = f
         noise = rng.gauss(0.0, self.noise_v) if self.noise_v > 0 else 0.0
         return max(0.0, self.nominal_v * factor + noise)
@@ -106,6 +113,8 @@ class TrueReading:
     import_mwh: int
     export_mwh: int
     relay_on: bool
+    #: Energy imported on each phase (mWh), L1 first.
+    phase_import_mwh: tuple[int, ...] = ()
 
 
 class Circuit:
@@ -132,6 +141,9 @@ class Circuit:
         self._t_s = self.clock.now_s()
         self._import_mw_ms = 0
         self._export_mw_ms = 0
+        self._phase_import_mw_ms = [0] * phases
+        #: The highest current each phase carried in any reading so far (A).
+        self.peak_currents_a = [0.0] * phases
         #: Called with the new state after every switch (for a demo display).
         self.relay_listeners: list[Callable[[bool], None]] = []
 
@@ -170,19 +182,22 @@ class Circuit:
         if now <= self._t_s:
             return
         if self._relay_on:
-            net_mw = round(sum(self._net_powers_w(self._t_s)) * 1000)
+            phase_mw = [round(p * 1000) for p in self._net_powers_w(self._t_s)]
+            net_mw = sum(phase_mw)
             dt_ms = round((now - self._t_s) * 1000)
             if net_mw >= 0:
                 self._import_mw_ms += net_mw * dt_ms
             else:
                 self._export_mw_ms += -net_mw * dt_ms
+            for i, mw in enumerate(phase_mw):
+                self._phase_import_mw_ms[i] += max(0, mw) * dt_ms
         self._t_s = now
 
     def reading(self) -> TrueReading:
         with self._lock:
             self._advance()
             t = self._t_s
-            volts = tuple(self.supply.voltage(t, self.rng) for _ in range(self.phases))
+            volts = tuple(self.supply.voltage(t, self.rng, n) for n in range(1, self.phases + 1))
             if self._relay_on:
                 powers = tuple(self._net_powers_w(t))
             else:
@@ -190,6 +205,9 @@ class Circuit:
             currents = tuple(
                 abs(p) / v if v > 1.0 else 0.0 for p, v in zip(powers, volts, strict=True)
             )
+            self.peak_currents_a = [
+                max(a, b) for a, b in zip(self.peak_currents_a, currents, strict=True)
+            ]
             return TrueReading(
                 t_s=t,
                 voltages_v=volts,
@@ -199,6 +217,7 @@ class Circuit:
                 import_mwh=self._import_mw_ms // MW_MS_PER_MWH,
                 export_mwh=self._export_mw_ms // MW_MS_PER_MWH,
                 relay_on=self._relay_on,
+                phase_import_mwh=tuple(e // MW_MS_PER_MWH for e in self._phase_import_mw_ms),
             )
 
 
@@ -241,12 +260,27 @@ class SimMeter:
         self.gain = 1.0 + drawn + self.error.bias
         self._import_offset_mwh = 0
         self._export_offset_mwh = 0
+        self._phase_offsets_mwh = [0, 0, 0]
+        #: a stuck counter: (until, on time.monotonic; import and export kWh it shows)
+        self._stuck: tuple[float, float, float] | None = None
+
+    def stick_counters(self, seconds: float) -> None:
+        """A stuck counter: the energy registers keep showing their present value for
+        ``seconds`` of wall time while voltage, current and power go on as measured."""
+        now = self.values()
+        self._stuck = (
+            time.monotonic() + seconds,
+            now[("import_energy", None)],
+            now[("export_energy", None)],
+        )
 
     def reset_counters(self) -> None:
-        """What a counter reset on the meter's keypad does: both counters restart at 0."""
+        """What a counter reset on the meter's keypad does: every counter restarts at 0."""
         now = self.circuit.reading()
         self._import_offset_mwh = round(now.import_mwh * self.gain)
         self._export_offset_mwh = round(now.export_mwh * self.gain)
+        for i, mwh in enumerate(now.phase_import_mwh):
+            self._phase_offsets_mwh[i] = round(mwh * self.gain)
 
     def _noisy(self, value: float) -> float:
         if self.error.noise <= 0:
@@ -278,4 +312,20 @@ class SimMeter:
         out[("export_energy", None)] = (
             round(r.export_mwh * self.gain) - self._export_offset_mwh
         ) / 1e6
+        for n in range(1, 4):
+            i = n - 1
+            mwh = r.phase_import_mwh[i] if i < len(r.phase_import_mwh) else 0
+            out[("import_energy", n)] = (round(mwh * self.gain) - self._phase_offsets_mwh[i]) / 1e6
+        # the neutral carries the phasor sum: three currents 120 degrees apart
+        a, b, c = (out[("current", n)] for n in range(1, 4))
+        out[("neutral_current", None)] = math.sqrt(
+            max(0.0, a * a + b * b + c * c - a * b - b * c - c * a)
+        )
+        if self._stuck is not None:
+            until, imported, exported = self._stuck
+            if time.monotonic() < until:
+                out[("import_energy", None)] = imported
+                out[("export_energy", None)] = exported
+            else:
+                self._stuck = None
         return out

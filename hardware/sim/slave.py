@@ -40,7 +40,7 @@ from gridnode.hardware.codec import (
     float32_to_registers,
 )
 from gridnode.hardware.errors import CrcError
-from gridnode.hardware.profile import DataType, Profile
+from gridnode.hardware.profile import CT_SCALED, DataType, Profile
 from gridnode.hardware.sim.circuit import Circuit, SimMeter
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,8 @@ class MeterDevice:
             if spec.function is not function:
                 continue
             value = values[(spec.quantity.value, spec.phase)]
+            if spec.quantity in CT_SCALED:  # a CT meter reports its terminals' side
+                value /= float(self.profile.ct_ratio)
             if spec.unit == "Wh":
                 value *= 1000
             value /= float(spec.scale)

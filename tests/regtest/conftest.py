@@ -17,7 +17,8 @@ from tests.support.regtest.lnd import connection
 
 @pytest.fixture(scope="session")
 def regtest_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RegtestNetwork]:
-    network = RegtestNetwork.up(tmp_path_factory.mktemp("regtest"), nodes=2)
+    # tied: a test run killed outright (a CI timeout) takes its daemons with it
+    network = RegtestNetwork.up(tmp_path_factory.mktemp("regtest"), nodes=2, tied=True)
     try:
         yield network
     finally:

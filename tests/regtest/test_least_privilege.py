@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
+import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,9 @@ async def test_each_roles_bake_does_its_whole_job_and_nothing_more(
         assert (await seller.node_info()).pubkey == seller_node.pubkey
         assert (await buyer.node_info()).pubkey == buyer_node.pubkey
         await seller.balances()
+        # each sees the direct channel between them (the doctor, the liquidity watch)
+        assert [c.remote_pubkey for c in await buyer.channels()] == [seller_node.pubkey]
+        assert [c.remote_pubkey for c in await seller.channels()] == [buyer_node.pubkey]
 
         start = max(i.settle_index for i in await seller.list_invoices())
         invoice = await seller.create_invoice(Msat(9_000), "least privilege", 600)
@@ -119,3 +124,23 @@ async def test_each_roles_bake_does_its_whole_job_and_nothing_more(
             await buyer.balances()
         with pytest.raises(WalletAuthError):
             await seller.delete_payments([refund.payment_hash])
+
+
+@pytest.mark.parametrize("role", ["seller", "buyer"])
+@pytest.mark.parametrize("existing", [False, True], ids=["new-file", "over-a-0644-file"])
+def test_the_documented_bake_line_leaves_the_macaroon_to_its_user(
+    regtest_network: RegtestNetwork, tmp_path: Path, role: str, existing: bool
+) -> None:
+    """The README's line, run by a shell as a person runs it (lncli pointed at the node),
+    writes a macaroon of mode 0600 that the node accepts for the role: new, and over an
+    old file lncli would otherwise keep at 0644."""
+    node = regtest_network.nodes[0]
+    lncli = " ".join(shlex.quote(a) for a in [str(bin_dir() / "lncli"), *node.lncli_args()])
+    line = macaroon.BAKE_COMMANDS[role].replace("lncli ", f"{lncli} ", 1)
+    path = tmp_path / f"{role}.macaroon"
+    if existing:
+        path.write_bytes(b"an old macaroon")
+        path.chmod(0o644)
+    subprocess.run(["sh", "-c", line], cwd=tmp_path, check=True, timeout=60)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    macaroon.check_role(macaroon.parse(path.read_bytes()), role)

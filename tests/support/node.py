@@ -23,12 +23,13 @@ from typing import Generic, TypeVar
 from gridnode.clock import Clock, SystemClock
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.identity import NodeIdentity, Role, create_identity
-from gridnode.ledger import LedgerStore, SqliteLedger
+from gridnode.ledger import Ledger, LedgerStore, SqliteLedger
 from gridnode.money import Msat
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.context import Changes, NodeContext, RuntimeTimings
 from gridnode.node.health import WalletHealth
+from gridnode.node.liquidity import LiquidityWatch
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.runtime import NodeRuntime, ServiceFactory
@@ -42,7 +43,7 @@ from gridnode.ocmf import ClockStatus
 from gridnode.peer.tls import PinnedPeer
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.signing import P256Signer
-from gridnode.trade.terms import DEMO_POLICY, BuyerLimits, OfferTemplate
+from gridnode.trade.terms import DEMO_POLICY, BuyerLimits, ElectricalGuarantees, OfferTemplate
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.links import LinkPair, MemoryDialer, MemoryListener, link_pair
@@ -90,19 +91,24 @@ async def _no_watchdog(healthy: object) -> None:
     await asyncio.Event().wait()
 
 
-def demo_terms() -> OfferTemplate:
+def demo_terms(electrical: ElectricalGuarantees = ELECTRICAL) -> OfferTemplate:
     return OfferTemplate(
         period_ms=PERIOD_MS,
         profile=ConstantProfile(PRICE),
         payments=PAYMENTS,
-        electrical=ELECTRICAL,
+        electrical=electrical,
         tolerance=TOLERANCE,
         policy=DEMO_POLICY,
     )
 
 
-def harness_limits() -> BuyerLimits:
-    return demo_limits(expected_meter_id="seller-meter", max_period_ms=PERIOD_MS * 2)
+def harness_limits(phases: int = 1) -> BuyerLimits:
+    return demo_limits(
+        expected_meter_id="seller-meter",
+        max_period_ms=PERIOD_MS * 2,
+        phases=phases,
+        max_period_cost=Msat(10**8),
+    )
 
 
 async def node_context(
@@ -115,6 +121,7 @@ async def node_context(
     require_sync: bool = False,
     timings: RuntimeTimings | None = None,
     observer: Observer = NO_OBSERVER,
+    liquidity: Callable[[Ledger, Clock], LiquidityWatch] | None = None,
 ) -> NodeContext:
     """A node's ports in ``folder``: a new identity, a ledger with the inline offloader,
     predictable ids, and a clock gate that asks ``clock_status``."""
@@ -135,6 +142,7 @@ async def node_context(
         register_step_mwh=REGISTER_STEP_MWH,
         changed=Changes(),
         observer=observer,
+        liquidity=liquidity(ledger, clock) if liquidity is not None else None,
     )
 
 
@@ -240,10 +248,12 @@ class Pair(Generic[C]):
 
 @dataclass(frozen=True)
 class NodeExtras:
-    """What a test adds to one node of a pair: an observer, services (MQTT, metrics)."""
+    """What a test adds to one node of a pair: an observer, services (MQTT, metrics), a
+    liquidity watch (made from the node's ledger and clock)."""
 
     observer: Observer = NO_OBSERVER
     services: Sequence[ServiceFactory] = ()
+    liquidity: Callable[[Ledger, Clock], LiquidityWatch] | None = None
 
 
 NO_EXTRAS = NodeExtras()
@@ -263,9 +273,13 @@ async def trading_pair(
     seller_wallet_type: type[FakeWallet] = FakeWallet,
     seller_extras: NodeExtras = NO_EXTRAS,
     buyer_extras: NodeExtras = NO_EXTRAS,
+    electrical: ElectricalGuarantees = ELECTRICAL,
+    buyer_meter_self_powered: bool = False,
 ) -> Pair[VirtualClock]:
     """A seller with one buyer slot and a buyer with one seller, pinned to each other
-    (the link is down until the buyer's gate opens and it dials), neither running yet."""
+    (the link is down until the buyer's gate opens and it dials), neither running yet.
+    ``electrical``: the terms' guarantees (three phases make the wire three-phase);
+    ``buyer_meter_self_powered``: the buyer's meter is dark while the supply is off."""
     return await build_pair(
         folder,
         clock or VirtualClock(),
@@ -279,6 +293,8 @@ async def trading_pair(
         seller_wallet_type=seller_wallet_type,
         seller_extras=seller_extras,
         buyer_extras=buyer_extras,
+        electrical=electrical,
+        buyer_meter_self_powered=buyer_meter_self_powered,
     )
 
 
@@ -313,13 +329,15 @@ async def build_pair(
     seller_wallet_type: type[FakeWallet] = FakeWallet,
     seller_extras: NodeExtras = NO_EXTRAS,
     buyer_extras: NodeExtras = NO_EXTRAS,
+    electrical: ElectricalGuarantees = ELECTRICAL,
+    buyer_meter_self_powered: bool = False,
 ) -> Pair[C]:
     """The pair on ``clock``."""
     timings = timings or RuntimeTimings(close_grace_s=10, peer_end_grace_s=3)
     network = FakeLightning()
     seller_wallet = seller_wallet_type(network, "seller", clock=clock)
     buyer_wallet = FakeWallet(network, "buyer", Msat(10**9), clock=clock)
-    wire = Wire(clock, load_mw=load_mw)
+    wire = Wire(clock, load_mw=load_mw, phases=electrical.phases)
     links = link_pair()
     seller_clock = SystemClockStatus(seller_clock_status)
     buyer_clock = SystemClockStatus(buyer_clock_status)
@@ -332,6 +350,7 @@ async def build_pair(
         require_sync=seller_requires_sync,
         timings=timings,
         observer=seller_extras.observer,
+        liquidity=seller_extras.liquidity,
     )
     buyer_ctx = await node_context(
         folder / "buyer",
@@ -342,11 +361,12 @@ async def build_pair(
         require_sync=buyer_requires_sync,
         timings=timings,
         observer=buyer_extras.observer,
+        liquidity=buyer_extras.liquidity,
     )
     seller_peer = _pin("seller", seller_ctx.identity)
     buyer_peer = _pin("buyer-1", buyer_ctx.identity)
     seller_meter = wire.meter("seller-meter", gain=seller_gain)
-    buyer_meter = wire.meter("buyer-meter")
+    buyer_meter = wire.meter("buyer-meter", self_powered=buyer_meter_self_powered)
     slot = BuyerSlot(
         seller_ctx,
         "buyer-1",
@@ -359,7 +379,7 @@ async def build_pair(
     )
     seller_role = SellerRole(
         seller_ctx,
-        terms=demo_terms(),
+        terms=demo_terms(electrical),
         server=MemoryListener(),
         listen=("127.0.0.1", 0),
         slots=[slot],
@@ -370,7 +390,7 @@ async def build_pair(
         "seller",
         seller_peer,
         MemoryDialer(links),
-        limits=harness_limits(),
+        limits=harness_limits(electrical.phases),
         breach_hold_ms=3_600_000,
         meter_id="buyer-meter",
     )

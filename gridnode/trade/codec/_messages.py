@@ -130,6 +130,7 @@ def body_to_pb(body: Body, out: pb.Envelope) -> None:
         case PaymentFailure():
             out.payment_failure.payment_hash = body.payment_hash
             out.payment_failure.reason = body.reason
+            out.payment_failure.refused = body.refused
         case ClosingStatement():
             statement_to_pb(body, out)
         case RefundRequest():
@@ -209,7 +210,7 @@ _FROM_PB: dict[str, Callable[[pb.Envelope], Any]] = {
         m.credit_warning.credit_msat, m.credit_warning.cutoff_msat, m.credit_warning.text
     ),
     "payment_failure": lambda m: PaymentFailure(
-        m.payment_failure.payment_hash, m.payment_failure.reason
+        m.payment_failure.payment_hash, m.payment_failure.reason, m.payment_failure.refused
     ),
     "closing_statement": statement_from_pb,
     "refund_request": refund_request_from_pb,

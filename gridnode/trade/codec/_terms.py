@@ -103,6 +103,12 @@ def offer_to_pb(offer: Offer, out: pb.Offer) -> None:
     out.electrical.voltage_nominal_mv = e.voltage_nominal_mv
     out.electrical.voltage_max_mv = e.voltage_max_mv
     out.electrical.current_max_ma = e.current_max_ma
+    out.electrical.phase_current_max_ma.extend(e.phase_current_max_ma)
+    out.electrical.imbalance_max_ma = e.imbalance_max_ma
+    out.electrical.neutral_current_max_ma = e.neutral_current_max_ma
+    out.electrical.frequency_min_mhz = e.frequency_min_mhz
+    out.electrical.frequency_max_mhz = e.frequency_max_mhz
+    out.electrical.grace_ms = e.grace_ms
     out.meter_id = offer.meter_id
     out.tolerance.share_ppm = offer.tolerance.share_ppm
     out.tolerance.fixed_mwh = offer.tolerance.fixed_mwh
@@ -142,6 +148,12 @@ def offer_from_pb(msg: pb.Offer) -> Offer:
             MilliVolt(e.voltage_nominal_mv),
             MilliVolt(e.voltage_max_mv),
             MilliAmp(e.current_max_ma),
+            tuple(MilliAmp(c) for c in e.phase_current_max_ma),
+            MilliAmp(e.imbalance_max_ma),
+            MilliAmp(e.neutral_current_max_ma),
+            e.frequency_min_mhz,
+            e.frequency_max_mhz,
+            DurationMs(e.grace_ms),
         ),
         meter_id=msg.meter_id,
         tolerance=MeteringTolerance(t.share_ppm, Mwh(t.fixed_mwh)),

@@ -33,6 +33,9 @@ class Cause(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CAUSE_REQUESTED: _ClassVar[Cause]
     CAUSE_REJECTED: _ClassVar[Cause]
     CAUSE_DEPOSIT: _ClassVar[Cause]
+    CAUSE_FREQUENCY: _ClassVar[Cause]
+    CAUSE_IMBALANCE: _ClassVar[Cause]
+    CAUSE_NEUTRAL_CURRENT: _ClassVar[Cause]
 ROLE_UNSPECIFIED: Role
 ROLE_SELLER: Role
 ROLE_BUYER: Role
@@ -51,6 +54,9 @@ CAUSE_PROTOCOL: Cause
 CAUSE_REQUESTED: Cause
 CAUSE_REJECTED: Cause
 CAUSE_DEPOSIT: Cause
+CAUSE_FREQUENCY: Cause
+CAUSE_IMBALANCE: Cause
+CAUSE_NEUTRAL_CURRENT: Cause
 
 class Frame(_message.Message):
     __slots__ = ("envelope", "signature")
@@ -205,18 +211,30 @@ class PaymentTerms(_message.Message):
     def __init__(self, min_payment_msat: _Optional[int] = ..., max_payment_msat: _Optional[int] = ..., prepayment_msat: _Optional[int] = ..., prepayment_ms: _Optional[int] = ..., initial_deposit_msat: _Optional[int] = ..., unpaid_msat: _Optional[int] = ..., unpaid_ms: _Optional[int] = ...) -> None: ...
 
 class ElectricalGuarantees(_message.Message):
-    __slots__ = ("phases", "voltage_min_mv", "voltage_nominal_mv", "voltage_max_mv", "current_max_ma")
+    __slots__ = ("phases", "voltage_min_mv", "voltage_nominal_mv", "voltage_max_mv", "current_max_ma", "phase_current_max_ma", "imbalance_max_ma", "neutral_current_max_ma", "frequency_min_mhz", "frequency_max_mhz", "grace_ms")
     PHASES_FIELD_NUMBER: _ClassVar[int]
     VOLTAGE_MIN_MV_FIELD_NUMBER: _ClassVar[int]
     VOLTAGE_NOMINAL_MV_FIELD_NUMBER: _ClassVar[int]
     VOLTAGE_MAX_MV_FIELD_NUMBER: _ClassVar[int]
     CURRENT_MAX_MA_FIELD_NUMBER: _ClassVar[int]
+    PHASE_CURRENT_MAX_MA_FIELD_NUMBER: _ClassVar[int]
+    IMBALANCE_MAX_MA_FIELD_NUMBER: _ClassVar[int]
+    NEUTRAL_CURRENT_MAX_MA_FIELD_NUMBER: _ClassVar[int]
+    FREQUENCY_MIN_MHZ_FIELD_NUMBER: _ClassVar[int]
+    FREQUENCY_MAX_MHZ_FIELD_NUMBER: _ClassVar[int]
+    GRACE_MS_FIELD_NUMBER: _ClassVar[int]
     phases: int
     voltage_min_mv: int
     voltage_nominal_mv: int
     voltage_max_mv: int
     current_max_ma: int
-    def __init__(self, phases: _Optional[int] = ..., voltage_min_mv: _Optional[int] = ..., voltage_nominal_mv: _Optional[int] = ..., voltage_max_mv: _Optional[int] = ..., current_max_ma: _Optional[int] = ...) -> None: ...
+    phase_current_max_ma: _containers.RepeatedScalarFieldContainer[int]
+    imbalance_max_ma: int
+    neutral_current_max_ma: int
+    frequency_min_mhz: int
+    frequency_max_mhz: int
+    grace_ms: int
+    def __init__(self, phases: _Optional[int] = ..., voltage_min_mv: _Optional[int] = ..., voltage_nominal_mv: _Optional[int] = ..., voltage_max_mv: _Optional[int] = ..., current_max_ma: _Optional[int] = ..., phase_current_max_ma: _Optional[_Iterable[int]] = ..., imbalance_max_ma: _Optional[int] = ..., neutral_current_max_ma: _Optional[int] = ..., frequency_min_mhz: _Optional[int] = ..., frequency_max_mhz: _Optional[int] = ..., grace_ms: _Optional[int] = ...) -> None: ...
 
 class MeteringTolerance(_message.Message):
     __slots__ = ("share_ppm", "fixed_mwh")
@@ -385,12 +403,14 @@ class CreditWarning(_message.Message):
     def __init__(self, credit_msat: _Optional[int] = ..., cutoff_msat: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
 
 class PaymentFailure(_message.Message):
-    __slots__ = ("payment_hash", "reason")
+    __slots__ = ("payment_hash", "reason", "refused")
     PAYMENT_HASH_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_FIELD_NUMBER: _ClassVar[int]
     payment_hash: bytes
     reason: str
-    def __init__(self, payment_hash: _Optional[bytes] = ..., reason: _Optional[str] = ...) -> None: ...
+    refused: bool
+    def __init__(self, payment_hash: _Optional[bytes] = ..., reason: _Optional[str] = ..., refused: _Optional[bool] = ...) -> None: ...
 
 class Heartbeat(_message.Message):
     __slots__ = ("at_ms",)

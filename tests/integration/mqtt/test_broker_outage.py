@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import statistics
 import time
 from pathlib import Path
 
@@ -29,8 +30,11 @@ TRADING_WITHIN_S = 30.0
 SEEN_WITHIN_S = 10.0
 #: Long enough for the node's client to fail to reconnect a few times (1 s, 2 s, 4 s).
 OUTAGE_S = 8.0
-#: How late a tick may be on this shared 2-core machine whatever MQTT does: one more tick
-#: (a tick waits behind at most the one step before it and the loop's other work).
+#: How late a tick may be during the outage. The loop blocked by the MQTT client would
+#: show as a gap of a connection attempt, a second or more (paho's socket timeouts); a
+#: scheduler on a shared 2-core machine under load delays a tick by up to a few tenths.
+#: So a gap of a tick plus STALL_S fails, and the median gap stays within a tick of before.
+STALL_S = 1.0
 TICK_MARGIN_S = RuntimeTimings().tick_ms / 1000
 
 
@@ -57,6 +61,7 @@ async def test_a_broker_outage_leaves_trading_untouched_and_publishing_resumes(
             before = time.monotonic()
             await asyncio.sleep(3)  # a baseline
             paid_before = await _payments(pair)
+            configs = {t for t, p in subscriber.latest().items() if t.endswith("/config") and p}
 
             broker.stop()
             down = time.monotonic()
@@ -70,7 +75,7 @@ async def test_a_broker_outage_leaves_trading_untouched_and_publishing_resumes(
             took = await subscriber.until(
                 lambda: (
                     {h.topic for h in subscriber.messages()[mark:]}
-                    >= {f"{r}/availability" for r in roots} | {paid_topic}
+                    >= {f"{r}/availability" for r in roots} | {paid_topic} | configs
                 ),
                 MAX_RECONNECT_DELAY_S + SEEN_WITHIN_S,
                 "publishing to resume",
@@ -87,8 +92,13 @@ async def test_a_broker_outage_leaves_trading_untouched_and_publishing_resumes(
         f"tick gaps: baseline max {max(baseline):.3f} s, outage max {max(outage):.3f} s "
         f"({len(outage)} ticks), publishing resumed {took:.1f} s after the restart"
     )
-    assert len(outage) >= 2 * OUTAGE_S / tick_s * 0.9  # both sessions ticked throughout
-    assert max(outage) <= tick_s + TICK_MARGIN_S
+    # both sessions ticked throughout: with no gap of a tick plus STALL_S (below), each
+    # ticked at least this often
+    for ticks in (seller_ticks, buyer_ticks):
+        assert len(ticks.gaps_between(down, up)) >= OUTAGE_S // (tick_s + STALL_S) - 1
+    # no tick later than usual: as regular as before, and never held up by the client
+    assert statistics.median(outage) <= statistics.median(baseline) + TICK_MARGIN_S
+    assert max(outage) < tick_s + STALL_S
     assert paid_during > paid_before  # the buyer kept paying
     assert relay_during == []  # the relay never switched
     assert any("lost the broker" in r.getMessage() for r in caplog.records)

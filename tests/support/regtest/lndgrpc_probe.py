@@ -6,6 +6,8 @@ gridnode's, and one Python process cannot hold both. Prints one JSON document.
     python tests/support/regtest/lndgrpc_probe.py invoices GRPC CERT MACAROON
     python tests/support/regtest/lndgrpc_probe.py payments GRPC CERT MACAROON
     python tests/support/regtest/lndgrpc_probe.py balance GRPC CERT MACAROON
+    python tests/support/regtest/lndgrpc_probe.py serve
+        # one request a line ("invoices GRPC CERT MACAROON"), one JSON answer a line
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import sys
 
 from lndgrpc import LNDClient
 
+_CLIENTS: dict[tuple[str, str, str], LNDClient] = {}
 
-def main() -> None:
-    what, host, cert, macaroon = sys.argv[1:5]
-    client = LNDClient(host, cert_filepath=cert, macaroon_filepath=macaroon)
+
+def ask(what: str, host: str, cert: str, macaroon: str) -> object:
+    key = (host, cert, macaroon)
+    if key not in _CLIENTS:  # one channel per node; gRPC reconnects it after a restart
+        _CLIENTS[key] = LNDClient(host, cert_filepath=cert, macaroon_filepath=macaroon)
+    client = _CLIENTS[key]
     if what == "invoices":
         reply = client.list_invoices(num_max_invoices=100_000)
         doc: object = [
@@ -29,6 +35,8 @@ def main() -> None:
                 "value_msat": inv.value_msat,
                 "settle_index": inv.settle_index,
                 "preimage": inv.r_preimage.hex(),
+                "settle_date": inv.settle_date,
+                "memo": inv.memo,
             }
             for inv in reply.invoices
         ]
@@ -40,6 +48,7 @@ def main() -> None:
                 "status": p.PaymentStatus.Name(p.status),
                 "value_msat": p.value_msat,
                 "preimage": p.payment_preimage,
+                "fee_msat": p.fee_msat,
             }
             for p in reply.payments
         ]
@@ -48,7 +57,25 @@ def main() -> None:
         doc = {"local_msat": reply.local_balance.msat, "remote_msat": reply.remote_balance.msat}
     else:
         raise SystemExit(f"unknown probe {what!r}")
-    json.dump(doc, sys.stdout)
+    return doc
+
+
+def serve() -> None:
+    """Answer requests until stdin closes; an error is answered as {"error": "..."}."""
+    for line in sys.stdin:
+        try:
+            answer = ask(*line.split())
+        except Exception as exc:  # the asker decides; this process stays up
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["serve"]:
+        serve()
+        return
+    json.dump(ask(*sys.argv[1:5]), sys.stdout)
 
 
 if __name__ == "__main__":

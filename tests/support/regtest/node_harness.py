@@ -12,10 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gridnode.config.settings import BuyerSettings, load_settings
+from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
+from gridnode.demo.tenants import payer_of
 from gridnode.node.context import RuntimeTimings
-from gridnode.trade.terms import BuyerLimits
+from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from tests.support.regtest.lnd import lndgrpc
 
 
@@ -84,8 +85,11 @@ def assert_ledgers_match_wallets(demo: DemoHarness) -> None:
     lnd_settled = {h for h, i in lnd_invoices.items() if i["state"] == "SETTLED"}
     ours = {h.lower() for (h,) in rows(seller.ledger, "SELECT hex(payment_hash) FROM invoices")}
     assert lnd_settled & ours == {h.lower() for h, _ in settled}  # none missed
-    for index, buyer in enumerate(demo.parts.buyers, start=1):
-        lnd_payments = {p["payment_hash"]: p for p in lndgrpc("payments", network.nodes[index])}
+    buyers = demo.parts.buyers
+    payers = min(demo.options.payers or len(buyers), len(buyers))  # shared payer LNDs
+    for index, buyer in enumerate(buyers, start=1):
+        payer = network.nodes[payer_of(index, payers)]
+        lnd_payments = {p["payment_hash"]: p for p in lndgrpc("payments", payer)}
         paid = rows(
             buyer.ledger,
             "SELECT hex(payment_hash), amount_msat, hex(preimage), pruned FROM payments"
@@ -141,6 +145,14 @@ def buyer_limits(demo: DemoHarness, index: int = 0) -> BuyerLimits:
     return settings.buying.limits
 
 
+def seller_terms(demo: DemoHarness) -> OfferTemplate:
+    """The seller's terms as it reads them from the configuration the demo wrote."""
+    assert demo.parts is not None
+    settings = load_settings(demo.parts.seller.config)
+    assert isinstance(settings, SellerSettings)
+    return settings.selling.terms
+
+
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -164,6 +176,17 @@ def breaches(ledger: Path) -> list[tuple[str, str, int]]:
     return [
         (str(s), str(t), int(a))
         for s, t, a in rows(ledger, "SELECT session_id, text, at_ms FROM breaches ORDER BY id")
+    ]
+
+
+def faults(ledger: Path) -> list[tuple[str, str, int]]:
+    """(session_id, text, at_ms) of every fault journalled in a ledger, oldest first: the
+    seller's protection cuts, a buyer's own draw over the terms, failed wallet effects."""
+    return [
+        (str(s), str(t), int(a))
+        for s, t, a in rows(
+            ledger, "SELECT session_id, text, at_ms FROM journal WHERE kind = 'fault' ORDER BY id"
+        )
     ]
 
 

@@ -3,11 +3,14 @@
 It replays the action log and the events a session saw, keeping its own books; it reads
 no session field. Invariant 2 (off within one tick) follows from checking invariant 1
 after every event, ticks included: the first event after a condition fails must leave
-the relay off.
+the relay off. Invariant 1 includes the electrical terms per phase: each phase's current,
+the imbalance and the neutral at once, and voltage and frequency beyond the grace.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -82,6 +85,8 @@ class Oracle:
     seller_accepted: bool = False
     seller_meter: _Meter = field(default_factory=_Meter)
     seller_latest: MeterSample | None = None
+    #: since when the seller's meter shows the supply out of range (its own reading)
+    seller_out_since: int | None = None
     # buyer books
     payment_size: Msat | None = None
     paid_hashes: set[bytes] = field(default_factory=set)
@@ -123,6 +128,11 @@ class Oracle:
             case MeterSample():
                 if self.seller_latest is None or event.at_ms > self.seller_latest.at_ms:
                     self.seller_latest = event
+                    if not _supply_in_range(self.offer, event):
+                        if self.seller_out_since is None:
+                            self.seller_out_since = event.at_ms
+                    else:
+                        self.seller_out_since = None
                 if self.seller_accepted:
                     self.seller_meter.add(event, self.offer)
             case _:
@@ -161,8 +171,11 @@ class Oracle:
             problems.append(f"credit {float(credit):.1f} at or below the cut-off")
         if sample is None or not 0 <= now - sample.at_ms <= offer.policy.reading_max_age_ms:
             problems.append("reading not fresh")
-        elif max(sample.currents_ma) > offer.electrical.current_max_ma:
-            problems.append("over current")
+        else:
+            problems += _draw_problems(offer, sample)
+        since = self.seller_out_since
+        if since is not None and now - since > offer.electrical.grace_ms:
+            problems.append(f"supply out of range since {since}, beyond the grace")
         if problems:
             self.violations.append(f"relay on at {now}: {', '.join(problems)}")
 
@@ -204,9 +217,7 @@ class Oracle:
                     pass
 
     def _watch_voltage(self, sample: MeterSample) -> None:
-        low, high = self.offer.electrical.voltage_min_mv, self.offer.electrical.voltage_max_mv
-        present = [v for v in sample.voltages_mv if 2 * v >= low]
-        if any(not low <= v <= high for v in present):
+        if not _supply_in_range(self.offer, sample):
             if self.out_of_range_since is None:
                 self.out_of_range_since = sample.at_ms
             elif sample.at_ms - self.out_of_range_since > 2_000:
@@ -263,6 +274,47 @@ class Oracle:
 
 
 __all__ = ["BUYER", "Oracle"]
+
+
+def _supply_in_range(offer: Offer, sample: MeterSample) -> bool:
+    """Every phase that has supply (at least half the minimum voltage) or carries
+    current (100 mA or more) is within the guaranteed voltage, and then the frequency
+    within its guaranteed range (when there is one)."""
+    elec = offer.electrical
+    live = [
+        volts
+        for volts, amps in itertools.zip_longest(
+            sample.voltages_mv, sample.currents_ma, fillvalue=0
+        )
+        if 2 * volts >= elec.voltage_min_mv or amps >= 100
+    ]
+    if any(not elec.voltage_min_mv <= v <= elec.voltage_max_mv for v in live):
+        return False
+    freq = sample.frequency_mhz
+    if live and elec.frequency_max_mhz and freq is not None:
+        return elec.frequency_min_mhz <= freq <= elec.frequency_max_mhz
+    return True
+
+
+def _draw_problems(offer: Offer, sample: MeterSample) -> list[str]:
+    """Each phase's current over its own maximum, the spread between phases over the
+    imbalance limit, the neutral (measured, or |Ia + Ib + Ic| at 120 degrees) over its."""
+    elec, amps = offer.electrical, sample.currents_ma
+    each = elec.phase_current_max_ma or (elec.current_max_ma,) * len(amps)
+    problems = [f"L{i + 1} over current" for i, a in enumerate(amps) if a > each[i]]
+    if elec.imbalance_max_ma and len(amps) > 1 and max(amps) - min(amps) > elec.imbalance_max_ma:
+        problems.append("imbalance")
+    if elec.neutral_current_max_ma:
+        if sample.neutral_ma is not None:
+            neutral = Fraction(sample.neutral_ma)
+        elif len(amps) == 3:
+            a, b, c = amps
+            neutral = Fraction(math.isqrt(a * a + b * b + c * c - a * b - b * c - c * a))
+        else:
+            neutral = Fraction(sum(amps))
+        if neutral > elec.neutral_current_max_ma:
+            problems.append("neutral over current")
+    return problems
 
 
 def _energy_at(series: list[tuple[int, int]], t: int) -> Fraction | None:

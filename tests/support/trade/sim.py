@@ -59,6 +59,11 @@ class World:
     buyer: BuyerSession
     load_mw: Callable[[int], int] = lambda t: 3_680_000
     voltage_mv: Callable[[int], int] = lambda t: 230_000
+    #: Three phases: each phase's voltage at t (``voltage_mv`` is then unused), and how
+    #: the load splits over them (weights, L1 first).
+    phase_voltages_mv: Callable[[int], tuple[int, ...]] | None = None
+    load_split: tuple[int, ...] = (1,)
+    frequency_mhz: Callable[[int], int] = lambda t: 50_000
     seller_meter_ppm: int = 0  # the seller's meter over-reports by this share
     tick_ms: int = 250
     sample_ms: int = 500
@@ -176,10 +181,23 @@ class World:
         energy = self.meter_energy(who)
         fine = energy.numerator // energy.denominator
         register = fine // REGISTER_STEP_MWH * REGISTER_STEP_MWH
+        phases = len(self.load_split) if self.phase_voltages_mv is not None else 1
         if not self.relay_on:
-            return MeterSample(t, register, fine, 0, (0,), (0,))
-        power, volts = self.load_mw(t), self.voltage_mv(t)
-        return MeterSample(t, register, fine, power, (volts,), (power * 1000 // volts,))
+            return MeterSample(t, register, fine, 0, (0,) * phases, (0,) * phases, 0)
+        power = self.load_mw(t)
+        if self.phase_voltages_mv is None:
+            volts = self.voltage_mv(t)
+            current = power * 1000 // volts if volts else 0
+            return MeterSample(
+                t, register, fine, power, (volts,), (current,), self.frequency_mhz(t)
+            )
+        voltages = self.phase_voltages_mv(t)
+        weights = sum(self.load_split) or 1
+        currents = tuple(
+            power * w * 1000 // (weights * v) if v else 0
+            for w, v in zip(self.load_split, voltages, strict=True)
+        )
+        return MeterSample(t, register, fine, power, voltages, currents, self.frequency_mhz(t))
 
     def meter_energy(self, who: str) -> Fraction:
         if who == SELLER:

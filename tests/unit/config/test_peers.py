@@ -15,7 +15,7 @@ from gridnode.config.settings import BuyerSettings, SellerSettings, load_setting
 from gridnode.config.skeleton import init_node
 from gridnode.identity import CONFIG_FILE, Role, create_identity, read_aloud
 from tests.support.macaroons import bake_for
-from tests.support.node_config import SELLER, peer_certificate_pem, write
+from tests.support.node_config import BUYER, SELLER, peer_certificate_pem, write
 
 
 def _lnd_files(folder: Path, role: str) -> None:
@@ -149,3 +149,23 @@ def test_bad_role_names_the_field(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(write(tmp_path, text), env={})
     assert "role must be one of seller, buyer, not 'landlord'" in caught.value.problems
+
+
+SELLER_NODE = "02" + "ab" * 32
+
+
+def test_a_peers_lightning_node_is_read_and_a_bad_one_named(tmp_path: Path) -> None:
+    # the doctor and the liquidity watch find the direct channel by the peer's node id
+    buyer_text = BUYER.replace(
+        'certificate = "seller.pem"\n',
+        f'certificate = "seller.pem"\nlightning_node = "{SELLER_NODE.upper()}"\n',
+    )
+    settings = load_settings(write(tmp_path / "b", buyer_text), env={})
+    assert isinstance(settings, BuyerSettings)
+    assert settings.buying.sellers[0].lightning_node == SELLER_NODE
+    seller_text = SELLER.replace("coil = 0 }\n", 'coil = 0 }\nlightning_node = "04abc"\n', 1)
+    with pytest.raises(ConfigError, match=r"buyers\[0\]\.lightning_node must be a Lightning node"):
+        load_settings(write(tmp_path / "s", seller_text), env={})
+    plain = load_settings(write(tmp_path / "p", SELLER), env={})
+    assert isinstance(plain, SellerSettings)
+    assert plain.selling.buyers[0].lightning_node == ""

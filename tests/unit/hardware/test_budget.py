@@ -36,7 +36,7 @@ def test_9600_baud_is_recommended_for_several_meters() -> None:
 def test_above_19200_baud_the_silence_is_fixed() -> None:
     budget = meter_budget(SDM630, 38400, 0.0)
     assert budget.wire_time_s == pytest.approx(
-        budget.bytes_on_wire * char_time_s(38400) + 2 * 3 * 0.00175
+        budget.bytes_on_wire * char_time_s(38400) + 2 * len(SDM630.blocks()) * 0.00175
     )
 
 

@@ -181,10 +181,14 @@ SDM630_FREQUENCY_HZ = 49.98  # binary32 49.979999542236328125 -> 49_980 mHz
 # 12_345_677_734 mWh. The register resolution, not gridnode, decides the last digits.
 SDM630_IMPORT_KWH = 12345.678
 SDM630_EXPORT_KWH = 0.5
+# 0xE0 neutral current (A); 0x15A/0x15C/0x15E the import energy of each phase (kWh),
+# exact in binary32 (what the meter's total adds up, within its float32 step)
+SDM630_NEUTRAL_A = 4.25
+SDM630_PHASE_IMPORT_KWH = (4115.25, 4115.25, 4115.125)
 
 
 def _sdm630_answers(slave: int) -> dict[tuple[int, int], bytes]:
-    """(start register, count) -> the answer frame, for the three contiguous runs."""
+    """(start register, count) -> the answer frame, for the five contiguous runs."""
     return {
         (0x00, 18): _floats_answer(
             slave,
@@ -196,6 +200,8 @@ def _sdm630_answers(slave: int) -> dict[tuple[int, int], bytes]:
         (0x46, 6): _floats_answer(
             slave, [SDM630_FREQUENCY_HZ, SDM630_IMPORT_KWH, SDM630_EXPORT_KWH]
         ),
+        (0xE0, 2): _floats_answer(slave, [SDM630_NEUTRAL_A]),
+        (0x15A, 6): _floats_answer(slave, list(SDM630_PHASE_IMPORT_KWH)),
     }
 
 
@@ -211,6 +217,12 @@ def _assert_sdm630_golden_sample(sample: MeterSample) -> None:
     assert sample.frequency_mhz == 49_980
     assert sample.import_energy_mwh == 12_345_677_734
     assert sample.export_energy_mwh == 500_000
+    assert [p.import_energy_mwh for p in sample.phases] == [
+        4_115_250_000,
+        4_115_250_000,
+        4_115_125_000,
+    ]
+    assert sample.neutral_current_ma == 4_250
 
 
 def test_hand_worked_registers_are_the_ieee754_words() -> None:

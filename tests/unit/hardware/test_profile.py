@@ -26,6 +26,8 @@ def test_block_reads_only_span_contiguous_registers() -> None:
         (0, 18),
         (52, 2),
         (70, 6),
+        (224, 2),  # the neutral's current
+        (346, 6),  # the import energy of each phase
     ]
 
 

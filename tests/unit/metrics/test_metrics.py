@@ -5,6 +5,7 @@ partners are labelled by name, never by a session id."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -17,6 +18,7 @@ from gridnode.node.runtime import NodeRuntime
 from gridnode.node.storage import StorageWatch
 from gridnode.snapshot import Liquidity, NodeSnapshot, StorageView
 from tests.support.node import NodeExtras, trading_pair
+from tests.support.terms import ELECTRICAL
 
 #: The units a gauge or counter of gridnode may end in (Prometheus base units, and msat).
 UNITS = (
@@ -144,3 +146,30 @@ def test_the_storage_and_liquidity_figures_are_gauges() -> None:
     assert _value(samples, "gridnode_storage_budget_headroom_bytes_per_day") == -10 * 10**6
     assert _value(samples, "gridnode_lightning_receivable_msat") == 9_000_000
     assert _value(samples, "gridnode_info", role="seller") == 1
+
+
+async def test_a_three_phase_meter_shows_each_phase(tmp_path: Path) -> None:
+    """Issue 20: a three-phase meter's voltage and current per phase, labelled L1 to L3."""
+    registry = CollectorRegistry()
+    electrical = dataclasses.replace(ELECTRICAL, phases=3)
+    pair = await trading_pair(
+        tmp_path,
+        electrical=electrical,
+        seller_extras=NodeExtras(observer=MetricsObserver(registry)),
+    )
+    pair.wire.split = (2, 1, 1)  # half the load on L1
+    async with pair.trading():
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+        await pair.clock.advance(5)
+        seller = _scrape(_registry(pair.seller, registry))
+        where = {"partner": "buyer-1", "meter": "seller-meter"}
+        amps = [
+            _value(seller, "gridnode_meter_phase_current_amperes", phase=f"L{n}", **where)
+            for n in (1, 2, 3)
+        ]
+        volts = {
+            _value(seller, "gridnode_meter_phase_voltage_volts", phase=f"L{n}", **where)
+            for n in (1, 2, 3)
+        }
+        assert volts == {230.0}
+        assert amps[0] > amps[1] == amps[2] > 0

@@ -54,6 +54,10 @@ async def test_the_node_continues_its_series_from_the_ledger_and_aborts_what_a_c
     assert (state.next_page, state.open, state.last_energy_mwh) == (4, None, 42)
     old = await _records(ledger, "old", ReadingSide.OWN)
     assert codes(old) == "BCA"  # ended as aborted, with the session it belongs to
+    # at the last reading's time, not the restart's: the register was not read since
+    # (found by the fault drill: the receipt's meters then disagreed)
+    times = [parse_record(r).payload.RD[-1].TM.unix_ms for r in old]
+    assert times[-1] == T0 + 1
     assert verify_series(old, SELLER_HEX) == []
     # Another node key starts its own series.
     assert await series_state(ledger, BUYER_KEY, meter, ClockStatus.UNKNOWN, T0 + 6) is None

@@ -10,8 +10,17 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given, settings
 
-from gridnode.ocmf import MeterSeries, NodeSigner, OcmfRecord, Register
-from tests.support.ocmf.helpers import GOLDEN_KEY, golden_series, session
+from gridnode.ocmf import (
+    MeterIdentity,
+    MeterSeries,
+    NodeSigner,
+    OcmfRecord,
+    Register,
+    Transaction,
+    UserAssignment,
+    verify_series,
+)
+from tests.support.ocmf.helpers import GOLDEN_KEY, SYNCED, T0_MS, golden_series, session
 from tests.support.ocmf.strategies import sessions
 
 pyocmf = pytest.importorskip("pyocmf", reason="pyocmf is in the dev extra")
@@ -97,3 +106,45 @@ def test_known_differences_between_pyocmf_and_the_specification() -> None:
 
     # pyocmf drops "EF":"" when it writes a record back, so its text differs from ours.
     assert '"EF":""' not in _accepted_by_pyocmf(records[0]).to_string()
+
+
+def three_phase_session() -> list[OcmfRecord]:
+    """Begin, two intermediate readings and End of a three-phase meter: each record
+    carries L1, L2, L3 (the meter's own import register of each phase) before the total."""
+    meter = MeterIdentity(serial="SDM630-0007", vendor="Eastron", model="SDM630")
+    series = MeterSeries(NodeSigner(GOLDEN_KEY), meter, gateway_version="0.1.0")
+    user = UserAssignment.session("sess-3p")
+    phases = [(1_000, 2_000, 3_000), (1_900, 2_050, 3_010), (2_800, 2_100, 3_020)]
+    records = [series.begin(T0_MS, 6_000, SYNCED, user, phases_mwh=phases[0])]
+    records.append(
+        series.issue(Transaction.CHARGING, T0_MS + 1_000, 6_960, SYNCED, phases_mwh=phases[1])
+    )
+    records.append(series.end(T0_MS + 2_000, 7_920, SYNCED, phases_mwh=phases[2]))
+    return records
+
+
+def test_three_phase_readings_carry_each_phase_and_pyocmf_still_verifies_them() -> None:
+    """OCMF carries several readings in one record (RD is a list): each phase's import
+    register by its OBIS id (1-0:21.8.0, 41.8.0, 61.8.0, written in hex) before the
+    total. pyocmf accepts every record strictly, checks the signature, and bills the
+    transaction on the total alone (the phases are not law-relevant registers)."""
+    records = three_phase_session()
+    for record in records:
+        parsed = _accepted_by_pyocmf(record)
+        registers = [str(r.RI) for r in parsed.payload.RD]
+        assert registers == [
+            "01-00:15.08.00",
+            "01-00:29.08.00",
+            "01-00:3D.08.00",
+            Register.IMPORT.value,
+        ]
+        assert len({str(r.TX) for r in parsed.payload.RD}) == 1  # one moment, one code
+    begin, end = _accepted_by_pyocmf(records[0]), _accepted_by_pyocmf(records[-1])
+    assert begin.check_eichrecht(end) == []
+    assert verify_series(records, KEY_HEX) == []
+    # each phase's energy in the session, End less Begin: 1.8 + 0.1 + 0.02 Wh
+    first, last = records[0].payload.RD, records[-1].payload.RD
+    per_phase = [
+        (b.energy_mwh or 0) - (a.energy_mwh or 0) for a, b in zip(first[:3], last[:3], strict=True)
+    ]
+    assert per_phase == [1_800, 100, 20]

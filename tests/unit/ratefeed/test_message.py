@@ -19,7 +19,7 @@ from gridnode.ratefeed.message import (
     iso_utc,
     parse_iso_ms,
 )
-from gridnode.ratefeed.state import FeedState, build_message
+from gridnode.ratefeed.state import FeedState, Forecasts, build_message
 from gridnode.trade.profiles import (
     ConstantProfile,
     DailyKnot,
@@ -174,3 +174,34 @@ def test_the_pure_modules_import_no_zmq() -> None:
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not any(n.split(".")[0] == "zmq" for n in names)
+
+
+@settings(max_examples=200)
+@given(
+    minutes=st.lists(st.integers(0, 1439), min_size=1, max_size=8, unique=True),
+    prices=st.lists(st.integers(0, 1_000_000), min_size=8, max_size=8),
+    length=st.integers(1, 2 * 86_400_000),
+    moves=st.lists(st.floats(0, 1.1), min_size=1, max_size=6),
+    time_of_use=st.booleans(),
+)
+def test_a_forecast_built_once_and_cut_to_now_is_the_forecast_built_now(
+    minutes: list[int], prices: list[int], length: int, moves: list[float], time_of_use: bool
+) -> None:
+    """The feed builds a forecast when the terms change and cuts it for each re-send."""
+    marks = sorted(minutes)
+    profile: DailyTableProfile | TimeOfUseProfile
+    if time_of_use:
+        blocks = tuple(
+            TimeOfUseBlock(0b1111111, m, min(1440, m + 90), MsatPerKwh(p))
+            for m, p in zip(marks, prices, strict=False)
+        )
+        profile = TimeOfUseProfile(blocks, MsatPerKwh(1_000), "Europe/Berlin")
+    else:
+        knots = tuple(DailyKnot(m, MsatPerKwh(p)) for m, p in zip(marks, prices, strict=False))
+        profile = DailyTableProfile(knots, "Europe/Berlin")
+    stop = T0 + length
+    forecasts = Forecasts()
+    assert forecasts.points(profile, T0, stop) == tuple(forecast(profile, T0, stop))
+    for move in sorted(moves):
+        now = T0 + int(move * length)
+        assert forecasts.points(profile, now, stop) == tuple(forecast(profile, now, stop))

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from fractions import Fraction
 
 from gridnode.money import Msat
 from gridnode.trade import codec
-from gridnode.trade.actions import Action, Notify, PayInvoice, SendMessage
-from gridnode.trade.events import FrameReceived, MeterSample
+from gridnode.trade.actions import Action, Notify, PayInvoice, Record, SendMessage
+from gridnode.trade.buyer_payments import STALE_AFTER_EXPIRY_MS, BuyerPayments
+from gridnode.trade.events import FrameReceived, MeterSample, PaymentFailed, PaymentSucceeded
 from gridnode.trade.messages import (
     Cause,
     Close,
     Hello,
+    InvoiceMessage,
     InvoicePurpose,
     MeterReadingMessage,
     RejectionMessage,
@@ -225,3 +228,56 @@ def test_signed_readings_from_another_meter_than_the_agreed_one_stop_payment() -
         FrameReceived(from_seller(world, MeterReadingMessage(reading))), world.now_ms
     )
     assert world.buyer.state is BuyerState.STOPPED
+
+
+def _expiring_invoice(world: World, n: int, expiry_s: int) -> InvoiceMessage:
+    """A 400 msat prepayment invoice whose BOLT11 expires ``expiry_s`` after now."""
+    message = invoice(world, n, 400)
+    bolt11 = make_bolt11(
+        message.payment_hash, Msat(400), expiry_s=expiry_s, created_s=world.now_ms // 1000
+    )
+    return replace(message, bolt11=bolt11)
+
+
+def test_a_payment_lnd_never_resolves_stops_counting_once_its_invoice_expired() -> None:
+    # A drill found an LND restart mid-payment leaving a payment in flight for good
+    # (lnd#9340): counted as paid ahead, it kept the buyer from paying any later invoice
+    # while the seller, which never got it, kept the supply off for want of payment.
+    world = receiving_world()
+    now = world.now_ms
+    offer = replace(demo_offer(), payee_node_id=SELLER_NODE_ID)
+    book = BuyerPayments()
+    book.agree(offer, Msat(400))
+    stuck, later = _expiring_invoice(world, 60, 30), _expiring_invoice(world, 61, 30)
+    out: list[Action] = []
+    assert book.take(stuck, offer, now, out) is None
+    book.pay_due(Fraction(0), Msat(400), now, out)
+    assert [p.payment_hash for p in pays(out)] == [stuck.payment_hash]
+    book.take(later, offer, now, out)
+    book.pay_due(Fraction(0), Msat(400), now + 39_000, out)
+    assert len(pays(out)) == 1  # still counted: the budget is full
+    expired = now + 30_000 + STALE_AFTER_EXPIRY_MS
+    out = []
+    book.pay_due(Fraction(0), Msat(400), expired, out)
+    assert [p.payment_hash for p in pays(out)] == [later.payment_hash]
+    assert any(isinstance(a, Record) and "no longer counted" in a.text for a in out)
+    assert book.committed == Msat(400)
+    # should it succeed after all, it counts again; a failure is not taken off twice
+    book.succeeded(PaymentSucceeded(stuck.payment_hash, b"\x00" * 32, Msat(400)), expired, out)
+    assert book.committed == Msat(800)
+    book.failed(PaymentFailed(later.payment_hash, "no route"), expired)
+    assert book.committed == Msat(400)
+
+
+def test_a_deposit_held_for_the_whole_session_always_counts() -> None:
+    world = receiving_world()
+    offer = replace(demo_offer(), payee_node_id=SELLER_NODE_ID)
+    book = BuyerPayments()
+    book.agree(offer, Msat(400))
+    deposit = replace(
+        _expiring_invoice(world, 62, 30), purpose=InvoicePurpose.DEPOSIT, amount=Msat(400)
+    )
+    out: list[Action] = []
+    book.take(deposit, offer, world.now_ms, out)
+    book.pay_due(Fraction(0), Msat(400), world.now_ms + 3_600_000, out)
+    assert book.stale == set()

@@ -53,7 +53,8 @@ from gridnode.trade.messages import (
 from gridnode.trade.pb import trade_pb2 as pb
 from gridnode.trade.readings import OwnSeries
 from gridnode.trade.signing import P256Signer, P256Verifier, fingerprint
-from gridnode.trade.terms import Offer
+from gridnode.trade.terms import ElectricalGuarantees, Offer
+from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt
 from tests.support.terms import PAYMENTS, T0, demo_offer
 from tests.support.trade.strategies import any_profiles
 
@@ -98,7 +99,29 @@ def _bodies() -> list[Body]:
         RefundRequest("lnbcrt1...", b"\x07" * 32, Msat(3_499)),
         RefundRequest("", b"", Msat(0), waive=True),
         RefundPaid(b"\x07" * 32, b"\x08" * 32, Msat(3_499)),
+        # three phases: per-phase maxima, imbalance, neutral, frequency and the grace
+        OfferMessage(demo_offer(electrical=THREE_PHASE)),
+        RejectionMessage(b"\x02" * 32, (Reason(Term.PHASE_CURRENT, 10_000, 16_000, "L3"),)),
+        Suspend(Cause.IMBALANCE, "the phase currents differ by 20000 mA"),
+        Close(Cause.FREQUENCY, "the frequency 48000 mHz is outside 49500..50500 mHz"),
+        Suspend(Cause.NEUTRAL_CURRENT, "the neutral carries 30000 mA"),
+        PaymentFailure(b"\x06" * 32, "below the agreed minimum payment", refused=True),
     ]
+
+
+THREE_PHASE = ElectricalGuarantees(
+    phases=3,
+    voltage_min_mv=MilliVolt(207_000),
+    voltage_nominal_mv=MilliVolt(230_000),
+    voltage_max_mv=MilliVolt(253_000),
+    current_max_ma=MilliAmp(32_000),
+    phase_current_max_ma=(MilliAmp(32_000), MilliAmp(16_000), MilliAmp(16_000)),
+    imbalance_max_ma=MilliAmp(20_000),
+    neutral_current_max_ma=MilliAmp(25_000),
+    frequency_min_mhz=49_500,
+    frequency_max_mhz=50_500,
+    grace_ms=DurationMs(1_500),
+)
 
 
 # Encoded once: ECDSA signatures are randomised, and hypothesis needs stable inputs.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,12 @@ from gridnode.money import Msat
 from gridnode.trade.errors import TermsError
 from gridnode.trade.evaluate import Acceptance, BreachHold, Rejection, Term, evaluate
 from gridnode.trade.profiles import ConstantProfile
-from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance, PaymentTerms
+from gridnode.trade.terms import (
+    BuyerLimits,
+    ElectricalGuarantees,
+    MeteringTolerance,
+    PaymentTerms,
+)
 from gridnode.trade.units import DurationMs, MilliAmp, MilliVolt, MsatPerKwh, Mwh
 from tests.support.terms import ELECTRICAL, MINUTE, PAYMENTS, T0, demo_limits, demo_offer
 
@@ -35,15 +41,103 @@ def test_a_rejection_lists_every_violated_term_not_only_the_first() -> None:
         profile=ConstantProfile(MsatPerKwh(300_000)),
         payments=PaymentTerms(Msat(600), Msat(900), Msat(2_000), DurationMs(9_000), Msat(200_000)),
         electrical=ElectricalGuarantees(
-            3, MilliVolt(190_000), MilliVolt(245_000), MilliVolt(270_000), MilliAmp(6_000)
+            3,
+            MilliVolt(190_000),
+            MilliVolt(245_000),
+            MilliVolt(270_000),
+            MilliAmp(6_000),
+            imbalance_max_ma=MilliAmp(1_000),
+            neutral_current_max_ma=MilliAmp(1_000),
+            grace_ms=DurationMs(5_000),
         ),
         meter_id="other-meter",
         tolerance=MeteringTolerance(share_ppm=50_000, fixed_mwh=Mwh(5)),
     )
-    limits = demo_limits(max_period_cost=Msat(1_000), min_unpaid_ms=DurationMs(2_000))
+    limits = demo_limits(
+        max_period_cost=Msat(1_000),
+        min_unpaid_ms=DurationMs(2_000),
+        imbalance_needed_ma=MilliAmp(16_000),
+        neutral_needed_ma=MilliAmp(16_000),
+        frequency_min_mhz=49_500,
+        frequency_max_mhz=50_500,
+    )
     hold = BreachHold(T0 + 300 * MINUTE, "the seller's last breach")
     result = evaluate(offer, limits, T0 + 200 * MINUTE, hold=hold)
-    assert set(_terms(result)) == set(Term) - {Term.RENEWAL}
+    # PHASE_CURRENT replaces CURRENT where either side names currents per phase (below)
+    assert set(_terms(result)) == set(Term) - {Term.RENEWAL, Term.PHASE_CURRENT}
+
+
+THREE_PHASE = dataclasses.replace(
+    ELECTRICAL,
+    phases=3,
+    current_max_ma=MilliAmp(32_000),
+    phase_current_max_ma=(MilliAmp(32_000), MilliAmp(16_000), MilliAmp(10_000)),
+    imbalance_max_ma=MilliAmp(20_000),
+    neutral_current_max_ma=MilliAmp(25_000),
+    frequency_min_mhz=49_500,
+    frequency_max_mhz=50_500,
+)
+
+
+def _three_phase_limits(**changes: Any) -> BuyerLimits:
+    return demo_limits(**{"phases": 3, "max_period_cost": Msat(10**9), **changes})
+
+
+def test_per_phase_currents_give_one_reason_per_phase_short_of_the_buyers_need() -> None:
+    offer = demo_offer(electrical=THREE_PHASE)
+    assert isinstance(evaluate(offer, _three_phase_limits(), T0), Acceptance)
+    needs = (MilliAmp(20_000), MilliAmp(20_000), MilliAmp(20_000))
+    result = evaluate(offer, _three_phase_limits(phase_current_needed_ma=needs), T0)
+    assert isinstance(result, Rejection)
+    assert [(r.term, r.offered, r.limit) for r in result.reasons] == [
+        (Term.PHASE_CURRENT, 16_000, 20_000),
+        (Term.PHASE_CURRENT, 10_000, 20_000),
+    ]
+    assert "L3 allows 10000 mA, below the 20000 mA the buyer needs there" in result.describe()
+
+
+def test_imbalance_neutral_frequency_and_grace_are_checked_against_the_buyers_needs() -> None:
+    offer = demo_offer(electrical=THREE_PHASE)
+    limits = _three_phase_limits(
+        imbalance_needed_ma=MilliAmp(25_000),
+        neutral_needed_ma=MilliAmp(30_000),
+        frequency_min_mhz=49_800,
+        frequency_max_mhz=50_200,
+        voltage_grace_ms=DurationMs(500),
+    )
+    result = evaluate(offer, limits, T0)
+    assert isinstance(result, Rejection)
+    assert [(r.term, r.offered, r.limit) for r in result.reasons] == [
+        (Term.IMBALANCE, 20_000, 25_000),
+        (Term.NEUTRAL_CURRENT, 25_000, 30_000),
+        (Term.FREQUENCY_RANGE, 49_500, 49_800),
+        (Term.PROTECTION_GRACE, 1_000, 500),
+    ]
+    no_limits = dataclasses.replace(
+        THREE_PHASE, imbalance_max_ma=MilliAmp(0), neutral_current_max_ma=MilliAmp(0)
+    )
+    unlimited = evaluate(demo_offer(electrical=no_limits), limits, T0)
+    assert isinstance(unlimited, Rejection)
+    assert Term.IMBALANCE not in _terms(unlimited)  # no limit allows any imbalance
+    no_frequency = dataclasses.replace(THREE_PHASE, frequency_min_mhz=0, frequency_max_mhz=0)
+    result = evaluate(
+        demo_offer(electrical=no_frequency),
+        _three_phase_limits(frequency_min_mhz=49_000, frequency_max_mhz=51_000),
+        T0,
+    )
+    assert isinstance(result, Rejection)
+    assert "guarantees no frequency" in result.describe()
+
+
+def test_per_phase_terms_are_checked_on_construction() -> None:
+    with pytest.raises(TermsError, match="one maximum per phase"):
+        dataclasses.replace(THREE_PHASE, phase_current_max_ma=(MilliAmp(16_000),))
+    with pytest.raises(TermsError, match="at most current_max_ma"):
+        dataclasses.replace(THREE_PHASE, current_max_ma=MilliAmp(16_000))
+    with pytest.raises(TermsError, match="frequency_min_mhz"):
+        dataclasses.replace(THREE_PHASE, frequency_min_mhz=51_000)
+    # the maximum power adds up each phase's own maximum at the nominal voltage
+    assert THREE_PHASE.max_power_mw == 230_000 * (32_000 + 16_000 + 10_000) // 1_000
 
 
 def test_reasons_carry_the_offered_number_and_the_limit() -> None:

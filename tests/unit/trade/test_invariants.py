@@ -5,6 +5,7 @@ lost meter readings, link outages and clock jumps; no sequence reaches an illega
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,10 +16,12 @@ from hypothesis import strategies as st
 
 from gridnode.trade.actions import SwitchRelay
 from gridnode.trade.buyer_checks import MeterComparison
+from gridnode.trade.protection import RangeWatch
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.supply import Supply
 from gridnode.trade.terms import MeteringTolerance
-from tests.support.terms import T0, demo_offer
+from gridnode.trade.units import MilliAmp
+from tests.support.terms import ELECTRICAL, T0, demo_limits, demo_offer
 from tests.support.trade.oracle import Oracle
 from tests.support.trade.sim import SELLER, World
 from tests.support.trade.worlds import buyer_session, seller_session
@@ -72,6 +75,13 @@ class WorldSpec:
     #: The seller's meter over-reports by this share (ppm).
     seller_ppm: int = 0
     renew: bool = False
+    #: (seconds, mHz) steps of the frequency, repeating.
+    freqs: list[tuple[int, int]] = field(default_factory=list)
+    #: A three-phase supply (per-phase, imbalance and neutral limits); the voltage steps
+    #: then apply to one phase, and the load splits over the phases by these weights.
+    three_phase: bool = False
+    sag_phase: int = 0
+    split: tuple[int, int, int] = (1, 1, 1)
 
 
 world_specs: st.SearchStrategy[WorldSpec] = st.builds(
@@ -80,7 +90,10 @@ world_specs: st.SearchStrategy[WorldSpec] = st.builds(
     volts=st.lists(
         st.tuples(
             st.integers(1, 10),
-            st.one_of(st.just(230_000), st.integers(150_000, 260_000)),
+            # deep brown-outs too: below half the minimum, still drawing current
+            st.one_of(
+                st.just(230_000), st.integers(150_000, 260_000), st.integers(60_000, 110_000)
+            ),
         ),
         max_size=4,
     ),
@@ -94,13 +107,41 @@ world_specs: st.SearchStrategy[WorldSpec] = st.builds(
     ),
     seller_ppm=st.sampled_from([0, 0, 5_000, 50_000]),
     renew=st.booleans(),
+    freqs=st.lists(
+        st.tuples(st.integers(1, 10), st.one_of(st.just(50_000), st.integers(48_000, 52_000))),
+        max_size=3,
+    ),
+    three_phase=st.booleans(),
+    sag_phase=st.integers(0, 2),
+    split=st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 3)),
+)
+
+#: The single-phase demo terms with a frequency guarantee (EN 50160: 50 Hz +- 1 %).
+ONE_PHASE = dataclasses.replace(ELECTRICAL, frequency_min_mhz=49_500, frequency_max_mhz=50_500)
+#: Three phases: 16 A on L1 and L2, 10 A on L3, the phases at most 10 A apart, the
+#: neutral at most 8 A (so each limit is the first to trip in some worlds).
+THREE_PHASE = dataclasses.replace(
+    ONE_PHASE,
+    phases=3,
+    phase_current_max_ma=(MilliAmp(16_000), MilliAmp(16_000), MilliAmp(10_000)),
+    imbalance_max_ma=MilliAmp(10_000),
+    neutral_current_max_ma=MilliAmp(8_000),
 )
 
 
 def build(spec: WorldSpec) -> tuple[World, Oracle]:
-    offer = demo_offer(minutes=1)  # ends inside the run: period end is exercised
+    electrical = THREE_PHASE if spec.three_phase else ONE_PHASE
+    # ends inside the run: period end is exercised
+    offer = demo_offer(minutes=1, electrical=electrical)
     seller = seller_session(offer, session_id=b"P" * 16, renewal=spec.renew)
-    buyer = buyer_session()
+    buyer = buyer_session(limits=demo_limits(phases=electrical.phases))
+    volts = _steps(spec.volts, 230_000)
+    phase_voltages = None
+    if spec.three_phase:
+
+        def phase_voltages(t: int) -> tuple[int, ...]:
+            return tuple(volts(t) if i == spec.sag_phase else 230_000 for i in range(3))
+
     frames = _cycle(spec.frames, "ok")
     delays = {"ok": [0], "drop": [], "replay": [0, 700], "late": [2_500]}
     lost = spec.lost_samples
@@ -113,7 +154,10 @@ def build(spec: WorldSpec) -> tuple[World, Oracle]:
         buyer,
         start_ms=T0,
         load_mw=_steps(spec.loads, 3_000_000),
-        voltage_mv=_steps(spec.volts, 230_000),
+        voltage_mv=volts,
+        phase_voltages_mv=phase_voltages,
+        load_split=spec.split if spec.three_phase else (1,),
+        frequency_mhz=_steps(spec.freqs, 50_000),
         pay_ms=_steps(spec.pay_ms, 80),
         pay_outcome=lambda t: outcomes(t) if t >= T0 + 3_000 else "ok",
         # Negotiation gets 3 s in peace, so most worlds reach supply; then anything goes.
@@ -137,6 +181,8 @@ def test_invariants_hold_after_every_event_of_a_random_world(spec: WorldSpec) ->
     event(f"renewed: {len(oracle.periods) > 1}")
     event(f"relay switched {len(world.relay_timeline)} times")
     event(f"buyer ended {world.buyer.state.value}")
+    causes = {a.cause.name for _, who, a in world.actions if isinstance(a, SwitchRelay) and a.cause}
+    event(f"relay cut for {sorted(causes)}")
     assert oracle.violations == []
     assert isinstance(world.seller.state, SellerState)
     assert isinstance(world.buyer.state, BuyerState)
@@ -197,3 +243,16 @@ def test_the_oracle_catches_a_buyer_that_ignores_an_over_reporting_meter() -> No
 class _Blind(MeterComparison):
     def check(self, tolerance: MeteringTolerance) -> str | None:
         return None
+
+
+def test_the_oracle_catches_a_seller_that_feeds_a_sag_beyond_its_grace() -> None:
+    """Non-vacuous for the electrical part of invariant 1: a seller whose protection never
+    trips keeps a sagging phase on, and the oracle says so; the real seller does not."""
+    spec = WorldSpec(volts=[(20, 230_000), (30, 180_000)], three_phase=True, sag_phase=1)
+    world, oracle = build(spec)
+    world.run(T0 + 50_000)
+    assert oracle.violations == []
+    world, oracle = build(spec)
+    world.seller.protection = RangeWatch(grace_ms=10**9)
+    world.run(T0 + 50_000)
+    assert any("beyond the grace" in v for v in oracle.violations)

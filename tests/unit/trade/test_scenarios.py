@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
 from gridnode.money import Msat
-from gridnode.trade import seller_billing
+from gridnode.trade import codec, seller_billing
 from gridnode.trade.actions import (
     Action,
     CancelHoldInvoice,
@@ -24,7 +25,7 @@ from gridnode.trade.actions import (
     SwitchRelay,
 )
 from gridnode.trade.events import Event, PaymentFailed
-from gridnode.trade.messages import Cause
+from gridnode.trade.messages import Body, Cause, PaymentFailure, Suspend
 from gridnode.trade.profiles import (
     DailyKnot,
     DailyTableProfile,
@@ -32,10 +33,11 @@ from gridnode.trade.profiles import (
     TimeOfUseBlock,
     TimeOfUseProfile,
 )
+from gridnode.trade.protection import RangeWatch
 from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.states import BuyerState, SellerState
-from gridnode.trade.units import MsatPerKwh
-from tests.support.terms import PRICE, T0, demo_offer
+from gridnode.trade.units import DurationMs, MsatPerKwh
+from tests.support.terms import PRICE, T0, demo_limits, demo_offer
 from tests.support.trade.sim import (
     BUYER,
     SELLER,
@@ -49,6 +51,7 @@ from tests.support.trade.worlds import (
     MSAT_PER_SECOND_AT_MAX,
     actions_of,
     breaches,
+    buyer_session,
     make_world,
 )
 
@@ -60,6 +63,11 @@ PREPAYMENT_MSAT = 900
 
 def breach_time(world: World) -> int:
     return next(t for t, a in actions_of(world, BUYER, Record) if a.kind.value == "breach")
+
+
+def world_messages(world: World, who: str) -> list[Body]:
+    """The messages ``who`` sent, decoded."""
+    return [codec.decode(a.frame).envelope.body for _, a in actions_of(world, who, SendMessage)]
 
 
 def cost_msat(energy_mwh: Fraction) -> Fraction:
@@ -200,6 +208,8 @@ def test_a_seller_meter_within_tolerance_is_paid_for_the_whole_period() -> None:
 
 
 def test_a_voltage_sag_longer_than_the_grace_period_stops_payment() -> None:
+    """The buyer's own check, for a seller whose protection never cuts (a broken or
+    older seller): payment stops after the buyer's grace."""
     sag_from, sag_to = T0 + MINUTE, T0 + MINUTE + 10_000
 
     def voltage(t: int) -> int:
@@ -207,6 +217,7 @@ def test_a_voltage_sag_longer_than_the_grace_period_stops_payment() -> None:
 
     # A 2 kW load, so the sag does not also push current over the 16 A maximum.
     world = make_world(voltage_mv=voltage, load_mw=lambda t: 2_000_000)
+    world.seller.protection = RangeWatch(grace_ms=10**9)  # the seller never cuts
     world.run(T0 + 2 * MINUTE)
     (text,) = breaches(world, BUYER)
     assert "190000 mV" in text
@@ -225,9 +236,68 @@ def test_a_voltage_sag_longer_than_the_grace_period_stops_payment() -> None:
     assert deposit_states(world) == ["canceled"]
 
 
-def test_a_voltage_dip_shorter_than_the_grace_period_is_tolerated() -> None:
+def test_the_seller_cuts_a_sag_within_its_grace_plus_one_tick_and_retries_after_resting() -> None:
+    """The seller protects the circuit it feeds: the sag is cut before the buyer's own
+    grace runs out (no breach), journalled as a fault and told to the buyer (Suspend,
+    cause voltage); the relay comes back under the contactor rules (3 s off) and is cut
+    again while the sag lasts, then stays on."""
+    sag_from, sag_to = T0 + MINUTE, T0 + MINUTE + 10_000
+
     def voltage(t: int) -> int:
-        return 190_000 if T0 + MINUTE <= t < T0 + MINUTE + 1_500 else 230_000
+        return 190_000 if sag_from <= t < sag_to else 230_000
+
+    world = make_world(voltage_mv=voltage, load_mw=lambda t: 2_000_000)
+    world.run(T0 + 2 * MINUTE)
+    assert breaches(world, BUYER) == []
+    grace, tick = world.seller.offer.electrical.grace_ms, world.tick_ms
+    switches = [(t, a.on, a.cause) for t, a in actions_of(world, SELLER, SwitchRelay)]
+    first_cut = next(t for t, on, _ in switches if not on)
+    assert sag_from + grace < first_cut <= sag_from + grace + tick
+    cuts = [(on, cause) for _, on, cause in switches]
+    assert cuts[:3] == [(True, None), (False, Cause.VOLTAGE), (True, None)]
+    assert all(cause is Cause.VOLTAGE for on, cause in cuts if not on)
+    last_on = switches[-1]
+    assert last_on[1]
+    assert last_on[0] <= sag_to + world.seller.offer.policy.min_off_ms + tick
+    faults = [a.text for _, a in actions_of(world, SELLER, Record) if a.kind.value == "fault"]
+    assert faults
+    assert all("190000 mV" in f and "grace 1000 ms" in f for f in faults)
+    assert len(faults) == len([c for c in cuts if not c[0]])
+    notices = [m for m in world_messages(world, SELLER) if isinstance(m, Suspend)]
+    assert notices
+    assert notices[0].cause is Cause.VOLTAGE
+    assert world.buyer.state is BuyerState.RECEIVING
+
+
+def test_a_brown_out_that_still_draws_current_is_a_breach_on_both_sides() -> None:
+    """Below half the guaranteed minimum a phase without current is no supply, but one
+    that carries current is an out-of-range supply, however low the voltage: the seller
+    cuts it and the buyer stops paying (here the buyer's grace is the shorter)."""
+    brown_from = T0 + MINUTE
+
+    def voltage(t: int) -> int:
+        return 90_000 if t >= brown_from else 230_000  # 39 % of 230 V: below 103.5 V
+
+    world = make_world(
+        voltage_mv=voltage,
+        load_mw=lambda t: 1_000_000,  # 11 A at 90 V: within the 16 A maximum
+        buyer=buyer_session(limits=demo_limits(voltage_grace_ms=DurationMs(2_000))),
+    )
+    world.seller.protection = RangeWatch(grace_ms=2_500)
+    world.run(T0 + 2 * MINUTE)
+    (text,) = breaches(world, BUYER)
+    assert "L1 at 90000 mV while 11111 mA flow" in text
+    faults = [a.text for _, a in actions_of(world, SELLER, Record) if a.kind.value == "fault"]
+    assert faults
+    assert "90000 mV while 11111 mA flow" in faults[0]
+    assert not [t for t, _ in actions_of(world, BUYER, PayInvoice) if t > breach_time(world)]
+
+
+def test_a_voltage_dip_shorter_than_the_grace_period_is_tolerated() -> None:
+    """0.8 s: shorter than the seller's 1 s grace and the buyer's 2 s."""
+
+    def voltage(t: int) -> int:
+        return 190_000 if T0 + MINUTE <= t < T0 + MINUTE + 800 else 230_000
 
     world = make_world(voltage_mv=voltage, load_mw=lambda t: 2_000_000)
     world.run(T0 + 2 * MINUTE)
@@ -385,3 +455,44 @@ def test_both_sides_publish_the_rate_on_every_change() -> None:
         changes = [t for t, _ in rates[1:]]
         assert boundary <= changes[0] < boundary + world.tick_ms
         assert boundary + MINUTE <= changes[1] < boundary + MINUTE + world.tick_ms
+
+
+class _DustyBilling(seller_billing.SellerBilling):
+    """A seller's books that ask for its first three prepayments in dust (60 msat, below
+    the agreed 100 msat minimum), then follow the rules."""
+
+    dust_left: int = 3
+
+    def next_invoice(self, *args: Any, **kwargs: Any) -> Msat | None:
+        size = super().next_invoice(*args, **kwargs)
+        if size is not None and self.dust_left:
+            self.dust_left -= 1
+            return Msat(60)
+        return size
+
+
+def test_dust_invoices_are_refused_journalled_and_told_to_the_seller() -> None:
+    """Invoices below the agreed minimum payment cost the buyer fees and storage: it
+    never pays them, journals why and tells the seller (PaymentFailure, refused), which
+    journals the refusal and invoices again by its rules; no breach, supply goes on."""
+    world = make_world()
+    world.seller.billing = _DustyBilling()
+    world.run(T0 + MINUTE)
+    paid = [a.amount for _, a in actions_of(world, BUYER, PayInvoice)]
+    assert paid
+    assert min(paid) >= Msat(100)
+    refusals = [a.text for _, a in actions_of(world, BUYER, Record) if a.kind.value == "refusal"]
+    assert (
+        refusals
+        == ["prepayment invoice of 0.060 sat refused: below the agreed minimum payment 0.100 sat"]
+        * 3
+    )
+    told = [m for m in world_messages(world, BUYER) if isinstance(m, PaymentFailure)]
+    assert [(m.refused, m.reason) for m in told] == [
+        (True, "below the agreed minimum payment 0.100 sat")
+    ] * 3
+    heard = [a.text for _, a in actions_of(world, SELLER, Record) if a.kind.value == "refusal"]
+    assert len(heard) == 3
+    assert all(h.endswith(": below the agreed minimum payment 0.100 sat") for h in heard)
+    assert breaches(world, BUYER) == []
+    assert world.seller.state is SellerState.SUPPLYING

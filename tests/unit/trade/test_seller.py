@@ -92,8 +92,13 @@ def test_overcurrent_on_any_phase_switches_the_relay_off_in_the_same_event() -> 
     sample = MeterSample(now, 0, 10**9, 1_000_000, (230_000,) * 3, (1_000, 16_001, 1_000))
     out = world.seller.handle(sample, now)
     switches = [a for a in out if isinstance(a, SwitchRelay)]
-    assert switches == [SwitchRelay(False, Cause.OVERCURRENT, "current 16001 mA over the maximum")]
+    assert switches == [
+        SwitchRelay(False, Cause.OVERCURRENT, "L2 carries 16001 mA, over its 16000 mA")
+    ]
     assert world.seller.state is SellerState.SUSPENDED_FAULT
+    # a cut by the protection is journalled as a fault before the switch
+    kinds = [a.kind.value for a in out if isinstance(a, Record)]
+    assert kinds.index("fault") < kinds.index("relay")
 
 
 def test_a_replayed_message_is_refused_with_an_error_and_changes_nothing() -> None:

@@ -146,6 +146,11 @@ def test_balances_are_msat() -> None:
             WalletTlsError,
         ),
         (grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline Exceeded", WalletUnreachableError),
+        (  # found by the fault drill: a node started while its LND restarts
+            grpc.StatusCode.UNKNOWN,
+            "the RPC server is in the process of starting up, but not yet ready to accept calls",
+            WalletUnreachableError,
+        ),
         (grpc.StatusCode.UNKNOWN, "verification failed: signature mismatch", WalletAuthError),
         (grpc.StatusCode.UNKNOWN, "permission denied", WalletAuthError),
         (grpc.StatusCode.UNKNOWN, "unable to locate invoice", InvoiceNotFoundError),

@@ -97,3 +97,13 @@ def test_the_buyer_bake_leaves_out_channel_balance_and_an_older_bake_is_refused(
     older = parse(bake([*sorted(BUYER_PERMISSIONS), channel_balance]))
     with pytest.raises(MacaroonError, match=r"also allows uri:/lnrpc\.Lightning/ChannelBalance"):
         check_role(older, "buyer")
+
+
+def test_the_buyer_may_list_its_channels_and_offchain_read_covers_it() -> None:
+    # the doctor's channel check and the liquidity watch read the buyer's channel to
+    # its seller: ListChannels, not ChannelBalance (all channels' sums, not the seller's)
+    assert "uri:/lnrpc.Lightning/ListChannels" in BUYER_PERMISSIONS
+    without = parse(bake(sorted(BUYER_PERMISSIONS - {"uri:/lnrpc.Lightning/ListChannels"})))
+    assert without.missing_for("buyer") == ["uri:/lnrpc.Lightning/ListChannels"]
+    coarse = parse(bake(["offchain:read", "offchain:write", "info:read"]))
+    assert coarse.missing_for("buyer") == []

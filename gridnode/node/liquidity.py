@@ -1,0 +1,148 @@
+"""The node's liquidity watch: each peer's direct channel against the last day's spending.
+
+Every ``every_s`` the watch lists the node's channels (LND's ListChannels: a seller's
+``offchain:read``, a buyer's ``uri:`` permission) and sums what crossed to or from each
+peer over the last day from the ledger, then holds each peer's
+:class:`~gridnode.liquidity.outlook.PeerLiquidity`. A peer under ``liquidity_warn_days``
+(or without an active channel) is a warning in the log (once per change), the snapshot
+and so the dashboard, MQTT and the metrics; and a seller starts no session its channel
+cannot carry to the end of the period (:meth:`LiquidityWatch.refusal`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gridnode.clock import Clock, wait_for
+from gridnode.ledger import InvoiceState, Ledger, PaymentStatus
+from gridnode.liquidity.outlook import DAY_MS, PeerLiquidity, outlook, period_need, refusal
+from gridnode.money import Msat
+from gridnode.wallet.port import ChannelLister, WalletError
+
+log = logging.getLogger("gridnode.node")
+
+#: How often the channels are listed, and how long LND may take to answer.
+EVERY_S = 60.0
+TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedPeer:
+    name: str
+    fingerprint: str
+    #: The peer's Lightning node id ("" when not configured: not watched).
+    node_id: str
+
+
+class LiquidityWatch:
+    def __init__(
+        self,
+        role: str,
+        peers: Sequence[WatchedPeer],
+        lister: ChannelLister,
+        ledger: Ledger,
+        clock: Clock,
+        *,
+        warn_days: int,
+        every_s: float = EVERY_S,
+        timeout_s: float = TIMEOUT_S,
+    ) -> None:
+        self.role = role
+        self.peers = [p for p in peers if p.node_id]
+        self.lister = lister
+        self.ledger = ledger
+        self.clock = clock
+        self.warn_days = warn_days
+        self.every_s = every_s
+        self.timeout_s = timeout_s
+        #: each watched peer's latest outlook, by fingerprint
+        self.outlooks: dict[str, PeerLiquidity] = {}
+        self._peer_of_session: dict[str, str] = {}
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for o in self.outlooks.values() if (w := o.warning) is not None]
+
+    def refusal(
+        self, fingerprint: str, period_ms: int, deposit: Msat, max_payment: Msat
+    ) -> str | None:
+        """Why a session with this peer may not start now; None when its channel can
+        carry the period (or is not watched, or not listed yet)."""
+        seen = self.outlooks.get(fingerprint)
+        if seen is None:
+            return None
+        need = period_need(seen.spent_last_day, period_ms, deposit, max_payment)
+        return refusal(seen, need)
+
+    async def run(self) -> None:
+        if not self.peers:
+            return
+        while True:
+            await self.refresh()
+            await self.clock.sleep(self.every_s)
+
+    async def refresh(self) -> None:
+        """List the channels and sum the day's spending; a failure keeps the last outlook
+        (LND's health check says whether it answers)."""
+        if not self.peers:
+            return
+        try:
+            channels = await wait_for(self.clock, self.lister.channels(), self.timeout_s)
+        except (TimeoutError, WalletError) as exc:
+            log.debug("channels not listed: %s", exc)
+            return
+        spent = await self._spent_since(self.clock.now_ms() - DAY_MS)
+        for peer in self.peers:
+            new = outlook(
+                self.role,
+                peer.name,
+                peer.node_id,
+                channels,
+                spent.get(peer.fingerprint, Msat(0)),
+                self.warn_days,
+            )
+            old = self.outlooks.get(peer.fingerprint)
+            self.outlooks[peer.fingerprint] = new
+            if (old.warning if old else None) != new.warning:
+                self._tell(peer, new, old)
+
+    def _tell(self, peer: WatchedPeer, new: PeerLiquidity, old: PeerLiquidity | None) -> None:
+        if new.warning is not None and (old is None or old.state is not new.state):
+            log.warning("%s", new.warning, extra={"peer": peer.name})
+        elif new.warning is None and old is not None and old.warning is not None:
+            log.info(
+                "liquidity: the channel with %s has room again (%s)",
+                peer.name,
+                new.room,
+                extra={"peer": peer.name},
+            )
+
+    async def _spent_since(self, since_ms: int) -> dict[str, Msat]:
+        spent: dict[str, Msat] = {}
+        if self.role == "seller":
+            rows = [
+                (i.session_id, i.amount_paid or i.amount)
+                for i in await self.ledger.invoices.find(None, InvoiceState.SETTLED)
+                if (i.settled_at_ms or 0) >= since_ms
+            ]
+        else:
+            rows = [
+                (p.session_id, p.amount + p.fee)
+                for p in await self.ledger.payments.find(None, PaymentStatus.SUCCEEDED)
+                if (p.resolved_at_ms or 0) >= since_ms
+            ]
+        for session_id, amount in rows:
+            peer = await self._peer(session_id)
+            if peer:
+                spent[peer] = spent.get(peer, Msat(0)) + amount
+        return spent
+
+    async def _peer(self, session_id: str) -> str:
+        known = self._peer_of_session.get(session_id)
+        if known is None:
+            row = await self.ledger.sessions.get(session_id)
+            known = row.peer_fingerprint if row is not None else ""
+            self._peer_of_session[session_id] = known
+        return known

@@ -1,0 +1,245 @@
+"""The relay against the money: the circuit's own relay log priced against what the seller
+credited.
+
+For each buyer's circuit, each interval its relay was on (from the relay's own log in the
+circuit's process) belongs to the seller's session that switched it on (its ledger's
+relay record comes before the switch). That session's credit at any moment is what it
+was credited (its journal's settlements) less the true energy delivered in its on
+intervals so far, priced at the agreed rate profile. Two rules are checked:
+
+- **cut in time**: once credit is below the cut-off line (the policy's cut-off less the
+  most the terms let the seller wait unpaid), the relay is off within one control tick
+  plus the scheduling margin; a seller killed with the relay on leaves it to the external
+  watchdog, which must drop it within its own timeout plus the margin;
+- **restored on credit**: the relay comes on only with credit at or above the restore
+  threshold (the seller switches on only then, never on a promise), less a few msat for
+  the meter's register step.
+
+The seller's clock may be shifted by a drill (a clock jump): its ledger times are mapped
+back to real time with the shifts the drill made (:class:`ClockShifts`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from gridnode.trade.profiles import RateProfile, mean_price
+from tests.support.drill.money import Problem, rows
+from tests.support.drill.recorder import CircuitTrace
+
+#: What the meter's register step (10 mWh) and the billing's rounding may leave between
+#: the true energy's price and the seller's own count, at the demo's dearest rate.
+RESTORE_SLACK_MSAT = 10
+
+
+@dataclass
+class ClockShifts:
+    """A node's clock offsets as the drill set them: (from real s, offset ms), in order."""
+
+    changes: list[tuple[float, int]] = field(default_factory=list)
+
+    def set(self, at_s: float, shift_ms: int) -> None:
+        self.changes.append((at_s, shift_ms))
+
+    def real_s(self, node_ms: int) -> float:
+        """The real time (s) of a time stamped by the node; where a jump makes it
+        ambiguous, the latest offset that fits."""
+        if not self.changes:
+            return node_ms / 1000
+        spans = [*self.changes, (float("inf"), 0)]
+        fitting = [
+            node_ms / 1000 - shift / 1000
+            for (start, shift), (end, _) in zip([(0.0, 0), *spans[:-1]], spans, strict=True)
+            if start <= node_ms / 1000 - shift / 1000 < end
+        ]
+        return fitting[-1] if fitting else node_ms / 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyRules:
+    cutoff_msat: int
+    unpaid_cap_msat: int
+    restore_msat: int
+    #: one control tick plus the scheduling margin
+    cut_within_s: float
+    #: the external watchdog's timeout plus the scheduling margin
+    watchdog_within_s: float
+
+
+@dataclass
+class SupplyReport:
+    problems: list[Problem] = field(default_factory=list)
+    on_intervals: int = 0
+    cuts_for_credit: int = 0
+    #: the longest the relay stayed on after credit fell below the line (s)
+    max_on_below_line_s: float = 0.0
+    #: the lowest credit seen at a switch-on (msat)
+    min_credit_at_switch_on_msat: float | None = None
+    #: the longest the relay stayed on after the seller was killed (s)
+    max_on_after_seller_kill_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    session_id: str
+    buyer: int
+    #: when each credit was heard (real s, in order) and the running total after it
+    credit_times: list[float]
+    credit_totals: list[int]
+    switch_ons: list[float]
+
+    def paid(self, at_s: float) -> int:
+        heard = bisect.bisect_right(self.credit_times, at_s)
+        return self.credit_totals[heard - 1] if heard else 0
+
+
+def check_supply(
+    seller_ledger: Path,
+    buyer_fingerprints: list[str],
+    traces: dict[int, CircuitTrace],
+    profile: RateProfile,
+    rules: SupplyRules,
+    *,
+    shifts: ClockShifts,
+    seller_kills_s: list[float],
+    until_s: float,
+) -> SupplyReport:
+    report = SupplyReport()
+    sessions = _sessions(seller_ledger, buyer_fingerprints, shifts)
+    for index, trace in sorted(traces.items()):
+        mine = [s for s in sessions if s.buyer == index]
+        owned: dict[str, list[tuple[float, float]]] = {}
+        for start, end in trace.on_intervals(until_s):
+            report.on_intervals += 1
+            owner = _owner(mine, start)
+            if owner is None:
+                report.problems.append(
+                    Problem(
+                        "relay_restore",
+                        f"buyer-{index + 1}'s relay on at {start:.3f} "
+                        "with no switch-on in the seller's ledger before it",
+                    )
+                )
+                continue
+            owned.setdefault(owner.session_id, []).append((start, end))
+        for session in mine:
+            intervals = owned.get(session.session_id, [])
+            _check_session(session, intervals, trace, profile, rules, seller_kills_s, report)
+    return report
+
+
+def _sessions(ledger: Path, fingerprints: list[str], shifts: ClockShifts) -> list[_Session]:
+    found = []
+    for session_id, fingerprint in rows(
+        ledger, "SELECT session_id, peer_fingerprint FROM sessions"
+    ):
+        if fingerprint not in fingerprints:
+            continue
+        credits = sorted(
+            (shifts.real_s(int(at)), int(amount))
+            for at, amount in rows(
+                ledger,
+                "SELECT at_ms, amount_msat FROM journal WHERE kind = 'payment_settled'"
+                f" AND session_id = '{session_id}' ORDER BY id",
+            )
+        )
+        ons = [
+            shifts.real_s(int(at))
+            for (at,) in rows(
+                ledger,
+                "SELECT at_ms FROM relay_switches WHERE relay_on"
+                f" AND session_id = '{session_id}' ORDER BY id",
+            )
+        ]
+        totals = list(itertools.accumulate(amount for _, amount in credits))
+        buyer = fingerprints.index(fingerprint)
+        found.append(_Session(session_id, buyer, [t for t, _ in credits], totals, ons))
+    return found
+
+
+#: The relay's own log and the seller's ledger are stamped by two processes; the ledger's
+#: record comes first, by at most this much clock difference.
+_STAMP_SLACK_S = 0.25
+
+
+def _owner(sessions: list[_Session], on_at_s: float) -> _Session | None:
+    """The session whose latest switch-on record came at or before the relay came on."""
+    best: tuple[float, _Session] | None = None
+    for session in sessions:
+        for at_s in session.switch_ons:
+            if at_s <= on_at_s + _STAMP_SLACK_S and (best is None or at_s > best[0]):
+                best = (at_s, session)
+    return best[1] if best is not None else None
+
+
+def _check_session(
+    session: _Session,
+    intervals: list[tuple[float, float]],
+    trace: CircuitTrace,
+    profile: RateProfile,
+    rules: SupplyRules,
+    seller_kills_s: list[float],
+    report: SupplyReport,
+) -> None:
+    cost = Fraction(0)
+    times = [sample.at_s for sample in trace.samples]
+    line = rules.cutoff_msat - rules.unpaid_cap_msat
+    name = f"buyer-{session.buyer + 1} session {session.session_id[:12]}"
+    for start, end in intervals:
+        credit = session.paid(start) - cost
+        lowest = report.min_credit_at_switch_on_msat
+        report.min_credit_at_switch_on_msat = min(float(credit), lowest or float(credit))
+        if credit < rules.restore_msat - RESTORE_SLACK_MSAT:
+            report.problems.append(
+                Problem(
+                    "relay_restore",
+                    f"{name}: relay on at {start:.3f} with credit "
+                    f"{float(credit):.0f} msat, under the restore {rules.restore_msat}",
+                )
+            )
+        below_since: float | None = None
+        first = bisect.bisect_right(times, start)
+        last = bisect.bisect_left(times, end)
+        points = [start, *times[first:last], end]
+        for t0, t1 in itertools.pairwise(points):
+            energy = trace.energy_at(t1) - trace.energy_at(t0)
+            if energy > 0:
+                price = mean_price(
+                    profile, round(t0 * 1000), max(round(t1 * 1000), round(t0 * 1000) + 1)
+                )
+                cost += Fraction(energy) * price / 1_000_000
+            credit = session.paid(t1) - cost
+            if credit < line and below_since is None:
+                below_since = t1
+            elif credit >= line:
+                below_since = None
+        if below_since is None:
+            continue
+        report.cuts_for_credit += 1
+        late_s = end - below_since
+        killed = [k for k in seller_kills_s if start <= k <= end]
+        if killed:
+            held_s = end - max(killed)
+            report.max_on_after_seller_kill_s = max(report.max_on_after_seller_kill_s, held_s)
+            if held_s > rules.watchdog_within_s:
+                report.problems.append(
+                    Problem(
+                        "relay_cut",
+                        f"{name}: relay held {held_s:.2f} s after the seller "
+                        f"was killed (watchdog bound {rules.watchdog_within_s:.2f} s)",
+                    )
+                )
+            continue
+        report.max_on_below_line_s = max(report.max_on_below_line_s, late_s)
+        if late_s > rules.cut_within_s:
+            report.problems.append(
+                Problem(
+                    "relay_cut",
+                    f"{name}: relay on {late_s:.2f} s after credit fell under "
+                    f"{line} msat at {below_since:.3f} (bound {rules.cut_within_s:.2f} s)",
+                )
+            )
