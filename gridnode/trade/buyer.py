@@ -304,10 +304,7 @@ class BuyerSession:
         if out_of_range is not None and self.state in _PAYING:
             self._breach(*out_of_range, now_ms, out)
             return
-        over = self.draw.check(sample, self.offer.electrical)
-        if over is not None:  # this buyer's own doing: noted, not a breach of the seller's
-            text = f"this buyer's draw breaks the terms ({over[1]}): the seller cuts the supply"
-            out.extend([Record(LedgerKind.FAULT, now_ms, text), Notify(text)])
+        out.extend(self.draw.faults(sample, self.offer.electrical, now_ms))
         self._check_meters(now_ms, out)
 
     def _check_meters(self, now_ms: int, out: list[Action]) -> None:
@@ -318,8 +315,7 @@ class BuyerSession:
 
     def _breach(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.payments.deferred.clear()
-        out.append(Record(LedgerKind.BREACH, now_ms, text))
-        out.append(Notify(f"stopped paying: {text}"))
+        out.extend([Record(LedgerKind.BREACH, now_ms, text), Notify(f"stopped paying: {text}")])
         self.machine.move(_B.STOPPED)
         self._send_reading(Transaction.END, now_ms, out)
         out.extend(self.outbox.send(Close(cause, text), now_ms))

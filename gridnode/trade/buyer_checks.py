@@ -8,6 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from gridnode.trade.actions import Action, LedgerKind, Notify, Record
 from gridnode.trade.events import MeterSample
 from gridnode.trade.protection import Problem, RangeWatch, draw_problem, supply_problem
 from gridnode.trade.terms import ElectricalGuarantees, MeteringTolerance, Offer
@@ -45,6 +46,17 @@ class DrawWatch:
         started = problem is not None and not self.over
         self.over = problem is not None
         return problem if started else None
+
+    def faults(
+        self, sample: MeterSample, electrical: ElectricalGuarantees, now_ms: int
+    ) -> list[Action]:
+        """What the buyer records and shows when its draw has just gone over the limits:
+        its own doing, noted, not a breach of the seller's."""
+        over = self.check(sample, electrical)
+        if over is None:
+            return []
+        text = f"this buyer's draw breaks the terms ({over[1]}): the seller cuts the supply"
+        return [Record(LedgerKind.FAULT, now_ms, text), Notify(text)]
 
 
 @dataclass(slots=True)

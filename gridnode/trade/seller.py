@@ -8,7 +8,8 @@ the next tick, for conditions that only time can break).
 The session decides states and the relay; the parts it owns keep their own books:
 :class:`~gridnode.trade.seller_billing.SellerBilling` the money (deposit, invoices,
 what was paid), :class:`~gridnode.trade.supply.Supply` the contactor,
-:class:`~gridnode.trade.seller_renewal.SellerRenewal` the next period's terms.
+:class:`~gridnode.trade.seller_renewal.SellerRenewal` the next period's terms; its
+answers to the wallet's invoice events are in :mod:`gridnode.trade.seller_wallet`.
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ from gridnode.trade.messages import (
     ErrorMessage,
     Heartbeat,
     Hello,
-    InvoiceMessage,
     InvoicePurpose,
     MeterReadingMessage,
     OfferMessage,
@@ -65,8 +65,9 @@ from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_
 from gridnode.trade.profiles import floor_msat
 from gridnode.trade.protection import RangeWatch, supply_problem
 from gridnode.trade.readings import OwnSeries, SessionReadings, tariff_text
-from gridnode.trade.seller_billing import SellerBilling, energy_paid_for, money
+from gridnode.trade.seller_billing import SellerBilling
 from gridnode.trade.seller_renewal import RenewalPolicy, SellerRenewal
+from gridnode.trade.seller_wallet import LIVE, SellerWalletEvents
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import SELLER_TRANSITIONS, SellerState
 from gridnode.trade.supply import CreditDeadline, Supply
@@ -74,14 +75,14 @@ from gridnode.trade.supply import fault as supply_fault
 from gridnode.trade.terms import Offer
 
 _S = SellerState
-_LIVE = frozenset({_S.AWAITING_DEPOSIT, _S.SUPPLYING, _S.SUSPENDED_CREDIT, _S.SUSPENDED_FAULT})
+_LIVE = LIVE
 #: How far the clock may fall back before the sale period's start and the session wait for
 #: it (a small step by NTP); further back, the session ends and the next one starts from
 #: the clock as it is now, rather than waiting the jump out without supply.
 CLOCK_BACK_LIMIT_MS = 5_000
 
 
-class SellerSession:
+class SellerSession(SellerWalletEvents):
     def __init__(
         self,
         offer: Offer,
@@ -246,53 +247,6 @@ class SellerSession:
             out.append(self.billing.request(deposit, InvoicePurpose.DEPOSIT, self.offer))
         else:
             self.billing.deposit_locked = True
-
-    # -- wallet events -----------------------------------------------------------------
-    def _on_invoice_created(self, event: InvoiceCreated, now_ms: int, out: list[Action]) -> None:
-        if self.state not in _LIVE:
-            return
-        entry = self.billing.created(event.request_id, event.payment_hash)
-        if entry is None:
-            return
-        amount, purpose = entry
-        energy = self.meter.energy_mwh
-        energy_from, energy_to = energy_paid_for(purpose, amount, self.offer, energy, now_ms)
-        reading = self.readings.sign(Transaction.CHARGING, self.last_sample, energy, now_ms, out)
-        text, payment_hash = f"{purpose.name.lower()} invoice", event.payment_hash
-        out.append(
-            Record(LedgerKind.INVOICE, now_ms, text, amount=amount, payment_hash=payment_hash)
-        )
-        message = InvoiceMessage(
-            event.bolt11, event.payment_hash, amount, purpose, energy_from, energy_to, reading
-        )
-        out.extend(self.outbox.send(message, now_ms))
-
-    def _on_settled(self, event: InvoiceSettled, now_ms: int, out: list[Action]) -> None:
-        if event.payment_hash == self.billing.deposit_hash:
-            out.append(money(LedgerKind.DEPOSIT, now_ms, "deposit settled (default)", event))
-            self.closing.released = True
-        elif self.billing.is_ours(event.payment_hash):
-            # Recorded before it counts as credit (and so before it can switch power on).
-            out.append(money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
-            self.billing.settled(event.payment_hash, event.amount)
-            self.closing.proved.discard(event.payment_hash)
-            if self.state is _S.CLOSING and self.closing.sent:  # restated: paid after it
-                self._state_account(now_ms, out)
-
-    def _on_canceled(self, payment_hash: bytes, now_ms: int, out: list[Action]) -> None:
-        self.billing.forget(payment_hash)
-        if payment_hash != self.billing.deposit_hash:
-            return
-        if self.state is _S.CLOSING:
-            out.append(
-                Record(LedgerKind.DEPOSIT, now_ms, "deposit refunded", payment_hash=payment_hash)
-            )
-            self.closing.released = True
-        elif self.state in _LIVE:
-            # Expired unpaid, or cancelled under us while locked: either way it is gone.
-            text = "the deposit was cancelled" if self.billing.deposit_locked else "unpaid"
-            self.billing.deposit_locked, self.billing.deposit_hash = False, b""
-            self._begin_close(Cause.DEPOSIT, f"no deposit: {text}", now_ms, out)
 
     # -- metering ----------------------------------------------------------------------
     def _on_sample(self, sample: MeterSample) -> None:
