@@ -19,11 +19,12 @@ from gridnode.regtest.network import DAEMON_STOP_S, RegtestNetwork
 from gridnode.regtest.processes import Daemon, stop_all
 
 #: How long each step of the demo's clean stop may take before what is left is killed
-#: (seconds): the seller (it closes its sessions while the buyers still listen), then the
-#: buyers and the load agent together, the circuit, the LND nodes together, the btcds.
+#: (seconds): the buyers and the load agent together (each buyer closes its session and is
+#: paid its unused credit back while the seller still runs, issue 19), then the seller,
+#: the circuit, the LND nodes together, the btcds.
 STOP_TIMEOUTS_S = {
+    "buyers": 30.0,
     "seller": 20.0,
-    "buyers": 20.0,
     "circuit": 10.0,
     "lnd": DAEMON_STOP_S,
     "btcd": DAEMON_STOP_S,
@@ -42,13 +43,17 @@ def stop_in_order(
     network: RegtestNetwork,
     keep_network: bool,
 ) -> None:
-    """Stop the seller, then the other nodes together, the circuit, and the network
-    (unless it is kept): SIGTERM, then SIGKILL at each step's deadline."""
+    """Stop the other nodes together, then the seller, the circuit, and the network
+    (unless it is kept): SIGTERM, then SIGKILL at each step's deadline.
+
+    The buyers leave first: each closes its session and is paid its unused credit back
+    while the seller still runs (issue 19); the seller's End reaches them before its
+    Close, so their ledgers hold both series complete."""
     others = dict(nodes)
     seller = others.pop("seller", None)
+    stop_all(others.values(), STOP_TIMEOUTS_S["buyers"])
     if seller is not None:
         stop_all([seller], STOP_TIMEOUTS_S["seller"])
-    stop_all(others.values(), STOP_TIMEOUTS_S["buyers"])
     circuit.send_signal(signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         circuit.wait(STOP_TIMEOUTS_S["circuit"])
