@@ -29,8 +29,8 @@ from gridnode.node.partner import (
     QuietOver,
     SessionEnded,
 )
-from gridnode.node.refunds import SellerRefunds
 from gridnode.node.reconcile import release_deposits
+from gridnode.node.refunds import SellerRefunds
 from gridnode.node.routing import frame_session
 from gridnode.node.runner import SessionRunner
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message

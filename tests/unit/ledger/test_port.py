@@ -377,7 +377,7 @@ async def test_a_ledger_written_by_the_first_schema_opens_with_typed_rows(tmp_pa
     """A ledger of schema 1 with the rows an early gridnode wrote: it migrates on open,
     and reads back as enums and rows; the receipt's read-only view needs no migration."""
     from gridnode.ledger import LedgerStore
-    from gridnode.ledger.schema import MIGRATIONS, SCHEMA_VERSION
+    from gridnode.ledger.schema import MIGRATIONS
 
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)

@@ -247,7 +247,7 @@ def test_a_payment_lnd_never_resolves_stops_counting_once_its_invoice_expired() 
     now = world.now_ms
     offer = replace(demo_offer(), payee_node_id=SELLER_NODE_ID)
     book = BuyerPayments()
-    book.agree(offer, Msat(400))
+    book.agree(offer, Msat(400), None, now, [])
     stuck, later = _expiring_invoice(world, 60, 30), _expiring_invoice(world, 61, 30)
     out: list[Action] = []
     assert book.take(stuck, offer, now, out) is None
@@ -273,7 +273,7 @@ def test_a_deposit_held_for_the_whole_session_always_counts() -> None:
     world = receiving_world()
     offer = replace(demo_offer(), payee_node_id=SELLER_NODE_ID)
     book = BuyerPayments()
-    book.agree(offer, Msat(400))
+    book.agree(offer, Msat(400), None, world.now_ms, [])
     deposit = replace(
         _expiring_invoice(world, 62, 30), purpose=InvoicePurpose.DEPOSIT, amount=Msat(400)
     )
