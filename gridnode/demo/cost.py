@@ -71,7 +71,10 @@ class CostSampler:
         if steady and self._steady_from is None:
             self._steady_from = now
             for w in self.watched:
-                w.cpu_at_start_s = _cpu_s(w)
+                try:
+                    w.cpu_at_start_s = _cpu_s(w)
+                except psutil.Error:  # killed (a drill) or restarted: no steady figure
+                    w.gone = True
             return
         if not steady:
             return
