@@ -18,9 +18,10 @@ setup-unit:
 demo: setup
 	@scripts/demo
 
-# The whole suite: lint, strict types (package, tests, bench), then every test tier.
+# The whole suite: lint, strict types (package, tests, bench), then every test tier
+# (the twenty slowest tests are listed at the end, to keep the suite short).
 test: setup lint typecheck
-	@$(PY) -m pytest
+	@$(PY) -m pytest --durations=20
 
 lint:
 	@$(PY) -m ruff check .
