@@ -22,6 +22,7 @@ from gridnode.receipt.accounting import Interval, intervals
 from gridnode.receipt.export import build_receipt, receipt_sessions
 from gridnode.receipt.files import receipt_path
 from gridnode.receipt.model import dumps
+from gridnode.receipt.terms import accepted_offers
 from gridnode.statement.fiat import Prices
 from gridnode.statement.model import (
     DepositState,
@@ -30,9 +31,6 @@ from gridnode.statement.model import (
     Statement,
     TenantStatement,
 )
-from gridnode.trade import codec
-from gridnode.trade.errors import DecodeError
-from gridnode.trade.messages import AcceptanceMessage, OfferMessage, RenewalMessage
 from gridnode.trade.terms import Offer
 
 #: A deposit's invoice state (seller's ledger) or payment state (buyer's) to what it means.
@@ -150,23 +148,6 @@ def _party(receipt: Mapping[str, Any], role: str) -> str:
         if party.get("role") == role:
             return str(party.get("fingerprint", ""))
     return ""
-
-
-def accepted_offers(receipt: Mapping[str, Any]) -> list[Offer]:
-    """The terms both sides signed, from the receipt's own signed messages."""
-    offers: dict[bytes, Offer] = {}
-    accepted: list[Offer] = []
-    for item in receipt.get("messages", []):
-        try:
-            received = codec.decode(bytes.fromhex(item["frame"]))
-        except (DecodeError, KeyError, ValueError, TypeError):
-            continue
-        body = received.envelope.body
-        if isinstance(body, OfferMessage | RenewalMessage):
-            offers[codec.digest(received)] = body.offer
-        elif isinstance(body, AcceptanceMessage) and body.offer_digest in offers:
-            accepted.append(offers[body.offer_digest])
-    return accepted
 
 
 def _ms(iso: str | None) -> int | None:
