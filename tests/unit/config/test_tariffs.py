@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from gridnode.config.reader import ConfigError
-from gridnode.config.settings import load_settings
+from gridnode.config.settings import SellerSettings, load_settings
 from gridnode.money import Msat
 from gridnode.trade.profiles import ConstantProfile
-from tests.support.node_config import SELLER, seller_settings, write
+from tests.support.node_config import SELLER, example, filled_example, seller_settings, write
 
 NIGHT = """
 [tariffs.night]
@@ -99,3 +99,21 @@ def test_tariffs_is_a_sellers_setting(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(write(tmp_path, BUYER + NIGHT), env={})
     assert any("tariffs is a seller's setting" in p for p in caught.value.problems)
+
+
+def test_the_examples_commented_tariff_loads_once_uncommented(tmp_path: Path) -> None:
+    lines, inside = [], False
+    for line in filled_example("seller").splitlines():
+        inside = (inside and bool(line)) or line.startswith("# [tariffs.night]")
+        if inside or line.startswith("# tariff = "):
+            line = line.removeprefix("# ")
+        lines.append(line)
+    text = "\n".join(lines)
+    assert "\n[tariffs.night]\n" in text
+    assert '\ntariff = "night"' in text
+    path = example(tmp_path, "seller")
+    path.write_text(text)
+    settings = load_settings(path, env={})
+    assert isinstance(settings, SellerSettings)
+    [buyer] = settings.selling.buyers
+    assert settings.selling.terms_for(buyer) is settings.selling.tariffs["night"]
