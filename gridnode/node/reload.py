@@ -26,6 +26,7 @@ from gridnode.config.peers import BuyerEntry
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import CommonSettings, NodeSettings, SellerSettings, load_settings
 from gridnode.errors import GridnodeError
+from gridnode.node.liquidity import WatchedPeer
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
 from gridnode.trade.terms import OfferTemplate
@@ -209,6 +210,12 @@ class SellerReloader:
             removed = [entry.name for entry in plan.removed]
             self.role.reconfigure(plan.terms, plan.buyer_terms, added=added, removed=removed)
             self.leaving.update((entry.name, entry) for entry in plan.removed)
+            if (watch := self.role.ctx.liquidity) is not None:  # their channels too
+                watch.peers.extend(
+                    WatchedPeer(b.name, b.fingerprint, b.lightning_node)
+                    for b in plan.added
+                    if b.lightning_node
+                )
             self.settings = dataclasses.replace(self.settings, selling=new.selling)
             self.role.reload_problem = None
             self.reloads += 1
