@@ -2,7 +2,9 @@
 buyers reads its configuration again on SIGHUP. A file with a mistake changes nothing
 (the next renewals keep the old tariff, the seller's status says why, both keep
 trading); once fixed, each buyer's next renewal carries its new tariff: a named
-``[tariffs.night]`` for one, the changed default ``[terms]`` for the other."""
+``[tariffs.night]`` for one, the changed default ``[terms]`` for the other. Then one
+buyer is removed from the file: its session ends with its period and the seller pays
+its unused credit back, while the other trades on."""
 
 from __future__ import annotations
 
@@ -82,6 +84,13 @@ def with_tariffs(text: str) -> str:
     )
 
 
+def without_buyer(text: str, name: str) -> str:
+    """The seller's file without the [[buyers]] table of ``name``."""
+    head, found, rest = text.partition(f'[[buyers]]\nname = "{name}"\n')
+    assert found
+    return head + rest.split("\n\n", 1)[1]
+
+
 def test_a_tariff_change_by_sighup_reaches_each_buyer_at_its_next_renewal(
     demo: DemoHarness,
 ) -> None:
@@ -140,3 +149,26 @@ def test_a_tariff_change_by_sighup_reaches_each_buyer_at_its_next_renewal(
     # both kept trading throughout: the renewals were accepted, the supply stays on
     assert relay_on(demo, 0)
     assert relay_on(demo, 1)
+
+    # buyer-2 removed: closed at the end of its period, its credit paid back
+    config.write_text(without_buyer(good, "buyer-2"))
+    removed_at = now_ms()
+    os.kill(seller_pid, signal.SIGHUP)
+    gone = parts.buyers[1]
+    paid = (
+        "SELECT credit_msat, hex(preimage) FROM credit_notes WHERE state = 'paid'"
+        f" AND credit_msat > 0 AND noted_at_ms > {removed_at}"
+    )
+    wait_until(
+        demo, "buyer-2 is paid back", lambda: bool(rows(gone.ledger, paid)), 2 * PERIOD_S + 20
+    )
+    [(credit, preimage)] = rows(gone.ledger, paid)
+    assert (credit, preimage) in rows(parts.seller.ledger, paid)  # both books agree
+    closed = rows(
+        gone.ledger,
+        f"SELECT text FROM journal WHERE kind = 'state' AND at_ms > {removed_at}"
+        " AND text LIKE 'closed:%removed%'",
+    )
+    assert closed
+    assert not relay_on(demo, 1)
+    assert relay_on(demo, 0)  # the other buyer trades on
