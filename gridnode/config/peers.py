@@ -14,6 +14,7 @@ anything, in the same list as every other mistake.
     meter = "flat-2"                 # the [[hardware.meters]] id of this buyer's supply
     relay = { kind = "gpio", pin = 17 }
     lightning_node = "03a1..."       # optional: the buyer's LND node id (66 hex digits)
+    tariff = "night"                 # optional: a [tariffs.NAME]; without it, [terms]
 
     [seller]                         # a buyer: the seller it buys from
     address = "192.0.2.10:7878"
@@ -61,6 +62,8 @@ class BuyerEntry:
     #: The buyer's Lightning node id (66 hex digits): the far end of the direct channel
     #: that carries its payments; "" when not configured.
     lightning_node: str = ""
+    #: The ``[tariffs.NAME]`` this buyer is sold on; "" for the default ``[terms]``.
+    tariff: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,7 @@ def read_buyers(top: Table, base: Path) -> dict[str, BuyerEntry]:
             meter=table.get("meter", str, hint="the id of a [[hardware.meters]] entry"),
             relay=relay or RelayConfig("gpio"),  # a placeholder: the entry is dropped
             lightning_node=read_lightning_node(table),
+            tariff=table.get("tariff", str, "", hint='a [tariffs.NAME], like "night"'),
         )
         table.unknown_keys()
         check_certificate(table, entry.name, entry.fingerprint, entry.certificate)

@@ -50,6 +50,7 @@ from gridnode.config.mqtt import read_metrics_listen, read_mqtt
 from gridnode.config.peers import BuyerEntry, SellerEntry, read_address, read_buyers, read_sellers
 from gridnode.config.ratefeed import read_feed_curve
 from gridnode.config.reader import ConfigError, Problems, Table, load_toml
+from gridnode.config.tariffs import check_buyer_tariffs, read_tariffs
 from gridnode.config.trade import read_terms
 from gridnode.hardware.config import HardwareConfig
 from gridnode.mqtt.settings import MqttSettings
@@ -75,7 +76,7 @@ __all__ = [
 ROLES = ("seller", "buyer")
 #: The top-level keys only one role has: the other role's file is told so by name.
 ROLE_KEYS = {
-    "seller": ("listen", "buyers", "terms"),
+    "seller": ("listen", "buyers", "terms", "tariffs"),
     "buyer": ("seller", "limits", "rate_feed", "rate_feed_curve"),
 }
 DEFAULT_RATE_FEED = "tcp://127.0.0.1:5556"
@@ -130,8 +131,15 @@ class SellingSettings:
     listen: str
     #: The buyers it sells to, each with its own meter and relay.
     buyers: tuple[BuyerEntry, ...]
-    #: Its sale terms, placed in time for each session's offer.
+    #: Its default sale terms ([terms]), placed in time for each session's offer.
     terms: OfferTemplate
+    #: Its named tariffs ([tariffs.NAME]), each a full terms table; a buyer entry's
+    #: ``tariff`` names one (issue 18).
+    tariffs: Mapping[str, OfferTemplate] = field(default_factory=dict)
+
+    def terms_for(self, buyer: BuyerEntry) -> OfferTemplate:
+        """The terms ``buyer`` is sold on: its tariff, else the default [terms]."""
+        return self.tariffs[buyer.tariff] if buyer.tariff else self.terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,18 +250,22 @@ def _read_selling(top: Table, base: Path, common: Mapping[str, Any]) -> SellingS
     before = len(problems.items)
     listen = read_address(top, "listen", hint='address and port, like "0.0.0.0:7878"')
     buyers = read_buyers(top, base)
-    terms = read_terms(top.table("terms"), register_step_mwh=common["register_step_mwh"])
+    step_mwh = common["register_step_mwh"]
+    terms = read_terms(top.table("terms"), register_step_mwh=step_mwh)
+    tariffs = read_tariffs(top, register_step_mwh=step_mwh)
+    check_buyer_tariffs(top, buyers)
     hardware: HardwareConfig | None = common["hardware"]
     if hardware is not None:  # the checks that need the hardware
         checks.require_watchdog(hardware, problems)
         checks.require_buyer_meters(hardware, buyers.values(), problems)
         relays = [(f"{where}.relay", entry.relay) for where, entry in buyers.items()]
         checks.require_separate_outputs(hardware, relays, problems)
-        if terms is not None:
-            checks.require_fresh_readings(hardware, terms.policy, problems)
+        every = ([terms] if terms is not None else []) + list(tariffs.values())
+        for policy in dict.fromkeys(t.policy for t in every):  # each distinct one once
+            checks.require_fresh_readings(hardware, policy, problems)
     if terms is None or len(problems.items) > before:
         return None
-    return SellingSettings(listen, tuple(buyers.values()), terms)
+    return SellingSettings(listen, tuple(buyers.values()), terms, tariffs)
 
 
 def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSettings | None:

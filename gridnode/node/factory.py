@@ -2,7 +2,9 @@
 
 The only place that opens real things (the identity, the ledger, LND, the serial bus and
 its relays, the peer link's server or clients); the runtime and the roles receive them
-ready. :func:`run_node` runs a node of either role until SIGTERM or SIGINT.
+ready. :func:`run_node` runs a node of either role until SIGTERM or SIGINT; a seller
+reloads its configuration on SIGHUP (issue 18, :mod:`gridnode.node.reload`), a buyer
+stops on it as on SIGTERM.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import dataclasses
 import logging
 import os
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
 from gridnode.clock import SYSTEM_CLOCK, Clock, ShiftedClock
+from gridnode.config.peers import BuyerEntry
 from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
@@ -35,6 +39,7 @@ from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
+from gridnode.node.reload import SellerReloader
 from gridnode.node.runtime import NodeRuntime, Role, ServiceFactory
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
@@ -60,9 +65,11 @@ async def build_runtime(
     timings: RuntimeTimings | None = None,
     clock: Clock = SYSTEM_CLOCK,
     ids: IdSource | None = None,
+    config_path: Path | None = None,
 ) -> NodeRuntime:
     """Open every port of a node and assemble its runtime (nothing trades yet). What was
-    opened is closed again if a later step fails."""
+    opened is closed again if a later step fails. ``config_path``: the file a seller
+    reloads (SIGHUP, ``gridnode tariff reload``)."""
     identity, signer = wiring.open_identity(settings)
     opened = contextlib.AsyncExitStack()
     try:
@@ -93,7 +100,7 @@ async def build_runtime(
             liquidity=_liquidity(settings, wallet, ledger, clock),
         )
         services = _services(settings, registry, allow_control)
-        return _assemble(settings, ctx, hardware, opened, allow_control, services)
+        return _assemble(settings, ctx, hardware, opened, allow_control, services, config_path)
     except BaseException:
         await opened.aclose()
         raise
@@ -125,12 +132,22 @@ def _assemble(
     opened: contextlib.AsyncExitStack,
     allow_control: bool,
     services: list[ServiceFactory],
+    config_path: Path | None = None,
 ) -> NodeRuntime:
     poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
     role: Role
     rate_feed: Callable[[NodeRuntime], RateFeed] | None = None
+    reloader: SellerReloader | None = None
     if isinstance(settings, SellerSettings):
-        role = _seller(settings, ctx, hardware, poll_s)
+        role = seller = _seller(settings, ctx, hardware, poll_s)
+        if config_path is not None:
+            reloader = SellerReloader(
+                config_path,
+                settings,
+                seller,
+                _slot_builder(seller, ctx, hardware, poll_s),
+                meters=set(hardware.meters),
+            )
     else:
         role = _buyer(settings, ctx, hardware, poll_s)
         buying = settings.buying
@@ -148,6 +165,7 @@ def _assemble(
             allow_control=allow_control,
             stop_session=runtime.stop_session,
             receipt=receipts.receipt,
+            reload=runtime.reload,
         )
 
     return NodeRuntime(
@@ -162,6 +180,7 @@ def _assemble(
         ledger_path=str(settings.ledger),
         config_warnings=settings.warnings,
         services=services,
+        reload=reloader.reload if reloader is not None else None,
     )
 
 
@@ -240,7 +259,7 @@ def _seller(
             )
         )
     host, port = selling.listen.rsplit(":", 1)
-    return SellerRole(
+    role = SellerRole(
         ctx,
         terms=selling.terms,
         server=server,
@@ -248,6 +267,40 @@ def _seller(
         slots=slots,
         storage_budget_mb_per_day=settings.storage_budget_mb_per_day,
     )
+    for entry in selling.buyers:
+        if entry.tariff:
+            role.slots[entry.name].terms = selling.tariffs[entry.tariff]
+    role.pins = server.update_buyers
+    return role
+
+
+def _slot_builder(
+    role: SellerRole, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+) -> Callable[[Sequence[BuyerEntry]], list[BuyerSlot]]:
+    """Makes the slots of buyers a reload adds: each relay opened first (a relay that
+    will not open changes nothing), then the buyers pinned on the peer link."""
+    server = role.server
+    assert isinstance(server, SellerServer)
+
+    def build(entries: Sequence[BuyerEntry]) -> list[BuyerSlot]:
+        relays = [wiring.relay_for(hardware, e.relay, e.name) for e in entries]
+        peers = [PinnedPeer.from_files(e.name, e.fingerprint, e.certificate) for e in entries]
+        server.update_buyers([s.peer for s in role.slots.values()] + peers)
+        return [
+            BuyerSlot(
+                ctx,
+                entry.name,
+                peer,
+                server.link(peer.fingerprint),
+                meter=hardware.meters[entry.meter],
+                meter_id=entry.meter,
+                relay=relay,
+                poll_s=poll_s,
+            )
+            for entry, peer, relay in zip(entries, peers, relays, strict=True)
+        ]
+
+    return build
 
 
 def _buyer(
@@ -312,18 +365,32 @@ def node_clock(settings: NodeSettings) -> Clock:
     return ShiftedClock(settings.base / name)
 
 
-def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:
-    """Run a node until SIGTERM, SIGINT or SIGHUP (its terminal closed): each stops it
-    cleanly (relays off, sessions closed)."""
+def run_node(
+    settings: NodeSettings, *, allow_control: bool = False, config_path: Path | None = None
+) -> None:
+    """Run a node until SIGTERM or SIGINT: each stops it cleanly (relays off, sessions
+    closed). SIGHUP is the daemons' "read your configuration again" for a seller given
+    its ``config_path`` (issue 18); a buyer stops on it cleanly, as on a closed terminal."""
+    reloads = isinstance(settings, SellerSettings) and config_path is not None
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        # while it starts, a seller ignores SIGHUP: it starts on the file it just read
+        loop.add_signal_handler(signal.SIGHUP, (lambda: None) if reloads else stop.set)
         runtime = await build_runtime(
-            settings, allow_control=allow_control, clock=node_clock(settings)
+            settings,
+            allow_control=allow_control,
+            clock=node_clock(settings),
+            config_path=config_path,
         )
+        if reloads:
+            spawn = runtime.ctx.tasks.spawn
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: spawn(runtime.reload("SIGHUP"), name="reload")
+            )
         await runtime.run(stop)
 
     asyncio.run(main())

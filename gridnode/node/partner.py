@@ -89,6 +89,8 @@ class Partner:
         self.sessions_started = 0
         #: set when the peer's End reading of the latest session came after it closed here
         self.late_end = asyncio.Event()
+        #: the partner's long-lived tasks (cancelled when a seller lets a buyer go)
+        self.tasks: list[asyncio.Task[object]] = []
 
     # -- the loop ----------------------------------------------------------------------------
     def post(self, event: PartnerEvent) -> None:
@@ -97,8 +99,8 @@ class Partner:
     def start(self) -> None:
         """Start pumping the link and serving events (both end when the node stops)."""
         tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
-        tasks.keep_running(self._pump, name=f"link {self.name}", sleep=sleep)
-        tasks.keep_running(self._serve, name=f"partner {self.name}", sleep=sleep)
+        self.tasks.append(tasks.keep_running(self._pump, name=f"link {self.name}", sleep=sleep))
+        self.tasks.append(tasks.keep_running(self._serve, name=f"partner {self.name}", sleep=sleep))
 
     async def _pump(self) -> None:
         while True:

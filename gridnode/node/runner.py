@@ -47,6 +47,7 @@ from gridnode.trade.actions import (
     SwitchRelay,
 )
 from gridnode.trade.events import Effect, EffectFailed, Event, Tick
+from gridnode.trade.messages import Cause
 
 log = logging.getLogger("gridnode.node")
 
@@ -83,6 +84,8 @@ class SessionRunner:
         self.payments = payments or PaymentPolicy()
         self.events: asyncio.Queue[tuple[Event, Handled | None]] = asyncio.Queue()
         self.closed = asyncio.Event()
+        #: why the session closed (set with ``closed``)
+        self.close_cause: Cause | None = None
         self.notes: list[str] = []
         self.rate_msat_per_kwh: int | None = None
         self.relay_on = False
@@ -201,6 +204,7 @@ class SessionRunner:
             case CloseSession():
                 await self.ports.ledger.sessions.close(self.session_id, self.ports.clock.now_ms())
                 self._log.info("session closed: %s", action.cause.name.lower())
+                self.close_cause = action.cause
                 self.closed.set()
 
     async def _record(self, record: Record) -> None:

@@ -42,7 +42,7 @@ from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.evaluate import BreachHold
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkUp as SessionLinkUp
-from gridnode.trade.messages import CarriedCredit, MessageKind
+from gridnode.trade.messages import CarriedCredit, Cause, MessageKind
 from gridnode.trade.readings import OwnSeries
 from gridnode.trade.states import BuyerState
 from gridnode.trade.terms import BuyerLimits
@@ -159,6 +159,8 @@ class SellerPartner(Partner):
                 await self._pause(paused)
             case SessionEnded(runner=runner):
                 self._follow_payments(runner.session_id)
+                if runner.close_cause is Cause.REMOVED:  # the seller let this buyer go
+                    self.ctx.tasks.spawn(self._removed(), name=f"leave {self.name}")
                 if self.paused and runner is self.runner:
                     self.ctx.tasks.spawn(self._link_down_after(runner), name=f"pause {self.name}")
             case GateOpened() | QuietOver():
@@ -192,6 +194,16 @@ class SellerPartner(Partner):
             await self.refunds.leave(self.ctx.timings.refund_grace_s)
         if self.paused:
             self._link_down()
+
+    async def _removed(self) -> None:
+        """The seller no longer sells to this buyer (issue 18): the buyer leaves it, asking
+        its unused credit back (issue 19); the seller pays it, then lets the link go."""
+        log.warning(
+            "%s no longer sells to this node (removed from its configuration): asking the "
+            "unused credit back",
+            self.name,
+        )
+        await self.refunds.leave(self.ctx.timings.refund_grace_s)
 
     def _link_down(self) -> None:
         if self.dialling and not self.link_paused:

@@ -38,7 +38,8 @@ def _waiting(partner: Partner, poller: MeterPoller, state: str) -> SessionView:
 
 
 def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
-    base = _waiting(slot, slot.poller, "waiting for the buyer")
+    waiting = "removed: leaving" if slot.removed else "waiting for the buyer"
+    base = _waiting(slot, slot.poller, waiting)
     runner, session = slot.live, slot.session
     if runner is None or session is None:
         return base

@@ -89,3 +89,9 @@ async def receipt(path: Path, session_id: str) -> pb.Receipt:
     if update.WhichOneof("kind") != "receipt":
         raise StatusUnavailableError(f"the node on {path} answered with no receipt")
     return update.receipt
+
+
+async def reload(path: Path) -> tuple[bool, str]:
+    """Ask a seller to read its configuration again: (whether it applied, its sentence)."""
+    update = await _ask(path, pb.Request(reload=pb.Reload()))
+    return update.control.ok, update.control.text

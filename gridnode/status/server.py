@@ -3,7 +3,9 @@
 Each client sends one request. ``Subscribe`` gets a snapshot at once, again whenever the
 node says something changed (at most every ``min_interval_s``) and at least every
 ``max_interval_s``. ``StopSession`` is the one control and is refused unless the node
-runs with ``--allow-control``. ``GetReceipt`` gets one session's receipt, which the node
+runs with ``--allow-control``. ``Reload`` asks a seller to read its configuration again
+(as SIGHUP does; the socket is its owner's alone, mode 0600) and answers what changed or
+why nothing did. ``GetReceipt`` gets one session's receipt, which the node
 builds from its ledger and checks (the ``receipt`` callback), so the dashboard needs
 nothing of the node but this socket. A client that sends garbage gets an error and is
 closed; one that stops reading is dropped; neither slows the node or another reader.
@@ -53,6 +55,19 @@ class ReceiptAnswer(Protocol):
 
 GetReceipt = Callable[[str], Awaitable[ReceiptAnswer]]
 
+
+class ReloadAnswer(Protocol):
+    """What a reload did (the node's :class:`gridnode.node.reload.ReloadResult`)."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+Reload = Callable[[], Awaitable[ReloadAnswer]]
+
 ERROR_BAD_REQUEST = 400
 ERROR_CONTROL_REFUSED = 403
 ERROR_UNKNOWN_SESSION = 404
@@ -69,6 +84,7 @@ class StatusServer:
         allow_control: bool = False,
         stop_session: StopSession | None = None,
         receipt: GetReceipt | None = None,
+        reload: Reload | None = None,
         min_interval_s: float = 0.2,
         max_interval_s: float = 1.0,
         request_timeout_s: float = 5.0,
@@ -79,6 +95,7 @@ class StatusServer:
         self.allow_control = allow_control
         self.stop_session = stop_session
         self.receipt = receipt
+        self.reload = reload
         self.min_interval_s = min_interval_s
         self.max_interval_s = max_interval_s
         self.request_timeout_s = request_timeout_s
@@ -131,6 +148,8 @@ class StatusServer:
                     await self._send(writer, await self._control(request.stop_session))
                 case "get_receipt":
                     await self._send(writer, await self._receipt(request.get_receipt))
+                case "reload":
+                    await self._send(writer, await self._reload())
                 case _:
                     await self._error(writer, ERROR_BAD_REQUEST, "the request names no action")
         except StatusFrameError as exc:
@@ -181,6 +200,12 @@ class StatusServer:
         if problem is not None:
             return _error_update(ERROR_UNKNOWN_SESSION, problem)
         return pb.Update(control=pb.ControlResult(ok=True, text=f"stopping {stop.session_id}"))
+
+    async def _reload(self) -> pb.Update:
+        if self.reload is None:
+            return _error_update(ERROR_NOT_SERVED, "this node does not reload its configuration")
+        answer = await self.reload()
+        return pb.Update(control=pb.ControlResult(ok=answer.ok, text=answer.text))
 
     async def _receipt(self, request: pb.GetReceipt) -> pb.Update:
         if self.receipt is None:

@@ -81,6 +81,9 @@ class Cause(enum.IntEnum):
     FREQUENCY = 12
     IMBALANCE = 13
     NEUTRAL_CURRENT = 14
+    #: the seller no longer sells to this buyer (removed from its configuration): the
+    #: buyer leaves, asking its unused credit back (issue 18, issue 19)
+    REMOVED = 15
 
 
 #: Causes that are electrical or metering faults (not money, time or a person's wish):

@@ -7,14 +7,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Request(_message.Message):
-    __slots__ = ("subscribe", "stop_session", "get_receipt")
+    __slots__ = ("subscribe", "stop_session", "get_receipt", "reload")
     SUBSCRIBE_FIELD_NUMBER: _ClassVar[int]
     STOP_SESSION_FIELD_NUMBER: _ClassVar[int]
     GET_RECEIPT_FIELD_NUMBER: _ClassVar[int]
+    RELOAD_FIELD_NUMBER: _ClassVar[int]
     subscribe: Subscribe
     stop_session: StopSession
     get_receipt: GetReceipt
-    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ..., get_receipt: _Optional[_Union[GetReceipt, _Mapping]] = ...) -> None: ...
+    reload: Reload
+    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ..., get_receipt: _Optional[_Union[GetReceipt, _Mapping]] = ..., reload: _Optional[_Union[Reload, _Mapping]] = ...) -> None: ...
+
+class Reload(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class Subscribe(_message.Message):
     __slots__ = ("max_interval_ms",)

@@ -36,6 +36,7 @@ class Cause(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CAUSE_FREQUENCY: _ClassVar[Cause]
     CAUSE_IMBALANCE: _ClassVar[Cause]
     CAUSE_NEUTRAL_CURRENT: _ClassVar[Cause]
+    CAUSE_REMOVED: _ClassVar[Cause]
 ROLE_UNSPECIFIED: Role
 ROLE_SELLER: Role
 ROLE_BUYER: Role
@@ -57,6 +58,7 @@ CAUSE_DEPOSIT: Cause
 CAUSE_FREQUENCY: Cause
 CAUSE_IMBALANCE: Cause
 CAUSE_NEUTRAL_CURRENT: Cause
+CAUSE_REMOVED: Cause
 
 class Frame(_message.Message):
     __slots__ = ("envelope", "signature")
