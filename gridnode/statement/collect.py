@@ -138,9 +138,20 @@ def _archived(folder: Path, seen: set[str]) -> tuple[list[_Found], list[str]]:
             continue
         if receipt.get("session_id") in seen:
             continue
-        # the archive keeps receipts, which carry no breach records
-        found.append(_Found(receipt, path.name, hashlib.sha256(data).hexdigest(), "archive", []))
+        sha256 = hashlib.sha256(data).hexdigest()
+        found.append(_Found(receipt, path.name, sha256, "archive", _faults_said(receipt)))
     return found, notes
+
+
+def _faults_said(receipt: Mapping[str, Any]) -> list[str]:
+    """A pruned session's breaches, from its receipt: the ledger's breach rows went with
+    the prune, but the receipt keeps every Suspend and Close that named a fault."""
+    said: list[str] = []
+    for item in receipt.get("faults", []):
+        if isinstance(item, Mapping):
+            who, cause = item.get("from", "a party"), item.get("cause", "fault")
+            said.append(f"{who} {item.get('message', 'said')} ({cause}): {item.get('text', '')}")
+    return said
 
 
 def _party(receipt: Mapping[str, Any], role: str) -> str:
