@@ -156,14 +156,16 @@ def _not_clicked(buyer: str) -> Check:
 
 def _peer_channels(settings: NodeSettings) -> list[ln.PeerChannel]:
     if isinstance(settings, SellerSettings):
-        pay = settings.selling.terms.payments
-        largest = max(pay.max_payment, pay.initial_deposit)
-        return [
-            ln.PeerChannel(
-                b.name, b.lightning_node, f"[[buyers]] {b.name!r}", pay.min_payment, largest
+        # each buyer on its own tariff's payment sizes
+        channels = []
+        for b in settings.selling.buyers:
+            pay = settings.selling.terms_for(b).payments
+            largest = max(pay.max_payment, pay.initial_deposit)
+            where = f"[[buyers]] {b.name!r}"
+            channels.append(
+                ln.PeerChannel(b.name, b.lightning_node, where, pay.min_payment, largest)
             )
-            for b in settings.selling.buyers
-        ]
+        return channels
     limits = settings.buying.limits
     largest = max(limits.max_payment, limits.max_deposit)
     return [
