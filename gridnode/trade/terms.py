@@ -227,6 +227,9 @@ class Offer:
     #: The seller's Lightning node id (hex of its 33-byte compressed key): every invoice
     #: must be payable to it, so the signed offer binds the seller's key to its wallet's.
     payee_node_id: str = ""
+    #: The buyer has no meter of its own and pays against the seller's signed readings
+    #: alone (checked for plausibility, not against a second meter); both sign it.
+    seller_metered: bool = False
 
     def __post_init__(self) -> None:
         if self.payee_node_id and not _NODE_ID.fullmatch(self.payee_node_id):
@@ -297,6 +300,9 @@ class BuyerLimits:
     #: The frequency range an offer must guarantee inside (0 and 0: none required).
     frequency_min_mhz: int = 0
     frequency_max_mhz: int = 0
+    #: The buyer has no meter of its own (``metering = "seller"``): it accepts only
+    #: offers that say so, and pays against the seller's signed readings alone.
+    seller_metered: bool = False
 
     def current_needed_of(self, phase: int) -> int:
         """The current the buyer needs on ``phase`` (0 is L1)."""
