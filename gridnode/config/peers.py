@@ -14,6 +14,7 @@ anything, in the same list as every other mistake.
     meter = "flat-2"                 # the [[hardware.meters]] id of this buyer's supply
     relay = { kind = "gpio", pin = 17 }
     lightning_node = "03a1..."       # optional: the buyer's LND node id (66 hex digits)
+    metering = "seller"              # optional: a tenant without a meter of its own
 
     [seller]                         # a buyer: the seller it buys from
     address = "192.0.2.10:7878"
@@ -61,6 +62,9 @@ class BuyerEntry:
     #: The buyer's Lightning node id (66 hex digits): the far end of the direct channel
     #: that carries its payments; "" when not configured.
     lightning_node: str = ""
+    #: The buyer has no meter of its own (``metering = "seller"``): its offers say it
+    #: pays against this seller's signed readings alone (docs/trade.md).
+    seller_metered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,7 @@ def read_buyers(top: Table, base: Path) -> dict[str, BuyerEntry]:
             meter=table.get("meter", str, hint="the id of a [[hardware.meters]] entry"),
             relay=relay or RelayConfig("gpio"),  # a placeholder: the entry is dropped
             lightning_node=read_lightning_node(table),
+            seller_metered=table.choice("metering", ("dual", "seller"), "dual") == "seller",
         )
         table.unknown_keys()
         check_certificate(table, entry.name, entry.fingerprint, entry.certificate)

@@ -48,6 +48,7 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
+from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.wallet.port import ChannelLister
 
 log = logging.getLogger("gridnode.node")
@@ -70,8 +71,10 @@ async def build_runtime(
         opened.push_async_callback(ledger.close)
         wallet = await wiring.open_wallet(settings)
         opened.push_async_callback(wallet.close)
-        hardware = wiring.open_node_hardware(settings.hardware, clock)
-        opened.callback(hardware.close)
+        hardware: HardwarePorts | None = None  # a seller-metered buyer opens no serial port
+        if not (isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered):
+            hardware = wiring.open_node_hardware(settings.hardware, clock)
+            opened.callback(hardware.close)
         registry = CollectorRegistry() if settings.metrics_listen else None
         observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
         ctx = NodeContext(
@@ -121,15 +124,16 @@ def _liquidity(
 def _assemble(
     settings: NodeSettings,
     ctx: NodeContext,
-    hardware: HardwarePorts,
+    hardware: HardwarePorts | None,
     opened: contextlib.AsyncExitStack,
     allow_control: bool,
     services: list[ServiceFactory],
 ) -> NodeRuntime:
-    poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
+    poll_s = hardware.budget.poll_period_s if hardware and hardware.budget else 1.0
     role: Role
     rate_feed: Callable[[NodeRuntime], RateFeed] | None = None
     if isinstance(settings, SellerSettings):
+        assert hardware is not None  # a seller always has its meters and relays
         role = _seller(settings, ctx, hardware, poll_s)
     else:
         role = _buyer(settings, ctx, hardware, poll_s)
@@ -199,11 +203,12 @@ def _services(
 
 
 def _watchdog(
-    hardware: HardwarePorts, clock: Clock
+    hardware: HardwarePorts | None, clock: Clock
 ) -> Callable[[Callable[[], bool]], Coroutine[Any, Any, None]]:
     def watchdog(healthy: Callable[[], bool]) -> Coroutine[Any, Any, None]:
         # a buyer has no contactor to drop: only systemd's READY=1 / WATCHDOG=1
-        return run_watchdog(hardware.watchdog, healthy, sleep=clock.sleep)
+        output = hardware.watchdog if hardware is not None else None
+        return run_watchdog(output, healthy, sleep=clock.sleep)
 
     return watchdog
 
@@ -237,6 +242,7 @@ def _seller(
                 meter_id=entry.meter,
                 relay=relay,
                 poll_s=poll_s,
+                seller_metered=entry.seller_metered,
             )
         )
     host, port = selling.listen.rsplit(":", 1)
@@ -251,10 +257,22 @@ def _seller(
 
 
 def _buyer(
-    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts | None, poll_s: float
 ) -> BuyerRole:
     buying = settings.buying
-    meter_id, meter = next(iter(hardware.meters.items()))
+    poller: MeterPoller | None = None
+    meter_id = SELLER_METERED_ID  # no meter of its own: it pays on the seller's readings
+    if hardware is not None:
+        meter_id, meter = next(iter(hardware.meters.items()))
+        poller = MeterPoller(
+            meter,
+            lambda _e: None,
+            period_s=poll_s,
+            name=meter_id,
+            register_step_mwh=settings.register_step_mwh,
+            clock=ctx.clock,
+            observer=ctx.observer,
+        )
     # a seller's message stays on disk until its ledger record is committed, and is
     # handed up again after a crash before that (docs/node.md)
     link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
@@ -283,15 +301,6 @@ def _buyer(
                 meter_id=meter_id,
             )
         )
-    poller = MeterPoller(
-        meter,
-        lambda _e: None,
-        period_s=poll_s,
-        name=meter_id,
-        register_step_mwh=settings.register_step_mwh,
-        clock=ctx.clock,
-        observer=ctx.observer,
-    )
     return BuyerRole(ctx, partners=partners, poller=poller)
 
 

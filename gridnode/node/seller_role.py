@@ -181,11 +181,11 @@ class SellerRole:
         now = ctx.clock.now_ms()
         protocol_id = ctx.ids.random_bytes(16)
         session_id = protocol_id.hex()
-        meter_id, terms = slot.meter_id, self.terms
-        offer = terms.offer(now, meter_id)
+        meter_id, terms, alone = slot.meter_id, self.terms, slot.seller_metered
+        offer = terms.offer(now, meter_id, seller_metered=alone)
 
         def renewal(current: Offer) -> Offer | None:
-            return terms.offer(current.stop_ms, meter_id, renewal=True)
+            return terms.offer(current.stop_ms, meter_id, renewal=True, seller_metered=alone)
 
         clock_status = await ctx.gate.current()
         series = await series_state(ctx.ledger, ctx.signer, meter_id, clock_status, now)

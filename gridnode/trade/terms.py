@@ -358,9 +358,11 @@ class OfferTemplate:
     #: The seller's Lightning node id, asked of its LND at start-up (not configured).
     payee_node_id: str = ""
 
-    def offer(self, start_ms: int, meter_id: str, *, renewal: bool = False) -> Offer:
+    def offer(
+        self, start_ms: int, meter_id: str, *, renewal: bool = False, seller_metered: bool = False
+    ) -> Offer:
         """The offer for the period starting at ``start_ms``; a renewal carries no new
-        deposit."""
+        deposit; ``seller_metered``: the buyer has no meter of its own."""
         payments = self.payments
         if renewal:
             payments = PaymentTerms(
@@ -383,4 +385,5 @@ class OfferTemplate:
             policy=self.policy,
             is_renewal=renewal,
             payee_node_id=self.payee_node_id,
+            seller_metered=seller_metered,
         )

@@ -39,6 +39,10 @@ def _world() -> World:
     )
 
 
+def _state(world: World) -> BuyerState:
+    return world.buyer.state
+
+
 def test_a_buyer_without_a_meter_refuses_a_dual_metered_offer_and_says_the_fix() -> None:
     result = evaluate(demo_offer(), LIMITS, T0)
     assert isinstance(result, Rejection)
@@ -91,7 +95,7 @@ def test_an_implausible_seller_reading_stops_payment() -> None:
     out = world.buyer.handle(
         FrameReceived(from_seller(world, MeterReadingMessage(reading))), world.now_ms
     )
-    assert world.buyer.state is BuyerState.STOPPED
+    assert _state(world) is BuyerState.STOPPED
     (text,) = [a.text for a in out if isinstance(a, Record) and a.kind is LedgerKind.BREACH]
     assert "more than the contracted maximum power" in text
     closes = [codec.decode(a.frame).envelope.body for a in out if isinstance(a, SendMessage)]
