@@ -126,6 +126,9 @@ class CommonSettings:
     #: Warn when the direct channel to a peer has room for fewer days than this at the
     #: last day's spending (README, "Liquidity").
     liquidity_warn_days: int = 7
+    #: Seconds between each running session's summary in the log (energy, money, the
+    #: deposit); start, close, deposits and credit are logged as they happen.
+    log_summary_s: int = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +251,7 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "metrics_listen": read_metrics_listen(top),
         "mqtt": read_mqtt(top, base, role),
         "liquidity_warn_days": top.positive("liquidity_warn_days", 7, hint="days, like 7"),
+        "log_summary_s": top.positive("log_summary_s", 300, hint="seconds, like 300"),
     }
 
 

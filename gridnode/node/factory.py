@@ -89,7 +89,7 @@ async def build_runtime(
             # the seller's macaroon may read its channel balances (its receivable
             # headroom); the buyer's least-privilege one may not
             health=WalletHealth(wallet, clock, ask_balances=isinstance(settings, SellerSettings)),
-            timings=timings or RuntimeTimings(),
+            timings=timings or RuntimeTimings(summary_interval_s=settings.log_summary_s),
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
             observer=observer,
