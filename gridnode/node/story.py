@@ -108,7 +108,7 @@ class SessionStory:
         credit = ""
         if self.credit_msat is not None:
             credit = (
-                f", credit {msat_text(self.credit_msat)} returned to the buyer"
+                f", credit {msat_text(self.credit_msat)} owed to the buyer (a credit note)"
                 if self.credit_msat > 0
                 else ", no credit left"
             )
