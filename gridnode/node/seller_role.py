@@ -113,6 +113,9 @@ class SellerRole:
         found = meters + refused
         for slot in self.slots.values():
             found.extend(f"{slot.name}: {text}" for text in slot.refunds.warnings())
+            pace = slot.session.billing.pace_watch.warning if slot.live and slot.session else None
+            if pace is not None:  # the steady pace against the storage budget, while it holds
+                found.append(f"{slot.name}: {pace}")
         return found
 
     def _refusal(self, slot: BuyerSlot) -> str | None:
