@@ -7,9 +7,10 @@ and here their plausibility against the signed terms: between two readings the e
 may grow by no more than the contracted maximum power over the time between them, plus
 the agreed metering tolerance; a reading may not be dated before the acceptance or after
 the buyer's own clock (plus the allowed skew), which would stretch the time the bound
-allows. A reading that passes is the buyer's use: it feeds the buyer's cost meter and
-power window, so the buyer's books (what it may pay ahead, the closing statement's check)
-follow the seller's meter exactly as they follow its own meter when it has one.
+allows (the first may be as old as the agreed freshness of a reading, and the skew,
+before the acceptance). A reading that passes is the buyer's use: it feeds the buyer's
+cost meter and power window, so the buyer's books (what it may pay ahead, the closing
+statement's check) follow the seller's meter as they follow its own meter when it has one.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ class SellerMetered:
         plausible under ``offer``; None when it is."""
         if at_ms > now_ms + self.skew_ms:
             return f"reading is dated {at_ms - now_ms} ms ahead of the buyer's clock"
-        if at_ms < self.since_ms - self.skew_ms:
+        # the seller's first reading comes from a sample up to its agreed freshness old
+        oldest_ms = self.since_ms - self.skew_ms - offer.policy.reading_max_age_ms
+        if at_ms < oldest_ms:
             return f"reading is dated {self.since_ms - at_ms} ms before the offer was accepted"
         before_ms, before_mwh = self.last if self.last is not None else (self.since_ms, 0)
         allowed = before_mwh + most_energy_mwh(offer, at_ms - before_ms)

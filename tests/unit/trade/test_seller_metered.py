@@ -106,4 +106,7 @@ def test_a_reading_dated_ahead_of_the_buyers_clock_is_not_plausible() -> None:
     check = SellerMetered(T0, CostMeter(EnergyReconciler(10)), PowerWindow(0))
     assert check.problem(OFFER, T0 + 5_000, 0, T0 + 1_000) is not None
     assert check.problem(OFFER, T0 - 5_000, 0, T0 + 1_000) is not None
+    # a sample as old as the agreed freshness (plus the skew) when the offer was accepted
+    fresh = OFFER.policy.reading_max_age_ms + 1_000
+    assert check.problem(OFFER, T0 - fresh, 0, T0 + 1_000) is None
     assert check.problem(OFFER, T0 + 1_000, 10, T0 + 1_000) is None
