@@ -262,7 +262,7 @@ class BuyerSession:
                 self.machine.move(_B.AWAITING_DEPOSIT)
                 self.seller_readings = PeerSeries(offer.meter_id)
                 if offer.seller_metered:
-                    self.alone = SellerMetered(now_ms, self.meter, self.window)
+                    self.alone = SellerMetered(now_ms, self.meter, self.window, self.payments)
                 self.readings.begin(now_ms, out, self.last_sample)
             return
         out.append(Notify(f"offer rejected: {result.describe()}"))

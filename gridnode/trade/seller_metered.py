@@ -8,18 +8,23 @@ may grow by no more than the contracted maximum power over the time between them
 the agreed metering tolerance; a reading may not be dated before the acceptance or after
 the buyer's own clock (plus the allowed skew), which would stretch the time the bound
 allows (the first may be as old as the agreed freshness of a reading, and the skew,
-before the acceptance). A reading that passes is the buyer's use: it feeds the buyer's
-cost meter and power window, so the buyer's books (what it may pay ahead, the closing
-statement's check) follow the seller's meter as they follow its own meter when it has one.
+before the acceptance); and the energy claimed may not cost more than the buyer paid and
+the agreed unpaid budget (the seller cuts the supply before that). A reading that passes
+is the buyer's use: it feeds the buyer's cost meter and power window, so the buyer's books
+(what it may pay ahead, the closing statement's check) follow the seller's meter as they
+follow its own meter when it has one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gridnode.trade.buyer_payments import BuyerPayments
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.metering import CostMeter
+from gridnode.trade.profiles import cost_exact
 from gridnode.trade.terms import Offer
+from gridnode.trade.units import MWH_PER_KWH
 
 _MS_PER_HOUR = 3_600_000
 #: The meter id a seller-metered buyer's own OCMF series names: it signs no meter of its
@@ -43,6 +48,9 @@ class SellerMetered:
     #: The buyer's books the readings feed: its cost meter and its power window.
     meter: CostMeter
     window: PowerWindow
+    #: What the buyer has paid (and carried in): the seller may not claim energy that
+    #: costs more than that and the agreed unpaid budget.
+    payments: BuyerPayments
     #: How far the seller's clock may run ahead of the buyer's (as for dual metering).
     skew_ms: int = 1_000
     #: The latest plausible reading (time, energy since the Begin).
@@ -66,7 +74,29 @@ class SellerMetered:
                 f"{max(0, at_ms - before_ms)} ms since {before_mwh} mWh: at most {allowed} "
                 "mWh with the tolerance"
             )
-        return None
+        return self._unpaid_problem(offer, at_ms, energy_mwh)
+
+    def _unpaid_problem(self, offer: Offer, at_ms: int, energy_mwh: int) -> str | None:
+        """The seller cuts the supply once the buyer's credit is used up beyond the agreed
+        unpaid budget (invariant 1), so energy that costs more than what was paid, that
+        budget and the tolerance (and a second at the contracted power, for the cut's
+        tick and the reading's age) was never delivered under these terms."""
+        meter = self.meter
+        added = energy_mwh - meter.energy_mwh
+        cost = meter.cost_msat
+        if added > 0 and meter.last_at_ms is not None and at_ms >= meter.last_at_ms:
+            cost += cost_exact(offer.profile, added, meter.last_at_ms, at_ms)
+        slack_mwh = offer.tolerance.allowance_mwh(energy_mwh) + most_energy_mwh(offer, 1_000)
+        slack = slack_mwh * offer.profile.price_at(at_ms) / MWH_PER_KWH
+        paid = self.payments.committed.msat
+        limit = paid + offer.payments.unpaid.msat + slack
+        if cost <= limit:
+            return None
+        return (
+            f"reading claims {energy_mwh} mWh, which costs {int(cost)} msat: more than the "
+            f"{paid} msat paid and the agreed unpaid budget of {offer.payments.unpaid.msat} "
+            "msat allow (the seller cuts the supply before that)"
+        )
 
     def take(
         self,

@@ -3,10 +3,12 @@ readings alone, still checked for series and plausibility against the signed ter
 
 from __future__ import annotations
 
+from gridnode.money import Msat
 from gridnode.ocmf import Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import LedgerKind, Record, SendMessage
 from gridnode.trade.buyer import BuyerSession
+from gridnode.trade.buyer_payments import BuyerPayments
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.evaluate import Rejection, evaluate
 from gridnode.trade.events import FrameReceived
@@ -103,10 +105,26 @@ def test_an_implausible_seller_reading_stops_payment() -> None:
 
 
 def test_a_reading_dated_ahead_of_the_buyers_clock_is_not_plausible() -> None:
-    check = SellerMetered(T0, CostMeter(EnergyReconciler(10)), PowerWindow(0))
+    check = SellerMetered(T0, CostMeter(EnergyReconciler(10)), PowerWindow(0), BuyerPayments())
     assert check.problem(OFFER, T0 + 5_000, 0, T0 + 1_000) is not None
     assert check.problem(OFFER, T0 - 5_000, 0, T0 + 1_000) is not None
     # a sample as old as the agreed freshness (plus the skew) when the offer was accepted
     fresh = OFFER.policy.reading_max_age_ms + 1_000
     assert check.problem(OFFER, T0 - fresh, 0, T0 + 1_000) is None
     assert check.problem(OFFER, T0 + 1_000, 10, T0 + 1_000) is None
+
+
+def test_a_claim_beyond_what_was_paid_and_the_unpaid_budget_is_not_plausible() -> None:
+    """Within the contracted power over a long gap, but the seller would have cut the
+    supply long before: the buyer paid for a few seconds only."""
+    payments = BuyerPayments()
+    check = SellerMetered(T0, CostMeter(EnergyReconciler(10)), PowerWindow(0), payments)
+    assert check.take(OFFER, T0, 0, T0) is None  # the Begin
+    payments.committed = Msat(1_000)
+    claim = most_energy_mwh(OFFER, 60_000) // 2  # half the power for a minute
+    problem = check.problem(OFFER, T0 + 60_000, claim, T0 + 60_000)
+    assert problem is not None
+    assert "the agreed unpaid budget" in problem
+    # paid for, it is plausible
+    payments.committed = Msat(20_000)
+    assert check.problem(OFFER, T0 + 60_000, claim, T0 + 60_000) is None
