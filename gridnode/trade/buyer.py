@@ -2,9 +2,8 @@
 invoices only within the agreed terms, and stops paying, saying why, when the seller
 breaches (DESIGN.md invariant 4). A session told to hold off the seller (``hold``) refuses
 every new offer until the hold ends. Its parts keep their own books: ``BuyerPayments``
-which invoices may be paid and when, ``buyer_checks`` the watch on the seller's supply
-and metering (``seller_metered`` that of a buyer without a meter), ``BuyerClose`` the
-order of its own close."""
+which invoices may be paid and when, ``buyer_checks`` (``seller_metered`` without a meter)
+the watch on the seller's supply and metering, ``BuyerClose`` the order of its close."""
 
 from __future__ import annotations
 
@@ -113,8 +112,7 @@ class BuyerSession:
             own = OwnSeries(signer, meter_id, series, clock_status)
         self.readings = SessionReadings(own, self.outbox)
         self.seller_readings: PeerSeries | None = None  # from the acceptance on
-        #: a buyer without a meter: the seller's readings, checked, are its use
-        self.alone: SellerMetered | None = None
+        self.alone: SellerMetered | None = None  # no meter: the seller's readings are its use
         self.last_rate: int | None = None
         #: This buyer's own recent use, for the ahead budget in seconds of energy.
         self.window = PowerWindow(0)
