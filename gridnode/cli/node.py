@@ -39,7 +39,7 @@ def sell(config: Path, allow_control: bool) -> None:
       gridnode sell --config /etc/gridnode/seller.toml
     """
     from gridnode.errors import UsageError
-    from gridnode.node.factory import run_node
+    from gridnode.node.main import run_node
 
     settings = load_settings(config)
     if not isinstance(settings, SellerSettings):
@@ -64,7 +64,7 @@ def buy(config: Path, allow_control: bool) -> None:
       gridnode buy --config /etc/gridnode/buyer.toml
     """
     from gridnode.errors import UsageError
-    from gridnode.node.factory import run_node
+    from gridnode.node.main import run_node
 
     settings = load_settings(config)
     if not isinstance(settings, BuyerSettings):

@@ -15,6 +15,7 @@ anything, in the same list as every other mistake.
     relay = { kind = "gpio", pin = 17 }
     lightning_node = "03a1..."       # optional: the buyer's LND node id (66 hex digits)
     tariff = "night"                 # optional: a [tariffs.NAME]; without it, [terms]
+    metering = "seller"              # optional: a tenant without a meter of its own
 
     [seller]                         # a buyer: the seller it buys from
     address = "192.0.2.10:7878"
@@ -64,6 +65,9 @@ class BuyerEntry:
     lightning_node: str = ""
     #: The ``[tariffs.NAME]`` this buyer is sold on; "" for the default ``[terms]``.
     tariff: str = ""
+    #: The buyer has no meter of its own (``metering = "seller"``): its offers say it
+    #: pays against this seller's signed readings alone (docs/trade.md).
+    seller_metered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,7 @@ def read_buyers(top: Table, base: Path) -> dict[str, BuyerEntry]:
             relay=relay or RelayConfig("gpio"),  # a placeholder: the entry is dropped
             lightning_node=read_lightning_node(table),
             tariff=table.get("tariff", str, "", hint='a [tariffs.NAME], like "night"'),
+            seller_metered=table.choice("metering", ("dual", "seller"), "dual") == "seller",
         )
         table.unknown_keys()
         check_certificate(table, entry.name, entry.fingerprint, entry.certificate)

@@ -52,7 +52,7 @@ from gridnode.config.ratefeed import read_feed_curve
 from gridnode.config.reader import ConfigError, Problems, Table, load_toml
 from gridnode.config.tariffs import check_buyer_tariffs, read_tariffs
 from gridnode.config.trade import read_terms
-from gridnode.hardware.config import HardwareConfig
+from gridnode.hardware.config import BusConfig, HardwareConfig, WatchdogConfig
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.peer.settings import LinkSettings
 from gridnode.ratefeed.publisher import CurveServer
@@ -77,9 +77,14 @@ ROLES = ("seller", "buyer")
 #: The top-level keys only one role has: the other role's file is told so by name.
 ROLE_KEYS = {
     "seller": ("listen", "buyers", "terms", "tariffs"),
-    "buyer": ("seller", "limits", "rate_feed", "rate_feed_curve"),
+    "buyer": ("seller", "limits", "rate_feed", "rate_feed_curve", "metering"),
 }
 DEFAULT_RATE_FEED = "tcp://127.0.0.1:5556"
+#: A buyer's ``metering``: its own meter compared with the seller's ("dual", the
+#: default), or the seller's signed readings alone ("seller": no meter, no serial port).
+METERING = ("dual", "seller")
+#: The [hardware] of a node that has none (a seller-metered buyer): no bus is opened.
+NO_HARDWARE = HardwareConfig(BusConfig(port=""), (), None, WatchdogConfig("none"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,7 +99,8 @@ class CommonSettings:
     status_socket: Path
     #: How the node reaches its own LND.
     lnd: LndSettings
-    #: The [hardware] table: the meter bus, the meters, the node's relay and watchdog.
+    #: The [hardware] table: the meter bus, the meters, the node's relay and watchdog
+    #: (:data:`NO_HARDWARE` for a seller-metered buyer, which needs none).
     hardware: HardwareConfig
     #: The folder of the configuration file; relative paths start here.
     base: Path
@@ -121,6 +127,9 @@ class CommonSettings:
     #: Warn when the direct channel to a peer has room for fewer days than this at the
     #: last day's spending (README, "Liquidity").
     liquidity_warn_days: int = 7
+    #: Seconds between each running session's summary in the log (energy, money, the
+    #: deposit); start, close, deposits and credit are logged as they happen.
+    log_summary_s: int = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,12 +233,20 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
     a placeholder when ``top.problems`` holds a mistake: no settings are made then)."""
     identity_dir = top.path_value("identity_dir", base, ".")
     checks.require_identity(identity_dir, top.problems)
+    metered_alone = role == "buyer" and top.doc.get("metering") == "seller"
+    if metered_alone and top.has("hardware"):
+        top.table("hardware")  # known, and not used
+        top.problems.warn(
+            'hardware: a buyer with metering = "seller" uses no meter and no serial port; '
+            "the [hardware] table is not used (remove it)"
+        )
     return {
         "identity_dir": identity_dir,
         "ledger": top.path_value("ledger", base, "ledger.sqlite"),
         "status_socket": top.path_value("status_socket", base, "status.sock"),
         "lnd": read_lnd(top.table("lnd"), base, role),
-        "hardware": read_hardware(top.table("hardware"), base),  # None: it has mistakes
+        # None: it has mistakes
+        "hardware": NO_HARDWARE if metered_alone else read_hardware(top.table("hardware"), base),
         "base": base,
         "register_step_mwh": top.positive("register_step_mwh", 10_000, hint="0.01 kWh is 10000"),
         "storage_budget_mb_per_day": top.positive(
@@ -242,6 +259,7 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "metrics_listen": read_metrics_listen(top),
         "mqtt": read_mqtt(top, base, role),
         "liquidity_warn_days": top.positive("liquidity_warn_days", 7, hint="days, like 7"),
+        "log_summary_s": top.positive("log_summary_s", 300, hint="seconds, like 300"),
     }
 
 
@@ -275,12 +293,15 @@ def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSet
     limits_table = top.table("limits")
     hold_ms = read_breach_hold(limits_table)
     limits = read_limits(limits_table, register_step_mwh=common["register_step_mwh"])
+    metering = top.choice("metering", METERING, "dual")
+    if limits is not None and metering == "seller":
+        limits = dataclasses.replace(limits, seller_metered=True)
     rate_feed = top.get("rate_feed", str, DEFAULT_RATE_FEED)
     if not rate_feed.startswith(("tcp://", "ipc://")):
         problems.add(f'rate_feed must be a ZeroMQ endpoint like "{DEFAULT_RATE_FEED}"')
     curve = read_feed_curve(top, base)
     hardware: HardwareConfig | None = common["hardware"]
-    if hardware is not None:
+    if hardware is not None and metering != "seller":
         checks.require_one_meter(hardware, problems)
     if limits is None or len(problems.items) > before:
         return None

@@ -16,7 +16,7 @@ from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.doctor import hardware_checks as hw
 from gridnode.doctor import lightning_checks as ln
 from gridnode.doctor import system_checks as system
-from gridnode.doctor.model import Check, DoctorReport, failure, skipped
+from gridnode.doctor.model import Check, DoctorReport, failure, ok, skipped
 from gridnode.doctor.ports import (
     ClockProbe,
     LightningProbe,
@@ -99,6 +99,9 @@ async def _hardware(
 ) -> list[Check]:
     config = settings.hardware
     seller = isinstance(settings, SellerSettings)
+    if isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered:
+        detail = 'none: this buyer pays on the seller\'s meter alone (metering = "seller")'
+        return [ok("hardware", detail)]
     has_watchdog = config.watchdog.kind != "none"
     buyers = settings.selling.buyers if isinstance(settings, SellerSettings) else ()
     if ports.running is not None:

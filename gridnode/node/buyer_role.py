@@ -33,12 +33,15 @@ class BuyerRole:
     name = "buyer"
 
     def __init__(
-        self, ctx: NodeContext, *, partners: list[SellerPartner], poller: MeterPoller
+        self, ctx: NodeContext, *, partners: list[SellerPartner], poller: MeterPoller | None
     ) -> None:
+        """``poller``: the buyer's own meter; None for a buyer without one, which pays on
+        the seller's signed readings alone (``metering = "seller"``, docs/trade.md)."""
         self.ctx = ctx
         self.partners = partners
         self.poller = poller
-        poller.sink = self._sample
+        if poller is not None:
+            poller.sink = self._sample
         for partner in partners:
             partner.refuse = lambda partner=partner: self._refusal(partner)
 
@@ -55,9 +58,10 @@ class BuyerRole:
     async def start(self) -> None:
         ctx = self.ctx
         ctx.tasks.spawn(reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock), name="reconcile")
-        ctx.tasks.keep_running(
-            self.poller.run, name=f"meter {self.poller.name}", sleep=ctx.clock.sleep
-        )
+        if self.poller is not None:
+            ctx.tasks.keep_running(
+                self.poller.run, name=f"meter {self.poller.name}", sleep=ctx.clock.sleep
+            )
         for partner in self.partners:
             partner.start()
         addresses = ", ".join(f"{p.client.host}:{p.client.port}" for p in self.partners)
@@ -77,7 +81,7 @@ class BuyerRole:
 
     def warnings(self) -> list[str]:
         found = []
-        if self.poller.last_error:
+        if self.poller is not None and self.poller.last_error:
             dark = "" if any(p.receiving for p in self.partners) else " (no supply yet?)"
             found.append(f"meter: {self.poller.last_error}{dark}")
         now = self.ctx.clock.now_ms()
@@ -110,7 +114,7 @@ class BuyerRole:
         off: before the seller first switches on (the node boots on an unpowered circuit
         and trades to get it switched on) and after every cut. That is no fault."""
         poller = self.poller
-        if poller.last_error is None:
+        if poller is None or poller.last_error is None:
             return True
         if not poller.dark:
             return False

@@ -2,26 +2,21 @@
 
 The only place that opens real things (the identity, the ledger, LND, the serial bus and
 its relays, the peer link's server or clients); the runtime and the roles receive them
-ready. :func:`run_node` runs a node of either role until SIGTERM or SIGINT; a seller
-reloads its configuration on SIGHUP (issue 18, :mod:`gridnode.node.reload`), a buyer
-stops on it as on SIGTERM.
+ready. The process that runs it is :mod:`gridnode.node.main`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
-import os
-import signal
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from gridnode.clock import SYSTEM_CLOCK, Clock, ShiftedClock
+from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.peers import BuyerEntry
 from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
@@ -53,6 +48,7 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
+from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.wallet.port import ChannelLister
 
 log = logging.getLogger("gridnode.node")
@@ -77,8 +73,10 @@ async def build_runtime(
         opened.push_async_callback(ledger.close)
         wallet = await wiring.open_wallet(settings)
         opened.push_async_callback(wallet.close)
-        hardware = wiring.open_node_hardware(settings.hardware, clock)
-        opened.callback(hardware.close)
+        hardware: HardwarePorts | None = None  # a seller-metered buyer opens no serial port
+        if not (isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered):
+            hardware = wiring.open_node_hardware(settings.hardware, clock)
+            opened.callback(hardware.close)
         registry = CollectorRegistry() if settings.metrics_listen else None
         observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
         ctx = NodeContext(
@@ -93,7 +91,7 @@ async def build_runtime(
             # the seller's macaroon may read its channel balances (its receivable
             # headroom); the buyer's least-privilege one may not
             health=WalletHealth(wallet, clock, ask_balances=isinstance(settings, SellerSettings)),
-            timings=timings or RuntimeTimings(),
+            timings=timings or RuntimeTimings(summary_interval_s=settings.log_summary_s),
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
             observer=observer,
@@ -128,17 +126,18 @@ def _liquidity(
 def _assemble(
     settings: NodeSettings,
     ctx: NodeContext,
-    hardware: HardwarePorts,
+    hardware: HardwarePorts | None,
     opened: contextlib.AsyncExitStack,
     allow_control: bool,
     services: list[ServiceFactory],
     config_path: Path | None = None,
 ) -> NodeRuntime:
-    poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
+    poll_s = hardware.budget.poll_period_s if hardware and hardware.budget else 1.0
     role: Role
     rate_feed: Callable[[NodeRuntime], RateFeed] | None = None
     reloader: SellerReloader | None = None
     if isinstance(settings, SellerSettings):
+        assert hardware is not None  # a seller always has its meters and relays
         role = seller = _seller(settings, ctx, hardware, poll_s)
         if config_path is not None:
             reloader = SellerReloader(
@@ -218,11 +217,12 @@ def _services(
 
 
 def _watchdog(
-    hardware: HardwarePorts, clock: Clock
+    hardware: HardwarePorts | None, clock: Clock
 ) -> Callable[[Callable[[], bool]], Coroutine[Any, Any, None]]:
     def watchdog(healthy: Callable[[], bool]) -> Coroutine[Any, Any, None]:
         # a buyer has no contactor to drop: only systemd's READY=1 / WATCHDOG=1
-        return run_watchdog(hardware.watchdog, healthy, sleep=clock.sleep)
+        output = hardware.watchdog if hardware is not None else None
+        return run_watchdog(output, healthy, sleep=clock.sleep)
 
     return watchdog
 
@@ -256,6 +256,7 @@ def _seller(
                 meter_id=entry.meter,
                 relay=relay,
                 poll_s=poll_s,
+                seller_metered=entry.seller_metered,
             )
         )
     host, port = selling.listen.rsplit(":", 1)
@@ -304,10 +305,22 @@ def _slot_builder(
 
 
 def _buyer(
-    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts | None, poll_s: float
 ) -> BuyerRole:
     buying = settings.buying
-    meter_id, meter = next(iter(hardware.meters.items()))
+    poller: MeterPoller | None = None
+    meter_id = SELLER_METERED_ID  # no meter of its own: it pays on the seller's readings
+    if hardware is not None:
+        meter_id, meter = next(iter(hardware.meters.items()))
+        poller = MeterPoller(
+            meter,
+            lambda _e: None,
+            period_s=poll_s,
+            name=meter_id,
+            register_step_mwh=settings.register_step_mwh,
+            clock=ctx.clock,
+            observer=ctx.observer,
+        )
     # a seller's message stays on disk until its ledger record is committed, and is
     # handed up again after a crash before that (docs/node.md)
     link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
@@ -336,61 +349,4 @@ def _buyer(
                 meter_id=meter_id,
             )
         )
-    poller = MeterPoller(
-        meter,
-        lambda _e: None,
-        period_s=poll_s,
-        name=meter_id,
-        register_step_mwh=settings.register_step_mwh,
-        clock=ctx.clock,
-        observer=ctx.observer,
-    )
     return BuyerRole(ctx, partners=partners, poller=poller)
-
-
-#: Names a file, relative to the node's configuration folder, holding an offset (ms) for
-#: the node's wall clock: the fault drills' clock jumps (docs/drill.md). Not GRIDNODE_...:
-#: those variables override settings.
-CLOCK_SHIFT_ENV = "DEMO_CLOCK_SHIFT_FILE"
-
-
-def node_clock(settings: NodeSettings) -> Clock:
-    """The system clock; in a demo's node (``require_clock_sync = false``, which a real
-    installation never writes) shifted by the file ``DEMO_CLOCK_SHIFT_FILE`` names, so
-    a drill can jump one node's clock by an hour without moving the machine's."""
-    name = os.environ.get(CLOCK_SHIFT_ENV)
-    if not name or settings.require_clock_sync:
-        return SYSTEM_CLOCK
-    log.warning("the node's wall clock follows the offset in %s (a demo drill)", name)
-    return ShiftedClock(settings.base / name)
-
-
-def run_node(
-    settings: NodeSettings, *, allow_control: bool = False, config_path: Path | None = None
-) -> None:
-    """Run a node until SIGTERM or SIGINT: each stops it cleanly (relays off, sessions
-    closed). SIGHUP is the daemons' "read your configuration again" for a seller given
-    its ``config_path`` (issue 18); a buyer stops on it cleanly, as on a closed terminal."""
-    reloads = isinstance(settings, SellerSettings) and config_path is not None
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        # while it starts, a seller ignores SIGHUP: it starts on the file it just read
-        loop.add_signal_handler(signal.SIGHUP, (lambda: None) if reloads else stop.set)
-        runtime = await build_runtime(
-            settings,
-            allow_control=allow_control,
-            clock=node_clock(settings),
-            config_path=config_path,
-        )
-        if reloads:
-            spawn = runtime.ctx.tasks.spawn
-            loop.add_signal_handler(
-                signal.SIGHUP, lambda: spawn(runtime.reload("SIGHUP"), name="reload")
-            )
-        await runtime.run(stop)
-
-    asyncio.run(main())

@@ -205,8 +205,15 @@ class Partner:
         )
         if register_invoice is not None:
             ports.register_invoice = register_invoice
+        role = "seller" if self.peer_role == "buyer" else "buyer"
+        every_ms = round(ctx.timings.summary_interval_s * 1000)
         return SessionRunner(
-            session_id, session, ports, tick_ms=ctx.timings.tick_ms, payments=payments
+            session_id,
+            session,
+            ports,
+            tick_ms=ctx.timings.tick_ms,
+            payments=payments,
+            story=(role, self.name, every_ms),
         )
 
     def run(self, runner: SessionRunner) -> None:

@@ -263,7 +263,11 @@ class SellerRefunds:
             await _journal(
                 ledger, note, now, text, outcome.preimage, outcome.amount, outcome.payment_hash
             )
-            log.info("credit note %s: %s", note.note_id.hex(), text)
+            log.info(
+                "credit returned: %s paid back to the buyer (credit note %s)",
+                outcome.amount,
+                note.note_id.hex(),
+            )
             paid = await ledger.credit.get(note.note_id)
             if paid is not None:
                 self._answer(paid, outcome.amount)
@@ -381,5 +385,9 @@ class BuyerRefunds:
         self.problems.pop(note_id, None)
         text = f"refund of {proof.amount} paid"
         await _journal(ledger, note, now, text, proof.preimage, proof.amount, proof.payment_hash)
-        log.info("credit note %s: %s", note_id.hex(), text)
+        log.info(
+            "credit returned: %s paid back by the seller (credit note %s)",
+            proof.amount,
+            note_id.hex(),
+        )
         self.paid.set()

@@ -205,6 +205,9 @@ class SellerRole:
             found.append(self.reload_problem)
         for slot in self.slots.values():
             found.extend(f"{slot.name}: {text}" for text in slot.refunds.warnings())
+            pace = slot.session.billing.pace_watch.warning if slot.live and slot.session else None
+            if pace is not None:  # the steady pace against the storage budget, while it holds
+                found.append(f"{slot.name}: {pace}")
         return found
 
     def _refusal(self, slot: BuyerSlot) -> str | None:
@@ -274,15 +277,16 @@ class SellerRole:
         now = ctx.clock.now_ms()
         protocol_id = ctx.ids.random_bytes(16)
         session_id = protocol_id.hex()
-        meter_id = slot.meter_id
-        offer = self.terms_of(slot).offer(now, meter_id)
+        meter_id, alone = slot.meter_id, slot.seller_metered
+        offer = self.terms_of(slot).offer(now, meter_id, seller_metered=alone)
 
         def renewal(current: Offer) -> Offer | None:
             # the terms as they are when the renewal is made: a reload reaches the buyer
             # at its next renewal, and the running period keeps what both sides signed
             if slot.removed is not None:
                 return None
-            return self.terms_of(slot).offer(current.stop_ms, meter_id, renewal=True)
+            terms = self.terms_of(slot)
+            return terms.offer(current.stop_ms, meter_id, renewal=True, seller_metered=alone)
 
         clock_status = await ctx.gate.current()
         series = await series_state(ctx.ledger, ctx.signer, meter_id, clock_status, now)

@@ -103,9 +103,12 @@ class BuyerSlot(Partner):
         meter_id: str,
         relay: FailSafeRelay,
         poll_s: float,
+        seller_metered: bool = False,
     ) -> None:
         super().__init__(ctx, name, peer, link, "buyer")
         self.meter_id = meter_id
+        #: the buyer has no meter of its own: its offers say so (docs/trade.md)
+        self.seller_metered = seller_metered
         self.relay = relay
         self.poller = MeterPoller(
             meter,

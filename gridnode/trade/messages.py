@@ -147,6 +147,9 @@ class AcceptanceMessage:
     payment_size: Msat
     #: The buyer's Lightning node (hex): refunds are paid only to invoices payable to it.
     refund_node_id: str = ""
+    #: The buyer pays against the seller's signed readings alone (the offer's own flag,
+    #: repeated so that the buyer signs it too).
+    seller_metered: bool = False
 
 
 @dataclass(frozen=True, slots=True)

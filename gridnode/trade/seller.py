@@ -327,7 +327,7 @@ class SellerSession(SellerWalletEvents):
         )
         if size is not None:
             out.append(self.billing.request(size, InvoicePurpose.PREPAYMENT, self.offer))
-            if (warning := self.billing.storage_warning()) is not None:
+            if (warning := self.billing.storage_warning(now_ms)) is not None:
                 out.extend([Record(LedgerKind.STATE, now_ms, warning), Notify(warning)])
         if self.retiring is None:
             self.renewal.propose(self.offer, self.outbox, now_ms, out)
