@@ -33,8 +33,14 @@ def planned(target: str) -> list[str]:
 def test_make_unit_sets_up_python_and_system_packages_only() -> None:
     setups = [c for c in planned("unit") if c.startswith("scripts/setup")]
     assert setups == ["scripts/setup --system", "scripts/setup --python"]
-    assert planned("unit")[-1].endswith('-m pytest -m "not regtest"')
+    assert planned("unit")[-1].endswith('-m pytest -m "not regtest" -n 2')
 
 
 def test_make_test_still_sets_up_everything() -> None:
     assert "scripts/setup" in planned("test")  # no option: system, Python and daemons
+
+
+def test_make_test_runs_every_tier() -> None:
+    runs = [c for c in planned("test") if "-m pytest" in c]
+    assert any('-m "not regtest"' in c for c in runs)
+    assert any("-m regtest" in c for c in runs)
