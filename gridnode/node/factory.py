@@ -48,6 +48,7 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
+from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import ChannelLister
 
 log = logging.getLogger("gridnode.node")
@@ -278,7 +279,7 @@ def _buyer(
                 entry.name,
                 peer,
                 client,
-                limits=buying.limits,
+                limits=_limits_for(buying.limits, entry.seller_meter_id),
                 breach_hold_ms=buying.breach_hold_ms,
                 meter_id=meter_id,
             )
@@ -293,6 +294,13 @@ def _buyer(
         observer=ctx.observer,
     )
     return BuyerRole(ctx, partners=partners, poller=poller)
+
+
+def _limits_for(limits: BuyerLimits, seller_meter_id: str) -> BuyerLimits:
+    """The limits for one seller: its own meter when its entry names one."""
+    if not seller_meter_id:
+        return limits
+    return dataclasses.replace(limits, expected_meter_id=seller_meter_id)
 
 
 #: Names a file, relative to the node's configuration folder, holding an offset (ms) for
