@@ -30,8 +30,10 @@ from gridnode.node import wiring
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.context import Changes, IdSource, NodeContext, OsRandom, RuntimeTimings
+from gridnode.node.estate import EstateMarket, LoadEstimate, MarketSettings, needed_power_mw
 from gridnode.node.health import WalletHealth
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
+from gridnode.node.market_seat import MarketSeat
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
@@ -293,7 +295,15 @@ def _buyer(
         clock=ctx.clock,
         observer=ctx.observer,
     )
-    return BuyerRole(ctx, partners=partners, poller=poller)
+    market = None
+    if len(partners) > 1:  # the estate market (docs/market.md)
+        for partner, entry in zip(partners, buying.sellers, strict=True):
+            partner.seat = MarketSeat(entry.priority, entry.premium_msat_per_kwh, entry.feed)
+        period = buying.market_period_ms
+        load = LoadEstimate(period, needed_power_mw(buying.limits))
+        terms = MarketSettings(period, buying.switch_threshold)
+        market = EstateMarket(ctx, partners, poller, terms, load)
+    return BuyerRole(ctx, partners=partners, poller=poller, market=market)
 
 
 def _limits_for(limits: BuyerLimits, seller_meter_id: str) -> BuyerLimits:
