@@ -124,6 +124,8 @@ class EstateMarket:
         #: why the active seller's supply is unacceptable (the voltage left the range the
         #: buyer accepts); "" while it is fine
         self.fault = ""
+        #: sellers whose supply faulted lately: not chosen again until (ms), and why
+        self.faulted: dict[str, tuple[int, str]] = {}
         #: the longest time without a closed feed at a switch (ms), and planned ones
         self.longest_gap_ms = 0
         for partner in partners:
@@ -141,6 +143,9 @@ class EstateMarket:
         wrong = [v for v in sample.voltages_mv if v > 0 and not low <= v <= high]
         if wrong:
             self.fault = f"the voltage left the range: {wrong[0] / 1000:g} V"
+            # not chosen again before a whole period passed (no flapping back to it)
+            until = sample.at_ms + self.settings.period_ms
+            self.faulted[active.name] = (until, self.fault)
             log.warning("%s: %s", active.name, self.fault)
             self.wake.set()
 
@@ -237,6 +242,9 @@ class EstateMarket:
                     offer, continues = session.renewal, session.offer
         elif not seat.held:
             offer = None
+        faulted = self.faulted.get(partner.name)
+        if faulted is not None and self.ctx.clock.now_ms() < faulted[0] and not unavailable:
+            unavailable = faulted[1]
         return Candidate(
             partner.name,
             seat.priority,
