@@ -11,6 +11,8 @@ from pathlib import Path
 
 from gridnode.ledger import CreditNoteState
 from gridnode.market import ChoiceKind
+from gridnode.peer.link import LinkExpired
+from gridnode.ratefeed.view import feed_state
 from gridnode.trade.actions import LedgerKind
 from gridnode.trade.profiles import ConstantProfile, DailyKnot, DailyTableProfile
 from gridnode.trade.units import MsatPerKwh
@@ -76,9 +78,15 @@ async def test_a_planned_switch_is_break_before_make_and_returns_the_credit(
             "seller-0",
         )
         assert record["scores"][0]["seller"] == "seller-1"
-        views = {v.peer_name: v for v in place.buyer.snapshot().sessions}
+        snapshot = place.buyer.snapshot()
+        views = {v.peer_name: v for v in snapshot.sessions}
         assert views["seller-1"].market == "active"
         assert views["seller-0"].market == "next best"
+        # the rate feed publishes the active seller's rate and its profile (the forecast)
+        feed = feed_state(snapshot)
+        assert feed.seller == place.partners[1].peer.fingerprint
+        assert feed.rate_msat_per_kwh == 180_000
+        assert feed.profile == FLAT
     assert place.circuit.overlaps == []
     (gap,) = place.circuit.gaps_s()
     assert 0 < gap < 10
@@ -121,4 +129,25 @@ async def test_the_ledger_refuses_a_second_receiving_session_on_the_circuit(
         await place.clock.advance(30)
         assert place.circuit.closed() == ("feed-0",)
         assert second.seat.held
+    assert place.circuit.overlaps == []
+
+
+async def test_a_seller_whose_link_expired_fails_over_to_the_next(tmp_path: Path) -> None:
+    """The active seller's link is lost beyond the session expiry (the link reports it
+    expired): its session closes and the next best seller takes over."""
+    place = await estate(tmp_path, [ConstantProfile(MsatPerKwh(150_000)), FLAT])
+    async with place.trading():
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
+        place.sellers[0].links.set_up(False)  # the seller cuts for want of payments
+        place.partners[0].post(LinkExpired("seller-0", 600.0))
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-1"), step_s=0.5, limit_s=120)
+        choice = place.market.choice
+        assert choice is not None
+        assert (choice.kind, choice.previous, choice.seller) == (
+            ChoiceKind.FAILOVER,
+            "seller-0",
+            "seller-1",
+        )
+        refused = {r.seller: r.reasons for r in choice.refused}
+        assert "its session ended" in refused["seller-0"][0]
     assert place.circuit.overlaps == []
