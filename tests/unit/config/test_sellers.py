@@ -4,46 +4,15 @@ switch threshold (docs/market.md). Every mistake is a sentence naming the key wr
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import load_settings
-from gridnode.identity import Role, create_identity
 from gridnode.market import deposit_lockup_cost
 from gridnode.money import Msat
-from tests.support.node_config import BUYER, FPR, buyer_settings, write
-
-#: The single [seller] table of the support configuration, as written there.
-SINGLE = BUYER[BUYER.index("[seller]") : BUYER.index("[limits]")]
-
-
-def _market(tmp_path: Path, head: str = "") -> str:
-    """The support buyer with two [[sellers]]: the support peer ("roof") and a second
-    pinned seller ("grid") with its own key in ``tmp_path``."""
-    other = create_identity(tmp_path / "grid-identity", Role.SELLER)
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    shutil.copy(other.certificate_path, tmp_path / "grid.crt")
-    sellers = (
-        "[[sellers]]\n"
-        'name = "roof"\n'
-        'address = "192.168.1.10:7878"\n'
-        f'fingerprint = "{FPR}"\n'
-        'certificate = "seller.pem"\n'
-        "premium_msat_per_kwh = 2000\n"
-        'feed = "roof-feed"\n'
-        'seller_meter_id = "roof-meter"\n'
-        "\n"
-        "[[sellers]]\n"
-        'name = "grid"\n'
-        'address = "192.168.1.11:7878"\n'
-        f'fingerprint = "{other.fingerprint}"\n'
-        'certificate = "grid.crt"\n'
-        "priority = 5\n\n"
-    )
-    return head + BUYER.replace(SINGLE, sellers)
+from tests.support.node_config import BUYER, FPR, SINGLE_SELLER, buyer_settings, two_sellers, write
 
 
 def _problems(tmp_path: Path, text: str) -> list[str]:
@@ -67,7 +36,7 @@ def test_the_single_seller_table_is_one_entry_with_the_market_defaults(tmp_path:
 
 def test_several_sellers_load_in_order_with_their_market_settings(tmp_path: Path) -> None:
     head = "market_period_s = 300\nswitch_threshold_msat = 750\n"
-    buying = buyer_settings(tmp_path, _market(tmp_path, head)).buying
+    buying = buyer_settings(tmp_path, two_sellers(tmp_path, head)).buying
     roof, grid = buying.sellers
     assert (roof.name, roof.priority, roof.premium_msat_per_kwh) == ("roof", 1, 2000)
     assert (roof.feed, roof.seller_meter_id) == ("roof-feed", "roof-meter")
@@ -80,7 +49,7 @@ def test_several_sellers_load_in_order_with_their_market_settings(tmp_path: Path
 
 
 def test_a_seller_table_and_a_sellers_list_together_are_refused(tmp_path: Path) -> None:
-    text = _market(tmp_path) + "\n" + SINGLE
+    text = two_sellers(tmp_path) + "\n" + SINGLE_SELLER
     problems = _problems(tmp_path, text)
     assert problems == [
         "[seller] and [[sellers]] are both written: keep one; move the [seller] table into "
@@ -89,7 +58,7 @@ def test_a_seller_table_and_a_sellers_list_together_are_refused(tmp_path: Path) 
 
 
 def test_each_seller_needs_its_own_name_priority_and_feed(tmp_path: Path) -> None:
-    text = _market(tmp_path).replace('name = "grid"', 'name = "roof"')
+    text = two_sellers(tmp_path).replace('name = "grid"', 'name = "roof"')
     text = text.replace("priority = 5", 'priority = 1\nfeed = "roof-feed"')
     problems = _problems(tmp_path, text)
     assert "sellers: the name 'roof' is listed twice; each seller needs its own name" in problems
@@ -105,7 +74,7 @@ def test_each_seller_needs_its_own_name_priority_and_feed(tmp_path: Path) -> Non
 
 def test_bad_market_values_name_their_keys(tmp_path: Path) -> None:
     head = "market_period_s = 7\nswitch_threshold_msat = -1\n"
-    text = _market(tmp_path, head).replace("priority = 5", "priority = 0\npremium = 3")
+    text = two_sellers(tmp_path, head).replace("priority = 5", "priority = 0\npremium = 3")
     text = text.replace("premium_msat_per_kwh = 2000", "premium_msat_per_kwh = -5")
     problems = _problems(tmp_path, text)
     assert problems == [
@@ -128,7 +97,7 @@ def test_a_market_period_that_does_not_divide_a_day_is_refused(
 
 
 def test_an_empty_sellers_list_says_a_buyer_needs_one(tmp_path: Path) -> None:
-    text = "sellers = []\n" + BUYER.replace(SINGLE, "")
+    text = "sellers = []\n" + BUYER.replace(SINGLE_SELLER, "")
     assert _problems(tmp_path, text) == [
         "[[sellers]] is empty: a buyer needs at least one seller to buy from"
     ]
