@@ -164,6 +164,9 @@ class EstateMarket:
         """Choose if a period started, nobody is chosen, or the active seller fails."""
         if self.stopped:
             return
+        if any(p.paused for p in self.partners):  # buying is paused by hand: nobody
+            self.active, self.fault = None, ""
+            return
         now = self.ctx.clock.now_ms()
         period = period_at(now, self.settings.period_ms)
         active = self.active

@@ -151,3 +151,17 @@ async def test_a_seller_whose_link_expired_fails_over_to_the_next(tmp_path: Path
         refused = {r.seller: r.reasons for r in choice.refused}
         assert "its session ended" in refused["seller-0"][0]
     assert place.circuit.overlaps == []
+
+
+async def test_paused_buying_chooses_nobody_until_resumed(tmp_path: Path) -> None:
+    place = await estate(tmp_path, [ConstantProfile(MsatPerKwh(150_000)), FLAT])
+    async with place.trading():
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
+        assert await place.buyer.set_buying(False) is None
+        await place.clock.run_until(lambda: place.circuit.closed() == (), limit_s=60)
+        await place.clock.advance(120)
+        assert place.circuit.closed() == ()
+        assert place.market.active is None
+        assert await place.buyer.set_buying(True) is None
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=120)
+    assert place.circuit.overlaps == []
