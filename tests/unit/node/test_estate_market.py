@@ -13,6 +13,7 @@ from gridnode.ledger import CreditNoteState
 from gridnode.market import ChoiceKind
 from gridnode.peer.link import LinkExpired
 from gridnode.ratefeed.view import feed_state
+from gridnode.status.render import node_status
 from gridnode.trade.actions import LedgerKind
 from gridnode.trade.profiles import ConstantProfile, DailyKnot, DailyTableProfile
 from gridnode.trade.units import MsatPerKwh
@@ -82,6 +83,9 @@ async def test_a_planned_switch_is_break_before_make_and_returns_the_credit(
         views = {v.peer_name: v for v in snapshot.sessions}
         assert views["seller-1"].market == "active"
         assert views["seller-0"].market == "next best"
+        shown = {s.peer_name: s for s in node_status(snapshot).sessions}  # the socket's
+        assert (shown["seller-1"].market, shown["seller-1"].market_scored) == ("active", True)
+        assert shown["seller-1"].market_score_msat == views["seller-1"].market_score_msat
         # the rate feed publishes the active seller's rate and its profile (the forecast)
         feed = feed_state(snapshot)
         assert feed.seller == place.partners[1].peer.fingerprint
