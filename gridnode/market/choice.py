@@ -36,7 +36,7 @@ from gridnode.market.costs import (
 from gridnode.market.periods import MarketPeriod
 from gridnode.money import Msat
 from gridnode.trade.evaluate import BreachHold, Rejection, evaluate
-from gridnode.trade.profiles import floor_msat
+from gridnode.trade.profiles import floor_msat, mean_price
 from gridnode.trade.terms import BuyerLimits, Offer
 
 __all__ = ["Candidate", "Choice", "ChoiceKind", "Market", "Refusal", "Score", "choose"]
@@ -103,6 +103,9 @@ class Score:
     fees_msat: Fraction
     lockup: Msat
     premium_msat: Fraction
+    #: The offer's exact mean price over the period (msat/kWh): what the regret figure
+    #: compares afterwards, with the metered energy (:mod:`gridnode.market.regret`).
+    mean_price: Fraction = Fraction(0)
 
     @property
     def total_msat(self) -> Fraction:
@@ -122,6 +125,7 @@ class Score:
             "premium_msat": floor_msat(self.premium_msat).msat,
             "total_msat": floor_msat(self.total_msat).msat,
             "total_exact_msat": str(self.total_msat),
+            "mean_price_exact_msat_per_kwh": str(self.mean_price),
         }
 
 
@@ -229,6 +233,7 @@ def score(candidate: Candidate, offer: Offer, market: Market) -> Score:
         fees_msat=fee_bound_exact(energy, fee_ppm),
         lockup=lockup,
         premium_msat=premium_exact(candidate.premium_msat_per_kwh, mwh),
+        mean_price=mean_price(offer.profile, period.start_ms, period.stop_ms),
     )
 
 
