@@ -126,7 +126,8 @@ class EstateMarket:
         self.fault = ""
         #: sellers whose supply faulted lately: not chosen again until (ms), and why
         self.faulted: dict[str, tuple[int, str]] = {}
-        #: the longest time without a closed feed at a switch (ms), and planned ones
+        #: the longest wait at a switch from asking the old session to close until its
+        #: feed was seen open (ms)
         self.longest_gap_ms = 0
         for partner in partners:
             assert partner.seat is not None, "every partner of a market has a seat"
