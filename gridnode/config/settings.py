@@ -11,8 +11,9 @@ code 2), before the node connects to anything.
 The settings are discriminated by ``role``: :class:`SellerSettings` holds the common
 part and a :class:`SellingSettings`, :class:`BuyerSettings` the common part and a
 :class:`BuyingSettings`. The two parts are separate so that one process can later hold
-both (a battery node that buys and sells), and a buyer's ``sellers`` is a tuple so that
-it can later pin several (today exactly one, the ``[seller]`` table).
+both (a battery node that buys and sells). A buyer's ``sellers`` is a tuple: the one
+``[seller]`` table, or the ``[[sellers]]`` of the estate market (docs/market.md), with the
+market's ``market_period_s`` and ``switch_threshold_msat``.
 
 .. code-block:: toml
 
@@ -46,6 +47,7 @@ from gridnode.config.hardware import read_hardware
 from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS, read_breach_hold, read_limits
 from gridnode.config.link import read_link
 from gridnode.config.lnd import LndSettings, read_lnd
+from gridnode.config.market import MARKET_KEYS, read_market_period, read_switch_threshold
 from gridnode.config.mqtt import read_metrics_listen, read_mqtt
 from gridnode.config.peers import BuyerEntry, SellerEntry, read_address, read_buyers, read_sellers
 from gridnode.config.ratefeed import read_feed_curve
@@ -53,6 +55,8 @@ from gridnode.config.reader import ConfigError, Problems, Table, load_toml
 from gridnode.config.tariffs import check_buyer_tariffs, read_tariffs
 from gridnode.config.trade import read_terms
 from gridnode.hardware.config import BusConfig, HardwareConfig, WatchdogConfig
+from gridnode.market import DEFAULT_MARKET_PERIOD_MS
+from gridnode.money import Msat
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.peer.settings import LinkSettings
 from gridnode.ratefeed.publisher import CurveServer
@@ -77,7 +81,15 @@ ROLES = ("seller", "buyer")
 #: The top-level keys only one role has: the other role's file is told so by name.
 ROLE_KEYS = {
     "seller": ("listen", "buyers", "terms", "tariffs"),
-    "buyer": ("seller", "limits", "rate_feed", "rate_feed_curve", "metering"),
+    "buyer": (
+        "seller",
+        "sellers",
+        "limits",
+        "rate_feed",
+        "rate_feed_curve",
+        "metering",
+        *MARKET_KEYS,
+    ),
 }
 DEFAULT_RATE_FEED = "tcp://127.0.0.1:5556"
 #: A buyer's ``metering``: its own meter compared with the seller's ("dual", the
@@ -155,7 +167,7 @@ class SellingSettings:
 class BuyingSettings:
     """What a node that buys has: the sellers it pinned, its limits and its rate feed."""
 
-    #: The sellers it buys from (today exactly one, read from [seller]).
+    #: The sellers it buys from: the one [seller], or each of [[sellers]] in order.
     sellers: tuple[SellerEntry, ...]
     #: What it accepts (the [limits] table).
     limits: BuyerLimits
@@ -165,6 +177,11 @@ class BuyingSettings:
     rate_feed: str = DEFAULT_RATE_FEED
     #: The rate feed's CurveZMQ keys and subscriber allow-list (docs/loads.md).
     rate_feed_curve: CurveServer | None = None
+    #: The market's period grid (``market_period_s``): a seller is chosen before each.
+    market_period_ms: DurationMs = DEFAULT_MARKET_PERIOD_MS
+    #: Switch sellers only when the saving over a period is larger than this
+    #: (``switch_threshold_msat``; by default the largest deposit's lockup cost).
+    switch_threshold: Msat = Msat(0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -303,6 +320,22 @@ def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSet
     hardware: HardwareConfig | None = common["hardware"]
     if hardware is not None and metering != "seller":
         checks.require_one_meter(hardware, problems)
+    if metering == "seller" and len(sellers) > 1:
+        problems.add(
+            'metering = "seller" with several [[sellers]]: the estate market needs the '
+            "buyer's own meter (it sees the old feed open before it takes the next); "
+            'keep one seller, or install a meter and remove metering = "seller"'
+        )
+    period_ms = read_market_period(top)
+    threshold = read_switch_threshold(top, limits)
     if limits is None or len(problems.items) > before:
         return None
-    return BuyingSettings(sellers, limits, hold_ms, rate_feed, curve)
+    return BuyingSettings(
+        sellers,
+        limits,
+        hold_ms,
+        rate_feed,
+        curve,
+        market_period_ms=period_ms,
+        switch_threshold=threshold,
+    )

@@ -13,6 +13,7 @@ import asyncio
 import logging
 
 from gridnode.node.context import NodeContext
+from gridnode.node.estate import EstateMarket, market_view
 from gridnode.node.metering import MeterPoller
 from gridnode.node.partner import GateOpened, PauseChanged
 from gridnode.node.reconcile import reconcile_buyer
@@ -33,19 +34,28 @@ class BuyerRole:
     name = "buyer"
 
     def __init__(
-        self, ctx: NodeContext, *, partners: list[SellerPartner], poller: MeterPoller | None
+        self,
+        ctx: NodeContext,
+        *,
+        partners: list[SellerPartner],
+        poller: MeterPoller | None,
+        market: EstateMarket | None = None,
     ) -> None:
         """``poller``: the buyer's own meter; None for a buyer without one, which pays on
         the seller's signed readings alone (``metering = "seller"``, docs/trade.md)."""
         self.ctx = ctx
         self.partners = partners
         self.poller = poller
+        #: the estate market, when the buyer pins several sellers (docs/market.md)
+        self.market = market
         if poller is not None:
             poller.sink = self._sample
         for partner in partners:
             partner.refuse = lambda partner=partner: self._refusal(partner)
 
     def _sample(self, event: MeterSample) -> None:
+        if self.market is not None:
+            self.market.sample(event)
         for partner in self.partners:
             if (runner := partner.live) is not None:
                 runner.post(event)
@@ -64,6 +74,8 @@ class BuyerRole:
             )
         for partner in self.partners:
             partner.start()
+        if self.market is not None:
+            ctx.tasks.keep_running(self.market.run, name="estate market", sleep=ctx.clock.sleep)
         addresses = ", ".join(f"{p.client.host}:{p.client.port}" for p in self.partners)
         log.info("buyer ready; connecting to the seller at %s", addresses)
 
@@ -77,7 +89,10 @@ class BuyerRole:
                 runner.post(event)
 
     def views(self, now_ms: int) -> list[SessionView]:
-        return [buyer_view(partner, self.poller, now_ms) for partner in self.partners]
+        views = [buyer_view(partner, self.poller, now_ms) for partner in self.partners]
+        if self.market is None:
+            return views
+        return [market_view(view, self.market) for view in views]
 
     def warnings(self) -> list[str]:
         found = []
@@ -143,6 +158,8 @@ class BuyerRole:
 
     async def close_sessions(self) -> None:
         timings = self.ctx.timings
+        if self.market is not None:
+            self.market.stopped = True  # no seller is chosen while the node shuts down
         closing: list[tuple[SellerPartner, SessionRunner]] = []
         for partner in self.partners:
             runner = partner.request_close("the buyer is shutting down")

@@ -29,8 +29,10 @@ from gridnode.node import wiring
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.context import Changes, IdSource, NodeContext, OsRandom, RuntimeTimings
+from gridnode.node.estate import EstateMarket, LoadEstimate, MarketSettings, needed_power_mw
 from gridnode.node.health import WalletHealth
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
+from gridnode.node.market_seat import MarketSeat
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
@@ -49,6 +51,7 @@ from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
 from gridnode.trade.seller_metered import SELLER_METERED_ID
+from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import ChannelLister
 
 log = logging.getLogger("gridnode.node")
@@ -344,9 +347,26 @@ def _buyer(
                 entry.name,
                 peer,
                 client,
-                limits=buying.limits,
+                limits=_limits_for(buying.limits, entry.seller_meter_id),
                 breach_hold_ms=buying.breach_hold_ms,
                 meter_id=meter_id,
             )
         )
-    return BuyerRole(ctx, partners=partners, poller=poller)
+    market = None
+    if len(partners) > 1:  # the estate market (docs/market.md)
+        # the config check refuses several sellers to a buyer without a meter of its own
+        assert poller is not None, "the estate market needs the buyer's own meter"
+        for partner, entry in zip(partners, buying.sellers, strict=True):
+            partner.seat = MarketSeat(entry.priority, entry.premium_msat_per_kwh, entry.feed)
+        period = buying.market_period_ms
+        load = LoadEstimate(period, needed_power_mw(buying.limits))
+        terms = MarketSettings(period, buying.switch_threshold)
+        market = EstateMarket(ctx, partners, poller, terms, load)
+    return BuyerRole(ctx, partners=partners, poller=poller, market=market)
+
+
+def _limits_for(limits: BuyerLimits, seller_meter_id: str) -> BuyerLimits:
+    """The limits for one seller: its own meter when its entry names one."""
+    if not seller_meter_id:
+        return limits
+    return dataclasses.replace(limits, expected_meter_id=seller_meter_id)

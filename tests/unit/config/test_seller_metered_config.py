@@ -21,6 +21,7 @@ from tests.support.node_config import (
     buyer_settings,
     peer_certificate_pem,
     seller_settings,
+    two_sellers,
     write,
 )
 
@@ -91,3 +92,10 @@ def test_a_sellers_buyer_entry_may_be_metered_by_the_seller_alone(tmp_path: Path
     assert SELLER.count('meter = "tenant-1"') == 1
     settings = seller_settings(tmp_path / "b", SELLER.replace('meter = "tenant-1"', marked))
     assert settings.selling.buyers[0].seller_metered
+
+
+def test_the_estate_market_needs_the_buyers_own_meter(tmp_path: Path) -> None:
+    text = two_sellers(tmp_path).replace('role = "buyer"', 'role = "buyer"\nmetering = "seller"')
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text), env={})
+    assert any("the estate market needs the buyer's own meter" in p for p in caught.value.problems)
