@@ -258,7 +258,7 @@ def _seller(
                 meter=meter,
                 meter_id=entry.meter,
                 relay=relay,
-                poll_s=poll_s,
+                poll_s=hardware.poll_period_s(entry.meter, poll_s),  # its bus's round
                 seller_metered=entry.seller_metered,
             )
         )
