@@ -15,6 +15,8 @@ import threading
 from collections.abc import Sequence
 
 from gridnode.config.hardware import parse_hardware
+from gridnode.demo.bus import seller_buses
+from gridnode.demo.circuit import RELAY_BASE, build_estate
 from gridnode.hardware.codec import Request
 from gridnode.hardware.config import RelayConfig
 from gridnode.hardware.ports import open_hardware
@@ -97,3 +99,36 @@ async def test_a_round_reads_two_buses_at_once_each_bus_in_turn(sim_bus: BusFact
             assert not east.circuit.relay_on
     finally:
         ports.close()
+
+
+async def test_the_demo_circuit_serves_each_buyer_on_its_seller_bus() -> None:
+    """The demo's circuit with two seller buses: buyer ``i`` (meter ``i``, relay board
+    ``100 + i``) on bus ``(i - 1) mod 2``, as the demo's seller configuration says."""
+    estate = build_estate(3, seller_buses=2, cycling_watts=0.0)
+    estate.start()
+    plan = seller_buses(3, baud=9600)
+    ports: list[str] = [b.port for b in estate.seller_buses]
+    buses = [
+        {
+            "port": ports[index],
+            "baud": 9600,
+            "gap_ms": 0,
+            "meters": [
+                {"id": f"seller-meter-{i}", "model": "sdm120", "address": i}
+                for i in plan.buyers_on(index, 3)
+            ],
+        }
+        for index in range(plan.count)
+    ]
+    hardware = open_hardware(parse_hardware({"buses": buses}))
+    try:
+        samples = await asyncio.gather(*(m.read() for m in hardware.meters.values()))
+        assert sorted(s.meter_id for s in samples) == [f"seller-meter-{i}" for i in (1, 2, 3)]
+        board = RelayConfig("modbus", address=RELAY_BASE + 2, coil=0, bus=ports[1])
+        async with relay_for(hardware, board, "buyer-2") as relay:
+            await relay.switch_on()
+            assert [c.relay_on for c in estate.circuits] == [False, True, False]
+    finally:
+        hardware.close()
+        estate.stop()
+    assert not [f for b in estate.seller_buses for f in b.device_failures]
