@@ -12,9 +12,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
-
-from prometheus_client import CollectorRegistry
+from typing import TYPE_CHECKING, Any
 
 from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.peers import BuyerEntry
@@ -22,9 +20,6 @@ from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
 from gridnode.ledger import Ledger
-from gridnode.metrics.observer import MetricsObserver
-from gridnode.metrics.service import MetricsService
-from gridnode.mqtt.service import MqttService
 from gridnode.node import wiring
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
@@ -54,6 +49,12 @@ from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import ChannelLister
 
+if TYPE_CHECKING:  # the metrics and MQTT are imported only by a node that serves them
+    from prometheus_client import CollectorRegistry
+
+    from gridnode.metrics.service import MetricsService
+    from gridnode.mqtt.service import MqttService
+
 log = logging.getLogger("gridnode.node")
 
 
@@ -80,8 +81,7 @@ async def build_runtime(
         if not (isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered):
             hardware = wiring.open_node_hardware(settings.hardware, clock)
             opened.callback(hardware.close)
-        registry = CollectorRegistry() if settings.metrics_listen else None
-        observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
+        registry, observer = _metrics(settings)
         ctx = NodeContext(
             identity=identity,
             signer=signer,
@@ -186,6 +186,19 @@ def _assemble(
     )
 
 
+def _metrics(settings: NodeSettings) -> tuple[CollectorRegistry | None, Observer]:
+    """The metrics' registry and observer when the node serves metrics; else nothing is
+    imported (prometheus_client brings an HTTP server: issue 17, nodes under 80 MB)."""
+    if not settings.metrics_listen:
+        return None, NO_OBSERVER
+    from prometheus_client import CollectorRegistry
+
+    from gridnode.metrics.observer import MetricsObserver
+
+    registry = CollectorRegistry()
+    return registry, MetricsObserver(registry)
+
+
 def _services(
     settings: NodeSettings, registry: CollectorRegistry | None, allow_control: bool
 ) -> list[ServiceFactory]:
@@ -200,6 +213,8 @@ def _services(
             )
 
         def mqtt_service(runtime: NodeRuntime) -> MqttService:
+            from gridnode.mqtt.service import MqttService
+
             return MqttService(
                 mqtt,
                 runtime.snapshot,
@@ -213,6 +228,8 @@ def _services(
     if listen is not None:
 
         def metrics_service(runtime: NodeRuntime) -> MetricsService:
+            from gridnode.metrics.service import MetricsService
+
             return MetricsService(listen, runtime.snapshot, runtime.ctx.clock, registry=registry)
 
         services.append(metrics_service)
