@@ -59,7 +59,7 @@ from gridnode.market import DEFAULT_MARKET_PERIOD_MS
 from gridnode.money import Msat
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.peer.settings import LinkSettings
-from gridnode.ratefeed.publisher import CurveServer
+from gridnode.ratefeed.keys import CurveServer
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from gridnode.trade.units import DurationMs
 

@@ -41,7 +41,6 @@ from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.server import SellerServer
 from gridnode.peer.tls import PinnedPeer
-from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
@@ -49,11 +48,12 @@ from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import ChannelLister
 
-if TYPE_CHECKING:  # the metrics and MQTT are imported only by a node that serves them
+if TYPE_CHECKING:  # the metrics, MQTT and ZeroMQ only in a node that serves them
     from prometheus_client import CollectorRegistry
 
     from gridnode.metrics.service import MetricsService
     from gridnode.mqtt.service import MqttService
+    from gridnode.ratefeed.publisher import RateFeed
 
 log = logging.getLogger("gridnode.node")
 
@@ -153,6 +153,8 @@ def _assemble(
     else:
         role = _buyer(settings, ctx, hardware, poll_s)
         buying = settings.buying
+        from gridnode.ratefeed.publisher import RateFeed, RatePublisher  # a buyer's only
+
         publisher = RatePublisher(buying.rate_feed, curve=buying.rate_feed_curve)
 
         def rate_feed(runtime: NodeRuntime) -> RateFeed:
