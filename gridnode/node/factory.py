@@ -318,7 +318,7 @@ def _slot_builder(
                 meter=hardware.meters[entry.meter],
                 meter_id=entry.meter,
                 relay=relay,
-                poll_s=poll_s,
+                poll_s=hardware.poll_period_s(entry.meter, poll_s),  # its bus's round
             )
             for entry, peer, relay in zip(entries, peers, relays, strict=True)
         ]
