@@ -36,8 +36,8 @@ from gridnode.node.runtime import NodeRuntime, Role, ServiceFactory
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
+from gridnode.node.services import metrics, optional_services
 from gridnode.node.tasks import TaskGroup
-from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.server import SellerServer
 from gridnode.peer.tls import PinnedPeer
@@ -48,11 +48,7 @@ from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import ChannelLister
 
-if TYPE_CHECKING:  # the metrics, MQTT and ZeroMQ only in a node that serves them
-    from prometheus_client import CollectorRegistry
-
-    from gridnode.metrics.service import MetricsService
-    from gridnode.mqtt.service import MqttService
+if TYPE_CHECKING:  # ZeroMQ only in a node that publishes its rate (a buyer)
     from gridnode.ratefeed.publisher import RateFeed
 
 log = logging.getLogger("gridnode.node")
@@ -81,7 +77,7 @@ async def build_runtime(
         if not (isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered):
             hardware = wiring.open_node_hardware(settings.hardware, clock)
             opened.callback(hardware.close)
-        registry, observer = _metrics(settings)
+        registry, observer = metrics(settings)
         ctx = NodeContext(
             identity=identity,
             signer=signer,
@@ -100,8 +96,8 @@ async def build_runtime(
             observer=observer,
             liquidity=_liquidity(settings, wallet, ledger, clock),
         )
-        services = _services(settings, registry, allow_control)
-        return _assemble(settings, ctx, hardware, opened, allow_control, services, config_path)
+        optional = optional_services(settings, registry, allow_control)
+        return _assemble(settings, ctx, hardware, opened, allow_control, optional, config_path)
     except BaseException:
         await opened.aclose()
         raise
@@ -186,56 +182,6 @@ def _assemble(
         services=services,
         reload=reloader.reload if reloader is not None else None,
     )
-
-
-def _metrics(settings: NodeSettings) -> tuple[CollectorRegistry | None, Observer]:
-    """The metrics' registry and observer when the node serves metrics; else nothing is
-    imported (prometheus_client brings an HTTP server: issue 17, nodes under 80 MB)."""
-    if not settings.metrics_listen:
-        return None, NO_OBSERVER
-    from prometheus_client import CollectorRegistry
-
-    from gridnode.metrics.observer import MetricsObserver
-
-    registry = CollectorRegistry()
-    return registry, MetricsObserver(registry)
-
-
-def _services(
-    settings: NodeSettings, registry: CollectorRegistry | None, allow_control: bool
-) -> list[ServiceFactory]:
-    """MQTT and the metrics, when configured: each renders the runtime's snapshot."""
-    services: list[ServiceFactory] = []
-    mqtt, listen = settings.mqtt, settings.metrics_listen
-    if mqtt is not None:
-        if mqtt.pause_switch and not allow_control:
-            log.warning(
-                "[mqtt] pause_switch is set, but the node runs without --allow-control: the "
-                "switch is not offered"
-            )
-
-        def mqtt_service(runtime: NodeRuntime) -> MqttService:
-            from gridnode.mqtt.service import MqttService
-
-            return MqttService(
-                mqtt,
-                runtime.snapshot,
-                runtime.ctx.clock,
-                allow_control=allow_control,
-                stop_session=runtime.stop_session,
-                set_buying=runtime.set_buying,
-            )
-
-        services.append(mqtt_service)
-    if listen is not None:
-
-        def metrics_service(runtime: NodeRuntime) -> MetricsService:
-            from gridnode.metrics.service import MetricsService
-
-            return MetricsService(listen, runtime.snapshot, runtime.ctx.clock, registry=registry)
-
-        services.append(metrics_service)
-    return services
 
 
 def _watchdog(
