@@ -19,12 +19,12 @@ from tests.support.node_config import BUYER, SELLER, write
 #: Started as the CLI starts a node, stopped where ``run_node`` would begin.
 NODE = """
 import json, sys
-import gridnode.node.factory as factory
+import gridnode.node.main as node
 
 def stop_here(settings, **_):
     print(json.dumps(sorted(sys.modules)))
 
-factory.run_node = stop_here
+node.run_node = stop_here
 from gridnode.cli.main import main
 sys.argv = ["gridnode", sys.argv[1], "--config", sys.argv[2]]
 main()
@@ -73,6 +73,7 @@ def carried(modules: set[str], heavy: tuple[str, ...]) -> list[str]:
         ("sell", SELLER, (*EITHER, "zmq")),  # a seller publishes no rate feed
         ("buy", BUYER, EITHER),
     ],
+    ids=["seller", "buyer"],
 )
 def test_a_node_carries_none_of_the_heavy_packages_it_does_not_use(
     tmp_path: Path, command: str, text: str, heavy: tuple[str, ...]
