@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 from gridnode.node.runner import SessionRunner
+from gridnode.peer.settings import LinkSettings
 from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade import codec
@@ -75,11 +76,15 @@ async def _supplying(pair: Pair[VirtualClock]) -> tuple[SessionRunner, SessionRu
 
 
 @pytest.mark.parametrize("first", SIDES)
-@pytest.mark.parametrize("loss_s", [30, EXPIRY_S - 1])
+@pytest.mark.parametrize(
+    ("loss_s", "expiry_s"),
+    [(30, EXPIRY_S), (EXPIRY_S - 1, EXPIRY_S), (90, LinkSettings().session_expiry_s)],
+)
 async def test_a_loss_below_the_expiry_resumes_the_same_session(
-    tmp_path: Path, loss_s: int, first: str
+    tmp_path: Path, loss_s: int, expiry_s: float, first: str
 ) -> None:
-    pair = await trading_pair(tmp_path, session_expiry_s=EXPIRY_S)
+    """The last case is the one reported: 90 s lost, the default expiry (600 s)."""
+    pair = await trading_pair(tmp_path, session_expiry_s=expiry_s)
     async with pair.trading():
         seller, buyer = await _supplying(pair)
         await _lose_link(pair, first, loss_s)
