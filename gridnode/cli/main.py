@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from gridnode.cli.common import configure_logging
+from gridnode.cli.credit import credit
 from gridnode.cli.dashboard import dashboard
 from gridnode.cli.demo import demo
 from gridnode.cli.doctor import doctor
@@ -59,6 +60,7 @@ cli.add_command(ledger)
 cli.add_command(doctor)
 cli.add_command(statement)
 cli.add_command(liquidity)
+cli.add_command(credit)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 
 from gridnode.ledger import Ledger
+from gridnode.node.buyer_refunds import BuyerRefunds
 from gridnode.node.context import NodeContext
 from gridnode.node.links import Dialer
 from gridnode.node.partner import (
@@ -32,7 +33,6 @@ from gridnode.node.partner import (
 )
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_buyer
-from gridnode.node.refunds import BuyerRefunds
 from gridnode.node.routing import frame_session, unknown_session_frame
 from gridnode.node.runner import Handled, PaymentPolicy, SessionRunner
 from gridnode.ocmf import SeriesState
@@ -149,6 +149,8 @@ class SellerPartner(Partner):
                     await self._route(event.payload, handled)
             case LinkUp() | LinkDown() | LinkExpired():
                 self.to_session(event, "the seller stayed away too long")
+                if isinstance(event, LinkUp):
+                    await self.refunds.link_up()
             case GateOpened() if not self.gate_open:
                 # no session and no link (the seller would offer at once) until the
                 # clock is right; then the link starts, with a session awaiting the offer
@@ -167,6 +169,7 @@ class SellerPartner(Partner):
     async def _dial(self) -> None:
         self.dialling = True
         self.client.start()
+        self.refunds.resume()  # refunds asked before a restart and not paid: asked again
         await self._start_session()
 
     async def _pause(self, paused: bool) -> None:

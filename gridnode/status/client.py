@@ -89,3 +89,10 @@ async def receipt(path: Path, session_id: str) -> pb.Receipt:
     if update.WhichOneof("kind") != "receipt":
         raise StatusUnavailableError(f"the node on {path} answered with no receipt")
     return update.receipt
+
+
+async def credit(path: Path, *, waive: bool, seller: str = "") -> str:
+    """Ask a buyer to ask its sellers for its credit back, or to waive it (``seller``:
+    one seller's name, "" for all); returns the node's sentence, raises if refused."""
+    request = pb.Request(credit=pb.Credit(waive=waive, seller=seller))
+    return (await _ask(path, request)).control.text

@@ -2,11 +2,13 @@
 
 Each client sends one request. ``Subscribe`` gets a snapshot at once, again whenever the
 node says something changed (at most every ``min_interval_s``) and at least every
-``max_interval_s``. ``StopSession`` is the one control and is refused unless the node
-runs with ``--allow-control``. ``GetReceipt`` gets one session's receipt, which the node
-builds from its ledger and checks (the ``receipt`` callback), so the dashboard needs
-nothing of the node but this socket. A client that sends garbage gets an error and is
-closed; one that stops reading is dropped; neither slows the node or another reader.
+``max_interval_s``. ``StopSession`` is a control, refused unless the node runs with
+``--allow-control``; so is ``Credit`` that waives a buyer's credit (it gives money up),
+while ``Credit`` that asks for it back is always served (``credit`` callback).
+``GetReceipt`` gets one session's receipt, which the node builds from its ledger and
+checks (the ``receipt`` callback), so the dashboard needs nothing of the node but this
+socket. A client that sends garbage gets an error and is closed; one that stops reading
+is dropped; neither slows the node or another reader.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ log = logging.getLogger("gridnode.status")
 
 Snapshot = Callable[[], pb.NodeStatus]
 StopSession = Callable[[str, str], Awaitable[str | None]]  # returns an error sentence or None
+#: (waive, seller name or "") -> (done, the sentence saying what was done or why not)
+CreditControl = Callable[[bool, str], Awaitable[tuple[bool, str]]]
 
 
 class ReceiptAnswer(Protocol):
@@ -69,6 +73,7 @@ class StatusServer:
         allow_control: bool = False,
         stop_session: StopSession | None = None,
         receipt: GetReceipt | None = None,
+        credit: CreditControl | None = None,
         min_interval_s: float = 0.2,
         max_interval_s: float = 1.0,
         request_timeout_s: float = 5.0,
@@ -79,6 +84,7 @@ class StatusServer:
         self.allow_control = allow_control
         self.stop_session = stop_session
         self.receipt = receipt
+        self.credit = credit
         self.min_interval_s = min_interval_s
         self.max_interval_s = max_interval_s
         self.request_timeout_s = request_timeout_s
@@ -131,6 +137,8 @@ class StatusServer:
                     await self._send(writer, await self._control(request.stop_session))
                 case "get_receipt":
                     await self._send(writer, await self._receipt(request.get_receipt))
+                case "credit":
+                    await self._send(writer, await self._credit(request.credit))
                 case _:
                     await self._error(writer, ERROR_BAD_REQUEST, "the request names no action")
         except StatusFrameError as exc:
@@ -181,6 +189,20 @@ class StatusServer:
         if problem is not None:
             return _error_update(ERROR_UNKNOWN_SESSION, problem)
         return pb.Update(control=pb.ControlResult(ok=True, text=f"stopping {stop.session_id}"))
+
+    async def _credit(self, request: pb.Credit) -> pb.Update:
+        if self.credit is None:
+            return _error_update(ERROR_NOT_SERVED, "only a buyer asks for or waives credit")
+        if request.waive and not self.allow_control:
+            return _error_update(
+                ERROR_CONTROL_REFUSED,
+                "waiving credit gives money up and is refused: start the node with "
+                "--allow-control to allow it",
+            )
+        done, text = await self.credit(request.waive, request.seller)
+        if not done:
+            return _error_update(ERROR_UNKNOWN_SESSION, text)
+        return pb.Update(control=pb.ControlResult(ok=True, text=text))
 
     async def _receipt(self, request: pb.GetReceipt) -> pb.Update:
         if self.receipt is None:
