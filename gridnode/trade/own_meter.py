@@ -39,19 +39,22 @@ STUCK_STEPS = 2
 class CounterWatch:
     """Energy measured since the register last changed: where the fine estimate put
     the energy within the register's step then (the poller's integral knows it from
-    the step before), plus active power over time since."""
+    the step before), plus active power over time since, counted twice: at the mean of
+    two readings' powers (the best guess: it calls a counter stuck) and at the higher
+    (the most that may have flowed: what the seller's claims are allowed)."""
 
     register_step_mwh: int
     register_mwh: int | None = None
     last: MeterSample | None = None
     uncounted_mw_ms: int = 0
+    most_uncounted_mw_ms: int = 0
 
     @property
     def lag_mwh(self) -> int:
-        """Energy measured since the register last changed beyond the one step the fine
-        estimate fills in between the register's steps (hardware.counters
+        """The most energy measured since the register last changed beyond the one step
+        the fine estimate fills in between the register's steps (hardware.counters
         PowerIntegrator caps it there): what the meter may not have counted yet."""
-        return max(0, self.uncounted_mw_ms // _MW_MS_PER_MWH - self.register_step_mwh)
+        return max(0, self.most_uncounted_mw_ms // _MW_MS_PER_MWH - self.register_step_mwh)
 
     def see(self, sample: MeterSample, fresh_ms: int) -> str | None:
         """Why the counter is stuck after ``sample``, or None while it counts."""
@@ -61,14 +64,15 @@ class CounterWatch:
             within = min(
                 max(sample.integrated_mwh - sample.register_mwh, 0), self.register_step_mwh
             )
-            self.uncounted_mw_ms = within * _MW_MS_PER_MWH
+            self.uncounted_mw_ms = self.most_uncounted_mw_ms = within * _MW_MS_PER_MWH
             return None
         gap_ms = sample.at_ms - last.at_ms
         if 0 < gap_ms <= fresh_ms:  # across a gap the power in between is a guess
-            # the higher of the two powers: between readings the load may have switched
-            # either way (the allowance errs on the seller's side, never the buyer's)
-            high_mw = max(last.power_mw, sample.power_mw, 0)
-            self.uncounted_mw_ms += high_mw * gap_ms
+            low_mw, high_mw = sorted((max(last.power_mw, 0), max(sample.power_mw, 0)))
+            self.uncounted_mw_ms += (low_mw + high_mw) * gap_ms // 2
+            # the load may have switched either way between readings: the allowance errs
+            # on the seller's side, never the buyer's
+            self.most_uncounted_mw_ms += high_mw * gap_ms
         uncounted_mwh = self.uncounted_mw_ms // _MW_MS_PER_MWH
         if uncounted_mwh <= STUCK_STEPS * self.register_step_mwh:
             return None

@@ -161,6 +161,16 @@ def test_the_counter_watch_allows_two_register_steps_before_it_calls_the_counter
     assert watch.lag_mwh == 0
 
 
+def test_a_load_switching_between_readings_is_no_stuck_counter_but_widens_the_allowance() -> None:
+    """The mean of two readings' powers calls a counter stuck (the best guess); the higher
+    of them widens the allowance (the most that may have flowed)."""
+    watch = CounterWatch(register_step_mwh=10)
+    powers = [3_600_000, 0] * 4  # 5 ms apart: 2.5 mWh an interval at the mean, 5 at most
+    samples = [MeterSample(5 * k, 1_000, 1_000, p, (230_000,), (0,)) for k, p in enumerate(powers)]
+    assert [watch.see(sample, FRESH_MS) for sample in samples] == [None] * 8
+    assert watch.lag_mwh == 7 * 5 - 10
+
+
 def _reading(at_ms: int, register_mwh: int, fine_mwh: int) -> MeterSample:
     return MeterSample(at_ms, register_mwh, fine_mwh, 3_600_000, (230_000,), (15_652,))
 
