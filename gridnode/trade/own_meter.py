@@ -10,10 +10,14 @@ cannot tell what it is paying for), says so, records no breach and holds nobody 
 when the meter reads again, paying resumes.
 
 - **Stuck counter**: the energy register keeps its value while the meter measures
-  power: more than :data:`STUCK_STEPS` register steps of energy (active power over
-  time, between fresh readings) without one step of the register. A working register
-  steps at least once per step of energy; the margin covers the first step after a
-  change and the power reading's own error.
+  power: more than :data:`STUCK_STEPS` register steps of energy (the lower of two
+  readings' powers over the time between them) without one step of the register. A
+  working register steps at least once per step of energy; the margin covers the first
+  step after a change and the power reading's own error. The fault lasts while power
+  flows: with the supply off (the seller cut it, as it will once the buyer stops paying)
+  the buyer may pay again, so a counter that was repaired meanwhile can count again
+  (one that is still stuck is a fault again as soon as power flows: the buyer pays at
+  most its ahead budget each time).
 - **Stale**: no fresh reading to judge a claim by
   (:attr:`~gridnode.trade.buyer_checks.Finding.OWN_METER_STALE`); cleared by the next
   fresh reading. A meter dark while the supply is off is no fault: the seller then
@@ -39,8 +43,9 @@ STUCK_STEPS = 2
 class CounterWatch:
     """Energy measured since the register last changed: where the fine estimate put
     the energy within the register's step then (the poller's integral knows it from
-    the step before), plus active power over time since, counted twice: at the mean of
-    two readings' powers (the best guess: it calls a counter stuck) and at the higher
+    the step before), plus active power over time since, counted twice: at the lower of
+    two readings' powers (the least that flowed: it calls a counter stuck, so a load
+    switched on or off between two readings is never taken for one) and at the higher
     (the most that may have flowed: what the seller's claims are allowed)."""
 
     register_step_mwh: int
@@ -69,12 +74,15 @@ class CounterWatch:
         gap_ms = sample.at_ms - last.at_ms
         if 0 < gap_ms <= fresh_ms:  # across a gap the power in between is a guess
             low_mw, high_mw = sorted((max(last.power_mw, 0), max(sample.power_mw, 0)))
-            self.uncounted_mw_ms += (low_mw + high_mw) * gap_ms // 2
+            self.uncounted_mw_ms += low_mw * gap_ms
             # the load may have switched either way between readings: the allowance errs
             # on the seller's side, never the buyer's
             self.most_uncounted_mw_ms += high_mw * gap_ms
         uncounted_mwh = self.uncounted_mw_ms // _MW_MS_PER_MWH
-        if uncounted_mwh <= STUCK_STEPS * self.register_step_mwh:
+        if uncounted_mwh <= STUCK_STEPS * self.register_step_mwh or sample.power_mw <= 0:
+            # no power now (the supply is off): nothing more goes uncounted, and the buyer
+            # must be able to pay for the supply to come back (or a repaired counter
+            # could never count again); while power flows, a stuck counter is a fault
             return None
         return (
             f"its energy counter stays at {sample.register_mwh} mWh while it measures "
