@@ -18,9 +18,13 @@ setup-unit:
 demo: setup
 	@scripts/demo
 
-# The whole suite: lint, strict types (package, tests, bench), then every test tier.
+# The whole suite: lint, strict types (package, tests, bench), then every test tier: the
+# tiers without Lightning on two workers (they are CPU-bound and independent), then the
+# regtest tier on one (its tests time real daemons). The slowest tests are listed, to
+# keep the suite short.
 test: setup lint typecheck
-	@$(PY) -m pytest
+	@$(PY) -m pytest -m "not regtest" -n 2 --durations=10
+	@$(PY) -m pytest -m regtest --durations=15
 
 lint:
 	@$(PY) -m ruff check .
@@ -32,7 +36,7 @@ typecheck:
 
 # Only the fast tiers (unit and integration, no Lightning), for the edit-test loop.
 unit: setup-unit
-	@$(PY) -m pytest -m "not regtest"
+	@$(PY) -m pytest -m "not regtest" -n 2
 
 regtest: setup
 	@$(PY) -m pytest -m regtest

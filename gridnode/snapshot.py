@@ -95,6 +95,12 @@ class SessionView:
     notes_total: int = 0
     recent: tuple[MoneyEvent, ...] = ()
     breaches: tuple[BreachEvent, ...] = ()
+    #: A buyer of several sellers (the estate market, docs/market.md): this seller's
+    #: place in the latest choice ("active", "next best", "offer held", "refused: ..."),
+    #: and its score over the period in whole msat (None when not scored); "" with one
+    #: seller.
+    market: str = ""
+    market_score_msat: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,6 +157,13 @@ def exposure(session: pb.SessionStatus) -> str:
     return text
 
 
+def market(session: pb.SessionStatus) -> str:
+    """The seller's place in the buyer's market, with its score over the period."""
+    if not session.market_scored:
+        return session.market
+    return f"{session.market}, {msat(session.market_score_msat)} this period"
+
+
 def period(session: pb.SessionStatus, now_ms: int) -> str:
     if not session.period_stop_ms:
         return "no sale period yet"

@@ -136,6 +136,8 @@ class SessionDetail(Static):
         grid.add_row("credit", credit)
         grid.add_row("exposure", view.exposure(session))
         grid.add_row("period", view.period(session, now))
+        if session.market:  # a buyer of several sellers: this one's place in the market
+            grid.add_row("market", view.market(session))
         self.update(Group(head, grid))
 
 

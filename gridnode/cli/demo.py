@@ -94,6 +94,13 @@ from gridnode.cli.common import emit_json, guarded, say
     default=0,
     help="Stop this many buyers paying partway through (SIGSTOP), to measure the cut.",
 )
+@click.option(
+    "--seller-metered",
+    type=click.IntRange(min=0),
+    default=0,
+    help="The last K buyers have no meter of their own: they pay on the seller's signed "
+    "readings alone and reach their LND by an lndconnect URI.",
+)
 @guarded
 def demo(
     buyers: int,
@@ -113,6 +120,7 @@ def demo(
     terms: str,
     payers: int | None,
     stall: int,
+    seller_metered: int,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
 
@@ -129,6 +137,7 @@ def demo(
       gridnode demo --mqtt mqtt://127.0.0.1:1883 --metrics
       gridnode demo --three-phase --sag 30:40:0.8:2 --seconds 90 --json
       gridnode demo --buyers 50 --terms real --payers 5 --stall 2 --seconds 300 --json
+      gridnode demo --buyers 2 --seller-metered 1 --seconds 90 --json
     """
     from gridnode.demo.configs import Outside
     from gridnode.demo.run import DemoOptions, run_demo
@@ -148,6 +157,7 @@ def demo(
         terms=terms_named(terms, period_s, three_phase=three_phase),
         payers=payers,
         stall=stall,
+        seller_metered=min(seller_metered, buyers),
         rate_feed=rate_feed,
         smart_loads=smart_loads,
         outside=Outside(mqtt=mqtt, metrics=metrics),

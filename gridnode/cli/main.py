@@ -19,6 +19,7 @@ from gridnode.cli.node import buy, sell
 from gridnode.cli.receipt import receipt, verify
 from gridnode.cli.regtest import regtest
 from gridnode.cli.statement import statement
+from gridnode.cli.tariff import tariff
 from gridnode.version import __version__
 
 
@@ -61,6 +62,7 @@ cli.add_command(doctor)
 cli.add_command(statement)
 cli.add_command(liquidity)
 cli.add_command(credit)
+cli.add_command(tariff)
 
 
 def main() -> None:

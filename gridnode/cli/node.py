@@ -30,17 +30,21 @@ _CONFIG = click.option(
 def sell(config: Path, allow_control: bool) -> None:
     """Sell energy to the buyers in the configuration until SIGTERM.
 
+    SIGHUP (or 'gridnode tariff reload') reads the configuration again: tariffs and
+    buyers that validate reach each buyer at its next renewal; a file with a mistake
+    changes nothing and says why.
+
     \b
     Example:
       gridnode sell --config /etc/gridnode/seller.toml
     """
     from gridnode.errors import UsageError
-    from gridnode.node.factory import run_node
+    from gridnode.node.main import run_node
 
     settings = load_settings(config)
     if not isinstance(settings, SellerSettings):
         raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode buy'.")
-    run_node(settings, allow_control=allow_control)
+    run_node(settings, allow_control=allow_control, config_path=config)
 
 
 @click.command()
@@ -60,7 +64,7 @@ def buy(config: Path, allow_control: bool) -> None:
       gridnode buy --config /etc/gridnode/buyer.toml
     """
     from gridnode.errors import UsageError
-    from gridnode.node.factory import run_node
+    from gridnode.node.main import run_node
 
     settings = load_settings(config)
     if not isinstance(settings, BuyerSettings):

@@ -156,13 +156,17 @@ def verify(
     elif report.ok:
         checked = report.checked
         energy = checked.get("energy_mwh", {})
+        metered = (
+            "single-metered: the buyer paid on the seller's meter alone, as both signed"
+            if checked.get("metering") == "single"
+            else f"{energy.get('buyer', 0) / 1000:.3f} Wh (buyer's meter)"
+        )
         click.echo(
             f"OK: session {checked.get('session_id')}: {checked['readings']['seller']} seller "
             f"and {checked['readings']['buyer']} buyer readings, {checked['payments']} "
             f"payments, {checked.get('paid_msat')} msat paid for "
-            f"{energy.get('seller', 0) / 1000:.3f} Wh (seller's meter) / "
-            f"{energy.get('buyer', 0) / 1000:.3f} Wh (buyer's meter); every signature, "
-            "preimage and amount holds."
+            f"{energy.get('seller', 0) / 1000:.3f} Wh (seller's meter) / {metered}; every "
+            "signature, preimage and amount holds."
         )
     else:
         click.echo(f"FAILED: {len(report.problems)} problems")

@@ -1,8 +1,9 @@
 """The pinned peers of a node's configuration: a seller's ``[[buyers]]`` and a buyer's
-``[seller]``, each with the fingerprint compared aloud and the certificate file, which
-must hold a key with that fingerprint (docs/peer-link.md, section 2). The certificates
-are read at load, so a wrong or missing file stops the node before it connects to
-anything, in the same list as every other mistake.
+``[seller]`` (or ``[[sellers]]``, the estate market: docs/market.md), each with the
+fingerprint compared aloud and the certificate file, which must hold a key with that
+fingerprint (docs/peer-link.md, section 2). The certificates are read at load, so a
+wrong or missing file stops the node before it connects to anything, in the same list as
+every other mistake.
 
 .. code-block:: toml
 
@@ -14,12 +15,24 @@ anything, in the same list as every other mistake.
     meter = "flat-2"                 # the [[hardware.meters]] id of this buyer's supply
     relay = { kind = "gpio", pin = 17 }
     lightning_node = "03a1..."       # optional: the buyer's LND node id (66 hex digits)
+    tariff = "night"                 # optional: a [tariffs.NAME]; without it, [terms]
+    metering = "seller"              # optional: a tenant without a meter of its own
 
     [seller]                         # a buyer: the seller it buys from
     address = "192.0.2.10:7878"
     fingerprint = "d3d7 dd50 ..."
     certificate = "peers/seller.crt"
     lightning_node = "02b7..."       # optional: the seller's LND node id
+
+    [[sellers]]                      # or several sellers (instead of [seller])
+    name = "roof"
+    address = "192.0.2.10:7878"
+    fingerprint = "d3d7 dd50 ..."
+    certificate = "peers/roof.crt"
+    priority = 1                     # optional: ties go to the smallest (default: the order)
+    premium_msat_per_kwh = 2000      # optional: paid gladly above the others (default 0)
+    feed = "roof"                    # optional: the feed into the circuit (default: the name)
+    seller_meter_id = "roof-meter"   # optional: instead of [limits] seller_meter_id
 
 ``lightning_node`` names the peer's end of the direct channel that carries the sessions:
 ``gridnode doctor`` checks that channel and the liquidity watch measures it. Without it
@@ -61,11 +74,16 @@ class BuyerEntry:
     #: The buyer's Lightning node id (66 hex digits): the far end of the direct channel
     #: that carries its payments; "" when not configured.
     lightning_node: str = ""
+    #: The ``[tariffs.NAME]`` this buyer is sold on; "" for the default ``[terms]``.
+    tariff: str = ""
+    #: The buyer has no meter of its own (``metering = "seller"``): its offers say it
+    #: pays against this seller's signed readings alone (docs/trade.md).
+    seller_metered: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class SellerEntry:
-    """One seller a buyer buys from (today exactly one, the ``[seller]`` table)."""
+    """One seller a buyer buys from: the ``[seller]`` table, or one of ``[[sellers]]``."""
 
     #: A name for logs and the dashboard.
     name: str
@@ -78,6 +96,15 @@ class SellerEntry:
     #: The seller's Lightning node id (66 hex digits): the far end of the direct channel
     #: the buyer pays through; "" when not configured.
     lightning_node: str = ""
+    #: Breaks a tie between equal scores in the market: the smallest number wins.
+    priority: int = 1
+    #: What the buyer gladly pays this seller above the others (a friend, local solar):
+    #: subtracted from the seller's score over each period.
+    premium_msat_per_kwh: int = 0
+    #: The feed into the buyer's circuit this seller's supply arrives on.
+    feed: str = "seller"
+    #: The meter the seller sells from; "" means ``[limits] seller_meter_id``.
+    seller_meter_id: str = ""
 
 
 def parse_address(text: object) -> tuple[str, int]:
@@ -117,6 +144,8 @@ def read_buyers(top: Table, base: Path) -> dict[str, BuyerEntry]:
             meter=table.get("meter", str, hint="the id of a [[hardware.meters]] entry"),
             relay=relay or RelayConfig("gpio"),  # a placeholder: the entry is dropped
             lightning_node=read_lightning_node(table),
+            tariff=table.get("tariff", str, "", hint='a [tariffs.NAME], like "night"'),
+            seller_metered=table.choice("metering", ("dual", "seller"), "dual") == "seller",
         )
         table.unknown_keys()
         check_certificate(table, entry.name, entry.fingerprint, entry.certificate)
@@ -137,18 +166,82 @@ def read_buyers(top: Table, base: Path) -> dict[str, BuyerEntry]:
 
 
 def read_sellers(top: Table, base: Path) -> tuple[SellerEntry, ...]:
-    """A buyer's sellers: today the one ``[seller]`` table."""
-    table = top.table("seller")
+    """A buyer's sellers: the one ``[seller]`` table, or the entries of ``[[sellers]]``
+    (each name, key, priority and feed once), in the order written."""
+    if top.has("seller") and top.has("sellers"):
+        top.problems.add(
+            "[seller] and [[sellers]] are both written: keep one; move the [seller] table "
+            "into a [[sellers]] entry (with a name) to buy from several sellers"
+        )
+        top.table("seller")
+        top.tables("sellers")
+        return ()
+    if not top.has("sellers"):
+        return (_read_seller(top.table("seller"), base, None, 1),)
+    entries = [
+        _read_seller(table, base, "", position)
+        for position, table in enumerate(top.tables("sellers"), start=1)
+    ]
+    if not entries and not top.problems.items:
+        top.problems.add("[[sellers]] is empty: a buyer needs at least one seller to buy from")
+    extra = {
+        "priority": " (a tie in the market goes to the smallest)",
+        "feed": " (its own supply into the circuit)",
+    }
+    for what, values in (
+        ("name", [e.name for e in entries]),
+        ("fingerprint", [e.fingerprint for e in entries if e.fingerprint]),
+        ("priority", [str(e.priority) for e in entries]),
+        ("feed", [e.feed for e in entries]),
+    ):
+        for value in sorted({v for v in values if values.count(v) > 1}):
+            shown = value if what == "priority" else repr(value)
+            top.problems.add(
+                f"sellers: the {what} {shown} is listed twice; each seller needs its own "
+                f"{what}{extra.get(what, '')}"
+            )
+    return tuple(entries)
+
+
+def _read_seller(table: Table, base: Path, name: str | None, position: int) -> SellerEntry:
+    """One seller's table: ``[seller]`` (``name`` None: named "seller") or an entry of
+    ``[[sellers]]`` (its ``name`` required; priority by ``position`` unless written)."""
+    if name is None:
+        name = table.get("name", str, "seller")
+    else:
+        name = table.get("name", str, hint='a name for logs and the dashboard, like "roof"')
+    priority = table.get("priority", int, position)
+    if table.has("priority") and isinstance(table.doc["priority"], int) and priority < 1:
+        table.problems.add(
+            f"{table.name('priority')} must be 1 or more (1 wins a tie), not {priority}"
+        )
+    premium = table.get("premium_msat_per_kwh", int, 0)
+    if premium < 0:
+        table.problems.add(
+            f"{table.name('premium_msat_per_kwh')} must be 0 or more msat per kWh (what "
+            f"this buyer gladly pays the seller above the others), not {premium}"
+        )
+    feed = table.get("feed", str, name or "seller")
+    if not feed.strip():
+        table.problems.add(
+            f"{table.name('feed')} must name the feed this seller's supply arrives on, "
+            'like "roof"; leave it out to use the seller\'s name'
+        )
+    meter = table.get("seller_meter_id", str, "") if table.has("seller_meter_id") else ""
     entry = SellerEntry(
-        name="seller",
+        name=name,
         address=read_address(table, "address", hint='like "192.168.1.10:7878"'),
         fingerprint=read_fingerprint(table),
         certificate=table.path_value("certificate", base),
         lightning_node=read_lightning_node(table),
+        priority=priority,
+        premium_msat_per_kwh=premium,
+        feed=feed,
+        seller_meter_id=meter,
     )
     table.unknown_keys()
     check_certificate(table, entry.name, entry.fingerprint, entry.certificate)
-    return (entry,)
+    return entry
 
 
 def read_fingerprint(table: Table, key: str = "fingerprint") -> str:

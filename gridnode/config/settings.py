@@ -11,8 +11,9 @@ code 2), before the node connects to anything.
 The settings are discriminated by ``role``: :class:`SellerSettings` holds the common
 part and a :class:`SellingSettings`, :class:`BuyerSettings` the common part and a
 :class:`BuyingSettings`. The two parts are separate so that one process can later hold
-both (a battery node that buys and sells), and a buyer's ``sellers`` is a tuple so that
-it can later pin several (today exactly one, the ``[seller]`` table).
+both (a battery node that buys and sells). A buyer's ``sellers`` is a tuple: the one
+``[seller]`` table, or the ``[[sellers]]`` of the estate market (docs/market.md), with the
+market's ``market_period_s`` and ``switch_threshold_msat``.
 
 .. code-block:: toml
 
@@ -46,12 +47,16 @@ from gridnode.config.hardware import read_hardware
 from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS, read_breach_hold, read_limits
 from gridnode.config.link import read_link
 from gridnode.config.lnd import LndSettings, read_lnd
+from gridnode.config.market import MARKET_KEYS, read_market_period, read_switch_threshold
 from gridnode.config.mqtt import read_metrics_listen, read_mqtt
 from gridnode.config.peers import BuyerEntry, SellerEntry, read_address, read_buyers, read_sellers
 from gridnode.config.ratefeed import read_feed_curve
 from gridnode.config.reader import ConfigError, Problems, Table, load_toml
+from gridnode.config.tariffs import check_buyer_tariffs, read_tariffs
 from gridnode.config.trade import read_terms
-from gridnode.hardware.config import HardwareConfig
+from gridnode.hardware.config import BusConfig, HardwareConfig, WatchdogConfig
+from gridnode.market import DEFAULT_MARKET_PERIOD_MS
+from gridnode.money import Msat
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.peer.settings import LinkSettings
 from gridnode.ratefeed.publisher import CurveServer
@@ -75,10 +80,23 @@ __all__ = [
 ROLES = ("seller", "buyer")
 #: The top-level keys only one role has: the other role's file is told so by name.
 ROLE_KEYS = {
-    "seller": ("listen", "buyers", "terms"),
-    "buyer": ("seller", "limits", "rate_feed", "rate_feed_curve"),
+    "seller": ("listen", "buyers", "terms", "tariffs"),
+    "buyer": (
+        "seller",
+        "sellers",
+        "limits",
+        "rate_feed",
+        "rate_feed_curve",
+        "metering",
+        *MARKET_KEYS,
+    ),
 }
 DEFAULT_RATE_FEED = "tcp://127.0.0.1:5556"
+#: A buyer's ``metering``: its own meter compared with the seller's ("dual", the
+#: default), or the seller's signed readings alone ("seller": no meter, no serial port).
+METERING = ("dual", "seller")
+#: The [hardware] of a node that has none (a seller-metered buyer): no bus is opened.
+NO_HARDWARE = HardwareConfig(BusConfig(port=""), (), None, WatchdogConfig("none"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +111,8 @@ class CommonSettings:
     status_socket: Path
     #: How the node reaches its own LND.
     lnd: LndSettings
-    #: The [hardware] table: the meter bus, the meters, the node's relay and watchdog.
+    #: The [hardware] table: the meter bus, the meters, the node's relay and watchdog
+    #: (:data:`NO_HARDWARE` for a seller-metered buyer, which needs none).
     hardware: HardwareConfig
     #: The folder of the configuration file; relative paths start here.
     base: Path
@@ -120,6 +139,9 @@ class CommonSettings:
     #: Warn when the direct channel to a peer has room for fewer days than this at the
     #: last day's spending (README, "Liquidity").
     liquidity_warn_days: int = 7
+    #: Seconds between each running session's summary in the log (energy, money, the
+    #: deposit); start, close, deposits and credit are logged as they happen.
+    log_summary_s: int = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,15 +152,22 @@ class SellingSettings:
     listen: str
     #: The buyers it sells to, each with its own meter and relay.
     buyers: tuple[BuyerEntry, ...]
-    #: Its sale terms, placed in time for each session's offer.
+    #: Its default sale terms ([terms]), placed in time for each session's offer.
     terms: OfferTemplate
+    #: Its named tariffs ([tariffs.NAME]), each a full terms table; a buyer entry's
+    #: ``tariff`` names one (issue 18).
+    tariffs: Mapping[str, OfferTemplate] = field(default_factory=dict)
+
+    def terms_for(self, buyer: BuyerEntry) -> OfferTemplate:
+        """The terms ``buyer`` is sold on: its tariff, else the default [terms]."""
+        return self.tariffs[buyer.tariff] if buyer.tariff else self.terms
 
 
 @dataclass(frozen=True, slots=True)
 class BuyingSettings:
     """What a node that buys has: the sellers it pinned, its limits and its rate feed."""
 
-    #: The sellers it buys from (today exactly one, read from [seller]).
+    #: The sellers it buys from: the one [seller], or each of [[sellers]] in order.
     sellers: tuple[SellerEntry, ...]
     #: What it accepts (the [limits] table).
     limits: BuyerLimits
@@ -148,6 +177,11 @@ class BuyingSettings:
     rate_feed: str = DEFAULT_RATE_FEED
     #: The rate feed's CurveZMQ keys and subscriber allow-list (docs/loads.md).
     rate_feed_curve: CurveServer | None = None
+    #: The market's period grid (``market_period_s``): a seller is chosen before each.
+    market_period_ms: DurationMs = DEFAULT_MARKET_PERIOD_MS
+    #: Switch sellers only when the saving over a period is larger than this
+    #: (``switch_threshold_msat``; by default the largest deposit's lockup cost).
+    switch_threshold: Msat = Msat(0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -216,12 +250,20 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
     a placeholder when ``top.problems`` holds a mistake: no settings are made then)."""
     identity_dir = top.path_value("identity_dir", base, ".")
     checks.require_identity(identity_dir, top.problems)
+    metered_alone = role == "buyer" and top.doc.get("metering") == "seller"
+    if metered_alone and top.has("hardware"):
+        top.table("hardware")  # known, and not used
+        top.problems.warn(
+            'hardware: a buyer with metering = "seller" uses no meter and no serial port; '
+            "the [hardware] table is not used (remove it)"
+        )
     return {
         "identity_dir": identity_dir,
         "ledger": top.path_value("ledger", base, "ledger.sqlite"),
         "status_socket": top.path_value("status_socket", base, "status.sock"),
         "lnd": read_lnd(top.table("lnd"), base, role),
-        "hardware": read_hardware(top.table("hardware"), base),  # None: it has mistakes
+        # None: it has mistakes
+        "hardware": NO_HARDWARE if metered_alone else read_hardware(top.table("hardware"), base),
         "base": base,
         "register_step_mwh": top.positive("register_step_mwh", 10_000, hint="0.01 kWh is 10000"),
         "storage_budget_mb_per_day": top.positive(
@@ -234,6 +276,7 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "metrics_listen": read_metrics_listen(top),
         "mqtt": read_mqtt(top, base, role),
         "liquidity_warn_days": top.positive("liquidity_warn_days", 7, hint="days, like 7"),
+        "log_summary_s": top.positive("log_summary_s", 300, hint="seconds, like 300"),
     }
 
 
@@ -242,18 +285,22 @@ def _read_selling(top: Table, base: Path, common: Mapping[str, Any]) -> SellingS
     before = len(problems.items)
     listen = read_address(top, "listen", hint='address and port, like "0.0.0.0:7878"')
     buyers = read_buyers(top, base)
-    terms = read_terms(top.table("terms"), register_step_mwh=common["register_step_mwh"])
+    step_mwh = common["register_step_mwh"]
+    terms = read_terms(top.table("terms"), register_step_mwh=step_mwh)
+    tariffs = read_tariffs(top, register_step_mwh=step_mwh)
+    check_buyer_tariffs(top, buyers)
     hardware: HardwareConfig | None = common["hardware"]
     if hardware is not None:  # the checks that need the hardware
         checks.require_watchdog(hardware, problems)
         checks.require_buyer_meters(hardware, buyers.values(), problems)
         relays = [(f"{where}.relay", entry.relay) for where, entry in buyers.items()]
         checks.require_separate_outputs(hardware, relays, problems)
-        if terms is not None:
-            checks.require_fresh_readings(hardware, terms.policy, problems)
+        every = ([terms] if terms is not None else []) + list(tariffs.values())
+        for policy in dict.fromkeys(t.policy for t in every):  # each distinct one once
+            checks.require_fresh_readings(hardware, policy, problems)
     if terms is None or len(problems.items) > before:
         return None
-    return SellingSettings(listen, tuple(buyers.values()), terms)
+    return SellingSettings(listen, tuple(buyers.values()), terms, tariffs)
 
 
 def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSettings | None:
@@ -263,13 +310,32 @@ def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSet
     limits_table = top.table("limits")
     hold_ms = read_breach_hold(limits_table)
     limits = read_limits(limits_table, register_step_mwh=common["register_step_mwh"])
+    metering = top.choice("metering", METERING, "dual")
+    if limits is not None and metering == "seller":
+        limits = dataclasses.replace(limits, seller_metered=True)
     rate_feed = top.get("rate_feed", str, DEFAULT_RATE_FEED)
     if not rate_feed.startswith(("tcp://", "ipc://")):
         problems.add(f'rate_feed must be a ZeroMQ endpoint like "{DEFAULT_RATE_FEED}"')
     curve = read_feed_curve(top, base)
     hardware: HardwareConfig | None = common["hardware"]
-    if hardware is not None:
+    if hardware is not None and metering != "seller":
         checks.require_one_meter(hardware, problems)
+    if metering == "seller" and len(sellers) > 1:
+        problems.add(
+            'metering = "seller" with several [[sellers]]: the estate market needs the '
+            "buyer's own meter (it sees the old feed open before it takes the next); "
+            'keep one seller, or install a meter and remove metering = "seller"'
+        )
+    period_ms = read_market_period(top)
+    threshold = read_switch_threshold(top, limits)
     if limits is None or len(problems.items) > before:
         return None
-    return BuyingSettings(sellers, limits, hold_ms, rate_feed, curve)
+    return BuyingSettings(
+        sellers,
+        limits,
+        hold_ms,
+        rate_feed,
+        curve,
+        market_period_ms=period_ms,
+        switch_threshold=threshold,
+    )

@@ -8,6 +8,7 @@ rate that moves between cheap and dear every few minutes.
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from gridnode.demo.circuit import RELAY_BASE
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.regtest.daemons import LndNode
 from gridnode.wallet import macaroon
+from gridnode.wallet.lnd_connect import lndconnect_uri
 
 #: The rate swings between these every ``SWING_MINUTES`` (msat per kWh).
 CHEAP, DEAR = 150_000, 250_000
@@ -85,6 +87,9 @@ class NodeFiles:
     ledger: Path
     #: Where the node serves its metrics ("127.0.0.1:PORT"), when it does.
     metrics: str | None = None
+    #: A buyer without a meter of its own (``--seller-metered``): no [hardware], its
+    #: LND by an lndconnect URI, and its seller's entry says so.
+    seller_metered: bool = False
 
 
 #: Both nodes run on this machine, so they share one clock and the skew check holds
@@ -127,7 +132,10 @@ def _knots() -> str:
     return "[" + ", ".join(knots) + "]"
 
 
-def _lnd_table(node: LndNode, macaroon_path: Path) -> str:
+def _lnd_table(node: LndNode, macaroon_path: Path, *, lndconnect: bool = False) -> str:
+    if lndconnect:  # one URI, as a buyer on another machine would be given it
+        uri = lndconnect_uri(node.grpc_host, node.tls_cert.read_bytes(), macaroon_path.read_bytes())
+        return f'[lnd]\nlndconnect = "{uri}"\n'
     return (
         f'[lnd]\nhost = "{node.grpc_host}"\ntls_cert = "{node.tls_cert}"\n'
         f'macaroon = "{macaroon_path}"\n'
@@ -190,6 +198,7 @@ def write_seller(
             f'meter = "seller-meter-{i}"',
             f'relay = {{ kind = "modbus", address = {RELAY_BASE + i}, coil = 0 }}',
             *([f'lightning_node = "{buyer_nodes[i - 1]}"'] if buyer_nodes else []),
+            *(['metering = "seller"'] if buyer.seller_metered else []),
             "",
         ]
     lines += [
@@ -241,11 +250,12 @@ def _three_phase_terms(terms: DemoTerms) -> list[str]:
     ]
 
 
-def prepare_buyer(root: Path, index: int) -> NodeFiles:
+def prepare_buyer(root: Path, index: int, *, seller_metered: bool = False) -> NodeFiles:
     name = f"buyer-{index}"
     directory = root / name
     identity = create_identity(directory, Role.BUYER, force=True)
-    return _files(name, directory, directory / "buyer.toml", identity)
+    files = _files(name, directory, directory / "buyer.toml", identity)
+    return dataclasses.replace(files, seller_metered=seller_metered)
 
 
 def write_buyer(
@@ -282,17 +292,13 @@ def write_buyer(
                 *_REGISTER_STEP,
                 *outside.top(files),
                 "",
-                _lnd_table(lnd, mac),
-                "[hardware.bus]",
-                f'port = "{ports[index - 1]}"',
-                "baud = 9600",
-                f"gap_ms = {gap_ms}",
-                "",
-                "[[hardware.meters]]",
-                f'id = "house-{index}"',
-                f'model = "{_model(terms)}"',
-                "address = 1",
-                "",
+                *(['metering = "seller"  # no meter of its own'] if files.seller_metered else []),
+                _lnd_table(lnd, mac, lndconnect=files.seller_metered),
+                *(
+                    []
+                    if files.seller_metered
+                    else _buyer_hardware(ports[index - 1], index, gap_ms, terms)
+                ),
                 "[seller]",
                 f'address = "{listen}"',
                 f'fingerprint = "{seller.identity.fingerprint}"',
@@ -323,6 +329,22 @@ def write_buyer(
         )
     )
     return rate_feed
+
+
+def _buyer_hardware(port: str, index: int, gap_ms: int, terms: DemoTerms) -> list[str]:
+    """A buyer's own meter on its bus of the simulated circuit."""
+    return [
+        "[hardware.bus]",
+        f'port = "{port}"',
+        "baud = 9600",
+        f"gap_ms = {gap_ms}",
+        "",
+        "[[hardware.meters]]",
+        f'id = "house-{index}"',
+        f'model = "{_model(terms)}"',
+        "address = 1",
+        "",
+    ]
 
 
 def _files(name: str, directory: Path, config: Path, identity: NodeIdentity) -> NodeFiles:

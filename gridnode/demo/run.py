@@ -84,6 +84,8 @@ class DemoOptions:
     #: paying partway (gridnode.demo.tenants)
     payers: int | None = None
     stall: int = 0
+    #: how many buyers (the last ones) have no meter of their own (issue 18 §5)
+    seller_metered: int = 0
     #: the cycling appliance's (on_s, off_s, offset_s); default 90 s on, 60 s off
     cycle: tuple[float, float, float] | None = None
 
@@ -293,7 +295,11 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         raise DemoError(f"the circuit process did not start; see {log}")
     info = json.loads(line)
     say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
-    buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
+    alone = options.buyers - options.seller_metered  # buyers from here on have no meter
+    buyers = [
+        configs.prepare_buyer(root, i, seller_metered=i > alone)
+        for i in range(1, options.buyers + 1)
+    ]
     outside = options.outside
     # each buyer's payer LND (shared with --payers)
     buyer_nodes = [network.nodes[payer_of(i, payers)].pubkey for i in range(1, len(buyers) + 1)]

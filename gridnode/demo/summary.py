@@ -20,6 +20,7 @@ from pathlib import Path
 from gridnode.demo.configs import DemoTerms, NodeFiles
 from gridnode.ledger import CreditNoteState, LedgerStore, PaymentStatus
 from gridnode.status.pb import status_pb2 as pb
+from gridnode.trade.seller_metered import SELLER_METERED_ID
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Sampler:
     def add(self, name: str, status: pb.NodeStatus) -> None:
         self.samples += 1
         for s in status.sessions:
-            if s.meter_id:
+            if s.meter_id and s.meter_id != SELLER_METERED_ID:  # a buyer with no meter
                 self.energy_mwh[s.meter_id] = s.energy_total_mwh
             if not s.session_id or not s.rate_msat_per_kwh or not s.max_power_mw:
                 continue

@@ -16,7 +16,7 @@ from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.doctor import hardware_checks as hw
 from gridnode.doctor import lightning_checks as ln
 from gridnode.doctor import system_checks as system
-from gridnode.doctor.model import Check, DoctorReport, failure, skipped
+from gridnode.doctor.model import Check, DoctorReport, failure, ok, skipped
 from gridnode.doctor.ports import (
     ClockProbe,
     LightningProbe,
@@ -99,6 +99,9 @@ async def _hardware(
 ) -> list[Check]:
     config = settings.hardware
     seller = isinstance(settings, SellerSettings)
+    if isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered:
+        detail = 'none: this buyer pays on the seller\'s meter alone (metering = "seller")'
+        return [ok("hardware", detail)]
     has_watchdog = config.watchdog.kind != "none"
     buyers = settings.selling.buyers if isinstance(settings, SellerSettings) else ()
     if ports.running is not None:
@@ -156,14 +159,16 @@ def _not_clicked(buyer: str) -> Check:
 
 def _peer_channels(settings: NodeSettings) -> list[ln.PeerChannel]:
     if isinstance(settings, SellerSettings):
-        pay = settings.selling.terms.payments
-        largest = max(pay.max_payment, pay.initial_deposit)
-        return [
-            ln.PeerChannel(
-                b.name, b.lightning_node, f"[[buyers]] {b.name!r}", pay.min_payment, largest
+        # each buyer on its own tariff's payment sizes
+        channels = []
+        for b in settings.selling.buyers:
+            pay = settings.selling.terms_for(b).payments
+            largest = max(pay.max_payment, pay.initial_deposit)
+            where = f"[[buyers]] {b.name!r}"
+            channels.append(
+                ln.PeerChannel(b.name, b.lightning_node, where, pay.min_payment, largest)
             )
-            for b in settings.selling.buyers
-        ]
+        return channels
     limits = settings.buying.limits
     largest = max(limits.max_payment, limits.max_deposit)
     return [

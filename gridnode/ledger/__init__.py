@@ -10,6 +10,7 @@
 from gridnode.ledger.credit import CreditNoteRow, CreditNoteState
 from gridnode.ledger.errors import (
     ArchiveError,
+    CircuitBusyError,
     DuplicatePaymentError,
     LedgerError,
     LedgerInUseError,
@@ -45,6 +46,7 @@ __all__ = [
     "ArchiveError",
     "Archived",
     "BreachRow",
+    "CircuitBusyError",
     "CreditNoteRow",
     "CreditNoteState",
     "DuplicatePaymentError",

@@ -36,3 +36,7 @@ class ArchiveError(LedgerError):
 
 class DuplicatePaymentError(LedgerError):
     """This payment hash was attempted before: it is never paid twice."""
+
+
+class CircuitBusyError(LedgerError):
+    """Another session still receives on this circuit: at most one may at any time."""

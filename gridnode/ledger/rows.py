@@ -45,6 +45,9 @@ __all__ = [
 
 class SessionState(enum.StrEnum):
     OPENED = "opened"  # trading, or cut short by a crash (no closed_at_ms yet)
+    #: the estate market chose it: the one session of its circuit (the buyer's meter)
+    #: that may receive, until it closes (docs/market.md)
+    RECEIVING = "receiving"
     CLOSED = "closed"  # over; closed_at_ms says when
 
 
@@ -68,7 +71,7 @@ _CAUSE_SEPARATOR = ": "
 
 def state_text(state: SessionState, cause: str | None = None) -> str:
     """The state column's text: ``opened``, ``closed`` or ``closed: <cause>``."""
-    if cause is None or state is SessionState.OPENED:
+    if cause is None or state is not SessionState.CLOSED:
         return state.value
     return f"{state.value}{_CAUSE_SEPARATOR}{cause}"
 

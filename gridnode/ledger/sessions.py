@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from gridnode.ledger.database import Database
+from gridnode.ledger.errors import CircuitBusyError, LedgerError
 from gridnode.ledger.rows import JournalEntry, SessionRow, SessionState, parse_state, state_text
 from gridnode.money import Msat
 
@@ -33,6 +34,46 @@ class SessionRepository:
                 "UPDATE sessions SET state = ?, closed_at_ms = ? WHERE session_id = ?",
                 (state_text(SessionState.CLOSED, cause), at_ms, session_id),
             )
+
+    def receive(self, session_id: str) -> None:
+        """Mark the session as the one that receives on its circuit (its meter): refused
+        with :class:`CircuitBusyError` while another session of the same meter receives
+        and is not closed, so two sellers are never paid for one circuit at once (the
+        estate market, docs/market.md). Marking it again changes nothing."""
+        with self._db.tx() as db:
+            rows = db.execute(
+                "SELECT meter_id, closed_at_ms FROM sessions WHERE session_id = ?",
+                (session_id,),
+            ).fetchall()
+            if not rows or rows[0][1] is not None:
+                raise LedgerError(
+                    f"ledger: session {session_id} is not open, so it cannot receive; "
+                    "open a new session"
+                )
+            meter_id = str(rows[0][0])
+            busy = db.execute(
+                "SELECT session_id FROM sessions WHERE meter_id = ? AND state = ? AND "
+                "closed_at_ms IS NULL AND session_id != ?",
+                (meter_id, SessionState.RECEIVING.value, session_id),
+            ).fetchall()
+            if busy:
+                raise CircuitBusyError(
+                    f"ledger: session {busy[0][0]} still receives on circuit {meter_id!r}; "
+                    f"close it before session {session_id} may receive (break before make)"
+                )
+            db.execute(
+                "UPDATE sessions SET state = ? WHERE session_id = ?",
+                (SessionState.RECEIVING.value, session_id),
+            )
+
+    def receiving(self, meter_id: str) -> list[str]:
+        """The sessions receiving on ``meter_id``'s circuit now (never more than one)."""
+        rows = self._db.query(
+            "SELECT session_id FROM sessions WHERE meter_id = ? AND state = ? AND "
+            "closed_at_ms IS NULL ORDER BY opened_at_ms",
+            (meter_id, SessionState.RECEIVING.value),
+        )
+        return [str(r[0]) for r in rows]
 
     def open_ids(self) -> list[str]:
         """Sessions not closed (after a restart: the ones the crash cut short)."""

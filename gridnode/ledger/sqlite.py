@@ -83,6 +83,12 @@ class Sessions:
     async def close(self, session_id: str, at_ms: int, cause: str | None = None) -> None:
         await self._run(self._repo.close, session_id, at_ms, cause)
 
+    async def receive(self, session_id: str) -> None:
+        await self._run(self._repo.receive, session_id)
+
+    async def receiving(self, meter_id: str) -> list[str]:
+        return await self._run(self._repo.receiving, meter_id)
+
     async def open_ids(self) -> list[str]:
         return await self._run(self._repo.open_ids)
 

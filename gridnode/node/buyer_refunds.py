@@ -253,7 +253,11 @@ class BuyerRefunds:
         await journal_refund(
             ledger, note, now, text, proof.preimage, proof.amount, proof.payment_hash
         )
-        log.info("credit note %s: %s", note_id.hex(), text)
+        log.info(
+            "credit returned: %s paid back by the seller (credit note %s)",
+            proof.amount,
+            note_id.hex(),
+        )
         self.paid.set()
         self.ctx.changed()
 

@@ -13,6 +13,7 @@ import asyncio
 import logging
 
 from gridnode.node.context import NodeContext
+from gridnode.node.estate import EstateMarket, market_view
 from gridnode.node.metering import MeterPoller
 from gridnode.node.partner import GateOpened, PauseChanged
 from gridnode.node.reconcile import reconcile_buyer
@@ -33,16 +34,28 @@ class BuyerRole:
     name = "buyer"
 
     def __init__(
-        self, ctx: NodeContext, *, partners: list[SellerPartner], poller: MeterPoller
+        self,
+        ctx: NodeContext,
+        *,
+        partners: list[SellerPartner],
+        poller: MeterPoller | None,
+        market: EstateMarket | None = None,
     ) -> None:
+        """``poller``: the buyer's own meter; None for a buyer without one, which pays on
+        the seller's signed readings alone (``metering = "seller"``, docs/trade.md)."""
         self.ctx = ctx
         self.partners = partners
         self.poller = poller
-        poller.sink = self._sample
+        #: the estate market, when the buyer pins several sellers (docs/market.md)
+        self.market = market
+        if poller is not None:
+            poller.sink = self._sample
         for partner in partners:
             partner.refuse = lambda partner=partner: self._refusal(partner)
 
     def _sample(self, event: MeterSample) -> None:
+        if self.market is not None:
+            self.market.sample(event)
         for partner in self.partners:
             if (runner := partner.live) is not None:
                 runner.post(event)
@@ -55,11 +68,14 @@ class BuyerRole:
     async def start(self) -> None:
         ctx = self.ctx
         ctx.tasks.spawn(reconcile_buyer(ctx.ledger, ctx.wallet, ctx.clock), name="reconcile")
-        ctx.tasks.keep_running(
-            self.poller.run, name=f"meter {self.poller.name}", sleep=ctx.clock.sleep
-        )
+        if self.poller is not None:
+            ctx.tasks.keep_running(
+                self.poller.run, name=f"meter {self.poller.name}", sleep=ctx.clock.sleep
+            )
         for partner in self.partners:
             partner.start()
+        if self.market is not None:
+            ctx.tasks.keep_running(self.market.run, name="estate market", sleep=ctx.clock.sleep)
         addresses = ", ".join(f"{p.client.host}:{p.client.port}" for p in self.partners)
         log.info("buyer ready; connecting to the seller at %s", addresses)
 
@@ -73,11 +89,14 @@ class BuyerRole:
                 runner.post(event)
 
     def views(self, now_ms: int) -> list[SessionView]:
-        return [buyer_view(partner, self.poller, now_ms) for partner in self.partners]
+        views = [buyer_view(partner, self.poller, now_ms) for partner in self.partners]
+        if self.market is None:
+            return views
+        return [market_view(view, self.market) for view in views]
 
     def warnings(self) -> list[str]:
         found = []
-        if self.poller.last_error:
+        if self.poller is not None and self.poller.last_error:
             dark = "" if any(p.receiving for p in self.partners) else " (no supply yet?)"
             found.append(f"meter: {self.poller.last_error}{dark}")
         now = self.ctx.clock.now_ms()
@@ -110,7 +129,7 @@ class BuyerRole:
         off: before the seller first switches on (the node boots on an unpowered circuit
         and trades to get it switched on) and after every cut. That is no fault."""
         poller = self.poller
-        if poller.last_error is None:
+        if poller is None or poller.last_error is None:
             return True
         if not poller.dark:
             return False
@@ -154,6 +173,8 @@ class BuyerRole:
 
     async def close_sessions(self) -> None:
         timings = self.ctx.timings
+        if self.market is not None:
+            self.market.stopped = True  # no seller is chosen while the node shuts down
         closing: list[tuple[SellerPartner, SessionRunner]] = []
         for partner in self.partners:
             runner = partner.request_close("the buyer is shutting down")

@@ -68,6 +68,8 @@ class RuntimeTimings:
     #: A seller's quiet time after a session before it offers again (doubles per
     #: rejected offer in a row, up to ten minutes).
     retry_after_close_s: float = 10.0
+    #: How often each running session logs a summary (``log_summary_s``).
+    summary_interval_s: float = 300.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,23 +2,22 @@
 
 The only place that opens real things (the identity, the ledger, LND, the serial bus and
 its relays, the peer link's server or clients); the runtime and the roles receive them
-ready. :func:`run_node` runs a node of either role until SIGTERM or SIGINT.
+ready. The process that runs it is :mod:`gridnode.node.main`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
-import os
-import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from gridnode.clock import SYSTEM_CLOCK, Clock, ShiftedClock
+from gridnode.clock import SYSTEM_CLOCK, Clock
+from gridnode.config.peers import BuyerEntry
 from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
@@ -30,11 +29,14 @@ from gridnode.node import wiring
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
 from gridnode.node.context import Changes, IdSource, NodeContext, OsRandom, RuntimeTimings
+from gridnode.node.estate import EstateMarket, LoadEstimate, MarketSettings, needed_power_mw
 from gridnode.node.health import WalletHealth
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
+from gridnode.node.market_seat import MarketSeat
 from gridnode.node.metering import MeterPoller
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
+from gridnode.node.reload import SellerReloader
 from gridnode.node.runtime import NodeRuntime, Role, ServiceFactory
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
@@ -48,6 +50,8 @@ from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
+from gridnode.trade.seller_metered import SELLER_METERED_ID
+from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import ChannelLister
 
 log = logging.getLogger("gridnode.node")
@@ -60,9 +64,11 @@ async def build_runtime(
     timings: RuntimeTimings | None = None,
     clock: Clock = SYSTEM_CLOCK,
     ids: IdSource | None = None,
+    config_path: Path | None = None,
 ) -> NodeRuntime:
     """Open every port of a node and assemble its runtime (nothing trades yet). What was
-    opened is closed again if a later step fails."""
+    opened is closed again if a later step fails. ``config_path``: the file a seller
+    reloads (SIGHUP, ``gridnode tariff reload``)."""
     identity, signer = wiring.open_identity(settings)
     opened = contextlib.AsyncExitStack()
     try:
@@ -70,8 +76,10 @@ async def build_runtime(
         opened.push_async_callback(ledger.close)
         wallet = await wiring.open_wallet(settings)
         opened.push_async_callback(wallet.close)
-        hardware = wiring.open_node_hardware(settings.hardware, clock)
-        opened.callback(hardware.close)
+        hardware: HardwarePorts | None = None  # a seller-metered buyer opens no serial port
+        if not (isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered):
+            hardware = wiring.open_node_hardware(settings.hardware, clock)
+            opened.callback(hardware.close)
         registry = CollectorRegistry() if settings.metrics_listen else None
         observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
         ctx = NodeContext(
@@ -86,14 +94,14 @@ async def build_runtime(
             # the seller's macaroon may read its channel balances (its receivable
             # headroom); the buyer's least-privilege one may not
             health=WalletHealth(wallet, clock, ask_balances=isinstance(settings, SellerSettings)),
-            timings=timings or RuntimeTimings(),
+            timings=timings or RuntimeTimings(summary_interval_s=settings.log_summary_s),
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
             observer=observer,
             liquidity=_liquidity(settings, wallet, ledger, clock),
         )
         services = _services(settings, registry, allow_control)
-        return _assemble(settings, ctx, hardware, opened, allow_control, services)
+        return _assemble(settings, ctx, hardware, opened, allow_control, services, config_path)
     except BaseException:
         await opened.aclose()
         raise
@@ -121,16 +129,27 @@ def _liquidity(
 def _assemble(
     settings: NodeSettings,
     ctx: NodeContext,
-    hardware: HardwarePorts,
+    hardware: HardwarePorts | None,
     opened: contextlib.AsyncExitStack,
     allow_control: bool,
     services: list[ServiceFactory],
+    config_path: Path | None = None,
 ) -> NodeRuntime:
-    poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
+    poll_s = hardware.budget.poll_period_s if hardware and hardware.budget else 1.0
     role: Role
     rate_feed: Callable[[NodeRuntime], RateFeed] | None = None
+    reloader: SellerReloader | None = None
     if isinstance(settings, SellerSettings):
-        role = _seller(settings, ctx, hardware, poll_s)
+        assert hardware is not None  # a seller always has its meters and relays
+        role = seller = _seller(settings, ctx, hardware, poll_s)
+        if config_path is not None:
+            reloader = SellerReloader(
+                config_path,
+                settings,
+                seller,
+                _slot_builder(seller, ctx, hardware, poll_s),
+                meters=set(hardware.meters),
+            )
     else:
         role = _buyer(settings, ctx, hardware, poll_s)
         buying = settings.buying
@@ -149,6 +168,7 @@ def _assemble(
             stop_session=runtime.stop_session,
             receipt=receipts.receipt,
             credit=role.credit if isinstance(role, BuyerRole) else None,
+            reload=runtime.reload,
         )
 
     return NodeRuntime(
@@ -163,6 +183,7 @@ def _assemble(
         ledger_path=str(settings.ledger),
         config_warnings=settings.warnings,
         services=services,
+        reload=reloader.reload if reloader is not None else None,
     )
 
 
@@ -200,11 +221,12 @@ def _services(
 
 
 def _watchdog(
-    hardware: HardwarePorts, clock: Clock
+    hardware: HardwarePorts | None, clock: Clock
 ) -> Callable[[Callable[[], bool]], Coroutine[Any, Any, None]]:
     def watchdog(healthy: Callable[[], bool]) -> Coroutine[Any, Any, None]:
         # a buyer has no contactor to drop: only systemd's READY=1 / WATCHDOG=1
-        return run_watchdog(hardware.watchdog, healthy, sleep=clock.sleep)
+        output = hardware.watchdog if hardware is not None else None
+        return run_watchdog(output, healthy, sleep=clock.sleep)
 
     return watchdog
 
@@ -238,10 +260,11 @@ def _seller(
                 meter_id=entry.meter,
                 relay=relay,
                 poll_s=poll_s,
+                seller_metered=entry.seller_metered,
             )
         )
     host, port = selling.listen.rsplit(":", 1)
-    return SellerRole(
+    role = SellerRole(
         ctx,
         terms=selling.terms,
         server=server,
@@ -249,13 +272,59 @@ def _seller(
         slots=slots,
         storage_budget_mb_per_day=settings.storage_budget_mb_per_day,
     )
+    for entry in selling.buyers:
+        if entry.tariff:
+            role.slots[entry.name].terms = selling.tariffs[entry.tariff]
+    role.pins = server.update_buyers
+    return role
+
+
+def _slot_builder(
+    role: SellerRole, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+) -> Callable[[Sequence[BuyerEntry]], list[BuyerSlot]]:
+    """Makes the slots of buyers a reload adds: each relay opened first (a relay that
+    will not open changes nothing), then the buyers pinned on the peer link."""
+    server = role.server
+    assert isinstance(server, SellerServer)
+
+    def build(entries: Sequence[BuyerEntry]) -> list[BuyerSlot]:
+        relays = [wiring.relay_for(hardware, e.relay, e.name) for e in entries]
+        peers = [PinnedPeer.from_files(e.name, e.fingerprint, e.certificate) for e in entries]
+        server.update_buyers([s.peer for s in role.slots.values()] + peers)
+        return [
+            BuyerSlot(
+                ctx,
+                entry.name,
+                peer,
+                server.link(peer.fingerprint),
+                meter=hardware.meters[entry.meter],
+                meter_id=entry.meter,
+                relay=relay,
+                poll_s=poll_s,
+            )
+            for entry, peer, relay in zip(entries, peers, relays, strict=True)
+        ]
+
+    return build
 
 
 def _buyer(
-    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts | None, poll_s: float
 ) -> BuyerRole:
     buying = settings.buying
-    meter_id, meter = next(iter(hardware.meters.items()))
+    poller: MeterPoller | None = None
+    meter_id = SELLER_METERED_ID  # no meter of its own: it pays on the seller's readings
+    if hardware is not None:
+        meter_id, meter = next(iter(hardware.meters.items()))
+        poller = MeterPoller(
+            meter,
+            lambda _e: None,
+            period_s=poll_s,
+            name=meter_id,
+            register_step_mwh=settings.register_step_mwh,
+            clock=ctx.clock,
+            observer=ctx.observer,
+        )
     # a seller's message stays on disk until its ledger record is committed, and is
     # handed up again after a crash before that (docs/node.md)
     link_settings = dataclasses.replace(settings.link, keep_until_consumed=True)
@@ -279,52 +348,26 @@ def _buyer(
                 entry.name,
                 peer,
                 client,
-                limits=buying.limits,
+                limits=_limits_for(buying.limits, entry.seller_meter_id),
                 breach_hold_ms=buying.breach_hold_ms,
                 meter_id=meter_id,
             )
         )
-    poller = MeterPoller(
-        meter,
-        lambda _e: None,
-        period_s=poll_s,
-        name=meter_id,
-        register_step_mwh=settings.register_step_mwh,
-        clock=ctx.clock,
-        observer=ctx.observer,
-    )
-    return BuyerRole(ctx, partners=partners, poller=poller)
+    market = None
+    if len(partners) > 1:  # the estate market (docs/market.md)
+        # the config check refuses several sellers to a buyer without a meter of its own
+        assert poller is not None, "the estate market needs the buyer's own meter"
+        for partner, entry in zip(partners, buying.sellers, strict=True):
+            partner.seat = MarketSeat(entry.priority, entry.premium_msat_per_kwh, entry.feed)
+        period = buying.market_period_ms
+        load = LoadEstimate(period, needed_power_mw(buying.limits))
+        terms = MarketSettings(period, buying.switch_threshold)
+        market = EstateMarket(ctx, partners, poller, terms, load)
+    return BuyerRole(ctx, partners=partners, poller=poller, market=market)
 
 
-#: Names a file, relative to the node's configuration folder, holding an offset (ms) for
-#: the node's wall clock: the fault drills' clock jumps (docs/drill.md). Not GRIDNODE_...:
-#: those variables override settings.
-CLOCK_SHIFT_ENV = "DEMO_CLOCK_SHIFT_FILE"
-
-
-def node_clock(settings: NodeSettings) -> Clock:
-    """The system clock; in a demo's node (``require_clock_sync = false``, which a real
-    installation never writes) shifted by the file ``DEMO_CLOCK_SHIFT_FILE`` names, so
-    a drill can jump one node's clock by an hour without moving the machine's."""
-    name = os.environ.get(CLOCK_SHIFT_ENV)
-    if not name or settings.require_clock_sync:
-        return SYSTEM_CLOCK
-    log.warning("the node's wall clock follows the offset in %s (a demo drill)", name)
-    return ShiftedClock(settings.base / name)
-
-
-def run_node(settings: NodeSettings, *, allow_control: bool = False) -> None:
-    """Run a node until SIGTERM, SIGINT or SIGHUP (its terminal closed): each stops it
-    cleanly (relays off, sessions closed)."""
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            loop.add_signal_handler(sig, stop.set)
-        runtime = await build_runtime(
-            settings, allow_control=allow_control, clock=node_clock(settings)
-        )
-        await runtime.run(stop)
-
-    asyncio.run(main())
+def _limits_for(limits: BuyerLimits, seller_meter_id: str) -> BuyerLimits:
+    """The limits for one seller: its own meter when its entry names one."""
+    if not seller_meter_id:
+        return limits
+    return dataclasses.replace(limits, expected_meter_id=seller_meter_id)

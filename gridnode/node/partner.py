@@ -89,6 +89,8 @@ class Partner:
         self.sessions_started = 0
         #: set when the peer's End reading of the latest session came after it closed here
         self.late_end = asyncio.Event()
+        #: the partner's long-lived tasks (cancelled when a seller lets a buyer go)
+        self.tasks: list[asyncio.Task[object]] = []
 
     # -- the loop ----------------------------------------------------------------------------
     def post(self, event: PartnerEvent) -> None:
@@ -97,8 +99,8 @@ class Partner:
     def start(self) -> None:
         """Start pumping the link and serving events (both end when the node stops)."""
         tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
-        tasks.keep_running(self._pump, name=f"link {self.name}", sleep=sleep)
-        tasks.keep_running(self._serve, name=f"partner {self.name}", sleep=sleep)
+        self.tasks.append(tasks.keep_running(self._pump, name=f"link {self.name}", sleep=sleep))
+        self.tasks.append(tasks.keep_running(self._serve, name=f"partner {self.name}", sleep=sleep))
 
     async def _pump(self) -> None:
         while True:
@@ -203,8 +205,15 @@ class Partner:
         )
         if register_invoice is not None:
             ports.register_invoice = register_invoice
+        role = "seller" if self.peer_role == "buyer" else "buyer"
+        every_ms = round(ctx.timings.summary_interval_s * 1000)
         return SessionRunner(
-            session_id, session, ports, tick_ms=ctx.timings.tick_ms, payments=payments
+            session_id,
+            session,
+            ports,
+            tick_ms=ctx.timings.tick_ms,
+            payments=payments,
+            story=(role, self.name, every_ms),
         )
 
     def run(self, runner: SessionRunner) -> None:

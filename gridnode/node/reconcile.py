@@ -20,6 +20,9 @@ from collections.abc import Callable
 from gridnode.clock import Clock
 from gridnode.ledger import InvoiceState, Ledger, PaymentStatus
 from gridnode.node.payments import PaymentOutcome, PaymentTracker
+from gridnode.node.story import msat_text
+from gridnode.trade.actions import LedgerKind
+from gridnode.trade.buyer_payments import RELEASED
 from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, Wallet, WalletError
 
 log = logging.getLogger("gridnode.node")
@@ -40,6 +43,14 @@ async def reconcile_buyer(
     for payment in await ledger.payments.find(session_id, PaymentStatus.IN_FLIGHT):
         outcome = await tracker.follow(payment.payment_hash, payment.amount)
         outcomes.append(outcome)
+        if await _released_deposit(ledger, payment.session_id, outcome):
+            # a hold the seller cancelled: the deposit came back, nothing failed
+            log.info(
+                "deposit of %s returned by the seller (hold released; paid %s)",
+                msat_text(payment.amount.msat),
+                when,
+            )
+            continue
         log.info(
             "payment %s made %s: %s%s",
             payment.payment_hash.hex(),
@@ -48,6 +59,17 @@ async def reconcile_buyer(
             f" ({outcome.failure})" if outcome.failure else "",
         )
     return outcomes
+
+
+async def _released_deposit(ledger: Ledger, session_id: str, outcome: PaymentOutcome) -> bool:
+    """The payment was the session's deposit (a hold invoice) and it ended as a hold the
+    seller cancelled: the buyer's money is back."""
+    if outcome.failure != RELEASED:
+        return False
+    for entry in await ledger.sessions.entries(session_id, (LedgerKind.INVOICE.value,)):
+        if entry.payment_hash == outcome.payment_hash and entry.text == "paying deposit":
+            return True
+    return False
 
 
 async def reconcile_seller(ledger: Ledger, wallet: Wallet, clock_ms: Callable[[], int]) -> int:

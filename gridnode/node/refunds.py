@@ -267,7 +267,11 @@ class SellerRefunds:
             await journal_refund(
                 ledger, note, now, text, outcome.preimage, outcome.amount, outcome.payment_hash
             )
-            log.info("credit note %s: %s", note.note_id.hex(), text)
+            log.info(
+                "credit returned: %s paid back to the buyer (credit note %s)",
+                outcome.amount,
+                note.note_id.hex(),
+            )
             paid = await ledger.credit.get(note.note_id)
             if paid is not None:
                 self._answer(paid, outcome.amount)

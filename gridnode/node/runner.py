@@ -30,6 +30,7 @@ from gridnode.node.effects import Effects
 from gridnode.node.refunds import note_statement
 from gridnode.node.runner_ports import PaymentPolicy as PaymentPolicy
 from gridnode.node.runner_ports import RunnerPorts as RunnerPorts
+from gridnode.node.story import SUMMARY_EVERY_MS, SessionStory
 from gridnode.node.tick_lag import TickLag
 from gridnode.ocmf import parse_record
 from gridnode.trade.actions import (
@@ -47,6 +48,7 @@ from gridnode.trade.actions import (
     SwitchRelay,
 )
 from gridnode.trade.events import Effect, EffectFailed, Event, Tick
+from gridnode.trade.messages import Cause
 
 log = logging.getLogger("gridnode.node")
 
@@ -75,7 +77,10 @@ class SessionRunner:
         *,
         tick_ms: int = 250,
         payments: PaymentPolicy | None = None,
+        story: tuple[str, str, int] | None = None,
     ) -> None:
+        """``story``: (this node's role, the peer's name, ms between summaries) for the
+        session's story in the log (:mod:`gridnode.node.story`)."""
         self.session_id = session_id
         self.session = session
         self.ports = ports
@@ -83,6 +88,8 @@ class SessionRunner:
         self.payments = payments or PaymentPolicy()
         self.events: asyncio.Queue[tuple[Event, Handled | None]] = asyncio.Queue()
         self.closed = asyncio.Event()
+        #: why the session closed (set with ``closed``)
+        self.close_cause: Cause | None = None
         self.notes: list[str] = []
         self.rate_msat_per_kwh: int | None = None
         self.relay_on = False
@@ -100,6 +107,8 @@ class SessionRunner:
         self.tick_lag = TickLag()
         self._log = logging.LoggerAdapter(log, {"session_id": session_id})
         self.effects = Effects(self, ports, self._spawn, self._log)
+        role, peer, every_ms = story or ("node", "the peer", SUMMARY_EVERY_MS)
+        self.story = SessionStory(role, peer, self._log, every_ms)
 
     def post(self, event: Event, handled: Handled | None = None) -> None:
         """Hand the session an event; it is handled in order on the runner's task.
@@ -120,6 +129,7 @@ class SessionRunner:
                 if isinstance(event, Tick):
                     self._tick_due = False
                     self._ticked()
+                    self.story.tick(self.ports.clock.now_ms())
                 await self.step(event, handled)
             # The session is over: frames still queued reach no one (dropped on purpose).
             while not self.events.empty():
@@ -200,7 +210,8 @@ class SessionRunner:
                 self._log.info("%s", action.text)
             case CloseSession():
                 await self.ports.ledger.sessions.close(self.session_id, self.ports.clock.now_ms())
-                self._log.info("session closed: %s", action.cause.name.lower())
+                self.story.closed(action.cause.name.lower(), self.ports.clock.now_ms())
+                self.close_cause = action.cause
                 self.closed.set()
 
     async def _record(self, record: Record) -> None:
@@ -216,6 +227,7 @@ class SessionRunner:
                 record.payment_hash,
             )
         )
+        self.story.record(record)
         if record.kind in _MONEY_KINDS:
             self.recent.append(record)  # for the status socket: the latest money events
         if record.kind is LedgerKind.CLOSING_STATEMENT:
@@ -236,6 +248,8 @@ class SessionRunner:
             await ledger.evidence.reading(
                 ReadingRow(self.session_id, side, series, reading.page, record.at_ms, reading.text)
             )
+            if own:
+                self.story.reading(reading)
             last = reading.payload.RD[-1] if reading.payload.RD else None
             if not own and last is not None and last.TX is not None and last.TX.is_end:
                 self.peer_ended.set()

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from gridnode.node.context import NodeContext
 from gridnode.node.pruning import Pruner
+from gridnode.node.reload import ReloadResult
 from gridnode.node.tasks import TaskFailure
 from gridnode.ocmf import ClockStatus
 from gridnode.ratefeed.publisher import RateFeed
@@ -119,8 +120,10 @@ class NodeRuntime:
         ledger_path: str = "",
         config_warnings: tuple[str, ...] = (),
         services: Sequence[ServiceFactory] = (),
+        reload: Callable[[], Awaitable[ReloadResult]] | None = None,
     ) -> None:
         self.ctx = ctx
+        self._reload = reload
         #: what the configuration loaded with but should fix (a secret others can read)
         self.config_warnings = config_warnings
         self.roles = roles
@@ -202,6 +205,20 @@ class NodeRuntime:
         self.buying_paused = paused
         self.ctx.changed()
         return None
+
+    @property
+    def reloads(self) -> bool:
+        """Whether this node reads its configuration again when asked (a seller)."""
+        return self._reload is not None
+
+    async def reload(self, asked_by: str = "the status socket") -> ReloadResult:
+        """Read the configuration again (SIGHUP, ``gridnode tariff reload``): what
+        validates takes effect at each buyer's next renewal; a file with a mistake
+        changes nothing and is reported (docs/node.md, "Reloading the configuration")."""
+        if self._reload is None:
+            return ReloadResult(False, "this node does not reload its configuration (a buyer)")
+        log.info("reading the configuration again (asked by %s)", asked_by)
+        return await self._reload()
 
     # -- events the services raise ---------------------------------------------------------------
     def _clock_checked(self, status: ClockStatus) -> None:

@@ -12,6 +12,9 @@ breaches, so a restart does not clear it.
 Buying can be paused by hand (MQTT's switch): the live session is asked to close, the
 seller's End reading awaited a moment, then the link is taken down, so the seller offers
 nothing until buying resumes and the link comes up again (the seller offers at once).
+
+With several sellers (the estate market) a new session's frames wait in the seller's
+:class:`~gridnode.node.market_seat.MarketSeat` until the market chooses it.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from gridnode.ledger import Ledger
+from gridnode.ledger import CircuitBusyError
+from gridnode.node.breaches import breach_hold, latest_breach
 from gridnode.node.buyer_refunds import BuyerRefunds
 from gridnode.node.context import NodeContext
 from gridnode.node.links import Dialer
+from gridnode.node.market_seat import MarketSeat
 from gridnode.node.partner import (
     GateOpened,
     Partner,
@@ -33,7 +38,7 @@ from gridnode.node.partner import (
 )
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_buyer
-from gridnode.node.routing import frame_session, unknown_session_frame
+from gridnode.node.routing import FrameSession, frame_session, unknown_session_frame
 from gridnode.node.runner import Handled, PaymentPolicy, SessionRunner
 from gridnode.ocmf import SeriesState
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
@@ -42,7 +47,7 @@ from gridnode.trade.buyer import BuyerSession
 from gridnode.trade.evaluate import BreachHold
 from gridnode.trade.events import CloseRequested, FrameReceived, Start
 from gridnode.trade.events import LinkUp as SessionLinkUp
-from gridnode.trade.messages import CarriedCredit, MessageKind
+from gridnode.trade.messages import CarriedCredit, Cause, MessageKind
 from gridnode.trade.readings import OwnSeries
 from gridnode.trade.states import BuyerState
 from gridnode.trade.terms import BuyerLimits
@@ -52,25 +57,6 @@ log = logging.getLogger("gridnode.node")
 
 #: Why a paused buyer closes its session and takes its link down (the seller logs it).
 PAUSED = "buying is paused by hand"
-
-
-async def latest_breach(ledger: Ledger) -> tuple[int, str] | None:
-    """(at_ms, text) of the buyer's latest breach in the ledger. Every breach a buyer
-    records is its seller's: the buyer detects it and stops paying."""
-    found = await ledger.evidence.breaches()
-    if not found:
-        return None
-    latest = max(found, key=lambda row: row.at_ms)
-    return latest.at_ms, latest.text
-
-
-def breach_hold(breach: tuple[int, str] | None, hold_ms: int) -> BreachHold | None:
-    """The hold after ``breach`` (at_ms, text): until at_ms + ``hold_ms``; None when
-    there was no breach or holding off is off (``hold_ms`` 0)."""
-    if breach is None or hold_ms <= 0:
-        return None
-    at_ms, text = breach
-    return BreachHold(until_ms=at_ms + hold_ms, cause=text)
 
 
 class SellerPartner(Partner):
@@ -118,6 +104,10 @@ class SellerPartner(Partner):
         self.refuse: Callable[[], str | None] | None = None
         #: the latest refusal, shown as a warning until a session may start again
         self.refused: str | None = None
+        #: this seller's seat in the estate market (None: the buyer pins one seller and
+        #: answers its offers at once); the market sets ``market_changed``
+        self.seat: MarketSeat | None = None
+        self.market_changed: Callable[[], None] = lambda: None
 
     @property
     def receiving(self) -> bool:
@@ -161,6 +151,10 @@ class SellerPartner(Partner):
                 await self._pause(paused)
             case SessionEnded(runner=runner):
                 self._follow_payments(runner.session_id)
+                if runner.close_cause is Cause.REMOVED:  # the seller let this buyer go
+                    self.ctx.tasks.spawn(self._removed(), name=f"leave {self.name}")
+                if self.seat is not None:
+                    self.market_changed()
                 if self.paused and runner is self.runner:
                     self.ctx.tasks.spawn(self._link_down_after(runner), name=f"pause {self.name}")
             case GateOpened() | QuietOver():
@@ -170,7 +164,8 @@ class SellerPartner(Partner):
         self.dialling = True
         self.client.start()
         self.refunds.resume()  # refunds asked before a restart and not paid: asked again
-        await self._start_session()
+        if self.seat is None:  # in the market the held hello starts it, when chosen
+            await self._start_session()
 
     async def _pause(self, paused: bool) -> None:
         """Pause: close the live session (the link goes down once it ended); resume:
@@ -196,13 +191,23 @@ class SellerPartner(Partner):
         if self.paused:
             self._link_down()
 
+    async def _removed(self) -> None:
+        """The seller no longer sells to this buyer (issue 18): the buyer leaves it, asking
+        its unused credit back (issue 19); the seller pays it, then lets the link go."""
+        log.warning(
+            "%s no longer sells to this node (removed from its configuration): asking the "
+            "unused credit back",
+            self.name,
+        )
+        await self.refunds.leave(self.ctx.timings.refund_grace_s)
+
     def _link_down(self) -> None:
         if self.dialling and not self.link_paused:
             self.link_paused = True
             self.client.pause(PAUSED)
             log.info("buying from %s paused: link down until resumed", self.name)
 
-    async def _route(self, frame: bytes, handled: Handled) -> None:
+    async def _route(self, frame: bytes, handled: Handled, *, market: bool = True) -> None:
         """Hand a frame to the session it belongs to; a new hello starts a new session.
 
         ``handled`` marks the message consumed: the runner calls it after the frame's
@@ -212,6 +217,8 @@ class SellerPartner(Partner):
         if peek is not None and peek.kind is MessageKind.REFUND_PAID:
             await self.refunds.on_paid(frame)  # the note outlives its session
             handled()
+            return
+        if market and peek is not None and await self._market_holds(peek, frame, handled):
             return
         if peek is None or (runner is not None and self.current_session_id == peek.session_id):
             if runner is not None:
@@ -245,6 +252,55 @@ class SellerPartner(Partner):
             self.runner.post(CloseRequested(PAUSED))
         elif (reason := self._refused()) is not None:  # before its offer is accepted
             self.runner.post(CloseRequested(reason))
+
+    # -- the estate market (docs/market.md) -------------------------------------------------
+    async def _market_holds(self, peek: FrameSession, frame: bytes, handled: Handled) -> bool:
+        """Hold a new session's frames until the market chooses this seller (a chosen
+        seller's are released at once, once the ledger lets its session receive)."""
+        seat = self.seat
+        if seat is None or not seat.holds(peek):
+            return False
+        if peek.is_hello:
+            self.known_sessions.add(peek.session_id)
+        seat.hold(peek, frame, handled, self.verifier, self.ctx.clock.now_ms())
+        if seat.chosen:
+            await self.release_held()
+        self.market_changed()
+        return True
+
+    async def choose(self) -> bool:
+        """The market chose this seller: its held session starts (:meth:`release_held`)."""
+        assert self.seat is not None
+        self.seat.chosen = True
+        return await self.release_held()
+
+    async def release_held(self) -> bool:
+        """Start the held session and hand it its frames once the ledger lets it receive
+        (no other session of the circuit does); False when not yet (nothing held, or the
+        circuit is busy: the market tries again)."""
+        seat = self.seat
+        if seat is None or not seat.held:
+            return False
+        first, handled = seat.held[0]
+        peek = frame_session(first)
+        busy = await self.ctx.ledger.sessions.receiving(self.meter_id)
+        if busy and (self.live is None or busy != [self.live.session_id]):
+            log.warning("%s: its offer waits: session %s receives", self.name, busy[0])
+            return False  # no session starts while another receives on the circuit
+        if peek is not None and peek.is_hello:  # the session starts, as on any hello
+            seat.held.pop(0)
+            await self._route(first, handled, market=False)
+        runner = self.live
+        if runner is None:
+            return False
+        try:
+            await self.ctx.ledger.sessions.receive(runner.session_id)
+        except CircuitBusyError as exc:
+            log.warning("%s: its offer waits: %s", self.name, exc)
+            return False
+        for frame, done in seat.release():
+            await self._route(frame, done, market=False)
+        return True
 
     def _refused(self) -> str | None:
         """Why a new session may not start (its channel cannot carry a period), said
@@ -298,7 +354,9 @@ class SellerPartner(Partner):
             note=None if note is None else CarriedCredit(note.note_id, note.credit),
             refund_node_id=self.refund_node_id,
         )
-        session_id = f"buyer-{now}-{self.sessions_started + 1}"
+        # several sellers start sessions in the same millisecond: the name tells them apart
+        who = f"{self.name}-" if self.seat is not None else ""
+        session_id = f"buyer-{who}{now}-{self.sessions_started + 1}"
         await self.open_in_ledger(
             session_id,
             self.meter_id,

@@ -7,6 +7,12 @@ is the reconciliation (deposits of sessions that did not survive a restart are r
 its part of the shutdown is every relay off first, then each session closed (the deposit
 is refunded), then the open prepayment invoices cancelled so nothing issued can be paid
 once the seller has stopped.
+
+Its buyers and terms change while it runs (issue 18, :meth:`SellerRole.reconfigure`, from
+a reload of the configuration): each slot's terms are read when its next offer or
+renewal is made, so a running period keeps the terms both sides signed; an added buyer
+gets a slot of its own at once; a removed one is retired (its session closes at the end
+of its period) and let go once the credit it is owed has been paid back.
 """
 
 from __future__ import annotations
@@ -14,8 +20,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections.abc import Callable, Mapping, Sequence
 
 from gridnode.clock import wait_for
+from gridnode.ledger import CreditNoteState
+from gridnode.money import Msat
 from gridnode.node.context import NodeContext
 from gridnode.node.links import Listener
 from gridnode.node.partner import GateOpened
@@ -26,6 +35,7 @@ from gridnode.node.runner import SessionRunner
 from gridnode.node.seller_slot import BuyerSlot, SlotState
 from gridnode.node.settlements import SettlementRouter
 from gridnode.node.views import seller_view
+from gridnode.peer.tls import PinnedPeer
 from gridnode.snapshot import SessionView
 from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
 from gridnode.trade.events import Event, Start
@@ -36,6 +46,8 @@ log = logging.getLogger("gridnode.node")
 
 #: How long the shutdown waits for the open prepayment invoices to be cancelled.
 SWEEP_TIMEOUT_S = 5.0
+#: How often a leaving buyer's credit notes are looked at until they are settled.
+LEAVE_CHECK_S = 1.0
 
 
 class SellerRole:
@@ -62,16 +74,27 @@ class SellerRole:
         self.min_interval_ms = min_interval_ms(storage_budget_mb_per_day, BYTES_PER_PAYMENT)
         #: where the server listens once started (port 0 becomes a real port)
         self.address: tuple[str, int] | None = None
+        #: this node's Lightning key, named in every offer (from LND, at prepare)
+        self.payee = ""
+        #: why the latest reload of the configuration changed nothing, until one works
+        self.reload_problem: str | None = None
+        #: pins the peer link's buyers (the factory sets it to the server's)
+        self.pins: Callable[[Sequence[PinnedPeer]], object] | None = None
+        self.started = False
         for slot in slots:
-            slot.launch = self._launch
-            slot.refuse = self._refusal
+            self._hook(slot)
+
+    def _hook(self, slot: BuyerSlot) -> None:
+        slot.launch = self._launch
+        slot.refuse = self._refusal
+        slot.on_leaving = self._leaving
 
     # -- the runtime's hooks ----------------------------------------------------------------
     async def prepare(self) -> None:
         """Before any session: this node's Lightning key goes into every offer, and the
         deposits of sessions a restart cut short are released."""
-        payee = (await self.ctx.wallet.node_info()).pubkey
-        self.terms = dataclasses.replace(self.terms, payee_node_id=payee)
+        self.payee = (await self.ctx.wallet.node_info()).pubkey
+        self.terms = dataclasses.replace(self.terms, payee_node_id=self.payee)
         await reconcile_seller(self.ctx.ledger, self.ctx.wallet, self.ctx.clock.now_ms)
 
     async def start(self) -> None:
@@ -80,11 +103,78 @@ class SellerRole:
         tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
         tasks.keep_running(self.router.run, name="settled invoices", sleep=sleep)
         for slot in self.slots.values():
-            tasks.keep_running(slot.poller.run, name=f"meter {slot.meter_id}", sleep=sleep)
-            # refunds a restart cut short are finished, exactly once
-            self.ctx.tasks.spawn(slot.refunds.resume(), name=f"refunds {slot.name}")
-            slot.start()
+            self._start_slot(slot)
+        self.started = True
         log.info("seller ready on %s:%d with %d buyers", *self.address, len(self.slots))
+
+    def _start_slot(self, slot: BuyerSlot) -> None:
+        tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
+        poller = tasks.keep_running(slot.poller.run, name=f"meter {slot.meter_id}", sleep=sleep)
+        slot.tasks.append(poller)
+        # refunds a restart cut short are finished, exactly once
+        self.ctx.tasks.spawn(slot.refunds.resume(), name=f"refunds {slot.name}")
+        slot.start()
+
+    def terms_of(self, slot: BuyerSlot) -> OfferTemplate:
+        """The terms ``slot``'s buyer is sold on now (its tariff, else the default), with
+        this node's Lightning key as the payee."""
+        template = slot.terms if slot.terms is not None else self.terms
+        return dataclasses.replace(template, payee_node_id=self.payee) if self.payee else template
+
+    # -- a reloaded configuration (issue 18) -------------------------------------------------
+    def reconfigure(
+        self,
+        terms: OfferTemplate,
+        buyer_terms: Mapping[str, OfferTemplate | None],
+        *,
+        added: Sequence[BuyerSlot] = (),
+        removed: Sequence[str] = (),
+    ) -> None:
+        """New default terms and each buyer's tariff (None: the default), taking effect at
+        each buyer's next offer or renewal; slots for ``added`` buyers, started at once;
+        the ``removed`` buyers retired (closed at the end of their period, their credit
+        paid back, then let go). The caller checked it all (:mod:`gridnode.node.reload`)."""
+        self.terms = dataclasses.replace(terms, payee_node_id=self.payee) if self.payee else terms
+        for slot in added:
+            self._hook(slot)
+            self.slots[slot.name] = slot
+        for name, template in buyer_terms.items():
+            if name in self.slots:
+                self.slots[name].terms = template
+        for name in removed:
+            if (gone := self.slots.get(name)) is not None:
+                gone.retire("this buyer was removed from the seller's configuration")
+        if self.started:
+            for slot in added:
+                self._start_slot(slot)
+                if self.ctx.gate.is_open:
+                    slot.post(GateOpened())
+        self.ctx.changed()
+
+    def _leaving(self, slot: BuyerSlot) -> None:
+        self.ctx.tasks.spawn(self._let_go(slot), name=f"let {slot.name} go")
+
+    async def _let_go(self, slot: BuyerSlot) -> None:
+        """Once a removed buyer's session is over and every credit note it is owed is paid
+        back (or waived), its slot ends and its key is no longer pinned. A buyer that never
+        asks keeps its link (and no session) until the node restarts."""
+        while await self._owed(slot.peer.fingerprint):
+            await self.ctx.clock.sleep(LEAVE_CHECK_S)
+        for task in slot.tasks:
+            task.cancel()
+        if self.slots.get(slot.name) is slot:
+            del self.slots[slot.name]
+        if self.pins is not None:
+            self.pins([s.peer for s in self.slots.values()])
+        log.info("%s let go: its session is over and nothing is owed to it", slot.name)
+        self.ctx.changed()
+
+    async def _owed(self, fingerprint: str) -> bool:
+        credit = self.ctx.ledger.credit
+        for state in (CreditNoteState.OPEN, CreditNoteState.REQUESTED):
+            if any(n.credit > Msat(0) for n in await credit.find(fingerprint, state)):
+                return True
+        return False
 
     def gate_opened(self) -> None:
         for slot in self.slots.values():
@@ -111,8 +201,13 @@ class SellerRole:
             if slot.refused
         ]
         found = meters + refused
+        if self.reload_problem is not None:
+            found.append(self.reload_problem)
         for slot in self.slots.values():
             found.extend(f"{slot.name}: {text}" for text in slot.refunds.warnings())
+            pace = slot.session.billing.pace_watch.warning if slot.live and slot.session else None
+            if pace is not None:  # the steady pace against the storage budget, while it holds
+                found.append(f"{slot.name}: {pace}")
         return found
 
     def _refusal(self, slot: BuyerSlot) -> str | None:
@@ -121,9 +216,10 @@ class SellerRole:
         watch = self.ctx.liquidity
         if watch is None:
             return None
-        pay = self.terms.payments
+        terms = self.terms_of(slot)
+        pay = terms.payments
         return watch.refusal(
-            slot.peer.fingerprint, self.terms.period_ms, pay.initial_deposit, pay.max_payment
+            slot.peer.fingerprint, terms.period_ms, pay.initial_deposit, pay.max_payment
         )
 
     def healthy(self) -> bool:
@@ -181,11 +277,16 @@ class SellerRole:
         now = ctx.clock.now_ms()
         protocol_id = ctx.ids.random_bytes(16)
         session_id = protocol_id.hex()
-        meter_id, terms = slot.meter_id, self.terms
-        offer = terms.offer(now, meter_id)
+        meter_id, alone = slot.meter_id, slot.seller_metered
+        offer = self.terms_of(slot).offer(now, meter_id, seller_metered=alone)
 
         def renewal(current: Offer) -> Offer | None:
-            return terms.offer(current.stop_ms, meter_id, renewal=True)
+            # the terms as they are when the renewal is made: a reload reaches the buyer
+            # at its next renewal, and the running period keeps what both sides signed
+            if slot.removed is not None:
+                return None
+            terms = self.terms_of(slot)
+            return terms.offer(current.stop_ms, meter_id, renewal=True, seller_metered=alone)
 
         clock_status = await ctx.gate.current()
         series = await series_state(ctx.ledger, ctx.signer, meter_id, clock_status, now)

@@ -7,6 +7,10 @@ runner ending (a done callback, not something polled), the quiet time running ou
 clock gate opening, the node stopping. A buyer that rejects the offer is offered again
 after a quiet time that doubles with each rejection in a row (a buyer holding off this
 seller after a breach refuses every offer), up to ten minutes.
+
+A buyer removed from the configuration (issue 18) is *retired*: its live session renews
+no more and closes at the end of its period (``Cause.REMOVED``, so the buyer asks its
+unused credit back), then the slot is ``leaving`` until the role lets it go.
 """
 
 from __future__ import annotations
@@ -35,10 +39,11 @@ from gridnode.node.routing import frame_session
 from gridnode.node.runner import SessionRunner
 from gridnode.peer.link import LinkDown, LinkExpired, LinkUp, Message
 from gridnode.peer.tls import PinnedPeer
-from gridnode.trade.events import CloseRequested, FrameReceived, MeterSample
+from gridnode.trade.events import CloseRequested, FrameReceived, MeterSample, Retire
 from gridnode.trade.machine import StateMachine
 from gridnode.trade.messages import Cause, MessageKind
 from gridnode.trade.seller import SellerSession
+from gridnode.trade.terms import OfferTemplate
 
 log = logging.getLogger("gridnode.node")
 
@@ -50,14 +55,17 @@ class SlotState(enum.Enum):
     IDLE = "idle"  # no session: one starts once the buyer's link is up and the gate open
     TRADING = "trading"  # a session runs (from the offer to its close)
     QUIET = "quiet"  # a session ended: the next offer waits out the quiet time
+    LEAVING = "leaving"  # removed from the configuration: no session starts again; its
+    # credit is paid back, then the role lets it go
     STOPPED = "stopped"  # the node is shutting down: no session starts again
 
 
 _T = SlotState
 SLOT_TRANSITIONS: dict[SlotState, frozenset[SlotState]] = {
-    _T.IDLE: frozenset({_T.TRADING, _T.STOPPED}),
-    _T.TRADING: frozenset({_T.QUIET, _T.STOPPED}),
-    _T.QUIET: frozenset({_T.IDLE, _T.STOPPED}),
+    _T.IDLE: frozenset({_T.TRADING, _T.LEAVING, _T.STOPPED}),
+    _T.TRADING: frozenset({_T.QUIET, _T.LEAVING, _T.STOPPED}),
+    _T.QUIET: frozenset({_T.IDLE, _T.LEAVING, _T.STOPPED}),
+    _T.LEAVING: frozenset({_T.STOPPED}),
     _T.STOPPED: frozenset(),
 }
 
@@ -95,9 +103,12 @@ class BuyerSlot(Partner):
         meter_id: str,
         relay: FailSafeRelay,
         poll_s: float,
+        seller_metered: bool = False,
     ) -> None:
         super().__init__(ctx, name, peer, link, "buyer")
         self.meter_id = meter_id
+        #: the buyer has no meter of its own: its offers say so (docs/trade.md)
+        self.seller_metered = seller_metered
         self.relay = relay
         self.poller = MeterPoller(
             meter,
@@ -125,6 +136,13 @@ class BuyerSlot(Partner):
         #: the latest refusal, shown as a warning until a session may start again
         self.refused: str | None = None
         self._recheck_pending = False
+        #: this buyer's terms (its tariff); None: the role's default terms. A reload
+        #: replaces them; the next offer or renewal uses them
+        self.terms: OfferTemplate | None = None
+        #: why this buyer is no longer sold to (removed from the configuration), or None
+        self.removed: str | None = None
+        #: told when the slot starts leaving (the role waits for the credit, then lets go)
+        self.on_leaving: Callable[[BuyerSlot], None] | None = None
 
     @property
     def state(self) -> SlotState:
@@ -158,6 +176,26 @@ class BuyerSlot(Partner):
     def stop(self) -> None:
         """No session starts again (the node is shutting down)."""
         self.machine.move(SlotState.STOPPED)
+
+    def retire(self, text: str) -> None:
+        """This buyer was removed from the configuration: its live session closes at the
+        end of its period (the terms both sides signed run to their end), none starts
+        again, and the slot leaves once that session is over."""
+        if self.removed is not None or self.state is SlotState.STOPPED:
+            return
+        self.removed = text
+        log.info("%s was removed: %s", self.name, text, extra={"peer": self.name})
+        if self.state is SlotState.TRADING:
+            if (runner := self.live) is not None:
+                runner.post(Retire(text))
+            return  # the session's end moves the slot on (_ended)
+        self._leave()
+
+    def _leave(self) -> None:
+        self.relay.driver.off_now()
+        self.machine.move(SlotState.LEAVING)
+        if self.on_leaving is not None:
+            self.on_leaving(self)
 
     async def _maybe_start(self) -> None:
         if (
@@ -204,6 +242,9 @@ class BuyerSlot(Partner):
             # (found by the fault drill: it stayed locked until the next restart)
             release = release_deposits(self.ctx.ledger, self.ctx.wallet, runner.session_id)
             self.ctx.tasks.spawn(release, name=f"release the deposit of {runner.session_id}")
+        if self.removed is not None:
+            self._leave()
+            return
         self.rejections = rejections_after(self.session, self.rejections)
         base_ms = round(self.ctx.timings.retry_after_close_s * 1000)
         quiet_ms = quiet_after_close_ms(base_ms, self.rejections)

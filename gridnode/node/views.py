@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from gridnode.hardware.sample import MeterSample
 from gridnode.node.runner import SessionRunner
 from gridnode.snapshot import BreachEvent, MeterReading, MoneyEvent, SessionView, Terms
+from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.trade.terms import Offer
 
 if TYPE_CHECKING:
@@ -25,20 +26,22 @@ if TYPE_CHECKING:
 NOTES_SHOWN = 5
 
 
-def _waiting(partner: Partner, poller: MeterPoller, state: str) -> SessionView:
-    """A partner with no session (yet): its link and its meter."""
+def _waiting(partner: Partner, poller: MeterPoller | None, state: str) -> SessionView:
+    """A partner with no session (yet): its link and its meter (none for a buyer that
+    pays on the seller's meter alone)."""
     return SessionView(
         peer_name=partner.name,
         peer_fingerprint=partner.peer.fingerprint,
         peer_connected=partner.link.up,
-        meter_id=poller.name,
+        meter_id=poller.name if poller is not None else SELLER_METERED_ID,
         state=state,
-        reading=_reading(poller.last),
+        reading=_reading(poller.last) if poller is not None else None,
     )
 
 
 def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
-    base = _waiting(slot, slot.poller, "waiting for the buyer")
+    waiting = "removed: leaving" if slot.removed else "waiting for the buyer"
+    base = _waiting(slot, slot.poller, waiting)
     runner, session = slot.live, slot.session
     if runner is None or session is None:
         return base
@@ -57,7 +60,7 @@ def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
     )
 
 
-def buyer_view(partner: SellerPartner, poller: MeterPoller, now_ms: int) -> SessionView:
+def buyer_view(partner: SellerPartner, poller: MeterPoller | None, now_ms: int) -> SessionView:
     if partner.paused and partner.live is None:  # the last session is over: say why
         return _waiting(partner, poller, "buying paused")
     base = _waiting(partner, poller, "waiting for an offer")

@@ -56,6 +56,9 @@ class Context:
     #: buyer's signed acceptances (they name its refund node).
     statements: list[ClosingStatement] = field(default_factory=list)
     acceptances: list[AcceptanceMessage] = field(default_factory=list)
+    #: Both parties signed that the buyer pays on the seller's meter alone (no second
+    #: meter to compare with: :mod:`gridnode.receipt.check_metering`).
+    seller_metered: bool = False
 
     def __post_init__(self) -> None:
         self.session_id = str(self.receipt.get("session_id", ""))

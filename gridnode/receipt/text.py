@@ -13,26 +13,7 @@ from typing import Any
 
 from gridnode.receipt.accounting import Interval, intervals
 from gridnode.receipt.model import iso_ms
-from gridnode.trade import codec
-from gridnode.trade.errors import DecodeError
-from gridnode.trade.messages import AcceptanceMessage, OfferMessage, RenewalMessage
-from gridnode.trade.terms import Offer
-
-
-def _accepted(receipt: Mapping[str, Any]) -> list[Offer]:
-    offers: dict[bytes, Offer] = {}
-    accepted: list[Offer] = []
-    for item in receipt.get("messages", []):
-        try:
-            received = codec.decode(bytes.fromhex(item["frame"]))
-        except (DecodeError, KeyError, ValueError, TypeError):
-            continue
-        body = received.envelope.body
-        if isinstance(body, OfferMessage | RenewalMessage):
-            offers[codec.digest(received)] = body.offer
-        elif isinstance(body, AcceptanceMessage) and body.offer_digest in offers:
-            accepted.append(offers[body.offer_digest])
-    return accepted
+from gridnode.receipt.terms import accepted_offers
 
 
 def _when(iso: str | None) -> datetime | None:
@@ -57,7 +38,7 @@ def _span(start_ms: int, stop_ms: int) -> str:
 
 def receipt_text(receipt: Mapping[str, Any]) -> str:
     """The receipt as a person reads it, in 76 columns."""
-    offers = _accepted(receipt)
+    offers = accepted_offers(receipt)
     lines = [f"Receipt of session {receipt.get('session_id')}"]
     for party in receipt.get("parties", []):
         lines.append(f"  {party.get('role'):<6}  {party.get('fingerprint')}")

@@ -18,8 +18,10 @@ in this order, each by its own module:
    hash; each payment backed by the seller's signed reading that its invoice carried
    (and the buyer's, when it sent one) (:mod:`gridnode.receipt.check_payments`);
 5. the money against the energy at the agreed rates, by each meter, within the agreed
-   tolerance and the prepayment window; the two meters' agreement within the tolerance;
-   the totals as stated (:mod:`gridnode.receipt.check_money`);
+   tolerance and the prepayment window; the two meters' agreement within the tolerance,
+   unless both parties signed that the seller's meter alone bills the session
+   (single-metered, :mod:`gridnode.receipt.check_metering`); the totals as stated
+   (:mod:`gridnode.receipt.check_money`);
 6. the seller's signed closing statement against the payments and its own signed
    readings, and the credit it leaves returned (the refund's BOLT11, payee and
    preimage), carried or waived, naming any difference
@@ -41,6 +43,7 @@ from typing import Any
 from gridnode.receipt.check_credit import check_credit
 from gridnode.receipt.check_faults import check_faults
 from gridnode.receipt.check_keys import check_keys, check_messages, normalize_fpr
+from gridnode.receipt.check_metering import check_metering
 from gridnode.receipt.check_money import check_money
 from gridnode.receipt.check_payments import check_invoices, check_payments
 from gridnode.receipt.check_readings import check_readings
@@ -123,6 +126,7 @@ def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
     given = {"seller": options.seller_fpr, "buyer": options.buyer_fpr}
     check_keys(ctx, given, options.trust_embedded_keys)
     check_messages(ctx)
+    metering = check_metering(ctx)
     check_readings(ctx)
     payee = check_invoices(ctx)
     check_payments(ctx)
@@ -141,6 +145,7 @@ def verify_receipt(receipt: object, options: VerifyOptions) -> Report:
             "payments": len(as_list(receipt.get("payments"))),
             "payee": payee,
             "faults": faults,
+            "metering": metering,
         }
     )
     return report

@@ -69,6 +69,7 @@ ALLOWED_LOG_ERRORS = [
         r"can't find peer for graph sync",
         r"Received error from peer",
         r"RPC server is in the process of starting up",  # our readiness polling
+        r"\[/lnrpc.Lightning/GetInfo\]: wallet locked",  # polled before the wallet opened
         r"already have transaction in mempool",  # LND rebroadcasting its own funding tx
     )
 ]

@@ -22,6 +22,7 @@ from gridnode.receipt.accounting import Interval, intervals
 from gridnode.receipt.export import build_receipt, receipt_sessions
 from gridnode.receipt.files import receipt_path
 from gridnode.receipt.model import dumps
+from gridnode.receipt.terms import accepted_offers
 from gridnode.statement.fiat import Prices
 from gridnode.statement.model import (
     DepositState,
@@ -30,9 +31,6 @@ from gridnode.statement.model import (
     Statement,
     TenantStatement,
 )
-from gridnode.trade import codec
-from gridnode.trade.errors import DecodeError
-from gridnode.trade.messages import AcceptanceMessage, OfferMessage, RenewalMessage
 from gridnode.trade.terms import Offer
 
 #: A deposit's invoice state (seller's ledger) or payment state (buyer's) to what it means.
@@ -140,9 +138,20 @@ def _archived(folder: Path, seen: set[str]) -> tuple[list[_Found], list[str]]:
             continue
         if receipt.get("session_id") in seen:
             continue
-        # the archive keeps receipts, which carry no breach records
-        found.append(_Found(receipt, path.name, hashlib.sha256(data).hexdigest(), "archive", []))
+        sha256 = hashlib.sha256(data).hexdigest()
+        found.append(_Found(receipt, path.name, sha256, "archive", _faults_said(receipt)))
     return found, notes
+
+
+def _faults_said(receipt: Mapping[str, Any]) -> list[str]:
+    """A pruned session's breaches, from its receipt: the ledger's breach rows went with
+    the prune, but the receipt keeps every Suspend and Close that named a fault."""
+    said: list[str] = []
+    for item in receipt.get("faults", []):
+        if isinstance(item, Mapping):
+            who, cause = item.get("from", "a party"), item.get("cause", "fault")
+            said.append(f"{who} {item.get('message', 'said')} ({cause}): {item.get('text', '')}")
+    return said
 
 
 def _party(receipt: Mapping[str, Any], role: str) -> str:
@@ -150,23 +159,6 @@ def _party(receipt: Mapping[str, Any], role: str) -> str:
         if party.get("role") == role:
             return str(party.get("fingerprint", ""))
     return ""
-
-
-def accepted_offers(receipt: Mapping[str, Any]) -> list[Offer]:
-    """The terms both sides signed, from the receipt's own signed messages."""
-    offers: dict[bytes, Offer] = {}
-    accepted: list[Offer] = []
-    for item in receipt.get("messages", []):
-        try:
-            received = codec.decode(bytes.fromhex(item["frame"]))
-        except (DecodeError, KeyError, ValueError, TypeError):
-            continue
-        body = received.envelope.body
-        if isinstance(body, OfferMessage | RenewalMessage):
-            offers[codec.digest(received)] = body.offer
-        elif isinstance(body, AcceptanceMessage) and body.offer_digest in offers:
-            accepted.append(offers[body.offer_digest])
-    return accepted
 
 
 def _ms(iso: str | None) -> int | None:

@@ -96,3 +96,9 @@ async def credit(path: Path, *, waive: bool, seller: str = "") -> str:
     one seller's name, "" for all); returns the node's sentence, raises if refused."""
     request = pb.Request(credit=pb.Credit(waive=waive, seller=seller))
     return (await _ask(path, request)).control.text
+
+
+async def reload(path: Path) -> tuple[bool, str]:
+    """Ask a seller to read its configuration again: (whether it applied, its sentence)."""
+    update = await _ask(path, pb.Request(reload=pb.Reload()))
+    return update.control.ok, update.control.text

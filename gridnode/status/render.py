@@ -49,6 +49,9 @@ def session_status(view: SessionView, now_ms: int) -> pb.SessionStatus:
         exposure_ms=view.exposure_ms,
         energy_period_mwh=view.energy_period_mwh,
         notes_total=view.notes_total,
+        market=view.market,
+        market_score_msat=view.market_score_msat or 0,
+        market_scored=view.market_score_msat is not None,
     )
     entry.notes.extend(view.notes)
     if view.reading is not None:

@@ -5,6 +5,8 @@ node says something changed (at most every ``min_interval_s``) and at least ever
 ``max_interval_s``. ``StopSession`` is a control, refused unless the node runs with
 ``--allow-control``; so is ``Credit`` that waives a buyer's credit (it gives money up),
 while ``Credit`` that asks for it back is always served (``credit`` callback).
+``Reload`` asks a seller to read its configuration again (as SIGHUP does; the socket is
+its owner's alone, mode 0600) and answers what changed or why nothing did.
 ``GetReceipt`` gets one session's receipt, which the node builds from its ledger and
 checks (the ``receipt`` callback), so the dashboard needs nothing of the node but this
 socket. A client that sends garbage gets an error and is closed; one that stops reading
@@ -57,6 +59,19 @@ class ReceiptAnswer(Protocol):
 
 GetReceipt = Callable[[str], Awaitable[ReceiptAnswer]]
 
+
+class ReloadAnswer(Protocol):
+    """What a reload did (the node's :class:`gridnode.node.reload.ReloadResult`)."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+Reload = Callable[[], Awaitable[ReloadAnswer]]
+
 ERROR_BAD_REQUEST = 400
 ERROR_CONTROL_REFUSED = 403
 ERROR_UNKNOWN_SESSION = 404
@@ -74,6 +89,7 @@ class StatusServer:
         stop_session: StopSession | None = None,
         receipt: GetReceipt | None = None,
         credit: CreditControl | None = None,
+        reload: Reload | None = None,
         min_interval_s: float = 0.2,
         max_interval_s: float = 1.0,
         request_timeout_s: float = 5.0,
@@ -85,6 +101,7 @@ class StatusServer:
         self.stop_session = stop_session
         self.receipt = receipt
         self.credit = credit
+        self.reload = reload
         self.min_interval_s = min_interval_s
         self.max_interval_s = max_interval_s
         self.request_timeout_s = request_timeout_s
@@ -139,6 +156,8 @@ class StatusServer:
                     await self._send(writer, await self._receipt(request.get_receipt))
                 case "credit":
                     await self._send(writer, await self._credit(request.credit))
+                case "reload":
+                    await self._send(writer, await self._reload())
                 case _:
                     await self._error(writer, ERROR_BAD_REQUEST, "the request names no action")
         except StatusFrameError as exc:
@@ -203,6 +222,12 @@ class StatusServer:
         if not done:
             return _error_update(ERROR_UNKNOWN_SESSION, text)
         return pb.Update(control=pb.ControlResult(ok=True, text=text))
+
+    async def _reload(self) -> pb.Update:
+        if self.reload is None:
+            return _error_update(ERROR_NOT_SERVED, "this node does not reload its configuration")
+        answer = await self.reload()
+        return pb.Update(control=pb.ControlResult(ok=answer.ok, text=answer.text))
 
     async def _receipt(self, request: pb.GetReceipt) -> pb.Update:
         if self.receipt is None:

@@ -96,6 +96,9 @@ class LedgerKind(enum.Enum):
     # a credit note paid back (written by the node's refund desk, not a session): text
     # says requested, paid or failed; data: the BOLT11 (requested) or the preimage (paid)
     REFUND = "refund"
+    # the estate market's choice for a period (written by the buyer's market, not a
+    # session): text its description, data its numbers as JSON (docs/market.md)
+    MARKET = "market"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,10 @@
 """The buyer's session: answers offers by :func:`evaluate`, pays the deposit and small
 invoices only within the agreed terms, and stops paying, saying why, when the seller
 breaches (DESIGN.md invariant 4) or its own meter fails. A session told to hold off the
-seller (``hold``: its last session ended in a breach) refuses every new offer until the
-hold ends. Its parts keep their own books: :mod:`~gridnode.trade.buyer_payments` which
-invoices may be paid and when, :mod:`~gridnode.trade.buyer_checks` the watch on the
-seller's voltage, :mod:`~gridnode.trade.own_meter` the seller's claims against the
-buyer's own meter, :class:`~gridnode.trade.closing.BuyerClose` the order of its close.
-"""
+seller (``hold``) refuses every new offer until the hold ends. Its parts keep their own
+books: ``BuyerPayments`` which invoices may be paid and when, ``buyer_checks`` the watch
+on the seller's supply, ``own_meter`` the seller's claims against the buyer's own meter
+(``seller_metered`` without a meter), ``BuyerClose`` the order of its close."""
 
 from __future__ import annotations
 
@@ -61,8 +59,9 @@ from gridnode.trade.messages import (
 )
 from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.own_meter import ClaimJudge
-from gridnode.trade.peer_io import hello_problem, illegal, rate_change, receive
+from gridnode.trade.peer_io import hello_problem, illegal, rate_update, receive
 from gridnode.trade.readings import OwnSeries, PeerSeries, SessionReadings, tariff_text
+from gridnode.trade.seller_metered import SellerMetered
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import BUYER_TRANSITIONS, BuyerState
 from gridnode.trade.terms import BuyerLimits, Offer
@@ -89,11 +88,9 @@ class BuyerSession:
         note: CarriedCredit | None = None,
         refund_node_id: str = "",
     ) -> None:
-        """``series``: this node's OCMF series to continue for its meter, or that of a
-        predecessor still closing. ``hold``: the seller breached lately; its offers before
-        ``hold.until_ms`` are refused (BREACH_HOLD). ``note``: the buyer's open credit note
-        with this seller (an offer carrying it counts as paid ahead); ``refund_node_id``:
-        this buyer's Lightning node, the only payee of refunds (named in the acceptance)."""
+        """``series``: the OCMF series to continue (or a closing predecessor's). ``hold``:
+        refuse the seller's offers until then (BREACH_HOLD). ``note``: the open credit note
+        (an offer carrying it counts as paid ahead); ``refund_node_id``: the payee of refunds."""
         self.limits = limits
         self.hold = hold
         self.machine = StateMachine("buyer", _B.AWAITING_OFFER, BUYER_TRANSITIONS)
@@ -104,8 +101,7 @@ class BuyerSession:
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.supply = SupplyWatch(limits.voltage_grace_ms)
         self.draw = DrawWatch()
-        #: the seller's claims against the buyer's own meter, whose fault is its own
-        self.claims = ClaimJudge.with_step(register_step_mwh)
+        self.claims = ClaimJudge.with_step(register_step_mwh)  # own meter's faults: its own
         self.offer: Offer | None = None
         self.renewal: Offer | None = None
         self.payments = BuyerPayments(note=note)
@@ -117,6 +113,7 @@ class BuyerSession:
             own = OwnSeries(signer, meter_id, series, clock_status)
         self.readings = SessionReadings(own, self.outbox)
         self.seller_readings: PeerSeries | None = None  # from the acceptance on
+        self.alone: SellerMetered | None = None  # no meter: the seller's readings are its use
         self.last_rate: int | None = None
         #: This buyer's own recent use, for the ahead budget in seconds of energy.
         self.window = PowerWindow(0)
@@ -128,8 +125,7 @@ class BuyerSession:
         return self.machine.state
 
     def allowance(self, now_ms: int, skew_ms: int = 0) -> Fraction:
-        """The most the seller may have billed (msat) for the buyer's own metered use
-        (:func:`~gridnode.trade.buyer_checks.allowance_msat`)."""
+        """The most the seller may have billed (msat) for its metered use (allowance_msat)."""
         power_mw = self.last_sample.power_mw if self.last_sample else 0
         return allowance_msat(self.offer, self.meter.cost_msat, power_mw, skew_ms, now_ms)
 
@@ -156,7 +152,8 @@ class BuyerSession:
                 # notices go out while paying, and while closing before the End
                 notifying = self.state in _PAYING or self.closing.pending
                 if purpose is InvoicePurpose.PREPAYMENT and notifying:
-                    reading = self._sign(Transaction.CHARGING, now_ms, out)
+                    energy, sample = self.meter.energy_mwh, self.last_sample
+                    reading = self.readings.sign(Transaction.CHARGING, sample, energy, now_ms, out)
                     notice = PaymentNotice(event.payment_hash, event.preimage, amount, reading)
                     out.extend(self.outbox.send(notice, now_ms))
             case PaymentFailed() if event.payment_hash in self.payments.in_flight:
@@ -208,7 +205,7 @@ class BuyerSession:
             case InvoiceMessage() if state in _PAYING:
                 if self._on_seller_reading(body.reading, now_ms, out):
                     self._on_invoice(body, now_ms, out)
-            case MeterReadingMessage() if state in _PAYING:
+            case MeterReadingMessage() if state in _PAYING or (self.alone and state is _B.CLOSING):
                 self._on_seller_reading(body.reading, now_ms, out)
             case Suspend() if state is _B.RECEIVING:
                 self.machine.move(_B.SUSPENDED)
@@ -251,7 +248,9 @@ class BuyerSession:
         if isinstance(result, Acceptance):
             what = "renewal accepted" if renewal else "offer accepted"
             out.append(Record(LedgerKind.TERMS_ACCEPTED, now_ms, what, data=received.frame_bytes))
-            accepted = AcceptanceMessage(digest, result.payment_size, self.refund_node_id)
+            accepted = AcceptanceMessage(
+                digest, result.payment_size, self.refund_node_id, offer.seller_metered
+            )
             out.extend(self.outbox.send(accepted, now_ms))
             if renewal:
                 self.renewal = offer
@@ -261,6 +260,8 @@ class BuyerSession:
                 self.payments.agree(offer, result.payment_size, carried, now_ms, out)
                 self.machine.move(_B.AWAITING_DEPOSIT)
                 self.seller_readings = PeerSeries(offer.meter_id)
+                if offer.seller_metered:
+                    self.alone = SellerMetered(now_ms, self.meter, self.window, self.payments)
                 self.readings.begin(now_ms, out, self.last_sample)
             return
         out.append(Notify(f"offer rejected: {result.describe()}"))
@@ -282,8 +283,7 @@ class BuyerSession:
             self.machine.move(_B.RECEIVING)  # the deposit is on its way
 
     def _pay_due(self, now_ms: int, out: list[Action]) -> None:
-        """Pay deferred invoices while the period is current and each keeps paid-ahead
-        within the agreed ahead budget (msat, and seconds of the buyer's own use)."""
+        """Pay deferred invoices while the period is current, within the ahead budget."""
         offer = self.offer
         if offer is None or self.state not in _PAYING or self.claims.fault is not None:
             return  # a faulty meter of its own: the buyer cannot tell what it pays for
@@ -310,10 +310,10 @@ class BuyerSession:
 
     def _check_meters(self, now_ms: int, out: list[Action]) -> None:
         """An over-claim is the seller's breach (a faulty meter of its own, its fault)."""
-        if self.offer is not None and self.state in _PAYING:
-            over = self.claims.judge(self.offer, now_ms, out)
-            if over is not None:
-                self._breach(Cause.METER_DISAGREEMENT, over, now_ms, out)
+        if self.offer is None or self.state not in _PAYING:
+            return
+        if (over := self.claims.judge(self.offer, now_ms, out)) is not None:
+            self._breach(Cause.METER_DISAGREEMENT, over, now_ms, out)
 
     def _breach(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.payments.deferred.clear()
@@ -331,12 +331,13 @@ class BuyerSession:
         if problem is not None:
             self._breach(Cause.METER_DISAGREEMENT, f"the seller's {problem}", now_ms, out)
             return False
-        self.claims.claim(series.energy_mwh(record), now_ms)
-        self._check_meters(now_ms, out)
+        at_ms, claimed = record.payload.RD[-1].TM.unix_ms, series.energy_mwh(record)
+        if self.alone is None:
+            self.claims.claim(claimed, now_ms)  # judged when it came, by the buyer's clock
+            self._check_meters(now_ms, out)
+        elif (bad := self.alone.take(self.offer, at_ms, claimed, now_ms)) and self.state in _PAYING:
+            self._breach(Cause.METER_DISAGREEMENT, f"the seller's {bad}", now_ms, out)
         return self.state in _PAYING
-
-    def _sign(self, tx: Transaction, now_ms: int, out: list[Action]) -> OcmfRecord:
-        return self.readings.sign(tx, self.last_sample, self.meter.energy_mwh, now_ms, out)
 
     def _send_reading(
         self, tx: Transaction, now_ms: int, out: list[Action], tariff: str | None = None
@@ -360,9 +361,7 @@ class BuyerSession:
             self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)
 
     def _publish_rate(self, now_ms: int, out: list[Action]) -> None:
-        if self.offer is None or self.state is _B.CLOSED:
-            return
-        if (change := rate_change(self.offer.profile, now_ms, self.last_rate)) is not None:
+        if change := rate_update(self.offer, self.state is not _B.CLOSED, now_ms, self.last_rate):
             self.last_rate = change.price_msat_per_kwh
             out.append(change)
 

@@ -38,6 +38,9 @@ _NOTHING = Msat(0)
 #: only have succeeded if it arrived before the expiry, and the seller gave up on the
 #: invoice a second after it (its session then sends the next one).
 STALE_AFTER_EXPIRY_MS = 10_000
+#: How a payment to a hold invoice that its payee cancelled ends (LND's failure reason,
+#: gridnode.wallet.port.PaymentFailure): for the deposit, the seller released it.
+RELEASED = "incorrect_payment_details"
 
 #: Why an invoice breaks the agreed terms: the cause and the sentence sent with the Close.
 Breach = tuple[Cause, str]
@@ -240,7 +243,10 @@ class BuyerPayments:
             self.stale.discard(event.payment_hash)
         elif purpose is InvoicePurpose.PREPAYMENT:
             self.committed -= amount
-        text = f"{purpose.name.lower()} payment failed or refunded: {event.reason}"
+        if purpose is InvoicePurpose.DEPOSIT and event.reason == RELEASED:
+            text = f"deposit returned: the seller released its hold of {amount.msat} msat"
+        else:
+            text = f"{purpose.name.lower()} payment failed: {event.reason}"
         return purpose, Record(
             LedgerKind.PAYMENT_MADE, now_ms, text, payment_hash=event.payment_hash
         )

@@ -183,6 +183,13 @@ def evaluate(
         f"energy is sold from meter {offer.meter_id!r}, not the expected "
         f"{limits.expected_meter_id!r}",
     )
+    need(
+        offer.seller_metered == limits.seller_metered,
+        Term.METERING,
+        int(offer.seller_metered),
+        int(limits.seller_metered),
+        _metering_mismatch(limits.seller_metered),
+    )
     tol = offer.tolerance
     need(
         limits.max_tolerance.covers(tol),
@@ -223,3 +230,17 @@ def evaluate(
         return Rejection(tuple(reasons))
     size = min(max(limits.desired_payment, low), high)
     return Acceptance(payment_size=size)
+
+
+def _metering_mismatch(seller_metered: bool) -> str:
+    """Why the offer's metering is refused, with the fix on the seller's side."""
+    if seller_metered:
+        return (
+            "this buyer has no meter of its own and buys only on the seller's meter alone, "
+            'but the offer is dual-metered: set metering = "seller" in the seller\'s '
+            "[[buyers]] entry for this buyer"
+        )
+    return (
+        "the offer is metered by the seller alone, but this buyer has its own meter: "
+        'remove metering = "seller" from the seller\'s [[buyers]] entry for this buyer'
+    )

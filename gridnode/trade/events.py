@@ -120,6 +120,16 @@ class CloseRequested:
 
 
 @dataclass(frozen=True, slots=True)
+class Retire:
+    """The seller no longer sells to this buyer (it was removed from the configuration):
+    the session renews no more and closes at the end of its current period, with
+    :attr:`~gridnode.trade.messages.Cause.REMOVED`, so the buyer asks its credit back. The
+    period both sides signed runs to its end."""
+
+    text: str = "this buyer was removed from the seller's configuration"
+
+
+@dataclass(frozen=True, slots=True)
 class ClockChecked:
     """The node checked its clock's synchronisation: the flag (OCMF ``TM`` suffix) of the
     readings signed from now on."""
@@ -181,6 +191,7 @@ Event = (
     | LinkDown
     | LinkUp
     | CloseRequested
+    | Retire
     | ClockChecked
     | EffectFailed
     | WalletReachability

@@ -81,6 +81,9 @@ class Cause(enum.IntEnum):
     FREQUENCY = 12
     IMBALANCE = 13
     NEUTRAL_CURRENT = 14
+    #: the seller no longer sells to this buyer (removed from its configuration): the
+    #: buyer leaves, asking its unused credit back (issue 18, issue 19)
+    REMOVED = 15
 
 
 #: Causes that are electrical or metering faults (not money, time or a person's wish):
@@ -144,6 +147,9 @@ class AcceptanceMessage:
     payment_size: Msat
     #: The buyer's Lightning node (hex): refunds are paid only to invoices payable to it.
     refund_node_id: str = ""
+    #: The buyer pays against the seller's signed readings alone (the offer's own flag,
+    #: repeated so that the buyer signs it too).
+    seller_metered: bool = False
 
 
 @dataclass(frozen=True, slots=True)

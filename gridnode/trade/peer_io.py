@@ -23,6 +23,7 @@ from gridnode.trade.messages import (
 )
 from gridnode.trade.profiles import RateProfile
 from gridnode.trade.signing import Verifier, fingerprint
+from gridnode.trade.terms import Offer
 
 
 def receive(
@@ -111,6 +112,16 @@ def rate_change(profile: RateProfile, now_ms: int, last: int | None) -> PublishR
     price = profile.price_at(now_ms)
     rate = price.numerator // price.denominator
     return None if rate == last else PublishRate(rate, now_ms)
+
+
+def rate_update(
+    offer: Offer | None, live: bool, now_ms: int, last: int | None
+) -> PublishRate | None:
+    """A PublishRate for a live session with terms whose rate changed (see
+    :func:`rate_change`); None otherwise."""
+    if offer is None or not live:
+        return None
+    return rate_change(offer.profile, now_ms, last)
 
 
 def hello_problem(hello: Hello, peer: Verifier, role: Role) -> str | None:

@@ -37,6 +37,8 @@ class Term(enum.IntEnum):
     FREQUENCY_RANGE = 21
     #: The seller takes longer to cut an out-of-range supply than the buyer's grace.
     PROTECTION_GRACE = 22
+    #: The offer's metering (dual, or the seller's meter alone) is not the buyer's.
+    METERING = 23
 
 
 @dataclass(frozen=True, slots=True)

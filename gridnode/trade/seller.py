@@ -36,6 +36,7 @@ from gridnode.trade.events import (
     LinkDown,
     LinkUp,
     MeterSample,
+    Retire,
     Start,
     WalletReachability,
 )
@@ -124,6 +125,9 @@ class SellerSession(SellerWalletEvents):
         self.link_up = True
         self.close_cause = Cause.REQUESTED
         self.closing = SellerClose()
+        #: why this buyer is no longer sold to (Retire): no renewal, the close at the
+        #: period end; None while it is
+        self.retiring: str | None = None
 
     @property
     def state(self) -> SellerState:
@@ -165,6 +169,11 @@ class SellerSession(SellerWalletEvents):
                 self._close_now(Cause.REQUESTED, event.text, now_ms, out)
             case CloseRequested() if self.state in _LIVE:
                 self._begin_close(Cause.REQUESTED, event.text, now_ms, out)
+            case Retire() if self.state is _S.NEGOTIATING:
+                self._close_now(Cause.REMOVED, event.text, now_ms, out)
+            case Retire() if self.state in _LIVE and self.retiring is None:
+                self.retiring = event.text
+                out.append(Record(LedgerKind.STATE, now_ms, f"ends with its period: {event.text}"))
             case ClockChecked():
                 self.readings.check_clock(event.status, now_ms, out)
             case EffectFailed() | WalletReachability():
@@ -274,6 +283,9 @@ class SellerSession(SellerWalletEvents):
             self._begin_close(Cause.PERIOD_END, text, now_ms, out)
             return
         if now_ms >= self.offer.stop_ms:
+            if self.retiring is not None:  # a renewal accepted before is not begun
+                self._begin_close(Cause.REMOVED, self.retiring, now_ms, out)
+                return
             renewal = self.renewal.take(now_ms)
             if renewal is None:
                 self._begin_close(Cause.PERIOD_END, "the sale period ended", now_ms, out)
@@ -315,9 +327,10 @@ class SellerSession(SellerWalletEvents):
         )
         if size is not None:
             out.append(self.billing.request(size, InvoicePurpose.PREPAYMENT, self.offer))
-            if (warning := self.billing.storage_warning()) is not None:
+            if (warning := self.billing.storage_warning(now_ms)) is not None:
                 out.extend([Record(LedgerKind.STATE, now_ms, warning), Notify(warning)])
-        self.renewal.propose(self.offer, self.outbox, now_ms, out)
+        if self.retiring is None:
+            self.renewal.propose(self.offer, self.outbox, now_ms, out)
 
     def _roll_over(self, renewal: Offer, now_ms: int, out: list[Action]) -> None:
         """The accepted renewal's period begins without a switch: its terms rule supply,

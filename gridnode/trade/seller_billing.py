@@ -2,8 +2,8 @@
 
 It also answers the wallet's deposit events and decides the deposit's fate at close
 (refund, or keep it when the buyer owes), returning the ledger entries and wallet actions
-for the session to emit, and words the one-time warning about a payment pace the storage
-budget cannot keep up all day: all of it is about money, none of it about the relay.
+for the session to emit, and watches the steady payment pace against the storage budget
+(:mod:`gridnode.trade.pace`): all of it is about money, none of it about the relay.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from gridnode.trade.actions import (
 from gridnode.trade.cadence import PAYMENT_LEAD_MS, Budgets, Cadence, cadence
 from gridnode.trade.events import HoldInvoiceAccepted, InvoiceSettled
 from gridnode.trade.messages import InvoicePurpose
+from gridnode.trade.pace import PaceWatch
 from gridnode.trade.supply import cltv_blocks
 from gridnode.trade.terms import Offer
 
@@ -69,8 +70,8 @@ class SellerBilling:
     min_interval_ms: int = 0
     #: The cadence of the latest step chosen.
     pace: Cadence | None = None
-    #: The storage-pace warning was given (once per session).
-    storage_warned: bool = False
+    #: The steady pace of prepayment invoices against the storage budget.
+    pace_watch: PaceWatch = field(default_factory=lambda: PaceWatch(0))
 
     def request(self, amount: Msat, purpose: InvoicePurpose, offer: Offer) -> CreateInvoice:
         request_id = self.next_request
@@ -171,19 +172,12 @@ class SellerBilling:
             out.append(CancelHoldInvoice(deposit))
         return False
 
-    def storage_warning(self) -> str | None:
-        """Once per session, when the latest step's pace pays more often than the
-        storage budget allows if kept up all day: the sentence for the operator."""
-        pace = self.pace
-        if pace is None or pace.within_storage or self.storage_warned:
-            return None
-        self.storage_warned = True
-        return (
-            f"at this power a payment comes every {pace.interval_ms} ms, more often than "
-            f"the storage budget's one every {self.min_interval_ms} ms if kept up all "
-            "day: fine for a few hours (a car charging); otherwise raise max_payment_msat "
-            "and the exposure budgets, or the storage budget"
-        )
+    def storage_warning(self, now_ms: int) -> str | None:
+        """A prepayment invoice was asked for: the sentence for the operator when the
+        steady pace starts paying more often than the storage budget allows if kept up
+        all day, or stops (:class:`~gridnode.trade.pace.PaceWatch`)."""
+        self.pace_watch.min_interval_ms = self.min_interval_ms
+        return self.pace_watch.invoiced(now_ms)
 
     def deposit_holds(self, now_ms: int) -> bool:
         """The deposit is locked and its time lock still leaves room to settle it."""

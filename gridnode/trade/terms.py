@@ -227,6 +227,9 @@ class Offer:
     #: The seller's Lightning node id (hex of its 33-byte compressed key): every invoice
     #: must be payable to it, so the signed offer binds the seller's key to its wallet's.
     payee_node_id: str = ""
+    #: The buyer has no meter of its own and pays against the seller's signed readings
+    #: alone (checked for plausibility, not against a second meter); both sign it.
+    seller_metered: bool = False
 
     def __post_init__(self) -> None:
         if self.payee_node_id and not _NODE_ID.fullmatch(self.payee_node_id):
@@ -297,6 +300,9 @@ class BuyerLimits:
     #: The frequency range an offer must guarantee inside (0 and 0: none required).
     frequency_min_mhz: int = 0
     frequency_max_mhz: int = 0
+    #: The buyer has no meter of its own (``metering = "seller"``): it accepts only
+    #: offers that say so, and pays against the seller's signed readings alone.
+    seller_metered: bool = False
 
     def current_needed_of(self, phase: int) -> int:
         """The current the buyer needs on ``phase`` (0 is L1)."""
@@ -352,9 +358,11 @@ class OfferTemplate:
     #: The seller's Lightning node id, asked of its LND at start-up (not configured).
     payee_node_id: str = ""
 
-    def offer(self, start_ms: int, meter_id: str, *, renewal: bool = False) -> Offer:
+    def offer(
+        self, start_ms: int, meter_id: str, *, renewal: bool = False, seller_metered: bool = False
+    ) -> Offer:
         """The offer for the period starting at ``start_ms``; a renewal carries no new
-        deposit."""
+        deposit; ``seller_metered``: the buyer has no meter of its own."""
         payments = self.payments
         if renewal:
             payments = PaymentTerms(
@@ -377,4 +385,5 @@ class OfferTemplate:
             policy=self.policy,
             is_renewal=renewal,
             payee_node_id=self.payee_node_id,
+            seller_metered=seller_metered,
         )

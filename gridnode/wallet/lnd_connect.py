@@ -86,6 +86,16 @@ class LndConnection:
         return self.macaroon.hex()
 
 
+def lndconnect_uri(host: str, tls_cert_pem: bytes, macaroon: bytes) -> str:
+    """``lndconnect://host:port?cert=...&macaroon=...`` for a certificate (PEM) and a
+    macaroon: the certificate as base64url DER, the macaroon as base64url, both unpadded
+    (the lndconnect spec); :meth:`LndConnection.from_lndconnect` reads it back."""
+    der = ssl.PEM_cert_to_DER_cert(tls_cert_pem.decode())
+    cert = base64.urlsafe_b64encode(der).decode().rstrip("=")
+    mac = base64.urlsafe_b64encode(macaroon).decode().rstrip("=")
+    return f"lndconnect://{host}?cert={cert}&macaroon={mac}"
+
+
 def _b64url(text: str) -> bytes:
     padded = text + "=" * (-len(text) % 4)
     return base64.b64decode(padded, altchars=b"-_", validate=True)

@@ -62,8 +62,8 @@ C = TypeVar("C", bound=Clock)
 class CountingIds:
     """Predictable ids: 1, 2, 3 ... as big-endian bytes of the size asked for."""
 
-    def __init__(self) -> None:
-        self._next = itertools.count(1)
+    def __init__(self, start: int = 1) -> None:
+        self._next = itertools.count(start)
 
     def random_bytes(self, size: int) -> bytes:
         return next(self._next).to_bytes(size, "big")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import shutil
 from pathlib import Path
 
 from cryptography import x509
@@ -133,6 +134,36 @@ kind = "time_of_use"
 default_msat_per_kwh = 45_000_000
 blocks = [{{ days = "mon-fri", from = "17:00", to = "21:00", price_msat_per_kwh = 60_000_000 }}]
 """
+
+
+#: The single [seller] table of :data:`BUYER`, as written there.
+SINGLE_SELLER = BUYER[BUYER.index("[seller]") : BUYER.index("[limits]")]
+
+
+def two_sellers(folder: Path, head: str = "") -> str:
+    """The support buyer with two [[sellers]]: the support peer ("roof") and a second
+    pinned seller ("grid") with its own key in ``folder``."""
+    other = create_identity(folder / "grid-identity", Role.SELLER)
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(other.certificate_path, folder / "grid.crt")
+    sellers = (
+        "[[sellers]]\n"
+        'name = "roof"\n'
+        'address = "192.168.1.10:7878"\n'
+        f'fingerprint = "{FPR}"\n'
+        'certificate = "seller.pem"\n'
+        "premium_msat_per_kwh = 2000\n"
+        'feed = "roof-feed"\n'
+        'seller_meter_id = "roof-meter"\n'
+        "\n"
+        "[[sellers]]\n"
+        'name = "grid"\n'
+        'address = "192.168.1.11:7878"\n'
+        f'fingerprint = "{other.fingerprint}"\n'
+        'certificate = "grid.crt"\n'
+        "priority = 5\n\n"
+    )
+    return head + BUYER.replace(SINGLE_SELLER, sellers)
 
 
 @functools.cache

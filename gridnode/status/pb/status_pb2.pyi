@@ -7,16 +7,22 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Request(_message.Message):
-    __slots__ = ("subscribe", "stop_session", "get_receipt", "credit")
+    __slots__ = ("subscribe", "stop_session", "get_receipt", "reload", "credit")
     SUBSCRIBE_FIELD_NUMBER: _ClassVar[int]
     STOP_SESSION_FIELD_NUMBER: _ClassVar[int]
     GET_RECEIPT_FIELD_NUMBER: _ClassVar[int]
+    RELOAD_FIELD_NUMBER: _ClassVar[int]
     CREDIT_FIELD_NUMBER: _ClassVar[int]
     subscribe: Subscribe
     stop_session: StopSession
     get_receipt: GetReceipt
+    reload: Reload
     credit: Credit
-    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ..., get_receipt: _Optional[_Union[GetReceipt, _Mapping]] = ..., credit: _Optional[_Union[Credit, _Mapping]] = ...) -> None: ...
+    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ..., get_receipt: _Optional[_Union[GetReceipt, _Mapping]] = ..., reload: _Optional[_Union[Reload, _Mapping]] = ..., credit: _Optional[_Union[Credit, _Mapping]] = ...) -> None: ...
+
+class Reload(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class Subscribe(_message.Message):
     __slots__ = ("max_interval_ms",)
@@ -79,7 +85,7 @@ class NodeStatus(_message.Message):
     def __init__(self, role: _Optional[str] = ..., fingerprint: _Optional[str] = ..., at_ms: _Optional[int] = ..., sessions: _Optional[_Iterable[_Union[SessionStatus, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., lnd_reachable: _Optional[bool] = ..., control_allowed: _Optional[bool] = ..., ledger_path: _Optional[str] = ...) -> None: ...
 
 class SessionStatus(_message.Message):
-    __slots__ = ("session_id", "peer_name", "peer_fingerprint", "peer_connected", "state", "cause", "relay_on", "voltage_mv", "current_ma", "power_mw", "energy_period_mwh", "energy_total_mwh", "reading_at_ms", "rate_msat_per_kwh", "forecast", "paid_msat", "cost_msat", "credit_msat", "exposure_msat", "exposure_ms", "recent", "breaches", "period_start_ms", "period_stop_ms", "meter_id", "max_power_mw", "notes", "notes_total")
+    __slots__ = ("session_id", "peer_name", "peer_fingerprint", "peer_connected", "state", "cause", "relay_on", "voltage_mv", "current_ma", "power_mw", "energy_period_mwh", "energy_total_mwh", "reading_at_ms", "rate_msat_per_kwh", "forecast", "paid_msat", "cost_msat", "credit_msat", "exposure_msat", "exposure_ms", "recent", "breaches", "period_start_ms", "period_stop_ms", "meter_id", "max_power_mw", "notes", "notes_total", "market", "market_score_msat", "market_scored")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     PEER_NAME_FIELD_NUMBER: _ClassVar[int]
     PEER_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
@@ -108,6 +114,9 @@ class SessionStatus(_message.Message):
     MAX_POWER_MW_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     NOTES_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    MARKET_FIELD_NUMBER: _ClassVar[int]
+    MARKET_SCORE_MSAT_FIELD_NUMBER: _ClassVar[int]
+    MARKET_SCORED_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     peer_name: str
     peer_fingerprint: str
@@ -136,7 +145,10 @@ class SessionStatus(_message.Message):
     max_power_mw: int
     notes: _containers.RepeatedScalarFieldContainer[str]
     notes_total: int
-    def __init__(self, session_id: _Optional[str] = ..., peer_name: _Optional[str] = ..., peer_fingerprint: _Optional[str] = ..., peer_connected: _Optional[bool] = ..., state: _Optional[str] = ..., cause: _Optional[str] = ..., relay_on: _Optional[bool] = ..., voltage_mv: _Optional[int] = ..., current_ma: _Optional[int] = ..., power_mw: _Optional[int] = ..., energy_period_mwh: _Optional[int] = ..., energy_total_mwh: _Optional[int] = ..., reading_at_ms: _Optional[int] = ..., rate_msat_per_kwh: _Optional[int] = ..., forecast: _Optional[_Iterable[_Union[RatePoint, _Mapping]]] = ..., paid_msat: _Optional[int] = ..., cost_msat: _Optional[int] = ..., credit_msat: _Optional[int] = ..., exposure_msat: _Optional[int] = ..., exposure_ms: _Optional[int] = ..., recent: _Optional[_Iterable[_Union[PaymentInfo, _Mapping]]] = ..., breaches: _Optional[_Iterable[_Union[Breach, _Mapping]]] = ..., period_start_ms: _Optional[int] = ..., period_stop_ms: _Optional[int] = ..., meter_id: _Optional[str] = ..., max_power_mw: _Optional[int] = ..., notes: _Optional[_Iterable[str]] = ..., notes_total: _Optional[int] = ...) -> None: ...
+    market: str
+    market_score_msat: int
+    market_scored: bool
+    def __init__(self, session_id: _Optional[str] = ..., peer_name: _Optional[str] = ..., peer_fingerprint: _Optional[str] = ..., peer_connected: _Optional[bool] = ..., state: _Optional[str] = ..., cause: _Optional[str] = ..., relay_on: _Optional[bool] = ..., voltage_mv: _Optional[int] = ..., current_ma: _Optional[int] = ..., power_mw: _Optional[int] = ..., energy_period_mwh: _Optional[int] = ..., energy_total_mwh: _Optional[int] = ..., reading_at_ms: _Optional[int] = ..., rate_msat_per_kwh: _Optional[int] = ..., forecast: _Optional[_Iterable[_Union[RatePoint, _Mapping]]] = ..., paid_msat: _Optional[int] = ..., cost_msat: _Optional[int] = ..., credit_msat: _Optional[int] = ..., exposure_msat: _Optional[int] = ..., exposure_ms: _Optional[int] = ..., recent: _Optional[_Iterable[_Union[PaymentInfo, _Mapping]]] = ..., breaches: _Optional[_Iterable[_Union[Breach, _Mapping]]] = ..., period_start_ms: _Optional[int] = ..., period_stop_ms: _Optional[int] = ..., meter_id: _Optional[str] = ..., max_power_mw: _Optional[int] = ..., notes: _Optional[_Iterable[str]] = ..., notes_total: _Optional[int] = ..., market: _Optional[str] = ..., market_score_msat: _Optional[int] = ..., market_scored: _Optional[bool] = ...) -> None: ...
 
 class RatePoint(_message.Message):
     __slots__ = ("at_ms", "rate_msat_per_kwh")

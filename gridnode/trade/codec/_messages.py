@@ -84,6 +84,7 @@ def body_to_pb(body: Body, out: pb.Envelope) -> None:
             out.acceptance.offer_digest = body.offer_digest
             out.acceptance.payment_size_msat = body.payment_size.msat
             out.acceptance.refund_node_id = body.refund_node_id
+            out.acceptance.seller_metered = body.seller_metered
         case RejectionMessage():
             out.rejection.offer_digest = body.offer_digest
             for r in body.reasons:
@@ -194,6 +195,7 @@ _FROM_PB: dict[str, Callable[[pb.Envelope], Any]] = {
         m.acceptance.offer_digest,
         Msat(m.acceptance.payment_size_msat),
         m.acceptance.refund_node_id,
+        m.acceptance.seller_metered,
     ),
     "rejection": _rejection,
     "invoice": _invoice,

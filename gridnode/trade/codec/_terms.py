@@ -122,6 +122,7 @@ def offer_to_pb(offer: Offer, out: pb.Offer) -> None:
     out.policy.renewal_lead_ms = s.renewal_lead_ms
     out.is_renewal = offer.is_renewal
     out.payee_node_id = offer.payee_node_id
+    out.seller_metered = offer.seller_metered
 
 
 def offer_from_pb(msg: pb.Offer) -> Offer:
@@ -168,4 +169,5 @@ def offer_from_pb(msg: pb.Offer) -> Offer:
         ),
         is_renewal=msg.is_renewal,
         payee_node_id=msg.payee_node_id,
+        seller_metered=msg.seller_metered,
     )

@@ -36,6 +36,7 @@ class Cause(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CAUSE_FREQUENCY: _ClassVar[Cause]
     CAUSE_IMBALANCE: _ClassVar[Cause]
     CAUSE_NEUTRAL_CURRENT: _ClassVar[Cause]
+    CAUSE_REMOVED: _ClassVar[Cause]
 ROLE_UNSPECIFIED: Role
 ROLE_SELLER: Role
 ROLE_BUYER: Role
@@ -57,6 +58,7 @@ CAUSE_DEPOSIT: Cause
 CAUSE_FREQUENCY: Cause
 CAUSE_IMBALANCE: Cause
 CAUSE_NEUTRAL_CURRENT: Cause
+CAUSE_REMOVED: Cause
 
 class Frame(_message.Message):
     __slots__ = ("envelope", "signature")
@@ -263,7 +265,7 @@ class SupplyPolicy(_message.Message):
     def __init__(self, cutoff_msat: _Optional[int] = ..., warn_msat: _Optional[int] = ..., restore_msat: _Optional[int] = ..., min_off_ms: _Optional[int] = ..., max_switches_per_hour: _Optional[int] = ..., reading_max_age_ms: _Optional[int] = ..., renewal_lead_ms: _Optional[int] = ...) -> None: ...
 
 class Offer(_message.Message):
-    __slots__ = ("start_ms", "stop_ms", "profile", "payments", "electrical", "meter_id", "tolerance", "policy", "is_renewal", "payee_node_id", "carried_credit")
+    __slots__ = ("start_ms", "stop_ms", "profile", "payments", "electrical", "meter_id", "tolerance", "policy", "is_renewal", "payee_node_id", "carried_credit", "seller_metered")
     START_MS_FIELD_NUMBER: _ClassVar[int]
     STOP_MS_FIELD_NUMBER: _ClassVar[int]
     PROFILE_FIELD_NUMBER: _ClassVar[int]
@@ -275,6 +277,7 @@ class Offer(_message.Message):
     IS_RENEWAL_FIELD_NUMBER: _ClassVar[int]
     PAYEE_NODE_ID_FIELD_NUMBER: _ClassVar[int]
     CARRIED_CREDIT_FIELD_NUMBER: _ClassVar[int]
+    SELLER_METERED_FIELD_NUMBER: _ClassVar[int]
     start_ms: int
     stop_ms: int
     profile: RateProfile
@@ -286,7 +289,8 @@ class Offer(_message.Message):
     is_renewal: bool
     payee_node_id: str
     carried_credit: CarriedCredit
-    def __init__(self, start_ms: _Optional[int] = ..., stop_ms: _Optional[int] = ..., profile: _Optional[_Union[RateProfile, _Mapping]] = ..., payments: _Optional[_Union[PaymentTerms, _Mapping]] = ..., electrical: _Optional[_Union[ElectricalGuarantees, _Mapping]] = ..., meter_id: _Optional[str] = ..., tolerance: _Optional[_Union[MeteringTolerance, _Mapping]] = ..., policy: _Optional[_Union[SupplyPolicy, _Mapping]] = ..., is_renewal: _Optional[bool] = ..., payee_node_id: _Optional[str] = ..., carried_credit: _Optional[_Union[CarriedCredit, _Mapping]] = ...) -> None: ...
+    seller_metered: bool
+    def __init__(self, start_ms: _Optional[int] = ..., stop_ms: _Optional[int] = ..., profile: _Optional[_Union[RateProfile, _Mapping]] = ..., payments: _Optional[_Union[PaymentTerms, _Mapping]] = ..., electrical: _Optional[_Union[ElectricalGuarantees, _Mapping]] = ..., meter_id: _Optional[str] = ..., tolerance: _Optional[_Union[MeteringTolerance, _Mapping]] = ..., policy: _Optional[_Union[SupplyPolicy, _Mapping]] = ..., is_renewal: _Optional[bool] = ..., payee_node_id: _Optional[str] = ..., carried_credit: _Optional[_Union[CarriedCredit, _Mapping]] = ..., seller_metered: _Optional[bool] = ...) -> None: ...
 
 class CarriedCredit(_message.Message):
     __slots__ = ("from_session_id", "credit_msat")
@@ -297,14 +301,16 @@ class CarriedCredit(_message.Message):
     def __init__(self, from_session_id: _Optional[bytes] = ..., credit_msat: _Optional[int] = ...) -> None: ...
 
 class Acceptance(_message.Message):
-    __slots__ = ("offer_digest", "payment_size_msat", "refund_node_id")
+    __slots__ = ("offer_digest", "payment_size_msat", "refund_node_id", "seller_metered")
     OFFER_DIGEST_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_SIZE_MSAT_FIELD_NUMBER: _ClassVar[int]
     REFUND_NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    SELLER_METERED_FIELD_NUMBER: _ClassVar[int]
     offer_digest: bytes
     payment_size_msat: int
     refund_node_id: str
-    def __init__(self, offer_digest: _Optional[bytes] = ..., payment_size_msat: _Optional[int] = ..., refund_node_id: _Optional[str] = ...) -> None: ...
+    seller_metered: bool
+    def __init__(self, offer_digest: _Optional[bytes] = ..., payment_size_msat: _Optional[int] = ..., refund_node_id: _Optional[str] = ..., seller_metered: _Optional[bool] = ...) -> None: ...
 
 class Reason(_message.Message):
     __slots__ = ("term", "offered", "limit", "text")

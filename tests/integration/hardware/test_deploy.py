@@ -151,3 +151,9 @@ def test_a_node_unit_starts_on_the_configuration_gridnode_init_writes(
     settings = load_settings(folder / "gridnode.toml", env)
     for written in (settings.ledger, settings.status_socket):
         assert written.parent == folder
+
+
+def test_reloading_the_seller_is_its_sighup_and_a_buyer_has_no_reload() -> None:
+    seller = _unit(DEPLOY / "gridnode-seller.service")["Service"]
+    assert seller["ExecReload"] == "/bin/kill -HUP $MAINPID"
+    assert "ExecReload" not in _unit(DEPLOY / "gridnode-buyer.service")["Service"]

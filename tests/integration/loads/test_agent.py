@@ -58,7 +58,7 @@ class Price:
         )
 
 
-async def _until(check: Callable[[], bool], within_s: float = 5.0) -> None:
+async def _until(check: Callable[[], bool], within_s: float = 30.0) -> None:
     deadline = time.monotonic() + within_s
     while not check():
         assert time.monotonic() < deadline, "timed out"

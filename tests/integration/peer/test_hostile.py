@@ -59,7 +59,7 @@ async def _closed_within(reader: asyncio.StreamReader, seconds: float) -> bytes:
     return received
 
 
-async def _logged(caplog: pytest.LogCaptureFixture, *words: str, within_s: float = 2.0) -> bool:
+async def _logged(caplog: pytest.LogCaptureFixture, *words: str, within_s: float = 20.0) -> bool:
     """Whether a log line with all ``words`` appears within ``within_s``."""
     deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:

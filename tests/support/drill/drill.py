@@ -21,7 +21,7 @@ from typing import Any
 
 from gridnode.config.settings import SellerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
-from gridnode.node.factory import CLOCK_SHIFT_ENV
+from gridnode.node.main import CLOCK_SHIFT_ENV
 from tests.support.drill.disk import Tmpfs
 from tests.support.drill.faults import CLOCK_SHIFT_FILE, FaultKind
 from tests.support.drill.inject import Injector, Timings

@@ -28,8 +28,9 @@ FAST = LinkSettings(
 E = TypeVar("E", bound=LinkEvent)
 
 
-async def expect(link: PeerLink, kind: type[E], within_s: float = 3.0) -> E:
-    """The next event of ``kind`` on ``link`` (others before it are skipped)."""
+async def expect(link: PeerLink, kind: type[E], within_s: float = 20.0) -> E:
+    """The next event of ``kind`` on ``link`` (others before it are skipped); the bound
+    only ends a wait for what never comes: a loaded machine may take seconds."""
     async with asyncio.timeout(within_s):
         while True:
             event = await link.next_event()

@@ -66,3 +66,35 @@ def test_the_demo_with_mqtt_and_metrics_writes_both_into_every_node(tmp_path: Pa
         assert settings.mqtt.name == f"demo {files.name}"
     assert buying.mqtt is not None
     assert buying.mqtt.pause_switch
+
+
+def test_the_demo_with_seller_metered_buyers_writes_no_meter_and_an_lndconnect_uri(
+    tmp_path: Path,
+) -> None:
+    """`gridnode demo --buyers 2 --seller-metered 1`: the last buyer has no [hardware],
+    reaches its LND by an lndconnect URI, and the seller's entry for it says so."""
+    lnd = offline_lnd(tmp_path)
+    circuit: dict[str, object] = {
+        "seller_port": "/dev/pts/90",
+        "buyer_ports": ["/dev/pts/91", "/dev/pts/92"],
+    }
+    files = [
+        configs.prepare_buyer(tmp_path, 1),
+        configs.prepare_buyer(tmp_path, 2, seller_metered=True),
+    ]
+    seller, listen = configs.write_seller(tmp_path, lnd, circuit, files, configs.DemoTerms())
+    for i, f in enumerate(files, start=1):
+        configs.write_buyer(f, i, lnd, circuit, seller, listen)
+    selling = load_settings(seller.config, env={})
+    assert isinstance(selling, SellerSettings)
+    assert [b.seller_metered for b in selling.selling.buyers] == [False, True]
+    dual, alone = (load_settings(f.config, env={}) for f in files)
+    assert isinstance(dual, BuyerSettings)
+    assert isinstance(alone, BuyerSettings)
+    assert not dual.buying.limits.seller_metered
+    assert dual.hardware.meters
+    assert alone.buying.limits.seller_metered
+    assert not alone.hardware.meters
+    assert alone.lnd.lndconnect is not None
+    assert alone.lnd.connection().host == "127.0.0.1:10009"
+    assert "[hardware" not in files[1].config.read_text()

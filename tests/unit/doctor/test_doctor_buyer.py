@@ -115,3 +115,17 @@ async def test_a_clock_the_configuration_accepts_unsynchronised_is_ok(tmp_path: 
     clock = next(c for c in report.checks if c.name == "clock")
     assert clock.outcome is Outcome.OK
     assert "require_clock_sync = false" in clock.detail
+
+
+async def test_a_buyer_metered_by_the_seller_has_no_hardware_to_check(tmp_path: Path) -> None:
+    """Issue 18 §5: no serial port to open, no meter to read; the rest is checked."""
+    text = PAIRED.replace('role = "buyer"', 'role = "buyer"\nmetering = "seller"')
+    hardware = text[text.index("[hardware.bus]") : text.index("[seller]")]
+    settings = buyer_settings(tmp_path, text.replace(hardware, ""))
+    report = await examine(
+        settings, ports(settings, lightning=wallet(), presented=FPR), DoctorOptions()
+    )
+    found = {c.name: c.outcome for c in report.checks}
+    assert found["hardware"] is Outcome.OK
+    assert "serial port" not in found
+    assert report.passed

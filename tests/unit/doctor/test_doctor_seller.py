@@ -320,3 +320,41 @@ def test_the_report_renders_as_lines_and_as_one_json_document() -> None:
     assert text[0].startswith("ok ")
     assert "fix: Enable NTP." in text[2]
     assert text[-1] == "FAILED: 1 ok, 1 failure"
+
+
+SMALL_PAYMENTS = """
+[tariffs.small]
+period_s = 3600
+min_payment_msat = 100
+max_payment_msat = 20_000
+prepayment_msat = 40_000
+prepayment_s = 5
+deposit_msat = 100_000
+voltage_min_v = "207"
+voltage_nominal_v = "230"
+voltage_max_v = "253"
+current_max_a = "16"
+tolerance_percent = "1.5"
+tolerance_fixed_mwh = 10_000
+
+[tariffs.small.profile]
+kind = "constant"
+zone = "Europe/Berlin"
+price_msat_per_kwh = 200_000
+"""
+
+
+async def test_each_buyers_channel_is_checked_against_its_own_tariff(tmp_path: Path) -> None:
+    on_small = PAIRED.replace('meter = "tenant-1"\n', 'meter = "tenant-1"\ntariff = "small"\n')
+    wallet = FakeLightning((channel(BUYER_NODE, local_min_htlc=Msat(500)),))
+    default = seller_settings(tmp_path / "default", PAIRED)
+    assert (
+        outcomes(await examine(default, ports(default, lightning=wallet), DoctorOptions()))[
+            "channel to tenant-1"
+        ]
+        is Outcome.OK
+    )  # the default terms pay at least 1,000 msat
+    small = seller_settings(tmp_path / "small", on_small + SMALL_PAYMENTS)
+    report = await examine(small, ports(small, lightning=wallet), DoctorOptions())
+    assert outcomes(report)["channel to tenant-1"] is Outcome.FAILURE
+    assert any("refuses HTLCs under" in c.detail for c in report.checks)

@@ -32,6 +32,9 @@ def targets() -> dict[str, Target]:
 
 
 @pytest.mark.parametrize("name", sorted(CI_INPUTS))
+# a guard against a hang of the whole run only: each input's bound is CPU time
+# (TIME_BOUND_S), and a run of seconds on a quiet machine takes minutes at a load of 30
+@pytest.mark.timeout(900)
 def test_mutated_and_random_inputs_raise_only_the_documented_typed_errors(name: str) -> None:
     tally = run_builtin(targets()[name], CI_INPUTS[name], seed=2026, time_bound_s=TIME_BOUND_S)
     report = tally.to_json()

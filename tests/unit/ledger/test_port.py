@@ -369,7 +369,7 @@ async def test_every_state_is_stored_as_the_string_an_older_gridnode_wrote(
     for side, series in ((ReadingSide.OWN, "m"), (ReadingSide.PEER, "gw:m")):
         await buyer.evidence.reading(ReadingRow("s1", side, series, 1, 1, "OCMF"))
     assert stored(buyer, "SELECT side FROM readings ORDER BY id") == [("own",), ("peer",)]
-    assert [s.value for s in SessionState] == ["opened", "closed"]
+    assert [s.value for s in SessionState] == ["opened", "receiving", "closed"]
     assert stored(buyer, "SELECT state FROM sessions") == [("opened",)]
 
 

@@ -13,7 +13,7 @@ from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS
 from gridnode.config.settings import BuyerSettings, load_settings
 from gridnode.errors import GridnodeError
 from gridnode.money import Msat
-from gridnode.node.seller_partner import breach_hold, latest_breach
+from gridnode.node.breaches import breach_hold, latest_breach
 from gridnode.node.seller_slot import (
     MAX_QUIET_AFTER_REJECTION_MS,
     quiet_after_close_ms,

@@ -46,9 +46,11 @@ async def test_a_silent_meter_is_unhealthy_only_after_a_while_of_supply(tmp_path
     pair.buyer_meter.failing = True
     await pair.clock.advance(1)
     assert pair.buyer.healthy()
-    assert pair.buyer_role.poller.silent_since is not None
+    poller = pair.buyer_role.poller
+    assert poller is not None
+    assert poller.silent_since is not None
     # still receiving that long (a seller that goes on supplying: link down, credit left)
-    pair.buyer_role.poller.silent_since -= METER_SILENCE_S
+    poller.silent_since -= METER_SILENCE_S
     assert pair.partner.receiving
     assert not pair.buyer.healthy()
     pair.buyer_meter.failing = False
@@ -66,17 +68,19 @@ async def test_a_buyer_booting_on_an_unpowered_circuit_trades_until_the_supply_c
     prepayment (within the ahead budget's floor: it has no use to measure yet); the
     seller switches on and the meter answers."""
     pair = await trading_pair(tmp_path, buyer_meter_self_powered=True)
+    poller = pair.buyer_role.poller
+    assert poller is not None
     await pair.start()
     healthy: list[bool] = []
     while not pair.wire.relay_on:
         await pair.clock.advance(0.05)
         healthy.append(pair.buyer.healthy())
         assert pair.clock.monotonic() < 30
-    assert pair.buyer_role.poller.failures >= 1  # dark before the supply came on
+    assert poller.failures >= 1  # dark before the supply came on
     assert pair.buyer_wallet.payments  # paid its way to the switch-on
     await pair.clock.advance(3)
     assert all(healthy)
-    assert pair.buyer_role.poller.last_error is None  # the meter answers now
+    assert poller.last_error is None  # the meter answers now
     assert pair.buyer.healthy()
     await pair.shutdown()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -149,3 +150,22 @@ def test_a_month_is_cut_in_its_zone() -> None:
     utc, berlin = Month.parse("2026-11"), Month.parse("2026-11", "Europe/Berlin")
     assert utc.stop_ms - utc.start_ms == 30 * 24 * 3600 * 1000
     assert utc.start_ms - berlin.start_ms == 3600 * 1000  # CET is UTC+1 in November
+
+
+def test_an_archived_sessions_faults_are_its_breaches(tmp_path: Path) -> None:
+    ledger = archived_ledger(tmp_path)
+    archived = tmp_path / "ledger-archive" / f"receipt-{SESSION_ID}.json"
+    receipt = json.loads(archived.read_text())
+    receipt["faults"] = [
+        {
+            "message": "close",
+            "from": "buyer",
+            "cause": "breach",
+            "text": "the seller claims 900 mWh but the buyer's meter saw 700 mWh",
+        }
+    ]
+    archived.write_text(json.dumps(receipt))
+    (tenant,) = collect(ledger, Month.parse(MONTH), names=NAMES).tenants
+    assert tenant.lines[0].breaches == (
+        "buyer close (breach): the seller claims 900 mWh but the buyer's meter saw 700 mWh",
+    )

@@ -94,6 +94,8 @@ def _bodies() -> list[Body]:
         PaymentFailure(b"\x05" * 32, "no route"),
         OfferMessage(demo_offer(), CarriedCredit(b"\x06" * 16, Msat(1_234))),
         AcceptanceMessage(b"\x01" * 32, Msat(400), "02" + "cd" * 32),
+        AcceptanceMessage(b"\x01" * 32, Msat(400), "", seller_metered=True),
+        OfferMessage(replace(demo_offer(), seller_metered=True)),
         ClosingStatement(Msat(9_000), Msat(500), b"\x06" * 16, 30_000, Msat(6_001), Msat(3_499)),
         ClosingStatement(Msat(0), Msat(0), b"", 0, Msat(0), Msat(0)),
         RefundRequest("lnbcrt1...", b"\x07" * 32, Msat(3_499)),

@@ -52,6 +52,7 @@ def test_a_rejection_lists_every_violated_term_not_only_the_first() -> None:
         ),
         meter_id="other-meter",
         tolerance=MeteringTolerance(share_ppm=50_000, fixed_mwh=Mwh(5)),
+        seller_metered=True,
     )
     limits = demo_limits(
         max_period_cost=Msat(1_000),

@@ -61,6 +61,13 @@ def test_owed_is_negative_credit() -> None:
     assert view.owed_msat(pb.SessionStatus(credit_msat=2500)) == 0
 
 
+def test_a_sellers_place_in_the_market_reads_with_its_score() -> None:
+    active = pb.SessionStatus(market="active", market_score_msat=4462, market_scored=True)
+    assert view.market(active) == f"active, {view.msat(4462)} this period"
+    refused = pb.SessionStatus(market="refused: no offer from this seller")
+    assert view.market(refused) == "refused: no offer from this seller"
+
+
 def test_history_keeps_the_window_and_ignores_repeats_and_untimed_snapshots() -> None:
     history = History(window_ms=10_000)
     for status in samples.seller_history(steps=20, step_ms=1000):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gridnode.wallet.lnd_connect import LndConfigError, LndConnection
+from gridnode.wallet.lnd_connect import LndConfigError, LndConnection, lndconnect_uri
+from tests.support.node_config import peer_certificate_pem
 
 PEM = """-----BEGIN CERTIFICATE-----
 MIIBYjCCAQigAwIBAgIUCBnPH3AHq7yiv9PCzGh4ALTa8CQwCgYIKoZIzj0EAwIw
@@ -73,3 +74,13 @@ def test_lndconnect_uri_round_trip() -> None:
 def test_bad_lndconnect_uris(uri: str, message: str) -> None:
     with pytest.raises(LndConfigError, match=message):
         LndConnection.from_lndconnect(uri)
+
+
+def test_an_lndconnect_uri_written_reads_back_the_same() -> None:
+    pem = peer_certificate_pem()
+    uri = lndconnect_uri("10.0.0.5:10009", pem, b"\x02\x01macaroon bytes")
+    assert "=" not in uri.split("?", 1)[1].replace("cert=", "").replace("&macaroon=", "")
+    back = LndConnection.from_lndconnect(uri)
+    assert back.host == "10.0.0.5:10009"
+    assert back.macaroon == b"\x02\x01macaroon bytes"
+    assert back.tls_cert_pem.replace(b"\n", b"") == pem.replace(b"\n", b"")

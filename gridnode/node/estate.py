@@ -1,0 +1,351 @@
+"""The estate market's driver: a buyer that pins several sellers buys each period from the best.
+
+The choice itself is pure (:mod:`gridnode.market`); this drives it on the node. Every
+pinned seller keeps its link and a session whose offer is held unanswered in its
+:class:`~gridnode.node.market_seat.MarketSeat` until the market chooses it. The market
+chooses when a period of the grid starts (``market_period_s``), and at once whenever
+nobody supplies or the active seller fails (its session ended: a breach, the voltage out
+of range, its link lost beyond the session expiry, its own close). Mid-period it never
+switches for price.
+
+A switch, planned or a failover, is **break before make**:
+
+1. the old session is asked to close normally (End reading, reconciliation, closing
+   statement and credit note), and its seller's End awaited a moment;
+2. the old seller pays its credit back (:meth:`~gridnode.node.refunds.BuyerRefunds.leave`);
+3. the old feed is seen open: its session closed (the seller's close or suspend notice)
+   and a reading of the buyer's own meter taken after that shows no current (or the
+   meter is dark); until then the new supply waits, however long;
+4. the new seller is chosen: its session is marked receiving in the ledger (refused
+   while any other session of the circuit receives) and only then answers the offer.
+
+Each choice is journalled (``market``) with its numbers in the session that receives
+(every live session when nobody is chosen) and shown in the snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+from gridnode.clock import wait_for
+from gridnode.ledger import JournalEntry
+from gridnode.market import Candidate, Choice, Market, MarketPeriod, choose, period_at
+from gridnode.money import Msat
+from gridnode.node.context import NodeContext
+from gridnode.node.metering import MeterPoller
+from gridnode.node.routing import unknown_session_frame
+from gridnode.node.seller_partner import SellerPartner
+from gridnode.snapshot import SessionView
+from gridnode.trade.actions import LedgerKind
+from gridnode.trade.events import MeterSample
+from gridnode.trade.states import BuyerState
+from gridnode.trade.terms import BuyerLimits
+
+log = logging.getLogger("gridnode.node")
+
+#: How often the break before make looks at the buyer's meter, and how often it says
+#: that the old feed still carries current.
+FEED_CHECK_S = 0.5
+FEED_WARN_S = 30.0
+_OVER = (BuyerState.CLOSING, BuyerState.CLOSED)
+
+
+@dataclass(frozen=True, slots=True)
+class MarketSettings:
+    """The buyer's market: its period grid and its switch threshold."""
+
+    period_ms: int
+    switch_threshold: Msat
+
+
+def needed_power_mw(limits: BuyerLimits) -> int:
+    """The power the buyer's limits say it needs: the current it needs on each phase at
+    the lowest nominal voltage it accepts (the load estimate before any supply)."""
+    phases = max(limits.phases, 1)
+    currents = [limits.current_needed_of(phase) for phase in range(phases)]
+    return sum(currents) * limits.nominal_min_mv // 1000
+
+
+class LoadEstimate:
+    """The buyer's own recent load while supplied: the mean power of the samples that saw
+    current over the last period; before any, ``fallback_mw`` (what the limits need)."""
+
+    def __init__(self, window_ms: int, fallback_mw: int) -> None:
+        self.window_ms = window_ms
+        self.fallback_mw = fallback_mw
+        self.samples: deque[tuple[int, int]] = deque()
+        #: (at_ms, the largest phase current) of the latest sample
+        self.latest: tuple[int, int] | None = None
+
+    def add(self, sample: MeterSample) -> None:
+        current = max(sample.currents_ma, default=0)
+        self.latest = (sample.at_ms, current)
+        if current > 0:
+            self.samples.append((sample.at_ms, sample.power_mw))
+        while self.samples and self.samples[0][0] < sample.at_ms - self.window_ms:
+            self.samples.popleft()
+
+    def power_mw(self) -> int:
+        if not self.samples:
+            return self.fallback_mw
+        return sum(power for _, power in self.samples) // len(self.samples)
+
+
+class EstateMarket:
+    """Chooses among ``partners`` (each with a seat) before each period (module doc)."""
+
+    def __init__(
+        self,
+        ctx: NodeContext,
+        partners: list[SellerPartner],
+        poller: MeterPoller,
+        settings: MarketSettings,
+        load: LoadEstimate,
+    ) -> None:
+        self.ctx = ctx
+        self.partners = partners
+        self.poller = poller
+        self.settings = settings
+        self.load = load
+        self.wake = asyncio.Event()
+        #: the seller chosen now (its offer answered, or waiting for the circuit)
+        self.active: SellerPartner | None = None
+        self.choice: Choice | None = None
+        self.decided: MarketPeriod | None = None
+        self.switches = 0
+        #: the node shuts down: no choice any more (every session is closing)
+        self.stopped = False
+        #: why the active seller's supply is unacceptable (the voltage left the range the
+        #: buyer accepts); "" while it is fine
+        self.fault = ""
+        #: sellers whose supply faulted lately: not chosen again until (ms), and why
+        self.faulted: dict[str, tuple[int, str]] = {}
+        #: the longest wait at a switch from asking the old session to close until its
+        #: feed was seen open (ms)
+        self.longest_gap_ms = 0
+        for partner in partners:
+            assert partner.seat is not None, "every partner of a market has a seat"
+            partner.market_changed = self.wake.set
+
+    def sample(self, sample: MeterSample) -> None:
+        """A reading of the buyer's own meter: the load, and the active supply's voltage
+        (out of the range the active seller's limits accept: a failover)."""
+        self.load.add(sample)
+        active = self.active
+        if active is None or self.fault:
+            return
+        low, high = active.limits.voltage_min_mv, active.limits.voltage_max_mv
+        wrong = [v for v in sample.voltages_mv if v > 0 and not low <= v <= high]
+        if wrong:
+            self.fault = f"the voltage left the range: {wrong[0] / 1000:g} V"
+            # not chosen again before a whole period passed (no flapping back to it)
+            until = sample.at_ms + self.settings.period_ms
+            self.faulted[active.name] = (until, self.fault)
+            log.warning("%s: %s", active.name, self.fault)
+            self.wake.set()
+
+    # -- the loop -------------------------------------------------------------------------
+    async def run(self) -> None:
+        clock = self.ctx.clock
+        while True:
+            await self.step()
+            now = clock.now_ms()
+            stop_ms = period_at(now, self.settings.period_ms).stop_ms
+            with contextlib.suppress(TimeoutError):
+                await wait_for(clock, self.wake.wait(), max(stop_ms - now, 1) / 1000)
+            self.wake.clear()
+
+    async def step(self) -> None:
+        """Choose if a period started, nobody is chosen, or the active seller fails."""
+        if self.stopped:
+            return
+        if any(p.paused for p in self.partners):  # buying is paused by hand: nobody
+            self.active, self.fault = None, ""
+            return
+        now = self.ctx.clock.now_ms()
+        period = period_at(now, self.settings.period_ms)
+        active = self.active
+        if active is not None and not self._failing(active) and period == self.decided:
+            await active.release_held()  # a new offer of the chosen seller
+            return
+        for partner in self.partners:
+            self._refresh_stale(partner, now)
+        candidates = [self._candidate(p) for p in self.partners]
+        market = Market(
+            period,
+            self.load.power_mw(),
+            self.settings.switch_threshold,
+            active.name if active is not None else None,
+            now,
+        )
+        choice = choose(market, candidates)
+        self.decided = period
+        chosen = next((p for p in self.partners if p.name == choice.seller), None)
+        fresh = self._remember(choice)
+        if fresh:  # in the session leaving (why it closes) and in every live one
+            await self._journal(choice, [p for p in self.partners if p is not chosen])
+        if chosen is active:
+            if chosen is not None:
+                await chosen.release_held()
+                if fresh:
+                    await self._journal(choice, [chosen])
+            return
+        if active is not None:
+            await self._leave(active, choice)
+        if chosen is not None:
+            self.active, self.fault = chosen, ""
+            if active is not None:
+                self.switches += 1
+            await chosen.choose()
+            if fresh:  # in the session that receives, once it started
+                await self._journal(choice, [chosen])
+
+    def _refresh_stale(self, partner: SellerPartner, now_ms: int) -> None:
+        """A held offer whose sale period is over is dropped, and its seller asked for a
+        fresh one (it comes after the seller's quiet time)."""
+        seat = partner.seat
+        if partner is self.active or seat is None or seat.offer is None or not seat.held:
+            return
+        if seat.offer.stop_ms <= now_ms:
+            log.info("asking %s for a fresh offer: the one held is over", partner.name)
+            held = seat.held_session
+            seat.drop()  # the seller, told this node does not know its session, offers anew
+            partner.link.send(unknown_session_frame(held, self.ctx.signer))
+
+    def _failing(self, partner: SellerPartner) -> bool:
+        """The active seller's session ended or is ending (breach, voltage, link lost
+        beyond the expiry, its close), and no new offer of it waits."""
+        session = partner.session
+        if partner is self.active and self.fault:
+            return True
+        if partner.seat is not None and partner.seat.held:
+            return False
+        return partner.live is None or session is None or session.state in _OVER
+
+    def _candidate(self, partner: SellerPartner) -> Candidate:
+        seat = partner.seat
+        assert seat is not None
+        session = partner.session
+        offer, hold, continues = seat.offer, partner.hold(), None
+        deposit_held, unavailable = False, ""
+        if partner is self.active and not seat.held:
+            if self.fault:
+                unavailable = self.fault
+            elif self._failing(partner) or session is None:
+                notes = partner.runner.notes if partner.runner is not None else []
+                unavailable = "its session ended" + (f" ({notes[-1]})" if notes else "")
+            elif session.offer is not None:
+                offer, hold, deposit_held = session.offer, None, True
+                if session.renewal is not None:
+                    offer, continues = session.renewal, session.offer
+        elif not seat.held:
+            offer = None
+        faulted = self.faulted.get(partner.name)
+        if faulted is not None and self.ctx.clock.now_ms() < faulted[0] and not unavailable:
+            unavailable = faulted[1]
+        return Candidate(
+            partner.name,
+            seat.priority,
+            offer,
+            partner.limits,
+            seat.premium_msat_per_kwh,
+            deposit_held=deposit_held,
+            continues=continues,
+            hold=hold,
+            unavailable=unavailable,
+        )
+
+    # -- a switch: break before make ----------------------------------------------------------
+    async def _leave(self, old: SellerPartner, choice: Choice) -> None:
+        timings = self.ctx.timings
+        left_ms = self.ctx.clock.now_ms()
+        assert old.seat is not None
+        old.seat.chosen = False  # its session closes normally: End reading, statement
+        runner = old.request_close(f"the estate market leaves {old.name}: {choice.describe()}")
+        self.active, self.fault = None, ""
+        if runner is not None:
+            await old.wait_closed(runner, timings.close_grace_s)
+            await old.wait_peer_end(runner, timings.peer_end_grace_s)
+        await old.refunds.leave(timings.refund_grace_s)  # its credit back (issue 19)
+        await self._feed_open(old, runner.closed if runner is not None else None)
+        self.longest_gap_ms = max(self.longest_gap_ms, self.ctx.clock.now_ms() - left_ms)
+
+    async def _feed_open(self, old: SellerPartner, closed: asyncio.Event | None) -> None:
+        """Wait until the old feed is seen open: its session closed, and a reading of the
+        buyer's meter taken after that shows no current (or the meter is dark)."""
+        clock = self.ctx.clock
+        since: int | None = None
+        waited = 0.0
+        while True:
+            if since is None and (closed is None or closed.is_set()):
+                since = clock.now_ms()
+            if since is not None:
+                latest = self.load.latest
+                if self.poller.dark and self.poller.last_error is not None:
+                    return
+                if latest is not None and latest[0] >= since and latest[1] == 0:
+                    return
+            if waited >= FEED_WARN_S:
+                log.warning(
+                    "the feed of %s still carries current (or its session has not closed): "
+                    "no other seller's supply before it is open",
+                    old.name,
+                )
+                waited = 0.0
+            await clock.sleep(FEED_CHECK_S)
+            waited += FEED_CHECK_S
+
+    # -- the journal -------------------------------------------------------------------------
+    def _remember(self, choice: Choice) -> bool:
+        """Keep ``choice`` for the snapshot; True when it differs from the one before
+        (a choice repeated within its period is not journalled again)."""
+        before, self.choice = self.choice, choice
+        self.ctx.changed()
+        key = (choice.kind, choice.seller, choice.period)
+        if before is not None and (before.kind, before.seller, before.period) == key:
+            return False
+        log.info("estate market: %s", choice.describe())
+        return True
+
+    async def _journal(self, choice: Choice, partners: list[SellerPartner]) -> None:
+        """The choice and its numbers in the journal of each live session of ``partners``."""
+        data = json.dumps(choice.record(), sort_keys=True).encode()
+        now = self.ctx.clock.now_ms()
+        for partner in partners:
+            runner = partner.live
+            if runner is None:
+                continue
+            entry = JournalEntry(
+                runner.session_id, LedgerKind.MARKET.value, now, choice.describe(), data
+            )
+            await self.ctx.ledger.sessions.journal(entry)
+
+
+def market_view(view: SessionView, market: EstateMarket) -> SessionView:
+    """``view`` with the seller's place in the market's latest choice."""
+    choice = market.choice
+    name = view.peer_name
+    partner = next((p for p in market.partners if p.name == name), None)
+    held = partner is not None and partner.seat is not None and bool(partner.seat.held)
+    if choice is None:
+        return dataclasses.replace(view, market="offer held" if held else "")
+    score = choice.score_of(name)
+    refusal = next((r for r in choice.refused if r.seller == name), None)
+    if market.active is not None and market.active.name == name:
+        label = "active"
+    elif choice.next_best == name:
+        label = "next best"
+    elif refusal is not None:
+        label = f"refused: {'; '.join(refusal.reasons)}"
+    else:
+        label = "offer held" if held else ""
+    if label == "" and score is not None:
+        label = "scored"
+    whole = None if score is None else score.total_msat.numerator // score.total_msat.denominator
+    return dataclasses.replace(view, market=label, market_score_msat=whole)
