@@ -70,7 +70,9 @@ async def test_a_stuck_counter_of_the_buyers_meter_is_its_fault_not_a_breach(
     async with pair.trading():
         await _supplying(pair)
         sessions = pair.partner.sessions_started
-        sample = pair.buyer_role.poller.last
+        poller = pair.buyer_role.poller
+        assert poller is not None
+        sample = poller.last
         assert sample is not None
         pair.buyer_meter.stuck_at_mwh = sample.import_energy_mwh  # it sticks; power goes on
         await pair.clock.advance(8)
