@@ -31,6 +31,7 @@ COMMANDS = {
     "statement": "gridnode.cli.statement:statement",
     "liquidity": "gridnode.cli.liquidity:liquidity",
     "tariff": "gridnode.cli.tariff:tariff",
+    "credit": "gridnode.cli.credit:credit",
 }
 
 

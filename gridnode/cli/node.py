@@ -52,8 +52,8 @@ def sell(config: Path, allow_control: bool) -> None:
 @click.option(
     "--allow-control",
     is_flag=True,
-    help="Let the controls work: MQTT's switch pausing buying (pause_switch in [mqtt]) "
-    "and stopping a session by hand from the dashboard.",
+    help="Let the controls work: MQTT's switch pausing buying (pause_switch in [mqtt]), "
+    "stopping a session by hand from the dashboard, and 'gridnode credit waive'.",
 )
 @guarded
 def buy(config: Path, allow_control: bool) -> None:

@@ -91,23 +91,40 @@ class CreditNoteRepository:
             states,
         )
 
-    def requested(self, note_id: bytes, bolt11: str, payment_hash: bytes) -> bool:
+    def requested(
+        self, note_id: bytes, bolt11: str, payment_hash: bytes, *, again: bool = False
+    ) -> bool:
         """The buyer's refund invoice, written before anything pays it; False if the note
-        is not open (carried, paid, waived, or a refund already under way)."""
+        is not open (carried, paid, waived, or a refund already under way). ``again``:
+        the buyer's side asking once more, with a new invoice, for a note it asked back
+        and was not paid yet (the seller's payment failed, or its answer was lost)."""
         return self._move(
             note_id,
             CreditNoteState.REQUESTED,
             "bolt11 = ?, payment_hash = ?, failure = ''",
             (bolt11, payment_hash),
+            ("open", "requested") if again else ("open",),
         )
 
-    def paid(self, note_id: bytes, preimage: bytes, at_ms: int) -> None:
-        """The refund went through (the note was requested)."""
+    def paid(
+        self,
+        note_id: bytes,
+        preimage: bytes,
+        at_ms: int,
+        *,
+        bolt11: str = "",
+        payment_hash: bytes = b"",
+    ) -> None:
+        """The refund went through (the note was requested; or waived while its refund
+        was under way, and the money came anyway). ``bolt11`` and ``payment_hash``: the
+        invoice it paid, when the buyer asked more than once and an earlier one was paid."""
         with self._db.tx() as db:
             db.execute(
-                "UPDATE credit_notes SET state = 'paid', preimage = ?, settled_at_ms = ?"
-                " WHERE note_id = ? AND state IN ('requested', 'open')",
-                (preimage, at_ms, note_id),
+                "UPDATE credit_notes SET state = 'paid', preimage = ?, settled_at_ms = ?,"
+                " bolt11 = CASE WHEN ? = '' THEN bolt11 ELSE ? END,"
+                " payment_hash = CASE WHEN ? = x'' THEN payment_hash ELSE ? END"
+                " WHERE note_id = ? AND state IN ('requested', 'open', 'waived')",
+                (preimage, at_ms, bolt11, bolt11, payment_hash, payment_hash, note_id),
             )
 
     def failed(self, note_id: bytes, reason: str) -> None:
@@ -119,8 +136,11 @@ class CreditNoteRepository:
                 (reason, note_id),
             )
 
-    def waived(self, note_id: bytes, at_ms: int) -> bool:
-        return self._move(note_id, CreditNoteState.WAIVED, "settled_at_ms = ?", (at_ms,))
+    def waived(self, note_id: bytes, at_ms: int, *, also_requested: bool = False) -> bool:
+        """The buyer gave the note up; False if it was not open. ``also_requested``: the
+        buyer's side, which may give up a note it asked back and was not paid yet."""
+        states = ("open", "requested") if also_requested else ("open",)
+        return self._move(note_id, CreditNoteState.WAIVED, "settled_at_ms = ?", (at_ms,), states)
 
     def get(self, note_id: bytes) -> CreditNoteRow | None:
         rows = self._select("WHERE note_id = ?", (note_id,))

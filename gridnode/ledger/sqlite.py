@@ -285,17 +285,29 @@ class Credit:
             self._repo.carried, note_id, into_session, at_ms, also_requested=also_requested
         )
 
-    async def requested(self, note_id: bytes, bolt11: str, payment_hash: bytes) -> bool:
-        return await self._run(self._repo.requested, note_id, bolt11, payment_hash)
+    async def requested(
+        self, note_id: bytes, bolt11: str, payment_hash: bytes, *, again: bool = False
+    ) -> bool:
+        return await self._run(self._repo.requested, note_id, bolt11, payment_hash, again=again)
 
-    async def paid(self, note_id: bytes, preimage: bytes, at_ms: int) -> None:
-        await self._run(self._repo.paid, note_id, preimage, at_ms)
+    async def paid(
+        self,
+        note_id: bytes,
+        preimage: bytes,
+        at_ms: int,
+        *,
+        bolt11: str = "",
+        payment_hash: bytes = b"",
+    ) -> None:
+        await self._run(
+            self._repo.paid, note_id, preimage, at_ms, bolt11=bolt11, payment_hash=payment_hash
+        )
 
     async def failed(self, note_id: bytes, reason: str) -> None:
         await self._run(self._repo.failed, note_id, reason)
 
-    async def waived(self, note_id: bytes, at_ms: int) -> bool:
-        return await self._run(self._repo.waived, note_id, at_ms)
+    async def waived(self, note_id: bytes, at_ms: int, *, also_requested: bool = False) -> bool:
+        return await self._run(self._repo.waived, note_id, at_ms, also_requested=also_requested)
 
     async def get(self, note_id: bytes) -> CreditNoteRow | None:
         return await self._run(self._repo.get, note_id)

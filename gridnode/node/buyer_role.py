@@ -146,6 +146,21 @@ class BuyerRole:
                 return True
         return False
 
+    async def credit(self, waive: bool, seller: str) -> tuple[bool, str]:
+        """The status socket's Credit: ask every seller (or the one named) for this
+        buyer's unused credit back, or waive it; (done, what was done or why not)."""
+        chosen = [p for p in self.partners if not seller or p.name == seller]
+        if not chosen:
+            names = ", ".join(p.name for p in self.partners)
+            return False, f"this buyer has no seller named {seller!r}; its sellers: {names}"
+        said = []
+        for partner in chosen:
+            desk = partner.refunds
+            text = await (desk.waive() if waive else desk.ask())
+            said.append(f"{partner.name}: {text}")
+        self.ctx.changed()
+        return True, "; ".join(said)
+
     def set_buying(self, buying: bool) -> bool:
         """Pause (close every session cleanly, then take the links down so no seller
         offers) or resume buying (docs/home-assistant.md)."""

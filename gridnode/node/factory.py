@@ -165,6 +165,7 @@ def _assemble(
             allow_control=allow_control,
             stop_session=runtime.stop_session,
             receipt=receipts.receipt,
+            credit=role.credit if isinstance(role, BuyerRole) else None,
             reload=runtime.reload,
         )
 

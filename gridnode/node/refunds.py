@@ -17,17 +17,15 @@ session and survives restarts:
   cut short (requested but not attempted, or attempted and still in flight), once.
 
 A refund that fails puts the note back to open, shown in the node's warnings until the
-buyer asks again (a new invoice) and it is paid, or the buyer waives it.
+buyer asks again (a new invoice: the buyer's desk, :mod:`gridnode.node.buyer_refunds`,
+asks again with a growing pause until it is paid) and it is paid, or the buyer waives it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import logging
 from collections.abc import Callable
 
-from gridnode.clock import wait_for
 from gridnode.ledger import (
     CreditNoteRow,
     CreditNoteState,
@@ -96,12 +94,12 @@ async def carry_note(
     return CarriedCredit(owed[-1].note_id, owed[-1].credit)
 
 
-def _frame(note_id: bytes, body: Body, ctx: NodeContext) -> bytes:
+def refund_frame(note_id: bytes, body: Body, ctx: NodeContext) -> bytes:
     """A refund message in the envelope of the note's session, outside its numbering."""
     return codec.encode(Envelope(note_id, 1, body), ctx.signer)
 
 
-async def _journal(
+async def journal_refund(
     ledger: Ledger,
     note: CreditNoteRow,
     at_ms: int,
@@ -116,7 +114,7 @@ async def _journal(
     await ledger.sessions.journal(entry)
 
 
-def _read(frame: bytes, verifier: Verifier | None) -> Received | None:
+def read_refund(frame: bytes, verifier: Verifier | None) -> Received | None:
     try:
         received = codec.decode(frame)
         if verifier is not None:
@@ -143,13 +141,15 @@ class SellerRefunds:
         )
         #: why the latest refund of a note failed or was refused, until it is paid
         self.problems: dict[bytes, str] = {}
+        #: notes the buyer waived while their refund was under way
+        self.waive_after_failure: set[bytes] = set()
 
     def warnings(self) -> list[str]:
         return [f"refund of credit note {n.hex()[:12]}: {p}" for n, p in self.problems.items()]
 
     async def on_request(self, frame: bytes) -> None:
         """A buyer's RefundRequest: checked, written, then paid (in a task of the node)."""
-        received = _read(frame, self.verifier)
+        received = read_refund(frame, self.verifier)
         if received is None or not isinstance(received.envelope.body, RefundRequest):
             return
         request, note_id = received.envelope.body, received.envelope.session_id
@@ -159,12 +159,16 @@ class SellerRefunds:
             log.warning("refund request for credit note %s, which is not this buyer's", note_id)
             return
         if request.waive:
-            if await ledger.credit.waived(note_id, now):
+            if note.state is CreditNoteState.REQUESTED:  # waived once its payment failed
+                self.waive_after_failure.add(note_id)
+            elif await ledger.credit.waived(note_id, now):
                 self.problems.pop(note_id, None)
-                await _journal(ledger, note, now, "the buyer waived the credit note")
+                await journal_refund(ledger, note, now, "the buyer waived the credit note")
             return
-        if note.state is CreditNoteState.PAID and note.payment_hash == request.payment_hash:
-            self._answer(note, request.amount)  # its proof again: the first answer was lost
+        if note.state is CreditNoteState.PAID:
+            # its proof again: the first answer was lost, and the buyer (which asks again
+            # with a new invoice until it hears) takes a proof of any invoice it issued
+            self._answer(note, note.credit)
             return
         if note.state is CreditNoteState.REQUESTED:
             return  # under way: its outcome answers
@@ -177,13 +181,13 @@ class SellerRefunds:
             log.warning("refund of credit note %s refused: %s", note_id.hex(), problem)
             if settled is None:  # a settled note is nothing to show: it is not owed
                 self.problems[note_id] = f"refused: {problem}"
-            await _journal(ledger, note, now, f"refund refused: {problem}")
+            await journal_refund(ledger, note, now, f"refund refused: {problem}")
             return
         if not await ledger.credit.requested(note_id, request.bolt11, request.payment_hash):
             return
         text = f"refund of {request.amount} requested"
         data = request.bolt11.encode()
-        await _journal(ledger, note, now, text, data, request.amount, request.payment_hash)
+        await journal_refund(ledger, note, now, text, data, request.amount, request.payment_hash)
         payment = self._payment(request.bolt11, request.payment_hash, request.amount)
         try:
             await self.tracker.start(note.session_id, payment)
@@ -260,7 +264,7 @@ class SellerRefunds:
             await ledger.credit.paid(note.note_id, outcome.preimage, now)
             self.problems.pop(note.note_id, None)
             text = f"refund of {outcome.amount} paid"
-            await _journal(
+            await journal_refund(
                 ledger, note, now, text, outcome.preimage, outcome.amount, outcome.payment_hash
             )
             log.info(
@@ -274,8 +278,16 @@ class SellerRefunds:
             return
         reason = outcome.failure or "failed"
         await ledger.credit.failed(note.note_id, reason)
-        self.problems[note.note_id] = f"the payment failed ({reason}); waiting for a new invoice"
-        await _journal(
+        if note.note_id in self.waive_after_failure and await ledger.credit.waived(
+            note.note_id, now
+        ):
+            self.problems.pop(note.note_id, None)
+            await journal_refund(ledger, note, now, "the buyer waived the credit note")
+            return
+        self.problems[note.note_id] = (
+            f"the payment failed ({reason}); waiting for the buyer to ask again"
+        )
+        await journal_refund(
             ledger, note, now, f"refund failed: {reason}", b"", outcome.amount, outcome.payment_hash
         )
         log.warning("refund of credit note %s failed: %s", note.note_id.hex(), reason)
@@ -284,7 +296,7 @@ class SellerRefunds:
         if note.payment_hash is None or note.preimage is None:
             return
         body = RefundPaid(note.payment_hash, note.preimage, amount)
-        self.send(_frame(note.note_id, body, self.ctx))
+        self.send(refund_frame(note.note_id, body, self.ctx))
 
     async def _refund_node(self, session_id: str) -> str:
         """The refund node the buyer named in its signed acceptance of the session."""
@@ -297,97 +309,3 @@ class SellerRefunds:
             if isinstance(body, AcceptanceMessage):
                 return body.refund_node_id
         return ""
-
-
-class BuyerRefunds:
-    """The buyer's side for one seller: asks for its credit notes back when it leaves."""
-
-    def __init__(self, ctx: NodeContext, peer_fingerprint: str, send: Send) -> None:
-        self.ctx = ctx
-        self.peer_fingerprint = peer_fingerprint
-        self.send = send
-        self.paid = asyncio.Event()
-        self.problems: dict[bytes, str] = {}
-
-    def warnings(self) -> list[str]:
-        return [f"refund of credit note {n.hex()[:12]}: {p}" for n, p in self.problems.items()]
-
-    async def open_note(self) -> CreditNoteRow | None:
-        """The latest note the seller still owes (to be carried by an offer): open, or
-        asked back and not paid yet (a seller that restarted may carry it instead)."""
-        owed = [
-            n
-            for n in await self.ctx.ledger.credit.find(self.peer_fingerprint)
-            if n.state in (CreditNoteState.OPEN, CreditNoteState.REQUESTED) and n.credit > Msat(0)
-        ]
-        return owed[-1] if owed else None
-
-    async def leave(self, grace_s: float) -> None:
-        """The buyer leaves this seller: ask for every note it owes back, and wait up to
-        ``grace_s`` for the proofs."""
-        notes = await self.ctx.ledger.credit.find(self.peer_fingerprint, CreditNoteState.OPEN)
-        asked = [n for n in notes if n.credit > Msat(0) and await self.request(n)]
-        asked += await self.ctx.ledger.credit.find(self.peer_fingerprint, CreditNoteState.REQUESTED)
-        if not asked:
-            return
-        try:
-            await wait_for(self.ctx.clock, self._all_paid(), grace_s)
-        except TimeoutError:
-            log.warning("leaving with credit notes the seller has not paid back yet")
-
-    async def _all_paid(self) -> None:
-        while await self.ctx.ledger.credit.find(self.peer_fingerprint, CreditNoteState.REQUESTED):
-            self.paid.clear()
-            await self.paid.wait()
-
-    async def request(self, note: CreditNoteRow) -> bool:
-        """Invoice exactly the credit and ask the seller to pay it; False if it cannot."""
-        ledger = self.ctx.ledger
-        try:
-            created = await self.ctx.wallet.create_invoice(
-                note.credit, REFUND_MEMO, REFUND_EXPIRY_S
-            )
-        except WalletError as exc:
-            self.problems[note.note_id] = f"no refund invoice: {exc}"
-            log.warning("could not invoice the refund of credit note %s: %s", note.note_id, exc)
-            return False
-        payment_hash = created.payment_hash.value
-        if not await ledger.credit.requested(note.note_id, created.bolt11, payment_hash):
-            return False
-        now = self.ctx.clock.now_ms()
-        text = f"refund of {note.credit} requested"
-        data = created.bolt11.encode()
-        await _journal(ledger, note, now, text, data, note.credit, payment_hash)
-        body = RefundRequest(created.bolt11, payment_hash, note.credit)
-        self.send(_frame(note.note_id, body, self.ctx))
-        return True
-
-    async def on_paid(self, frame: bytes) -> None:
-        """The seller's RefundPaid: its preimage must hash to the note's invoice."""
-        received = _read(frame, None)
-        if received is None or not isinstance(received.envelope.body, RefundPaid):
-            return
-        proof, note_id = received.envelope.body, received.envelope.session_id
-        ledger = self.ctx.ledger
-        note = await ledger.credit.get(note_id)
-        if (
-            note is None
-            or note.peer_fingerprint != self.peer_fingerprint
-            or note.payment_hash != proof.payment_hash
-            or hashlib.sha256(proof.preimage).digest() != proof.payment_hash
-        ):
-            log.warning("a refund proof for credit note %s does not hold", note_id.hex())
-            return
-        if note.state is CreditNoteState.PAID:
-            return
-        now = self.ctx.clock.now_ms()
-        await ledger.credit.paid(note_id, proof.preimage, now)
-        self.problems.pop(note_id, None)
-        text = f"refund of {proof.amount} paid"
-        await _journal(ledger, note, now, text, proof.preimage, proof.amount, proof.payment_hash)
-        log.info(
-            "credit returned: %s paid back by the seller (credit note %s)",
-            proof.amount,
-            note_id.hex(),
-        )
-        self.paid.set()

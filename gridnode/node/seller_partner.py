@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from gridnode.ledger import CircuitBusyError
 from gridnode.node.breaches import breach_hold, latest_breach
+from gridnode.node.buyer_refunds import BuyerRefunds
 from gridnode.node.context import NodeContext
 from gridnode.node.evidence import keep_late_statement
 from gridnode.node.links import Dialer
@@ -38,7 +39,6 @@ from gridnode.node.partner import (
 )
 from gridnode.node.readings import series_state
 from gridnode.node.reconcile import reconcile_buyer
-from gridnode.node.refunds import BuyerRefunds
 from gridnode.node.routing import FrameSession, frame_session, unknown_session_frame
 from gridnode.node.runner import Handled, PaymentPolicy, SessionRunner
 from gridnode.ocmf import SeriesState
@@ -140,6 +140,8 @@ class SellerPartner(Partner):
                     await self._route(event.payload, handled)
             case LinkUp() | LinkDown() | LinkExpired():
                 self.to_session(event, "the seller stayed away too long")
+                if isinstance(event, LinkUp):
+                    await self.refunds.link_up()
             case GateOpened() if not self.gate_open:
                 # no session and no link (the seller would offer at once) until the
                 # clock is right; then the link starts, with a session awaiting the offer
@@ -162,6 +164,7 @@ class SellerPartner(Partner):
     async def _dial(self) -> None:
         self.dialling = True
         self.client.start()
+        self.refunds.resume()  # refunds asked before a restart and not paid: asked again
         if self.seat is None:  # in the market the held hello starts it, when chosen
             await self._start_session()
 

@@ -91,6 +91,13 @@ async def receipt(path: Path, session_id: str) -> pb.Receipt:
     return update.receipt
 
 
+async def credit(path: Path, *, waive: bool, seller: str = "") -> str:
+    """Ask a buyer to ask its sellers for its credit back, or to waive it (``seller``:
+    one seller's name, "" for all); returns the node's sentence, raises if refused."""
+    request = pb.Request(credit=pb.Credit(waive=waive, seller=seller))
+    return (await _ask(path, request)).control.text
+
+
 async def reload(path: Path) -> tuple[bool, str]:
     """Ask a seller to read its configuration again: (whether it applied, its sentence)."""
     update = await _ask(path, pb.Request(reload=pb.Reload()))

@@ -2,13 +2,15 @@
 
 Each client sends one request. ``Subscribe`` gets a snapshot at once, again whenever the
 node says something changed (at most every ``min_interval_s``) and at least every
-``max_interval_s``. ``StopSession`` is the one control and is refused unless the node
-runs with ``--allow-control``. ``Reload`` asks a seller to read its configuration again
-(as SIGHUP does; the socket is its owner's alone, mode 0600) and answers what changed or
-why nothing did. ``GetReceipt`` gets one session's receipt, which the node
-builds from its ledger and checks (the ``receipt`` callback), so the dashboard needs
-nothing of the node but this socket. A client that sends garbage gets an error and is
-closed; one that stops reading is dropped; neither slows the node or another reader.
+``max_interval_s``. ``StopSession`` is a control, refused unless the node runs with
+``--allow-control``; so is ``Credit`` that waives a buyer's credit (it gives money up),
+while ``Credit`` that asks for it back is always served (``credit`` callback).
+``Reload`` asks a seller to read its configuration again (as SIGHUP does; the socket is
+its owner's alone, mode 0600) and answers what changed or why nothing did.
+``GetReceipt`` gets one session's receipt, which the node builds from its ledger and
+checks (the ``receipt`` callback), so the dashboard needs nothing of the node but this
+socket. A client that sends garbage gets an error and is closed; one that stops reading
+is dropped; neither slows the node or another reader.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ log = logging.getLogger("gridnode.status")
 
 Snapshot = Callable[[], pb.NodeStatus]
 StopSession = Callable[[str, str], Awaitable[str | None]]  # returns an error sentence or None
+#: (waive, seller name or "") -> (done, the sentence saying what was done or why not)
+CreditControl = Callable[[bool, str], Awaitable[tuple[bool, str]]]
 
 
 class ReceiptAnswer(Protocol):
@@ -84,6 +88,7 @@ class StatusServer:
         allow_control: bool = False,
         stop_session: StopSession | None = None,
         receipt: GetReceipt | None = None,
+        credit: CreditControl | None = None,
         reload: Reload | None = None,
         min_interval_s: float = 0.2,
         max_interval_s: float = 1.0,
@@ -95,6 +100,7 @@ class StatusServer:
         self.allow_control = allow_control
         self.stop_session = stop_session
         self.receipt = receipt
+        self.credit = credit
         self.reload = reload
         self.min_interval_s = min_interval_s
         self.max_interval_s = max_interval_s
@@ -148,6 +154,8 @@ class StatusServer:
                     await self._send(writer, await self._control(request.stop_session))
                 case "get_receipt":
                     await self._send(writer, await self._receipt(request.get_receipt))
+                case "credit":
+                    await self._send(writer, await self._credit(request.credit))
                 case "reload":
                     await self._send(writer, await self._reload())
                 case _:
@@ -200,6 +208,20 @@ class StatusServer:
         if problem is not None:
             return _error_update(ERROR_UNKNOWN_SESSION, problem)
         return pb.Update(control=pb.ControlResult(ok=True, text=f"stopping {stop.session_id}"))
+
+    async def _credit(self, request: pb.Credit) -> pb.Update:
+        if self.credit is None:
+            return _error_update(ERROR_NOT_SERVED, "only a buyer asks for or waives credit")
+        if request.waive and not self.allow_control:
+            return _error_update(
+                ERROR_CONTROL_REFUSED,
+                "waiving credit gives money up and is refused: start the node with "
+                "--allow-control to allow it",
+            )
+        done, text = await self.credit(request.waive, request.seller)
+        if not done:
+            return _error_update(ERROR_UNKNOWN_SESSION, text)
+        return pb.Update(control=pb.ControlResult(ok=True, text=text))
 
     async def _reload(self) -> pb.Update:
         if self.reload is None:

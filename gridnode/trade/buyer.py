@@ -1,9 +1,10 @@
 """The buyer's session: answers offers by :func:`evaluate`, pays the deposit and small
 invoices only within the agreed terms, and stops paying, saying why, when the seller
-breaches (DESIGN.md invariant 4). A session told to hold off the seller (``hold``) refuses
-every new offer until the hold ends. Its parts keep their own books: ``BuyerPayments``
-which invoices may be paid and when, ``buyer_checks`` (``seller_metered`` without a meter)
-the watch on the seller's supply and metering, ``BuyerClose`` the order of its close."""
+breaches (DESIGN.md invariant 4) or its own meter fails. A session told to hold off the
+seller (``hold``) refuses every new offer until the hold ends. Its parts keep their own
+books: ``BuyerPayments`` which invoices may be paid and when, ``buyer_checks`` the watch
+on the seller's supply, ``own_meter`` the seller's claims against the buyer's own meter
+(``seller_metered`` without a meter), ``BuyerClose`` the order of its close."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from gridnode.money import Msat
 from gridnode.ocmf import ClockStatus, OcmfRecord, SeriesState, Transaction
 from gridnode.trade import codec
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Notify, Record
-from gridnode.trade.buyer_checks import DrawWatch, MeterComparison, SupplyWatch, allowance_msat
+from gridnode.trade.buyer_checks import STATEMENT_SKEW_MS, DrawWatch, SupplyWatch, allowance_msat
 from gridnode.trade.buyer_payments import BuyerPayments
 from gridnode.trade.cadence import PowerWindow
 from gridnode.trade.cadence import budgets as cadence_budgets
@@ -57,6 +58,7 @@ from gridnode.trade.messages import (
     Suspend,
 )
 from gridnode.trade.metering import CostMeter, EnergyReconciler
+from gridnode.trade.own_meter import ClaimJudge
 from gridnode.trade.peer_io import hello_problem, illegal, rate_update, receive
 from gridnode.trade.readings import OwnSeries, PeerSeries, SessionReadings, tariff_text
 from gridnode.trade.seller_metered import SellerMetered
@@ -80,7 +82,6 @@ class BuyerSession:
         seller: Verifier,
         register_step_mwh: int,
         meter_id: str,
-        skew_ms: int = 1_000,
         series: SeriesState | OwnSeries | None = None,
         clock_status: ClockStatus = ClockStatus.UNKNOWN,
         hold: BreachHold | None = None,
@@ -100,7 +101,7 @@ class BuyerSession:
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.supply = SupplyWatch(limits.voltage_grace_ms)
         self.draw = DrawWatch()
-        self.comparison = MeterComparison(skew_ms)
+        self.claims = ClaimJudge.with_step(register_step_mwh)  # own meter's faults: its own
         self.offer: Offer | None = None
         self.renewal: Offer | None = None
         self.payments = BuyerPayments(note=note)
@@ -124,8 +125,7 @@ class BuyerSession:
         return self.machine.state
 
     def allowance(self, now_ms: int, skew_ms: int = 0) -> Fraction:
-        """The most the seller may have billed (msat) for the buyer's own metered use
-        (:func:`~gridnode.trade.buyer_checks.allowance_msat`)."""
+        """The most the seller may have billed (msat) for its metered use (allowance_msat)."""
         power_mw = self.last_sample.power_mw if self.last_sample else 0
         return allowance_msat(self.offer, self.meter.cost_msat, power_mw, skew_ms, now_ms)
 
@@ -176,6 +176,7 @@ class BuyerSession:
         if self.offer is not None and self.state in _PAYING:
             energy, sample = self.meter.energy_mwh, self.last_sample
             self.readings.mark_price_steps(self.offer.profile, sample, energy, now_ms, out)
+            self._check_meters(now_ms, out)  # claims waiting for a reading time out
         self._pay_due(now_ms, out)
         self._publish_rate(now_ms, out)
         return out
@@ -219,7 +220,7 @@ class BuyerSession:
             case CreditWarning():
                 out.append(Notify(f"the seller warns: {body.text}"))
             case ClosingStatement() if self.offer is not None:
-                allowance = self.allowance(now_ms, self.comparison.skew_ms)
+                allowance = self.allowance(now_ms, STATEMENT_SKEW_MS)
                 self.payments.take_statement(body, received.frame_bytes, allowance, now_ms, out)
             case Hello() | Suspend() | Resume() | InvoiceMessage() | Heartbeat():
                 pass  # harmless outside their state (already recorded on receipt)
@@ -284,8 +285,8 @@ class BuyerSession:
     def _pay_due(self, now_ms: int, out: list[Action]) -> None:
         """Pay deferred invoices while the period is current, within the ahead budget."""
         offer = self.offer
-        if offer is None or self.state not in _PAYING:
-            return
+        if offer is None or self.state not in _PAYING or self.claims.fault is not None:
+            return  # a faulty meter of its own: the buyer cannot tell what it pays for
         if self.payments.deferred and offer.start_ms <= now_ms < offer.stop_ms:
             allowance, budget = self.allowance(now_ms), self.ahead_budget(now_ms)
             self.payments.pay_due(allowance, budget, now_ms, out)
@@ -300,19 +301,19 @@ class BuyerSession:
         self.meter.add(sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile)
         self.window.span_ms = self.offer.payments.prepayment_ms
         self.window.add(sample.at_ms, self.meter.energy_mwh)
-        self.comparison.add_own(sample.at_ms, self.meter.energy_mwh)
+        self.claims.reading(sample, self.meter.energy_mwh, self.offer, now_ms)
         out_of_range = self.supply.check(sample, self.offer.electrical)
         if out_of_range is not None and self.state in _PAYING:
             self._breach(*out_of_range, now_ms, out)
             return
         out.extend(self.draw.faults(sample, self.offer.electrical, now_ms))
-        self._check_meters(now_ms, out)
 
     def _check_meters(self, now_ms: int, out: list[Action]) -> None:
-        if self.offer is not None and self.state in _PAYING:
-            problem = self.comparison.check(self.offer.tolerance)
-            if problem is not None:
-                self._breach(Cause.METER_DISAGREEMENT, problem, now_ms, out)
+        """An over-claim is the seller's breach (a faulty meter of its own, its fault)."""
+        if self.offer is None or self.state not in _PAYING:
+            return
+        if (over := self.claims.judge(self.offer, now_ms, out)) is not None:
+            self._breach(Cause.METER_DISAGREEMENT, over, now_ms, out)
 
     def _breach(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.payments.deferred.clear()
@@ -332,7 +333,7 @@ class BuyerSession:
             return False
         at_ms, claimed = record.payload.RD[-1].TM.unix_ms, series.energy_mwh(record)
         if self.alone is None:
-            self.comparison.add_claim(at_ms, claimed)
+            self.claims.claim(claimed, now_ms)  # judged when it came, by the buyer's clock
             self._check_meters(now_ms, out)
         elif (bad := self.alone.take(self.offer, at_ms, claimed, now_ms)) and self.state in _PAYING:
             self._breach(Cause.METER_DISAGREEMENT, f"the seller's {bad}", now_ms, out)
@@ -378,8 +379,8 @@ class BuyerSession:
             return
         if self.outbox.session_id:  # the End goes to the seller too, closing or not
             self._send_reading(Transaction.END, now_ms, out)
-        if tell_seller and self.outbox.session_id:
-            out.extend(self.outbox.send(Close(cause, text), now_ms))
+            if tell_seller:
+                out.extend(self.outbox.send(Close(cause, text), now_ms))
         self._finish(cause, text, now_ms, out)
 
     def _closing(self, now_ms: int, out: list[Action]) -> None:
@@ -394,5 +395,4 @@ class BuyerSession:
     def _finish(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
         self.machine.move(_B.CLOSED)
         self.closing.pending = False
-        out.append(Record(LedgerKind.STATE, now_ms, f"closed: {text}"))
-        out.append(CloseSession(cause))
+        out.extend([Record(LedgerKind.STATE, now_ms, f"closed: {text}"), CloseSession(cause)])

@@ -87,6 +87,8 @@ class WireMeter:
     #: On the supply side of the relay (a seller's self-powered SDM, WIRING.md): it reads
     #: the supply's voltage, and no current, while the relay is open.
     supply_side: bool = False
+    #: A stuck counter: the energy registers show this (mWh) while power goes on.
+    stuck_at_mwh: int | None = None
 
     async def read(self) -> MeterSample:
         self.reads += 1
@@ -96,6 +98,8 @@ class WireMeter:
         if self.failing or (self.self_powered and not wire.relay_on):
             raise NoAnswerError(f"meter {self.meter_id} did not answer (test)")
         energy = int(wire.energy_mwh() * self.gain)
+        if self.stuck_at_mwh is not None:
+            energy = self.stuck_at_mwh
         on = wire.relay_on
         power = int(wire.load_mw * self.gain) if on else 0
         current = power * 1000 // wire.voltage_mv if on and wire.voltage_mv else 0

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fgridnode/status/v1/status.proto\x12\x12gridnode.status.v1\"\xe3\x01\n\x07Request\x12\x32\n\tsubscribe\x18\x01 \x01(\x0b\x32\x1d.gridnode.status.v1.SubscribeH\x00\x12\x37\n\x0cstop_session\x18\x02 \x01(\x0b\x32\x1f.gridnode.status.v1.StopSessionH\x00\x12\x35\n\x0bget_receipt\x18\x03 \x01(\x0b\x32\x1e.gridnode.status.v1.GetReceiptH\x00\x12,\n\x06reload\x18\x04 \x01(\x0b\x32\x1a.gridnode.status.v1.ReloadH\x00\x42\x06\n\x04kind\"\x08\n\x06Reload\"$\n\tSubscribe\x12\x17\n\x0fmax_interval_ms\x18\x01 \x01(\r\"1\n\x0bStopSession\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\" \n\nGetReceipt\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\xd4\x01\n\x06Update\x12\x30\n\x06status\x18\x01 \x01(\x0b\x32\x1e.gridnode.status.v1.NodeStatusH\x00\x12\x34\n\x07\x63ontrol\x18\x02 \x01(\x0b\x32!.gridnode.status.v1.ControlResultH\x00\x12*\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.gridnode.status.v1.ErrorH\x00\x12.\n\x07receipt\x18\x04 \x01(\x0b\x32\x1b.gridnode.status.v1.ReceiptH\x00\x42\x06\n\x04kind\"\xca\x01\n\nNodeStatus\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x13\n\x0b\x66ingerprint\x18\x02 \x01(\t\x12\r\n\x05\x61t_ms\x18\x03 \x01(\x03\x12\x33\n\x08sessions\x18\x04 \x03(\x0b\x32!.gridnode.status.v1.SessionStatus\x12\x10\n\x08warnings\x18\x05 \x03(\t\x12\x15\n\rlnd_reachable\x18\x06 \x01(\x08\x12\x17\n\x0f\x63ontrol_allowed\x18\x07 \x01(\x08\x12\x13\n\x0bledger_path\x18\x08 \x01(\t\"\xef\x05\n\rSessionStatus\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x11\n\tpeer_name\x18\x02 \x01(\t\x12\x18\n\x10peer_fingerprint\x18\x03 \x01(\t\x12\x16\n\x0epeer_connected\x18\x04 \x01(\x08\x12\r\n\x05state\x18\x05 \x01(\t\x12\r\n\x05\x63\x61use\x18\x06 \x01(\t\x12\x10\n\x08relay_on\x18\x07 \x01(\x08\x12\x12\n\nvoltage_mv\x18\x08 \x01(\x03\x12\x12\n\ncurrent_ma\x18\t \x01(\x03\x12\x10\n\x08power_mw\x18\n \x01(\x03\x12\x19\n\x11\x65nergy_period_mwh\x18\x0b \x01(\x03\x12\x18\n\x10\x65nergy_total_mwh\x18\x0c \x01(\x03\x12\x15\n\rreading_at_ms\x18\r \x01(\x03\x12\x19\n\x11rate_msat_per_kwh\x18\x0e \x01(\x03\x12/\n\x08\x66orecast\x18\x0f \x03(\x0b\x32\x1d.gridnode.status.v1.RatePoint\x12\x11\n\tpaid_msat\x18\x10 \x01(\x03\x12\x11\n\tcost_msat\x18\x11 \x01(\x03\x12\x13\n\x0b\x63redit_msat\x18\x12 \x01(\x03\x12\x15\n\rexposure_msat\x18\x13 \x01(\x03\x12\x13\n\x0b\x65xposure_ms\x18\x14 \x01(\x03\x12/\n\x06recent\x18\x15 \x03(\x0b\x32\x1f.gridnode.status.v1.PaymentInfo\x12,\n\x08\x62reaches\x18\x16 \x03(\x0b\x32\x1a.gridnode.status.v1.Breach\x12\x17\n\x0fperiod_start_ms\x18\x17 \x01(\x03\x12\x16\n\x0eperiod_stop_ms\x18\x18 \x01(\x03\x12\x10\n\x08meter_id\x18\x19 \x01(\t\x12\x14\n\x0cmax_power_mw\x18\x1a \x01(\x03\x12\r\n\x05notes\x18\x1b \x03(\t\x12\x13\n\x0bnotes_total\x18\x1c \x01(\r\x12\x0e\n\x06market\x18\x1d \x01(\t\x12\x19\n\x11market_score_msat\x18\x1e \x01(\x03\x12\x15\n\rmarket_scored\x18\x1f \x01(\x08\"5\n\tRatePoint\x12\r\n\x05\x61t_ms\x18\x01 \x01(\x03\x12\x19\n\x11rate_msat_per_kwh\x18\x02 \x01(\x03\"e\n\x0bPaymentInfo\x12\x14\n\x0cpayment_hash\x18\x01 \x01(\x0c\x12\x13\n\x0b\x61mount_msat\x18\x02 \x01(\x03\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\r\n\x05\x61t_ms\x18\x05 \x01(\x03\"3\n\x06\x42reach\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\r\n\x05\x61t_ms\x18\x03 \x01(\x03\")\n\rControlResult\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x0c\n\x04text\x18\x02 \x01(\t\"#\n\x05\x45rror\x12\x0c\n\x04\x63ode\x18\x01 \x01(\r\x12\x0c\n\x04text\x18\x02 \x01(\t\"Y\n\x07Receipt\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\n\n\x02ok\x18\x02 \x01(\x08\x12\x0f\n\x07verdict\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x05 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fgridnode/status/v1/status.proto\x12\x12gridnode.status.v1\"\x91\x02\n\x07Request\x12\x32\n\tsubscribe\x18\x01 \x01(\x0b\x32\x1d.gridnode.status.v1.SubscribeH\x00\x12\x37\n\x0cstop_session\x18\x02 \x01(\x0b\x32\x1f.gridnode.status.v1.StopSessionH\x00\x12\x35\n\x0bget_receipt\x18\x03 \x01(\x0b\x32\x1e.gridnode.status.v1.GetReceiptH\x00\x12,\n\x06reload\x18\x04 \x01(\x0b\x32\x1a.gridnode.status.v1.ReloadH\x00\x12,\n\x06\x63redit\x18\x05 \x01(\x0b\x32\x1a.gridnode.status.v1.CreditH\x00\x42\x06\n\x04kind\"\x08\n\x06Reload\"$\n\tSubscribe\x12\x17\n\x0fmax_interval_ms\x18\x01 \x01(\r\"1\n\x0bStopSession\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\" \n\nGetReceipt\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\'\n\x06\x43redit\x12\r\n\x05waive\x18\x01 \x01(\x08\x12\x0e\n\x06seller\x18\x02 \x01(\t\"\xd4\x01\n\x06Update\x12\x30\n\x06status\x18\x01 \x01(\x0b\x32\x1e.gridnode.status.v1.NodeStatusH\x00\x12\x34\n\x07\x63ontrol\x18\x02 \x01(\x0b\x32!.gridnode.status.v1.ControlResultH\x00\x12*\n\x05\x65rror\x18\x03 \x01(\x0b\x32\x19.gridnode.status.v1.ErrorH\x00\x12.\n\x07receipt\x18\x04 \x01(\x0b\x32\x1b.gridnode.status.v1.ReceiptH\x00\x42\x06\n\x04kind\"\xca\x01\n\nNodeStatus\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x13\n\x0b\x66ingerprint\x18\x02 \x01(\t\x12\r\n\x05\x61t_ms\x18\x03 \x01(\x03\x12\x33\n\x08sessions\x18\x04 \x03(\x0b\x32!.gridnode.status.v1.SessionStatus\x12\x10\n\x08warnings\x18\x05 \x03(\t\x12\x15\n\rlnd_reachable\x18\x06 \x01(\x08\x12\x17\n\x0f\x63ontrol_allowed\x18\x07 \x01(\x08\x12\x13\n\x0bledger_path\x18\x08 \x01(\t\"\xef\x05\n\rSessionStatus\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x11\n\tpeer_name\x18\x02 \x01(\t\x12\x18\n\x10peer_fingerprint\x18\x03 \x01(\t\x12\x16\n\x0epeer_connected\x18\x04 \x01(\x08\x12\r\n\x05state\x18\x05 \x01(\t\x12\r\n\x05\x63\x61use\x18\x06 \x01(\t\x12\x10\n\x08relay_on\x18\x07 \x01(\x08\x12\x12\n\nvoltage_mv\x18\x08 \x01(\x03\x12\x12\n\ncurrent_ma\x18\t \x01(\x03\x12\x10\n\x08power_mw\x18\n \x01(\x03\x12\x19\n\x11\x65nergy_period_mwh\x18\x0b \x01(\x03\x12\x18\n\x10\x65nergy_total_mwh\x18\x0c \x01(\x03\x12\x15\n\rreading_at_ms\x18\r \x01(\x03\x12\x19\n\x11rate_msat_per_kwh\x18\x0e \x01(\x03\x12/\n\x08\x66orecast\x18\x0f \x03(\x0b\x32\x1d.gridnode.status.v1.RatePoint\x12\x11\n\tpaid_msat\x18\x10 \x01(\x03\x12\x11\n\tcost_msat\x18\x11 \x01(\x03\x12\x13\n\x0b\x63redit_msat\x18\x12 \x01(\x03\x12\x15\n\rexposure_msat\x18\x13 \x01(\x03\x12\x13\n\x0b\x65xposure_ms\x18\x14 \x01(\x03\x12/\n\x06recent\x18\x15 \x03(\x0b\x32\x1f.gridnode.status.v1.PaymentInfo\x12,\n\x08\x62reaches\x18\x16 \x03(\x0b\x32\x1a.gridnode.status.v1.Breach\x12\x17\n\x0fperiod_start_ms\x18\x17 \x01(\x03\x12\x16\n\x0eperiod_stop_ms\x18\x18 \x01(\x03\x12\x10\n\x08meter_id\x18\x19 \x01(\t\x12\x14\n\x0cmax_power_mw\x18\x1a \x01(\x03\x12\r\n\x05notes\x18\x1b \x03(\t\x12\x13\n\x0bnotes_total\x18\x1c \x01(\r\x12\x0e\n\x06market\x18\x1d \x01(\t\x12\x19\n\x11market_score_msat\x18\x1e \x01(\x03\x12\x15\n\rmarket_scored\x18\x1f \x01(\x08\"5\n\tRatePoint\x12\r\n\x05\x61t_ms\x18\x01 \x01(\x03\x12\x19\n\x11rate_msat_per_kwh\x18\x02 \x01(\x03\"e\n\x0bPaymentInfo\x12\x14\n\x0cpayment_hash\x18\x01 \x01(\x0c\x12\x13\n\x0b\x61mount_msat\x18\x02 \x01(\x03\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\r\n\x05\x61t_ms\x18\x05 \x01(\x03\"3\n\x06\x42reach\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\r\n\x05\x61t_ms\x18\x03 \x01(\x03\")\n\rControlResult\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x0c\n\x04text\x18\x02 \x01(\t\"#\n\x05\x45rror\x12\x0c\n\x04\x63ode\x18\x01 \x01(\r\x12\x0c\n\x04text\x18\x02 \x01(\t\"Y\n\x07Receipt\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\n\n\x02ok\x18\x02 \x01(\x08\x12\x0f\n\x07verdict\x18\x03 \x01(\t\x12\x0c\n\x04text\x18\x04 \x01(\t\x12\x0f\n\x07\x63ommand\x18\x05 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,31 +32,33 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gridnode.status.v1.status_p
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_REQUEST']._serialized_start=56
-  _globals['_REQUEST']._serialized_end=283
-  _globals['_RELOAD']._serialized_start=285
-  _globals['_RELOAD']._serialized_end=293
-  _globals['_SUBSCRIBE']._serialized_start=295
-  _globals['_SUBSCRIBE']._serialized_end=331
-  _globals['_STOPSESSION']._serialized_start=333
-  _globals['_STOPSESSION']._serialized_end=382
-  _globals['_GETRECEIPT']._serialized_start=384
-  _globals['_GETRECEIPT']._serialized_end=416
-  _globals['_UPDATE']._serialized_start=419
-  _globals['_UPDATE']._serialized_end=631
-  _globals['_NODESTATUS']._serialized_start=634
-  _globals['_NODESTATUS']._serialized_end=836
-  _globals['_SESSIONSTATUS']._serialized_start=839
-  _globals['_SESSIONSTATUS']._serialized_end=1590
-  _globals['_RATEPOINT']._serialized_start=1592
-  _globals['_RATEPOINT']._serialized_end=1645
-  _globals['_PAYMENTINFO']._serialized_start=1647
-  _globals['_PAYMENTINFO']._serialized_end=1748
-  _globals['_BREACH']._serialized_start=1750
-  _globals['_BREACH']._serialized_end=1801
-  _globals['_CONTROLRESULT']._serialized_start=1803
-  _globals['_CONTROLRESULT']._serialized_end=1844
-  _globals['_ERROR']._serialized_start=1846
-  _globals['_ERROR']._serialized_end=1881
-  _globals['_RECEIPT']._serialized_start=1883
-  _globals['_RECEIPT']._serialized_end=1972
+  _globals['_REQUEST']._serialized_end=329
+  _globals['_RELOAD']._serialized_start=331
+  _globals['_RELOAD']._serialized_end=339
+  _globals['_SUBSCRIBE']._serialized_start=341
+  _globals['_SUBSCRIBE']._serialized_end=377
+  _globals['_STOPSESSION']._serialized_start=379
+  _globals['_STOPSESSION']._serialized_end=428
+  _globals['_GETRECEIPT']._serialized_start=430
+  _globals['_GETRECEIPT']._serialized_end=462
+  _globals['_CREDIT']._serialized_start=464
+  _globals['_CREDIT']._serialized_end=503
+  _globals['_UPDATE']._serialized_start=506
+  _globals['_UPDATE']._serialized_end=718
+  _globals['_NODESTATUS']._serialized_start=721
+  _globals['_NODESTATUS']._serialized_end=923
+  _globals['_SESSIONSTATUS']._serialized_start=926
+  _globals['_SESSIONSTATUS']._serialized_end=1677
+  _globals['_RATEPOINT']._serialized_start=1679
+  _globals['_RATEPOINT']._serialized_end=1732
+  _globals['_PAYMENTINFO']._serialized_start=1734
+  _globals['_PAYMENTINFO']._serialized_end=1835
+  _globals['_BREACH']._serialized_start=1837
+  _globals['_BREACH']._serialized_end=1888
+  _globals['_CONTROLRESULT']._serialized_start=1890
+  _globals['_CONTROLRESULT']._serialized_end=1931
+  _globals['_ERROR']._serialized_start=1933
+  _globals['_ERROR']._serialized_end=1968
+  _globals['_RECEIPT']._serialized_start=1970
+  _globals['_RECEIPT']._serialized_end=2059
 # @@protoc_insertion_point(module_scope)

@@ -7,16 +7,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Request(_message.Message):
-    __slots__ = ("subscribe", "stop_session", "get_receipt", "reload")
+    __slots__ = ("subscribe", "stop_session", "get_receipt", "reload", "credit")
     SUBSCRIBE_FIELD_NUMBER: _ClassVar[int]
     STOP_SESSION_FIELD_NUMBER: _ClassVar[int]
     GET_RECEIPT_FIELD_NUMBER: _ClassVar[int]
     RELOAD_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_FIELD_NUMBER: _ClassVar[int]
     subscribe: Subscribe
     stop_session: StopSession
     get_receipt: GetReceipt
     reload: Reload
-    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ..., get_receipt: _Optional[_Union[GetReceipt, _Mapping]] = ..., reload: _Optional[_Union[Reload, _Mapping]] = ...) -> None: ...
+    credit: Credit
+    def __init__(self, subscribe: _Optional[_Union[Subscribe, _Mapping]] = ..., stop_session: _Optional[_Union[StopSession, _Mapping]] = ..., get_receipt: _Optional[_Union[GetReceipt, _Mapping]] = ..., reload: _Optional[_Union[Reload, _Mapping]] = ..., credit: _Optional[_Union[Credit, _Mapping]] = ...) -> None: ...
 
 class Reload(_message.Message):
     __slots__ = ()
@@ -41,6 +43,14 @@ class GetReceipt(_message.Message):
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     def __init__(self, session_id: _Optional[str] = ...) -> None: ...
+
+class Credit(_message.Message):
+    __slots__ = ("waive", "seller")
+    WAIVE_FIELD_NUMBER: _ClassVar[int]
+    SELLER_FIELD_NUMBER: _ClassVar[int]
+    waive: bool
+    seller: str
+    def __init__(self, waive: _Optional[bool] = ..., seller: _Optional[str] = ...) -> None: ...
 
 class Update(_message.Message):
     __slots__ = ("status", "control", "error", "receipt")

@@ -23,6 +23,7 @@ class Node:
     def __init__(self) -> None:
         self.state = "supplying"
         self.stopped: list[tuple[str, str]] = []
+        self.credit_asked: list[tuple[bool, str]] = []
 
     def snapshot(self) -> pb.NodeStatus:
         return pb.NodeStatus(
@@ -37,6 +38,12 @@ class Node:
         self.stopped.append((session_id, reason))
         return None
 
+    async def credit(self, waive: bool, seller: str) -> tuple[bool, str]:
+        if seller not in ("", "landlord"):
+            return False, f"this buyer has no seller named {seller!r}"
+        self.credit_asked.append((waive, seller))
+        return True, f"landlord: {'waived' if waive else 'asked for'} 1 credit notes"
+
 
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[tuple[StatusServer, Node, Path]]:
@@ -46,6 +53,7 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[StatusServer, Node, Path
         path,
         node.snapshot,
         stop_session=node.stop,
+        credit=node.credit,
         max_interval_s=5.0,
         request_timeout_s=1.0,
         write_timeout_s=1.0,
@@ -157,6 +165,43 @@ async def test_stopping_a_session_with_allow_control(
     assert node.stopped == [("s1", "tenant moved out")]
     with pytest.raises(client.StatusRefusedError, match="no session nope"):
         await client.stop_session(path, "nope", "x")
+
+
+async def test_a_buyer_asks_for_its_credit_back_without_allow_control(
+    served: tuple[StatusServer, Node, Path],
+) -> None:
+    _, node, path = served
+    text = await client.credit(path, waive=False, seller="landlord")
+    assert text == "landlord: asked for 1 credit notes"
+    with pytest.raises(client.StatusRefusedError, match="no seller named 'nope'") as caught:
+        await client.credit(path, waive=False, seller="nope")
+    assert caught.value.code == 404
+    assert node.credit_asked == [(False, "landlord")]
+
+
+async def test_waiving_credit_gives_money_up_and_needs_allow_control(
+    served: tuple[StatusServer, Node, Path],
+) -> None:
+    server, node, path = served
+    with pytest.raises(client.StatusRefusedError, match="--allow-control") as caught:
+        await client.credit(path, waive=True)
+    assert caught.value.code == 403
+    assert node.credit_asked == []
+    server.allow_control = True
+    assert await client.credit(path, waive=True) == "landlord: waived 1 credit notes"
+    assert node.credit_asked == [(True, "")]
+
+
+async def test_a_node_without_credit_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "seller.sock"
+    server = StatusServer(path, Node().snapshot)
+    await server.start()
+    try:
+        with pytest.raises(client.StatusRefusedError, match="only a buyer") as caught:
+            await client.credit(path, waive=False)
+        assert caught.value.code == 501
+    finally:
+        await server.close()
 
 
 async def test_no_node_is_a_dependency_error(tmp_path: Path) -> None:

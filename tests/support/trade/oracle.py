@@ -26,6 +26,7 @@ from gridnode.trade.actions import (
     SendMessage,
     SwitchRelay,
 )
+from gridnode.trade.buyer_checks import power_bound_mw
 from gridnode.trade.events import (
     Event,
     HoldInvoiceAccepted,
@@ -41,6 +42,7 @@ from gridnode.trade.messages import (
 )
 from gridnode.trade.profiles import cost_exact
 from gridnode.trade.terms import Offer
+from gridnode.trade.units import energy_at_power_mwh
 from tests.support.trade.sim import BUYER, SELLER, World
 
 
@@ -110,7 +112,7 @@ class Oracle:
         if who == SELLER:
             self._seller(event, out, now)
         else:
-            self._buyer(event, out, now)
+            self._buyer(world, event, out, now)
 
     # -- seller: invariants 1 and 2 --------------------------------------------------------
     def _seller(self, event: Event, out: list[Action], now: int) -> None:
@@ -180,14 +182,15 @@ class Oracle:
             self.violations.append(f"relay on at {now}: {', '.join(problems)}")
 
     # -- buyer: invariant 4 ----------------------------------------------------------------
-    def _buyer(self, event: Event, out: list[Action], now: int) -> None:
+    def _buyer(self, world: World, event: Event, out: list[Action], now: int) -> None:
         match event:
             case MeterSample():
                 if self.buyer_accepted:
                     self.buyer_meter.add(event, self.offer)
                     self._watch_voltage(event)
                     first = self.buyer_meter.first
-                    if first is not None and event is self.buyer_meter.last:
+                    fresh = 0 <= now - event.at_ms <= self.offer.policy.reading_max_age_ms
+                    if first is not None and event is self.buyer_meter.last and fresh:
                         energy = event.integrated_mwh - first.integrated_mwh
                         self.own_energy.append((event.at_ms, energy))
             case PaymentFailed() if event.payment_hash in self.prepay_amounts:
@@ -198,8 +201,8 @@ class Oracle:
         # sequence or signature is no claim the buyer could act on).
         for action in out:
             if isinstance(action, Record) and action.kind is LedgerKind.PEER_READING:
-                self._claim(parse_record(action.data))
-        self._compare_meters()
+                self._claim(parse_record(action.data), now)
+        self._compare_meters(now, world.sample_ms)
         for action in out:
             match action:
                 case SendMessage() if (
@@ -225,26 +228,35 @@ class Oracle:
         else:
             self.out_of_range_since = None
 
-    def _claim(self, record: OcmfRecord) -> None:
-        """A seller's OCMF reading as a claim: energy since its Begin, at its time."""
+    def _claim(self, record: OcmfRecord, now: int) -> None:
+        """A seller's OCMF reading as a claim: energy since its Begin, as it arrived."""
         reading = record.payload.RD[-1]
         energy = reading.energy_mwh
         assert energy is not None
         if reading.TX is Transaction.BEGIN:
             self.seller_begin_mwh = energy
         if self.seller_begin_mwh is not None:
-            self.claims.append((reading.TM.unix_ms, energy - self.seller_begin_mwh))
+            self.claims.append((now, energy - self.seller_begin_mwh))
 
-    def _compare_meters(self) -> None:
-        """A seller claim beyond the tolerance of the buyer's own energy at the claim's
-        time plus 1 s of skew (with 5 mWh of slack for the buyer's integer rounding)."""
-        tol = self.offer.tolerance
+    def _compare_meters(self, now: int, sample_ms: int) -> None:
+        """A seller claim beyond what the buyer's meter had seen by the buyer's first
+        fresh reading after the claim came (within the terms' freshness), plus the
+        tolerance, with slack for the buyer's integer rounding (5 mWh) and for its guess
+        of what its register has not counted yet (power over time between readings: at
+        most one reading's interval at the terms' power bound). A claim with no such
+        reading is no evidence: the buyer's meter was stale then (its own fault)."""
+        tol, fresh_ms = self.offer.tolerance, self.offer.policy.reading_max_age_ms
+        slack = 5 + energy_at_power_mwh(power_bound_mw(self.offer.electrical), sample_ms)
         waiting = []
-        for at_ms, claimed in self.claims:
-            own = _energy_at(self.own_energy, at_ms + 1_000)
-            if own is None:
-                waiting.append((at_ms, claimed))
-            elif claimed > own + tol.allowance_mwh(int(own)) + 5:
+        for arrived, claimed in self.claims:
+            after = _first_after(self.own_energy, arrived)
+            if after is None:
+                if now - arrived <= fresh_ms:
+                    waiting.append((arrived, claimed))
+                continue
+            at, own = after
+            allowed = own + tol.allowance_mwh(own) + slack
+            if at - arrived <= fresh_ms and claimed > allowed:
                 self.meter_breached = True
         self.claims = waiting
 
@@ -317,16 +329,11 @@ def _draw_problems(offer: Offer, sample: MeterSample) -> list[str]:
     return problems
 
 
-def _energy_at(series: list[tuple[int, int]], t: int) -> Fraction | None:
-    """Energy at t, linear between readings; None before a reading at or after t."""
-    if not series or series[-1][0] < t:
-        return None
-    previous: tuple[int, int] | None = None
-    for at, energy in series:
-        if at >= t:
-            if previous is None:
-                return Fraction(energy)
-            p_at, p_energy = previous
-            return p_energy + Fraction((energy - p_energy) * (t - p_at), at - p_at)
-        previous = (at, energy)
-    return None
+def _first_after(series: list[tuple[int, int]], t: int) -> tuple[int, int] | None:
+    """The first (at, energy) of ``series`` at or after t; None when there is none yet."""
+    found = None
+    for reading in reversed(series):
+        if reading[0] < t:
+            break
+        found = reading
+    return found

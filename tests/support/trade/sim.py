@@ -77,6 +77,13 @@ class World:
     pay_outcome: Callable[[int], str] = lambda t: "ok"
     #: Whether a meter sample due at t is lost.
     sample_lost: Callable[[str, int], bool] = lambda who, t: False
+    #: Whether the buyer's meter's energy counter is stuck at t: its register keeps the
+    #: value it had when it stuck, and the fine estimate stops one register step above
+    #: it (as the node's PowerIntegrator caps it) while power goes on.
+    buyer_counter_stuck: Callable[[int], bool] = lambda t: False
+    #: The meters' register step (the sessions must be built with the same).
+    register_step_mwh: int = REGISTER_STEP_MWH
+    stuck_register_mwh: int | None = None
     #: What each session's clock reads, given the true time (clock jumps).
     clock: Callable[[str, int], int] = lambda who, t: t
     start_ms: int = 0
@@ -180,7 +187,15 @@ class World:
         voltage and current (zero while the relay is open)."""
         energy = self.meter_energy(who)
         fine = energy.numerator // energy.denominator
-        register = fine // REGISTER_STEP_MWH * REGISTER_STEP_MWH
+        step = self.register_step_mwh
+        register = fine // step * step
+        if who == BUYER and self.buyer_counter_stuck(t):
+            if self.stuck_register_mwh is None:
+                self.stuck_register_mwh = register
+            register = self.stuck_register_mwh
+            fine = min(fine, register + step)
+        elif who == BUYER:
+            self.stuck_register_mwh = None
         phases = len(self.load_split) if self.phase_voltages_mv is not None else 1
         if not self.relay_on:
             return MeterSample(t, register, fine, 0, (0,) * phases, (0,) * phases, 0)

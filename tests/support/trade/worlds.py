@@ -67,6 +67,7 @@ def seller_session(
     clock_status: ClockStatus = ClockStatus.UNKNOWN,
     buyer_key: P256Signer = BUYER_KEY,
     carried: CarriedCredit | None = None,
+    register_step_mwh: int = REGISTER_STEP_MWH,
 ) -> SellerSession:
     """The seller's side: the demo offer (or ``offer``), signed with :data:`SELLER_KEY`
     for the buyer holding ``buyer_key``; ``renewal`` renews once (:func:`renew`)."""
@@ -75,7 +76,7 @@ def seller_session(
         session_id=session_id,
         signer=SELLER_KEY,
         buyer=buyer_key.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
+        register_step_mwh=register_step_mwh,
         renewal=renew if renewal else None,
         series=series,
         clock_status=clock_status,
@@ -91,6 +92,7 @@ def buyer_session(
     key: P256Signer = BUYER_KEY,
     note: CarriedCredit | None = None,
     refund_node_id: str = "",
+    register_step_mwh: int = REGISTER_STEP_MWH,
 ) -> BuyerSession:
     """The buyer's side: the demo limits (or ``limits``), signed with ``key``, buying from
     the seller holding :data:`SELLER_KEY`."""
@@ -98,7 +100,7 @@ def buyer_session(
         limits or demo_limits(),
         signer=key,
         seller=SELLER_KEY.verifier(),
-        register_step_mwh=REGISTER_STEP_MWH,
+        register_step_mwh=register_step_mwh,
         meter_id="buyer-meter",
         series=series,
         hold=hold,

@@ -24,6 +24,7 @@ from gridnode.trade.actions import (
     SettleHoldInvoice,
     SwitchRelay,
 )
+from gridnode.trade.buyer_checks import power_bound_mw
 from gridnode.trade.events import Event, PaymentFailed
 from gridnode.trade.messages import Body, Cause, PaymentFailure, Suspend
 from gridnode.trade.profiles import (
@@ -37,7 +38,7 @@ from gridnode.trade.protection import RangeWatch
 from gridnode.trade.sinusoid import SinusoidProfile
 from gridnode.trade.states import BuyerState, SellerState
 from gridnode.trade.units import DurationMs, MsatPerKwh
-from tests.support.terms import PRICE, T0, demo_limits, demo_offer
+from tests.support.terms import ELECTRICAL, PRICE, T0, demo_limits, demo_offer
 from tests.support.trade.sim import (
     BUYER,
     SELLER,
@@ -175,13 +176,19 @@ def test_a_seller_meter_over_reporting_by_5_percent_is_caught_and_not_paid() -> 
     (text,) = breaches(world, BUYER)
     assert "the seller claims" in text
     assert world.buyer.state is BuyerState.CLOSED
-    # Not caught before the 4 % beyond the 1 % tolerance exceeds 20 mWh plus the 1 s of
-    # clock skew at 3.68 kW (26,055 mWh, 25.5 s of supply); caught at a claim soon after
-    # (claims come with payments, about 2 s apart); the seller cuts when the close arrives.
+    # A claim is judged as it arrives, against the buyer's meter then. Never caught before
+    # the 4 % beyond the 1 % tolerance exceed its 20 mWh (0.5 Wh, 0.49 s of supply); caught
+    # at the first claim after they also exceed what the buyer's bound may add (the
+    # energy of the link's 20 ms, and of half a second at the terms' power bound above
+    # the load: 2.3 Wh, 2.3 s of supply). Claims come with payments, about 2 s apart; the
+    # seller cuts when the close arrives.
     on_at = T0 + world.tick_ms
-    caught_at = on_at + (MAX_MW // 3_600 + 20) * 25 * 3_600_000 // MAX_MW
+    extra_mw_ms = MAX_MW * world.link_ms + (power_bound_mw(ELECTRICAL) - MAX_MW) * world.sample_ms
+    slack_mwh = Fraction(extra_mw_ms, 3_600_000) * Fraction(101, 100) + 21
+    never_before = on_at + 20 * 25 * 3_600_000 // MAX_MW
+    caught_by = on_at + int(slack_mwh * 25 * 3_600_000 / MAX_MW)
     breach_at = breach_time(world)
-    assert caught_at < breach_at <= caught_at + 2_000
+    assert never_before < breach_at <= caught_by + 2_000
     assert world.relay_timeline == [(on_at, True), (breach_at + world.link_ms, False)]
     # Energy: each meter as it reads, the seller's 5 % above the buyer's.
     delivered = check_meters_and_books(world, MAX_MW, seller_ppm=50_000)
