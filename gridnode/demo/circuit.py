@@ -235,9 +235,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         epilog="Example: python -m gridnode.demo.circuit --buyers 2 --state /tmp/state.json",
     )
     parser.add_argument("--buyers", type=int, default=1)
-    parser.add_argument(
-        "--sellers", type=int, default=1, help="feeds per circuit (gridnode.demo.feeds)"
-    )
     parser.add_argument("--load-watts", type=float, default=2300.0)
     parser.add_argument("--cycling-watts", type=float, default=1000.0)
     parser.add_argument("--time-scale", type=float, default=1.0)
@@ -282,8 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="serve meter faults on this Unix socket (gridnode.demo.circuit_control)",
     )
     args = parser.parse_args(argv)
-    build = functools.partial(_feed_estate, args.sellers) if args.sellers > 1 else build_estate
-    estate = build(
+    estate = build_estate(
         args.buyers,
         load_watts=args.load_watts,
         cycling_watts=args.cycling_watts,
@@ -318,15 +314,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             control.stop()
         estate.stop()
     return 0
-
-
-def _feed_estate(sellers: int, buyers: int, **options: Any) -> Estate:
-    """Several sellers, a feed from each into every circuit (gridnode.demo.feeds); of
-    the options, what a multi-feed circuit has (no biases, sags or three phases)."""
-    from gridnode.demo.feeds import build_feed_estate
-
-    known = ("load_watts", "cycling_watts", "time_scale", "watchdog_timeout_s", "cycle")
-    return build_feed_estate(sellers, buyers, **{k: options[k] for k in known})
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The estate demo's circuits: each buyer's circuit fed by several sellers.
 
-``python -m gridnode.demo.circuit --sellers S --buyers N`` builds, for each buyer, one
+``python -m gridnode.demo.feeds --sellers S --buyers N`` (the circuit process of
+``gridnode demo --sellers S``, beside :mod:`gridnode.demo.circuit`) builds, for each buyer, one
 feed per seller (a :class:`~gridnode.hardware.sim.circuit.Circuit` with that seller's
 relay, sharing the buyer's loads) and serves:
 
@@ -18,11 +19,16 @@ supply at a switch.
 
 from __future__ import annotations
 
+import argparse
 import functools
+import json
+import signal
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from gridnode.demo.circuit import RELAY_BASE, Estate
 from gridnode.hardware.profile import load_profile
@@ -185,3 +191,52 @@ def build_feed_estate(
     estate = FeedEstate(circuits, seller_buses[0], buyer_buses, [[] for _ in circuits])
     estate.seller_buses = seller_buses
     return estate
+
+
+def _write_state(estate: Estate, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(estate.state()))
+    tmp.replace(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m gridnode.demo.feeds",
+        description="Serve an estate's circuits, each fed by several sellers, on pseudo-terminals.",
+        epilog="Example: python -m gridnode.demo.feeds --sellers 2 --buyers 3 --state /tmp/s.json",
+    )
+    parser.add_argument("--sellers", type=int, default=2)
+    parser.add_argument("--buyers", type=int, default=1)
+    parser.add_argument("--load-watts", type=float, default=2300.0)
+    parser.add_argument("--cycling-watts", type=float, default=1000.0)
+    parser.add_argument("--watchdog-timeout", type=float, default=3.0)
+    parser.add_argument("--state", type=Path, default=None, help="rewrite this JSON every 0.5 s")
+    args = parser.parse_args(argv)
+    estate = build_feed_estate(
+        args.sellers,
+        args.buyers,
+        load_watts=args.load_watts,
+        cycling_watts=args.cycling_watts,
+        watchdog_timeout_s=args.watchdog_timeout or None,
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
+    estate.start()
+    try:
+        if args.state:
+            _write_state(estate, args.state)
+        sys.stdout.write(json.dumps(estate.describe()) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            if args.state:
+                _write_state(estate, args.state)
+    finally:
+        if args.state:
+            args.state.write_text(json.dumps(estate.state()))
+        estate.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
