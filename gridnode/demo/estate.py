@@ -146,17 +146,23 @@ class EstateHarness(DemoHarness):
             failing.cancel()
 
     async def _fail_seller(self) -> None:
-        """``--fail-seller N:S``: stop seller N (SIGTERM) S seconds into the run."""
+        """``--fail-seller N:S``: stop seller N S seconds into the run (once)."""
         parts, fail = self.parts, self.options.fail_seller
-        if parts is None or fail is None:
+        if parts is None or fail is None or parts.failed:
             return
         index, at_s = fail
         await asyncio.sleep(max(0.0, self.started + at_s - time.time()))
-        name = parts.sellers[index - 1].name
-        parts.paused[name] = True  # the watcher does not take it for a crash
-        parts.failed[name] = time.time()
-        self.say(f"stopping {name} at {at_s:g} s to show the buyers fail over")
-        await asyncio.to_thread(parts.processes[name].stop)
+        self.say(f"stopping seller-{index} at {at_s:g} s to show the buyers fail over")
+        await asyncio.to_thread(self.fail_seller, index)
+
+    def fail_seller(self, index: int) -> None:
+        """Stop seller ``index`` (1-based) cleanly (SIGTERM), as its owner switching it
+        off would; the watcher does not take it for a crash."""
+        assert self.parts is not None
+        name = self.parts.sellers[index - 1].name
+        self.parts.paused[name] = True
+        self.parts.failed[name] = time.time()
+        self.parts.processes[name].stop()
 
     def summary(self) -> dict[str, object]:
         summary = super().summary()
