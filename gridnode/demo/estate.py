@@ -29,6 +29,7 @@ from gridnode.demo.market_summary import market_figures
 from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
 from gridnode.demo.run import DemoError, DemoHarness, DemoOptions, Parts, Say, start_or_explain
 from gridnode.demo.stopping import Begun
+from gridnode.demo.summary import summarize
 from gridnode.demo.tenants import buyer_gap_ms, payer_of
 from gridnode.errors import UsageError
 from gridnode.regtest.daemons import LndNode
@@ -176,11 +177,23 @@ class EstateHarness(DemoHarness):
             self.root / "circuit.json", parts.sellers, parts.buyers, parts.failed
         )
         summary["feed_overlaps"] = overlaps
+        # the seller figures of the base summary are seller 1's: add the others'
+        for files in parts.sellers[1:]:
+            other = summarize(self.root, files, [], self.sampler, self.started, self.options.terms)
+            for key in ("invoices", "renewals", "relay_switches"):
+                summary[key] = int(str(summary[key])) + int(str(other[key]))
+            for key in ("breaches", "faults"):
+                summary[key] = [*_listed(summary[key]), *_listed(other[key])]
         accounts = summary["buyers"]
         assert isinstance(accounts, dict)
         for name, market in figures.items():
             accounts.setdefault(name, {})["market"] = market
         return summary
+
+
+def _listed(value: object) -> list[object]:
+    assert isinstance(value, list)
+    return value
 
 
 def _start(root: Path, options: EstateOptions, say: Say, begun: Begun) -> EstateParts:

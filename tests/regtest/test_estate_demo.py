@@ -2,10 +2,12 @@
 that pin both, seller 1 (the cheaper) stopped while it supplies them. Every session's
 receipt verifies on its own with its own seller's fingerprint; the multi-feed circuit
 never saw two feeds of one circuit closed at once; and each buyer fails over within one
-session start of the trigger: the first session it starts afterwards is seller 2's."""
+session start of the trigger: the first session it starts afterwards is seller 2's, and
+its sessions never overlap in time."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,6 +77,11 @@ def test_two_sellers_fail_over_break_before_make_with_every_receipt_verifying(
         assert after, f"{buyer.name} started no session after seller-1 stopped"
         assert after[0][1] == "seller-2"
         assert "seller-1" not in {seller for _, seller in after}
+        # one supply at a time: each session closed before the next one opened
+        spans = sorted((r.opened_at_ms, r.closed_at_ms) for r in rows.values())
+        for (_, closed), (opened, _) in itertools.pairwise(spans):
+            assert closed is not None
+            assert closed <= opened
         market = summary["buyers"][buyer.name]["market"]
         assert market["sessions_by_seller"]["seller-2"] >= 1
         assert market["switches"] >= 1
