@@ -3,7 +3,8 @@
 From the baud rate, the frames a sample needs (one query per block in the profile) and
 the gap kept between queries, compute the time one full sample takes on the wire and
 the poll period of the whole bus. The node derives its freshness limit and its invoice
-step from ``poll_period_s``.
+step from ``poll_period_s``. A round too long for the terms needs more buses, each on its
+own serial port and polled at the same time: :func:`buses_needed` says how many.
 
 Timing of one query, Modbus over serial line V1.02, section 2.5.1.1: each frame is
 preceded by a silence of 3.5 characters (1.75 ms fixed above 19200 baud), and each
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from gridnode.hardware.codec import REQUEST_LENGTH, response_length
 from gridnode.hardware.profile import Profile
+
+T = TypeVar("T")
 
 
 def char_time_s(baud: int, *, parity: bool = False, stopbits: int = 1) -> float:
@@ -118,3 +121,31 @@ def bus_budget(
         samples_per_s=len(meters) / period,
         freshness_limit_s=3 * period,
     )
+
+
+def spread(items: Sequence[T], buses: int) -> list[list[T]]:
+    """``items`` dealt over ``buses`` buses in turn (meter 1 on bus 1, meter 2 on bus 2,
+    ...): the rounds differ by one meter at most."""
+    return [list(items[i::buses]) for i in range(min(buses, len(items)))]
+
+
+def buses_needed(
+    profiles: Sequence[Profile],
+    baud: int,
+    gap_s: float,
+    round_s: float,
+    *,
+    parity: bool = False,
+    turnaround_s: float = 0.0,
+) -> int | None:
+    """The fewest buses (one serial port each, polled at once) that read every meter of
+    ``profiles`` within ``round_s``, the meters dealt over them by :func:`spread`; None
+    when one meter alone takes longer (a faster baud or a shorter gap is needed)."""
+    for count in range(1, len(profiles) + 1):
+        slowest = max(
+            bus_budget(group, baud, gap_s, parity=parity, turnaround_s=turnaround_s).poll_period_s
+            for group in spread(profiles, count)
+        )
+        if slowest <= round_s:
+            return count
+    return None

@@ -4,7 +4,10 @@ Several meters (and a relay board) share a bus by slave address. Every query goe
 through :meth:`ModbusBus.transact`, which holds the bus lock, waits until the gap since
 the end of the previous answer has passed (some meters reboot when polled too fast),
 runs the query and records when the bus went quiet again. The blocking serial work runs
-in a worker thread (``asyncio.to_thread``) so the event loop never waits on the wire.
+off the event loop, so the loop never waits on the wire: the meters' reads on the bus's
+own thread (:meth:`ModbusBus.call`), so a node with several buses (one RS-485 adapter
+each) reads them all at once, one poller thread per serial port, and no bus waits for a
+worker another bus holds.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import minimalmodbus
@@ -58,6 +62,8 @@ class ModbusBus:
         # thread, possibly while that same thread is inside a query.
         self._lock = threading.RLock()
         self._quiet_since = 0.0
+        #: the bus's own thread: its meters are read there, one after the other
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix=f"bus {port}")
         try:
             self.serial = serial.Serial(
                 port=port,
@@ -133,7 +139,12 @@ class ModbusBus:
         """:meth:`transact` off the event loop."""
         return await asyncio.to_thread(self.transact, query, what)
 
+    async def call(self, work: Callable[[], T]) -> T:
+        """Blocking ``work`` (a meter's whole sample) on this bus's own thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, work)
+
     def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             self.serial.close()
 

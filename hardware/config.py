@@ -20,6 +20,15 @@ of the configuration.
     # ct_primary_a = 200   # a CT meter (sdm630mct): its transformers, primary / secondary
     # ct_secondary_a = 5
 
+    # or several buses (one RS-485 adapter each), each with the meters wired to it:
+    # [[hardware.buses]]
+    # port = "/dev/gridnode-rs485-1"
+    # baud = 38400
+    # [[hardware.buses.meters]]
+    # id = "tenant-1"
+    # model = "sdm120"
+    # address = 1
+
     [hardware.relay]
     kind = "gpio"          # or "modbus" (address, coil)
     pin = 17
@@ -69,6 +78,8 @@ class MeterConfig:
     #: A CT meter's transformers (primary, secondary amperes, like 200 and 5); None
     #: keeps the profile's ratio (1:1 unless the profile says otherwise).
     ct: tuple[int, int] | None = None
+    #: The serial port of the bus the meter is wired to; empty: the first bus.
+    bus: str = ""
 
     def profile_of(self, profile: Profile) -> Profile:
         """``profile`` (this meter's model) with this installation's CT ratio."""
@@ -77,7 +88,11 @@ class MeterConfig:
 
 @dataclass(frozen=True, slots=True)
 class RelayConfig:
-    """One relay: a contactor's relay module on a GPIO pin, or a relay board's coil."""
+    """One relay: a contactor's relay module on a GPIO pin, or a relay board's coil.
+
+    A relay board is on the bus of the meter it goes with (a buyer's relay beside its
+    meter: ``bus``); the node's own relay and the watchdog are on the first bus.
+    """
 
     #: "gpio": a pin drives the contactor's relay module; "modbus": a relay board's coil.
     kind: Literal["gpio", "modbus"]
@@ -89,6 +104,9 @@ class RelayConfig:
     address: int | None = None
     #: Coil of the relay board for kind "modbus" (the configuration must name it).
     coil: int = 0
+    #: The serial port of the bus a relay board is on; empty: the first bus. A seller's
+    #: buyer relay is set to its meter's bus when the settings load.
+    bus: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +129,30 @@ class WatchdogConfig:
 class HardwareConfig:
     """The whole ``[hardware]`` table."""
 
-    #: The RS-485 bus.
-    bus: BusConfig
-    #: The meters on it, each with its own slave address.
+    #: The RS-485 buses, one per serial port: ``[hardware.bus]`` is one,
+    #: ``[[hardware.buses]]`` several (each polled on its own thread, at once).
+    buses: tuple[BusConfig, ...]
+    #: Every meter of every bus, each with its own slave address on its bus.
     meters: tuple[MeterConfig, ...]
     #: The node's own relay ([hardware.relay]); a seller's per-buyer relays are in
     #: its [[buyers]] entries.
     relay: RelayConfig | None
     #: The external watchdog (kind "none" for a buyer).
     watchdog: WatchdogConfig
+
+    @property
+    def bus(self) -> BusConfig:
+        """The first bus (the only one of a buyer, a load agent or a single-bus seller)."""
+        return self.buses[0]
+
+    def meter(self, meter_id: str) -> MeterConfig | None:
+        """The meter named ``meter_id``, if configured."""
+        return next((m for m in self.meters if m.id == meter_id), None)
+
+    def bus_of(self, meter: MeterConfig) -> BusConfig:
+        """The bus ``meter`` is wired to."""
+        return next((b for b in self.buses if b.port == meter.bus), self.buses[0])
+
+    def meters_on(self, bus: BusConfig) -> tuple[MeterConfig, ...]:
+        """The meters wired to ``bus``, in the configuration's order."""
+        return tuple(m for m in self.meters if self.bus_of(m).port == bus.port)

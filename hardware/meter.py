@@ -6,7 +6,6 @@ implements it over a :class:`~gridnode.hardware.bus.ModbusBus` with minimalmodbu
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -124,4 +123,5 @@ class ModbusMeter:
         return sample
 
     async def read(self) -> MeterSample:
-        return await asyncio.to_thread(self.read_blocking)
+        # on the bus's own thread: the buses of a node are read at once, each in turn
+        return await self.bus.call(self.read_blocking)

@@ -2,6 +2,8 @@
 
 The only place that picks drivers: the session core receives a :class:`Meter` per
 meter id, a :class:`FailSafeRelay` and a watchdog output, and never imports a driver.
+Each configured bus is its own :class:`ModbusBus` (its own serial port and thread), with
+its own budget: a meter is polled at its bus's pace.
 """
 
 from __future__ import annotations
@@ -22,20 +24,42 @@ from gridnode.hardware.watchdog import WatchdogOutput
 
 @dataclass
 class HardwarePorts:
-    bus: ModbusBus
+    #: Every bus by its serial port, the first one first.
+    buses: dict[str, ModbusBus]
     meters: dict[str, ModbusMeter]
     relay: FailSafeRelay | None
     watchdog: WatchdogOutput | None
-    budget: BusBudget | None
+    #: Each bus's budget by its port (a bus without meters has none).
+    budgets: dict[str, BusBudget]
     _closers: list[Any] = field(default_factory=list)
 
+    @property
+    def bus(self) -> ModbusBus:
+        """The first bus (the node's own relay and the watchdog are on it)."""
+        return next(iter(self.buses.values()))
+
+    @property
+    def budget(self) -> BusBudget | None:
+        """The slowest bus's budget (a buyer's one bus)."""
+        return max(self.budgets.values(), key=lambda b: b.poll_period_s, default=None)
+
+    def bus_of(self, meter_id: str) -> ModbusBus:
+        """The bus meter ``meter_id`` is on (a buyer's relay board is there too)."""
+        return self.meters[meter_id].bus
+
+    def poll_period_s(self, meter_id: str, default: float = 1.0) -> float:
+        """How often meter ``meter_id`` can be read: its bus's round."""
+        budget = self.budgets.get(self.bus_of(meter_id).port)
+        return budget.poll_period_s if budget is not None else default
+
     def close(self) -> None:
-        """Open the relay, release the pins, close the port."""
+        """Open the relay, release the pins, close the ports."""
         if self.relay is not None:
             self.relay.driver.off_now()
         for closer in self._closers:
             closer.close()
-        self.bus.close()
+        for bus in self.buses.values():
+            bus.close()
 
 
 def open_relay(
@@ -69,17 +93,27 @@ def open_relay(
 def open_hardware(
     config: HardwareConfig, *, pin_factory: Any = None, clock: MeterClock = utc_now
 ) -> HardwarePorts:
-    """Open the bus and make every port; the relay starts (and is held) off. The meters
-    stamp their samples with ``clock`` (the node's own)."""
-    bus = ModbusBus(
-        config.bus.port,
-        config.bus.baud,
-        timeout_s=config.bus.timeout_ms / 1000,
-        gap_s=config.bus.gap_ms / 1000,
-    )
+    """Open every bus and make every port; the relay starts (and is held) off. The
+    meters stamp their samples with ``clock`` (the node's own)."""
+    buses: dict[str, ModbusBus] = {}
+    try:
+        for settings in config.buses:
+            buses[settings.port] = ModbusBus(
+                settings.port,
+                settings.baud,
+                timeout_s=settings.timeout_ms / 1000,
+                gap_s=settings.gap_ms / 1000,
+            )
+    except BaseException:
+        for opened in buses.values():
+            opened.close()
+        raise
+    bus = buses[config.bus.port]
     profiles = {m.id: m.profile_of(load_profile(m.model)) for m in config.meters}
     meters = {
-        m.id: ModbusMeter(bus, profiles[m.id], m.address, meter_id=m.id, clock=clock)
+        m.id: ModbusMeter(
+            buses[config.bus_of(m).port], profiles[m.id], m.address, meter_id=m.id, clock=clock
+        )
         for m in config.meters
     }
     closers: list[Any] = []
@@ -97,9 +131,9 @@ def open_hardware(
     elif config.watchdog.kind == "modbus":
         assert config.watchdog.address is not None
         watchdog = ModbusWatchdogOutput(bus, config.watchdog.address, config.watchdog.coil)
-    budget = (
-        bus_budget(list(profiles.values()), config.bus.baud, config.bus.gap_ms / 1000)
-        if profiles
-        else None
-    )
-    return HardwarePorts(bus, meters, relay, watchdog, budget, closers)
+    budgets = {
+        b.port: bus_budget([profiles[m.id] for m in on_bus], b.baud, b.gap_ms / 1000)
+        for b in config.buses
+        if (on_bus := config.meters_on(b))
+    }
+    return HardwarePorts(buses, meters, relay, watchdog, budgets, closers)

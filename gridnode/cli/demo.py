@@ -102,6 +102,13 @@ from gridnode.cli.common import emit_json, guarded, say
     "readings alone and reach their LND by an lndconnect URI.",
 )
 @click.option(
+    "--bus-baud",
+    type=click.Choice(["1200", "2400", "4800", "9600", "19200", "38400"]),
+    default=None,
+    help="The seller's meters at this baud, with a real line's timing (default: as fast "
+    "as the bus budget needs); a slow one spreads them over more buses.",
+)
+@click.option(
     "--sellers",
     type=click.IntRange(1, 3),
     default=1,
@@ -135,6 +142,7 @@ def demo(
     payers: int | None,
     stall: int,
     seller_metered: int,
+    bus_baud: str | None,
     sellers: int,
     fail_seller: str | None,
 ) -> None:
@@ -154,6 +162,7 @@ def demo(
       gridnode demo --three-phase --sag 30:40:0.8:2 --seconds 90 --json
       gridnode demo --buyers 50 --terms real --payers 5 --stall 2 --seconds 300 --json
       gridnode demo --buyers 2 --seller-metered 1 --seconds 90 --json
+      gridnode demo --buyers 2 --bus-baud 2400   # two buyers, two seller buses
       gridnode demo --sellers 2 --buyers 3 --fail-seller 1:120 --seconds 300 --json
     """
     from gridnode.demo.configs import Outside
@@ -175,6 +184,7 @@ def demo(
         payers=payers,
         stall=stall,
         seller_metered=min(seller_metered, buyers),
+        bus_baud=int(bus_baud) if bus_baud else None,
         rate_feed=rate_feed,
         smart_loads=smart_loads,
         outside=Outside(mqtt=mqtt, metrics=metrics),

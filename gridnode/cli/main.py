@@ -2,27 +2,58 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from gridnode.cli.common import configure_logging
-from gridnode.cli.dashboard import dashboard
-from gridnode.cli.demo import demo
-from gridnode.cli.doctor import doctor
-from gridnode.cli.identity import fingerprint, init
-from gridnode.cli.keys import keys
-from gridnode.cli.ledger import ledger
-from gridnode.cli.liquidity import liquidity
-from gridnode.cli.loads import loads
-from gridnode.cli.meter import meter
-from gridnode.cli.node import buy, sell
-from gridnode.cli.receipt import receipt, verify
-from gridnode.cli.regtest import regtest
-from gridnode.cli.statement import statement
-from gridnode.cli.tariff import tariff
 from gridnode.version import __version__
 
+#: Each command and where it lives (``--help`` lists them in alphabetical order). A command's
+#: module is imported when the command runs (or ``--help`` lists it), so a node started
+#: with ``gridnode sell`` never imports the regtest tools, the dashboard or the
+#: statement's PDF writer (issue 17: every node under 80 MB resident).
+COMMANDS = {
+    "regtest": "gridnode.cli.regtest:regtest",
+    "init": "gridnode.cli.identity:init",
+    "fingerprint": "gridnode.cli.identity:fingerprint",
+    "meter": "gridnode.cli.meter:meter",
+    "sell": "gridnode.cli.node:sell",
+    "buy": "gridnode.cli.node:buy",
+    "demo": "gridnode.cli.demo:demo",
+    "dashboard": "gridnode.cli.dashboard:dashboard",
+    "keys": "gridnode.cli.keys:keys",
+    "loads": "gridnode.cli.loads:loads",
+    "receipt": "gridnode.cli.receipt:receipt",
+    "verify": "gridnode.cli.receipt:verify",
+    "ledger": "gridnode.cli.ledger:ledger",
+    "doctor": "gridnode.cli.doctor:doctor",
+    "statement": "gridnode.cli.statement:statement",
+    "liquidity": "gridnode.cli.liquidity:liquidity",
+    "tariff": "gridnode.cli.tariff:tariff",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's documented pattern for
+    lazily loaded subcommands)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)  # as click lists the commands it was given
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        import importlib
+
+        module, name = where.split(":")
+        command: Any = getattr(importlib.import_module(module), name)
+        assert isinstance(command, click.Command), where
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="gridnode")
 @click.option(
     "--log-format",
@@ -42,25 +73,6 @@ def cli(log_format: str, verbose: bool) -> None:
     import logging
 
     configure_logging(log_format, logging.DEBUG if verbose else logging.INFO)
-
-
-cli.add_command(regtest)
-cli.add_command(init)
-cli.add_command(fingerprint)
-cli.add_command(meter)
-cli.add_command(sell)
-cli.add_command(buy)
-cli.add_command(demo)
-cli.add_command(dashboard)
-cli.add_command(keys)
-cli.add_command(loads)
-cli.add_command(receipt)
-cli.add_command(verify)
-cli.add_command(ledger)
-cli.add_command(doctor)
-cli.add_command(statement)
-cli.add_command(liquidity)
-cli.add_command(tariff)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from dataclasses import asdict
 import click
 
 from gridnode.cli.common import emit_json, guarded, say
-from gridnode.hardware.budget import bus_budget
+from gridnode.hardware.budget import bus_budget, buses_needed
 from gridnode.hardware.bus import DEFAULT_GAP_S, DEFAULT_TIMEOUT_S, ModbusBus
 from gridnode.hardware.meter import ModbusMeter
 from gridnode.hardware.profile import builtin_models, load_profile
@@ -137,21 +137,57 @@ def scan(
 )
 @click.option("--baud", type=int, default=9600, show_default=True)
 @click.option("--gap-ms", type=click.IntRange(0, 10_000), default=100, show_default=True)
+@click.option(
+    "--meters",
+    "count",
+    type=click.IntRange(min=1),
+    default=None,
+    help="This many meters, the --model list repeated (default: one per --model).",
+)
+@click.option(
+    "--round-ms",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The poll round wanted: say how many buses (one RS-485 adapter each, polled at "
+    "once) keep every meter's round within it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the budget as JSON.")
 @guarded
-def budget(models: tuple[str, ...], baud: int, gap_ms: int, as_json: bool) -> None:
-    """Compute a bus's poll period from baud rate, frames and query gap.
+def budget(
+    models: tuple[str, ...],
+    baud: int,
+    gap_ms: int,
+    count: int | None,
+    round_ms: int | None,
+    as_json: bool,
+) -> None:
+    """Compute a bus's poll period from baud rate, frames and query gap, and how many
+    buses a number of meters needs for a poll round.
 
     \b
     Example:
       gridnode meter budget --model sdm120 --model sdm120 --baud 2400 --json
+      gridnode meter budget --meters 50 --baud 38400 --gap-ms 2 --round-ms 500
     """
-    result = bus_budget([load_profile(m) for m in models], baud, gap_ms / 1000)
+    profiles = [load_profile(m) for m in models]
+    if count is not None:
+        profiles = [profiles[i % len(profiles)] for i in range(count)]
+    result = bus_budget(profiles, baud, gap_ms / 1000)
+    needed = None
+    if round_ms is not None:
+        needed = buses_needed(profiles, baud, gap_ms / 1000, round_ms / 1000)
     if as_json:
-        emit_json(result.to_json())
+        emit_json(result.to_json() | ({"buses_needed": needed} if round_ms else {}))
         return
     click.echo(
         f"{len(result.meters)} meter(s) at {baud} baud, {gap_ms} ms gaps: poll period "
         f"{result.poll_period_s:.3f} s, freshness limit {result.freshness_limit_s:.3f} s, "
         f"line limit {result.line_rate_samples_per_s:.2f} samples/s"
     )
+    if round_ms is not None:
+        click.echo(
+            f"a round within {round_ms} ms needs {needed} bus(es), the meters dealt over them"
+            if needed
+            else f"one meter alone takes longer than {round_ms} ms: raise the baud or "
+            "shorten the gap"
+        )

@@ -9,6 +9,7 @@ them with every other mistake of the file.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import stat
@@ -18,9 +19,9 @@ from pathlib import Path
 from gridnode.config.peers import BuyerEntry
 from gridnode.config.reader import Problems
 from gridnode.errors import GridnodeError
-from gridnode.hardware.budget import BusBudget, bus_budget
-from gridnode.hardware.config import HardwareConfig, RelayConfig, WatchdogConfig
-from gridnode.hardware.profile import load_profile
+from gridnode.hardware.budget import BusBudget, bus_budget, buses_needed
+from gridnode.hardware.config import BusConfig, HardwareConfig, RelayConfig, WatchdogConfig
+from gridnode.hardware.profile import Profile, load_profile
 from gridnode.identity import load_identity
 from gridnode.trade.terms import SupplyPolicy
 
@@ -39,11 +40,19 @@ def require_watchdog(config: HardwareConfig, problems: Problems) -> None:
 
 
 def hardware_budget(config: HardwareConfig) -> BusBudget | None:
-    """The bus budget of the configured meters, as :func:`open_hardware` will poll them."""
-    if not config.meters:
-        return None
-    profiles = [load_profile(m.model) for m in config.meters]
-    return bus_budget(profiles, config.bus.baud, config.bus.gap_ms / 1000)
+    """The bus budget of the first bus's meters (a buyer's one bus), as
+    :func:`open_hardware` will poll them; :func:`bus_budgets` has every bus."""
+    return bus_budgets(config).get(config.bus.port)
+
+
+def bus_budgets(config: HardwareConfig) -> dict[str, BusBudget]:
+    """Each bus's budget by its port (a bus without meters has none)."""
+    budgets = {}
+    for bus in config.buses:
+        profiles = [load_profile(m.model) for m in config.meters_on(bus)]
+        if profiles:
+            budgets[bus.port] = bus_budget(profiles, bus.baud, bus.gap_ms / 1000)
+    return budgets
 
 
 def oldest_reading_ms(budget: BusBudget) -> int:
@@ -60,41 +69,65 @@ def oldest_reading_ms(budget: BusBudget) -> int:
 def require_fresh_readings(
     config: HardwareConfig, policy: SupplyPolicy, problems: Problems
 ) -> None:
-    """Refuse terms whose freshness limit the meter bus cannot meet.
+    """Refuse terms whose freshness limit a meter bus cannot meet; each bus is polled on
+    its own, so each is held to the limit alone.
 
     The seller cuts power when its meter's latest reading is older than the terms'
     ``reading_max_age``: below what the bus delivers, that is every poll round. A limit
     with no room for one missed read (below the budget's ``freshness_limit_s``, three
     rounds) starts with a warning: a single CRC error on the bus would cut the power.
+    Both say how many buses the bus's meters need (:func:`buses_needed`).
     """
-    budget = hardware_budget(config)
-    if budget is None:
-        return
-    limit_ms = policy.reading_max_age_ms
+    budgets = bus_budgets(config)
+    for bus in config.buses:
+        if bus.port in budgets:
+            profiles = [load_profile(m.model) for m in config.meters_on(bus)]
+            spread = spread_hint(bus, profiles, policy.reading_max_age_ms / 3000)
+            _fresh_on(bus, budgets[bus.port], policy.reading_max_age_ms, spread, problems)
+
+
+def _fresh_on(
+    bus: BusConfig, budget: BusBudget, limit_ms: int, spread: str, problems: Problems
+) -> None:
     oldest_ms = oldest_reading_ms(budget)
     recommended_s = math.ceil(budget.freshness_limit_s * 10) / 10
-    bus = (
-        f"the RS-485 bus on {config.bus.port} ({len(budget.meters)} meter(s) at "
-        f"{budget.baud} baud, {config.bus.gap_ms} ms between queries) reads each meter "
+    what = (
+        f"the RS-485 bus on {bus.port} ({len(budget.meters)} meter(s) at "
+        f"{budget.baud} baud, {bus.gap_ms} ms between queries) reads each meter "
         f"every {budget.poll_period_s:.2f} s"
     )
     if limit_ms < oldest_ms:
         problems.add(
-            f"The terms' reading_max_age_s is {limit_ms / 1000:g} s, but {bus}, so a "
+            f"The terms' reading_max_age_s is {limit_ms / 1000:g} s, but {what}, so a "
             f"reading is up to {oldest_ms / 1000:g} s old before the next one lands: the "
             "seller would cut the power for stale readings every poll round. Raise "
             f"[terms.policy] reading_max_age_s to at least {recommended_s:g} s, or shorten "
             "the poll round: a higher [hardware.bus] baud (the same on every meter), fewer "
-            "meters on this bus, or a shorter [hardware.bus] gap_ms"
+            f"meters on this bus{f' ({spread})' if spread else ''}, or a shorter "
+            "[hardware.bus] gap_ms"
         )
     elif limit_ms < budget.freshness_limit_s * 1000:
         log.warning(
             "The terms' reading_max_age_s is %g s and %s: one missed read (a CRC error, a "
-            "slow answer) will cut the power. %g s (three poll rounds) leaves room for it.",
+            "slow answer) will cut the power. %g s (three poll rounds) leaves room for "
+            "it%s.",
             limit_ms / 1000,
-            bus,
+            what,
             recommended_s,
+            f"; or {spread}" if spread else "",
         )
+
+
+def spread_hint(bus: BusConfig, profiles: list[Profile], round_s: float) -> str:
+    """How many buses (serial ports polled at once) would bring this bus's meters
+    within ``round_s`` a round, as a clause; empty when more buses would not help."""
+    count = buses_needed(profiles, bus.baud, bus.gap_ms / 1000, round_s)
+    if count is None or count < 2:
+        return ""
+    return (
+        f"spread its {len(profiles)} meters over {count} buses ([[hardware.buses]], an "
+        "RS-485 adapter each, polled at once)"
+    )
 
 
 def require_buyer_meters(
@@ -107,9 +140,10 @@ def require_buyer_meters(
         if not entry.meter:
             continue
         if entry.meter not in configured:
+            where = "[[hardware.buses.meters]] of any bus" if len(config.buses) > 1 else None
             problems.add(
                 f"buyers[{i}].meter names meter {entry.meter!r}, which is not in "
-                "[[hardware.meters]]; add it there or fix the name"
+                f"{where or '[[hardware.meters]]'}; add it there or fix the name"
             )
         elif entry.meter in measured:
             problems.add(
@@ -129,29 +163,48 @@ def require_one_meter(config: HardwareConfig, problems: Problems) -> None:
         )
 
 
+def on_meter_bus(config: HardwareConfig, entry: BuyerEntry) -> BuyerEntry:
+    """``entry`` with its relay board on the bus of its meter, where the node opens it
+    (a GPIO relay, or a meter not configured, as it is)."""
+    meter = config.meter(entry.meter)
+    if entry.relay.kind != "modbus" or meter is None:
+        return entry
+    relay = dataclasses.replace(entry.relay, bus=config.bus_of(meter).port)
+    return dataclasses.replace(entry, relay=relay)
+
+
 def require_separate_outputs(
-    config: HardwareConfig, relays: Iterable[tuple[str, RelayConfig]], problems: Problems
+    config: HardwareConfig,
+    relays: Iterable[tuple[str, RelayConfig]],
+    problems: Problems,
 ) -> None:
     """No two relays (nor a relay and the watchdog) on one output, and no relay board on
-    a meter's slave address: one buyer's cut would switch another's supply."""
+    a meter's slave address on its bus: one buyer's cut would switch another's supply.
+    (A relay board's ``bus`` is its meter's, see :func:`on_meter_bus`; the watchdog is on
+    the first bus.)"""
     outputs: list[tuple[str, RelayConfig | WatchdogConfig]] = list(relays)
     if config.relay is not None:
         outputs.insert(0, ("hardware.relay", config.relay))
     if config.watchdog.kind != "none":
         outputs.append(("hardware.watchdog", config.watchdog))
-    meters = {m.address: m.id for m in config.meters}
-    used: dict[tuple[str, int | None, int | None], str] = {}
+    meters: dict[tuple[str, int | None], str] = {
+        (config.bus_of(m).port, m.address): m.id for m in config.meters
+    }
+    several = len(config.buses) > 1
+    used: dict[tuple[str, str, int | None, int | None], str] = {}
     for where, output in outputs:
+        port = (output.bus if isinstance(output, RelayConfig) else "") or config.bus.port
         if output.kind == "gpio":
-            key: tuple[str, int | None, int | None] = ("gpio", output.pin, None)
+            key: tuple[str, str, int | None, int | None] = ("gpio", "", output.pin, None)
             what = f"GPIO pin {output.pin}"
         else:
-            key = ("modbus", output.address, output.coil)
-            what = f"coil {output.coil} of the relay board at address {output.address}"
-            if output.address in meters:
+            key = ("modbus", port, output.address, output.coil)
+            on = f" on the bus {port}" if several else ""
+            what = f"coil {output.coil} of the relay board at address {output.address}{on}"
+            if (port, output.address) in meters:
                 problems.add(
                     f"{where}.address is {output.address}, the slave address of meter "
-                    f"{meters[output.address]!r}; give the relay board its own address"
+                    f"{meters[port, output.address]!r}{on}; give the relay board its own address"
                 )
         if key in used:
             problems.add(f"{where} and {used[key]} both use {what}; give each its own")

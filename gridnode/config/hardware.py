@@ -18,6 +18,17 @@ hardware table is one sentence, all reported together, and a key no reader knows
     # ct_primary_a = 200             # a CT meter (sdm630mct): its transformers' ratio,
     # ct_secondary_a = 5             # both or neither (docs/config.md)
 
+    # Several RS-485 adapters (a landlord with dozens of meters: the bus budget says how
+    # many one bus can poll in time): one [[hardware.buses]] each, its meters under it.
+    # A buyer's relay board is on the bus of its meter; the watchdog on the first bus.
+    # [[hardware.buses]]
+    # port = "/dev/gridnode-rs485-1"
+    # baud = 38400
+    # [[hardware.buses.meters]]
+    # id = "flat-1"
+    # model = "sdm120"
+    # address = 1
+
     [hardware.relay]                 # optional: the node's own relay
     kind = "gpio"                    # pin (BCM), active_high
     pin = 17
@@ -31,6 +42,7 @@ hardware table is one sentence, all reported together, and a key no reader knows
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -68,14 +80,46 @@ _KINDS = {
 def read_hardware(table: Table, base: Path) -> HardwareConfig | None:
     """The ``[hardware]`` table; None when it has mistakes (each one is reported)."""
     before = len(table.problems.items)
-    bus = read_bus(table.table("bus"))
-    meters = _read_meters(table, base)
+    if table.has("buses"):
+        buses, meters = _read_buses(table, base)
+    else:
+        buses = (read_bus(table.table("bus")),)
+        meters = _read_meters(table, base)
+    _unique_ids(table, meters)
     relay = read_relay(table.table("relay")) if table.has("relay") else None
     watchdog = _read_watchdog(table.table("watchdog")) if table.has("watchdog") else None
-    table.unknown_keys()
+    # beside [[hardware.buses]], [hardware.bus] and [[hardware.meters]] were reported
+    table.unknown_keys({"bus", "meters"} if table.has("buses") else None)
     if len(table.problems.items) > before:
         return None
-    return HardwareConfig(bus, meters, relay, watchdog or WatchdogConfig("none"))
+    return HardwareConfig(buses, meters, relay, watchdog or WatchdogConfig("none"))
+
+
+def _read_buses(table: Table, base: Path) -> tuple[tuple[BusConfig, ...], tuple[MeterConfig, ...]]:
+    """``[[hardware.buses]]``: several serial ports, each with the meters wired to it."""
+    for single in ("bus", "meters"):
+        if table.has(single):
+            table.problems.add(
+                f"{table.name(single)} is given beside [[{table.name('buses')}]]; with "
+                f"several buses put each bus's settings and meters under its own "
+                f"[[{table.name('buses')}]] ([[{table.name('buses')}.meters]])"
+            )
+    buses: list[BusConfig] = []
+    meters: list[MeterConfig] = []
+    bus_tables = table.tables("buses")
+    if not bus_tables and "buses" in table.doc:
+        table.problems.add(f"[[{table.name('buses')}]] lists no bus; give at least one")
+    for bus_table in bus_tables:
+        on_bus = _read_meters(bus_table, base)
+        bus = read_bus(bus_table, allowed={"meters"})
+        if bus.port and bus.port in {b.port for b in buses}:
+            bus_table.problems.add(
+                f"{bus_table.name('port')}: {bus.port} is the port of an earlier bus too; "
+                "each [[hardware.buses]] is its own serial port (one RS-485 adapter each)"
+            )
+        buses.append(bus)
+        meters += [dataclasses.replace(m, bus=bus.port) for m in on_bus]
+    return tuple(buses), tuple(meters)
 
 
 def parse_hardware(doc: Mapping[str, Any], base: Path | None = None) -> HardwareConfig:
@@ -98,8 +142,9 @@ def parse_relay(doc: Mapping[str, Any], where: str = "hardware.relay") -> RelayC
     return relay
 
 
-def read_bus(table: Table, *, meters: bool = True) -> BusConfig:
-    """An RS-485 bus table; with ``meters`` its baud must be one SDM meters speak."""
+def read_bus(table: Table, *, meters: bool = True, allowed: set[str] | None = None) -> BusConfig:
+    """An RS-485 bus table; with ``meters`` its baud must be one SDM meters speak.
+    ``allowed``: keys another reader reads (a bus's ``meters``)."""
     bus = BusConfig(
         port=table.get("port", str, hint='the serial port, like "/dev/gridnode-rs485"'),
         baud=table.positive("baud", 9600),
@@ -112,7 +157,7 @@ def read_bus(table: Table, *, meters: bool = True) -> BusConfig:
             f"{table.name('baud')} is {bus.baud}; SDM meters speak {rates} or "
             f"{BAUD_RATES[-1]}. Use the rate set in the meters' menus"
         )
-    table.unknown_keys()
+    table.unknown_keys(allowed)
     return bus
 
 
@@ -127,11 +172,6 @@ def _read_meters(table: Table, base: Path) -> tuple[MeterConfig, ...]:
         )
         meter_table.unknown_keys()
         meters.append(meter)
-    ids = [m.id for m in meters if m.id]
-    for meter_id in sorted({i for i in ids if ids.count(i) > 1}):
-        table.problems.add(
-            f"{table.name('meters')}: the id {meter_id!r} is used twice; give each meter its own"
-        )
     addresses = [m.address for m in meters if m.address]
     if len(set(addresses)) != len(addresses):
         table.problems.add(
@@ -139,6 +179,15 @@ def _read_meters(table: Table, base: Path) -> tuple[MeterConfig, ...]:
             "bus needs its own. Change one in the meter's menu and here"
         )
     return tuple(meters)
+
+
+def _unique_ids(table: Table, meters: tuple[MeterConfig, ...]) -> None:
+    """Meter ids name meters in samples, the ledger and receipts: one meter each, on
+    whichever bus."""
+    ids = [m.id for m in meters if m.id]
+    where = table.name("buses.meters" if table.has("buses") else "meters")
+    for meter_id in sorted({i for i in ids if ids.count(i) > 1}):
+        table.problems.add(f"{where}: the id {meter_id!r} is used twice; give each meter its own")
 
 
 def _ct(table: Table) -> tuple[int, int] | None:

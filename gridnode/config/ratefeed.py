@@ -17,7 +17,7 @@ from gridnode.config.checks import warn_if_shared
 from gridnode.config.reader import Table
 from gridnode.errors import UsageError
 from gridnode.ratefeed import keys
-from gridnode.ratefeed.publisher import CurveServer
+from gridnode.ratefeed.keys import CurveServer
 
 
 def read_feed_curve(top: Table, base: Path) -> CurveServer | None:

@@ -59,7 +59,7 @@ from gridnode.market import DEFAULT_MARKET_PERIOD_MS
 from gridnode.money import Msat
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.peer.settings import LinkSettings
-from gridnode.ratefeed.publisher import CurveServer
+from gridnode.ratefeed.keys import CurveServer
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from gridnode.trade.units import DurationMs
 
@@ -96,7 +96,7 @@ DEFAULT_RATE_FEED = "tcp://127.0.0.1:5556"
 #: default), or the seller's signed readings alone ("seller": no meter, no serial port).
 METERING = ("dual", "seller")
 #: The [hardware] of a node that has none (a seller-metered buyer): no bus is opened.
-NO_HARDWARE = HardwareConfig(BusConfig(port=""), (), None, WatchdogConfig("none"))
+NO_HARDWARE = HardwareConfig((BusConfig(port=""),), (), None, WatchdogConfig("none"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -291,6 +291,7 @@ def _read_selling(top: Table, base: Path, common: Mapping[str, Any]) -> SellingS
     check_buyer_tariffs(top, buyers)
     hardware: HardwareConfig | None = common["hardware"]
     if hardware is not None:  # the checks that need the hardware
+        buyers = {where: checks.on_meter_bus(hardware, b) for where, b in buyers.items()}
         checks.require_watchdog(hardware, problems)
         checks.require_buyer_meters(hardware, buyers.values(), problems)
         relays = [(f"{where}.relay", entry.relay) for where, entry in buyers.items()]

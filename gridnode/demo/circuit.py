@@ -3,8 +3,10 @@
 ``python -m gridnode.demo.circuit --buyers N`` builds N circuits (supply, loads, relay)
 sharing one external watchdog, and serves them over Modbus RTU on pseudo-terminals:
 
-- the seller's bus: meter ``i`` (address ``i``) on circuit ``i`` and a relay board
+- the seller's buses (``--seller-buses K``, one pty each, buyer ``i`` on bus
+  ``(i - 1) mod K``): meter ``i`` (address ``i``) on circuit ``i`` and a relay board
   (address ``100 + i``, coil 0 the relay, coil 1 the watchdog kick) for each buyer;
+  ``--seller-baud`` gives their lines a real line's timing;
 - one bus per buyer with that buyer's own meter (address 1) on the same circuit.
 
 The relays live here, not in the seller's process: when the seller dies they stay as they
@@ -59,7 +61,8 @@ RELAY_BASE = 100
 @dataclass
 class Estate:
     circuits: list[Circuit]
-    seller_bus: PtySlave
+    #: the seller's buses, one pty each (buyer ``i`` on bus ``(i - 1) mod count``)
+    seller_buses: list[PtySlave]
     buyer_buses: list[PtySlave]
     timelines: list[list[tuple[float, bool]]] = field(default_factory=list)
     #: the first buyer's smart loads and the board that switches them, if asked for
@@ -81,7 +84,8 @@ class Estate:
             }
         return {
             "smart_loads": loads,
-            "seller_port": self.seller_bus.port,
+            "seller_port": self.seller_buses[0].port,
+            "seller_ports": [b.port for b in self.seller_buses],
             "buyer_ports": [b.port for b in self.buyer_buses],
             "meters": [i + 1 for i in range(len(self.circuits))],
             "relays": [RELAY_BASE + i + 1 for i in range(len(self.circuits))],
@@ -108,14 +112,16 @@ class Estate:
         return {"at": time.time(), "circuits": circuits, "smart_loads": smart}
 
     def named_buses(self) -> dict[str, PtySlave]:
-        """The meter buses by name: ``seller`` and ``buyer-N`` (as the demo names them)."""
-        named = {"seller": self.seller_bus}
+        """The meter buses by name: ``seller`` (the first), ``seller-2``... and
+        ``buyer-N`` (as the demo names them)."""
+        named = {"seller": self.seller_buses[0]}
+        named.update({f"seller-{i}": b for i, b in enumerate(self.seller_buses[1:], start=2)})
         named.update({f"buyer-{i}": b for i, b in enumerate(self.buyer_buses, start=1)})
         return named
 
     def _buses(self) -> list[PtySlave]:
         extra = [self.load_bus] if self.load_bus is not None else []
-        return [self.seller_bus, *self.buyer_buses, *extra]
+        return [*self.seller_buses, *self.buyer_buses, *extra]
 
     def start(self) -> None:
         for bus in self._buses():
@@ -140,15 +146,19 @@ def build_estate(
     smart_loads: bool = False,
     three_phase: bool = False,
     cycle: tuple[float, float, float] | None = None,
+    seller_buses: int = 1,
+    seller_baud: int | None = None,
 ) -> Estate:
     """The demo's circuits. ``cycle``: the appliance's (on_s, off_s, offset_s); by
-    default 90 s on, 60 s off, each buyer's 37 s later than the one before."""
+    default 90 s on, 60 s off, each buyer's 37 s later than the one before.
+    ``seller_buses``: the seller's meters and relay boards dealt over this many buses;
+    ``seller_baud``: their line timing (None: as fast as the pty)."""
     clock = SimClock(time_scale)
     watchdog = SimWatchdog(watchdog_timeout_s)
     phases = 3 if three_phase else 1
     profile = load_profile("sdm630" if three_phase else "sdm120")
     circuits: list[Circuit] = []
-    seller_devices: dict[int, Device] = {}
+    seller_devices: list[dict[int, Device]] = [{} for _ in range(max(1, seller_buses))]
     seller_meters: list[SimMeter] = []
     buyer_buses: list[PtySlave] = []
     timelines: list[list[tuple[float, bool]]] = []
@@ -171,9 +181,10 @@ def build_estate(
             serial_number=10_000 + i + 1,
             seed=10_000 + i + 1,
         )
-        seller_devices[i + 1] = MeterDevice(seller_meter, profile)
+        on_bus = seller_devices[i % len(seller_devices)]
+        on_bus[i + 1] = MeterDevice(seller_meter, profile)
         seller_meters.append(seller_meter)
-        seller_devices[RELAY_BASE + i + 1] = RelayBoardDevice(circuit)
+        on_bus[RELAY_BASE + i + 1] = RelayBoardDevice(circuit)
         buyer_meter = SimMeter(
             circuit,
             MeterError(accuracy_class=accuracy_class, bias=buyer_bias),
@@ -181,7 +192,8 @@ def build_estate(
             seed=20_000 + i + 1,
         )
         buyer_buses.append(PtySlave({1: MeterDevice(buyer_meter, profile)}))
-    estate = Estate(circuits, PtySlave(seller_devices), buyer_buses, timelines)
+    sellers = [PtySlave(devices, baud=seller_baud) for devices in seller_devices]
+    estate = Estate(circuits, sellers, buyer_buses, timelines)
     estate.seller_meters = seller_meters
     if smart_loads and circuits:
         # the first buyer's appliances, switched by `gridnode loads` over Modbus coils
@@ -270,6 +282,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="three-phase circuits and SDM630 meters; the cycling appliance on L1 alone",
     )
     parser.add_argument(
+        "--seller-buses",
+        type=int,
+        default=1,
+        help="the seller's meters and relays on this many buses (a pty each)",
+    )
+    parser.add_argument(
+        "--seller-baud", type=int, default=None, help="line timing of the seller's buses"
+    )
+    parser.add_argument(
         "--state", type=Path, default=None, help="rewrite this JSON file every second"
     )
     parser.add_argument(
@@ -291,6 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         smart_loads=args.smart_loads,
         three_phase=args.three_phase,
         cycle=args.cycle,
+        seller_buses=args.seller_buses,
+        seller_baud=args.seller_baud,
     )
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):

@@ -150,10 +150,14 @@ def write_seller(
     terms: DemoTerms,
     outside: Outside = NO_OUTSIDE,
     buyer_nodes: list[str] | None = None,
+    buses: bus.SellerBuses | None = None,
     name: str = "seller",
 ) -> tuple[NodeFiles, str]:
     """Write the seller's configuration; ``buyer_nodes`` are the buyers' Lightning node
-    ids, in order (each buyer's ``lightning_node``, which the doctor checks)."""
+    ids, in order (each buyer's ``lightning_node``, which the doctor checks); ``buses``:
+    the seller's buses (default: as many as the bus budget needs at the demo's round),
+    their ports in the circuit's ``seller_ports``."""
+    buses = buses or bus.seller_buses(len(buyers), _model(terms))
     directory = root / name
     identity = create_identity(directory, Role.SELLER, force=True)
     mac = _bake(lnd, "seller", directory / "seller.macaroon")
@@ -171,10 +175,6 @@ def write_seller(
         *outside.top(files),
         "",
         _lnd_table(lnd, mac),
-        "[hardware.bus]",
-        f'port = "{circuit["seller_port"]}"',
-        *bus.seller_bus_lines(len(buyers), _model(terms)),
-        "",
         "[hardware.watchdog]",
         'kind = "modbus"',
         f"address = {RELAY_BASE + 1}",
@@ -182,14 +182,7 @@ def write_seller(
         "period_ms = 500",
         "",
     ]
-    for i in range(1, len(buyers) + 1):
-        lines += [
-            "[[hardware.meters]]",
-            f'id = "seller-meter-{i}"',
-            f'model = "{_model(terms)}"',
-            f"address = {i}",
-            "",
-        ]
+    lines += bus.seller_bus_lines(circuit, len(buyers), _model(terms), buses)
     for i, buyer in enumerate(buyers, start=1):
         lines += [
             "[[buyers]]",

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gridnode.demo import configs
+from gridnode.demo import bus, configs
 from gridnode.demo.feeds import feed_name
 from gridnode.demo.market_summary import market_figures
 from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
@@ -73,6 +73,7 @@ def estate_options(options: DemoOptions, sellers: int, fail_seller: str | None) 
             ("--smart-loads", options.smart_loads),
             ("--seller-metered", options.seller_metered),
             ("--stall", options.stall),
+            ("--bus-baud", options.bus_baud),
         )
         if used
     ]
@@ -239,6 +240,8 @@ def write_configs(
     """Each seller's configuration (seller 1 solar, the others flat) and each buyer's,
     pinning every seller; returns the sellers' files and listening addresses."""
     midday_ms = _midday_ms(time.time())
+    # each seller one bus in the multi-feed circuit, with all its meters and relays
+    one_bus = dataclasses.replace(bus.seller_buses(len(buyers)), count=1)
     sellers: list[tuple[configs.NodeFiles, str]] = []
     for s, lnd in enumerate(seller_lnds, start=1):
         ports = info["seller_ports"]
@@ -246,11 +249,12 @@ def write_configs(
         files, listen = configs.write_seller(
             root,
             lnd,
-            {**info, "seller_port": ports[s - 1]},
+            {**info, "seller_port": ports[s - 1], "seller_ports": [ports[s - 1]]},
             buyers,
             options.terms,
             options.outside,
             [node.pubkey for node in payer_lnds],
+            one_bus,
             name=f"seller-{s}",
         )
         set_profile(files.config, solar_profile(midday_ms) if s == 1 else FLAT_PROFILE)

@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gridnode.demo.circuit import RELAY_BASE, Estate
@@ -117,13 +117,11 @@ class MultiFeedCircuit(Circuit):
 @dataclass
 class FeedEstate(Estate):
     """The circuits of an estate with several sellers: ``circuits`` are the buyers'
-    (each a :class:`MultiFeedCircuit`), ``seller_buses`` one bus per seller."""
-
-    seller_buses: list[PtySlave] = field(default_factory=list)
+    (each a :class:`MultiFeedCircuit`), ``seller_buses`` one bus per seller (its
+    ``seller_ports`` in :meth:`describe`)."""
 
     def describe(self) -> dict[str, object]:
         described = super().describe()
-        described["seller_ports"] = [bus.port for bus in self.seller_buses]
         described["feeds"] = [feed_name(s + 1) for s in range(len(self.seller_buses))]
         return described
 
@@ -148,9 +146,6 @@ class FeedEstate(Estate):
             )
         overlaps = sum(int(str(c["overlaps"])) for c in circuits)
         return {"at": time.time(), "circuits": circuits, "overlaps": overlaps, "smart_loads": {}}
-
-    def _buses(self) -> list[PtySlave]:
-        return [*self.seller_buses, *self.buyer_buses]
 
 
 def build_feed_estate(
@@ -188,9 +183,7 @@ def build_feed_estate(
         own = SimMeter(circuit, MeterError(), serial_number=90_000 + i + 1, seed=90_000 + i)
         buyer_buses.append(PtySlave({1: MeterDevice(own, profile)}))
     seller_buses = [PtySlave(d) for d in devices]
-    estate = FeedEstate(circuits, seller_buses[0], buyer_buses, [[] for _ in circuits])
-    estate.seller_buses = seller_buses
-    return estate
+    return FeedEstate(circuits, seller_buses, buyer_buses, [[] for _ in circuits])
 
 
 def _write_state(estate: Estate, path: Path) -> None:

@@ -33,7 +33,7 @@ from gridnode.demo.follow import follow_status, status_line
 from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
 from gridnode.demo.stopping import Begun, stop_in_order
 from gridnode.demo.summary import Sampler, per_buyer, summarize
-from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of
+from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of, seller_plan
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
@@ -88,6 +88,9 @@ class DemoOptions:
     seller_metered: int = 0
     #: the cycling appliance's (on_s, off_s, offset_s); default 90 s on, 60 s off
     cycle: tuple[float, float, float] | None = None
+    #: the seller's meters at this baud, with a real line's timing (None: as fast as
+    #: the bus budget needs, on instant ptys); a slow one needs more buses
+    bus_baud: int | None = None
 
 
 @dataclass
@@ -256,16 +259,11 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         tied=not options.keep_network,
     )
     begun.network = network
-    argv = [
-        sys.executable,
-        "-m",
-        "gridnode.demo.circuit",
-        "--buyers",
-        str(options.buyers),
-        "--state",
-        str(root / "circuit.json"),
-    ]
+    argv = [sys.executable, "-m", "gridnode.demo.circuit", "--buyers", str(options.buyers)]
+    argv += ["--state", str(root / "circuit.json")]
     argv += ["--load-watts", str(options.load_watts), "--cycling-watts", str(options.cycling_watts)]
+    plan = seller_plan(options.buyers, options.terms, options.bus_baud)
+    argv += plan.circuit_args(line_timing=options.bus_baud is not None)
     if options.seller_bias:
         argv += ["--seller-bias", str(options.seller_bias)]
     for sag in options.sags:
@@ -294,7 +292,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     if not line:
         raise DemoError(f"the circuit process did not start; see {log}")
     info = json.loads(line)
-    say(f"circuit: seller bus {info['seller_port']}, buyer buses {info['buyer_ports']}")
+    say(f"circuit: seller {plan} {info['seller_ports']}, buyer buses {info['buyer_ports']}")
     alone = options.buyers - options.seller_metered  # buyers from here on have no meter
     buyers = [
         configs.prepare_buyer(root, i, seller_metered=i > alone)
@@ -304,7 +302,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     # each buyer's payer LND (shared with --payers)
     buyer_nodes = [network.nodes[payer_of(i, payers)].pubkey for i in range(1, len(buyers) + 1)]
     seller, listen = configs.write_seller(
-        root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes
+        root, network.nodes[0], info, buyers, options.terms, outside, buyer_nodes, plan
     )
     feeds = []
     for i, buyer in enumerate(buyers, start=1):

@@ -8,7 +8,9 @@
 - ``--stall K``: K buyers stop paying partway (SIGSTOP, as the regtest tests do), so
   the summary measures how soon the seller opens their relays; they are continued
   before the demo stops, to close cleanly.
-- the seller's bus runs at the speed the bus budget needs for its meters.
+- the seller's meters spread over as many buses (one pty each, polled at once) as the
+  bus budget needs for a round within the terms' freshness (``--bus-baud``: at a given
+  line speed, with a real line's timing; a slow one needs more buses).
 
 The summary gains ``latency_ms``, ``node_cost`` and ``buyers`` (:mod:`gridnode.demo.latency`,
 :mod:`gridnode.demo.cost`).
@@ -27,9 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gridnode.demo.bus import TARGET_ROUND_S as TARGET_ROUND_S
+from gridnode.demo.bus import SellerBuses, round_target_s
 from gridnode.demo.bus import buyer_gap_ms as buyer_gap_ms
 from gridnode.demo.bus import buyer_limits as buyer_limits
-from gridnode.demo.bus import seller_bus as seller_bus
+from gridnode.demo.bus import seller_buses as seller_buses
 from gridnode.demo.configs import DemoTerms, NodeFiles
 from gridnode.demo.cost import CostSampler
 from gridnode.demo.latency import buyer_account, latency_ms
@@ -56,6 +59,14 @@ def terms_named(name: str, period_s: int | None, *, three_phase: bool = False) -
     base = TERMS[name]
     period_s = base.period_s if period_s is None else period_s
     return dataclasses.replace(base, period_s=period_s, three_phase=three_phase)
+
+
+def seller_plan(buyers: int, terms: DemoTerms, baud: int | None = None) -> SellerBuses:
+    """The seller's buses for ``buyers`` meters of ``terms``' model, each round within
+    a third of the terms' freshness limit; ``baud``: at that line speed."""
+    model = "sdm630" if terms.three_phase else "sdm120"
+    real = terms.prepayment_s >= 60  # the seller's policy preset (gridnode.demo.configs)
+    return seller_buses(buyers, model, round_target_s(real), baud)
 
 
 def payer_of(buyer: int, payers: int) -> int:

@@ -25,17 +25,22 @@ from gridnode.status import client
 
 
 class BusHardware:
-    """:class:`~gridnode.doctor.ports.DoctorHardware` on the node's own bus; opening it
-    fails while another process (the node) holds the port."""
+    """:class:`~gridnode.doctor.ports.DoctorHardware` on the node's own buses; opening
+    them fails while another process (the node) holds a port."""
 
     def __init__(self, config: HardwareConfig, *, pin_factory: Any = None) -> None:
         self.config = config
-        self.bus = ModbusBus(
-            config.bus.port,
-            config.bus.baud,
-            timeout_s=config.bus.timeout_ms / 1000,
-            gap_s=config.bus.gap_ms / 1000,
-        )
+        self.buses: dict[str, ModbusBus] = {}
+        try:
+            for bus in config.buses:
+                self.buses[bus.port] = ModbusBus(
+                    bus.port, bus.baud, timeout_s=bus.timeout_ms / 1000, gap_s=bus.gap_ms / 1000
+                )
+        except BaseException:
+            for opened in self.buses.values():
+                opened.close()
+            raise
+        self.bus = self.buses[config.bus.port]
         self._pin_factory = pin_factory
         self._meters: dict[str, ModbusMeter] = {}
         self._relays: dict[RelayConfig, FailSafeRelay] = {}
@@ -46,7 +51,8 @@ class BusHardware:
         driver = self._meters.get(meter.id)
         if driver is None:
             profile = load_profile(meter.model)
-            driver = ModbusMeter(self.bus, profile, meter.address, meter_id=meter.id)
+            bus = self.buses[self.config.bus_of(meter).port]
+            driver = ModbusMeter(bus, profile, meter.address, meter_id=meter.id)
             self._meters[meter.id] = driver
         sample = await driver.read()
         return MeterAnswer(driver.serial_number, sample)
@@ -55,7 +61,11 @@ class BusHardware:
         fail_safe = self._relays.get(relay)
         if fail_safe is None:
             fail_safe = await asyncio.to_thread(
-                open_relay, relay, self.bus, pin_factory=self._pin_factory, closers=self._closers
+                open_relay,
+                relay,
+                self.buses.get(relay.bus, self.bus),
+                pin_factory=self._pin_factory,
+                closers=self._closers,
             )
             self._relays[relay] = fail_safe
         await (fail_safe.switch_on() if on else fail_safe.switch_off())
@@ -86,7 +96,8 @@ class BusHardware:
         for closer in self._closers:
             with contextlib.suppress(Exception):
                 closer.close()
-        self.bus.close()
+        for bus in self.buses.values():
+            bus.close()
 
 
 async def running_node(socket: Path, timeout_s: float = 3.0) -> RunningNode | None:

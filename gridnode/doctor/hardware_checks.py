@@ -44,7 +44,7 @@ def _v(mv: int) -> str:
 def port_held_by_node(config: HardwareConfig) -> Check:
     return ok(
         "serial port",
-        f"{config.bus.port} is held by the running node (its status socket answers), "
+        f"{_ports(config)} is held by the running node (its status socket answers), "
         "which reads the meters through it",
     )
 
@@ -58,11 +58,18 @@ def open_bus(
     except GridnodeError as exc:
         return None, failure(
             "serial port",
-            f"{config.bus.port} does not open: {exc}",
+            f"{_ports(config)} does not open: {exc}",
             "Plug in the RS-485 adapter, check the udev rule's name and that this user is "
             "in the dialout group; stop any other program that holds the port.",
         )
-    return hardware, ok("serial port", f"{config.bus.port} opens at {config.bus.baud} baud")
+    opens = ", ".join(f"{b.port} opens at {b.baud} baud" for b in config.buses)
+    return hardware, ok("serial port", opens)
+
+
+def _ports(config: HardwareConfig) -> str:
+    """The serial port of each bus, for a sentence (one, or ``a, b and c``)."""
+    ports = [b.port for b in config.buses]
+    return ports[0] if len(ports) == 1 else f"{', '.join(ports[:-1])} and {ports[-1]}"
 
 
 async def meters_direct(

@@ -16,6 +16,7 @@ from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.doctor import hardware_checks as hw
 from gridnode.doctor import lightning_checks as ln
 from gridnode.doctor import system_checks as system
+from gridnode.doctor.bus_checks import bus_budgets
 from gridnode.doctor.model import Check, DoctorReport, failure, ok, skipped
 from gridnode.doctor.ports import (
     ClockProbe,
@@ -61,6 +62,9 @@ async def examine(
     names no buyer of this seller."""
     plan = _click_plan(settings, options)
     checks = await _hardware(settings, ports, plan)
+    if isinstance(settings, SellerSettings):
+        policy = settings.selling.terms.policy
+        checks += bus_budgets(settings.hardware, policy.reading_max_age_ms)
     checks += await _lightning(settings, ports)
     checks.append(system.clock_check(ports.clock, require_sync=settings.require_clock_sync))
     checks += await _peers(settings, ports)

@@ -7,6 +7,10 @@
   so the node checks it like a live one (the peer's pinned key, the session id, the
   next page of the peer's series) and stores it, instead of dropping it. Nothing acts
   on it: the session is over.
+- So is the seller's closing statement that reaches a buyer whose session closed first
+  (its link was down past the session expiry): it is the seller's signed word on the
+  credit left, so the buyer keeps it and its credit note, which the seller's next offer
+  carries in (:func:`keep_late_statement`).
 - A node that shuts down waits a moment for that End (see :func:`peer_ended`), so its
   own ledger, not only the peer's, gives a complete receipt.
 - The peer link hands a message up again after a restart if the node had not marked it
@@ -20,12 +24,14 @@ import json
 import logging
 
 from gridnode.ledger import JournalEntry, Ledger, LedgerError, ReadingRow, ReadingSide
+from gridnode.node.refunds import note_statement
 from gridnode.ocmf import OcmfError, parse_record
 from gridnode.receipt.export import KEYS_KIND
 from gridnode.trade import codec
-from gridnode.trade.actions import LedgerKind
+from gridnode.trade.actions import LedgerKind, Record
+from gridnode.trade.closing import describe
 from gridnode.trade.errors import DecodeError, SignatureError
-from gridnode.trade.messages import MeterReadingMessage
+from gridnode.trade.messages import ClosingStatement, MeterReadingMessage
 from gridnode.trade.signing import Verifier
 
 log = logging.getLogger("gridnode.node")
@@ -102,6 +108,40 @@ async def keep_late_reading(
         reading.payload.PG,
         session_id,
     )
+    return True
+
+
+async def keep_late_statement(
+    ledger: Ledger,
+    session_id: str,
+    protocol_id: bytes,
+    frame: bytes,
+    seller: Verifier,
+    at_ms: int,
+) -> bool:
+    """Store the seller's signed closing statement that arrived after ``session_id``
+    closed on this buyer, with its credit note; True when it was one and it held."""
+    try:
+        received = codec.decode(frame)
+        codec.verify(received, seller)
+    except (DecodeError, SignatureError):
+        return False
+    body = received.envelope.body
+    if received.envelope.session_id != protocol_id or not isinstance(body, ClosingStatement):
+        return False
+    number = received.envelope.seq
+    text = f"received closing_statement #{number} (after the close)"
+    await ledger.sessions.journal(
+        JournalEntry(session_id, LedgerKind.FRAME_RECEIVED.value, at_ms, text, frame)
+    )
+    record = Record(
+        LedgerKind.CLOSING_STATEMENT, at_ms, describe(body), data=frame, amount=body.credit
+    )
+    await ledger.sessions.journal(
+        JournalEntry(session_id, record.kind.value, at_ms, record.text, frame, body.credit)
+    )
+    await note_statement(ledger, session_id, record)
+    log.info("kept the seller's closing statement of session %s: %s", session_id, record.text)
     return True
 
 

@@ -12,9 +12,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
-
-from prometheus_client import CollectorRegistry
+from typing import TYPE_CHECKING, Any
 
 from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.peers import BuyerEntry
@@ -22,9 +20,6 @@ from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
 from gridnode.ledger import Ledger
-from gridnode.metrics.observer import MetricsObserver
-from gridnode.metrics.service import MetricsService
-from gridnode.mqtt.service import MqttService
 from gridnode.node import wiring
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.clock_gate import ClockGate
@@ -41,18 +36,20 @@ from gridnode.node.runtime import NodeRuntime, Role, ServiceFactory
 from gridnode.node.seller_partner import SellerPartner
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
+from gridnode.node.services import metrics, optional_services
 from gridnode.node.tasks import TaskGroup
-from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.peer.client import BuyerClient
 from gridnode.peer.server import SellerServer
 from gridnode.peer.tls import PinnedPeer
-from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
 from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.trade.terms import BuyerLimits
 from gridnode.wallet.port import ChannelLister
+
+if TYPE_CHECKING:  # ZeroMQ only in a node that publishes its rate (a buyer)
+    from gridnode.ratefeed.publisher import RateFeed
 
 log = logging.getLogger("gridnode.node")
 
@@ -80,8 +77,7 @@ async def build_runtime(
         if not (isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered):
             hardware = wiring.open_node_hardware(settings.hardware, clock)
             opened.callback(hardware.close)
-        registry = CollectorRegistry() if settings.metrics_listen else None
-        observer: Observer = MetricsObserver(registry) if registry is not None else NO_OBSERVER
+        registry, observer = metrics(settings)
         ctx = NodeContext(
             identity=identity,
             signer=signer,
@@ -100,8 +96,8 @@ async def build_runtime(
             observer=observer,
             liquidity=_liquidity(settings, wallet, ledger, clock),
         )
-        services = _services(settings, registry, allow_control)
-        return _assemble(settings, ctx, hardware, opened, allow_control, services, config_path)
+        optional = optional_services(settings, registry, allow_control)
+        return _assemble(settings, ctx, hardware, opened, allow_control, optional, config_path)
     except BaseException:
         await opened.aclose()
         raise
@@ -153,6 +149,8 @@ def _assemble(
     else:
         role = _buyer(settings, ctx, hardware, poll_s)
         buying = settings.buying
+        from gridnode.ratefeed.publisher import RateFeed, RatePublisher  # a buyer's only
+
         publisher = RatePublisher(buying.rate_feed, curve=buying.rate_feed_curve)
 
         def rate_feed(runtime: NodeRuntime) -> RateFeed:
@@ -184,39 +182,6 @@ def _assemble(
         services=services,
         reload=reloader.reload if reloader is not None else None,
     )
-
-
-def _services(
-    settings: NodeSettings, registry: CollectorRegistry | None, allow_control: bool
-) -> list[ServiceFactory]:
-    """MQTT and the metrics, when configured: each renders the runtime's snapshot."""
-    services: list[ServiceFactory] = []
-    mqtt, listen = settings.mqtt, settings.metrics_listen
-    if mqtt is not None:
-        if mqtt.pause_switch and not allow_control:
-            log.warning(
-                "[mqtt] pause_switch is set, but the node runs without --allow-control: the "
-                "switch is not offered"
-            )
-
-        def mqtt_service(runtime: NodeRuntime) -> MqttService:
-            return MqttService(
-                mqtt,
-                runtime.snapshot,
-                runtime.ctx.clock,
-                allow_control=allow_control,
-                stop_session=runtime.stop_session,
-                set_buying=runtime.set_buying,
-            )
-
-        services.append(mqtt_service)
-    if listen is not None:
-
-        def metrics_service(runtime: NodeRuntime) -> MetricsService:
-            return MetricsService(listen, runtime.snapshot, runtime.ctx.clock, registry=registry)
-
-        services.append(metrics_service)
-    return services
 
 
 def _watchdog(
@@ -258,7 +223,7 @@ def _seller(
                 meter=meter,
                 meter_id=entry.meter,
                 relay=relay,
-                poll_s=poll_s,
+                poll_s=hardware.poll_period_s(entry.meter, poll_s),  # its bus's round
                 seller_metered=entry.seller_metered,
             )
         )
@@ -299,7 +264,7 @@ def _slot_builder(
                 meter=hardware.meters[entry.meter],
                 meter_id=entry.meter,
                 relay=relay,
-                poll_s=poll_s,
+                poll_s=hardware.poll_period_s(entry.meter, poll_s),  # its bus's round
             )
             for entry, peer, relay in zip(entries, peers, relays, strict=True)
         ]

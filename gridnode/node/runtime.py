@@ -20,17 +20,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gridnode.node.context import NodeContext
 from gridnode.node.pruning import Pruner
 from gridnode.node.reload import ReloadResult
 from gridnode.node.tasks import TaskFailure
 from gridnode.ocmf import ClockStatus
-from gridnode.ratefeed.publisher import RateFeed
 from gridnode.snapshot import NodeSnapshot, SessionView
 from gridnode.status.server import StatusServer
 from gridnode.trade.events import ClockChecked, Event, WalletReachability
+
+if TYPE_CHECKING:  # ZeroMQ is imported only by a node that publishes its rate (a buyer)
+    from gridnode.ratefeed.publisher import RateFeed
 
 log = logging.getLogger("gridnode.node")
 

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from gridnode.ledger import CircuitBusyError
 from gridnode.node.breaches import breach_hold, latest_breach
 from gridnode.node.context import NodeContext
+from gridnode.node.evidence import keep_late_statement
 from gridnode.node.links import Dialer
 from gridnode.node.market_seat import MarketSeat
 from gridnode.node.partner import (
@@ -313,10 +314,14 @@ class SellerPartner(Partner):
         return reason
 
     async def _late_reading(self, protocol_id: bytes, frame: bytes) -> bool:
-        """Keep the seller's last signed reading of a session that closed here first."""
+        """Keep the seller's last signed reading, or its closing statement (the credit
+        note), of a session that closed here first."""
         name = self.ledger_names.get(protocol_id)
         if name is None:
             return False
+        now, ledger = self.ctx.clock.now_ms(), self.ctx.ledger
+        if await keep_late_statement(ledger, name, protocol_id, frame, self.verifier, now):
+            return True
         return await self.keep_late(name, protocol_id, frame)
 
     async def _start_session(self) -> None:

@@ -282,8 +282,18 @@ class BuyerSlot(Partner):
             if self.protocol_id == peek.session_id:
                 runner.post(CloseRequested("the buyer lost this session (restarted)"))
         elif peek is not None and self.protocol_id != peek.session_id:
-            log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
+            # an earlier session's last reading, sent by a buyer whose link was down past
+            # the expiry, reaches this seller once the next session runs: still evidence
+            if not await self._keep_earlier(peek.session_id, message.payload):
+                log.info("dropping a frame of session %s, which is over", peek.session_id.hex())
         else:
             runner.post(FrameReceived(message.payload), handled)
             return
         handled()
+
+    async def _keep_earlier(self, protocol_id: bytes, frame: bytes) -> bool:
+        """Keep the buyer's signed reading of an earlier session of this slot."""
+        name = protocol_id.hex()
+        if await self.ctx.ledger.sessions.get(name) is None:
+            return False
+        return await self.keep_late(name, protocol_id, frame)

@@ -73,8 +73,9 @@ def open_node_hardware(config: HardwareConfig, clock: Clock = SYSTEM_CLOCK) -> H
 
 
 def relay_for(ports: HardwarePorts, relay: RelayConfig, name: str) -> FailSafeRelay:
-    """A buyer slot's own relay, as its ``relay`` table says (gpio or a Modbus coil)."""
-    return open_relay(relay, ports.bus, name=f"relay of {name}")
+    """A buyer slot's own relay, as its ``relay`` table says (gpio or a Modbus coil on
+    its bus: the bus of the buyer's meter)."""
+    return open_relay(relay, ports.buses.get(relay.bus, ports.bus), name=f"relay of {name}")
 
 
 def private_dir(path: Path) -> Path:

@@ -195,6 +195,7 @@ class PeerLink:
             self._connection.close(CloseCode.NORMAL, reason)
         if self._expiry is not None:
             self._expiry.cancel()
+            self._expiry = None  # or, reopened, a link that goes down never expires
 
     def reopen(self) -> None:
         """Accept connections again after :meth:`close` (a buyer resuming after a pause)."""

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import zmq
-
 from gridnode.errors import UsageError
 
 _Z85 = re.compile(r"^[0-9a-zA-Z.\-:+=^!/*?&<>()\[\]{}@%$#]{40}$")
@@ -27,7 +25,17 @@ class CurvePair:
     secret: str
 
 
+@dataclass(frozen=True, slots=True)
+class CurveServer:
+    """The publisher's key pair and the public keys of the subscribers it admits."""
+
+    pair: CurvePair
+    allowed: frozenset[str]
+
+
 def new_pair() -> CurvePair:
+    import zmq  # here: reading keys (a seller's settings) needs no ZeroMQ
+
     public, secret = zmq.curve_keypair()
     return CurvePair(public.decode(), secret.decode())
 

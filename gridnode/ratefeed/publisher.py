@@ -17,14 +17,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import zmq
 import zmq.asyncio
 from zmq.auth.asyncio import AsyncioAuthenticator
 
 from gridnode.errors import UsageError
-from gridnode.ratefeed.keys import CurvePair
+from gridnode.ratefeed.keys import CurvePair as CurvePair
+from gridnode.ratefeed.keys import CurveServer as CurveServer
 from gridnode.ratefeed.message import RateMessage
 from gridnode.ratefeed.state import FeedState, Forecasts, build_message
 
@@ -32,14 +32,6 @@ log = logging.getLogger("gridnode.ratefeed")
 
 #: The issue's bound: the last value is re-sent at least this often.
 MAX_RESEND_S = 5.0
-
-
-@dataclass(frozen=True, slots=True)
-class CurveServer:
-    """The publisher's key pair and the public keys of the subscribers it admits."""
-
-    pair: CurvePair
-    allowed: frozenset[str]
 
 
 class _AllowList:

@@ -275,11 +275,14 @@ async def trading_pair(
     buyer_extras: NodeExtras = NO_EXTRAS,
     electrical: ElectricalGuarantees = ELECTRICAL,
     buyer_meter_self_powered: bool = False,
+    session_expiry_s: float | None = None,
 ) -> Pair[VirtualClock]:
     """A seller with one buyer slot and a buyer with one seller, pinned to each other
     (the link is down until the buyer's gate opens and it dials), neither running yet.
     ``electrical``: the terms' guarantees (three phases make the wire three-phase);
-    ``buyer_meter_self_powered``: the buyer's meter is dark while the supply is off."""
+    ``buyer_meter_self_powered``: the buyer's meter is dark while the supply is off;
+    ``session_expiry_s``: each end of the link reports LinkExpired after that long down
+    (the real link's ``session_expiry_s``; None: never)."""
     return await build_pair(
         folder,
         clock or VirtualClock(),
@@ -295,6 +298,7 @@ async def trading_pair(
         buyer_extras=buyer_extras,
         electrical=electrical,
         buyer_meter_self_powered=buyer_meter_self_powered,
+        session_expiry_s=session_expiry_s,
     )
 
 
@@ -331,6 +335,7 @@ async def build_pair(
     buyer_extras: NodeExtras = NO_EXTRAS,
     electrical: ElectricalGuarantees = ELECTRICAL,
     buyer_meter_self_powered: bool = False,
+    session_expiry_s: float | None = None,
 ) -> Pair[C]:
     """The pair on ``clock``."""
     timings = timings or RuntimeTimings(close_grace_s=10, peer_end_grace_s=3)
@@ -338,7 +343,7 @@ async def build_pair(
     seller_wallet = seller_wallet_type(network, "seller", clock=clock)
     buyer_wallet = FakeWallet(network, "buyer", Msat(10**9), clock=clock)
     wire = Wire(clock, load_mw=load_mw, phases=electrical.phases)
-    links = link_pair()
+    links = link_pair(clock=clock, expiry_s=session_expiry_s)
     seller_clock = SystemClockStatus(seller_clock_status)
     buyer_clock = SystemClockStatus(buyer_clock_status)
     seller_ctx = await node_context(

@@ -46,6 +46,8 @@ class _Invoice:
     cltv_expiry: int
     hold: bool
     preimage: bytes | None
+    #: when the invoice stops being payable, on the payee's clock (monotonic seconds)
+    expires_at_s: float = float("inf")
 
 
 @dataclass
@@ -132,7 +134,10 @@ class FakeWallet:
             memo,
             None,
         )
-        self.network.invoices[h] = _Invoice(self, status, bolt11, expiry_s, cltv, hold, preimage)
+        expires_at_s = self.clock.monotonic() + expiry_s
+        self.network.invoices[h] = _Invoice(
+            self, status, bolt11, expiry_s, cltv, hold, preimage, expires_at_s
+        )
         self.network.by_bolt11[bolt11] = h
         await self.network.notify()
         return CreatedInvoice(PaymentHash(h), bolt11, amount, self.network.add_index)
@@ -201,7 +206,9 @@ class FakeWallet:
             raise PaymentInFlightError("payment is in transition", PaymentHash(h))
         invoice = self.network.invoices[h]
         amount = invoice.status.amount
-        if invoice.status.state is not InvoiceState.OPEN or amount > self.local:
+        # as LND: an invoice past its expiry is not paid (the payee's LND cancels it)
+        expired = self.clock.monotonic() >= invoice.expires_at_s
+        if invoice.status.state is not InvoiceState.OPEN or expired or amount > self.local:
             failure = (
                 PaymentFailure.INSUFFICIENT_BALANCE
                 if amount > self.local

@@ -115,6 +115,18 @@ def test_budget_json() -> None:
     assert 0.7 < doc["poll_period_s"] < 1.1
 
 
+def test_budget_says_how_many_buses_fifty_meters_need_for_a_round() -> None:
+    # issue 17: fifty SDM120 on one bus take 1.74 s a round; four buses keep 0.5 s
+    argv = ["meter", "budget", "--meters", "50", "--baud", "38400", "--gap-ms", "2"]
+    result = CliRunner().invoke(cli, [*argv, "--round-ms", "500", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert len(doc["meters"]) == 50
+    assert doc["buses_needed"] == 4
+    said = CliRunner().invoke(cli, [*argv, "--round-ms", "500"]).stdout
+    assert "a round within 500 ms needs 4 bus(es)" in said
+
+
 def test_meter_scan_finds_the_meters_on_the_bus(sim_bus: BusFactory) -> None:
     sim = sim_bus([("sdm120", 2), ("sdm120", 4)], baud=None)
     result = CliRunner().invoke(

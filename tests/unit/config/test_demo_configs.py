@@ -12,6 +12,7 @@ import pytest
 from gridnode.config.loads import load_loads_settings
 from gridnode.config.settings import BuyerSettings, SellerSettings, load_settings
 from gridnode.demo import configs
+from gridnode.demo.bus import seller_buses
 from gridnode.demo.circuit import RELAY_BASE
 from tests.support.lnd_offline import offline_lnd
 
@@ -98,3 +99,29 @@ def test_the_demo_with_seller_metered_buyers_writes_no_meter_and_an_lndconnect_u
     assert alone.lnd.lndconnect is not None
     assert alone.lnd.connection().host == "127.0.0.1:10009"
     assert "[hardware" not in files[1].config.read_text()
+
+
+def test_the_demo_seller_on_two_buses_loads_each_buyer_on_its_bus(tmp_path: Path) -> None:
+    """`gridnode demo --buyers 3 --bus-baud 9600`: the seller's meters dealt over the
+    buses the budget needs, each buyer's relay board on its meter's bus (issue 17)."""
+    lnd = offline_lnd(tmp_path)
+    circuit: dict[str, object] = {
+        "seller_port": "/dev/pts/90",
+        "seller_ports": ["/dev/pts/90", "/dev/pts/89"],
+        "buyer_ports": [f"/dev/pts/{91 + i}" for i in range(3)],
+    }
+    files = [configs.prepare_buyer(tmp_path, i) for i in range(1, 4)]
+    plan = seller_buses(3, baud=9600)  # 0.35 s for two meters, 0.52 s for three
+    assert plan.count == 2
+    seller, _ = configs.write_seller(tmp_path, lnd, circuit, files, configs.DemoTerms(), buses=plan)
+    selling = load_settings(seller.config, env={})
+    assert isinstance(selling, SellerSettings)
+    hardware = selling.hardware
+    assert [(b.port, b.baud) for b in hardware.buses] == [
+        ("/dev/pts/90", 9600),
+        ("/dev/pts/89", 9600),
+    ]
+    on_buses = [[m.id for m in hardware.meters_on(b)] for b in hardware.buses]
+    assert on_buses == [["seller-meter-1", "seller-meter-3"], ["seller-meter-2"]]
+    relays = [b.relay.bus for b in selling.selling.buyers]
+    assert relays == ["/dev/pts/90", "/dev/pts/89", "/dev/pts/90"]

@@ -26,7 +26,7 @@ def _bus(
     meters: int, *, model: str = "sdm120", baud: int = 9600, gap_ms: int = 100
 ) -> HardwareConfig:
     return HardwareConfig(
-        BusConfig("/dev/gridnode-rs485", baud, gap_ms),
+        (BusConfig("/dev/gridnode-rs485", baud, gap_ms),),
         tuple(MeterConfig(f"meter-{n}", model, n) for n in range(1, meters + 1)),
         None,
         WatchdogConfig("none"),

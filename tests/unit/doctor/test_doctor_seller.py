@@ -48,6 +48,7 @@ async def test_a_healthy_stopped_seller_passes_and_names_each_check(
         "serial port": Outcome.OK,
         "meter tenant-1": Outcome.OK,
         "relay tenant-1": Outcome.SKIPPED,  # clicked only when asked
+        "bus /dev/gridnode-rs485": Outcome.OK,  # its round within the terms (issue 17)
         "watchdog": Outcome.SKIPPED,  # it took a kick; the drop needs the click-test
         "macaroon": Outcome.OK,
         "lnd": Outcome.OK,
