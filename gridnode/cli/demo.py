@@ -108,6 +108,20 @@ from gridnode.cli.common import emit_json, guarded, say
     help="The seller's meters at this baud, with a real line's timing (default: as fast "
     "as the bus budget needs); a slow one spreads them over more buses.",
 )
+@click.option(
+    "--sellers",
+    type=click.IntRange(1, 3),
+    default=1,
+    show_default=True,
+    help="Sellers, each its own node; with 2 or more every buyer pins them all and buys "
+    "each period from the best (the estate market, docs/market.md).",
+)
+@click.option(
+    "--fail-seller",
+    metavar="N:SECONDS",
+    default=None,
+    help="Stop seller N that many seconds into the run, to show the buyers fail over.",
+)
 @guarded
 def demo(
     buyers: int,
@@ -129,6 +143,8 @@ def demo(
     stall: int,
     seller_metered: int,
     bus_baud: str | None,
+    sellers: int,
+    fail_seller: str | None,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
 
@@ -147,6 +163,7 @@ def demo(
       gridnode demo --buyers 50 --terms real --payers 5 --stall 2 --seconds 300 --json
       gridnode demo --buyers 2 --seller-metered 1 --seconds 90 --json
       gridnode demo --buyers 2 --bus-baud 2400   # two buyers, two seller buses
+      gridnode demo --sellers 2 --buyers 3 --fail-seller 1:120 --seconds 300 --json
     """
     from gridnode.demo.configs import Outside
     from gridnode.demo.run import DemoOptions, run_demo
@@ -174,6 +191,13 @@ def demo(
     )
     if smart_loads:  # room under the 16 A maximum for 2.5 kW of appliances
         options.load_watts, options.cycling_watts = 1000.0, 0.0
+    if sellers > 1 or fail_seller is not None:
+        from gridnode.demo.estate import estate_options, run_estate_demo
+
+        estate = estate_options(options, sellers, fail_seller)
+        summary = run_estate_demo(estate, lambda m: say(f"[demo] {m}"))
+        _report(summary, as_json)
+        return
     if dashboard is None:
         dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     if dashboard:
@@ -182,6 +206,10 @@ def demo(
         summary = run_demo_with_dashboard(options, lambda m: say(f"[demo] {m}"))
     else:
         summary = run_demo(options, lambda m: say(f"[demo] {m}"))
+    _report(summary, as_json)
+
+
+def _report(summary: dict[str, object], as_json: bool) -> None:
     if as_json:
         emit_json(summary)
     else:
@@ -197,8 +225,11 @@ def _say_how_to_verify(summary: dict[str, object]) -> None:
         return
     first = Path(str(receipts[0]))
     text = first.read_text(encoding="utf-8") if first.is_file() else ""
-    buyer = next((f for n, f in fingerprints.items() if n != "seller" and f in text), "...")
+    buyer = next((f for n, f in fingerprints.items() if n.startswith("buyer") and f in text), "...")
+    seller = fingerprints.get("seller") or next(
+        (f for n, f in fingerprints.items() if n.startswith("seller") and f in text), "..."
+    )
     say(
         "check a receipt as a third party would, with the fingerprints from pairing:\n"
-        f"  gridnode verify {first} --seller-fpr {fingerprints['seller']} --buyer-fpr {buyer}"
+        f"  gridnode verify {first} --seller-fpr {seller} --buyer-fpr {buyer}"
     )

@@ -151,17 +151,18 @@ def write_seller(
     outside: Outside = NO_OUTSIDE,
     buyer_nodes: list[str] | None = None,
     buses: bus.SellerBuses | None = None,
+    name: str = "seller",
 ) -> tuple[NodeFiles, str]:
     """Write the seller's configuration; ``buyer_nodes`` are the buyers' Lightning node
     ids, in order (each buyer's ``lightning_node``, which the doctor checks); ``buses``:
     the seller's buses (default: as many as the bus budget needs at the demo's round),
     their ports in the circuit's ``seller_ports``."""
     buses = buses or bus.seller_buses(len(buyers), _model(terms))
-    directory = root / "seller"
+    directory = root / name
     identity = create_identity(directory, Role.SELLER, force=True)
     mac = _bake(lnd, "seller", directory / "seller.macaroon")
     listen = f"127.0.0.1:{free_port()}"
-    files = _files("seller", directory, directory / "seller.toml", identity)
+    files = _files(name, directory, directory / "seller.toml", identity)
     lines = [
         "# The demo seller (written by gridnode demo).",
         'role = "seller"',

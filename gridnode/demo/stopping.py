@@ -50,10 +50,11 @@ def stop_in_order(
     while the seller still runs (issue 19); the seller's End reaches them before its
     Close, so their ledgers hold both series complete."""
     others = dict(nodes)
-    seller = others.pop("seller", None)
+    # "seller", or the estate's "seller-1", "seller-2" (gridnode.demo.estate)
+    sellers = [others.pop(n) for n in list(others) if n.split("-")[0] == "seller"]
     stop_all(others.values(), STOP_TIMEOUTS_S["buyers"])
-    if seller is not None:
-        stop_all([seller], STOP_TIMEOUTS_S["seller"])
+    if sellers:
+        stop_all(sellers, STOP_TIMEOUTS_S["seller"])
     circuit.send_signal(signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):
         circuit.wait(STOP_TIMEOUTS_S["circuit"])

@@ -244,6 +244,8 @@ class EstateMarket:
                 offer, hold, deposit_held = session.offer, None, True
                 if session.renewal is not None:
                     offer, continues = session.renewal, session.offer
+                elif offer.is_renewal:  # begun: its terms stand, as agreed, alone
+                    offer = dataclasses.replace(offer, is_renewal=False)
         elif not seat.held:
             offer = None
         faulted = self.faulted.get(partner.name)

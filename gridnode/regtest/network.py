@@ -55,7 +55,7 @@ CHANNEL_PUSH_SAT = 5_000_000
 STATE_FILE = "network.json"
 #: How long a daemon has to stop after SIGTERM before it is killed (s).
 DAEMON_STOP_S = 20.0
-TOPOLOGIES = ("chain", "star")
+TOPOLOGIES = ("chain", "star", "star2", "star3")
 
 Progress = Callable[[str], None]
 
@@ -230,8 +230,9 @@ class RegtestNetwork:
 
     def channel_pairs(self) -> list[tuple[LndNode, LndNode]]:
         """The (opener, peer) pairs the topology puts a channel between."""
-        if self.topology == "star":
-            return [(self.nodes[0], other) for other in self.nodes[1:]]
+        if self.topology.startswith("star"):  # "star2": node0 and node1 to every other
+            hubs = int(self.topology[4:] or "1")
+            return [(hub, other) for hub in self.nodes[:hubs] for other in self.nodes[hubs:]]
         return list(itertools.pairwise(self.nodes))
 
     def wait_channels_active(self, timeout_s: float = 60.0) -> None:
