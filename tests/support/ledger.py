@@ -8,10 +8,18 @@ thread (``threaded=True``) where a test needs the loop free during a write.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
-from gridnode.ledger import InlineOffloader, JournalEntry, LedgerError, LedgerStore, SqliteLedger
+from gridnode.ledger import (
+    InlineOffloader,
+    InvoicePurpose,
+    JournalEntry,
+    LedgerError,
+    LedgerStore,
+    SqliteLedger,
+)
 from gridnode.ledger.offload import ThreadOffloader
 from gridnode.ledger.sessions import SessionRepository
 
@@ -52,3 +60,18 @@ class SlowSessions(SessionRepository):
             self.started.set()
             self.go.wait(5)
         return super().journal(entry)
+
+
+#: Payment hashes and a preimage the ledger port tests use.
+H1, H2, H3 = b"\x01" * 32, b"\x02" * 32, b"\x03" * 32
+PRE = b"\xaa" * 32
+DEPOSIT, PREPAYMENT = InvoicePurpose.DEPOSIT, InvoicePurpose.PREPAYMENT
+
+
+def stored(ledger: SqliteLedger, sql: str) -> list[tuple[object, ...]]:
+    """What the file holds, read with plain sqlite3 (as another program would)."""
+    db = sqlite3.connect(ledger.path)
+    try:
+        return list(db.execute(sql).fetchall())
+    finally:
+        db.close()
