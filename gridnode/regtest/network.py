@@ -69,7 +69,8 @@ ALLOWED_LOG_ERRORS = [
         r"can't find peer for graph sync",
         r"Received error from peer",
         r"RPC server is in the process of starting up",  # our readiness polling
-        r"\[/lnrpc.Lightning/GetInfo\]: wallet locked",  # polled before the wallet opened
+        # our GetInfo readiness poll, answered before LND's wallet and services are up
+        r"\[/lnrpc.Lightning/GetInfo\]: (wallet locked|waiting to start)",
         r"already have transaction in mempool",  # LND rebroadcasting its own funding tx
     )
 ]
