@@ -260,6 +260,18 @@ class SellerRole:
         # the buyer answers the close with its End reading, which makes this ledger's
         # receipt complete: wait a moment for it (the slots still route messages)
         await asyncio.gather(*(s.wait_peer_end(r, timings.peer_end_grace_s) for s, r in closing))
+        # a buyer that leaves with us asks for its credit back now: a moment to pay it
+        grace_s = timings.peer_end_grace_s
+        await asyncio.gather(*(self._paid_back(s, grace_s) for s, _ in closing))
+
+    async def _paid_back(self, slot: BuyerSlot, grace_s: float) -> None:
+        """Wait up to ``grace_s`` until nothing is owed to ``slot``'s buyer (a refund it
+        asked for as it left is paid while this node still runs; one it did not ask for
+        stays owed, paid back or carried once the node runs again)."""
+        clock = self.ctx.clock
+        until_s = clock.monotonic() + grace_s
+        while clock.monotonic() < until_s and await self._owed(slot.peer.fingerprint):
+            await clock.sleep(LEAVE_CHECK_S / 10)
 
     async def _stop_invoices(self) -> None:
         """Before the sessions state their accounts at shutdown: cancel every open
