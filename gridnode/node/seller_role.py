@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 
 from gridnode.clock import wait_for
-from gridnode.ledger import CreditNoteState
+from gridnode.ledger import CreditNoteState, InvoiceState
 from gridnode.money import Msat
 from gridnode.node.context import NodeContext
 from gridnode.node.links import Listener
@@ -41,6 +41,7 @@ from gridnode.trade.cadence import BYTES_PER_PAYMENT, min_interval_ms
 from gridnode.trade.events import Event, Start
 from gridnode.trade.seller import SellerSession
 from gridnode.trade.terms import Offer, OfferTemplate
+from gridnode.wallet.port import PaymentHash, WalletError
 
 log = logging.getLogger("gridnode.node")
 
@@ -243,6 +244,10 @@ class SellerRole:
             slot.relay.driver.off_now()
 
     async def close_sessions(self) -> None:
+        try:  # nothing more can be paid, and what was paid is counted, before the statements
+            await wait_for(self.ctx.clock, self._stop_invoices(), SWEEP_TIMEOUT_S)
+        except Exception as exc:  # best effort: finish() sweeps them again
+            log.warning("open invoices not stopped before the sessions closed: %s", exc)
         timings = self.ctx.timings
         closing: list[tuple[BuyerSlot, SessionRunner]] = []
         for slot in self.slots.values():
@@ -255,6 +260,37 @@ class SellerRole:
         # the buyer answers the close with its End reading, which makes this ledger's
         # receipt complete: wait a moment for it (the slots still route messages)
         await asyncio.gather(*(s.wait_peer_end(r, timings.peer_end_grace_s) for s, r in closing))
+        # a buyer that leaves with us asks for its credit back now: a moment to pay it
+        grace_s = timings.peer_end_grace_s
+        await asyncio.gather(*(self._paid_back(s, grace_s) for s, _ in closing))
+
+    async def _paid_back(self, slot: BuyerSlot, grace_s: float) -> None:
+        """Wait up to ``grace_s`` until nothing is owed to ``slot``'s buyer (a refund it
+        asked for as it left is paid while this node still runs; one it did not ask for
+        stays owed, paid back or carried once the node runs again)."""
+        clock = self.ctx.clock
+        until_s = clock.monotonic() + grace_s
+        while clock.monotonic() < until_s and await self._owed(slot.peer.fingerprint):
+            await clock.sleep(LEAVE_CHECK_S / 10)
+
+    async def _stop_invoices(self) -> None:
+        """Before the sessions state their accounts at shutdown: cancel every open
+        prepayment invoice, so no payment lands after a closing statement, and credit to
+        its live session one LND settled already (a payment that landed as the node was
+        told to stop, which the settled stream may report only after the session closed):
+        each statement then counts every payment settled before it."""
+        ledger, wallet = self.ctx.ledger, self.ctx.wallet
+        for invoice in await ledger.invoices.find(state=InvoiceState.OPEN):
+            if invoice.hold or not invoice.bolt11:
+                continue
+            payment_hash = PaymentHash(invoice.payment_hash)
+            try:
+                await wallet.cancel_invoice(payment_hash)
+            except WalletError as exc:  # most likely settled a moment ago: look it up
+                log.info("invoice %s was not cancelled: %s", invoice.payment_hash.hex(), exc)
+            status = await wallet.lookup_invoice(payment_hash)
+            if status.state is InvoiceState.SETTLED:
+                await self.router.credit(status, advance_cursor=False)
 
     async def finish(self) -> None:
         """Nothing this seller issued can be paid once it has stopped."""

@@ -16,7 +16,7 @@ from gridnode.clock import Clock
 from gridnode.ledger import Ledger
 from gridnode.observe import NO_OBSERVER, InvoiceOutcome, Observer
 from gridnode.trade.events import Event, InvoiceSettled
-from gridnode.wallet.port import Wallet
+from gridnode.wallet.port import InvoiceStatus, Wallet
 
 log = logging.getLogger("gridnode.node")
 
@@ -51,25 +51,33 @@ class SettlementRouter:
     async def run(self) -> None:
         start = await self.ledger.invoices.settle_index()
         async for invoice in self.wallet.settled_invoices(start):
-            reported_s = self.clock.monotonic() if self.clock is not None else None
-            reported_ms = self.clock_ms()  # next to the credit's own time, for latency
-            preimage = invoice.preimage.value if invoice.preimage else None
-            new = await self.ledger.invoices.settled(
-                invoice.payment_hash.value,
-                invoice.settle_index,
-                invoice.amount_paid,
-                preimage,
-                self.clock_ms(),
-                reported_at_ms=reported_ms,
-            )
-            if not new:
-                continue
-            self.credited += 1
-            self.observer.invoice(InvoiceOutcome.SETTLED)
-            if self.clock is not None and reported_s is not None:
-                self.observer.settlement_credited(self.clock.monotonic() - reported_s)
-            session = self._routes.pop(invoice.payment_hash.value, None)
-            if session is None:
-                log.warning("settled invoice %s belongs to no live session", invoice.payment_hash)
-                continue
-            session.post(InvoiceSettled(invoice.payment_hash.value, invoice.amount_paid))
+            await self.credit(invoice)
+
+    async def credit(self, invoice: InvoiceStatus, *, advance_cursor: bool = True) -> None:
+        """Record a settled invoice once and tell its live session. The stream calls it, and
+        so does a seller's shutdown for an invoice LND settled that the stream has not
+        reported yet (``advance_cursor`` False: the stream's own cursor stays where it is),
+        so the session's closing statement counts it: each settlement counts once."""
+        reported_s = self.clock.monotonic() if self.clock is not None else None
+        reported_ms = self.clock_ms()  # next to the credit's own time, for latency
+        preimage = invoice.preimage.value if invoice.preimage else None
+        new = await self.ledger.invoices.settled(
+            invoice.payment_hash.value,
+            invoice.settle_index,
+            invoice.amount_paid,
+            preimage,
+            self.clock_ms(),
+            reported_at_ms=reported_ms,
+            advance_cursor=advance_cursor,
+        )
+        if not new:
+            return
+        self.credited += 1
+        self.observer.invoice(InvoiceOutcome.SETTLED)
+        if self.clock is not None and reported_s is not None:
+            self.observer.settlement_credited(self.clock.monotonic() - reported_s)
+        session = self._routes.pop(invoice.payment_hash.value, None)
+        if session is None:
+            log.warning("settled invoice %s belongs to no live session", invoice.payment_hash)
+            return
+        session.post(InvoiceSettled(invoice.payment_hash.value, invoice.amount_paid))

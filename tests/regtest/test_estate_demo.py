@@ -23,9 +23,6 @@ from tests.support.regtest.node_harness import circuit_state, network_down, run_
 
 pytestmark = pytest.mark.regtest
 
-#: What a receipt of the session a stopped seller closed may show today (see below).
-_STOPPED_SELLER_KNOWN = {"statement_paid_mismatch", "credit_outstanding"}
-
 
 @pytest.fixture
 def estate_demo(tmp_path: Path) -> Iterator[EstateHarness]:
@@ -71,12 +68,7 @@ def test_two_sellers_fail_over_break_before_make_with_every_receipt_verifying(
             options = VerifyOptions(seller_fpr=seller_fpr, buyer_fpr=buyer.identity.fingerprint)
             report = verify_receipt(build_receipt(buyer.ledger, name), options)
             problems = {p.code for p in report.problems}
-            if sellers[seller_fpr] == "seller-1" and (rows[name].closed_at_ms or 0) >= trigger_ms:
-                # KNOWN ISSUE (reported, not the demo's): a seller stopped mid-session
-                # may leave a payment made during its stop out of its closing statement,
-                # and cannot pay the credit back; nothing else may be wrong
-                problems -= _STOPPED_SELLER_KNOWN
-            assert not problems, [str(p) for p in report.problems]
+            assert not problems, (sellers[seller_fpr], name, [str(p) for p in report.problems])
             verified.append(sellers[seller_fpr])
         assert {"seller-1", "seller-2"} <= set(verified)
         # failover within one session start: the first session after the trigger is

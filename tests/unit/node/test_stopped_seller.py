@@ -1,0 +1,85 @@
+"""A seller stopped cleanly while the buyer's prepayment lands (issue 19): its closing
+statement counts every payment LND settled before it was stated, so both receipts agree
+that what was paid is the energy delivered plus the credit stated."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gridnode.receipt.export import build_receipt
+from gridnode.receipt.verify import VerifyOptions, verify_receipt
+from gridnode.wallet.port import InvoiceStatus
+from tests.support.node import trading_pair
+
+#: The seller stopped for good here, so it cannot pay the credit back: its note stays owed.
+_OWED = {"credit_outstanding"}
+
+
+@pytest.mark.parametrize("lands", ["as_it_stops", "as_it_states"])
+async def test_a_payment_landing_as_the_seller_stops_is_in_its_statement(
+    tmp_path: Path, lands: str
+) -> None:
+    """``as_it_stops``: LND settled it, its settled stream reports it only after the
+    session closed; ``as_it_states``: it reaches the seller's LND as the statement goes
+    out (the seller cancelled its open invoices first: it is refused, and not paid)."""
+    pair = await trading_pair(tmp_path)
+    seller_stop, buyer_stop = asyncio.Event(), asyncio.Event()
+    pay, settled = pair.buyer_wallet.pay_invoice, pair.seller_wallet.settled_invoices
+    armed = False
+
+    def stating() -> bool:
+        session = pair.slot.session
+        return session is not None and session.closing.sent
+
+    async def landing(bolt11: str, *args: Any) -> Any:
+        # LND's route takes a moment: it lands as the seller states (virtual time stands)
+        while lands == "as_it_states" and not stating():  # noqa: ASYNC110
+            await asyncio.sleep(0)
+        return await pay(bolt11, *args)
+
+    async def paying(bolt11: str, *args: Any) -> Any:
+        if armed and not seller_stop.is_set() and lands == "as_it_stops":
+            paid = await pay(bolt11, *args)
+            seller_stop.set()  # SIGTERM just after LND settled it
+            return paid
+        if armed and not seller_stop.is_set():
+            seller_stop.set()  # SIGTERM as this payment leaves; with LND it goes on
+            return await asyncio.shield(asyncio.ensure_future(landing(bolt11, *args)))
+        return await pay(bolt11, *args)
+
+    async def late(after: int) -> AsyncIterator[InvoiceStatus]:
+        async for status in settled(after):
+            await pair.clock.sleep(1.0)  # LND's settled stream reports it a moment later
+            yield status
+
+    pair.buyer_wallet.pay_invoice = paying  # type: ignore[method-assign, assignment]
+    pair.seller_wallet.settled_invoices = late  # type: ignore[method-assign, assignment]
+    pair.tasks = [
+        asyncio.create_task(pair.seller.run(seller_stop)),
+        asyncio.create_task(pair.buyer.run(buyer_stop)),
+    ]
+    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+    await pair.clock.advance(20)
+    armed = True
+    await pair.clock.run_until(lambda: pair.tasks[0].done(), limit_s=60)
+    pair.tasks[0].result()
+    await pair.clock.advance(5)
+    buyer_stop.set()
+    pair.stop.set()
+    await pair.clock.run_until(lambda: pair.tasks[1].done(), limit_s=60)
+    pair.tasks[1].result()
+    fprs = VerifyOptions(
+        seller_fpr=pair.seller.snapshot().fingerprint,
+        buyer_fpr=pair.buyer.snapshot().fingerprint,
+    )
+    [note] = pair.stored("buyer").credit.find()
+    for node in ("seller", "buyer"):
+        report = verify_receipt(
+            build_receipt(tmp_path / node / "ledger.sqlite", note.note_id.hex()), fprs
+        )
+        assert {p.code for p in report.problems} <= _OWED, [str(p) for p in report.problems]
