@@ -28,6 +28,7 @@ pytestmark = pytest.mark.regtest
 #: still miss its closing statement (one run in four); nothing else may be wrong.
 _STOPPED_SELLER_KNOWN = {"statement_paid_mismatch", "credit_outstanding"}
 
+
 @pytest.fixture
 def estate_demo(tmp_path: Path) -> Iterator[EstateHarness]:
     options = EstateOptions(root=tmp_path / "demo", keep_network=True, buyers=2, sellers=2)
