@@ -8,6 +8,7 @@ rate that moves between cheap and dear every few minutes.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import socket
@@ -109,19 +110,13 @@ _REGISTER_STEP = ("register_step_mwh = 10  # the simulated meters' register step
 
 
 def free_port() -> int:
-    """A free TCP port below Linux's ephemeral range (32768-60999): a port the kernel
-    hands out for port 0 may be taken by an outgoing connection (LND's, say) before the
-    process it was chosen for binds it minutes later."""
+    """A free port below Linux's ephemeral range (32768-60999), where no outgoing
+    connection takes it before the process it was chosen for binds it."""
     for port in random.sample(range(20_000, 32_000), 200):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+        with socket.socket() as sock, contextlib.suppress(OSError):
+            sock.bind(("127.0.0.1", port))
             return port
-    with socket.socket() as sock:  # that range is full: any port the kernel gives
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    raise OSError("no free port in 20000-31999 on 127.0.0.1")
 
 
 def _bake(node: LndNode, role: str, path: Path) -> Path:
