@@ -260,15 +260,15 @@ class PtySlave:
             answer = encode_exception(
                 request.slave, request.function, ExceptionCode.SLAVE_DEVICE_FAILURE
             )
-        answered_at: float | None = None
-        if fault is None or fault.fault is not Fault.NO_ANSWER:
+        answered = fault is None or fault.fault is not Fault.NO_ANSWER
+        if answered:
             if fault is not None and fault.fault is Fault.BAD_CRC:
                 answer = answer[:-1] + bytes([answer[-1] ^ 0xFF])
             if fault is not None and fault.fault is Fault.SLOW_ANSWER:
                 time.sleep(fault.delay_s)
             time.sleep(len(answer) * char_s)  # the answer's own time on the wire
-            os.write(self._master, answer)
-            answered_at = time.monotonic()
+        # Recorded before the answer is written: a master that has its answer must
+        # find the exchange already in the list.
         self.exchanges.append(
             Exchange(
                 request.slave,
@@ -276,9 +276,11 @@ class PtySlave:
                 request.address,
                 request.value,
                 arrived,
-                answered_at,
+                time.monotonic() if answered else None,
             )
         )
+        if answered:
+            os.write(self._master, answer)
 
 
 def _sleep_until(deadline: float) -> None:
