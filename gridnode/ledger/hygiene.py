@@ -23,11 +23,10 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-import bolt11
-
 from gridnode.ledger.database import Database
 from gridnode.ledger.errors import ArchiveError
 from gridnode.ledger.rows import ArchiveCandidates, Archived, HeldBack
+from gridnode.trade.bolt11 import Bolt11Error, decode
 
 #: Message kinds whose journalled frames are raw entries (see the module docstring).
 RAW_FRAME_KINDS = ("heartbeat", "meter_reading")
@@ -232,6 +231,6 @@ def _maybe_paid(db: sqlite3.Connection, session_id: str) -> int:
 def _expiry_ms(text: str) -> int | None:
     """When a BOLT11 invoice expires (Unix ms), or None when it does not decode."""
     try:
-        return int(bolt11.decode(text).expiry_date.timestamp() * 1000)
-    except Exception:  # the package raises many types; all mean "cannot tell"
+        return decode(text).expires_at_s * 1000
+    except Bolt11Error:
         return None

@@ -14,11 +14,10 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import bolt11
-
 from gridnode.ocmf import OcmfRecord
 from gridnode.receipt.check_readings import pages
 from gridnode.receipt.checking import Context, as_list
+from gridnode.trade.bolt11 import Bolt11Error, decode
 
 
 def check_invoices(ctx: Context) -> str | None:
@@ -120,18 +119,18 @@ def check_payments(ctx: Context) -> None:
 def _bolt11(ctx: Context, where: str, entry: Mapping[str, Any]) -> str | None:
     """Check the BOLT11 against the entry; its payee, or None when unreadable."""
     try:
-        decoded = bolt11.decode(str(entry.get("bolt11", "")))
-    except Exception as exc:  # the package raises many types; all mean "not valid"
-        ctx.add("bolt11_invalid", where, f"its BOLT11 does not decode or verify: {exc!r}")
+        decoded = decode(str(entry.get("bolt11", "")))
+    except Bolt11Error as exc:
+        ctx.add("bolt11_invalid", where, f"its BOLT11 does not decode or verify: {exc}.")
         return None
-    if decoded.payment_hash != entry.get("payment_hash"):
+    if decoded.payment_hash.hex() != entry.get("payment_hash"):
         ctx.add(
             "bolt11_mismatch",
             where,
-            f"its BOLT11 is for payment hash {decoded.payment_hash}, not "
+            f"its BOLT11 is for payment hash {decoded.payment_hash.hex()}, not "
             f"{entry.get('payment_hash')}.",
         )
-    amount = int(decoded.amount_msat) if decoded.amount_msat else None
+    amount = decoded.amount_msat or None
     if amount != entry.get("amount_msat"):
         ctx.add(
             "bolt11_mismatch",

@@ -4,7 +4,7 @@ The seller's invoice message states a payment hash and an amount, and carries th
 the wallet will pay. The wallet pays the BOLT11, not the message: a BOLT11 for more than
 the message says, for another payment hash, or payable to another Lightning node than
 the one named in the signed offer would be paid as written. So the buyer decodes it
-first (pure computation with the ``bolt11`` package, which also checks the invoice's
+first (pure computation, :mod:`gridnode.trade.bolt11`, which also checks the invoice's
 signature against its payee) and refuses any difference. The receipt verifier runs the
 same check on every invoice of a session.
 """
@@ -14,9 +14,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import bolt11
-
 from gridnode.money import Msat
+from gridnode.trade.bolt11 import Bolt11Error, decode
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,19 +28,17 @@ class Bolt11Facts:
     expires_at_ms: int
 
 
-# pure, so a BOLT11 seen again (a resent invoice) is not decoded again (~3 ms each)
+# pure, so a BOLT11 seen again (a resent invoice) is not decoded again
 @functools.lru_cache(maxsize=256)
 def read_bolt11(text: str) -> Bolt11Facts | str:
     """What a BOLT11 says, or a sentence saying why it cannot be trusted."""
     try:
-        decoded = bolt11.decode(text)
-    except Exception as exc:  # the package raises many types; each means "not valid"
-        return f"the BOLT11 does not decode or its signature does not hold ({exc!r})"
-    amount = Msat(int(decoded.amount_msat)) if decoded.amount_msat else None
-    payee = decoded.payee or ""
-    expires_at_ms = (int(decoded.date) + int(decoded.expiry)) * 1000
+        decoded = decode(text)
+    except Bolt11Error as exc:
+        return f"the BOLT11 does not decode or its signature does not hold: {exc}"
+    amount = Msat(decoded.amount_msat) if decoded.amount_msat else None
     return Bolt11Facts(
-        bytes.fromhex(decoded.payment_hash), amount, payee, decoded.currency, expires_at_ms
+        decoded.payment_hash, amount, decoded.payee, decoded.network, decoded.expires_at_s * 1000
     )
 
 
