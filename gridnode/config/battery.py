@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from gridnode.battery.book import BatteryBook
 from gridnode.battery.errors import BatterySpecError
 from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
 from gridnode.battery.spec import DEFAULT_RESERVE_PPM, BatterySpec
@@ -58,6 +59,12 @@ class BatteryConfig:
     stored_cost_msat_per_kwh: int = 0
     #: The time zone of the offers' rate profiles.
     zone_name: str = "UTC"
+
+    def book(self, soc_mwh: int) -> BatteryBook:
+        """A fresh book at the inverter's first reading, its charge costed at
+        ``stored_cost_msat_per_kwh`` (rounded up)."""
+        cost = -(-soc_mwh * self.stored_cost_msat_per_kwh // MILLI_PER_KILO)
+        return BatteryBook(self.spec, soc_mwh, cost_msat=cost)
 
 
 def read_battery(top: Table) -> BatteryConfig | None:

@@ -58,6 +58,15 @@ def test_the_battery_sample_loads_in_the_cores_units() -> None:
     assert rule.margin.method is MarginMethod.PPM
     assert rule.bid_msat_per_kwh == 100_000
     assert config.zone_name == "Europe/Berlin"
+    assert config.book(6_750_000).cost_msat == 0
+
+
+def test_the_first_book_costs_the_charge_at_the_configured_cost() -> None:
+    config, _ = _battery(_with("battery", stored_cost_msat_per_kwh=100_000))
+    assert config is not None
+    book = config.book(6_750_000)
+    assert book.cost_msat == 675_000
+    assert book.average_cost_msat_per_kwh == 100_000
 
 
 def test_the_reserve_defaults_to_ten_percent_and_the_maximum_to_full() -> None:
