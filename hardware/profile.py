@@ -44,6 +44,8 @@ class Quantity(enum.Enum):
     IMPORT_ENERGY = "import_energy"
     EXPORT_ENERGY = "export_energy"
     NEUTRAL_CURRENT = "neutral_current"
+    #: The energy a battery inverter reports in its cells (its state of charge).
+    STORED_ENERGY = "stored_energy"
 
 
 #: What a current transformer's ratio multiplies: everything that scales with current.
@@ -88,6 +90,7 @@ ALLOWED_UNITS: dict[Quantity, set[str]] = {
     Quantity.IMPORT_ENERGY: {"kWh", "Wh"},
     Quantity.EXPORT_ENERGY: {"kWh", "Wh"},
     Quantity.NEUTRAL_CURRENT: {"A"},
+    Quantity.STORED_ENERGY: {"kWh", "Wh"},
 }
 
 

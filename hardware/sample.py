@@ -51,6 +51,8 @@ class MeterSample:
     phases: tuple[PhaseSample, ...] = field(default=())
     #: The neutral's current where the meter measures it (SDM630), else None.
     neutral_current_ma: int | None = None
+    #: The energy in a battery inverter's cells (its state of charge), else None.
+    stored_energy_mwh: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Field names carry their units; energy keeps the exact integer mWh too."""
@@ -74,6 +76,9 @@ class MeterSample:
                 doc[f"l{ph.phase}_import_energy_wh"] = _milli(ph.import_energy_mwh)
         if self.neutral_current_ma is not None:
             doc["neutral_current_a"] = _milli(self.neutral_current_ma)
+        if self.stored_energy_mwh is not None:
+            doc["stored_energy_wh"] = _milli(self.stored_energy_mwh)
+            doc["stored_energy_mwh"] = self.stored_energy_mwh
         return doc
 
     def describe(self) -> str:
@@ -97,6 +102,8 @@ class MeterSample:
             )
         if self.neutral_current_ma is not None:
             lines.append(f"  N:  {Decimal(self.neutral_current_ma) / 1000} A")
+        if self.stored_energy_mwh is not None:
+            lines.append(f"  stored    {Decimal(self.stored_energy_mwh) / 1000:>12} Wh")
         return "\n".join(lines)
 
 
@@ -148,6 +155,7 @@ def build_sample(
         export_energy_mwh=values[(Quantity.EXPORT_ENERGY, None)],
         phases=per_phase,
         neutral_current_ma=values.get((Quantity.NEUTRAL_CURRENT, None)),
+        stored_energy_mwh=values.get((Quantity.STORED_ENERGY, None)),
     )
     check_physics(sample, max_current_ma)
     return sample
@@ -179,6 +187,7 @@ def check_physics(sample: MeterSample, max_current_ma: int = MAX_CURRENT_MA) -> 
         )
     counters = [("import", sample.import_energy_mwh), ("export", sample.export_energy_mwh)]
     counters += [(f"L{ph.phase} import", ph.import_energy_mwh or 0) for ph in sample.phases]
+    counters += [("stored", sample.stored_energy_mwh or 0)]
     for name, mwh in counters:
         if mwh < 0:
             raise ImplausibleReadingError(

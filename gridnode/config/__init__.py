@@ -9,6 +9,8 @@
   ``hardware``, ``lnd``, ``peers``, ``trade``, ``limits``, ``profiles``, ``link`` and
   ``ratefeed``, and the checks across them in ``checks``;
 - :mod:`~gridnode.config.loads`: the load agent's loads.toml;
+- :mod:`~gridnode.config.battery` and :mod:`~gridnode.config.pv`: a battery node's
+  ``[battery]`` and a prosumer's ``[pv]`` (issue 22, docs/battery.md);
 - :mod:`~gridnode.config.examples`: the commented examples ``gridnode init`` writes.
 
 Nothing is imported here, so that reading the examples pulls in no reader.
