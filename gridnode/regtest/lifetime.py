@@ -4,10 +4,17 @@ Two tools, used by ``gridnode demo`` and ``gridnode regtest up``:
 
 - :func:`popen` with ``tied=True`` starts a child that Linux kills when this process
   ends, however it ends (SIGKILL and the OOM killer included): the child asks for it with
-  ``prctl(PR_SET_PDEATHSIG)`` between fork and exec. The kernel sends that signal when
-  the *thread* that forked the child exits, not the process; a worker thread that an
-  executor retires would take its children with it. So every child is forked by one
-  long-lived thread of this module (:class:`_Spawner`), whichever thread asks.
+  ``prctl(PR_SET_PDEATHSIG)`` and then execs the program, through a few lines of Python
+  (:data:`_TIE`) run with ``-I -S`` (isolated, no site: ~10 ms). Not in a ``preexec_fn``:
+  that forces a plain fork() of this whole multi-threaded process and runs Python in the
+  copy, where gRPC's and the interpreter's state, copied mid-flight from other threads,
+  aborted or crashed the child now and then (a regtest run lost an LND to it); without
+  it, :mod:`subprocess` spawns with vfork and runs nothing of ours before exec. The
+  kernel sends the signal when the *thread* that spawned the child exits, not the
+  process; a worker thread that an executor retires would take its children with it. So
+  every child is spawned by one long-lived thread of this module (:class:`_Spawner`),
+  whichever thread asks. The wrapper execs in place, so the child's PID is the
+  program's.
   The signal is SIGKILL: it only matters when this process died without stopping its
   children itself, and then nobody is left to escalate a stop that hangs; they go the
   way a power cut takes them, which the node is built to survive (its ledger is written
@@ -22,11 +29,14 @@ import asyncio
 import contextlib
 import ctypes
 import ctypes.util
+import errno
 import logging
 import os
 import queue
+import shutil
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -36,7 +46,6 @@ from typing import Any, TypeVar
 log = logging.getLogger("gridnode.regtest")
 
 T = TypeVar("T")
-PR_SET_PDEATHSIG = 1
 #: The signals that ask a gridnode command to stop cleanly.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -45,32 +54,54 @@ def popen(argv: list[str], *, tied: bool, **options: Any) -> subprocess.Popen[An
     """:class:`subprocess.Popen` of ``argv``; ``tied``: killed when this process ends."""
     if not tied:
         return subprocess.Popen(argv, **options)
-    prctl = _prctl()
-    if prctl is None:
+    if not _has_prctl():
         log.warning("this system has no prctl: %s will outlive a killed parent", argv[0])
         return subprocess.Popen(argv, **options)
-    parent = os.getpid()
-
-    def tie() -> None:  # runs in the child, between fork and exec
-        prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before the tie was made
-            os._exit(1)
-
-    return _SPAWNER.call(lambda: subprocess.Popen(argv, preexec_fn=tie, **options))
+    program = _resolve(argv[0], options)
+    wrapped = [sys.executable, "-I", "-S", "-c", _TIE, str(os.getpid()), program, *argv]
+    return _SPAWNER.call(lambda: subprocess.Popen(wrapped, **options))
 
 
-_PRCTL: list[Callable[..., int] | None] = []
+#: Run in the child: ask for SIGKILL when the parent (thread) goes, make sure the parent
+#: is still the one that asked (it may have died before the tie was made), then become
+#: the program. Arguments: the parent's PID, the program's path, its argv as given.
+_TIE = """\
+import ctypes, os, signal, sys
+ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+if os.getppid() != int(sys.argv[1]):
+    os._exit(1)
+os.execv(sys.argv[2], sys.argv[3:])
+"""
 
 
-def _prctl() -> Callable[..., int] | None:
-    """libc's prctl, looked up once in the parent (nothing is loaded in the child)."""
+def _resolve(program: str, options: dict[str, Any]) -> str:
+    """The program's path, found as Popen would find it, so that a missing one raises
+    :class:`FileNotFoundError` here, as an untied spawn does, not in the child."""
+    env = options.get("env")
+    path = env.get("PATH") if env is not None else None
+    cwd = options.get("cwd")
+    if os.sep in program:
+        candidate = program if cwd is None else os.path.join(cwd, program)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return os.path.abspath(candidate)
+        raise FileNotFoundError(errno.ENOENT, "no such program", program)
+    found = shutil.which(program, path=path)
+    if found is None:
+        raise FileNotFoundError(errno.ENOENT, "no such program on the PATH", program)
+    return found
+
+
+_PRCTL: list[bool] = []
+
+
+def _has_prctl() -> bool:
+    """Whether libc has prctl (Linux), looked up once."""
     if not _PRCTL:
         name = ctypes.util.find_library("c")
         try:
-            function: Callable[..., int] | None = ctypes.CDLL(name, use_errno=True).prctl
+            _PRCTL.append(callable(ctypes.CDLL(name).prctl))
         except (OSError, AttributeError):
-            function = None
-        _PRCTL.append(function)
+            _PRCTL.append(False)
     return _PRCTL[0]
 
 

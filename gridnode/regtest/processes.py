@@ -19,8 +19,9 @@ from pathlib import Path
 from gridnode.errors import GridnodeError
 from gridnode.regtest.lifetime import popen
 
-#: The longest spawn waits for a started process's command line to show in /proc (s).
-EXEC_WAIT_S = 2.0
+#: The longest spawn waits for a started process's command line to show in /proc (s):
+#: a bound, not a delay (a tied child execs through a short Python wrapper first).
+EXEC_WAIT_S = 10.0
 
 
 class RegtestError(GridnodeError):

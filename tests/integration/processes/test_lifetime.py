@@ -7,6 +7,7 @@ recorded PIDs only. Real processes (``sleep``, a Python parent), no Lightning.""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ from gridnode.demo.records import DemoBusyError, RunRecord, clean_leftovers, fre
 from gridnode.regtest.btcd import BtcdRpc
 from gridnode.regtest.daemons import Btcd, LndNode
 from gridnode.regtest.leftovers import StartLog, stop_leftovers
-from gridnode.regtest.lifetime import StopSignals
+from gridnode.regtest.lifetime import StopSignals, popen
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn, stop_all
 
@@ -106,6 +107,45 @@ def test_an_untied_child_outlives_its_parent_as_regtest_up_needs(strays: list[in
     parent.wait()
     time.sleep(0.5)
     assert alive(child)
+
+
+def test_a_tied_child_is_the_program_itself_under_its_own_pid(strays: list[int]) -> None:
+    """The tie is made by a wrapper that execs in place: the PID the demo records is the
+    program's, and its command line is the program's (no Python left in between)."""
+    child = popen(["sleep", "300"], tied=True)
+    strays.append(child.pid)
+    deadline = time.monotonic() + GONE_WITHIN_S
+    cmdline = b""
+    while time.monotonic() < deadline:
+        cmdline = Path(f"/proc/{child.pid}/cmdline").read_bytes()
+        if cmdline.startswith(b"sleep\0"):
+            break
+        time.sleep(0.02)  # the wrapper has not exec'd yet
+    assert cmdline.split(b"\0")[:2] == [b"sleep", b"300"]
+    child.kill()
+    child.wait()
+
+
+def test_a_tied_program_that_does_not_exist_fails_in_the_parent() -> None:
+    with pytest.raises(FileNotFoundError, match="no-such-gridnode-program"):
+        popen(["no-such-gridnode-program", "--help"], tied=True)
+
+
+def test_tied_children_spawn_while_grpc_threads_run() -> None:
+    """A process that talks gRPC (as the tests and the demo do) spawns tied children
+    without a fork of its own threads' state: a hundred in a row all exec and exit 0."""
+    import grpc
+
+    server = grpc.server(concurrent.futures.ThreadPoolExecutor(max_workers=4))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        children = [popen(["true"], tied=True) for _ in range(100)]
+        assert [c.wait(timeout=60) for c in children] == [0] * 100
+    finally:
+        channel.close()
+        server.stop(None)
 
 
 STOPPER = textwrap.dedent(
