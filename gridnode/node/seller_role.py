@@ -280,6 +280,7 @@ class SellerRole:
         told to stop, which the settled stream may report only after the session closed):
         each statement then counts every payment settled before it."""
         ledger, wallet = self.ctx.ledger, self.ctx.wallet
+        self.router.stop_issuing()  # before the list: no invoice is sent that it lacks
         for invoice in await ledger.invoices.find(state=InvoiceState.OPEN):
             if invoice.hold or not invoice.bolt11:
                 continue
@@ -291,6 +292,8 @@ class SellerRole:
             status = await wallet.lookup_invoice(payment_hash)
             if status.state is InvoiceState.SETTLED:
                 await self.router.credit(status, advance_cursor=False)
+            elif status.state is InvoiceState.CANCELED:
+                await ledger.invoices.set_state(invoice.payment_hash, InvoiceState.CANCELED)
 
     async def finish(self) -> None:
         """Nothing this seller issued can be paid once it has stopped."""
@@ -351,6 +354,7 @@ class SellerRole:
             relay=slot.relay,
             publish_rate=lambda price, at: None,
             register_invoice=self.router.register,
+            issuing=lambda: self.router.issuing,
         )
         slot.session, slot.protocol_id = session, protocol_id
         runner.post(Start())
