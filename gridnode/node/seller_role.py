@@ -4,9 +4,10 @@ session; shared are only the wallet, the ledger and the stream of settled invoic
 A session's offer is placed in time when it starts and names this node's Lightning key
 (the buyer pays no invoice payable to another). The role's part of the runtime's start-up
 is the reconciliation (deposits of sessions that did not survive a restart are released);
-its part of the shutdown is every relay off first, then each session closed (the deposit
-is refunded), then the open prepayment invoices cancelled so nothing issued can be paid
-once the seller has stopped.
+its part of the shutdown is every relay off first, then no new invoice sent and the open
+prepayment invoices cancelled (those LND settled credited, so each closing statement
+counts every payment), then each session closed (the deposit is refunded), then what is
+still open cancelled so nothing issued can be paid once the seller has stopped.
 
 Its buyers and terms change while it runs (issue 18, :meth:`SellerRole.reconfigure`, from
 a reload of the configuration): each slot's terms are read when its next offer or
