@@ -177,6 +177,9 @@ class Effects:
             self.ports.observer.invoice(InvoiceOutcome.CREATE_FAILED)
             self._post(InvoiceCreateFailed(action.request_id, f"{type(exc).__name__}: {exc}"))
             raise  # and the runner reports it (EffectFailed, with the traceback in the log)
+        if not action.hold and not self.ports.issuing():  # checked right before it is sent
+            await self._withdraw(created.payment_hash, action.request_id)
+            return
         self.ports.observer.invoice(InvoiceOutcome.CREATED)
         self._post(InvoiceCreated(action.request_id, created.bolt11, created.payment_hash.value))
         made = created.payment_hash
@@ -184,6 +187,17 @@ class Effects:
             self.spawn(self.watch_hold(made), Effect.WATCH_INVOICE, made.value)
         else:
             self.spawn(self.expire(made, action.expiry_s), Effect.LOOK_UP_INVOICE, made.value)
+
+    async def _withdraw(self, payment_hash: PaymentHash, request_id: int) -> None:
+        """A prepayment invoice LND created as the seller stops: cancelled, never sent.
+        The shutdown has listed the open invoices to cancel them before the statements
+        (it may have missed this one), so a buyer must not get the chance to pay it."""
+        try:
+            await self.ports.wallet.cancel_invoice(payment_hash)
+            await self.ports.ledger.invoices.set_state(payment_hash.value, InvoiceState.CANCELED)
+        except WalletError as exc:  # unsent, so unpaid: the final sweep cancels it
+            self.log.warning("could not cancel invoice %s: %s", payment_hash, exc)
+        self._post(InvoiceCreateFailed(request_id, "the seller is stopping: no new invoice"))
 
     async def watch_hold(self, payment_hash: PaymentHash) -> None:
         """A hold invoice's ACCEPTED and CANCELED states (the settled stream has neither);

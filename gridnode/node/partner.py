@@ -187,6 +187,7 @@ class Partner:
         relay: Relay | None,
         publish_rate: Callable[[int, int], None],
         register_invoice: Callable[[bytes, Postable], None] | None = None,
+        issuing: Callable[[], bool] | None = None,
         payments: PaymentPolicy | None = None,
     ) -> SessionRunner:
         """A runner for this partner's next session, on the node's ports."""
@@ -205,6 +206,8 @@ class Partner:
         )
         if register_invoice is not None:
             ports.register_invoice = register_invoice
+        if issuing is not None:
+            ports.issuing = issuing
         role = "seller" if self.peer_role == "buyer" else "buyer"
         every_ms = round(ctx.timings.summary_interval_s * 1000)
         return SessionRunner(

@@ -86,9 +86,12 @@ async def carry_note(
     ledger: Ledger, peer_fingerprint: str, session_id: str, now_ms: int
 ) -> CarriedCredit | None:
     """The seller starts a session: the latest note it owes this buyer is carried into it
-    (settled as carried before the offer states it, so it is never also paid back)."""
+    (settled as carried before the offer states it, so it is never also paid back). A
+    note the buyer asked back is not: it is paid back, even once its payment failed (the
+    buyer asks again, and a buyer that paused may ask again only when its link returns,
+    after this offer)."""
     notes = await ledger.credit.find(peer_fingerprint, CreditNoteState.OPEN)
-    owed = [n for n in notes if n.credit > Msat(0)]
+    owed = [n for n in notes if n.credit > Msat(0) and n.payment_hash is None]
     if not owed or not await ledger.credit.carried(owed[-1].note_id, session_id, now_ms):
         return None
     return CarriedCredit(owed[-1].note_id, owed[-1].credit)

@@ -38,6 +38,9 @@ class RunnerPorts:
     ids: IdSource = field(default_factory=OsRandom)
     #: Routes a payment hash's wallet events to this runner (the node's settled stream).
     register_invoice: Callable[[bytes, Postable], None] = lambda _h, _r: None
+    #: Whether a new prepayment invoice may still go to the buyer (False once a seller
+    #: stops: its shutdown already cancelled the open ones, so a late one is cancelled too).
+    issuing: Callable[[], bool] = lambda: True
     #: Tells the node's health check that a wallet call found LND unreachable.
     wallet_failed: Callable[[str], None] = lambda _problem: None
     #: Told of invoices and payments by outcome, relay switches and tick gaps.

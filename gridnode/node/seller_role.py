@@ -4,9 +4,10 @@ session; shared are only the wallet, the ledger and the stream of settled invoic
 A session's offer is placed in time when it starts and names this node's Lightning key
 (the buyer pays no invoice payable to another). The role's part of the runtime's start-up
 is the reconciliation (deposits of sessions that did not survive a restart are released);
-its part of the shutdown is every relay off first, then each session closed (the deposit
-is refunded), then the open prepayment invoices cancelled so nothing issued can be paid
-once the seller has stopped.
+its part of the shutdown is every relay off first, then no new invoice sent and the open
+prepayment invoices cancelled (those LND settled credited, so each closing statement
+counts every payment), then each session closed (the deposit is refunded), then what is
+still open cancelled so nothing issued can be paid once the seller has stopped.
 
 Its buyers and terms change while it runs (issue 18, :meth:`SellerRole.reconfigure`, from
 a reload of the configuration): each slot's terms are read when its next offer or
@@ -280,6 +281,7 @@ class SellerRole:
         told to stop, which the settled stream may report only after the session closed):
         each statement then counts every payment settled before it."""
         ledger, wallet = self.ctx.ledger, self.ctx.wallet
+        self.router.stop_issuing()  # before the list: no invoice is sent that it lacks
         for invoice in await ledger.invoices.find(state=InvoiceState.OPEN):
             if invoice.hold or not invoice.bolt11:
                 continue
@@ -291,6 +293,8 @@ class SellerRole:
             status = await wallet.lookup_invoice(payment_hash)
             if status.state is InvoiceState.SETTLED:
                 await self.router.credit(status, advance_cursor=False)
+            elif status.state is InvoiceState.CANCELED:
+                await ledger.invoices.set_state(invoice.payment_hash, InvoiceState.CANCELED)
 
     async def finish(self) -> None:
         """Nothing this seller issued can be paid once it has stopped."""
@@ -351,6 +355,7 @@ class SellerRole:
             relay=slot.relay,
             publish_rate=lambda price, at: None,
             register_invoice=self.router.register,
+            issuing=lambda: self.router.issuing,
         )
         slot.session, slot.protocol_id = session, protocol_id
         runner.post(Start())

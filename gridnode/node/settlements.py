@@ -44,6 +44,16 @@ class SettlementRouter:
         self.observer = observer
         self._routes: dict[bytes, Postable] = {}
         self.credited = 0
+        #: a new prepayment invoice may still go to a buyer; False once the seller stops
+        #: (:meth:`stop_issuing`)
+        self.issuing = True
+
+    def stop_issuing(self) -> None:
+        """From now on no new prepayment invoice reaches a buyer: one created from here on
+        is cancelled by its effect instead of sent. A stopping seller calls this before it
+        lists its open invoices to cancel them, so every invoice a buyer can still pay is
+        in that list, and its statement counts every payment LND settled."""
+        self.issuing = False
 
     def register(self, payment_hash: bytes, session: Postable) -> None:
         self._routes[payment_hash] = session

@@ -23,11 +23,6 @@ from tests.support.regtest.node_harness import circuit_state, network_down, run_
 
 pytestmark = pytest.mark.regtest
 
-#: What the receipt of the session a stopped seller closed may show today: KNOWN ISSUE
-#: (issue 19, docs/market.md): with real LND a payment landing as the seller stops may
-#: still miss its closing statement (one run in four); nothing else may be wrong.
-_STOPPED_SELLER_KNOWN = {"statement_paid_mismatch", "credit_outstanding"}
-
 
 @pytest.fixture
 def estate_demo(tmp_path: Path) -> Iterator[EstateHarness]:
@@ -73,8 +68,6 @@ def test_two_sellers_fail_over_break_before_make_with_every_receipt_verifying(
             options = VerifyOptions(seller_fpr=seller_fpr, buyer_fpr=buyer.identity.fingerprint)
             report = verify_receipt(build_receipt(buyer.ledger, name), options)
             problems = {p.code for p in report.problems}
-            if sellers[seller_fpr] == "seller-1" and (rows[name].closed_at_ms or 0) >= trigger_ms:
-                problems -= _STOPPED_SELLER_KNOWN
             assert not problems, (sellers[seller_fpr], name, [str(p) for p in report.problems])
             verified.append(sellers[seller_fpr])
         assert {"seller-1", "seller-2"} <= set(verified)

@@ -257,3 +257,42 @@ async def test_pausing_buying_is_leaving_the_credit_comes_back_first(tmp_path: P
         assert note.state is CreditNoteState.PAID
         [owed] = await pair.seller_ledger.credit.find()
         assert owed.state is CreditNoteState.PAID
+
+
+async def test_a_refund_asked_while_paused_is_paid_back_when_the_link_returns(
+    tmp_path: Path,
+) -> None:
+    """The buyer paused and asked its credit back, and the seller's payment failed; asked
+    again while paused (the link is down), the request waits in the link. When buying
+    resumes the seller offers at once, before that request reaches it: the offer must not
+    carry the note (the buyer asked it back), so the request finds it owed and it is paid
+    back, not carried into the next session."""
+    pair = await trading_pair(tmp_path)
+    async with pair.trading():
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
+        await pair.clock.advance(10)
+        balance, pair.seller_wallet.local = pair.seller_wallet.local, Msat(0)  # refunds fail
+        assert await pair.buyer.set_buying(False) is None
+        await pair.clock.run_until(lambda: not pair.links.seller.up, limit_s=60)
+        await pair.clock.advance(30)  # the seller's quiet time is over: it would offer
+        [asked] = await pair.buyer_ledger.credit.find()
+        assert asked.state is CreditNoteState.REQUESTED
+        [owed] = await pair.seller_ledger.credit.find()
+        assert owed.state is CreditNoteState.OPEN  # its payment failed: owed still
+        pair.seller_wallet.local = balance
+        assert (await pair.partner.refunds.ask()).startswith("asked for 1")  # link down
+        await pair.clock.advance(5)
+        [owed] = await pair.seller_ledger.credit.find()
+        assert owed.state is CreditNoteState.OPEN  # the request waits in the link
+        assert await pair.buyer.set_buying(True) is None
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=60)
+        await pair.clock.advance(5)
+        session = pair.slot.session
+        assert session is not None
+        assert session.billing.carried_in == Msat(0)  # the new session carries nothing in
+    for ledger in ("buyer", "seller"):
+        with pair.stored(ledger) as store:
+            note = store.credit.get(asked.note_id)
+            assert note is not None
+            assert note.state is CreditNoteState.PAID, (ledger, note)
+            assert not [n for n in store.credit.find() if n.state is CreditNoteState.CARRIED]
