@@ -6,7 +6,9 @@
   End) often arrives just after this side closed. It is still evidence of the session,
   so the node checks it like a live one (the peer's pinned key, the session id, the
   next page of the peer's series) and stores it, instead of dropping it. Nothing acts
-  on it: the session is over.
+  on it: the session is over. A late reading that does not follow the last page kept
+  here (one between was lost when this node was killed) is not kept: the receipt's
+  series stays unbroken, ending where this ledger's copy ends.
 - So is the seller's closing statement that reaches a buyer whose session closed first
   (its link was down past the session expiry): it is the seller's signed word on the
   credit left, so the buyer keeps it and its credit note, which the seller's next offer
@@ -79,6 +81,18 @@ async def keep_late_reading(
     series = f"{reading.payload.GS}:{reading.payload.MS}"
     if protocol_id.hex() != reading.payload.ID:
         log.warning("a late reading names session %r, not %s", reading.payload.ID, session_id)
+        return False
+    last = await ledger.evidence.last_session_reading(session_id, ReadingSide.PEER)
+    if last is not None and reading.page != last.pagination + 1:
+        # a reading between them never reached this ledger (this node was killed before
+        # it was written): the series as kept here ends at its last unbroken page, and
+        # the peer's own receipt holds the rest
+        log.info(
+            "a late reading %s for session %s does not follow the last kept page T%d: not kept",
+            reading.payload.PG,
+            session_id,
+            last.pagination,
+        )
         return False
     try:
         await ledger.sessions.journal(

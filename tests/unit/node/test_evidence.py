@@ -92,3 +92,16 @@ def test_the_frames_decode_as_meter_readings() -> None:
     body = codec.decode(_buyer_frames()[2]).envelope.body
     assert isinstance(body, MeterReadingMessage)
     assert body.reading.payload.RD[-1].TX is Transaction.END
+
+
+async def test_a_late_end_after_a_lost_page_is_not_kept(tmp_path: Path) -> None:
+    """The reading before it never reached this ledger (the node was killed): keeping the
+    End would leave a gap the verifier reads as a removed record (a drill found one)."""
+    ledger = await _ledger(tmp_path)
+    begin, _lost, end = _buyer_frames()
+    verifier = BUYER.verifier()
+    assert await keep_late_reading(ledger, NAME, PROTOCOL_ID, begin, verifier, T0)
+    assert not await keep_late_reading(ledger, NAME, PROTOCOL_ID, end, verifier, T0)
+    assert len(await _peer_records(ledger)) == 1
+    assert not await peer_ended(ledger, NAME)
+    await ledger.close()
