@@ -41,11 +41,11 @@ from gridnode.node.context import NodeContext
 from gridnode.node.metering import MeterPoller
 from gridnode.node.routing import unknown_session_frame
 from gridnode.node.seller_partner import SellerPartner
-from gridnode.snapshot import SessionView
+from gridnode.snapshot import SessionView, Terms
 from gridnode.trade.actions import LedgerKind
 from gridnode.trade.events import MeterSample
 from gridnode.trade.states import BuyerState
-from gridnode.trade.terms import BuyerLimits
+from gridnode.trade.terms import BuyerLimits, Offer
 
 log = logging.getLogger("gridnode.node")
 
@@ -129,6 +129,9 @@ class EstateMarket:
         #: the longest wait at a switch from asking the old session to close until its
         #: feed was seen open (ms)
         self.longest_gap_ms = 0
+        #: the offer each seller was scored on in the latest choice (the rate feed
+        #: publishes the next best's rate and forecast from it)
+        self.offers: dict[str, Offer] = {}
         for partner in partners:
             assert partner.seat is not None, "every partner of a market has a seat"
             partner.market_changed = self.wake.set
@@ -177,6 +180,7 @@ class EstateMarket:
         for partner in self.partners:
             self._refresh_stale(partner, now)
         candidates = [self._candidate(p) for p in self.partners]
+        self.offers = {c.seller: c.offer for c in candidates if c.offer is not None}
         market = Market(
             period,
             self.load.power_mw(),
@@ -350,4 +354,8 @@ def market_view(view: SessionView, market: EstateMarket) -> SessionView:
     if label == "" and score is not None:
         label = "scored"
     whole = None if score is None else score.total_msat.numerator // score.total_msat.denominator
-    return dataclasses.replace(view, market=label, market_score_msat=whole)
+    offer = market.offers.get(name)
+    terms = None
+    if offer is not None:
+        terms = Terms(offer.start_ms, offer.stop_ms, offer.electrical.max_power_mw, offer.profile)
+    return dataclasses.replace(view, market=label, market_score_msat=whole, market_offer=terms)

@@ -129,6 +129,7 @@ class RateFeed:
         #: say when it changed); the node says, so it leaves this None.
         self.poll_s = poll_s
         self.forecasts = Forecasts()
+        self.next_forecasts = Forecasts()  # the next best seller's (the estate market)
         self.seq = 0
         self.sent: RateMessage | None = None
         self._wake = asyncio.Event()
@@ -139,7 +140,9 @@ class RateFeed:
 
     async def publish_now(self) -> RateMessage:
         self.seq += 1
-        message = build_message(self.seq, self.clock_ms(), self.snapshot(), self.forecasts)
+        message = build_message(
+            self.seq, self.clock_ms(), self.snapshot(), self.forecasts, self.next_forecasts
+        )
         await self.publisher.send(message)
         self.sent = message
         return message

@@ -91,6 +91,11 @@ async def test_a_planned_switch_is_break_before_make_and_returns_the_credit(
         assert feed.seller == place.partners[1].peer.fingerprint
         assert feed.rate_msat_per_kwh == 180_000
         assert feed.profile == FLAT
+        # and the next best: the seller left, with the offer it was scored on
+        assert feed.next_best is not None
+        assert (feed.next_best.name, feed.next_best.profile) == ("seller-0", RISING)
+        assert feed.next_best.seller == place.partners[0].peer.fingerprint
+        assert feed.next_best.score_msat == views["seller-0"].market_score_msat
     assert place.circuit.overlaps == []
     (gap,) = place.circuit.gaps_s()
     assert 0 < gap < 10
