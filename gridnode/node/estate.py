@@ -53,6 +53,10 @@ log = logging.getLogger("gridnode.node")
 #: that the old feed still carries current.
 FEED_CHECK_S = 0.5
 FEED_WARN_S = 30.0
+#: A held offer is refreshed once a quarter of its sale period is left (at least 5 s,
+#: at most half of it), so a failover finds a fresh offer of the next best at once.
+REFRESH_SHARE = 4
+MIN_REFRESH_LEAD_MS = 5_000
 _OVER = (BuyerState.CLOSING, BuyerState.CLOSED)
 
 
@@ -160,8 +164,9 @@ class EstateMarket:
             await self.step()
             now = clock.now_ms()
             stop_ms = period_at(now, self.settings.period_ms).stop_ms
+            wake_ms = min([stop_ms, *(self._refresh_at(p) for p in self.partners)])
             with contextlib.suppress(TimeoutError):
-                await wait_for(clock, self.wake.wait(), max(stop_ms - now, 1) / 1000)
+                await wait_for(clock, self.wake.wait(), max(wake_ms - now, 1) / 1000)
             self.wake.clear()
 
     async def step(self) -> None:
@@ -172,13 +177,13 @@ class EstateMarket:
             self.active, self.fault = None, ""
             return
         now = self.ctx.clock.now_ms()
+        for partner in self.partners:
+            self._refresh_held(partner, now)
         period = period_at(now, self.settings.period_ms)
         active = self.active
         if active is not None and not self._failing(active) and period == self.decided:
             await active.release_held()  # a new offer of the chosen seller
             return
-        for partner in self.partners:
-            self._refresh_stale(partner, now)
         candidates = [self._candidate(p) for p in self.partners]
         self.offers = {c.seller: c.offer for c in candidates if c.offer is not None}
         market = Market(
@@ -210,17 +215,28 @@ class EstateMarket:
             if fresh:  # in the session that receives, once it started
                 await self._journal(choice, [chosen])
 
-    def _refresh_stale(self, partner: SellerPartner, now_ms: int) -> None:
-        """A held offer whose sale period is over is dropped, and its seller asked for a
-        fresh one (it comes after the seller's quiet time)."""
+    def _refresh_at(self, partner: SellerPartner) -> int:
+        """When ``partner``'s held offer is to be refreshed (far ahead: nothing held)."""
         seat = partner.seat
         if partner is self.active or seat is None or seat.offer is None or not seat.held:
+            return 2**62
+        offer = seat.offer
+        length = max(offer.stop_ms - offer.start_ms, 0)
+        lead = min(max(MIN_REFRESH_LEAD_MS, length // REFRESH_SHARE), length // 2)
+        return offer.stop_ms - lead
+
+    def _refresh_held(self, partner: SellerPartner, now_ms: int) -> None:
+        """A held offer near the end of its sale period is dropped and its seller asked
+        for a fresh one, which comes within a second (the seller's short quiet time after
+        such a request), so the next best always has an offer that lasts."""
+        if now_ms < self._refresh_at(partner):
             return
-        if seat.offer.stop_ms <= now_ms:
-            log.info("asking %s for a fresh offer: the one held is over", partner.name)
-            held = seat.held_session
-            seat.drop()  # the seller, told this node does not know its session, offers anew
-            partner.link.send(unknown_session_frame(held, self.ctx.signer))
+        seat = partner.seat
+        assert seat is not None
+        log.info("asking %s for a fresh offer: the one held ends soon", partner.name)
+        held = seat.held_session
+        seat.drop()  # the seller, told this node does not know its session, offers anew
+        partner.link.send(unknown_session_frame(held, self.ctx.signer))
 
     def _failing(self, partner: SellerPartner) -> bool:
         """The active seller's session ended or is ending (breach, voltage, link lost

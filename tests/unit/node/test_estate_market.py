@@ -174,3 +174,27 @@ async def test_paused_buying_chooses_nobody_until_resumed(tmp_path: Path) -> Non
         assert await place.buyer.set_buying(True) is None
         await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=120)
     assert place.circuit.overlaps == []
+
+
+async def test_a_held_offer_is_kept_fresh_so_a_failover_starts_at_once(tmp_path: Path) -> None:
+    """The next best's held offer is refreshed before its sale period ends (a quarter of
+    it left), so when the active seller fails long after the first offers, the next best
+    supplies without waiting for a fresh offer (the seller's quiet time, 10 s)."""
+    place = await estate(tmp_path, [ConstantProfile(MsatPerKwh(150_000)), FLAT])
+    async with place.trading():
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
+        seat = place.partners[1].seat
+        assert seat is not None and seat.offer is not None
+        first = seat.offer
+        for _ in range(25):  # two and a half of its ten-minute sale periods
+            await place.clock.advance(60)
+            now = place.clock.now_ms()
+            assert seat.offer is not None, "a held offer at every minute"
+            assert seat.offer.stop_ms - now >= 60_000, "with over a minute left"
+        assert seat.offer.start_ms > first.stop_ms - 10 * MINUTE_MS // 2
+        place.sellers[0].feed.voltage_mv = 150_000  # below the 200 V the buyer accepts
+        took = await place.clock.run_until(
+            lambda: _feed_closed(place, "feed-1"), step_s=0.5, limit_s=120
+        )
+        assert took < place.buyer.ctx.timings.retry_after_close_s
+    assert place.circuit.overlaps == []
