@@ -30,7 +30,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections import deque
 from dataclasses import dataclass
 
 from gridnode.clock import wait_for
@@ -38,6 +37,8 @@ from gridnode.ledger import JournalEntry
 from gridnode.market import Candidate, Choice, Market, MarketPeriod, choose, period_at
 from gridnode.money import Msat
 from gridnode.node.context import NodeContext
+from gridnode.node.estate_load import LoadEstimate as LoadEstimate
+from gridnode.node.estate_load import needed_power_mw as needed_power_mw
 from gridnode.node.metering import MeterPoller
 from gridnode.node.routing import unknown_session_frame
 from gridnode.node.seller_partner import SellerPartner
@@ -45,7 +46,7 @@ from gridnode.snapshot import SessionView, Terms
 from gridnode.trade.actions import LedgerKind
 from gridnode.trade.events import MeterSample
 from gridnode.trade.states import BuyerState
-from gridnode.trade.terms import BuyerLimits, Offer
+from gridnode.trade.terms import Offer
 
 log = logging.getLogger("gridnode.node")
 
@@ -66,39 +67,6 @@ class MarketSettings:
 
     period_ms: int
     switch_threshold: Msat
-
-
-def needed_power_mw(limits: BuyerLimits) -> int:
-    """The power the buyer's limits say it needs: the current it needs on each phase at
-    the lowest nominal voltage it accepts (the load estimate before any supply)."""
-    phases = max(limits.phases, 1)
-    currents = [limits.current_needed_of(phase) for phase in range(phases)]
-    return sum(currents) * limits.nominal_min_mv // 1000
-
-
-class LoadEstimate:
-    """The buyer's own recent load while supplied: the mean power of the samples that saw
-    current over the last period; before any, ``fallback_mw`` (what the limits need)."""
-
-    def __init__(self, window_ms: int, fallback_mw: int) -> None:
-        self.window_ms = window_ms
-        self.fallback_mw = fallback_mw
-        self.samples: deque[tuple[int, int]] = deque()
-        #: (at_ms, the largest phase current) of the latest sample
-        self.latest: tuple[int, int] | None = None
-
-    def add(self, sample: MeterSample) -> None:
-        current = max(sample.currents_ma, default=0)
-        self.latest = (sample.at_ms, current)
-        if current > 0:
-            self.samples.append((sample.at_ms, sample.power_mw))
-        while self.samples and self.samples[0][0] < sample.at_ms - self.window_ms:
-            self.samples.popleft()
-
-    def power_mw(self) -> int:
-        if not self.samples:
-            return self.fallback_mw
-        return sum(power for _, power in self.samples) // len(self.samples)
 
 
 class EstateMarket:
@@ -188,7 +156,7 @@ class EstateMarket:
         self.offers = {c.seller: c.offer for c in candidates if c.offer is not None}
         market = Market(
             period,
-            self.load.power_mw(),
+            self.load.expected_mw(period.start_ms, period.stop_ms, now),
             self.settings.switch_threshold,
             active.name if active is not None else None,
             now,

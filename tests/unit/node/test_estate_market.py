@@ -12,6 +12,7 @@ from pathlib import Path
 from gridnode.ledger import CreditNoteState
 from gridnode.market import ChoiceKind
 from gridnode.peer.link import LinkExpired
+from gridnode.ratefeed.plan import PlanMessage
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.trade.actions import LedgerKind
@@ -184,7 +185,8 @@ async def test_a_held_offer_is_kept_fresh_so_a_failover_starts_at_once(tmp_path:
     async with place.trading():
         await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
         seat = place.partners[1].seat
-        assert seat is not None and seat.offer is not None
+        assert seat is not None
+        assert seat.offer is not None
         first = seat.offer
         for _ in range(25):  # two and a half of its ten-minute sale periods
             await place.clock.advance(60)
@@ -198,3 +200,31 @@ async def test_a_held_offer_is_kept_fresh_so_a_failover_starts_at_once(tmp_path:
         )
         assert took < place.buyer.ctx.timings.retry_after_close_s
     assert place.circuit.overlaps == []
+
+
+async def test_the_market_expects_the_load_agents_plan_while_it_is_fresh(tmp_path: Path) -> None:
+    """With a smart load agent's plan heard lately, each offer is scored against the
+    planned power; once the plan is stale, against the buyer's own recent load."""
+    place = await estate(
+        tmp_path, [ConstantProfile(MsatPerKwh(150_000)), FLAT], period_ms=MINUTE_MS
+    )
+    async with place.trading():
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
+        decided = place.market.decided
+        assert decided is not None
+        await place.clock.advance((decided.stop_ms - place.clock.now_ms()) / 1000 - 5)
+        recent = place.market.load.power_mw()
+        now = place.clock.now_ms()  # five seconds before the next period: fresh then
+        plan = PlanMessage(1, now, ((now, 5_000_000),), now + 10 * MINUTE_MS)
+        place.market.load.heard_plan(plan, now)
+        stop = place.market.decided
+        assert stop is not None
+        await place.clock.run_until(lambda: place.market.decided != stop, limit_s=70)
+        choice = place.market.choice
+        assert choice is not None
+        assert choice.expected_power_mw == 5_000_000
+        assert recent != 5_000_000
+        await place.clock.advance(60)  # no plan since: stale by the next period
+        choice = place.market.choice
+        assert choice is not None
+        assert choice.expected_power_mw == place.market.load.power_mw()
