@@ -12,7 +12,9 @@ A switch, planned or a failover, is **break before make**:
 
 1. the old session is asked to close normally (End reading, reconciliation, closing
    statement and credit note), and its seller's End awaited a moment;
-2. the old seller pays its credit back (:meth:`~gridnode.node.refunds.BuyerRefunds.leave`);
+2. the old seller pays its credit back (:meth:`~gridnode.node.refunds.BuyerRefunds.leave`;
+   at a failover the old seller may be gone: its credit is asked back, and waited for,
+   while the next one supplies);
 3. the old feed is seen open: its session closed (the seller's close or suspend notice)
    and a reading of the buyer's own meter taken after that shows no current (or the
    meter is dark); until then the new supply waits, however long;
@@ -34,7 +36,15 @@ from dataclasses import dataclass
 
 from gridnode.clock import wait_for
 from gridnode.ledger import JournalEntry
-from gridnode.market import Candidate, Choice, Market, MarketPeriod, choose, period_at
+from gridnode.market import (
+    Candidate,
+    Choice,
+    ChoiceKind,
+    Market,
+    MarketPeriod,
+    choose,
+    period_at,
+)
 from gridnode.money import Msat
 from gridnode.node.context import NodeContext
 from gridnode.node.estate_load import LoadEstimate as LoadEstimate
@@ -262,7 +272,13 @@ class EstateMarket:
         if runner is not None:
             await old.wait_closed(runner, timings.close_grace_s)
             await old.wait_peer_end(runner, timings.peer_end_grace_s)
-        await old.refunds.leave(timings.refund_grace_s)  # its credit back (issue 19)
+        leaving = old.refunds.leave(timings.refund_grace_s)  # its credit back (issue 19)
+        if choice.kind is ChoiceKind.FAILOVER:
+            # the old seller failed (it may be gone): its credit is asked back, and
+            # waited for, while the next one supplies, not before
+            self.ctx.tasks.spawn(leaving, name=f"credit back from {old.name}")
+        else:
+            await leaving
         await self._feed_open(old, runner.closed if runner is not None else None)
         self.longest_gap_ms = max(self.longest_gap_ms, self.ctx.clock.now_ms() - left_ms)
 
