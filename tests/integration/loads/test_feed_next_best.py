@@ -5,8 +5,13 @@ published at once."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
+import zmq
+import zmq.asyncio
+
+from gridnode.ratefeed.message import TOPIC
 from gridnode.ratefeed.publisher import RateFeed, RatePublisher
 from gridnode.ratefeed.state import FeedState, NextBestState
 from gridnode.ratefeed.subscriber import RateSubscriber
@@ -63,6 +68,35 @@ async def test_a_subscriber_receives_the_next_best_and_its_change() -> None:
         assert await asyncio.wait_for(grid(), 5.0) == 200_000
     finally:
         subscriber.close()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        publisher.close()
+
+
+async def test_a_plain_sub_socket_of_before_reads_the_feed() -> None:
+    """An agent of before subscribes with a plain SUB socket: the feed (an XPUB now, to
+    read plans) reaches it, and the message it reads is version 1 with its keys as they
+    were, the next best an extra key."""
+    estate = Estate()
+    publisher = RatePublisher("tcp://127.0.0.1:0")
+    publisher.start()
+    feed = RateFeed(publisher, estate, _ms, resend_s=0.2)
+    task = asyncio.create_task(feed.run())
+    context = zmq.asyncio.Context()
+    sub = context.socket(zmq.SUB)
+    sub.setsockopt(zmq.LINGER, 0)
+    sub.setsockopt(zmq.SUBSCRIBE, TOPIC)
+    sub.connect(publisher.bound)
+    try:
+        topic, body = await asyncio.wait_for(sub.recv_multipart(), 5.0)
+        doc = json.loads(body)
+        assert topic == TOPIC
+        assert doc["v"] == 1
+        assert (doc["rate_msat_per_kwh"], doc["seller"]) == (180_000, ACTIVE)
+        assert doc["next_best"]["name"] == "roof"
+    finally:
+        sub.close()
+        context.term()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         publisher.close()
