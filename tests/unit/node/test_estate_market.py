@@ -188,6 +188,12 @@ async def test_a_held_offer_is_kept_fresh_so_a_failover_starts_at_once(tmp_path:
         assert seat is not None
         assert seat.offer is not None
         first = seat.offer
+        # refreshed before it ends; the seller, asked for a fresh offer in place of one
+        # held unanswered, offers again at once (not after its 10 s quiet time)
+        await place.clock.run_until(lambda: seat.offer is None, step_s=0.1, limit_s=600)
+        assert place.clock.now_ms() < first.stop_ms
+        took = await place.clock.run_until(lambda: seat.offer is not None, step_s=0.1)
+        assert took < 2
         for _ in range(25):  # two and a half of its ten-minute sale periods
             await place.clock.advance(60)
             now = place.clock.now_ms()
