@@ -354,7 +354,10 @@ def market_view(view: SessionView, market: EstateMarket) -> SessionView:
     if label == "" and score is not None:
         label = "scored"
     whole = None if score is None else score.total_msat.numerator // score.total_msat.denominator
-    offer = market.offers.get(name)
+    # the offer held now (a refresh replaces the one scored), else the one scored
+    seat = partner.seat if partner is not None and partner is not market.active else None
+    offer = seat.offer if seat is not None and seat.held and seat.offer else None
+    offer = offer or market.offers.get(name)
     terms = None
     if offer is not None:
         terms = Terms(offer.start_ms, offer.stop_ms, offer.electrical.max_power_mw, offer.profile)
