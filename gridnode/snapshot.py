@@ -101,6 +101,9 @@ class SessionView:
     #: seller.
     market: str = ""
     market_score_msat: int | None = None
+    #: The offer this seller was scored on in the latest choice (its held offer; the
+    #: session's own for the active one): the rate feed publishes the next best's.
+    market_offer: Terms | None = None
 
 
 @dataclass(frozen=True, slots=True)

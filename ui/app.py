@@ -58,6 +58,7 @@ class Dashboard(App[None]):
 """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_session", "Next buyer"),
+        Binding("n", "next_seller", "Next seller"),  # a buyer of several sellers
         Binding("enter", "toggle_drill", "One/all"),
         Binding("p", "toggle_pause", "Pause plot"),
         Binding("r", "receipt", "Receipt"),
@@ -237,8 +238,11 @@ class Dashboard(App[None]):
             return True
         if action == "stop_session" and self.status.role != "seller":
             return False
+        buyer = self.status.role == "buyer"
+        if (action == "next_session" and buyer) or (action == "next_seller" and not buyer):
+            return False
         one_session = len(self.status.sessions) < 2
-        return not (one_session and action in ("next_session", "toggle_drill"))
+        return not (one_session and action in ("next_session", "next_seller", "toggle_drill"))
 
     def _table_wanted(self) -> bool:
         if self.status is None or self.drilled:
@@ -271,6 +275,10 @@ class Dashboard(App[None]):
         if table.row_count > index:
             table.move_cursor(row=index)
         self._show_selected()
+
+    def action_next_seller(self) -> None:
+        """A buyer's n: the next of its sellers (the same move, said as it is)."""
+        self.action_next_session()
 
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused

@@ -164,6 +164,32 @@ def market(session: pb.SessionStatus) -> str:
     return f"{session.market}, {msat(session.market_score_msat)} this period"
 
 
+#: A seller's place in a buyer's market -> (symbol, style); refusals start "refused: ".
+_PLACES: dict[str, tuple[str, str]] = {
+    "active": ("▶", "bold green"),
+    "next best": ("◇", "cyan"),
+    "scored": ("·", ""),
+    "offer held": ("…", "dim"),
+}
+
+
+def market_place(session: pb.SessionStatus) -> Badge:
+    """The seller's place in the market as a badge for the table (the refusal's reasons
+    are in the detail's market row)."""
+    place = session.market
+    if not place:
+        return Badge(MISSING, "", "dim")
+    if place.startswith("refused"):
+        return Badge("✖", "refused", "red")
+    symbol, style = _PLACES.get(place, ("•", ""))
+    return Badge(symbol, place, style)
+
+
+def market_score(session: pb.SessionStatus) -> str:
+    """The seller's score over the period ("-" when it was not scored)."""
+    return msat(session.market_score_msat) if session.market_scored else MISSING
+
+
 def period(session: pb.SessionStatus, now_ms: int) -> str:
     if not session.period_stop_ms:
         return "no sale period yet"

@@ -34,9 +34,13 @@ class TopBar(Static):
 
 
 class SessionTable(DataTable[Text | str]):
-    """A seller's buyers, one row each; the highlighted row is the one drilled into."""
+    """A seller's buyers, or a buyer's sellers (the estate market), one row each; the
+    highlighted row is the one drilled into."""
 
     COLUMNS = ("buyer", "link", "state", "relay", "power", "credit")
+    #: A buyer of several sellers: each seller's place in the market and its score over
+    #: the period, instead of a relay (the buyer has none) and the power (one meter).
+    MARKET_COLUMNS = ("seller", "link", "state", "market", "score", "credit")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "One/all", show=True)
     ]
@@ -44,10 +48,20 @@ class SessionTable(DataTable[Text | str]):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = False
-        for column in self.COLUMNS:
+        self.columns_shown: tuple[str, ...] = ()
+        self._use_columns(self.COLUMNS)
+
+    def _use_columns(self, columns: tuple[str, ...]) -> None:
+        if columns == self.columns_shown:
+            return
+        self.clear(columns=True)
+        for column in columns:
             self.add_column(column, key=column)
+        self.columns_shown = columns
 
     def show(self, status: pb.NodeStatus) -> None:
+        market = status.role == "buyer"
+        self._use_columns(self.MARKET_COLUMNS if market else self.COLUMNS)
         keys = [view.session_key(s, i) for i, s in enumerate(status.sessions)]
         if set(keys) != {str(row.value) for row in self.rows} or len(keys) != self.row_count:
             selected = self._selected_key()
@@ -59,7 +73,7 @@ class SessionTable(DataTable[Text | str]):
             return
         for index, (key, session) in enumerate(zip(keys, status.sessions, strict=True)):
             for column, cell in zip(
-                self.COLUMNS, self._cells(session, index, status.role), strict=True
+                self.columns_shown, self._cells(session, index, status.role), strict=True
             ):
                 self.update_cell(key, column, cell, update_width=True)
 
@@ -72,12 +86,23 @@ class SessionTable(DataTable[Text | str]):
     @staticmethod
     def _cells(session: pb.SessionStatus, index: int, role: str) -> tuple[Text | str, ...]:
         state = view.state_badge(session.state)
-        relay = view.relay_badge(session, role)
         link = view.link_badge(session.peer_connected)
-        return (
+        head = (
             view.session_label(session, index),
             Text(link.symbol, style=link.style),
             Text(state.text, style=state.style),
+        )
+        if role == "buyer":
+            place = view.market_place(session)
+            return (
+                *head,
+                Text(place.text.strip(), style=place.style),
+                view.market_score(session),
+                view.msat(session.credit_msat),
+            )
+        relay = view.relay_badge(session, role)
+        return (
+            *head,
             Text(relay.text, style=relay.style),
             view.power(session.power_mw),
             view.msat(session.credit_msat),

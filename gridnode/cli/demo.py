@@ -70,8 +70,8 @@ from gridnode.cli.common import emit_json, guarded, say
 @click.option(
     "--dashboard/--no-dashboard",
     default=None,
-    help="Open the dashboard on the seller once the demo runs. Default: when a terminal "
-    "is attached (and no --json).",
+    help="Open the dashboard on the seller (with --sellers: on the first buyer) once the "
+    "demo runs. Default: when a terminal is attached (and no --json).",
 )
 @click.option(
     "--terms",
@@ -191,15 +191,21 @@ def demo(
     )
     if smart_loads:  # room under the 16 A maximum for 2.5 kW of appliances
         options.load_watts, options.cycling_watts = 1000.0, 0.0
-    if sellers > 1 or fail_seller is not None:
-        from gridnode.demo.estate import estate_options, run_estate_demo
-
-        estate = estate_options(options, sellers, fail_seller)
-        summary = run_estate_demo(estate, lambda m: say(f"[demo] {m}"))
-        _report(summary, as_json)
-        return
     if dashboard is None:
         dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
+    if sellers > 1 or fail_seller is not None:
+        from gridnode.demo.estate import EstateHarness, estate_options, run_estate_demo
+
+        estate = estate_options(options, sellers, fail_seller)
+        if dashboard:  # on the first buyer: a row per seller, with its market place
+            from gridnode.demo.dashboard import run_demo_with_dashboard
+
+            harness = EstateHarness(estate, lambda m: say(f"[demo] {m}"))
+            summary = run_demo_with_dashboard(estate, harness.say, harness=harness)
+        else:
+            summary = run_estate_demo(estate, lambda m: say(f"[demo] {m}"))
+        _report(summary, as_json)
+        return
     if dashboard:
         from gridnode.demo.dashboard import run_demo_with_dashboard
 

@@ -1,9 +1,11 @@
 """``gridnode demo`` with the dashboard: the demo's parts start as usual (progress on
 stderr), then the dashboard takes the terminal, attached to the seller's status socket
 (one row per buyer; the seller runs with --allow-control, so a session can be stopped
-by hand). Quitting the dashboard ends the demo cleanly; so do ``--seconds`` and SIGINT,
-SIGTERM or SIGHUP (the dashboard closes first, giving the terminal back), and a part
-that dies ends it with the demo's own error.
+by hand); with several sellers (``--sellers``), to the first buyer's: one row per
+seller, with its place in the buyer's market and its score. Quitting the dashboard
+ends the demo cleanly; so do ``--seconds`` and SIGINT, SIGTERM or SIGHUP (the dashboard
+closes first, giving the terminal back), and a part that dies ends it with the demo's
+own error.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
-from gridnode.demo.run import DemoHarness, DemoOptions, start_or_explain
+from gridnode.demo.estate import EstateParts
+from gridnode.demo.run import DemoHarness, DemoOptions, Parts, start_or_explain
 from gridnode.regtest.lifetime import StopSignals
 from gridnode.ui.factory import build_app
 from gridnode.ui.settings import DashboardSettings
@@ -21,10 +25,11 @@ Say = Callable[[str], None]
 
 
 def run_demo_with_dashboard(
-    options: DemoOptions, say: Say, *, headless: bool = False
+    options: DemoOptions, say: Say, *, headless: bool = False, harness: DemoHarness | None = None
 ) -> dict[str, object]:
-    """``headless`` runs the dashboard without a terminal (the tests)."""
-    harness = DemoHarness(options, say)
+    """``headless`` runs the dashboard without a terminal (the tests); ``harness`` is
+    the estate demo's (:class:`~gridnode.demo.estate.EstateHarness`) with ``--sellers``."""
+    harness = harness if harness is not None else DemoHarness(options, say)
     with StopSignals(say) as stops:
         start_or_explain(harness)
         try:
@@ -38,12 +43,20 @@ def run_demo_with_dashboard(
         return harness.summary()
 
 
+def dashboard_node(parts: Parts) -> Path:
+    """The status socket the dashboard attaches to: the seller's (a row per buyer), or
+    in the estate demo the first buyer's (a row per seller, with its market place)."""
+    if isinstance(parts, EstateParts):
+        return parts.buyers[0].status_socket
+    return parts.seller.status_socket
+
+
 async def _watch_with_dashboard(
     harness: DemoHarness, seconds: float | None, headless: bool, stops: StopSignals
 ) -> None:
     assert harness.parts is not None
     harness.say = lambda _m: None  # the dashboard has the terminal: no progress lines
-    app = build_app(DashboardSettings(node=harness.parts.seller.status_socket))
+    app = build_app(DashboardSettings(node=dashboard_node(harness.parts)))
     # a stop signal ends the watch, and the watch's end closes the dashboard
     watch = asyncio.create_task(harness.watch(seconds, stops))
     ui = asyncio.create_task(app.run_async(headless=headless, size=(100, 30) if headless else None))

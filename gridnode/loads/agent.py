@@ -5,7 +5,8 @@ Every relay is off at start, on exit and on any error (the relays are
 fails is logged, the load is held off and rests its minimum off time. Decisions are
 logged with the price that caused them and, when asked, written as one JSON object a
 line. Under systemd (``Type=notify``) it says READY=1 once up and WATCHDOG=1 while its
-loop runs.
+loop runs. After each round it sends the buyer its plan (:mod:`gridnode.loads.power_plan`)
+when the plan changed, and at least every ``PLAN_RESEND_S``, for the buyer's market.
 """
 
 from __future__ import annotations
@@ -22,10 +23,14 @@ from gridnode.hardware.relay import FailSafeRelay, RelayDriver, SimulatedRelay
 from gridnode.hardware.watchdog import sd_notify, systemd_watchdog_period_s
 from gridnode.loads.decide import Core, Decision
 from gridnode.loads.needs_file import load_needs, save_needs
+from gridnode.loads.power_plan import power_plan
 from gridnode.loads.settings import LoadsSettings
 from gridnode.ratefeed.subscriber import RateSubscriber
 
 log = logging.getLogger("gridnode.loads")
+
+#: The plan is sent again at least this often (the buyer uses one heard lately).
+PLAN_RESEND_S = 5.0
 
 
 def clock_ms() -> int:
@@ -88,6 +93,9 @@ class LoadAgent:
             slot_ms=settings.slot_ms,
         )
         self.decisions: list[Decision] = []
+        #: the plans sent to the buyer (how many), and the steps and time of the last
+        self.plans_sent = 0
+        self._plan_sent: tuple[object, float] | None = None
         self.ready = asyncio.Event()
         if settings.state_file is not None:
             self.core.restore_needs(load_needs(settings.state_file), clock())
@@ -105,6 +113,7 @@ class LoadAgent:
             self.ready.set()
             while not stop.is_set():
                 await self.step()
+                await self.send_plan(subscriber)
                 if watchdog_s is not None and time.monotonic() - last_kick >= watchdog_s:
                     self.notify("WATCHDOG=1")
                     last_kick = time.monotonic()
@@ -129,6 +138,19 @@ class LoadAgent:
     async def _listen(self, subscriber: RateSubscriber) -> None:
         async for message in subscriber.messages():
             self.core.heard(message, self.clock())
+
+    async def send_plan(self, subscriber: RateSubscriber) -> None:
+        """Send the plan when it changed or was sent over ``PLAN_RESEND_S`` ago."""
+        plan = power_plan(self.core, self.plans_sent + 1, self.clock())
+        if plan is None:
+            return
+        key = (plan.steps[1:], plan.steps[0][1])  # the first step starts now: its power
+        last = self._plan_sent
+        if last is not None and last[0] == key and time.monotonic() - last[1] < PLAN_RESEND_S:
+            return
+        await subscriber.send_plan(plan)
+        self.plans_sent += 1
+        self._plan_sent = (key, time.monotonic())
 
     async def step(self) -> list[Decision]:
         """One decision round; switches the relays it names."""

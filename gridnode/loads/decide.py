@@ -143,6 +143,10 @@ class Core:
                 out.append(self._set(load, want_on, why, price, now_ms))
         return out
 
+    def fail_safe(self, now_ms: int) -> str | None:
+        """Why every load is held off now; None while the price may be followed."""
+        return self._fail_safe(now_ms)
+
     def _fail_safe(self, now_ms: int) -> str | None:
         if self.heard_ms is not None and now_ms < self.heard_ms:
             # the wall clock went back: count the silence from now, so the fail-safe is

@@ -12,7 +12,9 @@ A switch, planned or a failover, is **break before make**:
 
 1. the old session is asked to close normally (End reading, reconciliation, closing
    statement and credit note), and its seller's End awaited a moment;
-2. the old seller pays its credit back (:meth:`~gridnode.node.refunds.BuyerRefunds.leave`);
+2. the old seller pays its credit back (:meth:`~gridnode.node.refunds.BuyerRefunds.leave`;
+   at a failover the old seller may be gone: its credit is asked back, and waited for,
+   while the next one supplies);
 3. the old feed is seen open: its session closed (the seller's close or suspend notice)
    and a reading of the buyer's own meter taken after that shows no current (or the
    meter is dark); until then the new supply waits, however long;
@@ -30,22 +32,31 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections import deque
 from dataclasses import dataclass
 
 from gridnode.clock import wait_for
 from gridnode.ledger import JournalEntry
-from gridnode.market import Candidate, Choice, Market, MarketPeriod, choose, period_at
+from gridnode.market import (
+    Candidate,
+    Choice,
+    ChoiceKind,
+    Market,
+    MarketPeriod,
+    choose,
+    period_at,
+)
 from gridnode.money import Msat
 from gridnode.node.context import NodeContext
+from gridnode.node.estate_load import LoadEstimate as LoadEstimate
+from gridnode.node.estate_load import needed_power_mw as needed_power_mw
 from gridnode.node.metering import MeterPoller
 from gridnode.node.routing import unknown_session_frame
 from gridnode.node.seller_partner import SellerPartner
-from gridnode.snapshot import SessionView
+from gridnode.snapshot import SessionView, Terms
 from gridnode.trade.actions import LedgerKind
 from gridnode.trade.events import MeterSample
 from gridnode.trade.states import BuyerState
-from gridnode.trade.terms import BuyerLimits
+from gridnode.trade.terms import Offer
 
 log = logging.getLogger("gridnode.node")
 
@@ -53,6 +64,10 @@ log = logging.getLogger("gridnode.node")
 #: that the old feed still carries current.
 FEED_CHECK_S = 0.5
 FEED_WARN_S = 30.0
+#: A held offer is refreshed once a quarter of its sale period is left (at least 5 s,
+#: at most half of it), so a failover finds a fresh offer of the next best at once.
+REFRESH_SHARE = 4
+MIN_REFRESH_LEAD_MS = 5_000
 _OVER = (BuyerState.CLOSING, BuyerState.CLOSED)
 
 
@@ -62,39 +77,6 @@ class MarketSettings:
 
     period_ms: int
     switch_threshold: Msat
-
-
-def needed_power_mw(limits: BuyerLimits) -> int:
-    """The power the buyer's limits say it needs: the current it needs on each phase at
-    the lowest nominal voltage it accepts (the load estimate before any supply)."""
-    phases = max(limits.phases, 1)
-    currents = [limits.current_needed_of(phase) for phase in range(phases)]
-    return sum(currents) * limits.nominal_min_mv // 1000
-
-
-class LoadEstimate:
-    """The buyer's own recent load while supplied: the mean power of the samples that saw
-    current over the last period; before any, ``fallback_mw`` (what the limits need)."""
-
-    def __init__(self, window_ms: int, fallback_mw: int) -> None:
-        self.window_ms = window_ms
-        self.fallback_mw = fallback_mw
-        self.samples: deque[tuple[int, int]] = deque()
-        #: (at_ms, the largest phase current) of the latest sample
-        self.latest: tuple[int, int] | None = None
-
-    def add(self, sample: MeterSample) -> None:
-        current = max(sample.currents_ma, default=0)
-        self.latest = (sample.at_ms, current)
-        if current > 0:
-            self.samples.append((sample.at_ms, sample.power_mw))
-        while self.samples and self.samples[0][0] < sample.at_ms - self.window_ms:
-            self.samples.popleft()
-
-    def power_mw(self) -> int:
-        if not self.samples:
-            return self.fallback_mw
-        return sum(power for _, power in self.samples) // len(self.samples)
 
 
 class EstateMarket:
@@ -129,6 +111,9 @@ class EstateMarket:
         #: the longest wait at a switch from asking the old session to close until its
         #: feed was seen open (ms)
         self.longest_gap_ms = 0
+        #: the offer each seller was scored on in the latest choice (the rate feed
+        #: publishes the next best's rate and forecast from it)
+        self.offers: dict[str, Offer] = {}
         for partner in partners:
             assert partner.seat is not None, "every partner of a market has a seat"
             partner.market_changed = self.wake.set
@@ -157,8 +142,9 @@ class EstateMarket:
             await self.step()
             now = clock.now_ms()
             stop_ms = period_at(now, self.settings.period_ms).stop_ms
+            wake_ms = min([stop_ms, *(self._refresh_at(p) for p in self.partners)])
             with contextlib.suppress(TimeoutError):
-                await wait_for(clock, self.wake.wait(), max(stop_ms - now, 1) / 1000)
+                await wait_for(clock, self.wake.wait(), max(wake_ms - now, 1) / 1000)
             self.wake.clear()
 
     async def step(self) -> None:
@@ -169,17 +155,18 @@ class EstateMarket:
             self.active, self.fault = None, ""
             return
         now = self.ctx.clock.now_ms()
+        for partner in self.partners:
+            self._refresh_held(partner, now)
         period = period_at(now, self.settings.period_ms)
         active = self.active
         if active is not None and not self._failing(active) and period == self.decided:
             await active.release_held()  # a new offer of the chosen seller
             return
-        for partner in self.partners:
-            self._refresh_stale(partner, now)
         candidates = [self._candidate(p) for p in self.partners]
+        self.offers = {c.seller: c.offer for c in candidates if c.offer is not None}
         market = Market(
             period,
-            self.load.power_mw(),
+            self.load.expected_mw(period.start_ms, period.stop_ms, now),
             self.settings.switch_threshold,
             active.name if active is not None else None,
             now,
@@ -206,17 +193,28 @@ class EstateMarket:
             if fresh:  # in the session that receives, once it started
                 await self._journal(choice, [chosen])
 
-    def _refresh_stale(self, partner: SellerPartner, now_ms: int) -> None:
-        """A held offer whose sale period is over is dropped, and its seller asked for a
-        fresh one (it comes after the seller's quiet time)."""
+    def _refresh_at(self, partner: SellerPartner) -> int:
+        """When ``partner``'s held offer is to be refreshed (far ahead: nothing held)."""
         seat = partner.seat
         if partner is self.active or seat is None or seat.offer is None or not seat.held:
+            return 2**62
+        offer = seat.offer
+        length = max(offer.stop_ms - offer.start_ms, 0)
+        lead = min(max(MIN_REFRESH_LEAD_MS, length // REFRESH_SHARE), length // 2)
+        return offer.stop_ms - lead
+
+    def _refresh_held(self, partner: SellerPartner, now_ms: int) -> None:
+        """A held offer near the end of its sale period is dropped and its seller asked
+        for a fresh one, which comes within a second (the seller's short quiet time after
+        such a request), so the next best always has an offer that lasts."""
+        if now_ms < self._refresh_at(partner):
             return
-        if seat.offer.stop_ms <= now_ms:
-            log.info("asking %s for a fresh offer: the one held is over", partner.name)
-            held = seat.held_session
-            seat.drop()  # the seller, told this node does not know its session, offers anew
-            partner.link.send(unknown_session_frame(held, self.ctx.signer))
+        seat = partner.seat
+        assert seat is not None
+        log.info("asking %s for a fresh offer: the one held ends soon", partner.name)
+        held = seat.held_session
+        seat.drop()  # the seller, told this node does not know its session, offers anew
+        partner.link.send(unknown_session_frame(held, self.ctx.signer))
 
     def _failing(self, partner: SellerPartner) -> bool:
         """The active seller's session ended or is ending (breach, voltage, link lost
@@ -274,7 +272,13 @@ class EstateMarket:
         if runner is not None:
             await old.wait_closed(runner, timings.close_grace_s)
             await old.wait_peer_end(runner, timings.peer_end_grace_s)
-        await old.refunds.leave(timings.refund_grace_s)  # its credit back (issue 19)
+        leaving = old.refunds.leave(timings.refund_grace_s)  # its credit back (issue 19)
+        if choice.kind is ChoiceKind.FAILOVER:
+            # the old seller failed (it may be gone): its credit is asked back, and
+            # waited for, while the next one supplies, not before
+            self.ctx.tasks.spawn(leaving, name=f"credit back from {old.name}")
+        else:
+            await leaving
         await self._feed_open(old, runner.closed if runner is not None else None)
         self.longest_gap_ms = max(self.longest_gap_ms, self.ctx.clock.now_ms() - left_ms)
 
@@ -350,4 +354,11 @@ def market_view(view: SessionView, market: EstateMarket) -> SessionView:
     if label == "" and score is not None:
         label = "scored"
     whole = None if score is None else score.total_msat.numerator // score.total_msat.denominator
-    return dataclasses.replace(view, market=label, market_score_msat=whole)
+    # the offer held now (a refresh replaces the one scored), else the one scored
+    seat = partner.seat if partner is not None and partner is not market.active else None
+    offer = seat.offer if seat is not None and seat.held and seat.offer else None
+    offer = offer or market.offers.get(name)
+    terms = None
+    if offer is not None:
+        terms = Terms(offer.start_ms, offer.stop_ms, offer.electrical.max_power_mw, offer.profile)
+    return dataclasses.replace(view, market=label, market_score_msat=whole, market_offer=terms)

@@ -150,11 +150,20 @@ def _assemble(
         role = _buyer(settings, ctx, hardware, poll_s)
         buying = settings.buying
         from gridnode.ratefeed.publisher import RateFeed, RatePublisher  # a buyer's only
+        from gridnode.ratefeed.state import FeedState
 
         publisher = RatePublisher(buying.rate_feed, curve=buying.rate_feed_curve)
 
+        market = role.market if isinstance(role, BuyerRole) else None
+
         def rate_feed(runtime: NodeRuntime) -> RateFeed:
-            return RateFeed(publisher, lambda: feed_state(runtime.snapshot()), ctx.clock.now_ms)
+            # the load agent's plan, sent up the feed, is the estate market's expected power
+            on_plan = market.load.heard_plan if market is not None else None
+
+            def snapshot() -> FeedState:
+                return feed_state(runtime.snapshot())
+
+            return RateFeed(publisher, snapshot, ctx.clock.now_ms, on_plan=on_plan)
 
     def status(runtime: NodeRuntime) -> StatusServer:
         receipts = ReceiptDesk(settings.ledger, runtime.snapshot)

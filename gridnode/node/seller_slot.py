@@ -43,12 +43,17 @@ from gridnode.trade.events import CloseRequested, FrameReceived, MeterSample, Re
 from gridnode.trade.machine import StateMachine
 from gridnode.trade.messages import Cause, MessageKind
 from gridnode.trade.seller import SellerSession
+from gridnode.trade.states import SellerState
 from gridnode.trade.terms import OfferTemplate
 
 log = logging.getLogger("gridnode.node")
+_NEGOTIATING = SellerState.NEGOTIATING
 
 #: The longest quiet time after rejected offers before the next offer.
 MAX_QUIET_AFTER_REJECTION_MS = 600_000
+#: The quiet time after a buyer holding an unanswered offer asked for a fresh one (an
+#: estate market keeps a held offer fresh: it should not wait out the full quiet time).
+FRESH_OFFER_QUIET_MS = 500
 
 
 class SlotState(enum.Enum):
@@ -126,6 +131,8 @@ class BuyerSlot(Partner):
         #: offers the buyer rejected in a row (the quiet time doubles with each)
         self.rejections = 0
         self.quiet_until_ms = 0
+        #: the buyer asked for a fresh offer in place of one it held unanswered
+        self.asked_afresh = False
         #: pays this buyer's credit notes back (issue 19)
         self.refunds = SellerRefunds(ctx, peer.fingerprint, self.verifier, link.send)
         #: starts a session; the seller role sets it (it knows the terms and the wallet)
@@ -248,6 +255,9 @@ class BuyerSlot(Partner):
         self.rejections = rejections_after(self.session, self.rejections)
         base_ms = round(self.ctx.timings.retry_after_close_s * 1000)
         quiet_ms = quiet_after_close_ms(base_ms, self.rejections)
+        if self.asked_afresh:  # an estate market refreshes the offer it holds
+            self.asked_afresh = False
+            quiet_ms = min(quiet_ms, FRESH_OFFER_QUIET_MS)
         if self.rejections:
             log.info(
                 "%s rejected %d offer(s) in a row: next offer in %d s",
@@ -280,6 +290,8 @@ class BuyerSlot(Partner):
                 await self.keep_late(self.protocol_id.hex(), self.protocol_id, message.payload)
         elif peek is not None and peek.is_unknown_session:
             if self.protocol_id == peek.session_id:
+                session = self.session
+                self.asked_afresh = session is not None and session.state is _NEGOTIATING
                 runner.post(CloseRequested("the buyer lost this session (restarted)"))
         elif peek is not None and self.protocol_id != peek.session_id:
             # an earlier session's last reading, sent by a buyer whose link was down past

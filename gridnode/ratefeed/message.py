@@ -13,6 +13,19 @@ two consecutive points and a jump shows as two points at the same time (the pric
 before, then the price from then on). For a piecewise-linear profile the points are its
 breakpoints (exact); for a continuous one (the sinusoid) they are samples.
 ``seq`` grows by one with every message a publisher sends (re-sends included).
+
+A buyer that pins several sellers (the estate market, docs/market.md) adds the next best
+seller: the one it would buy from if the active one failed, with its rate now, its
+forecast (to the end of the offer it was scored on) and its score over the market
+period (msat, what the whole period would cost from it)::
+
+    "next_best": {"name": "grid", "seller": "cd34...", "rate_msat_per_kwh": 180000,
+                  "score_msat": 2712, "period_end": "...", "forecast": [...]}
+
+The key is absent when there is none (one seller, or no other acceptable offer). Adding
+a key keeps ``v`` at 1: a reader of version 1 ignores keys it does not know, so an older
+load agent reads these messages as before; ``v`` changes only when a key it reads
+changes meaning.
 """
 
 from __future__ import annotations
@@ -41,6 +54,31 @@ class MalformedRateMessageError(GridnodeError):
 
 
 @dataclass(frozen=True, slots=True)
+class NextBest:
+    """The estate market's next best seller (module docstring)."""
+
+    name: str
+    #: The seller's key fingerprint (64 hex digits).
+    seller: str
+    rate_msat_per_kwh: int
+    #: Its score over the market period, whole msat (None when not scored; below 0
+    #: when its premium outweighs its cost).
+    score_msat: int | None
+    period_end_ms: int
+    forecast: tuple[Point, ...]
+
+    def doc(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "seller": self.seller,
+            "rate_msat_per_kwh": self.rate_msat_per_kwh,
+            "score_msat": self.score_msat,
+            "period_end": iso_utc(self.period_end_ms),
+            "forecast": [[iso_utc(t), r] for t, r in self.forecast],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class RateMessage:
     seq: int
     at_ms: int
@@ -49,6 +87,7 @@ class RateMessage:
     seller: str
     period_end_ms: int | None
     forecast: tuple[Point, ...]
+    next_best: NextBest | None = None
 
     def encode(self) -> list[bytes]:
         doc: dict[str, Any] = {
@@ -61,6 +100,8 @@ class RateMessage:
             "period_end": None if self.period_end_ms is None else iso_utc(self.period_end_ms),
             "forecast": [[iso_utc(t), r] for t, r in self.forecast],
         }
+        if self.next_best is not None:
+            doc["next_best"] = self.next_best.doc()
         return [TOPIC, json.dumps(doc, separators=(",", ":")).encode()]
 
 
@@ -88,6 +129,12 @@ def _whole(value: object, what: str) -> int:
     return value
 
 
+def _signed(value: object, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise MalformedRateMessageError(f"{what} must be a whole number, not {value!r}")
+    return value
+
+
 def decode(frames: list[bytes]) -> RateMessage:
     """The message in ``frames``; raises :class:`MalformedRateMessageError` naming what is wrong."""
     if len(frames) != 2 or frames[0] != TOPIC:
@@ -101,16 +148,7 @@ def decode(frames: list[bytes]) -> RateMessage:
     if doc.get("v") != VERSION:
         raise MalformedRateMessageError(f"unknown version {doc.get('v')!r} (this agent reads 1)")
     rate = doc.get("rate_msat_per_kwh")
-    forecast = doc.get("forecast", [])
-    if not isinstance(forecast, list):
-        raise MalformedRateMessageError("forecast must be a list of [time, rate]")
-    points: list[Point] = []
-    for item in forecast:
-        if not isinstance(item, list) or len(item) != 2:
-            raise MalformedRateMessageError(f"a forecast point must be [time, rate], not {item!r}")
-        points.append((parse_iso_ms(item[0]), _whole(item[1], "a forecast rate")))
-    if any(b[0] < a[0] for a, b in itertools.pairwise(points)):
-        raise MalformedRateMessageError("forecast times must not go back")
+    points = _points(doc.get("forecast", []))
     state, seller = doc.get("session_state"), doc.get("seller")
     if not isinstance(state, str) or not isinstance(seller, str):
         raise MalformedRateMessageError("session_state and seller must be strings")
@@ -122,7 +160,39 @@ def decode(frames: list[bytes]) -> RateMessage:
         session_state=state,
         seller=seller,
         period_end_ms=None if end is None else parse_iso_ms(end),
-        forecast=tuple(points),
+        forecast=points,
+        next_best=_next_best(doc.get("next_best")),
+    )
+
+
+def _points(forecast: object) -> tuple[Point, ...]:
+    if not isinstance(forecast, list):
+        raise MalformedRateMessageError("forecast must be a list of [time, rate]")
+    points: list[Point] = []
+    for item in forecast:
+        if not isinstance(item, list) or len(item) != 2:
+            raise MalformedRateMessageError(f"a forecast point must be [time, rate], not {item!r}")
+        points.append((parse_iso_ms(item[0]), _whole(item[1], "a forecast rate")))
+    if any(b[0] < a[0] for a, b in itertools.pairwise(points)):
+        raise MalformedRateMessageError("forecast times must not go back")
+    return tuple(points)
+
+
+def _next_best(doc: object) -> NextBest | None:
+    if doc is None:
+        return None
+    if not isinstance(doc, dict):
+        raise MalformedRateMessageError("next_best must be an object")
+    name, seller, score = doc.get("name"), doc.get("seller"), doc.get("score_msat")
+    if not isinstance(name, str) or not isinstance(seller, str):
+        raise MalformedRateMessageError("next_best's name and seller must be strings")
+    return NextBest(
+        name=name,
+        seller=seller,
+        rate_msat_per_kwh=_whole(doc.get("rate_msat_per_kwh"), "next_best's rate"),
+        score_msat=None if score is None else _signed(score, "next_best's score_msat"),
+        period_end_ms=parse_iso_ms(doc.get("period_end")),
+        forecast=_points(doc.get("forecast", [])),
     )
 
 

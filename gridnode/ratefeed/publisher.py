@@ -9,6 +9,10 @@ rate, a session's state) and re-sends the last value every ``resend_s`` so late
 subscribers catch up. Between the two it sleeps: it neither polls the node nor builds a
 snapshot (issue 17), and the forecast is built once per change of terms
 (:class:`~gridnode.ratefeed.state.Forecasts`).
+
+The socket is an XPUB (a PUB to every subscriber) so that it also hands up what a
+subscriber sends: a load agent's plan (:mod:`gridnode.ratefeed.plan`), which the feed
+gives to ``on_plan``; subscriptions and anything else are read and let go.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from zmq.auth.asyncio import AsyncioAuthenticator
 from gridnode.errors import UsageError
 from gridnode.ratefeed.keys import CurvePair as CurvePair
 from gridnode.ratefeed.keys import CurveServer as CurveServer
-from gridnode.ratefeed.message import RateMessage
+from gridnode.ratefeed.message import MalformedRateMessageError, RateMessage
+from gridnode.ratefeed.plan import PLAN_TOPIC, PlanMessage, decode_plan
 from gridnode.ratefeed.state import FeedState, Forecasts, build_message
 
 log = logging.getLogger("gridnode.ratefeed")
@@ -62,7 +67,7 @@ class RatePublisher:
         self.bound = ""
 
     def start(self) -> str:
-        socket = self.context.socket(zmq.PUB)
+        socket = self.context.socket(zmq.XPUB)
         socket.setsockopt(zmq.LINGER, 0)
         socket.setsockopt(zmq.SNDHWM, 100)
         if self.curve is not None:
@@ -99,6 +104,11 @@ class RatePublisher:
         assert self.socket is not None
         await self.socket.send_multipart(message.encode())
 
+    async def receive(self) -> list[bytes]:
+        """What a subscriber sent up: a subscription, or a plan."""
+        assert self.socket is not None
+        return await self.socket.recv_multipart()
+
     def close(self) -> None:
         if self.auth is not None:
             self.auth.stop()
@@ -118,6 +128,7 @@ class RateFeed:
         *,
         resend_s: float = 2.0,
         poll_s: float | None = None,
+        on_plan: Callable[[PlanMessage, int], None] | None = None,
     ) -> None:
         if not 0 < resend_s <= MAX_RESEND_S:
             raise ValueError(f"resend_s must be in (0, {MAX_RESEND_S}]; got {resend_s}")
@@ -128,7 +139,12 @@ class RateFeed:
         #: With a value, also look at ``snapshot()`` this often (for a source that cannot
         #: say when it changed); the node says, so it leaves this None.
         self.poll_s = poll_s
+        #: Given each load agent's plan and when it came (the node's clock).
+        self.on_plan = on_plan
+        #: plans skipped as malformed
+        self.malformed_plans = 0
         self.forecasts = Forecasts()
+        self.next_forecasts = Forecasts()  # the next best seller's (the estate market)
         self.seq = 0
         self.sent: RateMessage | None = None
         self._wake = asyncio.Event()
@@ -139,7 +155,9 @@ class RateFeed:
 
     async def publish_now(self) -> RateMessage:
         self.seq += 1
-        message = build_message(self.seq, self.clock_ms(), self.snapshot(), self.forecasts)
+        message = build_message(
+            self.seq, self.clock_ms(), self.snapshot(), self.forecasts, self.next_forecasts
+        )
         await self.publisher.send(message)
         self.sent = message
         return message
@@ -156,6 +174,34 @@ class RateFeed:
             log.warning("rate feed: could not send the farewell (%s)", exc)
 
     async def run(self) -> None:
+        listener = asyncio.create_task(self._listen(), name="rate feed plans")
+        try:
+            await self._publish()
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
+
+    async def _listen(self) -> None:
+        """Read what subscribers send up (the XPUB queues it otherwise): plans go to
+        ``on_plan``, a malformed one is logged and skipped, subscriptions let go."""
+        while True:
+            try:
+                frames = await self.publisher.receive()
+            except zmq.ZMQError as exc:
+                log.warning("rate feed: could not read from subscribers (%s)", exc)
+                return
+            if not frames or frames[0] != PLAN_TOPIC:
+                continue  # a subscription (or its end)
+            try:
+                plan = decode_plan(frames)
+            except MalformedRateMessageError as exc:
+                self.malformed_plans += 1
+                log.warning("rate feed: skipped a malformed plan: %s", exc)
+                continue
+            if self.on_plan is not None:
+                self.on_plan(plan, self.clock_ms())
+
+    async def _publish(self) -> None:
         loop = asyncio.get_running_loop()
         last_key = None
         last_at = -1e9

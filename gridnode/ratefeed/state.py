@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridnode.ratefeed.message import MAX_POINTS, Point, RateMessage, forecast
+from gridnode.ratefeed.message import MAX_POINTS, NextBest, Point, RateMessage, forecast
 from gridnode.trade.profiles import RateProfile
+
+
+@dataclass(frozen=True, slots=True)
+class NextBestState:
+    """The estate market's next best seller: the offer it was scored on."""
+
+    name: str
+    #: The seller's key fingerprint.
+    seller: str
+    #: Its score over the market period in whole msat (None when not scored).
+    score_msat: int | None
+    profile: RateProfile
+    period_end_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,14 +34,22 @@ class FeedState:
     #: The accepted offer's profile and the end of its sale period, when there is one.
     profile: RateProfile | None = None
     period_end_ms: int | None = None
+    #: The seller the buyer would buy from next (several pinned sellers only).
+    next_best: NextBestState | None = None
 
-    def key(self) -> tuple[int | None, str, str, int | None]:
+    def key(self) -> tuple[object, ...]:
         """What makes a change worth publishing at once."""
-        return self.rate_msat_per_kwh, self.session_state, self.seller, self.period_end_ms
+        own = (self.rate_msat_per_kwh, self.session_state, self.seller, self.period_end_ms)
+        nxt = self.next_best
+        return own if nxt is None else (*own, nxt.name, nxt.score_msat, nxt.period_end_ms)
 
 
 def build_message(
-    seq: int, now_ms: int, state: FeedState, forecasts: Forecasts | None = None
+    seq: int,
+    now_ms: int,
+    state: FeedState,
+    forecasts: Forecasts | None = None,
+    next_forecasts: Forecasts | None = None,
 ) -> RateMessage:
     points: tuple[Point, ...] = ()
     if (
@@ -47,6 +68,28 @@ def build_message(
         session_state=state.session_state,
         seller=state.seller,
         period_end_ms=state.period_end_ms,
+        forecast=points,
+        next_best=_next_best(state.next_best, now_ms, next_forecasts),
+    )
+
+
+def _next_best(
+    state: NextBestState | None, now_ms: int, forecasts: Forecasts | None
+) -> NextBest | None:
+    if state is None:
+        return None
+    price = state.profile.price_at(now_ms)  # rounded down, as the active rate is
+    stop = state.period_end_ms
+    if forecasts is None:
+        points = tuple(forecast(state.profile, now_ms, stop))
+    else:
+        points = forecasts.points(state.profile, now_ms, stop)
+    return NextBest(
+        name=state.name,
+        seller=state.seller,
+        rate_msat_per_kwh=price.numerator // price.denominator,
+        score_msat=state.score_msat,
+        period_end_ms=stop,
         forecast=points,
     )
 

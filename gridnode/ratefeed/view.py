@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from gridnode.ratefeed.state import FeedState
+from gridnode.ratefeed.state import FeedState, NextBestState
 from gridnode.snapshot import NodeSnapshot, SessionView
 
 #: Session states in which no price applies (the sale is over or not agreed).
 _NO_PRICE_STATES = frozenset({"closed"})
+#: The place the estate market gives the seller it would buy from next (node/estate.py).
+NEXT_BEST = "next best"
 
 
 def feed_state(snapshot: NodeSnapshot) -> FeedState:
@@ -16,17 +18,35 @@ def feed_state(snapshot: NodeSnapshot) -> FeedState:
     if not snapshot.sessions:
         return FeedState(None, "none", "")
     view = _buying_session(snapshot.sessions)
+    nxt = next_best(snapshot.sessions)
     if not view.session_id:
-        return FeedState(None, "none", view.peer_fingerprint)
+        return FeedState(None, "none", view.peer_fingerprint, next_best=nxt)
     if view.terms is None or view.state in _NO_PRICE_STATES:
-        return FeedState(None, view.state, view.peer_fingerprint)
+        return FeedState(None, view.state, view.peer_fingerprint, next_best=nxt)
     return FeedState(
         view.rate_msat_per_kwh,
         view.state,
         view.peer_fingerprint,
         view.terms.profile,
         view.terms.period_stop_ms,
+        nxt,
     )
+
+
+def next_best(sessions: tuple[SessionView, ...]) -> NextBestState | None:
+    """The estate market's next best seller and the offer it was scored on (None with
+    one seller, or when no other seller's offer is acceptable)."""
+    for view in sessions:
+        offer = view.market_offer
+        if view.market == NEXT_BEST and offer is not None:
+            return NextBestState(
+                view.peer_name,
+                view.peer_fingerprint,
+                view.market_score_msat,
+                offer.profile,
+                offer.period_stop_ms,
+            )
+    return None
 
 
 def _buying_session(sessions: tuple[SessionView, ...]) -> SessionView:

@@ -96,3 +96,29 @@ def seller_history(steps: int = 60, step_ms: int = 2000) -> list[pb.NodeStatus]:
             session.rate_msat_per_kwh = 100_000 + k * 300
         out.append(status)
     return out
+
+
+def estate_buyer_status(at_ms: int = T0_MS) -> pb.NodeStatus:
+    """A buyer of three sellers (the estate market): one active, the next best with its
+    offer held, one refused."""
+    status = pb.NodeStatus(role="buyer", fingerprint="cd" * 32, at_ms=at_ms, lnd_reachable=True)
+    roof = seller_session("roof", 1, state="receiving", cause="prepayment paid")
+    roof.market, roof.market_score_msat, roof.market_scored = "active", 7_166, True
+    grid = pb.SessionStatus(
+        peer_name="grid",
+        peer_fingerprint="ee" * 32,
+        peer_connected=True,
+        state="waiting for an offer",
+        market="next best",
+        market_score_msat=8_116,
+        market_scored=True,
+    )
+    battery = pb.SessionStatus(
+        peer_name="battery",
+        peer_fingerprint="ff" * 32,
+        peer_connected=False,
+        state="waiting for an offer",
+        market="refused: no offer from this seller",
+    )
+    status.sessions.extend([roof, grid, battery])
+    return status

@@ -12,6 +12,7 @@ from pathlib import Path
 from gridnode.ledger import CreditNoteState
 from gridnode.market import ChoiceKind
 from gridnode.peer.link import LinkExpired
+from gridnode.ratefeed.plan import PlanMessage
 from gridnode.ratefeed.view import feed_state
 from gridnode.status.render import node_status
 from gridnode.trade.actions import LedgerKind
@@ -91,6 +92,11 @@ async def test_a_planned_switch_is_break_before_make_and_returns_the_credit(
         assert feed.seller == place.partners[1].peer.fingerprint
         assert feed.rate_msat_per_kwh == 180_000
         assert feed.profile == FLAT
+        # and the next best: the seller left, with the offer it was scored on
+        assert feed.next_best is not None
+        assert (feed.next_best.name, feed.next_best.profile) == ("seller-0", RISING)
+        assert feed.next_best.seller == place.partners[0].peer.fingerprint
+        assert feed.next_best.score_msat == views["seller-0"].market_score_msat
     assert place.circuit.overlaps == []
     (gap,) = place.circuit.gaps_s()
     assert 0 < gap < 10
@@ -169,3 +175,62 @@ async def test_paused_buying_chooses_nobody_until_resumed(tmp_path: Path) -> Non
         assert await place.buyer.set_buying(True) is None
         await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=120)
     assert place.circuit.overlaps == []
+
+
+async def test_a_held_offer_is_kept_fresh_so_a_failover_starts_at_once(tmp_path: Path) -> None:
+    """The next best's held offer is refreshed before its sale period ends (a quarter of
+    it left), so when the active seller fails long after the first offers, the next best
+    supplies without waiting for a fresh offer (the seller's quiet time, 10 s)."""
+    place = await estate(tmp_path, [ConstantProfile(MsatPerKwh(150_000)), FLAT])
+    async with place.trading():
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
+        seat = place.partners[1].seat
+        assert seat is not None
+        assert seat.offer is not None
+        first = seat.offer
+        # refreshed before it ends; the seller, asked for a fresh offer in place of one
+        # held unanswered, offers again at once (not after its 10 s quiet time)
+        await place.clock.run_until(lambda: seat.offer is None, step_s=0.1, limit_s=600)
+        assert place.clock.now_ms() < first.stop_ms
+        took = await place.clock.run_until(lambda: seat.offer is not None, step_s=0.1)
+        assert took < 2
+        for _ in range(25):  # two and a half of its ten-minute sale periods
+            await place.clock.advance(60)
+            now = place.clock.now_ms()
+            assert seat.offer is not None, "a held offer at every minute"
+            assert seat.offer.stop_ms - now >= 60_000, "with over a minute left"
+        assert seat.offer.start_ms > first.stop_ms - 10 * MINUTE_MS // 2
+        place.sellers[0].feed.voltage_mv = 150_000  # below the 200 V the buyer accepts
+        took = await place.clock.run_until(
+            lambda: _feed_closed(place, "feed-1"), step_s=0.5, limit_s=120
+        )
+        assert took < place.buyer.ctx.timings.retry_after_close_s
+    assert place.circuit.overlaps == []
+
+
+async def test_the_market_expects_the_load_agents_plan_while_it_is_fresh(tmp_path: Path) -> None:
+    """With a smart load agent's plan heard lately, each offer is scored against the
+    planned power; once the plan is stale, against the buyer's own recent load."""
+    place = await estate(
+        tmp_path, [ConstantProfile(MsatPerKwh(150_000)), FLAT], period_ms=MINUTE_MS
+    )
+    async with place.trading():
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
+        decided = place.market.decided
+        assert decided is not None
+        await place.clock.advance((decided.stop_ms - place.clock.now_ms()) / 1000 - 5)
+        recent = place.market.load.power_mw()
+        now = place.clock.now_ms()  # five seconds before the next period: fresh then
+        plan = PlanMessage(1, now, ((now, 5_000_000),), now + 10 * MINUTE_MS)
+        place.market.load.heard_plan(plan, now)
+        stop = place.market.decided
+        assert stop is not None
+        await place.clock.run_until(lambda: place.market.decided != stop, limit_s=70)
+        choice = place.market.choice
+        assert choice is not None
+        assert choice.expected_power_mw == 5_000_000
+        assert recent != 5_000_000
+        await place.clock.advance(60)  # no plan since: stale by the next period
+        choice = place.market.choice
+        assert choice is not None
+        assert choice.expected_power_mw == place.market.load.power_mw()

@@ -302,3 +302,29 @@ async def test_q_quits() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running)
+
+
+async def test_an_estate_buyer_shows_each_sellers_place_and_score_at_80x24() -> None:
+    """A buyer of several sellers: one row per seller with its place in the market and
+    its score over the period; n moves to the next seller, whose detail says its place."""
+    source = FakeSource()
+    source.publish(samples.estate_buyer_status())
+    app = dashboard(source)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await shows(pilot, "gridnode buyer", "roof", "grid", "battery")
+        text = screen_text(app)
+        assert "seller" in text.splitlines()[1]  # the table's head names sellers
+        assert "relay" not in text.splitlines()[1]  # a buyer has none
+        rows = {line.split()[0]: line for line in text.splitlines()[2:5]}
+        assert "▶ active" in rows["roof"]
+        assert "7.166 sat" in rows["roof"]
+        assert "◇ next best" in rows["grid"]
+        assert "8.116 sat" in rows["grid"]
+        assert "✖ refused" in rows["battery"]
+        assert "market   active, 7.166 sat this period" in text
+        await shows(pilot, "n Next seller")
+        assert "Next buyer" not in screen_text(app)
+        await pilot.press("n")
+        await shows(pilot, "market   next best, 8.116 sat this period")
+        await pilot.press("n")
+        await shows(pilot, "market   refused: no offer from this seller")
