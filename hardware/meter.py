@@ -100,8 +100,11 @@ class ModbusMeter:
         return registers_to_uint32(words, spec.word_order)
 
     def read_blocking(self) -> MeterSample:
-        """One sample, blocking on the wire (the async :meth:`read` runs this in a thread)."""
-        with self._read_lock:
+        """One sample, blocking on the wire (the async :meth:`read` runs this in a thread).
+
+        The bus is held for the whole sample: its blocks are one moment of the meter,
+        never torn by a relay switched on the same bus between two of them."""
+        with self._read_lock, self.bus.held(f"a sample of slave {self.address}"):
             return self._read_locked()
 
     def _read_locked(self) -> MeterSample:
