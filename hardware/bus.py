@@ -13,10 +13,9 @@ worker another bus holds.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -63,6 +62,10 @@ class ModbusBus:
         # thread, possibly while that same thread is inside a query.
         self._lock = threading.RLock()
         self._quiet_since = 0.0
+        #: Writes that change what the meters measure (a relay board's contactor coil),
+        #: counted: a meter's sample is several queries, and one such write between two
+        #: of them tears it (:attr:`switches`).
+        self._switches = 0
         #: the bus's own thread: its meters are read there, one after the other
         self._worker = ThreadPoolExecutor(1, thread_name_prefix=f"bus {port}")
         try:
@@ -93,18 +96,36 @@ class ModbusBus:
         inst.clear_buffers_before_each_transaction = True
         return inst
 
-    def transact(self, query: Callable[[], T], what: str) -> T:
+    @property
+    def switches(self) -> int:
+        """How many writes so far changed what the meters on this bus measure (relay
+        switches, ``switches=True`` in :meth:`transact`). A meter's sample is several
+        block queries (an SDM120's voltage, current and power are three), and a relay
+        switched between two of them gave a reading of 0 V (read while it was open) with
+        14 A flowing (read after it closed), which the seller's protection cut as a
+        brown-out (issue 17): a meter reads its sample again when this moved during it.
+        The relay is never held back for a sample: it waits for one query at most."""
+        return self._switches
+
+    def transact(self, query: Callable[[], T], what: str, *, switches: bool = False) -> T:
         """Run one query with the bus to itself (blocking; call from a worker thread).
 
         ``what`` names the query in error sentences. Modbus and serial failures become
-        gridnode's typed errors.
+        gridnode's typed errors. ``switches``: the query switches something the meters
+        measure (a relay's contactor), counted in :attr:`switches` once it is sent.
         """
-        self._acquire(what)
+        if not self._lock.acquire(timeout=4 * self.timeout_s + 1.0):
+            raise MeterUnreachableError(
+                f"The bus on {self.port} stayed busy too long for {what}; another query "
+                "is stuck. Check the adapter."
+            )
         try:
             wait = self._quiet_since + self.gap_s - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             try:
+                if switches:  # counted before: a meter's read racing this query sees it
+                    self._switches += 1
                 return query()
             except minimalmodbus.NoResponseError as exc:
                 raise NoAnswerError(
@@ -131,29 +152,6 @@ class ModbusBus:
                 self._quiet_since = time.monotonic()
         finally:
             self._lock.release()
-
-    @contextlib.contextmanager
-    def held(self, what: str) -> Iterator[None]:
-        """The bus to one caller for several queries (blocking; from a worker thread).
-
-        A meter's sample is several block queries (an SDM120's voltage, current and
-        power are three), and it is one moment of the meter only if nothing comes
-        between them: a relay board on the same bus switched between the voltage block
-        and the current block gave a reading of 0 V with 14 A flowing (issue 17). Queries
-        inside (:meth:`transact`) take the reentrant lock again; anyone else waits for
-        the whole group."""
-        self._acquire(what)
-        try:
-            yield
-        finally:
-            self._lock.release()
-
-    def _acquire(self, what: str) -> None:
-        if not self._lock.acquire(timeout=4 * self.timeout_s + 1.0):
-            raise MeterUnreachableError(
-                f"The bus on {self.port} stayed busy too long for {what}; another query "
-                "is stuck. Check the adapter."
-            )
 
     async def run(self, query: Callable[[], T], what: str) -> T:
         """:meth:`transact` off the event loop."""

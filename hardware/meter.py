@@ -14,11 +14,14 @@ from typing import Protocol, runtime_checkable
 from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.codec import registers_to_uint32
 from gridnode.hardware.counters import CounterGuard
-from gridnode.hardware.errors import MeterUnreachableError
+from gridnode.hardware.errors import MalformedAnswerError, MeterUnreachableError
 from gridnode.hardware.profile import Block, Profile, decode_blocks
 from gridnode.hardware.sample import MeterSample, build_sample
 
 Clock = Callable[[], datetime]
+#: How often a sample is read again when a relay on its bus switched during it, before
+#: the read fails (a relay switching that often is a fault of its own).
+TORN_RETRIES = 3
 
 
 def utc_now() -> datetime:
@@ -100,11 +103,8 @@ class ModbusMeter:
         return registers_to_uint32(words, spec.word_order)
 
     def read_blocking(self) -> MeterSample:
-        """One sample, blocking on the wire (the async :meth:`read` runs this in a thread).
-
-        The bus is held for the whole sample: its blocks are one moment of the meter,
-        never torn by a relay switched on the same bus between two of them."""
-        with self._read_lock, self.bus.held(f"a sample of slave {self.address}"):
+        """One sample, blocking on the wire (the async :meth:`read` runs this in a thread)."""
+        with self._read_lock:
             return self._read_locked()
 
     def _read_locked(self) -> MeterSample:
@@ -112,8 +112,7 @@ class ModbusMeter:
         if self.profile.serial_number is not None and self._reads % self.serial_check_every == 0:
             serial_number = self._read_serial()
             self.serial_number = serial_number
-        timestamp = self._clock()
-        answers = {block: self._read_block(block) for block in self.profile.blocks()}
+        timestamp, answers = self._read_blocks()
         sample = build_sample(
             self.meter_id,
             timestamp,
@@ -124,6 +123,21 @@ class ModbusMeter:
         self._guard.check(sample, serial_number)
         self._reads += 1
         return sample
+
+    def _read_blocks(self) -> tuple[datetime, dict[Block, list[int]]]:
+        """Every block of one sample and its time, all read while no relay on the bus
+        switched (:attr:`ModbusBus.switches`): blocks of two moments are never mixed, and
+        a missing block fails the sample, never defaults a value."""
+        for _ in range(TORN_RETRIES + 1):
+            switches = self.bus.switches
+            timestamp = self._clock()
+            answers = {block: self._read_block(block) for block in self.profile.blocks()}
+            if self.bus.switches == switches:
+                return timestamp, answers
+        raise MalformedAnswerError(
+            f"A relay on {self.bus.port} switched during each of {TORN_RETRIES + 1} reads of "
+            f"slave {self.address}: no sample of one moment; check what switches it so often."
+        )
 
     async def read(self) -> MeterSample:
         # on the bus's own thread: the buses of a node are read at once, each in turn

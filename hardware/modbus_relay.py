@@ -34,6 +34,7 @@ class ModbusRelay:
                 self.coil, 1 if on else 0, functioncode=WRITE_SINGLE_COIL
             ),
             f"switching coil {self.coil} of relay board {self.address} {'on' if on else 'off'}",
+            switches=True,
         )
 
     async def switch_on(self) -> None:
