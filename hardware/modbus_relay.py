@@ -27,15 +27,21 @@ class ModbusRelay:
         self.address = address
         self.coil = coil
         self._instrument = bus.instrument(address)
+        #: the state last written (None: unknown), so a write that changes nothing (the
+        #: fail-safe off after an off) is no switch for the meters (ModbusBus.switches)
+        self._written: bool | None = None
 
     def _write(self, on: bool) -> None:
+        changes = self._written is not on
+        self._written = None  # unknown until the write is answered
         self.bus.transact(
             lambda: self._instrument.write_bit(
                 self.coil, 1 if on else 0, functioncode=WRITE_SINGLE_COIL
             ),
             f"switching coil {self.coil} of relay board {self.address} {'on' if on else 'off'}",
-            switches=True,
+            switches=changes,
         )
+        self._written = on
 
     async def switch_on(self) -> None:
         try:

@@ -7,7 +7,7 @@ slow lines (2400 baud, 0.45 s a sample) a reading came back at 0 V (read while t
 was open; the meter is on its load side) with 14 A (read after it closed), and the
 seller's protection cut that buyer for a second as a brown-out drawing current. The
 relay is never held back for a meter's sample (it waits for one query at most), so the
-bus counts such switches and a meter reads a sample again when one came during it:
+bus counts such switches and a meter reads again the blocks it read before one:
 every sample shows the relay either open (0 V, 0 A) or closed (230 V, its current).
 Over a real pty with a real line's timing; the relay is switched from another task
 between two blocks of a read, as the node's relay task may.
@@ -73,6 +73,7 @@ async def test_a_relay_switched_during_a_sample_never_tears_it(sim_bus: BusFacto
     torn = [s.describe() for s in samples if not _consistent(s)]
     assert torn == []
     assert bus.switches == switches >= SAMPLES // 2  # the relay did switch all the while
-    # every switch landed in a read, which was read again: more reads than samples
+    # every switch landed in a read, whose first block was read again: more reads of the
+    # first block than samples
     assert _sample_starts(sim.slave.exchanges) > SAMPLES
     assert {s.voltage_mv for s in samples} == {0, 230_000}  # both states were sampled
