@@ -27,12 +27,13 @@ class ModbusRelay:
         self.address = address
         self.coil = coil
         self._instrument = bus.instrument(address)
-        #: the state last written (None: unknown), so a write that changes nothing (the
-        #: fail-safe off after an off) is no switch for the meters (ModbusBus.switches)
+        #: the state last written (None: unknown), so an off that changes nothing (the
+        #: fail-safe off after an off) is no switch for the meters (ModbusBus.switches);
+        #: an on always counts (the external watchdog may have dropped the contactor)
         self._written: bool | None = None
 
     def _write(self, on: bool) -> None:
-        changes = self._written is not on
+        changes = on or self._written is not False
         self._written = None  # unknown until the write is answered
         self.bus.transact(
             lambda: self._instrument.write_bit(
