@@ -266,8 +266,7 @@ class SellerSession(SellerWalletEvents):
         self.last_sample = sample
         self.protection.see(sample.at_ms, supply_problem(self.offer.electrical, sample))
         if self.state in _LIVE:
-            last_signed_ms = self.readings.own.state.last_unix_ms
-            resumed = self.own_meter.bill(sample, self.meter, self.offer, last_signed_ms)
+            resumed = self.own_meter.bill(sample, self.meter, self.offer, self.readings.own.state)
             self.window.add(sample.at_ms, self.meter.energy_mwh)
             self.own_meter.report(resumed, now_ms, out)
             if resumed and self.readings.own.open:  # what it showed, signed at once

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from gridnode.ocmf import SeriesState
 from gridnode.trade.actions import Action, LedgerKind, Notify, Record
 from gridnode.trade.events import MeterSample
 from gridnode.trade.messages import Cause
@@ -59,14 +60,14 @@ class SellerMeterWatch:
         return self.spell is not None and sample.register_mwh != before
 
     def bill(
-        self, sample: MeterSample, meter: CostMeter, offer: Offer, last_signed_ms: int | None
+        self, sample: MeterSample, meter: CostMeter, offer: Offer, signed: SeriesState
     ) -> bool:
         """Bill a reading of the seller's meter into ``meter``; True when its register
         steps again after a stuck spell (:meth:`see`): what it shows then is priced over
-        the time since the last signed reading (``last_signed_ms``), as the readings will
-        price it."""
+        the time since the last reading the seller signed (``signed``, its series), as
+        the readings will price it."""
         resumed = self.see(sample, offer.policy.reading_max_age_ms)
-        since_ms = last_signed_ms if resumed else None
+        since_ms = signed.last_unix_ms if resumed else None
         profile = offer.profile
         meter.add(sample.at_ms, sample.register_mwh, sample.integrated_mwh, profile, since_ms)
         return resumed

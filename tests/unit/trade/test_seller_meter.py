@@ -17,6 +17,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from gridnode.money import Msat
+from gridnode.ocmf import SeriesState
 from gridnode.receipt.accounting import cost_msat, energy_mwh, intervals
 from gridnode.trade import codec
 from gridnode.trade.actions import LedgerKind, Notify, Record, SendMessage, SwitchRelay
@@ -172,14 +173,16 @@ def test_the_watch_bills_a_jump_over_the_time_since_the_last_signed_reading() ->
     def sample(at_ms: int, register: int, power_mw: int) -> MeterSample:
         return MeterSample(at_ms, register, register, power_mw, (230_000,), (1_000,), 50_000)
 
-    assert watch.bill(sample(T0, 0, 1_000_000), meter, offer, None) is False
+    signed = SeriesState("seller-key", "SDM120-0042")  # nothing signed yet
+    assert watch.bill(sample(T0, 0, 1_000_000), meter, offer, signed) is False
     for k in range(1, 4):  # 1 kW for three seconds, the register stuck at 0
-        watch.bill(sample(T0 + k * 1_000, 0, 1_000_000), meter, offer, None)
+        watch.bill(sample(T0 + k * 1_000, 0, 1_000_000), meter, offer, signed)
     assert watch.stuck is not None
     assert watch.unbilled_msat(offer, T0 + 3_000) > 0
     watch.report(False, T0 + 3_000, [])
     assert watch.fault is not None
-    resumed = watch.bill(sample(T0 + 9_000, 900, 0), meter, offer, T0 + 3_000)
+    signed = SeriesState("seller-key", "SDM120-0042", last_unix_ms=T0 + 3_000)  # the cut's S
+    resumed = watch.bill(sample(T0 + 9_000, 900, 0), meter, offer, signed)
     assert resumed
     assert meter.energy_mwh == 900  # what the register shows now
     assert watch.fault is not None  # until reported
