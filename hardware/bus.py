@@ -62,6 +62,10 @@ class ModbusBus:
         # thread, possibly while that same thread is inside a query.
         self._lock = threading.RLock()
         self._quiet_since = 0.0
+        #: Writes that change what the meters measure (a relay board's contactor coil),
+        #: counted: a meter's sample is several queries, and one such write between two
+        #: of them tears it (:attr:`switches`).
+        self._switches = 0
         #: the bus's own thread: its meters are read there, one after the other
         self._worker = ThreadPoolExecutor(1, thread_name_prefix=f"bus {port}")
         try:
@@ -92,11 +96,23 @@ class ModbusBus:
         inst.clear_buffers_before_each_transaction = True
         return inst
 
-    def transact(self, query: Callable[[], T], what: str) -> T:
+    @property
+    def switches(self) -> int:
+        """How many writes so far changed what the meters on this bus measure (relay
+        switches, ``switches=True`` in :meth:`transact`). A meter's sample is several
+        block queries (an SDM120's voltage, current and power are three), and a relay
+        switched between two of them gave a reading of 0 V (read while it was open) with
+        14 A flowing (read after it closed), which the seller's protection cut as a
+        brown-out (issue 17): a meter reads its sample again when this moved during it.
+        The relay is never held back for a sample: it waits for one query at most."""
+        return self._switches
+
+    def transact(self, query: Callable[[], T], what: str, *, switches: bool = False) -> T:
         """Run one query with the bus to itself (blocking; call from a worker thread).
 
         ``what`` names the query in error sentences. Modbus and serial failures become
-        gridnode's typed errors.
+        gridnode's typed errors. ``switches``: the query switches something the meters
+        measure (a relay's contactor), counted in :attr:`switches` once it is sent.
         """
         if not self._lock.acquire(timeout=4 * self.timeout_s + 1.0):
             raise MeterUnreachableError(
@@ -108,6 +124,8 @@ class ModbusBus:
             if wait > 0:
                 time.sleep(wait)
             try:
+                if switches:  # counted before: a meter's read racing this query sees it
+                    self._switches += 1
                 return query()
             except minimalmodbus.NoResponseError as exc:
                 raise NoAnswerError(

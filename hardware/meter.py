@@ -14,11 +14,14 @@ from typing import Protocol, runtime_checkable
 from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.codec import registers_to_uint32
 from gridnode.hardware.counters import CounterGuard
-from gridnode.hardware.errors import MeterUnreachableError
+from gridnode.hardware.errors import MalformedAnswerError, MeterUnreachableError
 from gridnode.hardware.profile import Block, Profile, decode_blocks
 from gridnode.hardware.sample import MeterSample, build_sample
 
 Clock = Callable[[], datetime]
+#: How often a sample is read again when a relay on its bus switched during it, before
+#: the read fails (a relay switching that often is a fault of its own).
+TORN_RETRIES = 3
 
 
 def utc_now() -> datetime:
@@ -71,25 +74,35 @@ class ModbusMeter:
 
     def _query(self, function: int, address: int, count: int, what: str) -> list[int]:
         """One register read, retried ``retries`` times on a missing or broken answer."""
+        return self._query_seen(function, address, count, what)[1]
+
+    def _query_seen(
+        self, function: int, address: int, count: int, what: str
+    ) -> tuple[int, list[int]]:
+        """:meth:`_query`, with the bus's count of relay switches when it ran (read with
+        the bus held: exactly the switches that came before this query)."""
         attempt = 0
         while True:
             try:
-                words: list[int] = self.bus.transact(
-                    lambda: self._instrument.read_registers(address, count, functioncode=function),
+                return self.bus.transact(
+                    lambda: (
+                        self.bus.switches,
+                        self._instrument.read_registers(address, count, functioncode=function),
+                    ),
                     what,
                 )
-                return words
             except MeterUnreachableError:
                 attempt += 1
                 if attempt > self.retries:
                     raise
 
-    def _read_block(self, block: Block) -> list[int]:
+    def _read_block(self, block: Block) -> tuple[int, list[int]]:
+        """A block's registers and the relay switches on the bus before they were read."""
         what = (
             f"a read of {block.count} registers at {block.address} "
             f"(function {int(block.function)}) from slave {self.address}"
         )
-        return self._query(int(block.function), block.address, block.count, what)
+        return self._query_seen(int(block.function), block.address, block.count, what)
 
     def _read_serial(self) -> int | None:
         spec = self.profile.serial_number
@@ -109,8 +122,7 @@ class ModbusMeter:
         if self.profile.serial_number is not None and self._reads % self.serial_check_every == 0:
             serial_number = self._read_serial()
             self.serial_number = serial_number
-        timestamp = self._clock()
-        answers = {block: self._read_block(block) for block in self.profile.blocks()}
+        timestamp, answers = self._read_blocks()
         sample = build_sample(
             self.meter_id,
             timestamp,
@@ -121,6 +133,31 @@ class ModbusMeter:
         self._guard.check(sample, serial_number)
         self._reads += 1
         return sample
+
+    def _read_blocks(self) -> tuple[datetime, dict[Block, list[int]]]:
+        """Every block of one sample and its time, all read after the same relay switch
+        (:attr:`ModbusBus.switches`): blocks of two moments are never mixed, and a
+        missing block fails the sample, never defaults a value. A block read before a
+        relay on the bus switched is read again (only those: the relay is never held
+        back, and the sample costs the bus as little as it can); the sample's time is
+        when the first of its final blocks was asked for."""
+        read: dict[Block, tuple[datetime, int, list[int]]] = {}
+        for _ in range(TORN_RETRIES + 1):
+            for block in self.profile.blocks():
+                if block not in read:
+                    asked = self._clock()
+                    seen, words = self._read_block(block)
+                    read[block] = (asked, seen, words)
+            latest = max(seen for _, seen, _ in read.values())
+            read = {b: entry for b, entry in read.items() if entry[1] == latest}
+            if len(read) == len(self.profile.blocks()):
+                return min(asked for asked, _, _ in read.values()), {
+                    b: words for b, (_, _, words) in read.items()
+                }
+        raise MalformedAnswerError(
+            f"A relay on {self.bus.port} switched during each of {TORN_RETRIES + 1} reads of "
+            f"slave {self.address}: no sample of one moment; check what switches it so often."
+        )
 
     async def read(self) -> MeterSample:
         # on the bus's own thread: the buses of a node are read at once, each in turn

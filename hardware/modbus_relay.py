@@ -27,14 +27,22 @@ class ModbusRelay:
         self.address = address
         self.coil = coil
         self._instrument = bus.instrument(address)
+        #: the state last written (None: unknown), so an off that changes nothing (the
+        #: fail-safe off after an off) is no switch for the meters (ModbusBus.switches);
+        #: an on always counts (the external watchdog may have dropped the contactor)
+        self._written: bool | None = None
 
     def _write(self, on: bool) -> None:
+        changes = on or self._written is not False
+        self._written = None  # unknown until the write is answered
         self.bus.transact(
             lambda: self._instrument.write_bit(
                 self.coil, 1 if on else 0, functioncode=WRITE_SINGLE_COIL
             ),
             f"switching coil {self.coil} of relay board {self.address} {'on' if on else 'off'}",
+            switches=changes,
         )
+        self._written = on
 
     async def switch_on(self) -> None:
         try:

@@ -49,9 +49,18 @@ class CostMeter:
     cost_msat: Fraction = field(default_factory=Fraction)
     last_at_ms: int | None = None
 
-    def add(self, at_ms: int, register_mwh: int, integrated_mwh: int, profile: RateProfile) -> int:
+    def add(
+        self,
+        at_ms: int,
+        register_mwh: int,
+        integrated_mwh: int,
+        profile: RateProfile,
+        since_ms: int | None = None,
+    ) -> int:
         """Take one reading; return the energy it adds (billed with ``profile``, the one
-        in force at the start of the increment)."""
+        in force at the start of the increment). The increment is priced over the time
+        since the previous reading, or since ``since_ms`` when that is earlier (energy a
+        stuck register shows at once, which flowed since the last signed reading)."""
         if self.last_at_ms is not None and at_ms < self.last_at_ms:
             return 0  # a reading from the past (clock stepped back) bills nothing
         energy = self.reconciler.update(register_mwh, integrated_mwh)
@@ -60,7 +69,8 @@ class CostMeter:
             return 0
         added = energy - self.energy_mwh
         if added > 0:
-            self.cost_msat += cost_exact(profile, added, self.last_at_ms, at_ms)
+            start_ms = self.last_at_ms if since_ms is None else min(since_ms, self.last_at_ms)
+            self.cost_msat += cost_exact(profile, added, start_ms, at_ms)
             self.energy_mwh = energy
         self.last_at_ms = at_ms
         return added

@@ -67,6 +67,7 @@ from gridnode.trade.profiles import floor_msat
 from gridnode.trade.protection import RangeWatch, supply_problem
 from gridnode.trade.readings import OwnSeries, SessionReadings, tariff_text
 from gridnode.trade.seller_billing import SellerBilling
+from gridnode.trade.seller_meter import SellerMeterWatch
 from gridnode.trade.seller_renewal import RenewalPolicy, SellerRenewal
 from gridnode.trade.seller_wallet import LIVE, SellerWalletEvents
 from gridnode.trade.signing import Signer, Verifier, fingerprint
@@ -108,6 +109,7 @@ class SellerSession(SellerWalletEvents):
         self.signer, self.buyer = signer, buyer
         self.renewal = SellerRenewal(renewal)
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
+        self.own_meter = SellerMeterWatch.with_step(register_step_mwh)  # a stuck counter
         self.supply = Supply(offer.policy)
         self.carried = carried
         in_msat = Msat(0) if carried is None else carried.credit
@@ -147,7 +149,7 @@ class SellerSession(SellerWalletEvents):
             case FrameReceived():
                 self._on_frame(event.frame, now_ms, out)
             case MeterSample():
-                self._on_sample(event)
+                self._on_sample(event, now_ms, out)
             case InvoiceCreated():
                 self._on_invoice_created(event, now_ms, out)
             case InvoiceCreateFailed():
@@ -258,16 +260,18 @@ class SellerSession(SellerWalletEvents):
             self.billing.deposit_locked = True
 
     # -- metering ----------------------------------------------------------------------
-    def _on_sample(self, sample: MeterSample) -> None:
+    def _on_sample(self, sample: MeterSample, now_ms: int, out: list[Action]) -> None:
         if self.last_sample is not None and sample.at_ms <= self.last_sample.at_ms:
             return  # not newer than what we have: it never refreshes freshness
         self.last_sample = sample
         self.protection.see(sample.at_ms, supply_problem(self.offer.electrical, sample))
         if self.state in _LIVE:
-            self.meter.add(
-                sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile
-            )
+            resumed = self.own_meter.bill(sample, self.meter, self.offer, self.readings.own.state)
             self.window.add(sample.at_ms, self.meter.energy_mwh)
+            self.own_meter.report(resumed, now_ms, out)
+            if resumed and self.readings.own.open:  # what it showed, signed at once
+                tx = Transaction.CHARGING if self.supply.relay_on else Transaction.SUSPENDED
+                self._send_reading(tx, now_ms, out)
 
     def _send_reading(
         self, tx: Transaction, now_ms: int, out: list[Action], tariff: str | None = None
@@ -296,11 +300,13 @@ class SellerSession(SellerWalletEvents):
         deposit_ok = self.billing.deposit_holds(now_ms)
         tripped = self.protection.tripped(now_ms)
         fault = supply_fault(self.offer, deposit_ok, self.last_sample, now_ms, tripped)
+        fault = fault or self.own_meter.fault
         credit = self.credit
         budgets = cadence_budgets(self.offer, self.window, now_ms)
-        # the seller delivers at most the unpaid budget beyond the cut-off
-        credit_ok = credit > self.offer.policy.cutoff.msat - budgets.unpaid.msat
-        margin = credit - (self.offer.policy.cutoff.msat - budgets.unpaid.msat)
+        # at most the unpaid budget beyond the cut-off, with what went unbilled (SellerMeterWatch)
+        exposed = credit - self.own_meter.unbilled_msat(self.offer, now_ms)
+        margin = exposed - (self.offer.policy.cutoff.msat - budgets.unpaid.msat)
+        credit_ok = margin > 0
         moved_ms = self.last_sample.at_ms if self.last_sample is not None else now_ms
         if credit_ok:
             self.deadline.held(moved_ms, margin)

@@ -59,12 +59,18 @@ def test_two_buyers_on_two_seller_buses_both_trade(
     summary: dict[str, Any] = demo.summary()
     record_property("latency_ms", summary["latency_ms"])
     assert summary["every_buyer_paid"]
-    # recorded, not asserted: on slow simulated lines a reading may come back at 0 V
-    # while current flows and the seller's protection cuts for a second (open, issue 17);
-    # no buyer may be cut for credit (starved by the other bus)
+    # no cut by the seller's protection at all: a sample torn by a relay switch between
+    # its blocks read 0 V with 14 A flowing, a brown-out to the protection; a meter now
+    # reads again what came before a switch (tests/integration/hardware/test_torn_reads.py)
+    # and no buyer is cut for credit (starved by the other bus). A stale reading is
+    # recorded, not asserted: the seller's event loop stalled up to 1.5 s at the first
+    # switch-on on a loaded machine (its "control tick lag" line), and a stall that long
+    # outlasts the demo terms' 1.5 s freshness on a bus this slow
+    causes = {name: account["cut_causes"] for name, account in summary["buyers"].items()}
+    record_property("cut_causes", causes)
     record_property("cut_without_cause", summary["cut_without_cause"])
-    for name, account in summary["buyers"].items():
-        assert "credit" not in account["cut_causes"], (name, account["cut_causes"])
+    for name, by_cause in causes.items():
+        assert set(by_cause) <= {"stale_reading"}, (name, by_cause)
     for name, account in summary["buyers"].items():
         assert account["energy_wh"] > 0, name  # billed by its seller meter, on its bus
     assert_ledgers_match_wallets(demo)

@@ -81,9 +81,12 @@ class World:
     #: value it had when it stuck, and the fine estimate stops one register step above
     #: it (as the node's PowerIntegrator caps it) while power goes on.
     buyer_counter_stuck: Callable[[int], bool] = lambda t: False
+    #: The same for the seller's meter.
+    seller_counter_stuck: Callable[[int], bool] = lambda t: False
     #: The meters' register step (the sessions must be built with the same).
     register_step_mwh: int = REGISTER_STEP_MWH
-    stuck_register_mwh: int | None = None
+    #: Where each stuck meter's register stays (by who), while it is stuck.
+    stuck_register_mwh: dict[str, int] = field(default_factory=dict)
     #: What each session's clock reads, given the true time (clock jumps).
     clock: Callable[[str, int], int] = lambda who, t: t
     start_ms: int = 0
@@ -189,13 +192,12 @@ class World:
         fine = energy.numerator // energy.denominator
         step = self.register_step_mwh
         register = fine // step * step
-        if who == BUYER and self.buyer_counter_stuck(t):
-            if self.stuck_register_mwh is None:
-                self.stuck_register_mwh = register
-            register = self.stuck_register_mwh
+        stuck = self.buyer_counter_stuck if who == BUYER else self.seller_counter_stuck
+        if stuck(t):
+            register = self.stuck_register_mwh.setdefault(who, register)
             fine = min(fine, register + step)
-        elif who == BUYER:
-            self.stuck_register_mwh = None
+        else:  # it counts again: its register shows what flowed meanwhile
+            self.stuck_register_mwh.pop(who, None)
         phases = len(self.load_split) if self.phase_voltages_mv is not None else 1
         if not self.relay_on:
             return MeterSample(t, register, fine, 0, (0,) * phases, (0,) * phases, 0)

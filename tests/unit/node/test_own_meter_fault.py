@@ -84,3 +84,31 @@ async def test_a_stuck_counter_of_the_buyers_meter_is_its_fault_not_a_breach(
         pair.buyer_meter.stuck_at_mwh = None  # it counts again (and catches up)
         await _trades_again(pair, paid, sessions)
         assert _journal(pair, "buyer", "breach") == []
+
+
+async def test_a_stuck_counter_of_the_sellers_meter_stops_its_supply_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """The seller's own counter sticks: it cannot bill, so it cuts at once (a fault in
+    its ledger, not a credit cut 6-12 s later as the drill saw), and supplies again in
+    the same session once its counter counts again."""
+    pair = await trading_pair(tmp_path, load_mw=2_000_000)
+    async with pair.trading():
+        await _supplying(pair)
+        sessions = pair.partner.sessions_started
+        slot = next(iter(pair.seller_role.slots.values()))
+        sample = slot.poller.last
+        assert sample is not None
+        pair.seller_meter.stuck_at_mwh = sample.import_energy_mwh  # power goes on
+        await pair.clock.advance(3)
+        assert not pair.wire.relay_on
+        (fault,) = [f for f in _journal(pair, "seller", "fault") if "meter is faulty" in f]
+        assert fault.startswith("this seller's meter is faulty (its energy counter stays at")
+        await pair.clock.advance(5)
+        assert not pair.wire.relay_on  # still stuck: nothing is supplied
+        paid = len(pair.buyer_wallet.payments)
+        pair.seller_meter.stuck_at_mwh = None  # it counts again (and catches up)
+        await _trades_again(pair, paid, sessions)
+        states = _journal(pair, "seller", "state")
+        assert "this seller's meter counts again: supply may resume" in states
+        assert _journal(pair, "buyer", "breach") == []
