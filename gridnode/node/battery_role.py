@@ -22,6 +22,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from gridnode.battery.book import BatteryBook
 from gridnode.battery.offer import StopsOffering
 from gridnode.money import Msat
 from gridnode.node.battery_desk import BUYING, BatteryDesk
@@ -104,15 +105,19 @@ class BatteryRole:
         limits: BuyerLimits,
         limits_for: Callable[[BuyerLimits, int], BuyerLimits],
         period_ms: int,
+        fresh: Callable[[int], BatteryBook] | None = None,
     ) -> None:
         """``limits``: the buying side's configured limits; ``limits_for(limits, i)``:
-        those of its ``i``-th seller (its meter id); ``period_ms``: the market period."""
+        those of its ``i``-th seller (its meter id); ``period_ms``: the market period;
+        ``fresh``: the book at the inverter's first reading (the desk's book until then
+        is empty: nothing is offered or bid before the charge is known)."""
         self.ctx = ctx
         self.desk = desk
         self.buyer = buyer
         self.limits = limits
         self.limits_for = limits_for
         self.period_ms = period_ms
+        self.fresh = fresh
         #: the inverter's last import register (what it took since is bought)
         self.register: int | None = None
         #: the bid's price this period (what a purchase is booked at), or None
@@ -182,8 +187,12 @@ class BatteryRole:
 
     def next_period(self) -> None:
         """The bid for the coming period: the previous one's pledge goes, the room
-        below the maximum is pledged, and the sellers are told the ceiling."""
+        below the maximum is pledged, and the sellers are told the ceiling. Nothing is
+        bid before the inverter's first reading."""
         self.desk.release(BUYING)
+        if self.fresh is not None:
+            self._buy(False)
+            return
         self.periods += 1
         pledge_id = f"buy:{self.ctx.clock.now_ms()}:{self.periods}"
         limits = self.desk.purchase_limits(pledge_id, self.limits, self.period_ms)
@@ -216,7 +225,14 @@ class BatteryRole:
             if settled.used_up:
                 self._buy(False)  # until the next period's bid
         sample = self.poller.last  # the reading's truth last: it corrects the arithmetic
-        if sample is not None and sample.stored_energy_mwh is not None:
+        if sample is None or sample.stored_energy_mwh is None:
+            return
+        if self.fresh is not None and not self.desk.book.pledges:
+            # the first reading: the charge is known, costed as configured
+            self.desk.book, self.fresh = self.fresh(sample.stored_energy_mwh), None
+            log.info("the battery holds %d mWh", sample.stored_energy_mwh)
+            self.next_period()
+        else:
             self.desk.observe(sample.stored_energy_mwh)
 
 
