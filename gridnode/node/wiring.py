@@ -59,7 +59,10 @@ async def open_wallet(settings: AnySettings) -> LndWallet:
 
 async def open_ledger(settings: AnySettings) -> SqliteLedger:
     """The node's ledger, its calls off the event loop on a worker thread of its own."""
-    return await SqliteLedger.open(settings.ledger, settings.role)
+    # a battery node's ledger is a seller's: it holds the sessions it sells on and those it
+    # buys on, each journalled with its side (gridnode.node.evidence.record_party_keys)
+    role = "buyer" if settings.role == "buyer" else "seller"
+    return await SqliteLedger.open(settings.ledger, role)
 
 
 def open_node_hardware(config: HardwareConfig, clock: Clock = SYSTEM_CLOCK) -> HardwarePorts:

@@ -4,8 +4,11 @@ book, it sells until the reserve and then does not renew, and the receipts verif
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import shutil
+import sqlite3
 from pathlib import Path
 
 from gridnode.battery.book import BatteryBook
@@ -85,3 +88,10 @@ async def test_a_battery_sells_until_its_reserve_then_does_not_renew(tmp_path: P
     receipt = build_receipt(tmp_path / "seller" / "ledger.sqlite", ids[0])
     report = verify_receipt(receipt, VerifyOptions(trust_embedded_keys=True))
     assert report.problems == []
+    # a battery node's one ledger holds sessions of both sides whatever the ledger's
+    # role: each session says which side the node was on
+    shared = tmp_path / "battery.sqlite"
+    shutil.copy(tmp_path / "seller" / "ledger.sqlite", shared)
+    with contextlib.closing(sqlite3.connect(shared)) as db, db:
+        db.execute("UPDATE node SET role = 'buyer'")
+    assert build_receipt(shared, ids[0]) == receipt
