@@ -58,6 +58,8 @@ class BatteryDesk:
         self.zone_name = zone_name
         #: each owner's open pledge ids, oldest first
         self.owners: dict[str, list[str]] = {}
+        #: when each period's sale pledge ends (its id's period)
+        self.until: dict[str, int] = {}
         #: why the node offers nothing now (the reserve, the power), or None
         self.not_offering: StopsOffering | None = None
         #: why the node bids nothing now (the maximum, no margin), or None
@@ -73,10 +75,11 @@ class BatteryDesk:
         return offer_for_period(self.book, self.rule, period_ms, self.zone_name)
 
     def sale_terms(
-        self, owner: str, pledge_id: str, template: OfferTemplate
+        self, owner: str, pledge_id: str, template: OfferTemplate, until_ms: int | None = None
     ) -> OfferTemplate | None:
-        """The terms of ``owner``'s next period, its energy pledged as ``pledge_id``; None
-        when the battery offers nothing (at the reserve: the session is not renewed)."""
+        """The terms of ``owner``'s next period, its energy pledged as ``pledge_id`` (until
+        ``until_ms``, the period's end: :meth:`expire`); None when the battery offers
+        nothing (at the reserve: the session is not renewed)."""
         offer = self.offer(template.period_ms)
         if isinstance(offer, StopsOffering):
             self._stopped_offering(offer)
@@ -84,7 +87,18 @@ class BatteryDesk:
         self.not_offering = None
         if not self._pledge(owner, pledge_id, Direction.SALE, offer.energy_mwh, offer.power_mw):
             return None
+        if until_ms is not None:
+            self.until[pledge_id] = until_ms
         return terms_for_period(template, offer)
+
+    def expire(self, owner: str, now_ms: int) -> None:
+        """``owner``'s pledges whose period ended by ``now_ms`` are let go: what the
+        buyer did not take is free to offer again."""
+        ids = self.owners.get(owner, [])
+        for pledge_id in [i for i in ids if self.until.get(i, now_ms + 1) <= now_ms]:
+            self.book = self.book.release(pledge_id)
+            ids.remove(pledge_id)
+            del self.until[pledge_id]
 
     def delivered(self, owner: str, energy_mwh: int) -> Settled:
         """``owner``'s buyer took ``energy_mwh`` more metered energy out of the battery."""
@@ -148,6 +162,7 @@ class BatteryDesk:
         """``owner``'s session ended: every pledge it still holds is let go."""
         for pledge_id in self.owners.pop(owner, []):
             self.book = self.book.release(pledge_id)
+            self.until.pop(pledge_id, None)
 
     # -- pledges ------------------------------------------------------------------------
     def _pledge(

@@ -45,7 +45,16 @@ class BatterySellerRole(SellerRole):
         self.desk = desk  # before the base hooks the slots
         #: each buyer meter's last import register (what it took since is delivered)
         self.registers: dict[str, int] = {}
+        #: the slots whose session is being launched: pledged, not live yet
+        self.launching: set[str] = set()
         super().__init__(ctx, **kwargs)
+
+    async def _launch(self, slot: BuyerSlot) -> None:
+        self.launching.add(slot.name)
+        try:
+            await super()._launch(slot)
+        finally:
+            self.launching.discard(slot.name)
 
     def _hook(self, slot: BuyerSlot) -> None:
         super()._hook(slot)
@@ -60,7 +69,9 @@ class BatterySellerRole(SellerRole):
     def period_terms(self, slot: BuyerSlot, session_id: str, start_ms: int) -> OfferTemplate | None:
         """The period's terms from the book, its energy pledged; None at the reserve."""
         pledge_id = f"sale:{slot.name}:{session_id}:{start_ms}"
-        return self.desk.sale_terms(slot.name, pledge_id, self.terms_of(slot))
+        template = self.terms_of(slot)
+        until_ms = start_ms + template.period_ms
+        return self.desk.sale_terms(slot.name, pledge_id, template, until_ms)
 
     def _refusal(self, slot: BuyerSlot) -> str | None:
         reason = super()._refusal(slot)
@@ -74,11 +85,16 @@ class BatterySellerRole(SellerRole):
         the session's pledges; a session with none left is cut."""
         last = self.registers.get(slot.name)
         self.registers[slot.name] = event.register_mwh
-        if slot.live is None:
+        if slot.live is None and slot.name not in self.launching:
             if slot.name in self.desk.owners:  # its session ended: its pledges go
                 self.desk.release(slot.name)
             return
-        if last is None or event.register_mwh <= last or slot.name not in self.desk.owners:
+        if slot.live is None:
+            return  # launching: its first period is pledged
+        # a period that ended lets its pledge go; energy just after the boundary goes to
+        # the next period's (the meter is read once a round)
+        self.desk.expire(slot.name, event.at_ms)
+        if last is None or event.register_mwh <= last:
             return
         settled = self.desk.delivered(slot.name, event.register_mwh - last)
         if settled.used_up:

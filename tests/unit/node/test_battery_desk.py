@@ -60,6 +60,18 @@ def test_settlements_take_the_pledge_to_its_end_and_say_when_used_up() -> None:
     assert desk.book.pledges == ()
 
 
+def test_a_periods_pledge_ends_with_its_period() -> None:
+    desk = _desk(SPEC.reserve_mwh + 100_000)
+    assert desk.sale_terms("flat-2", "p1", demo_terms(), until_ms=600_000) is not None
+    desk.delivered("flat-2", 30_000)
+    desk.expire("flat-2", 599_999)
+    assert desk.owners == {"flat-2": ["p1"]}
+    desk.expire("flat-2", 600_000)
+    assert desk.owners == {"flat-2": []}
+    # what the buyer did not take is free to offer again
+    assert desk.book.sellable_mwh == 70_000
+
+
 def test_a_purchase_is_booked_at_what_it_paid() -> None:
     desk = _desk(500_000)
     limits = desk.purchase_limits("b1", harness_limits(), 600_000)
