@@ -32,6 +32,7 @@ from gridnode.battery.offer import (
 )
 from gridnode.battery.pricing import PricingRule
 from gridnode.money import Msat
+from gridnode.node.estate import needed_power_mw
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
 
 log = logging.getLogger("gridnode.node")
@@ -85,7 +86,11 @@ class BatteryDesk:
             self._stopped_offering(offer)
             return None
         self.not_offering = None
-        if not self._pledge(owner, pledge_id, Direction.SALE, offer.energy_mwh, offer.power_mw):
+        # the pledge holds the power one session may draw, not the inverter's whole
+        # limit: other buyers, and the buying side, share what is left
+        power = min(offer.power_mw, session_power_mw(template))
+        energy = min(offer.energy_mwh, self.book.spec.energy_at_power(power, template.period_ms))
+        if not self._pledge(owner, pledge_id, Direction.SALE, energy, power):
             return None
         if until_ms is not None:
             self.until[pledge_id] = until_ms
@@ -128,7 +133,9 @@ class BatteryDesk:
             return None
         self.not_buying = None
         self.last_bid = bid
-        if not self._pledge(BUYING, pledge_id, Direction.PURCHASE, bid.energy_mwh, bid.power_mw):
+        power = min(bid.power_mw, needed_power_mw(limits))  # what one session draws
+        energy = min(bid.energy_mwh, self.book.spec.energy_at_power(power, period_ms))
+        if not self._pledge(BUYING, pledge_id, Direction.PURCHASE, energy, power):
             return None
         return limits_for_period(limits, bid)
 
@@ -195,3 +202,11 @@ class BatteryDesk:
             left, taken, paid_left = left - take, taken + take, paid_left - share
         pledges = [self.book.pledge_of(i) for i in ids]
         return Settled(taken, used_up=all(p.settled_mwh >= p.energy_mwh for p in pledges))
+
+
+def session_power_mw(template: OfferTemplate) -> int:
+    """The most power one session on ``template`` may draw: the guaranteed current on
+    each phase at the nominal voltage."""
+    electrical = template.electrical
+    phases = max(electrical.phases, 1)
+    return phases * electrical.current_max_ma * electrical.voltage_nominal_mv // 1000
