@@ -48,11 +48,11 @@ def doctor(config: Path, as_json: bool, click_buyer: str | None, watchdog_s: flo
       gridnode doctor --config /etc/gridnode/seller.toml
       gridnode doctor --config /etc/gridnode/seller.toml --click flat-2 --json
     """
-    from gridnode.config.settings import load_settings
+    from gridnode.config.settings import load_one_role
     from gridnode.doctor.model import DoctorReport
     from gridnode.doctor.run import DoctorOptions, examine, real_ports
 
-    settings = load_settings(config.expanduser())
+    settings = load_one_role(config.expanduser())
     options = DoctorOptions(click=click_buyer, watchdog_s=watchdog_s)
 
     async def run() -> DoctorReport:

@@ -37,9 +37,9 @@ def liquidity(config: Path, as_json: bool) -> None:
     Example:
       gridnode liquidity --config /etc/gridnode/seller.toml --json
     """
-    from gridnode.config.settings import load_settings
+    from gridnode.config.settings import load_one_role
 
-    settings = load_settings(config.expanduser())
+    settings = load_one_role(config.expanduser())
     peers = asyncio.run(_outlooks(settings))
     if as_json:
         emit_json({"role": settings.role, "peers": [p.to_json() for p in peers]})

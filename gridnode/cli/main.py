@@ -20,6 +20,7 @@ COMMANDS = {
     "meter": "gridnode.cli.meter:meter",
     "sell": "gridnode.cli.node:sell",
     "buy": "gridnode.cli.node:buy",
+    "battery": "gridnode.cli.battery:battery",
     "demo": "gridnode.cli.demo:demo",
     "dashboard": "gridnode.cli.dashboard:dashboard",
     "keys": "gridnode.cli.keys:keys",

@@ -43,7 +43,8 @@ def sell(config: Path, allow_control: bool) -> None:
 
     settings = load_settings(config)
     if not isinstance(settings, SellerSettings):
-        raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode buy'.")
+        other = "buy" if settings.role == "buyer" else "battery"
+        raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode {other}'.")
     run_node(settings, allow_control=allow_control, config_path=config)
 
 
@@ -68,5 +69,6 @@ def buy(config: Path, allow_control: bool) -> None:
 
     settings = load_settings(config)
     if not isinstance(settings, BuyerSettings):
-        raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode sell'.")
+        other = "sell" if settings.role == "seller" else "battery"
+        raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode {other}'.")
     run_node(settings, allow_control=allow_control)

@@ -10,10 +10,12 @@ code 2), before the node connects to anything.
 
 The settings are discriminated by ``role``: :class:`SellerSettings` holds the common
 part and a :class:`SellingSettings`, :class:`BuyerSettings` the common part and a
-:class:`BuyingSettings`. The two parts are separate so that one process can later hold
-both (a battery node that buys and sells). A buyer's ``sellers`` is a tuple: the one
-``[seller]`` table, or the ``[[sellers]]`` of the estate market (docs/market.md), with the
-market's ``market_period_s`` and ``switch_threshold_msat``.
+:class:`BuyingSettings` (the parts are in :mod:`gridnode.config.parts`); ``role =
+"battery"`` or ``"prosumer"`` holds both parts in a
+:class:`~gridnode.config.battery_node.BatterySettings` (one process that buys and sells).
+A buyer's ``sellers`` is a tuple: the one ``[seller]`` table, or the ``[[sellers]]`` of
+the estate market (docs/market.md), with the market's ``market_period_s`` and
+``switch_threshold_msat``.
 
 .. code-block:: toml
 
@@ -38,32 +40,33 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from gridnode.config import checks
+from gridnode.config.battery_node import BatterySettings, read_battery_node
 from gridnode.config.hardware import read_hardware
-from gridnode.config.limits import DEFAULT_BREACH_HOLD_MS, read_breach_hold, read_limits
+from gridnode.config.limits import read_breach_hold, read_limits
 from gridnode.config.link import read_link
-from gridnode.config.lnd import LndSettings, read_lnd
+from gridnode.config.lnd import read_lnd
 from gridnode.config.market import MARKET_KEYS, read_market_period, read_switch_threshold
 from gridnode.config.mqtt import read_metrics_listen, read_mqtt
+from gridnode.config.parts import (
+    DEFAULT_RATE_FEED,
+    BuyingSettings,
+    CommonSettings,
+    SellingSettings,
+)
 from gridnode.config.peers import BuyerEntry, SellerEntry, read_address, read_buyers, read_sellers
 from gridnode.config.ratefeed import read_feed_curve
 from gridnode.config.reader import ConfigError, Problems, Table, load_toml
 from gridnode.config.tariffs import check_buyer_tariffs, read_tariffs
 from gridnode.config.trade import read_terms
 from gridnode.hardware.config import BusConfig, HardwareConfig, WatchdogConfig
-from gridnode.market import DEFAULT_MARKET_PERIOD_MS
-from gridnode.money import Msat
-from gridnode.mqtt.settings import MqttSettings
-from gridnode.peer.settings import LinkSettings
-from gridnode.ratefeed.keys import CurveServer
-from gridnode.trade.terms import BuyerLimits, OfferTemplate
-from gridnode.trade.units import DurationMs
 
 __all__ = [
+    "AnySettings",
     "BuyerEntry",
     "BuyerSettings",
     "BuyingSettings",
@@ -73,11 +76,12 @@ __all__ = [
     "SellerEntry",
     "SellerSettings",
     "SellingSettings",
+    "load_one_role",
     "load_settings",
     "read_settings",
 ]
 
-ROLES = ("seller", "buyer")
+ROLES = ("seller", "buyer", "battery", "prosumer")
 #: The top-level keys only one role has: the other role's file is told so by name.
 ROLE_KEYS = {
     "seller": ("listen", "buyers", "terms", "tariffs"),
@@ -90,98 +94,17 @@ ROLE_KEYS = {
         "metering",
         *MARKET_KEYS,
     ),
+    "battery": ("battery", "inverter_meter"),
+    "prosumer": ("pv",),
 }
-DEFAULT_RATE_FEED = "tcp://127.0.0.1:5556"
+#: The roles that sell and buy in one process: they have the seller's and the buyer's
+#: keys too (:mod:`gridnode.config.battery_node`).
+BOTH_SIDES = ("battery", "prosumer")
 #: A buyer's ``metering``: its own meter compared with the seller's ("dual", the
 #: default), or the seller's signed readings alone ("seller": no meter, no serial port).
 METERING = ("dual", "seller")
 #: The [hardware] of a node that has none (a seller-metered buyer): no bus is opened.
 NO_HARDWARE = HardwareConfig((BusConfig(port=""),), (), None, WatchdogConfig("none"))
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommonSettings:
-    """What every node has, whatever it sells or buys."""
-
-    #: Folder holding the node's node.key and node.crt (from 'gridnode init').
-    identity_dir: Path
-    #: The SQLite ledger.
-    ledger: Path
-    #: The local status socket (mode 0600) the dashboard reads.
-    status_socket: Path
-    #: How the node reaches its own LND.
-    lnd: LndSettings
-    #: The [hardware] table: the meter bus, the meters, the node's relay and watchdog
-    #: (:data:`NO_HARDWARE` for a seller-metered buyer, which needs none).
-    hardware: HardwareConfig
-    #: The folder of the configuration file; relative paths start here.
-    base: Path
-    #: The meters' energy register step (an SDM120 counts in 0.01 kWh).
-    register_step_mwh: int = 10_000
-    #: How much the node's storage (ledger and LND) may grow per day, in MB; faster
-    #: growth, or a week's growth above the free space, is a warning (docs/storage.md).
-    storage_budget_mb_per_day: int = 20
-    #: Days the ledger keeps the raw entries no receipt needs (docs/storage.md).
-    ledger_raw_window_days: int = 7
-    #: LND's data folder (lnddir), measured with the ledger for the storage warning.
-    lnd_data_dir: Path | None = None
-    #: The peer link's timeouts and limits, from the optional [link] table.
-    link: LinkSettings = field(default_factory=LinkSettings)
-    #: Start no session while the system clock is not synchronised (docs/node.md).
-    require_clock_sync: bool = True
-    #: What loaded but should be fixed (a macaroon or secret key others can read), one
-    #: sentence each: logged at start and listed in the status snapshot's warnings.
-    warnings: tuple[str, ...] = ()
-    #: Publish to an MQTT broker, with Home Assistant discovery (the [mqtt] table).
-    mqtt: MqttSettings | None = None
-    #: Serve Prometheus metrics on this "host:port" (docs/metrics.md).
-    metrics_listen: str | None = None
-    #: Warn when the direct channel to a peer has room for fewer days than this at the
-    #: last day's spending (README, "Liquidity").
-    liquidity_warn_days: int = 7
-    #: Seconds between each running session's summary in the log (energy, money, the
-    #: deposit); start, close, deposits and credit are logged as they happen.
-    log_summary_s: int = 300
-
-
-@dataclass(frozen=True, slots=True)
-class SellingSettings:
-    """What a node that sells has: where buyers connect, who they are, and its terms."""
-
-    #: Where to listen for buyers ("0.0.0.0:7878").
-    listen: str
-    #: The buyers it sells to, each with its own meter and relay.
-    buyers: tuple[BuyerEntry, ...]
-    #: Its default sale terms ([terms]), placed in time for each session's offer.
-    terms: OfferTemplate
-    #: Its named tariffs ([tariffs.NAME]), each a full terms table; a buyer entry's
-    #: ``tariff`` names one (issue 18).
-    tariffs: Mapping[str, OfferTemplate] = field(default_factory=dict)
-
-    def terms_for(self, buyer: BuyerEntry) -> OfferTemplate:
-        """The terms ``buyer`` is sold on: its tariff, else the default [terms]."""
-        return self.tariffs[buyer.tariff] if buyer.tariff else self.terms
-
-
-@dataclass(frozen=True, slots=True)
-class BuyingSettings:
-    """What a node that buys has: the sellers it pinned, its limits and its rate feed."""
-
-    #: The sellers it buys from: the one [seller], or each of [[sellers]] in order.
-    sellers: tuple[SellerEntry, ...]
-    #: What it accepts (the [limits] table).
-    limits: BuyerLimits
-    #: After a seller's breach, refuse its offers this long ([limits] breach_hold_s).
-    breach_hold_ms: DurationMs = DEFAULT_BREACH_HOLD_MS
-    #: Where the live rate is published (ZeroMQ endpoint) for the smart loads.
-    rate_feed: str = DEFAULT_RATE_FEED
-    #: The rate feed's CurveZMQ keys and subscriber allow-list (docs/loads.md).
-    rate_feed_curve: CurveServer | None = None
-    #: The market's period grid (``market_period_s``): a seller is chosen before each.
-    market_period_ms: DurationMs = DEFAULT_MARKET_PERIOD_MS
-    #: Switch sellers only when the saving over a period is larger than this
-    #: (``switch_threshold_msat``; by default the largest deposit's lockup cost).
-    switch_threshold: Msat = Msat(0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,9 +128,12 @@ class BuyerSettings(CommonSettings):
 
 
 NodeSettings = SellerSettings | BuyerSettings
+#: What a configuration file may hold: a seller, a buyer, or a node that does both
+#: (:class:`~gridnode.config.battery_node.BatterySettings`).
+AnySettings = SellerSettings | BuyerSettings | BatterySettings
 
 
-def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> NodeSettings:
+def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> AnySettings:
     """Read and check a node configuration; raises :class:`ConfigError` listing every
     mistake (``env`` replaces ``os.environ`` for the ``GRIDNODE_`` overrides)."""
     path = Path(path)
@@ -219,27 +145,50 @@ def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> Nod
     return dataclasses.replace(settings, warnings=tuple(problems.warnings))
 
 
-def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> NodeSettings | None:
+def load_one_role(path: Path | str, env: Mapping[str, str] | None = None) -> NodeSettings:
+    """:func:`load_settings` for a command that knows a seller and a buyer only (the
+    doctor, the liquidity outlook): a node that sells and buys is refused by name."""
+    settings = load_settings(path, env)
+    if isinstance(settings, SellerSettings | BuyerSettings):
+        return settings
+    raise ConfigError(
+        str(path),
+        [
+            f"role = {settings.role!r}: this command reads a seller's or a buyer's file; "
+            "a node that sells and buys is not supported by it yet"
+        ],
+    )
+
+
+def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> AnySettings | None:
     """The settings of ``doc`` (relative paths from ``base``); None when ``problems``
     holds mistakes."""
     top = Table(doc, "", problems)
     role = top.choice("role", ROLES)
-    common = _read_common(top, base, role if role in ROLES else None)
-    settings: NodeSettings | None = None
+    known = role if role in ROLES else None
+    common = _read_common(top, base, known)
+    settings: AnySettings | None = None
     if role == "seller":
-        selling = _read_selling(top, base, common)
+        selling = read_selling(top, base, common)
         if selling is not None and not problems.items:
             settings = SellerSettings(**common, selling=selling)
     elif role == "buyer":
-        buying = _read_buying(top, base, common)
+        buying = read_buying(top, base, common)
         if buying is not None and not problems.items:
             settings = BuyerSettings(**common, buying=buying)
-    other = [r for r in ROLES if r != role] if role in ROLES else []
-    for other_role in other:
+    elif role in BOTH_SIDES:
+        selling = read_selling(top, base, common)
+        buying = read_buying(top, base, common, own_meter_only=False)
+        node = read_battery_node(top, role, common, selling, buying)
+        if node is not None and not problems.items:
+            settings = node
+    has = (role, "seller", "buyer") if role in BOTH_SIDES else (role,)
+    for other_role in [r for r in ROLES if r not in has] if known else []:
         for key in ROLE_KEYS[other_role]:
-            if key in doc:
+            if key in doc and not any(key in ROLE_KEYS[r] for r in has):
+                article = "an" if other_role[0] in "aeiou" else "a"
                 problems.add(
-                    f"{key} is a {other_role}'s setting, but this file has role = {role!r}"
+                    f"{key} is {article} {other_role}'s setting, but this file has role = {role!r}"
                 )
     top.unknown_keys({k for keys in ROLE_KEYS.values() for k in keys})
     return settings if not problems.items else None
@@ -261,7 +210,8 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
         "identity_dir": identity_dir,
         "ledger": top.path_value("ledger", base, "ledger.sqlite"),
         "status_socket": top.path_value("status_socket", base, "status.sock"),
-        "lnd": read_lnd(top.table("lnd"), base, role),
+        # a node that sells and buys checks its macaroon against both roles (battery_node)
+        "lnd": read_lnd(top.table("lnd"), base, role if role not in BOTH_SIDES else None),
         # None: it has mistakes
         "hardware": NO_HARDWARE if metered_alone else read_hardware(top.table("hardware"), base),
         "base": base,
@@ -280,7 +230,7 @@ def _read_common(top: Table, base: Path, role: str | None) -> dict[str, Any]:
     }
 
 
-def _read_selling(top: Table, base: Path, common: Mapping[str, Any]) -> SellingSettings | None:
+def read_selling(top: Table, base: Path, common: Mapping[str, Any]) -> SellingSettings | None:
     problems = top.problems
     before = len(problems.items)
     listen = read_address(top, "listen", hint='address and port, like "0.0.0.0:7878"')
@@ -304,7 +254,11 @@ def _read_selling(top: Table, base: Path, common: Mapping[str, Any]) -> SellingS
     return SellingSettings(listen, tuple(buyers.values()), terms, tariffs)
 
 
-def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSettings | None:
+def read_buying(
+    top: Table, base: Path, common: Mapping[str, Any], *, own_meter_only: bool = True
+) -> BuyingSettings | None:
+    """A buyer's part; ``own_meter_only``: its hardware is its own meter alone (a node
+    that also sells has its buyers' meters too, and names its own)."""
     problems = top.problems
     before = len(problems.items)
     sellers = read_sellers(top, base)
@@ -319,7 +273,7 @@ def _read_buying(top: Table, base: Path, common: Mapping[str, Any]) -> BuyingSet
         problems.add(f'rate_feed must be a ZeroMQ endpoint like "{DEFAULT_RATE_FEED}"')
     curve = read_feed_curve(top, base)
     hardware: HardwareConfig | None = common["hardware"]
-    if hardware is not None and metering != "seller":
+    if hardware is not None and metering != "seller" and own_meter_only:
         checks.require_one_meter(hardware, problems)
     if metering == "seller" and len(sellers) > 1:
         problems.add(

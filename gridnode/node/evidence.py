@@ -40,10 +40,20 @@ log = logging.getLogger("gridnode.node")
 
 
 async def record_party_keys(
-    ledger: Ledger, session_id: str, *, seller_der: bytes, buyer_der: bytes, at_ms: int
+    ledger: Ledger,
+    session_id: str,
+    *,
+    seller_der: bytes,
+    buyer_der: bytes,
+    at_ms: int,
+    own_role: str | None = None,
 ) -> None:
-    """Journal both parties' public keys (DER SubjectPublicKeyInfo) for the session."""
+    """Journal both parties' public keys (DER SubjectPublicKeyInfo) for the session, and
+    which of the two this node is (``own_role``): a battery node's one ledger holds
+    sessions it sells on and sessions it buys on, and its receipts need to know which."""
     keys = {"seller": seller_der.hex(), "buyer": buyer_der.hex()}
+    if own_role is not None:
+        keys["own_role"] = own_role
     await ledger.sessions.journal(
         JournalEntry(
             session_id,

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gridnode.clock import SYSTEM_CLOCK, Clock
+from gridnode.config.battery_node import BatterySettings
 from gridnode.config.peers import BuyerEntry
-from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
+from gridnode.config.settings import AnySettings, BuyerSettings, NodeSettings, SellerSettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.hardware.watchdog import run_watchdog
 from gridnode.ledger import Ledger
@@ -54,18 +55,35 @@ if TYPE_CHECKING:  # ZeroMQ only in a node that publishes its rate (a buyer)
 log = logging.getLogger("gridnode.node")
 
 
+#: Assembles the runtime of a node whose ports are open (a battery node's is
+#: :func:`gridnode.node.battery_factory.assemble_battery`).
+Assembler = Callable[
+    [
+        Any,
+        NodeContext,
+        "HardwarePorts | None",
+        contextlib.AsyncExitStack,
+        bool,
+        list[ServiceFactory],
+    ],
+    NodeRuntime,
+]
+
+
 async def build_runtime(
-    settings: NodeSettings,
+    settings: AnySettings,
     *,
     allow_control: bool = False,
     timings: RuntimeTimings | None = None,
     clock: Clock = SYSTEM_CLOCK,
     ids: IdSource | None = None,
     config_path: Path | None = None,
+    assemble: Assembler | None = None,
 ) -> NodeRuntime:
     """Open every port of a node and assemble its runtime (nothing trades yet). What was
     opened is closed again if a later step fails. ``config_path``: the file a seller
-    reloads (SIGHUP, ``gridnode tariff reload``)."""
+    reloads (SIGHUP, ``gridnode tariff reload``); ``assemble``: the roles of a node that
+    is neither a seller nor a buyer (a battery node)."""
     identity, signer = wiring.open_identity(settings)
     opened = contextlib.AsyncExitStack()
     try:
@@ -89,7 +107,9 @@ async def build_runtime(
             gate=ClockGate(settings.require_clock_sync, clock),
             # the seller's macaroon may read its channel balances (its receivable
             # headroom); the buyer's least-privilege one may not
-            health=WalletHealth(wallet, clock, ask_balances=isinstance(settings, SellerSettings)),
+            health=WalletHealth(
+                wallet, clock, ask_balances=not isinstance(settings, BuyerSettings)
+            ),
             timings=timings or RuntimeTimings(summary_interval_s=settings.log_summary_s),
             register_step_mwh=settings.register_step_mwh,
             changed=Changes(),
@@ -97,6 +117,9 @@ async def build_runtime(
             liquidity=_liquidity(settings, wallet, ledger, clock),
         )
         optional = optional_services(settings, registry, allow_control)
+        if assemble is not None:
+            return assemble(settings, ctx, hardware, opened, allow_control, optional)
+        assert not isinstance(settings, BatterySettings), "a battery node has its assembler"
         return _assemble(settings, ctx, hardware, opened, allow_control, optional, config_path)
     except BaseException:
         await opened.aclose()
@@ -104,14 +127,15 @@ async def build_runtime(
 
 
 def _liquidity(
-    settings: NodeSettings, wallet: ChannelLister, ledger: Ledger, clock: Clock
+    settings: AnySettings, wallet: ChannelLister, ledger: Ledger, clock: Clock
 ) -> LiquidityWatch:
     """The watch of each peer's direct channel (peers without lightning_node are not
     watched: the configuration does not say which channel is theirs)."""
-    if isinstance(settings, SellerSettings):
-        named = [(b.name, b.fingerprint, b.lightning_node) for b in settings.selling.buyers]
-    else:
-        named = [(s.name, s.fingerprint, s.lightning_node) for s in settings.buying.sellers]
+    named = []
+    if not isinstance(settings, BuyerSettings):
+        named += [(b.name, b.fingerprint, b.lightning_node) for b in settings.selling.buyers]
+    if not isinstance(settings, SellerSettings):
+        named += [(s.name, s.fingerprint, s.lightning_node) for s in settings.buying.sellers]
     return LiquidityWatch(
         settings.role,
         [WatchedPeer(*peer) for peer in named],
@@ -206,7 +230,11 @@ def _watchdog(
 
 
 def _seller(
-    settings: SellerSettings, ctx: NodeContext, hardware: HardwarePorts, poll_s: float
+    settings: SellerSettings | BatterySettings,
+    ctx: NodeContext,
+    hardware: HardwarePorts,
+    poll_s: float,
+    make_role: Callable[..., SellerRole] = SellerRole,
 ) -> SellerRole:
     selling = settings.selling
     peers = [PinnedPeer.from_files(b.name, b.fingerprint, b.certificate) for b in selling.buyers]
@@ -238,7 +266,7 @@ def _seller(
             )
         )
     host, port = selling.listen.rsplit(":", 1)
-    role = SellerRole(
+    role = make_role(
         ctx,
         terms=selling.terms,
         server=server,
@@ -283,13 +311,21 @@ def _slot_builder(
 
 
 def _buyer(
-    settings: BuyerSettings, ctx: NodeContext, hardware: HardwarePorts | None, poll_s: float
+    settings: BuyerSettings | BatterySettings,
+    ctx: NodeContext,
+    hardware: HardwarePorts | None,
+    poll_s: float,
+    own_meter: str | None = None,
 ) -> BuyerRole:
+    """``own_meter``: the meter it buys on, among several (a battery node's inverter);
+    None: the one meter a buyer has."""
     buying = settings.buying
     poller: MeterPoller | None = None
     meter_id = SELLER_METERED_ID  # no meter of its own: it pays on the seller's readings
     if hardware is not None:
         meter_id, meter = next(iter(hardware.meters.items()))
+        if own_meter is not None:
+            meter_id, meter = own_meter, hardware.meters[own_meter]
         poller = MeterPoller(
             meter,
             lambda _e: None,

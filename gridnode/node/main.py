@@ -12,7 +12,7 @@ import signal
 from pathlib import Path
 
 from gridnode.clock import SYSTEM_CLOCK, Clock, ShiftedClock
-from gridnode.config.settings import NodeSettings, SellerSettings
+from gridnode.config.settings import AnySettings, NodeSettings, SellerSettings
 from gridnode.node.factory import build_runtime
 
 log = logging.getLogger("gridnode.node")
@@ -23,7 +23,7 @@ log = logging.getLogger("gridnode.node")
 CLOCK_SHIFT_ENV = "DEMO_CLOCK_SHIFT_FILE"
 
 
-def node_clock(settings: NodeSettings) -> Clock:
+def node_clock(settings: AnySettings) -> Clock:
     """The system clock; in a demo's node (``require_clock_sync = false``, which a real
     installation never writes) shifted by the file ``DEMO_CLOCK_SHIFT_FILE`` names, so
     a drill can jump one node's clock by an hour without moving the machine's."""

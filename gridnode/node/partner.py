@@ -177,6 +177,7 @@ class Partner:
             seller_der=seller_der,
             buyer_der=buyer_der,
             at_ms=now,
+            own_role="seller" if self.peer_role == "buyer" else "buyer",
         )
 
     def new_runner(

@@ -24,7 +24,12 @@ from pathlib import Path
 
 from gridnode.config.peers import BuyerEntry
 from gridnode.config.reader import ConfigError
-from gridnode.config.settings import CommonSettings, NodeSettings, SellerSettings, load_settings
+from gridnode.config.settings import (
+    AnySettings,
+    CommonSettings,
+    SellerSettings,
+    load_settings,
+)
 from gridnode.errors import GridnodeError
 from gridnode.node.liquidity import WatchedPeer
 from gridnode.node.seller_role import SellerRole
@@ -81,7 +86,7 @@ class ReloadPlan:
 
 def plan_reload(
     running: SellerSettings,
-    new: NodeSettings,
+    new: AnySettings,
     *,
     meters: Collection[str],
     leaving: Sequence[BuyerEntry] = (),
@@ -148,7 +153,7 @@ def _added_problems(
     return problems
 
 
-def _value(settings: SellerSettings | NodeSettings, key: str) -> object:
+def _value(settings: SellerSettings | AnySettings, key: str) -> object:
     if key == "listen":
         return settings.selling.listen if isinstance(settings, SellerSettings) else None
     return getattr(settings, key)
@@ -175,7 +180,7 @@ class SellerReloader:
         build_slots: SlotBuilder,
         *,
         meters: Collection[str],
-        load: Callable[[Path], NodeSettings] = load_settings,
+        load: Callable[[Path], AnySettings] = load_settings,
     ) -> None:
         self.path = path
         #: the settings the node runs on (the buyers and terms of the last reload)

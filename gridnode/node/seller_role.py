@@ -117,6 +117,12 @@ class SellerRole:
         self.ctx.tasks.spawn(slot.refunds.resume(), name=f"refunds {slot.name}")
         slot.start()
 
+    def period_terms(self, slot: BuyerSlot, session_id: str, start_ms: int) -> OfferTemplate | None:
+        """The terms of ``slot``'s period from ``start_ms``; None: no renewal (the session
+        closes at the end of its period). A battery node's seller prices each period by
+        the charge (:mod:`gridnode.node.battery_role`)."""
+        return self.terms_of(slot)
+
     def terms_of(self, slot: BuyerSlot) -> OfferTemplate:
         """The terms ``slot``'s buyer is sold on now (its tariff, else the default), with
         this node's Lightning key as the payee."""
@@ -318,14 +324,19 @@ class SellerRole:
         protocol_id = ctx.ids.random_bytes(16)
         session_id = protocol_id.hex()
         meter_id, alone = slot.meter_id, slot.seller_metered
-        offer = self.terms_of(slot).offer(now, meter_id, seller_metered=alone)
+        first = self.period_terms(slot, session_id, now)
+        # the slot asked _refusal just before, with nothing awaited since
+        assert first is not None, "a session starts only when a period may be offered"
+        offer = first.offer(now, meter_id, seller_metered=alone)
 
         def renewal(current: Offer) -> Offer | None:
             # the terms as they are when the renewal is made: a reload reaches the buyer
             # at its next renewal, and the running period keeps what both sides signed
             if slot.removed is not None:
                 return None
-            terms = self.terms_of(slot)
+            terms = self.period_terms(slot, session_id, current.stop_ms)
+            if terms is None:
+                return None
             return terms.offer(current.stop_ms, meter_id, renewal=True, seller_metered=alone)
 
         clock_status = await ctx.gate.current()

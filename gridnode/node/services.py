@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from gridnode.config.settings import NodeSettings
+from gridnode.config.settings import AnySettings
 from gridnode.node.runtime import NodeRuntime, ServiceFactory
 from gridnode.observe import NO_OBSERVER, Observer
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("gridnode.node")
 
 
-def metrics(settings: NodeSettings) -> tuple[CollectorRegistry | None, Observer]:
+def metrics(settings: AnySettings) -> tuple[CollectorRegistry | None, Observer]:
     """The metrics' registry and observer when the node serves metrics; else nothing is
     imported (prometheus_client brings an HTTP server: issue 17, nodes under 80 MB)."""
     if not settings.metrics_listen:
@@ -38,7 +38,7 @@ def metrics(settings: NodeSettings) -> tuple[CollectorRegistry | None, Observer]
 
 
 def optional_services(
-    settings: NodeSettings, registry: CollectorRegistry | None, allow_control: bool
+    settings: AnySettings, registry: CollectorRegistry | None, allow_control: bool
 ) -> list[ServiceFactory]:
     """MQTT and the metrics, when configured: each renders the runtime's snapshot."""
     services: list[ServiceFactory] = []

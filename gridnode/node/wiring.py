@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gridnode.clock import SYSTEM_CLOCK, Clock
-from gridnode.config.settings import NodeSettings
+from gridnode.config.settings import AnySettings
 from gridnode.hardware.config import HardwareConfig, RelayConfig
 from gridnode.hardware.ports import HardwarePorts, open_hardware, open_relay
 from gridnode.hardware.relay import FailSafeRelay
@@ -25,7 +25,7 @@ log = logging.getLogger("gridnode.node")
 _EPOCH = datetime.fromtimestamp(0, UTC)
 
 
-def open_identity(settings: NodeSettings) -> tuple[NodeIdentity, P256Signer]:
+def open_identity(settings: AnySettings) -> tuple[NodeIdentity, P256Signer]:
     identity = load_identity(settings.identity_dir)
     return identity, P256Signer(identity.key)
 
@@ -40,7 +40,7 @@ def verifier_of(certificate: Any) -> P256Verifier:
     return P256Verifier(der)
 
 
-async def open_wallet(settings: NodeSettings) -> LndWallet:
+async def open_wallet(settings: AnySettings) -> LndWallet:
     """Connect to LND (its macaroon was held against the role's least privilege at load)."""
     lnd = settings.lnd
     wallet = LndWallet(lnd.connection())
@@ -57,9 +57,12 @@ async def open_wallet(settings: NodeSettings) -> LndWallet:
     return wallet
 
 
-async def open_ledger(settings: NodeSettings) -> SqliteLedger:
+async def open_ledger(settings: AnySettings) -> SqliteLedger:
     """The node's ledger, its calls off the event loop on a worker thread of its own."""
-    return await SqliteLedger.open(settings.ledger, settings.role)
+    # a battery node's ledger is a seller's: it holds the sessions it sells on and those it
+    # buys on, each journalled with its side (gridnode.node.evidence.record_party_keys)
+    role = "buyer" if settings.role == "buyer" else "seller"
+    return await SqliteLedger.open(settings.ledger, role)
 
 
 def open_node_hardware(config: HardwareConfig, clock: Clock = SYSTEM_CLOCK) -> HardwarePorts:

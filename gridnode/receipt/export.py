@@ -106,6 +106,14 @@ def _keys(store: LedgerStore, ledger_session: str) -> dict[str, str]:
     return {"seller": str(keys["seller"]), "buyer": str(keys["buyer"])}
 
 
+def _own_role(store: LedgerStore, ledger_session: str) -> str:
+    """The node's side in the session: as journalled with the keys (a node that sells
+    and buys), else the ledger's role."""
+    entries = store.sessions.entries(ledger_session, (KEYS_KIND,))
+    own = json.loads(entries[0].data).get("own_role") if entries else None
+    return str(own) if own in ("seller", "buyer") else store.role
+
+
 def build_receipt(ledger: Path, session_id: str) -> dict[str, Any]:
     """The receipt of one session, as a JSON-able dict."""
     with _connect(ledger) as store:
@@ -116,13 +124,14 @@ def build_receipt(ledger: Path, session_id: str) -> dict[str, Any]:
 class _Builder:
     def __init__(self, store: LedgerStore, name: str) -> None:
         self.store = store
-        self.role = store.role
-        self.peer_role = "buyer" if self.role == "seller" else "seller"
         self.name = name
         self.frames = _frames(store, name)
         if not self.frames:
             raise ReceiptError(f"Session {name} exchanged no messages: there is nothing to show.")
         self.keys = _keys(store, name)
+        # this node's side in the session: a battery node's ledger holds both kinds
+        self.role = _own_role(store, name)
+        self.peer_role = "buyer" if self.role == "seller" else "seller"
 
     def _sender(self, journal_kind: str) -> str:
         return self.role if journal_kind == "frame_sent" else self.peer_role

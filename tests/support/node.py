@@ -276,13 +276,15 @@ async def trading_pair(
     electrical: ElectricalGuarantees = ELECTRICAL,
     buyer_meter_self_powered: bool = False,
     session_expiry_s: float | None = None,
+    seller_role: Callable[..., SellerRole] = SellerRole,
 ) -> Pair[VirtualClock]:
     """A seller with one buyer slot and a buyer with one seller, pinned to each other
     (the link is down until the buyer's gate opens and it dials), neither running yet.
     ``electrical``: the terms' guarantees (three phases make the wire three-phase);
     ``buyer_meter_self_powered``: the buyer's meter is dark while the supply is off;
     ``session_expiry_s``: each end of the link reports LinkExpired after that long down
-    (the real link's ``session_expiry_s``; None: never)."""
+    (the real link's ``session_expiry_s``; None: never); ``seller_role``: makes the
+    seller's role from the keywords SellerRole takes (a battery node's seller)."""
     return await build_pair(
         folder,
         clock or VirtualClock(),
@@ -299,6 +301,7 @@ async def trading_pair(
         electrical=electrical,
         buyer_meter_self_powered=buyer_meter_self_powered,
         session_expiry_s=session_expiry_s,
+        seller_role=seller_role,
     )
 
 
@@ -336,6 +339,7 @@ async def build_pair(
     electrical: ElectricalGuarantees = ELECTRICAL,
     buyer_meter_self_powered: bool = False,
     session_expiry_s: float | None = None,
+    seller_role: Callable[..., SellerRole] = SellerRole,
 ) -> Pair[C]:
     """The pair on ``clock``."""
     timings = timings or RuntimeTimings(close_grace_s=10, peer_end_grace_s=3)
@@ -382,7 +386,7 @@ async def build_pair(
         relay=FailSafeRelay(wire.relay(), name="relay of buyer-1"),
         poll_s=1.0,
     )
-    seller_role = SellerRole(
+    role_of_seller = seller_role(
         seller_ctx,
         terms=demo_terms(electrical),
         server=MemoryListener(),
@@ -416,11 +420,11 @@ async def build_pair(
         links=links,
         seller_wallet=seller_wallet,
         buyer_wallet=buyer_wallet,
-        seller=runtime(seller_ctx, seller_role, seller_extras.services),
+        seller=runtime(seller_ctx, role_of_seller, seller_extras.services),
         buyer=runtime(buyer_ctx, buyer_role, buyer_extras.services),
         slot=slot,
         partner=partner,
-        seller_role=seller_role,
+        seller_role=role_of_seller,
         buyer_role=buyer_role,
         seller_meter=seller_meter,
         buyer_meter=buyer_meter,

@@ -148,7 +148,10 @@ def test_bad_role_names_the_field(tmp_path: Path) -> None:
     text = SELLER.replace('role = "seller"', 'role = "landlord"')
     with pytest.raises(ConfigError) as caught:
         load_settings(write(tmp_path, text), env={})
-    assert "role must be one of seller, buyer, not 'landlord'" in caught.value.problems
+    assert (
+        "role must be one of seller, buyer, battery, prosumer, not 'landlord'"
+        in caught.value.problems
+    )
 
 
 SELLER_NODE = "02" + "ab" * 32

@@ -11,8 +11,8 @@ import pytest
 
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import (
+    AnySettings,
     BuyerSettings,
-    NodeSettings,
     SellerSettings,
     load_settings,
 )
@@ -25,12 +25,12 @@ from gridnode.trade.units import energy_at_power_mwh
 from tests.support.node_config import BUYER, SELLER, example, write
 
 
-def selling(settings: NodeSettings) -> SellerSettings:
+def selling(settings: AnySettings) -> SellerSettings:
     assert isinstance(settings, SellerSettings)
     return settings
 
 
-def buying(settings: NodeSettings) -> BuyerSettings:
+def buying(settings: AnySettings) -> BuyerSettings:
     assert isinstance(settings, BuyerSettings)
     return settings
 

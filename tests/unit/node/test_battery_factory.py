@@ -1,0 +1,70 @@
+"""The factory assembles a battery node from its settings: one runtime whose seller,
+estate buyer and battery share one desk (one book), the buying side on the inverter's
+meter; nothing is offered or bid before the inverter's first reading (issue 22)."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gridnode.hardware.relay import FailSafeRelay
+from gridnode.identity import Role
+from gridnode.node import wiring
+from gridnode.node.battery_factory import assemble_battery
+from gridnode.node.battery_role import BatteryRole, BatterySellerRole
+from gridnode.node.buyer_role import BuyerRole
+from tests.support.battery_config import battery_settings
+from tests.support.clock import VirtualClock
+from tests.support.node import node_context
+from tests.support.wallet import FakeLightning, FakeWallet
+from tests.support.wire import Wire
+
+
+class _Ports:
+    """The hardware ports the assembly reads: the meters, no bus budget."""
+
+    def __init__(self, wire: Wire) -> None:
+        self.meters = {"tenant-1": wire.meter("tenant-1"), "inverter": wire.meter("inverter")}
+        self.budget = None
+        self.watchdog = None
+
+    def poll_period_s(self, meter_id: str, default: float = 1.0) -> float:
+        return default
+
+
+async def test_one_runtime_holds_three_roles_on_one_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = battery_settings(tmp_path / "config")
+    clock = VirtualClock()
+    wire = Wire(clock)
+
+    def relay_for(ports: Any, relay: Any, name: str) -> FailSafeRelay:
+        return FailSafeRelay(wire.relay(), name=name)
+
+    monkeypatch.setattr(wiring, "relay_for", relay_for)
+    wallet = FakeWallet(FakeLightning(), "battery", clock=clock)
+    ctx = await node_context(tmp_path / "node", Role.SELLER, clock, wallet)
+    ports: Any = _Ports(wire)
+    try:
+        runtime = assemble_battery(settings, ctx, ports, contextlib.AsyncExitStack(), False, [])
+    finally:
+        await ctx.ledger.close()
+    seller, buyer, battery = runtime.roles
+    assert runtime.role_name == "seller+buyer+battery"
+    assert isinstance(seller, BatterySellerRole)
+    assert isinstance(buyer, BuyerRole)
+    assert isinstance(battery, BatteryRole)
+    assert seller.desk is battery.desk  # one book for both sides
+    assert buyer.poller is not None
+    assert buyer.poller.name == "inverter"  # it buys on the inverter's meter
+    assert list(seller.slots) == ["tenant-1"]
+    # before the inverter's first reading the book is empty: nothing offered or bid
+    assert battery.fresh is not None
+    assert battery.desk.book.soc_mwh == 0
+    assert seller._refusal(seller.slots["tenant-1"]) is not None
+    battery.next_period()
+    assert not battery.buying
