@@ -86,13 +86,14 @@ def test_a_seller_killed_between_its_statement_and_the_refund_pays_it_once_after
     try:
         wait_until(demo, "power on", lambda: relay_on(demo), 30)
         run_for(demo, 10)
-        # the buyer leaves; the moment the seller's note is in its ledger, it is frozen,
-        # then killed: the refund was asked for, or under way, or not yet asked
+        # the buyer leaves; the moment its ledger holds the seller's closing statement
+        # (the closing message was sent and received), the seller is frozen, then killed:
+        # the refund was asked for, or under way, or not yet asked
         demo.parts.paused[buyer.name] = True
         leaving = demo.parts.processes[buyer.name]
         os.kill(leaving.pid, signal.SIGTERM)
         deadline = time.monotonic() + 60
-        while not rows(seller_ledger, "SELECT count(*) FROM credit_notes")[0][0]:
+        while not rows(buyer.ledger, "SELECT count(*) FROM credit_notes")[0][0]:
             assert time.monotonic() < deadline, "no closing statement"
             time.sleep(0.005)
         pause(demo, "seller")

@@ -75,13 +75,18 @@ def check_credit(
         accounted |= noted
         delivered, payments, receipts = 0, 0, 0
         options = VerifyOptions(seller_fpr=seller.fingerprint, buyer_fpr=buyer.fingerprint)
-        for name, _protocol_id in receipt_sessions(buyer.ledger):
+        for name, protocol_id in receipt_sessions(buyer.ledger):
             receipt = build_receipt(buyer.ledger, name)
             verified = verify_receipt(receipt, options)
             receipts += 1
             if not verified.ok:
                 problems += [f"{buyer.name} {name}: {p}" for p in verified.problems]
             credit = verified.checked.get("credit")
+            if not credit:
+                # the seller's closing statement never reached this buyer (the seller was
+                # stopped just after writing it): the seller's own receipt of the session,
+                # verified, states the energy at the agreed price
+                credit = _sellers_credit(seller, protocol_id, options, problems)
             if credit:
                 delivered += credit["cost_by_readings_msat"] or 0
             payments += len(receipt["payments"])
@@ -108,3 +113,18 @@ def check_credit(
     if not seller_paid <= accounted:
         problems.append(f"the seller paid {len(seller_paid - accounted)} payments no note names")
     return {"buyers": report, "problems": problems, "ok": not problems}
+
+
+def _sellers_credit(
+    seller: Books, protocol_id: str, options: VerifyOptions, problems: list[str]
+) -> dict[str, Any] | None:
+    """The credit check of the seller's receipt of the session ``protocol_id``, or None
+    when the seller has no statement for it either."""
+    names = [name for name, pid in receipt_sessions(seller.ledger) if pid == protocol_id]
+    if not names:
+        return None
+    verified = verify_receipt(build_receipt(seller.ledger, names[0]), options)
+    if not verified.ok:
+        problems += [f"seller {names[0]}: {p}" for p in verified.problems]
+    credit = verified.checked.get("credit")
+    return credit if isinstance(credit, dict) else None
