@@ -19,7 +19,8 @@ from gridnode.node.seller_slot import BuyerSlot
 from gridnode.peer.tls import PinnedPeer
 from tests.support.clock import VirtualClock
 from tests.support.links import LinkPair, MemoryDialer, link_pair
-from tests.support.node import REGISTER_STEP_MWH, Pair, harness_limits, node_context, runtime
+from tests.support.node import Pair
+from tests.support.node_parts import REGISTER_STEP_MWH, harness_limits, node_context, runtime
 from tests.support.wallet import FakeWallet
 from tests.support.wire import Wire
 

@@ -31,7 +31,7 @@ from gridnode.trade.terms import OfferTemplate
 from gridnode.trade.units import MsatPerKwh
 from tests.support.clock import VirtualClock
 from tests.support.links import MemoryDialer, MemoryListener, link_pair
-from tests.support.node import (
+from tests.support.node_parts import (
     REGISTER_STEP_MWH,
     CountingIds,
     demo_terms,

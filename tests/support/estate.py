@@ -35,7 +35,7 @@ from gridnode.trade.terms import OfferTemplate
 from tests.support.circuit import Circuit, CircuitMeter
 from tests.support.clock import VirtualClock
 from tests.support.links import LinkPair, MemoryDialer, MemoryListener, link_pair
-from tests.support.node import (
+from tests.support.node_parts import (
     REGISTER_STEP_MWH,
     CountingIds,
     demo_terms,

@@ -9,7 +9,8 @@ from gridnode.hardware.sample import MeterSample
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.trade.seller_metered import SELLER_METERED_ID
 from tests.support.clock import VirtualClock
-from tests.support.node import Pair, runtime
+from tests.support.node import Pair
+from tests.support.node_parts import runtime
 from tests.support.wire import WireMeter
 
 

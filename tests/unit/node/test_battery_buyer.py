@@ -18,7 +18,8 @@ from gridnode.trade import codec
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.units import MilliWatt, MsatPerKwh, Mwh
 from tests.support.clock import VirtualClock
-from tests.support.node import Pair, harness_limits, trading_pair
+from tests.support.node import Pair, trading_pair
+from tests.support.node_parts import harness_limits
 
 SPEC = BatterySpec(
     capacity_mwh=Mwh(1_000_000),

@@ -17,7 +17,7 @@ from gridnode.node.battery_desk import BUYING, BatteryDesk
 from gridnode.node.battery_role import BatteryRole, partner_limits
 from gridnode.trade.events import MeterSample
 from gridnode.trade.units import MilliWatt, Mwh
-from tests.support.node import demo_terms, harness_limits
+from tests.support.node_parts import demo_terms, harness_limits
 
 SPEC = BatterySpec(
     capacity_mwh=Mwh(1_000_000),

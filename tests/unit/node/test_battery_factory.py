@@ -18,7 +18,7 @@ from gridnode.node.battery_role import BatteryRole, BatterySellerRole
 from gridnode.node.buyer_role import BuyerRole
 from tests.support.battery_config import battery_settings
 from tests.support.clock import VirtualClock
-from tests.support.node import node_context
+from tests.support.node_parts import node_context
 from tests.support.wallet import FakeLightning, FakeWallet
 from tests.support.wire import Wire
 

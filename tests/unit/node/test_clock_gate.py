@@ -18,7 +18,8 @@ from gridnode.ocmf import ClockStatus
 from gridnode.trade.events import ClockChecked, Event
 from gridnode.trade.states import SellerState
 from tests.support.clock import VirtualClock
-from tests.support.node import SystemClockStatus, inline, trading_pair
+from tests.support.node import trading_pair
+from tests.support.node_parts import SystemClockStatus, inline
 
 NOT_SYNCHRONISED = [ClockStatus.UNKNOWN, ClockStatus.INFORMATIVE, ClockStatus.RELATIVE]
 

@@ -12,7 +12,7 @@ from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.units import MsatPerKwh
 from tests.support.clock import DEFAULT_START_MS
 from tests.support.estate import estate
-from tests.support.node import PERIOD_MS
+from tests.support.node_parts import PERIOD_MS
 
 MINUTE_MS = 60_000
 

@@ -12,8 +12,8 @@ from gridnode.money import Msat
 from gridnode.node import factory
 from gridnode.node.buyer_role import BuyerRole
 from tests.support.clock import VirtualClock
-from tests.support.node import node_context
 from tests.support.node_config import buyer_settings, two_sellers
+from tests.support.node_parts import node_context
 from tests.support.wallet import FakeLightning, FakeWallet
 from tests.support.wire import Wire
 

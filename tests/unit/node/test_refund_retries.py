@@ -25,7 +25,8 @@ from gridnode.trade.actions import LedgerKind
 from gridnode.trade.messages import AcceptanceMessage, Envelope
 from gridnode.trade.signing import P256Signer
 from tests.support.clock import VirtualClock
-from tests.support.node import node_context, trading_pair
+from tests.support.node import trading_pair
+from tests.support.node_parts import node_context
 from tests.support.wallet import FakeLightning, FakeWallet
 
 NOTE = b"N" * 16

@@ -20,7 +20,8 @@ from gridnode.trade.messages import ClosingStatement, Envelope, RefundRequest
 from gridnode.trade.signing import P256Signer
 from gridnode.wallet.port import PaymentHash
 from tests.support.clock import VirtualClock
-from tests.support.node import Pair, node_context, trading_pair
+from tests.support.node import Pair, trading_pair
+from tests.support.node_parts import node_context
 from tests.support.wallet import FakeLightning, FakeWallet
 
 

@@ -16,7 +16,8 @@ from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade.states import SellerState
 from gridnode.wallet.port import CreatedInvoice, InvoiceState, InvoiceStatus
-from tests.support.node import trading_pair
+from tests.support.clock import VirtualClock
+from tests.support.node import Pair, trading_pair
 
 #: The seller stopped for good here, so it cannot pay the credit back: its note stays owed.
 _OWED = {"credit_outstanding"}
@@ -32,7 +33,7 @@ async def test_a_payment_landing_as_the_seller_stops_is_in_its_statement(
     pair = await trading_pair(tmp_path)
     seller_stop, buyer_stop = asyncio.Event(), asyncio.Event()
     pay, settled = pair.buyer_wallet.pay_invoice, pair.seller_wallet.settled_invoices
-    armed = False
+    armed = asyncio.Event()  # set once trading runs: the stop is then provoked
 
     def stating() -> bool:
         session = pair.slot.session
@@ -45,11 +46,11 @@ async def test_a_payment_landing_as_the_seller_stops_is_in_its_statement(
         return await pay(bolt11, *args)
 
     async def paying(bolt11: str, *args: Any) -> Any:
-        if armed and not seller_stop.is_set() and lands == "as_it_stops":
+        if armed.is_set() and not seller_stop.is_set() and lands == "as_it_stops":
             paid = await pay(bolt11, *args)
             seller_stop.set()  # SIGTERM just after LND settled it
             return paid
-        if armed and not seller_stop.is_set():
+        if armed.is_set() and not seller_stop.is_set():
             seller_stop.set()  # SIGTERM as this payment leaves; with LND it goes on
             return await asyncio.shield(asyncio.ensure_future(landing(bolt11, *args)))
         return await pay(bolt11, *args)
@@ -61,30 +62,7 @@ async def test_a_payment_landing_as_the_seller_stops_is_in_its_statement(
 
     pair.buyer_wallet.pay_invoice = paying  # type: ignore[method-assign, assignment]
     pair.seller_wallet.settled_invoices = late  # type: ignore[method-assign, assignment]
-    pair.tasks = [
-        asyncio.create_task(pair.seller.run(seller_stop)),
-        asyncio.create_task(pair.buyer.run(buyer_stop)),
-    ]
-    await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
-    await pair.clock.advance(20)
-    armed = True
-    await pair.clock.run_until(lambda: pair.tasks[0].done(), limit_s=60)
-    pair.tasks[0].result()
-    await pair.clock.advance(5)
-    buyer_stop.set()
-    pair.stop.set()
-    await pair.clock.run_until(lambda: pair.tasks[1].done(), limit_s=60)
-    pair.tasks[1].result()
-    fprs = VerifyOptions(
-        seller_fpr=pair.seller.snapshot().fingerprint,
-        buyer_fpr=pair.buyer.snapshot().fingerprint,
-    )
-    [note] = pair.stored("buyer").credit.find()
-    for node in ("seller", "buyer"):
-        report = verify_receipt(
-            build_receipt(tmp_path / node / "ledger.sqlite", note.note_id.hex()), fprs
-        )
-        assert {p.code for p in report.problems} <= _OWED, [str(p) for p in report.problems]
+    await _trade_stop_and_verify(pair, tmp_path, seller_stop, buyer_stop, armed)
 
 
 async def test_an_invoice_created_as_the_seller_stops_never_reaches_the_buyer(
@@ -102,10 +80,10 @@ async def test_an_invoice_created_as_the_seller_stops_never_reaches_the_buyer(
     find = invoices.find
     listed = asyncio.Event()
     late: list[str] = []
-    armed = False
+    armed = asyncio.Event()  # set once trading runs: the stop is then provoked
 
     async def creating(amount: Msat, memo: str, expiry_s: int) -> CreatedInvoice:
-        if not armed or seller_stop.is_set():
+        if not armed.is_set() or seller_stop.is_set():
             return await create(amount, memo, expiry_s)
         seller_stop.set()  # SIGTERM while LND creates it
         await listed.wait()  # LND answers once the shutdown listed the open invoices
@@ -137,13 +115,30 @@ async def test_an_invoice_created_as_the_seller_stops_never_reaches_the_buyer(
     pair.seller_wallet.create_invoice = creating  # type: ignore[method-assign]
     invoices.find = listing  # type: ignore[method-assign]
     pair.buyer_wallet.pay_invoice = paying  # type: ignore[method-assign, assignment]
+    await _trade_stop_and_verify(pair, tmp_path, seller_stop, buyer_stop, armed)
+    [bolt11] = late  # created, recorded, then cancelled by LND: the buyer never paid it
+    payment_hash = pair.network.by_bolt11[bolt11]
+    assert pair.network.invoices[payment_hash].status.state is InvoiceState.CANCELED
+    with pair.stored("buyer") as buyer:
+        assert payment_hash not in {p.payment_hash for p in buyer.payments.find()}
+
+
+async def _trade_stop_and_verify(
+    pair: Pair[VirtualClock],
+    tmp_path: Path,
+    seller_stop: asyncio.Event,
+    buyer_stop: asyncio.Event,
+    armed: asyncio.Event,
+) -> None:
+    """Trade for 20 s, arm the test's stop, let the seller stop, then the buyer; both
+    receipts of the session verify with at most the credit left owed."""
     pair.tasks = [
         asyncio.create_task(pair.seller.run(seller_stop)),
         asyncio.create_task(pair.buyer.run(buyer_stop)),
     ]
     await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
     await pair.clock.advance(20)
-    armed = True
+    armed.set()
     await pair.clock.run_until(lambda: pair.tasks[0].done(), limit_s=60)
     pair.tasks[0].result()
     await pair.clock.advance(5)
@@ -161,8 +156,3 @@ async def test_an_invoice_created_as_the_seller_stops_never_reaches_the_buyer(
             build_receipt(tmp_path / node / "ledger.sqlite", note.note_id.hex()), fprs
         )
         assert {p.code for p in report.problems} <= _OWED, [str(p) for p in report.problems]
-    [bolt11] = late  # created, recorded, then cancelled by LND: the buyer never paid it
-    payment_hash = pair.network.by_bolt11[bolt11]
-    assert pair.network.invoices[payment_hash].status.state is InvoiceState.CANCELED
-    with pair.stored("buyer") as buyer:
-        assert payment_hash not in {p.payment_hash for p in buyer.payments.find()}
