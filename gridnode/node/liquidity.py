@@ -6,7 +6,9 @@ peer over the last day from the ledger, then holds each peer's
 :class:`~gridnode.liquidity.outlook.PeerLiquidity`. A peer under ``liquidity_warn_days``
 (or without an active channel) is a warning in the log (once per change), the snapshot
 and so the dashboard, MQTT and the metrics; and a seller starts no session its channel
-cannot carry to the end of the period (:meth:`LiquidityWatch.refusal`).
+cannot carry to the end of the period (:meth:`LiquidityWatch.refusal`). While it refuses
+one, it lists the channels every ``refused_every_s`` instead, so room that returns (a
+channel active again once its peer's LND is back) is seen within seconds.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ log = logging.getLogger("gridnode.node")
 #: How often the channels are listed, and how long LND may take to answer.
 EVERY_S = 60.0
 TIMEOUT_S = 5.0
+#: While a listing refuses a peer its session, the channels are listed again this often:
+#: a channel seen inactive (its peer's LND restarting, the link re-established a moment
+#: later) holds the next session back by seconds, not by the minute of :data:`EVERY_S`
+#: (found by the fault drill: a buyer's LND restart, seen by the seller's watch in the
+#: moment its channel was down, held every session back past the drill's two minutes).
+REFUSED_EVERY_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,7 @@ class LiquidityWatch:
         warn_days: int,
         every_s: float = EVERY_S,
         timeout_s: float = TIMEOUT_S,
+        refused_every_s: float = REFUSED_EVERY_S,
     ) -> None:
         self.role = role
         self.peers = [p for p in peers if p.node_id]
@@ -57,6 +66,9 @@ class LiquidityWatch:
         self.warn_days = warn_days
         self.every_s = every_s
         self.timeout_s = timeout_s
+        self.refused_every_s = min(refused_every_s, every_s)
+        #: a refusal was given on the latest listing: the next one comes sooner
+        self._refused_since_listing = False
         #: each watched peer's latest outlook, by fingerprint
         self.outlooks: dict[str, PeerLiquidity] = {}
         self._peer_of_session: dict[str, str] = {}
@@ -74,20 +86,35 @@ class LiquidityWatch:
         if seen is None:
             return None
         need = period_need(seen.spent_last_day, period_ms, deposit, max_payment)
-        return refusal(seen, need)
+        reason = refusal(seen, need)
+        if reason is not None:
+            self._refused_since_listing = True
+        return reason
 
     async def run(self) -> None:
         if not self.peers:
             return
         while True:
             await self.refresh()
-            await self.clock.sleep(self.every_s)
+            await self._until_next_listing()
+
+    async def _until_next_listing(self) -> None:
+        """``every_s``, or ``refused_every_s`` once a session was refused on what the
+        latest listing showed (checked in steps of that length)."""
+        waited = 0.0
+        while waited < self.every_s and not self._refused_since_listing:
+            step = min(self.refused_every_s, self.every_s - waited)
+            await self.clock.sleep(step)
+            waited += step
+        if waited == 0.0:  # refused before the wait began: still one step between listings
+            await self.clock.sleep(self.refused_every_s)
 
     async def refresh(self) -> None:
         """List the channels and sum the day's spending; a failure keeps the last outlook
         (LND's health check says whether it answers)."""
         if not self.peers:
             return
+        self._refused_since_listing = False
         try:
             channels = await wait_for(self.clock, self.lister.channels(), self.timeout_s)
         except (TimeoutError, WalletError) as exc:
