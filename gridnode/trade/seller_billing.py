@@ -225,7 +225,7 @@ class SellerBilling:
         """The size of the next prepayment invoice, if one is due: one in flight at a
         time, of the largest step within both budgets (:func:`cadence`), and only while
         paying it keeps the buyer within the ahead budget; while the supply is off for
-        credit, what fits when a whole step does not."""
+        credit, what puts it back on."""
         if self.payment_size <= Msat(0) or now_ms >= offer.stop_ms or self.in_flight():
             return None
         self.pace = cadence(
@@ -237,12 +237,22 @@ class SellerBilling:
             lead_ms=self.lead_ms,
             min_interval_ms=self.min_interval_ms,
         )
+        restore = offer.policy.restore.msat
+        if not supply_on and credit_msat < restore:
+            # Off for credit: ask for what puts the supply back on and no more (at least
+            # the smallest payment, at most the agreed size). The buyer, whose own count
+            # of what it has paid ahead is never above this credit while the meters
+            # agree, can always pay it: it keeps that count within the floor of its
+            # ahead budget (restore + smallest payment), which no drop of power lowers.
+            # Asking for the whole room of a budget measured a moment earlier, with power
+            # still in its window, deadlocked a tenant: the buyer's budget, measured when
+            # the invoice came, had shrunk, it waited for room that use would make, and
+            # with the supply off there was no use (found by the twenty-tenant run).
+            need = max(offer.payments.min_payment.msat, restore - credit_msat)
+            return Msat(min(need, self.payment_size.msat))
         room = budgets.ahead.msat - credit_msat
         if self.pace.step.msat <= room:
             return self.pace.step
-        restoring = not supply_on and credit_msat < offer.policy.restore.msat
-        if restoring and room >= offer.payments.min_payment.msat:
-            return Msat(room)  # what is missing to put the supply back on
         return None
 
 
