@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 
 import pytest
@@ -27,5 +28,5 @@ def test_a_port_in_use_is_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
             except OSError:
                 continue
         monkeypatch.setattr(ports, "_given", set())
-        monkeypatch.setattr(ports.random, "sample", lambda _r, _k: [busy, busy - 1])
+        monkeypatch.setattr(random, "sample", lambda _r, _k: [busy, busy - 1])
         assert ports.free_port() == busy - 1
