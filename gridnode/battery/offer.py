@@ -101,7 +101,7 @@ def offer_for_period(
             f"running sessions hold the inverter's power: {power} mW is free, "
             f"{energy} mWh over the period",
         )
-    price = quote(book, rule)
+    price = quote(book, rule, period_ms)
     return PeriodOffer(
         energy_mwh=energy,
         power_mw=power,
