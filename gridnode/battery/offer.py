@@ -36,6 +36,8 @@ class StopReason(enum.Enum):
     POWER_PLEDGED = "power_pledged"
     #: The household uses all its PV produces (a prosumer).
     NO_SURPLUS = "no_surplus"
+    #: The PV's meters disagree (a prosumer): a fault, never an offer.
+    METER_FAULT = "meter_fault"
     #: The curve's cheapest price does not cover the losses and the margin: no bid pays.
     NO_MARGIN = "no_margin"
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from gridnode.battery.book import BatteryBook
-from gridnode.battery.offer import StopsOffering
+from gridnode.battery.offer import PeriodOffer, StopsOffering
 from gridnode.money import Msat
-from gridnode.node.battery_desk import BUYING, BatteryDesk
+from gridnode.node.battery_desk import BUYING, BatteryDesk, Settled
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.seller_role import SellerRole
@@ -38,10 +38,36 @@ from gridnode.trade.units import MWH_PER_KWH
 log = logging.getLogger("gridnode.node")
 
 
-class BatterySellerRole(SellerRole):
-    """The seller role of a battery node: its periods priced and pledged by the book."""
+class SaleDesk(Protocol):
+    """What the seller role asks of its desk: a battery's book
+    (:class:`~gridnode.node.battery_desk.BatteryDesk`) or a household's PV surplus
+    (:class:`~gridnode.node.prosumer_desk.ProsumerDesk`)."""
 
-    def __init__(self, ctx: NodeContext, *, desk: BatteryDesk, **kwargs: Any) -> None:
+    #: Who offers ("the battery"), for the log and the dashboard.
+    name: str
+    #: Why a session whose pledges are used up is cut.
+    used_up_reason: str
+    owners: dict[str, list[str]]
+    not_offering: StopsOffering | None
+
+    def offer(self, period_ms: int) -> PeriodOffer | StopsOffering: ...
+
+    def sale_terms(
+        self, owner: str, pledge_id: str, template: OfferTemplate, until_ms: int | None = None
+    ) -> OfferTemplate | None: ...
+
+    def expire(self, owner: str, now_ms: int) -> None: ...
+
+    def delivered(self, owner: str, energy_mwh: int) -> Settled: ...
+
+    def release(self, owner: str) -> None: ...
+
+
+class BatterySellerRole(SellerRole):
+    """The seller role of a battery node (or a prosumer): its periods priced and pledged
+    by its desk."""
+
+    def __init__(self, ctx: NodeContext, *, desk: SaleDesk, **kwargs: Any) -> None:
         self.desk = desk  # before the base hooks the slots
         #: each buyer meter's last import register (what it took since is delivered)
         self.registers: dict[str, int] = {}
@@ -78,7 +104,10 @@ class BatterySellerRole(SellerRole):
         if reason is not None:
             return reason
         offer = self.desk.offer(self.terms_of(slot).period_ms)
-        return offer.message if isinstance(offer, StopsOffering) else None
+        if not isinstance(offer, StopsOffering):
+            return None
+        self.desk.not_offering = offer  # on the dashboard until an offer is made
+        return offer.message
 
     def metered(self, slot: BuyerSlot, event: MeterSample) -> None:
         """A reading of ``slot``'s buyer meter: what it took since the last one settles
@@ -98,12 +127,12 @@ class BatterySellerRole(SellerRole):
             return
         settled = self.desk.delivered(slot.name, event.register_mwh - last)
         if settled.used_up:
-            slot.request_close("the battery reached its reserve: the pledged energy is sold")
+            slot.request_close(self.desk.used_up_reason)
 
     def warnings(self) -> list[str]:
         found = super().warnings()
         if self.desk.not_offering is not None:
-            found.append(f"the battery offers nothing: {self.desk.not_offering.message}")
+            found.append(f"{self.desk.name} offers nothing: {self.desk.not_offering.message}")
         return found
 
 
