@@ -12,7 +12,8 @@ inverter, read as the buying side's own meter, sets the book's charge
 (``stored_energy_mwh``) and settles the purchases (its import register), and before each
 market period the buying side's limits are set from the bid (never above what the energy
 sells for after losses) with the room below the maximum pledged; at the maximum, or
-once a period's pledge is used up, buying pauses until the next period.
+once a period's pledge is used up, buying pauses until the next period. A pause by hand
+(MQTT's buying switch) is the person's: the battery never resumes buying over it.
 """
 
 from __future__ import annotations
@@ -168,6 +169,10 @@ class BatteryRole:
         #: the bid's price this period (what a purchase is booked at), or None
         self.bid_msat_per_kwh: int | None = None
         self.buying = True
+        #: buying is paused by hand (MQTT's switch): the battery never resumes it
+        self.held = False
+        #: when the book last rested (self-discharge), while the inverter tells no charge
+        self.rested_at_ms: int | None = None
         self.periods = 0
         poller = buyer.poller
         assert poller is not None, "a battery node buys on its inverter's meter"
@@ -207,6 +212,12 @@ class BatteryRole:
         return False
 
     def set_buying(self, buying: bool) -> bool:
+        """The switch by hand (the buyer role pauses or resumes): remembered, so the
+        battery's own resume never undoes a pause by hand, and a resume by hand does
+        not undo the battery's own pause (at the maximum)."""
+        self.held = not buying
+        if buying and not self.buying:
+            self.buyer.set_buying(False)  # after the buyer's resume: still paused
         return False
 
     def cut_supply(self) -> None:
@@ -254,7 +265,8 @@ class BatteryRole:
     def _buy(self, buying: bool) -> None:
         if buying != self.buying:
             log.info("the battery %s buying", "resumes" if buying else "pauses")
-            self.buyer.set_buying(buying)
+            if not self.held:  # a pause by hand stays
+                self.buyer.set_buying(buying)
             self.buying = buying
             self.ctx.changed()
 
@@ -271,6 +283,7 @@ class BatteryRole:
                 self._buy(False)  # until the next period's bid
         sample = self.poller.last  # the reading's truth last: it corrects the arithmetic
         if sample is None or sample.stored_energy_mwh is None:
+            self._rest(event.at_ms)
             return
         if self.fresh is not None and not self.desk.book.pledges:
             # the first reading: the charge is known, costed as configured
@@ -279,6 +292,14 @@ class BatteryRole:
             self.next_period()
         else:
             self.desk.observe(sample.stored_energy_mwh)
+
+    def _rest(self, now_ms: int) -> None:
+        """An inverter that tells no stored energy leaves the book's arithmetic alone:
+        self-discharge since the last reading is taken from it (one that tells the
+        charge has the loss in its reading already)."""
+        if self.fresh is None and self.rested_at_ms is not None and now_ms > self.rested_at_ms:
+            self.desk.rest(now_ms - self.rested_at_ms)
+        self.rested_at_ms = now_ms
 
 
 def partner_limits(
