@@ -1,9 +1,11 @@
-"""A battery node's liquidity watch reads its one ledger peer by peer (issue 22): towards
-a buyer it is a seller (the channel's inbound room, against the invoices the buyer
-paid), towards a seller a buyer (the outbound room, against what it paid)."""
+"""A battery node's one ledger (a seller's) read peer by peer (issue 22): its liquidity
+watch is a seller towards a buyer (the channel's inbound room, against the invoices the
+buyer paid) and a buyer towards a seller (the outbound room, against what it paid); its
+statement names the peer of every session, the sessions it bought on too."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gridnode.battery.book import BatteryBook
@@ -12,6 +14,8 @@ from gridnode.battery.spec import BatterySpec
 from gridnode.money import Msat
 from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
+from gridnode.statement.collect import collect
+from gridnode.statement.model import Month
 from gridnode.trade.units import MilliWatt, Mwh
 from gridnode.wallet.port import ChannelInfo
 from tests.support.battery_node import battery_estate
@@ -71,3 +75,12 @@ async def test_a_battery_nodes_watch_is_a_seller_to_its_buyers_and_a_buyer_to_it
     assert seller.direction == "outbound"
     assert seller.room == Msat(9_000_000)
     assert seller.spent_last_day > Msat(0)  # what the battery paid it
+
+    ledger = tmp_path / "battery" / "ledger.sqlite"
+    names = {slot.peer.fingerprint: "household", partner.peer.fingerprint: "seller"}
+    now = datetime.fromtimestamp(estate.clock.now_ms() / 1000, tz=UTC)
+    statement = collect(ledger, Month(now.year, now.month), names=names)
+    # each session's peer, whichever side the battery was on (not the battery itself)
+    assert [t.name for t in statement.tenants] == ["household", "seller"]
+    assert statement.fingerprint == estate.battery_seller.ctx.identity.fingerprint
+    assert all(line.paid_msat > 0 for t in statement.tenants for line in t.lines)
