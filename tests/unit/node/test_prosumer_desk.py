@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gridnode.battery.offer import PeriodOffer, StopReason, StopsOffering
 from gridnode.battery.prosumer import ProsumerRule, PvReading
 from gridnode.node.prosumer_desk import ProsumerDesk
@@ -128,3 +131,45 @@ def test_a_pause_by_hand_is_never_resumed_by_the_household() -> None:
     role.next_period()
     role.set_buying(True)
     assert buyer.switched == [False]
+
+
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.integers(0, 12_000_000),  # the PV's power
+            st.integers(0, 2_000_000),  # the house's use
+            st.sampled_from(["a", "b", "c", None]),  # whose period starts (None: none)
+            st.integers(0, 200_000),  # what that owner's buyer took
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_the_surplus_is_never_pledged_twice(steps: list[tuple[int, int, str | None, int]]) -> None:
+    """Over random sun, use and interleaved sessions, what the sessions hold of any
+    period never exceeds the share of the surplus projected over it, and a session
+    never settles more than it was pledged."""
+    desk = ProsumerDesk(RULE, window_ms=WINDOW_MS)
+    template = demo_terms()
+    made = exported = imported = 0
+    for index, (pv_mw, use_mw, owner, took) in enumerate(steps):
+        now = index * 30_000
+        desk.reading(PvReading(now, made, exported, imported))
+        made += pv_mw * 30_000 // 3_600_000
+        exported += max(0, pv_mw - use_mw) * 30_000 // 3_600_000
+        imported += max(0, use_mw - pv_mw) * 30_000 // 3_600_000
+        if owner is None:
+            continue
+        desk.expire(owner, now)
+        before = {k: p.settled_mwh for k, p in desk.pledges.items()}
+        settled = desk.delivered(owner, took)
+        assert settled.taken_mwh <= took
+        for key, pledge in desk.pledges.items():
+            assert before[key] <= pledge.settled_mwh <= pledge.energy_mwh
+        terms = desk.sale_terms(owner, f"{owner}:{now}", template, now + PERIOD_MS)
+        if terms is None:
+            continue
+        surplus = desk.surplus
+        assert surplus is not None  # no offer without a surplus measured (nor a fault)
+        projected = surplus.surplus_mwh * PERIOD_MS // surplus.duration_ms
+        assert desk.held_mwh(now) <= projected * RULE.share_ppm // 1_000_000
