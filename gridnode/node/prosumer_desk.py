@@ -106,6 +106,14 @@ class ProsumerDesk:
             log.info("the PV meters agree again")
         self.fault = None
 
+    def unreadable(self, reason: str) -> None:
+        """A meter did not answer: the surplus cannot be told, so nothing is offered
+        until a whole window was read again."""
+        if self.fault != reason:
+            log.warning("a PV meter is not read, nothing is offered: %s", reason)
+        self.fault, self.surplus = reason, None
+        self.readings.clear()
+
     # -- the selling side -----------------------------------------------------------------
     def offer(self, period_ms: int, start_ms: int | None = None) -> PeriodOffer | StopsOffering:
         """What the household could offer for a period of ``period_ms`` from ``start_ms``

@@ -86,10 +86,8 @@ class ProsumerRole:
 
     def warnings(self) -> list[str]:
         found = []
-        if self.production.last_error:
-            found.append(f"meter {self.production.name}: {self.production.last_error}")
         if self.desk.fault is not None:
-            found.append(f"the PV meters disagree (nothing is offered): {self.desk.fault}")
+            found.append(f"a PV meter fault (nothing is offered): {self.desk.fault}")
         return found
 
     def healthy(self) -> bool:
@@ -124,6 +122,9 @@ class ProsumerRole:
         """A reading of the connection meter, with the production meter's last: the
         desk's surplus. The first surplus measured decides buying at once."""
         grid, pv = self.connection.last, self.production.last
+        if self.production.last_error is not None:  # its last sample is stale
+            self.desk.unreadable(f"meter {self.production.name}: {self.production.last_error}")
+            return
         if grid is None or pv is None:
             return
         had = self.desk.surplus is not None or self.desk.fault is not None

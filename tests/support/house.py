@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 from gridnode.clock import Clock
+from gridnode.hardware.errors import NoAnswerError
 from gridnode.hardware.sample import MeterSample
 from tests.support.wire import MW_MS_PER_MWH, Wire
 
@@ -64,8 +65,12 @@ class House:
 class ProductionMeter:
     house: House
     meter_id: str
+    #: The meter does not answer (its bus cut).
+    failing: bool = False
 
     async def read(self) -> MeterSample:
+        if self.failing:
+            raise NoAnswerError(f"meter {self.meter_id} did not answer (test)")
         house = self.house
         house._advance()
         power = house.pv_mw

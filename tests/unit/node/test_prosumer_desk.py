@@ -173,3 +173,18 @@ def test_the_surplus_is_never_pledged_twice(steps: list[tuple[int, int, str | No
         assert surplus is not None  # no offer without a surplus measured (nor a fault)
         projected = surplus.surplus_mwh * PERIOD_MS // surplus.duration_ms
         assert desk.held_mwh(now) <= projected * RULE.share_ppm // 1_000_000
+
+
+def test_a_production_meter_that_does_not_answer_stops_the_offer() -> None:
+    desk = _desk()
+    assert desk.has_surplus(PERIOD_MS)
+    desk.unreadable("meter pv: no answer in time")
+    offer = desk.offer(PERIOD_MS)
+    assert isinstance(offer, StopsOffering)
+    assert offer.reason is StopReason.METER_FAULT
+    assert "no answer" in offer.message
+    # read again over a whole window: it offers again
+    for minute in range(3, 5):
+        desk.reading(PvReading(minute * 60_000, minute * 60_000, minute * MINUTE_MWH, 0))
+    assert desk.fault is None
+    assert desk.has_surplus(PERIOD_MS)

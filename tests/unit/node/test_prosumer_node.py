@@ -15,6 +15,7 @@ from gridnode.ledger import LedgerStore
 from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade import codec
+from tests.support.house import ProductionMeter
 from tests.support.prosumer_node import ProsumerEstate, prosumer_estate
 
 RULE = ProsumerRule(180_000, share_ppm=800_000, min_offer_mwh=5_000, tolerance_mwh=10_000)
@@ -123,6 +124,29 @@ async def test_meters_that_disagree_are_a_fault_never_an_offer(tmp_path: Path) -
         offer = estate.desk.offer(PERIOD_MS)
         assert getattr(offer, "reason", None) is StopReason.METER_FAULT
         warnings = estate.prosumer.snapshot().warnings
-        assert any("the PV meters disagree" in w for w in warnings)
+        assert any("a PV meter fault (nothing is offered)" in w for w in warnings)
+    finally:
+        await estate.shutdown()
+
+
+async def test_a_silent_production_meter_is_a_fault_and_the_session_is_not_renewed(
+    tmp_path: Path,
+) -> None:
+    estate = await _estate(tmp_path)
+    estate.house.set(pv_mw=4_000_000, use_mw=500_000)
+    slot = estate.selling.slots["neighbour"]
+    await estate.start()
+    try:
+        await estate.clock.run_until(lambda: slot.live is not None, limit_s=120)
+        meter = estate.household.production.meter
+        assert isinstance(meter, ProductionMeter)
+        meter.failing = True  # its bus is cut: the surplus cannot be told
+        await estate.clock.run_until(lambda: slot.live is None, step_s=1.0, limit_s=600)
+        assert estate.desk.fault is not None
+        assert "did not answer" in estate.desk.fault
+        await estate.clock.run_until(lambda: slot.refused is not None, limit_s=120)
+        assert slot.refused is not None
+        assert "meter fault" in slot.refused
+        assert slot.live is None  # never an offer
     finally:
         await estate.shutdown()
