@@ -145,7 +145,10 @@ class ProsumerRole:
 
     def next_period(self) -> None:
         """Buy in the coming market period only when there is no surplus to offer
-        (a meter fault pauses nothing: the house may need energy)."""
+        (a meter fault pauses nothing: the house may need energy). A connection meter
+        that stopped answering sends no reading: its silence is a fault from here."""
+        if self.connection.last_error is not None:
+            self.desk.unreadable(f"meter {self.connection.name}: {self.connection.last_error}")
         self._buy(not self.desk.has_surplus(self.period_ms))
 
     def _buy(self, buying: bool) -> None:

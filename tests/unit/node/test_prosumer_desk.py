@@ -94,7 +94,7 @@ class _Buyer:
     """The buying side as the household role sees it: its poller and its switch."""
 
     def __init__(self) -> None:
-        self.poller: Any = type("Poller", (), {"sink": None, "last": None})()
+        self.poller: Any = type("Poller", (), {"sink": None, "last": None, "last_error": None})()
         self.switched: list[bool] = []
 
     def set_buying(self, buying: bool) -> bool:
@@ -188,3 +188,15 @@ def test_a_production_meter_that_does_not_answer_stops_the_offer() -> None:
         desk.reading(PvReading(minute * 60_000, minute * 60_000, minute * MINUTE_MWH, 0))
     assert desk.fault is None
     assert desk.has_surplus(PERIOD_MS)
+
+
+def test_a_silent_connection_meter_is_a_fault_at_the_next_period() -> None:
+    role, buyer = _household(_desk())
+    role.next_period()
+    assert buyer.switched == [False]  # a surplus: it buys nothing
+    role.connection.name = "grid"
+    role.connection.last_error = "no answer in time"
+    role.next_period()
+    assert role.desk.fault == "meter grid: no answer in time"
+    assert not role.desk.has_surplus(PERIOD_MS)
+    assert buyer.switched == [False, True]  # the house may need energy
