@@ -42,6 +42,9 @@ class WatchedPeer:
     fingerprint: str
     #: The peer's Lightning node id ("" when not configured: not watched).
     node_id: str
+    #: The node's side towards the peer: "seller" (the peer buys: the channel's inbound
+    #: room) or "buyer"; "" for the node's role (a battery node is both, peer by peer).
+    side: str = ""
 
 
 class LiquidityWatch:
@@ -123,7 +126,7 @@ class LiquidityWatch:
         spent = await self._spent_since(self.clock.now_ms() - DAY_MS)
         for peer in self.peers:
             new = outlook(
-                self.role,
+                self._side(peer),
                 peer.name,
                 peer.node_id,
                 channels,
@@ -146,16 +149,23 @@ class LiquidityWatch:
                 extra={"peer": peer.name},
             )
 
+    def _side(self, peer: WatchedPeer) -> str:
+        return peer.side or self.role
+
     async def _spent_since(self, since_ms: int) -> dict[str, Msat]:
+        """What each peer paid the node (it sells to them: settled invoices) or the
+        node paid it (it buys from them: payments) over the last day."""
         spent: dict[str, Msat] = {}
-        if self.role == "seller":
-            rows = [
+        sides = {self._side(peer) for peer in self.peers}
+        rows: list[tuple[str, Msat]] = []
+        if "seller" in sides:
+            rows += [
                 (i.session_id, i.amount_paid or i.amount)
                 for i in await self.ledger.invoices.find(None, InvoiceState.SETTLED)
                 if (i.settled_at_ms or 0) >= since_ms
             ]
-        else:
-            rows = [
+        if sides - {"seller"}:
+            rows += [
                 (p.session_id, p.amount + p.fee)
                 for p in await self.ledger.payments.find(None, PaymentStatus.SUCCEEDED)
                 if (p.resolved_at_ms or 0) >= since_ms
