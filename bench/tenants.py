@@ -27,6 +27,22 @@ NETWORK_FILE = Path("regtest") / "network.json"
 SELLER_NAMES = ("seller", "node0")
 SELLER_CPU = 0
 OTHERS_CPU = 1
+#: py-spy's sampling rate (Hz). It leaves idle threads out, so the samples over
+#: ``rate * seconds`` are about the share of one core the process was busy.
+PROFILE_RATE_HZ = 100
+#: Frames every stack of the node passes through on its way in (module start, the click
+#: command, the event loop running a callback, a worker thread's loop): each would top
+#: the ``total`` list at ~100 % and say nothing, so they are left out of it (not ``own``).
+SCAFFOLD_FILES = (
+    "<frozen runpy>",
+    "click/",
+    "gridnode/cli/",
+    "asyncio/runners.py",
+    "asyncio/base_events.py",
+    "asyncio/events.py",
+    "threading.py",
+    "concurrent/futures/thread.py",
+)
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,8 @@ def record_profile(pid: int, seconds: int, raw_path: Path, cpu: int | None = Non
     beside = Path(sys.executable).parent / "py-spy"  # the virtualenv's own
     exe = str(beside) if beside.exists() else shutil.which("py-spy") or "py-spy"
     argv = [exe, "record", "--pid", str(pid), "--duration", str(seconds)]
-    argv += ["--format", "raw", "--nonblocking", "--output", str(raw_path)]
+    argv += ["--rate", str(PROFILE_RATE_HZ), "--format", "raw", "--nonblocking"]
+    argv += ["--output", str(raw_path)]
     try:
         done = subprocess.run(
             argv,
@@ -133,7 +150,8 @@ def record_profile(pid: int, seconds: int, raw_path: Path, cpu: int | None = Non
 def top_functions(raw: str, top: int = 15) -> dict[str, Any]:
     """From py-spy's raw output (``frame;frame;...;leaf count`` per line, root first),
     the ``top`` functions by own samples (the leaf of a stack) and by total samples (a
-    function anywhere in a stack, counted once per stack however deep it recurses)."""
+    function anywhere in a stack, counted once per stack however deep it recurses; the
+    :data:`SCAFFOLD_FILES` frames left out)."""
     own: dict[str, int] = {}
     total: dict[str, int] = {}
     samples = 0
@@ -148,7 +166,8 @@ def top_functions(raw: str, top: int = 15) -> dict[str, Any]:
         samples += count
         own[frames[-1]] = own.get(frames[-1], 0) + count
         for name in set(frames):
-            total[name] = total.get(name, 0) + count
+            if not _scaffold(name):
+                total[name] = total.get(name, 0) + count
     return {
         "samples": samples,
         "own": _ranked(own, samples, top),
@@ -165,6 +184,11 @@ def _function(frame: str) -> str:
         return frame
     file_part = where.rstrip(")").rsplit(":", 1)[0]
     return f"{name} ({file_part})"
+
+
+def _scaffold(function: str) -> bool:
+    where = function.rpartition(" (")[2]
+    return any(part in where for part in SCAFFOLD_FILES)
 
 
 def _ranked(counts: dict[str, int], samples: int, top: int) -> list[dict[str, Any]]:

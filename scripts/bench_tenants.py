@@ -164,7 +164,11 @@ def _while_running(
         raw.parent.mkdir(parents=True, exist_ok=True)
         cpu = tenants.OTHERS_CPU if seller_core else None
         failed = tenants.record_profile(seller_pid, profile_s, raw, cpu)
-        profile: dict[str, Any] = {"seconds": profile_s, "raw_path": str(raw)}
+        profile: dict[str, Any] = {
+            "seconds": profile_s,
+            "rate_hz": tenants.PROFILE_RATE_HZ,
+            "raw_path": str(raw),
+        }
         if failed:
             profile["error"] = failed
         else:

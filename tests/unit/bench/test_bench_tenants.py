@@ -78,12 +78,14 @@ def test_the_profile_ranks_functions_by_own_and_by_total_samples() -> None:
         f["function"]: f["samples"]
         for f in tenants.top_functions((FIXTURES / "seller.raw").read_text(), top=20)["total"]
     }
-    assert total["<module> (gridnode/cli/main.py)"] == 100
     assert total["tick (gridnode/node/seller.py)"] == 40
     assert total["walk (gridnode/x.py)"] == 10  # a recursion counts once per stack
-    assert [f["function"] for f in figures["total"]][:2] == [
-        "<module> (gridnode/cli/main.py)",
-        "_run_once (asyncio/base_events.py)",
+    # the frames every stack passes through on its way in would all be 100 %: left out
+    assert not any(name.startswith(("<module>", "run ", "_run")) for name in total)
+    assert [f["function"] for f in figures["total"]] == [
+        "select (selectors.py)",
+        "pieces (gridnode/market/profile.py)",
+        "tick (gridnode/node/seller.py)",
     ]
 
 
