@@ -11,8 +11,16 @@ the machine while it ran (the machine is shared: say how busy it was).
 Writes one JSON document (default docs/bench_tenants.json) and a PNG plot of the
 seller's CPU and the p99 latencies against the number of buyers (docs/bench_tenants.png).
 
+On this machine the seller shares two cores with every buyer, LND and btcd; a real
+seller has its own computer. ``--seller-core`` pins the seller and its LND to CPU 0 and
+the rest of the demo to CPU 1 (bench/tenants.py); ``--compare-pinning`` makes each run
+both ways and keeps the latencies side by side, so the note can say how much of them is
+crowding. ``--profile-s N`` records the seller with py-spy for N seconds mid-run and keeps
+its top functions (``seller_profile``; the raw file under build/bench_tenants/).
+
     .venv/bin/python scripts/bench_tenants.py [--runs real:1:300,real:10:300,...]
     .venv/bin/python scripts/bench_tenants.py --plot-only   # redraw from the JSON
+    .venv/bin/python scripts/bench_tenants.py --runs real:50:300 --compare-pinning --profile-s 60
 """
 
 from __future__ import annotations
@@ -31,6 +39,11 @@ from typing import Any
 #: (what it paid ahead and the seller's wait), so those runs last 300 s.
 DEFAULT_RUNS = "real:1:180,real:10:300,real:25:300,real:50:300,demo:20:180"
 ROOT = Path(__file__).resolve().parent.parent
+#: where the seller's raw py-spy profiles are kept (not checked in: build/ is ignored)
+PROFILE_DIR = ROOT / "build" / "bench_tenants"
+sys.path.insert(0, str(ROOT))  # bench/ beside the package, as the tests import it
+
+from bench import tenants  # noqa: E402
 
 
 def _payers(buyers: int) -> int:
@@ -39,9 +52,15 @@ def _payers(buyers: int) -> int:
     return max(1, -(-buyers // 10))
 
 
-def run_one(terms: str, buyers: int, seconds: float) -> dict[str, Any]:
+def run_one(
+    terms: str, buyers: int, seconds: float, seller_core: bool = False, profile_s: int = 0
+) -> dict[str, Any]:
+    """One demo run and what its summary says; ``seller_core``: the seller and its LND
+    on CPU 0, the rest of the demo on CPU 1 (bench.tenants); ``profile_s``: py-spy the
+    seller that long in the steady part (the raw file is kept, beside ``--out``)."""
     stall = 0 if buyers == 1 else 2
     with tempfile.TemporaryDirectory(prefix=f"bench-tenants-{terms}-{buyers}-") as tmp:
+        demo_dir = Path(tmp) / "demo"
         argv = [
             sys.executable,
             "-m",
@@ -60,21 +79,31 @@ def run_one(terms: str, buyers: int, seconds: float) -> dict[str, Any]:
             "--json",
             "--no-dashboard",
             "--dir",
-            str(Path(tmp) / "demo"),
+            str(demo_dir),
         ]
         load_before = os.getloadavg()
         started = time.monotonic()
-        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        out_path, err_path = Path(tmp) / "stdout", Path(tmp) / "stderr"
+        with out_path.open("w") as out, err_path.open("w") as err:
+            demo = subprocess.Popen(argv, stdout=out, stderr=err, text=True)
+            try:
+                extra = _while_running(demo, demo_dir, buyers, seconds, seller_core, profile_s)
+                returncode = demo.wait()
+            finally:
+                if demo.poll() is None:  # interrupted: the demo stops its own parts
+                    demo.terminate()
+                    demo.wait()
         took = time.monotonic() - started
         load_after = os.getloadavg()
-        if done.returncode != 0:
+        if returncode != 0:
             return {
                 "terms": terms,
                 "buyers": buyers,
-                "error": done.stderr.strip().splitlines()[-5:],
+                "error": err_path.read_text().strip().splitlines()[-5:],
                 "load_average": [round(x, 2) for x in load_after],
+                **extra,
             }
-        summary = json.loads(done.stdout)
+        summary = json.loads(out_path.read_text())
     accounts = summary.get("buyers", {})
     return {
         "terms": terms,
@@ -82,6 +111,7 @@ def run_one(terms: str, buyers: int, seconds: float) -> dict[str, Any]:
         "payers": _payers(buyers),
         "stalled": stall,
         "seconds": seconds,
+        "seller_core_pinned": seller_core,
         "wall_s": round(took, 1),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in load_after],
@@ -95,7 +125,73 @@ def run_one(terms: str, buyers: int, seconds: float) -> dict[str, Any]:
             "min": min((a["payments"] for a in accounts.values()), default=0),
             "max": max((a["payments"] for a in accounts.values()), default=0),
         },
+        **extra,
     }
+
+
+def _while_running(
+    demo: subprocess.Popen[str],
+    demo_dir: Path,
+    buyers: int,
+    seconds: float,
+    seller_core: bool,
+    profile_s: int,
+) -> dict[str, Any]:
+    """Once the demo's seller and buyers run: pin them (if asked), then profile the
+    seller in the middle of the run (if asked). What was done, for the run's JSON."""
+    extra: dict[str, Any] = {}
+    if not (seller_core or profile_s):
+        return extra
+    files = None
+    while demo.poll() is None:
+        files = tenants.demo_files(demo_dir)
+        if files and tenants.buyers_started(files[0]) >= buyers:
+            break
+        time.sleep(0.5)
+    if demo.poll() is not None or files is None:
+        return extra
+    placement = tenants.choose_cpus(*files)
+    if seller_core:
+        threads = tenants.pin_all(placement)
+        extra["seller_core"] = {**placement.to_json(), "threads_pinned": threads}
+    if profile_s:
+        # start so the window sits in the middle of what is left of the run
+        time.sleep(max(5.0, (seconds - profile_s) / 2))
+        if seller_core:  # threads started since (thread pools) follow their starter; again
+            tenants.pin_all(placement)
+        seller_pid = dict(placement.seller)["seller"]
+        raw = PROFILE_DIR / f"seller-{os.getpid()}-{int(time.time())}.raw"
+        raw.parent.mkdir(parents=True, exist_ok=True)
+        cpu = tenants.OTHERS_CPU if seller_core else None
+        failed = tenants.record_profile(seller_pid, profile_s, raw, cpu)
+        profile: dict[str, Any] = {
+            "seconds": profile_s,
+            "rate_hz": tenants.PROFILE_RATE_HZ,
+            "raw_path": str(raw),
+        }
+        if failed:
+            profile["error"] = failed
+        else:
+            profile.update(tenants.top_functions(raw.read_text(), top=15))
+        extra["seller_profile"] = profile
+    return extra
+
+
+def compare(unpinned: dict[str, Any], pinned: dict[str, Any]) -> dict[str, Any]:
+    """One entry for a run made both ways: the unpinned run's figures as usual, the
+    pinned run under ``pinned``, and the latency and seller cost side by side."""
+    side: dict[str, Any] = {}
+    for key in ("credit_p50", "credit_p99", "relay_open_p99", "tick_lag_p99"):
+        side[key] = {
+            "unpinned": (unpinned.get("latency_ms") or {}).get(key),
+            "pinned": (pinned.get("latency_ms") or {}).get(key),
+        }
+    for key in ("cpu_percent", "rss_mb"):
+        side[f"seller_{key}"] = {
+            "unpinned": ((unpinned.get("node_cost") or {}).get("seller") or {}).get(key),
+            "pinned": ((pinned.get("node_cost") or {}).get("seller") or {}).get(key),
+        }
+    return {**unpinned, "pinned": pinned, "pinning_side_by_side": side}
 
 
 def _causes(accounts: dict[str, Any]) -> dict[str, int]:
@@ -156,6 +252,22 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bench_tenants.json")
     parser.add_argument("--png", type=Path, default=ROOT / "docs" / "bench_tenants.png")
     parser.add_argument("--plot-only", action="store_true")
+    parser.add_argument(
+        "--seller-core",
+        action="store_true",
+        help="pin the seller and its LND to CPU 0 and the rest of the demo to CPU 1",
+    )
+    parser.add_argument(
+        "--compare-pinning",
+        action="store_true",
+        help="make each run twice, unpinned and pinned, and keep both side by side",
+    )
+    parser.add_argument(
+        "--profile-s",
+        type=int,
+        default=0,
+        help="py-spy the seller this many seconds in the steady part of each run",
+    )
     args = parser.parse_args()
     if args.plot_only:
         plot(json.loads(args.out.read_text()), args.png)
@@ -164,7 +276,12 @@ def main() -> int:
     for item in args.runs.split(","):
         terms, buyers, seconds = item.split(":")
         print(f"running {buyers} buyer(s) with {terms} terms for {seconds} s", file=sys.stderr)
-        result = run_one(terms, int(buyers), float(seconds))
+        if args.compare_pinning:
+            unpinned = run_one(terms, int(buyers), float(seconds), False, args.profile_s)
+            pinned = run_one(terms, int(buyers), float(seconds), True, args.profile_s)
+            result = compare(unpinned, pinned)
+        else:
+            result = run_one(terms, int(buyers), float(seconds), args.seller_core, args.profile_s)
         print(json.dumps(result), file=sys.stderr)
         runs.append(result)
         doc = {"machine_cpus": os.cpu_count(), "runs": runs}
