@@ -140,7 +140,7 @@ def test_the_battery_figures_balance(tmp_path: Path) -> None:
     for i, (side, energy, cost) in enumerate((("seller", 10_000, 2_500), ("buyer", 20_000, 2_000))):
         path = tmp_path / f"r{i}.json"
         totals = {"energy_mwh": {"seller": energy}, "cost_msat": {"seller": cost}}
-        path.write_text(json.dumps({"exported": {"by": side}, "totals": totals}))
+        path.write_text(json.dumps({"exported": {"by": side}, "totals": totals, "payments": []}))
         receipts.append(path)
     figures = battery_figures(state, receipts)
     assert figures["soc_mwh"] == {"start": 250_000, "end": 258_473, "min": 250_000, "max": 270_000}
