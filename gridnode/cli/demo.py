@@ -70,8 +70,9 @@ from gridnode.cli.common import emit_json, guarded, say
 @click.option(
     "--dashboard/--no-dashboard",
     default=None,
-    help="Open the dashboard on the seller (with --sellers: on the first buyer) once the "
-    "demo runs. Default: when a terminal is attached (and no --json).",
+    help="Open the dashboard on the seller (with --sellers: on the first buyer; with "
+    "--estate: on the battery) once the demo runs. Default: when a terminal is attached "
+    "(and no --json).",
 )
 @click.option(
     "--terms",
@@ -212,7 +213,7 @@ def demo(
     if dashboard is None:
         dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     if estate_day:
-        from gridnode.demo.estate_day import day_options, run_day_demo
+        from gridnode.demo.estate_day import DayHarness, day_options, run_day_demo
 
         if sellers > 1 or fail_seller is not None or buyers != 1:
             raise UsageError(
@@ -221,7 +222,14 @@ def demo(
             )
         if period_s is None:  # three choices a part of the day
             options.terms = terms_named(terms, 20, three_phase=False)
-        _report(run_day_demo(day_options(options, int(day_minutes)), _say), as_json)
+        day = day_options(options, int(day_minutes))
+        if dashboard:  # on the battery node: its sessions as seller and as buyer
+            from gridnode.demo.dashboard import run_demo_with_dashboard
+
+            battery = DayHarness(day, _say)
+            _report(run_demo_with_dashboard(day, battery.say, harness=battery), as_json)
+        else:
+            _report(run_day_demo(day, _say), as_json)
         return
     if sellers > 1 or fail_seller is not None:
         from gridnode.demo.estate import EstateHarness, estate_options, run_estate_demo
