@@ -73,6 +73,9 @@ class Dashboard(App[None]):
         self.status: pb.NodeStatus | None = None
         self.history = History(window_ms=settings.history_s * 1000)
         self.selected: str | None = None
+        #: the seller an estate buyer bought from at the last update: when it changes,
+        #: the detail moves to the new one (a person's own pick stays until then)
+        self._last_active: str | None = None
         self.paused = False
         #: drilled into one buyer: the buyer table is hidden to give the detail the room
         self.drilled = False
@@ -167,6 +170,7 @@ class Dashboard(App[None]):
         self._notify_new_notes(status, keys)
         if self.selected not in keys:
             self.selected = keys[0] if keys else None
+        self._follow_active(status, keys)
         self._show_top()
         self._show_selected(plot=not self.paused)
         shape = (status.role, len(status.sessions) > 1)
@@ -224,6 +228,18 @@ class Dashboard(App[None]):
             self.plot.show(
                 samples, forecast, self.status.at_ms, self.paused, self.history.window_ms
             )
+
+    def _follow_active(self, status: pb.NodeStatus, keys: list[str]) -> None:
+        """An estate buyer's detail moves to the seller it buys from (the market's active
+        one) when that changes; a seller picked by hand (n, the cursor) stays until then."""
+        if status.role != "buyer":
+            return
+        active = [k for k, s in zip(keys, status.sessions, strict=True) if s.market == "active"]
+        if not active or active[0] == self._last_active:
+            return
+        self._last_active = self.selected = active[0]
+        if self.table.row_count > keys.index(active[0]):
+            self.table.move_cursor(row=keys.index(active[0]))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value

@@ -36,6 +36,8 @@ class StopReason(enum.Enum):
     POWER_PLEDGED = "power_pledged"
     #: The household uses all its PV produces (a prosumer).
     NO_SURPLUS = "no_surplus"
+    #: The PV's meters disagree (a prosumer): a fault, never an offer.
+    METER_FAULT = "meter_fault"
     #: The curve's cheapest price does not cover the losses and the margin: no bid pays.
     NO_MARGIN = "no_margin"
 
@@ -101,7 +103,7 @@ def offer_for_period(
             f"running sessions hold the inverter's power: {power} mW is free, "
             f"{energy} mWh over the period",
         )
-    price = quote(book, rule)
+    price = quote(book, rule, period_ms)
     return PeriodOffer(
         energy_mwh=energy,
         power_mw=power,

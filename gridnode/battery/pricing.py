@@ -7,6 +7,9 @@ that recovers what the stored energy cost:
 
     floor = average cost of a stored kWh / discharge efficiency, plus the margin
 
+taken at the end of the period the price holds for (self-discharge over it raises the
+average cost of what is left).
+
 The average cost already carries the charging loss (a purchase's price is spread over
 the energy that reached the cells), so dividing by the discharge efficiency is the
 "cost of the energy bought divided by the round-trip efficiency" of issue 22. The
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from gridnode.battery.book import BatteryBook
 from gridnode.battery.errors import BatterySpecError
 from gridnode.battery.spec import BatterySpec
-from gridnode.trade.units import PPM
+from gridnode.trade.units import MS_PER_HOUR, MWH_PER_KWH, PPM
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -115,11 +118,23 @@ class Quote:
         return self.floor_msat_per_kwh > self.curve_msat_per_kwh
 
 
-def floor_price(book: BatteryBook, rule: PricingRule) -> int:
-    """The least the battery sells a metered kWh for: its stored cost after the
-    discharge loss, plus the margin."""
+def floor_price(book: BatteryBook, rule: PricingRule, period_ms: int = 0) -> int:
+    """The least the battery sells a metered kWh for during a period of ``period_ms``:
+    its stored cost after the discharge loss, plus the margin.
+
+    The stored cost is the one at the period's end: self-discharge over the period
+    takes energy and leaves its cost, so the average cost rises while the price is
+    fixed (a whole period of it, at most linear: an upper bound of the compounded
+    loss). A floor taken at the period's start would sell its last kWh below cost."""
     spec = book.spec
-    delivered_cost = _ceil_div(book.average_cost_msat_per_kwh * PPM, spec.discharge_efficiency_ppm)
+    average = book.average_cost_msat_per_kwh
+    if period_ms > 0 and book.soc_mwh > 0 and spec.self_discharge_ppm_per_hour > 0:
+        lost = _ceil_div(
+            book.soc_mwh * spec.self_discharge_ppm_per_hour * period_ms, PPM * MS_PER_HOUR
+        )
+        left = book.soc_mwh - lost
+        average = _ceil_div(book.cost_msat * MWH_PER_KWH, left) if left > 0 else average
+    delivered_cost = _ceil_div(average * PPM, spec.discharge_efficiency_ppm)
     return rule.margin.above(delivered_cost)
 
 
@@ -133,17 +148,34 @@ def curve_price(book: BatteryBook, rule: PricingRule) -> int:
     return rule.price_empty_msat_per_kwh - drop * above // span
 
 
-def quote(book: BatteryBook, rule: PricingRule) -> Quote:
+def quote(book: BatteryBook, rule: PricingRule, period_ms: int = 0) -> Quote:
+    """The offer price for a period of ``period_ms``: the curve's, or the floor's."""
     curve = curve_price(book, rule)
-    floor = floor_price(book, rule)
+    floor = floor_price(book, rule, period_ms)
     return Quote(max(curve, floor), curve, floor)
 
 
 def bid_cap(spec: BatterySpec, rule: PricingRule) -> int:
     """The most the battery pays for a metered kWh: bought at this price, the energy
-    reaching a buyer after both losses costs, with the margin, at most ``price_full``."""
+    reaching a buyer after both losses costs, with the margin, at most ``price_full``.
+
+    The estimate from the exact quotient is stepped down until the floor's own
+    roundings (each up: the stored cost, the discharge loss, the margin) stay within
+    ``price_full`` too: otherwise a battery full of energy bought at the cap would ask
+    one msat above the cheapest price it offers at."""
     cost_cap = rule.margin.below(rule.price_full_msat_per_kwh)
-    return cost_cap * spec.charge_efficiency_ppm * spec.discharge_efficiency_ppm // PPM // PPM
+    cap = cost_cap * spec.charge_efficiency_ppm * spec.discharge_efficiency_ppm // PPM // PPM
+    while cap > 0 and _floor_of_bid(spec, rule, cap) > rule.price_full_msat_per_kwh:
+        cap -= 1
+    return cap
+
+
+def _floor_of_bid(spec: BatterySpec, rule: PricingRule, bid_msat_per_kwh: int) -> int:
+    """The floor of energy bought at ``bid_msat_per_kwh``, rounded as :func:`floor_price`,
+    with one msat per stored kWh to spare: the book rounds what reached the cells down
+    and their average cost up."""
+    stored_cost = _ceil_div(bid_msat_per_kwh * PPM, spec.charge_efficiency_ppm) + 1
+    return rule.margin.above(_ceil_div(stored_cost * PPM, spec.discharge_efficiency_ppm))
 
 
 def bid_price(spec: BatterySpec, rule: PricingRule) -> int:

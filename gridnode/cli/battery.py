@@ -15,7 +15,7 @@ from gridnode.cli.common import guarded
     "config",
     type=click.Path(path_type=Path, dir_okay=False),
     required=True,
-    help='The node\'s TOML configuration (role = "battery", docs/battery.md).',
+    help='The node\'s TOML configuration (role = "battery" or "prosumer", docs/battery.md).',
 )
 @click.option(
     "--allow-control",
@@ -26,10 +26,13 @@ from gridnode.cli.common import guarded
 @guarded
 def battery(config: Path, allow_control: bool) -> None:
     """Sell from the battery to its buyers and buy into it from its sellers, in one
-    process with one identity, until SIGTERM.
+    process with one identity, until SIGTERM; or, for a prosumer, sell the PV surplus
+    the household does not use and buy when it has none.
 
     Each period's offer follows the state of charge; at the reserve it stops offering
     (a running session is not renewed), and it never buys above the maximum charge.
+    A prosumer's offer follows its surplus (production and connection meters); with
+    none it offers nothing, and a running session is not renewed.
 
     \b
     Example:

@@ -8,16 +8,14 @@ rate that moves between cheap and dear every few minutes.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import random
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from gridnode.demo import bus
 from gridnode.demo.circuit import RELAY_BASE
+from gridnode.demo.ports import free_port
 from gridnode.identity import NodeIdentity, Role, create_identity
 from gridnode.regtest.daemons import LndNode
 from gridnode.wallet import macaroon
@@ -107,16 +105,6 @@ _CLOCK_SYNC = (
 #: 10 mWh below 100 kWh (a real SDM120's register steps by 10 Wh, gridnode's default).
 #: The step is also the least fixed dual-metering tolerance a node accepts.
 _REGISTER_STEP = ("register_step_mwh = 10  # the simulated meters' register step",)
-
-
-def free_port() -> int:
-    """A free port below Linux's ephemeral range (32768-60999), where no outgoing
-    connection takes it before the process it was chosen for binds it."""
-    for port in random.sample(range(20_000, 32_000), 200):
-        with socket.socket() as sock, contextlib.suppress(OSError):
-            sock.bind(("127.0.0.1", port))
-            return port
-    raise OSError("no free port in 20000-31999 on 127.0.0.1")
 
 
 def _bake(node: LndNode, role: str, path: Path) -> Path:

@@ -379,7 +379,7 @@ async def _watch(
                 return
             for name, daemon in parts.processes.items():
                 if not daemon.is_running() and not parts.paused.get(name):
-                    raise DemoError(f"{name} stopped; see {daemon.log}")
+                    raise DemoError(daemon.stopped_text())
             if time.monotonic() - last_line >= 5 and latest:
                 last_line = time.monotonic()
                 for name in nodes:

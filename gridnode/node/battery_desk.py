@@ -53,6 +53,11 @@ class Settled:
 class BatteryDesk:
     """The one book of a battery node, and who pledged what on it."""
 
+    #: Who offers, for the log and the dashboard.
+    name = "the battery"
+    #: Why a session whose pledges are used up is cut.
+    used_up_reason = "the battery reached its reserve: the pledged energy is sold"
+
     def __init__(self, book: BatteryBook, rule: PricingRule, zone_name: str = "UTC") -> None:
         self.book = book
         self.rule = rule

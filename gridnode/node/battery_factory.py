@@ -1,7 +1,11 @@
-"""Assembles a battery node (issue 22): one runtime, one identity, one LND, one ledger,
-and three roles on one :class:`~gridnode.node.battery_desk.BatteryDesk`: the seller
-(priced and pledged by the book), the estate buyer (its bid from the book) and the
-battery's own part (the inverter, the bid each market period).
+"""Assembles a battery node or a prosumer (issue 22): one runtime, one identity, one LND,
+one ledger, and three roles. A battery's share one
+:class:`~gridnode.node.battery_desk.BatteryDesk`: the seller (priced and pledged by the
+book), the estate buyer (its bid from the book) and the battery's own part (the
+inverter, the bid each market period). A prosumer's seller runs on a
+:class:`~gridnode.node.prosumer_desk.ProsumerDesk` (its offer follows the PV surplus),
+its estate buyer on the connection meter, and the household's part reads the
+production meter and lets the buyer buy only without a surplus.
 
 The ports are opened as for any node (:func:`gridnode.node.factory.build_runtime`, given
 :func:`assemble_battery`); only the roles differ.
@@ -16,16 +20,19 @@ import signal
 
 from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.battery_node import BatterySettings
-from gridnode.errors import UsageError
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.node import factory
 from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.battery_role import BatteryRole, BatterySellerRole, partner_limits
+from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext, RuntimeTimings
 from gridnode.node.main import node_clock
+from gridnode.node.metering import MeterPoller
+from gridnode.node.prosumer_desk import ProsumerDesk
+from gridnode.node.prosumer_role import ProsumerRole
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
-from gridnode.node.runtime import NodeRuntime, ServiceFactory
+from gridnode.node.runtime import NodeRuntime, Role, ServiceFactory
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
 
@@ -38,17 +45,12 @@ async def build_battery_runtime(
     clock: Clock = SYSTEM_CLOCK,
 ) -> NodeRuntime:
     """Open a battery node's ports and assemble its runtime (nothing trades yet)."""
-    if settings.battery is None:
-        raise UsageError(
-            'role = "prosumer": gridnode battery runs a battery node only so far; a '
-            "prosumer's runtime (its offer from the PV surplus) is not built yet"
-        )
     return await factory.build_runtime(
         settings,
         allow_control=allow_control,
         timings=timings,
         clock=clock,
-        assemble=assemble_battery,
+        assemble=assemble_battery if settings.battery is not None else assemble_prosumer,
     )
 
 
@@ -62,7 +64,7 @@ def assemble_battery(
 ) -> NodeRuntime:
     """The three roles on one desk, in one runtime."""
     config = settings.battery
-    assert config is not None, "build_battery_runtime refuses a prosumer"
+    assert config is not None, "a battery node has its [battery]"
     assert hardware is not None, "a battery node has its meters and relays"
     poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
     # empty until the inverter's first reading: nothing is offered or bid before
@@ -81,6 +83,59 @@ def assemble_battery(
         fresh=config.book,
     )
 
+    return _runtime(
+        settings, ctx, hardware, opened, allow_control, services, [seller, buyer, battery]
+    )
+
+
+def assemble_prosumer(
+    settings: BatterySettings,
+    ctx: NodeContext,
+    hardware: HardwarePorts | None,
+    opened: contextlib.AsyncExitStack,
+    allow_control: bool,
+    services: list[ServiceFactory],
+) -> NodeRuntime:
+    """A prosumer: the seller on the PV surplus's desk, the estate buyer on the
+    connection meter, and the household's part (the production meter, buying only
+    without a surplus), in one runtime."""
+    pv = settings.pv
+    assert pv is not None, "a prosumer has its [pv]"
+    assert hardware is not None, "a prosumer has its meters and relays"
+    poll_s = hardware.budget.poll_period_s if hardware.budget else 1.0
+    desk = ProsumerDesk(pv.rule, zone_name=pv.zone_name)
+    make_seller = functools.partial(BatterySellerRole, desk=desk)
+    seller = factory._seller(settings, ctx, hardware, poll_s, make_role=make_seller)
+    buyer = factory._buyer(settings, ctx, hardware, poll_s, own_meter=settings.own_meter)
+    production = MeterPoller(
+        hardware.meters[pv.production_meter],
+        lambda _event: None,
+        period_s=poll_s,
+        name=pv.production_meter,
+        register_step_mwh=settings.register_step_mwh,
+        clock=ctx.clock,
+        observer=ctx.observer,
+    )
+    household = ProsumerRole(
+        ctx, desk, buyer, production, period_ms=settings.buying.market_period_ms
+    )
+    return _runtime(
+        settings, ctx, hardware, opened, allow_control, services, [seller, buyer, household]
+    )
+
+
+def _runtime(
+    settings: BatterySettings,
+    ctx: NodeContext,
+    hardware: HardwarePorts,
+    opened: contextlib.AsyncExitStack,
+    allow_control: bool,
+    services: list[ServiceFactory],
+    roles: list[Role],
+) -> NodeRuntime:
+    """One runtime of the roles: one ledger, one wallet, one status socket."""
+    buyer = next(role for role in roles if isinstance(role, BuyerRole))
+
     def status(runtime: NodeRuntime) -> StatusServer:
         receipts = ReceiptDesk(settings.ledger, runtime.snapshot)
         opened.push_async_callback(receipts.close)
@@ -96,7 +151,7 @@ def assemble_battery(
 
     return NodeRuntime(
         ctx,
-        [seller, buyer, battery],
+        roles,
         pruner=Pruner.for_node(settings, ctx.ledger, ctx.wallet, ctx.clock),
         watchdog=factory._watchdog(hardware, ctx.clock),
         status=status,

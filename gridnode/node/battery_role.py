@@ -12,7 +12,8 @@ inverter, read as the buying side's own meter, sets the book's charge
 (``stored_energy_mwh``) and settles the purchases (its import register), and before each
 market period the buying side's limits are set from the bid (never above what the energy
 sells for after losses) with the room below the maximum pledged; at the maximum, or
-once a period's pledge is used up, buying pauses until the next period.
+once a period's pledge is used up, buying pauses until the next period. A pause by hand
+(MQTT's buying switch) is the person's: the battery never resumes buying over it.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from gridnode.battery.book import BatteryBook
-from gridnode.battery.offer import StopsOffering
+from gridnode.battery.offer import PeriodOffer, StopsOffering
 from gridnode.money import Msat
-from gridnode.node.battery_desk import BUYING, BatteryDesk
+from gridnode.node.battery_desk import BUYING, BatteryDesk, Settled
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.seller_role import SellerRole
@@ -38,10 +39,36 @@ from gridnode.trade.units import MWH_PER_KWH
 log = logging.getLogger("gridnode.node")
 
 
-class BatterySellerRole(SellerRole):
-    """The seller role of a battery node: its periods priced and pledged by the book."""
+class SaleDesk(Protocol):
+    """What the seller role asks of its desk: a battery's book
+    (:class:`~gridnode.node.battery_desk.BatteryDesk`) or a household's PV surplus
+    (:class:`~gridnode.node.prosumer_desk.ProsumerDesk`)."""
 
-    def __init__(self, ctx: NodeContext, *, desk: BatteryDesk, **kwargs: Any) -> None:
+    #: Who offers ("the battery"), for the log and the dashboard.
+    name: str
+    #: Why a session whose pledges are used up is cut.
+    used_up_reason: str
+    owners: dict[str, list[str]]
+    not_offering: StopsOffering | None
+
+    def offer(self, period_ms: int) -> PeriodOffer | StopsOffering: ...
+
+    def sale_terms(
+        self, owner: str, pledge_id: str, template: OfferTemplate, until_ms: int | None = None
+    ) -> OfferTemplate | None: ...
+
+    def expire(self, owner: str, now_ms: int) -> None: ...
+
+    def delivered(self, owner: str, energy_mwh: int) -> Settled: ...
+
+    def release(self, owner: str) -> None: ...
+
+
+class BatterySellerRole(SellerRole):
+    """The seller role of a battery node (or a prosumer): its periods priced and pledged
+    by its desk."""
+
+    def __init__(self, ctx: NodeContext, *, desk: SaleDesk, **kwargs: Any) -> None:
         self.desk = desk  # before the base hooks the slots
         #: each buyer meter's last import register (what it took since is delivered)
         self.registers: dict[str, int] = {}
@@ -78,7 +105,10 @@ class BatterySellerRole(SellerRole):
         if reason is not None:
             return reason
         offer = self.desk.offer(self.terms_of(slot).period_ms)
-        return offer.message if isinstance(offer, StopsOffering) else None
+        if not isinstance(offer, StopsOffering):
+            return None
+        self.desk.not_offering = offer  # on the dashboard until an offer is made
+        return offer.message
 
     def metered(self, slot: BuyerSlot, event: MeterSample) -> None:
         """A reading of ``slot``'s buyer meter: what it took since the last one settles
@@ -98,12 +128,12 @@ class BatterySellerRole(SellerRole):
             return
         settled = self.desk.delivered(slot.name, event.register_mwh - last)
         if settled.used_up:
-            slot.request_close("the battery reached its reserve: the pledged energy is sold")
+            slot.request_close(self.desk.used_up_reason)
 
     def warnings(self) -> list[str]:
         found = super().warnings()
         if self.desk.not_offering is not None:
-            found.append(f"the battery offers nothing: {self.desk.not_offering.message}")
+            found.append(f"{self.desk.name} offers nothing: {self.desk.not_offering.message}")
         return found
 
 
@@ -139,6 +169,10 @@ class BatteryRole:
         #: the bid's price this period (what a purchase is booked at), or None
         self.bid_msat_per_kwh: int | None = None
         self.buying = True
+        #: buying is paused by hand (MQTT's switch): the battery never resumes it
+        self.held = False
+        #: when the book last rested (self-discharge), while the inverter tells no charge
+        self.rested_at_ms: int | None = None
         self.periods = 0
         poller = buyer.poller
         assert poller is not None, "a battery node buys on its inverter's meter"
@@ -178,6 +212,12 @@ class BatteryRole:
         return False
 
     def set_buying(self, buying: bool) -> bool:
+        """The switch by hand (the buyer role pauses or resumes): remembered, so the
+        battery's own resume never undoes a pause by hand, and a resume by hand does
+        not undo the battery's own pause (at the maximum)."""
+        self.held = not buying
+        if buying and not self.buying:
+            self.buyer.set_buying(False)  # after the buyer's resume: still paused
         return False
 
     def cut_supply(self) -> None:
@@ -225,7 +265,8 @@ class BatteryRole:
     def _buy(self, buying: bool) -> None:
         if buying != self.buying:
             log.info("the battery %s buying", "resumes" if buying else "pauses")
-            self.buyer.set_buying(buying)
+            if not self.held:  # a pause by hand stays
+                self.buyer.set_buying(buying)
             self.buying = buying
             self.ctx.changed()
 
@@ -242,6 +283,7 @@ class BatteryRole:
                 self._buy(False)  # until the next period's bid
         sample = self.poller.last  # the reading's truth last: it corrects the arithmetic
         if sample is None or sample.stored_energy_mwh is None:
+            self._rest(event.at_ms)
             return
         if self.fresh is not None and not self.desk.book.pledges:
             # the first reading: the charge is known, costed as configured
@@ -250,6 +292,14 @@ class BatteryRole:
             self.next_period()
         else:
             self.desk.observe(sample.stored_energy_mwh)
+
+    def _rest(self, now_ms: int) -> None:
+        """An inverter that tells no stored energy leaves the book's arithmetic alone:
+        self-discharge since the last reading is taken from it (one that tells the
+        charge has the loss in its reading already)."""
+        if self.fresh is None and self.rested_at_ms is not None and now_ms > self.rested_at_ms:
+            self.desk.rest(now_ms - self.rested_at_ms)
+        self.rested_at_ms = now_ms
 
 
 def partner_limits(

@@ -69,6 +69,7 @@ FEED_WARN_S = 30.0
 REFRESH_SHARE = 4
 MIN_REFRESH_LEAD_MS = 5_000
 _OVER = (BuyerState.CLOSING, BuyerState.CLOSED)
+_NEVER_MSAT = 2**62
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,7 @@ class EstateMarket:
         active = self.active
         if active is not None and not self._failing(active) and period == self.decided:
             await active.release_held()  # a new offer of the chosen seller
+            self._rescore(period, now, active)
             return
         candidates = [self._candidate(p) for p in self.partners]
         self.offers = {c.seller: c.offer for c in candidates if c.offer is not None}
@@ -192,6 +194,27 @@ class EstateMarket:
             await chosen.choose()
             if fresh:  # in the session that receives, once it started
                 await self._journal(choice, [chosen])
+
+    def _rescore(self, period: MarketPeriod, now: int, active: SellerPartner) -> None:
+        """A seller's offer is held that the period's choice did not score (its link came
+        up, or its refreshed offer came just after the period began): scored now, so the
+        next best is known before the next period or a failover needs it. The active
+        seller stays: mid-period the market never switches for price."""
+        candidates = [self._candidate(p) for p in self.partners]
+        offers = {c.seller: c.offer for c in candidates if c.offer is not None}
+        if set(offers) <= set(self.offers):
+            return
+        market = Market(
+            period,
+            self.load.expected_mw(period.start_ms, period.stop_ms, now),
+            Msat(_NEVER_MSAT),  # no saving is worth a switch mid-period
+            active.name,
+            now,
+        )
+        choice = choose(market, candidates)
+        if choice.kind is ChoiceKind.STAY:
+            self.offers = {**self.offers, **offers}
+            self._remember(choice)
 
     def _refresh_at(self, partner: SellerPartner) -> int:
         """When ``partner``'s held offer is to be refreshed (far ahead: nothing held)."""

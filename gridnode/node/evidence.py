@@ -33,7 +33,8 @@ from gridnode.trade import codec
 from gridnode.trade.actions import LedgerKind, Record
 from gridnode.trade.closing import describe
 from gridnode.trade.errors import DecodeError, SignatureError
-from gridnode.trade.messages import ClosingStatement, MeterReadingMessage
+from gridnode.trade.messages import ClosingStatement
+from gridnode.trade.peer_io import reading_of
 from gridnode.trade.signing import Verifier
 
 log = logging.getLogger("gridnode.node")
@@ -74,15 +75,17 @@ async def keep_late_reading(
     at_ms: int,
 ) -> bool:
     """Store the peer's signed reading that arrived after ``session_id`` closed on this
-    side; True when it was one and it held. Anything else is left for the caller to log."""
+    side, whichever message carries it (a meter reading, or an invoice the seller sent
+    while the link was down: its reading is a page of the series too); True when there
+    was one and it held. Anything else is left for the caller to log."""
     try:
         received = codec.decode(frame)
     except DecodeError:
         return False
     body = received.envelope.body
-    if received.envelope.session_id != protocol_id or not isinstance(body, MeterReadingMessage):
+    reading = reading_of(body)
+    if received.envelope.session_id != protocol_id or reading is None:
         return False
-    reading = body.reading
     try:
         codec.verify_reading(reading, peer)
     except SignatureError as exc:
@@ -110,7 +113,7 @@ async def keep_late_reading(
                 session_id,
                 LedgerKind.FRAME_RECEIVED.value,
                 at_ms,
-                f"received meter_reading #{received.envelope.seq} (after the close)",
+                f"received {body.kind.value} #{received.envelope.seq} (after the close)",
                 frame,
             )
         )

@@ -132,10 +132,12 @@ def _liquidity(
     """The watch of each peer's direct channel (peers without lightning_node are not
     watched: the configuration does not say which channel is theirs)."""
     named = []
-    if not isinstance(settings, BuyerSettings):
-        named += [(b.name, b.fingerprint, b.lightning_node) for b in settings.selling.buyers]
-    if not isinstance(settings, SellerSettings):
-        named += [(s.name, s.fingerprint, s.lightning_node) for s in settings.buying.sellers]
+    if not isinstance(settings, BuyerSettings):  # the node sells to its buyers
+        selling = settings.selling.buyers
+        named += [(b.name, b.fingerprint, b.lightning_node, "seller") for b in selling]
+    if not isinstance(settings, SellerSettings):  # and buys from its sellers
+        buying = settings.buying.sellers
+        named += [(s.name, s.fingerprint, s.lightning_node, "buyer") for s in buying]
     return LiquidityWatch(
         settings.role,
         [WatchedPeer(*peer) for peer in named],

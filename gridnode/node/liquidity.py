@@ -6,7 +6,9 @@ peer over the last day from the ledger, then holds each peer's
 :class:`~gridnode.liquidity.outlook.PeerLiquidity`. A peer under ``liquidity_warn_days``
 (or without an active channel) is a warning in the log (once per change), the snapshot
 and so the dashboard, MQTT and the metrics; and a seller starts no session its channel
-cannot carry to the end of the period (:meth:`LiquidityWatch.refusal`).
+cannot carry to the end of the period (:meth:`LiquidityWatch.refusal`). While it refuses
+one, it lists the channels every ``refused_every_s`` instead, so room that returns (a
+channel active again once its peer's LND is back) is seen within seconds.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ log = logging.getLogger("gridnode.node")
 #: How often the channels are listed, and how long LND may take to answer.
 EVERY_S = 60.0
 TIMEOUT_S = 5.0
+#: While a listing refuses a peer its session, the channels are listed again this often:
+#: a channel seen inactive (its peer's LND restarting, the link re-established a moment
+#: later) holds the next session back by seconds, not by the minute of :data:`EVERY_S`
+#: (found by the fault drill: a buyer's LND restart, seen by the seller's watch in the
+#: moment its channel was down, held every session back past the drill's two minutes).
+REFUSED_EVERY_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,9 @@ class WatchedPeer:
     fingerprint: str
     #: The peer's Lightning node id ("" when not configured: not watched).
     node_id: str
+    #: The node's side towards the peer: "seller" (the peer buys: the channel's inbound
+    #: room) or "buyer"; "" for the node's role (a battery node is both, peer by peer).
+    side: str = ""
 
 
 class LiquidityWatch:
@@ -48,6 +59,7 @@ class LiquidityWatch:
         warn_days: int,
         every_s: float = EVERY_S,
         timeout_s: float = TIMEOUT_S,
+        refused_every_s: float = REFUSED_EVERY_S,
     ) -> None:
         self.role = role
         self.peers = [p for p in peers if p.node_id]
@@ -57,6 +69,9 @@ class LiquidityWatch:
         self.warn_days = warn_days
         self.every_s = every_s
         self.timeout_s = timeout_s
+        self.refused_every_s = min(refused_every_s, every_s)
+        #: a refusal was given on the latest listing: the next one comes sooner
+        self._refused_since_listing = False
         #: each watched peer's latest outlook, by fingerprint
         self.outlooks: dict[str, PeerLiquidity] = {}
         self._peer_of_session: dict[str, str] = {}
@@ -74,20 +89,35 @@ class LiquidityWatch:
         if seen is None:
             return None
         need = period_need(seen.spent_last_day, period_ms, deposit, max_payment)
-        return refusal(seen, need)
+        reason = refusal(seen, need)
+        if reason is not None:
+            self._refused_since_listing = True
+        return reason
 
     async def run(self) -> None:
         if not self.peers:
             return
         while True:
             await self.refresh()
-            await self.clock.sleep(self.every_s)
+            await self._until_next_listing()
+
+    async def _until_next_listing(self) -> None:
+        """``every_s``, or ``refused_every_s`` once a session was refused on what the
+        latest listing showed (checked in steps of that length)."""
+        waited = 0.0
+        while waited < self.every_s and not self._refused_since_listing:
+            step = min(self.refused_every_s, self.every_s - waited)
+            await self.clock.sleep(step)
+            waited += step
+        if waited == 0.0:  # refused before the wait began: still one step between listings
+            await self.clock.sleep(self.refused_every_s)
 
     async def refresh(self) -> None:
         """List the channels and sum the day's spending; a failure keeps the last outlook
         (LND's health check says whether it answers)."""
         if not self.peers:
             return
+        self._refused_since_listing = False
         try:
             channels = await wait_for(self.clock, self.lister.channels(), self.timeout_s)
         except (TimeoutError, WalletError) as exc:
@@ -96,7 +126,7 @@ class LiquidityWatch:
         spent = await self._spent_since(self.clock.now_ms() - DAY_MS)
         for peer in self.peers:
             new = outlook(
-                self.role,
+                self._side(peer),
                 peer.name,
                 peer.node_id,
                 channels,
@@ -119,16 +149,23 @@ class LiquidityWatch:
                 extra={"peer": peer.name},
             )
 
+    def _side(self, peer: WatchedPeer) -> str:
+        return peer.side or self.role
+
     async def _spent_since(self, since_ms: int) -> dict[str, Msat]:
+        """What each peer paid the node (it sells to them: settled invoices) or the
+        node paid it (it buys from them: payments) over the last day."""
         spent: dict[str, Msat] = {}
-        if self.role == "seller":
-            rows = [
+        sides = {self._side(peer) for peer in self.peers}
+        rows: list[tuple[str, Msat]] = []
+        if "seller" in sides:
+            rows += [
                 (i.session_id, i.amount_paid or i.amount)
                 for i in await self.ledger.invoices.find(None, InvoiceState.SETTLED)
                 if (i.settled_at_ms or 0) >= since_ms
             ]
-        else:
-            rows = [
+        if sides - {"seller"}:
+            rows += [
                 (p.session_id, p.amount + p.fee)
                 for p in await self.ledger.payments.find(None, PaymentStatus.SUCCEEDED)
                 if (p.resolved_at_ms or 0) >= since_ms

@@ -86,6 +86,16 @@ class Daemon:
         """SIGKILL, as a crash would."""
         self.stop(timeout_s=0.0, sig=signal.SIGKILL)
 
+    def stopped_text(self, lines: int = 6) -> str:
+        """Why this daemon is not running, as far as its log tells: its last ``lines``
+        lines, so that a run's output (a CI log) shows the cause without the file."""
+        try:
+            tail = self.log.read_text(errors="replace").splitlines()[-lines:]
+        except OSError as exc:
+            tail = [f"(its log cannot be read: {exc.strerror})"]
+        said = "\n".join(f"  | {line[:300]}" for line in tail) or "  | (its log is empty)"
+        return f"{self.name} stopped; see {self.log}; its last lines:\n{said}"
+
     def to_json(self) -> dict[str, object]:
         return {
             "name": self.name,

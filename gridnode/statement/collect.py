@@ -64,16 +64,15 @@ def collect(
     receipts, notes = _ledger_receipts(ledger, breaches)
     seen = {r.receipt["session_id"] for r in receipts}
     archived, archive_notes = _archived(archive_dir or default_archive_dir(ledger), seen)
-    peer_role = "buyer" if role == "seller" else "seller"
     lines: dict[str, list[SessionLine]] = {}
     fingerprints: dict[str, str] = {}
     for found in [*receipts, *archived]:
-        line = _line(found, month, role, peer_role, names, prices)
+        line = _line(found, month, role, names, prices)
         if line is None or (only is not None and line.peer != only):
             continue
         lines.setdefault(line.peer, []).append(line)
         fingerprints[line.peer] = line.peer_fingerprint
-        own_fingerprint = own_fingerprint or _party(found.receipt, role)
+        own_fingerprint = own_fingerprint or _party(found.receipt, _sides(found.receipt, role)[0])
     tenants = tuple(
         TenantStatement(name, fingerprints[name], tuple(sorted(group, key=lambda x: x.opened)))
         for name, group in sorted(lines.items())
@@ -154,6 +153,15 @@ def _faults_said(receipt: Mapping[str, Any]) -> list[str]:
     return said
 
 
+def _sides(receipt: Mapping[str, Any], role: str) -> tuple[str, str]:
+    """This node's side of the receipt's session and its peer's: the ledger's ``role``,
+    unless the receipt says otherwise (a battery node's one ledger is a seller's and
+    holds the sessions it bought on too, each exported by its own side)."""
+    by = receipt.get("exported", {}).get("by")
+    own = by if by in ("seller", "buyer") else role
+    return own, "buyer" if own == "seller" else "seller"
+
+
 def _party(receipt: Mapping[str, Any], role: str) -> str:
     for party in receipt.get("parties", []):
         if party.get("role") == role:
@@ -171,7 +179,6 @@ def _line(
     found: _Found,
     month: Month,
     role: str,
-    peer_role: str,
     names: Mapping[str, str],
     prices: Prices | None,
 ) -> SessionLine | None:
@@ -199,7 +206,7 @@ def _line(
         if p.get("purpose") != "deposit" and _in_month(p, month, opened)
     ]
     deposit_msat, deposit_state = _deposit(receipt)
-    fingerprint = _party(receipt, peer_role)
+    fingerprint = _party(receipt, _sides(receipt, role)[1])
     return SessionLine(
         session_id=str(receipt.get("session_id", "")),
         peer=names.get(fingerprint, fingerprint[:16]),

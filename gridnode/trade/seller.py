@@ -213,7 +213,7 @@ class SellerSession(SellerWalletEvents):
             case ErrorMessage():
                 out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
             case PaymentFailure():
-                self.billing.payment_failed(body.payment_hash)
+                self.billing.payment_failed(body.payment_hash, now_ms, refused=body.refused)
                 if body.refused:  # never to be paid: the next invoice follows the rules
                     text = (
                         f"the buyer refused invoice {body.payment_hash.hex()[:16]}: {body.reason}"

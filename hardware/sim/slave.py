@@ -42,6 +42,7 @@ from gridnode.hardware.codec import (
 from gridnode.hardware.errors import CrcError
 from gridnode.hardware.profile import CT_SCALED, DataType, Profile
 from gridnode.hardware.sim.circuit import Circuit, SimMeter
+from gridnode.hardware.sim.house import HouseMeter
 from gridnode.hardware.sim.inverter import SimInverter
 
 log = logging.getLogger(__name__)
@@ -64,9 +65,9 @@ class Fault(enum.Enum):
 
 class MeterDevice:
     """Answers reads of a profile's registers from a :class:`SimMeter` (or a
-    :class:`SimInverter`, read like a meter)."""
+    :class:`SimInverter`, or a simulated house's :class:`HouseMeter`, read like a meter)."""
 
-    def __init__(self, meter: SimMeter | SimInverter, profile: Profile) -> None:
+    def __init__(self, meter: SimMeter | SimInverter | HouseMeter, profile: Profile) -> None:
         self.meter = meter
         self.profile = profile
 

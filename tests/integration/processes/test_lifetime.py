@@ -191,6 +191,20 @@ async def test_a_stop_signal_reaches_a_watching_event_loop_without_raising() -> 
     assert stops.received is signal.SIGHUP
 
 
+def test_a_daemon_that_stopped_says_why_with_the_last_lines_of_its_log(tmp_path: Path) -> None:
+    script = "for i in 1 2 3 4 5 6 7 8; do echo line $i; done; echo 'fatal: no LND' >&2; exit 3"
+    daemon = spawn("quitter", ["sh", "-c", script], tmp_path / "quitter.log")
+    while daemon.is_running():
+        time.sleep(0.01)
+    text = daemon.stopped_text(lines=3)
+    assert text.splitlines() == [
+        f"quitter stopped; see {tmp_path / 'quitter.log'}; its last lines:",
+        "  | line 7",
+        "  | line 8",
+        "  | fatal: no LND",
+    ]
+
+
 def test_stop_all_stops_together_within_one_timeout(tmp_path: Path) -> None:
     # a shell that ignores SIGTERM: only the SIGKILL after the timeout ends it
     stubborn = [

@@ -25,6 +25,15 @@ def _places(app: Dashboard) -> dict[str, str]:
     return {s.peer_name: s.market for s in app.status.sessions}
 
 
+def _why(app: Dashboard, demo: EstateHarness) -> str:
+    """The places in full (a refusal's reasons) and what each node's log said last."""
+    assert demo.parts is not None
+    lines = [f"places: {_places(app)}"]
+    for daemon in demo.parts.processes.values():
+        lines.append(daemon.stopped_text(lines=12).replace(" stopped;", ":", 1))
+    return "\n".join(lines)
+
+
 async def test_the_dashboard_on_an_estate_buyer(tmp_path: Path) -> None:
     options = EstateOptions(root=tmp_path / "demo", buyers=2, sellers=2)
     demo = EstateHarness(options, lambda _m: None)
@@ -35,11 +44,14 @@ async def test_the_dashboard_on_an_estate_buyer(tmp_path: Path) -> None:
         app = build_app(DashboardSettings(node=dashboard_node(demo.parts)))
         async with app.run_test(size=(80, 24), notifications=True) as pilot:
             await shows(pilot, "gridnode buyer", "seller-1", "seller-2", timeout_s=30)
-            await until(
-                pilot,
-                lambda: sorted(_places(app).values())[:2] == ["active", "next best"],
-                timeout_s=90,
-            )
+            try:
+                await until(
+                    pilot,
+                    lambda: sorted(_places(app).values())[:2] == ["active", "next best"],
+                    timeout_s=90,
+                )
+            except AssertionError as exc:
+                raise AssertionError(f"{exc}\n{_why(app, demo)}") from None
             await shows(pilot, "▶ active", "◇ next best", "market   active")
             head = screen_text(app).splitlines()[1]
             assert head.split()[:4] == ["seller", "link", "state", "market"]

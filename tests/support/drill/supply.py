@@ -4,8 +4,9 @@ credited.
 For each buyer's circuit, each interval its relay was on (from the relay's own log in the
 circuit's process) belongs to the seller's session that switched it on (its ledger's
 relay record comes before the switch). That session's credit at any moment is what it
-was credited (its journal's settlements) less the true energy delivered in its on
-intervals so far, priced at the agreed rate profile. Two rules are checked:
+was credited (its journal's settlements, and a credit note of an earlier session
+carried into it) less the true energy delivered in its on intervals so far, priced at
+the agreed rate profile. Two rules are checked:
 
 - **cut in time**: once credit is below the cut-off line (the policy's cut-off less the
   most the terms let the seller wait unpaid), the relay is off within one control tick
@@ -139,13 +140,19 @@ def _sessions(ledger: Path, fingerprints: list[str], shifts: ClockShifts) -> lis
     ):
         if fingerprint not in fingerprints:
             continue
+        settled = rows(
+            ledger,
+            "SELECT at_ms, amount_msat FROM journal WHERE kind = 'payment_settled'"
+            f" AND session_id = '{session_id}' ORDER BY id",
+        )
+        # a credit note of an earlier session carried in counts as paid from its start
+        carried = rows(
+            ledger,
+            "SELECT settled_at_ms, credit_msat FROM credit_notes WHERE state = 'carried'"
+            f" AND carried_into = '{session_id}'",
+        )
         credits = sorted(
-            (shifts.real_s(int(at)), int(amount))
-            for at, amount in rows(
-                ledger,
-                "SELECT at_ms, amount_msat FROM journal WHERE kind = 'payment_settled'"
-                f" AND session_id = '{session_id}' ORDER BY id",
-            )
+            (shifts.real_s(int(at)), int(amount)) for at, amount in [*settled, *carried]
         )
         ons = [
             shifts.real_s(int(at))

@@ -1,13 +1,16 @@
-"""``gridnode battery`` runs a battery node's file only, and the one-role daemons send a
-battery node's file to it by name."""
+"""``gridnode battery`` runs a battery node's or a prosumer's file only, and the one-role
+daemons send such a file to it by name."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from gridnode.cli.main import cli
+from gridnode.config.battery_node import BatterySettings
+from gridnode.node import battery_factory
 from tests.support.battery_config import battery_text, prosumer_text, write_node
 from tests.support.node_config import SELLER, write
 
@@ -31,7 +34,17 @@ def test_a_battery_nodes_file_is_sent_to_gridnode_battery(tmp_path: Path) -> Non
         assert "configures a battery; use 'gridnode battery'" in output
 
 
-def test_a_prosumer_is_told_its_runtime_is_not_built_yet(tmp_path: Path) -> None:
+def test_gridnode_battery_runs_a_prosumers_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[BatterySettings] = []
+
+    def run_battery(settings: BatterySettings, *, allow_control: bool = False) -> None:
+        ran.append(settings)
+
+    monkeypatch.setattr(battery_factory, "run_battery", run_battery)
     code, output = _run("battery", "--config", str(write_node(tmp_path, prosumer_text())))
-    assert code == 2
-    assert "a prosumer's runtime (its offer from the PV surplus) is not built yet" in output
+    assert code == 0, output
+    (settings,) = ran
+    assert settings.role == "prosumer"
+    assert settings.pv is not None

@@ -1,6 +1,7 @@
 """The factory assembles a battery node from its settings: one runtime whose seller,
 estate buyer and battery share one desk (one book), the buying side on the inverter's
-meter; nothing is offered or bid before the inverter's first reading (issue 22)."""
+meter; nothing is offered or bid before the inverter's first reading. A prosumer's
+runtime sells on its PV surplus's desk and buys on its connection meter (issue 22)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ from typing import Any
 
 import pytest
 
+from gridnode.config.battery_node import BatterySettings
+from gridnode.config.settings import load_settings
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.identity import Role
 from gridnode.node import wiring
-from gridnode.node.battery_factory import assemble_battery
+from gridnode.node.battery_factory import assemble_battery, assemble_prosumer
 from gridnode.node.battery_role import BatteryRole, BatterySellerRole
 from gridnode.node.buyer_role import BuyerRole
-from tests.support.battery_config import battery_settings
+from gridnode.node.prosumer_desk import ProsumerDesk
+from gridnode.node.prosumer_role import ProsumerRole
+from tests.support.battery_config import battery_settings, prosumer_text, write_node
 from tests.support.clock import VirtualClock
 from tests.support.node_parts import node_context
 from tests.support.wallet import FakeLightning, FakeWallet
@@ -68,3 +73,39 @@ async def test_one_runtime_holds_three_roles_on_one_book(
     assert seller._refusal(seller.slots["tenant-1"]) is not None
     battery.next_period()
     assert not battery.buying
+
+
+async def test_a_prosumers_runtime_sells_on_its_surplus_and_buys_on_its_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()
+    settings = load_settings(write_node(folder, prosumer_text()), env={})
+    assert isinstance(settings, BatterySettings)
+    clock = VirtualClock()
+    wire = Wire(clock)
+
+    def relay_for(ports: Any, relay: Any, name: str) -> FailSafeRelay:
+        return FailSafeRelay(wire.relay(), name=name)
+
+    monkeypatch.setattr(wiring, "relay_for", relay_for)
+    wallet = FakeWallet(FakeLightning(), "prosumer", clock=clock)
+    ctx = await node_context(tmp_path / "node", Role.SELLER, clock, wallet)
+    ports: Any = _Ports(wire)
+    ports.meters = {meter: wire.meter(meter) for meter in ("tenant-1", "pv", "grid")}
+    try:
+        runtime = assemble_prosumer(settings, ctx, ports, contextlib.AsyncExitStack(), False, [])
+    finally:
+        await ctx.ledger.close()
+    seller, buyer, household = runtime.roles
+    assert isinstance(buyer, BuyerRole)
+    assert runtime.role_name == "seller+buyer+prosumer"
+    assert isinstance(seller, BatterySellerRole)
+    assert isinstance(household, ProsumerRole)
+    assert household.buyer is buyer
+    assert isinstance(seller.desk, ProsumerDesk)
+    assert seller.desk is household.desk  # one surplus for the offer and the buying
+    assert household.connection.name == "grid"  # it buys on its connection meter
+    assert household.production.name == "pv"
+    # before the meters were read over a window, nothing is offered
+    assert seller._refusal(seller.slots["tenant-1"]) is not None

@@ -6,6 +6,7 @@ second receiving session on the circuit, so two feeds are never closed at once."
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -234,3 +235,33 @@ async def test_the_market_expects_the_load_agents_plan_while_it_is_fresh(tmp_pat
         choice = place.market.choice
         assert choice is not None
         assert choice.expected_power_mw == place.market.load.power_mw()
+
+
+async def test_an_offer_that_comes_mid_period_is_scored_at_once_without_a_switch(
+    tmp_path: Path,
+) -> None:
+    """A seller that starts after the period's choice (or whose refreshed offer came just
+    after the period began) is scored once its offer is held: the next best is known at
+    once, not a period later; the cheaper newcomer is not switched to before the next
+    period (found by the estate dashboard test: a refresh that crossed the period's
+    start left a seller unscored for a whole period)."""
+    cheap = ConstantProfile(MsatPerKwh(100_000))
+    place = await estate(tmp_path, [FLAT, cheap], period_ms=10 * MINUTE_MS)
+    late = place.sellers[1]
+    place.sellers = place.sellers[:1]  # seller-1 is not running yet
+    async with place.trading():
+        await place.clock.run_until(lambda: _feed_closed(place, "feed-0"), limit_s=60)
+        first = place.market.choice
+        assert first is not None
+        assert (first.kind, first.seller, first.next_best) == (ChoiceKind.START, "seller-0", None)
+        place.sellers.append(late)
+        late.task = asyncio.create_task(late.runtime.run(late.stop))
+        await place.clock.run_until(
+            lambda: place.market.choice is not None and place.market.choice.next_best == "seller-1",
+            limit_s=30,
+        )
+        now = place.market.choice
+        assert now is not None
+        assert (now.kind, now.seller, now.period) == (ChoiceKind.STAY, "seller-0", first.period)
+        assert place.market.active is place.partners[0]
+        assert _feed_closed(place, "feed-0")

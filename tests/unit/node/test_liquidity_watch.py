@@ -103,3 +103,33 @@ async def test_a_buyer_whose_channel_cannot_carry_a_period_closes_the_offered_se
         lister.listed = [channel(SELLER_NODE)]  # a new channel with room
         await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=120)
         assert not any("cannot carry" in w for w in pair.buyer.snapshot().warnings)
+
+
+async def test_a_channel_seen_inactive_holds_the_session_back_seconds_not_a_minute(
+    tmp_path: Path,
+) -> None:
+    # the buyer's LND restarting: the seller's first listing sees the channel inactive
+    lister = FakeChannels([channel(BUYER_NODE, active=False)])
+    watches: list[LiquidityWatch] = []
+
+    def watch(ledger: Ledger, clock: Clock) -> LiquidityWatch:
+        made = LiquidityWatch("seller", [], lister, ledger, clock, warn_days=7)  # every 60 s
+        watches.append(made)
+        return made
+
+    pair = await trading_pair(tmp_path, seller_extras=NodeExtras(liquidity=watch))
+    (made,) = watches
+    made.peers = [WatchedPeer("buyer-1", pair.slot.peer.fingerprint, BUYER_NODE)]
+    async with pair.trading():
+        await pair.clock.advance(2)
+        assert pair.slot.refused is not None
+        assert "no active channel" in pair.slot.refused
+        assert pair.slot.session is None
+        lister.listed = [channel(BUYER_NODE)]  # the link re-established
+        began = pair.clock.now_ms()
+        await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=60)
+        # seen at the next listing (REFUSED_EVERY_S), offered after the slot's re-check
+        # and paid for; the minute of EVERY_S is never waited
+        retry_s = pair.seller.ctx.timings.retry_after_close_s
+        assert (pair.clock.now_ms() - began) / 1000 < made.refused_every_s + retry_s + 10
+        assert made.refused_every_s < made.every_s / 4

@@ -328,3 +328,26 @@ async def test_an_estate_buyer_shows_each_sellers_place_and_score_at_80x24() -> 
         await shows(pilot, "market   next best, 8.116 sat this period")
         await pilot.press("n")
         await shows(pilot, "market   refused: no offer from this seller")
+
+
+async def test_an_estate_buyers_detail_moves_to_the_seller_it_buys_from() -> None:
+    """The detail shows the seller the buyer buys from, not merely the first row; after a
+    switch it moves to the new one, and a seller picked by hand stays until then."""
+    source = FakeSource()
+    status = samples.estate_buyer_status()
+    roof, grid, _battery = status.sessions
+    roof.market, grid.market = "next best", "active"  # the second row supplies
+    source.publish(status)
+    app = dashboard(source)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await shows(pilot, "market   active, 8.116 sat this period")
+        await pilot.press("n")  # by hand: the next one
+        await shows(pilot, "market   refused: no offer from this seller")
+        source.publish(samples.estate_buyer_status())  # a switch: roof supplies now
+        await shows(pilot, "market   active, 7.166 sat this period")
+        source.publish(samples.estate_buyer_status())  # no switch: the pick by hand stays
+        await pilot.press("n")
+        await shows(pilot, "market   next best, 8.116 sat this period")
+        source.publish(samples.estate_buyer_status())
+        await pilot.pause()
+        assert "market   next best, 8.116 sat this period" in screen_text(app)
