@@ -70,8 +70,9 @@ from gridnode.cli.common import emit_json, guarded, say
 @click.option(
     "--dashboard/--no-dashboard",
     default=None,
-    help="Open the dashboard on the seller (with --sellers: on the first buyer) once the "
-    "demo runs. Default: when a terminal is attached (and no --json).",
+    help="Open the dashboard on the seller (with --sellers: on the first buyer; with "
+    "--estate: on the battery) once the demo runs. Default: when a terminal is attached "
+    "(and no --json).",
 )
 @click.option(
     "--terms",
@@ -122,6 +123,21 @@ from gridnode.cli.common import emit_json, guarded, say
     default=None,
     help="Stop seller N that many seconds into the run, to show the buyers fail over.",
 )
+@click.option(
+    "--estate",
+    "estate_day",
+    is_flag=True,
+    help="A simulated day in minutes: a PV seller, the grid connection on a time-of-use "
+    "tariff, a battery node and three households (one with smart loads) buying from the "
+    "best each period (docs/battery.md).",
+)
+@click.option(
+    "--day-minutes",
+    type=click.Choice(["2", "3", "4", "6"]),
+    default="6",
+    show_default=True,
+    help="With --estate: the scaled day's length, a minute for each part of the day.",
+)
 @guarded
 def demo(
     buyers: int,
@@ -145,6 +161,8 @@ def demo(
     bus_baud: str | None,
     sellers: int,
     fail_seller: str | None,
+    estate_day: bool,
+    day_minutes: str,
 ) -> None:
     """Run a seller and buyers trading energy for real Lightning payments.
 
@@ -164,6 +182,7 @@ def demo(
       gridnode demo --buyers 2 --seller-metered 1 --seconds 90 --json
       gridnode demo --buyers 2 --bus-baud 2400   # two buyers, two seller buses
       gridnode demo --sellers 2 --buyers 3 --fail-seller 1:120 --seconds 300 --json
+      gridnode demo --estate --seconds 420 --json
     """
     from gridnode.demo.configs import Outside
     from gridnode.demo.run import DemoOptions, run_demo
@@ -193,6 +212,25 @@ def demo(
         options.load_watts, options.cycling_watts = 1000.0, 0.0
     if dashboard is None:
         dashboard = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
+    if estate_day:
+        from gridnode.demo.estate_day import DayHarness, day_options, run_day_demo
+
+        if sellers > 1 or fail_seller is not None or buyers != 1:
+            raise UsageError(
+                "--estate brings its own sellers and three households; leave out --sellers, "
+                "--fail-seller and --buyers."
+            )
+        if period_s is None:  # three choices a part of the day
+            options.terms = terms_named(terms, 20, three_phase=False)
+        day = day_options(options, int(day_minutes))
+        if dashboard:  # on the battery node: its sessions as seller and as buyer
+            from gridnode.demo.dashboard import run_demo_with_dashboard
+
+            battery = DayHarness(day, _say)
+            _report(run_demo_with_dashboard(day, battery.say, harness=battery), as_json)
+        else:
+            _report(run_day_demo(day, _say), as_json)
+        return
     if sellers > 1 or fail_seller is not None:
         from gridnode.demo.estate import EstateHarness, estate_options, run_estate_demo
 
@@ -213,6 +251,10 @@ def demo(
     else:
         summary = run_demo(options, lambda m: say(f"[demo] {m}"))
     _report(summary, as_json)
+
+
+def _say(message: str) -> None:
+    say(f"[demo] {message}")
 
 
 def _report(summary: dict[str, object], as_json: bool) -> None:

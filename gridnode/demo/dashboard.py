@@ -2,7 +2,8 @@
 stderr), then the dashboard takes the terminal, attached to the seller's status socket
 (one row per buyer; the seller runs with --allow-control, so a session can be stopped
 by hand); with several sellers (``--sellers``), to the first buyer's: one row per
-seller, with its place in the buyer's market and its score. Quitting the dashboard
+seller, with its place in the buyer's market and its score; in the estate day
+(``--estate``), to the battery node's. Quitting the dashboard
 ends the demo cleanly; so do ``--seconds`` and SIGINT, SIGTERM or SIGHUP (the dashboard
 closes first, giving the terminal back), and a part that dies ends it with the demo's
 own error.
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gridnode.demo.estate import EstateParts
+from gridnode.demo.estate_day import DayParts
 from gridnode.demo.run import DemoHarness, DemoOptions, Parts, start_or_explain
 from gridnode.regtest.lifetime import StopSignals
 from gridnode.ui.factory import build_app
@@ -44,8 +46,11 @@ def run_demo_with_dashboard(
 
 
 def dashboard_node(parts: Parts) -> Path:
-    """The status socket the dashboard attaches to: the seller's (a row per buyer), or
-    in the estate demo the first buyer's (a row per seller, with its market place)."""
+    """The status socket the dashboard attaches to: the seller's (a row per buyer), in
+    the estate demo the first buyer's (a row per seller, with its market place), and in
+    the estate day (``--estate``) the battery node's (its sessions of both roles)."""
+    if isinstance(parts, DayParts) and parts.battery is not None:
+        return parts.battery.status_socket
     if isinstance(parts, EstateParts):
         return parts.buyers[0].status_socket
     return parts.seller.status_socket
