@@ -23,6 +23,7 @@ Pure decisions only, for both sides and the receipt verifier:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -45,6 +46,10 @@ SETTLE_GRACE_MS = 5_000
 
 #: A buyer that closed waits this long for the seller's closing statement and Close.
 STATEMENT_WAIT_MS = 5_000
+#: A seller that closes waits this long for a prepayment invoice still open to be paid:
+#: a payment on a direct channel settles within a second (PAYMENT_LEAD_MS allows 2 s);
+#: well within the buyer's wait for the statement.
+OPEN_INVOICE_GRACE_MS = 2_000
 
 
 @dataclass(slots=True)
@@ -92,17 +97,35 @@ class SellerClose:
     released: bool = False
     #: prepayments the buyer proved paid that the wallet has not reported settled yet
     proved: set[bytes] = field(default_factory=set)
+    #: prepayment invoices open when the seller began the close: the buyer may be paying
+    #: one (a payment that crossed the period's end), so the statement waits until each
+    #: settled, failed or was cancelled, for at most ``open_due_ms`` (a payment settling
+    #: just after the statement was missing from it: issue 22's estate day)
+    open: set[bytes] = field(default_factory=set)
+    open_due_ms: int = 0
 
     def prove(self, notice: PaymentNotice, ours: bool) -> None:
         if ours and hashlib.sha256(notice.preimage).digest() == notice.payment_hash:
             self.proved.add(notice.payment_hash)
 
-    def begin(self, cause: Cause, text: str, now_ms: int) -> None:
+    def begin(
+        self, cause: Cause, text: str, now_ms: int, open_invoices: Iterable[bytes] = ()
+    ) -> None:
+        """``open_invoices``: those the buyer may still be paying (none when the buyer
+        closed: it closes only once its payments in flight resolved)."""
         self.cause, self.text, self.due_ms = cause, text, now_ms + SETTLE_GRACE_MS
+        self.open, self.open_due_ms = set(open_invoices), now_ms + OPEN_INVOICE_GRACE_MS
+
+    def resolved(self, payment_hash: bytes) -> None:
+        """The wallet or the buyer said how an invoice ended (settled, failed, cancelled)."""
+        self.proved.discard(payment_hash)
+        self.open.discard(payment_hash)
 
     def ready(self, now_ms: int) -> bool:
         """The statement may go out now."""
-        return not self.sent and (not self.proved or now_ms >= self.due_ms)
+        proved = not self.proved or now_ms >= self.due_ms
+        paying = not self.open or now_ms >= self.open_due_ms
+        return not self.sent and proved and paying
 
 
 def ceil_msat(amount: Fraction) -> Msat:

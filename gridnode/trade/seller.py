@@ -213,15 +213,7 @@ class SellerSession(SellerWalletEvents):
             case ErrorMessage():
                 out.append(Notify(f"the buyer reported error {body.code}: {body.text}"))
             case PaymentFailure():
-                self.billing.payment_failed(body.payment_hash, now_ms, refused=body.refused)
-                if body.refused:  # never to be paid: the next invoice follows the rules
-                    text = (
-                        f"the buyer refused invoice {body.payment_hash.hex()[:16]}: {body.reason}"
-                    )
-                    record = Record(
-                        LedgerKind.REFUSAL, now_ms, text, payment_hash=body.payment_hash
-                    )
-                    out.extend([record, Notify(text)])
+                self._on_payment_failure(body, now_ms, out)
             case AcceptanceMessage() if state is _S.NEGOTIATING:
                 self._on_acceptance(body, received, now_ms, out)
             case AcceptanceMessage() if self.renewal.answered_by(body):
@@ -232,7 +224,8 @@ class SellerSession(SellerWalletEvents):
             case RejectionMessage() if self.renewal.pending:
                 out.append(self.renewal.reject())
             case Close() if state in _LIVE:
-                self._begin_close(body.cause, f"the buyer closed: {body.text}", now_ms, out)
+                text = f"the buyer closed: {body.text}"
+                self._begin_close(body.cause, text, now_ms, out, by_buyer=True)
             case Close() if state is _S.NEGOTIATING:
                 self._close_now(body.cause, f"the buyer closed: {body.text}", now_ms, out)
             case _:
@@ -360,7 +353,9 @@ class SellerSession(SellerWalletEvents):
             out.append(change)
 
     # -- closing -----------------------------------------------------------------------
-    def _begin_close(self, cause: Cause, text: str, now_ms: int, out: list[Action]) -> None:
+    def _begin_close(
+        self, cause: Cause, text: str, now_ms: int, out: list[Action], *, by_buyer: bool = False
+    ) -> None:
         switch = self.supply.force_off(now_ms, cause, text, out)
         if switch is not None:
             out.append(switch)
@@ -368,7 +363,9 @@ class SellerSession(SellerWalletEvents):
         self.close_cause = cause
         if self.readings.own.open:  # the End goes before the Close
             self._send_reading(Transaction.END, now_ms, out)
-        self.closing.begin(cause, text, now_ms)
+        # at the period's end the buyer may be paying an open invoice: it is waited for
+        paying = cause is Cause.PERIOD_END and not by_buyer
+        self.closing.begin(cause, text, now_ms, self.billing.outstanding if paying else ())
         if not self.billing.release_at_close(self.credit, now_ms, out):
             self.closing.released = True  # no locked deposit to wait for
         self._close_when_paid(now_ms, out)

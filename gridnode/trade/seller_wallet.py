@@ -9,11 +9,11 @@ size (STYLE.md); the session's attributes it uses are declared here.
 from __future__ import annotations
 
 from gridnode.ocmf import Transaction
-from gridnode.trade.actions import Action, LedgerKind, Record
+from gridnode.trade.actions import Action, LedgerKind, Notify, Record
 from gridnode.trade.closing import SellerClose
 from gridnode.trade.events import InvoiceCreated, InvoiceSettled, MeterSample
 from gridnode.trade.machine import Outbox, StateMachine
-from gridnode.trade.messages import Cause, InvoiceMessage
+from gridnode.trade.messages import Cause, InvoiceMessage, PaymentFailure
 from gridnode.trade.metering import CostMeter
 from gridnode.trade.readings import SessionReadings
 from gridnode.trade.seller_billing import SellerBilling, energy_paid_for, money
@@ -76,12 +76,23 @@ class SellerWalletEvents:
             # Recorded before it counts as credit (and so before it can switch power on).
             out.append(money(LedgerKind.PAYMENT_SETTLED, now_ms, "prepayment settled", event))
             self.billing.settled(event.payment_hash, event.amount)
-            self.closing.proved.discard(event.payment_hash)
+            self.closing.resolved(event.payment_hash)
             if self.state is _S.CLOSING and self.closing.sent:  # restated: paid after it
                 self._state_account(now_ms, out)
 
+    def _on_payment_failure(self, body: PaymentFailure, now_ms: int, out: list[Action]) -> None:
+        """The buyer could not pay an invoice (the next one waits a little) or would not
+        (``refused``: never to be paid, journalled; the next invoice follows the rules)."""
+        self.billing.payment_failed(body.payment_hash, now_ms, refused=body.refused)
+        self.closing.resolved(body.payment_hash)
+        if body.refused:
+            text = f"the buyer refused invoice {body.payment_hash.hex()[:16]}: {body.reason}"
+            record = Record(LedgerKind.REFUSAL, now_ms, text, payment_hash=body.payment_hash)
+            out.extend([record, Notify(text)])
+
     def _on_canceled(self, payment_hash: bytes, now_ms: int, out: list[Action]) -> None:
         self.billing.forget(payment_hash)
+        self.closing.resolved(payment_hash)
         if payment_hash != self.billing.deposit_hash:
             return
         if self.state is _S.CLOSING:

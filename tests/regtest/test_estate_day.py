@@ -74,10 +74,10 @@ def _verify_all(ledger: Path, own: NodeFiles, names: dict[str, str]) -> list[str
 @pytest.mark.timeout(420)  # six LND nodes, up to a minute to dawn, a two-minute day
 @pytest.mark.xfail(
     reason=(
-        "a prepayment that settles just after a seller's period-end close is missing from "
-        "its statement (a PV seller stated 1,800 msat paid, the proofs 2,200): its receipt "
-        "fails about one day in three; the pure core's reproduction is "
-        "tests/unit/trade/test_closing.py::test_a_payment_settling_after_a_period_end_close_is_in_the_statement"
+        "not yet stable: a receipt of the day fails now and then (one run of three: a "
+        "session of the battery selling whose ledger lacks the household's End reading, "
+        "1,700 msat paid against 714 msat of energy); until it is found the day runs "
+        "here as an expected failure, its figures checked by the unit tests"
     ),
     strict=False,
 )
