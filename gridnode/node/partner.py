@@ -30,6 +30,7 @@ from gridnode.node.consumption import Consumption
 from gridnode.node.context import NodeContext
 from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
 from gridnode.node.links import Link
+from gridnode.node.routing import frame_session
 from gridnode.node.runner import PaymentPolicy, RunnerPorts, Session, SessionRunner
 from gridnode.node.settlements import Postable
 from gridnode.peer.link import LinkDown, LinkEvent, LinkExpired, LinkUp, Message
@@ -150,6 +151,11 @@ class Partner:
         log.info("skipping %s message %d: recorded before the restart", self.name, message.seq)
         return True
 
+    async def _keep_leftover(self, session_id: str, frame: bytes) -> bool:
+        """A frame the session's runner had queued when it closed: its reading kept."""
+        peek = frame_session(frame)
+        return peek is not None and await self.keep_late(session_id, peek.session_id, frame)
+
     async def keep_late(self, session_id: str, protocol_id: bytes, frame: bytes) -> bool:
         """Store the peer's signed reading of a session that closed here first."""
         kept = await keep_late_reading(
@@ -223,6 +229,7 @@ class Partner:
     def run(self, runner: SessionRunner) -> None:
         """Run ``runner`` as the partner's session; its end comes back as an event."""
         self.runner = runner
+        runner.late = lambda frame: self._keep_leftover(runner.session_id, frame)
         self.sessions_started += 1
         self.late_end.clear()
         self.ctx.tasks.spawn(

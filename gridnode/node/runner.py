@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol
 
 from gridnode.ledger import JournalEntry, ReadingRow, ReadingSide
@@ -47,7 +47,7 @@ from gridnode.trade.actions import (
     SettleHoldInvoice,
     SwitchRelay,
 )
-from gridnode.trade.events import Effect, EffectFailed, Event, Tick
+from gridnode.trade.events import Effect, EffectFailed, Event, FrameReceived, Tick
 from gridnode.trade.messages import Cause
 
 log = logging.getLogger("gridnode.node")
@@ -109,6 +109,9 @@ class SessionRunner:
         self.effects = Effects(self, ports, self._spawn, self._log)
         role, peer, every_ms = story or ("node", "the peer", SUMMARY_EVERY_MS)
         self.story = SessionStory(role, peer, self._log, every_ms)
+        #: where a peer frame still queued when the session closed goes (the partner keeps
+        #: the signed reading it carries as a late one); None: dropped
+        self.late: Callable[[bytes], Awaitable[object]] | None = None
 
     def post(self, event: Event, handled: Handled | None = None) -> None:
         """Hand the session an event; it is handled in order on the runner's task.
@@ -131,9 +134,14 @@ class SessionRunner:
                     self._ticked()
                     self.story.tick(self.ports.clock.now_ms())
                 await self.step(event, handled)
-            # The session is over: frames still queued reach no one (dropped on purpose).
+            # The session is over: frames still queued reach no session. The peer's signed
+            # reading one carries is still evidence (a payment notice and the End that
+            # crossed the seller's close at a period's end: the End was refused as a gap
+            # while the notice's reading was dropped here), kept as a late one.
             while not self.events.empty():
-                _, handled = self.events.get_nowait()
+                event, handled = self.events.get_nowait()
+                if isinstance(event, FrameReceived) and self.late is not None:
+                    await self.late(event.frame)
                 if handled is not None:
                     handled()
         finally:
