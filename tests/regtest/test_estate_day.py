@@ -74,10 +74,10 @@ def _verify_all(ledger: Path, own: NodeFiles, names: dict[str, str]) -> list[str
 @pytest.mark.timeout(420)  # six LND nodes, up to a minute to dawn, a two-minute day
 @pytest.mark.xfail(
     reason=(
-        "not yet stable: a receipt of the day fails now and then (one run of three: a "
-        "session of the battery selling whose ledger lacks the household's End reading, "
-        "1,700 msat paid against 714 msat of energy); until it is found the day runs "
-        "here as an expected failure, its figures checked by the unit tests"
+        "not yet proven stable: its receipt check found two faults, both fixed (a payment "
+        "crossing a period-end close missing from the statement; a frame queued at a close "
+        "dropped, its reading then a gap); the day passed its runs since, but too few to "
+        "hold CI to it: an expected failure until it has run clean for longer"
     ),
     strict=False,
 )
