@@ -53,15 +53,12 @@ def estate_day(tmp_path: Path) -> Iterator[DayHarness]:
 def _verify_all(ledger: Path, own: NodeFiles, names: dict[str, str]) -> list[str]:
     """Every receipt of ``ledger`` verified with both parties' fingerprints; returns
     the sides ("seller"/"buyer") the node was on. An offer the buyer's market passed
-    over (a seller's session with nothing accepted, read or paid) is no trade: its
-    record holds no terms to verify, and it is left out."""
+    over is no trade and has no receipt (``receipt_sessions`` lists trades only)."""
     with LedgerStore.open_readonly(ledger) as store:
         peers = {row.session_id: row.peer_fingerprint for row in store.sessions.find()}
     sides = []
     for name, _protocol_id in receipt_sessions(ledger):
         receipt = build_receipt(ledger, name)
-        if not receipt["payments"] and not any(receipt["totals"]["energy_mwh"].values()):
-            continue
         side = receipt["exported"]["by"]
         mine, theirs = own.identity.fingerprint, peers[name]
         seller, buyer = (mine, theirs) if side == "seller" else (theirs, mine)
