@@ -34,7 +34,7 @@ def node_kind(status: pb.NodeStatus) -> str:
     ("battery", "prosumer")."""
     if status.HasField("battery") and status.battery.kind:
         return status.battery.kind
-    own = [part for part in status.role.split("+") if part not in (SELLER, BUYER)]
+    own = [part for part in status.role.split("+") if part not in ("", SELLER, BUYER)]
     if own:
         return own[0]
     return "node" if on_both_sides(status) else status.role or "?"
