@@ -27,11 +27,12 @@ from gridnode.battery.book import BatteryBook
 from gridnode.battery.offer import PeriodOffer, StopsOffering
 from gridnode.money import Msat
 from gridnode.node.battery_desk import BUYING, BatteryDesk, Settled
+from gridnode.node.battery_view import book_view
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
-from gridnode.snapshot import SessionView
+from gridnode.snapshot import BatteryView, SessionView
 from gridnode.trade.events import Event, MeterSample
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from gridnode.trade.units import MWH_PER_KWH
@@ -200,6 +201,12 @@ class BatteryRole:
 
     def views(self, now_ms: int) -> list[SessionView]:
         return []
+
+    def battery_view(self, now_ms: int) -> BatteryView:
+        """The book for the dashboard (the runtime's snapshot asks)."""
+        return book_view(
+            self.desk, self.period_ms, self.bid_msat_per_kwh, charge_known=self.fresh is None
+        )
 
     def warnings(self) -> list[str]:
         stop = self.desk.not_buying

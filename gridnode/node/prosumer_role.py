@@ -19,11 +19,12 @@ from __future__ import annotations
 import logging
 
 from gridnode.battery.prosumer import PvReading
+from gridnode.node.battery_view import surplus_view
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.metering import MeterPoller
 from gridnode.node.prosumer_desk import ProsumerDesk
-from gridnode.snapshot import SessionView
+from gridnode.snapshot import BatteryView, SessionView
 from gridnode.trade.events import Event, MeterSample
 
 log = logging.getLogger("gridnode.node")
@@ -83,6 +84,10 @@ class ProsumerRole:
 
     def views(self, now_ms: int) -> list[SessionView]:
         return []
+
+    def battery_view(self, now_ms: int) -> BatteryView:
+        """The surplus for the dashboard (the runtime's snapshot asks)."""
+        return surplus_view(self.desk, self.period_ms)
 
     def warnings(self) -> list[str]:
         found = []
