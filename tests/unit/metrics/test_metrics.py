@@ -41,6 +41,10 @@ UNITLESS = {
     "gridnode_session_state",
     "gridnode_relay_on",
     "gridnode_info",
+    "gridnode_battery_charge_known",
+    "gridnode_battery_offering",
+    "gridnode_battery_bidding",
+    "gridnode_prosumer_offering",
 }
 
 
