@@ -65,6 +65,22 @@ def session_side(view: SessionView, plays: set[str]) -> str:
     return SELLER if SELLER in plays else BUYER
 
 
+def partner_name(view: SessionView, snapshot: NodeSnapshot) -> str:
+    """The name ``view``'s partner goes by in ids, topics and its device: its configured
+    name, but for a partner a battery node both sells to and buys from, the one it buys
+    from is "<name> (seller)", so that the two are two devices (the name is stable: a
+    partner with no session has a waiting view)."""
+    if view.side != BUYER:
+        return view.peer_name
+    sold_to = any(v.peer_name == view.peer_name and v.side == SELLER for v in snapshot.sessions)
+    return f"{view.peer_name} (seller)" if sold_to else view.peer_name
+
+
+def partner_names(snapshot: NodeSnapshot) -> list[str]:
+    """Every partner's :func:`partner_name`, in the snapshot's order."""
+    return [partner_name(view, snapshot) for view in snapshot.sessions]
+
+
 def node_device(snapshot: NodeSnapshot, topics: Topics, name: str | None) -> dict[str, Any]:
     return {
         "identifiers": [f"gridnode_{topics.node_id}"],
@@ -143,7 +159,7 @@ def discovery(
                 _config(entity, topics, device, topics.node(entity.key), uid),
             )
     for view in snapshot.sessions:
-        peer = view.peer_name
+        peer = partner_name(view, snapshot)
         side = session_side(view, plays)
         partner = {
             "identifiers": [topics.unique_id("device", peer)],
@@ -184,5 +200,5 @@ def states(snapshot: NodeSnapshot, topics: Topics) -> dict[str, str]:
             found[topics.node(entity.key)] = book_value(snapshot.battery)
     for view in snapshot.sessions:
         for entity, value in partner_entities(session_side(view, plays)):
-            found[topics.partner(view.peer_name, entity.key)] = value(view)
+            found[topics.partner(partner_name(view, snapshot), entity.key)] = value(view)
     return found

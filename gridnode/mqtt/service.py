@@ -32,7 +32,16 @@ from typing import Protocol
 from gridnode.clock import Clock
 from gridnode.mqtt.client import BrokerLink, OnMessage
 from gridnode.mqtt.entities import OFF, ON
-from gridnode.mqtt.messages import OFFLINE, ONLINE, PRESS, Controls, discovery, states
+from gridnode.mqtt.messages import (
+    OFFLINE,
+    ONLINE,
+    PRESS,
+    Controls,
+    discovery,
+    partner_name,
+    partner_names,
+    states,
+)
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.mqtt.topics import Topics
 from gridnode.snapshot import BUYER, NodeSnapshot
@@ -109,7 +118,7 @@ class MqttService:
             first.fingerprint,
             self.settings.base_topic,
             self.settings.discovery_prefix,
-            (view.peer_name for view in first.sessions),
+            partner_names(first),
         )
         self.topics = topics
         if self.link is None:  # a restart of this task keeps the link it made
@@ -237,7 +246,7 @@ class MqttService:
         if payload != PRESS:
             return f"the stop button sends {PRESS}, not {payload!r}"
         snapshot = self.snapshot()
-        views = [v for v in snapshot.sessions if v.peer_name == partner]
+        views = [v for v in snapshot.sessions if partner_name(v, snapshot) == partner]
         if "+" in snapshot.role:  # a node on both sides has a stop button where it sells
             views = [v for v in views if v.side != BUYER]
             if not views:

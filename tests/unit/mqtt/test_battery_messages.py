@@ -9,7 +9,7 @@ import dataclasses
 from typing import Any
 
 from gridnode.mqtt.battery_entities import OFFERING, percent
-from gridnode.mqtt.messages import Controls, discovery, states
+from gridnode.mqtt.messages import Controls, discovery, partner_names, states
 from gridnode.mqtt.service import MqttService
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.mqtt.topics import Topics
@@ -46,9 +46,7 @@ SURPLUS = {"PV surplus", "Offer price", "Energy offered", "Offer status"}
 
 
 def _topics(snapshot: NodeSnapshot) -> Topics:
-    return Topics.of(
-        snapshot.fingerprint, "gridnode", PREFIX, [v.peer_name for v in snapshot.sessions]
-    )
+    return Topics.of(snapshot.fingerprint, "gridnode", PREFIX, partner_names(snapshot))
 
 
 def _published(
@@ -91,6 +89,23 @@ def test_a_battery_node_shows_the_partners_it_sells_to_and_buys_from() -> None:
     assert values[node["Live rate"]["state_topic"]] == "95.000" == f"{BUY_RATE / 1000:.3f}"
     assert values[node["Active seller"]["state_topic"]] == "grid"
     assert "Buying" in node  # the pause switch of its buying side
+
+
+def test_a_partner_it_sells_to_and_buys_from_is_two_devices() -> None:
+    """Another bank buys from this one and sells to it: two sessions, one name."""
+    bank = dataclasses.replace(grid_session(), peer_name="bank-2", session_id="bought")
+    snapshot = dataclasses.replace(
+        battery_snapshot(),
+        sessions=(dataclasses.replace(flat_session(), peer_name="bank-2"), bank),
+    )
+    assert partner_names(snapshot) == ["bank-2", "bank-2 (seller)"]
+    entities, values = _published(snapshot)  # no unique id twice
+    assert entities[("bank-2", "Power")]["device"]["model"] == "buyer of Bank"
+    assert entities[("bank-2 (seller)", "Power")]["device"]["model"] == "seller of Bank"
+    assert ("bank-2", "Stop session") in entities
+    assert ("bank-2 (seller)", "Stop session") not in entities
+    assert values[entities[("bank-2 (seller)", "Power")]["state_topic"]] == "3000.0"
+    assert values[entities[("bank-2", "Power")]["state_topic"]] == "1200.0"
 
 
 def test_the_battery_book_is_node_entities_with_home_assistants_classes() -> None:
