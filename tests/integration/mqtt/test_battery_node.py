@@ -44,8 +44,12 @@ async def test_a_battery_node_in_home_assistant(tmp_path: Path, broker: Broker) 
         try:
 
             def complete() -> bool:
-                """The charge, and a state for every entity discovered."""
+                """Every configuration the node lists (its QoS 1 messages may arrive after
+                the states), the charge, and a state for every entity discovered."""
                 latest = subscriber.latest()
+                listed = json.loads(latest.get(f"{root}/discovery", "[]"))
+                if not listed or not all(topic in latest for topic in listed):
+                    return False
                 configs = check_discovery(latest, "homeassistant").configs.values()
                 topics = [c["state_topic"] for c in configs if "state_topic" in c]
                 found = all(t in latest for t in topics)

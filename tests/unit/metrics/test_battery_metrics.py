@@ -22,7 +22,7 @@ from tests.support.battery_snapshot import (
     node_snapshot,
     prosumer_book,
 )
-from tests.unit.metrics.test_metrics import _scrape, _value
+from tests.support.prometheus import scrape, value
 
 J = 3.6  # joules in a mWh
 
@@ -30,19 +30,19 @@ J = 3.6  # joules in a mWh
 def _scrape_of(snapshot: NodeSnapshot) -> dict[str, list[Sample]]:
     registry = CollectorRegistry()
     registry.register(SnapshotCollector(lambda: snapshot))
-    return _scrape(registry)
+    return scrape(registry)
 
 
 def test_a_battery_nodes_sessions_are_labelled_by_side() -> None:
     samples = _scrape_of(battery_snapshot())
-    assert _value(samples, "gridnode_relay_on", partner="flat-1", side="seller") == 1
-    assert _value(samples, "gridnode_relay_on", partner="grid", side="buyer") == 0
-    assert _value(samples, "gridnode_session_rate_msat_per_kwh", side="seller") == SELL_RATE
-    assert _value(samples, "gridnode_session_rate_msat_per_kwh", side="buyer") == BUY_RATE
+    assert value(samples, "gridnode_relay_on", partner="flat-1", side="seller") == 1
+    assert value(samples, "gridnode_relay_on", partner="grid", side="buyer") == 0
+    assert value(samples, "gridnode_session_rate_msat_per_kwh", side="seller") == SELL_RATE
+    assert value(samples, "gridnode_session_rate_msat_per_kwh", side="buyer") == BUY_RATE
     state = "gridnode_session_state"
-    assert _value(samples, state, partner="grid", side="buyer", state="receiving") == 1
+    assert value(samples, state, partner="grid", side="buyer", state="receiving") == 1
     power = "gridnode_meter_power_watts"
-    assert _value(samples, power, partner="grid", side="buyer", meter="inverter") == 3000
+    assert value(samples, power, partner="grid", side="buyer", meter="inverter") == 3000
     # the same partner on both sides is two series, not one twice
     both = dataclasses.replace(
         battery_snapshot(),
@@ -54,29 +54,29 @@ def test_a_battery_nodes_sessions_are_labelled_by_side() -> None:
 
 def test_the_battery_book_is_gauges() -> None:
     samples = _scrape_of(battery_snapshot())
-    assert _value(samples, "gridnode_battery_capacity_joules") == 10_000_000 * J
-    assert _value(samples, "gridnode_battery_stored_joules") == 6_000_000 * J
-    assert _value(samples, "gridnode_battery_reserve_joules") == 1_000_000 * J
-    assert _value(samples, "gridnode_battery_maximum_joules") == 9_000_000 * J
-    assert _value(samples, "gridnode_battery_pledged_sell_joules") == 400_000 * J
-    assert _value(samples, "gridnode_battery_pledged_buy_joules") == 250_000 * J
-    assert _value(samples, "gridnode_battery_offer_msat_per_kwh") == SELL_RATE
-    assert _value(samples, "gridnode_battery_offer_energy_joules") == 500_000 * J
-    assert _value(samples, "gridnode_battery_bid_cap_msat_per_kwh") == 110_000
-    assert _value(samples, "gridnode_battery_floor_msat_per_kwh") == 140_000
-    assert _value(samples, "gridnode_battery_offering") == 1
-    assert _value(samples, "gridnode_battery_bidding") == 1
-    assert _value(samples, "gridnode_battery_charge_known") == 1
+    assert value(samples, "gridnode_battery_capacity_joules") == 10_000_000 * J
+    assert value(samples, "gridnode_battery_stored_joules") == 6_000_000 * J
+    assert value(samples, "gridnode_battery_reserve_joules") == 1_000_000 * J
+    assert value(samples, "gridnode_battery_maximum_joules") == 9_000_000 * J
+    assert value(samples, "gridnode_battery_pledged_sell_joules") == 400_000 * J
+    assert value(samples, "gridnode_battery_pledged_buy_joules") == 250_000 * J
+    assert value(samples, "gridnode_battery_offer_msat_per_kwh") == SELL_RATE
+    assert value(samples, "gridnode_battery_offer_energy_joules") == 500_000 * J
+    assert value(samples, "gridnode_battery_bid_cap_msat_per_kwh") == 110_000
+    assert value(samples, "gridnode_battery_floor_msat_per_kwh") == 140_000
+    assert value(samples, "gridnode_battery_offering") == 1
+    assert value(samples, "gridnode_battery_bidding") == 1
+    assert value(samples, "gridnode_battery_charge_known") == 1
     assert not any(name.startswith("gridnode_prosumer") for name in samples)
 
 
 def test_what_the_battery_does_not_know_or_offer_is_left_out() -> None:
     book = battery_book(charge_known=False, offer_msat_per_kwh=None, bid_msat_per_kwh=None)
     samples = _scrape_of(battery_snapshot(book))
-    assert _value(samples, "gridnode_battery_charge_known") == 0
-    assert _value(samples, "gridnode_battery_offering") == 0
-    assert _value(samples, "gridnode_battery_bidding") == 0
-    assert _value(samples, "gridnode_battery_reserve_joules") == 1_000_000 * J
+    assert value(samples, "gridnode_battery_charge_known") == 0
+    assert value(samples, "gridnode_battery_offering") == 0
+    assert value(samples, "gridnode_battery_bidding") == 0
+    assert value(samples, "gridnode_battery_reserve_joules") == 1_000_000 * J
     for missing in (
         "stored_joules",
         "pledged_sell_joules",
@@ -92,9 +92,9 @@ def test_a_prosumer_exports_its_surplus_and_offer() -> None:
         "seller+buyer+prosumer", (flat_session(), grid_session()), prosumer_book()
     )
     samples = _scrape_of(snapshot)
-    assert _value(samples, "gridnode_prosumer_surplus_watts") == 1800
-    assert _value(samples, "gridnode_prosumer_offer_msat_per_kwh") == 150_000
-    assert _value(samples, "gridnode_prosumer_offering") == 1
+    assert value(samples, "gridnode_prosumer_surplus_watts") == 1800
+    assert value(samples, "gridnode_prosumer_offer_msat_per_kwh") == 150_000
+    assert value(samples, "gridnode_prosumer_offering") == 1
     assert not any(name.startswith("gridnode_battery") for name in samples)
     unmeasured = dataclasses.replace(snapshot, battery=prosumer_book(surplus_power_mw=None))
     assert "gridnode_prosumer_surplus_watts" not in _scrape_of(unmeasured)
