@@ -3,7 +3,10 @@
 The scrape runs on the HTTP server's thread; it reads the latest
 :class:`~gridnode.snapshot.NodeSnapshot` the service stored (a frozen value, safe to read
 from any thread) and never touches the node. Session partners are labelled by their
-configured name (``partner``), never by a session id, so a label set stays bounded.
+configured name (``partner``), never by a session id, so a label set stays bounded; on a
+node on both sides (a battery, a prosumer) they carry the side this node is on in the
+session too (``side``: it may sell to and buy from the same partner), while a seller's
+and a buyer's series keep the labels they had.
 Units follow Prometheus' base units (watts, volts, amperes, joules, bytes, seconds);
 money keeps the node's own unit, msat, in the name.
 """
@@ -19,7 +22,8 @@ from prometheus_client.metrics_core import (
     Metric,
 )
 
-from gridnode.snapshot import NodeSnapshot, SessionView
+from gridnode.metrics.battery import book_gauges
+from gridnode.snapshot import BUYER, SELLER, NodeSnapshot, SessionView
 from gridnode.version import __version__
 
 #: Joules in one mWh.
@@ -53,14 +57,20 @@ class SnapshotCollector:
             paused = _gauge("gridnode_buying_paused", "Whether buying is paused by hand.")
             paused.add_metric([], 1.0 if snapshot.buying_paused else 0.0)
             yield paused
-        yield from _sessions(snapshot.sessions)
+        yield from _sessions(snapshot.sessions, sided=_on_both_sides(snapshot))
+        if snapshot.battery is not None:
+            yield from book_gauges(snapshot.battery)
         yield from _storage(snapshot)
         yield from _liquidity(snapshot)
 
 
-def _sessions(views: tuple[SessionView, ...]) -> Iterator[Metric]:
-    partner = ["partner"]
-    metered = ["partner", "meter"]
+def _on_both_sides(snapshot: NodeSnapshot) -> bool:
+    return {SELLER, BUYER} <= set(snapshot.role.split("+"))
+
+
+def _sessions(views: tuple[SessionView, ...], *, sided: bool) -> Iterator[Metric]:
+    partner = ["partner", "side"] if sided else ["partner"]
+    metered = [*partner, "meter"]
     families = {
         "connected": _gauge(
             "gridnode_peer_connected", "Whether the partner's link is up.", partner
@@ -68,7 +78,7 @@ def _sessions(views: tuple[SessionView, ...]) -> Iterator[Metric]:
         "state": _gauge(
             "gridnode_session_state",
             "The partner's session state (1 for the current one).",
-            ["partner", "state"],
+            [*partner, "state"],
         ),
         "relay": _gauge("gridnode_relay_on", "Whether the partner's relay is on.", partner),
         "rate": _gauge("gridnode_session_rate_msat_per_kwh", "The session's live rate.", partner),
@@ -105,9 +115,9 @@ def _sessions(views: tuple[SessionView, ...]) -> Iterator[Metric]:
         labels=metered,
     )
     for view in views:
-        name = [view.peer_name]
+        name = [view.peer_name, view.side] if sided else [view.peer_name]
         families["connected"].add_metric(name, 1.0 if view.peer_connected else 0.0)
-        families["state"].add_metric([view.peer_name, view.state], 1.0)
+        families["state"].add_metric([*name, view.state], 1.0)
         families["relay"].add_metric(name, 1.0 if view.relay_on else 0.0)
         if view.rate_msat_per_kwh is not None:
             families["rate"].add_metric(name, view.rate_msat_per_kwh)
@@ -118,7 +128,7 @@ def _sessions(views: tuple[SessionView, ...]) -> Iterator[Metric]:
         families["exposure_s"].add_metric(name, view.exposure_ms / 1000)
         reading = view.reading
         if reading is not None:
-            meter = [view.peer_name, view.meter_id]
+            meter = [*name, view.meter_id]
             families["power"].add_metric(meter, reading.power_mw / 1000)
             families["voltage"].add_metric(meter, reading.voltage_mv / 1000)
             families["current"].add_metric(meter, reading.current_ma / 1000)

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from gridnode.snapshot import NodeSnapshot, SessionView
+from gridnode.snapshot import SELLER, NodeSnapshot, SessionView
 
 #: What Home Assistant reads as "unknown" in a sensor's state topic.
 UNKNOWN = "None"
@@ -85,12 +85,13 @@ def _sat(pick: Callable[[SessionView], int]) -> SessionValue:
 
 
 def _energy(role: str) -> Entity:
-    name = "Energy delivered" if role == "seller" else "Energy imported"
+    name = "Energy delivered" if role == SELLER else "Energy imported"
     return Entity("sensor", "energy", name, "energy", "total_increasing", "kWh", 3)
 
 
 def partner_entities(role: str) -> list[tuple[Entity, SessionValue]]:
-    """A session partner's entities on a node of ``role`` ("seller" or "buyer")."""
+    """A session partner's entities where this node is on side ``role`` ("seller" or
+    "buyer")."""
     found: list[tuple[Entity, SessionValue]] = [
         (
             Entity("sensor", "power", "Power", "power", "measurement", "W", 0),
@@ -143,7 +144,7 @@ def partner_entities(role: str) -> list[tuple[Entity, SessionValue]]:
             lambda v: on_off(v.peer_connected),
         ),
     ]
-    if role == "seller":
+    if role == SELLER:
         found.append(
             (Entity("binary_sensor", "relay", "Relay", "power"), lambda v: on_off(v.relay_on))
         )
@@ -157,8 +158,11 @@ BUYING = Entity("switch", "buying", "Buying", icon="mdi:transmission-tower-impor
 
 
 def active_seller(snapshot: NodeSnapshot) -> SessionView | None:
-    """The session a buyer buys through now: the first with agreed terms not closed."""
+    """The session a buyer buys through now: the first with agreed terms not closed
+    (on a battery node, among those it buys in)."""
     for view in snapshot.sessions:
+        if view.side == SELLER:
+            continue
         if view.terms is not None and view.state != "closed":
             return view
     return None

@@ -7,6 +7,11 @@ Home Assistant's single-component discovery, as its documentation gives it: the 
 ``origin`` that published it, and an availability topic whose last will marks the node
 unavailable when it dies. One device per node, one per session partner (through the
 node's device); the partner's name, never a session id, is in every id.
+
+Each session is shown from the side this node is on in it (:func:`session_side`): a
+battery node sells to some partners and buys from others, so its device has partners of
+both kinds, and a stop button only where it sells. Its book (a battery's charge, a
+prosumer's surplus) is a set of node entities of its own (:mod:`gridnode.mqtt.battery_entities`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from gridnode.mqtt.battery_entities import book_entities
 from gridnode.mqtt.entities import (
     BUYING,
     OFF,
@@ -27,7 +33,7 @@ from gridnode.mqtt.entities import (
     warnings_attributes,
 )
 from gridnode.mqtt.topics import Topics
-from gridnode.snapshot import NodeSnapshot
+from gridnode.snapshot import BUYER, SELLER, NodeSnapshot, SessionView
 from gridnode.version import __version__
 
 #: Home Assistant's default availability payloads, written out.
@@ -49,6 +55,30 @@ class Controls:
 
 def roles(snapshot: NodeSnapshot) -> set[str]:
     return set(snapshot.role.split("+"))
+
+
+def session_side(view: SessionView, plays: set[str]) -> str:
+    """The side this node is on in ``view``'s session: the view's own, else (a snapshot
+    without it) the one side a seller or a buyer is on."""
+    if view.side:
+        return view.side
+    return SELLER if SELLER in plays else BUYER
+
+
+def partner_name(view: SessionView, snapshot: NodeSnapshot) -> str:
+    """The name ``view``'s partner goes by in ids, topics and its device: its configured
+    name, but for a partner a battery node both sells to and buys from, the one it buys
+    from is "<name> (seller)", so that the two are two devices (the name is stable: a
+    partner with no session has a waiting view)."""
+    if view.side != BUYER:
+        return view.peer_name
+    sold_to = any(v.peer_name == view.peer_name and v.side == SELLER for v in snapshot.sessions)
+    return f"{view.peer_name} (seller)" if sold_to else view.peer_name
+
+
+def partner_names(snapshot: NodeSnapshot) -> list[str]:
+    """Every partner's :func:`partner_name`, in the snapshot's order."""
+    return [partner_name(view, snapshot) for view in snapshot.sessions]
 
 
 def node_device(snapshot: NodeSnapshot, topics: Topics, name: str | None) -> dict[str, Any]:
@@ -121,23 +151,30 @@ def discovery(
             switch["command_topic"] = topics.buying_set
             switch["qos"] = 1
         add(topics.config(BUYING.component, uid), switch)
-    role = "seller" if "seller" in plays else "buyer"
+    if snapshot.battery is not None:
+        for entity, _ in book_entities(snapshot.battery.kind):
+            uid = topics.unique_id(entity.key)
+            add(
+                topics.config(entity.component, uid),
+                _config(entity, topics, device, topics.node(entity.key), uid),
+            )
     for view in snapshot.sessions:
-        peer = view.peer_name
+        peer = partner_name(view, snapshot)
+        side = session_side(view, plays)
         partner = {
             "identifiers": [topics.unique_id("device", peer)],
             "name": f"{device['name']}: {peer}",
             "manufacturer": "gridnode",
-            "model": f"{'buyer' if role == 'seller' else 'seller'} of {device['name']}",
+            "model": f"{BUYER if side == SELLER else SELLER} of {device['name']}",
             "via_device": device["identifiers"][0],
         }
-        for entity, _ in partner_entities(role):
+        for entity, _ in partner_entities(side):
             uid = topics.unique_id(entity.key, peer)
             add(
                 topics.config(entity.component, uid),
                 _config(entity, topics, partner, topics.partner(peer, entity.key), uid),
             )
-        if role == "seller":
+        if side == SELLER:
             uid = topics.unique_id(STOP.key, peer)
             button = None
             if controls.allowed:
@@ -158,9 +195,10 @@ def states(snapshot: NodeSnapshot, topics: Topics) -> dict[str, str]:
     plays = roles(snapshot)
     if "buyer" in plays:
         found[topics.node(BUYING.key)] = on_off(not snapshot.buying_paused)
-    role = "seller" if "seller" in plays else "buyer"
-    entities = partner_entities(role)
+    if snapshot.battery is not None:
+        for entity, book_value in book_entities(snapshot.battery.kind):
+            found[topics.node(entity.key)] = book_value(snapshot.battery)
     for view in snapshot.sessions:
-        for entity, value in entities:
-            found[topics.partner(view.peer_name, entity.key)] = value(view)
+        for entity, value in partner_entities(session_side(view, plays)):
+            found[topics.partner(partner_name(view, snapshot), entity.key)] = value(view)
     return found

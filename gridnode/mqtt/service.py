@@ -32,10 +32,19 @@ from typing import Protocol
 from gridnode.clock import Clock
 from gridnode.mqtt.client import BrokerLink, OnMessage
 from gridnode.mqtt.entities import OFF, ON
-from gridnode.mqtt.messages import OFFLINE, ONLINE, PRESS, Controls, discovery, states
+from gridnode.mqtt.messages import (
+    OFFLINE,
+    ONLINE,
+    PRESS,
+    Controls,
+    discovery,
+    partner_name,
+    partner_names,
+    states,
+)
 from gridnode.mqtt.settings import MqttSettings
 from gridnode.mqtt.topics import Topics
-from gridnode.snapshot import NodeSnapshot
+from gridnode.snapshot import BUYER, NodeSnapshot
 
 log = logging.getLogger("gridnode.mqtt")
 
@@ -109,7 +118,7 @@ class MqttService:
             first.fingerprint,
             self.settings.base_topic,
             self.settings.discovery_prefix,
-            (view.peer_name for view in first.sessions),
+            partner_names(first),
         )
         self.topics = topics
         if self.link is None:  # a restart of this task keeps the link it made
@@ -236,7 +245,13 @@ class MqttService:
             return "stopping a session by hand is refused: start the node with --allow-control"
         if payload != PRESS:
             return f"the stop button sends {PRESS}, not {payload!r}"
-        view = next((v for v in self.snapshot().sessions if v.peer_name == partner), None)
+        snapshot = self.snapshot()
+        views = [v for v in snapshot.sessions if partner_name(v, snapshot) == partner]
+        if "+" in snapshot.role:  # a node on both sides has a stop button where it sells
+            views = [v for v in views if v.side != BUYER]
+            if not views:
+                return f"{partner} sells to this node: only a session it sells in can be stopped"
+        view = next(iter(views), None)
         if view is None or not view.session_id:
             return f"{partner} has no live session"
         return await self.stop_session(view.session_id, STOPPED_BY_HAND)

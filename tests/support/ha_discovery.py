@@ -35,6 +35,9 @@ SENSOR_CLASSES: dict[str, tuple[set[str | None] | None, set[str]]] = {
     "voltage": ({"V", "mV", "µV", "kV", "MV"}, {"measurement"}),
     "current": ({"A", "mA"}, {"measurement"}),
     "energy": (set(ENERGY_UNITS), {"total", "total_increasing"}),
+    # a battery's level, and the energy held in a store (not a register that counts up)
+    "battery": ({"%"}, {"measurement"}),
+    "energy_storage": (set(ENERGY_UNITS), {"measurement"}),
     "duration": ({"d", "h", "min", "s", "ms"}, set(STATE_CLASSES)),
     "frequency": ({"Hz", "kHz", "MHz", "GHz"}, {"measurement"}),
     # an ISO 4217 currency code (not checked by Home Assistant's units table)

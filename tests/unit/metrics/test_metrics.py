@@ -8,9 +8,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.parser import text_string_to_metric_families
-from prometheus_client.samples import Sample
+from prometheus_client import CollectorRegistry
 
 from gridnode.metrics.collector import SnapshotCollector
 from gridnode.metrics.observer import MetricsObserver
@@ -18,54 +16,8 @@ from gridnode.node.runtime import NodeRuntime
 from gridnode.node.storage import StorageWatch
 from gridnode.snapshot import Liquidity, NodeSnapshot, StorageView
 from tests.support.node import NodeExtras, trading_pair
+from tests.support.prometheus import scrape, value
 from tests.support.terms import ELECTRICAL
-
-#: The units a gauge or counter of gridnode may end in (Prometheus base units, and msat).
-UNITS = (
-    "_bytes",
-    "_seconds",
-    "_watts",
-    "_volts",
-    "_amperes",
-    "_joules",
-    "_msat",
-    "_per_kwh",
-    "_per_day",
-)
-#: Gauges without a unit: counts and 0/1 states.
-UNITLESS = {
-    "gridnode_lnd_up",
-    "gridnode_warnings",
-    "gridnode_buying_paused",
-    "gridnode_peer_connected",
-    "gridnode_session_state",
-    "gridnode_relay_on",
-    "gridnode_info",
-}
-
-
-def _scrape(registry: CollectorRegistry) -> dict[str, list[Sample]]:
-    """Every sample by name, read back by prometheus_client's parser; each family held to
-    the naming conventions on the way."""
-    text = generate_latest(registry).decode()
-    samples: dict[str, list[Sample]] = {}
-    for family in text_string_to_metric_families(text):
-        if family.type == "counter":
-            assert {s.name for s in family.samples} <= {
-                f"{family.name}_total",
-                f"{family.name}_created",
-            }, family.name
-        elif family.type != "info" and not family.name.endswith("_created"):
-            # (the text format shows a counter's creation time as a gauge of its own)
-            assert family.name in UNITLESS or family.name.endswith(UNITS), family.name
-        for sample in family.samples:
-            samples.setdefault(sample.name, []).append(sample)
-    return samples
-
-
-def _value(samples: dict[str, list[Sample]], name: str, **labels: str) -> float:
-    (found,) = [s for s in samples[name] if all(s.labels.get(k) == v for k, v in labels.items())]
-    return found.value
 
 
 def _registry(runtime: NodeRuntime, registry: CollectorRegistry) -> CollectorRegistry:
@@ -86,8 +38,8 @@ async def test_a_trading_pairs_metrics_parse_and_follow_conventions(tmp_path: Pa
         ledger = pair.seller_ledger.path
         pair.seller.pruner.storage = StorageWatch([ledger], 20, pair.clock.now_ms, ledger=ledger)
         await pair.seller.pruner.once()  # the first storage sample
-        seller = _scrape(_registry(pair.seller, seller_registry))
-        buyer = _scrape(_registry(pair.buyer, buyer_registry))
+        seller = scrape(_registry(pair.seller, seller_registry))
+        buyer = scrape(_registry(pair.buyer, buyer_registry))
         session_ids = {
             v.session_id for r in (pair.seller, pair.buyer) for v in r.snapshot().sessions
         }
@@ -96,32 +48,30 @@ async def test_a_trading_pairs_metrics_parse_and_follow_conventions(tmp_path: Pa
             for name, found in samples.items():
                 for sample in found:
                     assert not set(sample.labels.values()) & session_ids, name
-            assert _value(samples, "gridnode_lnd_up") == 1
-            assert _value(samples, "gridnode_warnings") == 0
+            assert value(samples, "gridnode_lnd_up") == 1
+            assert value(samples, "gridnode_warnings") == 0
 
-        paid = _value(buyer, "gridnode_payments_total", outcome="succeeded")
+        paid = value(buyer, "gridnode_payments_total", outcome="succeeded")
         assert paid >= 5
-        assert _value(buyer, "gridnode_payments_total", outcome="failed") == 0
-        assert _value(buyer, "gridnode_payment_duration_seconds_count") == paid
-        settled = _value(seller, "gridnode_invoices_total", outcome="settled")
+        assert value(buyer, "gridnode_payments_total", outcome="failed") == 0
+        assert value(buyer, "gridnode_payment_duration_seconds_count") == paid
+        settled = value(seller, "gridnode_invoices_total", outcome="settled")
         assert settled >= 5
-        assert _value(seller, "gridnode_settlement_to_credit_seconds_count") == settled
+        assert value(seller, "gridnode_settlement_to_credit_seconds_count") == settled
         assert (
-            _value(seller, "gridnode_relay_switches_total", state="on", cause="conditions_met") == 1
+            value(seller, "gridnode_relay_switches_total", state="on", cause="conditions_met") == 1
         )
-        assert _value(seller, "gridnode_control_tick_gap_seconds_count") > 100
-        assert _value(seller, "gridnode_relay_on", partner="buyer-1") == 1
-        assert _value(seller, "gridnode_session_state", partner="buyer-1", state="supplying") == 1
-        assert _value(buyer, "gridnode_session_state", partner="seller", state="receiving") == 1
-        power = _value(
-            seller, "gridnode_meter_power_watts", partner="buyer-1", meter="seller-meter"
-        )
+        assert value(seller, "gridnode_control_tick_gap_seconds_count") > 100
+        assert value(seller, "gridnode_relay_on", partner="buyer-1") == 1
+        assert value(seller, "gridnode_session_state", partner="buyer-1", state="supplying") == 1
+        assert value(buyer, "gridnode_session_state", partner="seller", state="receiving") == 1
+        power = value(seller, "gridnode_meter_power_watts", partner="buyer-1", meter="seller-meter")
         assert power == pair.wire.load_mw / 1000
-        assert _value(buyer, "gridnode_meter_import_energy_joules_total", partner="seller") > 0
-        assert _value(buyer, "gridnode_session_exposure_msat", partner="seller") > 0
-        assert _value(buyer, "gridnode_buying_paused") == 0
-        assert _value(seller, "gridnode_ledger_size_bytes") > 0
-        assert _value(seller, "gridnode_storage_budget_bytes_per_day") > 0
+        assert value(buyer, "gridnode_meter_import_energy_joules_total", partner="seller") > 0
+        assert value(buyer, "gridnode_session_exposure_msat", partner="seller") > 0
+        assert value(buyer, "gridnode_buying_paused") == 0
+        assert value(seller, "gridnode_ledger_size_bytes") > 0
+        assert value(seller, "gridnode_storage_budget_bytes_per_day") > 0
         # the seller asks for its channel balances (its receivable headroom); the buyer's
         # least-privilege macaroon may not
         assert "gridnode_lightning_receivable_msat" not in buyer
@@ -140,12 +90,12 @@ def test_the_storage_and_liquidity_figures_are_gauges() -> None:
     )
     registry = CollectorRegistry()
     registry.register(SnapshotCollector(lambda: snapshot))
-    samples = _scrape(registry)
-    assert _value(samples, "gridnode_lnd_up") == 0
-    assert _value(samples, "gridnode_lnd_data_size_bytes") == 5_000
-    assert _value(samples, "gridnode_storage_budget_headroom_bytes_per_day") == -10 * 10**6
-    assert _value(samples, "gridnode_lightning_receivable_msat") == 9_000_000
-    assert _value(samples, "gridnode_info", role="seller") == 1
+    samples = scrape(registry)
+    assert value(samples, "gridnode_lnd_up") == 0
+    assert value(samples, "gridnode_lnd_data_size_bytes") == 5_000
+    assert value(samples, "gridnode_storage_budget_headroom_bytes_per_day") == -10 * 10**6
+    assert value(samples, "gridnode_lightning_receivable_msat") == 9_000_000
+    assert value(samples, "gridnode_info", role="seller") == 1
 
 
 async def test_a_three_phase_meter_shows_each_phase(tmp_path: Path) -> None:
@@ -161,14 +111,14 @@ async def test_a_three_phase_meter_shows_each_phase(tmp_path: Path) -> None:
     async with pair.trading():
         await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=30)
         await pair.clock.advance(5)
-        seller = _scrape(_registry(pair.seller, registry))
+        seller = scrape(_registry(pair.seller, registry))
         where = {"partner": "buyer-1", "meter": "seller-meter"}
         amps = [
-            _value(seller, "gridnode_meter_phase_current_amperes", phase=f"L{n}", **where)
+            value(seller, "gridnode_meter_phase_current_amperes", phase=f"L{n}", **where)
             for n in (1, 2, 3)
         ]
         volts = {
-            _value(seller, "gridnode_meter_phase_voltage_volts", phase=f"L{n}", **where)
+            value(seller, "gridnode_meter_phase_voltage_volts", phase=f"L{n}", **where)
             for n in (1, 2, 3)
         }
         assert volts == {230.0}
