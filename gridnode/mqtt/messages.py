@@ -81,12 +81,19 @@ def partner_names(snapshot: NodeSnapshot) -> list[str]:
     return [partner_name(view, snapshot) for view in snapshot.sessions]
 
 
+def node_kind(snapshot: NodeSnapshot) -> str:
+    """What the node is, in a word: "seller", "buyer", or for a node that plays both
+    roles what it is ("battery", "prosumer"), not its roles joined ("seller+buyer+...")."""
+    plays = snapshot.role.split("+")
+    return plays[-1] if len(plays) > 1 else snapshot.role
+
+
 def node_device(snapshot: NodeSnapshot, topics: Topics, name: str | None) -> dict[str, Any]:
     return {
         "identifiers": [f"gridnode_{topics.node_id}"],
-        "name": name or f"gridnode {snapshot.role} {topics.node_id[:6]}",
+        "name": name or f"gridnode {node_kind(snapshot)} {topics.node_id[:6]}",
         "manufacturer": "gridnode",
-        "model": f"{snapshot.role} node",
+        "model": f"{node_kind(snapshot)} node",
         "sw_version": __version__,
     }
 

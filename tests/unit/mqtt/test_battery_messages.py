@@ -89,6 +89,8 @@ def test_a_battery_node_shows_the_partners_it_sells_to_and_buys_from() -> None:
     assert values[node["Live rate"]["state_topic"]] == "95.000" == f"{BUY_RATE / 1000:.3f}"
     assert values[node["Active seller"]["state_topic"]] == "grid"
     assert "Buying" in node  # the pause switch of its buying side
+    # the node's device says what it is, not its roles joined
+    assert node["Live rate"]["device"]["model"] == "battery node"
 
 
 def test_a_partner_it_sells_to_and_buys_from_is_two_devices() -> None:
