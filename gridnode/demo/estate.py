@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import re
 import subprocess
 import sys
@@ -25,17 +24,17 @@ from pathlib import Path
 
 from gridnode.demo import bus, configs
 from gridnode.demo.feeds import feed_name
+from gridnode.demo.launch import launch, start_circuit
 from gridnode.demo.market_summary import market_figures
-from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
-from gridnode.demo.run import DemoError, DemoHarness, DemoOptions, Parts, Say, start_or_explain
+from gridnode.demo.records import NETWORK_DIR, fresh_network_dir
+from gridnode.demo.run import DemoHarness, DemoOptions, Parts, Say, run_harness
 from gridnode.demo.stopping import Begun
 from gridnode.demo.summary import summarize
 from gridnode.demo.tenants import buyer_gap_ms, payer_of
 from gridnode.errors import UsageError
 from gridnode.regtest.daemons import LndNode
-from gridnode.regtest.lifetime import StopSignals, popen
+from gridnode.regtest.lifetime import StopSignals
 from gridnode.regtest.network import RegtestNetwork
-from gridnode.regtest.processes import Daemon, spawn
 
 #: A time-scaled day: the solar seller's price goes round from dear to cheap and back
 #: in this many minutes.
@@ -105,17 +104,7 @@ def _seconds(text: str) -> float | None:
 
 def run_estate_demo(options: EstateOptions, say: Say) -> dict[str, object]:
     """As :func:`gridnode.demo.run.run_demo`, with several sellers."""
-    harness = EstateHarness(options, say)
-    with StopSignals(say) as stops:
-        start_or_explain(harness)
-        try:
-            asyncio.run(harness.watch(options.seconds, stops))
-        except KeyboardInterrupt:
-            say("interrupted: closing the sessions")
-        finally:
-            stops.hold()
-            harness.stop()
-        return harness.summary()
+    return run_harness(EstateHarness(options, say))
 
 
 class EstateHarness(DemoHarness):
@@ -128,17 +117,8 @@ class EstateHarness(DemoHarness):
         super().__init__(options, say)
         self.options = options
 
-    def start(self) -> EstateParts:
-        self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
-        begun = Begun(self.record)
-        try:
-            self.parts = _start(self.root, self.options, self.say, begun)
-        except BaseException:
-            begun.undo(self.options.keep_network)
-            self.record.finish()
-            raise
-        self.started = time.time()
-        return self.parts
+    def start_parts(self, begun: Begun) -> EstateParts:
+        return _start(self.root, self.options, self.say, begun)
 
     async def watch(self, seconds: float | None, stops: StopSignals | None = None) -> None:
         failing = asyncio.create_task(self._fail_seller())
@@ -221,9 +201,9 @@ def _start(root: Path, options: EstateOptions, say: Say, begun: Begun) -> Estate
     parts = EstateParts(network, circuit, info, sellers[0][0], buyers)
     parts.sellers = [files for files, _ in sellers]
     for files in parts.sellers:
-        _launch(parts, begun, files.name, ["sell", "--config", str(files.config)], files.directory)
+        launch(parts, begun, files.name, ["sell", "--config", str(files.config)], files.directory)
     for buyer in buyers:
-        _launch(parts, begun, buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
+        launch(parts, begun, buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
     say(f"{len(sellers)} sellers and {len(buyers)} buyer(s) started")
     return parts
 
@@ -286,28 +266,7 @@ def _start_circuit(
     argv = [sys.executable, "-m", "gridnode.demo.feeds", "--sellers", str(options.sellers)]
     argv += ["--buyers", str(options.buyers), "--state", str(root / "circuit.json")]
     argv += ["--load-watts", str(options.load_watts), "--cycling-watts", str(options.cycling_watts)]
-    log = root / "circuit.log"
-    with log.open("ab") as errors:
-        circuit: subprocess.Popen[str] = popen(
-            argv,
-            tied=True,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            start_new_session=True,
-        )
-    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
-    assert circuit.stdout is not None
-    line = circuit.stdout.readline()
-    if not line:
-        raise DemoError(f"the circuit process did not start; see {log}")
-    info: dict[str, object] = json.loads(line)
-    return circuit, info
-
-
-def _launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
-    argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
-    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
+    return start_circuit(root, argv, begun)
 
 
 def _midday_ms(now_s: float) -> int:

@@ -13,7 +13,6 @@ day and each household's cost against the grid alone (:mod:`gridnode.demo.day_su
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import subprocess
@@ -29,16 +28,15 @@ from gridnode.demo.day_circuit import BATTERY, GRID, PV, BatteryModel
 from gridnode.demo.day_nodes import SMART_BAND, make_battery, write_households, write_sellers
 from gridnode.demo.day_summary import battery_figures, household_costs
 from gridnode.demo.estate import EstateHarness, EstateOptions, EstateParts
-from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
-from gridnode.demo.run import DemoError, DemoOptions, Say, start_or_explain
+from gridnode.demo.launch import launch, start_circuit
+from gridnode.demo.records import NETWORK_DIR, fresh_network_dir
+from gridnode.demo.run import DemoOptions, Say, run_harness
 from gridnode.demo.stopping import Begun
 from gridnode.errors import UsageError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
 from gridnode.regtest.daemons import LndNode
-from gridnode.regtest.lifetime import StopSignals, popen
 from gridnode.regtest.network import RegtestNetwork
-from gridnode.regtest.processes import Daemon, spawn
 
 #: The households (each with its own payer LND).
 HOUSEHOLDS = 3
@@ -105,17 +103,8 @@ class DayHarness(EstateHarness):
         self.options = options
         self.battery_receipts: list[Path] = []
 
-    def start(self) -> DayParts:
-        self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
-        begun = Begun(self.record)
-        try:
-            self.parts = _start(self.root, self.options, self.say, begun)
-        except BaseException:
-            begun.undo(self.options.keep_network)
-            self.record.finish()
-            raise
-        self.started = time.time()
-        return self.parts
+    def start_parts(self, begun: Begun) -> DayParts:
+        return _start(self.root, self.options, self.say, begun)
 
     def day_over_s(self) -> float:
         """Seconds from now to the end of the first whole day."""
@@ -161,17 +150,7 @@ class DayHarness(EstateHarness):
 
 def run_day_demo(options: DayOptions, say: Say) -> dict[str, object]:
     """As :func:`gridnode.demo.estate.run_estate_demo`, for the estate day."""
-    harness = DayHarness(options, say)
-    with StopSignals(say) as stops:
-        start_or_explain(harness)
-        try:
-            asyncio.run(harness.watch(options.seconds, stops))
-        except KeyboardInterrupt:
-            say("interrupted: closing the sessions")
-        finally:
-            stops.hold()
-            harness.stop()
-        return harness.summary()
+    return run_harness(DayHarness(options, say))
 
 
 def _start(root: Path, options: DayOptions, say: Say, begun: Begun) -> DayParts:
@@ -201,13 +180,13 @@ def _start(root: Path, options: DayOptions, say: Say, begun: Begun) -> DayParts:
     parts.battery, parts.day = sellers[BATTERY].files, day
     for number, command in ((PV, "sell"), (GRID, "sell"), (BATTERY, "battery")):
         files = sellers[number].files
-        _launch(parts, begun, files.name, [command, "--config", str(files.config)], files.directory)
+        launch(parts, begun, files.name, [command, "--config", str(files.config)], files.directory)
     for files in households:
-        _launch(parts, begun, files.name, ["buy", "--config", str(files.config)], files.directory)
+        launch(parts, begun, files.name, ["buy", "--config", str(files.config)], files.directory)
     board = info.get("smart_loads")
     if isinstance(board, dict):
         loads = configs.write_loads(households[0], feeds[0], board, SMART_BAND)
-        _launch(parts, begun, "loads-1", ["loads", "--config", str(loads)], households[0].directory)
+        launch(parts, begun, "loads-1", ["loads", "--config", str(loads)], households[0].directory)
     dawn = datetime.fromtimestamp(day.dawn_ms / 1000, UTC).strftime("%H:%M:%S")
     say(f"the day dawns at {dawn} UTC: {', '.join(day.parts)}, a minute each")
     return parts
@@ -219,25 +198,4 @@ def _start_circuit(
     model = json.dumps(dataclasses.asdict(options.model))
     argv = [sys.executable, "-m", "gridnode.demo.day_circuit", "--model", model]
     argv += ["--state", str(root / "circuit.json")]
-    log = root / "circuit.log"
-    with log.open("ab") as errors:
-        circuit: subprocess.Popen[str] = popen(
-            argv,
-            tied=True,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            start_new_session=True,
-        )
-    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
-    assert circuit.stdout is not None
-    line = circuit.stdout.readline()
-    if not line:
-        raise DemoError(f"the circuit process did not start; see {log}")
-    info: dict[str, object] = json.loads(line)
-    return circuit, info
-
-
-def _launch(parts: DayParts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
-    argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
-    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
+    return start_circuit(root, argv, begun)

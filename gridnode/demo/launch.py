@@ -1,0 +1,56 @@
+"""Starting the demo's processes: the circuit (whose first line on stdout tells its
+ports) and the nodes, each recorded in :class:`~gridnode.demo.stopping.Begun` so that a
+failed start stops them again. The plain demo, the estate and the estate day start
+theirs alike (:mod:`gridnode.demo.run`, :mod:`gridnode.demo.estate`,
+:mod:`gridnode.demo.estate_day`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gridnode.demo.stopping import Begun
+from gridnode.errors import GridnodeError
+from gridnode.regtest.lifetime import popen
+from gridnode.regtest.processes import Daemon, spawn
+
+if TYPE_CHECKING:
+    from gridnode.demo.run import Parts
+
+
+class DemoError(GridnodeError):
+    """The demo could not start or a part of it died."""
+
+
+def start_circuit(
+    root: Path, argv: list[str], begun: Begun
+) -> tuple[subprocess.Popen[str], dict[str, object]]:
+    """Start the circuit process ``argv`` (its errors in ``root/circuit.log``) and read
+    its first line: the JSON of its ports."""
+    log = root / "circuit.log"
+    with log.open("ab") as errors:
+        circuit: subprocess.Popen[str] = popen(
+            argv,
+            tied=True,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            start_new_session=True,  # a terminal's Ctrl-C reaches the demo, which stops it
+        )
+    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
+    assert circuit.stdout is not None
+    line = circuit.stdout.readline()
+    if not line:
+        raise DemoError(f"the circuit process did not start; see {log}")
+    info: dict[str, object] = json.loads(line)
+    return circuit, info
+
+
+def launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
+    """Start the node ``name`` as ``gridnode <args>`` (JSON logs in its ``directory``)."""
+    argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
+    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
