@@ -17,17 +17,16 @@ from gridnode.node.battery_role import BatteryRole, BatterySellerRole, partner_l
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.runtime import NodeRuntime
 from tests.support.clock import VirtualClock
-from tests.support.links import MemoryDialer, MemoryListener, link_pair
+from tests.support.links import link_pair
 from tests.support.node_parts import harness_limits, runtime
 from tests.support.two_sided import (
     SELLER_METER,
     ThreeNodes,
     contexts,
     grid_seller,
-    partner,
-    poller,
-    slot,
-    terms,
+    home_buyer,
+    middle_buyer,
+    middle_seller,
 )
 from tests.support.wire import Wire
 
@@ -66,32 +65,14 @@ async def battery_estate(
     battery_ctx, home_ctx = found.middle, found.home
     # the battery sells to the household over one link and one circuit
     home_wire, home_links = Wire(clock, load_mw=load_mw), link_pair(clock=clock)
-    battery_seller = BatterySellerRole(
-        battery_ctx,
-        desk=desk,
-        terms=terms(desk.rule.price_empty_msat_per_kwh, period_ms),
-        server=MemoryListener(),
-        listen=("127.0.0.1", 0),
-        slots=[slot(battery_ctx, "household", found.home_peer, home_links, home_wire)],
-        storage_budget_mb_per_day=1_000,
+    battery_seller = middle_seller(
+        found, desk, desk.rule.price_empty_msat_per_kwh, period_ms, home_links, home_wire
     )
-    household = BuyerRole(
-        home_ctx,
-        partners=[
-            partner(home_ctx, "battery", found.middle_peer, MemoryDialer(home_links), BUYER_METER)
-        ],
-        poller=poller(home_wire.meter(BUYER_METER), BUYER_METER, clock),
-    )
+    household = home_buyer(found, home_links, home_wire, BUYER_METER)
     # and buys from the seller over another, on its inverter's meter
     grid_wire, grid_links = Wire(clock, load_mw=load_mw), link_pair(clock=clock)
     seller = grid_seller(found, "battery", seller_price, period_ms, grid_links, grid_wire)
-    battery_buyer = BuyerRole(
-        battery_ctx,
-        partners=[
-            partner(battery_ctx, "seller", found.seller_peer, MemoryDialer(grid_links), INVERTER)
-        ],
-        poller=poller(grid_wire.meter(INVERTER), INVERTER, clock),
-    )
+    battery_buyer = middle_buyer(found, grid_links, grid_wire.meter(INVERTER), INVERTER)
     limits = harness_limits()
     battery_role = BatteryRole(
         battery_ctx,

@@ -22,16 +22,16 @@ from gridnode.node.prosumer_role import ProsumerRole
 from gridnode.node.runtime import NodeRuntime
 from tests.support.clock import VirtualClock
 from tests.support.house import House
-from tests.support.links import MemoryDialer, MemoryListener, link_pair
+from tests.support.links import link_pair
 from tests.support.node_parts import runtime
 from tests.support.two_sided import (
     ThreeNodes,
     contexts,
     grid_seller,
-    partner,
+    home_buyer,
+    middle_buyer,
+    middle_seller,
     poller,
-    slot,
-    terms,
 )
 from tests.support.wire import Wire
 
@@ -74,35 +74,13 @@ async def prosumer_estate(
     desk = ProsumerDesk(rule, window_ms=window_ms)
     # the prosumer sells its surplus to the neighbour over one link and one circuit
     home_wire, home_links = Wire(clock, load_mw=neighbour_mw), link_pair(clock=clock)
-    selling = BatterySellerRole(
-        prosumer_ctx,
-        desk=desk,
-        terms=terms(rule.price_msat_per_kwh, period_ms),
-        server=MemoryListener(),
-        listen=("127.0.0.1", 0),
-        slots=[slot(prosumer_ctx, "neighbour", found.home_peer, home_links, home_wire)],
-        storage_budget_mb_per_day=1_000,
-    )
-    neighbour = BuyerRole(
-        home_ctx,
-        partners=[
-            partner(
-                home_ctx, "prosumer", found.middle_peer, MemoryDialer(home_links), NEIGHBOUR_METER
-            )
-        ],
-        poller=poller(home_wire.meter(NEIGHBOUR_METER), NEIGHBOUR_METER, clock),
-    )
+    selling = middle_seller(found, desk, rule.price_msat_per_kwh, period_ms, home_links, home_wire)
+    neighbour = home_buyer(found, home_links, home_wire, NEIGHBOUR_METER)
     # and buys from the seller over the grid wire, on its connection meter
     grid_wire, grid_links = Wire(clock, load_mw=1), link_pair(clock=clock)
     house = House(clock, grid_wire)
     seller = grid_seller(found, "prosumer", seller_price, period_ms, grid_links, grid_wire)
-    buying = BuyerRole(
-        prosumer_ctx,
-        partners=[
-            partner(prosumer_ctx, "seller", found.seller_peer, MemoryDialer(grid_links), CONNECTION)
-        ],
-        poller=poller(house.connection_meter(CONNECTION), CONNECTION, clock),
-    )
+    buying = middle_buyer(found, grid_links, house.connection_meter(CONNECTION), CONNECTION)
     household = ProsumerRole(
         prosumer_ctx,
         desk,

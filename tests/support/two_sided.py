@@ -17,6 +17,8 @@ from gridnode.hardware.meter import Meter
 from gridnode.hardware.relay import FailSafeRelay
 from gridnode.identity import NodeIdentity, Role
 from gridnode.money import Msat
+from gridnode.node.battery_role import BatterySellerRole, SaleDesk
+from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.metering import MeterPoller
 from gridnode.node.runtime import NodeRuntime
@@ -168,4 +170,46 @@ def grid_seller(
         listen=("127.0.0.1", 0),
         slots=[slot(found.seller, buyer, found.middle_peer, links, wire)],
         storage_budget_mb_per_day=1_000,
+    )
+
+
+def middle_seller(
+    found: Contexts, desk: SaleDesk, price: int, period_ms: int, links: LinkPair, wire: Wire
+) -> BatterySellerRole:
+    """The middle node's seller role: it sells periods of ``period_ms`` priced by
+    ``desk`` (``price`` the template's) to the household over ``links`` and ``wire``."""
+    home = found.home_peer.name
+    return BatterySellerRole(
+        found.middle,
+        desk=desk,
+        terms=terms(price, period_ms),
+        server=MemoryListener(),
+        listen=("127.0.0.1", 0),
+        slots=[slot(found.middle, home, found.home_peer, links, wire)],
+        storage_budget_mb_per_day=1_000,
+    )
+
+
+def home_buyer(found: Contexts, links: LinkPair, wire: Wire, meter_id: str) -> BuyerRole:
+    """The household's buyer role: it buys from the middle node over ``links``, on its
+    own meter ``meter_id`` on ``wire``."""
+    return _buyer(found.home, found.middle_peer, links, wire.meter(meter_id), meter_id)
+
+
+def middle_buyer(found: Contexts, links: LinkPair, meter: Meter, meter_id: str) -> BuyerRole:
+    """The middle node's buyer role: it buys from the seller over ``links``, on its own
+    ``meter`` (the inverter, the connection meter)."""
+    return _buyer(found.middle, found.seller_peer, links, meter, meter_id)
+
+
+def _buyer(
+    ctx: NodeContext, seller: PinnedPeer, links: LinkPair, meter: Meter, meter_id: str
+) -> BuyerRole:
+    clock = ctx.clock
+    assert isinstance(clock, VirtualClock)
+    dialer = MemoryDialer(links)
+    return BuyerRole(
+        ctx,
+        partners=[partner(ctx, seller.name, seller, dialer, meter_id)],
+        poller=poller(meter, meter_id, clock),
     )

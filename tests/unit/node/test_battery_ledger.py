@@ -9,25 +9,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gridnode.battery.book import BatteryBook
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
-from gridnode.battery.spec import BatterySpec
 from gridnode.money import Msat
 from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
 from gridnode.statement.collect import collect
 from gridnode.statement.model import Month
-from gridnode.trade.units import MilliWatt, Mwh
 from gridnode.wallet.port import ChannelInfo
 from tests.support.battery_node import battery_estate
+from tests.support.battery_parts import FLAT_RULE as RULE
+from tests.support.battery_parts import LOSSLESS_SPEC as SPEC
 from tests.support.doctor import BUYER_NODE, SELLER_NODE, channel
-
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(10_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
 
 
 class _Channels:

@@ -7,33 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridnode.battery.book import BatteryBook
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule, bid_price
-from gridnode.battery.spec import BatterySpec
-from gridnode.ledger import LedgerStore
+from gridnode.battery.pricing import bid_price
 from gridnode.node.battery_desk import BatteryDesk
 from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
-from gridnode.trade import codec
-from gridnode.trade.units import MilliWatt, Mwh
 from tests.support.battery_node import battery_estate
-
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(10_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
-
-
-def _protocol_ids(ledger: Path) -> list[str]:
-    ids: list[str] = []
-    with LedgerStore.open_readonly(ledger) as store:
-        for session in store.sessions.find():
-            for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
-                ids.append(codec.decode(entry.data).envelope.session_id.hex())
-                break
-    return ids
+from tests.support.battery_parts import FLAT_RULE as RULE
+from tests.support.battery_parts import LOSSLESS_SPEC as SPEC
+from tests.support.battery_parts import protocol_ids
 
 
 async def test_a_battery_node_sells_and_buys_on_one_ledger_and_every_receipt_verifies(
@@ -63,7 +44,7 @@ async def test_a_battery_node_sells_and_buys_on_one_ledger_and_every_receipt_ver
     finally:
         await estate.shutdown()
     ledger = tmp_path / "battery" / "ledger.sqlite"
-    ids = _protocol_ids(ledger)
+    ids = protocol_ids(ledger)
     assert len(ids) == 2  # one session it sold on, one it bought on
     for protocol_id in ids:
         receipt = build_receipt(ledger, protocol_id)
@@ -72,7 +53,7 @@ async def test_a_battery_node_sells_and_buys_on_one_ledger_and_every_receipt_ver
         # the peer's own receipt of the session verifies too
         peer = (
             "household"
-            if protocol_id in _protocol_ids(tmp_path / "household" / "ledger.sqlite")
+            if protocol_id in protocol_ids(tmp_path / "household" / "ledger.sqlite")
             else "seller"
         )
         theirs = build_receipt(tmp_path / peer / "ledger.sqlite", protocol_id)

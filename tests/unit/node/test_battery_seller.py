@@ -18,8 +18,8 @@ from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.battery_role import BatterySellerRole
 from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
-from gridnode.trade import codec
 from gridnode.trade.units import MilliWatt, Mwh
+from tests.support.battery_parts import protocol_ids
 from tests.support.clock import VirtualClock
 from tests.support.node import Pair, trading_pair
 
@@ -45,16 +45,6 @@ async def _battery_pair(folder: Path, desk: BatteryDesk) -> Pair[VirtualClock]:
     pair = await trading_pair(folder, load_mw=LOAD_MW, seller_role=role)
     pair.slot.terms = dataclasses.replace(pair.seller_role.terms, period_ms=PERIOD_MS)
     return pair
-
-
-def _protocol_ids(pair: Pair[VirtualClock]) -> list[str]:
-    ids: list[str] = []
-    with pair.stored("seller") as store:
-        for session in store.sessions.find():
-            for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
-                ids.append(codec.decode(entry.data).envelope.session_id.hex())
-                break
-    return ids
 
 
 async def test_a_battery_sells_until_its_reserve_then_does_not_renew(tmp_path: Path) -> None:
@@ -83,7 +73,7 @@ async def test_a_battery_sells_until_its_reserve_then_does_not_renew(tmp_path: P
         assert desk.book.soc_mwh >= SPEC.reserve_mwh
         assert desk.book.soc_mwh <= SPEC.reserve_mwh + 10_000
         assert desk.owners == {}
-    ids = _protocol_ids(pair)
+    ids = protocol_ids(pair.folder / "seller" / "ledger.sqlite")
     assert len(ids) == 1
     receipt = build_receipt(tmp_path / "seller" / "ledger.sqlite", ids[0])
     report = verify_receipt(receipt, VerifyOptions(trust_embedded_keys=True))

@@ -11,10 +11,9 @@ from pathlib import Path
 
 from gridnode.battery.offer import StopReason
 from gridnode.battery.prosumer import ProsumerRule
-from gridnode.ledger import LedgerStore
 from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
-from gridnode.trade import codec
+from tests.support.battery_parts import protocol_ids
 from tests.support.house import ProductionMeter
 from tests.support.prosumer_node import ProsumerEstate, prosumer_estate
 
@@ -29,29 +28,19 @@ async def _estate(tmp_path: Path) -> ProsumerEstate:
     )
 
 
-def _protocol_ids(ledger: Path) -> list[str]:
-    ids: list[str] = []
-    with LedgerStore.open_readonly(ledger) as store:
-        for session in store.sessions.find():
-            for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
-                ids.append(codec.decode(entry.data).envelope.session_id.hex())
-                break
-    return ids
-
-
 def _verify_all(tmp_path: Path) -> set[str]:
     """Every session of the prosumer's one ledger verifies, and so does the peer's own
     receipt of it; the peers it had sessions with."""
     ledger = tmp_path / "prosumer" / "ledger.sqlite"
     peers = set()
-    for protocol_id in _protocol_ids(ledger):
+    for protocol_id in protocol_ids(ledger):
         report = verify_receipt(
             build_receipt(ledger, protocol_id), VerifyOptions(trust_embedded_keys=True)
         )
         assert report.problems == [], protocol_id
         peer = (
             "neighbour"
-            if protocol_id in _protocol_ids(tmp_path / "neighbour" / "ledger.sqlite")
+            if protocol_id in protocol_ids(tmp_path / "neighbour" / "ledger.sqlite")
             else "seller"
         )
         theirs = build_receipt(tmp_path / peer / "ledger.sqlite", protocol_id)

@@ -1,0 +1,76 @@
+"""What the battery node's tests share (issue 22): the batteries and pricing rules they
+trade with, a battery that buys on a trading pair's buyer side, and the protocol ids of
+a ledger's sessions (to build and verify their receipts)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from gridnode.battery.book import BatteryBook
+from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
+from gridnode.battery.spec import BatterySpec
+from gridnode.ledger import LedgerStore
+from gridnode.node.battery_desk import BatteryDesk
+from gridnode.node.battery_role import BatteryRole, partner_limits
+from gridnode.trade import codec
+from gridnode.trade.profiles import ConstantProfile
+from gridnode.trade.units import MilliWatt, MsatPerKwh, Mwh
+from tests.support.clock import VirtualClock
+from tests.support.node import Pair, trading_pair
+from tests.support.node_parts import harness_limits
+
+#: A battery that loses 5 % each way and charges to 90 %: what it buys costs more stored.
+LOSSY_SPEC = BatterySpec(
+    capacity_mwh=Mwh(1_000_000),
+    power_limit_mw=MilliWatt(5_000_000),
+    charge_efficiency_ppm=950_000,
+    discharge_efficiency_ppm=950_000,
+    max_charge_ppm=900_000,
+)
+#: The bid's cap: the cheapest the battery sells at, after the round trip's losses and 5 %.
+CAPPED_RULE = PricingRule(240_000, 200_000, Margin(MarginMethod.PPM, 50_000), min_offer_mwh=10_000)
+#: A battery without losses, and a rule without a margin: a sale's figures are exact.
+LOSSLESS_SPEC = BatterySpec(
+    capacity_mwh=Mwh(1_000_000),
+    power_limit_mw=MilliWatt(10_000_000),
+    charge_efficiency_ppm=1_000_000,
+    discharge_efficiency_ppm=1_000_000,
+)
+FLAT_RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
+#: The battery's market period: a bid each minute.
+MARKET_PERIOD_MS = 60_000
+
+
+async def buying_battery(
+    folder: Path, book: BatteryBook, seller_price: int, rule: PricingRule = CAPPED_RULE
+) -> tuple[Pair[VirtualClock], BatteryDesk, BatteryRole]:
+    """A trading pair whose buyer is a battery's buying side (the seller asks
+    ``seller_price`` msat per kWh), with the battery's role on the buyer's runtime."""
+    desk = BatteryDesk(book, rule)
+    pair = await trading_pair(folder)
+    pair.seller_role.terms = dataclasses.replace(
+        pair.seller_role.terms, profile=ConstantProfile(MsatPerKwh(seller_price))
+    )
+    limits = harness_limits()
+    battery = BatteryRole(
+        pair.buyer.ctx,
+        desk,
+        pair.buyer_role,
+        limits=limits,
+        limits_for=partner_limits(limits, ["seller-meter"]),
+        period_ms=MARKET_PERIOD_MS,
+    )
+    pair.buyer.roles.append(battery)
+    return pair, desk, battery
+
+
+def protocol_ids(ledger: Path) -> list[str]:
+    """The protocol session id of each session in ``ledger`` (from its first frame)."""
+    ids: list[str] = []
+    with LedgerStore.open_readonly(ledger) as store:
+        for session in store.sessions.find():
+            for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
+                ids.append(codec.decode(entry.data).envelope.session_id.hex())
+                break
+    return ids
