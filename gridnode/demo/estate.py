@@ -63,19 +63,7 @@ def estate_options(options: DemoOptions, sellers: int, fail_seller: str | None) 
     metering for their buyers) is refused with the fix."""
     if sellers < 2:
         raise UsageError(f"--fail-seller needs --sellers 2 or more (there is {sellers}).")
-    unsupported = [
-        flag
-        for flag, used in (
-            ("--seller-bias", options.seller_bias),
-            ("--sag", options.sags),
-            ("--three-phase", options.terms.three_phase),
-            ("--smart-loads", options.smart_loads),
-            ("--seller-metered", options.seller_metered),
-            ("--stall", options.stall),
-            ("--bus-baud", options.bus_baud),
-        )
-        if used
-    ]
+    unsupported = given_flags(options, REFUSED)
     if unsupported:
         raise UsageError(
             f"{', '.join(unsupported)} cannot be used with --sellers {sellers} yet; "
@@ -92,6 +80,27 @@ def estate_options(options: DemoOptions, sellers: int, fail_seller: str | None) 
         fail = (int(index), float(at))
     values = {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}
     return EstateOptions(**values, sellers=sellers, fail_seller=fail)
+
+
+#: What the estate demo refuses (:func:`estate_options`).
+REFUSED: tuple[str, ...] = ("--seller-bias", "--sag", "--three-phase", "--smart-loads")
+REFUSED += ("--seller-metered", "--stall", "--bus-baud")
+
+
+def given_flags(options: DemoOptions, flags: Sequence[str]) -> list[str]:
+    """Which of ``flags`` (options of the plain demo that an estate demo refuses) were
+    given, in the order of ``flags``."""
+    given = {
+        "--seller-bias": options.seller_bias,
+        "--sag": options.sags,
+        "--three-phase": options.terms.three_phase,
+        "--smart-loads": options.smart_loads,
+        "--seller-metered": options.seller_metered,
+        "--stall": options.stall,
+        "--bus-baud": options.bus_baud,
+        "--payers": options.payers,
+    }
+    return [flag for flag in flags if given[flag]]
 
 
 def _seconds(text: str) -> float | None:

@@ -27,7 +27,7 @@ from gridnode.demo.day import Day
 from gridnode.demo.day_circuit import BATTERY, GRID, PV, BatteryModel
 from gridnode.demo.day_nodes import SMART_BAND, make_battery, write_households, write_sellers
 from gridnode.demo.day_summary import battery_figures, household_costs
-from gridnode.demo.estate import EstateHarness, EstateOptions, EstateParts
+from gridnode.demo.estate import EstateHarness, EstateOptions, EstateParts, given_flags
 from gridnode.demo.launch import launch, start_circuit
 from gridnode.demo.records import NETWORK_DIR, fresh_network_dir
 from gridnode.demo.run import DemoOptions, Say, run_harness
@@ -40,6 +40,9 @@ from gridnode.regtest.network import RegtestNetwork
 
 #: The households (each with its own payer LND).
 HOUSEHOLDS = 3
+#: What the estate day refuses (:func:`day_options`; it has smart loads of its own).
+REFUSED: tuple[str, ...] = ("--seller-bias", "--sag", "--three-phase", "--seller-metered")
+REFUSED += ("--stall", "--bus-baud", "--payers")
 
 
 @dataclass
@@ -68,19 +71,7 @@ class DayNetwork(RegtestNetwork):
 
 def day_options(options: DemoOptions, day_minutes: int) -> DayOptions:
     """The demo's options for ``--estate``; what the day does not have is refused."""
-    unsupported = [
-        flag
-        for flag, used in (
-            ("--seller-bias", options.seller_bias),
-            ("--sag", options.sags),
-            ("--three-phase", options.terms.three_phase),
-            ("--seller-metered", options.seller_metered),
-            ("--stall", options.stall),
-            ("--bus-baud", options.bus_baud),
-            ("--payers", options.payers),
-        )
-        if used
-    ]
+    unsupported = given_flags(options, REFUSED)
     if unsupported:
         raise UsageError(
             f"{', '.join(unsupported)} cannot be used with --estate; leave it out, or run "
