@@ -117,7 +117,12 @@ def assemble_prosumer(
         observer=ctx.observer,
     )
     household = ProsumerRole(
-        ctx, desk, buyer, production, period_ms=settings.buying.market_period_ms
+        ctx,
+        desk,
+        buyer,
+        production,
+        period_ms=settings.buying.market_period_ms,
+        production_register=pv.production_register,
     )
     return _runtime(
         settings, ctx, hardware, opened, allow_control, services, [seller, buyer, household]

@@ -1,8 +1,9 @@
 """A prosumer's own part of the runtime: the household's two meters and its buying side
 (issue 22, docs/battery.md).
 
-The production meter (the PV's, its export register counting what the PV makes) is read
-by a poller of its own; the connection meter is the buying side's own meter, whose
+The production meter (the PV's: its export register counts what the PV makes, or its
+import register where the meter is wired the other way round, as the ``[pv]`` table's
+``production_register`` says) is read by a poller of its own; the connection meter is the buying side's own meter, whose
 export and import registers count what leaves and enters the house. Each reading of the
 connection meter, with the production meter's last, goes to the
 :class:`~gridnode.node.prosumer_desk.ProsumerDesk`, which the seller role prices and
@@ -16,7 +17,7 @@ buying over it, and once it is lifted the role's own pause still holds.
 
 from __future__ import annotations
 
-from gridnode.battery.prosumer import PvReading
+from gridnode.battery.prosumer import ProductionRegister, PvReading
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.metering import MeterPoller
@@ -39,12 +40,15 @@ class ProsumerRole(OwnMeterRole):
         production: MeterPoller,
         *,
         period_ms: int,
+        production_register: ProductionRegister = ProductionRegister.EXPORT,
     ) -> None:
         """``production``: the PV meter's poller (its sink is not used: the role reads
         its last sample); ``period_ms``: the market period (buying is decided once
-        each)."""
+        each); ``production_register``: the PV meter's register that counts what the
+        PV made (the ``[pv]`` table's)."""
         self.desk = desk
         self.production = production
+        self.production_register = production_register
         super().__init__(ctx, buyer, period_ms=period_ms)
         #: the connection meter (the buying side's own)
         self.connection = self.poller
@@ -72,10 +76,13 @@ class ProsumerRole(OwnMeterRole):
         if grid is None or pv is None:
             return
         had = self.desk.surplus is not None or self.desk.fault is not None
+        made = (
+            pv.export_energy_mwh
+            if self.production_register is ProductionRegister.EXPORT
+            else pv.import_energy_mwh
+        )
         self.desk.reading(
-            PvReading(
-                event.at_ms, pv.export_energy_mwh, grid.export_energy_mwh, grid.import_energy_mwh
-            )
+            PvReading(event.at_ms, made, grid.export_energy_mwh, grid.import_energy_mwh)
         )
         if not had and self.desk.surplus is not None:
             self.next_period()
