@@ -24,9 +24,8 @@ from pathlib import Path
 
 from gridnode.demo import bus, configs
 from gridnode.demo.feeds import feed_name
-from gridnode.demo.launch import launch, start_circuit
+from gridnode.demo.launch import launch, start_circuit, start_network
 from gridnode.demo.market_summary import market_figures
-from gridnode.demo.records import NETWORK_DIR, fresh_network_dir
 from gridnode.demo.run import DemoHarness, DemoOptions, Parts, Say, run_harness
 from gridnode.demo.stopping import Begun
 from gridnode.demo.summary import summarize
@@ -34,7 +33,6 @@ from gridnode.demo.tenants import buyer_gap_ms, payer_of
 from gridnode.errors import UsageError
 from gridnode.regtest.daemons import LndNode
 from gridnode.regtest.lifetime import StopSignals
-from gridnode.regtest.network import RegtestNetwork
 
 #: A time-scaled day: the solar seller's price goes round from dear to cheap and back
 #: in this many minutes.
@@ -189,15 +187,14 @@ def _listed(value: object) -> list[object]:
 def _start(root: Path, options: EstateOptions, say: Say, begun: Begun) -> EstateParts:
     say(f"demo files in {root} (an estate: {options.sellers} sellers)")
     payers = min(options.payers or options.buyers, options.buyers)
-    fresh_network_dir(root / NETWORK_DIR)
-    network = RegtestNetwork.up(
-        root / NETWORK_DIR,
+    network = start_network(
+        root,
+        say,
+        begun,
         nodes=options.sellers + payers,
         topology=f"star{options.sellers}",  # each seller a channel to each payer
-        progress=lambda m: say(f"[regtest] {m}"),
-        tied=not options.keep_network,
+        keep=options.keep_network,
     )
-    begun.network = network
     circuit, info = _start_circuit(root, options, begun)
     say(f"circuit: seller buses {info['seller_ports']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]

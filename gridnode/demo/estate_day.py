@@ -28,8 +28,7 @@ from gridnode.demo.day_circuit import BATTERY, GRID, PV, BatteryModel
 from gridnode.demo.day_nodes import SMART_BAND, make_battery, write_households, write_sellers
 from gridnode.demo.day_summary import battery_figures, household_costs
 from gridnode.demo.estate import EstateHarness, EstateOptions, EstateParts, given_flags
-from gridnode.demo.launch import launch, start_circuit
-from gridnode.demo.records import NETWORK_DIR, fresh_network_dir
+from gridnode.demo.launch import launch, start_circuit, start_network
 from gridnode.demo.run import DemoOptions, Say, run_harness
 from gridnode.demo.stopping import Begun
 from gridnode.errors import UsageError
@@ -146,15 +145,15 @@ def run_day_demo(options: DayOptions, say: Say) -> dict[str, object]:
 
 def _start(root: Path, options: DayOptions, say: Say, begun: Begun) -> DayParts:
     say(f"demo files in {root} (an estate day of {options.day_minutes} minutes)")
-    fresh_network_dir(root / NETWORK_DIR)
-    network = DayNetwork.up(
-        root / NETWORK_DIR,
+    network = start_network(
+        root,
+        say,
+        begun,
         nodes=3 + HOUSEHOLDS,
         topology="star3",
-        progress=lambda m: say(f"[regtest] {m}"),
-        tied=not options.keep_network,
+        keep=options.keep_network,
+        kind=DayNetwork,
     )
-    begun.network = network
     circuit, info = _start_circuit(root, options, begun)
     households = [configs.prepare_buyer(root, i) for i in range(1, HOUSEHOLDS + 1)]
     day = Day.starting(options.day_minutes, time.time())

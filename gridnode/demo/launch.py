@@ -1,8 +1,8 @@
-"""Starting the demo's processes: the circuit (whose first line on stdout tells its
-ports) and the nodes, each recorded in :class:`~gridnode.demo.stopping.Begun` so that a
-failed start stops them again. The plain demo, the estate and the estate day start
-theirs alike (:mod:`gridnode.demo.run`, :mod:`gridnode.demo.estate`,
-:mod:`gridnode.demo.estate_day`).
+"""Starting the demo's processes: the regtest network, the circuit (whose first line on
+stdout tells its ports) and the nodes, each recorded in
+:class:`~gridnode.demo.stopping.Begun` so that a failed start stops them again. The plain
+demo, the estate and the estate day start theirs alike (:mod:`gridnode.demo.run`,
+:mod:`gridnode.demo.estate`, :mod:`gridnode.demo.estate_day`).
 """
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gridnode.demo.records import NETWORK_DIR, fresh_network_dir
 from gridnode.demo.stopping import Begun
 from gridnode.errors import GridnodeError
 from gridnode.regtest.lifetime import popen
+from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn
 
 if TYPE_CHECKING:
@@ -24,6 +27,30 @@ if TYPE_CHECKING:
 
 class DemoError(GridnodeError):
     """The demo could not start or a part of it died."""
+
+
+def start_network(
+    root: Path,
+    say: Callable[[str], None],
+    begun: Begun,
+    *,
+    nodes: int,
+    topology: str,
+    keep: bool,
+    kind: type[RegtestNetwork] = RegtestNetwork,
+) -> RegtestNetwork:
+    """A fresh regtest network of ``nodes`` LND nodes in ``root``'s network folder (its
+    progress told), stopped with the demo unless ``keep``."""
+    fresh_network_dir(root / NETWORK_DIR)
+    network = kind.up(
+        root / NETWORK_DIR,
+        nodes=nodes,
+        topology=topology,
+        progress=lambda m: say(f"[regtest] {m}"),
+        tied=not keep,
+    )
+    begun.network = network
+    return network
 
 
 def start_circuit(

@@ -30,8 +30,8 @@ from pathlib import Path
 from gridnode.demo import configs
 from gridnode.demo.follow import follow_status, status_line
 from gridnode.demo.launch import DemoError as DemoError
-from gridnode.demo.launch import launch, start_circuit
-from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
+from gridnode.demo.launch import launch, start_circuit, start_network
+from gridnode.demo.records import RunRecord
 from gridnode.demo.stopping import Begun, stop_in_order
 from gridnode.demo.summary import Sampler, per_buyer, summarize
 from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of, seller_plan
@@ -256,15 +256,14 @@ class DemoHarness:
 def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     say(f"demo files in {root}")
     payers = min(options.payers or options.buyers, options.buyers)
-    fresh_network_dir(root / NETWORK_DIR)
-    network = RegtestNetwork.up(
-        root / NETWORK_DIR,
+    network = start_network(
+        root,
+        say,
+        begun,
         nodes=1 + payers,
         topology="star",
-        progress=lambda m: say(f"[regtest] {m}"),
-        tied=not options.keep_network,
+        keep=options.keep_network,
     )
-    begun.network = network
     argv = [sys.executable, "-m", "gridnode.demo.circuit", "--buyers", str(options.buyers)]
     argv += ["--state", str(root / "circuit.json")]
     argv += ["--load-watts", str(options.load_watts), "--cycling-watts", str(options.cycling_watts)]

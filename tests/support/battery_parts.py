@@ -1,6 +1,6 @@
 """What the battery node's tests share (issue 22): the batteries and pricing rules they
-trade with, a battery that buys on a trading pair's buyer side, and the protocol ids of
-a ledger's sessions (to build and verify their receipts)."""
+trade with, a battery that buys on a trading pair's buyer side, the protocol ids of a
+ledger's sessions, and the receipts of a two-sided node's sessions verified both sides."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from gridnode.battery.spec import BatterySpec
 from gridnode.ledger import LedgerStore
 from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.battery_role import BatteryRole, partner_limits
+from gridnode.receipt.export import build_receipt
+from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade import codec
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.units import MilliWatt, MsatPerKwh, Mwh
@@ -74,3 +76,20 @@ def protocol_ids(ledger: Path) -> list[str]:
                 ids.append(codec.decode(entry.data).envelope.session_id.hex())
                 break
     return ids
+
+
+def verify_both_sides(folder: Path, middle: str, home: str) -> list[str]:
+    """Every session on the ledger of the node ``middle`` (in ``folder / middle``)
+    verifies, and so does its peer's own receipt of it (the household ``home``, or the
+    seller); the peer of each session, in the ledger's order."""
+    ledger = folder / middle / "ledger.sqlite"
+    trusted = VerifyOptions(trust_embedded_keys=True)
+    peers = []
+    for protocol_id in protocol_ids(ledger):
+        report = verify_receipt(build_receipt(ledger, protocol_id), trusted)
+        assert report.problems == [], protocol_id
+        peer = home if protocol_id in protocol_ids(folder / home / "ledger.sqlite") else "seller"
+        theirs = build_receipt(folder / peer / "ledger.sqlite", protocol_id)
+        assert verify_receipt(theirs, trusted).problems == [], protocol_id
+        peers.append(peer)
+    return peers
