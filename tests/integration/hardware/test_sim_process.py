@@ -4,13 +4,15 @@ and with ``--house`` a simulated house with PV beside it, as a prosumer node rea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import select
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.meter import ModbusMeter
@@ -19,31 +21,27 @@ from gridnode.hardware.profile import load_profile
 from gridnode.hardware.sample import MeterSample
 
 
-def test_the_simulator_runs_as_its_own_process() -> None:
+@contextlib.contextmanager
+def _simulator(*args: str) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+    """``python -m gridnode.hardware.sim ARGS`` and the JSON line it printed; killed at
+    the end if it is still running."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gridnode.hardware.sim",
-            "--meter",
-            "sdm630:2",
-            "--phases",
-            "3",
-            "--relay",
-            "10",
-            "--baud",
-            "19200",
-            "--time-scale",
-            "1440",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "gridnode.hardware.sim", *args], stdout=subprocess.PIPE, text=True
     )
     try:
         assert proc.stdout is not None
         ready, _, _ = select.select([proc.stdout], [], [], 10)
         assert ready, "the simulator printed nothing within 10 s"
-        info = json.loads(proc.stdout.readline())
+        yield proc, json.loads(proc.stdout.readline())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_the_simulator_runs_as_its_own_process() -> None:
+    args = ("--meter", "sdm630:2", "--phases", "3", "--relay", "10", "--baud", "19200")
+    with _simulator(*args, "--time-scale", "1440") as (proc, info):
         assert info["meters"] == [{"address": 2, "model": "sdm630"}]
         with ModbusBus(info["port"], 19200, timeout_s=0.3, gap_s=0.0) as bus:
             asyncio.run(ModbusRelay(bus, 10).switch_on())
@@ -51,10 +49,6 @@ def test_the_simulator_runs_as_its_own_process() -> None:
         assert [ph.voltage_mv for ph in sample.phases] == [230_000] * 3
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=5) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def _read_until(meter: ModbusMeter, done: Callable[[MeterSample], bool]) -> MeterSample:
@@ -69,21 +63,10 @@ def _read_until(meter: ModbusMeter, done: Callable[[MeterSample], bool]) -> Mete
 
 
 def test_the_simulator_serves_a_house_with_pv_beside_the_circuit() -> None:
-    proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gridnode.hardware.sim", "--relay", "10", "--relay-on"),
-            *("--house", "3:4", "--pv-watts", "3000", "--use-watts", "800"),
-            *("--time-scale", "3600"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    house = ("--house", "3:4", "--pv-watts", "3000", "--use-watts", "800")
     sdm120 = load_profile("sdm120")
-    try:
-        assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 10)
-        assert ready, "the simulator printed nothing within 10 s"
-        info = json.loads(proc.stdout.readline())
+    args = ("--relay", "10", "--relay-on", *house, "--time-scale", "3600")
+    with _simulator(*args) as (proc, info):
         assert info["meters"] == [{"address": 1, "model": "sdm120"}]  # the circuit's, as ever
         assert info["house"] == {
             "production": 3,
@@ -109,7 +92,3 @@ def test_the_simulator_serves_a_house_with_pv_beside_the_circuit() -> None:
             assert _read_until(pv, lambda s: True).power_mw == 0
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=5) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
