@@ -319,19 +319,28 @@ def pin_sellers(
     pattern = re.compile(r"\[seller\]\n(?:[^\[\n][^\n]*\n)*", re.MULTILINE)
     entries = []
     for priority, (files, listen, node) in enumerate(sellers, start=1):
-        entries += [
-            "[[sellers]]",
-            f'name = "{files.name}"',
-            f'address = "{listen}"',
-            f'fingerprint = "{files.identity.fingerprint}"',
-            f'certificate = "{files.identity.certificate_path}"',
-            f'lightning_node = "{node}"',
-            f"priority = {priority}",
-            f'feed = "{feed_name(priority)}"',
-            f'seller_meter_id = "seller-meter-{index}"',
-            "",
-        ]
+        entries += seller_entry(files, listen, node, priority, priority, f"seller-meter-{index}")
     text, count = pattern.subn(lambda _m: "\n".join(entries) + "\n", text, count=1)
     assert count == 1, "the buyer's configuration has no [seller] table"
     top = f"market_period_s = {period_s}  # the estate market chooses once a sale period\n"
     config.write_text(text.replace('role = "buyer"\n', f'role = "buyer"\n{top}', 1))
+
+
+def seller_entry(
+    files: configs.NodeFiles, listen: str, node: str, priority: int, feed: int, meter_id: str
+) -> list[str]:
+    """A buyer's ``[[sellers]]`` entry for the seller of ``files`` (listening on
+    ``listen``, Lightning node ``node``) on the circuit's feed ``feed``, its meter of
+    this buyer ``meter_id``."""
+    return [
+        "[[sellers]]",
+        f'name = "{files.name}"',
+        f'address = "{listen}"',
+        f'fingerprint = "{files.identity.fingerprint}"',
+        f'certificate = "{files.identity.certificate_path}"',
+        f'lightning_node = "{node}"',
+        f"priority = {priority}",
+        f'feed = "{feed_name(feed)}"',
+        f'seller_meter_id = "{meter_id}"',
+        "",
+    ]
