@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from gridnode.demo.records import NETWORK_DIR, fresh_network_dir
 from gridnode.demo.stopping import Begun
@@ -20,9 +20,6 @@ from gridnode.errors import GridnodeError
 from gridnode.regtest.lifetime import popen
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn
-
-if TYPE_CHECKING:
-    from gridnode.demo.run import Parts
 
 
 class DemoError(GridnodeError):
@@ -77,7 +74,13 @@ def start_circuit(
     return circuit, info
 
 
-def launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
+class Started(Protocol):
+    """What a demo started (its :class:`~gridnode.demo.run.Parts`): its node processes."""
+
+    processes: dict[str, Daemon]
+
+
+def launch(parts: Started, begun: Begun, name: str, args: list[str], directory: Path) -> None:
     """Start the node ``name`` as ``gridnode <args>`` (JSON logs in its ``directory``)."""
     argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
     parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))

@@ -3,11 +3,11 @@
 
 The production meter (the PV's: its export register counts what the PV makes, or its
 import register where the meter is wired the other way round, as the ``[pv]`` table's
-``production_register`` says) is read by a poller of its own; the connection meter is the buying side's own meter, whose
-export and import registers count what leaves and enters the house. Each reading of the
-connection meter, with the production meter's last, goes to the
-:class:`~gridnode.node.prosumer_desk.ProsumerDesk`, which the seller role prices and
-pledges each period on.
+``production_register`` says) is read by a poller of its own; the connection meter is
+the buying side's own meter, whose export and import registers count what leaves and
+enters the house. Each reading of the connection meter, with the production meter's
+last, goes to the :class:`~gridnode.node.prosumer_desk.ProsumerDesk`, which the seller
+role prices and pledges each period on.
 
 The household buys from its [[sellers]] when it has no surplus (at night): before each
 market period, buying pauses while the desk has a surplus to offer and resumes when it
