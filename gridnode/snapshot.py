@@ -9,6 +9,7 @@ integer msat, energy integer mWh, times Unix ms, like everywhere else.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 from gridnode.trade.profiles import RateProfile
@@ -104,6 +105,9 @@ class SessionView:
     #: The offer this seller was scored on in the latest choice (its held offer; the
     #: session's own for the active one): the rate feed publishes the next best's.
     market_offer: Terms | None = None
+    #: Which side of the session this node is on: :data:`SELLER` or :data:`BUYER` (a
+    #: battery node is on both, one per session, so its role cannot say).
+    side: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +137,53 @@ class Liquidity:
     at_ms: int
 
 
+#: A session's :attr:`SessionView.side`.
+SELLER = "seller"
+BUYER = "buyer"
+
+
+class StoreKind(enum.Enum):
+    """What a node that both sells and buys sells from."""
+
+    #: A battery bank: its book (issue 22, docs/battery.md).
+    BATTERY = "battery"
+    #: A household with PV: its surplus.
+    PROSUMER = "prosumer"
+
+
+@dataclass(frozen=True, slots=True)
+class BatteryView:
+    """A battery node's book, or a prosumer's surplus, as its desk last knew it.
+
+    Copied from what the desk and its role computed (the dashboard prices nothing
+    itself). Charge, reserve, maximum and pledges are stored energy in the cells; the
+    offer is metered energy (what a buyer's meter counts)."""
+
+    kind: StoreKind
+    #: What it would offer for the coming market period: the rate (None when it offers
+    #: nothing, ``not_offering`` then says why) and the energy.
+    offer_msat_per_kwh: int | None = None
+    offer_energy_mwh: int = 0
+    not_offering: str = ""
+    #: A battery: whether the inverter told the charge yet (nothing is offered before).
+    charge_known: bool = False
+    capacity_mwh: int = 0
+    stored_mwh: int = 0
+    reserve_mwh: int = 0
+    max_mwh: int = 0
+    #: Stored energy still to leave the cells for running sales, and to enter them for
+    #: running purchases (and this period's bid).
+    pledged_sales_mwh: int = 0
+    pledged_purchases_mwh: int = 0
+    #: The cap it buys under this period (None: it bids nothing, ``not_buying`` says why).
+    bid_msat_per_kwh: int | None = None
+    not_buying: str = ""
+    #: The least it sells a kWh at: the stored cost after losses, plus the margin.
+    floor_msat_per_kwh: int = 0
+    #: A prosumer: the PV surplus's power over the window (None before it is measured).
+    surplus_power_mw: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class NodeSnapshot:
     #: The roles this node plays ("seller", "buyer"; both on a battery node).
@@ -155,6 +206,8 @@ class NodeSnapshot:
     #: The channel balances; None where the node does not ask (a buyer's least-privilege
     #: macaroon cannot read them) or before the first answer.
     liquidity: Liquidity | None = None
+    #: A battery node's book or a prosumer's surplus; None on a seller or a buyer.
+    battery: BatteryView | None = None
 
     def session(self, session_id: str) -> SessionView | None:
         return next((s for s in self.sessions if s.session_id == session_id), None)

@@ -19,8 +19,10 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer
 
 from gridnode.errors import GridnodeError
+from gridnode.status import text as words
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui import view
+from gridnode.ui.battery import BatteryPanel
 from gridnode.ui.history import History
 from gridnode.ui.receipts import ReceiptView, fetch_receipt
 from gridnode.ui.screens import ConfirmStop, ReceiptInfo
@@ -51,6 +53,7 @@ class Dashboard(App[None]):
 #top { height: auto; max-height: 3; background: $panel; padding: 0 1; }
 .-gone { opacity: 60%; }
 #sessions { height: auto; max-height: 6; }
+#battery { height: auto; max-height: 4; padding: 0 1; border-top: hkey $panel-lighten-2; }
 #main { height: 1fr; }
 #detail { width: 46; min-width: 40; padding: 0 1; border-right: vkey $panel-lighten-2; }
 #plot { width: 1fr; height: 1fr; min-height: 8; }
@@ -59,6 +62,7 @@ class Dashboard(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_session", "Next buyer"),
         Binding("n", "next_seller", "Next seller"),  # a buyer of several sellers
+        Binding("n", "next_peer", "Next peer"),  # a battery node: buyers and sellers
         Binding("enter", "toggle_drill", "One/all"),
         Binding("p", "toggle_pause", "Pause plot"),
         Binding("r", "receipt", "Receipt"),
@@ -79,7 +83,7 @@ class Dashboard(App[None]):
         self.paused = False
         #: drilled into one buyer: the buyer table is hidden to give the detail the room
         self.drilled = False
-        self._keys_shape: tuple[str, bool] | None = None
+        self._keys_shape: tuple[str, str, bool] | None = None
         #: notes already seen per session (by notes_total): only new ones are notified
         self._notes_seen: dict[str, int] = {}
         self.link = Link.CONNECTING
@@ -95,12 +99,14 @@ class Dashboard(App[None]):
         # and a query would search the dialog.
         self.top = TopBar(id="top")
         self.table = SessionTable(id="sessions")
+        self.book = BatteryPanel(id="battery")
         self.main = Horizontal(id="main")
         self.detail = SessionDetail(id="detail")
         self.plot = PowerRatePlot(id="plot")
         self.events = Events(id="events")
         yield self.top
         yield self.table
+        yield self.book
         with self.main:
             yield self.detail
             yield self.plot
@@ -110,6 +116,7 @@ class Dashboard(App[None]):
     def on_mount(self) -> None:
         self.top.show(None, self.link_text, False)
         self.table.display = False
+        self.book.display = False
         self.set_interval(1.0, self._check_stale)
         self.follow()
 
@@ -166,6 +173,7 @@ class Dashboard(App[None]):
         elif table.display and self.focused is None and self.screen is self.screen_stack[0]:
             table.focus()
         table.show(status)
+        self.book.show(status)
         keys = [view.session_key(s, i) for i, s in enumerate(status.sessions)]
         self._notify_new_notes(status, keys)
         if self.selected not in keys:
@@ -173,7 +181,7 @@ class Dashboard(App[None]):
         self._follow_active(status, keys)
         self._show_top()
         self._show_selected(plot=not self.paused)
-        shape = (status.role, len(status.sessions) > 1)
+        shape = (status.role, view.table_kind(status), len(status.sessions) > 1)
         if shape != self._keys_shape:  # which keys apply changes rarely: redraw then only
             self._keys_shape = shape
             self.refresh_bindings()
@@ -191,7 +199,7 @@ class Dashboard(App[None]):
                 self.notify(note, title=view.session_label(session, index), timeout=6)
 
     def _mark_gone(self, gone: bool) -> None:
-        for widget in (self.table, self.main, self.events):
+        for widget in (self.table, self.book, self.main, self.events):
             widget.set_class(gone, "-gone")
 
     def _show_top(self) -> None:
@@ -232,7 +240,7 @@ class Dashboard(App[None]):
     def _follow_active(self, status: pb.NodeStatus, keys: list[str]) -> None:
         """An estate buyer's detail moves to the seller it buys from (the market's active
         one) when that changes; a seller picked by hand (n, the cursor) stays until then."""
-        if status.role != "buyer":
+        if view.table_kind(status) != view.BUYER:  # a battery node's own pick stays
             return
         active = [k for k, s in zip(keys, status.sessions, strict=True) if s.market == "active"]
         if not active or active[0] == self._last_active:
@@ -252,18 +260,19 @@ class Dashboard(App[None]):
         """Hide the keys that do nothing here: stopping on a buyer, switching with one."""
         if self.status is None:
             return True
-        if action == "stop_session" and self.status.role != "seller":
+        kind = view.table_kind(self.status)
+        if action == "stop_session" and kind == view.BUYER:
             return False
-        buyer = self.status.role == "buyer"
-        if (action == "next_session" and buyer) or (action == "next_seller" and not buyer):
+        nexts = {view.SELLER: "next_session", view.BUYER: "next_seller", "both": "next_peer"}
+        if action in nexts.values() and action != nexts[kind]:
             return False
         one_session = len(self.status.sessions) < 2
-        return not (one_session and action in ("next_session", "next_seller", "toggle_drill"))
+        return not (one_session and action in (*nexts.values(), "toggle_drill"))
 
     def _table_wanted(self) -> bool:
         if self.status is None or self.drilled:
             return False
-        return self.status.role == "seller" or len(self.status.sessions) > 1
+        return view.table_kind(self.status) != view.BUYER or len(self.status.sessions) > 1
 
     def on_data_table_row_selected(self, _: DataTable.RowSelected) -> None:
         self.action_toggle_drill()
@@ -296,6 +305,10 @@ class Dashboard(App[None]):
         """A buyer's n: the next of its sellers (the same move, said as it is)."""
         self.action_next_session()
 
+    def action_next_peer(self) -> None:
+        """A battery node's n: the next of its buyers and sellers."""
+        self.action_next_session()
+
     def action_toggle_pause(self) -> None:
         self.paused = not self.paused
         self._show_selected()
@@ -319,10 +332,14 @@ class Dashboard(App[None]):
         if self.status is None or found is None:
             self.notify("no session selected", severity="warning")
             return
-        if self.status.role != "seller":
-            self.notify("only a seller can stop a session by hand", severity="warning")
-            return
         index, session = found
+        if words.session_side(session, self.status.role) != view.SELLER:
+            if words.on_both_sides(self.status):
+                said = "only a session this node sells in can be stopped by hand"
+            else:
+                said = "only a seller can stop a session by hand"
+            self.notify(said, severity="warning")
+            return
         if not session.session_id:
             self.notify("that buyer has no session to stop yet", severity="warning")
             return

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gridnode.status import text
 from gridnode.status.pb import status_pb2 as pb
 
-MISSING = "-"
+# the numbers read as `gridnode status` prints them (re-exported: the panels use view.*)
+from gridnode.status.text import BUYER as BUYER
+from gridnode.status.text import MISSING as MISSING
+from gridnode.status.text import SELLER as SELLER
+from gridnode.status.text import energy as energy
+from gridnode.status.text import msat as msat
+from gridnode.status.text import power as power
+from gridnode.status.text import rate as rate
 
 #: state -> (symbol, word, style). Symbols and words carry the meaning; style only helps.
 _STATES: dict[str, tuple[str, str, str]] = {
@@ -73,7 +81,8 @@ def state_badge(state: str) -> Badge:
 
 
 def relay_badge(session: pb.SessionStatus, role: str) -> Badge:
-    if role != "seller":
+    """The relay a seller switches; none where this node buys (by the session's side)."""
+    if text.session_side(session, role) != SELLER:
         return Badge("", "", "")
     return Badge("●", "ON", "green") if session.relay_on else Badge("○", "off", "dim")
 
@@ -88,37 +97,12 @@ def short_fingerprint(fingerprint: str, keep: int = 16) -> str:
     return fingerprint if len(fingerprint) <= keep else fingerprint[:keep] + "…"
 
 
-def power(mw: int) -> str:
-    if abs(mw) >= 1_000_000:
-        return f"{mw / 1e6:.2f} kW"
-    return f"{mw / 1e3:.0f} W"
-
-
 def voltage(mv: int) -> str:
     return f"{mv / 1e3:.1f} V" if mv else MISSING
 
 
 def current(ma: int) -> str:
     return f"{ma / 1e3:.2f} A"
-
-
-def energy(mwh: int) -> str:
-    if abs(mwh) >= 1_000_000:
-        return f"{mwh / 1e6:.3f} kWh"
-    return f"{mwh / 1e3:.1f} Wh"
-
-
-def msat(amount_msat: int) -> str:
-    """Satoshis with the millisatoshis kept: 12,345.678 sat."""
-    sign = "-" if amount_msat < 0 else ""
-    whole, rest = divmod(abs(amount_msat), 1000)
-    return f"{sign}{whole:,}.{rest:03d} sat"
-
-
-def rate(msat_per_kwh: int) -> str:
-    if not msat_per_kwh:
-        return MISSING
-    return f"{msat_per_kwh / 1000:,.1f} sat/kWh"
 
 
 def duration_ms(ms: int) -> str:
@@ -219,3 +203,22 @@ def session_label(session: pb.SessionStatus, index: int) -> str:
 def session_key(session: pb.SessionStatus, index: int) -> str:
     """A stable key for a row: the peer's name or fingerprint outlives its session ids."""
     return session.peer_fingerprint or session.peer_name or session.meter_id or f"#{index}"
+
+
+def side_badge(session: pb.SessionStatus, role: str) -> Badge:
+    """Which way the energy goes in a session of a node on both sides."""
+    side = text.session_side(session, role)
+    if side == SELLER:
+        return Badge("→", "sells", "green")
+    if side == BUYER:
+        return Badge("←", "buys", "cyan")
+    return Badge("?", side or "side not known", "dim")
+
+
+def table_kind(status: pb.NodeStatus) -> str:
+    """Which columns the session table takes: a seller's (relay, power), a buyer's
+    (the market) or both sides' (a battery node: each row by its own side)."""
+    if text.on_both_sides(status):
+        return "both"
+    sides = {text.session_side(s, status.role) for s in status.sessions}
+    return BUYER if sides == {BUYER} or (not sides and status.role == BUYER) else SELLER

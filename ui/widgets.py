@@ -11,18 +11,20 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
+from gridnode.status import text as words
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.ui import view
 from gridnode.ui.history import Sample
 
 
 class TopBar(Static):
-    """Role, this node's fingerprint, which node, and whether it is live."""
+    """Role (a battery node: what it sells to and buys from), this node's fingerprint,
+    which node, and whether it is live."""
 
     def show(self, status: pb.NodeStatus | None, link: str, link_ok: bool) -> None:
         text = Text()
         if status is not None:
-            text.append(f"gridnode {status.role or '?'}", style="bold")
+            text.append(words.node_title(status), style="bold")
             text.append(f"  fp {view.short_fingerprint(status.fingerprint)}")
             if not status.lnd_reachable:
                 text.append("  ✖ LND unreachable", style="bold red")
@@ -35,12 +37,15 @@ class TopBar(Static):
 
 class SessionTable(DataTable[Text | str]):
     """A seller's buyers, or a buyer's sellers (the estate market), one row each; the
-    highlighted row is the one drilled into."""
+    highlighted row is the one drilled into. A battery node has both: each row says
+    its side, and shows the relay (a sale) or the market (a purchase)."""
 
     COLUMNS = ("buyer", "link", "state", "relay", "power", "credit")
     #: A buyer of several sellers: each seller's place in the market and its score over
     #: the period, instead of a relay (the buyer has none) and the power (one meter).
     MARKET_COLUMNS = ("seller", "link", "state", "market", "score", "credit")
+    #: A node on both sides: each row's side, and its relay or its place in the market.
+    BOTH_COLUMNS = ("peer", "side", "link", "state", "relay/market", "power", "credit")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "One/all", show=True)
     ]
@@ -60,20 +65,21 @@ class SessionTable(DataTable[Text | str]):
         self.columns_shown = columns
 
     def show(self, status: pb.NodeStatus) -> None:
-        market = status.role == "buyer"
-        self._use_columns(self.MARKET_COLUMNS if market else self.COLUMNS)
+        kind = view.table_kind(status)
+        columns = {"both": self.BOTH_COLUMNS, view.BUYER: self.MARKET_COLUMNS}
+        self._use_columns(columns.get(kind, self.COLUMNS))
         keys = [view.session_key(s, i) for i, s in enumerate(status.sessions)]
         if set(keys) != {str(row.value) for row in self.rows} or len(keys) != self.row_count:
             selected = self._selected_key()
             self.clear()
             for index, (key, session) in enumerate(zip(keys, status.sessions, strict=True)):
-                self.add_row(*self._cells(session, index, status.role), key=key)
+                self.add_row(*self._cells(session, index, status.role, kind), key=key)
             if selected in keys:
                 self.move_cursor(row=keys.index(selected))
             return
         for index, (key, session) in enumerate(zip(keys, status.sessions, strict=True)):
             for column, cell in zip(
-                self.columns_shown, self._cells(session, index, status.role), strict=True
+                self.columns_shown, self._cells(session, index, status.role, kind), strict=True
             ):
                 self.update_cell(key, column, cell, update_width=True)
 
@@ -84,7 +90,9 @@ class SessionTable(DataTable[Text | str]):
         return None if row_key.value is None else str(row_key.value)
 
     @staticmethod
-    def _cells(session: pb.SessionStatus, index: int, role: str) -> tuple[Text | str, ...]:
+    def _cells(
+        session: pb.SessionStatus, index: int, role: str, kind: str
+    ) -> tuple[Text | str, ...]:
         state = view.state_badge(session.state)
         link = view.link_badge(session.peer_connected)
         head = (
@@ -92,7 +100,9 @@ class SessionTable(DataTable[Text | str]):
             Text(link.symbol, style=link.style),
             Text(state.text, style=state.style),
         )
-        if role == "buyer":
+        if kind == "both":
+            return SessionTable._both_cells(session, role, head)
+        if kind == view.BUYER:
             place = view.market_place(session)
             return (
                 *head,
@@ -104,6 +114,28 @@ class SessionTable(DataTable[Text | str]):
         return (
             *head,
             Text(relay.text, style=relay.style),
+            view.power(session.power_mw),
+            view.msat(session.credit_msat),
+        )
+
+    @staticmethod
+    def _both_cells(
+        session: pb.SessionStatus, role: str, head: tuple[Text | str, ...]
+    ) -> tuple[Text | str, ...]:
+        """A row of a node on both sides: the relay where it sells, the market where
+        it buys."""
+        side = view.side_badge(session, role)
+        if words.session_side(session, role) == view.BUYER:
+            place = view.market_place(session)
+            switch = Text(place.text.strip(), style=place.style)
+        else:
+            relay = view.relay_badge(session, role)
+            switch = Text(relay.text, style=relay.style)
+        return (
+            head[0],
+            Text(side.text, style=side.style),
+            *head[1:],
+            switch,
             view.power(session.power_mw),
             view.msat(session.credit_msat),
         )
@@ -135,6 +167,8 @@ class SessionDetail(Static):
         grid.add_column(no_wrap=True, overflow="ellipsis")
         peer = session.peer_name or "peer"
         grid.add_row(peer, Text(f"{link.text}  {view.short_fingerprint(session.peer_fingerprint)}"))
+        if words.on_both_sides(status):  # a battery node: which way this session goes
+            grid.add_row("side", words.side_words(session, status.role))
         if session.reading_at_ms:
             meter = (
                 f"{view.voltage(session.voltage_mv)}  {view.current(session.current_ma)}  "

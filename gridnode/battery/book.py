@@ -280,6 +280,16 @@ class BatteryBook:
         """The book keeping another reserve (raised on demand), and the sales it trimmed."""
         return dataclasses.replace(self, spec=self.spec.with_reserve(reserve_ppm))._fit()
 
+    def with_levels(
+        self, reserve_ppm: int, max_charge_ppm: int
+    ) -> tuple[BatteryBook, tuple[Trim, ...]]:
+        """The book keeping another reserve and maximum charge (a reloaded
+        configuration), and the pledges they trimmed."""
+        spec = dataclasses.replace(
+            self.spec, reserve_ppm=reserve_ppm, max_charge_ppm=max_charge_ppm
+        )
+        return dataclasses.replace(self, spec=spec)._fit()
+
     def _fit(self) -> tuple[BatteryBook, tuple[Trim, ...]]:
         """Trim the newest pledges until the charge less every sale is at or above the
         reserve, and plus every purchase at or below the maximum."""

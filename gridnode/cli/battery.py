@@ -34,6 +34,11 @@ def battery(config: Path, allow_control: bool) -> None:
     A prosumer's offer follows its surplus (production and connection meters); with
     none it offers nothing, and a running session is not renewed.
 
+    SIGHUP (or 'gridnode tariff reload') reads the file again and applies what is safe
+    while it runs (the buyers, the terms, the battery's reserve and maximum, its prices,
+    a prosumer's [pv] price and share); it says what waits for a restart, and a file with
+    a mistake changes nothing. The node keeps running either way.
+
     \b
     Example:
       gridnode battery --config /etc/gridnode/battery.toml
@@ -47,4 +52,4 @@ def battery(config: Path, allow_control: bool) -> None:
     if not isinstance(settings, BatterySettings):
         command = "sell" if settings.role == "seller" else "buy"
         raise UsageError(f"role: {config} configures a {settings.role}; use 'gridnode {command}'.")
-    run_battery(settings, allow_control=allow_control)
+    run_battery(settings, allow_control=allow_control, config_path=config.expanduser())

@@ -37,6 +37,8 @@ from gridnode.cli.common import emit_json, guarded
 def doctor(config: Path, as_json: bool, click_buyer: str | None, watchdog_s: float) -> None:
     """Check the installation: the serial port, each meter, the relays and the watchdog,
     the macaroon, LND and a direct channel per peer, the clock, the peers and the disk.
+    A battery node or a prosumer is checked as both: its buyers' relays and inbound
+    channels, its sellers' outbound channels and addresses.
 
     Each check says ok, warning, failure or skipped, and how to fix it. The exit code is
     0 when nothing failed, 1 otherwise. While the node runs it holds the serial port:
@@ -47,12 +49,13 @@ def doctor(config: Path, as_json: bool, click_buyer: str | None, watchdog_s: flo
     Examples:
       gridnode doctor --config /etc/gridnode/seller.toml
       gridnode doctor --config /etc/gridnode/seller.toml --click flat-2 --json
+      gridnode doctor --config /etc/gridnode/battery.toml
     """
-    from gridnode.config.settings import load_one_role
+    from gridnode.config.settings import load_settings
     from gridnode.doctor.model import DoctorReport
     from gridnode.doctor.run import DoctorOptions, examine, real_ports
 
-    settings = load_one_role(config.expanduser())
+    settings = load_settings(config.expanduser())
     options = DoctorOptions(click=click_buyer, watchdog_s=watchdog_s)
 
     async def run() -> DoctorReport:

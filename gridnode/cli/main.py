@@ -23,6 +23,7 @@ COMMANDS = {
     "battery": "gridnode.cli.battery:battery",
     "demo": "gridnode.cli.demo:demo",
     "dashboard": "gridnode.cli.dashboard:dashboard",
+    "status": "gridnode.cli.status:status",
     "keys": "gridnode.cli.keys:keys",
     "loads": "gridnode.cli.loads:loads",
     "receipt": "gridnode.cli.receipt:receipt",

@@ -31,7 +31,8 @@ def tariff() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 @guarded
 def reload(config: Path, as_json: bool) -> None:
-    """Ask the running seller to read its configuration again, as SIGHUP does.
+    """Ask the running seller (or battery node, or prosumer) to read its configuration
+    again, as SIGHUP does.
 
     Tariffs and buyer entries that validate take effect at each buyer's next renewal
     (a running period keeps the terms both sides signed); an added buyer can connect at

@@ -76,7 +76,6 @@ __all__ = [
     "SellerEntry",
     "SellerSettings",
     "SellingSettings",
-    "load_one_role",
     "load_settings",
     "read_settings",
 ]
@@ -143,21 +142,6 @@ def load_settings(path: Path | str, env: Mapping[str, str] | None = None) -> Any
     problems.raise_if_any()
     assert settings is not None
     return dataclasses.replace(settings, warnings=tuple(problems.warnings))
-
-
-def load_one_role(path: Path | str, env: Mapping[str, str] | None = None) -> NodeSettings:
-    """:func:`load_settings` for a command that knows a seller and a buyer only (the
-    doctor, the liquidity outlook): a node that sells and buys is refused by name."""
-    settings = load_settings(path, env)
-    if isinstance(settings, SellerSettings | BuyerSettings):
-        return settings
-    raise ConfigError(
-        str(path),
-        [
-            f"role = {settings.role!r}: this command reads a seller's or a buyer's file; "
-            "a node that sells and buys is not supported by it yet"
-        ],
-    )
 
 
 def read_settings(doc: Mapping[str, Any], base: Path, problems: Problems) -> AnySettings | None:

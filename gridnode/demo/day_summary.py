@@ -46,8 +46,6 @@ def battery_figures(state: Mapping[str, Any], receipts: Sequence[Path]) -> dict[
         receipt = json.loads(path.read_text())
         energy = int(receipt["totals"]["energy_mwh"]["seller"])
         paid = energy_cost_msat(receipt)
-        if not receipt["payments"] and not energy:
-            continue  # an offer the buyer's market passed over: no trade
         if receipt["exported"]["by"] == "seller":
             sold, revenue, sessions_sold = sold + energy, revenue + paid, sessions_sold + 1
         else:

@@ -1,6 +1,10 @@
 """The Lightning checks: the macaroon has exactly the role's permissions, LND answers
 and is synced, and each configured peer has an active direct channel whose minimum HTLC
-lets the session's smallest payment through and whose balance carries its largest."""
+lets the session's smallest payment through and whose balance carries its largest.
+
+A node that sells and buys (a battery, a prosumer) needs both roles' permissions in its
+one macaroon, and checks each peer's channel the way money flows with it: inbound from
+each buyer, outbound to each seller (:attr:`PeerChannel.side`)."""
 
 from __future__ import annotations
 
@@ -14,16 +18,36 @@ from gridnode.money import Msat
 from gridnode.wallet import macaroon
 from gridnode.wallet.port import ChannelInfo
 
+#: The roles that sell and buy in one process: their macaroon has both roles' permissions.
+BOTH_SIDES = ("battery", "prosumer")
+
+
+def _sides(role: str) -> tuple[str, ...]:
+    """The one-sided roles whose permissions a node of ``role`` needs."""
+    return ("seller", "buyer") if role in BOTH_SIDES else (role,)
+
+
+def bake_hint(role: str) -> str:
+    """How to bake ``role``'s macaroon (a node that sells and buys: one macaroon with
+    the permissions of both lines)."""
+    if role in BOTH_SIDES:
+        lines = " and of ".join(macaroon.BAKE_COMMANDS[side] for side in _sides(role))
+        return f"one macaroon with the permissions of {lines}"
+    return macaroon.BAKE_COMMANDS[role]
+
 
 def macaroon_check(data: bytes, role: str, *, allow_broad: bool) -> Check:
-    """The macaroon read from its own bytes, against the role's least privilege."""
+    """The macaroon read from its own bytes, against the role's least privilege (a
+    node that sells and buys: the union of a seller's and a buyer's)."""
     name = "macaroon"
-    bake = macaroon.BAKE_COMMANDS[role]
+    bake = bake_hint(role)
     try:
         parsed = macaroon.parse(data)
     except macaroon.MacaroonError as exc:
         return failure(name, str(exc), f"Bake one with: {bake}")
-    missing, excess = parsed.missing_for(role), parsed.excess_for(role)
+    sides = _sides(role)
+    missing = sorted({p for side in sides for p in parsed.missing_for(side)})
+    excess = sorted(set.intersection(*(set(parsed.excess_for(side)) for side in sides)))
     if missing:
         return failure(
             name, f"it lacks {', '.join(missing)}, which a {role} needs", f"Bake it with: {bake}"
@@ -32,7 +56,8 @@ def macaroon_check(data: bytes, role: str, *, allow_broad: bool) -> Check:
         found = f"it also allows {', '.join(excess)}, more than a {role} needs"
         fix = f"Bake a least-privilege one with: {bake}"
         return warning(name, found, fix) if allow_broad else failure(name, found, fix)
-    return ok(name, f"exactly the {role}'s {len(parsed.permissions)} permissions")
+    both = " (a seller's and a buyer's)" if len(sides) > 1 else ""
+    return ok(name, f"exactly the {role}'s {len(parsed.permissions)} permissions{both}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +73,9 @@ class PeerChannel:
     #: The smallest payment of a session, and the most one payment step locks.
     min_payment: Msat
     largest_payment: Msat
+    #: The node's side towards the peer: "seller" (it receives: inbound) or "buyer"
+    #: (it pays: outbound); "" for the node's role (a battery node is both).
+    side: str = ""
 
 
 async def lnd_checks(probe: LightningProbe, role: str, peers: Sequence[PeerChannel]) -> list[Check]:
@@ -81,7 +109,7 @@ async def lnd_checks(probe: LightningProbe, role: str, peers: Sequence[PeerChann
             failure(
                 "channels",
                 f"LND did not list the channels: {exc}",
-                f"Bake the macaroon with: {macaroon.BAKE_COMMANDS[role]}",
+                f"Bake the macaroon with: {bake_hint(role)}",
             )
         )
         return checks
@@ -118,7 +146,7 @@ def channel_check(role: str, peer: PeerChannel, channels: Sequence[ChannelInfo])
             f"Check {peer.peer}'s LND is running and connected ('lncli listpeers').",
         )
     # the seller receives: its own minimum applies; the buyer pays: the seller's does
-    receiving = role == "seller"
+    receiving = (peer.side or role) == "seller"
     best = max(active, key=lambda c: c.remote if receiving else c.local)
     min_htlc = best.local_min_htlc if receiving else best.remote_min_htlc
     if min_htlc > peer.min_payment:

@@ -4,6 +4,11 @@
 :func:`real_ports` makes the real ones. The hardware comes first (the port, the meters,
 the relays and the watchdog), then Lightning (the macaroon, LND, a channel per peer),
 then the clock, the peers and the disk.
+
+A node that sells and buys (``role = "battery"`` or ``"prosumer"``) runs each check once
+for what it shares (the port, every meter, the inverter's and the PV's too, the
+macaroon, LND, the clock, the disk) and each peer's check on its side: a buyer's relay
+and inbound channel, a seller's outbound channel and address.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gridnode.config.settings import BuyerSettings, NodeSettings, SellerSettings
+from gridnode.config.parts import BuyingSettings, SellingSettings
+from gridnode.config.settings import AnySettings, BuyerSettings, SellerSettings
 from gridnode.doctor import hardware_checks as hw
 from gridnode.doctor import lightning_checks as ln
 from gridnode.doctor import system_checks as system
@@ -55,16 +61,25 @@ class DoctorPorts:
     sleep: Sleep = field(default=asyncio.sleep)
 
 
+def _selling(settings: AnySettings) -> SellingSettings | None:
+    """The node's seller part (a seller's, a battery's), or None (a buyer)."""
+    return None if isinstance(settings, BuyerSettings) else settings.selling
+
+
+def _buying(settings: AnySettings) -> BuyingSettings | None:
+    """The node's buyer part (a buyer's, a battery's), or None (a seller)."""
+    return None if isinstance(settings, SellerSettings) else settings.buying
+
+
 async def examine(
-    settings: NodeSettings, ports: DoctorPorts, options: DoctorOptions, config: str = ""
+    settings: AnySettings, ports: DoctorPorts, options: DoctorOptions, config: str = ""
 ) -> DoctorReport:
-    """Every check of the node's role; raises :class:`UsageError` for a --click that
-    names no buyer of this seller."""
+    """Every check of the node's role (both roles' for a node that sells and buys);
+    raises :class:`UsageError` for a --click that names no buyer of this seller."""
     plan = _click_plan(settings, options)
     checks = await _hardware(settings, ports, plan)
-    if isinstance(settings, SellerSettings):
-        policy = settings.selling.terms.policy
-        checks += bus_budgets(settings.hardware, policy.reading_max_age_ms)
+    if (selling := _selling(settings)) is not None:
+        checks += bus_budgets(settings.hardware, selling.terms.policy.reading_max_age_ms)
     checks += await _lightning(settings, ports)
     checks.append(system.clock_check(ports.clock, require_sync=settings.require_clock_sync))
     checks += await _peers(settings, ports)
@@ -73,15 +88,16 @@ async def examine(
     return DoctorReport(settings.role, config, ports.running is not None, tuple(checks))
 
 
-def _click_plan(settings: NodeSettings, options: DoctorOptions) -> hw.ClickPlan | None:
+def _click_plan(settings: AnySettings, options: DoctorOptions) -> hw.ClickPlan | None:
     if options.click is None:
         return None
-    if not isinstance(settings, SellerSettings):
+    selling = _selling(settings)
+    if selling is None:
         raise UsageError(
             "--click is the seller's test of a buyer's relay; a buyer's node has none to click."
         )
-    names = [b.name for b in settings.selling.buyers]
-    entry = next((b for b in settings.selling.buyers if b.name == options.click), None)
+    names = [b.name for b in selling.buyers]
+    entry = next((b for b in selling.buyers if b.name == options.click), None)
     if entry is None:
         raise UsageError(
             f"--click {options.click!r} is no buyer of this seller; its buyers: {names}."
@@ -90,24 +106,26 @@ def _click_plan(settings: NodeSettings, options: DoctorOptions) -> hw.ClickPlan 
     return hw.ClickPlan(entry.name, entry.relay, meter, options.settle_s, options.watchdog_s)
 
 
-def _volts(settings: NodeSettings) -> hw.VoltageRange:
-    if isinstance(settings, SellerSettings):
-        e = settings.selling.terms.electrical
+def _volts(settings: AnySettings) -> hw.VoltageRange:
+    if (selling := _selling(settings)) is not None:  # the guarantee it gives its buyers
+        e = selling.terms.electrical
         return hw.VoltageRange(e.voltage_min_mv, e.voltage_max_mv, "the terms'")
+    assert isinstance(settings, BuyerSettings)
     limits = settings.buying.limits
     return hw.VoltageRange(limits.voltage_min_mv, limits.voltage_max_mv, "the limits'")
 
 
 async def _hardware(
-    settings: NodeSettings, ports: DoctorPorts, plan: hw.ClickPlan | None
+    settings: AnySettings, ports: DoctorPorts, plan: hw.ClickPlan | None
 ) -> list[Check]:
     config = settings.hardware
-    seller = isinstance(settings, SellerSettings)
+    selling = _selling(settings)
+    seller = selling is not None  # it switches its buyers' relays: a watchdog is a must
     if isinstance(settings, BuyerSettings) and settings.buying.limits.seller_metered:
         detail = 'none: this buyer pays on the seller\'s meter alone (metering = "seller")'
         return [ok("hardware", detail)]
     has_watchdog = config.watchdog.kind != "none"
-    buyers = settings.selling.buyers if isinstance(settings, SellerSettings) else ()
+    buyers = selling.buyers if selling is not None else ()
     if ports.running is not None:
         checks = [hw.port_held_by_node(config)]
         checks += hw.meters_running(ports.running, config.meters, _volts(settings))
@@ -161,27 +179,34 @@ def _not_clicked(buyer: str) -> Check:
     )
 
 
-def _peer_channels(settings: NodeSettings) -> list[ln.PeerChannel]:
-    if isinstance(settings, SellerSettings):
-        # each buyer on its own tariff's payment sizes
-        channels = []
-        for b in settings.selling.buyers:
-            pay = settings.selling.terms_for(b).payments
+def _peer_channels(settings: AnySettings) -> list[ln.PeerChannel]:
+    """Each buyer's channel (inbound, on its own tariff's payment sizes), then each
+    seller's (outbound, on the limits)."""
+    channels = []
+    if (selling := _selling(settings)) is not None:
+        for b in selling.buyers:
+            pay = selling.terms_for(b).payments
             largest = max(pay.max_payment, pay.initial_deposit)
             where = f"[[buyers]] {b.name!r}"
             channels.append(
-                ln.PeerChannel(b.name, b.lightning_node, where, pay.min_payment, largest)
+                ln.PeerChannel(
+                    b.name, b.lightning_node, where, pay.min_payment, largest, side="seller"
+                )
             )
-        return channels
-    limits = settings.buying.limits
-    largest = max(limits.max_payment, limits.max_deposit)
-    return [
-        ln.PeerChannel(s.name, s.lightning_node, "[seller]", limits.min_payment, largest)
-        for s in settings.buying.sellers
-    ]
+    if (buying := _buying(settings)) is not None:
+        limits = buying.limits
+        largest = max(limits.max_payment, limits.max_deposit)
+        where = "[seller]" if len(buying.sellers) == 1 else "[[sellers]]"
+        channels += [
+            ln.PeerChannel(
+                s.name, s.lightning_node, where, limits.min_payment, largest, side="buyer"
+            )
+            for s in buying.sellers
+        ]
+    return channels
 
 
-async def _lightning(settings: NodeSettings, ports: DoctorPorts) -> list[Check]:
+async def _lightning(settings: AnySettings, ports: DoctorPorts) -> list[Check]:
     try:
         data = ports.macaroon()
         probe = ports.lightning()
@@ -195,22 +220,26 @@ async def _lightning(settings: NodeSettings, ports: DoctorPorts) -> list[Check]:
     return checks
 
 
-async def _peers(settings: NodeSettings, ports: DoctorPorts) -> list[Check]:
-    if isinstance(settings, SellerSettings):
-        peers = [system.PinnedPeerView(b.name, b.fingerprint) for b in settings.selling.buyers]
+async def _peers(settings: AnySettings, ports: DoctorPorts) -> list[Check]:
+    """Each buyer (seen connected to the running node), then each seller (knocked at
+    while the node is stopped)."""
+    checks: list[Check] = []
+    if (selling := _selling(settings)) is not None:
+        peers = [system.PinnedPeerView(b.name, b.fingerprint) for b in selling.buyers]
         if ports.running is None:
-            return system.buyers_when_stopped(peers)
-        return system.peers_from_node(ports.running, peers)
-    assert isinstance(settings, BuyerSettings)
-    sellers = [
-        system.PinnedPeerView(s.name, s.fingerprint, s.address) for s in settings.buying.sellers
-    ]
-    if ports.running is not None:
-        return system.peers_from_node(ports.running, sellers)
-    return [await system.probe_seller(ports.probe_peer, s) for s in sellers]
+            checks += system.buyers_when_stopped(peers)
+        else:
+            checks += system.peers_from_node(ports.running, peers)
+    if (buying := _buying(settings)) is not None:
+        sellers = [system.PinnedPeerView(s.name, s.fingerprint, s.address) for s in buying.sellers]
+        if ports.running is not None:
+            checks += system.peers_from_node(ports.running, sellers)
+        else:
+            checks += [await system.probe_seller(ports.probe_peer, s) for s in sellers]
+    return checks
 
 
-async def real_ports(settings: NodeSettings) -> DoctorPorts:
+async def real_ports(settings: AnySettings) -> DoctorPorts:
     """The real ports of ``settings``' node (the running node's snapshot read once)."""
     from gridnode.doctor import adapters
     from gridnode.identity import load_identity

@@ -51,6 +51,8 @@ class PeerLiquidity:
     days_left: Fraction | None
     warn_days: int
     state: LiquidityState
+    #: The node's side towards the peer: "seller" (the peer buys from it) or "buyer".
+    side: str = "seller"
 
     @property
     def warning(self) -> str | None:
@@ -73,6 +75,7 @@ class PeerLiquidity:
     def to_json(self) -> dict[str, object]:
         return {
             "peer": self.peer,
+            "side": self.side,
             "node_id": self.node_id,
             "direction": self.direction,
             "room_msat": self.room.msat,
@@ -103,11 +106,15 @@ def outlook(
     spent_last_day: Msat,
     warn_days: int = DEFAULT_WARN_DAYS,
 ) -> PeerLiquidity:
-    """The peer's channel as days left at the last day's spending."""
-    direction = "inbound" if role == "seller" else "outbound"
+    """The peer's channel as days left at the last day's spending; ``role``: the node's
+    side towards the peer (a battery node is a seller to some peers, a buyer to others)."""
+    side = "seller" if role == "seller" else "buyer"
+    direction = "inbound" if side == "seller" else "outbound"
 
     def made(left: Msat, days: Fraction | None, state: LiquidityState) -> PeerLiquidity:
-        return PeerLiquidity(peer, node_id, direction, left, spent_last_day, days, warn_days, state)
+        return PeerLiquidity(
+            peer, node_id, direction, left, spent_last_day, days, warn_days, state, side
+        )
 
     if not node_id:
         return made(Msat(0), None, LiquidityState.UNKNOWN)

@@ -155,6 +155,13 @@ class BatteryDesk:
         self._trimmed(trims)
         return trims
 
+    def set_levels(self, reserve_ppm: int, max_charge_ppm: int) -> tuple[Trim, ...]:
+        """Another reserve floor and maximum (a reloaded configuration: the reserve
+        raised on demand); the pledges beyond them are cut at once."""
+        self.book, trims = self.book.with_levels(reserve_ppm, max_charge_ppm)
+        self._trimmed(trims)
+        return trims
+
     def rest(self, duration_ms: int) -> tuple[Trim, ...]:
         self.book, trims = self.book.rest(duration_ms)
         self._trimmed(trims)

@@ -8,7 +8,8 @@ its estate buyer on the connection meter, and the household's part reads the
 production meter and lets the buyer buy only without a surplus.
 
 The ports are opened as for any node (:func:`gridnode.node.factory.build_runtime`, given
-:func:`assemble_battery`); only the roles differ.
+:func:`assemble_battery`); only the roles differ. SIGHUP reads the file again
+(:mod:`gridnode.node.battery_reload`); the node never stops on it.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ import asyncio
 import contextlib
 import functools
 import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from gridnode.clock import SYSTEM_CLOCK, Clock
 from gridnode.config.battery_node import BatterySettings
 from gridnode.hardware.ports import HardwarePorts
 from gridnode.node import factory
 from gridnode.node.battery_desk import BatteryDesk
+from gridnode.node.battery_reload import battery_reload
 from gridnode.node.battery_role import BatteryRole, BatterySellerRole, partner_limits
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext, RuntimeTimings
@@ -32,6 +36,7 @@ from gridnode.node.prosumer_desk import ProsumerDesk
 from gridnode.node.prosumer_role import ProsumerRole
 from gridnode.node.pruning import Pruner
 from gridnode.node.receipts import ReceiptDesk
+from gridnode.node.reload import ReloadResult
 from gridnode.node.runtime import NodeRuntime, Role, ServiceFactory
 from gridnode.status.render import node_status
 from gridnode.status.server import StatusServer
@@ -43,14 +48,17 @@ async def build_battery_runtime(
     allow_control: bool = False,
     timings: RuntimeTimings | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    config_path: Path | None = None,
 ) -> NodeRuntime:
-    """Open a battery node's ports and assemble its runtime (nothing trades yet)."""
+    """Open a battery node's ports and assemble its runtime (nothing trades yet);
+    ``config_path``: the file it reloads (SIGHUP, ``gridnode tariff reload``)."""
+    assemble = assemble_battery if settings.battery is not None else assemble_prosumer
     return await factory.build_runtime(
         settings,
         allow_control=allow_control,
         timings=timings,
         clock=clock,
-        assemble=assemble_battery if settings.battery is not None else assemble_prosumer,
+        assemble=functools.partial(assemble, config_path=config_path),
     )
 
 
@@ -61,6 +69,7 @@ def assemble_battery(
     opened: contextlib.AsyncExitStack,
     allow_control: bool,
     services: list[ServiceFactory],
+    config_path: Path | None = None,
 ) -> NodeRuntime:
     """The three roles on one desk, in one runtime."""
     config = settings.battery
@@ -82,9 +91,9 @@ def assemble_battery(
         period_ms=buying.market_period_ms,
         fresh=config.book,
     )
-
+    reload = battery_reload(config_path, settings, seller, ctx, hardware, poll_s, desk, battery)
     return _runtime(
-        settings, ctx, hardware, opened, allow_control, services, [seller, buyer, battery]
+        settings, ctx, hardware, opened, allow_control, services, [seller, buyer, battery], reload
     )
 
 
@@ -95,6 +104,7 @@ def assemble_prosumer(
     opened: contextlib.AsyncExitStack,
     allow_control: bool,
     services: list[ServiceFactory],
+    config_path: Path | None = None,
 ) -> NodeRuntime:
     """A prosumer: the seller on the PV surplus's desk, the estate buyer on the
     connection meter, and the household's part (the production meter, buying only
@@ -124,8 +134,9 @@ def assemble_prosumer(
         period_ms=settings.buying.market_period_ms,
         production_register=pv.production_register,
     )
+    reload = battery_reload(config_path, settings, seller, ctx, hardware, poll_s, desk)
     return _runtime(
-        settings, ctx, hardware, opened, allow_control, services, [seller, buyer, household]
+        settings, ctx, hardware, opened, allow_control, services, [seller, buyer, household], reload
     )
 
 
@@ -137,6 +148,7 @@ def _runtime(
     allow_control: bool,
     services: list[ServiceFactory],
     roles: list[Role],
+    reload: Callable[[], Awaitable[ReloadResult]] | None = None,
 ) -> NodeRuntime:
     """One runtime of the roles: one ledger, one wallet, one status socket."""
     buyer = next(role for role in roles if isinstance(role, BuyerRole))
@@ -165,20 +177,33 @@ def _runtime(
         ledger_path=str(settings.ledger),
         config_warnings=settings.warnings,
         services=services,
+        reload=reload,
     )
 
 
-def run_battery(settings: BatterySettings, *, allow_control: bool = False) -> None:
-    """Run a battery node until SIGTERM or SIGINT (each stops it cleanly; so does
-    SIGHUP: it does not read its configuration again yet)."""
+def run_battery(
+    settings: BatterySettings, *, allow_control: bool = False, config_path: Path | None = None
+) -> None:
+    """Run a battery node until SIGTERM or SIGINT (each stops it cleanly). SIGHUP reads
+    ``config_path`` again (:mod:`gridnode.node.battery_reload`): what validates and is
+    safe applies, the rest is said; it never stops the node."""
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        # while it starts, SIGHUP is ignored: it starts on the file it just read
+        loop.add_signal_handler(signal.SIGHUP, lambda: None)
         runtime = await build_battery_runtime(
-            settings, allow_control=allow_control, clock=node_clock(settings)
+            settings,
+            allow_control=allow_control,
+            clock=node_clock(settings),
+            config_path=config_path,
+        )
+        spawn = runtime.ctx.tasks.spawn
+        loop.add_signal_handler(
+            signal.SIGHUP, lambda: spawn(runtime.reload("SIGHUP"), name="reload")
         )
         await runtime.run(stop)
 

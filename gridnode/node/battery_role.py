@@ -27,11 +27,13 @@ from gridnode.battery.book import BatteryBook
 from gridnode.battery.offer import PeriodOffer, StopsOffering
 from gridnode.money import Msat
 from gridnode.node.battery_desk import BUYING, BatteryDesk, Settled
+from gridnode.node.battery_view import book_view
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.own_meter_role import OwnMeterRole
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
+from gridnode.snapshot import BatteryView
 from gridnode.trade.events import MeterSample
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from gridnode.trade.units import MWH_PER_KWH
@@ -177,6 +179,12 @@ class BatteryRole(OwnMeterRole):
 
     async def start(self) -> None:
         self.ctx.tasks.keep_running(self._periods, name="battery bid", sleep=self.ctx.clock.sleep)
+
+    def battery_view(self, now_ms: int) -> BatteryView:
+        """The book for the dashboard (the runtime's snapshot asks)."""
+        return book_view(
+            self.desk, self.period_ms, self.bid_msat_per_kwh, charge_known=self.fresh is None
+        )
 
     def warnings(self) -> list[str]:
         stop = self.desk.not_buying

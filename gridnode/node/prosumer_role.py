@@ -18,11 +18,13 @@ buying over it, and once it is lifted the role's own pause still holds.
 from __future__ import annotations
 
 from gridnode.battery.prosumer import ProductionRegister, PvReading
+from gridnode.node.battery_view import surplus_view
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.metering import MeterPoller
 from gridnode.node.own_meter_role import OwnMeterRole
 from gridnode.node.prosumer_desk import ProsumerDesk
+from gridnode.snapshot import BatteryView
 from gridnode.trade.events import MeterSample
 
 
@@ -58,6 +60,10 @@ class ProsumerRole(OwnMeterRole):
         tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
         tasks.keep_running(self.production.run, name=f"meter {self.production.name}", sleep=sleep)
         tasks.keep_running(self._periods, name="prosumer buying", sleep=sleep)
+
+    def battery_view(self, now_ms: int) -> BatteryView:
+        """The surplus for the dashboard (the runtime's snapshot asks)."""
+        return surplus_view(self.desk, self.period_ms)
 
     def warnings(self) -> list[str]:
         found = []

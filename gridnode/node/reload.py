@@ -12,6 +12,9 @@ restart (the hardware, LND, the listening address, ...) is named and left as it 
 A file with a mistake changes nothing: the sentence goes to the log, to the node's
 warnings (the status socket and the dashboard show it) and to whoever asked, until a
 reload works. The node keeps running either way.
+
+A battery node's or a prosumer's seller part reloads the same way
+(:mod:`gridnode.node.battery_reload` adds what its own part may change).
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridnode.config.battery_node import BatterySettings
 from gridnode.config.peers import BuyerEntry
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import (
     AnySettings,
+    BuyerSettings,
     CommonSettings,
     SellerSettings,
     load_settings,
@@ -84,18 +89,24 @@ class ReloadPlan:
         return text
 
 
+#: A node that sells: a seller, or a battery node's or a prosumer's seller part.
+SellingNode = SellerSettings | BatterySettings
+
+
 def plan_reload(
-    running: SellerSettings,
+    running: SellingNode,
     new: AnySettings,
     *,
     meters: Collection[str],
     leaving: Sequence[BuyerEntry] = (),
 ) -> ReloadPlan:
-    """Hold ``new`` (loaded and checked) against the ``running`` seller, whose bus reads
-    ``meters`` and which is still letting go of ``leaving``; raises
-    :class:`ReloadRefusedError` naming every reason it cannot be applied."""
-    if not isinstance(new, SellerSettings):
-        raise ReloadRefusedError([f"role is {new.role!r}: a running seller stays a seller"])
+    """Hold ``new`` (loaded and checked) against the ``running`` seller (or a battery
+    node's seller part), whose bus reads ``meters`` and which is still letting go of
+    ``leaving``; raises :class:`ReloadRefusedError` naming every reason it cannot be
+    applied."""
+    if isinstance(new, BuyerSettings) or new.role != running.role:
+        role = running.role
+        raise ReloadRefusedError([f"role is {new.role!r}: a running {role} stays a {role}"])
     problems: list[str] = []
     old = {b.name: b for b in running.selling.buyers}
     by_name = {b.name: b for b in new.selling.buyers}
@@ -153,9 +164,9 @@ def _added_problems(
     return problems
 
 
-def _value(settings: SellerSettings | AnySettings, key: str) -> object:
+def _value(settings: AnySettings, key: str) -> object:
     if key == "listen":
-        return settings.selling.listen if isinstance(settings, SellerSettings) else None
+        return None if isinstance(settings, BuyerSettings) else settings.selling.listen
     return getattr(settings, key)
 
 
@@ -175,7 +186,7 @@ class SellerReloader:
     def __init__(
         self,
         path: Path,
-        settings: SellerSettings,
+        settings: SellingNode,
         role: SellerRole,
         build_slots: SlotBuilder,
         *,
@@ -203,25 +214,14 @@ class SellerReloader:
                 for name, entry in self.leaving.items()
                 if name in slots and slots[name].removed is not None
             }
-            leaving = list(self.leaving.values())
-            plan = plan_reload(self.settings, new, meters=self.meters, leaving=leaving)
+            plan = self.plan(new, list(self.leaving.values()))
             added = self.build_slots(plan.added) if plan.added else []
         except (ConfigError, ReloadRefusedError) as exc:
             problems = exc.problems
         except Exception as exc:  # an unreadable file, a relay that would not open
             problems = [str(exc)]
         else:
-            assert isinstance(new, SellerSettings)
-            removed = [entry.name for entry in plan.removed]
-            self.role.reconfigure(plan.terms, plan.buyer_terms, added=added, removed=removed)
-            self.leaving.update((entry.name, entry) for entry in plan.removed)
-            if (watch := self.role.ctx.liquidity) is not None:  # their channels too
-                watch.peers.extend(
-                    WatchedPeer(b.name, b.fingerprint, b.lightning_node)
-                    for b in plan.added
-                    if b.lightning_node
-                )
-            self.settings = dataclasses.replace(self.settings, selling=new.selling)
+            self.apply(plan, new, added)
             self.role.reload_problem = None
             self.reloads += 1
             text = plan.describe()
@@ -236,3 +236,21 @@ class SellerReloader:
         self.role.reload_problem = text
         self.role.ctx.changed()
         return ReloadResult(False, text)
+
+    def plan(self, new: AnySettings, leaving: Sequence[BuyerEntry]) -> ReloadPlan:
+        """What ``new`` changes (raises :class:`ReloadRefusedError` when it cannot)."""
+        return plan_reload(self.settings, new, meters=self.meters, leaving=leaving)
+
+    def apply(self, plan: ReloadPlan, new: AnySettings, added: Sequence[BuyerSlot]) -> None:
+        """Apply a checked plan: the seller role's terms, its buyers added and removed."""
+        assert not isinstance(new, BuyerSettings)
+        removed = [entry.name for entry in plan.removed]
+        self.role.reconfigure(plan.terms, plan.buyer_terms, added=added, removed=removed)
+        self.leaving.update((entry.name, entry) for entry in plan.removed)
+        if (watch := self.role.ctx.liquidity) is not None:  # their channels too
+            watch.peers.extend(
+                WatchedPeer(b.name, b.fingerprint, b.lightning_node, "seller")
+                for b in plan.added
+                if b.lightning_node
+            )
+        self.settings = dataclasses.replace(self.settings, selling=new.selling)

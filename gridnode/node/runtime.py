@@ -20,14 +20,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from gridnode.node.context import NodeContext
 from gridnode.node.pruning import Pruner
 from gridnode.node.reload import ReloadResult
 from gridnode.node.tasks import TaskFailure
 from gridnode.ocmf import ClockStatus
-from gridnode.snapshot import NodeSnapshot, SessionView
+from gridnode.snapshot import BatteryView, NodeSnapshot, SessionView
 from gridnode.status.server import StatusServer
 from gridnode.trade.events import ClockChecked, Event, WalletReachability
 
@@ -86,6 +86,14 @@ class Role(Protocol):
     async def finish(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class StoreRole(Protocol):
+    """A role that holds what a node sells from (a battery's book, a prosumer's
+    surplus): the snapshot shows it."""
+
+    def battery_view(self, now_ms: int) -> BatteryView: ...
 
 
 class Service(Protocol):
@@ -172,6 +180,7 @@ class NodeRuntime:
             if warning:
                 warnings.append(warning)
         warnings.extend(f.describe() for f in ctx.tasks.failures[-FAILURES_SHOWN:])
+        stores = [role.battery_view(now) for role in self.roles if isinstance(role, StoreRole)]
         return NodeSnapshot(
             role=self.role_name,
             fingerprint=ctx.identity.fingerprint,
@@ -184,6 +193,7 @@ class NodeRuntime:
             buying_paused=self.buying_paused,
             storage=self.pruner.storage_view(),
             liquidity=ctx.health.liquidity,
+            battery=stores[0] if stores else None,
         )
 
     def healthy(self) -> bool:

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 from gridnode.hardware.sample import MeterSample
 from gridnode.node.runner import SessionRunner
-from gridnode.snapshot import BreachEvent, MeterReading, MoneyEvent, SessionView, Terms
+from gridnode.snapshot import (
+    BUYER,
+    SELLER,
+    BreachEvent,
+    MeterReading,
+    MoneyEvent,
+    SessionView,
+    Terms,
+)
 from gridnode.trade.seller_metered import SELLER_METERED_ID
 from gridnode.trade.terms import Offer
 
@@ -26,10 +34,11 @@ if TYPE_CHECKING:
 NOTES_SHOWN = 5
 
 
-def _waiting(partner: Partner, poller: MeterPoller | None, state: str) -> SessionView:
+def _waiting(partner: Partner, poller: MeterPoller | None, state: str, side: str) -> SessionView:
     """A partner with no session (yet): its link and its meter (none for a buyer that
-    pays on the seller's meter alone)."""
+    pays on the seller's meter alone), and which side of it this node is on."""
     return SessionView(
+        side=side,
         peer_name=partner.name,
         peer_fingerprint=partner.peer.fingerprint,
         peer_connected=partner.link.up,
@@ -41,7 +50,7 @@ def _waiting(partner: Partner, poller: MeterPoller | None, state: str) -> Sessio
 
 def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
     waiting = "removed: leaving" if slot.removed else "waiting for the buyer"
-    base = _waiting(slot, slot.poller, waiting)
+    base = _waiting(slot, slot.poller, waiting, SELLER)
     runner, session = slot.live, slot.session
     if runner is None or session is None:
         return base
@@ -62,8 +71,8 @@ def seller_view(slot: BuyerSlot, now_ms: int) -> SessionView:
 
 def buyer_view(partner: SellerPartner, poller: MeterPoller | None, now_ms: int) -> SessionView:
     if partner.paused and partner.live is None:  # the last session is over: say why
-        return _waiting(partner, poller, "buying paused")
-    base = _waiting(partner, poller, "waiting for an offer")
+        return _waiting(partner, poller, "buying paused", BUYER)
+    base = _waiting(partner, poller, "waiting for an offer", BUYER)
     runner, session = partner.runner, partner.session
     if runner is None or session is None:
         return base
@@ -107,6 +116,7 @@ def _with_runner(
         )
     notes = runner.notes
     return SessionView(
+        side=base.side,
         peer_name=base.peer_name,
         peer_fingerprint=base.peer_fingerprint,
         peer_connected=base.peer_connected,

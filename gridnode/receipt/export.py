@@ -24,6 +24,7 @@ from gridnode.receipt.accounting import cost_msat, energy_mwh, intervals
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.model import RECEIPT_FORMAT, iso_ms, offer_json
 from gridnode.trade import codec
+from gridnode.trade.actions import LedgerKind
 from gridnode.trade.errors import DecodeError
 from gridnode.trade.messages import (
     FAULT_CAUSES,
@@ -72,12 +73,19 @@ def _protocol_id(store: LedgerStore, ledger_session: str) -> str | None:
     return None
 
 
+def _traded(store: LedgerStore, ledger_session: str) -> bool:
+    """Whether the session's terms were accepted. An offer nobody accepted (an estate
+    buyer chose another seller, or refused it and said why) is no trade: nothing was
+    agreed, metered or paid, and it has no receipt."""
+    return bool(store.sessions.entries(ledger_session, (LedgerKind.TERMS_ACCEPTED.value,)))
+
+
 def receipt_sessions(ledger: Path) -> list[tuple[str, str]]:
-    """(ledger name, protocol id) of every session in the ledger that exchanged any
-    message, oldest first."""
+    """(ledger name, protocol id) of every session in the ledger that traded (its terms
+    were accepted), oldest first."""
     with _connect(ledger) as store:
         names = [row.session_id for row in store.sessions.find()]
-        found = [(name, _protocol_id(store, name)) for name in names]
+        found = [(name, _protocol_id(store, name)) for name in names if _traded(store, name)]
     return [(name, pid) for name, pid in found if pid is not None]
 
 
@@ -128,6 +136,11 @@ class _Builder:
         self.frames = _frames(store, name)
         if not self.frames:
             raise ReceiptError(f"Session {name} exchanged no messages: there is nothing to show.")
+        if not _traded(store, name):
+            raise ReceiptError(
+                f"Session {name} never traded: its offer was not accepted, so nothing was "
+                "agreed, metered or paid and there is no receipt to make."
+            )
         self.keys = _keys(store, name)
         # this node's side in the session: a battery node's ledger holds both kinds
         self.role = _own_role(store, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 
 from gridnode.errors import DependencyUnreachableError, GridnodeError
@@ -46,7 +46,7 @@ async def _updates(reader: asyncio.StreamReader) -> AsyncIterator[pb.Update]:
             yield update
 
 
-async def subscribe(path: Path, max_interval_ms: int = 0) -> AsyncIterator[pb.NodeStatus]:
+async def subscribe(path: Path, max_interval_ms: int = 0) -> AsyncGenerator[pb.NodeStatus, None]:
     """Every snapshot the node sends, until it goes away."""
     reader, writer = await _open(path)
     try:

@@ -7,7 +7,7 @@ node class.
 
 from __future__ import annotations
 
-from gridnode.snapshot import NodeSnapshot, SessionView
+from gridnode.snapshot import BatteryView, NodeSnapshot, SessionView
 from gridnode.status.pb import status_pb2 as pb
 
 #: The rate profile ahead, as the dashboard plots it: points on a fixed grid (so the
@@ -28,7 +28,31 @@ def node_status(snapshot: NodeSnapshot) -> pb.NodeStatus:
     status.warnings.extend(snapshot.warnings)
     for view in snapshot.sessions:
         status.sessions.append(session_status(view, snapshot.at_ms))
+    if snapshot.battery is not None:
+        status.battery.CopyFrom(battery_status(snapshot.battery))
     return status
+
+
+def battery_status(book: BatteryView) -> pb.BatteryStatus:
+    """A battery's book or a prosumer's surplus; a missing price is 0 with its reason."""
+    return pb.BatteryStatus(
+        kind=book.kind.value,
+        charge_known=book.charge_known,
+        capacity_mwh=book.capacity_mwh,
+        stored_mwh=book.stored_mwh,
+        reserve_mwh=book.reserve_mwh,
+        max_mwh=book.max_mwh,
+        pledged_sales_mwh=book.pledged_sales_mwh,
+        pledged_purchases_mwh=book.pledged_purchases_mwh,
+        offer_msat_per_kwh=book.offer_msat_per_kwh or 0,
+        offer_energy_mwh=book.offer_energy_mwh,
+        not_offering=book.not_offering,
+        bid_msat_per_kwh=book.bid_msat_per_kwh or 0,
+        not_buying=book.not_buying,
+        floor_msat_per_kwh=book.floor_msat_per_kwh,
+        surplus_power_mw=book.surplus_power_mw or 0,
+        surplus_known=book.surplus_power_mw is not None,
+    )
 
 
 def session_status(view: SessionView, now_ms: int) -> pb.SessionStatus:
@@ -52,6 +76,7 @@ def session_status(view: SessionView, now_ms: int) -> pb.SessionStatus:
         market=view.market,
         market_score_msat=view.market_score_msat or 0,
         market_scored=view.market_score_msat is not None,
+        side=view.side,
     )
     entry.notes.extend(view.notes)
     if view.reading is not None:

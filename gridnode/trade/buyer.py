@@ -60,7 +60,8 @@ from gridnode.trade.messages import (
 from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.own_meter import ClaimJudge
 from gridnode.trade.peer_io import hello_problem, illegal, rate_update, receive
-from gridnode.trade.readings import OwnSeries, PeerSeries, SessionReadings, tariff_text
+from gridnode.trade.readings import OwnSeries, PeerSeries, SessionReadings
+from gridnode.trade.rollover import RollOver
 from gridnode.trade.seller_metered import SellerMetered
 from gridnode.trade.signing import Signer, Verifier, fingerprint
 from gridnode.trade.states import BUYER_TRANSITIONS, BuyerState
@@ -91,16 +92,14 @@ class BuyerSession:
         """``series``: the OCMF series to continue (or a closing predecessor's). ``hold``:
         refuse the seller's offers until then (BREACH_HOLD). ``note``: the open credit note
         (an offer carrying it counts as paid ahead); ``refund_node_id``: the payee of refunds."""
-        self.limits = limits
-        self.hold = hold
+        self.limits, self.hold = limits, hold
         self.machine = StateMachine("buyer", _B.AWAITING_OFFER, BUYER_TRANSITIONS)
         self.inbox = Inbox(None)
         self.outbox = Outbox(b"", signer)
         self.signer, self.seller = signer, seller
-        self.meter_id = meter_id
+        self.meter_id, self.rolling = meter_id, RollOver()
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
-        self.supply = SupplyWatch(limits.voltage_grace_ms)
-        self.draw = DrawWatch()
+        self.supply, self.draw = SupplyWatch(limits.voltage_grace_ms), DrawWatch()
         self.claims = ClaimJudge.with_step(register_step_mwh)  # own meter's faults: its own
         self.offer: Offer | None = None
         self.renewal: Offer | None = None
@@ -298,7 +297,10 @@ class BuyerSession:
         self.last_sample = sample
         if self.offer is None or self.state not in _METERING:  # closing: energy still counts
             return
-        self.meter.add(sample.at_ms, sample.register_mwh, sample.integrated_mwh, self.offer.profile)
+        billed = self.rolling.billing(self.offer, self.meter.last_at_ms).profile
+        self.meter.add(sample.at_ms, sample.register_mwh, sample.integrated_mwh, billed)
+        if (tariff := self.rolling.due(self.offer, sample)) and self.state in _PAYING:
+            self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
         self.window.span_ms = self.offer.payments.prepayment_ms
         self.window.add(sample.at_ms, self.meter.energy_mwh)
         self.claims.reading(sample, self.meter.energy_mwh, self.offer, now_ms)
@@ -343,8 +345,7 @@ class BuyerSession:
         self, tx: Transaction, now_ms: int, out: list[Action], tariff: str | None = None
     ) -> None:
         if self.readings.own.open:
-            energy = self.meter.energy_mwh
-            self.readings.send(tx, self.last_sample, energy, now_ms, out, tariff)
+            self.readings.send(tx, self.last_sample, self.meter.energy_mwh, now_ms, out, tariff)
 
     # -- time --------------------------------------------------------------------------
     def _roll_period(self, now_ms: int, out: list[Action]) -> None:
@@ -354,8 +355,8 @@ class BuyerSession:
         if self.renewal is not None and self.renewal.start_ms <= now_ms:
             self.offer, self.renewal = self.renewal, None
             out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
-            if self.state in _PAYING:
-                tariff = tariff_text(self.offer.profile, now_ms)
+            tariff = self.rolling.begin(offer, self.offer, self.last_sample, now_ms)
+            if tariff and self.state in _PAYING:
                 self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
         elif now_ms >= offer.stop_ms + CLOSE_WAIT_MS:
             self._close(Cause.PERIOD_END, "the sale period ended", now_ms, out, False)

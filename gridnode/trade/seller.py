@@ -65,7 +65,8 @@ from gridnode.trade.metering import CostMeter, EnergyReconciler
 from gridnode.trade.peer_io import digest_of_sent, hello_problem, illegal, rate_change, receive
 from gridnode.trade.profiles import floor_msat
 from gridnode.trade.protection import RangeWatch, supply_problem
-from gridnode.trade.readings import OwnSeries, SessionReadings, tariff_text
+from gridnode.trade.readings import OwnSeries, SessionReadings
+from gridnode.trade.rollover import RollOver
 from gridnode.trade.seller_billing import SellerBilling
 from gridnode.trade.seller_meter import SellerMeterWatch
 from gridnode.trade.seller_renewal import RenewalPolicy, SellerRenewal
@@ -107,11 +108,10 @@ class SellerSession(SellerWalletEvents):
         self.outbox = Outbox(session_id, signer)
         self.inbox = Inbox(session_id)
         self.signer, self.buyer = signer, buyer
-        self.renewal = SellerRenewal(renewal)
+        self.renewal, self.rolling = SellerRenewal(renewal), RollOver()
         self.meter = CostMeter(EnergyReconciler(register_step_mwh))
         self.own_meter = SellerMeterWatch.with_step(register_step_mwh)  # a stuck counter
-        self.supply = Supply(offer.policy)
-        self.carried = carried
+        self.supply, self.carried = Supply(offer.policy), carried
         in_msat = Msat(0) if carried is None else carried.credit
         self.deadline = CreditDeadline()
         self.billing = SellerBilling(min_interval_ms=min_interval_ms, carried_in=in_msat)
@@ -259,12 +259,15 @@ class SellerSession(SellerWalletEvents):
         self.last_sample = sample
         self.protection.see(sample.at_ms, supply_problem(self.offer.electrical, sample))
         if self.state in _LIVE:
-            resumed = self.own_meter.bill(sample, self.meter, self.offer, self.readings.own.state)
+            offer = self.rolling.billing(self.offer, self.meter.last_at_ms)
+            resumed = self.own_meter.bill(sample, self.meter, offer, self.readings.own.state)
             self.window.add(sample.at_ms, self.meter.energy_mwh)
             self.own_meter.report(resumed, now_ms, out)
             if resumed and self.readings.own.open:  # what it showed, signed at once
                 tx = Transaction.CHARGING if self.supply.relay_on else Transaction.SUSPENDED
                 self._send_reading(tx, now_ms, out)
+            if (tariff := self.rolling.due(self.offer, sample)) and self.readings.own.open:
+                self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
 
     def _send_reading(
         self, tx: Transaction, now_ms: int, out: list[Action], tariff: str | None = None
@@ -335,13 +338,13 @@ class SellerSession(SellerWalletEvents):
         """The accepted renewal's period begins without a switch: its terms rule supply,
         the power window and the tariff; a renewal that outlives the locked deposit's
         time lock asks for a replacement deposit."""
-        self.offer = renewal
+        prior, self.offer = self.offer, renewal
         self.supply.policy = renewal.policy
         self.protection.grace_ms = renewal.electrical.grace_ms
         self.window.span_ms = window_span(renewal)
         out.append(Record(LedgerKind.STATE, now_ms, "renewed sale period begins"))
-        tariff = tariff_text(renewal.profile, now_ms)
-        self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
+        if tariff := self.rolling.begin(prior, renewal, self.last_sample, now_ms):
+            self._send_reading(Transaction.TARIFF_CHANGE, now_ms, out, tariff)
         if self.billing.needs_new_deposit(renewal):
             amount = self.billing.deposit_amount
             out.append(self.billing.request(amount, InvoicePurpose.DEPOSIT, renewal))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gridnode.config.settings import NodeSettings
+from gridnode.config.settings import AnySettings
 from gridnode.doctor.ports import MeterAnswer, RunningNode, RunningSession
 from gridnode.doctor.run import DoctorPorts
 from gridnode.hardware.config import HardwareConfig, MeterConfig, RelayConfig
@@ -157,7 +157,7 @@ def session(fingerprint: str, meter_id: str = "tenant-1", **changes: object) -> 
 
 
 def ports(
-    settings: NodeSettings,
+    settings: AnySettings,
     *,
     hardware: FakeHardware | None = None,
     lightning: FakeLightning | None = None,

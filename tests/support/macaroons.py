@@ -43,5 +43,8 @@ def bake(permissions: Iterable[str], caveats: Iterable[bytes] = ()) -> bytes:
 
 
 def bake_for(role: str) -> bytes:
-    """A macaroon with exactly what ``role`` needs (README, "Least privilege")."""
+    """A macaroon with exactly what ``role`` needs (README, "Least privilege"); a
+    battery node's or a prosumer's: both roles' permissions."""
+    if role in ("battery", "prosumer"):
+        return bake(sorted(ROLE_PERMISSIONS["seller"] | ROLE_PERMISSIONS["buyer"]))
     return bake(sorted(ROLE_PERMISSIONS[role]))

@@ -65,7 +65,7 @@ class Update(_message.Message):
     def __init__(self, status: _Optional[_Union[NodeStatus, _Mapping]] = ..., control: _Optional[_Union[ControlResult, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., receipt: _Optional[_Union[Receipt, _Mapping]] = ...) -> None: ...
 
 class NodeStatus(_message.Message):
-    __slots__ = ("role", "fingerprint", "at_ms", "sessions", "warnings", "lnd_reachable", "control_allowed", "ledger_path")
+    __slots__ = ("role", "fingerprint", "at_ms", "sessions", "warnings", "lnd_reachable", "control_allowed", "ledger_path", "battery")
     ROLE_FIELD_NUMBER: _ClassVar[int]
     FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     AT_MS_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +74,7 @@ class NodeStatus(_message.Message):
     LND_REACHABLE_FIELD_NUMBER: _ClassVar[int]
     CONTROL_ALLOWED_FIELD_NUMBER: _ClassVar[int]
     LEDGER_PATH_FIELD_NUMBER: _ClassVar[int]
+    BATTERY_FIELD_NUMBER: _ClassVar[int]
     role: str
     fingerprint: str
     at_ms: int
@@ -82,10 +83,47 @@ class NodeStatus(_message.Message):
     lnd_reachable: bool
     control_allowed: bool
     ledger_path: str
-    def __init__(self, role: _Optional[str] = ..., fingerprint: _Optional[str] = ..., at_ms: _Optional[int] = ..., sessions: _Optional[_Iterable[_Union[SessionStatus, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., lnd_reachable: _Optional[bool] = ..., control_allowed: _Optional[bool] = ..., ledger_path: _Optional[str] = ...) -> None: ...
+    battery: BatteryStatus
+    def __init__(self, role: _Optional[str] = ..., fingerprint: _Optional[str] = ..., at_ms: _Optional[int] = ..., sessions: _Optional[_Iterable[_Union[SessionStatus, _Mapping]]] = ..., warnings: _Optional[_Iterable[str]] = ..., lnd_reachable: _Optional[bool] = ..., control_allowed: _Optional[bool] = ..., ledger_path: _Optional[str] = ..., battery: _Optional[_Union[BatteryStatus, _Mapping]] = ...) -> None: ...
+
+class BatteryStatus(_message.Message):
+    __slots__ = ("kind", "charge_known", "capacity_mwh", "stored_mwh", "reserve_mwh", "max_mwh", "pledged_sales_mwh", "pledged_purchases_mwh", "offer_msat_per_kwh", "offer_energy_mwh", "not_offering", "bid_msat_per_kwh", "not_buying", "floor_msat_per_kwh", "surplus_power_mw", "surplus_known")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CHARGE_KNOWN_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_MWH_FIELD_NUMBER: _ClassVar[int]
+    STORED_MWH_FIELD_NUMBER: _ClassVar[int]
+    RESERVE_MWH_FIELD_NUMBER: _ClassVar[int]
+    MAX_MWH_FIELD_NUMBER: _ClassVar[int]
+    PLEDGED_SALES_MWH_FIELD_NUMBER: _ClassVar[int]
+    PLEDGED_PURCHASES_MWH_FIELD_NUMBER: _ClassVar[int]
+    OFFER_MSAT_PER_KWH_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ENERGY_MWH_FIELD_NUMBER: _ClassVar[int]
+    NOT_OFFERING_FIELD_NUMBER: _ClassVar[int]
+    BID_MSAT_PER_KWH_FIELD_NUMBER: _ClassVar[int]
+    NOT_BUYING_FIELD_NUMBER: _ClassVar[int]
+    FLOOR_MSAT_PER_KWH_FIELD_NUMBER: _ClassVar[int]
+    SURPLUS_POWER_MW_FIELD_NUMBER: _ClassVar[int]
+    SURPLUS_KNOWN_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    charge_known: bool
+    capacity_mwh: int
+    stored_mwh: int
+    reserve_mwh: int
+    max_mwh: int
+    pledged_sales_mwh: int
+    pledged_purchases_mwh: int
+    offer_msat_per_kwh: int
+    offer_energy_mwh: int
+    not_offering: str
+    bid_msat_per_kwh: int
+    not_buying: str
+    floor_msat_per_kwh: int
+    surplus_power_mw: int
+    surplus_known: bool
+    def __init__(self, kind: _Optional[str] = ..., charge_known: _Optional[bool] = ..., capacity_mwh: _Optional[int] = ..., stored_mwh: _Optional[int] = ..., reserve_mwh: _Optional[int] = ..., max_mwh: _Optional[int] = ..., pledged_sales_mwh: _Optional[int] = ..., pledged_purchases_mwh: _Optional[int] = ..., offer_msat_per_kwh: _Optional[int] = ..., offer_energy_mwh: _Optional[int] = ..., not_offering: _Optional[str] = ..., bid_msat_per_kwh: _Optional[int] = ..., not_buying: _Optional[str] = ..., floor_msat_per_kwh: _Optional[int] = ..., surplus_power_mw: _Optional[int] = ..., surplus_known: _Optional[bool] = ...) -> None: ...
 
 class SessionStatus(_message.Message):
-    __slots__ = ("session_id", "peer_name", "peer_fingerprint", "peer_connected", "state", "cause", "relay_on", "voltage_mv", "current_ma", "power_mw", "energy_period_mwh", "energy_total_mwh", "reading_at_ms", "rate_msat_per_kwh", "forecast", "paid_msat", "cost_msat", "credit_msat", "exposure_msat", "exposure_ms", "recent", "breaches", "period_start_ms", "period_stop_ms", "meter_id", "max_power_mw", "notes", "notes_total", "market", "market_score_msat", "market_scored")
+    __slots__ = ("session_id", "peer_name", "peer_fingerprint", "peer_connected", "state", "cause", "relay_on", "voltage_mv", "current_ma", "power_mw", "energy_period_mwh", "energy_total_mwh", "reading_at_ms", "rate_msat_per_kwh", "forecast", "paid_msat", "cost_msat", "credit_msat", "exposure_msat", "exposure_ms", "recent", "breaches", "period_start_ms", "period_stop_ms", "meter_id", "max_power_mw", "notes", "notes_total", "market", "market_score_msat", "market_scored", "side")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     PEER_NAME_FIELD_NUMBER: _ClassVar[int]
     PEER_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
@@ -117,6 +155,7 @@ class SessionStatus(_message.Message):
     MARKET_FIELD_NUMBER: _ClassVar[int]
     MARKET_SCORE_MSAT_FIELD_NUMBER: _ClassVar[int]
     MARKET_SCORED_FIELD_NUMBER: _ClassVar[int]
+    SIDE_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     peer_name: str
     peer_fingerprint: str
@@ -148,7 +187,8 @@ class SessionStatus(_message.Message):
     market: str
     market_score_msat: int
     market_scored: bool
-    def __init__(self, session_id: _Optional[str] = ..., peer_name: _Optional[str] = ..., peer_fingerprint: _Optional[str] = ..., peer_connected: _Optional[bool] = ..., state: _Optional[str] = ..., cause: _Optional[str] = ..., relay_on: _Optional[bool] = ..., voltage_mv: _Optional[int] = ..., current_ma: _Optional[int] = ..., power_mw: _Optional[int] = ..., energy_period_mwh: _Optional[int] = ..., energy_total_mwh: _Optional[int] = ..., reading_at_ms: _Optional[int] = ..., rate_msat_per_kwh: _Optional[int] = ..., forecast: _Optional[_Iterable[_Union[RatePoint, _Mapping]]] = ..., paid_msat: _Optional[int] = ..., cost_msat: _Optional[int] = ..., credit_msat: _Optional[int] = ..., exposure_msat: _Optional[int] = ..., exposure_ms: _Optional[int] = ..., recent: _Optional[_Iterable[_Union[PaymentInfo, _Mapping]]] = ..., breaches: _Optional[_Iterable[_Union[Breach, _Mapping]]] = ..., period_start_ms: _Optional[int] = ..., period_stop_ms: _Optional[int] = ..., meter_id: _Optional[str] = ..., max_power_mw: _Optional[int] = ..., notes: _Optional[_Iterable[str]] = ..., notes_total: _Optional[int] = ..., market: _Optional[str] = ..., market_score_msat: _Optional[int] = ..., market_scored: _Optional[bool] = ...) -> None: ...
+    side: str
+    def __init__(self, session_id: _Optional[str] = ..., peer_name: _Optional[str] = ..., peer_fingerprint: _Optional[str] = ..., peer_connected: _Optional[bool] = ..., state: _Optional[str] = ..., cause: _Optional[str] = ..., relay_on: _Optional[bool] = ..., voltage_mv: _Optional[int] = ..., current_ma: _Optional[int] = ..., power_mw: _Optional[int] = ..., energy_period_mwh: _Optional[int] = ..., energy_total_mwh: _Optional[int] = ..., reading_at_ms: _Optional[int] = ..., rate_msat_per_kwh: _Optional[int] = ..., forecast: _Optional[_Iterable[_Union[RatePoint, _Mapping]]] = ..., paid_msat: _Optional[int] = ..., cost_msat: _Optional[int] = ..., credit_msat: _Optional[int] = ..., exposure_msat: _Optional[int] = ..., exposure_ms: _Optional[int] = ..., recent: _Optional[_Iterable[_Union[PaymentInfo, _Mapping]]] = ..., breaches: _Optional[_Iterable[_Union[Breach, _Mapping]]] = ..., period_start_ms: _Optional[int] = ..., period_stop_ms: _Optional[int] = ..., meter_id: _Optional[str] = ..., max_power_mw: _Optional[int] = ..., notes: _Optional[_Iterable[str]] = ..., notes_total: _Optional[int] = ..., market: _Optional[str] = ..., market_score_msat: _Optional[int] = ..., market_scored: _Optional[bool] = ..., side: _Optional[str] = ...) -> None: ...
 
 class RatePoint(_message.Message):
     __slots__ = ("at_ms", "rate_msat_per_kwh")

@@ -122,3 +122,45 @@ def estate_buyer_status(at_ms: int = T0_MS) -> pb.NodeStatus:
     )
     status.sessions.extend([roof, grid, battery])
     return status
+
+
+def battery_book(**changes: object) -> pb.BatteryStatus:
+    """A 10 kWh bank at 62 % of its band, offering and bidding."""
+    book = pb.BatteryStatus(
+        kind="battery",
+        charge_known=True,
+        capacity_mwh=10_000_000,
+        stored_mwh=6_000_000,
+        reserve_mwh=1_000_000,
+        max_mwh=9_000_000,
+        pledged_sales_mwh=400_000,
+        pledged_purchases_mwh=250_000,
+        offer_msat_per_kwh=170_000,
+        offer_energy_mwh=500_000,
+        bid_msat_per_kwh=110_000,
+        floor_msat_per_kwh=140_000,
+    )
+    for key, value in changes.items():
+        setattr(book, key, value)
+    return book
+
+
+def battery_status(at_ms: int = T0_MS) -> pb.NodeStatus:
+    """A battery node that sells to a flat and buys from the grid connection, with its
+    book."""
+    status = pb.NodeStatus(
+        role="seller+buyer+battery",
+        fingerprint="bb" * 32,
+        at_ms=at_ms,
+        lnd_reachable=True,
+        control_allowed=True,
+        ledger_path="/var/lib/gridnode/ledger.sqlite",
+    )
+    flat = seller_session("flat-1", 1, side="seller")
+    grid = seller_session(
+        "grid", 2, side="buyer", state="receiving", cause="prepayment paid", relay_on=False
+    )
+    grid.market, grid.market_score_msat, grid.market_scored = "active", 7_166, True
+    status.sessions.extend([flat, grid])
+    status.battery.CopyFrom(battery_book())
+    return status

@@ -39,8 +39,11 @@ def test_gridnode_battery_runs_a_prosumers_file(
 ) -> None:
     ran: list[BatterySettings] = []
 
-    def run_battery(settings: BatterySettings, *, allow_control: bool = False) -> None:
+    def run_battery(
+        settings: BatterySettings, *, allow_control: bool = False, config_path: Path | None = None
+    ) -> None:
         ran.append(settings)
+        assert config_path is not None  # SIGHUP reads it again
 
     monkeypatch.setattr(battery_factory, "run_battery", run_battery)
     code, output = _run("battery", "--config", str(write_node(tmp_path, prosumer_text())))

@@ -9,7 +9,7 @@ import pytest
 
 from gridnode.config.battery_node import BatterySettings
 from gridnode.config.reader import ConfigError
-from gridnode.config.settings import load_one_role, load_settings
+from gridnode.config.settings import load_settings
 from gridnode.wallet.macaroon import ROLE_PERMISSIONS
 from tests.support.battery_config import (
     battery_settings,
@@ -108,9 +108,3 @@ def test_metering_by_the_seller_is_refused(tmp_path: Path) -> None:
     assert any(
         p.startswith('metering = "seller": a battery node') for p in _problems(tmp_path, text)
     )
-
-
-def test_a_one_role_command_refuses_a_battery_node_by_name(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError) as caught:
-        load_one_role(write_node(tmp_path, battery_text()), env={})
-    assert caught.value.problems[0].startswith("role = 'battery': this command reads")

@@ -157,3 +157,10 @@ def test_five_buyers(snap_compare: Snap) -> None:
     assert snap_compare(
         app, terminal_size=(80, 24), run_before=_feed(app, [samples.seller_status(buyers=5)])
     )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_battery_node(snap_compare: Snap, size: tuple[int, int]) -> None:
+    """A battery node: a buyer it sells to, a seller it buys from, and its book."""
+    app = dashboard(FakeSource())
+    assert snap_compare(app, terminal_size=size, run_before=_feed(app, [samples.battery_status()]))
