@@ -1,5 +1,6 @@
 """What the battery node's tests share (issue 22): the batteries and pricing rules they
-trade with, a battery that buys on a trading pair's buyer side, the protocol ids of a
+trade with, a battery that buys on a trading pair's buyer side, a half full battery node between a
+household and a seller, the protocol ids of a
 ledger's sessions, and the receipts of a two-sided node's sessions verified both sides."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade import codec
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.units import MilliWatt, MsatPerKwh, Mwh
+from tests.support.battery_node import BatteryEstate, battery_estate
 from tests.support.clock import VirtualClock
 from tests.support.node import Pair, trading_pair
 from tests.support.node_parts import harness_limits
@@ -65,6 +67,17 @@ async def buying_battery(
     )
     pair.buyer.roles.append(battery)
     return pair, desk, battery
+
+
+async def half_full_estate(folder: Path) -> tuple[BatteryDesk, BatteryEstate]:
+    """A lossless battery half full (500 Wh, :data:`FLAT_RULE`) between a household and
+    a seller asking 100,000 msat/kWh: it sells periods of two minutes and bids each
+    :data:`MARKET_PERIOD_MS`; the nodes are not running yet."""
+    desk = BatteryDesk(BatteryBook(LOSSLESS_SPEC, 500_000), FLAT_RULE)
+    estate = await battery_estate(
+        folder, desk, seller_price=100_000, period_ms=120_000, market_period_ms=MARKET_PERIOD_MS
+    )
+    return desk, estate
 
 
 def protocol_ids(ledger: Path) -> list[str]:

@@ -8,16 +8,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gridnode.battery.book import BatteryBook
 from gridnode.money import Msat
-from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
 from gridnode.statement.collect import collect
 from gridnode.statement.model import Month
 from gridnode.wallet.port import ChannelInfo
-from tests.support.battery_node import battery_estate
-from tests.support.battery_parts import FLAT_RULE as RULE
-from tests.support.battery_parts import LOSSLESS_SPEC as SPEC
+from tests.support.battery_parts import half_full_estate
 from tests.support.doctor import BUYER_NODE, SELLER_NODE, channel
 
 
@@ -31,10 +27,7 @@ class _Channels:
 async def test_a_battery_nodes_watch_is_a_seller_to_its_buyers_and_a_buyer_to_its_sellers(
     tmp_path: Path,
 ) -> None:
-    desk = BatteryDesk(BatteryBook(SPEC, 500_000), RULE)
-    estate = await battery_estate(
-        tmp_path, desk, seller_price=100_000, period_ms=120_000, market_period_ms=60_000
-    )
+    _desk, estate = await half_full_estate(tmp_path)
     slot = estate.battery_seller.slots["household"]
     (partner,) = estate.battery_buyer.partners
     await estate.start()

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gridnode.battery.book import BatteryBook
 from gridnode.battery.pricing import bid_price
-from gridnode.node.battery_desk import BatteryDesk
-from tests.support.battery_node import battery_estate
 from tests.support.battery_parts import FLAT_RULE as RULE
 from tests.support.battery_parts import LOSSLESS_SPEC as SPEC
-from tests.support.battery_parts import verify_both_sides
+from tests.support.battery_parts import half_full_estate, verify_both_sides
 
 
 async def test_a_battery_node_sells_and_buys_on_one_ledger_and_every_receipt_verifies(
     tmp_path: Path,
 ) -> None:
-    desk = BatteryDesk(BatteryBook(SPEC, 500_000), RULE)
-    estate = await battery_estate(
-        tmp_path,
-        desk,
-        seller_price=100_000,
-        period_ms=120_000,
-        market_period_ms=60_000,
-    )
+    desk, estate = await half_full_estate(tmp_path)
     assert bid_price(SPEC, RULE) >= 100_000
     await estate.start()
     try:
