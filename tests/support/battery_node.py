@@ -16,6 +16,8 @@ from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.battery_role import BatteryRole, BatterySellerRole, partner_limits
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.runtime import NodeRuntime
+from gridnode.node.seller_partner import SellerPartner
+from gridnode.node.seller_slot import BuyerSlot
 from tests.support.clock import VirtualClock
 from tests.support.links import link_pair
 from tests.support.node_parts import harness_limits, runtime
@@ -47,6 +49,16 @@ class BatteryEstate(ThreeNodes):
 
     def runtimes(self) -> tuple[NodeRuntime, ...]:
         return (self.battery, self.household, self.seller)
+
+    async def both_sides_trading(self) -> tuple[BuyerSlot, SellerPartner]:
+        """Run until the battery sells to the household and buys from the seller; the
+        household's slot and the seller's partner."""
+        slot = self.battery_seller.slots["household"]
+        (partner,) = self.battery_buyer.partners
+        await self.clock.run_until(
+            lambda: slot.live is not None and partner.live is not None, limit_s=60
+        )
+        return slot, partner
 
 
 async def battery_estate(

@@ -28,13 +28,9 @@ async def test_a_battery_nodes_watch_is_a_seller_to_its_buyers_and_a_buyer_to_it
     tmp_path: Path,
 ) -> None:
     _desk, estate = await half_full_estate(tmp_path)
-    slot = estate.battery_seller.slots["household"]
-    (partner,) = estate.battery_buyer.partners
     await estate.start()
     try:
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        slot, partner = await estate.both_sides_trading()
         await estate.clock.advance(150)  # a period paid each way
         ctx = estate.battery_seller.ctx
         watch = LiquidityWatch(

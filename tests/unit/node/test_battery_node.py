@@ -19,11 +19,7 @@ async def test_a_battery_node_sells_and_buys_on_one_ledger_and_every_receipt_ver
     assert bid_price(SPEC, RULE) >= 100_000
     await estate.start()
     try:
-        slot = estate.battery_seller.slots["household"]
-        (partner,) = estate.battery_buyer.partners
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        slot, partner = await estate.both_sides_trading()
         await estate.clock.advance(90)
         assert slot.live is not None  # it sells to the household
         assert partner.live is not None  # and buys from the seller

@@ -62,11 +62,7 @@ async def test_a_reload_raises_the_reserve_of_a_running_battery_and_it_runs_on(
     estate.battery._reload = reloader.reload
     await estate.start()
     try:
-        slot = estate.battery_seller.slots["household"]
-        (partner,) = estate.battery_buyer.partners
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        slot, partner = await estate.both_sides_trading()
         result = await estate.battery.reload("SIGHUP")
         assert result.ok, result.text
         assert "the battery's reserve 10 % -> 30 % at once" in result.text

@@ -33,11 +33,7 @@ async def test_a_battery_node_names_its_side_of_each_session_and_shows_its_book(
     desk, estate = await half_full_estate(tmp_path)
     await estate.start()
     try:
-        slot = estate.battery_seller.slots["household"]
-        (partner,) = estate.battery_buyer.partners
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        await estate.both_sides_trading()
         snapshot = estate.battery.snapshot()
         sides = {view.peer_name: view.side for view in snapshot.sessions}
         assert sides == {"household": SELLER, "seller": BUYER}
