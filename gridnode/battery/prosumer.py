@@ -15,11 +15,22 @@ production (the house has no battery to export from), is a meter fault, raised a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from gridnode.battery.errors import BatterySpecError, MeterDisagreementError
 from gridnode.battery.offer import PeriodOffer, StopReason, StopsOffering
 from gridnode.trade.profiles import ConstantProfile
 from gridnode.trade.units import MS_PER_HOUR, PPM, MsatPerKwh
+
+
+class ProductionRegister(StrEnum):
+    """Which register of the PV's production meter counts what the PV made. Installers
+    wire a PV meter either way round: with the PV on the meter's load side its export
+    register counts the production, with the PV on its supply side its import register
+    does (the ``[pv]`` table's ``production_register``)."""
+
+    EXPORT = "export"
+    IMPORT = "import"
 
 
 @dataclass(frozen=True, slots=True)

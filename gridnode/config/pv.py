@@ -13,13 +13,16 @@ battery: it sells only the surplus it does not use (:mod:`gridnode.battery.prosu
     min_offer_mwh = 1_000              # optional: less surplus offers nothing
     tolerance_mwh = 10_000             # optional: how far the two meters may disagree
     zone = "Europe/Berlin"             # optional: the offer profiles' zone (UTC)
+    production_register = "export"     # optional: the production meter's register that
+                                       # counts what the PV made, "export" (the PV on
+                                       # its load side, the default) or "import"
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridnode.battery.prosumer import ProsumerRule
+from gridnode.battery.prosumer import ProductionRegister, ProsumerRule
 from gridnode.config import units
 from gridnode.config.battery import percent_ppm
 from gridnode.config.profiles import read_zone
@@ -40,6 +43,8 @@ class PvConfig:
     rule: ProsumerRule
     #: The time zone of the offers' rate profiles.
     zone_name: str = "UTC"
+    #: The production meter's register that counts what the PV made.
+    production_register: ProductionRegister = ProductionRegister.EXPORT
 
 
 def read_pv(top: Table) -> PvConfig | None:
@@ -53,6 +58,7 @@ def read_pv(top: Table) -> PvConfig | None:
     least = table.positive("min_offer_mwh", _DEFAULT.min_offer_mwh, hint="mWh, like 1000")
     tolerance = units.at_least_zero(table, "tolerance_mwh", _DEFAULT.tolerance_mwh)
     zone = read_zone(table)
+    register = _production_register(table)
     table.unknown_keys()
     if table.has("production_meter") and production == connection:
         table.problems.add(
@@ -61,4 +67,21 @@ def read_pv(top: Table) -> PvConfig | None:
         )
     if len(table.problems.items) > before:
         return None
-    return PvConfig(production, connection, ProsumerRule(price, share, least, tolerance), zone)
+    rule = ProsumerRule(price, share, least, tolerance)
+    return PvConfig(production, connection, rule, zone, register)
+
+
+def _production_register(table: Table) -> ProductionRegister:
+    """``production_register``: "export" (the default) or "import"; anything else is a
+    problem naming both."""
+    text = table.get("production_register", str, ProductionRegister.EXPORT.value)
+    try:
+        return ProductionRegister(text)
+    except ValueError:
+        allowed = " or ".join(f'"{register.value}"' for register in ProductionRegister)
+        table.problems.add(
+            f"{table.name('production_register')} must be {allowed}, not {text!r}: the "
+            "production meter's register that counts what the PV made (export when the PV "
+            "is on the meter's load side, import when it is on its supply side)"
+        )
+        return ProductionRegister.EXPORT

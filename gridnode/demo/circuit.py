@@ -33,7 +33,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -210,6 +210,44 @@ def _write_state(estate: Estate, path: Path) -> None:
     tmp.replace(path)
 
 
+def _nothing(*_: object) -> None:
+    pass
+
+
+def serve_estate(
+    estate: Estate,
+    state: Path | None,
+    *,
+    tick: Callable[[bool], None] = _nothing,
+    begin: Callable[[], Callable[[], None]] | None = None,
+) -> None:
+    """Serve ``estate`` until SIGTERM (or SIGINT, SIGHUP): print its ports as one JSON
+    line, rewrite ``state`` (if given) every half second, and at the end once more.
+    ``tick(first_or_last)`` runs before each write (the estate day keeps the battery's
+    charge); ``begin`` starts what serves beside the estate and returns how it stops."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop.set())
+    estate.start()
+    end = begin() if begin is not None else _nothing
+    try:
+        tick(True)
+        if state:
+            _write_state(estate, state)
+        sys.stdout.write(json.dumps(estate.describe()) + "\n")
+        sys.stdout.flush()
+        while not stop.wait(0.5):
+            tick(False)
+            if state:
+                _write_state(estate, state)
+    finally:
+        tick(True)
+        if state:
+            state.write_text(json.dumps(estate.state()))
+        end()
+        estate.stop()
+
+
 def _note_switch(timeline: list[tuple[float, bool]], on: bool) -> None:
     timeline.append((time.time(), on))
 
@@ -315,27 +353,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         seller_buses=args.seller_buses,
         seller_baud=args.seller_baud,
     )
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, lambda *_: stop.set())
-    estate.start()
-    control = None
-    if args.control:
-        control = ControlServer(args.control, estate.named_buses()).start()
-    try:
-        if args.state:
-            _write_state(estate, args.state)
-        sys.stdout.write(json.dumps(estate.describe()) + "\n")
-        sys.stdout.flush()
-        while not stop.wait(0.5):
-            if args.state:
-                _write_state(estate, args.state)
-    finally:
-        if args.state:
-            args.state.write_text(json.dumps(estate.state()))
-        if control is not None:
-            control.stop()
-        estate.stop()
+    control = args.control
+
+    def begin() -> Callable[[], None]:
+        return ControlServer(control, estate.named_buses()).start().stop
+
+    serve_estate(estate, args.state, begin=begin if control else None)
     return 0
 
 

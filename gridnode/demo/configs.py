@@ -293,21 +293,7 @@ def write_buyer(
                 f'certificate = "{seller.identity.certificate_path}"',
                 *([f'lightning_node = "{seller_node}"'] if seller_node else []),
                 "",
-                "[limits]",
-                *bus.buyer_limits(terms),
-                "voltage_min_v = 200",
-                "voltage_max_v = 260",
-                "nominal_min_v = 220",
-                "nominal_max_v = 240",
-                "current_needed_a = 10",
-                *(["phases = 3"] if terms.three_phase else []),
-                f'seller_meter_id = "seller-meter-{index}"',
-                'own_tolerance_percent = "1"',
-                "own_tolerance_fixed_mwh = 10",
-                'max_tolerance_percent = "2"',
-                "max_tolerance_fixed_mwh = 50",
-                "max_period_cost_msat = 10_000_000",
-                "",
+                *limits_lines(terms, f"seller-meter-{index}"),
                 "[limits.ceiling]",
                 'kind = "constant"',
                 f"price_msat_per_kwh = {DEAR}",
@@ -317,6 +303,28 @@ def write_buyer(
         )
     )
     return rate_feed
+
+
+def limits_lines(terms: DemoTerms, seller_meter_id: str) -> list[str]:
+    """A demo buyer's ``[limits]`` table (its ceiling apart), its seller's meter
+    ``seller_meter_id`` (the estate day's battery buys with the same)."""
+    return [
+        "[limits]",
+        *bus.buyer_limits(terms),
+        "voltage_min_v = 200",
+        "voltage_max_v = 260",
+        "nominal_min_v = 220",
+        "nominal_max_v = 240",
+        "current_needed_a = 10",
+        *(["phases = 3"] if terms.three_phase else []),
+        f'seller_meter_id = "{seller_meter_id}"',
+        'own_tolerance_percent = "1"',
+        "own_tolerance_fixed_mwh = 10",
+        'max_tolerance_percent = "2"',
+        "max_tolerance_fixed_mwh = 50",
+        "max_period_cost_msat = 10_000_000",
+        "",
+    ]
 
 
 def _buyer_hardware(port: str, index: int, gap_ms: int, terms: DemoTerms) -> list[str]:

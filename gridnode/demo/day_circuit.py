@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gridnode.demo.circuit import RELAY_BASE
+from gridnode.demo.circuit import RELAY_BASE, serve_estate
 from gridnode.demo.feeds import FeedEstate, MultiFeedCircuit, feed_name
 from gridnode.demo.loadboard import DEMO_LOADS, LOAD_BOARD_ADDRESS, LoadBoardDevice, SwitchedLoad
 from gridnode.hardware.profile import load_profile
@@ -230,12 +229,6 @@ def build_day_estate(
     return estate
 
 
-def _write_state(estate: DayEstate, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(estate.state()))
-    tmp.replace(path)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m gridnode.demo.day_circuit",
@@ -250,28 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     estate = build_day_estate(model, smart_loads=not args.no_smart_loads)
     inverter = estate.inverter
     assert inverter is not None
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, lambda *_: stop.set())
-    estate.start()
-    try:
-        inverter.keep()
-        if args.state:
-            _write_state(estate, args.state)
-        sys.stdout.write(json.dumps(estate.describe()) + "\n")
-        sys.stdout.flush()
-        kept = time.monotonic()
-        while not stop.wait(0.5):
-            if time.monotonic() - kept >= SOC_EVERY_S:
-                kept = time.monotonic()
-                inverter.keep()
-            if args.state:
-                _write_state(estate, args.state)
-    finally:
-        inverter.keep()
-        if args.state:
-            args.state.write_text(json.dumps(estate.state()))
-        estate.stop()
+    kept = [0.0]  # when the charge was last kept (monotonic)
+
+    def keep(first_or_last: bool) -> None:
+        if first_or_last or time.monotonic() - kept[0] >= SOC_EVERY_S:
+            kept[0] = time.monotonic()
+            inverter.keep()
+
+    serve_estate(estate, args.state, tick=keep)
     return 0
 
 

@@ -25,8 +25,7 @@ from gridnode.demo.day_circuit import (
     PV,
     BatteryModel,
 )
-from gridnode.demo.estate import pin_sellers, set_profile
-from gridnode.demo.feeds import feed_name
+from gridnode.demo.estate import pin_sellers, seller_entry, set_profile
 from gridnode.regtest.daemons import LndNode
 from gridnode.wallet import macaroon
 
@@ -140,33 +139,12 @@ def make_battery(
     buying: list[str] = []
     for priority, number in enumerate((PV, GRID), start=1):
         other = sellers[number]
-        buying += [
-            "[[sellers]]",
-            f'name = "{other.files.name}"',
-            f'address = "{other.listen}"',
-            f'fingerprint = "{other.files.identity.fingerprint}"',
-            f'certificate = "{other.files.identity.certificate_path}"',
-            f'lightning_node = "{other.lnd.pubkey}"',
-            f"priority = {priority}",
-            f'feed = "{feed_name(number)}"',
-            f'seller_meter_id = "seller-meter-{BATTERY_CIRCUIT}"',
-            "",
-        ]
+        meter_id = f"seller-meter-{BATTERY_CIRCUIT}"
+        buying += seller_entry(
+            other.files, other.listen, other.lnd.pubkey, priority, number, meter_id
+        )
     buying += [
-        "[limits]",
-        *bus.buyer_limits(terms),
-        "voltage_min_v = 200",
-        "voltage_max_v = 260",
-        "nominal_min_v = 220",
-        "nominal_max_v = 240",
-        "current_needed_a = 10",
-        f'seller_meter_id = "seller-meter-{BATTERY_CIRCUIT}"',
-        'own_tolerance_percent = "1"',
-        "own_tolerance_fixed_mwh = 10",
-        'max_tolerance_percent = "2"',
-        "max_tolerance_fixed_mwh = 50",
-        "max_period_cost_msat = 10_000_000",
-        "",
+        *configs.limits_lines(terms, f"seller-meter-{BATTERY_CIRCUIT}"),
         "[limits.ceiling]  # the bid replaces it each period",
         'kind = "constant"',
         "price_msat_per_kwh = 160_000",

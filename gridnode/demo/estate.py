@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import re
 import subprocess
 import sys
@@ -25,17 +24,15 @@ from pathlib import Path
 
 from gridnode.demo import bus, configs
 from gridnode.demo.feeds import feed_name
+from gridnode.demo.launch import launch, start_circuit, start_network
 from gridnode.demo.market_summary import market_figures
-from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
-from gridnode.demo.run import DemoError, DemoHarness, DemoOptions, Parts, Say, start_or_explain
+from gridnode.demo.run import DemoHarness, DemoOptions, Parts, Say, run_harness
 from gridnode.demo.stopping import Begun
 from gridnode.demo.summary import summarize
 from gridnode.demo.tenants import buyer_gap_ms, payer_of
 from gridnode.errors import UsageError
 from gridnode.regtest.daemons import LndNode
-from gridnode.regtest.lifetime import StopSignals, popen
-from gridnode.regtest.network import RegtestNetwork
-from gridnode.regtest.processes import Daemon, spawn
+from gridnode.regtest.lifetime import StopSignals
 
 #: A time-scaled day: the solar seller's price goes round from dear to cheap and back
 #: in this many minutes.
@@ -64,19 +61,7 @@ def estate_options(options: DemoOptions, sellers: int, fail_seller: str | None) 
     metering for their buyers) is refused with the fix."""
     if sellers < 2:
         raise UsageError(f"--fail-seller needs --sellers 2 or more (there is {sellers}).")
-    unsupported = [
-        flag
-        for flag, used in (
-            ("--seller-bias", options.seller_bias),
-            ("--sag", options.sags),
-            ("--three-phase", options.terms.three_phase),
-            ("--smart-loads", options.smart_loads),
-            ("--seller-metered", options.seller_metered),
-            ("--stall", options.stall),
-            ("--bus-baud", options.bus_baud),
-        )
-        if used
-    ]
+    unsupported = given_flags(options, REFUSED)
     if unsupported:
         raise UsageError(
             f"{', '.join(unsupported)} cannot be used with --sellers {sellers} yet; "
@@ -95,6 +80,27 @@ def estate_options(options: DemoOptions, sellers: int, fail_seller: str | None) 
     return EstateOptions(**values, sellers=sellers, fail_seller=fail)
 
 
+#: What the estate demo refuses (:func:`estate_options`).
+REFUSED: tuple[str, ...] = ("--seller-bias", "--sag", "--three-phase", "--smart-loads")
+REFUSED += ("--seller-metered", "--stall", "--bus-baud")
+
+
+def given_flags(options: DemoOptions, flags: Sequence[str]) -> list[str]:
+    """Which of ``flags`` (options of the plain demo that an estate demo refuses) were
+    given, in the order of ``flags``."""
+    given = {
+        "--seller-bias": options.seller_bias,
+        "--sag": options.sags,
+        "--three-phase": options.terms.three_phase,
+        "--smart-loads": options.smart_loads,
+        "--seller-metered": options.seller_metered,
+        "--stall": options.stall,
+        "--bus-baud": options.bus_baud,
+        "--payers": options.payers,
+    }
+    return [flag for flag in flags if given[flag]]
+
+
 def _seconds(text: str) -> float | None:
     try:
         value = float(text)
@@ -105,17 +111,7 @@ def _seconds(text: str) -> float | None:
 
 def run_estate_demo(options: EstateOptions, say: Say) -> dict[str, object]:
     """As :func:`gridnode.demo.run.run_demo`, with several sellers."""
-    harness = EstateHarness(options, say)
-    with StopSignals(say) as stops:
-        start_or_explain(harness)
-        try:
-            asyncio.run(harness.watch(options.seconds, stops))
-        except KeyboardInterrupt:
-            say("interrupted: closing the sessions")
-        finally:
-            stops.hold()
-            harness.stop()
-        return harness.summary()
+    return run_harness(EstateHarness(options, say))
 
 
 class EstateHarness(DemoHarness):
@@ -128,17 +124,8 @@ class EstateHarness(DemoHarness):
         super().__init__(options, say)
         self.options = options
 
-    def start(self) -> EstateParts:
-        self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
-        begun = Begun(self.record)
-        try:
-            self.parts = _start(self.root, self.options, self.say, begun)
-        except BaseException:
-            begun.undo(self.options.keep_network)
-            self.record.finish()
-            raise
-        self.started = time.time()
-        return self.parts
+    def start_parts(self, begun: Begun) -> EstateParts:
+        return _start(self.root, self.options, self.say, begun)
 
     async def watch(self, seconds: float | None, stops: StopSignals | None = None) -> None:
         failing = asyncio.create_task(self._fail_seller())
@@ -200,15 +187,14 @@ def _listed(value: object) -> list[object]:
 def _start(root: Path, options: EstateOptions, say: Say, begun: Begun) -> EstateParts:
     say(f"demo files in {root} (an estate: {options.sellers} sellers)")
     payers = min(options.payers or options.buyers, options.buyers)
-    fresh_network_dir(root / NETWORK_DIR)
-    network = RegtestNetwork.up(
-        root / NETWORK_DIR,
+    network = start_network(
+        root,
+        say,
+        begun,
         nodes=options.sellers + payers,
         topology=f"star{options.sellers}",  # each seller a channel to each payer
-        progress=lambda m: say(f"[regtest] {m}"),
-        tied=not options.keep_network,
+        keep=options.keep_network,
     )
-    begun.network = network
     circuit, info = _start_circuit(root, options, begun)
     say(f"circuit: seller buses {info['seller_ports']}, buyer buses {info['buyer_ports']}")
     buyers = [configs.prepare_buyer(root, i) for i in range(1, options.buyers + 1)]
@@ -221,9 +207,9 @@ def _start(root: Path, options: EstateOptions, say: Say, begun: Begun) -> Estate
     parts = EstateParts(network, circuit, info, sellers[0][0], buyers)
     parts.sellers = [files for files, _ in sellers]
     for files in parts.sellers:
-        _launch(parts, begun, files.name, ["sell", "--config", str(files.config)], files.directory)
+        launch(parts, begun, files.name, ["sell", "--config", str(files.config)], files.directory)
     for buyer in buyers:
-        _launch(parts, begun, buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
+        launch(parts, begun, buyer.name, ["buy", "--config", str(buyer.config)], buyer.directory)
     say(f"{len(sellers)} sellers and {len(buyers)} buyer(s) started")
     return parts
 
@@ -286,28 +272,7 @@ def _start_circuit(
     argv = [sys.executable, "-m", "gridnode.demo.feeds", "--sellers", str(options.sellers)]
     argv += ["--buyers", str(options.buyers), "--state", str(root / "circuit.json")]
     argv += ["--load-watts", str(options.load_watts), "--cycling-watts", str(options.cycling_watts)]
-    log = root / "circuit.log"
-    with log.open("ab") as errors:
-        circuit: subprocess.Popen[str] = popen(
-            argv,
-            tied=True,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            start_new_session=True,
-        )
-    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
-    assert circuit.stdout is not None
-    line = circuit.stdout.readline()
-    if not line:
-        raise DemoError(f"the circuit process did not start; see {log}")
-    info: dict[str, object] = json.loads(line)
-    return circuit, info
-
-
-def _launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
-    argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
-    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
+    return start_circuit(root, argv, begun)
 
 
 def _midday_ms(now_s: float) -> int:
@@ -354,19 +319,28 @@ def pin_sellers(
     pattern = re.compile(r"\[seller\]\n(?:[^\[\n][^\n]*\n)*", re.MULTILINE)
     entries = []
     for priority, (files, listen, node) in enumerate(sellers, start=1):
-        entries += [
-            "[[sellers]]",
-            f'name = "{files.name}"',
-            f'address = "{listen}"',
-            f'fingerprint = "{files.identity.fingerprint}"',
-            f'certificate = "{files.identity.certificate_path}"',
-            f'lightning_node = "{node}"',
-            f"priority = {priority}",
-            f'feed = "{feed_name(priority)}"',
-            f'seller_meter_id = "seller-meter-{index}"',
-            "",
-        ]
+        entries += seller_entry(files, listen, node, priority, priority, f"seller-meter-{index}")
     text, count = pattern.subn(lambda _m: "\n".join(entries) + "\n", text, count=1)
     assert count == 1, "the buyer's configuration has no [seller] table"
     top = f"market_period_s = {period_s}  # the estate market chooses once a sale period\n"
     config.write_text(text.replace('role = "buyer"\n', f'role = "buyer"\n{top}', 1))
+
+
+def seller_entry(
+    files: configs.NodeFiles, listen: str, node: str, priority: int, feed: int, meter_id: str
+) -> list[str]:
+    """A buyer's ``[[sellers]]`` entry for the seller of ``files`` (listening on
+    ``listen``, Lightning node ``node``) on the circuit's feed ``feed``, its meter of
+    this buyer ``meter_id``."""
+    return [
+        "[[sellers]]",
+        f'name = "{files.name}"',
+        f'address = "{listen}"',
+        f'fingerprint = "{files.identity.fingerprint}"',
+        f'certificate = "{files.identity.certificate_path}"',
+        f'lightning_node = "{node}"',
+        f"priority = {priority}",
+        f'feed = "{feed_name(feed)}"',
+        f'seller_meter_id = "{meter_id}"',
+        "",
+    ]

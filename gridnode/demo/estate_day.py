@@ -13,7 +13,6 @@ day and each household's cost against the grid alone (:mod:`gridnode.demo.day_su
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import subprocess
@@ -28,20 +27,21 @@ from gridnode.demo.day import Day
 from gridnode.demo.day_circuit import BATTERY, GRID, PV, BatteryModel
 from gridnode.demo.day_nodes import SMART_BAND, make_battery, write_households, write_sellers
 from gridnode.demo.day_summary import battery_figures, household_costs
-from gridnode.demo.estate import EstateHarness, EstateOptions, EstateParts
-from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
-from gridnode.demo.run import DemoError, DemoOptions, Say, start_or_explain
+from gridnode.demo.estate import EstateHarness, EstateOptions, EstateParts, given_flags
+from gridnode.demo.launch import launch, start_circuit, start_network
+from gridnode.demo.run import DemoOptions, Say, run_harness
 from gridnode.demo.stopping import Begun
 from gridnode.errors import UsageError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
 from gridnode.regtest.daemons import LndNode
-from gridnode.regtest.lifetime import StopSignals, popen
 from gridnode.regtest.network import RegtestNetwork
-from gridnode.regtest.processes import Daemon, spawn
 
 #: The households (each with its own payer LND).
 HOUSEHOLDS = 3
+#: What the estate day refuses (:func:`day_options`; it has smart loads of its own).
+REFUSED: tuple[str, ...] = ("--seller-bias", "--sag", "--three-phase", "--seller-metered")
+REFUSED += ("--stall", "--bus-baud", "--payers")
 
 
 @dataclass
@@ -70,19 +70,7 @@ class DayNetwork(RegtestNetwork):
 
 def day_options(options: DemoOptions, day_minutes: int) -> DayOptions:
     """The demo's options for ``--estate``; what the day does not have is refused."""
-    unsupported = [
-        flag
-        for flag, used in (
-            ("--seller-bias", options.seller_bias),
-            ("--sag", options.sags),
-            ("--three-phase", options.terms.three_phase),
-            ("--seller-metered", options.seller_metered),
-            ("--stall", options.stall),
-            ("--bus-baud", options.bus_baud),
-            ("--payers", options.payers),
-        )
-        if used
-    ]
+    unsupported = given_flags(options, REFUSED)
     if unsupported:
         raise UsageError(
             f"{', '.join(unsupported)} cannot be used with --estate; leave it out, or run "
@@ -105,17 +93,8 @@ class DayHarness(EstateHarness):
         self.options = options
         self.battery_receipts: list[Path] = []
 
-    def start(self) -> DayParts:
-        self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
-        begun = Begun(self.record)
-        try:
-            self.parts = _start(self.root, self.options, self.say, begun)
-        except BaseException:
-            begun.undo(self.options.keep_network)
-            self.record.finish()
-            raise
-        self.started = time.time()
-        return self.parts
+    def start_parts(self, begun: Begun) -> DayParts:
+        return _start(self.root, self.options, self.say, begun)
 
     def day_over_s(self) -> float:
         """Seconds from now to the end of the first whole day."""
@@ -161,30 +140,20 @@ class DayHarness(EstateHarness):
 
 def run_day_demo(options: DayOptions, say: Say) -> dict[str, object]:
     """As :func:`gridnode.demo.estate.run_estate_demo`, for the estate day."""
-    harness = DayHarness(options, say)
-    with StopSignals(say) as stops:
-        start_or_explain(harness)
-        try:
-            asyncio.run(harness.watch(options.seconds, stops))
-        except KeyboardInterrupt:
-            say("interrupted: closing the sessions")
-        finally:
-            stops.hold()
-            harness.stop()
-        return harness.summary()
+    return run_harness(DayHarness(options, say))
 
 
 def _start(root: Path, options: DayOptions, say: Say, begun: Begun) -> DayParts:
     say(f"demo files in {root} (an estate day of {options.day_minutes} minutes)")
-    fresh_network_dir(root / NETWORK_DIR)
-    network = DayNetwork.up(
-        root / NETWORK_DIR,
+    network = start_network(
+        root,
+        say,
+        begun,
         nodes=3 + HOUSEHOLDS,
         topology="star3",
-        progress=lambda m: say(f"[regtest] {m}"),
-        tied=not options.keep_network,
+        keep=options.keep_network,
+        kind=DayNetwork,
     )
-    begun.network = network
     circuit, info = _start_circuit(root, options, begun)
     households = [configs.prepare_buyer(root, i) for i in range(1, HOUSEHOLDS + 1)]
     day = Day.starting(options.day_minutes, time.time())
@@ -201,13 +170,13 @@ def _start(root: Path, options: DayOptions, say: Say, begun: Begun) -> DayParts:
     parts.battery, parts.day = sellers[BATTERY].files, day
     for number, command in ((PV, "sell"), (GRID, "sell"), (BATTERY, "battery")):
         files = sellers[number].files
-        _launch(parts, begun, files.name, [command, "--config", str(files.config)], files.directory)
+        launch(parts, begun, files.name, [command, "--config", str(files.config)], files.directory)
     for files in households:
-        _launch(parts, begun, files.name, ["buy", "--config", str(files.config)], files.directory)
+        launch(parts, begun, files.name, ["buy", "--config", str(files.config)], files.directory)
     board = info.get("smart_loads")
     if isinstance(board, dict):
         loads = configs.write_loads(households[0], feeds[0], board, SMART_BAND)
-        _launch(parts, begun, "loads-1", ["loads", "--config", str(loads)], households[0].directory)
+        launch(parts, begun, "loads-1", ["loads", "--config", str(loads)], households[0].directory)
     dawn = datetime.fromtimestamp(day.dawn_ms / 1000, UTC).strftime("%H:%M:%S")
     say(f"the day dawns at {dawn} UTC: {', '.join(day.parts)}, a minute each")
     return parts
@@ -219,25 +188,4 @@ def _start_circuit(
     model = json.dumps(dataclasses.asdict(options.model))
     argv = [sys.executable, "-m", "gridnode.demo.day_circuit", "--model", model]
     argv += ["--state", str(root / "circuit.json")]
-    log = root / "circuit.log"
-    with log.open("ab") as errors:
-        circuit: subprocess.Popen[str] = popen(
-            argv,
-            tied=True,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            start_new_session=True,
-        )
-    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
-    assert circuit.stdout is not None
-    line = circuit.stdout.readline()
-    if not line:
-        raise DemoError(f"the circuit process did not start; see {log}")
-    info: dict[str, object] = json.loads(line)
-    return circuit, info
-
-
-def _launch(parts: DayParts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
-    argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
-    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
+    return start_circuit(root, argv, begun)

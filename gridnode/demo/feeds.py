@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
-import signal
 import sys
 import threading
 import time
@@ -30,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridnode.demo.circuit import RELAY_BASE, Estate
+from gridnode.demo.circuit import RELAY_BASE, Estate, serve_estate
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.sim.circuit import (
     Circuit,
@@ -186,12 +184,6 @@ def build_feed_estate(
     return FeedEstate(circuits, seller_buses, buyer_buses, [[] for _ in circuits])
 
 
-def _write_state(estate: Estate, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(estate.state()))
-    tmp.replace(path)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m gridnode.demo.feeds",
@@ -212,22 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cycling_watts=args.cycling_watts,
         watchdog_timeout_s=args.watchdog_timeout or None,
     )
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, lambda *_: stop.set())
-    estate.start()
-    try:
-        if args.state:
-            _write_state(estate, args.state)
-        sys.stdout.write(json.dumps(estate.describe()) + "\n")
-        sys.stdout.flush()
-        while not stop.wait(0.5):
-            if args.state:
-                _write_state(estate, args.state)
-    finally:
-        if args.state:
-            args.state.write_text(json.dumps(estate.state()))
-        estate.stop()
+    serve_estate(estate, args.state)
     return 0
 
 

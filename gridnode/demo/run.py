@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import subprocess
 import sys
 import tempfile
@@ -30,14 +29,16 @@ from pathlib import Path
 
 from gridnode.demo import configs
 from gridnode.demo.follow import follow_status, status_line
-from gridnode.demo.records import NETWORK_DIR, RunRecord, fresh_network_dir
+from gridnode.demo.launch import DemoError as DemoError
+from gridnode.demo.launch import launch, start_circuit, start_network
+from gridnode.demo.records import RunRecord
 from gridnode.demo.stopping import Begun, stop_in_order
 from gridnode.demo.summary import Sampler, per_buyer, summarize
 from gridnode.demo.tenants import TenantWatch, buyer_gap_ms, payer_of, seller_plan
 from gridnode.errors import GridnodeError
 from gridnode.receipt.errors import ReceiptError
 from gridnode.receipt.files import write_receipts
-from gridnode.regtest.lifetime import StopRequested, StopSignals, popen
+from gridnode.regtest.lifetime import StopRequested, StopSignals
 from gridnode.regtest.network import RegtestNetwork
 from gridnode.regtest.processes import Daemon, spawn
 from gridnode.status.pb import status_pb2 as pb
@@ -46,10 +47,6 @@ Say = Callable[[str], None]
 
 #: The circuit's control socket in the demo's folder (with ``circuit_control``).
 CIRCUIT_CONTROL = "circuit-control.sock"
-
-
-class DemoError(GridnodeError):
-    """The demo could not start or a part of it died."""
 
 
 @dataclass
@@ -107,11 +104,16 @@ class Parts:
 
 def run_demo(options: DemoOptions, say: Say) -> dict[str, object]:
     """Start, watch until ``--seconds`` or a stop signal, stop in order, summarise."""
-    harness = DemoHarness(options, say)
+    return run_harness(DemoHarness(options, say))
+
+
+def run_harness(harness: DemoHarness) -> dict[str, object]:
+    """:func:`run_demo` with ``harness`` (the estate's, the estate day's)."""
+    say = harness.say
     with StopSignals(say) as stops:
         start_or_explain(harness)
         try:
-            asyncio.run(harness.watch(options.seconds, stops))
+            asyncio.run(harness.watch(harness.options.seconds, stops))
         except KeyboardInterrupt:
             say("interrupted: closing the sessions")
         finally:
@@ -158,13 +160,17 @@ class DemoHarness:
         self.record = RunRecord.claim(self.root, self.options.keep_network, self.say)
         begun = Begun(self.record)
         try:
-            self.parts = _start(self.root, self.options, self.say, begun)
+            self.parts = self.start_parts(begun)
         except BaseException:
             begun.undo(self.options.keep_network)
             self.record.finish()
             raise
         self.started = time.time()
         return self.parts
+
+    def start_parts(self, begun: Begun) -> Parts:
+        """Start the network, the circuit and the nodes (what each demo starts)."""
+        return _start(self.root, self.options, self.say, begun)
 
     async def watch(self, seconds: float | None, stops: StopSignals | None = None) -> None:
         """Watch until ``seconds`` pass, a part dies (:class:`DemoError`), or ``stops``
@@ -250,15 +256,14 @@ class DemoHarness:
 def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
     say(f"demo files in {root}")
     payers = min(options.payers or options.buyers, options.buyers)
-    fresh_network_dir(root / NETWORK_DIR)
-    network = RegtestNetwork.up(
-        root / NETWORK_DIR,
+    network = start_network(
+        root,
+        say,
+        begun,
         nodes=1 + payers,
         topology="star",
-        progress=lambda m: say(f"[regtest] {m}"),
-        tied=not options.keep_network,
+        keep=options.keep_network,
     )
-    begun.network = network
     argv = [sys.executable, "-m", "gridnode.demo.circuit", "--buyers", str(options.buyers)]
     argv += ["--state", str(root / "circuit.json")]
     argv += ["--load-watts", str(options.load_watts), "--cycling-watts", str(options.cycling_watts)]
@@ -276,22 +281,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         argv.append("--smart-loads")
     if options.circuit_control:
         argv += ["--control", str(root / CIRCUIT_CONTROL)]
-    log = root / "circuit.log"
-    with log.open("ab") as errors:
-        circuit: subprocess.Popen[str] = popen(
-            argv,
-            tied=True,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            start_new_session=True,  # a terminal's Ctrl-C reaches the demo, which stops it
-        )
-    begun.add(Daemon("circuit", circuit.pid, tuple(argv), log, tied=True))
-    assert circuit.stdout is not None
-    line = circuit.stdout.readline()
-    if not line:
-        raise DemoError(f"the circuit process did not start; see {log}")
-    info = json.loads(line)
+    circuit, info = start_circuit(root, argv, begun)
     say(f"circuit: seller {plan} {info['seller_ports']}, buyer buses {info['buyer_ports']}")
     alone = options.buyers - options.seller_metered  # buyers from here on have no meter
     buyers = [
@@ -326,16 +316,16 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         say(f"{buyer.name} publishes its live rate on {feed}")
     _say_outside(outside, [seller, *buyers], say)
     parts = Parts(network, circuit, info, seller, buyers)
-    launch = functools.partial(_launch, parts, begun)
-    launch("seller", ["sell", "--config", str(seller.config), "--allow-control"], seller.directory)
+    start = functools.partial(launch, parts, begun)
+    start("seller", ["sell", "--config", str(seller.config), "--allow-control"], seller.directory)
     # with MQTT, a buyer's pause switch works (it is a control, like the seller's stop)
     control = ["--allow-control"] if outside.mqtt else []
     for buyer in buyers:
-        launch(buyer.name, ["buy", "--config", str(buyer.config), *control], buyer.directory)
+        start(buyer.name, ["buy", "--config", str(buyer.config), *control], buyer.directory)
     board = info.get("smart_loads")
     if isinstance(board, dict):
         loads_config = configs.write_loads(buyers[0], feeds[0], board, options.smart_load_band)
-        launch("loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
+        start("loads-1", ["loads", "--config", str(loads_config)], buyers[0].directory)
         say(f"{buyers[0].name}'s load agent switches its appliances with the rate")
     say(f"seller listening on {listen}; {len(buyers)} buyer(s) started")
     say(f"{payers} LND node(s) pay for {len(buyers)} buyer(s), each buyer with its own macaroon")
@@ -348,11 +338,6 @@ def _say_outside(outside: configs.Outside, nodes: list[configs.NodeFiles], say: 
     for files in nodes:
         if files.metrics:
             say(f"{files.name} metrics: http://{files.metrics}/metrics")
-
-
-def _launch(parts: Parts, begun: Begun, name: str, args: list[str], directory: Path) -> None:
-    argv = [sys.executable, "-m", "gridnode.cli.main", "--log-format", "json", *args]
-    parts.processes[name] = begun.add(spawn(name, argv, directory / f"{name}.log", tied=True))
 
 
 async def _watch(

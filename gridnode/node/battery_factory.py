@@ -127,7 +127,12 @@ def assemble_prosumer(
         observer=ctx.observer,
     )
     household = ProsumerRole(
-        ctx, desk, buyer, production, period_ms=settings.buying.market_period_ms
+        ctx,
+        desk,
+        buyer,
+        production,
+        period_ms=settings.buying.market_period_ms,
+        production_register=pv.production_register,
     )
     reload = battery_reload(config_path, settings, seller, ctx, hardware, poll_s, desk)
     return _runtime(

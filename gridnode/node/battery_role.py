@@ -30,10 +30,11 @@ from gridnode.node.battery_desk import BUYING, BatteryDesk, Settled
 from gridnode.node.battery_view import book_view
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
+from gridnode.node.own_meter_role import OwnMeterRole
 from gridnode.node.seller_role import SellerRole
 from gridnode.node.seller_slot import BuyerSlot
-from gridnode.snapshot import BatteryView, SessionView
-from gridnode.trade.events import Event, MeterSample
+from gridnode.snapshot import BatteryView
+from gridnode.trade.events import MeterSample
 from gridnode.trade.terms import BuyerLimits, OfferTemplate
 from gridnode.trade.units import MWH_PER_KWH
 
@@ -138,10 +139,11 @@ class BatterySellerRole(SellerRole):
         return found
 
 
-class BatteryRole:
+class BatteryRole(OwnMeterRole):
     """The battery's own part of the runtime: the inverter and the buying side's bid."""
 
     name = "battery"
+    who = "the battery"
 
     def __init__(
         self,
@@ -158,49 +160,25 @@ class BatteryRole:
         those of its ``i``-th seller (its meter id); ``period_ms``: the market period;
         ``fresh``: the book at the inverter's first reading (the desk's book until then
         is empty: nothing is offered or bid before the charge is known)."""
-        self.ctx = ctx
         self.desk = desk
-        self.buyer = buyer
         self.limits = limits
         self.limits_for = limits_for
-        self.period_ms = period_ms
         self.fresh = fresh
         #: the inverter's last import register (what it took since is bought)
         self.register: int | None = None
         #: the bid's price this period (what a purchase is booked at), or None
         self.bid_msat_per_kwh: int | None = None
-        self.buying = True
-        #: buying is paused by hand (MQTT's switch): the battery never resumes it
-        self.held = False
         #: when the book last rested (self-discharge), while the inverter tells no charge
         self.rested_at_ms: int | None = None
         self.periods = 0
-        poller = buyer.poller
-        assert poller is not None, "a battery node buys on its inverter's meter"
-        self.poller = poller
-        inner = poller.sink
+        super().__init__(ctx, buyer, period_ms=period_ms)
 
-        def sink(event: MeterSample) -> None:
-            inner(event)
-            self.inverter(event)
-
-        poller.sink = sink
-
-    # -- the runtime's hooks (the sessions are the two other roles') ----------------------
+    # -- the runtime's hooks (the rest are the base's) ------------------------------------
     async def prepare(self) -> None:
         self.next_period()
 
     async def start(self) -> None:
         self.ctx.tasks.keep_running(self._periods, name="battery bid", sleep=self.ctx.clock.sleep)
-
-    def gate_opened(self) -> None:
-        pass
-
-    def broadcast(self, event: Event) -> None:
-        pass
-
-    def views(self, now_ms: int) -> list[SessionView]:
-        return []
 
     def battery_view(self, now_ms: int) -> BatteryView:
         """The book for the dashboard (the runtime's snapshot asks)."""
@@ -212,42 +190,7 @@ class BatteryRole:
         stop = self.desk.not_buying
         return [f"the battery bids nothing: {stop.message}"] if stop is not None else []
 
-    def healthy(self) -> bool:
-        return True
-
-    def stop_session(self, session_id: str, reason: str) -> bool:
-        return False
-
-    def set_buying(self, buying: bool) -> bool:
-        """The switch by hand (the buyer role pauses or resumes): remembered, so the
-        battery's own resume never undoes a pause by hand, and a resume by hand does
-        not undo the battery's own pause (at the maximum)."""
-        self.held = not buying
-        if buying and not self.buying:
-            self.buyer.set_buying(False)  # after the buyer's resume: still paused
-        return False
-
-    def cut_supply(self) -> None:
-        pass
-
-    async def close_sessions(self) -> None:
-        pass
-
-    async def finish(self) -> None:
-        pass
-
-    async def close(self) -> None:
-        pass
-
     # -- the bid, period by period -------------------------------------------------------
-    async def _periods(self) -> None:
-        clock = self.ctx.clock
-        while True:
-            now = clock.now_ms()
-            wait_ms = self.period_ms - now % self.period_ms
-            await clock.sleep(wait_ms / 1000)
-            self.next_period()
-
     def next_period(self) -> None:
         """The bid for the coming period: the previous one's pledge goes, the room
         below the maximum is pledged, and the sellers are told the ceiling. Nothing is
@@ -269,15 +212,7 @@ class BatteryRole:
             partner.limits = self.limits_for(limits, index)
         self._buy(True)
 
-    def _buy(self, buying: bool) -> None:
-        if buying != self.buying:
-            log.info("the battery %s buying", "resumes" if buying else "pauses")
-            if not self.held:  # a pause by hand stays
-                self.buyer.set_buying(buying)
-            self.buying = buying
-            self.ctx.changed()
-
-    def inverter(self, event: MeterSample) -> None:
+    def own_reading(self, event: MeterSample) -> None:
         """A reading of the inverter: its stored energy is the book's charge, and what it
         took in since the last reading settles the period's purchase (booked at the bid:
         the cost is never understated)."""

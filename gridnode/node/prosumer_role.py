@@ -1,12 +1,13 @@
 """A prosumer's own part of the runtime: the household's two meters and its buying side
 (issue 22, docs/battery.md).
 
-The production meter (the PV's, its export register counting what the PV makes) is read
-by a poller of its own; the connection meter is the buying side's own meter, whose
-export and import registers count what leaves and enters the house. Each reading of the
-connection meter, with the production meter's last, goes to the
-:class:`~gridnode.node.prosumer_desk.ProsumerDesk`, which the seller role prices and
-pledges each period on.
+The production meter (the PV's: its export register counts what the PV makes, or its
+import register where the meter is wired the other way round, as the ``[pv]`` table's
+``production_register`` says) is read by a poller of its own; the connection meter is
+the buying side's own meter, whose export and import registers count what leaves and
+enters the house. Each reading of the connection meter, with the production meter's
+last, goes to the :class:`~gridnode.node.prosumer_desk.ProsumerDesk`, which the seller
+role prices and pledges each period on.
 
 The household buys from its [[sellers]] when it has no surplus (at night): before each
 market period, buying pauses while the desk has a surplus to offer and resumes when it
@@ -16,24 +17,22 @@ buying over it, and once it is lifted the role's own pause still holds.
 
 from __future__ import annotations
 
-import logging
-
-from gridnode.battery.prosumer import PvReading
+from gridnode.battery.prosumer import ProductionRegister, PvReading
 from gridnode.node.battery_view import surplus_view
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.context import NodeContext
 from gridnode.node.metering import MeterPoller
+from gridnode.node.own_meter_role import OwnMeterRole
 from gridnode.node.prosumer_desk import ProsumerDesk
-from gridnode.snapshot import BatteryView, SessionView
-from gridnode.trade.events import Event, MeterSample
-
-log = logging.getLogger("gridnode.node")
+from gridnode.snapshot import BatteryView
+from gridnode.trade.events import MeterSample
 
 
-class ProsumerRole:
+class ProsumerRole(OwnMeterRole):
     """The household's meters feed the desk; its surplus pauses the buying side."""
 
     name = "prosumer"
+    who = "the household"
 
     def __init__(
         self,
@@ -43,47 +42,24 @@ class ProsumerRole:
         production: MeterPoller,
         *,
         period_ms: int,
+        production_register: ProductionRegister = ProductionRegister.EXPORT,
     ) -> None:
         """``production``: the PV meter's poller (its sink is not used: the role reads
         its last sample); ``period_ms``: the market period (buying is decided once
-        each)."""
-        self.ctx = ctx
+        each); ``production_register``: the PV meter's register that counts what the
+        PV made (the ``[pv]`` table's)."""
         self.desk = desk
-        self.buyer = buyer
         self.production = production
-        self.period_ms = period_ms
-        poller = buyer.poller
-        assert poller is not None, "a prosumer buys on its connection meter"
-        self.connection = poller
-        #: whether the role lets the buying side buy (its own decision)
-        self.buying = True
-        #: buying is paused by hand: the role never resumes it
-        self.held = False
-        inner = poller.sink
+        self.production_register = production_register
+        super().__init__(ctx, buyer, period_ms=period_ms)
+        #: the connection meter (the buying side's own)
+        self.connection = self.poller
 
-        def sink(event: MeterSample) -> None:
-            inner(event)
-            self.read(event)
-
-        poller.sink = sink
-
-    # -- the runtime's hooks (the sessions are the two other roles') ----------------------
-    async def prepare(self) -> None:
-        pass
-
+    # -- the runtime's hooks (the rest are the base's) ------------------------------------
     async def start(self) -> None:
         tasks, sleep = self.ctx.tasks, self.ctx.clock.sleep
         tasks.keep_running(self.production.run, name=f"meter {self.production.name}", sleep=sleep)
         tasks.keep_running(self._periods, name="prosumer buying", sleep=sleep)
-
-    def gate_opened(self) -> None:
-        pass
-
-    def broadcast(self, event: Event) -> None:
-        pass
-
-    def views(self, now_ms: int) -> list[SessionView]:
-        return []
 
     def battery_view(self, now_ms: int) -> BatteryView:
         """The surplus for the dashboard (the runtime's snapshot asks)."""
@@ -95,35 +71,8 @@ class ProsumerRole:
             found.append(f"a PV meter fault (nothing is offered): {self.desk.fault}")
         return found
 
-    def healthy(self) -> bool:
-        return True
-
-    def stop_session(self, session_id: str, reason: str) -> bool:
-        return False
-
-    def set_buying(self, buying: bool) -> bool:
-        """The switch by hand (the buyer role pauses or resumes): remembered, so the
-        role's own decisions never undo a pause by hand, and a resume by hand does
-        not undo the role's own pause."""
-        self.held = not buying
-        if buying and not self.buying:
-            self.buyer.set_buying(False)  # after the buyer's resume: still paused
-        return False
-
-    def cut_supply(self) -> None:
-        pass
-
-    async def close_sessions(self) -> None:
-        pass
-
-    async def finish(self) -> None:
-        pass
-
-    async def close(self) -> None:
-        pass
-
     # -- the meters and the buying side ---------------------------------------------------
-    def read(self, event: MeterSample) -> None:
+    def own_reading(self, event: MeterSample) -> None:
         """A reading of the connection meter, with the production meter's last: the
         desk's surplus. The first surplus measured decides buying at once."""
         grid, pv = self.connection.last, self.production.last
@@ -133,19 +82,15 @@ class ProsumerRole:
         if grid is None or pv is None:
             return
         had = self.desk.surplus is not None or self.desk.fault is not None
+        made = (
+            pv.export_energy_mwh
+            if self.production_register is ProductionRegister.EXPORT
+            else pv.import_energy_mwh
+        )
         self.desk.reading(
-            PvReading(
-                event.at_ms, pv.export_energy_mwh, grid.export_energy_mwh, grid.import_energy_mwh
-            )
+            PvReading(event.at_ms, made, grid.export_energy_mwh, grid.import_energy_mwh)
         )
         if not had and self.desk.surplus is not None:
-            self.next_period()
-
-    async def _periods(self) -> None:
-        clock = self.ctx.clock
-        while True:
-            now = clock.now_ms()
-            await clock.sleep((self.period_ms - now % self.period_ms) / 1000)
             self.next_period()
 
     def next_period(self) -> None:
@@ -155,12 +100,3 @@ class ProsumerRole:
         if self.connection.last_error is not None:
             self.desk.unreadable(f"meter {self.connection.name}: {self.connection.last_error}")
         self._buy(not self.desk.has_surplus(self.period_ms))
-
-    def _buy(self, buying: bool) -> None:
-        if buying == self.buying:
-            return
-        self.buying = buying
-        log.info("the household %s buying", "resumes" if buying else "pauses")
-        if not self.held:  # a pause by hand stays
-            self.buyer.set_buying(buying)
-        self.ctx.changed()

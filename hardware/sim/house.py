@@ -4,9 +4,9 @@ A prosumer (docs/battery.md) reads two meters: the PV's, whose export register c
 what the panels made (the meter's load side is the PV inverter), and the connection's,
 whose import and export registers count what entered and left the house. This model
 answers both from one balance: the sun gives ``pv_w``, the house uses ``use_w`` (both
-set by the demo or a test), and the difference leaves or enters through the connection.
-Each view is served like any meter (:class:`~gridnode.hardware.sim.slave.MeterDevice`
-with the SDM120's register map).
+set by the demo, a test or the simulator process's ``--house``), and the difference
+leaves or enters through the connection. Each view is served like any meter
+(:class:`~gridnode.hardware.sim.slave.MeterDevice` with the SDM120's register map).
 """
 
 from __future__ import annotations
@@ -38,6 +38,16 @@ class SimHouse:
         self._imported_kwh = 0.0
         self._exported_kwh = 0.0
         self._at = clock()
+
+    @property
+    def pv_w(self) -> float:
+        """The sun's power on the panels now (W)."""
+        return self._pv_w
+
+    @property
+    def use_w(self) -> float:
+        """The house's use now (W)."""
+        return self._use_w
 
     def set(self, *, pv_w: float | None = None, use_w: float | None = None) -> None:
         """The sun's power on the panels, or the house's use, from now on."""

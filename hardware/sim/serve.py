@@ -2,6 +2,10 @@
 
 ``python -m gridnode.hardware.sim`` starts one, prints one JSON line naming the port
 (for the demo, the benchmark and the subprocess tests), and serves until SIGTERM.
+``--house PV:GRID`` serves a simulated house with PV on the same bus too
+(:mod:`gridnode.hardware.sim.house`: its production meter at address ``PV`` and its
+connection meter at ``GRID``, SDM120s), so a prosumer node runs against the simulator as
+a seller does; SIGUSR1 sets the sun (the PV gives nothing) and raises it again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 
 from gridnode.hardware.profile import load_profile
 from gridnode.hardware.sim.circuit import Circuit, MeterError, SimClock, SimMeter, Supply
+from gridnode.hardware.sim.house import SimHouse
 from gridnode.hardware.sim.loads import ConstantLoad, CyclingLoad
 from gridnode.hardware.sim.slave import Device, MeterDevice, PtySlave, RelayBoardDevice
 
@@ -29,15 +34,65 @@ class SimulatedBus:
     slave: PtySlave
     relay_address: int | None
     models: dict[int, str] = field(default_factory=dict)
+    #: a simulated house with PV on this bus (:func:`add_house`), and its meters'
+    #: addresses (production, connection)
+    house: SimHouse | None = None
+    house_addresses: tuple[int, int] = (0, 0)
 
     def describe(self) -> dict[str, object]:
-        return {
+        described: dict[str, object] = {
             "port": self.slave.port,
             "baud": self.slave.baud,
             "meters": [{"address": a, "model": m} for a, m in sorted(self.models.items())],
             "relay_board": self.relay_address,
             "time_scale": self.circuit.clock.time_scale,
         }
+        if self.house is not None:
+            production, connection = self.house_addresses
+            described["house"] = {
+                "production": production,
+                "connection": connection,
+                "model": HOUSE_MODEL,
+                "pv_w": self.house.pv_w,
+                "use_w": self.house.use_w,
+            }
+        return described
+
+
+#: The register map of the house's two meters.
+HOUSE_MODEL = "sdm120"
+
+
+class HouseAddressError(ValueError):
+    """A house meter's address is taken on the bus."""
+
+
+def add_house(
+    sim: SimulatedBus, production: int, connection: int, *, pv_w: float, use_w: float
+) -> SimHouse:
+    """Serve a simulated house with PV on ``sim``'s bus too (before it starts): its
+    production meter at address ``production``, its connection meter at ``connection``
+    (SDM120 register maps), on the circuit's clock (its time scale), the sun giving
+    ``pv_w`` and the house using ``use_w``."""
+    if production == connection:
+        raise HouseAddressError(
+            f"the house's two meters need two addresses, not {production} for both; "
+            "give two with --house PV:GRID, like 3:4"
+        )
+    taken = [str(a) for a in (production, connection) if a in sim.slave.devices]
+    if taken:
+        raise HouseAddressError(
+            f"address {' and '.join(taken)} on the bus is a meter's or the relay board's "
+            "already; give the house others with --house PV:GRID"
+        )
+    house = SimHouse(clock=sim.circuit.clock.now_s)
+    house.set(pv_w=pv_w, use_w=use_w)
+    profile = load_profile(HOUSE_MODEL)
+    devices = sim.slave.devices
+    devices[production] = MeterDevice(house.production(30_000 + production), profile)
+    devices[connection] = MeterDevice(house.connection(30_000 + connection), profile)
+    sim.house, sim.house_addresses = house, (production, connection)
+    return house
 
 
 def build(
@@ -122,6 +177,11 @@ def _bias_arg(text: str) -> tuple[int, float]:
     return int(address), float(fraction)
 
 
+def _house_arg(text: str) -> tuple[int, int]:
+    production, _, connection = text.partition(":")
+    return int(production), int(connection)
+
+
 def _event_arg(text: str) -> tuple[float, float, float]:
     start, end, factor = (float(part) for part in text.split(":"))
     return start, end, factor
@@ -130,7 +190,8 @@ def _event_arg(text: str) -> tuple[float, float, float]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m gridnode.hardware.sim",
-        description="Serve simulated SDM meters and a relay board on a pseudo-terminal.",
+        description="Serve simulated SDM meters and a relay board (and a house with PV) on a "
+        "pseudo-terminal.",
         epilog="Example: python -m gridnode.hardware.sim --meter sdm120:1 --relay 10 --baud 9600",
     )
     parser.add_argument(
@@ -180,6 +241,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="START_S:END_S:FACTOR, a sag (0.8) or swell (1.1) in simulated time",
     )
+    parser.add_argument(
+        "--house",
+        type=_house_arg,
+        default=None,
+        metavar="PV:GRID",
+        help="serve a simulated house with PV too: its production meter at address PV and "
+        "its connection meter at GRID (SDM120s), like 3:4; SIGUSR1 sets and raises the sun",
+    )
+    parser.add_argument("--pv-watts", type=float, default=3000.0, help="the house's PV (W)")
+    parser.add_argument("--use-watts", type=float, default=800.0, help="the house's use (W)")
     args = parser.parse_args(argv)
     sim = build(
         args.meter or [("sdm120", 1)],
@@ -195,6 +266,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         bias=dict(args.bias),
         voltage_events=args.sag,
     )
+    if args.house is not None:
+        try:
+            house = add_house(sim, *args.house, pv_w=args.pv_watts, use_w=args.use_watts)
+        except HouseAddressError as exc:
+            parser.error(str(exc))
+
+        def sun(*_: object) -> None:
+            house.set(pv_w=0.0 if house.pv_w else args.pv_watts)
+
+        signal.signal(signal.SIGUSR1, sun)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -126,14 +126,18 @@ async def node_context(
 
 
 def runtime(
-    ctx: NodeContext, role: RuntimeRole, services: Sequence[ServiceFactory] = ()
+    ctx: NodeContext,
+    role: RuntimeRole | list[RuntimeRole],
+    services: Sequence[ServiceFactory] = (),
 ) -> NodeRuntime:
+    """The node's runtime with ``role`` (or several, on one ledger and one wallet)."""
+
     async def close() -> None:
         await ctx.ledger.close()
 
     return NodeRuntime(
         ctx,
-        [role],
+        role if isinstance(role, list) else [role],
         pruner=Pruner(ctx.ledger, ctx.wallet, clock=ctx.clock),
         watchdog=_no_watchdog,
         close=close,

@@ -30,17 +30,14 @@ from gridnode.battery.spec import BatterySpec
 from gridnode.money import Msat
 from gridnode.node.battery_desk import BUYING, BatteryDesk
 from gridnode.trade.units import MS_PER_HOUR, MWH_PER_KWH, PPM, MilliWatt, Mwh
+from tests.support.battery_strategies import battery_specs
 from tests.support.node_parts import demo_terms, harness_limits
 
-SPECS = st.builds(
-    BatterySpec,
-    capacity_mwh=st.integers(100_000, 30_000_000).map(Mwh),
-    power_limit_mw=st.integers(1_000_000, 20_000_000).map(MilliWatt),
-    charge_efficiency_ppm=st.integers(600_000, 1_000_000),
-    discharge_efficiency_ppm=st.integers(600_000, 1_000_000),
-    self_discharge_ppm_per_hour=st.integers(0, 20_000),
-    reserve_ppm=st.integers(0, 400_000),
-    max_charge_ppm=st.integers(600_000, 1_000_000),
+SPECS = battery_specs(
+    capacity_mwh=(100_000, 30_000_000),
+    least_power_mw=1_000_000,
+    least_ppm=600_000,
+    most_self_discharge_ppm=20_000,
 )
 
 

@@ -14,17 +14,13 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invaria
 from gridnode.battery.book import BatteryBook, Direction, PledgeRefusedError
 from gridnode.battery.spec import BatterySpec
 from gridnode.money import Msat
-from gridnode.trade.units import MilliWatt, Mwh
+from tests.support.battery_strategies import battery_specs
 
-SPECS = st.builds(
-    BatterySpec,
-    capacity_mwh=st.integers(1_000, 50_000_000).map(Mwh),
-    power_limit_mw=st.integers(1_000, 20_000_000).map(MilliWatt),
-    charge_efficiency_ppm=st.integers(500_000, 1_000_000),
-    discharge_efficiency_ppm=st.integers(500_000, 1_000_000),
-    self_discharge_ppm_per_hour=st.integers(0, 50_000),
-    reserve_ppm=st.integers(0, 400_000),
-    max_charge_ppm=st.integers(500_000, 1_000_000),
+SPECS = battery_specs(
+    capacity_mwh=(1_000, 50_000_000),
+    least_power_mw=1_000,
+    least_ppm=500_000,
+    most_self_discharge_ppm=50_000,
 )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from gridnode.battery.pricing import MarginMethod
+from gridnode.battery.prosumer import ProductionRegister
 from gridnode.config.battery import BatteryConfig, read_battery
 from gridnode.config.pv import PvConfig, read_pv
 from gridnode.config.reader import Problems, Table
@@ -185,6 +186,23 @@ def test_the_pv_sample_loads() -> None:
     assert (config.production_meter, config.connection_meter) == ("pv", "grid")
     assert config.rule.price_msat_per_kwh == 180_000
     assert config.rule.share_ppm == 800_000
+    assert config.production_register is ProductionRegister.EXPORT
+
+
+@pytest.mark.parametrize(
+    ("written", "register"), [(None, "export"), ("export", "export"), ("import", "import")]
+)
+def test_the_production_register_is_export_unless_import_is_written(
+    written: str | None, register: str
+) -> None:
+    doc = _sample("prosumer.toml")
+    doc["pv"].pop("production_register", None)
+    if written is not None:
+        doc["pv"]["production_register"] = written
+    config, problems = _pv(doc)
+    assert problems == []
+    assert config is not None
+    assert config.production_register is ProductionRegister(register)
 
 
 @pytest.mark.parametrize(
@@ -199,6 +217,11 @@ def test_the_pv_sample_loads() -> None:
         ({"min_offer_mwh": -1}, "pv.min_offer_mwh must be above 0"),
         ({"tolerance_mwh": -1}, "pv.tolerance_mwh must be 0 or more"),
         ({"export_meter": "grid"}, "pv.export_meter is not a setting gridnode knows"),
+        (
+            {"production_register": "both"},
+            'pv.production_register must be "export" or "import", not \'both\'',
+        ),
+        ({"production_register": 1}, "pv.production_register must be a string"),
     ],
 )
 def test_each_pv_mistake_is_one_sentence_naming_its_key(

@@ -4,57 +4,31 @@ pledged and settled from its own meter; at the maximum it does not buy (issue 22
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from gridnode.battery.book import BatteryBook, Direction
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule, bid_price
-from gridnode.battery.spec import BatterySpec
+from gridnode.battery.pricing import bid_price
 from gridnode.node.battery_desk import BUYING, BatteryDesk
-from gridnode.node.battery_role import BatteryRole, partner_limits
+from gridnode.node.battery_role import BatteryRole
 from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
 from gridnode.trade import codec
 from gridnode.trade.profiles import ConstantProfile
-from gridnode.trade.units import MilliWatt, MsatPerKwh, Mwh
+from gridnode.trade.units import MsatPerKwh
+from tests.support.battery_parts import CAPPED_RULE as RULE
+from tests.support.battery_parts import LOSSY_SPEC as SPEC
+from tests.support.battery_parts import MARKET_PERIOD_MS, buying_battery
 from tests.support.clock import VirtualClock
-from tests.support.node import Pair, trading_pair
-from tests.support.node_parts import harness_limits
+from tests.support.node import Pair
 
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(5_000_000),
-    charge_efficiency_ppm=950_000,
-    discharge_efficiency_ppm=950_000,
-    max_charge_ppm=900_000,
-)
-#: The cap: the cheapest the battery sells at, after the round trip's losses and 5 %.
-RULE = PricingRule(240_000, 200_000, Margin(MarginMethod.PPM, 50_000), min_offer_mwh=10_000)
 #: The seller's price, below the cap.
 SELLER_PRICE = MsatPerKwh(150_000)
-#: The battery's market period: a bid each minute.
-MARKET_PERIOD_MS = 60_000
 
 
 async def _buying_battery(
     folder: Path, soc_mwh: int
 ) -> tuple[Pair[VirtualClock], BatteryDesk, BatteryRole]:
-    desk = BatteryDesk(BatteryBook(SPEC, soc_mwh), RULE)
-    pair = await trading_pair(folder)
-    pair.seller_role.terms = dataclasses.replace(
-        pair.seller_role.terms, profile=ConstantProfile(SELLER_PRICE)
-    )
-    limits = harness_limits()
-    battery = BatteryRole(
-        pair.buyer.ctx,
-        desk,
-        pair.buyer_role,
-        limits=limits,
-        limits_for=partner_limits(limits, ["seller-meter"]),
-        period_ms=MARKET_PERIOD_MS,
-    )
-    pair.buyer.roles.append(battery)
-    return pair, desk, battery
+    return await buying_battery(folder, BatteryBook(SPEC, soc_mwh), SELLER_PRICE)
 
 
 async def test_below_its_maximum_it_buys_with_a_bid_within_the_cap(tmp_path: Path) -> None:

@@ -4,28 +4,23 @@ inverter's first reading, then correcting it with each one (issue 22)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
 from gridnode.battery.book import BatteryBook
 from gridnode.battery.offer import StopReason
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
-from gridnode.battery.spec import BatterySpec
 from gridnode.hardware.sample import MeterSample as HardwareSample
 from gridnode.money import Msat
 from gridnode.node.battery_desk import BUYING, BatteryDesk
 from gridnode.node.battery_role import BatteryRole, partner_limits
 from gridnode.trade.events import MeterSample
-from gridnode.trade.units import MilliWatt, Mwh
+from gridnode.trade.units import MilliWatt
+from tests.support.battery_parts import FLAT_RULE, LOSSLESS_SPEC
 from tests.support.node_parts import demo_terms, harness_limits
 
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(5_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
+SPEC = dataclasses.replace(LOSSLESS_SPEC, power_limit_mw=MilliWatt(5_000_000))
+RULE = FLAT_RULE
 
 
 def _desk(soc_mwh: int) -> BatteryDesk:

@@ -6,6 +6,7 @@ runtime sells on its PV surplus's desk and buys on its connection meter (issue 2
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from gridnode.node.battery_role import BatteryRole, BatterySellerRole
 from gridnode.node.buyer_role import BuyerRole
 from gridnode.node.prosumer_desk import ProsumerDesk
 from gridnode.node.prosumer_role import ProsumerRole
+from gridnode.node.runtime import NodeRuntime
 from tests.support.battery_config import battery_settings, prosumer_text, write_node
 from tests.support.clock import VirtualClock
 from tests.support.node_parts import node_context
@@ -31,8 +33,8 @@ from tests.support.wire import Wire
 class _Ports:
     """The hardware ports the assembly reads: the meters, no bus budget."""
 
-    def __init__(self, wire: Wire) -> None:
-        self.meters = {"tenant-1": wire.meter("tenant-1"), "inverter": wire.meter("inverter")}
+    def __init__(self, wire: Wire, own: Sequence[str] = ("inverter",)) -> None:
+        self.meters = {meter: wire.meter(meter) for meter in ("tenant-1", *own)}
         self.budget = None
         self.watchdog = None
 
@@ -40,10 +42,15 @@ class _Ports:
         return default
 
 
-async def test_one_runtime_holds_three_roles_on_one_book(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings = battery_settings(tmp_path / "config")
+async def _assemble(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    assemble: Callable[..., NodeRuntime],
+    settings: BatterySettings,
+    own: Sequence[str],
+) -> NodeRuntime:
+    """``assemble`` the node of ``settings`` on a simulated wire: its buyer's meter
+    "tenant-1" and its ``own`` meters (the inverter, the PV's and the connection's)."""
     clock = VirtualClock()
     wire = Wire(clock)
 
@@ -51,13 +58,20 @@ async def test_one_runtime_holds_three_roles_on_one_book(
         return FailSafeRelay(wire.relay(), name=name)
 
     monkeypatch.setattr(wiring, "relay_for", relay_for)
-    wallet = FakeWallet(FakeLightning(), "battery", clock=clock)
+    wallet = FakeWallet(FakeLightning(), settings.role, clock=clock)
     ctx = await node_context(tmp_path / "node", Role.SELLER, clock, wallet)
-    ports: Any = _Ports(wire)
+    ports: Any = _Ports(wire, own)
     try:
-        runtime = assemble_battery(settings, ctx, ports, contextlib.AsyncExitStack(), False, [])
+        return assemble(settings, ctx, ports, contextlib.AsyncExitStack(), False, [])
     finally:
         await ctx.ledger.close()
+
+
+async def test_one_runtime_holds_three_roles_on_one_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = battery_settings(tmp_path / "config")
+    runtime = await _assemble(tmp_path, monkeypatch, assemble_battery, settings, ("inverter",))
     seller, buyer, battery = runtime.roles
     assert runtime.role_name == "seller+buyer+battery"
     assert isinstance(seller, BatterySellerRole)
@@ -82,21 +96,7 @@ async def test_a_prosumers_runtime_sells_on_its_surplus_and_buys_on_its_connecti
     folder.mkdir()
     settings = load_settings(write_node(folder, prosumer_text()), env={})
     assert isinstance(settings, BatterySettings)
-    clock = VirtualClock()
-    wire = Wire(clock)
-
-    def relay_for(ports: Any, relay: Any, name: str) -> FailSafeRelay:
-        return FailSafeRelay(wire.relay(), name=name)
-
-    monkeypatch.setattr(wiring, "relay_for", relay_for)
-    wallet = FakeWallet(FakeLightning(), "prosumer", clock=clock)
-    ctx = await node_context(tmp_path / "node", Role.SELLER, clock, wallet)
-    ports: Any = _Ports(wire)
-    ports.meters = {meter: wire.meter(meter) for meter in ("tenant-1", "pv", "grid")}
-    try:
-        runtime = assemble_prosumer(settings, ctx, ports, contextlib.AsyncExitStack(), False, [])
-    finally:
-        await ctx.ledger.close()
+    runtime = await _assemble(tmp_path, monkeypatch, assemble_prosumer, settings, ("pv", "grid"))
     seller, buyer, household = runtime.roles
     assert isinstance(buyer, BuyerRole)
     assert runtime.role_name == "seller+buyer+prosumer"

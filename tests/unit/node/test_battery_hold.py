@@ -9,50 +9,12 @@ import dataclasses
 from pathlib import Path
 
 from gridnode.battery.book import BatteryBook
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
-from gridnode.battery.spec import BatterySpec
-from gridnode.node.battery_desk import BatteryDesk
-from gridnode.node.battery_role import BatteryRole, partner_limits
-from gridnode.trade.profiles import ConstantProfile
-from gridnode.trade.units import MilliWatt, MsatPerKwh, Mwh
-from tests.support.clock import VirtualClock
-from tests.support.node import Pair, trading_pair
-from tests.support.node_parts import harness_limits
-
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(5_000_000),
-    charge_efficiency_ppm=950_000,
-    discharge_efficiency_ppm=950_000,
-    max_charge_ppm=900_000,
-)
-RULE = PricingRule(240_000, 200_000, Margin(MarginMethod.PPM, 50_000), min_offer_mwh=10_000)
-MARKET_PERIOD_MS = 60_000
-
-
-async def _buying_battery(
-    folder: Path, book: BatteryBook
-) -> tuple[Pair[VirtualClock], BatteryDesk, BatteryRole]:
-    desk = BatteryDesk(book, RULE)
-    pair = await trading_pair(folder)
-    pair.seller_role.terms = dataclasses.replace(
-        pair.seller_role.terms, profile=ConstantProfile(MsatPerKwh(150_000))
-    )
-    limits = harness_limits()
-    battery = BatteryRole(
-        pair.buyer.ctx,
-        desk,
-        pair.buyer_role,
-        limits=limits,
-        limits_for=partner_limits(limits, ["seller-meter"]),
-        period_ms=MARKET_PERIOD_MS,
-    )
-    pair.buyer.roles.append(battery)
-    return pair, desk, battery
+from tests.support.battery_parts import LOSSY_SPEC as SPEC
+from tests.support.battery_parts import MARKET_PERIOD_MS, buying_battery
 
 
 async def test_a_pause_by_hand_outlasts_the_batterys_own_bids(tmp_path: Path) -> None:
-    pair, _desk, battery = await _buying_battery(tmp_path, BatteryBook(SPEC, 300_000))
+    pair, _desk, battery = await buying_battery(tmp_path, BatteryBook(SPEC, 300_000), 150_000)
     async with pair.trading():
         await pair.clock.run_until(lambda: pair.wire.relay_on, limit_s=60)
         assert await pair.buyer.set_buying(False) is None  # by hand
@@ -70,7 +32,7 @@ async def test_a_pause_by_hand_outlasts_the_batterys_own_bids(tmp_path: Path) ->
 
 
 async def test_a_resume_by_hand_keeps_the_batterys_own_pause(tmp_path: Path) -> None:
-    pair, desk, battery = await _buying_battery(tmp_path, BatteryBook(SPEC, SPEC.max_mwh))
+    pair, desk, battery = await buying_battery(tmp_path, BatteryBook(SPEC, SPEC.max_mwh), 150_000)
     async with pair.trading():
         await pair.clock.advance(5)
         assert not battery.buying  # at its maximum
@@ -87,7 +49,7 @@ async def test_self_discharge_applies_while_the_inverter_tells_no_charge(
 ) -> None:
     leaky = dataclasses.replace(SPEC, self_discharge_ppm_per_hour=100_000)  # 10 % an hour
     soc = leaky.max_mwh  # full: it buys nothing, only the leak moves the charge
-    pair, desk, _battery = await _buying_battery(tmp_path, BatteryBook(leaky, soc))
+    pair, desk, _battery = await buying_battery(tmp_path, BatteryBook(leaky, soc), 150_000)
     async with pair.trading():
         await pair.clock.advance(360)  # a tenth of an hour: 1 % of the charge
     lost = soc - desk.book.soc_mwh

@@ -8,26 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from gridnode.battery.book import BatteryBook
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
-from gridnode.battery.spec import BatterySpec
 from gridnode.money import Msat
-from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.liquidity import LiquidityWatch, WatchedPeer
 from gridnode.statement.collect import collect
 from gridnode.statement.model import Month
-from gridnode.trade.units import MilliWatt, Mwh
 from gridnode.wallet.port import ChannelInfo
-from tests.support.battery_node import battery_estate
+from tests.support.battery_parts import half_full_estate
 from tests.support.doctor import BUYER_NODE, SELLER_NODE, channel
-
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(10_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
 
 
 class _Channels:
@@ -40,17 +27,10 @@ class _Channels:
 async def test_a_battery_nodes_watch_is_a_seller_to_its_buyers_and_a_buyer_to_its_sellers(
     tmp_path: Path,
 ) -> None:
-    desk = BatteryDesk(BatteryBook(SPEC, 500_000), RULE)
-    estate = await battery_estate(
-        tmp_path, desk, seller_price=100_000, period_ms=120_000, market_period_ms=60_000
-    )
-    slot = estate.battery_seller.slots["household"]
-    (partner,) = estate.battery_buyer.partners
+    _desk, estate = await half_full_estate(tmp_path)
     await estate.start()
     try:
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        slot, partner = await estate.both_sides_trading()
         await estate.clock.advance(150)  # a period paid each way
         ctx = estate.battery_seller.ctx
         watch = LiquidityWatch(

@@ -6,55 +6,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gridnode.battery.book import BatteryBook
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule, bid_price
-from gridnode.battery.spec import BatterySpec
-from gridnode.ledger import LedgerStore
-from gridnode.node.battery_desk import BatteryDesk
-from gridnode.receipt.export import build_receipt
-from gridnode.receipt.verify import VerifyOptions, verify_receipt
-from gridnode.trade import codec
-from gridnode.trade.units import MilliWatt, Mwh
-from tests.support.battery_node import battery_estate
-
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(10_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
-
-
-def _protocol_ids(ledger: Path) -> list[str]:
-    ids: list[str] = []
-    with LedgerStore.open_readonly(ledger) as store:
-        for session in store.sessions.find():
-            for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
-                ids.append(codec.decode(entry.data).envelope.session_id.hex())
-                break
-    return ids
+from gridnode.battery.pricing import bid_price
+from tests.support.battery_parts import FLAT_RULE as RULE
+from tests.support.battery_parts import LOSSLESS_SPEC as SPEC
+from tests.support.battery_parts import half_full_estate, verify_both_sides
 
 
 async def test_a_battery_node_sells_and_buys_on_one_ledger_and_every_receipt_verifies(
     tmp_path: Path,
 ) -> None:
-    desk = BatteryDesk(BatteryBook(SPEC, 500_000), RULE)
-    estate = await battery_estate(
-        tmp_path,
-        desk,
-        seller_price=100_000,
-        period_ms=120_000,
-        market_period_ms=60_000,
-    )
+    desk, estate = await half_full_estate(tmp_path)
     assert bid_price(SPEC, RULE) >= 100_000
     await estate.start()
     try:
-        slot = estate.battery_seller.slots["household"]
-        (partner,) = estate.battery_buyer.partners
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        slot, partner = await estate.both_sides_trading()
         await estate.clock.advance(90)
         assert slot.live is not None  # it sells to the household
         assert partner.live is not None  # and buys from the seller
@@ -62,18 +27,5 @@ async def test_a_battery_node_sells_and_buys_on_one_ledger_and_every_receipt_ver
         assert SPEC.reserve_mwh <= desk.book.soc_mwh <= SPEC.max_mwh
     finally:
         await estate.shutdown()
-    ledger = tmp_path / "battery" / "ledger.sqlite"
-    ids = _protocol_ids(ledger)
-    assert len(ids) == 2  # one session it sold on, one it bought on
-    for protocol_id in ids:
-        receipt = build_receipt(ledger, protocol_id)
-        report = verify_receipt(receipt, VerifyOptions(trust_embedded_keys=True))
-        assert report.problems == [], protocol_id
-        # the peer's own receipt of the session verifies too
-        peer = (
-            "household"
-            if protocol_id in _protocol_ids(tmp_path / "household" / "ledger.sqlite")
-            else "seller"
-        )
-        theirs = build_receipt(tmp_path / peer / "ledger.sqlite", protocol_id)
-        assert verify_receipt(theirs, VerifyOptions(trust_embedded_keys=True)).problems == []
+    # one session it sold on, one it bought on; both sides' receipts verify
+    assert sorted(verify_both_sides(tmp_path, "battery", "household")) == ["household", "seller"]

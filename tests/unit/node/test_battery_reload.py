@@ -13,37 +13,23 @@ from typing import Any
 
 import pytest
 
-from gridnode.battery.book import BatteryBook
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
-from gridnode.battery.spec import BatterySpec
 from gridnode.config.battery import BatteryConfig
 from gridnode.config.battery_node import BatterySettings
 from gridnode.config.reader import ConfigError
 from gridnode.config.settings import AnySettings
 from gridnode.node import battery_factory
-from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.battery_reload import BatteryReloader
 from gridnode.node.reload import ReloadResult
-from gridnode.trade.units import MilliWatt, Mwh
 from tests.support.battery_config import battery_settings
-from tests.support.battery_node import battery_estate
+from tests.support.battery_parts import FLAT_RULE, LOSSLESS_SPEC, half_full_estate
 
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(10_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
+SPEC, RULE = LOSSLESS_SPEC, FLAT_RULE
 
 
 async def test_a_reload_raises_the_reserve_of_a_running_battery_and_it_runs_on(
     tmp_path: Path,
 ) -> None:
-    desk = BatteryDesk(BatteryBook(SPEC, 500_000), RULE)
-    estate = await battery_estate(
-        tmp_path, desk, seller_price=100_000, period_ms=120_000, market_period_ms=60_000
-    )
+    desk, estate = await half_full_estate(tmp_path)
     # the file the node runs on, as the estate's battery: no buyers of its own to add or
     # remove, its terms the seller role's, its [battery] the desk's
     loaded = battery_settings(tmp_path / "config")
@@ -76,11 +62,7 @@ async def test_a_reload_raises_the_reserve_of_a_running_battery_and_it_runs_on(
     estate.battery._reload = reloader.reload
     await estate.start()
     try:
-        slot = estate.battery_seller.slots["household"]
-        (partner,) = estate.battery_buyer.partners
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        slot, partner = await estate.both_sides_trading()
         result = await estate.battery.reload("SIGHUP")
         assert result.ok, result.text
         assert "the battery's reserve 10 % -> 30 % at once" in result.text

@@ -12,25 +12,18 @@ import sqlite3
 from pathlib import Path
 
 from gridnode.battery.book import BatteryBook
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule
-from gridnode.battery.spec import BatterySpec
 from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.battery_role import BatterySellerRole
 from gridnode.receipt.export import build_receipt
 from gridnode.receipt.verify import VerifyOptions, verify_receipt
-from gridnode.trade import codec
-from gridnode.trade.units import MilliWatt, Mwh
+from gridnode.trade.units import MilliWatt
+from tests.support.battery_parts import FLAT_RULE, LOSSLESS_SPEC, protocol_ids
 from tests.support.clock import VirtualClock
 from tests.support.node import Pair, trading_pair
 
 #: 1 kWh of cells, 5 kW, no losses (the arithmetic is the book's tests'), 10 % reserve.
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(5_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
+SPEC = dataclasses.replace(LOSSLESS_SPEC, power_limit_mw=MilliWatt(5_000_000))
+RULE = FLAT_RULE
 #: The battery's sale period (short: the test steps through it).
 PERIOD_MS = 120_000
 #: The buyer draws 2 kW: one period is 66.7 Wh.
@@ -45,16 +38,6 @@ async def _battery_pair(folder: Path, desk: BatteryDesk) -> Pair[VirtualClock]:
     pair = await trading_pair(folder, load_mw=LOAD_MW, seller_role=role)
     pair.slot.terms = dataclasses.replace(pair.seller_role.terms, period_ms=PERIOD_MS)
     return pair
-
-
-def _protocol_ids(pair: Pair[VirtualClock]) -> list[str]:
-    ids: list[str] = []
-    with pair.stored("seller") as store:
-        for session in store.sessions.find():
-            for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
-                ids.append(codec.decode(entry.data).envelope.session_id.hex())
-                break
-    return ids
 
 
 async def test_a_battery_sells_until_its_reserve_then_does_not_renew(tmp_path: Path) -> None:
@@ -83,7 +66,7 @@ async def test_a_battery_sells_until_its_reserve_then_does_not_renew(tmp_path: P
         assert desk.book.soc_mwh >= SPEC.reserve_mwh
         assert desk.book.soc_mwh <= SPEC.reserve_mwh + 10_000
         assert desk.owners == {}
-    ids = _protocol_ids(pair)
+    ids = protocol_ids(pair.folder / "seller" / "ledger.sqlite")
     assert len(ids) == 1
     receipt = build_receipt(tmp_path / "seller" / "ledger.sqlite", ids[0])
     report = verify_receipt(receipt, VerifyOptions(trust_embedded_keys=True))

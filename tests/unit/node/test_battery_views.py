@@ -8,43 +8,32 @@ from pathlib import Path
 
 from gridnode.battery.book import BatteryBook
 from gridnode.battery.offer import PeriodOffer
-from gridnode.battery.pricing import Margin, MarginMethod, PricingRule, bid_price, floor_price
+from gridnode.battery.pricing import bid_price, floor_price
 from gridnode.battery.prosumer import ProsumerRule, PvReading
-from gridnode.battery.spec import BatterySpec
 from gridnode.node.battery_desk import BatteryDesk
 from gridnode.node.battery_view import NO_CHARGE_YET, book_view, surplus_view
 from gridnode.node.prosumer_desk import ProsumerDesk
 from gridnode.snapshot import BUYER, SELLER, StoreKind
 from gridnode.status.pb import status_pb2 as pb
 from gridnode.status.render import battery_status, node_status
-from gridnode.trade.units import MilliWatt, Mwh
-from tests.support.battery_node import battery_estate
+from tests.support.battery_parts import (
+    FLAT_RULE,
+    LOSSLESS_SPEC,
+    MARKET_PERIOD_MS,
+    half_full_estate,
+)
 from tests.support.node import trading_pair
 
-SPEC = BatterySpec(
-    capacity_mwh=Mwh(1_000_000),
-    power_limit_mw=MilliWatt(10_000_000),
-    charge_efficiency_ppm=1_000_000,
-    discharge_efficiency_ppm=1_000_000,
-)
-RULE = PricingRule(240_000, 150_000, Margin(MarginMethod.PPM, 0), min_offer_mwh=10_000)
-MARKET_PERIOD_MS = 60_000
+SPEC, RULE = LOSSLESS_SPEC, FLAT_RULE
 
 
 async def test_a_battery_node_names_its_side_of_each_session_and_shows_its_book(
     tmp_path: Path,
 ) -> None:
-    desk = BatteryDesk(BatteryBook(SPEC, 500_000), RULE)
-    estate = await battery_estate(
-        tmp_path, desk, seller_price=100_000, period_ms=120_000, market_period_ms=60_000
-    )
+    desk, estate = await half_full_estate(tmp_path)
     await estate.start()
     try:
-        slot = estate.battery_seller.slots["household"]
-        (partner,) = estate.battery_buyer.partners
-        await estate.clock.run_until(
-            lambda: slot.live is not None and partner.live is not None, limit_s=60
-        )
+        await estate.both_sides_trading()
         snapshot = estate.battery.snapshot()
         sides = {view.peer_name: view.side for view in snapshot.sessions}
         assert sides == {"household": SELLER, "seller": BUYER}

@@ -11,10 +11,7 @@ from pathlib import Path
 
 from gridnode.battery.offer import StopReason
 from gridnode.battery.prosumer import ProsumerRule
-from gridnode.ledger import LedgerStore
-from gridnode.receipt.export import build_receipt
-from gridnode.receipt.verify import VerifyOptions, verify_receipt
-from gridnode.trade import codec
+from tests.support.battery_parts import verify_both_sides
 from tests.support.house import ProductionMeter
 from tests.support.prosumer_node import ProsumerEstate, prosumer_estate
 
@@ -27,37 +24,6 @@ async def _estate(tmp_path: Path) -> ProsumerEstate:
     return await prosumer_estate(
         tmp_path, RULE, seller_price=100_000, period_ms=PERIOD_MS, market_period_ms=MARKET_MS
     )
-
-
-def _protocol_ids(ledger: Path) -> list[str]:
-    ids: list[str] = []
-    with LedgerStore.open_readonly(ledger) as store:
-        for session in store.sessions.find():
-            for entry in store.sessions.entries(session.session_id, ("frame_sent",)):
-                ids.append(codec.decode(entry.data).envelope.session_id.hex())
-                break
-    return ids
-
-
-def _verify_all(tmp_path: Path) -> set[str]:
-    """Every session of the prosumer's one ledger verifies, and so does the peer's own
-    receipt of it; the peers it had sessions with."""
-    ledger = tmp_path / "prosumer" / "ledger.sqlite"
-    peers = set()
-    for protocol_id in _protocol_ids(ledger):
-        report = verify_receipt(
-            build_receipt(ledger, protocol_id), VerifyOptions(trust_embedded_keys=True)
-        )
-        assert report.problems == [], protocol_id
-        peer = (
-            "neighbour"
-            if protocol_id in _protocol_ids(tmp_path / "neighbour" / "ledger.sqlite")
-            else "seller"
-        )
-        theirs = build_receipt(tmp_path / peer / "ledger.sqlite", protocol_id)
-        assert verify_receipt(theirs, VerifyOptions(trust_embedded_keys=True)).problems == []
-        peers.add(peer)
-    return peers
 
 
 async def test_a_prosumer_sells_its_surplus_by_day_and_buys_at_night(tmp_path: Path) -> None:
@@ -90,7 +56,7 @@ async def test_a_prosumer_sells_its_surplus_by_day_and_buys_at_night(tmp_path: P
         await estate.shutdown()
     # it sold to the neighbour and bought from the seller (before its first surplus was
     # measured too: the house may need energy at start)
-    assert _verify_all(tmp_path) == {"neighbour", "seller"}
+    assert set(verify_both_sides(tmp_path, "prosumer", "neighbour")) == {"neighbour", "seller"}
 
 
 async def test_a_prosumer_offers_nothing_when_the_house_uses_it_all(tmp_path: Path) -> None:
