@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
@@ -20,6 +21,7 @@ from gridnode.errors import GridnodeError
 
 P = ParamSpec("P")
 R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def emit_json(document: object) -> None:
@@ -98,3 +100,33 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+
+
+def status_socket_options(command: F) -> F:
+    """``--node`` and ``--config``: which running node's status socket a command reads
+    (the dashboard, ``gridnode status``); :func:`status_socket_path` resolves them."""
+    command = click.option(
+        "--config",
+        "config",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        default=None,
+        help="Read the status socket's path from this node configuration.",
+    )(command)
+    return click.option(
+        "--node",
+        "node",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="The node's status socket (its status_socket). Default: from --config, "
+        "else ./status.sock.",
+    )(command)
+
+
+def status_socket_path(node: Path | None, config: Path | None) -> Path:
+    """The status socket: ``--node``, else the one ``--config`` names, else
+    ./status.sock."""
+    if node is None and config is not None:
+        from gridnode.config.settings import load_settings
+
+        node = load_settings(config).status_socket
+    return node or Path("status.sock")

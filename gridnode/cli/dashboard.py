@@ -6,25 +6,11 @@ from pathlib import Path
 
 import click
 
-from gridnode.cli.common import guarded
+from gridnode.cli.common import guarded, status_socket_options, status_socket_path
 
 
 @click.command()
-@click.option(
-    "--node",
-    "node",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="The node's status socket (its status_socket). Default: from --config, "
-    "else ./status.sock.",
-)
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Read the status socket's path from this node configuration.",
-)
+@status_socket_options
 @click.option(
     "--history",
     "history_s",
@@ -35,7 +21,7 @@ from gridnode.cli.common import guarded
 )
 @guarded
 def dashboard(node: Path | None, config: Path | None, history_s: int) -> None:
-    """Watch a running seller or buyer: power, rate, money, breaches, live.
+    """Watch a running seller, buyer or battery node: power, rate, money, breaches.
 
     Keys: n next buyer, p pause the plot, r receipt, s stop a session (seller, with
     confirmation), q quit. When the node goes away it says so and reconnects.
@@ -48,9 +34,5 @@ def dashboard(node: Path | None, config: Path | None, history_s: int) -> None:
     from gridnode.ui.factory import build_app
     from gridnode.ui.settings import DashboardSettings
 
-    if node is None and config is not None:
-        from gridnode.config.settings import load_settings
-
-        node = load_settings(config).status_socket
-    settings = DashboardSettings(node=node or Path("status.sock"), history_s=history_s)
+    settings = DashboardSettings(node=status_socket_path(node, config), history_s=history_s)
     build_app(settings).run()

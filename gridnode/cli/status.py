@@ -12,28 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from gridnode.cli.common import emit_json, guarded, say
+from gridnode.cli.common import emit_json, guarded, say, status_socket_options, status_socket_path
 
 if TYPE_CHECKING:
     from gridnode.status.pb import status_pb2 as pb
 
 
 @click.command()
-@click.option(
-    "--node",
-    "node",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="The node's status socket (its status_socket). Default: from --config, "
-    "else ./status.sock.",
-)
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=None,
-    help="Read the status socket's path from this node configuration.",
-)
+@status_socket_options
 @click.option("--json", "as_json", is_flag=True, help="Print the snapshot as one JSON document.")
 @guarded
 def status(node: Path | None, config: Path | None, as_json: bool) -> None:
@@ -48,11 +34,7 @@ def status(node: Path | None, config: Path | None, as_json: bool) -> None:
 
     from gridnode.status.text import status_lines
 
-    if node is None and config is not None:
-        from gridnode.config.settings import load_settings
-
-        node = load_settings(config).status_socket
-    snapshot = asyncio.run(_first(node or Path("status.sock")))
+    snapshot = asyncio.run(_first(status_socket_path(node, config)))
     if as_json:
         from google.protobuf.json_format import MessageToDict
 

@@ -29,8 +29,8 @@ async def _open(path: Path) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]
         return await asyncio.open_unix_connection(str(path))
     except (FileNotFoundError, ConnectionRefusedError) as exc:
         raise StatusUnavailableError(
-            f"no node answers on {path}; is 'gridnode sell' or 'gridnode buy' running "
-            "with that status_socket?"
+            f"no node answers on {path}; is 'gridnode sell', 'gridnode buy' or 'gridnode "
+            "battery' running with that status_socket?"
         ) from exc
 
 
