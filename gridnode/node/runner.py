@@ -154,6 +154,7 @@ class SessionRunner:
             ticker.cancel()
             for task in self._tasks:
                 task.cancel()
+            self.ports.forget_invoices(self)
             if self.tick_lag.count:
                 self._log.info("%s", self.tick_lag.describe())
 
