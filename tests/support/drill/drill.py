@@ -74,7 +74,8 @@ def run_drill(plan: DrillPlan, root: Path, say: Say) -> dict[str, Any]:
     options = DemoOptions(
         buyers=plan.buyers,
         root=root / "demo",
-        keep_network=True,
+        keep_network=True,  # the checks read LND after the demo stopped
+        tie_network=True,  # and it dies with this process, however it ends
         link_via=lambda name, listen: proxies.add(name, listen, plan.seed).address,
         circuit_control=True,
     )
