@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gridnode.regtest.lifetime import StopRequested, StopSignals
 from tests.support.drill.disk import in_private_mount_namespace, rerun_in_private_mount_namespace
 from tests.support.drill.drill import DrillPlan, run_drill
 from tests.support.drill.faults import FULL_DRILL, SHORT_DRILL, FaultKind
@@ -68,7 +69,15 @@ def main() -> int:
     )
     root = args.dir or Path(tempfile.mkdtemp(prefix="gridnode-drill-"))
     print(f"drill seed {seed}, files in {root}", file=sys.stderr)
-    doc = run_drill(plan, root, lambda line: print(line, file=sys.stderr, flush=True))
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    try:
+        # SIGTERM and SIGHUP stop it as Ctrl-C does: the demo and its network are taken
+        # down (a second signal does not cut that short)
+        with StopSignals(say):
+            doc = run_drill(plan, root, say)
+    except StopRequested:
+        say("stopped by a signal: no JSON written")
+        return 130
     json.dump(doc, sys.stdout, indent=2)
     print()
     return 0 if doc["nothing_lost"] else 1

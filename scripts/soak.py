@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gridnode.regtest.lifetime import StopRequested, StopSignals
 from tests.support.drill.soak import SoakPlan, run_soak
 
 
@@ -34,7 +35,13 @@ def main() -> int:
     plan = SoakPlan(args.minutes, args.buyers, args.sample_s, args.warmup_s)
     root = args.dir or Path(tempfile.mkdtemp(prefix="gridnode-soak-"))
     print(f"soak for {args.minutes:g} min with {args.buyers} buyers in {root}", file=sys.stderr)
-    doc = run_soak(plan, root, lambda line: print(line, file=sys.stderr, flush=True))
+    say = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    try:
+        with StopSignals(say):  # SIGTERM and SIGHUP stop it as Ctrl-C does
+            doc = run_soak(plan, root, say)
+    except StopRequested:
+        say("stopped by a signal: no JSON written")
+        return 130
     json.dump(doc, sys.stdout, indent=2)
     print()
     return 0 if doc["no_leak"] and doc["money"]["nothing_lost"] else 1

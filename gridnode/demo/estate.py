@@ -193,7 +193,7 @@ def _start(root: Path, options: EstateOptions, say: Say, begun: Begun) -> Estate
         begun,
         nodes=options.sellers + payers,
         topology=f"star{options.sellers}",  # each seller a channel to each payer
-        keep=options.keep_network,
+        tied=not options.keep_network,
     )
     circuit, info = _start_circuit(root, options, begun)
     say(f"circuit: seller buses {info['seller_ports']}, buyer buses {info['buyer_ports']}")

@@ -151,7 +151,7 @@ def _start(root: Path, options: DayOptions, say: Say, begun: Begun) -> DayParts:
         begun,
         nodes=3 + HOUSEHOLDS,
         topology="star3",
-        keep=options.keep_network,
+        tied=not options.keep_network,
         kind=DayNetwork,
     )
     circuit, info = _start_circuit(root, options, begun)

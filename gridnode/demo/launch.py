@@ -33,18 +33,19 @@ def start_network(
     *,
     nodes: int,
     topology: str,
-    keep: bool,
+    tied: bool,
     kind: type[RegtestNetwork] = RegtestNetwork,
 ) -> RegtestNetwork:
     """A fresh regtest network of ``nodes`` LND nodes in ``root``'s network folder (its
-    progress told), stopped with the demo unless ``keep``."""
+    progress told); ``tied``: its daemons die with this process, however it ends (not
+    for ``--keep-network``, whose network outlives the command)."""
     fresh_network_dir(root / NETWORK_DIR)
     network = kind.up(
         root / NETWORK_DIR,
         nodes=nodes,
         topology=topology,
         progress=lambda m: say(f"[regtest] {m}"),
-        tied=not keep,
+        tied=tied,
     )
     begun.network = network
     return network

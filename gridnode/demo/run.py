@@ -55,6 +55,10 @@ class DemoOptions:
     seconds: float | None = None
     root: Path | None = None
     keep_network: bool = False
+    #: the network's daemons die with this process, however it ends; default: unless the
+    #: network is kept (``--keep-network`` leaves it to the user after the command). A
+    #: harness that keeps it to check LND afterwards, in this process, ties it.
+    tie_network: bool | None = None
     seller_bias: float = 0.0
     sags: list[str] = field(default_factory=list)
     #: the household: a constant base load and an appliance cycling on top (watts)
@@ -88,6 +92,10 @@ class DemoOptions:
     #: the seller's meters at this baud, with a real line's timing (None: as fast as
     #: the bus budget needs, on instant ptys); a slow one needs more buses
     bus_baud: int | None = None
+
+    @property
+    def network_tied(self) -> bool:
+        return self.tie_network if self.tie_network is not None else not self.keep_network
 
 
 @dataclass
@@ -262,7 +270,7 @@ def _start(root: Path, options: DemoOptions, say: Say, begun: Begun) -> Parts:
         begun,
         nodes=1 + payers,
         topology="star",
-        keep=options.keep_network,
+        tied=options.network_tied,
     )
     argv = [sys.executable, "-m", "gridnode.demo.circuit", "--buyers", str(options.buyers)]
     argv += ["--state", str(root / "circuit.json")]

@@ -259,7 +259,7 @@ class EstateMarket:
             if self.fault:
                 unavailable = self.fault
             elif self._failing(partner) or session is None:
-                notes = partner.runner.notes if partner.runner is not None else []
+                notes = list(partner.runner.notes) if partner.runner is not None else []
                 unavailable = "its session ended" + (f" ({notes[-1]})" if notes else "")
             elif session.offer is not None:
                 offer, hold, deposit_held = session.offer, None, True

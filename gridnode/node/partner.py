@@ -194,6 +194,7 @@ class Partner:
         relay: Relay | None,
         publish_rate: Callable[[int, int], None],
         register_invoice: Callable[[bytes, Postable], None] | None = None,
+        forget_invoices: Callable[[Postable], None] | None = None,
         issuing: Callable[[], bool] | None = None,
         payments: PaymentPolicy | None = None,
     ) -> SessionRunner:
@@ -213,6 +214,8 @@ class Partner:
         )
         if register_invoice is not None:
             ports.register_invoice = register_invoice
+        if forget_invoices is not None:
+            ports.forget_invoices = forget_invoices
         if issuing is not None:
             ports.issuing = issuing
         role = "seller" if self.peer_role == "buyer" else "buyer"

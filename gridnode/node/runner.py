@@ -50,6 +50,9 @@ from gridnode.trade.actions import (
 from gridnode.trade.events import Effect, EffectFailed, Event, FrameReceived, Tick
 from gridnode.trade.messages import Cause
 
+#: How many of a session's latest notes it keeps (a snapshot shows the last few).
+NOTES_KEPT = 50
+
 log = logging.getLogger("gridnode.node")
 
 _MONEY_KINDS = frozenset(
@@ -90,7 +93,10 @@ class SessionRunner:
         self.closed = asyncio.Event()
         #: why the session closed (set with ``closed``)
         self.close_cause: Cause | None = None
-        self.notes: list[str] = []
+        #: the latest notes (warnings, refusals, faults) for the status socket; a session
+        #: renewed for years keeps only the newest, and counts them all
+        self.notes: collections.deque[str] = collections.deque(maxlen=NOTES_KEPT)
+        self.notes_total = 0
         self.rate_msat_per_kwh: int | None = None
         self.relay_on = False
         #: the latest money records (invoices, payments, deposits) and every breach, kept
@@ -148,6 +154,7 @@ class SessionRunner:
             ticker.cancel()
             for task in self._tasks:
                 task.cancel()
+            self.ports.forget_invoices(self)
             if self.tick_lag.count:
                 self._log.info("%s", self.tick_lag.describe())
 
@@ -215,6 +222,7 @@ class SessionRunner:
                 self.ports.publish_rate(action.price_msat_per_kwh, action.at_ms)
             case Notify():
                 self.notes.append(action.text)
+                self.notes_total += 1
                 self._log.info("%s", action.text)
             case CloseSession():
                 await self.ports.ledger.sessions.close(self.session_id, self.ports.clock.now_ms())

@@ -38,6 +38,8 @@ class RunnerPorts:
     ids: IdSource = field(default_factory=OsRandom)
     #: Routes a payment hash's wallet events to this runner (the node's settled stream).
     register_invoice: Callable[[bytes, Postable], None] = lambda _h, _r: None
+    #: Drops every route to this runner once its session ended.
+    forget_invoices: Callable[[Postable], None] = lambda _r: None
     #: Whether a new prepayment invoice may still go to the buyer (False once a seller
     #: stops: its shutdown already cancelled the open ones, so a late one is cancelled too).
     issuing: Callable[[], bool] = lambda: True

@@ -366,6 +366,7 @@ class SellerRole:
             relay=slot.relay,
             publish_rate=lambda price, at: None,
             register_invoice=self.router.register,
+            forget_invoices=self.router.forget,
             issuing=lambda: self.router.issuing,
         )
         slot.session, slot.protocol_id = session, protocol_id

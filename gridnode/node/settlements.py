@@ -58,6 +58,18 @@ class SettlementRouter:
     def register(self, payment_hash: bytes, session: Postable) -> None:
         self._routes[payment_hash] = session
 
+    def forget(self, session: Postable) -> None:
+        """``session`` ended: drop its routes. An invoice of it settled later is still
+        credited (the ledger first), and no ended session is held in memory by the
+        invoices it left unpaid (a deposit returned, a prepayment expired or cancelled:
+        every session leaves some, and a seller runs for years)."""
+        self._routes = {h: s for h, s in self._routes.items() if s is not session}
+
+    @property
+    def routes(self) -> int:
+        """How many invoices are routed to a live session."""
+        return len(self._routes)
+
     async def run(self) -> None:
         start = await self.ledger.invoices.settle_index()
         async for invoice in self.wallet.settled_invoices(start):
@@ -88,6 +100,8 @@ class SettlementRouter:
             self.observer.settlement_credited(self.clock.monotonic() - reported_s)
         session = self._routes.pop(invoice.payment_hash.value, None)
         if session is None:
-            log.warning("settled invoice %s belongs to no live session", invoice.payment_hash)
+            # its session ended (a kept deposit, a payment after the statement) or ran
+            # before a restart: the ledger has it, which is what the receipt reads
+            log.info("settled invoice %s credited; no live session to tell", invoice.payment_hash)
             return
         session.post(InvoiceSettled(invoice.payment_hash.value, invoice.amount_paid))

@@ -115,6 +115,7 @@ def _with_runner(
             profile=offer.profile,
         )
     notes = runner.notes
+    shown = list(notes)[-NOTES_SHOWN:]
     return SessionView(
         side=base.side,
         peer_name=base.peer_name,
@@ -133,8 +134,8 @@ def _with_runner(
         energy_period_mwh=energy_period_mwh,
         terms=terms,
         cause=notes[-1] if notes else "",
-        notes=tuple(notes[-NOTES_SHOWN:]),
-        notes_total=len(notes),
+        notes=tuple(shown),
+        notes_total=runner.notes_total,
         recent=tuple(
             MoneyEvent(
                 kind=r.kind.value,

@@ -112,6 +112,37 @@ class LndAdmin:
         assert isinstance(reply, ln.ListChannelsResponse)
         return list(reply.channels)
 
+    def channels(self) -> list[ln.Channel]:
+        """Every open channel, active or not."""
+        reply = self._call("ListChannels", ln.ListChannelsRequest())
+        assert isinstance(reply, ln.ListChannelsResponse)
+        return list(reply.channels)
+
+    def peers(self) -> list[str]:
+        """The public keys of the connected peers."""
+        reply = self._call("ListPeers", ln.ListPeersRequest())
+        assert isinstance(reply, ln.ListPeersResponse)
+        return [peer.pub_key for peer in reply.peers]
+
+    def force_close(self, channel_point: str, timeout_s: float = 30.0) -> str:
+        """Force-close the channel at ``channel_point`` ("txid:index"): its closing
+        transaction's id, once LND broadcast it."""
+        lightning, _, metadata = self._stubs()
+        txid, _, index = channel_point.partition(":")
+        request = ln.CloseChannelRequest(
+            channel_point=ln.ChannelPoint(funding_txid_str=txid, output_index=int(index)),
+            force=True,
+        )
+        try:
+            for update in lightning.CloseChannel(request, metadata=metadata, timeout=timeout_s):
+                if update.HasField("close_pending"):
+                    closing: bytes = update.close_pending.txid
+                    return closing[::-1].hex()
+        except grpc.RpcError as exc:
+            if exc.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+                raise RegtestError(f"lnd {self.host} CloseChannel: {_details(exc)}") from exc
+        raise RegtestError(f"lnd {self.host} did not broadcast the close of {channel_point}")
+
     def bake_macaroon(self, permissions: list[str]) -> bytes:
         """A macaroon allowing exactly ``permissions`` ("entity:action" or "uri:/...")."""
         request = ln.BakeMacaroonRequest(

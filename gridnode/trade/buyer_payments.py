@@ -31,6 +31,12 @@ from gridnode.trade.messages import (
 )
 from gridnode.trade.terms import Offer
 
+#: How many payment hashes a session remembers. The oldest has long expired: a
+#: prepayment invoice is payable for 30 s, a deposit's for 120 s, and this many invoices
+#: span over an hour even at one a second. LND refuses to pay an expired or an already
+#: paid invoice in any case, so forgetting one risks no money.
+SEEN_HASHES_KEPT = 4096
+
 _NOTHING = Msat(0)
 
 #: A prepayment still in flight this long after its invoice expired is counted as paid
@@ -66,7 +72,10 @@ class BuyerPayments:
     #: One deposit per session, plus one per renewal (which may need a replacement
     #: when it outlives the first deposit's time lock).
     deposits_allowed: int = 1
-    seen_hashes: set[bytes] = field(default_factory=set)
+    #: The payment hashes of the latest invoices taken, oldest first (a dict as an
+    #: ordered set), so a repeated one is never paid twice; bounded, as a session renewed
+    #: for years takes millions.
+    seen_hashes: dict[bytes, None] = field(default_factory=dict)
     in_flight: dict[bytes, tuple[Msat, InvoicePurpose]] = field(default_factory=dict)
     #: Prepayment invoices waiting for room in the ahead budget, oldest first.
     deferred: list[InvoiceMessage] = field(default_factory=list)
@@ -162,7 +171,9 @@ class BuyerPayments:
             text = "an invoice repeats a payment hash already seen: not paid again"
             out.extend([Record(LedgerKind.REFUSAL, now_ms, text), Notify(text)])
             return None
-        self.seen_hashes.add(invoice.payment_hash)
+        self.seen_hashes[invoice.payment_hash] = None
+        if len(self.seen_hashes) > SEEN_HASHES_KEPT:
+            del self.seen_hashes[next(iter(self.seen_hashes))]
         # the wallet pays the BOLT11, not the message: it must say exactly the same, and be
         # payable to the Lightning node the signed offer names
         problem = bolt11_problem(

@@ -12,6 +12,7 @@ import pytest
 
 from gridnode.demo.launch import DemoError, start_circuit
 from gridnode.demo.records import RunRecord
+from gridnode.demo.run import DemoOptions
 from gridnode.demo.stopping import Begun
 
 
@@ -43,3 +44,11 @@ def test_a_circuit_that_exits_at_once_is_a_demo_error_naming_its_log(tmp_path: P
         begun.undo(keep_network=False)
         begun.record.finish()
     assert "no ports" in (tmp_path / "circuit.log").read_text()
+
+
+def test_a_network_dies_with_its_process_unless_a_command_leaves_it_to_the_user() -> None:
+    assert DemoOptions().network_tied
+    assert not DemoOptions(keep_network=True).network_tied  # gridnode demo --keep-network
+    # a drill, a soak or a test keeps it to read LND afterwards, in the same process: a
+    # harness killed mid-run (SIGKILL included) must not leave btcd and LND behind
+    assert DemoOptions(keep_network=True, tie_network=True).network_tied

@@ -22,6 +22,7 @@ from typing import Any
 from gridnode.config.settings import SellerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.node.main import CLOCK_SHIFT_ENV
+from tests.support.drill.channels import dead_channels, replace_channel
 from tests.support.drill.disk import Tmpfs
 from tests.support.drill.faults import CLOCK_SHIFT_FILE, FaultKind
 from tests.support.drill.inject import Injector, Timings
@@ -63,6 +64,8 @@ class _World:
     problems: list[tuple[str, Problem]] = field(default_factory=list)
     #: when the demo was stopped cleanly at the end
     stopped: float | None = None
+    #: channels LND failed for good, replaced by the harness (:mod:`.channels`)
+    lnd_channels_replaced: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_drill(plan: DrillPlan, root: Path, say: Say) -> dict[str, Any]:
@@ -74,7 +77,8 @@ def run_drill(plan: DrillPlan, root: Path, say: Say) -> dict[str, Any]:
     options = DemoOptions(
         buyers=plan.buyers,
         root=root / "demo",
-        keep_network=True,
+        keep_network=True,  # the checks read LND after the demo stopped
+        tie_network=True,  # and it dies with this process, however it ends
         link_via=lambda name, listen: proxies.add(name, listen, plan.seed).address,
         circuit_control=True,
     )
@@ -166,16 +170,33 @@ def _relays_on(world: _World) -> bool:
 
 def _wait_trading(world: _World, timeout_s: float, what: str) -> float | None:
     """Seconds until every buyer has power and made a payment since now; None (and a
-    problem) if that takes longer than ``timeout_s``."""
+    problem) if that takes longer than ``timeout_s``. Half-way, a channel LND failed for
+    good is replaced (recorded), and the wait starts again from there: no trading node
+    can mend it, an operator would."""
     before = _paid(world)
     started = time.monotonic()
+    looked = False
     while time.monotonic() - started < timeout_s:
         world.injector.run(1.0)
         paid = _paid(world)
         if _relays_on(world) and all(a > b for a, b in zip(paid, before, strict=True)):
             return time.monotonic() - started
+        if not looked and time.monotonic() - started > timeout_s / 2:
+            looked = True
+            if _replace_dead_channels(world, what):
+                started = time.monotonic()
     world.problems.append((what, Problem("recovered", f"no trading within {timeout_s:.0f} s")))
     return None
+
+
+def _replace_dead_channels(world: _World, what: str) -> bool:
+    parts = world.demo.parts
+    assert parts is not None
+    dead = dead_channels(parts.network)
+    for channel in dead:
+        replaced = replace_channel(parts.network, channel, world.injector.say)
+        world.lnd_channels_replaced.append({"while_waiting_for": what, **replaced})
+    return bool(dead)
 
 
 def _document(world: _World, plan: DrillPlan, faults: list[dict[str, Any]]) -> dict[str, Any]:
@@ -225,6 +246,7 @@ def _document(world: _World, plan: DrillPlan, faults: list[dict[str, Any]]) -> d
         "nothing_lost": not world.problems,
         "problems": [{"when": when, **asdict(p)} for when, p in world.problems],
         "recovery_s": _recovery(faults),
+        "lnd_channels_replaced": world.lnd_channels_replaced,
         "end": {
             "money": money.counts,
             "supply": {

@@ -56,7 +56,9 @@ class _Watch:
 
 
 def run_soak(plan: SoakPlan, root: Path, say: Say) -> dict[str, Any]:
-    options = DemoOptions(buyers=plan.buyers, root=root / "demo", keep_network=True)
+    options = DemoOptions(
+        buyers=plan.buyers, root=root / "demo", keep_network=True, tie_network=True
+    )
     demo = DemoHarness(options, lambda line: None if is_status_line(line) else say(line))
     probe = LndProbe()
     try:

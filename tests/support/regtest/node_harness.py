@@ -22,9 +22,11 @@ from tests.support.regtest.lnd import lndgrpc
 
 def harness(tmp_path: Path, **options: Any) -> DemoHarness:
     """The demo's parts; the regtest network stays up after ``stop()`` so the ledgers
-    can be compared with LND; ``finish()`` takes it down."""
+    can be compared with LND; ``finish()`` takes it down, and a killed test run takes
+    it with it (tied)."""
     return DemoHarness(
-        DemoOptions(root=tmp_path / "demo", keep_network=True, **options), lambda m: None
+        DemoOptions(root=tmp_path / "demo", keep_network=True, tie_network=True, **options),
+        lambda m: None,
     )
 
 

@@ -89,6 +89,7 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
             publish_rate=lambda price, at: None,
             clock=clock,
             register_invoice=router.register,
+            forget_invoices=router.forget,
         ),
     )
     rates: list[int] = []
@@ -112,11 +113,14 @@ async def test_a_seller_and_a_buyer_trade_through_their_runners(tmp_path: Path) 
         asyncio.create_task(t) for t in (seller.run(), buyer.run(), router.run(), circuit.run())
     ]
     await clock.advance(6)
+    assert router.routes >= 1  # the deposit, held, at least
     for task in tasks:
         task.cancel()
     for task in tasks:
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    # the ended session's unsettled invoices no longer hold it in memory
+    assert router.routes == 0
 
     # Power went on, and only after the deposit was locked.
     assert relay.switches

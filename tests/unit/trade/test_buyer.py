@@ -9,7 +9,7 @@ from fractions import Fraction
 from gridnode.money import Msat
 from gridnode.trade import codec
 from gridnode.trade.actions import Action, Notify, PayInvoice, Record, SendMessage
-from gridnode.trade.buyer_payments import STALE_AFTER_EXPIRY_MS, BuyerPayments
+from gridnode.trade.buyer_payments import SEEN_HASHES_KEPT, STALE_AFTER_EXPIRY_MS, BuyerPayments
 from gridnode.trade.events import FrameReceived, MeterSample, PaymentFailed, PaymentSucceeded
 from gridnode.trade.messages import (
     Cause,
@@ -91,6 +91,23 @@ def test_an_invoice_repeating_a_payment_hash_is_never_paid_twice() -> None:
     )
     assert len(pays(first)) == 1
     assert pays(again) == []
+
+
+def test_the_payment_hashes_a_session_remembers_are_bounded() -> None:
+    # a tenant's session renewed for years takes millions of invoices: the newest are
+    # remembered (a repeat is still refused), the oldest, long expired, forgotten
+    world = receiving_world()
+    offer = replace(demo_offer(), payee_node_id=SELLER_NODE_ID)
+    book = BuyerPayments()
+    book.agree(offer, Msat(400), None, world.now_ms, [])
+    template = invoice(world, 1, 400)
+    hashes = [n.to_bytes(32, "big") for n in range(SEEN_HASHES_KEPT + 10)]
+    for payment_hash in hashes:
+        book.take(replace(template, payment_hash=payment_hash), offer, world.now_ms, [])
+    assert list(book.seen_hashes) == hashes[10:]
+    out: list[Action] = []
+    assert book.take(replace(template, payment_hash=hashes[-1]), offer, world.now_ms, out) is None
+    assert any(isinstance(a, Notify) and "repeats a payment hash" in a.text for a in out)
 
 
 def test_an_invoice_above_the_agreed_size_is_a_breach_and_stops_payment() -> None:
