@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gridnode.clock import Clock
 from gridnode.ledger import Ledger
-from gridnode.node.runner import RunnerPorts, SessionRunner
+from gridnode.node.runner import RunnerPorts, Session, SessionRunner
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Record, SendMessage
 from gridnode.trade.events import Event, FrameReceived
 from gridnode.trade.messages import Cause, MessageKind
@@ -28,16 +28,20 @@ class RecordingSession:
 
 
 async def recording_runner(
-    ledger: Ledger, sent: list[bytes], *, clock: Clock | None = None
+    ledger: Ledger,
+    sent: list[bytes],
+    *,
+    clock: Clock | None = None,
+    session: Session | None = None,
 ) -> SessionRunner:
-    """A runner of a :class:`RecordingSession` named ``s1`` (opened in ``ledger``), whose
-    frames go to ``sent``. On a virtual clock by default, which nobody steps: it ticks
-    only when a test advances it."""
+    """A runner of ``session`` (a :class:`RecordingSession` by default) named ``s1``
+    (opened in ``ledger``), whose frames go to ``sent``. On a virtual clock by default,
+    which nobody steps: it ticks only when a test advances it."""
     clock = clock if clock is not None else VirtualClock()
     await ledger.sessions.open("s1", "f" * 64, "meter", clock.now_ms())
     return SessionRunner(
         "s1",
-        RecordingSession(),
+        session if session is not None else RecordingSession(),
         RunnerPorts(
             ledger=ledger,
             wallet=FakeWallet(FakeLightning(), "seller", clock=clock),

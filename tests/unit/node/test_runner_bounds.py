@@ -7,13 +7,12 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from gridnode.node.runner import NOTES_KEPT, RunnerPorts, SessionRunner
+from gridnode.node.runner import NOTES_KEPT
 from gridnode.trade.actions import Action, CloseSession, Notify
 from gridnode.trade.events import Event, Start
 from gridnode.trade.messages import Cause
-from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
-from tests.support.wallet import FakeLightning, FakeWallet
+from tests.support.recording_session import recording_runner
 
 NOTES_SENT = NOTES_KEPT * 4
 
@@ -33,21 +32,8 @@ class _Chatty:
 
 
 async def test_a_runner_keeps_its_newest_notes_and_counts_them_all(tmp_path: Path) -> None:
-    clock = VirtualClock()
     ledger = await open_ledger(tmp_path / "seller.sqlite", "seller")
-    await ledger.sessions.open("s1", "f" * 64, "meter-1", clock.now_ms())
-    runner = SessionRunner(
-        "s1",
-        _Chatty(),
-        RunnerPorts(
-            ledger=ledger,
-            wallet=FakeWallet(FakeLightning(), "seller", clock=clock),
-            send=lambda frame: None,
-            relay=None,
-            publish_rate=lambda price, at: None,
-            clock=clock,
-        ),
-    )
+    runner = await recording_runner(ledger, [], session=_Chatty())
     runner.post(Start())
     await asyncio.wait_for(runner.run(), 5)
     assert list(runner.notes) == [f"note {n}" for n in range(NOTES_SENT - NOTES_KEPT, NOTES_SENT)]
