@@ -178,3 +178,43 @@ async def test_an_ended_sessions_held_deposit_is_followed_until_the_seller_relea
     await clock.settle()
     await asyncio.gather(*paying)
     await ledger.close()
+
+
+class StuckBuyer(FakeWallet):
+    """LND after a restart mid-payment: the payment ``stuck`` stays in flight for good
+    (lnd#9340); the others resolve as usual."""
+
+    stuck = b""
+
+    async def track_payment(self, payment_hash: PaymentHash, timeout_s: float) -> PaymentResult:
+        if payment_hash.value == self.stuck:
+            await self.clock.sleep(timeout_s)
+            return PaymentResult(payment_hash, PaymentStatus.IN_FLIGHT, Msat(400), Msat(0))
+        return await super().track_payment(payment_hash, timeout_s)
+
+
+async def test_a_payment_lnd_never_resolves_does_not_keep_the_others_unwritten(
+    tmp_path: Path,
+) -> None:
+    # the short drill: a prepayment stuck in flight was followed first, and the deposit
+    # behind it, which the seller kept, stayed "in flight" in the ledger for good
+    clock = VirtualClock()
+    lightning = FakeLightning()
+    seller = FakeWallet(lightning, "seller", clock=clock)
+    buyer = StuckBuyer(lightning, "buyer", clock=clock)
+    ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
+    await ledger.sessions.open("s", "f" * 64, "m", 0)
+    stuck = await seller.create_invoice(Msat(400), "stuck in LND", 600)
+    await ledger.payments.started("s", stuck.payment_hash.value, stuck.bolt11, Msat(400), 1)
+    buyer.stuck = stuck.payment_hash.value
+    paid = await seller.create_invoice(Msat(700), "went through", 600)
+    await ledger.payments.started("s", paid.payment_hash.value, paid.bolt11, Msat(700), 2)
+    await buyer.pay_invoice(paid.bolt11, Msat(0), 5)
+    following = asyncio.create_task(reconcile_buyer(ledger, buyer, clock))
+    await clock.advance(120)
+    rows = {p.payment_hash: p.status for p in await ledger.payments.find()}
+    assert rows[paid.payment_hash.value] is PaymentStatus.SUCCEEDED
+    assert rows[stuck.payment_hash.value] is PaymentStatus.IN_FLIGHT  # still followed
+    following.cancel()
+    await asyncio.gather(following, return_exceptions=True)
+    await ledger.close()
