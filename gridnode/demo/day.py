@@ -15,6 +15,7 @@ The summary prices a household's metered energy at the grid's tariff with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from gridnode.errors import UsageError
 
@@ -40,6 +41,7 @@ DAYS: dict[int, tuple[str, ...]] = {
 HOUSEHOLD_CEILING = 400_000
 
 _MS_PER_MINUTE = 60_000
+_MWH_PER_KWH = 1_000_000
 _MINUTES_PER_DAY = 24 * 60
 
 
@@ -72,6 +74,20 @@ class Day:
 
     def grid_price(self, at_ms: int) -> int:
         return PARTS[self.part_at(at_ms)][1]
+
+    def grid_cost_exact(self, energy_mwh: int, start_ms: int, stop_ms: int) -> Fraction:
+        """What ``energy_mwh`` delivered over [start_ms, stop_ms) costs at the grid's
+        tariff (msat): the energy at the tariff's mean over the interval, the cost rule
+        of the nodes (:func:`gridnode.trade.profiles.cost_exact`), so a step across a
+        change of price is priced as a receipt prices it."""
+        if stop_ms <= start_ms:
+            return Fraction(energy_mwh * self.grid_price(start_ms), _MWH_PER_KWH)
+        integral, at = 0, start_ms
+        while at < stop_ms:
+            edge = min(stop_ms, (at // _MS_PER_MINUTE + 1) * _MS_PER_MINUTE)
+            integral += self.grid_price(at) * (edge - at)
+            at = edge
+        return Fraction(energy_mwh * integral, _MWH_PER_KWH * (stop_ms - start_ms))
 
     def profile(self, seller: str) -> str:
         """The ``[terms.profile]`` body of the ``"pv"`` or the ``"grid"`` seller: a

@@ -12,14 +12,17 @@ with the circuit's meters and once with the energy of the sessions' signed readi
 (the receipts): the two residuals are what a test holds within the meters' tolerance.
 
 A household's grid-only cost prices each step of its own meter's signed readings at
-the grid's time-of-use tariff at that time (:meth:`gridnode.demo.day.Day.grid_price`).
+the grid's time-of-use tariff over that step, by the receipts' cost rule
+(:meth:`gridnode.demo.day.Day.grid_cost_exact`).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,7 @@ from gridnode.demo.configs import NodeFiles
 from gridnode.demo.day import Day
 from gridnode.ledger import LedgerStore
 from gridnode.ledger.rows import ReadingSide
-from gridnode.ocmf.parse import parse_record
+from gridnode.receipt.accounting import MAX_PRICED_STEP_MS, points
 
 _PPM = 1_000_000
 _MWH_PER_KWH = 1_000_000
@@ -99,7 +102,9 @@ def household_costs(
     households: Sequence[NodeFiles], day: Day, receipts: Mapping[str, Sequence[Path]]
 ) -> dict[str, dict[str, int]]:
     """Each household's cost for its energy (its receipts) against its own metered
-    energy priced at the grid's tariff."""
+    energy priced at the grid's tariff, step by step of its signed readings as a
+    receipt prices them (:meth:`Day.grid_cost_exact`; a step longer than a receipt
+    prices is left out of both)."""
     out: dict[str, dict[str, int]] = {}
     for files in households:
         if not files.ledger.exists():
@@ -107,28 +112,24 @@ def household_costs(
         paid = sum(
             energy_cost_msat(json.loads(p.read_text())) for p in receipts.get(files.name, [])
         )
-        energy = grid_only = 0
+        energy, grid_only, sessions = 0, Fraction(0), 0
         with LedgerStore.open_readonly(files.ledger) as store:
             for row in store.sessions.find():
-                steps = _own_steps(store.evidence.readings(row.session_id, ReadingSide.OWN))
-                for at_ms, mwh in steps:
+                sessions += 1
+                own = store.evidence.readings(row.session_id, ReadingSide.OWN)
+                records = [r.record for r in own]
+                for before, after in itertools.pairwise(points(records)):
+                    if after.at_ms - before.at_ms > MAX_PRICED_STEP_MS:
+                        continue
+                    mwh = max(0, after.register_mwh - before.register_mwh)
                     energy += mwh
-                    grid_only += mwh * day.grid_price(at_ms)
-        grid_only_msat = -(-grid_only // _MWH_PER_KWH)
+                    grid_only += day.grid_cost_exact(mwh, before.at_ms, after.at_ms)
+        grid_only_msat = math.ceil(grid_only)
         out[files.name] = {
+            "sessions": sessions,
             "metered_mwh": energy,
             "cost_msat": paid,
             "grid_only_msat": grid_only_msat,
             "saved_msat": grid_only_msat - paid,
         }
     return out
-
-
-def _own_steps(rows: Sequence[Any]) -> list[tuple[int, int]]:
-    """(at_ms, mWh since the reading before) of one session's own readings."""
-    readings: list[tuple[int, int]] = []
-    for row in rows:
-        for reading in parse_record(row.record).payload.RD:
-            if reading.energy_mwh is not None:
-                readings.append((row.at_ms, reading.energy_mwh))
-    return [(at, after - before) for (_, before), (at, after) in itertools.pairwise(readings)]

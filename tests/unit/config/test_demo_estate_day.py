@@ -7,6 +7,7 @@ the real thing)."""
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from gridnode.demo.day_summary import battery_figures
 from gridnode.errors import UsageError
 from gridnode.hardware.sim.circuit import Circuit, SimClock
 from gridnode.hardware.sim.loads import ConstantLoad
-from gridnode.trade.profiles import mean_price
+from gridnode.trade.profiles import cost_exact, mean_price
 from tests.support.lnd_offline import offline_lnd
 
 #: 2026-12-07 03:16:30 UTC: the day dawns at 03:17.
@@ -45,6 +46,18 @@ def test_the_day_dawns_at_the_next_minute_and_repeats() -> None:
     assert day.grid_price(DAWN_MS + 60_000) == PARTS["evening"][1]
     with pytest.raises(UsageError, match="--day-minutes takes one of"):
         Day.starting(5, NOW_S)
+
+
+def test_a_step_across_a_change_of_tariff_is_priced_as_a_receipt_prices_it() -> None:
+    """The grid-only cost prices each step of a household's readings at the tariff's
+    mean over the step (the nodes' cost rule), not at the price where the step ends."""
+    day = Day.starting(2, NOW_S)
+    evening, midday = PARTS["evening"][1], PARTS["midday"][1]
+    # 4 s from 3 s before dawn (the evening part) to 1 s after it (midday)
+    cost = day.grid_cost_exact(4_000, DAWN_MS - 3_000, DAWN_MS + 1_000)
+    assert cost == Fraction(4_000 * (3 * evening + midday), 4 * 10**6)
+    assert day.grid_cost_exact(4_000, DAWN_MS, DAWN_MS + 4_000) == Fraction(4_000 * midday, 10**6)
+    assert day.grid_cost_exact(4_000, DAWN_MS, DAWN_MS) == Fraction(4_000 * midday, 10**6)
 
 
 def _files(tmp_path: Path) -> tuple[Day, dict[int, Seller], list[configs.NodeFiles]]:
@@ -82,6 +95,9 @@ def test_the_files_are_real_configurations(tmp_path: Path) -> None:
     assert mean_price(profile, DAWN_MS + 60_000, DAWN_MS + 120_000) == DARK
     evening = grid.selling.terms.profile
     assert mean_price(evening, DAWN_MS + 60_000, DAWN_MS + 120_000) == PARTS["evening"][1]
+    # the summary's grid-only cost is the grid seller's own cost rule, across its steps
+    for start, stop in [(DAWN_MS - 3_000, DAWN_MS + 1_000), (DAWN_MS + 59_000, DAWN_MS + 70_000)]:
+        assert day.grid_cost_exact(4_000, start, stop) == cost_exact(evening, 4_000, start, stop)
     # the battery: one file, both sides, its inverter its own meter
     assert battery.role == "battery"
     assert battery.own_meter == "inverter"
