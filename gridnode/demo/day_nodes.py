@@ -33,8 +33,7 @@ from gridnode.wallet import macaroon
 SELLER_NAMES = {PV: "pv", GRID: "grid", BATTERY: "battery"}
 #: The smart loads switch on below the first and off above the second (msat/kWh): on
 #: at the grid's day rate and below, off at the evening peak. (The estate market scores
-#: offers against the load agent's plan, which holds the smart loads alone: with them
-#: off it scores every offer 0 and stays with its seller, docs/loads.md.)
+#: offers against the load agent's plan plus the household's base load, docs/market.md.)
 SMART_BAND = (230_000, 260_000)
 
 

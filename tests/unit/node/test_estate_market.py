@@ -229,8 +229,10 @@ async def test_the_market_expects_the_load_agents_plan_while_it_is_fresh(tmp_pat
         await place.clock.run_until(lambda: place.market.decided != stop, limit_s=70)
         choice = place.market.choice
         assert choice is not None
-        assert choice.expected_power_mw == 5_000_000
-        assert recent != 5_000_000
+        # the plan's smart loads on top of the base load (the recent load drawn before
+        # the plan was heard, and beyond its 5 MW after)
+        assert choice.expected_power_mw == 5_000_000 + place.market.load.base_mw()
+        assert 0 < place.market.load.base_mw() <= recent
         await place.clock.advance(60)  # no plan since: stale by the next period
         choice = place.market.choice
         assert choice is not None
