@@ -5,11 +5,13 @@ payments at once. Its own network: the session's is shared with other tests."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from gridnode.regtest.network import RegtestNetwork
 from tests.support.drill.channels import DeadChannel, dead_channels, replace_channel
+from tests.support.drill.diagnose import lnd_state, log_tail
 
 pytestmark = pytest.mark.regtest
 
@@ -56,3 +58,17 @@ def test_a_replaced_channel_is_closed_and_a_new_one_carries_payments(
         payer.close()
         payee.close()
     assert ok, detail
+
+
+def test_a_stalled_drill_says_what_each_lnd_holds_and_each_node_logged(
+    network: RegtestNetwork, tmp_path: Path
+) -> None:
+    seller = network.nodes[0]
+    said = lnd_state(seller)
+    assert said.startswith(f"{seller.name}: 1 peer(s); channels: ")
+    assert "active local" in said
+    assert "HTLC(s) pending" in said
+    log = tmp_path / "buyer-1.log"
+    log.write_text("".join(f"line {i}\n" for i in range(10)))
+    assert log_tail(log) == ["line 6", "line 7", "line 8", "line 9"]
+    assert log_tail(tmp_path / "gone.log") == ["no log (No such file or directory)"]

@@ -23,6 +23,7 @@ from gridnode.config.settings import SellerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.node.main import CLOCK_SHIFT_ENV
 from tests.support.drill.channels import dead_channels, replace_channel
+from tests.support.drill.diagnose import diagnose
 from tests.support.drill.disk import Tmpfs
 from tests.support.drill.faults import CLOCK_SHIFT_FILE, FaultKind
 from tests.support.drill.inject import Injector, Timings
@@ -38,6 +39,8 @@ Say = Callable[[str], None]
 #: The circuit's external watchdog drops the relays this long after the last kick
 #: (gridnode.demo.circuit's default).
 WATCHDOG_TIMEOUT_S = 3.0
+#: How often a stalled wait looks for a channel LND gave up (s), from half-way on.
+LOOK_EVERY_S = 15.0
 
 
 @dataclass(frozen=True)
@@ -170,22 +173,25 @@ def _relays_on(world: _World) -> bool:
 
 def _wait_trading(world: _World, timeout_s: float, what: str) -> float | None:
     """Seconds until every buyer has power and made a payment since now; None (and a
-    problem) if that takes longer than ``timeout_s``. Half-way, a channel LND failed for
-    good is replaced (recorded), and the wait starts again from there: no trading node
-    can mend it, an operator would."""
+    problem, with what LND and the nodes said) if that takes longer than ``timeout_s``.
+    From half-way on, every :data:`LOOK_EVERY_S`, a channel LND failed for good is
+    replaced (recorded), and the wait starts again from there: no trading node can mend
+    it, an operator would."""
     before = _paid(world)
     started = time.monotonic()
-    looked = False
+    looked = started
     while time.monotonic() - started < timeout_s:
         world.injector.run(1.0)
         paid = _paid(world)
         if _relays_on(world) and all(a > b for a, b in zip(paid, before, strict=True)):
             return time.monotonic() - started
-        if not looked and time.monotonic() - started > timeout_s / 2:
-            looked = True
+        now = time.monotonic()
+        if now - started > timeout_s / 2 and now - looked > LOOK_EVERY_S:
+            looked = now
             if _replace_dead_channels(world, what):
-                started = time.monotonic()
-    world.problems.append((what, Problem("recovered", f"no trading within {timeout_s:.0f} s")))
+                started = looked = time.monotonic()
+    text = f"no trading within {timeout_s:.0f} s; {diagnose(world.demo)}"
+    world.problems.append((what, Problem("recovered", text)))
     return None
 
 
