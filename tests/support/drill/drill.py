@@ -27,7 +27,7 @@ from tests.support.drill.diagnose import diagnose
 from tests.support.drill.disk import Tmpfs
 from tests.support.drill.faults import CLOCK_SHIFT_FILE, FaultKind
 from tests.support.drill.inject import Injector, Timings
-from tests.support.drill.money import Party, Problem, check_money, rows
+from tests.support.drill.money import Party, Problem, check_money, payments_succeeded
 from tests.support.drill.proxy import ProxyLoop
 from tests.support.drill.receipts import check_receipts
 from tests.support.drill.recorder import CircuitRecorder
@@ -162,8 +162,7 @@ def _parties(world: _World) -> tuple[Party, list[Party]]:
 def _paid(world: _World) -> list[int]:
     parts = world.demo.parts
     assert parts is not None
-    sql = "SELECT count(*) FROM payments WHERE status = 'succeeded'"
-    return [int(rows(b.ledger, sql)[0][0]) if b.ledger.exists() else 0 for b in parts.buyers]
+    return [payments_succeeded(b.ledger) for b in parts.buyers]
 
 
 def _relays_on(world: _World) -> bool:

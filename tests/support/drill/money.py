@@ -60,14 +60,26 @@ class MoneyReport:
 
 
 def rows(ledger: Path, sql: str) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` on a ledger opened read-only (beside its running node)."""
+    """Rows of ``sql`` on a ledger opened read-only (beside its running node); none
+    while the file does not exist, or exists without its tables: its node has just
+    created it and not yet its schema (a drill on a busy machine read one so)."""
     if not ledger.exists():
         return []
     db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30)
     try:
         return list(db.execute(sql).fetchall())
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
     finally:
         db.close()
+
+
+def payments_succeeded(ledger: Path) -> int:
+    """How many payments the buyer's ``ledger`` holds as succeeded."""
+    found = rows(ledger, "SELECT count(*) FROM payments WHERE status = 'succeeded'")
+    return int(found[0][0]) if found else 0
 
 
 def check_money(seller: Party, buyers: list[Party], probe: LndProbe, *, final: bool) -> MoneyReport:

@@ -22,7 +22,7 @@ from bench.bbolt import BboltStats, bbolt_stats, channel_db, stats_with_lnd_stop
 from gridnode.config.settings import SellerSettings, load_settings
 from gridnode.demo.run import DemoError, DemoHarness, DemoOptions
 from tests.support.drill.drill import WATCHDOG_TIMEOUT_S, is_status_line
-from tests.support.drill.money import Party, check_money, rows
+from tests.support.drill.money import Party, check_money, payments_succeeded
 from tests.support.drill.receipts import check_receipts
 from tests.support.drill.recorder import CircuitRecorder
 from tests.support.drill.resources import ProcSample, SqliteSize, sample_process, slope_per_hour
@@ -129,8 +129,7 @@ def _sample(demo: DemoHarness, watch: _Watch, at_s: float) -> None:
 def _payments(demo: DemoHarness) -> dict[str, int]:
     """Succeeded payments by node: each buyer's own, and all of them for the seller."""
     assert demo.parts is not None
-    sql = "SELECT count(*) FROM payments WHERE status = 'succeeded'"
-    buyers = {b.name: int(rows(b.ledger, sql)[0][0]) for b in demo.parts.buyers}
+    buyers = {b.name: payments_succeeded(b.ledger) for b in demo.parts.buyers}
     return {"seller": sum(buyers.values()), **buyers}
 
 
