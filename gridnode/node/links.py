@@ -29,6 +29,16 @@ class Link(Protocol):
         """Every payload up to ``seq`` is durably handled (none is handed up again)."""
         ...
 
+    @property
+    def clock_skew_limit_s(self) -> float:
+        """How far the two clocks may differ (the hello's check, and the sessions')."""
+        ...
+
+    def drop(self, reason: str) -> None:
+        """Close the current connection because the clocks disagree: the link connects
+        again, and its next hello holds trading until they agree."""
+        ...
+
 
 class Listener(Protocol):
     """A seller's server for its buyers' links."""

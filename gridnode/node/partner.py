@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from gridnode.clock import wait_for
 from gridnode.hardware.relay import Relay
 from gridnode.node import wiring
+from gridnode.node.clock_watch import ClockWatch
 from gridnode.node.consumption import Consumption
 from gridnode.node.context import NodeContext
 from gridnode.node.evidence import keep_late_reading, peer_ended, record_party_keys
@@ -233,6 +234,8 @@ class Partner:
         """Run ``runner`` as the partner's session; its end comes back as an event."""
         self.runner = runner
         runner.late = lambda frame: self._keep_leftover(runner.session_id, frame)
+        limit_ms = round(self.link.clock_skew_limit_s * 1000)
+        runner.clock_watch = ClockWatch(limit_ms, self.link.drop)
         self.sessions_started += 1
         self.late_end.clear()
         self.ctx.tasks.spawn(

@@ -26,13 +26,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol
 
 from gridnode.ledger import JournalEntry, ReadingRow, ReadingSide
+from gridnode.node.clock_watch import ClockWatch
 from gridnode.node.effects import Effects
 from gridnode.node.refunds import note_statement
 from gridnode.node.runner_ports import PaymentPolicy as PaymentPolicy
 from gridnode.node.runner_ports import RunnerPorts as RunnerPorts
 from gridnode.node.story import SUMMARY_EVERY_MS, SessionStory
 from gridnode.node.tick_lag import TickLag
-from gridnode.ocmf import parse_record
+from gridnode.ocmf import Transaction, parse_record
 from gridnode.trade.actions import (
     Action,
     CancelHoldInvoice,
@@ -47,7 +48,14 @@ from gridnode.trade.actions import (
     SettleHoldInvoice,
     SwitchRelay,
 )
-from gridnode.trade.events import Effect, EffectFailed, Event, FrameReceived, Tick
+from gridnode.trade.events import (
+    CloseRequested,
+    Effect,
+    EffectFailed,
+    Event,
+    FrameReceived,
+    Tick,
+)
 from gridnode.trade.messages import Cause
 
 #: How many of a session's latest notes it keeps (a snapshot shows the last few).
@@ -118,6 +126,9 @@ class SessionRunner:
         #: where a peer frame still queued when the session closed goes (the partner keeps
         #: the signed reading it carries as a late one); None: dropped
         self.late: Callable[[bytes], Awaitable[object]] | None = None
+        #: ends the session when a reading is dated ahead of this node's clock (set by
+        #: the partner, with the link's skew limit); None: not watched
+        self.clock_watch: ClockWatch | None = None
 
     def post(self, event: Event, handled: Handled | None = None) -> None:
         """Hand the session an event; it is handled in order on the runner's task.
@@ -267,8 +278,20 @@ class SessionRunner:
             if own:
                 self.story.reading(reading)
             last = reading.payload.RD[-1] if reading.payload.RD else None
+            if last is None or last.TX is not Transaction.END_ABORT:  # dated as it ended
+                self._watch_clock(record.at_ms, own)
             if not own and last is not None and last.TX is not None and last.TX.is_end:
                 self.peer_ended.set()
+
+    def _watch_clock(self, dated_ms: int, own: bool) -> None:
+        watch = self.clock_watch
+        why = None if watch is None else watch.check(dated_ms, self.ports.clock.now_ms(), own)
+        if watch is None or why is None:
+            return
+        self._log.warning("%s", why)
+        self.post(CloseRequested(why))
+        if not own:
+            watch.disagree(why)
 
     async def _switch(self, action: SwitchRelay) -> None:
         cause = action.cause.name.lower() if action.cause else "supply conditions met"

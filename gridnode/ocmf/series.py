@@ -261,11 +261,15 @@ class MeterSeries:
             raise OcmfSequenceError(
                 "The user of a transaction is fixed at its Begin; it cannot change.", page=page
             )
-        if state.last_unix_ms is not None and at_ms < state.last_unix_ms:
+        # Within a transaction time never goes back. A new one may begin before the last
+        # record's time: the clock was set back between them, and stamping the Begin (and
+        # all that follows) at the old time would misdate the new transaction's energy.
+        last_ms = state.last_unix_ms
+        if last_ms is not None and at_ms < last_ms and tx is not Transaction.BEGIN:
             raise OcmfSequenceError(
-                f"T{page} would be dated {at_ms - state.last_unix_ms} ms before the previous "
-                "record; a series never goes back in time (hold the reading until the clock "
-                "passes the last one, and mark the clock status).",
+                f"T{page} would be dated {last_ms - at_ms} ms before the previous "
+                "record; time never goes back within a transaction (hold the reading until "
+                "the clock passes the last one, and mark the clock status).",
                 field="TM",
                 page=page,
             )

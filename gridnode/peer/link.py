@@ -197,6 +197,16 @@ class PeerLink:
             self._expiry.cancel()
             self._expiry = None  # or, reopened, a link that goes down never expires
 
+    @property
+    def clock_skew_limit_s(self) -> float:
+        return self.settings.max_clock_skew_s
+
+    def drop(self, reason: str) -> None:
+        """Close the current connection as the clocks disagree (the session saw it in a
+        reading); the link connects again, and the next hello checks the clocks."""
+        if self._connection is not None:
+            self._connection.close(CloseCode.CLOCK_SKEW, reason)
+
     def reopen(self) -> None:
         """Accept connections again after :meth:`close` (a buyer resuming after a pause)."""
         self._closed = False

@@ -123,12 +123,12 @@ class OwnSeries:
     ) -> list[OcmfRecord]:
         """Open the session's transaction (B). A transaction an earlier session left open
         (the node stopped before its End) is closed first as aborted (A); the Begin is the
-        last record returned. ``phases_mwh``: the meter's own register of each phase."""
+        last record returned. ``phases_mwh``: the meter's own register of each phase. The
+        Begin is dated ``at_ms`` even before the last record (a clock set back since: the
+        new transaction's times are the clock's as it is now)."""
         aborted = self.abort(at_ms)
         out = [] if aborted is None else [aborted]
-        state = self.series.state
-        base = state.last_energy_mwh or 0
-        at_ms = max(at_ms, state.last_unix_ms or 0)
+        base = self.series.state.last_energy_mwh or 0
         self.begin_mwh = base
         self.user = UserAssignment.session(session_id)
         out.append(self.series.begin(at_ms, base, self.clock, self.user, phases_mwh=phases_mwh))

@@ -44,6 +44,10 @@ class MemoryLink:
         self.sent: list[bytes] = []
         #: every seq the node marked consumed, in order
         self.consumed_seqs: list[int] = []
+        #: how far the two clocks may differ (the node's link setting)
+        self.skew_limit_s = 5.0
+        #: why the node dropped the connection, each time
+        self.dropped: list[str] = []
 
     @property
     def up(self) -> bool:
@@ -64,6 +68,18 @@ class MemoryLink:
 
     def consumed(self, seq: int) -> None:
         self.consumed_seqs.append(seq)
+
+    @property
+    def clock_skew_limit_s(self) -> float:
+        return self.skew_limit_s
+
+    def drop(self, reason: str) -> None:
+        """The node dropped the connection (the clocks disagree): both ends go down
+        until the test brings the pair up again."""
+        self.dropped.append(reason)
+        for end in (self, self.peer):
+            if end is not None:
+                end._set_up(False)
 
     def _set_up(self, up: bool) -> None:
         if up == self._up:

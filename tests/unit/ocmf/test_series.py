@@ -209,11 +209,22 @@ def test_precise_end_codes_close_a_transaction(reason: Transaction) -> None:
 def test_time_and_energy_never_go_back() -> None:
     series = golden_series()
     series.begin(T0_MS, 1_000, SYNCED, UserAssignment.session("a"))
-    with pytest.raises(OcmfSequenceError, match="back in time"):
+    with pytest.raises(OcmfSequenceError, match="goes back within a transaction"):
         series.issue(Transaction.CHARGING, T0_MS - 1, 1_000, SYNCED)
     with pytest.raises(OcmfSequenceError, match="never decreases"):
         series.issue(Transaction.CHARGING, T0_MS, 999, SYNCED)
     series.issue(Transaction.CHARGING, T0_MS, 1_000, SYNCED)  # equal is fine
+
+
+def test_a_new_transaction_may_begin_before_the_last_record_after_the_clock_went_back() -> None:
+    series = golden_series()
+    series.begin(T0_MS, 1_000, SYNCED, UserAssignment.session("a"))
+    series.end(T0_MS + 3_600_000, 2_000, SYNCED, Transaction.END)  # the clock an hour ahead
+    begin = series.begin(T0_MS + 10_000, 2_000, SYNCED, UserAssignment.session("b"))
+    assert begin.payload.RD[-1].TM.unix_ms == T0_MS + 10_000
+    with pytest.raises(OcmfSequenceError, match="within a transaction"):
+        series.issue(Transaction.CHARGING, T0_MS + 9_999, 2_000, SYNCED)
+    series.issue(Transaction.CHARGING, T0_MS + 11_000, 2_100, SYNCED)
 
 
 def test_error_readings_are_written_with_status_and_flags() -> None:
