@@ -1,4 +1,5 @@
-"""Readings dated ahead of this node's clock: a clock that stepped since the hello.
+"""A clock that stepped since the hello: readings dated ahead, or the wall clock moved
+against the monotonic one.
 
 The hello checks the two clocks at each connection (:mod:`gridnode.peer.handshake`). A
 clock that steps afterwards (NTP stepping a clock that drifted, a `date -s`, a Pi whose
@@ -12,10 +13,15 @@ of this node's clock by more than the link's skew limit means:
 - this node's own reading: this node's clock went back, and its readings stand still
   at the time before the step.
 
+And at every control tick the wall clock is held against the monotonic one, which never
+steps: a step beyond the limit is this node's clock moving, whether or not the peer's
+moved with it.
+
 Either way the session's signed times no longer say when its energy flowed, and nobody
-could compare the two meters at one instant any more: the session ends. For the peer's,
-the link is dropped too, so the next hello holds trading until the clocks agree again;
-the next session's series begins at the clock's time as it is then.
+could compare the two meters at one instant any more: the session ends. For the peer's
+reading or a step of its own clock, the link is dropped too, so the next hello holds
+trading until the clocks agree again; the next session's series begins at the clock's
+time as it is then.
 """
 
 from __future__ import annotations
@@ -30,9 +36,29 @@ class ClockWatch:
 
     #: the link's clock skew limit (ms)
     limit_ms: int
-    #: what the partner does when the peer's clock disagrees: drop the link, with why
+    #: what the partner does when the clocks may disagree: drop the link, with why
     disagree: Callable[[str], None]
     tripped: bool = False
+    #: the wall clock less the monotonic one at the last control tick (ms)
+    offset_ms: int | None = None
+
+    def stepped(self, now_ms: int, monotonic_s: float) -> str | None:
+        """Why the session ends, the first time this node's wall clock stepped since
+        the last tick by more than the limit against its monotonic clock (which never
+        steps); None otherwise. A step of every node at once shows in no reading's date
+        against the other's, and both series would go on an hour off or stand still."""
+        offset = now_ms - round(monotonic_s * 1000)
+        last, self.offset_ms = self.offset_ms, offset
+        if self.tripped or last is None or abs(offset - last) <= self.limit_ms:
+            return None
+        self.tripped = True
+        step_ms = offset - last
+        way = "forward" if step_ms > 0 else "back"
+        return (
+            f"this node's clock stepped {way} {abs(step_ms) / 1000:,.1f} s: the session "
+            "ends, and the next one starts from the clock as it is now, once a hello "
+            "found the two clocks agreeing"
+        )
 
     def check(self, dated_ms: int, now_ms: int, own: bool) -> str | None:
         """Why the session ends, the first time a reading is dated too far ahead; None

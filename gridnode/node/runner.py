@@ -185,6 +185,10 @@ class SessionRunner:
             self.ports.observer.control_tick(now - self._last_tick_s)
             self.tick_lag.add(round((now - self._last_tick_s) * 1000) - self.tick_ms)
         self._last_tick_s = now
+        watch = self.clock_watch
+        why = None if watch is None else watch.stepped(self.ports.clock.now_ms(), now)
+        if watch is not None and why is not None:
+            self._end_for_clock(why, watch)
 
     async def step(self, event: Event, handled: Handled | None = None) -> None:
         """One event through the session, and its actions carried out in order.
@@ -286,12 +290,15 @@ class SessionRunner:
     def _watch_clock(self, dated_ms: int, own: bool) -> None:
         watch = self.clock_watch
         why = None if watch is None else watch.check(dated_ms, self.ports.clock.now_ms(), own)
-        if watch is None or why is None:
-            return
+        if watch is not None and why is not None:
+            self._end_for_clock(why, watch if not own else None)
+
+    def _end_for_clock(self, why: str, drop: ClockWatch | None) -> None:
+        """End the session for a clock that stepped; ``drop``: drop the link too."""
         self._log.warning("%s", why)
         self.post(CloseRequested(why))
-        if not own:
-            watch.disagree(why)
+        if drop is not None:
+            drop.disagree(why)
 
     async def _switch(self, action: SwitchRelay) -> None:
         cause = action.cause.name.lower() if action.cause else "supply conditions met"

@@ -17,7 +17,9 @@ the agreed rate profile. Two rules are checked:
   the meter's register step.
 
 The seller's clock may be shifted by a drill (a clock jump): its ledger times are mapped
-back to real time with the shifts the drill made (:class:`ClockShifts`).
+back to real time with the shifts the drill made (:class:`ClockShifts`), and the energy
+is priced at the time the seller's clock read when it flowed, as the seller billed it
+(every node shifted at once agrees on that time: an hour ahead, the price an hour ahead).
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ class ClockShifts:
             if start <= node_ms / 1000 - shift / 1000 < end
         ]
         return fitting[-1] if fitting else node_ms / 1000
+
+    def node_ms(self, real_s: float) -> int:
+        """What the node's clock read at real time ``real_s``: the terms' rate profile
+        is priced on it (both nodes shifted at once agree on that time)."""
+        shift = 0
+        for start, offset in self.changes:
+            if start <= real_s:
+                shift = offset
+        return round(real_s * 1000) + shift
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +140,9 @@ def check_supply(
             owned.setdefault(owner.session_id, []).append((start, end))
         for session in mine:
             intervals = owned.get(session.session_id, [])
-            _check_session(session, intervals, trace, profile, rules, seller_kills_s, report)
+            _check_session(
+                session, intervals, trace, profile, rules, shifts, seller_kills_s, report
+            )
     return report
 
 
@@ -189,6 +202,7 @@ def _check_session(
     trace: CircuitTrace,
     profile: RateProfile,
     rules: SupplyRules,
+    shifts: ClockShifts,
     seller_kills_s: list[float],
     report: SupplyReport,
 ) -> None:
@@ -214,10 +228,9 @@ def _check_session(
         points = [start, *times[first:last], end]
         for t0, t1 in itertools.pairwise(points):
             energy = trace.energy_at(t1) - trace.energy_at(t0)
-            if energy > 0:
-                price = mean_price(
-                    profile, round(t0 * 1000), max(round(t1 * 1000), round(t0 * 1000) + 1)
-                )
+            if energy > 0:  # priced on the seller's clock, as it billed it
+                at0, at1 = shifts.node_ms(t0), shifts.node_ms(t1)
+                price = mean_price(profile, min(at0, at1), max(at0, at1, min(at0, at1) + 1))
                 cost += Fraction(energy) * price / 1_000_000
             credit = session.paid(t1) - cost
             if credit < line and below_since is None:

@@ -39,6 +39,22 @@ def test_a_reading_within_the_limit_passes_and_the_first_beyond_it_trips_once() 
     assert dropped == []  # the runner drops the link, not the watch
 
 
+def test_a_step_of_the_wall_clock_against_the_monotonic_one_trips_once() -> None:
+    watch = ClockWatch(LIMIT_MS, lambda _why: None)
+    assert watch.stepped(1_000_000, 10.0) is None  # the first tick: nothing to hold it to
+    assert watch.stepped(1_000_250, 10.25) is None  # a tick later, in step
+    assert watch.stepped(1_000_500 + LIMIT_MS, 10.5) is None  # drift within the limit
+    why = watch.stepped(1_000_750 + LIMIT_MS + HOUR_MS, 10.75)
+    assert why is not None
+    assert why.startswith("this node's clock stepped forward 3,600.0 s: the session ends")
+    assert watch.stepped(1_001_000, 11.0) is None  # once per session
+    back = ClockWatch(LIMIT_MS, lambda _why: None)
+    back.stepped(1_000_000, 10.0)
+    assert (back.stepped(1_000_250 - HOUR_MS, 10.25) or "").startswith(
+        "this node's clock stepped back 3,600.0 s"
+    )
+
+
 @dataclass
 class _Reading:
     """A session that records the reading a frame names (dated as the test says) and
@@ -120,3 +136,34 @@ async def test_an_earlier_transactions_abort_dated_as_it_ended_is_no_clock_step(
     assert not ended
     assert asked == ["the test is over"]
     assert dropped == []
+
+
+class ShiftableClock(VirtualClock):
+    """A virtual clock whose wall time a test moves, as NTP steps a real one; its
+    monotonic time goes on."""
+
+    shift_ms = 0
+
+    def now_ms(self) -> int:
+        return super().now_ms() + self.shift_ms
+
+
+async def test_a_step_of_this_nodes_clock_at_a_tick_ends_the_session_and_drops_the_link(
+    tmp_path: Path,
+) -> None:
+    clock = ShiftableClock()
+    ledger = await open_ledger(tmp_path / "ledger.sqlite", "buyer")
+    session = _Reading({})
+    runner = await recording_runner(ledger, [], clock=clock, session=session)
+    dropped: list[str] = []
+    runner.clock_watch = ClockWatch(LIMIT_MS, dropped.append)
+    task = asyncio.create_task(runner.run())
+    await clock.advance(30)  # ticks every 10 s, in step
+    assert not task.done()
+    clock.shift_ms = -HOUR_MS  # NTP set it back an hour
+    await clock.advance(10)
+    await asyncio.wait_for(task, 5)
+    assert len(session.asked) == 1
+    assert session.asked[0].startswith("this node's clock stepped back 3,600.0 s")
+    assert dropped == session.asked
+    await ledger.close()
