@@ -48,16 +48,17 @@ class ClockShifts:
     def set(self, at_s: float, shift_ms: int) -> None:
         self.changes.append((at_s, shift_ms))
 
-    def real_s(self, node_ms: int) -> float:
-        """The real time (s) of a time stamped by the node; where a jump makes it
-        ambiguous, the latest offset that fits."""
+    def real_s(self, node_ms: int, until_s: float = float("inf")) -> float:
+        """The real time (s) of a time stamped by the node, no later than ``until_s``
+        (when the stamps were read: a stamp an hour ahead is not an hour in the future);
+        where a jump makes it ambiguous, the latest offset that fits."""
         if not self.changes:
             return node_ms / 1000
         spans = [*self.changes, (float("inf"), 0)]
         fitting = [
             node_ms / 1000 - shift / 1000
             for (start, shift), (end, _) in zip([(0.0, 0), *spans[:-1]], spans, strict=True)
-            if start <= node_ms / 1000 - shift / 1000 < end
+            if start <= node_ms / 1000 - shift / 1000 < min(end, until_s)
         ]
         return fitting[-1] if fitting else node_ms / 1000
 
@@ -121,7 +122,7 @@ def check_supply(
     until_s: float,
 ) -> SupplyReport:
     report = SupplyReport()
-    sessions = _sessions(seller_ledger, buyer_fingerprints, shifts)
+    sessions = _sessions(seller_ledger, buyer_fingerprints, shifts, until_s)
     for index, trace in sorted(traces.items()):
         mine = [s for s in sessions if s.buyer == index]
         owned: dict[str, list[tuple[float, float]]] = {}
@@ -146,7 +147,9 @@ def check_supply(
     return report
 
 
-def _sessions(ledger: Path, fingerprints: list[str], shifts: ClockShifts) -> list[_Session]:
+def _sessions(
+    ledger: Path, fingerprints: list[str], shifts: ClockShifts, until_s: float
+) -> list[_Session]:
     found = []
     for session_id, fingerprint in rows(
         ledger, "SELECT session_id, peer_fingerprint FROM sessions"
@@ -165,10 +168,10 @@ def _sessions(ledger: Path, fingerprints: list[str], shifts: ClockShifts) -> lis
             f" AND carried_into = '{session_id}'",
         )
         credits = sorted(
-            (shifts.real_s(int(at)), int(amount)) for at, amount in [*settled, *carried]
+            (shifts.real_s(int(at), until_s), int(amount)) for at, amount in [*settled, *carried]
         )
         ons = [
-            shifts.real_s(int(at))
+            shifts.real_s(int(at), until_s)
             for (at,) in rows(
                 ledger,
                 "SELECT at_ms FROM relay_switches WHERE relay_on"
