@@ -13,9 +13,10 @@ of this node's clock by more than the link's skew limit means:
 - this node's own reading: this node's clock went back, and its readings stand still
   at the time before the step.
 
-And at every control tick the wall clock is held against the monotonic one, which never
-steps: a step beyond the limit is this node's clock moving, whether or not the peer's
-moved with it.
+And before every event the session handles (a control tick at least every 250 ms) the
+wall clock is held against the monotonic one, which never steps: a step beyond the limit
+is this node's clock moving, whether or not the peer's moved with it. The meter samples
+that come after it are not the session's: its End is signed from the samples before.
 
 Either way the session's signed times no longer say when its energy flowed, and nobody
 could compare the two meters at one instant any more: the session ends. For the peer's
@@ -32,19 +33,19 @@ from dataclasses import dataclass
 
 @dataclass(slots=True)
 class ClockWatch:
-    """Watches one session's readings, own and the peer's; trips once."""
+    """Watches one session's readings, own and the peer's, and its wall clock; trips once."""
 
     #: the link's clock skew limit (ms)
     limit_ms: int
     #: what the partner does when the clocks may disagree: drop the link, with why
     disagree: Callable[[str], None]
     tripped: bool = False
-    #: the wall clock less the monotonic one at the last control tick (ms)
+    #: the wall clock less the monotonic one when the last event was handled (ms)
     offset_ms: int | None = None
 
     def stepped(self, now_ms: int, monotonic_s: float) -> str | None:
         """Why the session ends, the first time this node's wall clock stepped since
-        the last tick by more than the limit against its monotonic clock (which never
+        the last event by more than the limit against its monotonic clock (which never
         steps); None otherwise. A step of every node at once shows in no reading's date
         against the other's, and both series would go on an hour off or stand still."""
         offset = now_ms - round(monotonic_s * 1000)

@@ -54,6 +54,7 @@ from gridnode.trade.events import (
     EffectFailed,
     Event,
     FrameReceived,
+    MeterSample,
     Tick,
 )
 from gridnode.trade.messages import Cause
@@ -150,6 +151,8 @@ class SessionRunner:
                     self._tick_due = False
                     self._ticked()
                     self.story.tick(self.ports.clock.now_ms())
+                if self._clock_stepped(event):
+                    continue  # a sample stamped on the stepped clock: not the session's
                 await self.step(event, handled)
             # The session is over: frames still queued reach no session. The peer's signed
             # reading one carries is still evidence (a payment notice and the End that
@@ -185,10 +188,6 @@ class SessionRunner:
             self.ports.observer.control_tick(now - self._last_tick_s)
             self.tick_lag.add(round((now - self._last_tick_s) * 1000) - self.tick_ms)
         self._last_tick_s = now
-        watch = self.clock_watch
-        why = None if watch is None else watch.stepped(self.ports.clock.now_ms(), now)
-        if watch is not None and why is not None:
-            self._end_for_clock(why, watch)
 
     async def step(self, event: Event, handled: Handled | None = None) -> None:
         """One event through the session, and its actions carried out in order.
@@ -286,6 +285,19 @@ class SessionRunner:
                 self._watch_clock(record.at_ms, own)
             if not own and last is not None and last.TX is not None and last.TX.is_end:
                 self.peer_ended.set()
+
+    def _clock_stepped(self, event: Event) -> bool:
+        """Before each event, the wall clock held against the monotonic one; True for a
+        meter sample once the session ends for its clock: the End is signed from the
+        samples before the step, so the series does not straddle it."""
+        watch = self.clock_watch
+        if watch is None:
+            return False
+        clock = self.ports.clock
+        why = watch.stepped(clock.now_ms(), clock.monotonic())
+        if why is not None:
+            self._end_for_clock(why, watch)
+        return watch.tripped and isinstance(event, MeterSample)
 
     def _watch_clock(self, dated_ms: int, own: bool) -> None:
         watch = self.clock_watch

@@ -12,7 +12,7 @@ from pathlib import Path
 from gridnode.node.clock_watch import ClockWatch
 from gridnode.ocmf import OcmfRecord, Transaction, UserAssignment
 from gridnode.trade.actions import Action, CloseSession, LedgerKind, Record
-from gridnode.trade.events import CloseRequested, Event, FrameReceived
+from gridnode.trade.events import CloseRequested, Event, FrameReceived, MeterSample
 from gridnode.trade.messages import Cause
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
@@ -62,8 +62,11 @@ class _Reading:
 
     records: dict[bytes, tuple[LedgerKind, OcmfRecord]]
     asked: list[str] = field(default_factory=list)
+    samples: int = 0
 
     def handle(self, event: Event, now_ms: int) -> list[Action]:
+        if isinstance(event, MeterSample):
+            self.samples += 1
         if isinstance(event, CloseRequested):
             self.asked.append(event.text)
             return [CloseSession(Cause.REQUESTED)]
@@ -161,8 +164,10 @@ async def test_a_step_of_this_nodes_clock_at_a_tick_ends_the_session_and_drops_t
     await clock.advance(30)  # ticks every 10 s, in step
     assert not task.done()
     clock.shift_ms = -HOUR_MS  # NTP set it back an hour
+    runner.post(MeterSample(clock.now_ms(), 0, 0, 0, (230_000,), (0,)))
     await clock.advance(10)
     await asyncio.wait_for(task, 5)
+    assert session.samples == 0  # stamped on the stepped clock: not the session's
     assert len(session.asked) == 1
     assert session.asked[0].startswith("this node's clock stepped back 3,600.0 s")
     assert dropped == session.asked
