@@ -19,18 +19,28 @@ class ProcSample:
     rss_kb: int
     fds: int
     threads: int
+    #: the RSS's anonymous part (heaps, malloc arenas, stacks: where a leak grows)
+    rss_anon_kb: int = 0
+    #: its file-backed and shared part (mapped libraries, SQLite's WAL index): pages the
+    #: kernel may drop, which grow as the files they map are touched
+    rss_file_kb: int = 0
 
 
 def sample_process(pid: int, at_s: float) -> ProcSample | None:
-    """RSS, open file descriptors and threads of ``pid`` now (None if it is gone)."""
+    """RSS (and its anonymous and file-backed parts), open file descriptors and
+    threads of ``pid`` now (None if it is gone)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         fds = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         return None
     fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    rss_kb = int(fields["VmRSS"].split()[0])
-    return ProcSample(at_s, rss_kb, fds, int(fields["Threads"]))
+
+    def kb(name: str) -> int:
+        return int(fields[name].split()[0]) if name in fields else 0
+
+    file_kb = kb("RssFile") + kb("RssShmem")
+    return ProcSample(at_s, kb("VmRSS"), fds, int(fields["Threads"]), kb("RssAnon"), file_kb)
 
 
 def slope_per_hour(points: list[tuple[float, float]]) -> float:

@@ -37,6 +37,8 @@ Say = Callable[[str], None]
 #: node that ran for a month at this slope would hold 0.7 GB more memory, a few hundred
 #: more descriptors or threads, so any steady growth at all fails.
 LEAK_LIMITS_PER_HOUR = {"rss_kb": 1_024.0, "fds": 1.0, "threads": 1.0}
+#: The RSS's parts, reported beside it to say where it grows (not judged on their own).
+RSS_PARTS = ("rss_anon_kb", "rss_file_kb")
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,9 @@ def _document(
             entry[quantity] = _growth(points, plan.warmup_s)
             if entry[quantity]["growth_per_hour"] > limit:
                 leaks.append(f"{name} {quantity} grows {entry[quantity]['growth_per_hour']}/h")
+        for part in RSS_PARTS:
+            points = [(s.at_s, float(getattr(s, part))) for s in samples]
+            entry[part] = _growth(points, plan.warmup_s)
         nodes[name] = entry
     ledgers = {}
     for name, sizes in sorted(watch.ledgers.items()):
