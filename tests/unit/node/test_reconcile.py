@@ -8,11 +8,11 @@ import hashlib
 import os
 from pathlib import Path
 
-from gridnode.ledger import InvoicePurpose, InvoiceState, PaymentStatus
+from gridnode.ledger import InvoicePurpose, InvoiceState, PaymentStatus, SqliteLedger
 from gridnode.money import Msat
 from gridnode.node.payments import NEVER_STARTED
 from gridnode.node.reconcile import reconcile_buyer, reconcile_seller, sweep_open_invoices
-from gridnode.wallet.port import InvoiceNotFoundError, PaymentHash, PaymentResult
+from gridnode.wallet.port import CreatedInvoice, InvoiceNotFoundError, PaymentHash, PaymentResult
 from tests.support.clock import VirtualClock
 from tests.support.ledger import open_ledger
 from tests.support.wallet import FakeLightning, FakeWallet
@@ -38,6 +38,16 @@ class RestartedBuyer(FakeWallet):
         raise AssertionError("reconciliation never pays")
 
 
+async def _attempted(
+    ledger: SqliteLedger, seller: FakeWallet, amount: Msat, memo: str, at_ms: int
+) -> CreatedInvoice:
+    """An invoice of ``seller``'s whose payment the buyer's ledger holds as attempted in
+    session "s" (written before the wallet saw it, as the node writes it)."""
+    invoice = await seller.create_invoice(amount, memo, 600)
+    await ledger.payments.started("s", invoice.payment_hash.value, invoice.bolt11, amount, at_ms)
+    return invoice
+
+
 async def test_buyer_resolves_payments_left_in_flight_and_never_pays_them_again(
     tmp_path: Path,
 ) -> None:
@@ -47,8 +57,7 @@ async def test_buyer_resolves_payments_left_in_flight_and_never_pays_them_again(
     buyer = FakeWallet(lightning, "buyer", clock=clock)
     ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
     await ledger.sessions.open("s", "f" * 64, "m", 0)
-    paid = await seller.create_invoice(Msat(700), "paid before the crash", 600)
-    await ledger.payments.started("s", paid.payment_hash.value, paid.bolt11, Msat(700), 1)
+    paid = await _attempted(ledger, seller, Msat(700), "paid before the crash", 1)
     await buyer.pay_invoice(paid.bolt11, Msat(0), 5)  # went through; the crash lost the result
     never = os.urandom(32)  # written, then the node died before LND saw it
     await ledger.payments.started("s", never, "lnfake-never", Msat(500), 2)
@@ -204,11 +213,9 @@ async def test_a_payment_lnd_never_resolves_does_not_keep_the_others_unwritten(
     buyer = StuckBuyer(lightning, "buyer", clock=clock)
     ledger = await open_ledger(tmp_path / "buyer.sqlite", "buyer")
     await ledger.sessions.open("s", "f" * 64, "m", 0)
-    stuck = await seller.create_invoice(Msat(400), "stuck in LND", 600)
-    await ledger.payments.started("s", stuck.payment_hash.value, stuck.bolt11, Msat(400), 1)
+    stuck = await _attempted(ledger, seller, Msat(400), "stuck in LND", 1)
     buyer.stuck = stuck.payment_hash.value
-    paid = await seller.create_invoice(Msat(700), "went through", 600)
-    await ledger.payments.started("s", paid.payment_hash.value, paid.bolt11, Msat(700), 2)
+    paid = await _attempted(ledger, seller, Msat(700), "went through", 2)
     await buyer.pay_invoice(paid.bolt11, Msat(0), 5)
     following = asyncio.create_task(reconcile_buyer(ledger, buyer, clock))
     await clock.advance(120)
