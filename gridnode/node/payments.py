@@ -11,8 +11,9 @@ the wallet port hold (DESIGN.md invariant 4):
   go into the ledger before anyone is told;
 - a payment still in flight is never paid again and never given up on: it is tracked,
   with a backoff on the injected clock, until it succeeds or fails. One LND has no
-  record of was never started (the node died between the ledger's write and the
-  wallet's call): it failed, and says so.
+  record of once its invoice has expired was never started (the node died between the
+  ledger's write and the wallet's call): it failed, and says so. Before the expiry LND
+  may yet start it (a call that reached LND as the node died), so it is asked again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from gridnode.ledger import Ledger
 from gridnode.money import Msat
 from gridnode.observe import NO_OBSERVER, Observer
 from gridnode.observe import PaymentOutcome as Outcome
+from gridnode.trade.invoice_check import read_bolt11
 from gridnode.wallet.port import (
     InvoiceNotFoundError,
     PaymentHash,
@@ -39,6 +41,13 @@ log = logging.getLogger("gridnode.node")
 
 #: The failure written for a payment LND has no record of.
 NEVER_STARTED = "never started by LND"
+
+#: LND refuses to start paying an invoice past its expiry, so a payment it has no
+#: record of this long after its invoice expired (a margin for the node's and LND's
+#: clocks) was never started and never will be. Before that, a pay call that reached LND
+#: as the node was killed may still be on its way in: the full drill found one written
+#: failed by the restarted buyer a moment before LND paid it and the seller settled it.
+NOT_FOUND_MARGIN_MS = 30_000
 
 #: The failure written when LND says a payment failed without saying why.
 NO_REASON = "failed"
@@ -132,18 +141,29 @@ class PaymentTracker:
         else:
             if result.status is not PaymentStatus.IN_FLIGHT:
                 return await self._resolved(payment.payment_hash, payment.amount, result)
-        return await self.follow(payment.payment_hash, payment.amount)
+        return await self.follow(payment.payment_hash, payment.amount, payment.bolt11)
 
-    async def follow(self, payment_hash: bytes, amount: Msat) -> PaymentOutcome:
-        """Track a payment already attempted until LND says how it ended (it is never
-        paid again); its outcome is in the ledger when this returns."""
+    async def follow(self, payment_hash: bytes, amount: Msat, bolt11: str) -> PaymentOutcome:
+        """Track a payment already attempted (``bolt11`` is what was paid) until LND
+        says how it ended (it is never paid again); its outcome is in the ledger when
+        this returns."""
         delay, attempt = self.first_backoff_s, 1
+        final_ms = _payable_until_ms(bolt11) + NOT_FOUND_MARGIN_MS
+        waited = False
         while True:
             try:
                 result = await self.wallet.track_payment(PaymentHash(payment_hash), self.timeout_s)
             except InvoiceNotFoundError:
-                # LND never started it: it failed before any HTLC went out
-                return await self._failed(payment_hash, amount, NEVER_STARTED)
+                if self.clock.now_ms() >= final_ms:
+                    # LND never started it and no longer can: no HTLC ever went out
+                    return await self._failed(payment_hash, amount, NEVER_STARTED)
+                if not waited:
+                    waited = True
+                    self._log.info(
+                        "LND has no record of payment %s yet; asking again until its "
+                        "invoice expires",
+                        payment_hash.hex(),
+                    )
             except WalletError as exc:
                 self._log.warning("track %s: %s", payment_hash.hex(), exc)
                 attempt += 1
@@ -180,3 +200,9 @@ class PaymentTracker:
     async def _failed(self, payment_hash: bytes, amount: Msat, reason: str) -> PaymentOutcome:
         await self.ledger.payments.failed(payment_hash, self.clock.now_ms(), reason)
         return PaymentOutcome(payment_hash, PaymentStatus.FAILED, amount, Msat(0), failure=reason)
+
+
+def _payable_until_ms(bolt11: str) -> int:
+    """When LND stops taking a payment of ``bolt11`` (0: it never would, undecodable)."""
+    facts = read_bolt11(bolt11)
+    return 0 if isinstance(facts, str) else facts.expires_at_ms

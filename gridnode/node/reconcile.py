@@ -42,7 +42,7 @@ async def reconcile_buyer(
     when = "before the restart" if session_id is None else f"in session {session_id}"
 
     async def follow(payment: PaymentRow) -> PaymentOutcome:
-        outcome = await tracker.follow(payment.payment_hash, payment.amount)
+        outcome = await tracker.follow(payment.payment_hash, payment.amount, payment.bolt11)
         if await _released_deposit(ledger, payment.session_id, outcome):
             # a hold the seller cancelled: the deposit came back, nothing failed
             log.info(

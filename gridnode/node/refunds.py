@@ -244,7 +244,7 @@ class SellerRefunds:
             return await self.tracker.pay(payment)
         except WalletError as exc:
             log.info("following refund %s: %s", payment.payment_hash.hex(), exc)
-        return await self.tracker.follow(payment.payment_hash, payment.amount)
+        return await self.tracker.follow(payment.payment_hash, payment.amount, payment.bolt11)
 
     async def _amount_of(self, note: CreditNoteRow) -> Msat:
         entries = await self.ctx.ledger.sessions.entries(

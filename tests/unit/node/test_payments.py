@@ -8,6 +8,7 @@ virtual clock: nothing here waits on the wall clock."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,14 @@ import pytest
 
 from gridnode.ledger import DuplicatePaymentError, PaymentStatus, SqliteLedger
 from gridnode.money import Msat
-from gridnode.node.payments import NEVER_STARTED, Payment, PaymentOutcome, PaymentTracker
+from gridnode.node.payments import (
+    NEVER_STARTED,
+    NOT_FOUND_MARGIN_MS,
+    Payment,
+    PaymentOutcome,
+    PaymentTracker,
+)
+from gridnode.trade.bolt11 import decode
 from gridnode.wallet.port import (
     InvoiceNotFoundError,
     PaymentHash,
@@ -71,15 +79,16 @@ def _give(answer: Answer) -> PaymentResult:
 
 class World:
     def __init__(self, ledger: SqliteLedger) -> None:
-        self.clock = VirtualClock()
+        # the fake seller dates its BOLT11s by the wall clock, as LND does
+        self.clock = VirtualClock(time.time_ns() // 1_000_000)
         self.lightning = FakeLightning()
         self.seller = FakeWallet(self.lightning, "seller")
         self.wallet = ScriptedWallet(self.lightning, self.clock)
         self.ledger = ledger
         self.tracker = PaymentTracker(ledger, self.wallet, self.clock)
 
-    async def invoice(self, amount: int = 1_000) -> Payment:
-        created = await self.seller.create_invoice(Msat(amount), "step", 600)
+    async def invoice(self, amount: int = 1_000, expiry_s: int = 60) -> Payment:
+        created = await self.seller.create_invoice(Msat(amount), "step", expiry_s)
         return Payment(created.payment_hash.value, created.bolt11, Msat(amount), Msat(10))
 
     def in_flight(self, payment: Payment) -> PaymentResult:
@@ -172,9 +181,36 @@ async def test_a_payment_lnd_never_started_fails_as_such_and_is_not_paid_again(
     outcome = await world.settle(world.tracker.pay(payment))
     assert (outcome.status, outcome.failure) == (PaymentStatus.FAILED, NEVER_STARTED)
     assert len(world.wallet.pays) == 1
+    # written failed only once LND could no longer start it: its invoice had expired
+    expires_ms = decode(payment.bolt11).expires_at_s * 1000
+    assert world.clock.now_ms() >= expires_ms + NOT_FOUND_MARGIN_MS
     row = await world.ledger.payments.get(payment.payment_hash)
     assert row is not None
     assert (row.status, row.failure) == (PaymentStatus.FAILED, "never started by LND")
+
+
+async def test_a_payment_lnd_has_no_record_of_yet_is_asked_after_until_lnd_pays_it(
+    world: World,
+) -> None:
+    """The full drill's case: a buyer killed as its pay call reached LND came back, found
+    no record in LND and wrote the payment failed; LND then paid it and the seller
+    settled it. Before its invoice expires a payment unknown to LND is not given up on."""
+    payment = await world.invoice()
+    await world.tracker.start("s1", payment)
+    world.wallet.pay_answers = [WalletUnreachableError("the node was killed mid-call")]
+    world.wallet.track_answers = [InvoiceNotFoundError("payment isn't initiated")] * 3
+    work = asyncio.create_task(world.tracker.pay(payment))
+    await world.clock.run_until(lambda: len(world.wallet.tracks) == 3, step_s=0.25, limit_s=60)
+    assert not work.done()
+    # the call that was on its way reaches LND, which pays it
+    await FakeWallet.pay_invoice(world.wallet, payment.bolt11, payment.max_fee, 5)
+    await world.clock.run_until(work.done, step_s=0.25, limit_s=60)
+    outcome = await work
+    assert outcome.succeeded
+    assert len(world.wallet.pays) == 1
+    row = await world.ledger.payments.get(payment.payment_hash)
+    assert row is not None
+    assert row.status is PaymentStatus.SUCCEEDED
 
 
 async def test_wallet_errors_are_waited_out_with_a_capped_backoff_then_the_success_is_written(
@@ -201,7 +237,9 @@ async def test_following_a_payment_never_pays_it(world: World) -> None:
     await world.tracker.start("s1", payment)
     await FakeWallet.pay_invoice(world.wallet, payment.bolt11, payment.max_fee, 5)
     world.wallet.track_answers = [world.in_flight(payment), WalletError("busy")]
-    outcome = await world.settle(world.tracker.follow(payment.payment_hash, payment.amount))
+    outcome = await world.settle(
+        world.tracker.follow(payment.payment_hash, payment.amount, payment.bolt11)
+    )
     assert outcome.succeeded
     assert world.wallet.pays == []
     assert len(world.wallet.tracks) == 3
