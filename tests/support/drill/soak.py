@@ -5,7 +5,8 @@ Every ``sample_s`` it reads each node process's resident memory, open file descr
 and threads (/proc) and each ledger's pages in use; the growth per hour of each is the
 least-squares slope of the samples after the warm-up. LND's database is measured by the
 pages bbolt has allocated (``bbolt stats``, LND stopped: once each node when trading has
-begun, and once when the run is over), not by its file, which grows in doubling steps.
+begun, with the nodes stopped for it, and once when the run is over), not by its file,
+which grows in doubling steps.
 At the end it makes every money check of the drill.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 from bench.bbolt import BboltStats, bbolt_stats, channel_db, stats_with_lnd_stopped
 from gridnode.config.settings import SellerSettings, load_settings
 from gridnode.demo.run import DemoError, DemoHarness, DemoOptions
+from gridnode.regtest.daemons import LndNode
 from tests.support.drill.drill import WATCHDOG_TIMEOUT_S, is_status_line
 from tests.support.drill.money import Party, check_money, payments_succeeded
 from tests.support.drill.receipts import check_receipts
@@ -39,6 +41,8 @@ Say = Callable[[str], None]
 LEAK_LIMITS_PER_HOUR = {"rss_kb": 1_024.0, "fds": 1.0, "threads": 1.0}
 #: The RSS's parts, reported beside it to say where it grows (not judged on their own).
 RSS_PARTS = ("rss_anon_kb", "rss_file_kb")
+#: How long the nodes, stopped to read LND's databases, may leave HTLCs pending.
+QUIET_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,7 @@ def run_soak(plan: SoakPlan, root: Path, say: Say) -> dict[str, Any]:
         started = time.time()
         watch = _Watch()
         _run(demo, 20, watch, say)
-        say("trading: reading each LND's database (each stopped for a moment)")
-        lnd_before = {n: stats_with_lnd_stopped(network, i) for i, n in enumerate(_names(demo))}
+        lnd_before = _lnd_stats_between_trading(demo, say)
         paid_before = _payments(demo)
         measured_from = time.time()
         deadline = started + plan.minutes * 60
@@ -95,6 +98,40 @@ def run_soak(plan: SoakPlan, root: Path, say: Say) -> dict[str, Any]:
         if demo.parts is not None:
             demo.stop()
             demo.parts.network.down()
+
+
+def _lnd_stats_between_trading(demo: DemoHarness, say: Say) -> dict[str, BboltStats]:
+    """Each LND's database, read with that LND stopped while no node trades: the nodes
+    stop cleanly first (no payment is then left in flight in a stopped LND; one stopped
+    mid-payment kept a payment in flight for the rest of a run) and start again after."""
+    assert demo.parts is not None
+    parts = demo.parts
+    say("stopping the nodes to read each LND's database (each stopped for a moment)")
+    names = list(parts.processes)
+    for name in names:
+        parts.processes[name].stop()
+    deadline = time.monotonic() + QUIET_WAIT_S
+    while (busy := _htlcs_pending(parts.network.nodes)) and time.monotonic() < deadline:
+        time.sleep(1.0)
+    if busy:
+        say(f"HTLCs still pending after {QUIET_WAIT_S:g} s: {busy}")
+    stats = {n: stats_with_lnd_stopped(parts.network, i) for i, n in enumerate(_names(demo))}
+    for name in names:
+        demo.restart(name)
+    say("nodes started again: trading")
+    return stats
+
+
+def _htlcs_pending(nodes: list[LndNode]) -> int:
+    """HTLCs still pending on every channel of ``nodes``."""
+    pending = 0
+    for node in nodes:
+        admin = node.admin()
+        try:
+            pending += sum(len(c.pending_htlcs) for c in admin.channels())
+        finally:
+            admin.close()
+    return pending
 
 
 def _names(demo: DemoHarness) -> list[str]:
