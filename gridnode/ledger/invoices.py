@@ -19,6 +19,15 @@ from gridnode.money import Msat
 _SETTABLE = (InvoiceState.ACCEPTED, InvoiceState.CANCELED)
 
 
+#: A day's settlements per peer (``state`` a literal, so the partial index applies).
+SETTLED_PER_PEER_SQL = (
+    "SELECT s.peer_fingerprint, SUM(COALESCE(NULLIF(i.amount_paid_msat, 0), i.amount_msat))"
+    " FROM invoices i JOIN sessions s ON s.session_id = i.session_id"
+    " WHERE i.state = 'settled' AND i.settled_at_ms >= ?"
+    " GROUP BY s.peer_fingerprint"
+)
+
+
 class InvoiceRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -169,6 +178,14 @@ class InvoiceRepository:
             )
             for h, s, p, hd, b, a, st, c, si, ap, sa, pi in rows
         ]
+
+    def settled_per_peer_since(self, since_ms: int) -> dict[str, Msat]:
+        """Per peer fingerprint, what its sessions' invoices settled since ``since_ms``
+        brought in (what was paid, or the amount when LND did not say). Summed here, by
+        an index on the settlement time: a timer asking for a day's spending never loads
+        the years of invoices a ledger holds."""
+        rows = self._db.query(SETTLED_PER_PEER_SQL, (since_ms,))
+        return {str(peer): Msat(int(total)) for peer, total in rows}
 
     def unpruned_canceled(self) -> list[bytes]:
         """Cancelled invoices LND still keeps a record of (the node's pruner deletes them)."""

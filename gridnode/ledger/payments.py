@@ -15,6 +15,14 @@ from gridnode.ledger.errors import DuplicatePaymentError
 from gridnode.ledger.rows import PaymentRow, PaymentStatus
 from gridnode.money import Msat
 
+#: A day's payments per peer (``status`` a literal, so the partial index applies).
+PAID_PER_PEER_SQL = (
+    "SELECT s.peer_fingerprint, SUM(p.amount_msat + p.fee_msat)"
+    " FROM payments p JOIN sessions s ON s.session_id = p.session_id"
+    " WHERE p.status = 'succeeded' AND p.resolved_at_ms >= ?"
+    " GROUP BY s.peer_fingerprint"
+)
+
 
 class PaymentRepository:
     def __init__(self, db: Database) -> None:
@@ -103,6 +111,12 @@ class PaymentRepository:
             "WHERE (?1 IS NULL OR session_id = ?1) AND (?2 IS NULL OR status = ?2)",
             (session_id, None if status is None else status.value),
         )
+
+    def paid_per_peer_since(self, since_ms: int) -> dict[str, Msat]:
+        """Per peer fingerprint, what the payments that succeeded since ``since_ms``
+        cost (amounts and fees); summed here, as the invoices' are."""
+        rows = self._db.query(PAID_PER_PEER_SQL, (since_ms,))
+        return {str(peer): Msat(int(total)) for peer, total in rows}
 
     def unpruned(self, limit: int) -> list[bytes]:
         """Resolved payments whose LND record has not been deleted yet, oldest first."""

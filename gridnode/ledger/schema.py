@@ -139,6 +139,13 @@ MIGRATIONS: tuple[str, ...] = (
         CHECK (state != 'paid' OR preimage IS NOT NULL)
     );
     """,
+    # 5: what each peer spent over the last day is summed on a timer (the liquidity
+    # watch); these let it read that day's rows, not every invoice and payment ever held
+    """
+    CREATE INDEX invoices_settled_by_time ON invoices (settled_at_ms) WHERE state = 'settled';
+    CREATE INDEX payments_succeeded_by_time ON payments (resolved_at_ms)
+        WHERE status = 'succeeded';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -175,6 +175,9 @@ class Invoices:
     async def unpruned_canceled(self) -> list[bytes]:
         return await self._run(self._repo.unpruned_canceled)
 
+    async def settled_per_peer_since(self, since_ms: int) -> dict[str, Msat]:
+        return await self._run(self._repo.settled_per_peer_since, since_ms)
+
     async def mark_pruned(self, payment_hashes: Sequence[bytes]) -> None:
         await self._run(self._repo.mark_pruned, payment_hashes)
 
@@ -216,6 +219,9 @@ class Payments:
         self, session_id: str | None = None, status: PaymentStatus | None = None
     ) -> list[PaymentRow]:
         return await self._run(self._repo.find, session_id, status)
+
+    async def paid_per_peer_since(self, since_ms: int) -> dict[str, Msat]:
+        return await self._run(self._repo.paid_per_peer_since, since_ms)
 
     async def unpruned(self, limit: int) -> list[bytes]:
         return await self._run(self._repo.unpruned, limit)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridnode.clock import Clock, wait_for
-from gridnode.ledger import InvoiceState, Ledger, PaymentStatus
+from gridnode.ledger import Ledger
 from gridnode.liquidity.outlook import DAY_MS, PeerLiquidity, outlook, period_need, refusal
 from gridnode.money import Msat
 from gridnode.wallet.port import ChannelLister, WalletError
@@ -74,7 +74,6 @@ class LiquidityWatch:
         self._refused_since_listing = False
         #: each watched peer's latest outlook, by fingerprint
         self.outlooks: dict[str, PeerLiquidity] = {}
-        self._peer_of_session: dict[str, str] = {}
 
     @property
     def warnings(self) -> list[str]:
@@ -155,31 +154,11 @@ class LiquidityWatch:
     async def _spent_since(self, since_ms: int) -> dict[str, Msat]:
         """What each peer paid the node (it sells to them: settled invoices) or the
         node paid it (it buys from them: payments) over the last day."""
-        spent: dict[str, Msat] = {}
         sides = {self._side(peer) for peer in self.peers}
-        rows: list[tuple[str, Msat]] = []
+        spent: dict[str, Msat] = {}
         if "seller" in sides:
-            rows += [
-                (i.session_id, i.amount_paid or i.amount)
-                for i in await self.ledger.invoices.find(None, InvoiceState.SETTLED)
-                if (i.settled_at_ms or 0) >= since_ms
-            ]
+            spent.update(await self.ledger.invoices.settled_per_peer_since(since_ms))
         if sides - {"seller"}:
-            rows += [
-                (p.session_id, p.amount + p.fee)
-                for p in await self.ledger.payments.find(None, PaymentStatus.SUCCEEDED)
-                if (p.resolved_at_ms or 0) >= since_ms
-            ]
-        for session_id, amount in rows:
-            peer = await self._peer(session_id)
-            if peer:
+            for peer, amount in (await self.ledger.payments.paid_per_peer_since(since_ms)).items():
                 spent[peer] = spent.get(peer, Msat(0)) + amount
         return spent
-
-    async def _peer(self, session_id: str) -> str:
-        known = self._peer_of_session.get(session_id)
-        if known is None:
-            row = await self.ledger.sessions.get(session_id)
-            known = row.peer_fingerprint if row is not None else ""
-            self._peer_of_session[session_id] = known
-        return known
