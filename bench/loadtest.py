@@ -147,7 +147,10 @@ async def run_load(
         if flooder is not None:
             flooder.terminate()
             flooder.join(5)
-            report.flood_connections, report.flood_bytes = counters[0], counters[1]
+            # read past the array's lock: a flooder terminated while holding it would
+            # hold it for good (a loaded machine once hung the suite's run here)
+            raw = counters.get_obj()
+            report.flood_connections, report.flood_bytes = raw[0], raw[1]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
