@@ -13,6 +13,7 @@ from gridnode.hardware.budget import meter_budget
 from gridnode.hardware.bus import ModbusBus
 from gridnode.hardware.meter import ModbusMeter
 from gridnode.hardware.profile import load_profile
+from gridnode.hardware.sim import slave as slave_module
 from tests.support.sim_bus import BusFactory
 
 SDM120 = load_profile("sdm120")
@@ -60,3 +61,18 @@ async def test_line_timing_matches_the_budget(sim_bus: BusFactory, baud: int) ->
     # the emulated line is never faster than the wire; how much a busy machine adds on
     # top is printed, not asserted (scripts/bench_meter.py measures it)
     assert elapsed >= wire * 0.95
+
+
+async def test_a_slave_serving_for_days_keeps_only_its_latest_exchanges(
+    sim_bus: BusFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slave_module, "EXCHANGES_KEPT", 8)
+    sim = sim_bus([("sdm120", 1)], relay_on=True)
+    with ModbusBus(sim.slave.port, 9600, timeout_s=0.3, gap_s=0.0) as bus:
+        meter = ModbusMeter(bus, SDM120, 1, retries=0)
+        for _ in range(5):  # a serial-number read, then 4 blocks a sample: 21 exchanges
+            await meter.read()
+    kept = sim.slave.exchanges
+    assert 4 <= len(kept) <= 8
+    assert [e.received_at for e in kept] == sorted(e.received_at for e in kept)
+    assert kept[-1].answered_at is not None  # the newest are the ones kept
