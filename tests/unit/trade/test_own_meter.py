@@ -151,6 +151,25 @@ def test_a_claim_no_fresh_reading_can_judge_is_the_buyers_meter_fault() -> None:
     assert comparison.check(TOLERANCE, POWER_BOUND_MW, FRESH_MS, 7_000) is None
 
 
+def test_the_comparison_keeps_only_the_readings_a_claim_can_still_need() -> None:
+    """An hour of readings every half second and a claim a second: each judged as it
+    comes, and only the readings within the freshness window of now are kept (the soak:
+    4,096 kept readings were half a megabyte a session)."""
+    comparison = MeterComparison()
+    power_mw = 2_000_000
+    for at_ms in range(0, 3_600_000, 500):
+        comparison.add_own(at_ms, power_mw * at_ms // 3_600_000)
+        if at_ms % 1_000 == 0:
+            comparison.add_claim(at_ms, power_mw * at_ms // 3_600_000)
+        assert comparison.check(TOLERANCE, POWER_BOUND_MW, FRESH_MS, at_ms) is None
+        assert len(comparison.own) <= FRESH_MS // 500 + 2
+    # a claim arriving now is still judged against the kept readings: too much is caught
+    comparison.add_claim(3_599_500, 3_000_000)
+    found = comparison.check(TOLERANCE, POWER_BOUND_MW, FRESH_MS, 3_599_500 + FRESH_MS + 1)
+    assert found is not None
+    assert found.finding is Finding.OVER_CLAIM
+
+
 def test_the_counter_watch_allows_two_register_steps_before_it_calls_the_counter_stuck() -> None:
     watch = CounterWatch(register_step_mwh=10)
     # 3.6 kW is 1 mWh a ms: a reading every 5 ms adds 5 mWh, half a register step; the
