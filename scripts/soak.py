@@ -29,7 +29,9 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=60.0)
     parser.add_argument("--buyers", type=int, default=5)
     parser.add_argument("--sample-s", type=float, default=30.0, help="seconds between samples")
-    parser.add_argument("--warmup-s", type=float, default=300.0, help="left out of the slopes")
+    parser.add_argument(
+        "--warmup-s", type=float, default=SoakPlan.warmup_s, help="left out of the slopes"
+    )
     parser.add_argument("--dir", type=Path, default=None, help="keep the demo's files here")
     args = parser.parse_args()
     plan = SoakPlan(args.minutes, args.buyers, args.sample_s, args.warmup_s)
