@@ -15,6 +15,12 @@ judged once everything has settled is checked at the end (``final``):
 - **ledger = LND**: what each ledger says of a payment or an invoice is what LND says;
   at the end no payment the ledger calls in flight is finished in LND, and no deposit is
   left locked (accepted) in LND.
+
+The nodes trade on while the checks read, so each ledger is read twice, before LND and
+after: what a ledger says has happened (settled, paid) LND did first, so it is judged
+by the ledger read before LND's; what LND holds its node wrote first, so it is judged
+by the ledger read after. One read on either side judges a payment that finished in
+between a disagreement (the full drill's 230301a9 "settled here, OPEN in LND").
 """
 
 from __future__ import annotations
@@ -63,14 +69,21 @@ def rows(ledger: Path, sql: str) -> list[tuple[Any, ...]]:
     """Rows of ``sql`` on a ledger opened read-only (beside its running node); none
     while the file does not exist, or exists without its tables: its node has just
     created it and not yet its schema (a drill on a busy machine read one so)."""
+    return snapshot(ledger, sql)[0]
+
+
+def snapshot(ledger: Path, *queries: str) -> list[list[tuple[Any, ...]]]:
+    """The rows of each query, all read in one read transaction: one moment of the
+    ledger, however its node writes meanwhile."""
     if not ledger.exists():
-        return []
-    db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30)
+        return [[] for _ in queries]
+    db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30, isolation_level=None)
     try:
-        return list(db.execute(sql).fetchall())
+        db.execute("BEGIN")
+        return [list(db.execute(sql).fetchall()) for sql in queries]
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
-            return []
+            return [[] for _ in queries]
         raise
     finally:
         db.close()
@@ -84,44 +97,79 @@ def payments_succeeded(ledger: Path) -> int:
 
 def check_money(seller: Party, buyers: list[Party], probe: LndProbe, *, final: bool) -> MoneyReport:
     report = MoneyReport()
+    invoices_before = _seller_invoices(seller.ledger)
+    payments_before = {buyer.name: _buyer_payments(buyer.ledger) for buyer in buyers}
     invoices = {i["payment_hash"]: i for i in probe.ask("invoices", seller.lnd)}
+    paid = {b.name: {p["payment_hash"]: p for p in probe.ask("payments", b.lnd)} for b in buyers}
     probes = {h for h, i in invoices.items() if str(i["memo"]).startswith(PROBE_MEMO)}
-    _seller(seller, invoices, probes, report, final)
+    _seller(seller, invoices_before, invoices, report, final)
     seen: dict[str, str] = {}
     for buyer in buyers:
-        payments = {p["payment_hash"]: p for p in probe.ask("payments", buyer.lnd)}
-        _buyer(buyer, payments, invoices, probes, report, final)
-        for (payment_hash,) in rows(buyer.ledger, "SELECT hex(payment_hash) FROM payments"):
-            other = seen.setdefault(payment_hash.lower(), buyer.name)
+        _buyer(buyer, payments_before[buyer.name], paid[buyer.name], invoices, report, final)
+        held = _hashes(buyer.ledger, "payments")  # after LND's: every payment it holds
+        for payment_hash, theirs in paid[buyer.name].items():
+            if payment_hash not in held and payment_hash not in probes:
+                report.add(
+                    "paid_once",
+                    f"{buyer.name}'s LND has a {theirs['status']} payment {payment_hash} "
+                    "its ledger never held",
+                )
+        for payment_hash in held:
+            other = seen.setdefault(payment_hash, buyer.name)
             if other != buyer.name:
                 report.add("paid_once", f"{buyer.name} and {other} both paid {payment_hash}")
+    issued = _hashes(seller.ledger, "invoices")  # after LND's: every invoice it made
+    for payment_hash, theirs in invoices.items():
+        if theirs["state"] == "SETTLED" and payment_hash not in issued | probes:
+            report.add("credited_once", f"{payment_hash} settled in LND, unknown to the ledger")
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _SellerLedger:
+    """One moment of the seller's ledger: its invoices, its credits, its wallet cursor."""
+
+    invoices: dict[str, tuple[Any, ...]]
+    credits: Counter[tuple[str, str]]
+    cursor_index: int
+
+
+def _seller_invoices(ledger: Path) -> _SellerLedger:
+    invoices, credits, cursor = snapshot(
+        ledger,
+        "SELECT hex(payment_hash), purpose, state, amount_msat, amount_paid_msat,"
+        " settle_index, session_id FROM invoices",
+        "SELECT hex(payment_hash), session_id FROM journal WHERE kind = 'payment_settled'",
+        "SELECT settle_index FROM wallet_cursor",
+    )
+    return _SellerLedger(
+        invoices={
+            h.lower(): (purpose, state, amount, paid, index, session)
+            for h, purpose, state, amount, paid, index, session in invoices
+        },
+        credits=Counter((h.lower(), s) for h, s in credits),
+        cursor_index=int(cursor[0][0]) if cursor else 0,
+    )
+
+
+def _buyer_payments(ledger: Path) -> list[tuple[Any, ...]]:
+    return rows(
+        ledger, "SELECT hex(payment_hash), amount_msat, status, hex(preimage), pruned FROM payments"
+    )
+
+
+def _hashes(ledger: Path, table: str) -> set[str]:
+    return {h.lower() for (h,) in rows(ledger, f"SELECT hex(payment_hash) FROM {table}")}
 
 
 def _seller(
     seller: Party,
+    ledger: _SellerLedger,
     lnd: dict[str, dict[str, Any]],
-    probes: set[str],
     report: MoneyReport,
     final: bool,
 ) -> None:
-    ours = {
-        h.lower(): (purpose, state, amount, paid, index, session)
-        for h, purpose, state, amount, paid, index, session in rows(
-            seller.ledger,
-            "SELECT hex(payment_hash), purpose, state, amount_msat, amount_paid_msat,"
-            " settle_index, session_id FROM invoices",
-        )
-    }
-    credits = Counter(
-        (h.lower(), s)
-        for h, s in rows(
-            seller.ledger,
-            "SELECT hex(payment_hash), session_id FROM journal WHERE kind = 'payment_settled'",
-        )
-    )
-    cursor = rows(seller.ledger, "SELECT settle_index FROM wallet_cursor")
-    cursor_index = int(cursor[0][0]) if cursor else 0
+    ours, credits, cursor_index = ledger.invoices, ledger.credits, ledger.cursor_index
     report.counts["invoices"] = len(ours)
     report.counts["invoices_settled"] = sum(1 for v in ours.values() if v[1] == "settled")
     for (payment_hash, session), count in credits.items():
@@ -153,9 +201,6 @@ def _seller(
             report.add("credited_once", f"{payment_hash} settled in LND, {state} in the ledger")
         elif final and purpose == "deposit" and lnd_state == "ACCEPTED":
             report.add("deposit_released", f"deposit {payment_hash} still locked in LND")
-    for payment_hash, theirs in lnd.items():
-        if theirs["state"] == "SETTLED" and payment_hash not in ours and payment_hash not in probes:
-            report.add("credited_once", f"{payment_hash} settled in LND, unknown to the ledger")
 
 
 def _uncredited(seller: Party, payment_hash: str, session: str, report: MoneyReport) -> None:
@@ -181,21 +226,15 @@ def _uncredited(seller: Party, payment_hash: str, session: str, report: MoneyRep
 
 def _buyer(
     buyer: Party,
+    ours: list[tuple[Any, ...]],
     lnd: dict[str, dict[str, Any]],
     invoices: dict[str, dict[str, Any]],
-    probes: set[str],
     report: MoneyReport,
     final: bool,
 ) -> None:
-    ours = rows(
-        buyer.ledger,
-        "SELECT hex(payment_hash), amount_msat, status, hex(preimage), pruned FROM payments",
-    )
     report.counts[f"{buyer.name}_payments"] = len(ours)
-    known = set()
     for payment_hash, amount, status, preimage, _pruned in ours:
         payment_hash = payment_hash.lower()
-        known.add(payment_hash)
         theirs = lnd.get(payment_hash)
         lnd_status = theirs["status"] if theirs else None
         invoice = invoices.get(payment_hash)
@@ -220,10 +259,3 @@ def _buyer(
                 report.add("ledger_matches_lnd", f"{where}: failed here, settled by the seller")
         elif final and lnd_status in ("SUCCEEDED", "FAILED"):
             report.add("ledger_matches_lnd", f"{where}: in flight here, {lnd_status} in LND")
-    for payment_hash, theirs in lnd.items():
-        if payment_hash not in known and payment_hash not in probes:
-            report.add(
-                "paid_once",
-                f"{buyer.name}'s LND has a {theirs['status']} payment {payment_hash} "
-                "its ledger never held",
-            )
