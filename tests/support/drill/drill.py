@@ -19,9 +19,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 from gridnode.config.settings import SellerSettings, load_settings
 from gridnode.demo.run import DemoHarness, DemoOptions
 from gridnode.node.main import CLOCK_SHIFT_ENV
+from gridnode.regtest.processes import RegtestError
 from tests.support.drill.channels import dead_channels, replace_channel
 from tests.support.drill.diagnose import diagnose
 from tests.support.drill.disk import Tmpfs
@@ -195,11 +198,20 @@ def _wait_trading(world: _World, timeout_s: float, what: str) -> float | None:
 
 
 def _replace_dead_channels(world: _World, what: str) -> bool:
+    """Replace each channel LND failed for good; True if any was. One the harness could
+    not replace is a problem of the run (the wait goes on, and looks again): a crash
+    here once threw away 47 minutes of a full drill's findings."""
     parts = world.demo.parts
     assert parts is not None
     dead = dead_channels(parts.network)
     for channel in dead:
-        replaced = replace_channel(parts.network, channel, world.injector.say)
+        try:
+            replaced = replace_channel(parts.network, channel, world.injector.say)
+        except (RegtestError, grpc.RpcError) as exc:
+            text = f"the harness could not replace a channel LND failed: {exc}"
+            world.injector.say(text)
+            world.problems.append((what, Problem("channel_replaced", text)))
+            return False
         world.lnd_channels_replaced.append({"while_waiting_for": what, **replaced})
     return bool(dead)
 
