@@ -122,8 +122,28 @@ def wait_until(demo: DemoHarness, what: str, check: Callable[[], bool], timeout_
     return waited
 
 
+#: How often the circuit rewrites its state file (gridnode.demo.circuit.serve_estate).
+STATE_WRITE_S = 0.5
+
+
+def fresh_circuit_state(demo: DemoHarness) -> dict[str, Any]:
+    """The circuit's state as written after this call: the file can be up to one write
+    old, and a seller cuts the relay and pays a refund within that (the tariff test
+    once read the relay of a buyer already paid back as on, from the write before)."""
+    asked = time.time()
+    deadline = time.monotonic() + STATE_WRITE_S + SCHEDULING_MARGIN_S
+    while (state := circuit_state(demo))["at"] < asked:
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"the circuit wrote no state within {STATE_WRITE_S + SCHEDULING_MARGIN_S} s"
+            )
+        time.sleep(0.05)
+    return state
+
+
 def relay_on(demo: DemoHarness, index: int = 0) -> bool:
-    return bool(circuit_state(demo)["circuits"][index]["relay_on"])
+    """Whether circuit ``index``'s relay is on now (a state written after the call)."""
+    return bool(fresh_circuit_state(demo)["circuits"][index]["relay_on"])
 
 
 #: The nodes' control tick: the demo starts them with the node's default.
