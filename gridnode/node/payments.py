@@ -6,7 +6,9 @@ an ended session left in flight (:meth:`PaymentTracker.follow`). Either way the 
 the wallet port hold (DESIGN.md invariant 4):
 
 - the attempt is in the ledger before the wallet sees it, and a payment hash is
-  attempted once only (the ledger refuses a second attempt);
+  attempted once only (the ledger refuses a second attempt). A pay call that never
+  reached LND (no connection could be made, or LND was still starting) is made again
+  once LND takes calls, while its invoice is payable: LND never saw the first;
 - a payment counts as made only when the wallet says it succeeded; its preimage and fee
   go into the ledger before anyone is told;
 - a payment still in flight is never paid again and never given up on: it is tracked,
@@ -35,6 +37,7 @@ from gridnode.wallet.port import (
     PaymentStatus,
     Wallet,
     WalletError,
+    WalletNotConnectedError,
 )
 
 log = logging.getLogger("gridnode.node")
@@ -133,15 +136,33 @@ class PaymentTracker:
         return outcome
 
     async def _pay(self, payment: Payment) -> PaymentOutcome:
-        try:
-            result = await self.wallet.pay_invoice(payment.bolt11, payment.max_fee, self.timeout_s)
-        except WalletError as exc:  # the wallet may have started it all the same
-            self._log.warning("pay %s: %s; tracking it", payment.payment_hash.hex(), exc)
-            self._error(payment.payment_hash, exc, 1)
-        else:
-            if result.status is not PaymentStatus.IN_FLIGHT:
-                return await self._resolved(payment.payment_hash, payment.amount, result)
-        return await self.follow(payment.payment_hash, payment.amount, payment.bolt11)
+        delay, attempt = self.first_backoff_s, 1
+        payable_until_ms = _payable_until_ms(payment.bolt11)
+        while True:
+            try:
+                result = await self.wallet.pay_invoice(
+                    payment.bolt11, payment.max_fee, self.timeout_s
+                )
+            except WalletNotConnectedError as exc:
+                # the call never reached LND: made again once LND takes calls (the full
+                # drill found a deposit waited on until its invoice expired instead)
+                self._error(payment.payment_hash, exc, attempt)
+                if attempt == 1:
+                    self._log.warning(
+                        "pay %s: %s; paying once LND takes calls", payment.payment_hash.hex(), exc
+                    )
+                attempt += 1
+                await self.clock.sleep(delay)
+                delay = min(delay * 2, self.max_backoff_s)
+                if self.clock.now_ms() < payable_until_ms:  # LND would refuse it after
+                    continue
+            except WalletError as exc:  # the wallet may have started it all the same
+                self._log.warning("pay %s: %s; tracking it", payment.payment_hash.hex(), exc)
+                self._error(payment.payment_hash, exc, attempt)
+            else:
+                if result.status is not PaymentStatus.IN_FLIGHT:
+                    return await self._resolved(payment.payment_hash, payment.amount, result)
+            return await self.follow(payment.payment_hash, payment.amount, payment.bolt11)
 
     async def follow(self, payment_hash: bytes, amount: Msat, bolt11: str) -> PaymentOutcome:
         """Track a payment already attempted (``bolt11`` is what was paid) until LND

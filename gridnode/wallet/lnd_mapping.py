@@ -29,6 +29,7 @@ from gridnode.wallet.port import (
     Preimage,
     WalletAuthError,
     WalletError,
+    WalletNotConnectedError,
     WalletTlsError,
     WalletUnreachableError,
 )
@@ -151,6 +152,9 @@ def channel_info(channel: ln.Channel) -> ChannelInfo:
 #: What LND says while it starts up or waits for its wallet to be ready.
 _STARTING = ("in the process of starting up", "not yet ready to accept calls", "waiting to start")
 
+#: What gRPC says of a call it could not send: no connection to LND was made.
+_NOT_CONNECTED = ("failed to connect", "connection refused")
+
 
 def rpc_error(
     exc: grpc.RpcError, target: str, payment_hash: PaymentHash | None = None
@@ -165,7 +169,14 @@ def rpc_error(
                 f"LND at {target} presented a TLS certificate that does not match the "
                 "configured one; point tls_cert at that node's tls.cert."
             )
-        return WalletUnreachableError(
+        # gRPC sends a call only on an established connection: one refused at connect
+        # never reached LND (a reset or a deadline may have reached it)
+        kind = (
+            WalletNotConnectedError
+            if any(words in lowered for words in _NOT_CONNECTED)
+            else WalletUnreachableError
+        )
+        return kind(
             f"LND at {target} is unreachable ({details}); check that lnd runs and that "
             "host and port are right."
         )
@@ -174,7 +185,7 @@ def rpc_error(
     if any(words in lowered for words in _STARTING):
         # LND answers UNKNOWN while it starts (its RPC server is up, the wallet is not):
         # a moment's wait, like an unreachable LND, not a failure
-        return WalletUnreachableError(
+        return WalletNotConnectedError(
             f"LND at {target} is still starting ({details}); the node waits for it."
         )
     if (

@@ -199,6 +199,12 @@ class WalletUnreachableError(WalletError, DependencyUnreachableError):
     """LND could not be reached (host down, port closed, network)."""
 
 
+class WalletNotConnectedError(WalletUnreachableError):
+    """The call never reached LND's handlers: no connection could be made, or LND was
+    still starting and refused it. Nothing the call asked for was done, so it may be
+    made again (a pay call above all: LND never saw it)."""
+
+
 class WalletTlsError(WalletUnreachableError):
     """LND's TLS certificate did not match the one configured."""
 

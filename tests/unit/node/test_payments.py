@@ -30,6 +30,7 @@ from gridnode.wallet.port import (
     PaymentHash,
     PaymentResult,
     WalletError,
+    WalletNotConnectedError,
     WalletUnreachableError,
 )
 from tests.support.clock import VirtualClock
@@ -211,6 +212,47 @@ async def test_a_payment_lnd_has_no_record_of_yet_is_asked_after_until_lnd_pays_
     row = await world.ledger.payments.get(payment.payment_hash)
     assert row is not None
     assert row.status is PaymentStatus.SUCCEEDED
+
+
+async def test_a_pay_call_that_never_reached_lnd_is_made_again_once_lnd_takes_calls(
+    world: World,
+) -> None:
+    """The full drill's stall: the buyer's pay calls came while its LND refused
+    connections; the tracker followed a payment LND had never seen until its invoice
+    expired (a deposit: minutes), so the session closed having paid nothing. A call gRPC
+    could not even send is made again, with the backoff, once LND answers; it pays once."""
+    payment = await world.invoice()
+    await world.tracker.start("s1", payment)
+    refused = WalletNotConnectedError("failed to connect to all addresses: Connection refused")
+    world.wallet.pay_answers = [refused] * 3
+    outcome = await world.settle(world.tracker.pay(payment))
+    assert outcome.succeeded
+    gaps = [b - a for a, b in zip(world.wallet.pays, world.wallet.pays[1:], strict=False)]
+    assert gaps == pytest.approx([0.5, 1.0, 2.0])  # three refused, the fourth reached LND
+    assert world.wallet.tracks == []  # nothing in flight to follow
+    invoice = await world.seller.lookup_invoice(PaymentHash(payment.payment_hash))
+    assert invoice.amount_paid == payment.amount  # paid once
+    row = await world.ledger.payments.get(payment.payment_hash)
+    assert row is not None
+    assert row.status is PaymentStatus.SUCCEEDED
+
+
+async def test_a_pay_call_never_sent_before_its_invoice_expired_is_written_never_started(
+    world: World,
+) -> None:
+    payment = await world.invoice(expiry_s=10)
+    await world.tracker.start("s1", payment)
+    world.wallet.pay_answers = [WalletNotConnectedError("LND is still starting")] * 100
+    world.wallet.track_answers = [InvoiceNotFoundError("payment isn't initiated")] * 100
+    outcome = await world.settle(world.tracker.pay(payment))
+    assert (outcome.status, outcome.failure) == (PaymentStatus.FAILED, NEVER_STARTED)
+    expires_ms = decode(payment.bolt11).expires_at_s * 1000
+    # no call after the invoice expired: LND would refuse it, and it is written failed
+    # once LND can no longer start one that was on its way
+    started_ms = world.clock.now_ms() - world.clock.monotonic() * 1000  # no jumps here
+    assert world.wallet.pays
+    assert all(started_ms + t * 1000 < expires_ms for t in world.wallet.pays)
+    assert world.clock.now_ms() >= expires_ms + NOT_FOUND_MARGIN_MS
 
 
 async def test_wallet_errors_are_waited_out_with_a_capped_backoff_then_the_success_is_written(

@@ -19,6 +19,7 @@ from gridnode.wallet.port import (
     PaymentStatus,
     WalletAuthError,
     WalletError,
+    WalletNotConnectedError,
     WalletTlsError,
     WalletUnreachableError,
 )
@@ -139,7 +140,17 @@ def test_balances_are_msat() -> None:
 @pytest.mark.parametrize(
     ("code", "details", "error"),
     [
-        (grpc.StatusCode.UNAVAILABLE, "failed to connect to all addresses", WalletUnreachableError),
+        (  # never sent: the call may be made again
+            grpc.StatusCode.UNAVAILABLE,
+            "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:44689: "
+            "Failed to connect to remote host: Connection refused",
+            WalletNotConnectedError,
+        ),
+        (  # a connection that broke mid-call: LND may have taken the call
+            grpc.StatusCode.UNAVAILABLE,
+            "Socket closed",
+            WalletUnreachableError,
+        ),
         (
             grpc.StatusCode.UNAVAILABLE,
             "Ssl handshake failed: CERTIFICATE_VERIFY_FAILED",
@@ -149,7 +160,7 @@ def test_balances_are_msat() -> None:
         (  # found by the fault drill: a node started while its LND restarts
             grpc.StatusCode.UNKNOWN,
             "the RPC server is in the process of starting up, but not yet ready to accept calls",
-            WalletUnreachableError,
+            WalletNotConnectedError,
         ),
         (grpc.StatusCode.UNKNOWN, "verification failed: signature mismatch", WalletAuthError),
         (grpc.StatusCode.UNKNOWN, "permission denied", WalletAuthError),
