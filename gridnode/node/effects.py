@@ -35,6 +35,7 @@ from gridnode.trade.events import (
 )
 from gridnode.trade.messages import InvoicePurpose as TradePurpose
 from gridnode.wallet.port import (
+    HeldPaymentLostError,
     InvoiceNotFoundError,
     InvoiceState,
     PaymentHash,
@@ -241,11 +242,18 @@ class Effects:
             self._post(EffectFailed(Effect.SETTLE_DEPOSIT, payment_hash, reason, False))
             return
         wallet = self.ports.wallet
-        await self._retrying(
-            Effect.SETTLE_DEPOSIT,
-            payment_hash,
-            lambda: wallet.settle_hold_invoice(Preimage(preimage)),
-        )
+        try:
+            await self._retrying(
+                Effect.SETTLE_DEPOSIT,
+                payment_hash,
+                lambda: wallet.settle_hold_invoice(Preimage(preimage)),
+                final=(HeldPaymentLostError,),
+            )
+        except HeldPaymentLostError as exc:
+            # the deposit cannot be kept: its payment is let go, as the buyer's LND will
+            # (the session hears of the cancel and closes on it; nothing is credited)
+            self._failed(Effect.SETTLE_DEPOSIT, payment_hash, exc, retrying=False)
+            await self.cancel_hold(payment_hash)
 
     async def cancel_hold(self, payment_hash: bytes) -> None:
         wallet = self.ports.wallet

@@ -58,6 +58,8 @@ class SellerBilling:
     payment_size: Msat = _NOTHING
     deposit_hash: bytes = b""
     deposit_locked: bool = False
+    #: The locked deposit is being settled for a default at the close.
+    deposit_kept: bool = False
     deposit_amount: Msat = _NOTHING
     #: Until when the locked deposit can be relied on (its time lock less the safety).
     deposit_cover_until_ms: int = _FOREVER_MS
@@ -176,6 +178,7 @@ class SellerBilling:
         if self.deposit_locked and deposit and credit < 0:
             out.append(Record(LedgerKind.BREACH, now_ms, "the buyer owes at close: deposit kept"))
             out.append(SettleHoldInvoice(deposit))
+            self.deposit_kept = True
             return True
         if self.deposit_locked and deposit:
             out.append(CancelHoldInvoice(deposit))

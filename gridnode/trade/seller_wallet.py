@@ -96,9 +96,11 @@ class SellerWalletEvents:
         if payment_hash != self.billing.deposit_hash:
             return
         if self.state is _S.CLOSING:
-            out.append(
-                Record(LedgerKind.DEPOSIT, now_ms, "deposit refunded", payment_hash=payment_hash)
-            )
+            # kept for a default, yet cancelled: its payment could not be claimed (its
+            # channel closed under the hold), so nothing was kept
+            kept = self.billing.deposit_kept
+            text = "deposit not kept: its payment was let go" if kept else "deposit refunded"
+            out.append(Record(LedgerKind.DEPOSIT, now_ms, text, payment_hash=payment_hash))
             self.closing.released = True
         elif self.state in _LIVE:
             # Expired unpaid, or cancelled under us while locked: either way it is gone.

@@ -9,6 +9,7 @@ settle index; a hold invoice's ACCEPTED and CANCELED states come from
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 from collections.abc import AsyncIterator, Sequence
@@ -31,6 +32,7 @@ from gridnode.wallet.port import (
     ChannelInfo,
     CreatedInvoice,
     DecodedInvoice,
+    HeldPaymentLostError,
     InvoiceNotFoundError,
     InvoiceState,
     InvoiceStatus,
@@ -175,6 +177,19 @@ class LndWallet:
         )
 
     async def settle_hold_invoice(self, preimage: Preimage) -> None:
+        payment_hash = PaymentHash(hashlib.sha256(preimage.value).digest())
+        invoice = await self._unary(
+            self._ln.LookupInvoice, ln.PaymentHash(r_hash=payment_hash.value)
+        )
+        if invoice.state == ln.Invoice.ACCEPTED:
+            channels = await self._unary(self._ln.ListChannels, ln.ListChannelsRequest())
+            if lost := mapping.lost_htlc_channels(invoice, channels):
+                raise HeldPaymentLostError(
+                    f"the payment held by invoice {payment_hash} is on channel(s) "
+                    f"{', '.join(map(str, lost))}, closed since: settling it would call it "
+                    "paid for money that cannot arrive, so it is not settled",
+                    payment_hash,
+                )
         await self._unary(
             self._invoices.SettleInvoice, inv.SettleInvoiceMsg(preimage=preimage.value)
         )

@@ -217,6 +217,16 @@ class InvoiceNotFoundError(WalletError):
     """LND has no invoice with that payment hash."""
 
 
+class HeldPaymentLostError(WalletError):
+    """A hold invoice's payment sits on a channel that is no longer open (force-closed):
+    settling it would mark the invoice paid for money that cannot arrive (an HTLC below
+    the dust limit has no output to claim), so it is not settled."""
+
+    def __init__(self, message: str, payment_hash: PaymentHash) -> None:
+        super().__init__(message)
+        self.payment_hash = payment_hash
+
+
 class InvalidInvoiceError(WalletError):
     """A payment request could not be decoded, or is not payable as given."""
 
@@ -258,7 +268,10 @@ class Wallet(Protocol):
         """A hold invoice: payable now, settled or cancelled later by the receiver."""
         ...
 
-    async def settle_hold_invoice(self, preimage: Preimage) -> None: ...
+    async def settle_hold_invoice(self, preimage: Preimage) -> None:
+        """Settle the hold invoice of ``preimage``; :class:`HeldPaymentLostError` when a
+        payment it holds is on a channel no longer open (nothing is settled)."""
+        ...
 
     async def cancel_invoice(self, payment_hash: PaymentHash) -> None: ...
 

@@ -193,3 +193,26 @@ def test_duplicate_payments_are_told_apart_from_failures() -> None:
 def test_exit_codes_follow_the_cli_contract() -> None:
     assert WalletUnreachableError("x").exit_code == 3
     assert WalletAuthError("x").exit_code == 2
+
+
+def test_held_htlcs_on_channels_no_longer_open_are_named() -> None:
+    """The full drill's fd3b8a23: a 50-sat deposit held on a channel that was force-closed
+    before the seller kept it; LND would settle it and call it paid."""
+    held = ln.InvoiceHTLCState.ACCEPTED
+    invoice = ln.Invoice(
+        state=ln.Invoice.ACCEPTED,
+        htlcs=[
+            ln.InvoiceHTLC(chan_id=118_747_255_865_345, amt_msat=50_000, state=held),
+            ln.InvoiceHTLC(chan_id=7, amt_msat=1, state=ln.InvoiceHTLCState.CANCELED),
+        ],
+    )
+    replaced = ln.ListChannelsResponse(channels=[ln.Channel(chan_id=129_742_372_126_721)])
+    assert mapping.lost_htlc_channels(invoice, replaced) == (118_747_255_865_345,)
+    still_open = ln.ListChannelsResponse(
+        channels=[ln.Channel(chan_id=1, alias_scids=[118_747_255_865_345])]
+    )
+    assert mapping.lost_htlc_channels(invoice, still_open) == ()  # open under an alias
+    inactive = ln.ListChannelsResponse(
+        channels=[ln.Channel(chan_id=118_747_255_865_345, active=False)]
+    )
+    assert mapping.lost_htlc_channels(invoice, inactive) == ()  # settles when it is back
