@@ -173,6 +173,7 @@ def build_estate(
         circuit.watchdog = watchdog  # one external watchdog drops every relay
         timeline: list[tuple[float, bool]] = []
         circuit.relay_listeners.append(functools.partial(_note_switch, timeline))
+        circuit.drop_listeners.append(functools.partial(_note_drop, timeline))
         circuits.append(circuit)
         timelines.append(timeline)
         seller_meter = SimMeter(
@@ -250,6 +251,11 @@ def serve_estate(
 
 def _note_switch(timeline: list[tuple[float, bool]], on: bool) -> None:
     timeline.append((time.time(), on))
+
+
+def _note_drop(timeline: list[tuple[float, bool]], ago_s: float) -> None:
+    """The watchdog dropped the relay ``ago_s`` seconds ago."""
+    timeline.append((time.time() - ago_s, False))
 
 
 def meter_registers(meter: SimMeter) -> dict[str, object]:

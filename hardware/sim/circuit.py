@@ -96,9 +96,13 @@ class SimWatchdog:
         self._last_kick = self._monotonic()
 
     def expired(self) -> bool:
+        return self.expired_for_s() > 0
+
+    def expired_for_s(self) -> float:
+        """How long ago (wall s) the watchdog expired; not positive while it has not."""
         if self.timeout_s is None:
-            return False
-        return self._monotonic() - self._last_kick > self.timeout_s
+            return -math.inf
+        return self._monotonic() - self._last_kick - self.timeout_s
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,9 @@ class Circuit:
         self.peak_currents_a = [0.0] * phases
         #: Called with the new state after every switch (for a demo display).
         self.relay_listeners: list[Callable[[bool], None]] = []
+        #: Called when the watchdog dropped the relay, with how long ago (wall s) it did:
+        #: it drops at its timeout, whenever the circuit next looks.
+        self.drop_listeners: list[Callable[[float], None]] = []
 
     # The relay: only the circuit's own process switches it; the seller asks over Modbus.
     @property
@@ -175,10 +182,18 @@ class Circuit:
         return per_phase
 
     def _advance(self) -> None:
-        """Integrate energy up to now (rectangles at the power of the interval's start)."""
+        """Integrate energy up to now (rectangles at the power of the interval's start);
+        a relay the watchdog dropped carried energy only until the moment it dropped (the
+        full drill counted the energy up to whenever the circuit looked next)."""
         now = self.clock.now_s()
-        if self._relay_on and self.watchdog.expired():
+        if self._relay_on and (ago_s := self.watchdog.expired_for_s()) > 0:
+            self._integrate(max(self._t_s, now - ago_s * self.clock.time_scale))
             self._relay_on = False
+            for listener in self.drop_listeners:
+                listener(ago_s)
+        self._integrate(now)
+
+    def _integrate(self, now: float) -> None:
         if now <= self._t_s:
             return
         if self._relay_on:

@@ -101,6 +101,26 @@ def test_watchdog_drops_a_relay_nobody_kicks() -> None:
     assert not circuit.relay_on
 
 
+def test_a_dropped_relay_carried_energy_only_until_the_watchdog_expired() -> None:
+    """The circuit looks at its watchdog only when read; a relay it dropped while nobody
+    looked stopped at the timeout, not at the next look (the full drill counted the
+    energy, and the relay held on, until then)."""
+    wall = WallClock()
+    circuit = Circuit(loads=[ConstantLoad(3600.0)], clock=SimClock(monotonic=wall))
+    circuit.watchdog = SimWatchdog(3.0, monotonic=wall)
+    drops: list[float] = []
+    circuit.drop_listeners.append(drops.append)
+    circuit.set_relay(True)
+    wall.now_s += 5.0  # nobody looks for 5 s: the watchdog expired 2 s ago
+    reading = circuit.reading()
+    assert not reading.relay_on
+    assert reading.import_mwh == 3_000  # 3 s at 3.6 kW, not 5 s
+    assert drops == [pytest.approx(2.0)]
+    wall.now_s += 1.0
+    assert circuit.reading().import_mwh == 3_000
+    assert drops == [pytest.approx(2.0)]  # told once
+
+
 def test_time_scale_runs_a_day_in_seconds() -> None:
     wall = WallClock()
     clock = SimClock(time_scale=86_400 / 1.0, monotonic=wall)
