@@ -9,6 +9,7 @@ final checks (money, relay against credit, receipts) and a summary.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -216,6 +217,22 @@ def _replace_dead_channels(world: _World, what: str) -> bool:
     return bool(dead)
 
 
+def _keep_traces(world: _World) -> None:
+    """What the supply check priced, beside the logs (``traces.json``), so a problem it
+    finds can be worked through again: each circuit's samples and relay log, and the
+    clock shifts and kills the drill made."""
+    traces = {
+        str(index): {
+            "samples": [[s.at_s, s.import_mwh, s.relay_on] for s in trace.samples],
+            "switches": trace.switches,
+        }
+        for index, trace in world.recorder.snapshot().items()
+    }
+    shifts = {name: s.changes for name, s in world.injector.shifts.items()}
+    kept = {"traces": traces, "shifts": shifts, "kills": world.injector.kills}
+    (world.demo.root / "traces.json").write_text(json.dumps(kept))
+
+
 def _document(world: _World, plan: DrillPlan, faults: list[dict[str, Any]]) -> dict[str, Any]:
     parts = world.demo.parts
     assert parts is not None
@@ -232,6 +249,7 @@ def _document(world: _World, plan: DrillPlan, faults: list[dict[str, Any]]) -> d
         cut_within_s=TICK_S + SCHEDULING_MARGIN_S,
         watchdog_within_s=WATCHDOG_TIMEOUT_S + SCHEDULING_MARGIN_S,
     )
+    _keep_traces(world)
     supply = check_supply(
         parts.seller.ledger,
         [b.identity.fingerprint for b in parts.buyers],
@@ -246,7 +264,10 @@ def _document(world: _World, plan: DrillPlan, faults: list[dict[str, Any]]) -> d
     ledgers = {"seller": parts.seller.ledger, **{b.name: b.ledger for b in parts.buyers}}
     fprs = {b.name: b.identity.fingerprint for b in parts.buyers}
     seller_fpr = parts.seller.identity.fingerprint
-    receipts = check_receipts(ledgers, seller_fpr, fprs, world.injector.kills, world.stopped)
+    # a full disk fails the node's live session: like a kill, its series ends unsigned
+    injector = world.injector
+    cut = {n: [*injector.kills.get(n, []), *injector.full_disks.get(n, [])] for n in ledgers}
+    receipts = check_receipts(ledgers, seller_fpr, fprs, cut, world.stopped)
     world.problems += [("end", p) for p in receipts.problems]
     for crash in world.injector.crashes:
         text = f"{crash.node} exited by itself: {' | '.join(crash.log_tail)}"

@@ -69,6 +69,8 @@ class Injector:
     shifts: dict[str, ClockShifts] = field(default_factory=dict)
     #: when each node was killed (s), by name
     kills: dict[str, list[float]] = field(default_factory=dict)
+    #: when each node's disk was filled (s), by name: its live session fails there
+    full_disks: dict[str, list[float]] = field(default_factory=dict)
     crashes: list[Crash] = field(default_factory=list)
     #: warnings a node's status carried while a fault lasted, by node
     warnings_seen: dict[str, set[str]] = field(default_factory=dict)
@@ -193,6 +195,7 @@ class Injector:
         disk = self.disks[name]
         seconds = self._duration()
         size = disk.fill()
+        self.full_disks.setdefault(name, []).append(time.time())
         before = set(self.warnings_seen.get(name, set()))
         try:
             self.run(seconds)

@@ -42,8 +42,9 @@ def check_receipts(
     stopped_s: float | None = None,
 ) -> ReceiptReport:
     """``ledgers`` by node name (``seller``, ``buyer-N``); a seller's session is checked
-    with its buyer's fingerprint. ``kills`` are the times (s) each node was killed: a
-    party killed while a session ran never signed its End, which the verifier reports
+    with its buyer's fingerprint. ``kills`` are the times (s) each node was killed, or
+    its disk filled (its live session fails, writing nothing more): a party killed
+    while a session ran never signed its End, which the verifier reports
     (``ocmf_end_missing``) and the drill expects; so is the buyer's End in the seller's
     ledger for a session the seller closed when it was stopped at ``stopped_s`` (the
     demo stops the seller first, and it waits only a moment for the buyer's End; the
