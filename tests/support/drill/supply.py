@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -37,6 +38,11 @@ from tests.support.drill.recorder import CircuitTrace
 #: What the meter's register step (10 mWh) and the billing's rounding may leave between
 #: the true energy's price and the seller's own count, at the demo's dearest rate.
 RESTORE_SLACK_MSAT = 10
+
+
+#: How far a stamp may come before the one written ahead of it (stamps are taken a
+#: moment before the write); far less than the hour a clock jump moves them.
+_ORDER_SLACK_S = 60.0
 
 
 @dataclass
@@ -52,15 +58,35 @@ class ClockShifts:
         """The real time (s) of a time stamped by the node, no later than ``until_s``
         (when the stamps were read: a stamp an hour ahead is not an hour in the future);
         where a jump makes it ambiguous, the latest offset that fits."""
+        fitting = self._fitting(node_ms, until_s)
+        return fitting[-1] if fitting else node_ms / 1000
+
+    def real_times(self, stamps_ms: list[int], until_s: float = float("inf")) -> list[float]:
+        """The real times (s) of stamps the node wrote in this order (a ledger table's id
+        order): each no earlier than the one before, which settles a stamp two offsets
+        fit. A run that went on for more than an hour after a jump forward found the
+        stamps of that hour fitting the offset after it too, and took them as an hour
+        later (the full drill's session 144f2f6b)."""
+        found: list[float] = []
+        floor = -math.inf
+        for node_ms in stamps_ms:
+            fitting = self._fitting(node_ms, until_s)
+            later = [t for t in fitting if t >= floor - _ORDER_SLACK_S]
+            at_s = min(later) if later else (fitting[-1] if fitting else node_ms / 1000)
+            found.append(at_s)
+            floor = max(floor, at_s)
+        return found
+
+    def _fitting(self, node_ms: int, until_s: float) -> list[float]:
+        """Every real time (s) the stamp fits: under the offset in force then."""
         if not self.changes:
-            return node_ms / 1000
+            return [node_ms / 1000]
         spans = [*self.changes, (float("inf"), 0)]
-        fitting = [
+        return [
             node_ms / 1000 - shift / 1000
             for (start, shift), (end, _) in zip([(0.0, 0), *spans[:-1]], spans, strict=True)
             if start <= node_ms / 1000 - shift / 1000 < min(end, until_s)
         ]
-        return fitting[-1] if fitting else node_ms / 1000
 
     def node_ms(self, real_s: float) -> int:
         """What the node's clock read at real time ``real_s``: the terms' rate profile
@@ -167,17 +193,17 @@ def _sessions(
             "SELECT settled_at_ms, credit_msat FROM credit_notes WHERE state = 'carried'"
             f" AND carried_into = '{session_id}'",
         )
+        settled_s = shifts.real_times([int(at) for at, _ in settled], until_s)
         credits = sorted(
-            (shifts.real_s(int(at), until_s), int(amount)) for at, amount in [*settled, *carried]
+            [(at_s, int(amount)) for at_s, (_, amount) in zip(settled_s, settled, strict=True)]
+            + [(shifts.real_s(int(at), until_s), int(amount)) for at, amount in carried]
         )
-        ons = [
-            shifts.real_s(int(at), until_s)
-            for (at,) in rows(
-                ledger,
-                "SELECT at_ms FROM relay_switches WHERE relay_on"
-                f" AND session_id = '{session_id}' ORDER BY id",
-            )
-        ]
+        switched_on = rows(
+            ledger,
+            "SELECT at_ms FROM relay_switches WHERE relay_on"
+            f" AND session_id = '{session_id}' ORDER BY id",
+        )
+        ons = shifts.real_times([int(at) for (at,) in switched_on], until_s)
         totals = list(itertools.accumulate(amount for _, amount in credits))
         buyer = fingerprints.index(fingerprint)
         found.append(_Session(session_id, buyer, [t for t, _ in credits], totals, ons))

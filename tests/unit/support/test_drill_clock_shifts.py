@@ -30,3 +30,25 @@ def test_the_node_clock_at_a_real_time_carries_the_shift_then_in_force() -> None
     assert shifts.node_ms(1_010.0) == 1_010_000 + HOUR_MS
     assert shifts.node_ms(1_030.0) == 1_030_000
     assert ClockShifts().node_ms(12.5) == 12_500
+
+
+def test_stamps_written_in_order_after_a_jump_forward_are_placed_in_its_hour() -> None:
+    """The full drill's session 144f2f6b: its switch-on, stamped an hour ahead during a
+    jump forward, fitted the offset after the jump too once the run had gone on for an
+    hour, and was taken as an hour later; the relay interval it opened went to the
+    session before, whose credit did not cover it. In the ledger's own order, each stamp
+    comes no earlier than the one before."""
+    shifts = _jumped()
+    read_at = 9_000.0  # the run went on long after the jump
+    stamps = [990_000, 1_005_000 + HOUR_MS, 1_015_000 + HOUR_MS, 1_030_000]
+    assert shifts.real_s(1_005_000 + HOUR_MS, read_at) == 1_005.0 + 3_600  # ambiguous alone
+    assert shifts.real_times(stamps, read_at) == [990.0, 1_005.0, 1_015.0, 1_030.0]
+
+
+def test_in_order_stamps_around_a_jump_back_are_placed_each_in_its_own_hour() -> None:
+    shifts = ClockShifts()
+    shifts.set(5_000.0, -HOUR_MS)  # every clock an hour behind from real 5,000 s
+    # node 1,410 s fits real 1,410 s (before the jump) and real 5,010 s (after it)
+    stamps = [1_400_000, 1_410_000, 4_990_000, 1_410_000]
+    assert shifts.real_s(1_410_000, 9_000.0) == 5_010.0  # alone: the latest fit
+    assert shifts.real_times(stamps, 9_000.0) == [1_400.0, 1_410.0, 4_990.0, 5_010.0]
