@@ -192,16 +192,21 @@ class SessionRunner:
     async def step(self, event: Event, handled: Handled | None = None) -> None:
         """One event through the session, and its actions carried out in order.
 
-        ``handled`` is called after the first ledger record the event produces (a frame's
-        receipt or refusal comes before anything acts on it), or at the end if none; an
-        exception or a cancellation before then leaves the frame unconsumed."""
+        ``handled`` is called once the first run of ledger records the event produces is
+        written (a frame's receipt or refusal, and the signed reading it carries, come
+        before anything acts on it), or at the end if none; an exception or a
+        cancellation before then leaves the frame unconsumed, so the peer sends it again.
+        (The full drill found a seller killed between a payment notice's receipt and its
+        reading: the frame was consumed, the reading lost, the payment unbacked.)"""
         before = self._seen()
         actions = self.session.handle(event, self.ports.clock.now_ms())
+        recorded = False
         for action in actions:
-            await self._carry_out(action)
-            if handled is not None and isinstance(action, Record):
+            if handled is not None and recorded and not isinstance(action, Record):
                 handled()
                 handled = None
+            await self._carry_out(action)
+            recorded = recorded or isinstance(action, Record)
         if handled is not None:
             handled()
         if self._seen() != before:
