@@ -176,38 +176,59 @@ def check_supply(
 def _sessions(
     ledger: Path, fingerprints: list[str], shifts: ClockShifts, until_s: float
 ) -> list[_Session]:
+    """Each session's credits and switch-ons in real time. Stamps are placed in their
+    table's own order across every session (:meth:`ClockShifts.real_times`): one
+    session's stamps all written during a clock jump fit two hours alike, and only the
+    stamps around them tell which (the full drill's c966d20d, whose carried credit went
+    an hour late)."""
+    settled = _in_order(
+        ledger,
+        "SELECT session_id, at_ms, amount_msat FROM journal"
+        " WHERE kind = 'payment_settled' ORDER BY id",
+        shifts,
+        until_s,
+    )
+    ons = _in_order(
+        ledger,
+        "SELECT session_id, at_ms, 0 FROM relay_switches WHERE relay_on ORDER BY id",
+        shifts,
+        until_s,
+    )
+    opened = _in_order(
+        ledger, "SELECT session_id, opened_at_ms, 0 FROM sessions ORDER BY rowid", shifts, until_s
+    )
     found = []
     for session_id, fingerprint in rows(
         ledger, "SELECT session_id, peer_fingerprint FROM sessions"
     ):
         if fingerprint not in fingerprints:
             continue
-        settled = rows(
-            ledger,
-            "SELECT at_ms, amount_msat FROM journal WHERE kind = 'payment_settled'"
-            f" AND session_id = '{session_id}' ORDER BY id",
-        )
         # a credit note of an earlier session carried in counts as paid from its start
+        start_s = opened[session_id][0][0]
         carried = rows(
             ledger,
-            "SELECT settled_at_ms, credit_msat FROM credit_notes WHERE state = 'carried'"
+            "SELECT credit_msat FROM credit_notes WHERE state = 'carried'"
             f" AND carried_into = '{session_id}'",
         )
-        settled_s = shifts.real_times([int(at) for at, _ in settled], until_s)
-        credits = sorted(
-            [(at_s, int(amount)) for at_s, (_, amount) in zip(settled_s, settled, strict=True)]
-            + [(shifts.real_s(int(at), until_s), int(amount)) for at, amount in carried]
-        )
-        switched_on = rows(
-            ledger,
-            "SELECT at_ms FROM relay_switches WHERE relay_on"
-            f" AND session_id = '{session_id}' ORDER BY id",
-        )
-        ons = shifts.real_times([int(at) for (at,) in switched_on], until_s)
+        credits = sorted(settled.get(session_id, []) + [(start_s, int(c)) for (c,) in carried])
         totals = list(itertools.accumulate(amount for _, amount in credits))
         buyer = fingerprints.index(fingerprint)
-        found.append(_Session(session_id, buyer, [t for t, _ in credits], totals, ons))
+        switch_ons = [at_s for at_s, _ in ons.get(session_id, [])]
+        found.append(_Session(session_id, buyer, [t for t, _ in credits], totals, switch_ons))
     return found
+
+
+def _in_order(
+    ledger: Path, sql: str, shifts: ClockShifts, until_s: float
+) -> dict[str, list[tuple[float, int]]]:
+    """``(session_id, stamp_ms, value)`` rows in their table's order, by session, each
+    stamp placed in real time (s) after the one before it."""
+    found = rows(ledger, sql)
+    times = shifts.real_times([int(at) for _, at, _ in found], until_s)
+    by_session: dict[str, list[tuple[float, int]]] = {}
+    for (session_id, _, value), at_s in zip(found, times, strict=True):
+        by_session.setdefault(str(session_id), []).append((at_s, int(value)))
+    return by_session
 
 
 #: The relay's own log and the seller's ledger are stamped by two processes; the ledger's

@@ -4,7 +4,12 @@ clock jumps, where credits stamped an hour ahead were taken as heard an hour lat
 
 from __future__ import annotations
 
-from tests.support.drill.supply import ClockShifts
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.support.drill.supply import ClockShifts, _sessions
 
 HOUR_MS = 3_600_000
 
@@ -52,3 +57,52 @@ def test_in_order_stamps_around_a_jump_back_are_placed_each_in_its_own_hour() ->
     stamps = [1_400_000, 1_410_000, 4_990_000, 1_410_000]
     assert shifts.real_s(1_410_000, 9_000.0) == 5_010.0  # alone: the latest fit
     assert shifts.real_times(stamps, 9_000.0) == [1_400.0, 1_410.0, 4_990.0, 5_010.0]
+
+
+def test_a_session_written_wholly_during_a_jump_is_placed_by_the_stamps_around_it(
+    tmp_path: Path,
+) -> None:
+    """The full drill's c966d20d: a session opened, credited (a note carried in) and
+    switched on while the seller's clock was an hour ahead, in a run that went on for
+    hours. Its stamps alone fit both hours; the stamps written before and after it in
+    the same tables place it in the hour it ran."""
+    ledger = tmp_path / "ledger.sqlite"
+    db = sqlite3.connect(ledger)
+    db.executescript(
+        """
+        CREATE TABLE sessions (session_id TEXT PRIMARY KEY, peer_fingerprint TEXT,
+            opened_at_ms INTEGER);
+        CREATE TABLE journal (id INTEGER PRIMARY KEY, session_id TEXT, kind TEXT,
+            at_ms INTEGER, amount_msat INTEGER);
+        CREATE TABLE relay_switches (id INTEGER PRIMARY KEY, session_id TEXT,
+            at_ms INTEGER, relay_on INTEGER);
+        CREATE TABLE credit_notes (credit_msat INTEGER, state TEXT, carried_into TEXT);
+        """
+    )
+    during = 1_005_000 + HOUR_MS  # the jump session's stamps: real 1,005 s
+    db.executemany(
+        "INSERT INTO sessions VALUES (?, 'b', ?)",
+        [("before", 990_000), ("jumped", during), ("after", 1_030_000)],
+    )
+    db.executemany(
+        "INSERT INTO journal (session_id, kind, at_ms, amount_msat) VALUES (?, ?, ?, ?)",
+        [
+            ("before", "payment_settled", 991_000, 400),
+            ("jumped", "payment_settled", during + 2_000, 400),
+            ("after", "payment_settled", 1_031_000, 400),
+        ],
+    )
+    db.executemany(
+        "INSERT INTO relay_switches (session_id, at_ms, relay_on) VALUES (?, ?, 1)",
+        [("before", 991_500), ("jumped", during + 100), ("after", 1_031_500)],
+    )
+    db.execute("INSERT INTO credit_notes VALUES (700, 'carried', 'jumped')")
+    db.commit()
+    db.close()
+
+    found = {s.session_id: s for s in _sessions(ledger, ["b"], _jumped(), until_s=9_000.0)}
+    jumped = found["jumped"]
+    assert jumped.switch_ons == [pytest.approx(1_005.1)]
+    assert jumped.credit_times == pytest.approx([1_005.0, 1_007.0])  # its start, then paid
+    assert jumped.credit_totals == [700, 1_100]
+    assert found["after"].switch_ons == [pytest.approx(1_031.5)]
