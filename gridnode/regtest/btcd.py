@@ -21,7 +21,11 @@ class BtcdRpc:
     cert: Path
 
     def call(self, method: str, *params: object, timeout_s: float = 60.0) -> object:
-        context = ssl.create_default_context(cafile=str(self.cert))
+        try:
+            context = ssl.create_default_context(cafile=str(self.cert))
+        except OSError as exc:  # ssl.SSLError too: btcd writes its certificate as it starts
+            text = f"btcd's certificate {self.cert} is not complete yet: {exc}"
+            raise RegtestError(text) from exc
         context.check_hostname = False  # pinned to btcd's own certificate file instead
         hostname, port = self.host.rsplit(":", 1)
         conn = http.client.HTTPSConnection(hostname, int(port), context=context, timeout=timeout_s)
